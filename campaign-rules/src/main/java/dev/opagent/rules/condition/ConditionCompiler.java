@@ -1,0 +1,149 @@
+package dev.opagent.rules.condition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opagent.rules.InvalidConditionException;
+import dev.opagent.rules.Problem;
+import dev.opagent.rules.internal.ConditionParser;
+import dev.opagent.rules.internal.LocatedJson;
+import dev.opagent.rules.internal.Node;
+import dev.opagent.rules.internal.Values;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles conditions. Immutable and thread-safe; build one and reuse it. The {@link Builder} is not
+ * thread-safe.
+ *
+ * <pre>{@code
+ * ConditionCompiler compiler = ConditionCompiler.builder()
+ *     .mode(ConditionMode.LENIENT)
+ *     .putSavedGroup("vip", List.of("C-1001", "C-1002"))
+ *     .build();
+ * Condition c = compiler.compile("{\"customerId\": {\"$inGroup\": \"vip\"}}");
+ * }</pre>
+ */
+public final class ConditionCompiler {
+  private static final ConditionCompiler DEFAULTS = builder().build();
+
+  private final ConditionMode mode;
+  private final Map<String, JsonNode> savedGroups;
+
+  private ConditionCompiler(Builder b) {
+    this.mode = b.mode;
+    this.savedGroups = Map.copyOf(b.savedGroups);
+  }
+
+  /** Strict mode, no saved groups. */
+  public static ConditionCompiler ofDefaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The mode conditions are compiled in. */
+  public ConditionMode mode() {
+    return mode;
+  }
+
+  /**
+   * Compiles condition JSON text; problems are located by line and column in {@code json}.
+   *
+   * @throws InvalidConditionException with every problem found, if the text is not JSON or (in
+   *     strict mode) the condition is invalid
+   */
+  public Condition compile(String json) {
+    LocatedJson.Parsed parsed = LocatedJson.parse(json, severityOfDuplicates());
+    List<Problem> problems = new ArrayList<>(parsed.problems());
+    LocatedJson doc = parsed.json();
+    if (doc == null) {
+      throw new InvalidConditionException(problems);
+    }
+    return compile(doc, problems);
+  }
+
+  /**
+   * Compiles a condition tree.
+   *
+   * @throws InvalidConditionException with every problem found (strict mode only)
+   */
+  public Condition compile(JsonNode condition) {
+    return compile(LocatedJson.unlocated(condition), new ArrayList<>());
+  }
+
+  private Condition compile(LocatedJson doc, List<Problem> problems) {
+    Node root =
+        new ConditionParser(doc, mode == ConditionMode.STRICT, savedGroups, problems)
+            .parse(doc.root(), "");
+    if (problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR)) {
+      throw new InvalidConditionException(problems);
+    }
+    return new Condition(root, doc.root());
+  }
+
+  private Problem.Severity severityOfDuplicates() {
+    return mode == ConditionMode.STRICT ? Problem.Severity.ERROR : Problem.Severity.WARNING;
+  }
+
+  /** Builds a {@link ConditionCompiler}. Not thread-safe. */
+  public static final class Builder {
+    private ConditionMode mode = ConditionMode.STRICT;
+    private final Map<String, JsonNode> savedGroups = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Strict (the default) rejects anything GrowthBook would silently evaluate to false; lenient
+     * evaluates exactly as GrowthBook does. See {@link ConditionMode}.
+     */
+    public Builder mode(ConditionMode mode) {
+      this.mode = java.util.Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Adds a saved group for {@code $inGroup}/{@code $notInGroup}: its id and member values
+     * (JSON-like: strings, numbers, booleans). Members match by type and value, so {@code "2"} is
+     * not a member of {@code [2]}. None by default.
+     */
+    public Builder putSavedGroup(String id, Collection<?> members) {
+      if (id.isEmpty()) {
+        throw new IllegalArgumentException("saved group id must not be empty");
+      }
+      ArrayNode array = JsonNodeFactory.instance.arrayNode();
+      for (Object m : members) {
+        JsonNode n = Values.toJsonNode(m);
+        array.add(n == null ? JsonNodeFactory.instance.nullNode() : n);
+      }
+      savedGroups.put(id, array);
+      return this;
+    }
+
+    /** Adds every saved group of {@code groups} (id to member array). */
+    public Builder putSavedGroups(JsonNode groups) {
+      if (!groups.isObject()) {
+        throw new IllegalArgumentException("saved groups must be a JSON object but was "
+            + groups.getNodeType());
+      }
+      for (Map.Entry<String, JsonNode> e : groups.properties()) {
+        if (!e.getValue().isArray()) {
+          throw new IllegalArgumentException(
+              "saved group '" + e.getKey() + "' must be an array but was "
+                  + e.getValue().getNodeType());
+        }
+        savedGroups.put(e.getKey(), e.getValue().deepCopy());
+      }
+      return this;
+    }
+
+    public ConditionCompiler build() {
+      return new ConditionCompiler(this);
+    }
+  }
+}

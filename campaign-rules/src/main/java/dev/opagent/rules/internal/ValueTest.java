@@ -1,0 +1,32 @@
+package dev.opagent.rules.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A compiled predicate over one attribute value (GrowthBook's "condition value"). Immutable and
+ * thread-safe.
+ */
+abstract class ValueTest {
+  final String pointer;
+  final String operator;
+  final JsonNode expected;
+
+  ValueTest(String pointer, String operator, JsonNode expected) {
+    this.pointer = pointer;
+    this.operator = operator;
+    this.expected = expected;
+  }
+
+  abstract boolean matches(@Nullable Object value);
+
+  /** The most specific test that rejects {@code value} (called only when it is rejected). */
+  ValueTest failing(@Nullable Object value) {
+    return this;
+  }
+
+  /** How the expectation reads in a message. */
+  String describe() {
+    return "{\"" + operator + "\":" + Nodes.render(expected) + "}";
+  }
+}

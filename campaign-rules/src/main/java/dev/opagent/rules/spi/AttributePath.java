@@ -1,0 +1,77 @@
+package dev.opagent.rules.spi;
+
+import java.util.List;
+
+/**
+ * A dot-separated attribute path ({@code segments.churnSegment}, {@code customer.age}), split into
+ * its segments once when a condition is compiled. Immutable and thread-safe.
+ *
+ * <p>Segments are separated by {@code .}; a numeric segment also indexes into an array
+ * ({@code segments.missingRegulars.0.productId}), as in GrowthBook. Paths cannot contain empty
+ * segments.
+ */
+public final class AttributePath {
+  private final String text;
+  private final String[] segments;
+  private final List<String> segmentList;
+
+  private AttributePath(String text, String[] segments) {
+    this.text = text;
+    this.segments = segments;
+    this.segmentList = List.of(segments);
+  }
+
+  /**
+   * Parses a dot path.
+   *
+   * @throws IllegalArgumentException if the path is empty or has an empty segment
+   */
+  public static AttributePath of(String text) {
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("attribute path must not be empty");
+    }
+    String[] parts = text.split("\\.", -1);
+    for (String part : parts) {
+      if (part.isEmpty()) {
+        throw new IllegalArgumentException(
+            "attribute path must not have empty segments but was '" + text + "'");
+      }
+    }
+    return new AttributePath(text, parts);
+  }
+
+  /** The path as written, for example {@code segments.churnSegment}. */
+  public String text() {
+    return text;
+  }
+
+  /** Number of segments (at least one). */
+  public int size() {
+    return segments.length;
+  }
+
+  /** The segment at {@code index}, without allocating. */
+  public String segment(int index) {
+    return segments[index];
+  }
+
+  /** The segments as an unmodifiable list. */
+  public List<String> segments() {
+    return segmentList;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AttributePath other && text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}
