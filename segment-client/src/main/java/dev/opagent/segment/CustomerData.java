@@ -1,0 +1,78 @@
+package dev.opagent.segment;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.segment.internal.CustomerDataJson;
+import dev.opagent.segment.internal.Json;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the segment agent analyses: the payload's {@code customerData} object, exactly as in the
+ * agent's integration guide. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * CustomerData data = CustomerData.fromJson("""
+ *     {"customerId": "C-1001", "city": "Istanbul",
+ *      "customer": {"customerId": "C-1001", "age": 32, "gender": "F",
+ *                   "registeredAt": "2024-03-15T00:00:00", "productHistory": []},
+ *      "region": {"name": "Marmara", "climateType": "Temperate",
+ *                 "medianBasket": 75.0, "trend": "SKINCARE"},
+ *      "currentSeason": "Winter"}""");
+ * }</pre>
+ *
+ * @param customerId the customer's identifier; required and non-blank
+ * @param city the customer's city
+ * @param customer the customer profile and purchase history
+ * @param region the customer's region
+ * @param currentSeason the season the analysis is for
+ * @param extra members the SDK does not model, sent to the agent untouched
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CustomerData(
+    String customerId,
+    @Nullable String city,
+    @Nullable Customer customer,
+    @Nullable Region region,
+    @Nullable Season currentSeason,
+    @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+  /**
+   * Copies {@code extra}. Only the presence of {@code customerId} is checked here; the full
+   * validation ({@link CustomerDataValidator}) runs before every call.
+   *
+   * @throws NullPointerException when {@code customerId} is {@code null}
+   */
+  public CustomerData {
+    java.util.Objects.requireNonNull(customerId, "customerId");
+    extra = Json.extras(extra);
+  }
+
+  /** Customer data without extra members. */
+  public CustomerData(
+      String customerId,
+      @Nullable String city,
+      @Nullable Customer customer,
+      @Nullable Region region,
+      @Nullable Season currentSeason) {
+    this(customerId, city, customer, region, currentSeason, Map.of());
+  }
+
+  /**
+   * Parses customer data from JSON, either the bare object or wrapped as
+   * {@code {"customerData": {...}}}.
+   *
+   * @throws InvalidInputException naming the offending field when the JSON is malformed or a
+   *     value has the wrong type; the message never contains the value itself
+   */
+  public static CustomerData fromJson(String json) {
+    return CustomerDataJson.parse(json);
+  }
+
+  /** This customer data as the JSON object sent to the agent (without the wrapper). */
+  public String toJson() {
+    return CustomerDataJson.write(this);
+  }
+}

@@ -1,0 +1,210 @@
+package dev.opagent.segment.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.segment.MalformedResponseException;
+import dev.opagent.segment.SegmentAnalysis;
+import dev.opagent.segment.spi.AgentResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds the segment analysis in whatever an LLM agent answered. In order:
+ * <ol>
+ *   <li>a top-level {@code analysis} object (or a string holding one);
+ *   <li>an object that itself has segment fields;
+ *   <li>a string member {@code result}, {@code output}, {@code response}, {@code message} or
+ *       {@code content} (or an object there) holding any of the above;
+ *   <li>plain text containing such JSON, possibly in {@code ```} fences;
+ *   <li>for an event stream: the last event whose data is an object with {@code analysis}, else
+ *       the concatenation of the events' string data, read as text.
+ * </ol>
+ * Anything else is a {@link MalformedResponseException} with a redacted excerpt. Never throws
+ * anything else. Stateless and thread-safe.
+ */
+public final class AnalysisExtractor {
+  private static final Set<String> SEGMENT_FIELDS = Set.of("ageSegment", "churnSegment",
+      "valueSegment", "loyaltyTier", "affinityType", "diversityProfile", "missingRegulars");
+  private static final List<String> TEXT_MEMBERS =
+      List.of("result", "output", "response", "message", "content");
+  private static final int MAX_DEPTH = 8;
+
+  private AnalysisExtractor() {}
+
+  /**
+   * The analysis in {@code response}.
+   *
+   * @throws MalformedResponseException when there is none
+   */
+  public static SegmentAnalysis extract(AgentResponse response, boolean revealExcerpt) {
+    try {
+      SegmentAnalysis found = response.isEventStream()
+          ? fromEvents(response.events().isEmpty() ? reparse(response.body()) : response.events())
+          : fromText(response.body(), 0);
+      if (found != null) {
+        return found;
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      // fall through: any failure to read the answer is a malformed response
+    }
+    String what = response.body().isBlank() ? "the agent's answer was empty"
+        : "the agent's answer held no segment analysis";
+    throw new MalformedResponseException(what, Redactor.excerpt(response.body(), revealExcerpt),
+        response.requestId());
+  }
+
+  private static List<String> reparse(String body) {
+    SseParser parser = new SseParser();
+    parser.feed(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return parser.finish();
+  }
+
+  private static @Nullable SegmentAnalysis fromEvents(List<String> events) {
+    for (int i = events.size() - 1; i >= 0; i--) {
+      JsonNode node = parseWhole(events.get(i));
+      if (node != null && node.isObject() && node.has("analysis")) {
+        SegmentAnalysis found = fromNode(node, 0);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    for (String event : events) {
+      JsonNode node = parseWhole(event);
+      if (node == null) {
+        text.append(event);
+      } else if (node.isTextual()) {
+        text.append(node.asText());
+      } else if (node.isObject()) {
+        JsonNode piece = firstText(node);
+        if (piece != null) {
+          text.append(piece.asText());
+        } else {
+          SegmentAnalysis direct = fromNode(node, 0);
+          if (direct != null) {
+            return direct;
+          }
+        }
+      }
+    }
+    return fromText(text.toString(), 0);
+  }
+
+  private static @Nullable JsonNode firstText(JsonNode object) {
+    for (String name : List.of("text", "delta", "content", "data", "message", "output", "result")) {
+      JsonNode v = object.get(name);
+      if (v != null && v.isTextual()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable SegmentAnalysis fromText(String text, int depth) {
+    if (depth > MAX_DEPTH) {
+      return null;
+    }
+    JsonNode whole = parseWhole(text);
+    if (whole != null) {
+      if (whole.isTextual()) {
+        return fromText(whole.asText(), depth + 1);
+      }
+      SegmentAnalysis found = fromNode(whole, depth);
+      if (found != null) {
+        return found;
+      }
+    }
+    // JSON embedded in prose or fences: try every object that starts at a '{'.
+    for (int start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+      JsonNode node = parsePrefix(text, start);
+      if (node != null) {
+        SegmentAnalysis found = fromNode(node, depth);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable SegmentAnalysis fromNode(JsonNode node, int depth) {
+    if (depth > MAX_DEPTH || !node.isObject()) {
+      return null;
+    }
+    JsonNode analysis = node.get("analysis");
+    if (analysis != null) {
+      if (analysis.isObject() && hasSegmentFields(analysis)) {
+        return convert(analysis);
+      }
+      if (analysis.isTextual()) {
+        SegmentAnalysis found = fromText(analysis.asText(), depth + 1);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    if (hasSegmentFields(node)) {
+      return convert(node);
+    }
+    for (String member : TEXT_MEMBERS) {
+      JsonNode v = node.get(member);
+      if (v == null) {
+        continue;
+      }
+      SegmentAnalysis found = v.isTextual() ? fromText(v.asText(), depth + 1) : fromNode(v, depth + 1);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasSegmentFields(JsonNode node) {
+    for (String field : SEGMENT_FIELDS) {
+      if (node.has(field)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable SegmentAnalysis convert(JsonNode node) {
+    try {
+      return Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable JsonNode parseWhole(String text) {
+    String t = text.strip();
+    if (t.isEmpty()) {
+      return null;
+    }
+    char c = t.charAt(0);
+    if (c != '{' && c != '"' && c != '[') {
+      return null;
+    }
+    try {
+      return Json.MAPPER.readTree(t);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable JsonNode parsePrefix(String text, int start) {
+    try (JsonParser p = Json.MAPPER.createParser(text.substring(start))) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      return Json.MAPPER.readTree(p);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}

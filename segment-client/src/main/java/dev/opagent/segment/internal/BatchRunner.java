@@ -1,0 +1,241 @@
+package dev.opagent.segment.internal;
+
+import dev.opagent.segment.BatchJob;
+import dev.opagent.segment.BatchOptions;
+import dev.opagent.segment.BatchProgress;
+import dev.opagent.segment.BatchSummary;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.ErrorCode;
+import dev.opagent.segment.InvalidInputException;
+import dev.opagent.segment.SegmentException;
+import dev.opagent.segment.SegmentOutcome;
+import dev.opagent.segment.Source;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one batch on the calling thread: keeps at most {@code maxBuffered} customers in flight or
+ * waiting for delivery, hands each outcome to the sink in input order (or as they finish), and
+ * reports progress. Every input yields exactly one outcome: a record the source could not read
+ * fails alone, and on cancellation every remaining input is reported {@code CANCELLED}.
+ * Thread-safe as a {@link BatchJob}; {@link #run()} is called once.
+ */
+final class BatchRunner implements BatchJob {
+  private final DefaultSegmentClient client;
+  private final Iterator<CustomerData> source;
+  private final Consumer<SegmentOutcome> sink;
+  private final BatchOptions options;
+  private final int window;
+  private final LinkedBlockingQueue<SegmentOutcome> finished = new LinkedBlockingQueue<>();
+  private final Map<Long, CompletableFuture<?>> running = new ConcurrentHashMap<>();
+  private final CompletableFuture<BatchSummary> completion = new CompletableFuture<>();
+  private volatile boolean cancelled;
+  private volatile BatchProgress progress;
+  private long started;
+  private long delivered;
+  private long succeeded;
+  private long failed;
+  private long fromCache;
+  private long fromFallback;
+  private final Map<ErrorCode, Long> failedByCode = new EnumMap<>(ErrorCode.class);
+  private long startNanos;
+  private long[] countersAtStart = new long[2];
+
+  BatchRunner(DefaultSegmentClient client, Iterator<CustomerData> source,
+      Consumer<SegmentOutcome> sink, BatchOptions options) {
+    this.client = client;
+    this.source = source;
+    this.sink = sink;
+    this.options = options;
+    this.window = options.maxBuffered() > 0 ? options.maxBuffered() : 4 * client.maxConcurrency();
+    this.progress = new BatchProgress(0, 0, 0, 0, 0, client.currentRate(), Duration.ZERO);
+  }
+
+  BatchSummary run() {
+    startNanos = System.nanoTime();
+    countersAtStart = client.requestCounters();
+    Map<Long, SegmentOutcome> reorder = new HashMap<>();
+    long nextToDeliver = 0;
+    long lastReport = startNanos;
+    boolean sourceDone = false;
+    while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        cancel();
+      }
+      while (!sourceDone && started - delivered < window) {
+        if (cancelled) {
+          break;
+        }
+        if (!hasNext()) {
+          sourceDone = true;
+          break;
+        }
+        startNext();
+      }
+      if (cancelled && !sourceDone) {
+        // Every remaining input still gets its outcome.
+        while (hasNext()) {
+          long index = started++;
+          CustomerData data = nextOrNull(index);
+          if (data != null) {
+            finished.add(cancelledOutcome(index, data.customerId()));
+          }
+        }
+        sourceDone = true;
+      }
+      if (sourceDone && delivered == started) {
+        break;
+      }
+      SegmentOutcome outcome;
+      try {
+        outcome = finished.poll(options.progressInterval().toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        cancel();
+        continue;
+      }
+      if (outcome != null) {
+        if (options.ordered()) {
+          reorder.put(outcome.index(), outcome);
+          for (SegmentOutcome next; (next = reorder.remove(nextToDeliver)) != null; nextToDeliver++) {
+            deliver(next);
+          }
+        } else {
+          deliver(outcome);
+        }
+      }
+      long now = System.nanoTime();
+      if (now - lastReport >= options.progressInterval().toNanos()) {
+        lastReport = now;
+        options.progressListener().accept(snapshot());
+      }
+    }
+    BatchProgress last = snapshot();
+    options.progressListener().accept(last);
+    long[] counters = client.requestCounters();
+    BatchSummary summary = new BatchSummary(delivered, succeeded, failed, failedByCode, fromCache,
+        fromFallback, counters[0] - countersAtStart[0], counters[1] - countersAtStart[1],
+        last.elapsed(), cancelled);
+    completion.complete(summary);
+    return summary;
+  }
+
+  private boolean hasNext() {
+    try {
+      return source.hasNext();
+    } catch (RuntimeException e) {
+      throw new SegmentException(ErrorCode.INVALID_INPUT,
+          "the batch source failed: " + e.getClass().getSimpleName(), 0, null, null, e);
+    }
+  }
+
+  private @Nullable CustomerData nextOrNull(long index) {
+    try {
+      return source.next();
+    } catch (InvalidInputException e) {
+      client.countUnreadable();
+      finished.add(cancelled ? cancelledOutcome(index, e.customerId())
+          : SegmentOutcome.Failure.of(index, e.customerId(), e));
+      return null;
+    }
+  }
+
+  private void startNext() {
+    long index = started++;
+    CustomerData data = nextOrNull(index);
+    if (data == null) {
+      return;
+    }
+    CompletableFuture<DefaultSegmentClient.CallResult> call =
+        client.startForBatch(data, options.bypassCache(), index);
+    running.put(index, call);
+    call.whenComplete((r, e) -> {
+      running.remove(index);
+      if (e == null) {
+        finished.add(new SegmentOutcome.Success(index, data.customerId(), r.analysis(), r.source(),
+            r.attempts()));
+      } else {
+        finished.add(SegmentOutcome.Failure.of(index, data.customerId(), client.failureOf(e)));
+      }
+    });
+  }
+
+  private SegmentOutcome cancelledOutcome(long index, @Nullable String customerId) {
+    return new SegmentOutcome.Failure(index, customerId, ErrorCode.CANCELLED,
+        "the batch was cancelled before this customer was analysed", false, 0, null);
+  }
+
+  private void deliver(SegmentOutcome outcome) {
+    delivered++;
+    if (outcome instanceof SegmentOutcome.Success s) {
+      succeeded++;
+      if (s.source() == Source.CACHE) {
+        fromCache++;
+      } else if (s.source() == Source.FALLBACK) {
+        fromFallback++;
+      }
+    } else if (outcome instanceof SegmentOutcome.Failure f) {
+      failed++;
+      failedByCode.merge(f.code(), 1L, Long::sum);
+    }
+    sink.accept(outcome);
+  }
+
+  private BatchProgress snapshot() {
+    long[] counters = client.requestCounters();
+    BatchProgress p = new BatchProgress(delivered, succeeded, failed,
+        counters[0] - countersAtStart[0], counters[1] - countersAtStart[1], client.currentRate(),
+        Duration.ofNanos(System.nanoTime() - startNanos));
+    progress = p;
+    return p;
+  }
+
+  void fail(Throwable e) {
+    completion.completeExceptionally(e);
+  }
+
+  @Override
+  public void cancel() {
+    cancelled = true;
+    for (CompletableFuture<?> f : running.values()) {
+      f.cancel(true);
+    }
+  }
+
+  @Override
+  public CompletableFuture<BatchSummary> completion() {
+    return completion;
+  }
+
+  @Override
+  public BatchProgress progress() {
+    return progress;
+  }
+
+  @Override
+  public BatchSummary await() {
+    try {
+      return completion.get();
+    } catch (InterruptedException e) {
+      cancel();
+      Thread.currentThread().interrupt();
+      throw new SegmentException(ErrorCode.CANCELLED, "interrupted while waiting for the batch");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new SegmentException(ErrorCode.AGENT_UNAVAILABLE, "the batch failed", 0, null, null,
+          cause);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.opagent.segment.internal;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.InvalidInputException;
+
+/** Reading and writing {@link CustomerData} with errors that name fields but never values. */
+public final class CustomerDataJson {
+  private CustomerDataJson() {}
+
+  /** Parses a bare or {@code {"customerData": …}}-wrapped customer-data object. */
+  public static CustomerData parse(String json) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException("customerData", "is not valid JSON"
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+              + ", column " + e.getLocation().getColumnNr() + ")"));
+    }
+    return fromTree(node);
+  }
+
+  /** Converts a bare or wrapped customer-data tree. */
+  public static CustomerData fromTree(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new InvalidInputException("customerData", "must be a JSON object");
+    }
+    JsonNode data = node.has("customerData") && node.size() == 1 ? node.get("customerData") : node;
+    if (!data.isObject()) {
+      throw new InvalidInputException("customerData", "must be a JSON object");
+    }
+    JsonNode id = data.get("customerId");
+    if (id == null || id.isNull()) {
+      throw new InvalidInputException("customerData.customerId", "is required");
+    }
+    if (!id.isTextual()) {
+      throw new InvalidInputException("customerData.customerId", "must be a string");
+    }
+    String customerId = id.asText();
+    try {
+      return Json.MAPPER.treeToValue(data, CustomerData.class);
+    } catch (JsonParseException e) {
+      throw new InvalidInputException("customerData", "is not valid JSON").forCustomer(customerId);
+    } catch (DatabindException e) {
+      throw new InvalidInputException(path(e), reason(e)).forCustomer(customerId);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException("customerData", "could not be read").forCustomer(customerId);
+    }
+  }
+
+  /** Writes the bare customer-data object. */
+  public static String write(CustomerData data) {
+    try {
+      return Json.MAPPER.writeValueAsString(data);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("customer data could not be written as JSON", e);
+    }
+  }
+
+  private static String path(DatabindException e) {
+    StringBuilder sb = new StringBuilder("customerData");
+    if (e instanceof JsonMappingException jme) {
+      for (JsonMappingException.Reference ref : jme.getPath()) {
+        if (ref.getFieldName() != null) {
+          sb.append('.').append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          sb.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String reason(DatabindException e) {
+    if (e instanceof ValueInstantiationException) {
+      return "is missing or has an invalid value";
+    }
+    String original = e.getOriginalMessage();
+    if (original != null && original.startsWith("not a date-time")) {
+      return "is " + original;
+    }
+    Class<?> target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mie
+        ? mie.getTargetType() : null;
+    if (target == null) {
+      return "has an invalid value";
+    }
+    return "must be " + describe(target);
+  }
+
+  private static String describe(Class<?> type) {
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+      return "a number";
+    }
+    if (type == String.class || type.isRecord() && type.getSimpleName().endsWith("Segment")) {
+      return "a string";
+    }
+    if (java.util.List.class.isAssignableFrom(type) || type.isArray()) {
+      return "an array";
+    }
+    if (type == java.time.OffsetDateTime.class) {
+      return "a date-time such as 2026-01-15T00:00:00";
+    }
+    if (type.isRecord()) {
+      return type == dev.opagent.segment.Season.class ? "a string" : "an object";
+    }
+    return "a " + type.getSimpleName();
+  }
+}

@@ -1,0 +1,655 @@
+package dev.opagent.segment.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.ExecutionContext;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.Policy;
+import dev.failsafe.RetryPolicy;
+import dev.opagent.segment.BatchJob;
+import dev.opagent.segment.BatchOptions;
+import dev.opagent.segment.BatchSummary;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.CustomerDataValidator;
+import dev.opagent.segment.ErrorCode;
+import dev.opagent.segment.InvalidInputException;
+import dev.opagent.segment.MalformedResponseException;
+import dev.opagent.segment.SegmentAnalysis;
+import dev.opagent.segment.SegmentClient;
+import dev.opagent.segment.SegmentClientConfig;
+import dev.opagent.segment.SegmentClientStats;
+import dev.opagent.segment.SegmentException;
+import dev.opagent.segment.SegmentOutcome;
+import dev.opagent.segment.Source;
+import dev.opagent.segment.spi.AgentRequest;
+import dev.opagent.segment.spi.AgentResponse;
+import dev.opagent.segment.spi.AgentTransport;
+import dev.opagent.segment.spi.SegmentClientListener;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link SegmentClient} implementation. Thread-safe. */
+public final class DefaultSegmentClient implements SegmentClient {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentClient.class);
+  /** AgentCore's largest payload. */
+  public static final int MAX_PAYLOAD_BYTES = 100_000_000;
+  private static final Duration STOP_SESSIONS_TIMEOUT = Duration.ofSeconds(5);
+
+  private final SegmentClientConfig config;
+  private final AgentTransport transport;
+  private final boolean ownsTransport;
+  private final ScheduledExecutorService scheduler;
+  private final AdaptiveRateLimiter rateLimiter;
+  private final AsyncSemaphore permits;
+  private final SessionPool sessions;
+  private final @Nullable CircuitBreaker<CallResult> breaker;
+  private final @Nullable Cache<String, SegmentAnalysis> cache;
+  private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final Set<CompletableFuture<?>> executions = ConcurrentHashMap.newKeySet();
+  private final Counters counters = new Counters();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Creates a client; closes {@code transport} on {@link #close()} only when {@code owns}. */
+  public DefaultSegmentClient(SegmentClientConfig config, AgentTransport transport, boolean owns) {
+    this.config = config;
+    this.transport = transport;
+    this.ownsTransport = owns;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "opagent-segment-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    this.rateLimiter = new AdaptiveRateLimiter(config.initialRequestsPerSecond(),
+        config.maxRequestsPerSecond(), System.nanoTime());
+    this.permits = new AsyncSemaphore(config.maxConcurrency());
+    this.sessions = new SessionPool(config.sessionMode());
+    this.breaker = config.circuitBreakerEnabled()
+        ? CircuitBreaker.<CallResult>builder()
+            .handleIf((r, e) -> e != null && isOutage(e))
+            .withFailureThreshold(config.circuitBreakerFailures(), config.circuitBreakerWindow())
+            .withDelay(config.circuitBreakerDelay())
+            .onOpen(e -> {
+              LOG.warn("segment agent circuit opened: the agent failed {} of the last {} requests;"
+                  + " calls fail fast for {}", config.circuitBreakerFailures(),
+                  config.circuitBreakerWindow(), config.circuitBreakerDelay());
+              listeners(l -> l.onCircuitStateChange(true));
+            })
+            .onClose(e -> {
+              LOG.info("segment agent circuit closed: the agent answers again");
+              listeners(l -> l.onCircuitStateChange(false));
+            })
+            .build()
+        : null;
+    this.cache = config.cacheEnabled()
+        ? Caffeine.newBuilder()
+            .expireAfterWrite(config.cacheTtl())
+            .maximumSize(config.cacheMaxSize())
+            .build()
+        : null;
+  }
+
+  // ---------------------------------------------------------------- single calls
+
+  @Override
+  public SegmentAnalysis analyze(CustomerData data) {
+    return analyzeDetailed(data, false).analysis();
+  }
+
+  @Override
+  public SegmentOutcome.Success analyzeDetailed(CustomerData data, boolean bypassCache) {
+    CompletableFuture<SegmentOutcome.Success> f = analyzeDetailedAsync(data, bypassCache);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new SegmentException(ErrorCode.CANCELLED, "interrupted while waiting for the agent");
+    } catch (ExecutionException e) {
+      throw toSegmentException(e.getCause(), 0);
+    }
+  }
+
+  @Override
+  public CompletableFuture<SegmentAnalysis> analyzeAsync(CustomerData data) {
+    return analyzeDetailedAsync(data, false).thenApply(SegmentOutcome.Success::analysis);
+  }
+
+  @Override
+  public CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(CustomerData data,
+      boolean bypassCache) {
+    return call(data, bypassCache, 0).thenApply(r ->
+        new SegmentOutcome.Success(0, data.customerId(), r.analysis(), r.source(), r.attempts()));
+  }
+
+  /** One customer through validation, cache, in-flight sharing and the agent. */
+  private CompletableFuture<CallResult> call(CustomerData data, boolean bypassCache, long index) {
+    counters.calls.increment();
+    CompletableFuture<CallResult> result = start(data, bypassCache);
+    result.whenComplete((r, e) -> {
+      if (e == null) {
+        counters.succeeded.increment();
+      } else {
+        counters.failed.increment();
+      }
+    });
+    return result;
+  }
+
+  private CompletableFuture<CallResult> start(CustomerData data, boolean bypassCache) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(
+          new SegmentException(ErrorCode.CANCELLED, "the segment client is closed"));
+    }
+    byte[] payload;
+    try {
+      CustomerDataValidator.validate(data);
+      payload = Json.MAPPER.writeValueAsBytes(Map.of("customerData", data));
+    } catch (InvalidInputException e) {
+      return CompletableFuture.failedFuture(e.forCustomer(data.customerId()));
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.failedFuture(new InvalidInputException("customerData",
+          "could not be written as JSON").forCustomer(data.customerId()));
+    }
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      return CompletableFuture.failedFuture(new InvalidInputException("customerData",
+          "is " + payload.length + " bytes as JSON; AgentCore accepts at most " + MAX_PAYLOAD_BYTES)
+          .forCustomer(data.customerId()));
+    }
+    if (config.payloadLogging() && LOG.isDebugEnabled()) {
+      LOG.debug("segment agent payload: {}", new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (bypassCache) {
+      return execute(data, payload);
+    }
+    String key = cacheKey(data);
+    if (cache != null) {
+      SegmentAnalysis hit = cache.getIfPresent(key);
+      if (hit != null) {
+        counters.cacheHits.increment();
+        listeners(SegmentClientListener::onCacheHit);
+        return CompletableFuture.completedFuture(new CallResult(hit, Source.CACHE, 0));
+      }
+    }
+    InFlight mine = new InFlight();
+    InFlight existing = inFlight.putIfAbsent(key, mine);
+    if (existing != null) {
+      counters.deduplicated.increment();
+      listeners(SegmentClientListener::onDeduplicated);
+      return existing.join(true);
+    }
+    if (cache != null) {
+      counters.cacheMisses.increment();
+      listeners(SegmentClientListener::onCacheMiss);
+    }
+    CompletableFuture<CallResult> exec = execute(data, payload);
+    mine.execution = exec;
+    exec.whenComplete((r, e) -> {
+      if (e == null && cache != null && r.source() == Source.AGENT) {
+        cache.put(key, r.analysis());
+      }
+      inFlight.remove(key, mine);
+      if (e == null) {
+        mine.promise.complete(r);
+      } else {
+        mine.promise.completeExceptionally(e);
+      }
+    });
+    return mine.join(false);
+  }
+
+  /** Retry, circuit breaker and fallback around single attempts. */
+  private CompletableFuture<CallResult> execute(CustomerData data, byte[] payload) {
+    CallState state = new CallState();
+    RetryPolicy<CallResult> retry = RetryPolicy.<CallResult>builder()
+        .handleIf((r, e) -> e != null && shouldRetry(state, e))
+        .withMaxAttempts(config.maxAttempts())
+        .withDelayFn(ctx -> backoff(ctx.getAttemptCount()))
+        .onRetryScheduled(e -> {
+          ErrorCode code = codeOf(e.getLastException());
+          int next = e.getAttemptCount() + 1;
+          counters.retries.increment();
+          LOG.debug("segment call retry {} after {} in {}", next, code, e.getDelay());
+          listeners(l -> l.onRetry(code, next, e.getDelay()));
+        })
+        .build();
+    List<Policy<CallResult>> policies = new ArrayList<>();
+    policies.add(retry);
+    if (breaker != null) {
+      policies.add(breaker);
+    }
+    FailsafeExecutor<CallResult> executor = Failsafe.with(policies).with(scheduler);
+    CompletableFuture<CallResult> attempts =
+        executor.getStageAsync(ctx -> attempt(state, data, payload, ctx));
+    executions.add(attempts);
+    CompletableFuture<CallResult> result = new CompletableFuture<>();
+    attempts.whenComplete((r, e) -> {
+      executions.remove(attempts);
+      if (e == null) {
+        result.complete(r);
+        return;
+      }
+      SegmentException failure = toSegmentException(e, state.attempts.get());
+      CallResult fallen = fallback(data, failure);
+      if (fallen != null) {
+        result.complete(fallen);
+      } else {
+        result.completeExceptionally(failure);
+      }
+    });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        attempts.cancel(true);
+      }
+    });
+    return result;
+  }
+
+  private @Nullable CallResult fallback(CustomerData data, SegmentException failure) {
+    if (config.fallback() == null || !fallsBack(failure.code())) {
+      return null;
+    }
+    try {
+      SegmentAnalysis analysis = config.fallback().analyze(data);
+      counters.fallbacks.increment();
+      listeners(l -> l.onFallback(failure.code()));
+      LOG.debug("segment call answered by the fallback segmenter after {}", failure.code());
+      return new CallResult(analysis, Source.FALLBACK, failure.attempts());
+    } catch (RuntimeException e) {
+      LOG.warn("the fallback segmenter failed ({}); reporting the agent's error",
+          e.getClass().getSimpleName());
+      return null;
+    }
+  }
+
+  private static boolean fallsBack(ErrorCode code) {
+    return switch (code) {
+      case CIRCUIT_OPEN, THROTTLED, AGENT_UNAVAILABLE, TIMEOUT, AGENT_ERROR, MALFORMED_RESPONSE ->
+          true;
+      default -> false;
+    };
+  }
+
+  /** One request: a concurrency permit, a rate slot, a session, the transport, the extractor. */
+  private CompletableFuture<CallResult> attempt(CallState state, CustomerData data, byte[] payload,
+      ExecutionContext<CallResult> ctx) {
+    CompletableFuture<CallResult> out = new CompletableFuture<>();
+    AtomicReference<@Nullable CompletableFuture<AgentResponse>> sent = new AtomicReference<>();
+    ctx.onCancel(() -> {
+      out.cancel(true);
+      CompletableFuture<AgentResponse> f = sent.get();
+      if (f != null) {
+        f.cancel(true);
+      }
+    });
+    CompletableFuture<Void> permit = permits.acquire();
+    out.whenComplete((r, e) -> permit.cancel(false));
+    permit.thenRun(() -> {
+      if (out.isDone()) {
+        permits.release();
+        return;
+      }
+      long wait = rateLimiter.reserve(System.nanoTime());
+      if (wait <= 0) {
+        send(state, data, payload, out, sent);
+      } else {
+        scheduler.schedule(() -> send(state, data, payload, out, sent), wait, TimeUnit.NANOSECONDS);
+      }
+    });
+    return out;
+  }
+
+  private void send(CallState state, CustomerData data, byte[] payload,
+      CompletableFuture<CallResult> out,
+      AtomicReference<@Nullable CompletableFuture<AgentResponse>> sent) {
+    if (out.isDone()) {
+      permits.release();
+      return;
+    }
+    String session = sessions.acquire(data.customerId());
+    int attempt = state.attempts.incrementAndGet();
+    counters.requests.increment();
+    listeners(l -> l.onRequest(attempt));
+    long sentAt = System.nanoTime();
+    AtomicBoolean timedOut = new AtomicBoolean();
+    CompletableFuture<AgentResponse> f;
+    try {
+      f = transport.invoke(new AgentRequest(config.agentRuntimeArn(), config.qualifier(), session,
+          config.runtimeUserId(), data.customerId(), payload));
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    sent.set(f);
+    CompletableFuture<AgentResponse> request = f;
+    ScheduledFuture<?> deadline = scheduler.schedule(() -> {
+      timedOut.set(true);
+      request.cancel(true);
+    }, config.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    request.whenComplete((response, error) -> {
+      deadline.cancel(false);
+      permits.release();
+      long now = System.nanoTime();
+      Duration latency = Duration.ofNanos(now - sentAt);
+      if (error == null) {
+        sessions.release(session);
+        rateLimiter.onSuccess();
+        listeners(l -> l.onResponse(latency));
+        complete(state, response, out);
+        return;
+      }
+      SegmentException failure = timedOut.get()
+          ? new SegmentException(ErrorCode.TIMEOUT, "the agent did not answer within "
+              + config.attemptTimeout() + " (attemptTimeout)")
+          : toSegmentException(error, 0);
+      if (failure.code() == ErrorCode.TIMEOUT || failure.code() == ErrorCode.CANCELLED) {
+        // The agent may still be working in that session: never hand it to another request.
+        stopQuietly(session);
+      } else {
+        sessions.release(session);
+      }
+      if (failure.code() == ErrorCode.THROTTLED) {
+        counters.throttled.increment();
+        if (rateLimiter.onThrottle(sentAt, now)) {
+          double rate = rateLimiter.rate();
+          LOG.debug("segment agent throttled; request rate now {}/s", String.format("%.2f", rate));
+          listeners(l -> l.onThrottle(rate));
+        }
+      } else if (failure.code() == ErrorCode.AGENT_ERROR) {
+        state.agentErrors.incrementAndGet();
+      }
+      listeners(l -> l.onRequestFailure(failure.code(), latency));
+      out.completeExceptionally(failure);
+    });
+  }
+
+  private void complete(CallState state, AgentResponse response, CompletableFuture<CallResult> out) {
+    if (config.payloadLogging() && LOG.isDebugEnabled()) {
+      LOG.debug("segment agent answer ({}): {}", response.contentType(), response.body());
+    }
+    try {
+      SegmentAnalysis analysis = AnalysisExtractor.extract(response, config.payloadLogging());
+      out.complete(new CallResult(analysis, Source.AGENT, state.attempts.get()));
+    } catch (MalformedResponseException e) {
+      state.malformed.incrementAndGet();
+      out.completeExceptionally(e);
+    }
+  }
+
+  private void stopQuietly(String session) {
+    if (sessions.isPooled()) {
+      transport.stopSession(config.agentRuntimeArn(), config.qualifier(), session)
+          .exceptionally(e -> null);
+    }
+  }
+
+  private boolean shouldRetry(CallState state, Throwable e) {
+    ErrorCode code = codeOf(e);
+    return switch (code) {
+      case THROTTLED, AGENT_UNAVAILABLE, TIMEOUT -> true;
+      case AGENT_ERROR -> state.agentErrors.get() <= config.agentErrorRetries();
+      case MALFORMED_RESPONSE -> state.malformed.get() <= config.malformedResponseRetries();
+      default -> false;
+    };
+  }
+
+  private static boolean isOutage(Throwable e) {
+    ErrorCode code = codeOf(e);
+    return code == ErrorCode.AGENT_UNAVAILABLE || code == ErrorCode.TIMEOUT;
+  }
+
+  private Duration backoff(int attemptsSoFar) {
+    long base = config.baseDelay().toNanos();
+    long cap = config.maxDelay().toNanos();
+    int shift = Math.min(30, Math.max(0, attemptsSoFar - 1));
+    long ceiling = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
+    return Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling + 1));
+  }
+
+  private static ErrorCode codeOf(@Nullable Throwable e) {
+    Throwable t = unwrap(e);
+    if (t instanceof SegmentException se) {
+      return se.code();
+    }
+    if (t instanceof CircuitBreakerOpenException) {
+      return ErrorCode.CIRCUIT_OPEN;
+    }
+    if (t instanceof CancellationException) {
+      return ErrorCode.CANCELLED;
+    }
+    return ErrorCode.AGENT_UNAVAILABLE;
+  }
+
+  private SegmentException toSegmentException(@Nullable Throwable e, int attempts) {
+    Throwable t = unwrap(e);
+    if (t instanceof SegmentException se) {
+      return se.withAttempts(Math.max(attempts, se.attempts()));
+    }
+    if (t instanceof CircuitBreakerOpenException) {
+      return new SegmentException(ErrorCode.CIRCUIT_OPEN, "the circuit breaker is open: the agent"
+          + " failed at least " + config.circuitBreakerFailures() + " of the last "
+          + config.circuitBreakerWindow() + " requests; calls fail fast until it is probed again"
+          + " (configure a fallback to answer locally meanwhile)", attempts, null, null, null);
+    }
+    if (t instanceof CancellationException) {
+      return new SegmentException(ErrorCode.CANCELLED, "the call was cancelled", attempts, null,
+          null, null);
+    }
+    return new SegmentException(ErrorCode.AGENT_UNAVAILABLE, "the agent call failed: "
+        + (t == null ? "unknown error" : t.getClass().getSimpleName()), attempts, null, null, t);
+  }
+
+  private static @Nullable Throwable unwrap(@Nullable Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private String cacheKey(CustomerData data) {
+    try {
+      JsonNode tree = Json.MAPPER.valueToTree(data);
+      byte[] canonical = Json.CANONICAL.writer()
+          .with(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+          .writeValueAsBytes(tree);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
+      return config.agentRuntimeArn() + '\n' + config.qualifier() + '\n'
+          + HexFormat.of().formatHex(digest);
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("customer data could not be hashed", e);
+    }
+  }
+
+  private void listeners(Consumer<SegmentClientListener> event) {
+    for (SegmentClientListener l : config.listeners()) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        LOG.warn("segment client listener {} failed: {}", l.getClass().getName(), e.toString());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  @Override
+  public List<SegmentOutcome> analyzeAll(List<CustomerData> customers, BatchOptions options) {
+    List<SegmentOutcome> out = new ArrayList<>(customers.size());
+    BatchOptions ordered = options.ordered() ? options
+        : BatchOptions.builder().ordered(true).maxBuffered(options.maxBuffered())
+            .bypassCache(options.bypassCache()).progressListener(options.progressListener())
+            .progressInterval(options.progressInterval()).build();
+    analyzeStream(customers.iterator(), out::add, ordered);
+    return out;
+  }
+
+  @Override
+  public BatchSummary analyzeStream(Iterator<CustomerData> source, Consumer<SegmentOutcome> sink,
+      BatchOptions options) {
+    return new BatchRunner(this, source, sink, options).run();
+  }
+
+  @Override
+  public BatchJob startBatch(Iterator<CustomerData> source, Consumer<SegmentOutcome> sink,
+      BatchOptions options) {
+    BatchRunner runner = new BatchRunner(this, source, sink, options);
+    Thread thread = new Thread(() -> {
+      try {
+        runner.run();
+      } catch (RuntimeException | Error e) {
+        runner.fail(e);
+      }
+    }, "opagent-segment-batch");
+    thread.setDaemon(true);
+    thread.start();
+    return runner;
+  }
+
+  /** Starts one batch customer; used by {@link BatchRunner}. */
+  CompletableFuture<CallResult> startForBatch(CustomerData data, boolean bypassCache, long index) {
+    return call(data, bypassCache, index);
+  }
+
+  /** Counts a record the batch source could not read. */
+  void countUnreadable() {
+    counters.calls.increment();
+    counters.failed.increment();
+  }
+
+  int maxConcurrency() {
+    return config.maxConcurrency();
+  }
+
+  /** Requests and throttles so far, for batch summaries. */
+  long[] requestCounters() {
+    return new long[] {counters.requests.sum(), counters.throttled.sum()};
+  }
+
+  double currentRate() {
+    return rateLimiter.rate();
+  }
+
+  /** Maps any failure to the typed exception carrying its code. */
+  SegmentException failureOf(Throwable e) {
+    return toSegmentException(e, 0);
+  }
+
+  // ---------------------------------------------------------------- stats and close
+
+  @Override
+  public SegmentClientStats stats() {
+    return new SegmentClientStats(counters.calls.sum(), counters.requests.sum(),
+        counters.succeeded.sum(), counters.failed.sum(), counters.throttled.sum(),
+        counters.retries.sum(), counters.cacheHits.sum(), counters.cacheMisses.sum(),
+        counters.deduplicated.sum(), counters.fallbacks.sum(), sessions.created(),
+        rateLimiter.rate());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (CompletableFuture<?> f : List.copyOf(executions)) {
+      f.cancel(true);
+    }
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    if (sessions.isPooled()) {
+      for (String id : sessions.pooledIds()) {
+        stops.add(transport.stopSession(config.agentRuntimeArn(), config.qualifier(), id)
+            .exceptionally(e -> null));
+      }
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+          .get(STOP_SESSIONS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.debug("not every runtime session stopped within {}", STOP_SESSIONS_TIMEOUT);
+    }
+    scheduler.shutdownNow();
+    if (ownsTransport) {
+      transport.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- small types
+
+  /** The successful result of one call. */
+  record CallResult(SegmentAnalysis analysis, Source source, int attempts) {}
+
+  /** Per-call counters that retry decisions need. */
+  private static final class CallState {
+    final AtomicInteger attempts = new AtomicInteger();
+    final AtomicInteger agentErrors = new AtomicInteger();
+    final AtomicInteger malformed = new AtomicInteger();
+  }
+
+  /** A call in flight that identical calls join; cancelled only when every caller has left. */
+  private static final class InFlight {
+    final CompletableFuture<CallResult> promise = new CompletableFuture<>();
+    final AtomicInteger waiters = new AtomicInteger();
+    volatile @Nullable CompletableFuture<CallResult> execution;
+
+    CompletableFuture<CallResult> join(boolean shared) {
+      waiters.incrementAndGet();
+      CompletableFuture<CallResult> mine = promise.thenApply(r ->
+          shared ? new CallResult(r.analysis(), r.source() == Source.AGENT ? Source.CACHE
+              : r.source(), 0) : r);
+      mine.whenComplete((r, e) -> {
+        if (mine.isCancelled() && waiters.decrementAndGet() == 0 && !promise.isDone()) {
+          CompletableFuture<CallResult> exec = execution;
+          if (exec != null) {
+            exec.cancel(true);
+          }
+        }
+      });
+      return mine;
+    }
+  }
+
+  private static final class Counters {
+    final LongAdder calls = new LongAdder();
+    final LongAdder requests = new LongAdder();
+    final LongAdder succeeded = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder throttled = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final LongAdder cacheHits = new LongAdder();
+    final LongAdder cacheMisses = new LongAdder();
+    final LongAdder deduplicated = new LongAdder();
+    final LongAdder fallbacks = new LongAdder();
+  }
+}

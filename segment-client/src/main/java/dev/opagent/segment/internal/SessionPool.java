@@ -1,0 +1,98 @@
+package dev.opagent.segment.internal;
+
+import dev.opagent.segment.SessionMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runtime session ids. In {@link SessionMode#POOLED} mode an id serves one request at a time and
+ * goes back to the pool, so the number of ids (and microVMs) never exceeds the concurrency; the
+ * most recently used id is reused first, to keep its microVM warm. In
+ * {@link SessionMode#PER_CUSTOMER} mode the id is derived from the customer id. Thread-safe.
+ */
+public final class SessionPool {
+  /** AgentCore's shortest accepted session id. */
+  public static final int MIN_LENGTH = 33;
+  /** AgentCore's longest accepted session id. */
+  public static final int MAX_LENGTH = 256;
+
+  private final SessionMode mode;
+  private final ConcurrentLinkedDeque<String> free = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<String> all = new ConcurrentLinkedDeque<>();
+  private final AtomicLong created = new AtomicLong();
+
+  /** Creates an empty pool. */
+  public SessionPool(SessionMode mode) {
+    this.mode = mode;
+  }
+
+  /** A session id for a request about {@code customerId}. */
+  public String acquire(String customerId) {
+    if (mode == SessionMode.PER_CUSTOMER) {
+      return forCustomer(customerId);
+    }
+    String id = free.pollFirst();
+    if (id != null) {
+      return id;
+    }
+    created.incrementAndGet();
+    id = "opagent-" + UUID.randomUUID();
+    all.add(id);
+    return id;
+  }
+
+  /** Returns a pooled id after its request finished. */
+  public void release(String sessionId) {
+    if (mode == SessionMode.POOLED) {
+      free.addFirst(sessionId);
+    }
+  }
+
+  /** Every pooled id created so far, to be stopped on close. */
+  public List<String> pooledIds() {
+    return new ArrayList<>(all);
+  }
+
+  /** Whether ids are pooled (and so owned by the client, which stops them on close). */
+  public boolean isPooled() {
+    return mode == SessionMode.POOLED;
+  }
+
+  /** Pooled ids created so far. */
+  public long created() {
+    return created.get();
+  }
+
+  /**
+   * The session id of a customer: {@code opagent-c-} and the customer id, padded with {@code -}
+   * to 33 characters; ids too long or with other characters than letters, digits, {@code -} and
+   * {@code _} are replaced by a SHA-256 of the customer id.
+   */
+  public static String forCustomer(String customerId) {
+    String base = "opagent-c-" + customerId;
+    if (base.length() > MAX_LENGTH || !base.matches("[A-Za-z0-9_-]+")) {
+      base = "opagent-h-" + sha256(customerId);
+    }
+    StringBuilder sb = new StringBuilder(base);
+    while (sb.length() < MIN_LENGTH) {
+      sb.append('-');
+    }
+    return sb.toString();
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}
