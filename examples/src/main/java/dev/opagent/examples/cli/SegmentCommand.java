@@ -1,0 +1,230 @@
+package dev.opagent.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.segment.BatchOptions;
+import dev.opagent.segment.BatchProgress;
+import dev.opagent.segment.BatchSummary;
+import dev.opagent.segment.ErrorCode;
+import dev.opagent.segment.SegmentClient;
+import dev.opagent.segment.SegmentClientBuilder;
+import dev.opagent.segment.SegmentClientStats;
+import dev.opagent.segment.SegmentOutcome;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/** {@code opagent segment}: segments a JSON-lines file of customers through the agent. */
+@Command(
+    name = "segment",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Segments every customer of a JSON-lines file through the segment agent and writes exactly"
+            + " one result line per input line, in input order.",
+        "Input lines hold customer-data objects, bare or wrapped as {\"customerData\": {...}}."},
+    footer = {"", "Examples:",
+        "  bin/opagent segment --input customers.jsonl --output results.jsonl \\",
+        "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
+        "  bin/opagent segment --input customers.jsonl --output results.jsonl \\",
+        "      --endpoint http://127.0.0.1:8099 --agent-arn <ARN printed by 'bin/opagent simulate'>",
+        "",
+        "Credentials and region come from the standard AWS chain unless given; against a loopback"
+            + " --endpoint (such as the simulator) placeholder credentials are used.",
+        "Exit codes: 0 every line succeeded, 3 some lines failed, 2 usage or configuration error."})
+public final class SegmentCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--input", required = true, paramLabel = "FILE",
+      description = "JSON lines of customer data to segment.")
+  Path input;
+
+  @Option(names = "--output", required = true, paramLabel = "FILE",
+      description = "Where to write one result line per input line.")
+  Path output;
+
+  @Option(names = "--agent-arn", paramLabel = "ARN", defaultValue = "${env:OPAGENT_AGENT_ARN}",
+      description = "The agent runtime ARN (default: $OPAGENT_AGENT_ARN).")
+  String agentArn;
+
+  @Option(names = "--qualifier", defaultValue = "DEFAULT", description = "Endpoint qualifier (default: ${DEFAULT-VALUE}).")
+  String qualifier;
+
+  @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: the ARN's).")
+  String region;
+
+  @Option(names = "--endpoint", paramLabel = "URL",
+      description = "Any AgentCore-compatible endpoint: the simulator, a VPC endpoint, a proxy.")
+  URI endpoint;
+
+  @Option(names = "--concurrency", defaultValue = "256", paramLabel = "N",
+      description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--max-rps", defaultValue = "0", paramLabel = "R",
+      description = "Known request-rate quota; the adaptive rate never exceeds it (default: none).")
+  double maxRps;
+
+  @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
+      converter = Durations.class, description = "Deadline of one request, e.g. 90s (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--no-cache", description = "Do not reuse answers for identical customers.")
+  boolean noCache;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    if (agentArn == null || agentArn.isBlank()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "Missing --agent-arn (or set OPAGENT_AGENT_ARN)");
+    }
+    if (!Files.isReadable(input)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "cannot read --input " + input + ": no such readable file");
+    }
+    SegmentClient client;
+    try {
+      client = buildClient();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Progress progress = new Progress(err);
+    BatchSummary summary;
+    try (client;
+        BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+        BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+      summary = client.analyzeStream(JsonLines.customers(reader), outcome -> write(writer, outcome),
+          BatchOptions.builder().bypassCache(noCache).progressListener(progress)
+              .progressInterval(Duration.ofMillis(500)).build());
+      progress.finish();
+      SegmentClientStats stats = client.stats();
+      err.println(summaryLine(summary, stats));
+    } catch (IOException | UncheckedIOException e) {
+      err.println("opagent segment: " + e.getMessage());
+      return 2;
+    }
+    err.flush();
+    return summary.failed() == 0 ? 0 : 3;
+  }
+
+  private SegmentClient buildClient() {
+    SegmentClientBuilder builder = SegmentClient.builder()
+        .agentRuntimeArn(agentArn)
+        .qualifier(qualifier)
+        .maxConcurrency(concurrency)
+        .maxRequestsPerSecond(maxRps)
+        .attemptTimeout(timeout);
+    if (region != null) {
+      builder.region(Region.of(region));
+    }
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+      if (isLoopback(endpoint)) {
+        builder.credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+      }
+    }
+    if (noCache) {
+      builder.disableCache();
+    }
+    return builder.build();
+  }
+
+  static boolean isLoopback(URI uri) {
+    try {
+      return uri.getHost() != null && InetAddress.getByName(uri.getHost()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static void write(BufferedWriter writer, SegmentOutcome outcome) {
+    ObjectNode line = JsonLines.MAPPER.createObjectNode();
+    line.put("customerId", outcome.customerId());
+    if (outcome instanceof SegmentOutcome.Success s) {
+      line.put("status", "SUCCESS");
+      line.put("source", s.source().name());
+      line.put("attempts", s.attempts());
+      line.set("analysis", JsonLines.MAPPER.valueToTree(s.analysis()));
+    } else if (outcome instanceof SegmentOutcome.Failure f) {
+      line.put("status", "FAILED");
+      ObjectNode error = line.putObject("error");
+      error.put("code", f.code().name());
+      error.put("message", f.message());
+      error.put("retryable", f.retryable());
+      error.put("attempts", f.attempts());
+    }
+    try {
+      writer.write(JsonLines.MAPPER.writeValueAsString(line));
+      writer.newLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String summaryLine(BatchSummary s, SegmentClientStats stats) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("segmented %d customers in %.1f s (%.1f/s): %d succeeded, %d failed",
+        s.total(), s.elapsed().toNanos() / 1e9, s.customersPerSecond(), s.succeeded(), s.failed()));
+    if (!s.failedByCode().isEmpty()) {
+      sb.append(" (");
+      boolean first = true;
+      for (Map.Entry<ErrorCode, Long> e : new java.util.TreeMap<>(s.failedByCode()).entrySet()) {
+        sb.append(first ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+        first = false;
+      }
+      sb.append(')');
+    }
+    sb.append(String.format("; %d requests, %d throttled, %d cache hits, %d fallback",
+        s.requests(), s.throttled(), stats.cacheHits() + stats.deduplicated(), s.fromFallback()));
+    return sb.toString();
+  }
+
+  /** Progress on stderr: rewritten in place on a terminal, a line per report otherwise. */
+  static final class Progress implements java.util.function.Consumer<BatchProgress> {
+    private final PrintWriter err;
+    private final boolean terminal = System.console() != null;
+    private boolean printed;
+
+    Progress(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public void accept(BatchProgress p) {
+      String line = String.format("%d done (%d ok, %d failed) · %d requests · %d throttled ·"
+              + " %.1f req/s allowed · %.0f s", p.done(), p.succeeded(), p.failed(), p.requests(),
+          p.throttled(), p.currentRatePerSecond(), p.elapsed().toNanos() / 1e9);
+      if (terminal) {
+        err.print("\r" + line + "   ");
+      } else {
+        err.println(line);
+      }
+      err.flush();
+      printed = true;
+    }
+
+    void finish() {
+      if (terminal && printed) {
+        err.println();
+      }
+    }
+  }
+}
