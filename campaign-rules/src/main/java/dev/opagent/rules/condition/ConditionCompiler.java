@@ -77,6 +77,23 @@ public final class ConditionCompiler {
     return compile(LocatedJson.unlocated(condition), new ArrayList<>());
   }
 
+  /**
+   * Compiles a condition embedded in a larger document, returning problems as a value. Problem
+   * pointers are prefixed with {@code pointer} (the condition's JSON pointer in that document);
+   * their line and column are 0, since a tree carries no positions.
+   */
+  public CompileResult tryCompile(JsonNode condition, String pointer) {
+    List<Problem> problems = new ArrayList<>();
+    LocatedJson doc = LocatedJson.unlocated(condition);
+    Node root =
+        new ConditionParser(doc, mode == ConditionMode.STRICT, savedGroups, problems)
+            .parse(condition, pointer);
+    if (problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR)) {
+      return new CompileResult.Rejected(problems);
+    }
+    return new CompileResult.Compiled(new Condition(root, condition), problems);
+  }
+
   private Condition compile(LocatedJson doc, List<Problem> problems) {
     Node root =
         new ConditionParser(doc, mode == ConditionMode.STRICT, savedGroups, problems)

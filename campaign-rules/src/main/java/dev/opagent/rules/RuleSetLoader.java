@@ -1,0 +1,166 @@
+package dev.opagent.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opagent.rules.condition.ConditionMode;
+import dev.opagent.rules.internal.LocatedJson;
+import dev.opagent.rules.internal.RuleFileReader;
+import dev.opagent.rules.internal.Values;
+import dev.opagent.rules.spi.ActionTypes;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Loads and validates rule sets from JSON. Immutable and thread-safe; the {@link Builder} is not.
+ *
+ * <p>Validation collects every problem rather than stopping at the first, each with its JSON
+ * pointer and line/column: malformed JSON, unknown or mistyped fields, duplicate keys, duplicate
+ * rule ids, invalid conditions (strict mode: unknown operators, wrong operand types, bad regular
+ * expressions, unknown saved groups), unknown action types (when {@link Builder#actionTypes} is
+ * set), bad dates and time zones. Empty or always-true conditions and rules without actions are
+ * warnings: the set loads and {@link RuleSet#warnings()} lists them.
+ *
+ * <pre>{@code
+ * RuleSetLoader loader = RuleSetLoader.builder()
+ *     .actionTypes(ActionTypes.of("send_email", "send_sms", "create_discount"))
+ *     .build();
+ * RuleSet rules = loader.load(RuleSource.file(Path.of("campaigns.json")));
+ * }</pre>
+ */
+public final class RuleSetLoader {
+  private static final RuleSetLoader DEFAULTS = builder().build();
+
+  private final ConditionMode mode;
+  private final @Nullable ActionTypes actionTypes;
+  private final Map<String, JsonNode> savedGroups;
+
+  private RuleSetLoader(Builder b) {
+    this.mode = b.mode;
+    this.actionTypes = b.actionTypes;
+    this.savedGroups = Map.copyOf(b.savedGroups);
+  }
+
+  /** Strict conditions, any action type, no saved groups beyond the file's own. */
+  public static RuleSetLoader ofDefaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bundled default campaigns (winback, retention, loyalty, cross-sell, replenishment). */
+  public static RuleSet defaults() {
+    return DefaultsHolder.DEFAULTS;
+  }
+
+  /**
+   * Loads a rule set.
+   *
+   * @throws InvalidRuleSetException with every problem, if the source cannot be read or does not
+   *     validate
+   */
+  public RuleSet load(RuleSource source) {
+    LoadResult result = validate(source);
+    if (result instanceof LoadResult.Invalid invalid) {
+      throw new InvalidRuleSetException(invalid.source(), invalid.problems());
+    }
+    return ((LoadResult.Loaded) result).ruleSet();
+  }
+
+  /**
+   * Loads a rule set, returning problems as a value. Never throws for bad input: any text yields
+   * either {@link LoadResult.Loaded} or {@link LoadResult.Invalid}.
+   */
+  public LoadResult validate(RuleSource source) {
+    String text;
+    try {
+      text = source.read();
+    } catch (IOException | RuntimeException e) {
+      return new LoadResult.Invalid(source.describe(), List.of(new Problem(Problem.Severity.ERROR,
+          "", 0, 0, "cannot read " + source.describe() + ": " + e.getMessage())));
+    }
+    return validate(source.describe(), text);
+  }
+
+  private LoadResult validate(String describe, String text) {
+    Problem.Severity duplicates =
+        mode == ConditionMode.STRICT ? Problem.Severity.ERROR : Problem.Severity.WARNING;
+    LocatedJson.Parsed parsed = LocatedJson.parse(text, duplicates);
+    List<Problem> problems = new ArrayList<>(parsed.problems());
+    LocatedJson doc = parsed.json();
+    if (doc == null) {
+      return new LoadResult.Invalid(describe, problems);
+    }
+    RuleFileReader.Result read =
+        new RuleFileReader(doc, mode, actionTypes, savedGroups).read(describe);
+    problems.addAll(read.problems());
+    problems.sort((a, b) -> a.line() != b.line()
+        ? Integer.compare(a.line(), b.line()) : Integer.compare(a.column(), b.column()));
+    if (problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR)) {
+      return new LoadResult.Invalid(describe, problems);
+    }
+    return new LoadResult.Loaded(
+        new RuleSet(read.name(), describe, RuleSet.sha256(text), read.rules(), problems));
+  }
+
+  /** Builds a {@link RuleSetLoader}. Not thread-safe. */
+  public static final class Builder {
+    private ConditionMode mode = ConditionMode.STRICT;
+    private @Nullable ActionTypes actionTypes;
+    private final Map<String, JsonNode> savedGroups = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * How conditions compile. Default {@link ConditionMode#STRICT}, which catches marketers' typos
+     * at load time; {@link ConditionMode#LENIENT} evaluates GrowthBook-authored conditions exactly as
+     * GrowthBook would and downgrades unknown fields and duplicate keys to warnings.
+     */
+    public Builder conditionMode(ConditionMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * The action types the host can execute; every action must name one. Default: none given, so
+     * any type is accepted (set it wherever an executor is wired up, so typos fail at load time).
+     */
+    public Builder actionTypes(ActionTypes actionTypes) {
+      this.actionTypes = Objects.requireNonNull(actionTypes, "actionTypes");
+      return this;
+    }
+
+    /**
+     * A saved group every loaded file can reference with {@code $inGroup}; a file's own
+     * {@code saved_groups} entry with the same id takes precedence. None by default.
+     */
+    public Builder putSavedGroup(String id, Collection<?> members) {
+      if (id.isEmpty()) {
+        throw new IllegalArgumentException("saved group id must not be empty");
+      }
+      ArrayNode array = JsonNodeFactory.instance.arrayNode();
+      for (Object m : members) {
+        JsonNode n = Values.toJsonNode(m);
+        array.add(n == null ? JsonNodeFactory.instance.nullNode() : n);
+      }
+      savedGroups.put(id, array);
+      return this;
+    }
+
+    public RuleSetLoader build() {
+      return new RuleSetLoader(this);
+    }
+  }
+
+  private static final class DefaultsHolder {
+    static final RuleSet DEFAULTS = ofDefaults().load(RuleSource.defaults());
+  }
+}
