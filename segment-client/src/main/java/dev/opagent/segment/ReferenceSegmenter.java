@@ -78,6 +78,14 @@ public final class ReferenceSegmenter implements LocalSegmenter {
   private static final BigDecimal TEN = BigDecimal.TEN;
   private static final String NO_CATEGORY = "";
 
+  /** Most overdue first; ties in a fixed order, so the result never depends on history order. */
+  private static final Comparator<MissingRegular> MOST_OVERDUE_FIRST = Comparator
+      .comparing((MissingRegular m) -> Objects.requireNonNull(m.daysOverdue())).reversed()
+      .thenComparing(m -> Objects.requireNonNullElse(m.productId(), ""))
+      .thenComparing(m -> Objects.requireNonNullElse(m.category(), ""))
+      .thenComparing(m -> Objects.requireNonNull(m.expectedEveryDays()))
+      .thenComparing(m -> Objects.requireNonNull(m.daysSinceLastPurchase()));
+
   private final Clock clock;
 
   /**
@@ -346,9 +354,7 @@ public final class ReferenceSegmenter implements LocalSegmenter {
       missing.add(new MissingRegular(p.productId(), p.category(), every,
           Math.toIntExact(since), overdue, last));
     }
-    missing.sort(Comparator
-        .comparing((MissingRegular m) -> Objects.requireNonNull(m.daysOverdue())).reversed()
-        .thenComparing(m -> Objects.requireNonNullElse(m.productId(), "")));
+    missing.sort(MOST_OVERDUE_FIRST);
     return missing;
   }
 
