@@ -1,5 +1,6 @@
 package dev.opagent.rules;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
@@ -29,6 +30,16 @@ public record Action(
       throw new IllegalArgumentException("action delay must not be negative but was " + delay);
     }
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+  }
+
+  /** Reads the JSON form written by Jackson ({@code type, parameters, delayMinutes}). */
+  @JsonCreator
+  static Action fromJson(
+      @JsonProperty("type") String type,
+      @JsonProperty("parameters") @Nullable Map<String, @Nullable Object> parameters,
+      @JsonProperty("delayMinutes") long delayMinutes) {
+    return new Action(
+        type, parameters == null ? Map.of() : parameters, Duration.ofMinutes(delayMinutes));
   }
 
   /** An immediate action without parameters. */

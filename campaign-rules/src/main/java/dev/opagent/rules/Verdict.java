@@ -1,5 +1,6 @@
 package dev.opagent.rules;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.opagent.rules.condition.Failure;
@@ -34,6 +35,7 @@ public sealed interface Verdict {
   String name();
 
   /** Whether the customer should receive the campaign. */
+  @JsonIgnore
   default boolean isEligible() {
     return false;
   }
@@ -51,6 +53,7 @@ public sealed interface Verdict {
     }
 
     @Override
+    @JsonIgnore
     public boolean isEligible() {
       return true;
     }

@@ -37,6 +37,7 @@ public record Failure(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Failure> causes) {
 
   public Failure {
-    causes = List.copyOf(causes);
+    // Jackson passes null for an omitted (empty) list
+    causes = causes == null ? List.of() : List.copyOf(causes);
   }
 }
