@@ -3,7 +3,9 @@ package dev.opagent.segment.internal;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.opagent.segment.MalformedResponseException;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.spi.AgentResponse;
@@ -32,6 +34,9 @@ public final class AnalysisExtractor {
   private static final List<String> TEXT_MEMBERS =
       List.of("result", "output", "response", "message", "content");
   private static final int MAX_DEPTH = 8;
+  /** Reads a whole text as one JSON value: trailing text means it is not JSON but prose. */
+  private static final ObjectReader WHOLE =
+      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private AnalysisExtractor() {}
 
@@ -191,8 +196,8 @@ public final class AnalysisExtractor {
       return null;
     }
     try {
-      return Json.MAPPER.readTree(t);
-    } catch (JsonProcessingException e) {
+      return WHOLE.readTree(t);
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
