@@ -142,14 +142,26 @@ public final class DefaultSegmentClient implements SegmentClient {
 
   @Override
   public CompletableFuture<SegmentAnalysis> analyzeAsync(CustomerData data) {
-    return analyzeDetailedAsync(data, false).thenApply(SegmentOutcome.Success::analysis);
+    return mapCancellable(analyzeDetailedAsync(data, false), SegmentOutcome.Success::analysis);
   }
 
   @Override
   public CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(CustomerData data,
       boolean bypassCache) {
-    return call(data, bypassCache, 0).thenApply(r ->
+    return mapCancellable(call(data, bypassCache, 0), r ->
         new SegmentOutcome.Success(0, data.customerId(), r.analysis(), r.source(), r.attempts()));
+  }
+
+  /** {@code source.thenApply(fn)}, except that cancelling the result cancels {@code source}. */
+  private static <T, R> CompletableFuture<R> mapCancellable(CompletableFuture<T> source,
+      java.util.function.Function<? super T, ? extends R> fn) {
+    CompletableFuture<R> mapped = source.thenApply(fn);
+    mapped.whenComplete((r, e) -> {
+      if (mapped.isCancelled()) {
+        source.cancel(true);
+      }
+    });
+    return mapped;
   }
 
   /** One customer through validation, cache, in-flight sharing and the agent. */
@@ -357,11 +369,12 @@ public final class DefaultSegmentClient implements SegmentClient {
     }, config.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS);
     request.whenComplete((response, error) -> {
       deadline.cancel(false);
-      permits.release();
       long now = System.nanoTime();
       Duration latency = Duration.ofNanos(now - sentAt);
       if (error == null) {
+        // The session goes back before the permit: the permit's next holder may start at once.
         sessions.release(session);
+        permits.release();
         rateLimiter.onSuccess();
         listeners(l -> l.onResponse(latency));
         complete(state, response, out);
@@ -377,6 +390,7 @@ public final class DefaultSegmentClient implements SegmentClient {
       } else {
         sessions.release(session);
       }
+      permits.release();
       if (failure.code() == ErrorCode.THROTTLED) {
         counters.throttled.increment();
         if (rateLimiter.onThrottle(sentAt, now)) {
