@@ -58,11 +58,14 @@ class RuleSetHolderTest {
     });
     RuleSet b = holder.current();
 
-    write(file, "[{\"rule_id\": \"r0\", \"conditions\": {\"x\": {\"$regx\": 1}}}");
+    write(file, "[{\"rule_id\": \"r0\", \"conditions\": {\"x\": {\"$regx\": 1}}}]");
     assertThat(holder.reload()).isInstanceOfSatisfying(ReloadResult.Rejected.class, r -> {
       assertThat(r.current()).isSameAs(b);
-      assertThat(r.problems()).isNotEmpty()
-          .allSatisfy(p -> assertThat(p.line()).isPositive());
+      assertThat(r.problems()).filteredOn(p -> p.severity() == Problem.Severity.ERROR)
+          .singleElement().satisfies(p -> {
+        assertThat(p.pointer()).isEqualTo("/0/conditions/x/$regx");
+        assertThat(p.line()).isEqualTo(1);
+      });
     });
     assertThat(holder.current()).isSameAs(b);
   }
