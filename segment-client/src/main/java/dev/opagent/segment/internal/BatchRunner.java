@@ -11,9 +11,12 @@ import dev.opagent.segment.SegmentException;
 import dev.opagent.segment.SegmentOutcome;
 import dev.opagent.segment.Source;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,30 +70,28 @@ final class BatchRunner implements BatchJob {
     long nextToDeliver = 0;
     long lastReport = startNanos;
     boolean sourceDone = false;
+    boolean interrupted = false;
     while (true) {
-      if (Thread.currentThread().isInterrupted()) {
+      if (Thread.interrupted()) {
+        // Remembered and restored on return: a set flag would make every poll below throw.
+        interrupted = true;
         cancel();
       }
       while (!sourceDone && started - delivered < window) {
-        if (cancelled) {
-          break;
-        }
         if (!hasNext()) {
           sourceDone = true;
           break;
         }
-        startNext();
-      }
-      if (cancelled && !sourceDone) {
-        // Every remaining input still gets its outcome.
-        while (hasNext()) {
+        if (cancelled) {
+          // Every remaining input still gets its outcome, within the same memory bound.
           long index = started++;
           CustomerData data = nextOrNull(index);
           if (data != null) {
             finished.add(cancelledOutcome(index, data.customerId()));
           }
+        } else {
+          startNext();
         }
-        sourceDone = true;
       }
       if (sourceDone && delivered == started) {
         break;
@@ -99,7 +100,7 @@ final class BatchRunner implements BatchJob {
       try {
         outcome = finished.poll(options.progressInterval().toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        interrupted = true;
         cancel();
         continue;
       }
@@ -126,6 +127,9 @@ final class BatchRunner implements BatchJob {
         fromFallback, counters[0] - countersAtStart[0], counters[1] - countersAtStart[1],
         last.elapsed(), cancelled);
     completion.complete(summary);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     return summary;
   }
 
@@ -158,6 +162,10 @@ final class BatchRunner implements BatchJob {
     CompletableFuture<DefaultSegmentClient.CallResult> call =
         client.startForBatch(data, options.bypassCache(), index);
     running.put(index, call);
+    if (cancelled) {
+      // cancel() may have looked at running before this call was in it.
+      call.cancel(true);
+    }
     call.whenComplete((r, e) -> {
       running.remove(index);
       if (e == null) {
@@ -206,8 +214,15 @@ final class BatchRunner implements BatchJob {
   @Override
   public void cancel() {
     cancelled = true;
-    for (CompletableFuture<?> f : running.values()) {
-      f.cancel(true);
+    // Latest first: those are still queued for a permit, so cancelling the calls in flight does
+    // not hand their permits to calls that would reach the agent only to be cancelled.
+    List<Long> indexes = new ArrayList<>(running.keySet());
+    indexes.sort(Comparator.reverseOrder());
+    for (Long index : indexes) {
+      CompletableFuture<?> f = running.get(index);
+      if (f != null) {
+        f.cancel(true);
+      }
     }
   }
 

@@ -324,6 +324,11 @@ public final class DefaultSegmentClient implements SegmentClient {
         f.cancel(true);
       }
     });
+    if (ctx.isCancelled()) {
+      // Cancelled before this attempt ran: the callback above will never fire.
+      out.cancel(true);
+      return out;
+    }
     CompletableFuture<Void> permit = permits.acquire();
     out.whenComplete((r, e) -> permit.cancel(false));
     permit.thenRun(() -> {
