@@ -64,11 +64,11 @@ class ThrottlingStormTest {
           AgentResponse.of("application/json", InProcessAgent.ANSWER, null)), 20, TimeUnit.MILLISECONDS);
       return answer;
     });
-    List<CustomerData> in = IntStream.range(0, 300).mapToObj(i -> customer("C-" + i)).toList();
+    List<CustomerData> in = IntStream.range(0, 200).mapToObj(i -> customer("C-" + i)).toList();
     try (SegmentClient client = agent.client(b -> b.initialRequestsPerSecond(400)
         .backoff(Duration.ofMillis(20), Duration.ofMillis(500)).maxConcurrency(64))) {
       List<SegmentOutcome> out = client.analyzeAll(in);
-      assertThat(out).hasSize(300);
+      assertThat(out).hasSize(200);
       assertThat(out.stream().filter(o -> !o.isSuccess()).toList()).as("failed customers").isEmpty();
       SegmentClientStats stats = client.stats();
       assertThat(stats.throttled()).as("the storm happened").isGreaterThan(0);

@@ -72,12 +72,15 @@ public final class SessionPool {
 
   /**
    * The session id of a customer: {@code opagent-c-} and the customer id, padded with {@code -}
-   * to 33 characters; ids too long or with other characters than letters, digits, {@code -} and
-   * {@code _} are replaced by a SHA-256 of the customer id.
+   * to 33 characters; ids too long, ending in {@code -} (which padding would make ambiguous) or
+   * with other characters than letters, digits, {@code -} and {@code _} are replaced by a SHA-256
+   * of the customer id.
    */
   public static String forCustomer(String customerId) {
     String base = "opagent-c-" + customerId;
-    if (base.length() > MAX_LENGTH || !base.matches("[A-Za-z0-9_-]+")) {
+    // An id ending in '-' could collide with a shorter one once padded with '-': hash it instead.
+    if (base.length() > MAX_LENGTH || !base.matches("[A-Za-z0-9_-]+")
+        || customerId.isEmpty() || customerId.endsWith("-")) {
       base = "opagent-h-" + sha256(customerId);
     }
     StringBuilder sb = new StringBuilder(base);
