@@ -1,5 +1,10 @@
 package dev.opagent.segment.internal;
 
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
 /**
  * Paces requests at an adaptive rate (AIMD with slow start). It starts at an initial rate and
  * doubles it about every second until the first throttle; each throttle cuts the rate
@@ -7,7 +12,9 @@ package dev.opagent.segment.internal;
  * as they reflect the old rate); each success then grows it additively. An optional hard cap is
  * never exceeded. Thread-safe.
  *
- * <p>{@link #reserve()} hands out evenly spaced send times, so bursts never exceed the rate.
+ * <p>Waiting requests queue here and are released one at a time, each spaced {@code 1/rate} after
+ * the previous one at the rate in force <em>when it is released</em>: no slot is reserved ahead,
+ * so a rate change applies to every request still waiting.
  */
 public final class AdaptiveRateLimiter {
   /** The lowest rate the limiter goes down to, requests per second. */
@@ -18,33 +25,85 @@ public final class AdaptiveRateLimiter {
   static final double INCREASE_PER_SECOND = 1.0;
 
   private final double cap;
+  private final ScheduledExecutorService scheduler;
+  private final LongSupplier clock;
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private double rate;
   private boolean slowStart = true;
-  private long nextFreeNanos;
+  private long lastReleaseNanos;
   private long lastCutNanos = Long.MIN_VALUE;
+  private boolean pumpScheduled;
 
   /**
    * Creates a limiter.
    *
    * @param initialRate the starting rate, requests per second
    * @param cap the hard cap, or 0 for none
-   * @param nowNanos the current {@link System#nanoTime()}
+   * @param scheduler runs the released requests
+   * @param clock the current time in nanoseconds ({@code System::nanoTime})
    */
-  public AdaptiveRateLimiter(double initialRate, double cap, long nowNanos) {
+  public AdaptiveRateLimiter(double initialRate, double cap, ScheduledExecutorService scheduler,
+      LongSupplier clock) {
     this.cap = cap > 0 ? cap : Double.MAX_VALUE;
     this.rate = Math.min(initialRate, this.cap);
-    this.nextFreeNanos = nowNanos;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.lastReleaseNanos = clock.getAsLong() - intervalNanos();
   }
 
-  /**
-   * Reserves the next send slot.
-   *
-   * @return how long to wait before sending, in nanoseconds (0 to send now)
-   */
-  public synchronized long reserve(long nowNanos) {
-    long slot = Math.max(nowNanos, nextFreeNanos);
-    nextFreeNanos = slot + (long) (1e9 / rate);
-    return slot - nowNanos;
+  /** Runs {@code send} when the rate allows: at once if a slot is free, else when one is. */
+  public void submit(Runnable send) {
+    boolean runNow = false;
+    synchronized (this) {
+      long now = clock.getAsLong();
+      if (waiting.isEmpty() && !pumpScheduled && now - lastReleaseNanos >= intervalNanos()) {
+        lastReleaseNanos = now;
+        runNow = true;
+      } else {
+        waiting.add(send);
+        schedulePump(now);
+      }
+    }
+    if (runNow) {
+      send.run();
+    }
+  }
+
+  /** Requests waiting for a slot. */
+  public synchronized int waiting() {
+    return waiting.size();
+  }
+
+  private void schedulePump(long now) {
+    if (pumpScheduled || waiting.isEmpty()) {
+      return;
+    }
+    pumpScheduled = true;
+    long delay = Math.max(0, lastReleaseNanos + intervalNanos() - now);
+    scheduler.schedule(this::pump, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void pump() {
+    Runnable next;
+    synchronized (this) {
+      pumpScheduled = false;
+      long now = clock.getAsLong();
+      if (now - lastReleaseNanos < intervalNanos()) {
+        schedulePump(now); // the rate dropped while we waited
+        return;
+      }
+      next = waiting.poll();
+      if (next == null) {
+        return;
+      }
+      lastReleaseNanos = now;
+      schedulePump(now);
+    }
+    next.run();
+  }
+
+  private long intervalNanos() {
+    return (long) (1e9 / rate);
   }
 
   /** Records a success: the rate grows (fast in slow start, additively after). */
@@ -61,15 +120,13 @@ public final class AdaptiveRateLimiter {
    *
    * @return whether the rate was cut
    */
-  public synchronized boolean onThrottle(long sentAtNanos, long nowNanos) {
+  public synchronized boolean onThrottle(long sentAtNanos) {
     slowStart = false;
     if (sentAtNanos < lastCutNanos) {
       return false;
     }
     rate = Math.max(MIN_RATE, rate * DECREASE);
-    lastCutNanos = nowNanos;
-    // Spread the next sends at the new rate instead of firing the backlog at once.
-    nextFreeNanos = Math.max(nextFreeNanos, nowNanos + (long) (1e9 / rate));
+    lastCutNanos = clock.getAsLong();
     return true;
   }
 

@@ -91,7 +91,7 @@ public final class DefaultSegmentClient implements SegmentClient {
       return t;
     });
     this.rateLimiter = new AdaptiveRateLimiter(config.initialRequestsPerSecond(),
-        config.maxRequestsPerSecond(), System.nanoTime());
+        config.maxRequestsPerSecond(), scheduler, System::nanoTime);
     this.permits = new AsyncSemaphore(config.maxConcurrency());
     this.sessions = new SessionPool(config.sessionMode());
     this.breaker = config.circuitBreakerEnabled()
@@ -266,6 +266,9 @@ public final class DefaultSegmentClient implements SegmentClient {
     executions.add(attempts);
     CompletableFuture<CallResult> result = new CompletableFuture<>();
     attempts.whenComplete((r, e) -> {
+      if (attempts.isCancelled()) {
+        state.cancel();
+      }
       executions.remove(attempts);
       if (e == null) {
         result.complete(r);
@@ -324,8 +327,15 @@ public final class DefaultSegmentClient implements SegmentClient {
         f.cancel(true);
       }
     });
-    if (ctx.isCancelled()) {
-      // Cancelled before this attempt ran: the callback above will never fire.
+    out.whenComplete((r, e) -> {
+      CompletableFuture<AgentResponse> f = sent.get();
+      if (out.isCancelled() && f != null) {
+        f.cancel(true);
+      }
+    });
+    state.current.set(out);
+    if (state.cancelled || ctx.isCancelled()) {
+      // Cancelled before this attempt ran: the callback above may never fire.
       out.cancel(true);
       return out;
     }
@@ -336,12 +346,7 @@ public final class DefaultSegmentClient implements SegmentClient {
         permits.release();
         return;
       }
-      long wait = rateLimiter.reserve(System.nanoTime());
-      if (wait <= 0) {
-        send(state, data, payload, out, sent);
-      } else {
-        scheduler.schedule(() -> send(state, data, payload, out, sent), wait, TimeUnit.NANOSECONDS);
-      }
+      rateLimiter.submit(() -> send(state, data, payload, out, sent));
     });
     return out;
   }
@@ -367,6 +372,9 @@ public final class DefaultSegmentClient implements SegmentClient {
       f = CompletableFuture.failedFuture(e);
     }
     sent.set(f);
+    if (out.isCancelled()) {
+      f.cancel(true); // cancelled while sending, before the request could be seen
+    }
     CompletableFuture<AgentResponse> request = f;
     ScheduledFuture<?> deadline = scheduler.schedule(() -> {
       timedOut.set(true);
@@ -398,7 +406,7 @@ public final class DefaultSegmentClient implements SegmentClient {
       permits.release();
       if (failure.code() == ErrorCode.THROTTLED) {
         counters.throttled.increment();
-        if (rateLimiter.onThrottle(sentAt, now)) {
+        if (rateLimiter.onThrottle(sentAt)) {
           double rate = rateLimiter.rate();
           LOG.debug("segment agent throttled; request rate now {}/s", String.format("%.2f", rate));
           listeners(l -> l.onThrottle(rate));
@@ -634,6 +642,18 @@ public final class DefaultSegmentClient implements SegmentClient {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger agentErrors = new AtomicInteger();
     final AtomicInteger malformed = new AtomicInteger();
+    /** The latest attempt; with {@link #cancelled}, cancellation never misses one starting now. */
+    final AtomicReference<@Nullable CompletableFuture<CallResult>> current =
+        new AtomicReference<>();
+    volatile boolean cancelled;
+
+    void cancel() {
+      cancelled = true;
+      CompletableFuture<CallResult> attempt = current.get();
+      if (attempt != null) {
+        attempt.cancel(true);
+      }
+    }
   }
 
   /** A call in flight that identical calls join; cancelled only when every caller has left. */
