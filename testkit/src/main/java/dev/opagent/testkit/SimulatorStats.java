@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * @param requests {@code InvokeAgentRuntime} requests answered (or dropped), in all
  * @param outcomes requests by outcome; every outcome is present, possibly with 0
- * @param distinctSessions distinct session ids that started a session
+ * @param distinctSessions distinct session ids used since the start or the last reset
  * @param liveSessions sessions active now: used within the idle timeout and not stopped
  * @param stoppedSessions sessions ended by {@code StopRuntimeSession}
  * @param inFlight requests received and not yet answered
