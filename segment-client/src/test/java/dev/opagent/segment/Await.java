@@ -5,10 +5,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a real condition to become true, failing after a generous deadline. */
-final class Await {
+public final class Await {
   private Await() {}
 
-  static void until(Duration deadline, BooleanSupplier condition) {
+  public static void until(Duration deadline, BooleanSupplier condition) {
     long end = System.nanoTime() + deadline.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - end > 0) {

@@ -91,7 +91,7 @@ public final class DefaultSegmentClient implements SegmentClient {
       return t;
     });
     this.rateLimiter = new AdaptiveRateLimiter(config.initialRequestsPerSecond(),
-        config.maxRequestsPerSecond(), System.nanoTime());
+        config.maxRequestsPerSecond(), scheduler, System::nanoTime);
     this.permits = new AsyncSemaphore(config.maxConcurrency());
     this.sessions = new SessionPool(config.sessionMode());
     this.breaker = config.circuitBreakerEnabled()
@@ -346,12 +346,7 @@ public final class DefaultSegmentClient implements SegmentClient {
         permits.release();
         return;
       }
-      long wait = rateLimiter.reserve(System.nanoTime());
-      if (wait <= 0) {
-        send(state, data, payload, out, sent);
-      } else {
-        scheduler.schedule(() -> send(state, data, payload, out, sent), wait, TimeUnit.NANOSECONDS);
-      }
+      rateLimiter.submit(() -> send(state, data, payload, out, sent));
     });
     return out;
   }
@@ -411,7 +406,7 @@ public final class DefaultSegmentClient implements SegmentClient {
       permits.release();
       if (failure.code() == ErrorCode.THROTTLED) {
         counters.throttled.increment();
-        if (rateLimiter.onThrottle(sentAt, now)) {
+        if (rateLimiter.onThrottle(sentAt)) {
           double rate = rateLimiter.rate();
           LOG.debug("segment agent throttled; request rate now {}/s", String.format("%.2f", rate));
           listeners(l -> l.onThrottle(rate));

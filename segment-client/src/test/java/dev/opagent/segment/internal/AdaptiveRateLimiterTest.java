@@ -3,33 +3,59 @@ package dev.opagent.segment.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Pure tests with explicit {@code nanoTime} values. */
+/** The limiter with an explicit clock: time moves only when the test moves it. */
 class AdaptiveRateLimiterTest {
   private static final long T0 = 1_000_000_000_000L;
   private static final long MS = 1_000_000L;
+  private final AtomicLong now = new AtomicLong(T0);
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
-  @Test
-  void reserve_burst_spacesSendsAtTheRate() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(10, 0, T0);
-    assertThat(l.reserve(T0)).isZero();
-    assertThat(l.reserve(T0)).isEqualTo(100 * MS);
-    assertThat(l.reserve(T0)).isEqualTo(200 * MS);
-    assertThat(l.reserve(T0 + 150 * MS)).isEqualTo(150 * MS);
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  private AdaptiveRateLimiter limiter(double rate, double cap) {
+    return new AdaptiveRateLimiter(rate, cap, scheduler, now::get);
   }
 
   @Test
-  void reserve_afterIdleTime_sendsAtOnceWithoutBurstCredit() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(10, 0, T0);
-    l.reserve(T0);
-    assertThat(l.reserve(T0 + 10_000 * MS)).isZero();
-    assertThat(l.reserve(T0 + 10_000 * MS)).isEqualTo(100 * MS);
+  void submit_slotFree_runsAtOnceOnCallingThread() {
+    AdaptiveRateLimiter l = limiter(10, 0);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    l.submit(() -> ran.add(Thread.currentThread().getName()));
+    assertThat(ran).containsExactly(Thread.currentThread().getName());
+  }
+
+  @Test
+  void submit_burst_releasesOnlyAsTheClockAllows() {
+    AdaptiveRateLimiter l = limiter(10, 0);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      l.submit(() -> ran.add(n));
+    }
+    assertThat(ran).containsExactly(0);
+    assertThat(l.waiting()).isEqualTo(2);
+    now.addAndGet(100 * MS);
+    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 2);
+    assertThat(l.waiting()).isEqualTo(1);
+    now.addAndGet(100 * MS);
+    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 3);
+    assertThat(ran).containsExactly(0, 1, 2);
   }
 
   @Test
   void onSuccess_slowStart_growsByOnePerSuccess() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(10, 0, T0);
+    AdaptiveRateLimiter l = limiter(10, 0);
     for (int i = 0; i < 10; i++) {
       l.onSuccess();
     }
@@ -38,7 +64,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void onSuccess_atCap_neverExceedsIt() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(30, 25, T0);
+    AdaptiveRateLimiter l = limiter(30, 25);
     assertThat(l.rate()).isEqualTo(25.0);
     for (int i = 0; i < 100; i++) {
       l.onSuccess();
@@ -47,44 +73,37 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
-  void onThrottle_cutsRateMultiplicativelyAndEndsSlowStart() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(100, 0, T0);
-    assertThat(l.onThrottle(T0, T0 + MS)).isTrue();
-    assertThat(l.rate()).isCloseTo(100 * AdaptiveRateLimiter.DECREASE, within(1e-9));
+  void onThrottle_cutsRateMultiplicativelyThenGrowsAdditively() {
+    AdaptiveRateLimiter l = limiter(100, 0);
+    assertThat(l.onThrottle(T0)).isTrue();
     double afterCut = l.rate();
+    assertThat(afterCut).isCloseTo(100 * AdaptiveRateLimiter.DECREASE, within(1e-9));
     for (int i = 0; i < 85; i++) {
       l.onSuccess();
     }
-    // additive increase: about INCREASE_PER_SECOND per second's worth of successes
     assertThat(l.rate()).isCloseTo(afterCut + AdaptiveRateLimiter.INCREASE_PER_SECOND, within(0.05));
   }
 
   @Test
   void onThrottle_ofRequestSentBeforeLastCut_isIgnored() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(100, 0, T0);
-    l.onThrottle(T0 + 5 * MS, T0 + 10 * MS);
+    AdaptiveRateLimiter l = limiter(100, 0);
+    now.set(T0 + 10 * MS);
+    l.onThrottle(T0 + 5 * MS);
     double once = l.rate();
-    assertThat(l.onThrottle(T0 + 6 * MS, T0 + 11 * MS)).isFalse();
+    assertThat(l.onThrottle(T0 + 6 * MS)).isFalse();
     assertThat(l.rate()).isEqualTo(once);
-    assertThat(l.onThrottle(T0 + 12 * MS, T0 + 20 * MS)).isTrue();
+    now.set(T0 + 20 * MS);
+    assertThat(l.onThrottle(T0 + 12 * MS)).isTrue();
     assertThat(l.rate()).isLessThan(once);
   }
 
   @Test
   void onThrottle_manyTimes_neverGoesBelowMinimum() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(10, 0, T0);
+    AdaptiveRateLimiter l = limiter(10, 0);
     for (int i = 0; i < 200; i++) {
-      l.onThrottle(T0 + i * 2L * MS + MS, T0 + (i + 1) * 2L * MS);
+      now.addAndGet(2 * MS);
+      l.onThrottle(now.get());
     }
     assertThat(l.rate()).isEqualTo(AdaptiveRateLimiter.MIN_RATE);
-  }
-
-  @Test
-  void onThrottle_spreadsNextSendAtTheNewRate() {
-    AdaptiveRateLimiter l = new AdaptiveRateLimiter(10, 0, T0);
-    l.reserve(T0);
-    l.onThrottle(T0, T0 + 10 * MS);
-    long gap = (long) (1e9 / l.rate());
-    assertThat(l.reserve(T0 + 10 * MS)).isEqualTo(gap);
   }
 }
