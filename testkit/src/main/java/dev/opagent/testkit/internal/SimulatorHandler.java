@@ -546,7 +546,7 @@ public final class SimulatorHandler implements HttpHandler {
     private void headers(String contentType, @Nullable String sessionId) {
       Headers h = exchange.getResponseHeaders();
       h.set("Content-Type", contentType);
-      h.set("x-amzn-RequestId", new UUID(mix(sequence), mix(sequence + 1)).toString());
+      h.set("x-amzn-RequestId", new UUID(mix(sequence), mix(sequence ^ 0x5DEECE66DL)).toString());
       if (sessionId != null) {
         h.set(SESSION_HEADER, sessionId);
       }
