@@ -28,10 +28,11 @@ public final class AdaptiveRateLimiter {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier clock;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private final double floor;
   private double rate;
   private boolean slowStart = true;
   private long lastReleaseNanos;
-  private long lastCutNanos = Long.MIN_VALUE;
+  private long lastCutNanos;
   private boolean pumpScheduled;
 
   /**
@@ -46,9 +47,11 @@ public final class AdaptiveRateLimiter {
       LongSupplier clock) {
     this.cap = cap > 0 ? cap : Double.MAX_VALUE;
     this.rate = Math.min(initialRate, this.cap);
+    this.floor = Math.min(MIN_RATE, this.cap);
     this.scheduler = scheduler;
     this.clock = clock;
     this.lastReleaseNanos = clock.getAsLong() - intervalNanos();
+    this.lastCutNanos = clock.getAsLong() - 1;
   }
 
   /** Runs {@code send} when the rate allows: at once if a slot is free, else when one is. */
@@ -122,10 +125,10 @@ public final class AdaptiveRateLimiter {
    */
   public synchronized boolean onThrottle(long sentAtNanos) {
     slowStart = false;
-    if (sentAtNanos < lastCutNanos) {
+    if (sentAtNanos - lastCutNanos < 0) {
       return false;
     }
-    rate = Math.max(MIN_RATE, rate * DECREASE);
+    rate = Math.max(floor, rate * DECREASE);
     lastCutNanos = clock.getAsLong();
     return true;
   }

@@ -34,6 +34,8 @@ public final class AnalysisExtractor {
   private static final List<String> TEXT_MEMBERS =
       List.of("result", "output", "response", "message", "content");
   private static final int MAX_DEPTH = 8;
+  /** Opening braces tried in prose, so that a huge answer cannot make extraction quadratic. */
+  private static final int MAX_EMBEDDED_OBJECTS = 64;
   /** Reads a whole text as one JSON value: trailing text means it is not JSON but prose. */
   private static final ObjectReader WHOLE =
       Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -125,7 +127,9 @@ public final class AnalysisExtractor {
       }
     }
     // JSON embedded in prose or fences: try every object that starts at a '{'.
-    for (int start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+    int tries = 0;
+    for (int start = text.indexOf('{'); start >= 0 && tries++ < MAX_EMBEDDED_OBJECTS;
+        start = text.indexOf('{', start + 1)) {
       JsonNode node = parsePrefix(text, start);
       if (node != null) {
         SegmentAnalysis found = fromNode(node, depth);

@@ -137,6 +137,9 @@ final class BatchRunner implements BatchJob {
     try {
       return source.hasNext();
     } catch (RuntimeException e) {
+      // The source itself broke (an I/O error, say): nothing more can be read, so stop the calls
+      // in flight instead of leaving them running after the batch has failed.
+      cancel();
       throw new SegmentException(ErrorCode.INVALID_INPUT,
           "the batch source failed: " + e.getClass().getSimpleName(), 0, null, null, e);
     }

@@ -45,9 +45,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,11 +85,15 @@ public final class DefaultSegmentClient implements SegmentClient {
     this.config = config;
     this.transport = transport;
     this.ownsTransport = owns;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "opagent-segment-scheduler");
       t.setDaemon(true);
       return t;
     });
+    // Deadlines of answered requests are cancelled: drop them at once instead of holding them
+    // until they would have fired (attemptTimeout, minutes), which piles up at high throughput.
+    timer.setRemoveOnCancelPolicy(true);
+    this.scheduler = timer;
     this.rateLimiter = new AdaptiveRateLimiter(config.initialRequestsPerSecond(),
         config.maxRequestsPerSecond(), scheduler, System::nanoTime);
     this.permits = new AsyncSemaphore(config.maxConcurrency());

@@ -1,11 +1,20 @@
 package dev.opagent.segment.internal;
 
 /**
- * Makes short excerpts of agent answers safe for error messages: JSON member names and
- * punctuation are kept, so the shape is visible, while letters become {@code x} and digits
- * {@code #} everywhere else. Stateless and thread-safe.
+ * Makes short excerpts of agent answers safe for error messages: punctuation and the member names
+ * of the agent protocol are kept, so the shape is visible, while letters become {@code x} and
+ * digits {@code #} everywhere else (other member names included, as an agent may key by customer
+ * data). Stateless and thread-safe.
  */
 public final class Redactor {
+  private static final java.util.Set<String> PROTOCOL_NAMES = java.util.Set.of("analysis",
+      "ageSegment", "churnSegment", "valueSegment", "loyaltyTier", "affinityType",
+      "diversityProfile", "missingRegulars", "productId", "category", "expectedEveryDays",
+      "daysSinceLastPurchase", "daysOverdue", "lastPurchase", "result", "output", "response",
+      "message", "content", "text", "delta", "data", "error", "errors", "status", "type", "event",
+      "id", "code", "reason", "detail", "details", "customerId", "customerData", "customer",
+      "name", "age");
+
   /** Characters of the answer an excerpt shows at most. */
   public static final int EXCERPT_CHARS = 80;
 
@@ -32,7 +41,7 @@ public final class Redactor {
         int end = closingQuote(s, i + 1);
         String body = s.substring(i + 1, Math.min(end, s.length()));
         boolean isKey = end < s.length() && nextNonSpace(s, end + 1) == ':';
-        out.append('"').append(isKey ? body : maskChars(body));
+        out.append('"').append(isKey && PROTOCOL_NAMES.contains(body) ? body : maskChars(body));
         if (end < s.length()) {
           out.append('"');
         }

@@ -13,6 +13,12 @@ class RedactorTest {
   }
 
   @Test
+  void excerpt_memberNamedByCustomerData_masksTheName() {
+    assertThat(Redactor.excerpt("{\"Ayşe Yılmaz\":{\"churnSegment\":\"Riskli\"}}", false))
+        .isEqualTo("{\"xxxx xxxxxx\":{\"churnSegment\":\"xxxxxx\"}}");
+  }
+
+  @Test
   void excerpt_prose_masksLettersAndDigits() {
     assertThat(Redactor.excerpt("  Customer C-1001 is Riskli.  ", false))
         .isEqualTo("xxxxxxxx x-#### xx xxxxxx.");
@@ -33,7 +39,7 @@ class RedactorTest {
   @Test
   void excerpt_escapedQuotesAndUnterminatedString_masksEverythingInside() {
     assertThat(Redactor.excerpt("{\"k\":\"a\\\"b\",\"open\":\"Ayş", false))
-        .isEqualTo("{\"k\":\"x\\\"x\",\"open\":\"xxx");
+        .isEqualTo("{\"x\":\"x\\\"x\",\"xxxx\":\"xxx");
   }
 
   @Test
