@@ -1,6 +1,8 @@
 package dev.opagent.examples.cli;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
@@ -12,7 +14,11 @@ import java.util.NoSuchElementException;
 
 /** Shared JSON-lines helpers of the command line. */
 final class JsonLines {
-  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  /** Keeps numbers as written: no {@code 3E+1} for 30 when records pass through JSON trees. */
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .build();
 
   private JsonLines() {}
 

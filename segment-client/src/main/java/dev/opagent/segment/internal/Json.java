@@ -25,6 +25,7 @@ public final class Json {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           // Money keeps its scale: 479.20 stays 479.20 and 75.0 is not sent back as 75.
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .build();
 
