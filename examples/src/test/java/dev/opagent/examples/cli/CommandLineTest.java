@@ -131,4 +131,20 @@ class CommandLineTest {
     assertThat(OpagentCommand.execute("generate", "--customers", "25", "--seed", "9", "--output", b.toString())).isZero();
     assertThat(Files.readAllLines(a)).hasSize(25).isEqualTo(Files.readAllLines(b));
   }
+
+  @Test
+  void demo_smallPopulation_writesSummaryWithOneOutcomePerCustomer() throws IOException {
+    Path out = dir.resolve("demo");
+    assertThat(OpagentCommand.execute("demo", "--customers", "120", "--rate", "400", "--latency",
+        "5ms", "--out", out.toString())).isZero();
+
+    JsonNode summary = JsonLines.MAPPER.readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.get("customers").asInt()).isEqualTo(120);
+    assertThat(summary.at("/segmentation/succeeded").asInt()
+        + summary.at("/segmentation/failed").asInt()).isEqualTo(120);
+    assertThat(summary.at("/segmentation/requests").asInt()).isGreaterThanOrEqualTo(120);
+    assertThat(summary.get("eligibility").has("winback")).isTrue();
+    assertThat(summary.at("/distribution/churnSegment").size()).isPositive();
+    assertThat(Files.readAllLines(out.resolve("segments.jsonl"))).hasSize(120);
+  }
 }

@@ -1,0 +1,299 @@
+package dev.opagent.examples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.rules.CampaignEvaluator;
+import dev.opagent.rules.Eligibility;
+import dev.opagent.rules.RuleSet;
+import dev.opagent.rules.RuleSetLoader;
+import dev.opagent.rules.attributes.CustomerView;
+import dev.opagent.segment.BatchOptions;
+import dev.opagent.segment.BatchProgress;
+import dev.opagent.segment.BatchSummary;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.ReferenceSegmenter;
+import dev.opagent.segment.SegmentClient;
+import dev.opagent.segment.SegmentClientStats;
+import dev.opagent.segment.SegmentDimension;
+import dev.opagent.segment.SegmentDistribution;
+import dev.opagent.segment.SegmentOutcome;
+import dev.opagent.testkit.AgentSimulator;
+import dev.opagent.testkit.Latency;
+import dev.opagent.testkit.PopulationGenerator;
+import dev.opagent.testkit.SimulatorConfig;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * {@code opagent demo}: the loop so far, on the embedded simulator and a synthetic population —
+ * segmentation through the real client and AWS SDK over HTTP, distribution and insights, and
+ * campaign eligibility under the bundled rules.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the loop on the embedded simulator: generates a seeded population, segments it"
+            + " through the AgentCore wire protocol (with a request-rate quota, latency and faults),"
+            + " prints the segment distribution and insights, evaluates the bundled campaigns, and"
+            + " writes segments.jsonl, eligibility.jsonl and summary.json to --out.",
+        "No AWS account is needed."},
+    footer = {"", "Examples:",
+        "  bin/opagent demo",
+        "  bin/opagent demo --customers 10000 --rate 50 --latency 'lognormal(500ms,0.5)' --out /tmp/demo",
+        "", "Exit codes: 0 done, 2 usage error, 3 some customers could not be segmented."})
+public final class DemoCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--customers", defaultValue = "2000", paramLabel = "N",
+      description = "Population size (default: ${DEFAULT-VALUE}).")
+  int customers;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+      description = "Seed of the population and the simulator's faults (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--as-of", defaultValue = "2026-03-15", paramLabel = "DATE",
+      description = "The simulated today (default: ${DEFAULT-VALUE}).")
+  LocalDate asOf;
+
+  @Option(names = "--rate", defaultValue = "200", paramLabel = "R",
+      description = "The simulated agent's request-rate quota per second (default: ${DEFAULT-VALUE};"
+          + " AgentCore's real default is 25, time-scaled here so the demo is quick).")
+  double rate;
+
+  @Option(names = "--latency", defaultValue = "lognormal(100ms,0.5)", paramLabel = "LATENCY",
+      description = "Simulated agent latency: 200ms, 100ms..300ms or lognormal(MEDIAN,SIGMA)"
+          + " (default: ${DEFAULT-VALUE}).")
+  String latency;
+
+  @Option(names = "--error-rate", defaultValue = "0.02", paramLabel = "P",
+      description = "Share of requests answered 500, to show retries (default: ${DEFAULT-VALUE}).")
+  double errorRate;
+
+  @Option(names = "--out", defaultValue = "opagent-demo", paramLabel = "DIR",
+      description = "Where to write the results (default: ./${DEFAULT-VALUE}/).")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (customers < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--customers must be positive but was " + customers);
+    }
+    Latency simulatedLatency;
+    SimulatorConfig simulatorConfig;
+    Clock clock = Clock.fixed(asOf.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+    try {
+      simulatedLatency = Latency.parse(latency);
+      simulatorConfig = SimulatorConfig.builder().requestsPerSecond(rate).latency(simulatedLatency)
+          .internalErrorRate(errorRate).seed(seed).clock(clock).build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Files.createDirectories(out);
+    RuleSet rules = RuleSetLoader.defaults();
+    CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(clock).build();
+    Map<String, Long> eligible = new TreeMap<>();
+    rules.ids().forEach(id -> eligible.put(id, 0L));
+    SegmentDistribution.Accumulator distribution = SegmentDistribution.accumulator();
+    Map<Long, CustomerData> pending = new HashMap<>();
+
+    stdout.printf("opagent demo: %d synthetic customers, simulated agent with a %.0f/s quota,"
+        + " %s latency and %.0f%% server errors%n", customers, rate, latency, errorRate * 100);
+    stdout.flush();
+    BatchSummary summary;
+    SegmentClientStats stats;
+    long start = System.nanoTime();
+    try (AgentSimulator simulator = AgentSimulator.start(simulatorConfig);
+        SegmentClient client = SegmentClient.builder()
+            .agentRuntimeArn(simulator.agentRuntimeArn())
+            .endpointOverride(simulator.endpoint())
+            .region(Region.US_WEST_2)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
+            .fallback(new ReferenceSegmenter(clock))
+            .build();
+        BufferedWriter segments = Files.newBufferedWriter(out.resolve("segments.jsonl"), StandardCharsets.UTF_8);
+        BufferedWriter verdicts = Files.newBufferedWriter(out.resolve("eligibility.jsonl"), StandardCharsets.UTF_8)) {
+      Iterator<CustomerData> population = remembering(
+          PopulationGenerator.builder().seed(seed).asOf(asOf).build().iterator(customers), pending);
+      ProgressBar bar = new ProgressBar(err, customers);
+      summary = client.analyzeStream(population, outcome -> {
+        CustomerData data = pending.remove(outcome.index());
+        distribution.add(outcome);
+        writeLine(segments, segmentLine(outcome));
+        if (outcome instanceof SegmentOutcome.Success s && data != null) {
+          CustomerView view = CustomerView.builder()
+              .customerData((JsonNode) JsonLines.MAPPER.valueToTree(data))
+              .analysis((JsonNode) JsonLines.MAPPER.valueToTree(s.analysis()))
+              .asOf(asOf).build();
+          Eligibility e = evaluator.evaluate(rules, view.customerId(), view);
+          e.eligible().forEach(id -> eligible.merge(id, 1L, Long::sum));
+          writeLine(verdicts, JsonLines.MAPPER.valueToTree(e));
+        }
+      }, BatchOptions.builder().progressListener(bar).progressInterval(Duration.ofMillis(200)).build());
+      bar.finish();
+      stats = client.stats();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    SegmentDistribution d = distribution.build();
+    print(stdout, summary, stats, d, eligible, rules);
+    ObjectNode json = summaryJson(summary, stats, d, eligible, elapsed);
+    Files.writeString(out.resolve("summary.json"),
+        JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    stdout.printf("%nWrote %s, %s and %s%n", out.resolve("segments.jsonl"),
+        out.resolve("eligibility.jsonl"), out.resolve("summary.json"));
+    stdout.flush();
+    return summary.failed() == 0 ? 0 : 3;
+  }
+
+  /** Keeps each customer until its outcome arrives (at most the batch's buffer holds). */
+  private static Iterator<CustomerData> remembering(Iterator<CustomerData> source,
+      Map<Long, CustomerData> pending) {
+    return new Iterator<>() {
+      private long index;
+
+      @Override
+      public boolean hasNext() {
+        return source.hasNext();
+      }
+
+      @Override
+      public CustomerData next() {
+        CustomerData data = source.next();
+        pending.put(index++, data);
+        return data;
+      }
+    };
+  }
+
+  private static JsonNode segmentLine(SegmentOutcome outcome) {
+    ObjectNode line = JsonLines.MAPPER.createObjectNode();
+    line.put("customerId", outcome.customerId());
+    if (outcome instanceof SegmentOutcome.Success s) {
+      line.put("status", "SUCCESS").put("source", s.source().name()).put("attempts", s.attempts());
+      line.set("analysis", JsonLines.MAPPER.valueToTree(s.analysis()));
+    } else if (outcome instanceof SegmentOutcome.Failure f) {
+      line.put("status", "FAILED");
+      line.putObject("error").put("code", f.code().name()).put("message", f.message())
+          .put("retryable", f.retryable()).put("attempts", f.attempts());
+    }
+    return line;
+  }
+
+  private static void writeLine(BufferedWriter writer, JsonNode line) {
+    try {
+      writer.write(JsonLines.MAPPER.writeValueAsString(line));
+      writer.newLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void print(PrintWriter out, BatchSummary s, SegmentClientStats stats,
+      SegmentDistribution d, Map<String, Long> eligible, RuleSet rules) {
+    out.println();
+    out.println(SegmentCommand.summaryLine(s, stats));
+    out.printf("retries %d · fallback answers %d%n", stats.retries(), s.fromFallback());
+    out.println();
+    out.println("Segment distribution (" + d.analysed() + " customers)");
+    for (SegmentDimension dim : SegmentDimension.values()) {
+      StringBuilder line = new StringBuilder(String.format("  %-17s", dim.field()));
+      d.shares(dim).forEach((label, share) ->
+          line.append(String.format(" %s %s%%", label, share.percentage().toPlainString())));
+      out.println(line);
+    }
+    out.printf("  %-17s %d customers%n", "missingRegulars", d.withMissingRegulars());
+    out.println();
+    out.println("Insights");
+    d.insights().forEach(i -> out.println("  " + i.code() + ": " + i.message()));
+    out.println();
+    out.println("Campaign eligibility (bundled rules " + rules.checksum().substring(0, 19) + "…)");
+    eligible.forEach((id, n) -> out.printf("  %-16s %6d eligible%n", id, n));
+    out.flush();
+  }
+
+  private static ObjectNode summaryJson(BatchSummary s, SegmentClientStats stats,
+      SegmentDistribution d, Map<String, Long> eligible, double elapsed) {
+    ObjectNode json = JsonLines.MAPPER.createObjectNode();
+    json.put("customers", s.total());
+    ObjectNode seg = json.putObject("segmentation");
+    seg.put("succeeded", s.succeeded()).put("failed", s.failed()).put("fallback", s.fromFallback())
+        .put("requests", s.requests()).put("throttled", s.throttled())
+        .put("retries", stats.retries()).put("cacheHits", s.fromCache());
+    ObjectNode failedByCode = seg.putObject("failedByCode");
+    s.failedByCode().forEach((code, n) -> failedByCode.put(code.name(), n));
+    ObjectNode dist = json.putObject("distribution");
+    for (SegmentDimension dim : SegmentDimension.values()) {
+      ObjectNode shares = dist.putObject(dim.field());
+      d.shares(dim).forEach((label, share) -> shares.putObject(label)
+          .put("count", share.count()).put("percentage", share.percentage()));
+    }
+    ArrayNode insights = json.putArray("insights");
+    d.insights().forEach(i -> insights.add(JsonLines.MAPPER.valueToTree(i)));
+    ObjectNode el = json.putObject("eligibility");
+    eligible.forEach(el::put);
+    json.put("elapsedSeconds", Math.round(elapsed * 100) / 100.0);
+    return json;
+  }
+
+  /** A one-line progress bar on stderr. */
+  static final class ProgressBar implements java.util.function.Consumer<BatchProgress> {
+    private static final int WIDTH = 30;
+    private final PrintWriter err;
+    private final long total;
+    private final boolean terminal = System.console() != null;
+    private long lastPrinted = -1;
+
+    ProgressBar(PrintWriter err, long total) {
+      this.err = err;
+      this.total = total;
+    }
+
+    @Override
+    public void accept(BatchProgress p) {
+      int filled = (int) (WIDTH * p.done() / Math.max(1, total));
+      String line = String.format("[%s%s] %3d%% %d/%d · %.0f customers/s · %d throttled · %d failed",
+          "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * p.done() / Math.max(1, total),
+          p.done(), total, p.customersPerSecond(), p.throttled(), p.failed());
+      if (terminal) {
+        err.print("\r" + line);
+      } else if (p.done() / Math.max(1, total / 10) != lastPrinted / Math.max(1, total / 10)
+          || p.done() == total) {
+        err.println(line); // a line per tenth when not on a terminal
+      }
+      lastPrinted = p.done();
+      err.flush();
+    }
+
+    void finish() {
+      if (terminal) {
+        err.println();
+      }
+    }
+  }
+}
