@@ -145,7 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
       summary = client.analyzeStream(population, outcome -> {
         CustomerData data = pending.remove(outcome.index());
         distribution.add(outcome);
-        writeLine(segments, segmentLine(outcome));
+        writeLine(segments, JsonLines.segmentLine(outcome));
         if (outcome instanceof SegmentOutcome.Success s && data != null) {
           CustomerView view = CustomerView.builder()
               .customerData((JsonNode) JsonLines.MAPPER.valueToTree(data))
@@ -189,20 +189,6 @@ public final class DemoCommand implements Callable<Integer> {
         return data;
       }
     };
-  }
-
-  private static JsonNode segmentLine(SegmentOutcome outcome) {
-    ObjectNode line = JsonLines.MAPPER.createObjectNode();
-    line.put("customerId", outcome.customerId());
-    if (outcome instanceof SegmentOutcome.Success s) {
-      line.put("status", "SUCCESS").put("source", s.source().name()).put("attempts", s.attempts());
-      line.set("analysis", JsonLines.MAPPER.valueToTree(s.analysis()));
-    } else if (outcome instanceof SegmentOutcome.Failure f) {
-      line.put("status", "FAILED");
-      line.putObject("error").put("code", f.code().name()).put("message", f.message())
-          .put("retryable", f.retryable()).put("attempts", f.attempts());
-    }
-    return line;
   }
 
   private static void writeLine(BufferedWriter writer, JsonNode line) {

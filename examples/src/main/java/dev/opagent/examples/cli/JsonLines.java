@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
+import dev.opagent.segment.SegmentOutcome;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,5 +61,24 @@ final class JsonLines {
         return CustomerData.fromJson(text);
       }
     };
+  }
+
+  /**
+   * The result line of one customer, as {@code opagent segment} writes it:
+   * {@code {"customerId", "status": "SUCCESS", "source", "attempts", "analysis"}} or
+   * {@code {"customerId", "status": "FAILED", "error": {"code", "message", "retryable", "attempts"}}}.
+   */
+  static ObjectNode segmentLine(SegmentOutcome outcome) {
+    ObjectNode line = MAPPER.createObjectNode();
+    line.put("customerId", outcome.customerId());
+    if (outcome instanceof SegmentOutcome.Success s) {
+      line.put("status", "SUCCESS").put("source", s.source().name()).put("attempts", s.attempts());
+      line.set("analysis", MAPPER.valueToTree(s.analysis()));
+    } else if (outcome instanceof SegmentOutcome.Failure f) {
+      line.put("status", "FAILED");
+      line.putObject("error").put("code", f.code().name()).put("message", f.message())
+          .put("retryable", f.retryable()).put("attempts", f.attempts());
+    }
+    return line;
   }
 }

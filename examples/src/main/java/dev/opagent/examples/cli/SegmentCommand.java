@@ -156,21 +156,7 @@ public final class SegmentCommand implements Callable<Integer> {
   }
 
   private static void write(BufferedWriter writer, SegmentOutcome outcome) {
-    ObjectNode line = JsonLines.MAPPER.createObjectNode();
-    line.put("customerId", outcome.customerId());
-    if (outcome instanceof SegmentOutcome.Success s) {
-      line.put("status", "SUCCESS");
-      line.put("source", s.source().name());
-      line.put("attempts", s.attempts());
-      line.set("analysis", JsonLines.MAPPER.valueToTree(s.analysis()));
-    } else if (outcome instanceof SegmentOutcome.Failure f) {
-      line.put("status", "FAILED");
-      ObjectNode error = line.putObject("error");
-      error.put("code", f.code().name());
-      error.put("message", f.message());
-      error.put("retryable", f.retryable());
-      error.put("attempts", f.attempts());
-    }
+    ObjectNode line = JsonLines.segmentLine(outcome);
     try {
       writer.write(JsonLines.MAPPER.writeValueAsString(line));
       writer.newLine();
