@@ -210,8 +210,8 @@ class SessionsAndCloseWireMockTest {
       Await.until(Duration.ofSeconds(5), () -> invocations() == 1);
       String session = invocationSessions().get(0);
       assertThat(call.cancel(true)).isTrue();
-      Await.until(Duration.ofSeconds(3), () -> stoppedSessions().contains(session));
-      Await.until(Duration.ofSeconds(3), () -> client.stats().failed() == 1);
+      Await.until(Duration.ofSeconds(10), () -> stoppedSessions().contains(session));
+      Await.until(Duration.ofSeconds(10), () -> client.stats().failed() == 1);
     }
   }
 
@@ -223,7 +223,7 @@ class SessionsAndCloseWireMockTest {
           client.analyzeDetailedAsync(customer("C-1"), false);
       Await.until(Duration.ofSeconds(5), () -> invocations() == 1);
       call.cancel(true);
-      Await.until(Duration.ofSeconds(3), () -> client.stats().failed() == 1);
+      Await.until(Duration.ofSeconds(10), () -> client.stats().failed() == 1);
     }
   }
 }

@@ -12,6 +12,11 @@ import java.util.function.LongSupplier;
  * as they reflect the old rate); each success then grows it additively. An optional hard cap is
  * never exceeded. Thread-safe.
  *
+ * <p>The rate grows only while it is what holds requests back (a request had to wait for a slot
+ * within the last second): when concurrency or the caller is the bottleneck, successes say nothing
+ * about the agent's quota, and an unused rate must not drift up only to burst into throttling
+ * later.
+ *
  * <p>Waiting requests queue here and are released one at a time, each spaced {@code 1/rate} after
  * the previous one at the rate in force <em>when it is released</em>: no slot is reserved ahead,
  * so a rate change applies to every request still waiting.
@@ -23,6 +28,8 @@ public final class AdaptiveRateLimiter {
   static final double DECREASE = 0.85;
   /** How much the rate grows per second of successes after slow start, requests per second. */
   static final double INCREASE_PER_SECOND = 1.0;
+  /** How recently a request must have waited for the rate to grow. */
+  static final long GROWTH_WINDOW_NANOS = 1_000_000_000L;
 
   private final double cap;
   private final ScheduledExecutorService scheduler;
@@ -33,6 +40,7 @@ public final class AdaptiveRateLimiter {
   private boolean slowStart = true;
   private long lastReleaseNanos;
   private long lastCutNanos;
+  private long lastWaitNanos;
   private boolean pumpScheduled;
 
   /**
@@ -52,6 +60,7 @@ public final class AdaptiveRateLimiter {
     this.clock = clock;
     this.lastReleaseNanos = clock.getAsLong() - intervalNanos();
     this.lastCutNanos = clock.getAsLong() - 1;
+    this.lastWaitNanos = clock.getAsLong() - 2 * GROWTH_WINDOW_NANOS;
   }
 
   /** Runs {@code send} when the rate allows: at once if a slot is free, else when one is. */
@@ -64,6 +73,7 @@ public final class AdaptiveRateLimiter {
         runNow = true;
       } else {
         waiting.add(send);
+        lastWaitNanos = now;
         schedulePump(now);
       }
     }
@@ -109,8 +119,14 @@ public final class AdaptiveRateLimiter {
     return (long) (1e9 / rate);
   }
 
-  /** Records a success: the rate grows (fast in slow start, additively after). */
+  /**
+   * Records a success: the rate grows (fast in slow start, additively after) if a request waited
+   * for a slot within the last second.
+   */
   public synchronized void onSuccess() {
+    if (clock.getAsLong() - lastWaitNanos > GROWTH_WINDOW_NANOS) {
+      return; // the rate is not the bottleneck: nothing learnt about the quota
+    }
     if (slowStart) {
       rate = Math.min(cap, rate + 1);
     } else {

@@ -53,9 +53,16 @@ class AdaptiveRateLimiterTest {
     assertThat(ran).containsExactly(0, 1, 2);
   }
 
+  /** Makes the rate the bottleneck: a second request has to wait for a slot. */
+  private static AdaptiveRateLimiter saturated(AdaptiveRateLimiter l) {
+    l.submit(() -> { });
+    l.submit(() -> { });
+    return l;
+  }
+
   @Test
   void onSuccess_slowStart_growsByOnePerSuccess() {
-    AdaptiveRateLimiter l = limiter(10, 0);
+    AdaptiveRateLimiter l = saturated(limiter(10, 0));
     for (int i = 0; i < 10; i++) {
       l.onSuccess();
     }
@@ -64,7 +71,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void onSuccess_atCap_neverExceedsIt() {
-    AdaptiveRateLimiter l = limiter(30, 25);
+    AdaptiveRateLimiter l = saturated(limiter(30, 25));
     assertThat(l.rate()).isEqualTo(25.0);
     for (int i = 0; i < 100; i++) {
       l.onSuccess();
@@ -74,7 +81,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void onThrottle_cutsRateMultiplicativelyThenGrowsAdditively() {
-    AdaptiveRateLimiter l = limiter(100, 0);
+    AdaptiveRateLimiter l = saturated(limiter(100, 0));
     assertThat(l.onThrottle(T0)).isTrue();
     double afterCut = l.rate();
     assertThat(afterCut).isCloseTo(100 * AdaptiveRateLimiter.DECREASE, within(1e-9));
@@ -82,6 +89,25 @@ class AdaptiveRateLimiterTest {
       l.onSuccess();
     }
     assertThat(l.rate()).isCloseTo(afterCut + AdaptiveRateLimiter.INCREASE_PER_SECOND, within(0.05));
+  }
+
+  @Test
+  void onSuccess_rateNotTheBottleneck_doesNotGrow() {
+    AdaptiveRateLimiter l = limiter(10, 0);
+    l.submit(() -> { });
+    for (int i = 0; i < 50; i++) {
+      l.onSuccess();
+    }
+    assertThat(l.rate()).isEqualTo(10.0);
+  }
+
+  @Test
+  void onSuccess_lastWaitLongerAgoThanTheWindow_stopsGrowing() {
+    AdaptiveRateLimiter l = saturated(limiter(10, 0));
+    l.onSuccess();
+    now.addAndGet(AdaptiveRateLimiter.GROWTH_WINDOW_NANOS + MS);
+    l.onSuccess();
+    assertThat(l.rate()).isEqualTo(11.0);
   }
 
   @Test
