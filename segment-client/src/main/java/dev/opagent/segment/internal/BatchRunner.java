@@ -163,7 +163,7 @@ final class BatchRunner implements BatchJob {
       return;
     }
     CompletableFuture<DefaultSegmentClient.CallResult> call =
-        client.startForBatch(data, options.bypassCache(), index);
+        client.startForBatch(data, options.bypassCache());
     running.put(index, call);
     if (cancelled) {
       // cancel() may have looked at running before this call was in it.

@@ -152,7 +152,7 @@ public final class DefaultSegmentClient implements SegmentClient {
   @Override
   public CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(CustomerData data,
       boolean bypassCache) {
-    return mapCancellable(call(data, bypassCache, 0), r ->
+    return mapCancellable(call(data, bypassCache), r ->
         new SegmentOutcome.Success(0, data.customerId(), r.analysis(), r.source(), r.attempts()));
   }
 
@@ -169,7 +169,7 @@ public final class DefaultSegmentClient implements SegmentClient {
   }
 
   /** One customer through validation, cache, in-flight sharing and the agent. */
-  private CompletableFuture<CallResult> call(CustomerData data, boolean bypassCache, long index) {
+  private CompletableFuture<CallResult> call(CustomerData data, boolean bypassCache) {
     counters.calls.increment();
     CompletableFuture<CallResult> result = start(data, bypassCache);
     result.whenComplete((r, e) -> {
@@ -568,8 +568,8 @@ public final class DefaultSegmentClient implements SegmentClient {
   }
 
   /** Starts one batch customer; used by {@link BatchRunner}. */
-  CompletableFuture<CallResult> startForBatch(CustomerData data, boolean bypassCache, long index) {
-    return call(data, bypassCache, index);
+  CompletableFuture<CallResult> startForBatch(CustomerData data, boolean bypassCache) {
+    return call(data, bypassCache);
   }
 
   /** Counts a record the batch source could not read. */
