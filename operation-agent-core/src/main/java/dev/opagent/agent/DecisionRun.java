@@ -1,0 +1,651 @@
+package dev.opagent.agent;
+
+import dev.opagent.agent.approval.ApprovalKey;
+import dev.opagent.agent.approval.ApprovalRequest;
+import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.budget.BudgetLedger;
+import dev.opagent.agent.budget.Reservation;
+import dev.opagent.agent.budget.ReserveResult;
+import dev.opagent.agent.internal.ExecutionCounters;
+import dev.opagent.agent.internal.ZoneDays;
+import dev.opagent.agent.spi.Contact;
+import dev.opagent.agent.spi.Observation;
+import dev.opagent.rules.Verdict;
+import dev.opagent.rules.assignment.Holdout;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One pass of decisions, live or dry. Thread-safe: customers may be decided from many threads.
+ * Within a run, the contacts planned for a customer count against the frequency caps and run caps
+ * of that customer's later decisions, and each campaign's audience is counted for the approval
+ * threshold. {@link #close()} only marks the end; a live run's reservations stay in the ledger
+ * until committed or released.
+ */
+public final class DecisionRun implements AutoCloseable {
+  static final String AUDIENCE_PREFIX = "audience";
+
+  private final DecisionEngine engine;
+  private final DecisionPolicy policy;
+  private final RunMode mode;
+  private final String id;
+  private final BudgetLedger ledger;
+  private final ExecutionCounters counters;
+  private final ConcurrentHashMap<String, List<Contact>> planned = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> audience = new ConcurrentHashMap<>();
+  private final LongAdder customers = new LongAdder();
+  private final LongAdder globalHoldouts = new LongAdder();
+  private final LongAdder campaignHoldouts = new LongAdder();
+  private final LongAdder withActions = new LongAdder();
+  private final LongAdder[] byStatus = adders(ActionStatus.values().length);
+  private final LongAdder[] byReason = adders(ReasonCode.values().length);
+  private final ConcurrentHashMap<String, LongAdder> chosenByCampaign = new ConcurrentHashMap<>();
+
+  DecisionRun(DecisionEngine engine, RunMode mode, String id) {
+    this.engine = engine;
+    this.policy = engine.policy;
+    this.mode = mode;
+    this.id = id;
+    this.ledger = mode == RunMode.LIVE ? engine.ledger : engine.ledger.copy();
+    this.counters = mode == RunMode.LIVE ? engine.counters : engine.counters.copy();
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public RunMode mode() {
+    return mode;
+  }
+
+  /** Decides every customer of {@code customers} in order, handing each decision over. */
+  public RunSummary decideAll(Iterable<CustomerContext> customers, Consumer<Decision> sink) {
+    for (CustomerContext c : customers) {
+      sink.accept(decide(c));
+    }
+    return summary();
+  }
+
+  /** The contacts planned in this run for {@code customerId}. */
+  public List<Contact> plannedContacts(String customerId) {
+    return planned.getOrDefault(customerId, List.of());
+  }
+
+  /** Counts so far. */
+  public RunSummary summary() {
+    Map<ReasonCode, Long> reasons = new EnumMap<>(ReasonCode.class);
+    for (ReasonCode r : ReasonCode.values()) {
+      long n = byReason[r.ordinal()].sum();
+      if (n > 0) {
+        reasons.put(r, n);
+      }
+    }
+    Map<String, Long> campaigns = new HashMap<>();
+    chosenByCampaign.forEach((k, v) -> campaigns.put(k, v.sum()));
+    return new RunSummary(id, mode, customers.sum(), globalHoldouts.sum(), campaignHoldouts.sum(),
+        withActions.sum(), count(ActionStatus.CHOSEN), count(ActionStatus.BLOCKED),
+        count(ActionStatus.DEFERRED), count(ActionStatus.SUPPRESSED), reasons, campaigns);
+  }
+
+  @Override
+  public void close() {}
+
+  /** Decides for one customer. */
+  public Decision decide(CustomerContext ctx) {
+    Instant now = engine.clock.instant();
+    String customerId = ctx.customerId();
+    Holdout global = policy.globalHoldout();
+    boolean inGlobal = global != null && global.contains(customerId);
+    List<HeldOutCampaign> heldOut = List.of();
+    Work[] work = new Work[8];
+    int n = 0;
+    for (Verdict v : ctx.eligibility().details()) {
+      if (v instanceof Verdict.Eligible el) {
+        if (inGlobal) {
+          heldOut = add(heldOut, new HeldOutCampaign(el.ruleId(), global.key(), true));
+          continue;
+        }
+        CompiledCampaign cc = engine.compiled(el.ruleId(), el.actions());
+        for (int i = 0; i < cc.candidates.length; i++) {
+          if (n == work.length) {
+            work = Arrays.copyOf(work, n * 2);
+          }
+          work[n++] = new Work(cc, cc.candidates[i], el, i);
+        }
+      } else if (v instanceof Verdict.HeldOut h) {
+        boolean g = inGlobal || (global != null && global.key().equals(h.holdout()));
+        heldOut = add(heldOut, new HeldOutCampaign(h.ruleId(), h.holdout(), g));
+      }
+    }
+    customers.increment();
+    if (inGlobal) {
+      globalHoldouts.increment();
+    } else {
+      for (HeldOutCampaign h : heldOut) {
+        if (h.global()) {
+          inGlobal = true;
+        }
+      }
+      if (inGlobal) {
+        globalHoldouts.increment();
+      } else {
+        campaignHoldouts.add(heldOut.size());
+      }
+    }
+    if (inGlobal || n == 0) {
+      return new Decision(customerId, id, mode, now, inGlobal, heldOut, List.of());
+    }
+    score(ctx, work, n);
+    sort(work, n);
+    Judge judge = new Judge(ctx, now);
+    List<PlannedAction> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      judge.judge(work[i]);
+      out.add(work[i].toPlanned(customerId, i + 1, now));
+      byStatus[work[i].status.ordinal()].increment();
+      if (work[i].status != ActionStatus.CHOSEN) {
+        byReason[work[i].verdicts.get(work[i].verdicts.size() - 1).reason().ordinal()]
+            .increment();
+      }
+    }
+    judge.finish();
+    return new Decision(customerId, id, mode, now, false, heldOut, out);
+  }
+
+  private void score(CustomerContext ctx, Work[] work, int n) {
+    double value = ctx.customerValue();
+    double basket = ctx.expectedBasket();
+    String segment = ctx.segmentKey();
+    for (int i = 0; i < n; i++) {
+      Work w = work[i];
+      CompiledCampaign.CompiledAction a = w.action;
+      Observation o = engine.rates.observed(w.campaign.id, a.type, segment);
+      double p = a.prior.posteriorMean(o.successes(), o.trials());
+      double cost = a.fixedCost + a.discountRate * basket * p;
+      w.score = new Score(p, a.prior.alpha(), a.prior.beta(), o.successes(), o.trials(), value,
+          cost, p * value - cost);
+    }
+  }
+
+  /** Insertion sort: few candidates per customer. */
+  private static void sort(Work[] work, int n) {
+    for (int i = 1; i < n; i++) {
+      Work w = work[i];
+      int j = i - 1;
+      while (j >= 0 && better(w, work[j])) {
+        work[j + 1] = work[j];
+        j--;
+      }
+      work[j + 1] = w;
+    }
+  }
+
+  private static boolean better(Work a, Work b) {
+    int c = Double.compare(a.score.score(), b.score.score());
+    if (c != 0) {
+      return c > 0;
+    }
+    if (a.verdict.priority() != b.verdict.priority()) {
+      return a.verdict.priority() > b.verdict.priority();
+    }
+    c = a.campaign.id.compareTo(b.campaign.id);
+    return c != 0 ? c < 0 : a.index < b.index;
+  }
+
+  private long count(ActionStatus s) {
+    return byStatus[s.ordinal()].sum();
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
+  private static <T> List<T> add(List<T> list, T item) {
+    List<T> l = list.isEmpty() ? new ArrayList<>(2) : list;
+    l.add(item);
+    return l;
+  }
+
+  /** One candidate while it is judged. */
+  private static final class Work {
+    final CompiledCampaign campaign;
+    final CompiledCampaign.CompiledAction action;
+    final Verdict.Eligible verdict;
+    final int index;
+    Score score;
+    ActionStatus status = ActionStatus.SUPPRESSED;
+    final List<GuardrailVerdict> verdicts = new ArrayList<>(8);
+    @Nullable Reservation reservation;
+    @Nullable String approvalRequestId;
+    @Nullable String approvalReason;
+
+    Work(CompiledCampaign campaign, CompiledCampaign.CompiledAction action,
+        Verdict.Eligible verdict, int index) {
+      this.campaign = campaign;
+      this.action = action;
+      this.verdict = verdict;
+      this.index = index;
+      this.score = new Score(0, 1, 1, 0, 0, 0, 0, 0);
+    }
+
+    PlannedAction toPlanned(String customerId, int rank, Instant now) {
+      return new PlannedAction(customerId, rank, campaign.id, verdict.name(), verdict.priority(),
+          action.type, action.channel, action.parameters, action.attachments,
+          action.discountRate, action.delay, now.plusSeconds(action.delaySeconds), score, status,
+          verdicts, reservation, approvalRequestId, approvalReason);
+    }
+  }
+
+  /** Judges the candidates of one decision in rank order. */
+  private final class Judge {
+    final CustomerContext ctx;
+    final Instant now;
+    final long nowSec;
+    final ZoneId zone;
+    final List<Contact> earlier;
+    @Nullable List<Contact> history;
+    final List<Work> chosen = new ArrayList<>(2);
+    @Nullable List<Contact> newContacts;
+
+    Judge(CustomerContext ctx, Instant now) {
+      this.ctx = ctx;
+      this.now = now;
+      this.nowSec = now.getEpochSecond();
+      ZoneId z = ctx.zone();
+      this.zone = z != null ? z : policy.defaultZone();
+      this.earlier = planned.getOrDefault(ctx.customerId(), List.of());
+    }
+
+    void judge(Work w) {
+      CompiledCampaign.CompiledAction a = w.action;
+      List<GuardrailVerdict> v = w.verdicts;
+      if (w.score.score() < policy.minScore()) {
+        suppress(w, GuardrailVerdict.block(Guardrail.SCORE, ReasonCode.BELOW_MIN_SCORE,
+            "expected value " + round(w.score.score()) + " is below the minimum "
+                + policy.minScore()));
+        return;
+      }
+      v.add(GuardrailVerdict.passed(Guardrail.SCORE));
+      GuardrailVerdict conflict = conflict(w);
+      if (conflict != null) {
+        suppress(w, conflict);
+        return;
+      }
+      v.add(GuardrailVerdict.passed(Guardrail.CONFLICT));
+      if (a.channel == null) {
+        block(w, GuardrailVerdict.block(Guardrail.CHANNEL, ReasonCode.UNMAPPED_ACTION_TYPE,
+            "action type '" + a.type + "' maps to no channel"));
+        return;
+      }
+      v.add(GuardrailVerdict.passed(Guardrail.CHANNEL));
+      if (a.contact) {
+        if (!ctx.hasConsent(a.channel)) {
+          block(w, GuardrailVerdict.block(Guardrail.CONSENT, ReasonCode.CONSENT_MISSING,
+              "no opt-in for " + a.channel.id()));
+          return;
+        }
+        v.add(GuardrailVerdict.passed(Guardrail.CONSENT));
+        GuardrailVerdict f = frequency(w);
+        if (!f.allows()) {
+          block(w, f);
+          return;
+        }
+        v.add(f);
+        GuardrailVerdict q = quietHours(a);
+        if (!q.allows()) {
+          block(w, q);
+          return;
+        }
+        v.add(q);
+      }
+      GuardrailVerdict ap = approval(w);
+      if (!ap.allows()) {
+        block(w, ap);
+        return;
+      }
+      v.add(ap);
+      long day = ZoneDays.localEpochDay(policy.operatingZone(), nowSec);
+      int taken = 0;
+      for (; taken < a.limitedTypes.length; taken++) {
+        if (!counters.tryAcquire(a.limitedTypes[taken], day, a.limits[taken])) {
+          break;
+        }
+      }
+      if (taken < a.limitedTypes.length) {
+        String type = a.limitedTypes[taken];
+        long limit = a.limits[taken];
+        releaseSlots(a, taken, day);
+        block(w, GuardrailVerdict.defer(Guardrail.EXECUTION_LIMIT, ReasonCode.EXECUTION_LIMIT,
+            "daily limit of " + limit + " " + type + " actions reached",
+            Instant.ofEpochSecond(ZoneDays.startOfDay(policy.operatingZone(), day + 1))));
+        return;
+      }
+      v.add(GuardrailVerdict.passed(Guardrail.EXECUTION_LIMIT));
+      long units = (long) Math.ceil(w.score.cost() * 10_000.0);
+      if (units > 0) {
+        ReserveResult r = ledger.reserveUnits(w.campaign.id, units);
+        if (r instanceof ReserveResult.Insufficient ins) {
+          releaseSlots(a, taken, day);
+          block(w, GuardrailVerdict.block(Guardrail.BUDGET, ReasonCode.BUDGET_EXHAUSTED,
+              (ins.scope() == dev.opagent.agent.budget.BudgetScope.CAMPAIGN ? "campaign"
+                  : "global") + " budget has " + ins.available().stripTrailingZeros()
+                  .toPlainString() + " " + ledger.currency() + " left, the action needs "
+                  + ins.requested().stripTrailingZeros().toPlainString()));
+          return;
+        }
+        if (mode == RunMode.LIVE) {
+          w.reservation = ((ReserveResult.Reserved) r).reservation();
+        }
+      }
+      v.add(GuardrailVerdict.passed(Guardrail.BUDGET));
+      w.status = ActionStatus.CHOSEN;
+      chosen.add(w);
+      if (a.contact) {
+        if (newContacts == null) {
+          newContacts = new ArrayList<>(2);
+        }
+        newContacts.add(new Contact(a.channel, now.plusSeconds(a.delaySeconds), w.campaign.id,
+            a.type, BigDecimal.valueOf(units, BudgetLedger.SCALE)));
+      }
+    }
+
+    void finish() {
+      if (chosen.isEmpty()) {
+        return;
+      }
+      withActions.increment();
+      for (int i = 0; i < chosen.size(); i++) {
+        Work w = chosen.get(i);
+        chosenByCampaign.computeIfAbsent(w.campaign.id, k -> new LongAdder()).increment();
+        boolean first = true;
+        for (int j = 0; j < i; j++) {
+          first &= chosen.get(j).campaign != w.campaign;
+        }
+        if (first) {
+          audience.computeIfAbsent(w.campaign.id, k -> new AtomicLong()).incrementAndGet();
+        }
+      }
+      List<Contact> added = newContacts;
+      if (added != null) {
+        planned.merge(ctx.customerId(), List.copyOf(added), (old, add) -> {
+          List<Contact> l = new ArrayList<>(old);
+          l.addAll(add);
+          return List.copyOf(l);
+        });
+      }
+    }
+
+    private void releaseSlots(CompiledCampaign.CompiledAction a, int taken, long day) {
+      for (int i = 0; i < taken; i++) {
+        counters.release(a.limitedTypes[i], day);
+      }
+    }
+
+    private void suppress(Work w, GuardrailVerdict verdict) {
+      w.verdicts.add(verdict);
+      w.status = ActionStatus.SUPPRESSED;
+    }
+
+    private void block(Work w, GuardrailVerdict verdict) {
+      w.verdicts.add(verdict);
+      w.status = verdict.kind() == VerdictKind.DEFER ? ActionStatus.DEFERRED
+          : ActionStatus.BLOCKED;
+    }
+
+    private @Nullable GuardrailVerdict conflict(Work w) {
+      Channel ch = w.action.channel;
+      int total = 0;
+      int sameChannel = 0;
+      for (Contact c : earlier) {
+        total++;
+        if (c.channel().equals(ch)) {
+          sameChannel++;
+        }
+      }
+      for (Work c : chosen) {
+        if (c.campaign != w.campaign && (c.campaign.exclusiveMask & w.campaign.exclusiveMask) != 0) {
+          return GuardrailVerdict.block(Guardrail.CONFLICT, ReasonCode.EXCLUSIVE_CAMPAIGN,
+              "campaign '" + c.campaign.id + "' is exclusive with '" + w.campaign.id
+                  + "' and scored higher");
+        }
+        total++;
+        if (ch != null && ch.equals(c.action.channel)) {
+          sameChannel++;
+        }
+      }
+      if (total >= policy.maxActionsPerCustomer()) {
+        return GuardrailVerdict.block(Guardrail.CONFLICT, ReasonCode.RUN_CAP_TOTAL,
+            "at most " + policy.maxActionsPerCustomer() + " action(s) per customer per run");
+      }
+      if (ch != null && sameChannel >= policy.maxActionsPerChannel()) {
+        return GuardrailVerdict.block(Guardrail.CONFLICT, ReasonCode.RUN_CAP_CHANNEL,
+            "at most " + policy.maxActionsPerChannel() + " " + ch.id()
+                + " action(s) per customer per run");
+      }
+      return null;
+    }
+
+    private GuardrailVerdict frequency(Work w) {
+      CompiledCampaign.CompiledAction a = w.action;
+      boolean bypassed = false;
+      for (FrequencyCap cap : a.caps) {
+        long start = windowStart(cap);
+        int count = 0;
+        for (Contact c : history()) {
+          if (cap.applies(c.channel()) && c.at().getEpochSecond() >= start) {
+            count++;
+          }
+        }
+        for (Contact c : earlier) {
+          if (cap.applies(c.channel()) && c.at().getEpochSecond() >= start) {
+            count++;
+          }
+        }
+        for (Work c : chosen) {
+          if (c.action.contact && cap.applies(c.action.channel)) {
+            count++;
+          }
+        }
+        if (count < cap.max()) {
+          continue;
+        }
+        Integer bypass = cap.bypassFromPriority();
+        if (bypass != null && w.verdict.priority() >= bypass) {
+          bypassed = true;
+          continue;
+        }
+        return GuardrailVerdict.defer(Guardrail.FREQUENCY, ReasonCode.FREQUENCY_CAP,
+            count + " of " + cap.max() + " " + (cap.channel() == null ? "contacts" :
+                cap.channel().id() + " contacts") + " in " + describe(cap.window()),
+            until(cap, start, count));
+      }
+      return bypassed
+          ? GuardrailVerdict.allow(Guardrail.FREQUENCY, ReasonCode.CAP_BYPASSED,
+              "a frequency cap is reached; priority " + w.verdict.priority() + " bypasses it")
+          : GuardrailVerdict.passed(Guardrail.FREQUENCY);
+    }
+
+    private long windowStart(FrequencyCap cap) {
+      if (cap.window() instanceof CapWindow.Rolling r) {
+        return nowSec - r.length().getSeconds();
+      }
+      int days = ((CapWindow.CalendarDays) cap.window()).days();
+      return engine.zoneDays.startOfDayBefore(zone, nowSec, days - 1);
+    }
+
+    /** When enough counted contacts leave the window for one more to fit. */
+    private Instant until(FrequencyCap cap, long start, int count) {
+      long[] times = new long[count];
+      int k = 0;
+      for (Contact c : history()) {
+        if (cap.applies(c.channel()) && c.at().getEpochSecond() >= start) {
+          times[k++] = c.at().getEpochSecond();
+        }
+      }
+      for (Contact c : earlier) {
+        if (cap.applies(c.channel()) && c.at().getEpochSecond() >= start) {
+          times[k++] = c.at().getEpochSecond();
+        }
+      }
+      while (k < count) {
+        times[k++] = nowSec;
+      }
+      Arrays.sort(times);
+      long leaving = times[count - cap.max()];
+      long until;
+      if (cap.window() instanceof CapWindow.Rolling r) {
+        until = leaving + r.length().getSeconds();
+      } else {
+        int days = ((CapWindow.CalendarDays) cap.window()).days();
+        until = ZoneDays.startOfDay(zone, ZoneDays.localEpochDay(zone, leaving) + days);
+      }
+      return Instant.ofEpochSecond(Math.max(until, nowSec + 1));
+    }
+
+    private List<Contact> history() {
+      List<Contact> h = history;
+      if (h == null) {
+        h = engine.history.contactsSince(ctx.customerId(), now.minus(engine.lookback));
+        history = h;
+      }
+      return h;
+    }
+
+    private GuardrailVerdict quietHours(CompiledCampaign.CompiledAction a) {
+      if (a.quiet.length == 0) {
+        return GuardrailVerdict.passed(Guardrail.QUIET_HOURS);
+      }
+      long at = nowSec + a.delaySeconds;
+      int s = ZoneDays.localSecondOfDay(zone, at);
+      for (QuietHours q : a.quiet) {
+        if (q.containsSecondOfDay(s)) {
+          long day = ZoneDays.localEpochDay(zone, at);
+          long endDay = s < q.end().toSecondOfDay() ? day : day + 1;
+          return GuardrailVerdict.defer(Guardrail.QUIET_HOURS, ReasonCode.QUIET_HOURS,
+              a.channel.id() + " is quiet from " + q.start() + " to " + q.end()
+                  + " in the customer's time zone",
+              ZoneDays.at(zone, endDay, q.end()));
+        }
+      }
+      return GuardrailVerdict.passed(Guardrail.QUIET_HOURS);
+    }
+
+    private GuardrailVerdict approval(Work w) {
+      ApprovalThresholds t = policy.approval();
+      CompiledCampaign.CompiledAction a = w.action;
+      String reason = null;
+      ApprovalScope scope = t.scope();
+      if (a.discountRate >= t.discountRateAtLeast()) {
+        reason = "discount " + percent(a.discountRate) + " reaches the approval threshold of "
+            + percent(t.discountRateAtLeast());
+      } else if (t.spendAtLeast() != null
+          && w.score.cost() >= t.spendAtLeast().doubleValue()) {
+        reason = "expected cost " + round(w.score.cost()) + " reaches the approval threshold of "
+            + t.spendAtLeast().toPlainString();
+      } else if (t.audienceAbove() != Long.MAX_VALUE) {
+        AtomicLong seen = audience.get(w.campaign.id);
+        if (seen != null && seen.get() >= t.audienceAbove()) {
+          reason = AUDIENCE_PREFIX + " of campaign '" + w.campaign.id + "' in this run exceeds "
+              + t.audienceAbove();
+          scope = ApprovalScope.CAMPAIGN;
+        }
+      }
+      if (reason == null) {
+        return GuardrailVerdict.passed(Guardrail.APPROVAL);
+      }
+      w.approvalReason = reason;
+      ApprovalKey campaignKey = w.campaign.approvalKey;
+      ApprovalKey actionKey = ApprovalKey.action(w.campaign.id, ctx.customerId(), a.type);
+      ApprovalStatus s = DecisionEngine.combined(engine.gate.check(campaignKey),
+          engine.gate.check(actionKey));
+      switch (s) {
+        case APPROVED: {
+          w.approvalRequestId = approvedId(campaignKey, actionKey);
+          return GuardrailVerdict.allow(Guardrail.APPROVAL, ReasonCode.APPROVED,
+              "approved: " + reason);
+        }
+        case REJECTED:
+          w.approvalRequestId = requestIdWith(campaignKey, actionKey, ApprovalStatus.REJECTED);
+          return GuardrailVerdict.block(Guardrail.APPROVAL, ReasonCode.APPROVAL_REJECTED,
+              "approval rejected: " + reason);
+        case PENDING: {
+          Optional<ApprovalRequest> r = pending(campaignKey, actionKey);
+          w.approvalRequestId = r.map(ApprovalRequest::id).orElse(null);
+          return GuardrailVerdict.defer(Guardrail.APPROVAL, ReasonCode.APPROVAL_PENDING,
+              "awaiting approval: " + reason,
+              r.map(ApprovalRequest::deadline).orElse(now.plus(engine.gate.requestTtl())));
+        }
+        default: {
+          if (mode == RunMode.LIVE) {
+            ApprovalKey key = scope == ApprovalScope.CAMPAIGN ? campaignKey : actionKey;
+            ApprovalRequest r = engine.gate.request(key, reason, DecisionEngine.ACTOR);
+            w.approvalRequestId = r.id();
+            return GuardrailVerdict.defer(Guardrail.APPROVAL, ReasonCode.APPROVAL_REQUIRED,
+                "approval requested: " + reason, r.deadline());
+          }
+          return GuardrailVerdict.defer(Guardrail.APPROVAL, ReasonCode.APPROVAL_REQUIRED,
+              "approval needed (dry run, not requested): " + reason,
+              now.plus(engine.gate.requestTtl()));
+        }
+      }
+    }
+
+    private @Nullable String approvedId(ApprovalKey a, ApprovalKey b) {
+      return requestIdWith(a, b, ApprovalStatus.APPROVED);
+    }
+
+    private @Nullable String requestIdWith(ApprovalKey a, ApprovalKey b, ApprovalStatus status) {
+      for (ApprovalKey k : new ApprovalKey[] {a, b}) {
+        Optional<ApprovalRequest> r = engine.gate.latest(k);
+        if (r.isPresent() && r.get().statusAt(now) == status) {
+          return r.get().id();
+        }
+      }
+      return null;
+    }
+
+    private Optional<ApprovalRequest> pending(ApprovalKey a, ApprovalKey b) {
+      for (ApprovalKey k : new ApprovalKey[] {a, b}) {
+        Optional<ApprovalRequest> r = engine.gate.latest(k);
+        if (r.isPresent() && r.get().statusAt(now) == ApprovalStatus.PENDING) {
+          return r;
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  private static String describe(CapWindow w) {
+    if (w instanceof CapWindow.Rolling r) {
+      return "the last " + r.length();
+    }
+    int d = ((CapWindow.CalendarDays) w).days();
+    return d == 1 ? "the current local day" : "the last " + d + " local days";
+  }
+
+  private static String percent(double rate) {
+    return BigDecimal.valueOf(rate).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+  }
+
+  private static String round(double v) {
+    return BigDecimal.valueOf(v).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+        .toPlainString();
+  }
+}
