@@ -1,0 +1,314 @@
+package dev.opagent.agent.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.agent.tools.internal.SchemaSupport;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tools an LLM agent may call: typed, schema-validated, exportable in the shapes of Bedrock
+ * Converse, OpenAI-style function calling and MCP, and dispatched with every outcome as a
+ * {@link ToolResult} value. Thread-safe: registration is serialised, dispatch and export read an
+ * immutable snapshot without locking. The {@link Builder} is not thread-safe.
+ *
+ * <p>Dispatch of {@code (name, arguments)}:
+ * <ol>
+ *   <li>an unknown name answers {@link ToolResult.UnknownTool} with the available names;
+ *   <li>the arguments ({@code null} or absent reads as {@code {}}) are validated against the
+ *       tool's JSON Schema; every problem is answered in {@link ToolResult.InvalidArguments} with
+ *       its JSON pointer, and the tool does not run;
+ *   <li>the arguments are bound to the tool's argument type and the tool runs; an exception is
+ *       isolated into {@link ToolResult.Failed} with {@link ToolErrorCode#TOOL_FAILED} and an
+ *       incident id — its message and stack trace go to the {@link ToolFailureListener}, never to
+ *       the model or the log;
+ *   <li>a result that is a {@link ToolResult} is passed through; any other is written as JSON in
+ *       {@link ToolResult.Ok}.
+ * </ol>
+ *
+ * <pre>{@code
+ * ToolRegistry registry = ToolRegistry.create();
+ * SdkTools.builder().segmentClient(client).evaluator(evaluator).rules(holder::current)
+ *     .approvalGate(gate).decisionEngine(engine).executor(executor)
+ *     .build().registerInto(registry);
+ * JsonNode bedrockToolConfig = registry.toBedrockConverseToolConfig();
+ * ToolResult r = registry.dispatch("check_eligibility", toolUse.input());
+ * }</pre>
+ */
+public final class ToolRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(ToolRegistry.class);
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final ObjectMapper mapper;
+  private final ToolFailureListener failureListener;
+  private final Supplier<String> incidentIds;
+  private final Object lock = new Object();
+  private volatile Map<String, ToolDefinition<?, ?>> tools = Map.of();
+
+  private ToolRegistry(Builder b) {
+    this.mapper = b.mapper;
+    this.failureListener = b.failureListener;
+    this.incidentIds = b.incidentIds;
+  }
+
+  /** An empty registry with the defaults. */
+  public static ToolRegistry create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Adds a tool.
+   *
+   * @return this registry
+   * @throws IllegalArgumentException if a tool of that name is registered
+   */
+  public ToolRegistry register(ToolDefinition<?, ?> definition) {
+    Objects.requireNonNull(definition, "definition");
+    synchronized (lock) {
+      if (tools.containsKey(definition.name())) {
+        throw new IllegalArgumentException("a tool named '" + definition.name()
+            + "' is already registered");
+      }
+      Map<String, ToolDefinition<?, ?>> next = new LinkedHashMap<>(tools);
+      next.put(definition.name(), definition);
+      tools = java.util.Collections.unmodifiableMap(next);
+    }
+    return this;
+  }
+
+  /** Adds several tools, in order. */
+  public ToolRegistry registerAll(Collection<? extends ToolDefinition<?, ?>> definitions) {
+    definitions.forEach(this::register);
+    return this;
+  }
+
+  /** The registered tool names, in registration order. */
+  public List<String> names() {
+    return List.copyOf(tools.keySet());
+  }
+
+  /** The tool named {@code name}. */
+  public Optional<ToolDefinition<?, ?>> definition(String name) {
+    return Optional.ofNullable(tools.get(name));
+  }
+
+  /** Dispatches a call whose arguments are JSON text (OpenAI sends them so). */
+  public ToolResult dispatch(String name, @Nullable String argumentsJson) {
+    if (argumentsJson == null || argumentsJson.isBlank()) {
+      return dispatch(name, (JsonNode) null);
+    }
+    if (!tools.containsKey(name)) {
+      return unknown(name);
+    }
+    JsonNode args;
+    try {
+      args = mapper.readTree(argumentsJson);
+    } catch (JsonProcessingException e) {
+      return new ToolResult.InvalidArguments(name, List.of(new ArgumentProblem("", "json",
+          "arguments are not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ")")));
+    }
+    return dispatch(name, args);
+  }
+
+  /** Dispatches a call; never throws for the model's mistakes or a tool's failure. */
+  public ToolResult dispatch(String name, @Nullable JsonNode arguments) {
+    Objects.requireNonNull(name, "name");
+    ToolDefinition<?, ?> def = tools.get(name);
+    if (def == null) {
+      return unknown(name);
+    }
+    return run(def, arguments == null || arguments.isNull() || arguments.isMissingNode()
+        ? F.objectNode() : arguments);
+  }
+
+  private ToolResult unknown(String name) {
+    return new ToolResult.UnknownTool(name, names());
+  }
+
+  private <A, R> ToolResult run(ToolDefinition<A, R> def, JsonNode arguments) {
+    List<ArgumentProblem> problems = SchemaSupport.validate(def.compiledSchema(), arguments);
+    if (!problems.isEmpty()) {
+      return new ToolResult.InvalidArguments(def.name(), problems);
+    }
+    A bound;
+    try {
+      bound = bind(def.argumentType(), arguments);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      String pointer = e instanceof JsonMappingException m ? pointer(m) : "";
+      return new ToolResult.InvalidArguments(def.name(), List.of(new ArgumentProblem(pointer,
+          "binding", "value cannot be read as the tool's argument type "
+              + def.argumentType().getSimpleName())));
+    }
+    Object result;
+    try {
+      result = def.tool().call(bound);
+    } catch (Exception e) {
+      String incident = incidentIds.get();
+      LOG.warn("tool {} failed with {} (incident {})", def.name(), e.getClass().getName(),
+          incident);
+      try {
+        failureListener.onFailure(def.name(), incident, e);
+      } catch (RuntimeException listenerFailure) {
+        LOG.warn("failure listener threw {} for incident {}",
+            listenerFailure.getClass().getName(), incident);
+      }
+      return new ToolResult.Failed(ToolErrorCode.TOOL_FAILED, "tool '" + def.name()
+          + "' failed with " + e.getClass().getSimpleName() + "; the host's logs hold incident "
+          + incident, incident);
+    }
+    if (result instanceof ToolResult r) {
+      return r;
+    }
+    if (result == null) {
+      return ToolResult.ok(NullNode.getInstance());
+    }
+    try {
+      return ToolResult.ok(mapper.valueToTree(result));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("result of tool {} could not be written as JSON ({})", def.name(),
+          e.getClass().getName());
+      return ToolResult.failed(ToolErrorCode.RESULT_NOT_SERIALIZABLE,
+          "the result of tool '" + def.name() + "' could not be written as JSON");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <A> A bind(Class<A> type, JsonNode arguments) throws JsonProcessingException {
+    if (JsonNode.class.isAssignableFrom(type)) {
+      return (A) arguments;
+    }
+    return mapper.treeToValue(arguments, type);
+  }
+
+  private static String pointer(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      sb.append('/');
+      if (r.getFieldName() != null) {
+        sb.append(SchemaSupport.escape(r.getFieldName()));
+      } else if (r.getIndex() >= 0) {
+        sb.append(r.getIndex());
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The tools as a Bedrock Converse {@code toolConfig}:
+   * {@code {"tools":[{"toolSpec":{"name","description","inputSchema":{"json":{…}}}}]}}.
+   */
+  public ObjectNode toBedrockConverseToolConfig() {
+    ObjectNode config = F.objectNode();
+    ArrayNode array = config.putArray("tools");
+    for (ToolDefinition<?, ?> d : tools.values()) {
+      ObjectNode spec = array.addObject().putObject("toolSpec");
+      spec.put("name", d.name());
+      spec.put("description", d.description());
+      spec.putObject("inputSchema").set("json", d.inputSchema());
+    }
+    return config;
+  }
+
+  /**
+   * The tools as OpenAI-style function definitions:
+   * {@code [{"type":"function","function":{"name","description","parameters":{…}}}]}.
+   */
+  public ArrayNode toOpenAiTools() {
+    ArrayNode array = F.arrayNode();
+    for (ToolDefinition<?, ?> d : tools.values()) {
+      ObjectNode tool = array.addObject();
+      tool.put("type", "function");
+      ObjectNode fn = tool.putObject("function");
+      fn.put("name", d.name());
+      fn.put("description", d.description());
+      fn.set("parameters", d.inputSchema());
+    }
+    return array;
+  }
+
+  /**
+   * The tools as an MCP {@code tools/list} result:
+   * {@code {"tools":[{"name","description","inputSchema":{…},"annotations":{"readOnlyHint"}}]}}.
+   */
+  public ObjectNode toMcpToolsList() {
+    ObjectNode result = F.objectNode();
+    ArrayNode array = result.putArray("tools");
+    for (ToolDefinition<?, ?> d : tools.values()) {
+      ObjectNode tool = array.addObject();
+      tool.put("name", d.name());
+      tool.put("description", d.description());
+      tool.set("inputSchema", d.inputSchema());
+      tool.putObject("annotations").put("readOnlyHint", d.readOnly());
+    }
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "ToolRegistry" + new ArrayList<>(tools.keySet());
+  }
+
+  /** Builds a {@link ToolRegistry}. Not thread-safe. */
+  public static final class Builder {
+    private ObjectMapper mapper = JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .build();
+    private ToolFailureListener failureListener = (tool, incident, failure) -> { };
+    private Supplier<String> incidentIds = () -> "inc-" + UUID.randomUUID();
+
+    private Builder() {}
+
+    /**
+     * The mapper that binds arguments and writes results. Default: a plain mapper that rejects
+     * unknown properties and nulls for primitives; give one with the host's modules (Java time,
+     * …) when tools take or return such types.
+     */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.mapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /**
+     * Who receives the exceptions tools throw. Default: nobody (only the exception's class and the
+     * incident id are logged, at WARN).
+     */
+    public Builder failureListener(ToolFailureListener failureListener) {
+      this.failureListener = Objects.requireNonNull(failureListener, "failureListener");
+      return this;
+    }
+
+    /** Source of incident ids. Default: {@code inc-} and a random UUID. */
+    public Builder incidentIds(Supplier<String> incidentIds) {
+      this.incidentIds = Objects.requireNonNull(incidentIds, "incidentIds");
+      return this;
+    }
+
+    public ToolRegistry build() {
+      return new ToolRegistry(this);
+    }
+  }
+}
