@@ -338,7 +338,7 @@ public final class DecisionRun implements AutoCloseable {
         return;
       }
       v.add(GuardrailVerdict.passed(Guardrail.EXECUTION_LIMIT));
-      long units = (long) Math.ceil(w.score.cost() * 10_000.0);
+      long units = units(w.score.cost());
       if (units > 0) {
         ReserveResult r = ledger.reserveUnits(w.campaign.id, units);
         if (r instanceof ReserveResult.Insufficient ins) {
@@ -630,6 +630,14 @@ public final class DecisionRun implements AutoCloseable {
       }
       return Optional.empty();
     }
+  }
+
+  /**
+   * The cost in ten-thousandths, rounded up; a millionth of a unit of floating-point noise is
+   * ignored so that 0.81 stays 8100 and not 8101.
+   */
+  static long units(double cost) {
+    return Math.max(0, (long) Math.ceil(cost * 10_000.0 - 1e-6));
   }
 
   private static String describe(CapWindow w) {
