@@ -1,0 +1,63 @@
+package dev.opagent.agent.tools.internal;
+
+import dev.opagent.agent.CustomerContext;
+import dev.opagent.agent.Decision;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The plans made by the plan tool, kept so that later calls can refer to them by id: bounded in
+ * number, expiring after a time to live. Thread-safe (synchronised).
+ */
+public final class PlanStore {
+  /** A plan: the dry-run decision and the context it was made for. */
+  public record Plan(String id, Instant at, Decision decision, CustomerContext context) {}
+
+  private final Clock clock;
+  private final Duration ttl;
+  private final int maxPlans;
+  private final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>();
+
+  public PlanStore(Clock clock, Duration ttl, int maxPlans) {
+    this.clock = clock;
+    this.ttl = ttl;
+    this.maxPlans = maxPlans;
+  }
+
+  /** Stores a plan and returns it with its new id; evicts the oldest beyond the bound. */
+  public synchronized Plan put(Decision decision, CustomerContext context) {
+    evictExpired();
+    Plan p = new Plan("plan-" + UUID.randomUUID(), clock.instant(), decision, context);
+    plans.put(p.id(), p);
+    while (plans.size() > maxPlans) {
+      Iterator<String> it = plans.keySet().iterator();
+      it.next();
+      it.remove();
+    }
+    return p;
+  }
+
+  /** The plan with {@code id}, unless unknown or expired. */
+  public synchronized Optional<Plan> get(String id) {
+    evictExpired();
+    return Optional.ofNullable(plans.get(id));
+  }
+
+  private void evictExpired() {
+    Instant cutoff = clock.instant().minus(ttl);
+    Iterator<Map.Entry<String, Plan>> it = plans.entrySet().iterator();
+    while (it.hasNext()) {
+      if (!it.next().getValue().at().isAfter(cutoff)) {
+        it.remove();
+      } else {
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package dev.opagent.agent.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.agent.ConversionPrior;
+import dev.opagent.agent.DecisionEngine;
+import dev.opagent.agent.DecisionPolicy;
+import dev.opagent.agent.InMemoryContactHistory;
+import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.approval.ApprovalGate;
+import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.tools.spi.ExecutionReceipt;
+import dev.opagent.rules.RuleSet;
+import dev.opagent.rules.RuleSetLoader;
+import dev.opagent.rules.RuleSource;
+import dev.opagent.segment.SegmentClient;
+import dev.opagent.testkit.AgentSimulatorExtension;
+import dev.opagent.testkit.Fixtures;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A conversation scripted like the telecom assistant's orchestrator (hallucinated tool names,
+ * wrong types, missing fields, a failing tool), but typed and schema-validated, ending in an
+ * approval-gated action: request → pending → execute refused → a human grants → execute allowed.
+ */
+class ScriptedAgentSessionTest {
+  @RegisterExtension
+  static final AgentSimulatorExtension AGENT = AgentSimulatorExtension.create();
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Midday in Istanbul on the seed date: outside the default quiet hours. */
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-15T10:00:00Z"), ZoneOffset.UTC);
+  private static final String RULES = """
+      {"name": "session rules", "rules": [
+        {"rule_id": "winback", "name": "Win-back",
+         "conditions": {"segments.churnSegment": "Riskli"},
+         "actions": [{"type": "send_email", "template": "winback_offer"},
+                     {"type": "create_discount", "discount": 0.25, "expiry_days": 14}],
+         "priority": "high"}]}""";
+
+  private ApprovalGate gate;
+  private DecisionEngine engine;
+  private InMemoryContactHistory contacts;
+  private final List<PlannedAction> executed = new ArrayList<>();
+  private ToolRegistry registry;
+
+  @BeforeEach
+  void setUp(SegmentClient client) {
+    gate = ApprovalGate.builder().clock(CLOCK).build();
+    contacts = new InMemoryContactHistory();
+    RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.string("session", RULES));
+    engine = DecisionEngine.builder()
+        .clock(CLOCK)
+        .approvalGate(gate)
+        .contactHistory(contacts)
+        .policy(DecisionPolicy.builder()
+            .putCampaignPrior("winback", new ConversionPrior(30, 70)).build())
+        .build();
+    registry = ToolRegistry.create();
+    SdkTools.builder()
+        .segmentClient(client)
+        .rules(rules)
+        .decisionEngine(engine)
+        .executor(action -> {
+          executed.add(action);
+          return ExecutionReceipt.executed("msg-" + executed.size());
+        })
+        .clock(CLOCK)
+        .build()
+        .registerInto(registry);
+    registry.register(ToolDefinition.builder("get_customer_profile", ProfileArgs.class)
+        .description("Reads the CRM profile of a customer.")
+        .readOnly(true)
+        .build(args -> {
+          throw new IllegalStateException("CRM timeout for " + args.customerId());
+        }));
+  }
+
+  record ProfileArgs(String customerId) {}
+
+  private static ObjectNode json(String text) {
+    try {
+      return (ObjectNode) MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ObjectNode customerData() {
+    return json(Fixtures.seedActiveCustomer().toJson());
+  }
+
+  private ObjectNode atRiskCustomer() {
+    ObjectNode args = MAPPER.createObjectNode();
+    args.set("customerData", customerData());
+    args.set("analysis", json("{\"churnSegment\": \"Riskli\", \"loyaltyTier\": \"Gümüş\"}"));
+    args.putArray("consents").add("email");
+    args.put("timeZone", "Europe/Istanbul");
+    return args;
+  }
+
+  private static JsonNode content(ToolResult r) {
+    assertThat(r).isInstanceOf(ToolResult.Ok.class);
+    return ((ToolResult.Ok) r).content();
+  }
+
+  @Test
+  void session_everyKindOfMistakeThenAnApprovalGatedAction_answersEachWithAValue() {
+    assertThat(registry.names()).containsExactly("analyze_customer", "check_eligibility",
+        "plan_actions", "request_approval", "execute_approved_action", "read_metrics",
+        "get_customer_profile");
+
+    // 1. A hallucinated tool (the telecom assistant's own vocabulary).
+    ToolResult r1 = registry.dispatch("get_current_bill", json("{\"user_id\": 7}"));
+    assertThat(r1).isInstanceOfSatisfying(ToolResult.UnknownTool.class,
+        u -> assertThat(u.available()).contains("plan_actions", "analyze_customer"));
+
+    // 2. Wrong types: attributes as a string, and an age the customer data cannot hold.
+    ObjectNode wrong = MAPPER.createObjectNode();
+    wrong.set("customerData", customerData());
+    wrong.put("attributes", "vip");
+    assertThat(((ToolResult.InvalidArguments) registry.dispatch("check_eligibility", wrong))
+        .problems()).extracting(ArgumentProblem::pointer, ArgumentProblem::keyword)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/attributes", "type"));
+    ObjectNode badAge = customerData();
+    ((ObjectNode) badAge.get("customer")).put("age", "thirty-two");
+    ObjectNode ageArgs = MAPPER.createObjectNode();
+    ageArgs.set("customerData", badAge);
+    ToolResult r2 = registry.dispatch("analyze_customer", ageArgs);
+    assertThat(r2).isInstanceOfSatisfying(ToolResult.InvalidArguments.class, i -> {
+      assertThat(i.tool()).isEqualTo("analyze_customer");
+      assertThat(i.problems()).extracting(ArgumentProblem::pointer)
+          .containsExactly("/customerData/customer/age");
+      assertThat(i.toJson().toString()).doesNotContain("thirty-two");
+    });
+
+    // 3. A missing required field.
+    ToolResult r3 = registry.dispatch("plan_actions", json("{\"consents\": [\"email\"]}"));
+    assertThat(((ToolResult.InvalidArguments) r3).problems())
+        .extracting(ArgumentProblem::pointer, ArgumentProblem::keyword)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/customerData", "required"));
+
+    // 4. An exception inside a tool is isolated; the next call works.
+    ToolResult r4 = registry.dispatch("get_customer_profile", json("{\"customerId\": \"C-1001\"}"));
+    assertThat(r4).isInstanceOfSatisfying(ToolResult.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo(ToolErrorCode.TOOL_FAILED);
+      assertThat(f.message()).doesNotContain("C-1001").doesNotContain("CRM timeout");
+    });
+    ObjectNode analyze = MAPPER.createObjectNode();
+    analyze.set("customerData", customerData());
+    JsonNode analysis = content(registry.dispatch("analyze_customer", analyze));
+    assertThat(analysis.at("/analysis/churnSegment").asText()).isEqualTo("Ilık");
+
+    // 5. Plan for an at-risk customer: the 25% win-back offer needs a human's approval.
+    JsonNode plan = content(registry.dispatch("plan_actions", atRiskCustomer()));
+    String planId = plan.get("planId").asText();
+    JsonNode winback = plan.at("/actions/0");
+    assertThat(winback.get("campaign").asText()).isEqualTo("winback");
+    assertThat(winback.get("actionType").asText()).isEqualTo("send_email");
+    assertThat(winback.get("approvalRequired").asBoolean()).isTrue();
+    assertThat(winback.get("reason").asText()).isEqualTo("APPROVAL_REQUIRED");
+    ObjectNode ref = json("{\"campaign\": \"winback\", \"actionType\": \"send_email\"}")
+        .put("planId", planId);
+
+    // 6. Executing before anyone asked is refused.
+    ToolResult early = registry.dispatch("execute_approved_action", ref);
+    assertThat(early).isInstanceOfSatisfying(ToolResult.Failed.class,
+        f -> assertThat(f.message()).contains("call request_approval first"));
+
+    // 7. Request → pending.
+    ToolResult requested = registry.dispatch("request_approval", ref);
+    assertThat(requested).isInstanceOf(ToolResult.ApprovalRequired.class);
+    ToolResult.ApprovalRequired pending = (ToolResult.ApprovalRequired) requested;
+    assertThat(pending.approvalStatus()).isEqualTo(ApprovalStatus.PENDING);
+    assertThat(gate.find(pending.approvalId())).get()
+        .extracting(a -> a.requestedBy()).isEqualTo("llm-agent");
+
+    // 8. Execute while pending → refused, nothing executed.
+    ToolResult refused = registry.dispatch("execute_approved_action", ref);
+    assertThat(refused).isInstanceOfSatisfying(ToolResult.ApprovalRequired.class, a -> {
+      assertThat(a.approvalId()).isEqualTo(pending.approvalId());
+      assertThat(a.approvalStatus()).isEqualTo(ApprovalStatus.PENDING);
+    });
+    assertThat(executed).isEmpty();
+
+    // 9. A human grants it (no tool can).
+    assertThat(registry.names()).noneMatch(n -> n.contains("grant") || n.startsWith("approve"));
+    gate.grant(pending.approvalId(), "alice", "spring win-back budget approved");
+
+    // 10. Execute → allowed, through the same gate the engine uses.
+    JsonNode done = content(registry.dispatch("execute_approved_action", ref));
+    assertThat(done.get("executionId").asText()).isEqualTo("msg-1");
+    assertThat(executed).singleElement().satisfies(a -> {
+      assertThat(a.campaign()).isEqualTo("winback");
+      assertThat(a.actionType()).isEqualTo("send_email");
+      assertThat(engine.checkApproval(a)).isEqualTo(ApprovalStatus.APPROVED);
+    });
+    assertThat(contacts.all("C-1001")).singleElement()
+        .extracting(c -> c.campaign()).isEqualTo("winback");
+    assertThat(engine.budgetLedger().openReservations()).isZero();
+  }
+
+  @Test
+  void execute_rejectedApproval_isRefusedForGood() {
+    String planId = content(registry.dispatch("plan_actions", atRiskCustomer()))
+        .get("planId").asText();
+    ObjectNode ref = json("{\"campaign\": \"winback\", \"actionType\": \"send_email\"}")
+        .put("planId", planId);
+    ToolResult.ApprovalRequired pending =
+        (ToolResult.ApprovalRequired) registry.dispatch("request_approval", ref);
+    gate.reject(pending.approvalId(), "bob", "discount too deep");
+
+    ToolResult r = registry.dispatch("execute_approved_action", ref);
+
+    assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class,
+        f -> assertThat(f.code()).isEqualTo(ToolErrorCode.APPROVAL_REJECTED));
+    assertThat(executed).isEmpty();
+  }
+
+  @Test
+  void execute_unknownPlanOrAction_answersNotFoundWithWhatExists() {
+    ToolResult noPlan = registry.dispatch("execute_approved_action", json(
+        "{\"planId\": \"plan-00000000-0000-0000-0000-000000000000\", \"campaign\": \"winback\","
+            + " \"actionType\": \"send_email\"}"));
+    assertThat(noPlan).isInstanceOfSatisfying(ToolResult.Failed.class,
+        f -> assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND));
+
+    String planId = content(registry.dispatch("plan_actions", atRiskCustomer()))
+        .get("planId").asText();
+    ToolResult noAction = registry.dispatch("request_approval", json(
+        "{\"campaign\": \"loyalty\", \"actionType\": \"send_sms\"}").put("planId", planId));
+    assertThat(noAction).isInstanceOfSatisfying(ToolResult.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND);
+      assertThat(f.message()).contains("winback/send_email");
+    });
+  }
+
+  @Test
+  void checkEligibility_withoutAnalysis_asksTheSegmentAgent() {
+    ObjectNode args = MAPPER.createObjectNode();
+    args.set("customerData", customerData());
+
+    JsonNode eligibility = content(registry.dispatch("check_eligibility", args));
+
+    assertThat(eligibility.get("customerId").asText()).isEqualTo("C-1001");
+    assertThat(eligibility.get("eligible")).isEmpty();
+    assertThat(eligibility.at("/details/0/status").asText()).isEqualTo("ineligible");
+    assertThat(eligibility.at("/details/0/reason/actual").asText()).isEqualTo("Ilık");
+  }
+
+  @Test
+  void readMetrics_inMemorySource_reportsCountersAndRates() {
+    InMemoryCampaignMetrics metrics = new InMemoryCampaignMetrics();
+    metrics.add(new CampaignMetrics("winback", 200, 80, 20, 10,
+        new java.math.BigDecimal("600"), new java.math.BigDecimal("100")));
+    ToolRegistry r = SdkTools.builder().metrics(metrics).build().registerInto(ToolRegistry.create());
+
+    assertThat(r.names()).containsExactly("read_metrics");
+    JsonNode all = content(r.dispatch("read_metrics", json("{}")));
+    assertThat(all.at("/0/metrics/campaign").asText()).isEqualTo("winback");
+    assertThat(all.at("/0/openRate").asDouble()).isEqualTo(0.4);
+    assertThat(all.at("/0/roi").asDouble()).isEqualTo(5.0);
+    assertThat(r.dispatch("read_metrics", json("{\"campaign\": \"nope\"}")))
+        .isInstanceOfSatisfying(ToolResult.Failed.class,
+            f -> assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  void exports_sdkTools_validForEveryProviderShape() {
+    JsonNode bedrock = registry.toBedrockConverseToolConfig();
+    JsonNode openAi = registry.toOpenAiTools();
+    JsonNode mcp = registry.toMcpToolsList();
+
+    assertThat(bedrock.get("tools")).hasSize(7);
+    for (JsonNode t : bedrock.get("tools")) {
+      assertThat(t.at("/toolSpec/name").asText()).matches("^[a-zA-Z0-9_-]{1,64}$");
+      assertThat(t.at("/toolSpec/inputSchema/json/type").asText()).isEqualTo("object");
+      assertThat(t.at("/toolSpec/description").asText()).isNotBlank();
+    }
+    assertThat(openAi).hasSize(7);
+    assertThat(mcp.at("/tools/4/name").asText()).isEqualTo("execute_approved_action");
+    assertThat(mcp.at("/tools/4/annotations/readOnlyHint").asBoolean()).isFalse();
+    assertThat(mcp.at("/tools/0/annotations/readOnlyHint").asBoolean()).isTrue();
+  }
+}
