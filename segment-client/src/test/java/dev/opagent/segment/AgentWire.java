@@ -61,6 +61,21 @@ final class AgentWire {
     return found.stream().map(r -> r.getHeader(SESSION_HEADER)).toList();
   }
 
+  /**
+   * Session ids of the invocations about {@code customerId}, in arrival order. Tests that leave
+   * slow requests behind use it, since the server may log such a request after the next test
+   * reset the journal.
+   */
+  static List<String> invocationSessionsFor(String customerId) {
+    List<com.github.tomakehurst.wiremock.verification.LoggedRequest> found =
+        new java.util.ArrayList<>(WireMock.findAll(invoked()));
+    found.sort(java.util.Comparator.comparing(
+        com.github.tomakehurst.wiremock.verification.LoggedRequest::getLoggedDate));
+    return found.stream()
+        .filter(r -> r.getBodyAsString().contains("\"" + customerId + "\""))
+        .map(r -> r.getHeader(SESSION_HEADER)).toList();
+  }
+
   /** Session ids WireMock received StopRuntimeSession for. */
   static List<String> stoppedSessions() {
     return WireMock.findAll(postRequestedFor(urlPathMatching(STOP_PATH))).stream()

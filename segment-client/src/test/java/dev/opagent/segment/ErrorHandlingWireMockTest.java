@@ -185,9 +185,9 @@ class ErrorHandlingWireMockTest {
   @Test
   void analyze_slowFirstAnswerThenFast_retriesTimeoutAndSucceeds(WireMockRuntimeInfo wm) {
     stubFor(invoke().inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(okJson(ANSWER).withFixedDelay(3_000)).willSetStateTo("fast"));
+        .willReturn(okJson(ANSWER).withFixedDelay(6_000)).willSetStateTo("fast"));
     stubFor(invoke().inScenario("slow").whenScenarioStateIs("fast").willReturn(okJson(ANSWER)));
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.attemptTimeout(Duration.ofMillis(300)))) {
+    try (SegmentClient client = AgentWire.client(sdk, b -> b.attemptTimeout(Duration.ofMillis(1_500)))) {
       SegmentOutcome.Success s = client.analyzeDetailed(customer("C-1001"), false);
       assertThat(s.attempts()).isEqualTo(2);
     }
@@ -196,15 +196,15 @@ class ErrorHandlingWireMockTest {
   @Test
   void analyze_timedOutAttempt_stopsItsSessionInsteadOfReusingIt(WireMockRuntimeInfo wm) {
     stubFor(invoke().inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(okJson(ANSWER).withFixedDelay(3_000)).willSetStateTo("fast"));
+        .willReturn(okJson(ANSWER).withFixedDelay(6_000)).willSetStateTo("fast"));
     stubFor(invoke().inScenario("slow").whenScenarioStateIs("fast").willReturn(okJson(ANSWER)));
     stubFor(AgentWire.stop().willReturn(okJson("{}")));
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.attemptTimeout(Duration.ofMillis(300)))) {
-      client.analyze(customer("C-1001"));
-      List<String> sessions = AgentWire.invocationSessions();
+    try (SegmentClient client = AgentWire.client(sdk, b -> b.attemptTimeout(Duration.ofMillis(1_500)))) {
+      client.analyze(customer("C-TIMED-OUT"));
+      List<String> sessions = AgentWire.invocationSessionsFor("C-TIMED-OUT");
       assertThat(sessions).hasSize(2);
       assertThat(sessions.get(0)).isNotEqualTo(sessions.get(1));
-      Await.until(Duration.ofSeconds(5), () -> AgentWire.stoppedSessions().contains(sessions.get(0)));
+      Await.until(Duration.ofSeconds(10), () -> AgentWire.stoppedSessions().contains(sessions.get(0)));
     }
   }
 }
