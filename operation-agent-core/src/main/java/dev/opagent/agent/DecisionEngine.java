@@ -70,6 +70,7 @@ public final class DecisionEngine {
   final ExecutionCounters counters = new ExecutionCounters();
   final ZoneDays zoneDays = new ZoneDays();
   final Duration lookback;
+  final SharedVerdicts verdicts;
   private final ConcurrentHashMap<String, CompiledCampaign> compiled = new ConcurrentHashMap<>();
   private final AtomicLong runs = new AtomicLong();
 
@@ -81,6 +82,7 @@ public final class DecisionEngine {
     this.ledger = b.ledger != null ? b.ledger : BudgetLedger.create(policy.budgets(), clock);
     this.gate = b.gate != null ? b.gate : ApprovalGate.builder().clock(clock).build();
     this.lookback = policy.contactLookback();
+    this.verdicts = new SharedVerdicts(policy);
     if (b.rules != null) {
       for (Rule r : b.rules.rules()) {
         compiled(r.id(), r.actions());

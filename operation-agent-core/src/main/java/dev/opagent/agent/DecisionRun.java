@@ -258,6 +258,7 @@ public final class DecisionRun implements AutoCloseable {
     final CustomerContext ctx;
     final Instant now;
     final long nowSec;
+    final long operatingDay;
     final ZoneId zone;
     final List<Contact> earlier;
     @Nullable List<Contact> history;
@@ -268,6 +269,7 @@ public final class DecisionRun implements AutoCloseable {
       this.ctx = ctx;
       this.now = now;
       this.nowSec = now.getEpochSecond();
+      this.operatingDay = ZoneDays.localEpochDay(policy.operatingZone(), nowSec);
       ZoneId z = ctx.zone();
       this.zone = z != null ? z : policy.defaultZone();
       this.earlier = planned.getOrDefault(ctx.customerId(), List.of());
@@ -290,15 +292,13 @@ public final class DecisionRun implements AutoCloseable {
       }
       v.add(GuardrailVerdict.passed(Guardrail.CONFLICT));
       if (a.channel == null) {
-        block(w, GuardrailVerdict.block(Guardrail.CHANNEL, ReasonCode.UNMAPPED_ACTION_TYPE,
-            "action type '" + a.type + "' maps to no channel"));
+        block(w, engine.verdicts.unmapped(a.type));
         return;
       }
       v.add(GuardrailVerdict.passed(Guardrail.CHANNEL));
       if (a.contact) {
         if (!ctx.hasConsent(a.channel)) {
-          block(w, GuardrailVerdict.block(Guardrail.CONSENT, ReasonCode.CONSENT_MISSING,
-              "no opt-in for " + a.channel.id()));
+          block(w, engine.verdicts.consentMissing(a.channel));
           return;
         }
         v.add(GuardrailVerdict.passed(Guardrail.CONSENT));
@@ -321,7 +321,7 @@ public final class DecisionRun implements AutoCloseable {
         return;
       }
       v.add(ap);
-      long day = ZoneDays.localEpochDay(policy.operatingZone(), nowSec);
+      long day = operatingDay;
       int taken = 0;
       for (; taken < a.limitedTypes.length; taken++) {
         if (!counters.tryAcquire(a.limitedTypes[taken], day, a.limits[taken])) {
@@ -431,13 +431,10 @@ public final class DecisionRun implements AutoCloseable {
         }
       }
       if (total >= policy.maxActionsPerCustomer()) {
-        return GuardrailVerdict.block(Guardrail.CONFLICT, ReasonCode.RUN_CAP_TOTAL,
-            "at most " + policy.maxActionsPerCustomer() + " action(s) per customer per run");
+        return engine.verdicts.runCapTotal();
       }
       if (ch != null && sameChannel >= policy.maxActionsPerChannel()) {
-        return GuardrailVerdict.block(Guardrail.CONFLICT, ReasonCode.RUN_CAP_CHANNEL,
-            "at most " + policy.maxActionsPerChannel() + " " + ch.id()
-                + " action(s) per customer per run");
+        return engine.verdicts.runCapChannel(ch);
       }
       return null;
     }
