@@ -212,6 +212,87 @@ class ScriptedAgentSessionTest {
     assertThat(engine.budgetLedger().openReservations()).isZero();
   }
 
+  private ObjectNode approvedRef(ToolRegistry tools) {
+    String planId = content(tools.dispatch("plan_actions", atRiskCustomer())).get("planId").asText();
+    ObjectNode ref = json("{\"campaign\": \"winback\", \"actionType\": \"send_email\"}")
+        .put("planId", planId);
+    ToolResult.ApprovalRequired pending =
+        (ToolResult.ApprovalRequired) tools.dispatch("request_approval", ref);
+    gate.grant(pending.approvalId(), "alice", "approved");
+    return ref;
+  }
+
+  private ToolRegistry toolsWith(dev.opagent.agent.tools.spi.ActionExecutor executor,
+      Clock clock) {
+    return SdkTools.builder()
+        .rules(RuleSetLoader.ofDefaults().load(RuleSource.string("session", RULES)))
+        .decisionEngine(engine)
+        .executor(executor)
+        .clock(clock)
+        .build()
+        .registerInto(ToolRegistry.create());
+  }
+
+  @Test
+  void execute_executorThrows_isIsolatedAndReleasesTheReservation() {
+    ToolRegistry tools = toolsWith(action -> {
+      throw new IllegalStateException("smtp down for C-1001");
+    }, CLOCK);
+
+    ToolResult r = tools.dispatch("execute_approved_action", approvedRef(tools));
+
+    assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo(ToolErrorCode.TOOL_FAILED);
+      assertThat(f.message()).doesNotContain("C-1001");
+    });
+    assertThat(engine.budgetLedger().openReservations()).isZero();
+    assertThat(contacts.all("C-1001")).isEmpty();
+  }
+
+  @Test
+  void execute_executorReportsFailure_answersUpstreamFailedAndRecordsNoContact() {
+    ToolRegistry tools = toolsWith(
+        action -> ExecutionReceipt.failed("msg-x", "mailbox unavailable"), CLOCK);
+
+    ToolResult r = tools.dispatch("execute_approved_action", approvedRef(tools));
+
+    assertThat(r).isEqualTo(ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED,
+        "not executed: mailbox unavailable"));
+    assertThat(engine.budgetLedger().openReservations()).isZero();
+    assertThat(contacts.all("C-1001")).isEmpty();
+  }
+
+  @Test
+  void execute_expiredPlan_answersNotFound() {
+    Instant[] now = {Instant.parse("2026-03-15T10:00:00Z")};
+    Clock moving = new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    ToolRegistry tools = toolsWith(action -> ExecutionReceipt.executed("m"), moving);
+    ObjectNode ref = approvedRef(tools);
+
+    now[0] = now[0].plus(java.time.Duration.ofMinutes(61));
+    ToolResult r = tools.dispatch("execute_approved_action", ref);
+
+    assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND);
+      assertThat(f.message()).contains("call plan_actions again");
+    });
+  }
+
   @Test
   void execute_rejectedApproval_isRefusedForGood() {
     String planId = content(registry.dispatch("plan_actions", atRiskCustomer()))
