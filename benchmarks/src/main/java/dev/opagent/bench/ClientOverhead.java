@@ -46,7 +46,7 @@ public final class ClientOverhead {
     }
     Report report = new Report(results);
     overhead(report, quick ? 50_000 : 200_000);
-    memory(report, 1_000_000);
+    memory(report, quick ? 250_000 : 1_000_000);
     System.exit(0);
   }
 
@@ -135,7 +135,7 @@ public final class ClientOverhead {
     int exit = p.waitFor();
     boolean ok = exit == 0 && result.containsKey("customers")
         && Long.parseLong(result.get("customers")) == n && "0".equals(result.get("failed"));
-    String contender = "opagent, 1M stream, -Xmx256m";
+    String contender = String.format(Locale.ROOT, "opagent, %,d stream, -Xmx256m", n);
     if (!ok) {
       report.add(new Report.Row(SCENARIO, contender, "completed", 0, "= 1", Report.Verdict.MISSED,
           "child exited " + exit + " with " + result));
