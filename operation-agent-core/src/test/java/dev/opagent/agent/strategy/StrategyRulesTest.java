@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 /** Proposals close the loop: they become rule files that campaign-rules loads in strict mode. */
 class StrategyRulesTest {
   private static final Populations.Segmented POPULATION = Populations.segmented(7, 600);
-  private static final ActionTypes HOST_ACTIONS = ActionTypes.of("send_email", "send_sms",
-      "send_push", "send_product_recommendation", "create_discount", "create_task");
+  /** The action types the decision engine maps to a channel by default. */
+  private static final ActionTypes HOST_ACTIONS =
+      ActionTypes.of(dev.opagent.agent.DecisionPolicy.defaultChannels().keySet());
 
   static Stream<StrategyTemplate> templates() {
     return StrategyTemplates.bundled().templates().stream();
@@ -88,6 +89,31 @@ class StrategyRulesTest {
     assertThat(rule.actions().get(1).parameters())
         .containsEntry("channel", "email").containsEntry("template", "winback_offer");
     assertThat(rule.description()).contains("Predicted for 250 customers").contains("ROI");
+  }
+
+  @Test
+  void toRules_proposals_driveTheDecisionEngineWithMappedChannels() {
+    RuleSet rules = StrategyGenerator.ofDefaults()
+        .generate(Population.of(POPULATION.distribution())).toRules("proposed");
+    CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(Fixtures.seedClock()).build();
+    dev.opagent.agent.DecisionEngine engine = dev.opagent.agent.DecisionEngine.builder()
+        .clock(Fixtures.seedClock()).build();
+    List<dev.opagent.agent.PlannedAction> candidates = new ArrayList<>();
+
+    for (int i = 0; i < 100; i++) {
+      var eligibility = evaluator.evaluate(rules, POPULATION.candidates().get(i));
+      dev.opagent.agent.CustomerContext ctx = dev.opagent.agent.CustomerContext
+          .builder(eligibility)
+          .customerData(POPULATION.customers().get(i))
+          .analysis(POPULATION.analyses().get(i))
+          .consent(dev.opagent.agent.Channel.EMAIL, dev.opagent.agent.Channel.PUSH)
+          .build();
+      candidates.addAll(engine.dryRun(ctx).candidates());
+    }
+
+    assertThat(candidates).isNotEmpty()
+        .allSatisfy(a -> assertThat(a.campaign()).startsWith(StrategyProposal.RULE_ID_PREFIX))
+        .noneMatch(a -> a.reason() == dev.opagent.agent.ReasonCode.UNMAPPED_ACTION_TYPE);
   }
 
   @Test
