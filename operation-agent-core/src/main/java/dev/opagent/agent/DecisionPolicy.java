@@ -117,6 +117,33 @@ public record DecisionPolicy(
     return DEFAULTS;
   }
 
+  /**
+   * Reads a policy from JSON. Members are the builder's names; absent members keep their defaults.
+   * Lists ({@code exclusiveCampaigns}, {@code frequencyCaps}, {@code quietHours}) replace the
+   * defaults; maps ({@code channels}, {@code channelCosts}, {@code actionPriors},
+   * {@code campaignPriors}, {@code executionLimits}) add to them, and an execution limit of
+   * {@code null} removes one. Amounts are strings or numbers, durations ISO-8601
+   * ({@code "P7D"}), times {@code "21:00"}, channels their ids or
+   * {@code {"id": "whatsapp", "contact": true}}.
+   *
+   * <pre>{@code
+   * {"maxActionsPerCustomer": 2,
+   *  "frequencyCaps": [{"channel": "sms", "max": 1, "calendarDays": 1},
+   *                    {"max": 3, "rolling": "P7D", "bypassFromPriority": 100}],
+   *  "quietHours": [{"start": "21:00", "end": "09:00", "channels": ["sms", "push"]}],
+   *  "executionLimits": {"create_discount": 500},
+   *  "approval": {"discountRateAtLeast": 0.2, "spendAtLeast": "50", "audienceAbove": 10000},
+   *  "budgets": {"currency": "TRY", "global": "5000", "perCampaign": {"winback": "1500"}},
+   *  "globalHoldout": {"key": "global-control-2026", "percentage": 5},
+   *  "defaultZone": "Europe/Istanbul"}
+   * }</pre>
+   *
+   * @throws InvalidPolicyException listing every problem with its JSON pointer
+   */
+  public static DecisionPolicy fromJson(String json) {
+    return PolicyJson.read(json);
+  }
+
   /** A builder holding the defaults. */
   public static Builder builder() {
     return new Builder();
@@ -369,6 +396,12 @@ public record DecisionPolicy(
      */
     public Builder putExecutionLimit(String actionType, int perDay) {
       executionLimits.put(Objects.requireNonNull(actionType, "actionType"), perDay);
+      return this;
+    }
+
+    /** Removes the execution limit of one action type. */
+    public Builder removeExecutionLimit(String actionType) {
+      executionLimits.remove(Objects.requireNonNull(actionType, "actionType"));
       return this;
     }
 
