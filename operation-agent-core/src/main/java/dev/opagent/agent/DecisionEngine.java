@@ -51,10 +51,7 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * Decision d = engine.decide(CustomerContext.of(data, analysis, eligibility));
  * d.chosen();      // what to execute, with reservations
- * try (DecisionRun run = engine.startRun(RunMode.DRY_RUN)) {
- *   customers.forEach(c -> run.decide(c));
- *   run.summary();
- * }
+ * RunSummary dry = engine.startRun(RunMode.DRY_RUN).decideAll(customers, d -> {});
  * }</pre>
  */
 public final class DecisionEngine {

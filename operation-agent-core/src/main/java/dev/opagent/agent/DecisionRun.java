@@ -32,10 +32,16 @@ import org.jspecify.annotations.Nullable;
  * One pass of decisions, live or dry. Thread-safe: customers may be decided from many threads.
  * Within a run, the contacts planned for a customer count against the frequency caps and run caps
  * of that customer's later decisions, and each campaign's audience is counted for the approval
- * threshold. {@link #close()} only marks the end; a live run's reservations stay in the ledger
- * until committed or released.
+ * threshold. A run holds its planned contacts in memory until it is dropped; a live run's
+ * reservations stay in the ledger until committed or released.
+ *
+ * <pre>{@code
+ * DecisionRun run = engine.startRun(RunMode.DRY_RUN);
+ * RunSummary summary = run.decideAll(customers, decision -> journal.write(decision));
+ * summary.reasons();   // {CONSENT_MISSING=937, FREQUENCY_CAP=571, …}
+ * }</pre>
  */
-public final class DecisionRun implements AutoCloseable {
+public final class DecisionRun {
   static final String AUDIENCE_PREFIX = "audience";
 
   private final DecisionEngine engine;
@@ -99,9 +105,6 @@ public final class DecisionRun implements AutoCloseable {
         withActions.sum(), count(ActionStatus.CHOSEN), count(ActionStatus.BLOCKED),
         count(ActionStatus.DEFERRED), count(ActionStatus.SUPPRESSED), reasons, campaigns);
   }
-
-  @Override
-  public void close() {}
 
   /** Decides for one customer. */
   public Decision decide(CustomerContext ctx) {
