@@ -30,6 +30,8 @@ public final class SegmentClientBuilder {
   private static final Pattern ARN = Pattern.compile(
       "arn:aws[a-z-]*:bedrock-agentcore:([a-z0-9-]+):(\\d{12}):runtime/[A-Za-z0-9_-]+");
 
+  private static final double DEFAULT_INITIAL_REQUESTS_PER_SECOND = 10;
+
   private @Nullable String agentRuntimeArn;
   private @Nullable String agentId;
   private @Nullable String accountId;
@@ -41,7 +43,7 @@ public final class SegmentClientBuilder {
   private @Nullable AgentTransport transport;
   private int maxConcurrency = 256;
   private double maxRequestsPerSecond;
-  private double initialRequestsPerSecond = 10;
+  private double initialRequestsPerSecond;
   private int maxAttempts = 4;
   private int agentErrorRetries = 1;
   private int malformedResponseRetries = 1;
@@ -156,8 +158,9 @@ public final class SegmentClientBuilder {
   }
 
   /**
-   * The request rate to start at; it doubles every second until the agent throttles, then grows
-   * additively and is cut on each throttle. Default 10/s.
+   * The request rate to start at; it doubles every second of full use until the agent throttles,
+   * then grows additively and is cut on each throttle. Default: {@link #maxRequestsPerSecond} when
+   * that is set (the quota is known, so start there), else 10/s.
    */
   public SegmentClientBuilder initialRequestsPerSecond(double initialRequestsPerSecond) {
     if (!(initialRequestsPerSecond > 0) || Double.isInfinite(initialRequestsPerSecond)) {
@@ -313,8 +316,10 @@ public final class SegmentClientBuilder {
    */
   public SegmentClient build() {
     String arn = resolveArn();
+    double initialRate = initialRequestsPerSecond > 0 ? initialRequestsPerSecond
+        : maxRequestsPerSecond > 0 ? maxRequestsPerSecond : DEFAULT_INITIAL_REQUESTS_PER_SECOND;
     SegmentClientConfig config = new SegmentClientConfig(arn, qualifier, maxConcurrency,
-        maxRequestsPerSecond, initialRequestsPerSecond, maxAttempts, agentErrorRetries,
+        maxRequestsPerSecond, initialRate, maxAttempts, agentErrorRetries,
         malformedResponseRetries, baseDelay, maxDelay, attemptTimeout, circuitBreakerEnabled,
         circuitBreakerFailures, circuitBreakerWindow, circuitBreakerDelay, cacheEnabled, cacheTtl,
         cacheMaxSize, sessionMode, runtimeUserId, payloadLogging, listeners, fallback);

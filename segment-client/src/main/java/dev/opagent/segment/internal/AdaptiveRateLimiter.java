@@ -7,13 +7,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Paces requests at an adaptive rate (AIMD with slow start). It starts at an initial rate and
- * doubles it about every second until the first throttle; each throttle cuts the rate
+ * doubles it every second of successful sending (at least +1 per success) until the first throttle; each throttle cuts the rate
  * multiplicatively, once per round (throttles of requests sent before the last cut are ignored,
  * as they reflect the old rate); each success then grows it additively. An optional hard cap is
  * never exceeded. Thread-safe.
  *
- * <p>The rate grows only while it is what holds requests back (a request had to wait for a slot
- * within the last second): when concurrency or the caller is the bottleneck, successes say nothing
+ * <p>The rate grows only while it is used: when at least three quarters of it was actually sent
+ * over the last second. When concurrency or the caller is the bottleneck, successes say nothing
  * about the agent's quota, and an unused rate must not drift up only to burst into throttling
  * later.
  *
@@ -28,8 +28,10 @@ public final class AdaptiveRateLimiter {
   static final double DECREASE = 0.85;
   /** How much the rate grows per second of successes after slow start, requests per second. */
   static final double INCREASE_PER_SECOND = 1.0;
-  /** How recently a request must have waited for the rate to grow. */
+  /** The window over which the sent rate is measured, and the longest slow-start growth step. */
   static final long GROWTH_WINDOW_NANOS = 1_000_000_000L;
+  /** The share of the rate that must be in use for it to grow. */
+  static final double UTILISATION = 0.75;
 
   private final double cap;
   private final ScheduledExecutorService scheduler;
@@ -40,7 +42,10 @@ public final class AdaptiveRateLimiter {
   private boolean slowStart = true;
   private long lastReleaseNanos;
   private long lastCutNanos;
-  private long lastWaitNanos;
+  private long lastGrowNanos;
+  private long windowStartNanos;
+  private int windowReleases;
+  private double lastWindowRate;
   private boolean pumpScheduled;
 
   /**
@@ -60,7 +65,8 @@ public final class AdaptiveRateLimiter {
     this.clock = clock;
     this.lastReleaseNanos = clock.getAsLong() - intervalNanos();
     this.lastCutNanos = clock.getAsLong() - 1;
-    this.lastWaitNanos = clock.getAsLong() - 2 * GROWTH_WINDOW_NANOS;
+    this.lastGrowNanos = clock.getAsLong();
+    this.windowStartNanos = clock.getAsLong();
   }
 
   /** Runs {@code send} when the rate allows: at once if a slot is free, else when one is. */
@@ -69,11 +75,10 @@ public final class AdaptiveRateLimiter {
     synchronized (this) {
       long now = clock.getAsLong();
       if (waiting.isEmpty() && !pumpScheduled && now - lastReleaseNanos >= intervalNanos()) {
-        lastReleaseNanos = now;
+        released(now);
         runNow = true;
       } else {
         waiting.add(send);
-        lastWaitNanos = now;
         schedulePump(now);
       }
     }
@@ -109,10 +114,26 @@ public final class AdaptiveRateLimiter {
       if (next == null) {
         return;
       }
-      lastReleaseNanos = now;
+      released(now);
       schedulePump(now);
     }
     next.run();
+  }
+
+  private void released(long now) {
+    lastReleaseNanos = now;
+    if (now - windowStartNanos >= GROWTH_WINDOW_NANOS) {
+      lastWindowRate = windowReleases * 1e9 / (now - windowStartNanos);
+      windowStartNanos = now;
+      windowReleases = 0;
+    }
+    windowReleases++;
+  }
+
+  /** Whether most of the rate is being sent: only then does a success say the quota allows more. */
+  private boolean utilised(long now) {
+    double current = windowReleases * 1e9 / Math.max(now - windowStartNanos, GROWTH_WINDOW_NANOS);
+    return Math.max(lastWindowRate, current) >= UTILISATION * rate;
   }
 
   private long intervalNanos() {
@@ -120,18 +141,24 @@ public final class AdaptiveRateLimiter {
   }
 
   /**
-   * Records a success: the rate grows (fast in slow start, additively after) if a request waited
-   * for a slot within the last second.
+   * Records a success: the rate grows (fast in slow start, additively after) if most of it is in
+   * use.
    */
   public synchronized void onSuccess() {
-    if (clock.getAsLong() - lastWaitNanos > GROWTH_WINDOW_NANOS) {
+    long now = clock.getAsLong();
+    if (!utilised(now)) {
+      lastGrowNanos = now;
       return; // the rate is not the bottleneck: nothing learnt about the quota
     }
     if (slowStart) {
-      rate = Math.min(cap, rate + 1);
+      // Double per second of successful sending, however slow each call is (+1 per success
+      // alone would double only once per round trip, far too slowly for calls of seconds).
+      double elapsed = Math.min(now - lastGrowNanos, GROWTH_WINDOW_NANOS) / 1e9;
+      rate = Math.min(cap, Math.max(rate + 1, rate * Math.pow(2, elapsed)));
     } else {
       rate = Math.min(cap, rate + INCREASE_PER_SECOND / rate);
     }
+    lastGrowNanos = now;
   }
 
   /**

@@ -53,20 +53,40 @@ class AdaptiveRateLimiterTest {
     assertThat(ran).containsExactly(0, 1, 2);
   }
 
-  /** Makes the rate the bottleneck: a second request has to wait for a slot. */
-  private static AdaptiveRateLimiter saturated(AdaptiveRateLimiter l) {
-    l.submit(() -> { });
-    l.submit(() -> { });
+  /** Sends at the limiter's full rate for one second of the test clock: the rate is in use. */
+  private AdaptiveRateLimiter saturated(AdaptiveRateLimiter l) {
+    long until = now.get() + AdaptiveRateLimiter.GROWTH_WINDOW_NANOS;
+    while (now.get() < until) {
+      now.addAndGet((long) (1e9 / l.rate()));
+      l.submit(() -> { });
+    }
     return l;
   }
 
   @Test
-  void onSuccess_slowStart_growsByOnePerSuccess() {
+  void onSuccess_slowStartAfterASecondOfFullUse_doublesTheRate() {
+    AdaptiveRateLimiter l = saturated(limiter(10, 0));
+    l.onSuccess();
+    assertThat(l.rate()).isCloseTo(20.0, within(1e-9));
+  }
+
+  @Test
+  void onSuccess_slowStartStillInUse_keepsGrowing() {
+    AdaptiveRateLimiter l = saturated(limiter(10, 0));
+    l.onSuccess();
+    saturated(l);
+    l.onSuccess();
+    assertThat(l.rate()).isGreaterThan(20.0);
+  }
+
+  @Test
+  void onSuccess_manySuccessesInOneInstant_stopOnceTheRateOutrunsWhatIsSent() {
     AdaptiveRateLimiter l = saturated(limiter(10, 0));
     for (int i = 0; i < 10; i++) {
       l.onSuccess();
     }
-    assertThat(l.rate()).isEqualTo(20.0);
+    // 20 after the doubling; the rate is then twice what was sent, so it stops there.
+    assertThat(l.rate()).isCloseTo(20.0, within(1e-9));
   }
 
   @Test
@@ -82,7 +102,7 @@ class AdaptiveRateLimiterTest {
   @Test
   void onThrottle_cutsRateMultiplicativelyThenGrowsAdditively() {
     AdaptiveRateLimiter l = saturated(limiter(100, 0));
-    assertThat(l.onThrottle(T0)).isTrue();
+    assertThat(l.onThrottle(now.get())).isTrue();
     double afterCut = l.rate();
     assertThat(afterCut).isCloseTo(100 * AdaptiveRateLimiter.DECREASE, within(1e-9));
     for (int i = 0; i < 85; i++) {
@@ -96,18 +116,20 @@ class AdaptiveRateLimiterTest {
     AdaptiveRateLimiter l = limiter(10, 0);
     l.submit(() -> { });
     for (int i = 0; i < 50; i++) {
+      now.addAndGet(20 * MS);
       l.onSuccess();
     }
     assertThat(l.rate()).isEqualTo(10.0);
   }
 
   @Test
-  void onSuccess_lastWaitLongerAgoThanTheWindow_stopsGrowing() {
+  void onSuccess_sendingStopped_stopsGrowing() {
     AdaptiveRateLimiter l = saturated(limiter(10, 0));
     l.onSuccess();
-    now.addAndGet(AdaptiveRateLimiter.GROWTH_WINDOW_NANOS + MS);
+    double grown = l.rate();
+    now.addAndGet(3 * AdaptiveRateLimiter.GROWTH_WINDOW_NANOS);
     l.onSuccess();
-    assertThat(l.rate()).isEqualTo(11.0);
+    assertThat(l.rate()).isEqualTo(grown);
   }
 
   @Test
