@@ -37,6 +37,10 @@ public final class Condition {
     this.source = source;
   }
 
+  Node root() {
+    return root;
+  }
+
   /** Whether {@code attributes} satisfy the condition. Allocation-free. */
   public boolean test(Attributes attributes) {
     return root.test(attributes);

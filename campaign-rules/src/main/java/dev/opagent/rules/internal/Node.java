@@ -20,6 +20,15 @@ public abstract class Node {
   /** Why the document does not satisfy the condition, or null when it does. May allocate. */
   public abstract @Nullable Failure explain(@Nullable Object doc);
 
+  /**
+   * This condition with every top-level attribute read replaced by a read of a {@link Frame} slot
+   * assigned by {@code slots}. The returned tree must be tested with a {@link Frame}; nodes that read
+   * no attribute return themselves.
+   */
+  Node bind(Slots slots) {
+    return this;
+  }
+
   /** Whether the condition holds for every document (statically known). */
   public boolean alwaysTrue() {
     return false;

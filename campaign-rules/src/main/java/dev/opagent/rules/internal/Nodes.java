@@ -23,6 +23,14 @@ final class Nodes {
     return s.length() <= MAX_RENDER ? s : s.substring(0, MAX_RENDER) + "…";
   }
 
+  static Node[] bindAll(Node[] children, Slots slots) {
+    Node[] bound = new Node[children.length];
+    for (int i = 0; i < children.length; i++) {
+      bound[i] = children[i].bind(slots);
+    }
+    return bound;
+  }
+
   /** Reads one attribute and tests its value. */
   static final class Field extends Node {
     private final @Nullable AttributePath path;
@@ -34,6 +42,15 @@ final class Nodes {
       this.path = path;
       this.pathText = pathText;
       this.test = test;
+    }
+
+    @Override
+    Node bind(Slots slots) {
+      return path == null ? this : new SlotField(pointer, slots.slotOf(path), this);
+    }
+
+    ValueTest valueTest() {
+      return test;
     }
 
     private @Nullable Object lookup(@Nullable Object doc) {
@@ -71,13 +88,45 @@ final class Nodes {
     }
   }
 
+  /**
+   * A bound {@link Field}: reads its attribute from a {@link Frame} slot, so that every condition of
+   * a {@link BoundSet} shares one lookup per path and evaluation.
+   */
+  static final class SlotField extends Node {
+    final int slot;
+    final ValueTest test;
+    private final Field field;
+
+    SlotField(String pointer, int slot, Field field) {
+      super(pointer);
+      this.slot = slot;
+      this.test = field.valueTest();
+      this.field = field;
+    }
+
+    @Override
+    public boolean test(@Nullable Object doc) {
+      return test.matches(((Frame) doc).value(slot));
+    }
+
+    @Override
+    public @Nullable Failure explain(@Nullable Object doc) {
+      return field.explain(((Frame) doc).attributes());
+    }
+  }
+
   /** All children hold ({@code $and}, or several keys in one condition object). */
   static final class And extends Node {
-    private final Node[] children;
+    final Node[] children;
 
     And(String pointer, Node[] children) {
       super(pointer);
       this.children = children;
+    }
+
+    @Override
+    Node bind(Slots slots) {
+      return new And(pointer, bindAll(children, slots));
     }
 
     @Override
@@ -118,6 +167,11 @@ final class Nodes {
     Or(String pointer, Node[] children) {
       super(pointer);
       this.children = children;
+    }
+
+    @Override
+    Node bind(Slots slots) {
+      return new Or(pointer, bindAll(children, slots));
     }
 
     @Override
@@ -179,6 +233,11 @@ final class Nodes {
     }
 
     @Override
+    Node bind(Slots slots) {
+      return new Nor(pointer, bindAll(children, slots));
+    }
+
+    @Override
     public boolean test(@Nullable Object doc) {
       for (Node child : children) {
         if (child.test(doc)) {
@@ -213,6 +272,11 @@ final class Nodes {
     Not(String pointer, Node child) {
       super(pointer);
       this.child = child;
+    }
+
+    @Override
+    Node bind(Slots slots) {
+      return new Not(pointer, child.bind(slots));
     }
 
     @Override

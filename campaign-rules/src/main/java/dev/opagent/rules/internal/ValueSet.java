@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * value, no coercion. Immutable and thread-safe.
  */
 final class ValueSet {
+  /** Up to this many strings, a linear scan beats hashing. */
+  private static final int SMALL = 4;
+
   private final Set<String> strings;
   private final String[] stringArray;
   private final double[] numbers;
@@ -32,8 +35,9 @@ final class ValueSet {
     boolean nul = false;
     for (JsonNode v : values) {
       if (v.isTextual()) {
-        if (s.add(v.textValue())) {
-          sa.add(v.textValue());
+        String text = v.textValue().intern();
+        if (s.add(text)) {
+          sa.add(text);
         }
       } else if (v.isNumber()) {
         n.add(v.doubleValue() + 0.0);
@@ -55,12 +59,27 @@ final class ValueSet {
     this.containers = c.toArray(new JsonNode[0]);
   }
 
+  /** The members when every member is a string, else null. */
+  String @Nullable [] onlyStrings() {
+    boolean onlyStrings = numbers.length == 0 && !hasTrue && !hasFalse && !hasNull
+        && containers.length == 0;
+    return onlyStrings ? stringArray.clone() : null;
+  }
+
   /** JavaScript {@code expected.includes(v)} (or case-insensitive for strings). */
   boolean contains(@Nullable Object v, boolean insensitive) {
     switch (Values.kind(v)) {
       case Values.STRING: {
         String text = Values.string(v);
         if (!insensitive) {
+          if (stringArray.length <= SMALL) {
+            for (String candidate : stringArray) {
+              if (candidate.equals(text)) {
+                return true;
+              }
+            }
+            return false;
+          }
           return strings.contains(text);
         }
         for (String candidate : stringArray) {

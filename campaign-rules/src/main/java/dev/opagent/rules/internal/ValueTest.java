@@ -25,6 +25,15 @@ abstract class ValueTest {
     return this;
   }
 
+  /**
+   * The texts this test accepts, when it holds for a string value exactly if the value's text is one
+   * of them and never holds for any scalar other than a string; null otherwise. Lets a
+   * {@link BoundSet} index conditions by the text of an attribute.
+   */
+  String @Nullable [] keyTexts() {
+    return null;
+  }
+
   /** How the expectation reads in a message. */
   String describe() {
     return "{\"" + operator + "\":" + Nodes.render(expected) + "}";

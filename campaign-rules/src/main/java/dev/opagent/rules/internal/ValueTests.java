@@ -22,7 +22,8 @@ final class ValueTests {
     Equals(String pointer, String operator, JsonNode expected, boolean negate, boolean literal) {
       super(pointer, operator, expected);
       this.kind = Values.kind(expected);
-      this.text = expected.isTextual() ? expected.textValue() : null;
+      // Interned: attribute values that are string constants then compare by identity first.
+      this.text = expected.isTextual() ? expected.textValue().intern() : null;
       this.number = expected.isNumber() ? expected.doubleValue() : 0;
       this.bool = expected.isBoolean() && expected.booleanValue();
       this.negate = negate;
@@ -32,6 +33,11 @@ final class ValueTests {
     @Override
     boolean matches(@Nullable Object value) {
       return equal(value) != negate;
+    }
+
+    @Override
+    String @Nullable [] keyTexts() {
+      return kind == Values.STRING && !negate ? new String[] {text} : null;
     }
 
     private boolean equal(@Nullable Object value) {
@@ -149,6 +155,11 @@ final class ValueTests {
     @Override
     boolean matches(@Nullable Object value) {
       return set.isIn(value, insensitive) != negate;
+    }
+
+    @Override
+    String @Nullable [] keyTexts() {
+      return negate || insensitive ? null : set.onlyStrings();
     }
   }
 

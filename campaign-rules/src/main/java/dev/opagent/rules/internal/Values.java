@@ -140,6 +140,15 @@ public final class Values {
   public static @Nullable Object getPath(@Nullable Object root, AttributePath path) {
     Object current = root;
     for (int i = 0, n = path.size(); i < n; i++) {
+      if (current instanceof Map<?, ?> m) {
+        String name = path.segment(i);
+        Object r = m.get(name);
+        if (r == null && !m.containsKey(name)) {
+          return Attributes.ABSENT;
+        }
+        current = r;
+        continue;
+      }
       int k = kind(current);
       if (k == OBJECT) {
         current = field(current, path.segment(i));

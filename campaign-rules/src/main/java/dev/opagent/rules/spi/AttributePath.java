@@ -37,7 +37,12 @@ public final class AttributePath {
             "attribute path must not have empty segments but was '" + text + "'");
       }
     }
-    return new AttributePath(text, parts);
+    // Interned, so that lookups in maps keyed by string constants (Map.of("segments", …), Jackson's
+    // interned field names) and hosts' switches on text() compare by identity first.
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = parts[i].intern();
+    }
+    return new AttributePath(text.intern(), parts);
   }
 
   /** The path as written, for example {@code segments.churnSegment}. */

@@ -1,0 +1,69 @@
+package dev.opagent.rules.condition;
+
+import dev.opagent.rules.internal.BoundSet;
+import dev.opagent.rules.spi.Attributes;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Several conditions evaluated together against one customer, with exactly the results of
+ * {@link Condition#test(Attributes)} on each. Immutable and thread-safe: build once, evaluate from
+ * any number of threads.
+ *
+ * <p>This is the fast path for many rules: each distinct attribute path is read from the
+ * {@link Attributes} at most once per evaluation (not once per condition), and conditions that
+ * require an attribute to equal one of a few strings ({@code "segments.churnSegment": "Riskli"},
+ * {@code {"$in": ["Platin", "Altın"]}}) are indexed by those strings, so an evaluation skips the
+ * conditions whose key the customer cannot match. After a thread's first evaluation,
+ * {@link #test(Attributes, BitSet)} allocates nothing. Attribute values are not retained once an
+ * evaluation returns.
+ *
+ * <pre>{@code
+ * ConditionSet set = ConditionSet.of(List.of(winback, vipUpsell, replenishment));
+ * BitSet matches = new BitSet(set.size());
+ * int n = set.test(attributes, matches);   // matches.get(1): vipUpsell holds
+ * }</pre>
+ */
+public final class ConditionSet {
+  private final List<Condition> conditions;
+  private final BoundSet bound;
+
+  private ConditionSet(List<Condition> conditions) {
+    this.conditions = List.copyOf(conditions);
+    List<dev.opagent.rules.internal.Node> roots = new ArrayList<>(this.conditions.size());
+    for (Condition c : this.conditions) {
+      roots.add(c.root());
+    }
+    this.bound = new BoundSet(roots);
+  }
+
+  /** The conditions, evaluated together; index {@code i} of a result is {@code conditions.get(i)}. */
+  public static ConditionSet of(List<Condition> conditions) {
+    return new ConditionSet(conditions);
+  }
+
+  /** The conditions, in the order results are indexed. */
+  public List<Condition> conditions() {
+    return conditions;
+  }
+
+  /** Number of conditions. */
+  public int size() {
+    return conditions.size();
+  }
+
+  /**
+   * Clears {@code matches}, then sets bit {@code i} for every condition {@code i} that
+   * {@code attributes} satisfy, and returns how many do. {@code matches} is the caller's scratch:
+   * reuse one per thread to evaluate without allocating.
+   */
+  public int test(Attributes attributes, BitSet matches) {
+    return bound.test(attributes, matches);
+  }
+
+  @Override
+  public String toString() {
+    return "ConditionSet[" + conditions.size() + " conditions]";
+  }
+}

@@ -1,0 +1,190 @@
+package dev.opagent.rules.internal;
+
+import dev.opagent.rules.spi.AttributePath;
+import dev.opagent.rules.spi.Attributes;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Conditions compiled together: every distinct attribute path gets a slot that is read at most once
+ * per evaluation, and conditions that require an attribute to equal (or be one of) given strings are
+ * indexed by those strings, so that an evaluation only tests the conditions whose key matches the
+ * attribute's text. Results are exactly those of testing each condition on its own. Immutable and
+ * thread-safe; each thread reuses its own scratch {@link Frame}.
+ */
+public final class BoundSet {
+  /** A path keys an index only when it keys at least this many conditions. */
+  static final int MIN_INDEXED = 4;
+
+  private final int size;
+  /** No path is read by two conditions and nothing is indexed: a frame would only add cost. */
+  private final boolean direct;
+  private final Node[] roots;
+  private final AttributePath[] paths;
+  private final Node[] full;
+  private final Node[] rest;
+  private final int[] unindexed;
+  private final Group[] groups;
+  private final ThreadLocal<Frame> frames;
+
+  /** Conditions sharing one indexed slot. */
+  private static final class Group {
+    final int slot;
+    final Map<String, int[]> byText;
+    final int[] all;
+
+    Group(int slot, Map<String, int[]> byText, int[] all) {
+      this.slot = slot;
+      this.byText = byText;
+      this.all = all;
+    }
+  }
+
+  /** A condition's index key: the slot, the texts it accepts, and the condition without that test. */
+  private record Key(int slot, String[] texts, Node rest) {}
+
+  public BoundSet(List<Node> roots) {
+    Slots slots = new Slots();
+    size = roots.size();
+    full = new Node[size];
+    rest = new Node[size];
+    @Nullable Key[] keys = new Key[size];
+    Map<Integer, Integer> keyed = new HashMap<>();
+    this.roots = roots.toArray(new Node[0]);
+    for (int i = 0; i < size; i++) {
+      full[i] = this.roots[i].bind(slots);
+      keys[i] = key(full[i]);
+      if (keys[i] != null) {
+        keyed.merge(keys[i].slot(), 1, Integer::sum);
+      }
+    }
+    paths = slots.paths();
+    Map<Integer, Map<String, List<Integer>>> byText = new LinkedHashMap<>();
+    Map<Integer, List<Integer>> all = new LinkedHashMap<>();
+    List<Integer> others = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      Key k = keys[i];
+      if (k == null || keyed.get(k.slot()) < MIN_INDEXED) {
+        others.add(i);
+        continue;
+      }
+      rest[i] = k.rest();
+      all.computeIfAbsent(k.slot(), s -> new ArrayList<>()).add(i);
+      Map<String, List<Integer>> texts = byText.computeIfAbsent(k.slot(), s -> new HashMap<>());
+      for (String t : k.texts()) {
+        List<Integer> list = texts.computeIfAbsent(t, x -> new ArrayList<>());
+        if (list.isEmpty() || list.get(list.size() - 1) != i) {
+          list.add(i);
+        }
+      }
+    }
+    unindexed = ints(others);
+    groups = new Group[all.size()];
+    int g = 0;
+    for (Map.Entry<Integer, List<Integer>> e : all.entrySet()) {
+      Map<String, int[]> index = new HashMap<>();
+      byText.get(e.getKey()).forEach((t, list) -> index.put(t, ints(list)));
+      groups[g++] = new Group(e.getKey(), index, ints(e.getValue()));
+    }
+    direct = groups.length == 0 && !slots.shared();
+    frames = ThreadLocal.withInitial(() -> new Frame(paths));
+  }
+
+  private static int[] ints(List<Integer> list) {
+    return list.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static @Nullable Key key(Node bound) {
+    if (bound instanceof Nodes.SlotField f) {
+      String[] texts = f.test.keyTexts();
+      return texts == null ? null : new Key(f.slot, texts, new Nodes.Constant(f.pointer, true, ""));
+    }
+    if (bound instanceof Nodes.And and) {
+      Node[] children = and.children;
+      for (int i = 0; i < children.length; i++) {
+        if (children[i] instanceof Nodes.SlotField f && f.test.keyTexts() != null) {
+          Node[] others = new Node[children.length - 1];
+          for (int j = 0, o = 0; j < children.length; j++) {
+            if (j != i) {
+              others[o++] = children[j];
+            }
+          }
+          Node r = others.length == 1 ? others[0] : new Nodes.And(and.pointer, others);
+          return new Key(f.slot, f.test.keyTexts(), r);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Number of conditions. */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * Clears {@code matches}, then sets the index of every condition that {@code attributes} satisfy;
+   * returns how many do. Allocation-free once the thread has evaluated this set before.
+   */
+  public int test(Attributes attributes, BitSet matches) {
+    matches.clear();
+    if (direct) {
+      int count = 0;
+      for (int i = 0; i < size; i++) {
+        if (roots[i].test(attributes)) {
+          matches.set(i);
+          count++;
+        }
+      }
+      return count;
+    }
+    Frame frame = frames.get();
+    if (!frame.open(attributes)) {
+      frame = new Frame(paths);
+      frame.open(attributes);
+    }
+    try {
+      return evaluate(frame, matches);
+    } finally {
+      frame.close();
+    }
+  }
+
+  private int evaluate(Frame frame, BitSet matches) {
+    int count = 0;
+    for (Group g : groups) {
+      Object v = frame.value(g.slot);
+      int kind = Values.kind(v);
+      if (kind == Values.STRING) {
+        int[] candidates = g.byText.get(Values.string(v));
+        if (candidates != null) {
+          for (int i : candidates) {
+            if (rest[i].test(frame)) {
+              matches.set(i);
+              count++;
+            }
+          }
+        }
+      } else if (kind == Values.ARRAY) {
+        for (int i : g.all) {
+          if (full[i].test(frame)) {
+            matches.set(i);
+            count++;
+          }
+        }
+      }
+    }
+    for (int i : unindexed) {
+      if (full[i].test(frame)) {
+        matches.set(i);
+        count++;
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.opagent.rules.internal;
+
+import dev.opagent.rules.spi.AttributePath;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Assigns one slot to each distinct attribute path while conditions are bound. Not thread-safe: used
+ * only while a {@link BoundSet} is built.
+ */
+final class Slots {
+  private final Map<AttributePath, Integer> slots = new LinkedHashMap<>();
+  private boolean shared;
+
+  int slotOf(AttributePath path) {
+    Integer slot = slots.get(path);
+    if (slot != null) {
+      shared = true;
+      return slot;
+    }
+    slots.put(path, slots.size());
+    return slots.size() - 1;
+  }
+
+  /** Whether some path was bound more than once. */
+  boolean shared() {
+    return shared;
+  }
+
+  AttributePath[] paths() {
+    return slots.keySet().toArray(new AttributePath[0]);
+  }
+}
