@@ -118,14 +118,13 @@ public final class DecisionThroughput {
         .clock(Fixtures.seedClock()).build();
     long chosen = 0;
     long t0 = System.nanoTime();
-    try (DecisionRun run = engine.startRun(RunMode.LIVE)) {
-      for (Prepared p : customers) {
-        Eligibility eligibility = evaluateRules
-            ? evaluator.evaluate(rules, p.data().customerId(), p.view()) : p.eligibility();
-        Decision d = run.decide(CustomerContext.builder(eligibility).customerData(p.data())
-            .analysis(p.analysis()).consents(CONSENTS).build());
-        chosen += d.chosen().size();
-      }
+    DecisionRun run = engine.startRun(RunMode.LIVE);
+    for (Prepared p : customers) {
+      Eligibility eligibility = evaluateRules
+          ? evaluator.evaluate(rules, p.data().customerId(), p.view()) : p.eligibility();
+      Decision d = run.decide(CustomerContext.builder(eligibility).customerData(p.data())
+          .analysis(p.analysis()).consents(CONSENTS).build());
+      chosen += d.chosen().size();
     }
     return new long[] {System.nanoTime() - t0, chosen};
   }
