@@ -31,6 +31,11 @@ public final class BoundSet {
   private final int[] unindexed;
   private final Group[] groups;
   private final ThreadLocal<Frame> frames;
+  /** Per condition, when it is a conjunction of attribute tests: their slots, else null. */
+  private final int[][] fullSlots;
+  private final ValueTest[][] fullTests;
+  private final int[][] restSlots;
+  private final ValueTest[][] restTests;
 
   /** Conditions sharing one indexed slot. */
   private static final class Group {
@@ -92,7 +97,50 @@ public final class BoundSet {
       groups[g++] = new Group(e.getKey(), index, ints(e.getValue()));
     }
     direct = groups.length == 0 && !slots.shared();
+    fullSlots = new int[size][];
+    fullTests = new ValueTest[size][];
+    restSlots = new int[size][];
+    restTests = new ValueTest[size][];
+    for (int i = 0; i < size; i++) {
+      flatten(full[i], fullSlots, fullTests, i);
+      if (rest[i] != null) {
+        flatten(rest[i], restSlots, restTests, i);
+      }
+    }
     frames = ThreadLocal.withInitial(() -> new Frame(paths));
+  }
+
+  /** Records a conjunction of attribute tests as parallel arrays, tested without tree dispatch. */
+  private static void flatten(Node node, int[][] slotsOut, ValueTest[][] testsOut, int i) {
+    Node[] parts = node instanceof Nodes.And and ? and.children
+        : node instanceof Nodes.SlotField ? new Node[] {node} : null;
+    if (parts == null) {
+      return;
+    }
+    int[] slotsOf = new int[parts.length];
+    ValueTest[] testsOf = new ValueTest[parts.length];
+    for (int j = 0; j < parts.length; j++) {
+      if (!(parts[j] instanceof Nodes.SlotField f)) {
+        return;
+      }
+      slotsOf[j] = f.slot;
+      testsOf[j] = f.test;
+    }
+    slotsOut[i] = slotsOf;
+    testsOut[i] = testsOf;
+  }
+
+  private static boolean holds(Node node, int @Nullable [] slotsOf,
+      ValueTest @Nullable [] testsOf, Frame frame) {
+    if (slotsOf == null || testsOf == null) {
+      return node.test(frame);
+    }
+    for (int j = 0; j < slotsOf.length; j++) {
+      if (!testsOf[j].matches(frame.value(slotsOf[j]))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int[] ints(List<Integer> list) {
@@ -164,7 +212,7 @@ public final class BoundSet {
         int[] candidates = g.byText.get(Values.string(v));
         if (candidates != null) {
           for (int i : candidates) {
-            if (rest[i].test(frame)) {
+            if (holds(rest[i], restSlots[i], restTests[i], frame)) {
               matches.set(i);
               count++;
             }
@@ -172,7 +220,7 @@ public final class BoundSet {
         }
       } else if (kind == Values.ARRAY) {
         for (int i : g.all) {
-          if (full[i].test(frame)) {
+          if (holds(full[i], fullSlots[i], fullTests[i], frame)) {
             matches.set(i);
             count++;
           }
@@ -180,7 +228,7 @@ public final class BoundSet {
       }
     }
     for (int i : unindexed) {
-      if (full[i].test(frame)) {
+      if (holds(full[i], fullSlots[i], fullTests[i], frame)) {
         matches.set(i);
         count++;
       }
