@@ -4,6 +4,7 @@ import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.rules.Action;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,20 @@ final class CompiledCampaign {
   final long exclusiveMask;
   final ApprovalKey approvalKey;
   final CompiledAction[] candidates;
+  /** The approval texts once the run's audience of this campaign passes the threshold. */
+  final @Nullable ApprovalTexts audienceApproval;
 
-  private CompiledCampaign(String id, List<Action> source, long exclusiveMask,
-      CompiledAction[] candidates) {
+  private CompiledCampaign(DecisionPolicy policy, String id, List<Action> source,
+      long exclusiveMask, CompiledAction[] candidates) {
     this.id = id;
     this.source = source;
     this.exclusiveMask = exclusiveMask;
     this.approvalKey = ApprovalKey.campaign(id);
     this.candidates = candidates;
+    long above = policy.approval().audienceAbove();
+    this.audienceApproval = above == Long.MAX_VALUE ? null
+        : new ApprovalTexts(DecisionRun.AUDIENCE_PREFIX + " of campaign '" + id
+            + "' in this run exceeds " + above);
   }
 
   /** Whether this was compiled from exactly these action instances. */
@@ -76,7 +83,7 @@ final class CompiledCampaign {
       List<Channel> attCh = c != null && c.contact() ? attachmentChannels : List.of();
       out.add(CompiledAction.compile(policy, campaign, actions.get(i), c, att, attCh));
     }
-    return new CompiledCampaign(campaign, List.copyOf(actions), mask,
+    return new CompiledCampaign(policy, campaign, List.copyOf(actions), mask,
         out.toArray(new CompiledAction[0]));
   }
 
@@ -95,6 +102,28 @@ final class CompiledCampaign {
       }
     }
     return policy.channels().get(a.type());
+  }
+
+  /**
+   * Why an action needs approval and the verdict messages that say so, built once when the reason
+   * depends only on the policy and the campaign.
+   */
+  static final class ApprovalTexts {
+    final String reason;
+    final String approved;
+    final String rejected;
+    final String pending;
+    final String requested;
+    final String dryRun;
+
+    ApprovalTexts(String reason) {
+      this.reason = reason;
+      this.approved = "approved: " + reason;
+      this.rejected = "approval rejected: " + reason;
+      this.pending = "awaiting approval: " + reason;
+      this.requested = "approval requested: " + reason;
+      this.dryRun = "approval needed (dry run, not requested): " + reason;
+    }
   }
 
   private static final Channel[] BUILT_IN = {Channel.EMAIL, Channel.SMS, Channel.PUSH,
@@ -119,8 +148,20 @@ final class CompiledCampaign {
     final String[] limitedTypes;
     final long[] limits;
     final Map<String, @Nullable Object> parameters;
+    /** The approval texts when the discount reaches the policy's threshold; null otherwise. */
+    final @Nullable ApprovalTexts discountApproval;
+    /** The value of this action's approval key for a customer: prefix + customer id + suffix. */
+    final String actionKeyPrefix;
+    final String actionKeySuffix;
+    /**
+     * The last verdict list and approval verdict handed out, shared by later decisions whose
+     * verdicts are the same (immutable values, so sharing them is invisible).
+     */
+    private volatile @Nullable List<GuardrailVerdict> lastVerdicts;
+    private volatile @Nullable GuardrailVerdict lastApprovalVerdict;
 
-    private CompiledAction(Action action, @Nullable Channel channel, List<Action> attachments,
+    private CompiledAction(DecisionPolicy policy, String campaign, Action action,
+        @Nullable Channel channel, List<Action> attachments,
         double discountRate, BigDecimal fixedCost, ConversionPrior prior, FrequencyCap[] caps,
         QuietHours[] quiet, String[] limitedTypes, long[] limits) {
       this.action = action;
@@ -139,6 +180,44 @@ final class CompiledCampaign {
       this.limitedTypes = limitedTypes;
       this.limits = limits;
       this.parameters = action.parameters();
+      double threshold = policy.approval().discountRateAtLeast();
+      this.discountApproval = discountRate >= threshold
+          ? new ApprovalTexts("discount " + percent(discountRate)
+              + " reaches the approval threshold of " + percent(threshold))
+          : null;
+      this.actionKeyPrefix = "action:" + campaign + ":";
+      this.actionKeySuffix = ":" + type;
+    }
+
+    /** An immutable list of {@code verdicts[0..n)}, the previous one when equal to it. */
+    List<GuardrailVerdict> verdicts(GuardrailVerdict[] verdicts, int n) {
+      List<GuardrailVerdict> last = lastVerdicts;
+      if (last != null && last.size() == n) {
+        int i = 0;
+        while (i < n && last.get(i) == verdicts[i]) {
+          i++;
+        }
+        if (i == n) {
+          return last;
+        }
+      }
+      List<GuardrailVerdict> fresh = List.of(java.util.Arrays.copyOf(verdicts, n));
+      lastVerdicts = fresh;
+      return fresh;
+    }
+
+    /** An approval verdict, the previous one when equal to it. */
+    GuardrailVerdict approvalVerdict(VerdictKind kind, ReasonCode reason, String message,
+        @Nullable Instant until) {
+      GuardrailVerdict last = lastApprovalVerdict;
+      if (last != null && last.kind() == kind && last.reason() == reason
+          && last.message().equals(message) && java.util.Objects.equals(last.until(), until)) {
+        return last;
+      }
+      GuardrailVerdict fresh = new GuardrailVerdict(Guardrail.APPROVAL, kind, reason, message,
+          until);
+      lastApprovalVerdict = fresh;
+      return fresh;
     }
 
     static CompiledAction compile(DecisionPolicy policy, String campaign, Action a,
@@ -184,7 +263,7 @@ final class CompiledCampaign {
       for (int i = 0; i < l.length; i++) {
         l[i] = limits.get(i);
       }
-      return new CompiledAction(a, channel, attachments, rate, cost, prior,
+      return new CompiledAction(policy, campaign, a, channel, attachments, rate, cost, prior,
           caps.toArray(new FrequencyCap[0]), quiet.toArray(new QuietHours[0]),
           types.toArray(new String[0]), l);
     }
@@ -196,6 +275,10 @@ final class CompiledCampaign {
         types.add(type);
         limits.add(limit.longValue());
       }
+    }
+
+    static String percent(double rate) {
+      return BigDecimal.valueOf(rate).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
     }
 
     /**

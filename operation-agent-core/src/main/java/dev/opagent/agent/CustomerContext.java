@@ -62,7 +62,8 @@ public final class CustomerContext {
     this.eligibility = b.eligibility;
     this.customerData = b.customerData;
     this.analysis = b.analysis;
-    this.attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
+    this.attributes = b.attributes.isEmpty() ? Map.of()
+        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
     this.consents = Set.copyOf(b.consents);
     this.zone = b.zone;
     this.expectedBasket = basket;
@@ -143,7 +144,8 @@ public final class CustomerContext {
     private @Nullable CustomerData customerData;
     private @Nullable SegmentAnalysis analysis;
     private final Map<String, @Nullable Object> attributes = new LinkedHashMap<>();
-    private final java.util.Set<Channel> consents = new java.util.HashSet<>();
+    /** Immutable until a second call adds to it: a caller's immutable set is kept as is. */
+    private Set<Channel> consents = Set.of();
     private @Nullable ZoneId zone;
     private @Nullable Double expectedBasket;
     private @Nullable Double customerValue;
@@ -180,16 +182,31 @@ public final class CustomerContext {
 
     /** Adds channels the customer opted in to. */
     public Builder consent(Channel... channels) {
+      Set<Channel> s = mutableConsents();
       for (Channel c : channels) {
-        consents.add(Objects.requireNonNull(c, "channel"));
+        s.add(Objects.requireNonNull(c, "channel"));
       }
       return this;
     }
 
     /** Adds channels the customer opted in to. */
     public Builder consents(java.util.Collection<Channel> channels) {
-      channels.forEach(c -> consents.add(Objects.requireNonNull(c, "channel")));
+      if (consents.isEmpty() && channels instanceof Set<Channel> given) {
+        // An immutable set (Set.of, Set.copyOf) is kept as is, so a set shared by every customer
+        // is not copied per customer; Set.copyOf rejects null elements.
+        consents = Set.copyOf(given);
+        return this;
+      }
+      Set<Channel> s = mutableConsents();
+      channels.forEach(c -> s.add(Objects.requireNonNull(c, "channel")));
       return this;
+    }
+
+    private Set<Channel> mutableConsents() {
+      if (!(consents instanceof java.util.HashSet<Channel>)) {
+        consents = new java.util.HashSet<>(consents);
+      }
+      return consents;
     }
 
     public Builder zone(ZoneId zone) {

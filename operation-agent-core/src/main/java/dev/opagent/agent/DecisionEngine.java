@@ -68,6 +68,9 @@ public final class DecisionEngine {
   final ZoneDays zoneDays = new ZoneDays();
   final Duration lookback;
   final SharedVerdicts verdicts;
+  /** The approval spend threshold as written in the policy, and as a double; null disables. */
+  final @Nullable String approvalSpend;
+  final double approvalSpendValue;
   private final ConcurrentHashMap<String, CompiledCampaign> compiled = new ConcurrentHashMap<>();
   private final AtomicLong runs = new AtomicLong();
 
@@ -80,6 +83,9 @@ public final class DecisionEngine {
     this.gate = b.gate != null ? b.gate : ApprovalGate.builder().clock(clock).build();
     this.lookback = policy.contactLookback();
     this.verdicts = new SharedVerdicts(policy);
+    java.math.BigDecimal spend = policy.approval().spendAtLeast();
+    this.approvalSpend = spend == null ? null : spend.toPlainString();
+    this.approvalSpendValue = spend == null ? Double.NaN : spend.doubleValue();
     if (b.rules != null) {
       for (Rule r : b.rules.rules()) {
         compiled(r.id(), r.actions());

@@ -154,18 +154,18 @@ public final class DecisionRun {
     score(ctx, work, n);
     sort(work, n);
     Judge judge = new Judge(ctx, now);
-    List<PlannedAction> out = new ArrayList<>(n);
+    PlannedAction[] out = new PlannedAction[n];
     for (int i = 0; i < n; i++) {
-      judge.judge(work[i]);
-      out.add(work[i].toPlanned(customerId, i + 1, now));
-      byStatus[work[i].status.ordinal()].increment();
-      if (work[i].status != ActionStatus.CHOSEN) {
-        byReason[work[i].verdicts.get(work[i].verdicts.size() - 1).reason().ordinal()]
-            .increment();
+      Work w = work[i];
+      judge.judge(w);
+      out[i] = w.toPlanned(customerId, i + 1, now);
+      byStatus[w.status.ordinal()].increment();
+      if (w.status != ActionStatus.CHOSEN) {
+        byReason[w.verdicts[w.verdictCount - 1].reason().ordinal()].increment();
       }
     }
     judge.finish();
-    return new Decision(customerId, id, mode, now, false, heldOut, out);
+    return new Decision(customerId, id, mode, now, false, heldOut, immutable(out));
   }
 
   private void score(CustomerContext ctx, Work[] work, int n) {
@@ -220,11 +220,26 @@ public final class DecisionRun {
     return a;
   }
 
+  /** The array as an immutable list, copied at most once (Decision keeps such lists as they are). */
+  private static List<PlannedAction> immutable(PlannedAction[] a) {
+    switch (a.length) {
+      case 1:
+        return List.of(a[0]);
+      case 2:
+        return List.of(a[0], a[1]);
+      default:
+        return List.of(a);
+    }
+  }
+
   private static <T> List<T> add(List<T> list, T item) {
     List<T> l = list.isEmpty() ? new ArrayList<>(2) : list;
     l.add(item);
     return l;
   }
+
+  private static final Score NO_SCORE = new Score(0, 1, 1, 0, 0, 0, 0, 0);
+  private static final int GUARDRAILS = Guardrail.values().length;
 
   /** One candidate while it is judged. */
   private static final class Work {
@@ -232,9 +247,10 @@ public final class DecisionRun {
     final CompiledCampaign.CompiledAction action;
     final Verdict.Eligible verdict;
     final int index;
-    Score score;
+    Score score = NO_SCORE;
     ActionStatus status = ActionStatus.SUPPRESSED;
-    final List<GuardrailVerdict> verdicts = new ArrayList<>(8);
+    final GuardrailVerdict[] verdicts = new GuardrailVerdict[GUARDRAILS];
+    int verdictCount;
     @Nullable Reservation reservation;
     @Nullable String approvalRequestId;
     @Nullable String approvalReason;
@@ -245,14 +261,18 @@ public final class DecisionRun {
       this.action = action;
       this.verdict = verdict;
       this.index = index;
-      this.score = new Score(0, 1, 1, 0, 0, 0, 0, 0);
+    }
+
+    void add(GuardrailVerdict v) {
+      verdicts[verdictCount++] = v;
     }
 
     PlannedAction toPlanned(String customerId, int rank, Instant now) {
       return new PlannedAction(customerId, rank, campaign.id, verdict.name(), verdict.priority(),
           action.type, action.channel, action.parameters, action.attachments,
           action.discountRate, action.delay, now.plusSeconds(action.delaySeconds), score, status,
-          verdicts, reservation, approvalRequestId, approvalReason);
+          action.verdicts(verdicts, verdictCount), reservation, approvalRequestId,
+          approvalReason);
     }
   }
 
@@ -272,7 +292,7 @@ public final class DecisionRun {
       this.ctx = ctx;
       this.now = now;
       this.nowSec = now.getEpochSecond();
-      this.operatingDay = ZoneDays.localEpochDay(policy.operatingZone(), nowSec);
+      this.operatingDay = engine.zoneDays.epochDay(policy.operatingZone(), nowSec);
       ZoneId z = ctx.zone();
       this.zone = z != null ? z : policy.defaultZone();
       this.earlier = planned.getOrDefault(ctx.customerId(), List.of());
@@ -280,7 +300,7 @@ public final class DecisionRun {
 
     void judge(Work w) {
       CompiledCampaign.CompiledAction a = w.action;
-      List<GuardrailVerdict> v = w.verdicts;
+      Work v = w;
       if (w.score.score() < policy.minScore()) {
         suppress(w, GuardrailVerdict.block(Guardrail.SCORE, ReasonCode.BELOW_MIN_SCORE,
             "expected value " + round(w.score.score()) + " is below the minimum "
@@ -402,12 +422,12 @@ public final class DecisionRun {
     }
 
     private void suppress(Work w, GuardrailVerdict verdict) {
-      w.verdicts.add(verdict);
+      w.add(verdict);
       w.status = ActionStatus.SUPPRESSED;
     }
 
     private void block(Work w, GuardrailVerdict verdict) {
-      w.verdicts.add(verdict);
+      w.add(verdict);
       w.status = verdict.kind() == VerdictKind.DEFER ? ActionStatus.DEFERRED
           : ActionStatus.BLOCKED;
     }
@@ -550,58 +570,53 @@ public final class DecisionRun {
     private GuardrailVerdict approval(Work w) {
       ApprovalThresholds t = policy.approval();
       CompiledCampaign.CompiledAction a = w.action;
-      String reason = null;
+      CompiledCampaign.ApprovalTexts texts = a.discountApproval;
       ApprovalScope scope = t.scope();
-      if (a.discountRate >= t.discountRateAtLeast()) {
-        reason = "discount " + percent(a.discountRate) + " reaches the approval threshold of "
-            + percent(t.discountRateAtLeast());
-      } else if (t.spendAtLeast() != null
-          && w.score.cost() >= t.spendAtLeast().doubleValue()) {
-        reason = "expected cost " + round(w.score.cost()) + " reaches the approval threshold of "
-            + t.spendAtLeast().toPlainString();
-      } else if (t.audienceAbove() != Long.MAX_VALUE) {
-        AtomicLong seen = audience.get(w.campaign.id);
-        if (seen != null && seen.get() >= t.audienceAbove()) {
-          reason = AUDIENCE_PREFIX + " of campaign '" + w.campaign.id + "' in this run exceeds "
-              + t.audienceAbove();
-          scope = ApprovalScope.CAMPAIGN;
+      if (texts == null) {
+        if (engine.approvalSpend != null && w.score.cost() >= engine.approvalSpendValue) {
+          texts = new CompiledCampaign.ApprovalTexts("expected cost " + round(w.score.cost())
+              + " reaches the approval threshold of " + engine.approvalSpend);
+        } else if (w.campaign.audienceApproval != null) {
+          AtomicLong seen = audience.get(w.campaign.id);
+          if (seen != null && seen.get() >= t.audienceAbove()) {
+            texts = w.campaign.audienceApproval;
+            scope = ApprovalScope.CAMPAIGN;
+          }
         }
       }
-      if (reason == null) {
+      if (texts == null) {
         return GuardrailVerdict.passed(Guardrail.APPROVAL);
       }
-      w.approvalReason = reason;
+      w.approvalReason = texts.reason;
       ApprovalKey campaignKey = w.campaign.approvalKey;
-      ApprovalKey actionKey = ApprovalKey.action(w.campaign.id, ctx.customerId(), a.type);
+      ApprovalKey actionKey = new ApprovalKey(a.actionKeyPrefix + ctx.customerId()
+          + a.actionKeySuffix);
       ApprovalStatus s = DecisionEngine.combined(engine.gate.check(campaignKey),
           engine.gate.check(actionKey));
       switch (s) {
         case APPROVED: {
           w.approvalRequestId = approvedId(campaignKey, actionKey);
-          return GuardrailVerdict.allow(Guardrail.APPROVAL, ReasonCode.APPROVED,
-              "approved: " + reason);
+          return a.approvalVerdict(VerdictKind.ALLOW, ReasonCode.APPROVED, texts.approved, null);
         }
         case REJECTED:
           w.approvalRequestId = requestIdWith(campaignKey, actionKey, ApprovalStatus.REJECTED);
-          return GuardrailVerdict.block(Guardrail.APPROVAL, ReasonCode.APPROVAL_REJECTED,
-              "approval rejected: " + reason);
+          return a.approvalVerdict(VerdictKind.BLOCK, ReasonCode.APPROVAL_REJECTED,
+              texts.rejected, null);
         case PENDING: {
-          Optional<ApprovalRequest> r = pending(campaignKey, actionKey);
-          w.approvalRequestId = r.map(ApprovalRequest::id).orElse(null);
-          return GuardrailVerdict.defer(Guardrail.APPROVAL, ReasonCode.APPROVAL_PENDING,
-              "awaiting approval: " + reason,
-              r.map(ApprovalRequest::deadline).orElse(now.plus(engine.gate.requestTtl())));
+          ApprovalRequest r = pending(campaignKey, actionKey);
+          w.approvalRequestId = r != null ? r.id() : null;
+          return a.approvalVerdict(VerdictKind.DEFER, ReasonCode.APPROVAL_PENDING, texts.pending,
+              r != null ? r.deadline() : now.plus(engine.gate.requestTtl()));
         }
         default: {
           if (mode == RunMode.LIVE) {
             ApprovalKey key = scope == ApprovalScope.CAMPAIGN ? campaignKey : actionKey;
-            ApprovalRequest r = engine.gate.request(key, reason, DecisionEngine.ACTOR);
+            ApprovalRequest r = engine.gate.request(key, texts.reason, DecisionEngine.ACTOR);
             w.approvalRequestId = r.id();
-            return GuardrailVerdict.defer(Guardrail.APPROVAL, ReasonCode.APPROVAL_REQUIRED,
-                "approval requested: " + reason, r.deadline());
+            return a.approvalVerdict(VerdictKind.DEFER, ReasonCode.APPROVAL_REQUIRED,
+                texts.requested, r.deadline());
           }
-          return GuardrailVerdict.defer(Guardrail.APPROVAL, ReasonCode.APPROVAL_REQUIRED,
-              "approval needed (dry run, not requested): " + reason,
+          return a.approvalVerdict(VerdictKind.DEFER, ReasonCode.APPROVAL_REQUIRED, texts.dryRun,
               now.plus(engine.gate.requestTtl()));
         }
       }
@@ -621,14 +636,16 @@ public final class DecisionRun {
       return null;
     }
 
-    private Optional<ApprovalRequest> pending(ApprovalKey a, ApprovalKey b) {
-      for (ApprovalKey k : new ApprovalKey[] {a, b}) {
-        Optional<ApprovalRequest> r = engine.gate.latest(k);
-        if (r.isPresent() && r.get().statusAt(now) == ApprovalStatus.PENDING) {
-          return r;
-        }
+    private @Nullable ApprovalRequest pending(ApprovalKey a, ApprovalKey b) {
+      Optional<ApprovalRequest> r = engine.gate.latest(a);
+      if (r.isPresent() && r.get().statusAt(now) == ApprovalStatus.PENDING) {
+        return r.get();
       }
-      return Optional.empty();
+      r = engine.gate.latest(b);
+      if (r.isPresent() && r.get().statusAt(now) == ApprovalStatus.PENDING) {
+        return r.get();
+      }
+      return null;
     }
   }
 
@@ -646,10 +663,6 @@ public final class DecisionRun {
     }
     int d = ((CapWindow.CalendarDays) w).days();
     return d == 1 ? "the current local day" : "the last " + d + " local days";
-  }
-
-  private static String percent(double rate) {
-    return BigDecimal.valueOf(rate).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
   }
 
   private static String round(double v) {

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,24 +44,50 @@ public final class ZoneDays {
    * {@code epochSecond}.
    */
   public long startOfDayBefore(ZoneId zone, long epochSecond, int daysBack) {
-    long today = localEpochDay(zone, epochSecond);
+    Days d = days(zone, epochSecond);
     if (daysBack >= CACHED_DAYS) {
-      return startOfDay(zone, today - daysBack);
-    }
-    Days d = cache.get(zone);
-    if (d == null || d.today != today) {
-      d = new Days(zone, today);
-      cache.put(zone, d);
+      return startOfDay(zone, d.today - daysBack);
     }
     return d.starts[daysBack];
   }
 
+  /**
+   * As {@link #localEpochDay}, answered from the cache while {@code epochSecond} falls within the
+   * cached local day.
+   */
+  public long epochDay(ZoneId zone, long epochSecond) {
+    return days(zone, epochSecond).today;
+  }
+
+  private Days days(ZoneId zone, long epochSecond) {
+    Days d = cache.get(zone);
+    if (d == null || epochSecond < d.validFrom || epochSecond >= d.validUntil) {
+      d = new Days(zone, epochSecond);
+      cache.put(zone, d);
+    }
+    return d;
+  }
+
+  /** The local day of one instant, and the instants around it that share day and offset. */
   private static final class Days {
     final long today;
+    /** [validFrom, validUntil): the instants on {@code today} with no offset change between. */
+    final long validFrom;
+    final long validUntil;
     final long[] starts = new long[CACHED_DAYS];
 
-    Days(ZoneId zone, long today) {
-      this.today = today;
+    Days(ZoneId zone, long epochSecond) {
+      ZoneRules rules = zone.getRules();
+      int offset = rules.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds();
+      this.today = Math.floorDiv(epochSecond + offset, 86_400L);
+      ZoneOffsetTransition previous = rules.previousTransition(
+          Instant.ofEpochSecond(epochSecond + 1));
+      ZoneOffsetTransition next = rules.nextTransition(Instant.ofEpochSecond(epochSecond));
+      long dayStart = today * 86_400L - offset;
+      this.validFrom = previous == null ? dayStart
+          : Math.max(dayStart, previous.toEpochSecond());
+      this.validUntil = next == null ? dayStart + 86_400L
+          : Math.min(dayStart + 86_400L, next.toEpochSecond());
       for (int i = 0; i < CACHED_DAYS; i++) {
         starts[i] = startOfDay(zone, today - i);
       }
