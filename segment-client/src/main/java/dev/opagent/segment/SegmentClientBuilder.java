@@ -30,7 +30,8 @@ public final class SegmentClientBuilder {
   private static final Pattern ARN = Pattern.compile(
       "arn:aws[a-z-]*:bedrock-agentcore:([a-z0-9-]+):(\\d{12}):runtime/[A-Za-z0-9_-]+");
 
-  private static final double DEFAULT_INITIAL_REQUESTS_PER_SECOND = 10;
+  /** AgentCore's default InvokeAgentRuntime quota per endpoint, requests per second. */
+  private static final double DEFAULT_INITIAL_REQUESTS_PER_SECOND = 25;
 
   private @Nullable String agentRuntimeArn;
   private @Nullable String agentId;
@@ -160,7 +161,7 @@ public final class SegmentClientBuilder {
   /**
    * The request rate to start at; it doubles every second of full use until the agent throttles,
    * then grows additively and is cut on each throttle. Default: {@link #maxRequestsPerSecond} when
-   * that is set (the quota is known, so start there), else 10/s.
+   * that is set (the quota is known, so start there), else 25/s, AgentCore's default quota.
    */
   public SegmentClientBuilder initialRequestsPerSecond(double initialRequestsPerSecond) {
     if (!(initialRequestsPerSecond > 0) || Double.isInfinite(initialRequestsPerSecond)) {

@@ -18,8 +18,8 @@ class SegmentClientBuilderRateTest {
   }
 
   @Test
-  void build_noRatesGiven_startsAtTenPerSecond() {
-    assertThat(startRate(b -> { })).isEqualTo(10.0);
+  void build_noRatesGiven_startsAtAgentCoresDefaultQuota() {
+    assertThat(startRate(b -> { })).isEqualTo(25.0);
   }
 
   @Test

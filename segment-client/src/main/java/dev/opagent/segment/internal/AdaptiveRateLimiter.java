@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * as they reflect the old rate); each success then grows it additively. An optional hard cap is
  * never exceeded. Thread-safe.
  *
- * <p>The rate grows only while it is used: when at least three quarters of it was actually sent
- * over the last second. When concurrency or the caller is the bottleneck, successes say nothing
+ * <p>The rate grows only while it is used: when the recent sending rate (a moving average of the
+ * intervals between releases, reset by a pause) is at least three quarters of it. When concurrency or the caller is the bottleneck, successes say nothing
  * about the agent's quota, and an unused rate must not drift up only to burst into throttling
  * later.
  *
@@ -32,6 +32,8 @@ public final class AdaptiveRateLimiter {
   static final long GROWTH_WINDOW_NANOS = 1_000_000_000L;
   /** The share of the rate that must be in use for it to grow. */
   static final double UTILISATION = 0.75;
+  /** Weight of the newest interval in the moving average of intervals between releases. */
+  static final double SMOOTHING = 0.2;
 
   private final double cap;
   private final ScheduledExecutorService scheduler;
@@ -43,9 +45,8 @@ public final class AdaptiveRateLimiter {
   private long lastReleaseNanos;
   private long lastCutNanos;
   private long lastGrowNanos;
-  private long windowStartNanos;
-  private int windowReleases;
-  private double lastWindowRate;
+  private double averageIntervalNanos;
+  private boolean releasedAny;
   private boolean pumpScheduled;
 
   /**
@@ -66,7 +67,7 @@ public final class AdaptiveRateLimiter {
     this.lastReleaseNanos = clock.getAsLong() - intervalNanos();
     this.lastCutNanos = clock.getAsLong() - 1;
     this.lastGrowNanos = clock.getAsLong();
-    this.windowStartNanos = clock.getAsLong();
+    this.averageIntervalNanos = Double.MAX_VALUE;
   }
 
   /** Runs {@code send} when the rate allows: at once if a slot is free, else when one is. */
@@ -121,19 +122,19 @@ public final class AdaptiveRateLimiter {
   }
 
   private void released(long now) {
-    lastReleaseNanos = now;
-    if (now - windowStartNanos >= GROWTH_WINDOW_NANOS) {
-      lastWindowRate = windowReleases * 1e9 / (now - windowStartNanos);
-      windowStartNanos = now;
-      windowReleases = 0;
+    if (releasedAny) {
+      long interval = now - lastReleaseNanos;
+      averageIntervalNanos = averageIntervalNanos == Double.MAX_VALUE ? interval
+          : (1 - SMOOTHING) * averageIntervalNanos + SMOOTHING * interval;
     }
-    windowReleases++;
+    releasedAny = true;
+    lastReleaseNanos = now;
   }
 
   /** Whether most of the rate is being sent: only then does a success say the quota allows more. */
   private boolean utilised(long now) {
-    double current = windowReleases * 1e9 / Math.max(now - windowStartNanos, GROWTH_WINDOW_NANOS);
-    return Math.max(lastWindowRate, current) >= UTILISATION * rate;
+    double interval = Math.max(averageIntervalNanos, now - lastReleaseNanos);
+    return 1e9 / interval >= UTILISATION * rate;
   }
 
   private long intervalNanos() {
