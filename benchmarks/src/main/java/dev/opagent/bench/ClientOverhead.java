@@ -35,15 +35,9 @@ public final class ClientOverhead {
   private ClientOverhead() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = false;
-    Path results = Path.of("target/bench-results.tsv");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--quick" -> quick = true;
-        case "--results" -> results = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
-    }
+    Args parsed = Args.parse(args).noRest();
+    boolean quick = parsed.quick();
+    Path results = parsed.results();
     Report report = new Report(results);
     overhead(report, quick ? 50_000 : 200_000);
     memory(report, quick ? 250_000 : 1_000_000);

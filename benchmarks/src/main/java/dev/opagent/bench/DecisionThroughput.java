@@ -50,15 +50,9 @@ public final class DecisionThroughput {
       Eligibility eligibility) {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = false;
-    Path results = Path.of("target/bench-results.tsv");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--quick" -> quick = true;
-        case "--results" -> results = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
-    }
+    Args parsed = Args.parse(args).noRest();
+    boolean quick = parsed.quick();
+    Path results = parsed.results();
     Report report = new Report(results);
     int n = quick ? 50_000 : 200_000;
     RuleSet rules = RuleSetLoader.defaults();

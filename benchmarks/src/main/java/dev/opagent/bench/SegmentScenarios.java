@@ -45,16 +45,10 @@ public final class SegmentScenarios {
   }
 
   public static void main(String[] args) throws Exception {
-    boolean quick = false;
-    Path results = Path.of("target/bench-results.tsv");
-    List<String> which = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--quick" -> quick = true;
-        case "--results" -> results = Path.of(args[++i]);
-        default -> which.add(args[i]);
-      }
-    }
+    Args parsed = Args.parse(args);
+    boolean quick = parsed.quick();
+    Path results = parsed.results();
+    List<String> which = new ArrayList<>(parsed.rest());
     if (which.isEmpty()) {
       which.addAll(List.of("quota", "storm", "cache", "sessions"));
     }

@@ -1,8 +1,6 @@
 package dev.opagent.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opagent.rules.condition.ConditionMode;
 import dev.opagent.rules.internal.LocatedJson;
 import dev.opagent.rules.internal.RuleFileReader;
@@ -146,12 +144,7 @@ public final class RuleSetLoader {
       if (id.isEmpty()) {
         throw new IllegalArgumentException("saved group id must not be empty");
       }
-      ArrayNode array = JsonNodeFactory.instance.arrayNode();
-      for (Object m : members) {
-        JsonNode n = Values.toJsonNode(m);
-        array.add(n == null ? JsonNodeFactory.instance.nullNode() : n);
-      }
-      savedGroups.put(id, array);
+      savedGroups.put(id, Values.toJsonArray(members));
       return this;
     }
 

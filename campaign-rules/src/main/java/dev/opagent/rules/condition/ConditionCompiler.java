@@ -1,8 +1,6 @@
 package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opagent.rules.InvalidConditionException;
 import dev.opagent.rules.Problem;
 import dev.opagent.rules.internal.ConditionParser;
@@ -133,12 +131,7 @@ public final class ConditionCompiler {
       if (id.isEmpty()) {
         throw new IllegalArgumentException("saved group id must not be empty");
       }
-      ArrayNode array = JsonNodeFactory.instance.arrayNode();
-      for (Object m : members) {
-        JsonNode n = Values.toJsonNode(m);
-        array.add(n == null ? JsonNodeFactory.instance.nullNode() : n);
-      }
-      savedGroups.put(id, array);
+      savedGroups.put(id, Values.toJsonArray(members));
       return this;
     }
 

@@ -455,6 +455,19 @@ public final class Values {
   }
 
   /** Copies a JSON-like value into a Jackson tree, for explanations; ABSENT becomes Java null. */
+  /** The members of a saved group as a JSON array ({@code null} members become JSON null). */
+  public static com.fasterxml.jackson.databind.node.ArrayNode toJsonArray(
+      java.util.Collection<?> members) {
+    com.fasterxml.jackson.databind.node.ArrayNode array =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    for (Object m : members) {
+      JsonNode n = toJsonNode(m);
+      array.add(n == null
+          ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.nullNode() : n);
+    }
+    return array;
+  }
+
   public static @Nullable JsonNode toJsonNode(@Nullable Object v) {
     return toJsonNode(v, 0);
   }
