@@ -1,0 +1,11 @@
+/**
+ * Executing chosen actions exactly once in effect: {@link dev.opagent.agent.execution.ActionRequest}
+ * is what a channel receives, {@link dev.opagent.agent.execution.ExecutionRecord} is its entry in
+ * the durable {@link dev.opagent.agent.execution.spi.ExecutionJournal}, and
+ * {@link dev.opagent.agent.execution.IdempotencyKeys} derives the key that makes a re-run of the
+ * same plan a no-op.
+ */
+@NullMarked
+package dev.opagent.agent.execution;
+
+import org.jspecify.annotations.NullMarked;
