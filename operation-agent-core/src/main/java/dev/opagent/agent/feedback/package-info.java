@@ -1,0 +1,11 @@
+/**
+ * The feedback loop: deliveries and customer interactions (opens, clicks, coupon use,
+ * conversions) are attributed to the actions that caused them, counted into
+ * {@link dev.opagent.agent.feedback.Metrics} per action, campaign, strategy, segment and variant,
+ * and fed back to the decision engine (as {@link dev.opagent.agent.spi.ConversionRates}) and to the
+ * LLM tools (as {@link dev.opagent.agent.tools.spi.CampaignMetricsSource}).
+ */
+@NullMarked
+package dev.opagent.agent.feedback;
+
+import org.jspecify.annotations.NullMarked;
