@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.agent.PlannedAction;
 import dev.opagent.rules.Action;
@@ -54,8 +56,11 @@ public record ActionRequest(
     BigDecimal cost,
     Instant plannedAt) {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** Keeps a BigDecimal's scale through the tree model both ways: 12.50 stays 12.50. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .build();
   private static final TypeReference<Map<String, @Nullable Object>> MAP =
       new TypeReference<>() {};
   private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() {};
