@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code deliveryChannel} (this channel's name); {@code channel} stays the decision's channel id.
  * A line is written with one positional write and, by default, forced to the storage device
  * ({@link FileChannel#force(boolean) force(false)}, which includes the file's new length) before
- * {@link #deliver} returns, so an action is on disk before the executor marks it done.
+ * {@link #deliver} returns, so an action is on disk before the executor marks it done. Threads
+ * delivering at once share forces (one force covers every line appended while the previous one
+ * ran), so durable throughput grows with the executor's concurrency.
  *
  * <p>On opening, the channel reads the keys already in the file; delivering a known key writes
  * nothing and returns a {@link DeliveryReceipt#duplicate() duplicate} receipt pointing at the
@@ -70,10 +72,15 @@ public final class JsonLinesChannel implements ActionChannel {
   private final Clock clock;
   private final FileChannel file;
   private final FileLock lock;
+  /** Guards the file's content, size, keys and state; taken after {@link #forces}. */
   private final Object writes = new Object();
+  /** Serializes forces, so one force covers every line appended while it waited. */
+  private final Object forces = new Object();
   private final Map<String, Long> lines = new HashMap<>();
   private long lineCount;
   private long size;
+  /** How many bytes are known to be on the storage device. */
+  private volatile long durable;
   private boolean closed;
   private boolean broken;
 
@@ -93,8 +100,7 @@ public final class JsonLinesChannel implements ActionChannel {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      fc = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      fc = b.opener.open(path);
       try {
         fl = fc.tryLock();
       } catch (OverlappingFileLockException e) {
@@ -152,92 +158,138 @@ public final class JsonLinesChannel implements ActionChannel {
   }
 
   /**
-   * Appends {@code request} as one line unless its key is already in the file.
+   * Appends {@code request} as one line unless its key is already in the file, and (unless
+   * {@link Builder#syncEachLine} is off) returns only once the line is on the storage device.
+   * Concurrent deliveries share a force: while one thread forces the file, others append, and
+   * the next force covers all of their lines.
    *
    * @return a receipt with external id {@code line-<n>}; a duplicate, naming the earlier line,
    *     when the key was already written
-   * @throws ChannelException retryable when the line could not be written or forced (the file is
-   *     cut back to its previous length); permanent when even that failed, after which the
-   *     channel refuses writes until reopened
+   * @throws ChannelException retryable when the line could not be written (the file is cut back
+   *     to its previous length); permanent when forcing the file failed or a failed write could
+   *     not be undone, after which the channel refuses writes until reopened (reopening reads
+   *     which lines survived)
    * @throws IllegalStateException when the channel is closed
    */
   @Override
   public DeliveryReceipt deliver(ActionRequest request) {
     ObjectNode node = request.toJsonNode();
+    DeliveryReceipt receipt;
+    long end;
     synchronized (writes) {
       if (closed) {
         throw new IllegalStateException("channel '" + name + "' is closed");
       }
       if (broken) {
-        throw ChannelException.permanent(name, "a failed write could not be undone in " + path
-            + "; reopen the channel, which cuts off any partial line");
+        throw brokenException(null);
       }
       Instant now = clock.instant();
       Long existing = lines.get(request.idempotencyKey());
       if (existing != null) {
-        return DeliveryReceipt.duplicate(request, name, "line-" + existing, now);
+        receipt = DeliveryReceipt.duplicate(request, name, "line-" + existing, now);
+      } else {
+        node.put("deliveredAt", now.toString());
+        node.put("deliveryChannel", name);
+        byte[] line = bytes(node);
+        long before = size;
+        try {
+          ByteBuffer buf = ByteBuffer.wrap(line);
+          long at = before;
+          while (buf.hasRemaining()) {
+            at += file.write(buf, at);
+          }
+        } catch (IOException e) {
+          undo(before);
+          throw new ChannelException(name, "could not append to " + path + ": "
+              + e.getClass().getSimpleName(), !broken, null, e);
+        }
+        size = before + line.length;
+        lineCount++;
+        lines.put(request.idempotencyKey(), lineCount);
+        receipt = DeliveryReceipt.delivered(request, name, "line-" + lineCount, now);
       }
-      node.put("deliveredAt", now.toString());
-      node.put("deliveryChannel", name);
-      byte[] line = bytes(node);
-      long before = size;
+      end = size;
+    }
+    if (syncEachLine) {
+      awaitDurable(end);
+    }
+    return receipt;
+  }
+
+  /** Returns once the first {@code end} bytes are forced, forcing them if no one else has. */
+  private void awaitDurable(long end) {
+    if (durable >= end) {
+      return;
+    }
+    synchronized (forces) {
+      if (durable >= end) {
+        return;
+      }
+      long target;
+      synchronized (writes) {
+        if (broken) {
+          throw brokenException(null);
+        }
+        target = size;
+      }
       try {
-        ByteBuffer buf = ByteBuffer.wrap(line);
-        long at = before;
-        while (buf.hasRemaining()) {
-          at += file.write(buf, at);
-        }
-        if (syncEachLine) {
-          file.force(false);
-        }
+        file.force(false);
       } catch (IOException e) {
-        undo(before);
-        throw new ChannelException(name, "could not append to " + path + ": "
-            + e.getClass().getSimpleName(), !broken, null, e);
+        synchronized (writes) {
+          broken = true;
+        }
+        LOG.error("channel {}: could not force {} to disk ({}); refusing writes until reopened",
+            name, path, e.getClass().getSimpleName());
+        throw brokenException(e);
       }
-      size = before + line.length;
-      lineCount++;
-      lines.put(request.idempotencyKey(), lineCount);
-      return DeliveryReceipt.delivered(request, name, "line-" + lineCount, now);
+      durable = target;
     }
   }
 
+  private ChannelException brokenException(@Nullable IOException cause) {
+    return new ChannelException(name, "a write to " + path + " failed and could not be undone "
+        + "or forced; reopen the channel, which reads the lines that survived", false, null,
+        cause);
+  }
+
   /**
-   * Forces what was written (when {@link Builder#syncEachLine} is off), releases the lock and
-   * closes the file. Idempotent.
+   * Forces what was written, releases the lock and closes the file. Idempotent.
    *
    * @throws ChannelException when forcing or closing the file failed
    */
   @Override
   public void close() {
-    synchronized (writes) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      IOException failure = null;
-      try {
-        if (!syncEachLine && !broken) {
-          file.force(false);
+    synchronized (forces) {
+      synchronized (writes) {
+        if (closed) {
+          return;
         }
-      } catch (IOException e) {
-        failure = e;
-      }
-      try {
-        lock.release();
-      } catch (IOException e) {
-        failure = failure == null ? e : failure;
-      }
-      try {
-        file.close();
-      } catch (IOException e) {
-        failure = failure == null ? e : failure;
-      } finally {
-        OPEN.remove(openKey);
-      }
-      if (failure != null) {
-        throw new ChannelException(name, "could not close " + path + ": "
-            + failure.getClass().getSimpleName(), false, null, failure);
+        closed = true;
+        IOException failure = null;
+        try {
+          if (!broken) {
+            file.force(false);
+            durable = size;
+          }
+        } catch (IOException e) {
+          failure = e;
+        }
+        try {
+          lock.release();
+        } catch (IOException e) {
+          failure = failure == null ? e : failure;
+        }
+        try {
+          file.close();
+        } catch (IOException e) {
+          failure = failure == null ? e : failure;
+        } finally {
+          OPEN.remove(openKey);
+        }
+        if (failure != null) {
+          throw new ChannelException(name, "could not close " + path + ": "
+              + failure.getClass().getSimpleName(), false, null, failure);
+        }
       }
     }
   }
@@ -303,11 +355,14 @@ public final class JsonLinesChannel implements ActionChannel {
     }
     if (position > endOfLastLine) {
       fc.truncate(endOfLastLine);
-      fc.force(false);
       LOG.warn("channel {}: cut off {} bytes of an incomplete last line of {} left by an "
           + "interrupted write", name, position - endOfLastLine, path);
     }
     size = endOfLastLine;
+    if (size > 0) {
+      fc.force(false);
+    }
+    durable = size;
   }
 
   private void readKey(byte[] line, long number) {
@@ -370,6 +425,12 @@ public final class JsonLinesChannel implements ActionChannel {
     }
   }
 
+  /** Opens the file for reading and writing, creating it if needed. */
+  @FunctionalInterface
+  interface Opener {
+    FileChannel open(Path file) throws IOException;
+  }
+
   /**
    * Builds a {@link JsonLinesChannel}. Not thread-safe; {@link #build()} opens the file.
    *
@@ -385,6 +446,8 @@ public final class JsonLinesChannel implements ActionChannel {
     private String name = "jsonl";
     private boolean syncEachLine = true;
     private Clock clock = Clock.systemUTC();
+    private Opener opener = file -> FileChannel.open(file, StandardOpenOption.CREATE,
+        StandardOpenOption.READ, StandardOpenOption.WRITE);
 
     private Builder(Path path) {
       this.path = Objects.requireNonNull(path, "file");
@@ -415,6 +478,12 @@ public final class JsonLinesChannel implements ActionChannel {
     /** The clock for {@code deliveredAt} and receipts. Default: UTC system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Replaces how the file is opened, so tests can make writes and forces fail. */
+    Builder opener(Opener opener) {
+      this.opener = Objects.requireNonNull(opener, "opener");
       return this;
     }
 

@@ -291,6 +291,133 @@ class JsonLinesChannelTest {
         .hasMessage("channel 'jsonl' is closed");
   }
 
+  private FaultyFileChannel faulty;
+
+  private JsonLinesChannel openFaulty(Path file, boolean sync) {
+    return JsonLinesChannel.builder(file).clock(CLOCK).syncEachLine(sync)
+        .opener(f -> faulty = new FaultyFileChannel(f)).build();
+  }
+
+  @Test
+  void deliver_writeFailsHalfway_cutsTheFileBackAndFailsRetryably() throws IOException {
+    Path file = dir.resolve("actions.jsonl");
+    try (JsonLinesChannel channel = openFaulty(file, true)) {
+      channel.deliver(Requests.request("ik-a"));
+      String before = Files.readString(file);
+      faulty.failNextWriteHalfway = true;
+
+      ChannelException e = catchThrowableOfType(ChannelException.class,
+          () -> channel.deliver(Requests.request("ik-b", Requests.CUSTOMER)));
+
+      assertThat(e.retryable()).isTrue();
+      assertThat(e.getMessage()).contains("could not append to").contains("IOException")
+          .doesNotContain(Requests.CUSTOMER);
+      assertThat(Files.readString(file)).isEqualTo(before);
+      DeliveryReceipt retried = channel.deliver(Requests.request("ik-b"));
+      assertThat(retried.duplicate()).isFalse();
+      assertThat(retried.externalId()).isEqualTo("line-2");
+    }
+    assertThat(lines(file)).hasSize(2)
+        .allSatisfy(l -> assertThat(ActionRequest.fromJson(l)).isNotNull());
+  }
+
+  @Test
+  void deliver_failedWriteCannotBeUndone_refusesWritesUntilReopened() throws IOException {
+    Path file = dir.resolve("actions.jsonl");
+    try (JsonLinesChannel channel = openFaulty(file, true)) {
+      channel.deliver(Requests.request("ik-a"));
+      faulty.failNextWriteHalfway = true;
+      faulty.failTruncates = true;
+
+      ChannelException failed = catchThrowableOfType(ChannelException.class,
+          () -> channel.deliver(Requests.request("ik-b")));
+      ChannelException refused = catchThrowableOfType(ChannelException.class,
+          () -> channel.deliver(Requests.request("ik-c")));
+
+      assertThat(failed.retryable()).isFalse();
+      assertThat(refused.retryable()).isFalse();
+      assertThat(refused.getMessage()).contains("reopen the channel");
+    }
+    try (JsonLinesChannel reopened = open(file)) {
+      assertThat(reopened.deliver(Requests.request("ik-a")).duplicate()).isTrue();
+      assertThat(reopened.deliver(Requests.request("ik-b")).externalId()).isEqualTo("line-2");
+    }
+    assertThat(lines(file)).hasSize(2);
+  }
+
+  @Test
+  void deliver_forceFails_isPermanentAndReopeningFindsTheWrittenLine() {
+    Path file = dir.resolve("actions.jsonl");
+    try (JsonLinesChannel channel = openFaulty(file, true)) {
+      faulty.failForces = true;
+
+      ChannelException e = catchThrowableOfType(ChannelException.class,
+          () -> channel.deliver(Requests.request("ik-a")));
+
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.getCause()).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> channel.deliver(Requests.request("ik-b")))
+          .isInstanceOf(ChannelException.class).hasMessageContaining("reopen the channel");
+    }
+    try (JsonLinesChannel reopened = open(file)) {
+      assertThat(reopened.deliver(Requests.request("ik-a")).duplicate()).isTrue();
+    }
+  }
+
+  @Test
+  void deliver_concurrentWithSync_returnsOnlyOnceItsLineIsForced() throws Exception {
+    Path file = dir.resolve("durable.jsonl");
+    int threads = 8;
+    int perThread = 40;
+    List<long[]> observed = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (JsonLinesChannel channel = openFaulty(file, true)) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            DeliveryReceipt r = channel.deliver(Requests.request("ik-" + thread + "-" + i));
+            long line = Long.parseLong(r.externalId().substring("line-".length()));
+            observed.add(new long[] {line, faulty.forcedUpTo.get()});
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+    }
+
+    List<String> lines = lines(file);
+    long[] endOf = new long[lines.size() + 1];
+    for (int i = 0; i < lines.size(); i++) {
+      endOf[i + 1] = endOf[i] + lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+    }
+    assertThat(observed).hasSize(threads * perThread).allSatisfy(o ->
+        assertThat(o[1]).as("forced bytes when line %d returned", o[0])
+            .isGreaterThanOrEqualTo(endOf[(int) o[0]]));
+  }
+
+  @Test
+  void syncEachLineOff_forcesOnlyOnClose() throws IOException {
+    Path file = dir.resolve("bulk.jsonl");
+    JsonLinesChannel bulk = openFaulty(file, false);
+    for (int i = 0; i < 20; i++) {
+      bulk.deliver(Requests.request("ik-" + i));
+    }
+    assertThat(faulty.forces).hasValue(0);
+
+    bulk.close();
+
+    assertThat(faulty.forces).hasValue(1);
+    assertThat(faulty.forcedUpTo).hasValue(Files.size(file));
+  }
+
   @Test
   void builder_blankName_isRejected() {
     assertThatThrownBy(() -> JsonLinesChannel.builder(dir.resolve("a.jsonl")).name(" "))
