@@ -1,5 +1,6 @@
 package dev.opagent.agent.feedback;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,9 +28,9 @@ public record AttributionCounts(Map<InteractionType, Map<Attribution.Outcome, Lo
       for (Attribution.Outcome o : Attribution.Outcome.values()) {
         counts.put(o, given.getOrDefault(o, 0L));
       }
-      copy.put(t, java.util.Collections.unmodifiableMap(counts));
+      copy.put(t, Collections.unmodifiableMap(counts));
     }
-    byType = java.util.Collections.unmodifiableMap(copy);
+    byType = Collections.unmodifiableMap(copy);
   }
 
   /** Interactions of every type that ended in {@code outcome}. */
@@ -52,7 +53,7 @@ public record AttributionCounts(Map<InteractionType, Map<Attribution.Outcome, Lo
     for (Attribution.Outcome o : Attribution.Outcome.values()) {
       out.put(o, count(o));
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 
   /** Every interaction recorded. */

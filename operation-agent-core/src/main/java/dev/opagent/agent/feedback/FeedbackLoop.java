@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -325,7 +327,7 @@ public final class FeedbackLoop implements ConversionRates, CampaignMetricsSourc
           out.put(k.variant(), t.metrics());
         }
       });
-      return java.util.Collections.unmodifiableMap(out);
+      return Collections.unmodifiableMap(out);
     }
   }
 
@@ -355,7 +357,7 @@ public final class FeedbackLoop implements ConversionRates, CampaignMetricsSourc
         .computeIfAbsent(d.actionType, k -> new ConcurrentHashMap<>());
   }
 
-  private void forEachTally(Delivery d, java.util.function.Consumer<Tally> update) {
+  private void forEachTally(Delivery d, Consumer<Tally> update) {
     update.accept(byCampaign.computeIfAbsent(d.campaign, k -> new Tally()));
     update.accept(byStrategy.computeIfAbsent(d.strategy, k -> new Tally()));
     if (d.segment != null) {
