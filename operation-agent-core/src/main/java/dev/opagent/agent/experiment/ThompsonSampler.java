@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  * ThompsonSampler sampler = ThompsonSampler.builder(subject).seed(42).build();
  * ExperimentAssigner assigner = ExperimentAssigner.create(subject, stickyStore);
  *
- * // once per round (say hourly), from the feedback loop's live counts:
- * Allocation a = sampler.allocate(loop.metrics());
+ * // once per round (say hourly), from the feedback loop's live counts of the campaign:
+ * Allocation a = sampler.allocate(VariantCounts.of(loop.variants(subject.campaign())));
  * assigner.apply(a);                   // new customers follow a.weights(); assigned ones stay
  * String variant = assigner.assign("C-1001");
  *

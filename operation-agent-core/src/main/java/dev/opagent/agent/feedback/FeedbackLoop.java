@@ -2,6 +2,7 @@ package dev.opagent.agent.feedback;
 
 import dev.opagent.agent.execution.ActionRequest;
 import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.ExecutionListener;
 import dev.opagent.agent.execution.ExecutionRecord;
 import dev.opagent.agent.execution.ExecutionState;
 import dev.opagent.agent.spi.ConversionRates;
@@ -43,6 +44,9 @@ import org.jspecify.annotations.Nullable;
  * {@link Attribution.Outcome#DUPLICATE_CONVERSION}). {@link #record} returns what it did, and every
  * outcome is counted in {@link MetricsReport#attributions()}.
  *
+ * <p><b>Deliveries</b> come from the executor: register the loop as its
+ * {@link ExecutionListener}, or call {@link #recordDelivery} for each completed action.
+ *
  * <p><b>Feeding back.</b> As {@link ConversionRates}, the loop gives the decision engine the
  * conversions and deliveries of each (campaign, action type, segment), so the engine's
  * probabilities move from the prior towards what was observed. As
@@ -68,7 +72,8 @@ import org.jspecify.annotations.Nullable;
  * {@link Attribution.Outcome#OUTSIDE_WINDOW} from {@link Attribution.Outcome#UNATTRIBUTED_NO_DELIVERY});
  * {@link #metrics()} copies the per-action metrics, so its cost grows with the number of actions.
  */
-public final class FeedbackLoop implements ConversionRates, CampaignMetricsSource {
+public final class FeedbackLoop
+    implements ConversionRates, CampaignMetricsSource, ExecutionListener {
   /** The default conversion window: 7 days. */
   public static final Duration DEFAULT_CONVERSION_WINDOW = Duration.ofDays(7);
 
@@ -178,6 +183,15 @@ public final class FeedbackLoop implements ConversionRates, CampaignMetricsSourc
           + "but " + record.key() + " is " + record.state());
     }
     return recordDelivery(record.request(), receipt);
+  }
+
+  /**
+   * As an {@link ExecutionListener} of the executor: records the completed action's delivery, as
+   * {@link #recordDelivery(ExecutionRecord)} does.
+   */
+  @Override
+  public void completed(ExecutionRecord record) {
+    recordDelivery(record);
   }
 
   /**

@@ -111,6 +111,19 @@ class FeedbackLoopTest {
   }
 
   @Test
+  void completed_asExecutionListener_recordsTheDelivery() {
+    ActionRequest r = email("k1", "C-1", "winback");
+    dev.opagent.agent.execution.ExecutionListener listener = loop;
+
+    listener.completed(new ExecutionRecord(r,
+        dev.opagent.agent.execution.ExecutionState.COMPLETED, 1, T0, T0, null, null, null,
+        DeliveryReceipt.delivered(r, "email", "m-1", T0)));
+    listener.failed(ExecutionRecord.pending(email("k2", "C-2", "winback"), T0));
+
+    assertThat(loop.metrics().byAction()).containsOnlyKeys("k1");
+  }
+
+  @Test
   void record_keyedOpenWithinWindow_isAttributedOnce() {
     deliver(email("k1", "C-1", "winback"), T0);
 

@@ -5,9 +5,11 @@ package dev.opagent.agent.experiment.internal;
  * functions, and from them the standard normal and chi-square distributions, plus the standard
  * normal quantile. Stateless and thread-safe.
  *
- * <p>Accuracy: relative error below 1e-13 for the normal and chi-square tail probabilities down
- * to 1e-300 (limited by {@code ln Γ} and the {@code exp} of the prefactor), below 1e-14 for the
- * normal quantile. Every function is checked against Apache Commons Math in the tests.
+ * <p>Accuracy, measured against Apache Commons Math over 300,000 random arguments each: relative
+ * error at most 3e-13 for the normal distribution function down to 1e-300, 3e-14 for chi-square
+ * tail probabilities, 2e-12 for the regularised gamma functions with {@code a} up to 500, 4e-15
+ * for the normal quantile of 0.001 to 0.999 (beyond, Commons Math's own quantile is less accurate
+ * than this one; there the normal distribution function of the quantile is within 5e-13).
  */
 public final class Distributions {
   private static final double EPS = 1e-16;
@@ -21,8 +23,9 @@ public final class Distributions {
   /**
    * {@code ln Γ(x)} for {@code x > 0}: the argument is raised to at least 15 by the recurrence
    * {@code Γ(x + 1) = x Γ(x)}, then Stirling's series to the {@code x^-13} term is used (its
-   * truncation error there is below 1e-18). Absolute error below 1e-14 near the function's zeros at 1 and 2,
-   * relative error about 1e-16 elsewhere. NaN for {@code x <= 0} or NaN.
+   * truncation error there is below 1e-18). Measured against Commons Math: absolute error below
+   * 1.4e-14 for {@code x < 15} (so the relative error grows near the zeros at 1 and 2), relative
+   * error below 1e-15 above. NaN for {@code x <= 0} or NaN.
    */
   public static double logGamma(double x) {
     if (!(x > 0)) {
