@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every operation is one statement in the data source's own transaction mode, except
  * {@link #enlist}, which runs in one {@code READ COMMITTED} transaction (reserve the sequence
- * numbers, insert the batch skipping existing keys, read the records back):
+ * numbers, insert the batch skipping existing keys, read back the keys journalled before):
  *
  * <ul>
  *   <li>{@link #claim} is one conditional {@code UPDATE … WHERE idempotency_key = ? AND (state =
@@ -352,7 +352,18 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
       List<Pending> byKey = new ArrayList<>(rows);
       byKey.sort(Comparator.comparing(p -> p.request.idempotencyKey()));
       insert(c, byKey, at);
-      return select(c, distinct.keySet());
+      // What this transaction inserted is known; only keys journalled before are read back.
+      Map<String, ExecutionRecord> records = new HashMap<>();
+      List<String> existing = new ArrayList<>();
+      for (Pending p : rows) {
+        if (p.inserted) {
+          records.put(p.request.idempotencyKey(), ExecutionRecord.pending(p.request, at));
+        } else {
+          existing.add(p.request.idempotencyKey());
+        }
+      }
+      records.putAll(select(c, existing));
+      return records;
     });
     List<ExecutionRecord> out = new ArrayList<>(requests.size());
     for (ActionRequest r : requests) {
@@ -582,6 +593,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     final ActionRequest request;
     final String json;
     long seq;
+    /** Whether the insert added the row (false: the key was journalled already, or unknown). */
+    boolean inserted;
 
     Pending(ActionRequest request, String json) {
       this.request = request;
@@ -630,7 +643,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
           ps.addBatch();
         } else {
           try {
-            ps.executeUpdate();
+            p.inserted = ps.executeUpdate() == 1;
           } catch (SQLException e) {
             // H2 rolls back only the failed statement; the key is journalled already (or was
             // just committed by a concurrent enlister this insert waited for).
@@ -641,12 +654,16 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
         }
       }
       if (dialect.insertSkipsExisting()) {
-        ps.executeBatch();
+        int[] counts = ps.executeBatch();
+        // 1: inserted; 0: skipped; a driver that reports no counts leaves every row to be read.
+        for (int i = 0; i < counts.length && i < rows.size(); i++) {
+          rows.get(i).inserted = counts[i] == 1;
+        }
       }
     }
   }
 
-  private Map<String, ExecutionRecord> select(Connection c, Iterable<String> keys)
+  private Map<String, ExecutionRecord> select(Connection c, List<String> keys)
       throws SQLException {
     Map<String, ExecutionRecord> out = new HashMap<>();
     List<String> chunk = new ArrayList<>(KEYS_PER_QUERY);
@@ -809,7 +826,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     }
   }
 
-  /** Runs {@code work} in one {@code READ COMMITTED} transaction, restoring the connection after. */
+  /** Runs {@code work} in one {@code READ COMMITTED} transaction; restores the connection. */
   private <T> T transaction(String operation, SqlWork<T> work) {
     try (Connection c = connect(operation)) {
       boolean autoCommit = c.getAutoCommit();

@@ -10,6 +10,7 @@ import dev.opagent.agent.execution.ActionRequest;
 import dev.opagent.agent.execution.DeliveryReceipt;
 import dev.opagent.agent.execution.ExecutionRecord;
 import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.RunState;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,6 +169,31 @@ final class ConcurrencyScenarios {
     assertThat(journal.fail(k, "exec-a", "late", T0.plusSeconds(1))).isFalse();
     assertThat(journal.complete(k, "exec-b", receipt, T0.plusSeconds(1))).isTrue();
     assertThat(journal.find(k).orElseThrow().receipt()).isEqualTo(receipt);
+  }
+
+  /**
+   * {@link #EXECUTORS} threads record states of the same new runs at once: none fails, and each
+   * run ends in one of the states recorded.
+   */
+  static void runStatesRecordedAtOnce(ExecutionJournal journal, int runs) throws Exception {
+    CyclicBarrier start = new CyclicBarrier(EXECUTORS);
+    List<Callable<Integer>> writers = new ArrayList<>();
+    for (int t = 0; t < EXECUTORS; t++) {
+      RunState state = t % 2 == 0 ? RunState.PLANNING : RunState.PLANNED;
+      writers.add(() -> {
+        start.await(30, TimeUnit.SECONDS);
+        for (int r = 0; r < runs; r++) {
+          journal.runState("run-state-" + r, state, T0);
+        }
+        return runs;
+      });
+    }
+    runAll(writers);
+
+    for (int r = 0; r < runs; r++) {
+      assertThat(journal.runState("run-state-" + r)).hasValueSatisfying(
+          s -> assertThat(s).isIn(RunState.PLANNING, RunState.PLANNED));
+    }
   }
 
   private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {

@@ -48,7 +48,8 @@ class H2CrashDurabilityTest {
     assertThat(JdbcExecutionJournal.durableH2("jdbc:h2:file:/j;write_delay=100"))
         .isEqualTo("jdbc:h2:file:/j;write_delay=100");
     assertThat(JdbcExecutionJournal.durableH2("jdbc:h2:mem:j")).isEqualTo("jdbc:h2:mem:j");
-    assertThat(JdbcExecutionJournal.durableH2("jdbc:h2:tcp://db/j")).isEqualTo("jdbc:h2:tcp://db/j");
+    assertThat(JdbcExecutionJournal.durableH2("jdbc:h2:tcp://db/j"))
+        .isEqualTo("jdbc:h2:tcp://db/j");
     assertThat(JdbcExecutionJournal.durableH2("jdbc:postgresql://db/j"))
         .isEqualTo("jdbc:postgresql://db/j");
   }

@@ -41,6 +41,21 @@ class JdbcExecutionJournalConcurrencyTest {
   }
 
   @Test
+  void runState_fourWritersOfTheSameNewRunsOnAnH2File_neverFail() throws Exception {
+    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(
+        "jdbc:h2:file:" + dir.resolve("runs").toAbsolutePath(), "sa", "")) {
+      ConcurrencyScenarios.runStatesRecordedAtOnce(journal, 100);
+    }
+  }
+
+  @Test
+  void runState_fourWritersOfTheSameNewRunsOnPostgres_neverFail() throws Exception {
+    try (JdbcExecutionJournal journal = postgres()) {
+      ConcurrencyScenarios.runStatesRecordedAtOnce(journal, 100);
+    }
+  }
+
+  @Test
   void claimAndComplete_fourExecutorsOnPostgres_completeEveryKeyExactlyOnce() throws Exception {
     try (JdbcExecutionJournal journal = postgres()) {
       ConcurrencyScenarios.executorsRaceToClaimAndComplete(journal, 400);
