@@ -1,0 +1,717 @@
+package dev.opagent.agent.execution;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RateLimiter;
+import dev.failsafe.RetryPolicy;
+import dev.opagent.agent.Channel;
+import dev.opagent.agent.DecisionEngine;
+import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.budget.Reservation;
+import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
+import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
+import dev.opagent.agent.spi.Contact;
+import dev.opagent.agent.tools.spi.ActionExecutor;
+import dev.opagent.agent.tools.spi.ExecutionReceipt;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes chosen actions exactly once in effect: journals each as {@code PENDING} before anything
+ * is sent (outbox), then delivers it through its channel's queue — bounded concurrency and an
+ * optional rate per channel — with retries (Failsafe, full-jitter backoff, {@code Retry-After}
+ * honoured), recording every attempt and the final state in the {@link ExecutionJournal}.
+ * Thread-safe; one service may execute several runs at once.
+ *
+ * <p>Idempotency: an action's key comes from {@link IdempotencyKeys} (campaign, action type,
+ * customer, time window), so enlisting the same plan again finds the existing entry and sends
+ * nothing. After a crash, {@link #recover} hands the dead process's {@code EXECUTING} work back
+ * and {@link #execute} resumes it with the same key, so a channel that
+ * {@link ActionChannel#deduplicatesByKey() deduplicates by key} never delivers twice.
+ *
+ * <p>Bookkeeping: given the {@link DecisionEngine} (builder) and the decisions' planned actions
+ * ({@link #enlist(List, List)}), the service commits each budget reservation with the receipt's
+ * cost when the action completes, records the contact in the engine's contact history, and gives
+ * the reservation and execution slot back when it fails, is cancelled, or was already delivered
+ * under its key. Approvals are checked once more right before delivery; an action whose approval
+ * no longer holds is cancelled.
+ *
+ * <pre>{@code
+ * try (ExecutionService service = ExecutionService.builder()
+ *     .journal(JdbcExecutionJournal.forUrl("jdbc:h2:file:./.opagent/journal", "sa", ""))
+ *     .channels(ChannelRegistry.builder().register(JsonLinesChannel.open(path)).fallback("jsonl").build())
+ *     .limits("jsonl", ChannelLimits.of(4, 200))
+ *     .decisionEngine(engine)
+ *     .build()) {
+ *   List<ActionRequest> requests = new ArrayList<>();
+ *   for (PlannedAction a : decision.chosen()) {
+ *     requests.add(service.request("round-7", a, null, segment));
+ *   }
+ *   service.enlist(requests, decision.chosen());
+ *   ExecutionReport report = service.execute("round-7");
+ * }
+ * }</pre>
+ */
+public final class ExecutionService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
+  private static final int MAX_ERROR = 500;
+
+  private final ExecutionJournal journal;
+  private final ChannelRegistry channels;
+  private final IdempotencyKeys keys;
+  private final Map<String, ChannelLimits> limits;
+  private final ChannelLimits defaultLimits;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Duration maxRetryAfter;
+  private final Duration lease;
+  private final @Nullable DecisionEngine engine;
+  private final List<ExecutionListener> listeners;
+  private final Clock clock;
+  private final String owner;
+  private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, PlannedAction> origins = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private ExecutionService(Builder b) {
+    this.journal = b.journal != null ? b.journal : new InMemoryExecutionJournal();
+    this.channels = Objects.requireNonNull(b.channels,
+        "channels must be set: ExecutionService.builder().channels(ChannelRegistry...)");
+    this.keys = b.keys;
+    this.limits = Map.copyOf(b.limits);
+    this.defaultLimits = b.defaultLimits;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.maxRetryAfter = b.maxRetryAfter;
+    this.lease = b.lease;
+    this.engine = b.engine;
+    this.listeners = List.copyOf(b.listeners);
+    this.clock = b.clock;
+    this.owner = b.owner != null ? b.owner : "executor-" + UUID.randomUUID();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The journal the service records in. */
+  public ExecutionJournal journal() {
+    return journal;
+  }
+
+  /** The channels the service delivers through. */
+  public ChannelRegistry channels() {
+    return channels;
+  }
+
+  /** How the service derives idempotency keys. */
+  public IdempotencyKeys keys() {
+    return keys;
+  }
+
+  /** This service's owner id in journal claims. */
+  public String owner() {
+    return owner;
+  }
+
+  /**
+   * The request for a chosen action of run {@code runId}, keyed by this service's
+   * {@link #keys()}.
+   *
+   * @param variant the experiment variant the customer is in, if any
+   * @param segment the customer's segment key for metrics, if known
+   */
+  public ActionRequest request(String runId, PlannedAction chosen, @Nullable String variant,
+      @Nullable String segment) {
+    return ActionRequest.of(runId, chosen, keys, variant, segment);
+  }
+
+  /**
+   * Journals the requests as {@code PENDING} (outbox); a key already journalled keeps its entry.
+   * Nothing is sent.
+   *
+   * @return for each request, in order, the entry now in the journal under its key
+   */
+  public List<ExecutionRecord> enlist(List<ActionRequest> requests) {
+    return journal.enlist(requests, clock.instant());
+  }
+
+  /**
+   * Journals the requests like {@link #enlist(List)}, remembering the planned action each came
+   * from so the service commits or releases its budget reservation and records the contact. A
+   * request whose key was already delivered, failed or cancelled gives its reservation back at
+   * once.
+   *
+   * @param origins the planned action of each request, in the same order
+   * @throws IllegalArgumentException if the lists differ in length or a pair does not match
+   */
+  public List<ExecutionRecord> enlist(List<ActionRequest> requests, List<PlannedAction> origins) {
+    if (requests.size() != origins.size()) {
+      throw new IllegalArgumentException("requests and origins must be in pairs, but there are "
+          + requests.size() + " requests and " + origins.size() + " origins");
+    }
+    for (int i = 0; i < requests.size(); i++) {
+      ActionRequest r = requests.get(i);
+      PlannedAction a = origins.get(i);
+      if (!r.customerId().equals(a.customerId()) || !r.campaign().equals(a.campaign())
+          || !r.actionType().equals(a.actionType())) {
+        throw new IllegalArgumentException("origin " + i + " (" + a.campaign() + "/"
+            + a.actionType() + ") does not match request " + r.idempotencyKey());
+      }
+    }
+    List<ExecutionRecord> records = enlist(requests);
+    for (int i = 0; i < records.size(); i++) {
+      ExecutionRecord rec = records.get(i);
+      PlannedAction a = origins.get(i);
+      if (rec.state().isTerminal()) {
+        giveBack(a);
+      } else {
+        PlannedAction previous = this.origins.put(rec.key(), a);
+        if (previous != null && previous != a) {
+          giveBack(previous);
+        }
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Delivers every unfinished action of {@code runId} that is due, and waits until each has
+   * reached a terminal state (or was left to another executor, or is planned for later).
+   */
+  public ExecutionReport execute(String runId) {
+    ensureOpen();
+    long started = System.nanoTime();
+    Instant now = clock.instant();
+    List<ExecutionRecord> todo = journal.unfinished(runId);
+    Tally tally = new Tally(runId, todo.size());
+    List<CompletableFuture<Void>> running = new ArrayList<>(todo.size());
+    for (ExecutionRecord rec : todo) {
+      if (rec.request().plannedAt().isAfter(now)) {
+        tally.notDue.increment();
+        continue;
+      }
+      if (rec.state() == ExecutionState.EXECUTING && rec.leaseUntil() != null
+          && !rec.leaseUntil().isBefore(now)) {
+        tally.heldElsewhere.increment();
+        continue;
+      }
+      Lane lane;
+      try {
+        lane = lane(channels.resolve(rec.request()));
+      } catch (UnknownChannelException e) {
+        failUnroutable(rec, e, tally);
+        continue;
+      }
+      running.add(CompletableFuture.runAsync(() -> deliver(rec, lane, tally, true), lane.pool));
+    }
+    CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+    Map<ExecutionState, Long> counts = journal.counts(runId);
+    if (counts.getOrDefault(ExecutionState.PENDING, 0L) == 0
+        && counts.getOrDefault(ExecutionState.EXECUTING, 0L) == 0
+        && journal.runState(runId).orElse(null) == RunState.PLANNED) {
+      journal.runState(runId, RunState.COMPLETED, clock.instant());
+    }
+    return tally.report(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
+   * Withdraws every pending action of {@code runId}, giving reservations back.
+   *
+   * @return how many were cancelled
+   */
+  public int cancel(String runId, String reason) {
+    int n = 0;
+    Instant now = clock.instant();
+    for (ExecutionRecord r : journal.unfinished(runId)) {
+      if (r.state() == ExecutionState.PENDING && journal.cancel(r.key(), reason, now)) {
+        n++;
+        PlannedAction a = origins.remove(r.key());
+        if (a != null) {
+          giveBack(a);
+        }
+        journal.find(r.key()).ifPresent(this::notifyFailed);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Hands the {@code EXECUTING} actions of {@code runId} that a process now gone left behind
+   * back as {@code PENDING}, so the next {@link #execute} resumes them with their keys. Call it
+   * only when no other executor is working on the run (a restart of the same round).
+   *
+   * @return how many were handed back
+   */
+  public int recover(String runId) {
+    int n = journal.recover(runId, clock.instant());
+    if (n > 0) {
+      LOG.info("run {}: {} actions left executing by a previous process will be resumed", runId, n);
+    }
+    return n;
+  }
+
+  /**
+   * An {@link ActionExecutor} for the LLM tools ({@code SdkTools}) that enlists and delivers one
+   * chosen action at once under run {@code runId}. The tools keep their own bookkeeping (budget
+   * commit, contact history), so this adapter does none.
+   */
+  public ActionExecutor toolExecutor(String runId) {
+    return action -> {
+      ActionRequest request = request(runId, action, null, null);
+      ExecutionRecord rec = executeNow(request);
+      if (rec.state() == ExecutionState.COMPLETED) {
+        DeliveryReceipt receipt = Objects.requireNonNull(rec.receipt());
+        return new ExecutionReceipt(receipt.externalId(), ExecutionReceipt.Status.EXECUTED,
+            receipt.cost(), receipt.duplicate() ? "already delivered" : "delivered via "
+                + receipt.channel());
+      }
+      return ExecutionReceipt.failed(rec.key(), rec.lastError() != null ? rec.lastError()
+          : "not delivered: " + rec.state());
+    };
+  }
+
+  /**
+   * Enlists one request and delivers it on the caller's thread (within its channel's rate
+   * limit), returning its entry afterwards; an entry that was already terminal is returned as
+   * it is.
+   */
+  public ExecutionRecord executeNow(ActionRequest request) {
+    ExecutionRecord rec = enlist(List.of(request)).get(0);
+    if (!rec.state().isTerminal()) {
+      Tally tally = new Tally(request.runId(), 1);
+      deliver(rec, tally, false);
+    }
+    return journal.find(request.idempotencyKey()).orElse(rec);
+  }
+
+  private void deliver(ExecutionRecord rec, Tally tally, boolean bookkeeping) {
+    ensureOpen();
+    Lane lane;
+    try {
+      lane = lane(channels.resolve(rec.request()));
+    } catch (UnknownChannelException e) {
+      failUnroutable(rec, e, tally);
+      return;
+    }
+    deliver(rec, lane, tally, bookkeeping);
+  }
+
+  private void failUnroutable(ExecutionRecord rec, UnknownChannelException e, Tally tally) {
+    Instant now = clock.instant();
+    Optional<ExecutionRecord> claimed = journal.claim(rec.key(), owner, now, now.plus(lease));
+    if (claimed.isEmpty()) {
+      tally.heldElsewhere.increment();
+      return;
+    }
+    finishFailed(rec.key(), e.getMessage(), tally, true);
+  }
+
+  private void deliver(ExecutionRecord rec, Lane lane, Tally tally, boolean bookkeeping) {
+    String key = rec.key();
+    PlannedAction origin = origins.get(key);
+    DecisionEngine e = engine;
+    if (origin != null && e != null && !e.mayExecute(origin)) {
+      if (journal.cancel(key, "approval no longer holds", clock.instant())) {
+        tally.cancelled.increment();
+        origins.remove(key);
+        giveBack(origin);
+        journal.find(key).ifPresent(this::notifyFailed);
+      } else {
+        tally.heldElsewhere.increment();
+      }
+      return;
+    }
+    Instant now = clock.instant();
+    if (journal.claim(key, owner, now, now.plus(lease)).isEmpty()) {
+      tally.heldElsewhere.increment();
+      return;
+    }
+    ActionRequest request = rec.request();
+    AtomicInteger attempts = new AtomicInteger();
+    RetryPolicy<DeliveryReceipt> retry = RetryPolicy.<DeliveryReceipt>builder()
+        .handleIf((r, ex) -> ex instanceof ChannelException ce && ce.retryable())
+        .withMaxAttempts(maxAttempts)
+        .withDelayFn(ctx -> delay(ctx.getLastException(), ctx.getAttemptCount()))
+        .onRetry(ev -> {
+          tally.retries.increment();
+          journal.attemptFailed(key, owner, describe(ev.getLastException()), clock.instant());
+        })
+        .build();
+    DeliveryReceipt receipt;
+    try {
+      receipt = Failsafe.with(retry).get(() -> {
+        lane.acquire();
+        attempts.incrementAndGet();
+        tally.attempts.increment();
+        return lane.channel.deliver(request);
+      });
+    } catch (RuntimeException ex) {
+      Throwable cause = ex instanceof FailsafeException && ex.getCause() != null
+          ? ex.getCause() : ex;
+      finishFailed(key, describe(cause), tally, bookkeeping);
+      return;
+    }
+    if (!journal.complete(key, owner, receipt, clock.instant())) {
+      LOG.warn("run {}: action {} was delivered but its claim had passed to another executor;"
+          + " the lease ({}) is shorter than delivery with retries takes", request.runId(), key,
+          lease);
+    }
+    tally.completed.increment();
+    if (receipt.duplicate()) {
+      tally.duplicates.increment();
+    }
+    tally.byChannel.computeIfAbsent(receipt.channel(), k -> new LongAdder()).increment();
+    PlannedAction a = origins.remove(key);
+    if (bookkeeping) {
+      commit(request, a, receipt);
+    }
+    journal.find(key).ifPresent(this::notifyCompleted);
+  }
+
+  private void finishFailed(String key, @Nullable String error, Tally tally, boolean bookkeeping) {
+    String why = error == null ? "failed" : error;
+    journal.fail(key, owner, why, clock.instant());
+    tally.failed.increment();
+    tally.failures.computeIfAbsent(why, k -> new LongAdder()).increment();
+    PlannedAction a = origins.remove(key);
+    if (a != null && bookkeeping) {
+      giveBack(a);
+    }
+    journal.find(key).ifPresent(this::notifyFailed);
+  }
+
+  private void commit(ActionRequest request, @Nullable PlannedAction a, DeliveryReceipt receipt) {
+    DecisionEngine e = engine;
+    if (e == null) {
+      return;
+    }
+    Reservation reservation = a == null ? null : a.reservation();
+    BigDecimal cost = receipt.cost() != null ? receipt.cost()
+        : reservation != null ? reservation.amount() : request.cost();
+    if (reservation != null) {
+      e.budgetLedger().commit(reservation.id(), cost);
+    }
+    Channel channel = a != null && a.channel() != null ? a.channel()
+        : e.policy().channels().get(request.actionType());
+    if (channel == null) {
+      channel = Channel.contact(request.channel());
+    }
+    if (channel.contact()) {
+      e.contactHistory().record(request.customerId(), new Contact(channel, request.plannedAt(),
+          request.campaign(), request.actionType(), cost));
+    }
+  }
+
+  private void giveBack(PlannedAction a) {
+    DecisionEngine e = engine;
+    if (e == null) {
+      return;
+    }
+    Reservation r = a.reservation();
+    if (r != null) {
+      e.budgetLedger().release(r.id());
+    }
+    e.releaseExecution(a);
+  }
+
+  private Duration delay(@Nullable Throwable last, int attempt) {
+    if (last instanceof ChannelException ce && ce.retryAfter() != null) {
+      Duration d = ce.retryAfter();
+      return d.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : d;
+    }
+    long cap = Math.min(maxBackoff.toNanos(),
+        initialBackoff.toNanos() << Math.min(Math.max(attempt - 1, 0), 30));
+    return Duration.ofNanos(ThreadLocalRandom.current().nextLong(Math.max(cap, 1)));
+  }
+
+  private static String describe(@Nullable Throwable t) {
+    if (t == null) {
+      return "failed";
+    }
+    String s = t instanceof ChannelException || t instanceof UnknownChannelException
+        ? t.getMessage() : t.getClass().getName();
+    if (s == null) {
+      s = t.getClass().getName();
+    }
+    return s.length() > MAX_ERROR ? s.substring(0, MAX_ERROR) : s;
+  }
+
+  private void notifyCompleted(ExecutionRecord r) {
+    for (ExecutionListener l : listeners) {
+      try {
+        l.completed(r);
+      } catch (RuntimeException ex) {
+        LOG.warn("execution listener {} failed with {}", l.getClass().getName(),
+            ex.getClass().getName());
+      }
+    }
+  }
+
+  private void notifyFailed(ExecutionRecord r) {
+    for (ExecutionListener l : listeners) {
+      try {
+        l.failed(r);
+      } catch (RuntimeException ex) {
+        LOG.warn("execution listener {} failed with {}", l.getClass().getName(),
+            ex.getClass().getName());
+      }
+    }
+  }
+
+  private Lane lane(ActionChannel channel) {
+    return lanes.computeIfAbsent(channel.name(),
+        n -> new Lane(channel, limits.getOrDefault(n, defaultLimits)));
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the execution service is closed");
+    }
+  }
+
+  /** Stops the channel queues (waiting for deliveries in flight) and closes the channels. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Lane l : lanes.values()) {
+      l.pool.shutdown();
+    }
+    for (Lane l : lanes.values()) {
+      try {
+        l.pool.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    channels.close();
+  }
+
+  /** One channel's queue: its workers and its rate limit. */
+  private static final class Lane {
+    final ActionChannel channel;
+    final ExecutorService pool;
+    final @Nullable RateLimiter<Object> rate;
+
+    Lane(ActionChannel channel, ChannelLimits limits) {
+      this.channel = channel;
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor p = new ThreadPoolExecutor(limits.concurrency(), limits.concurrency(),
+          30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "opagent-channel-" + channel.name() + "-"
+                + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      p.allowCoreThreadTimeOut(true);
+      this.pool = p;
+      this.rate = limits.ratePerSecond() > 0
+          ? RateLimiter.smoothBuilder(Duration.ofNanos(Math.max(1,
+              (long) (1_000_000_000L / limits.ratePerSecond())))).build()
+          : null;
+    }
+
+    void acquire() {
+      if (rate != null) {
+        try {
+          rate.acquirePermit();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw ChannelException.retryable(channel.name(), "interrupted while waiting for the"
+              + " channel's rate limit", null);
+        }
+      }
+    }
+  }
+
+  /** Counters of one pass. */
+  private static final class Tally {
+    final String runId;
+    final long considered;
+    final LongAdder completed = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder cancelled = new LongAdder();
+    final LongAdder notDue = new LongAdder();
+    final LongAdder heldElsewhere = new LongAdder();
+    final LongAdder attempts = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, LongAdder> byChannel = new ConcurrentHashMap<>();
+
+    Tally(String runId, long considered) {
+      this.runId = runId;
+      this.considered = considered;
+    }
+
+    ExecutionReport report(Duration elapsed) {
+      return new ExecutionReport(runId, considered, completed.sum(), duplicates.sum(),
+          failed.sum(), cancelled.sum(), notDue.sum(), heldElsewhere.sum(), attempts.sum(),
+          retries.sum(), sums(failures), sums(byChannel), elapsed);
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> m) {
+      Map<String, Long> out = new HashMap<>();
+      m.forEach((k, v) -> out.put(k, v.sum()));
+      return out;
+    }
+  }
+
+  /** Configures an {@link ExecutionService}; {@link #channels} is required. */
+  public static final class Builder {
+    private @Nullable ExecutionJournal journal;
+    private @Nullable ChannelRegistry channels;
+    private IdempotencyKeys keys = IdempotencyKeys.dailyUtc();
+    private final Map<String, ChannelLimits> limits = new HashMap<>();
+    private ChannelLimits defaultLimits = ChannelLimits.DEFAULT;
+    private int maxAttempts = 5;
+    private Duration initialBackoff = Duration.ofMillis(200);
+    private Duration maxBackoff = Duration.ofSeconds(30);
+    private Duration maxRetryAfter = Duration.ofMinutes(5);
+    private Duration lease = Duration.ofMinutes(15);
+    private @Nullable DecisionEngine engine;
+    private final List<ExecutionListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private @Nullable String owner;
+
+    private Builder() {}
+
+    /** Where actions are journalled. Default: a new in-memory journal (not durable). */
+    public Builder journal(ExecutionJournal journal) {
+      this.journal = Objects.requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /** Where actions go. Required. */
+    public Builder channels(ChannelRegistry channels) {
+      this.channels = Objects.requireNonNull(channels, "channels");
+      return this;
+    }
+
+    /** How idempotency keys are derived. Default: one per day in UTC. */
+    public Builder keys(IdempotencyKeys keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /** Limits of the channel named {@code channel}. */
+    public Builder limits(String channel, ChannelLimits limits) {
+      this.limits.put(Objects.requireNonNull(channel, "channel"),
+          Objects.requireNonNull(limits, "limits"));
+      return this;
+    }
+
+    /** Limits of channels without their own. Default: {@link ChannelLimits#DEFAULT}. */
+    public Builder defaultLimits(ChannelLimits limits) {
+      this.defaultLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Delivery attempts per action, first included. Default 5. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be positive but was " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * Full-jitter exponential backoff between attempts: a random delay up to
+     * {@code initial × 2^(attempt−1)}, capped at {@code max}. Default 200 ms to 30 s. A channel's
+     * {@code Retry-After} replaces it.
+     */
+    public Builder backoff(Duration initial, Duration max) {
+      if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("backoff must satisfy 0 < initial <= max but was "
+            + initial + " to " + max);
+      }
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** The longest {@code Retry-After} honoured; longer ones are cut to it. Default 5 min. */
+    public Builder maxRetryAfter(Duration max) {
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("maxRetryAfter must not be negative but was " + max);
+      }
+      this.maxRetryAfter = max;
+      return this;
+    }
+
+    /**
+     * How long a claim holds before another executor may take the action over. Must exceed the
+     * longest delivery with all its retries. Default 15 min.
+     */
+    public Builder lease(Duration lease) {
+      if (lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("lease must be positive but was " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * The engine whose budget reservations, execution slots and contact history the service
+     * keeps up to date. Default: none (the host does its own bookkeeping).
+     */
+    public Builder decisionEngine(DecisionEngine engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /** Adds a listener for completed and failed actions (the feedback loop, metrics). */
+    public Builder listener(ExecutionListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The clock of journal timestamps and due times. Default: the system clock (UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** This executor's id in journal claims. Default: {@code executor-<random UUID>}. */
+    public Builder owner(String owner) {
+      if (owner.isBlank()) {
+        throw new IllegalArgumentException("owner must not be blank");
+      }
+      this.owner = owner;
+      return this;
+    }
+
+    /** Builds the service. */
+    public ExecutionService build() {
+      return new ExecutionService(this);
+    }
+  }
+}
