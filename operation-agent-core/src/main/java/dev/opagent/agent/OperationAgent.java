@@ -1,0 +1,366 @@
+package dev.opagent.agent;
+
+import dev.opagent.agent.execution.ActionRequest;
+import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.execution.ExecutionReport;
+import dev.opagent.agent.execution.ExecutionService;
+import dev.opagent.agent.execution.RunState;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
+import dev.opagent.rules.CampaignEvaluator;
+import dev.opagent.rules.Eligibility;
+import dev.opagent.rules.RuleSet;
+import dev.opagent.rules.Verdict;
+import dev.opagent.rules.attributes.CustomerView;
+import dev.opagent.segment.BatchOptions;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.SegmentAnalysis;
+import dev.opagent.segment.SegmentClient;
+import dev.opagent.segment.SegmentOutcome;
+import dev.opagent.segment.Source;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The closed loop in one call: one round segments the customers (segment-client), evaluates the
+ * campaign rules (campaign-rules), decides and guards the actions ({@link DecisionEngine}),
+ * journals the chosen ones and delivers them ({@link ExecutionService}), and reports every stage.
+ * Thread-safe; rounds with different ids may run at once.
+ *
+ * <p>Approve or defer: an action that needs a human's approval is deferred by the engine, which
+ * files an approval request in its {@code ApprovalGate}; once granted, the next round chooses
+ * it. Every customer in gets exactly one {@link CustomerOutcome}.
+ *
+ * <p>Resumption: a round is identified by its run id in the {@link ExecutionJournal}. Planning
+ * journals every chosen action before anything is sent and then marks the round
+ * {@link RunState#PLANNED}. If the process dies, {@link #resumeRound} on the same journal hands
+ * the dead process's in-flight actions back and finishes the round: a round that was still
+ * planning is planned again (the same idempotency keys find the entries already journalled), a
+ * planned round only delivers what is unfinished. Nothing is sent twice by a channel that
+ * deduplicates by key.
+ *
+ * <pre>{@code
+ * OperationAgent agent = OperationAgent.builder()
+ *     .segmentClient(client)
+ *     .rules(() -> holder.current())
+ *     .decisionEngine(engine)
+ *     .executionService(service)
+ *     .context((data, analysis, ctx) -> ctx.consents(consentStore.of(data.customerId())))
+ *     .build();
+ * RoundReport report = agent.runRound("2026-03-15-morning", customers);
+ * report.execution().completed();
+ * }</pre>
+ */
+public final class OperationAgent {
+  private static final Logger LOG = LoggerFactory.getLogger(OperationAgent.class);
+
+  private final SegmentClient segments;
+  private final Supplier<RuleSet> rules;
+  private final CampaignEvaluator evaluator;
+  private final DecisionEngine engine;
+  private final ExecutionService executor;
+  private final ExecutionJournal journal;
+  private final ContextCustomizer customizer;
+  private final Variants variants;
+  private final BatchOptions batchOptions;
+  private final Clock clock;
+
+  private OperationAgent(Builder b) {
+    this.segments = Objects.requireNonNull(b.segments, "segmentClient must be set");
+    this.rules = Objects.requireNonNull(b.rules, "rules must be set");
+    this.engine = Objects.requireNonNull(b.engine, "decisionEngine must be set");
+    this.executor = Objects.requireNonNull(b.executor, "executionService must be set");
+    this.clock = b.clock;
+    this.evaluator = b.evaluator != null ? b.evaluator
+        : CampaignEvaluator.builder().clock(clock).build();
+    this.journal = executor.journal();
+    this.customizer = b.customizer;
+    this.variants = b.variants;
+    this.batchOptions = b.batchOptions;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs a new round {@code runId} over {@code customers}.
+   *
+   * @throws IllegalStateException if the journal already knows the round (use
+   *     {@link #resumeRound})
+   */
+  public RoundReport runRound(String runId, List<CustomerData> customers) {
+    requireRunId(runId);
+    Optional<RunState> state = journal.runState(runId);
+    if (state.isPresent()) {
+      throw new IllegalStateException("round " + runId + " already exists in the journal (state "
+          + state.get() + "); call resumeRound to finish it, or choose a new run id");
+    }
+    return round(runId, customers, false);
+  }
+
+  /**
+   * Finishes round {@code runId} after the process running it died: hands its in-flight actions
+   * back, plans again if planning had not finished (with the same customers), and delivers what
+   * is unfinished. Call it only when no other process works on the round. A round the journal
+   * does not know is run as new.
+   */
+  public RoundReport resumeRound(String runId, List<CustomerData> customers) {
+    requireRunId(runId);
+    Optional<RunState> state = journal.runState(runId);
+    if (state.isEmpty()) {
+      return round(runId, customers, false);
+    }
+    executor.recover(runId);
+    if (state.get() == RunState.PLANNING) {
+      return round(runId, customers, true);
+    }
+    long started = System.nanoTime();
+    ExecutionReport execution = executor.execute(runId);
+    LOG.info("round {} resumed: {} delivered, {} failed", runId, execution.completed(),
+        execution.failed());
+    return new RoundReport(runId, true, false, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
+        Map.of(), 0, 0, execution, List.of(), Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private RoundReport round(String runId, List<CustomerData> customers, boolean resumed) {
+    long started = System.nanoTime();
+    journal.runState(runId, RunState.PLANNING, clock.instant());
+    RuleSet ruleSet = rules.get();
+    LocalDate asOf = LocalDate.ofInstant(clock.instant(), engine.policy().operatingZone());
+    List<SegmentOutcome> analysed = segments.analyzeAll(customers, batchOptions);
+    DecisionRun run = engine.startRun(RunMode.LIVE);
+    Tally t = new Tally();
+    List<CustomerOutcome> outcomes = new ArrayList<>(customers.size());
+    List<ActionRequest> requests = new ArrayList<>();
+    List<PlannedAction> origins = new ArrayList<>();
+    List<Integer> owners = new ArrayList<>();
+    for (int i = 0; i < customers.size(); i++) {
+      SegmentOutcome o = analysed.get(i);
+      if (o instanceof SegmentOutcome.Failure f) {
+        t.segmentationFailures.merge(f.code().name(), 1L, Long::sum);
+        outcomes.add(new CustomerOutcome(f.customerId(), i,
+            CustomerOutcome.Stage.SEGMENTATION_FAILED, f.code() + ": " + f.message(), List.of()));
+        continue;
+      }
+      SegmentOutcome.Success s = (SegmentOutcome.Success) o;
+      t.segmented++;
+      if (s.source() == Source.FALLBACK) {
+        t.fallback++;
+      }
+      CustomerData data = customers.get(i);
+      SegmentAnalysis analysis = s.analysis();
+      CustomerView view = CustomerViews.of(data, analysis, customizer.attributes(data), asOf);
+      Eligibility eligibility = evaluator.evaluate(ruleSet, s.customerId(), view);
+      for (Verdict v : eligibility.details()) {
+        if (v instanceof Verdict.Eligible el) {
+          t.eligible.merge(el.ruleId(), 1L, Long::sum);
+        }
+      }
+      CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
+          .analysis(analysis);
+      customizer.customize(data, analysis, cb);
+      CustomerContext ctx = cb.build();
+      Decision d = run.decide(ctx);
+      int chosenHere = 0;
+      for (PlannedAction a : d.candidates()) {
+        switch (a.status()) {
+          case CHOSEN -> {
+            requests.add(executor.request(runId, a, variants.variant(a.customerId(),
+                a.campaign()), ctx.segmentKey()));
+            origins.add(a);
+            owners.add(i);
+            chosenHere++;
+            t.chosen++;
+          }
+          case DEFERRED -> t.deferred++;
+          case BLOCKED -> t.blocked++;
+          case SUPPRESSED -> t.suppressed++;
+          default -> throw new IllegalStateException("unknown status " + a.status());
+        }
+        if (!a.isChosen()) {
+          t.reasons.merge(a.reason(), 1L, Long::sum);
+        }
+      }
+      CustomerOutcome.Stage stage;
+      String detail = null;
+      if (chosenHere > 0) {
+        stage = CustomerOutcome.Stage.ACTIONS_PLANNED;
+      } else if (d.isHeldOut() || (d.candidates().isEmpty() && !d.heldOut().isEmpty())) {
+        stage = CustomerOutcome.Stage.HELD_OUT;
+        t.heldOut++;
+      } else if (d.candidates().isEmpty()) {
+        stage = CustomerOutcome.Stage.NOT_ELIGIBLE;
+      } else {
+        stage = CustomerOutcome.Stage.NO_ACTION_CHOSEN;
+        detail = d.candidates().get(0).reason().name();
+      }
+      outcomes.add(new CustomerOutcome(s.customerId(), i, stage, detail, List.of()));
+    }
+    List<ExecutionRecord> records = executor.enlist(requests, origins);
+    Map<Integer, List<String>> keysByCustomer = new HashMap<>();
+    long fresh = 0;
+    for (int k = 0; k < records.size(); k++) {
+      ExecutionRecord r = records.get(k);
+      keysByCustomer.computeIfAbsent(owners.get(k), x -> new ArrayList<>()).add(r.key());
+      if (r.runId().equals(runId) && !r.state().isTerminal() && r.attempts() == 0) {
+        fresh++;
+      }
+    }
+    keysByCustomer.forEach((i, keys) -> {
+      CustomerOutcome o = outcomes.get(i);
+      outcomes.set(i, new CustomerOutcome(o.customerId(), o.index(), o.stage(), o.detail(),
+          keys));
+    });
+    journal.runState(runId, RunState.PLANNED, clock.instant());
+    ExecutionReport execution = executor.execute(runId);
+    RoundReport report = new RoundReport(runId, resumed, true, customers.size(), t.segmented,
+        t.fallback, t.segmentationFailures, t.eligible, t.heldOut, t.chosen, t.deferred,
+        t.blocked, t.suppressed, t.reasons, fresh, records.size() - fresh, execution, outcomes,
+        Duration.ofNanos(System.nanoTime() - started));
+    LOG.info("round {}: {} customers, {} actions chosen, {} delivered, {} failed, {} deferred",
+        runId, report.customers(), report.chosen(), execution.completed(), execution.failed(),
+        report.deferred());
+    return report;
+  }
+
+  private static void requireRunId(String runId) {
+    if (runId == null || runId.isBlank()) {
+      throw new IllegalArgumentException("runId must not be blank");
+    }
+  }
+
+  /** Counters of one round's planning. */
+  private static final class Tally {
+    long segmented;
+    long fallback;
+    long heldOut;
+    long chosen;
+    long deferred;
+    long blocked;
+    long suppressed;
+    final Map<String, Long> segmentationFailures = new HashMap<>();
+    final Map<String, Long> eligible = new HashMap<>();
+    final Map<ReasonCode, Long> reasons = new EnumMap<>(ReasonCode.class);
+  }
+
+  /**
+   * Adds what only the host knows to each customer: consent, time zone, attributes for the
+   * campaign conditions. Implementations must be thread-safe.
+   */
+  @FunctionalInterface
+  public interface ContextCustomizer {
+    /** Nothing added: no consent, the policy's zone, no attributes. */
+    ContextCustomizer NONE = (data, analysis, context) -> {};
+
+    /** Sets consent, zone, basket or value on {@code context}. */
+    void customize(CustomerData data, SegmentAnalysis analysis, CustomerContext.Builder context);
+
+    /** Host attributes the campaign conditions may use. Default: none. */
+    default Map<String, ?> attributes(CustomerData data) {
+      return Map.of();
+    }
+  }
+
+  /** Which experiment variant of a campaign a customer is in; null when none. */
+  @FunctionalInterface
+  public interface Variants {
+    /** No experiments. */
+    Variants NONE = (customerId, campaign) -> null;
+
+    /** The variant of {@code campaign} for {@code customerId}, or null. */
+    @Nullable String variant(String customerId, String campaign);
+  }
+
+  /** Configures an {@link OperationAgent}. */
+  public static final class Builder {
+    private @Nullable SegmentClient segments;
+    private @Nullable Supplier<RuleSet> rules;
+    private @Nullable CampaignEvaluator evaluator;
+    private @Nullable DecisionEngine engine;
+    private @Nullable ExecutionService executor;
+    private ContextCustomizer customizer = ContextCustomizer.NONE;
+    private Variants variants = Variants.NONE;
+    private BatchOptions batchOptions = BatchOptions.ofDefaults();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The segment agent's client. Required. */
+    public Builder segmentClient(SegmentClient client) {
+      this.segments = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** The campaign rules, fixed. */
+    public Builder rules(RuleSet rules) {
+      Objects.requireNonNull(rules, "rules");
+      this.rules = () -> rules;
+      return this;
+    }
+
+    /** The campaign rules, read at the start of every round (a {@code RuleSetHolder}). */
+    public Builder rules(Supplier<RuleSet> rules) {
+      this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** The evaluator of the rules. Default: one on this agent's clock. */
+    public Builder evaluator(CampaignEvaluator evaluator) {
+      this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+      return this;
+    }
+
+    /** The decision engine. Required. */
+    public Builder decisionEngine(DecisionEngine engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /** The executor and its journal. Required. */
+    public Builder executionService(ExecutionService service) {
+      this.executor = Objects.requireNonNull(service, "service");
+      return this;
+    }
+
+    /** Consent, zone and attributes per customer. Default: none (so no consent). */
+    public Builder context(ContextCustomizer customizer) {
+      this.customizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    /** Experiment variants per customer and campaign. Default: none. */
+    public Builder variants(Variants variants) {
+      this.variants = Objects.requireNonNull(variants, "variants");
+      return this;
+    }
+
+    /** How segmentation batches run. Default: {@link BatchOptions#ofDefaults()}. */
+    public Builder batchOptions(BatchOptions options) {
+      this.batchOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** The clock of "today" for the rules and of journal timestamps. Default: system UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Builds the agent. */
+    public OperationAgent build() {
+      return new OperationAgent(this);
+    }
+  }
+}
