@@ -68,7 +68,9 @@ final class LoopOptions {
   Path policy;
 
   @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Decide as if it were 10:00 UTC on this date, e.g. 2026-03-15 (default: now).")
+      description = "Decide as if it were this date, e.g. 2026-03-15, between 10:00 and 20:00 UTC"
+          + " (the time of day follows the wall clock, so a restarted round stays in order;"
+          + " default: now).")
   LocalDate asOf;
 
   @Option(names = "--consent", defaultValue = "email,push,in_app", split = ",", paramLabel = "CHANNEL",
@@ -76,13 +78,20 @@ final class LoopOptions {
           + " (default: ${DEFAULT-VALUE}).")
   List<String> consent;
 
-  /** The clock of decisions: real time, shifted to 10:00 UTC on --as-of when given. */
+  /**
+   * The clock of decisions: real time; with --as-of, that date at 10:00 UTC plus the wall clock's
+   * time modulo ten hours, so time moves forward across restarts (a resumed round finds its
+   * actions due) and stays outside the default quiet hours.
+   */
   Clock clock() {
     if (asOf == null) {
       return Clock.systemUTC();
     }
-    Instant at = asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC);
-    return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), at));
+    Instant now = Instant.now();
+    long intoWindow = Math.floorMod(now.getEpochSecond(), Duration.ofHours(10).getSeconds());
+    Instant at = asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC)
+        .plusSeconds(intoWindow).plusNanos(now.getNano());
+    return Clock.offset(Clock.systemUTC(), Duration.between(now, at));
   }
 
   RuleSet rules(CommandLine cmd) {

@@ -1,0 +1,225 @@
+package dev.opagent.examples.cli;
+
+import dev.opagent.agent.DecisionEngine;
+import dev.opagent.agent.DecisionPolicy;
+import dev.opagent.agent.OperationAgent;
+import dev.opagent.agent.ReasonCode;
+import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.execution.ChannelLimits;
+import dev.opagent.agent.execution.ChannelRegistry;
+import dev.opagent.agent.execution.ExecutionReport;
+import dev.opagent.agent.execution.ExecutionService;
+import dev.opagent.agent.execution.IdempotencyKeys;
+import dev.opagent.agent.execution.channels.JsonLinesChannel;
+import dev.opagent.agent.execution.channels.LoggingChannel;
+import dev.opagent.agent.execution.channels.WebhookChannel;
+import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.rules.RuleSet;
+import dev.opagent.segment.CustomerData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code opagent run}: one round of the full loop, executed through channels and journalled. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs one round of the loop: segments the customers (through --agent-arn/--endpoint, or the"
+            + " embedded simulator when neither is given), evaluates the campaign rules, decides and"
+            + " guards the actions, journals every chosen action before sending it, and delivers it"
+            + " through the channels.",
+        "A round is identified by --run-id. Started again with the same run id and journal after"
+            + " a crash (even SIGKILL), it finishes the round and delivers every action exactly once."},
+    footer = {"", "Examples:",
+        "  bin/opagent run --customers examples/data/seed-customers.jsonl --as-of 2026-03-15 \\",
+        "      --channel jsonl:out/actions.jsonl --run-id 2026-03-15-a",
+        "  bin/opagent run --customers customers.jsonl --agent-arn $ARN \\",
+        "      --channel webhook:https://hooks.example.com/opagent --channel jsonl:audit.jsonl \\",
+        "      --route create_discount=jsonl --journal jdbc:postgresql://db/opagent --run-id 42",
+        "",
+        "Channels: jsonl:PATH (one durable line per action), webhook:URL (signed with the secret in"
+            + " $OPAGENT_WEBHOOK_SECRET; http only for loopback hosts), log (dry run: log only).",
+        "Every action goes to the first channel unless --route sends its action type elsewhere.",
+        "Exit codes: 0 done, 3 some customers or actions failed, 2 usage, rules, policy or journal"
+            + " error."})
+public final class RunCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin LoopOptions loop;
+
+  @Option(names = "--channel", paramLabel = "SPEC",
+      description = "jsonl:PATH, webhook:URL or log; repeatable (default: jsonl:.opagent/actions.jsonl).")
+  List<String> channelSpecs = new ArrayList<>();
+
+  @Option(names = "--route", paramLabel = "ACTION_TYPE=CHANNEL",
+      description = "Send an action type to a channel by name (jsonl, webhook, log); repeatable.")
+  Map<String, String> routes = Map.of();
+
+  @Option(names = "--journal", defaultValue = "jdbc:h2:file:./.opagent/journal", paramLabel = "JDBC_URL",
+      description = "Where actions are journalled (default: ${DEFAULT-VALUE}).")
+  String journalUrl;
+
+  @Option(names = "--journal-user", defaultValue = "sa", paramLabel = "USER",
+      description = "Journal database user (default: ${DEFAULT-VALUE}); the password is read from"
+          + " $OPAGENT_JOURNAL_PASSWORD.")
+  String journalUser;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "The round's id; reuse it to resume a round (default: run-<UTC timestamp>).")
+  String runId;
+
+  @Option(names = "--rate", defaultValue = "0", paramLabel = "R",
+      description = "Deliveries per second per channel; 0 for no limit (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "N",
+      description = "Deliveries in flight per channel (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Override
+  public Integer call() throws IOException {
+    CommandLine cmd = spec.commandLine();
+    PrintWriter err = cmd.getErr();
+    if (concurrency < 1 || rate < 0) {
+      throw new CommandLine.ParameterException(cmd,
+          "--concurrency must be positive and --rate must not be negative");
+    }
+    RuleSet rules = loop.rules(cmd);
+    DecisionPolicy policy = loop.policy(cmd);
+    Clock clock = loop.clock();
+    List<String> bad = new ArrayList<>();
+    List<CustomerData> customers = loop.readCustomers(cmd, bad);
+    String id = runId != null ? runId : "run-" + LocalDateTime.now(ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    ChannelRegistry channels = channels(cmd);
+    JdbcExecutionJournal journal = openJournal(cmd);
+    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock).build();
+    RoundReport report;
+    try (journal;
+        ExecutionService executor = ExecutionService.builder().journal(journal)
+            .channels(channels).clock(clock).decisionEngine(engine)
+            .keys(IdempotencyKeys.daily(policy.operatingZone()))
+            .defaultLimits(ChannelLimits.of(concurrency, rate)).build();
+        LoopOptions.Agent agent = loop.agent(cmd, clock)) {
+      OperationAgent loopAgent = OperationAgent.builder().segmentClient(agent.client())
+          .rules(rules).decisionEngine(engine).executionService(executor).clock(clock)
+          .context(loop.customizer(cmd)).build();
+      boolean resume = journal.runState(id).isPresent();
+      err.printf("%s round %s: %d customers, journal %s%n", resume ? "resuming" : "starting", id,
+          customers.size(), journalUrl);
+      err.flush();
+      report = resume ? loopAgent.resumeRound(id, customers) : loopAgent.runRound(id, customers);
+    }
+    print(err, report, bad);
+    return report.hasFailures() || !bad.isEmpty() ? 3 : 0;
+  }
+
+  private JdbcExecutionJournal openJournal(CommandLine cmd) throws IOException {
+    if (journalUrl.startsWith("jdbc:h2:file:./")) {
+      Path dir = Path.of(journalUrl.substring("jdbc:h2:file:".length())).getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+    }
+    String password = System.getenv().getOrDefault("OPAGENT_JOURNAL_PASSWORD", "");
+    try {
+      return JdbcExecutionJournal.forUrl(journalUrl, journalUser, password);
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(cmd, "cannot open --journal " + journalUrl + ": "
+          + e.getMessage());
+    }
+  }
+
+  private ChannelRegistry channels(CommandLine cmd) throws IOException {
+    List<String> specs = channelSpecs.isEmpty() ? List.of("jsonl:.opagent/actions.jsonl")
+        : channelSpecs;
+    ChannelRegistry.Builder b = ChannelRegistry.builder();
+    String first = null;
+    for (String s : specs) {
+      ActionChannel c = channel(cmd, s);
+      b.register(c);
+      if (first == null) {
+        first = c.name();
+      }
+    }
+    b.fallback(first);
+    routes.forEach(b::routeActionType);
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, "--route: " + e.getMessage());
+    }
+  }
+
+  private static ActionChannel channel(CommandLine cmd, String spec) throws IOException {
+    if (spec.equals("log")) {
+      return LoggingChannel.ofDefaults();
+    }
+    if (spec.startsWith("jsonl:") && spec.length() > 6) {
+      Path file = Path.of(spec.substring(6));
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      return JsonLinesChannel.open(file);
+    }
+    if (spec.startsWith("webhook:") && spec.length() > 8) {
+      String secret = System.getenv("OPAGENT_WEBHOOK_SECRET");
+      if (secret == null || secret.isEmpty()) {
+        throw new CommandLine.ParameterException(cmd,
+            "--channel webhook: set OPAGENT_WEBHOOK_SECRET to the secret the receiver verifies");
+      }
+      URI url = URI.create(spec.substring(8));
+      WebhookChannel.Builder w = WebhookChannel.builder().endpoint(url).secret(secret);
+      if ("http".equals(url.getScheme()) && SegmentCommand.isLoopback(url)) {
+        w.allowInsecureHttp();
+      }
+      try {
+        return w.build();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new CommandLine.ParameterException(cmd, "--channel " + spec + ": " + e.getMessage());
+      }
+    }
+    throw new CommandLine.ParameterException(cmd, "--channel " + spec
+        + ": expected jsonl:PATH, webhook:URL or log");
+  }
+
+  private static void print(PrintWriter err, RoundReport r, List<String> bad) {
+    ExecutionReport x = r.execution();
+    if (r.replanned()) {
+      err.printf("segmented %d of %d customers (%d by the fallback); failures %s%n",
+          r.segmented(), r.customers(), r.fallback(), r.segmentationFailures());
+      err.printf("eligible per campaign %s; %d held out%n", r.eligibleByCampaign(), r.heldOut());
+      err.printf("actions: %d chosen, %d deferred, %d blocked, %d suppressed; %d journalled now,"
+          + " %d already journalled (not sent again)%n", r.chosen(), r.deferred(), r.blocked(),
+          r.suppressed(), r.enlisted(), r.alreadyJournalled());
+      for (Map.Entry<ReasonCode, Long> e : r.notChosenByReason().entrySet()) {
+        err.printf("  %-20s %d%n", e.getKey(), e.getValue());
+      }
+    }
+    err.printf("delivered %d (%d already delivered before a crash), failed %d, left for later %d,"
+        + " %d attempts in %.1f s%n", x.completed(), x.duplicates(), x.failed(), x.notDue(),
+        x.attempts(), x.elapsed().toNanos() / 1e9);
+    x.failures().forEach((cause, n) -> err.printf("  failed %d: %s%n", n, cause));
+    bad.forEach(b -> err.println("  skipped " + b));
+    err.printf("round %s %s%n", r.runId(), r.hasFailures() || !bad.isEmpty()
+        ? "finished with failures" : "finished");
+    err.flush();
+  }
+}
