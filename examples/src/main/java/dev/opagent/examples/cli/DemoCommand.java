@@ -22,6 +22,8 @@ import dev.opagent.testkit.AgentSimulator;
 import dev.opagent.testkit.Latency;
 import dev.opagent.testkit.PopulationGenerator;
 import dev.opagent.testkit.SimulatorConfig;
+import dev.opagent.examples.report.ReportRenderer;
+import java.util.List;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,11 +56,16 @@ import software.amazon.awssdk.regions.Region;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the loop on the embedded simulator: generates a seeded population, segments it"
+        "Runs the whole loop on the embedded simulator: generates a seeded population, segments it"
             + " through the AgentCore wire protocol (with a request-rate quota, latency and faults),"
-            + " prints the segment distribution and insights, evaluates the bundled campaigns, and"
-            + " writes segments.jsonl, eligibility.jsonl and summary.json to --out.",
-        "No AWS account is needed."},
+            + " prints the segment distribution and insights, evaluates the bundled campaigns, then"
+            + " runs rounds of the operation loop on consecutive simulated days under a demo policy"
+            + " that exercises every guardrail (consent, frequency caps, quiet hours, budget,"
+            + " approval, holdout): decisions, delivery to actions.jsonl through an H2 journal,"
+            + " simulated responses, an A/B test per campaign whose traffic a Thompson sampler"
+            + " shifts.",
+        "Writes segments.jsonl, eligibility.jsonl, actions.jsonl, summary.json and report.html to"
+            + " --out. No AWS account is needed."},
     footer = {"", "Examples:",
         "  bin/opagent demo",
         "  bin/opagent demo --customers 10000 --rate 50 --latency 'lognormal(500ms,0.5)' --out /tmp/demo",
@@ -93,6 +100,10 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Share of requests answered 500, to show retries (default: ${DEFAULT-VALUE}).")
   double errorRate;
 
+  @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
+      description = "Rounds of the operation loop, one simulated day each (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--out", defaultValue = "opagent-demo", paramLabel = "DIR",
       description = "Where to write the results (default: ./${DEFAULT-VALUE}/).")
   Path out;
@@ -104,6 +115,10 @@ public final class DemoCommand implements Callable<Integer> {
     if (customers < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--customers must be positive but was " + customers);
+    }
+    if (rounds < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--rounds must be positive but was " + rounds);
     }
     Latency simulatedLatency;
     SimulatorConfig simulatorConfig;
@@ -128,6 +143,9 @@ public final class DemoCommand implements Callable<Integer> {
     stdout.flush();
     BatchSummary summary;
     SegmentClientStats stats;
+    ObjectNode loopJson = JsonLines.MAPPER.createObjectNode();
+    List<CustomerData> population =
+        PopulationGenerator.builder().seed(seed).asOf(asOf).build().list(customers);
     long start = System.nanoTime();
     try (AgentSimulator simulator = AgentSimulator.start(simulatorConfig);
         SegmentClient client = SegmentClient.builder()
@@ -139,10 +157,9 @@ public final class DemoCommand implements Callable<Integer> {
             .build();
         BufferedWriter segments = Files.newBufferedWriter(out.resolve("segments.jsonl"), StandardCharsets.UTF_8);
         BufferedWriter verdicts = Files.newBufferedWriter(out.resolve("eligibility.jsonl"), StandardCharsets.UTF_8)) {
-      Iterator<CustomerData> population = remembering(
-          PopulationGenerator.builder().seed(seed).asOf(asOf).build().iterator(customers), pending);
+      Iterator<CustomerData> stream = remembering(population.iterator(), pending);
       ProgressBar bar = new ProgressBar(err, customers);
-      summary = client.analyzeStream(population, outcome -> {
+      summary = client.analyzeStream(stream, outcome -> {
         CustomerData data = pending.remove(outcome.index());
         distribution.add(outcome);
         writeLine(segments, JsonLines.segmentLine(outcome));
@@ -158,17 +175,27 @@ public final class DemoCommand implements Callable<Integer> {
       }, BatchOptions.builder().progressListener(bar).progressInterval(Duration.ofMillis(200)).build());
       bar.finish();
       stats = client.stats();
+      print(stdout, summary, stats, distribution.build(), eligible, rules);
+      segments.flush();
+      verdicts.flush();
+      new DemoLoop(client, rules, population, asOf, seed, out, rounds, stdout).run(loopJson);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    SegmentDistribution d = distribution.build();
-    print(stdout, summary, stats, d, eligible, rules);
-    ObjectNode json = summaryJson(summary, stats, d, eligible, elapsed);
-    Files.writeString(out.resolve("summary.json"),
+    ObjectNode json = summaryJson(summary, stats, distribution.build(), eligible, elapsed);
+    json.setAll(loopJson);
+    json.put("elapsedSeconds", Math.round(elapsed * 100) / 100.0);
+    Path summaryFile = out.resolve("summary.json");
+    Files.writeString(summaryFile,
         JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-    stdout.printf("%nWrote %s, %s and %s%n", out.resolve("segments.jsonl"),
-        out.resolve("eligibility.jsonl"), out.resolve("summary.json"));
+    Path report = out.resolve("report.html");
+    ReportRenderer.create().write(json, report);
+    printLoop(stdout, json);
+    stdout.printf("%nWrote %s, %s, %s, %s and %s%nOpen the report: %s%n",
+        out.resolve("segments.jsonl"), out.resolve("eligibility.jsonl"),
+        out.resolve("actions.jsonl"), summaryFile, report, report.toUri());
     stdout.flush();
-    return summary.failed() == 0 ? 0 : 3;
+    long actionFailures = json.path("decisions").path("failed").asLong();
+    return summary.failed() == 0 && actionFailures == 0 ? 0 : 3;
   }
 
   /** Keeps each customer until its outcome arrives (at most the batch's buffer holds). */
@@ -223,6 +250,23 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
+  private static void printLoop(PrintWriter out, ObjectNode json) {
+    JsonNode d = json.path("decisions");
+    out.println();
+    out.printf("Actions: %d chosen, %d delivered, %d deferred, %d failed; not chosen by reason:%n",
+        d.path("planned").asLong(), d.path("executed").asLong(), d.path("deferred").asLong(),
+        d.path("failed").asLong());
+    d.path("suppressed").fields().forEachRemaining(e ->
+        out.printf("  %-20s %d%n", e.getKey(), e.getValue().asLong()));
+    out.println();
+    out.println("Experiments");
+    json.path("experiments").forEach(e -> out.printf("  %-14s %s%n",
+        e.path("campaign").asText(), e.path("verdict").asText()));
+    JsonNode overall = json.path("roi").path("overall");
+    out.printf("%nRevenue %s, cost %s, ROI %s%n", overall.path("revenue").asText(),
+        overall.path("cost").asText(), overall.path("roi").asText("n/a"));
+  }
+
   private static ObjectNode summaryJson(BatchSummary s, SegmentClientStats stats,
       SegmentDistribution d, Map<String, Long> eligible, double elapsed) {
     ObjectNode json = JsonLines.MAPPER.createObjectNode();
@@ -243,7 +287,6 @@ public final class DemoCommand implements Callable<Integer> {
     d.insights().forEach(i -> insights.add(JsonLines.MAPPER.valueToTree(i)));
     ObjectNode el = json.putObject("eligibility");
     eligible.forEach(el::put);
-    json.put("elapsedSeconds", Math.round(elapsed * 100) / 100.0);
     return json;
   }
 

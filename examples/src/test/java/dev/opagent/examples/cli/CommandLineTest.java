@@ -146,5 +146,14 @@ class CommandLineTest {
     assertThat(summary.get("eligibility").has("winback")).isTrue();
     assertThat(summary.at("/distribution/churnSegment").size()).isPositive();
     assertThat(Files.readAllLines(out.resolve("segments.jsonl"))).hasSize(120);
+    long executed = summary.at("/decisions/executed").asLong();
+    assertThat(executed).isPositive();
+    assertThat(Files.readAllLines(out.resolve("actions.jsonl"))).hasSize((int) executed);
+    assertThat(summary.at("/decisions/suppressed").has("CONSENT_MISSING")).isTrue();
+    assertThat(summary.at("/decisions/suppressed").has("QUIET_HOURS")).isTrue();
+    assertThat(summary.get("experiments").size()).isPositive();
+    assertThat(summary.get("bandit").get(0).get("rounds").size()).isEqualTo(5);
+    assertThat(summary.at("/roi/overall/revenue").isNumber()).isTrue();
+    assertThat(Files.readString(out.resolve("report.html"))).contains("<canvas");
   }
 }

@@ -1,0 +1,431 @@
+package dev.opagent.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.agent.Channel;
+import dev.opagent.agent.DecisionEngine;
+import dev.opagent.agent.DecisionPolicy;
+import dev.opagent.agent.InMemoryContactHistory;
+import dev.opagent.agent.OperationAgent;
+import dev.opagent.agent.ReasonCode;
+import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.approval.ApprovalGate;
+import dev.opagent.agent.approval.ApprovalKey;
+import dev.opagent.agent.approval.ApprovalRequest;
+import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.execution.ChannelLimits;
+import dev.opagent.agent.execution.ChannelRegistry;
+import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.execution.ExecutionService;
+import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.IdempotencyKeys;
+import dev.opagent.agent.execution.channels.JsonLinesChannel;
+import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.experiment.Allocation;
+import dev.opagent.agent.experiment.ArmResult;
+import dev.opagent.agent.experiment.Comparison;
+import dev.opagent.agent.experiment.Experiment;
+import dev.opagent.agent.experiment.ExperimentAnalysis;
+import dev.opagent.agent.experiment.ExperimentAssigner;
+import dev.opagent.agent.experiment.ExperimentResult;
+import dev.opagent.agent.experiment.ThompsonSampler;
+import dev.opagent.agent.feedback.FeedbackLoop;
+import dev.opagent.agent.feedback.Interaction;
+import dev.opagent.agent.feedback.InteractionType;
+import dev.opagent.agent.feedback.Metrics;
+import dev.opagent.agent.spi.Contact;
+import dev.opagent.rules.RuleSet;
+import dev.opagent.rules.spi.StickyAssignmentStore;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.SegmentClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The demo's operation loop: rounds of {@link OperationAgent} on consecutive simulated days under a
+ * policy that exercises every guardrail, delivery to a JSON-lines file on an H2 journal, a human
+ * approving the deferred discount after the first round, simulated customer responses, an A/B test
+ * per campaign whose traffic a Thompson sampler shifts, and the summary's loop sections.
+ */
+final class DemoLoop {
+  private static final String APPROVER = "marketing-manager";
+  /**
+   * Remembers nothing, so each send follows the current weights: the bandit moves traffic on the
+   * demo's fixed population (a host with new customers every day would keep assignments sticky).
+   */
+  private static final StickyAssignmentStore PER_SEND = new StickyAssignmentStore() {
+    @Override
+    public java.util.Optional<String> get(String experimentKey, String unitId) {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public void put(String experimentKey, String unitId, String variantKey) {}
+  };
+
+  private final SegmentClient client;
+  private final RuleSet rules;
+  private final List<CustomerData> customers;
+  private final LocalDate asOf;
+  private final long seed;
+  private final Path out;
+  private final int rounds;
+  private final PrintWriter stdout;
+  private final DemoClock clock;
+
+  DemoLoop(SegmentClient client, RuleSet rules, List<CustomerData> customers, LocalDate asOf,
+      long seed, Path out, int rounds, PrintWriter stdout) {
+    this.client = client;
+    this.rules = rules;
+    this.customers = customers;
+    this.asOf = asOf;
+    this.seed = seed;
+    this.out = out;
+    this.rounds = rounds;
+    this.stdout = stdout;
+    this.clock = new DemoClock(asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
+  }
+
+  /** Runs the rounds and adds decisions, experiments, bandit, ROI and rounds to {@code json}. */
+  void run(ObjectNode json) throws IOException {
+    DecisionPolicy policy = demoPolicy();
+    InMemoryContactHistory history = new InMemoryContactHistory();
+    seedHistory(history);
+    FeedbackLoop feedback = FeedbackLoop.builder().clock(clock).build();
+    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
+        .contactHistory(history).conversionRates(feedback).rules(rules).build();
+    Map<String, Experiment> experiments = new LinkedHashMap<>();
+    Map<String, ExperimentAssigner> assigners = new LinkedHashMap<>();
+    Map<String, ThompsonSampler> samplers = new LinkedHashMap<>();
+    for (String campaign : rules.ids()) {
+      Experiment e = Experiment.builder(campaign + "-message").campaign(campaign)
+          .variant("control", 0.5).variant("B", 0.5).minSamplePerArm(40).build();
+      experiments.put(campaign, e);
+      assigners.put(campaign, ExperimentAssigner.create(e, PER_SEND));
+      samplers.put(campaign, ThompsonSampler.builder(e).seed(seed).clock(clock).build());
+    }
+    Path actions = out.resolve("actions.jsonl");
+    clean(actions);
+    long planned = 0;
+    long executed = 0;
+    long deferred = 0;
+    long failed = 0;
+    Map<ReasonCode, Long> notChosen = new EnumMap<>(ReasonCode.class);
+    Map<String, Long> byChannel = new TreeMap<>();
+    ArrayNode roundsJson = JsonLines.MAPPER.createArrayNode();
+    Map<String, ArrayNode> banditRounds = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> weights = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> expected = new LinkedHashMap<>();
+    experiments.forEach((c, e) -> weights.put(c, Map.of("control", 0.5, "B", 0.5)));
+    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(
+            "jdbc:h2:file:" + out.resolve("journal").toAbsolutePath(), "sa", "");
+        ExecutionService executor = ExecutionService.builder().journal(journal).clock(clock)
+            .channels(ChannelRegistry.builder()
+                .register(JsonLinesChannel.builder(actions).clock(clock).build())
+                .fallback("jsonl").build())
+            .keys(IdempotencyKeys.daily(ZoneOffset.UTC))
+            .defaultLimits(ChannelLimits.of(8)).decisionEngine(engine).listener(feedback)
+            .build()) {
+      OperationAgent agent = OperationAgent.builder().segmentClient(client).rules(rules)
+          .decisionEngine(engine).executionService(executor).clock(clock)
+          .context((data, analysis, ctx) -> {
+            long h = hash(data.customerId());
+            ctx.consents(consents(h));
+            if (h % 4 == 0) {
+              ctx.zone(ZoneId.of("Asia/Tokyo")); // 10:00 UTC is 19:00 there: quiet hours
+            }
+          })
+          .variants((customerId, campaign) -> {
+            ExperimentAssigner a = assigners.get(campaign);
+            return a == null ? null : a.assign(customerId);
+          })
+          .build();
+      stdout.println();
+      stdout.printf("Operation loop: %d rounds on consecutive days, actions to %s%n", rounds,
+          actions);
+      for (int r = 1; r <= rounds; r++) {
+        clock.set(asOf.plusDays(r - 1L).atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
+        RoundReport report = agent.runRound("demo-" + seed + "-" + asOf + "-" + r, customers);
+        planned += report.chosen();
+        executed += report.execution().completed();
+        deferred += report.deferred();
+        failed += report.execution().failed();
+        report.notChosenByReason().forEach((k, v) -> notChosen.merge(k, v, Long::sum));
+        report.execution().completedByChannel().forEach((k, v) -> byChannel.merge(k, v,
+            Long::sum));
+        List<ExecutionRecord> records = journal.records(report.runId());
+        expect(records, weights, expected);
+        long[] responses = respond(records, feedback);
+        for (Map.Entry<String, ThompsonSampler> s : samplers.entrySet()) {
+          Allocation a = s.getValue().allocate(feedback.metrics());
+          assigners.get(s.getKey()).apply(a);
+          weights.put(s.getKey(), a.weights());
+          ObjectNode o = banditRounds.computeIfAbsent(s.getKey(),
+              k -> JsonLines.MAPPER.createArrayNode()).addObject();
+          o.put("round", r).put("exploring", a.isExploring());
+          ObjectNode w = o.putObject("weights");
+          a.weights().forEach(w::put);
+        }
+        roundsJson.addObject().put("round", r).put("executed", report.execution().completed())
+            .put("conversions", responses[0]).put("revenue", responses[1] / 100.0);
+        stdout.printf("  round %d (%s): %d actions chosen, %d delivered, %d deferred, %d not"
+                + " chosen; %d conversions%n", r, asOf.plusDays(r - 1L), report.chosen(),
+            report.execution().completed(), report.deferred(),
+            report.blocked() + report.suppressed(), responses[0]);
+        if (r == 1) {
+          approvePending(engine.approvalGate());
+        }
+      }
+    }
+    ObjectNode decisions = json.putObject("decisions");
+    decisions.put("planned", planned).put("executed", executed).put("deferred", deferred)
+        .put("failed", failed);
+    ObjectNode suppressed = decisions.putObject("suppressed");
+    notChosen.forEach((k, v) -> suppressed.put(k.name(), v));
+    ObjectNode channels = json.putObject("executionsByChannel");
+    byChannel.forEach(channels::put);
+    experiments(json, experiments, expected, feedback);
+    ArrayNode bandit = json.putArray("bandit");
+    banditRounds.forEach((campaign, list) -> bandit.addObject().put("campaign", campaign)
+        .put("experiment", experiments.get(campaign).id()).set("rounds", list));
+    roi(json, feedback);
+    json.set("rounds", roundsJson);
+    json.put("actionsFile", actions.toString());
+  }
+
+  private static DecisionPolicy demoPolicy() throws IOException {
+    try (InputStream in = DemoLoop.class.getResourceAsStream("demo-policy.json")) {
+      if (in == null) {
+        throw new IllegalStateException("demo-policy.json is missing from the jar");
+      }
+      return DecisionPolicy.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** One customer in ten got an email yesterday: the email frequency cap applies to them. */
+  private void seedHistory(InMemoryContactHistory history) {
+    Instant yesterday = clock.instant().minus(Duration.ofDays(1));
+    for (CustomerData c : customers) {
+      if (hash(c.customerId()) % 10 == 3) {
+        history.record(c.customerId(), Contact.of(Channel.EMAIL, yesterday, "newsletter",
+            "send_email"));
+      }
+    }
+  }
+
+  /** 85% opted in to email, 40% to SMS, 60% to in-app messages. */
+  private static List<Channel> consents(long h) {
+    List<Channel> c = new java.util.ArrayList<>();
+    if (h % 100 < 85) {
+      c.add(Channel.EMAIL);
+    }
+    if ((h / 100) % 100 < 40) {
+      c.add(Channel.SMS);
+    }
+    if ((h / 10_000) % 100 < 60) {
+      c.add(Channel.IN_APP);
+    }
+    return c;
+  }
+
+  /** True conversion rate of a campaign's variant: B is better in every other campaign. */
+  private double trueRate(String campaign, String variant) {
+    double base = 0.04 + 0.01 * Math.floorMod(campaign.hashCode(), 3);
+    boolean better = Math.floorMod(campaign.hashCode(), 2) == 0;
+    return "B".equals(variant) && better ? base * 1.8 : base;
+  }
+
+  /** Simulated responses to a round's deliveries; returns conversions and revenue in cents. */
+  private long[] respond(List<ExecutionRecord> records, FeedbackLoop feedback) {
+    long conversions = 0;
+    long cents = 0;
+    for (ExecutionRecord r : records) {
+      if (r.state() != ExecutionState.COMPLETED || r.receipt() == null) {
+        continue;
+      }
+      var q = r.request();
+      SplittableRandom rnd = new SplittableRandom(seed ^ hash(r.key()));
+      Instant at = r.receipt().deliveredAt();
+      if (rnd.nextDouble() < 0.45) {
+        feedback.record(Interaction.of(r.key(), q.customerId(), q.campaign(),
+            InteractionType.OPENED, at.plus(Duration.ofHours(2))));
+        if (rnd.nextDouble() < 0.35) {
+          feedback.record(Interaction.of(r.key(), q.customerId(), q.campaign(),
+              InteractionType.CLICKED, at.plus(Duration.ofHours(3))));
+        }
+      }
+      String variant = q.variant() == null ? "control" : q.variant();
+      if (rnd.nextDouble() < trueRate(q.campaign(), variant)) {
+        BigDecimal revenue = BigDecimal.valueOf(4000 + rnd.nextInt(16000), 2);
+        feedback.record(new Interaction(r.key(), q.customerId(), q.campaign(),
+            InteractionType.CONVERTED, at.plus(Duration.ofDays(1)), revenue));
+        conversions++;
+        cents += revenue.movePointRight(2).longValue();
+      }
+    }
+    return new long[] {conversions, cents};
+  }
+
+  /** A marketing manager reviews the discount the first round deferred, and approves it. */
+  private void approvePending(ApprovalGate gate) {
+    for (String campaign : rules.ids()) {
+      gate.latest(ApprovalKey.campaign(campaign))
+          .filter(r -> r.status() == ApprovalStatus.PENDING)
+          .map(ApprovalRequest::id)
+          .ifPresent(id -> {
+            gate.grant(id, APPROVER, "reviewed the offer and the expected spend");
+            stdout.printf("  %s approved campaign %s (request %s)%n", APPROVER, campaign, id);
+          });
+    }
+  }
+
+  /**
+   * Adds to each campaign's expected deliveries per variant the round's deliveries times the
+   * weights they were assigned under, so the sample-ratio check compares against the traffic
+   * split the bandit actually set, not the initial one.
+   */
+  private static void expect(List<ExecutionRecord> records, Map<String, Map<String, Double>> weights,
+      Map<String, Map<String, Double>> expected) {
+    Map<String, Long> delivered = new TreeMap<>();
+    for (ExecutionRecord r : records) {
+      if (r.state() == ExecutionState.COMPLETED && r.request().variant() != null) {
+        delivered.merge(r.request().campaign(), 1L, Long::sum);
+      }
+    }
+    delivered.forEach((campaign, n) -> weights.getOrDefault(campaign, Map.of()).forEach((v, w) ->
+        expected.computeIfAbsent(campaign, k -> new LinkedHashMap<>()).merge(v, w * n,
+            Double::sum)));
+  }
+
+  private static void experiments(ObjectNode json, Map<String, Experiment> experiments,
+      Map<String, Map<String, Double>> expected, FeedbackLoop feedback) {
+    ArrayNode list = json.putArray("experiments");
+    for (Experiment configured : experiments.values()) {
+      Map<String, Double> mass = expected.get(configured.campaign());
+      if (mass == null) {
+        continue;
+      }
+      Experiment.Builder b = Experiment.builder(configured.id()).campaign(configured.campaign())
+          .minSamplePerArm(configured.minSamplePerArm());
+      double total = mass.values().stream().mapToDouble(Double::doubleValue).sum();
+      mass.forEach((v, m) -> b.variant(v, m / total));
+      Experiment e = b.control("control").build();
+      Map<String, Metrics> variants = feedback.metrics().variants(e.campaign());
+      if (variants.values().stream().mapToLong(Metrics::delivered).sum() == 0) {
+        continue;
+      }
+      ExperimentResult result = ExperimentAnalysis.of(e, feedback.metrics());
+      ObjectNode o = list.addObject();
+      o.put("campaign", e.campaign()).put("experiment", e.id())
+          .put("verdict", result.verdict().summary())
+          .put("srm", result.sampleRatio().mismatch())
+          .put("srmPValue", finite(result.sampleRatio().pValue()));
+      ArrayNode arms = o.putArray("variants");
+      for (ArmResult a : result.arms()) {
+        ObjectNode v = arms.addObject().put("name", a.variant()).put("control", a.control())
+            .put("n", a.n()).put("conversions", a.conversions()).put("rate", finite(a.rate()));
+        result.comparison(a.variant()).ifPresent(c -> comparison(v, c));
+      }
+      result.comparisons().stream().findFirst().ifPresent(c -> comparison(o, c));
+    }
+  }
+
+  private static void comparison(ObjectNode o, Comparison c) {
+    o.put("lift", finite(c.absoluteLift())).put("relativeLift", finite(c.relativeLift()))
+        .put("pValue", finite(c.pValue()));
+    ArrayNode ci = o.putArray("ci");
+    ci.add(finite(c.absoluteLiftInterval().low()));
+    ci.add(finite(c.absoluteLiftInterval().high()));
+  }
+
+  private static void roi(ObjectNode json, FeedbackLoop feedback) {
+    ObjectNode roi = json.putObject("roi");
+    ObjectNode by = roi.putObject("byCampaign");
+    BigDecimal revenue = BigDecimal.ZERO;
+    BigDecimal cost = BigDecimal.ZERO;
+    for (Map.Entry<String, Metrics> e : new TreeMap<>(feedback.metrics().byCampaign())
+        .entrySet()) {
+      Metrics m = e.getValue();
+      revenue = revenue.add(m.revenue());
+      cost = cost.add(m.cost());
+      by.putObject(e.getKey()).put("revenue", m.revenue()).put("cost", m.cost())
+          .put("roi", finite(m.roi()));
+    }
+    roi.putObject("overall").put("revenue", revenue).put("cost", cost)
+        .put("roi", cost.signum() == 0 ? null
+            : revenue.subtract(cost).divide(cost, 4, RoundingMode.HALF_EVEN));
+  }
+
+  private static Double finite(double d) {
+    return Double.isFinite(d) ? d : null;
+  }
+
+  private static long hash(String s) {
+    long h = 1125899906842597L;
+    for (int i = 0; i < s.length(); i++) {
+      h = 31 * h + s.charAt(i);
+    }
+    return h & Long.MAX_VALUE;
+  }
+
+  /** Starts from nothing: a previous demo's actions and journal in the same directory go. */
+  private void clean(Path actions) throws IOException {
+    Files.deleteIfExists(actions);
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "journal.*")) {
+      for (Path p : old) {
+        Files.deleteIfExists(p);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** A clock the demo moves from day to day. */
+  private static final class DemoClock extends Clock {
+    private volatile Instant now;
+
+    DemoClock(Instant start) {
+      this.now = start;
+    }
+
+    void set(Instant at) {
+      now = at;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return Clock.fixed(now, zone);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
