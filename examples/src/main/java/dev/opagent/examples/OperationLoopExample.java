@@ -1,0 +1,113 @@
+package dev.opagent.examples;
+
+import dev.opagent.agent.Channel;
+import dev.opagent.agent.DecisionEngine;
+import dev.opagent.agent.OperationAgent;
+import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.execution.ChannelRegistry;
+import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.execution.ExecutionService;
+import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
+import dev.opagent.agent.feedback.FeedbackLoop;
+import dev.opagent.agent.feedback.Interaction;
+import dev.opagent.agent.feedback.InteractionType;
+import dev.opagent.agent.feedback.Metrics;
+import dev.opagent.rules.RuleSetLoader;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.testkit.Fixtures;
+import dev.opagent.testkit.InMemoryChannel;
+import dev.opagent.testkit.PopulationGenerator;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Seed 001's closed operation loop over several rounds: segment → eligibility → decide and guard →
+ * journal → deliver → feedback, where the observed conversion rates flow back into the next
+ * round's decisions. Run: {@code java -cp examples/target/opagent-cli.jar
+ * dev.opagent.examples.OperationLoopExample}.
+ */
+public final class OperationLoopExample {
+
+  /** What the loop did: one report per round and the metrics per campaign at the end. */
+  public record LoopResult(List<RoundReport> rounds, Map<String, Metrics> byCampaign,
+      int delivered) {}
+
+  private OperationLoopExample() {}
+
+  public static void main(String[] args) {
+    run(PopulationGenerator.builder().seed(7).asOf(Fixtures.SEED_AS_OF).build().list(300), 3,
+        System.out);
+  }
+
+  /** Runs {@code rounds} rounds, one simulated week apart, over {@code customers}. */
+  public static LoopResult run(List<CustomerData> customers, int rounds, PrintStream out) {
+    Instant start = Fixtures.SEED_AS_OF.atTime(10, 0).toInstant(ZoneOffset.UTC);
+    List<RoundReport> reports = new ArrayList<>();
+    FeedbackLoop feedback = FeedbackLoop.builder().build();
+    int delivered = 0;
+    try (LocalAgent local = LocalAgent.start()) {
+      for (int r = 0; r < rounds; r++) {
+        Clock clock = Clock.fixed(start.plus(Duration.ofDays(7L * r)), ZoneOffset.UTC);
+        InMemoryChannel email = InMemoryChannel.builder().name("email").build();
+        reports.add(round(local, customers, clock, r + 1, email, feedback, out));
+        delivered += email.size();
+      }
+    }
+    return new LoopResult(reports, feedback.metrics().byCampaign(), delivered);
+  }
+
+  /** One week: a fresh engine on the shared feedback, so the learned rates carry over. */
+  private static RoundReport round(LocalAgent local, List<CustomerData> customers, Clock clock,
+      int round, InMemoryChannel email, FeedbackLoop feedback, PrintStream out) {
+    DecisionEngine engine = DecisionEngine.builder().conversionRates(feedback).clock(clock)
+        .build();
+    InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
+    try (ExecutionService executor = ExecutionService.builder().journal(journal).clock(clock)
+        .channels(ChannelRegistry.builder().register(email).fallback("email").build())
+        .decisionEngine(engine).listener(feedback).build()) {
+      OperationAgent agent = OperationAgent.builder().segmentClient(local.client())
+          .rules(RuleSetLoader.defaults()).decisionEngine(engine).executionService(executor)
+          .clock(clock).context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL)).build();
+      RoundReport report = agent.runRound("week-" + round, customers);
+      int conversions = respond(journal.records(report.runId()), feedback, round);
+      out.printf("week %d: %d customers, %d actions chosen, %d delivered, %d not chosen %s,"
+              + " %d conversions%n", round, report.customers(), report.chosen(),
+          report.execution().completed(), report.blocked() + report.suppressed()
+              + report.deferred(), report.notChosenByReason(), conversions);
+      return report;
+    }
+  }
+
+  /** Simulated customers: some open, fewer buy; replenishment reminders convert best. */
+  private static int respond(List<ExecutionRecord> records, FeedbackLoop feedback, int round) {
+    int conversions = 0;
+    for (ExecutionRecord r : records) {
+      if (r.state() != ExecutionState.COMPLETED || r.receipt() == null) {
+        continue;
+      }
+      SplittableRandom rnd = new SplittableRandom(r.key().hashCode() * 31L + round);
+      Instant at = r.receipt().deliveredAt();
+      String c = r.request().campaign();
+      if (rnd.nextDouble() < 0.4) {
+        feedback.record(Interaction.of(r.key(), r.request().customerId(), c,
+            InteractionType.OPENED, at.plusSeconds(3600)));
+      }
+      double rate = "replenishment".equals(c) ? 0.25 : 0.05;
+      if (rnd.nextDouble() < rate) {
+        feedback.record(new Interaction(r.key(), r.request().customerId(), c,
+            InteractionType.CONVERTED, at.plusSeconds(86_400), new BigDecimal("120.00")));
+        conversions++;
+      }
+    }
+    return conversions;
+  }
+}
