@@ -42,7 +42,7 @@ public final class SegmentClientBuilder {
   private @Nullable URI endpointOverride;
   private @Nullable BedrockAgentCoreAsyncClient asyncClient;
   private @Nullable AgentTransport transport;
-  private int maxConcurrency = 256;
+  private int maxConcurrency = 1000;
   private double maxRequestsPerSecond;
   private double initialRequestsPerSecond;
   private int maxAttempts = 4;
@@ -135,9 +135,13 @@ public final class SegmentClientBuilder {
   }
 
   /**
-   * The most requests in flight. Raise it when calls are slow: throughput is at most
-   * {@code maxConcurrency / latency}, so 25 requests/s at 10 s per call needs 250. Each concurrent
-   * request uses its own runtime session. Default 256.
+   * The most requests in flight. Throughput is at most {@code maxConcurrency / latency}, so 25
+   * requests/s at 10 s per call needs about 250 (more with a long latency tail); the rate limiter,
+   * not this number, normally decides how many are in flight. Each concurrent request uses its
+   * own runtime session, and sessions count against the account's active-session quota: when
+   * the quota refuses a new pooled session, the client lowers its concurrency to the sessions it
+   * holds and retries the call on one of them. Default 1000, AgentCore's default active-session
+   * quota in us-east-1 and us-west-2.
    */
   public SegmentClientBuilder maxConcurrency(int maxConcurrency) {
     this.maxConcurrency = requirePositive("maxConcurrency", maxConcurrency);

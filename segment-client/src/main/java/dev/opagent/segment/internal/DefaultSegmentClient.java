@@ -343,6 +343,14 @@ public final class DefaultSegmentClient implements SegmentClient {
       out.cancel(true);
       return out;
     }
+    queue(state, data, payload, out, sent);
+    return out;
+  }
+
+  /** Waits for a concurrency permit, then for a rate slot, then sends. */
+  private void queue(CallState state, CustomerData data, byte[] payload,
+      CompletableFuture<CallResult> out,
+      AtomicReference<@Nullable CompletableFuture<AgentResponse>> sent) {
     CompletableFuture<Void> permit = permits.acquire();
     out.whenComplete((r, e) -> permit.cancel(false));
     permit.thenRun(() -> {
@@ -352,7 +360,6 @@ public final class DefaultSegmentClient implements SegmentClient {
       }
       rateLimiter.submit(() -> send(state, data, payload, out, sent));
     });
-    return out;
   }
 
   private void send(CallState state, CustomerData data, byte[] payload,
@@ -363,6 +370,13 @@ public final class DefaultSegmentClient implements SegmentClient {
       return;
     }
     String session = sessions.acquire(data.customerId());
+    if (session == null) {
+      // The session quota caps the pool and every session is busy: a permit held from before
+      // the concurrency was lowered. Give it back and wait for one again; nothing was sent.
+      permits.release();
+      queue(state, data, payload, out, sent);
+      return;
+    }
     int attempt = state.attempts.incrementAndGet();
     counters.requests.increment();
     listeners(l -> l.onRequest(attempt));
@@ -404,6 +418,11 @@ public final class DefaultSegmentClient implements SegmentClient {
       if (failure.code() == ErrorCode.TIMEOUT || failure.code() == ErrorCode.CANCELLED) {
         // The agent may still be working in that session: never hand it to another request.
         stopQuietly(session);
+      } else if (failure.code() == ErrorCode.QUOTA_EXCEEDED && sessions.isPooled()) {
+        int pooled = sessions.reject(session);
+        // With none of ours pooled, the quota is held by others: waiting for ours cannot help.
+        state.sessionWillFree = pooled > 0;
+        limitToSessions(pooled);
       } else {
         sessions.release(session);
       }
@@ -436,8 +455,24 @@ public final class DefaultSegmentClient implements SegmentClient {
     }
   }
 
+  /**
+   * The account's active-session quota refused a new pooled session: the sessions the pool holds
+   * are all this client may have, so at most that many requests run at once from now on (each
+   * request holds a session), and the refused call is retried on a pooled session.
+   */
+  private void limitToSessions(int pooled) {
+    if (pooled > 0 && permits.limitTo(pooled)) {
+      int limit = permits.permits();
+      LOG.warn("the agent's active-session quota refused a new runtime session with {} pooled;"
+          + " at most {} requests now run at once (maxConcurrency {})", pooled, limit,
+          config.maxConcurrency());
+      listeners(l -> l.onConcurrencyLimited(limit));
+    }
+  }
+
   private void stopQuietly(String session) {
     if (sessions.isPooled()) {
+      sessions.retire(session);
       transport.stopSession(config.agentRuntimeArn(), config.qualifier(), session)
           .exceptionally(e -> null);
     }
@@ -447,6 +482,8 @@ public final class DefaultSegmentClient implements SegmentClient {
     ErrorCode code = codeOf(e);
     return switch (code) {
       case THROTTLED, AGENT_UNAVAILABLE, TIMEOUT -> true;
+      // Pooled: the concurrency now fits the session quota, and a pooled session will be free.
+      case QUOTA_EXCEEDED -> state.sessionWillFree;
       case AGENT_ERROR -> state.agentErrors.get() <= config.agentErrorRetries();
       case MALFORMED_RESPONSE -> state.malformed.get() <= config.malformedResponseRetries();
       default -> false;
@@ -650,6 +687,8 @@ public final class DefaultSegmentClient implements SegmentClient {
     final AtomicReference<@Nullable CompletableFuture<CallResult>> current =
         new AtomicReference<>();
     volatile boolean cancelled;
+    /** The session quota refused a new session while the pool held others this call can use. */
+    volatile boolean sessionWillFree;
 
     void cancel() {
       cancelled = true;

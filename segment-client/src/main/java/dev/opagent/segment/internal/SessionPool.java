@@ -9,12 +9,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runtime session ids. In {@link SessionMode#POOLED} mode an id serves one request at a time and
  * goes back to the pool, so the number of ids (and microVMs) never exceeds the concurrency; the
- * most recently used id is reused first, to keep its microVM warm. In
+ * most recently used id is reused first, to keep its microVM warm. An id the service refused
+ * ({@link #reject}) or that was stopped ({@link #retire}) leaves the pool. In
  * {@link SessionMode#PER_CUSTOMER} mode the id is derived from the customer id. Thread-safe.
  */
 public final class SessionPool {
@@ -27,14 +30,19 @@ public final class SessionPool {
   private final ConcurrentLinkedDeque<String> free = new ConcurrentLinkedDeque<>();
   private final ConcurrentLinkedDeque<String> all = new ConcurrentLinkedDeque<>();
   private final AtomicLong created = new AtomicLong();
+  private final AtomicInteger live = new AtomicInteger();
+  private volatile int limit = Integer.MAX_VALUE;
 
   /** Creates an empty pool. */
   public SessionPool(SessionMode mode) {
     this.mode = mode;
   }
 
-  /** A session id for a request about {@code customerId}. */
-  public String acquire(String customerId) {
+  /**
+   * A session id for a request about {@code customerId}, or {@code null} when every pooled id is
+   * in use and the pool may not grow (see {@link #reject}): the request must wait for a release.
+   */
+  public @Nullable String acquire(String customerId) {
     if (mode == SessionMode.PER_CUSTOMER) {
       return forCustomer(customerId);
     }
@@ -42,6 +50,13 @@ public final class SessionPool {
     if (id != null) {
       return id;
     }
+    int n;
+    do {
+      n = live.get();
+      if (n >= limit) {
+        return null;
+      }
+    } while (!live.compareAndSet(n, n + 1));
     created.incrementAndGet();
     id = "opagent-" + UUID.randomUUID();
     all.add(id);
@@ -55,7 +70,28 @@ public final class SessionPool {
     }
   }
 
-  /** Every pooled id created so far, to be stopped on close. */
+  /**
+   * Drops a pooled id the service refused (its active-session quota was reached, so no session
+   * exists for it) and returns how many pooled ids remain: the most sessions the account lets
+   * this client hold, and from now on the most the pool creates (at least one).
+   */
+  public int reject(String sessionId) {
+    if (mode != SessionMode.POOLED) {
+      return 0;
+    }
+    int remaining = all.remove(sessionId) ? live.decrementAndGet() : live.get();
+    limit = Math.min(limit, Math.max(1, remaining));
+    return remaining;
+  }
+
+  /** Drops a pooled id that was stopped, so that it is neither handed out nor stopped again. */
+  public void retire(String sessionId) {
+    if (mode == SessionMode.POOLED && all.remove(sessionId)) {
+      live.decrementAndGet();
+    }
+  }
+
+  /** Every pooled id in the pool (free or in use), to be stopped on close. */
   public List<String> pooledIds() {
     return new ArrayList<>(all);
   }

@@ -39,4 +39,10 @@ public interface SegmentClientListener {
 
   /** The circuit breaker opened (the agent is considered down) or closed again. */
   default void onCircuitStateChange(boolean open) {}
+
+  /**
+   * The account's active-session quota refused a new pooled runtime session: from now on at most
+   * {@code maxInFlight} requests run at once, one per pooled session.
+   */
+  default void onConcurrencyLimited(int maxInFlight) {}
 }

@@ -56,6 +56,40 @@ class AsyncSemaphoreTest {
   }
 
   @Test
+  void limitTo_whilePermitsAreHeld_retiresReleasesUntilTheLimitHolds() {
+    AsyncSemaphore s = new AsyncSemaphore(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(s.acquire()).isDone();
+    }
+    CompletableFuture<Void> waiting = s.acquire();
+    assertThat(s.limitTo(2)).isTrue();
+    assertThat(s.permits()).isEqualTo(2);
+    s.release();
+    s.release();
+    assertThat(waiting).as("two of four holders gave back permits above the limit").isNotDone();
+    s.release();
+    assertThat(waiting).isDone();
+    s.release();
+    s.release();
+    assertThat(s.available()).isEqualTo(2);
+    assertThat(s.acquire()).isDone();
+    assertThat(s.acquire()).isDone();
+    assertThat(s.acquire()).isNotDone();
+  }
+
+  @Test
+  void limitTo_higherOrBelowOne_neverRaisesAndKeepsOnePermit() {
+    AsyncSemaphore s = new AsyncSemaphore(3);
+    assertThat(s.limitTo(5)).isFalse();
+    assertThat(s.permits()).isEqualTo(3);
+    assertThat(s.limitTo(0)).isTrue();
+    assertThat(s.permits()).isEqualTo(1);
+    assertThat(s.limitTo(1)).isFalse();
+    assertThat(s.acquire()).isDone();
+    assertThat(s.acquire()).isNotDone();
+  }
+
+  @Test
   void acquireRelease_concurrently_neverExceedsPermitsAndReturnsAll() throws Exception {
     AsyncSemaphore s = new AsyncSemaphore(3);
     AtomicInteger held = new AtomicInteger();

@@ -60,6 +60,36 @@ class SessionPoolTest {
   }
 
   @Test
+  void rejectAndRetire_pooled_dropTheIdAndCountWhatRemains() {
+    SessionPool pool = new SessionPool(SessionMode.POOLED);
+    String a = pool.acquire("C-1");
+    String b = pool.acquire("C-2");
+    String c = pool.acquire("C-3");
+    assertThat(pool.reject(c)).isEqualTo(2);
+    assertThat(pool.reject(c)).as("a second refusal of the same id changes nothing").isEqualTo(2);
+    pool.retire(b);
+    assertThat(pool.pooledIds()).containsExactly(a);
+    assertThat(pool.reject(a)).isZero();
+    assertThat(pool.created()).isEqualTo(3);
+  }
+
+  @Test
+  void acquire_afterARefusal_neverGrowsPastThePooledIdsThatRemained() {
+    SessionPool pool = new SessionPool(SessionMode.POOLED);
+    String a = pool.acquire("C-1");
+    String b = pool.acquire("C-2");
+    String refused = pool.acquire("C-3");
+    assertThat(pool.reject(refused)).isEqualTo(2);
+    assertThat(pool.acquire("C-4")).as("both pooled ids are busy").isNull();
+    pool.release(b);
+    assertThat(pool.acquire("C-4")).isEqualTo(b);
+    pool.retire(a);
+    assertThat(pool.acquire("C-5")).as("a stopped id may be replaced").isNotNull()
+        .isNotIn(a, b, refused);
+    assertThat(pool.acquire("C-6")).isNull();
+  }
+
+  @Test
   void acquire_perCustomer_derivesIdAndPoolsNothing() {
     SessionPool pool = new SessionPool(SessionMode.PER_CUSTOMER);
     assertThat(pool.acquire("C-1")).isEqualTo(SessionPool.forCustomer("C-1"));
