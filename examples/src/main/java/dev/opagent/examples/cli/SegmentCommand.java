@@ -73,7 +73,7 @@ public final class SegmentCommand implements Callable<Integer> {
       description = "Any AgentCore-compatible endpoint: the simulator, a VPC endpoint, a proxy.")
   URI endpoint;
 
-  @Option(names = "--concurrency", defaultValue = "256", paramLabel = "N",
+  @Option(names = "--concurrency", defaultValue = "1000", paramLabel = "N",
       description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
