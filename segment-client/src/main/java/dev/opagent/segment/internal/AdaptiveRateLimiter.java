@@ -7,10 +7,12 @@ import java.util.function.LongSupplier;
 
 /**
  * Paces requests at an adaptive rate (AIMD with slow start). It starts at an initial rate and
- * doubles it every second of successful sending (at least +1 per success) until the first throttle; each throttle cuts the rate
- * multiplicatively, once per round (throttles of requests sent before the last cut are ignored,
- * as they reflect the old rate); each success then grows it additively. An optional hard cap is
- * never exceeded. Thread-safe.
+ * doubles it every second of successful sending (at least +1 per success) until the first
+ * throttle; each throttle cuts the rate multiplicatively, once per round (throttles of requests
+ * sent before the last cut are ignored, as they reflect the old rate). Successes then grow it
+ * back quickly (doubling per second) to {@link #RECOVERY} of the rate that was throttled, the
+ * best estimate of just under the quota, and additively beyond it. An optional hard cap is never
+ * exceeded. Thread-safe.
  *
  * <p>The rate grows only while it is used: when the recent sending rate (a moving average of the
  * intervals between releases, reset by a pause) is at least three quarters of it. When concurrency or the caller is the bottleneck, successes say nothing
@@ -26,6 +28,8 @@ public final class AdaptiveRateLimiter {
   static final double MIN_RATE = 0.5;
   /** How much a throttle keeps of the rate. */
   static final double DECREASE = 0.85;
+  /** The share of the last throttled rate that the rate grows back to quickly after a cut. */
+  static final double RECOVERY = 0.95;
   /** How much the rate grows per second of successes after slow start, requests per second. */
   static final double INCREASE_PER_SECOND = 1.0;
   /** The window over which the sent rate is measured, and the longest slow-start growth step. */
@@ -41,6 +45,8 @@ public final class AdaptiveRateLimiter {
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private final double floor;
   private double rate;
+  /** The rate when the last throttle cut it. */
+  private double throttledRate;
   private boolean slowStart = true;
   private long lastReleaseNanos;
   private long lastCutNanos;
@@ -151,11 +157,13 @@ public final class AdaptiveRateLimiter {
       lastGrowNanos = now;
       return; // the rate is not the bottleneck: nothing learnt about the quota
     }
-    if (slowStart) {
+    double recovered = RECOVERY * throttledRate;
+    if (slowStart || rate < recovered) {
       // Double per second of successful sending, however slow each call is (+1 per success
       // alone would double only once per round trip, far too slowly for calls of seconds).
       double elapsed = Math.min(now - lastGrowNanos, GROWTH_WINDOW_NANOS) / 1e9;
-      rate = Math.min(cap, Math.max(rate + 1, rate * Math.pow(2, elapsed)));
+      double grown = Math.max(rate + 1, rate * Math.pow(2, elapsed));
+      rate = Math.min(cap, slowStart ? grown : Math.min(recovered, grown));
     } else {
       rate = Math.min(cap, rate + INCREASE_PER_SECOND / rate);
     }
@@ -172,6 +180,7 @@ public final class AdaptiveRateLimiter {
     if (sentAtNanos - lastCutNanos < 0) {
       return false;
     }
+    throttledRate = rate;
     rate = Math.max(floor, rate * DECREASE);
     lastCutNanos = clock.getAsLong();
     return true;

@@ -100,15 +100,31 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
-  void onThrottle_cutsRateMultiplicativelyThenGrowsAdditively() {
+  void onThrottle_cutsRateThenRecoversToJustBelowTheThrottledRateThenGrowsAdditively() {
     AdaptiveRateLimiter l = saturated(limiter(100, 0));
     assertThat(l.onThrottle(now.get())).isTrue();
     double afterCut = l.rate();
     assertThat(afterCut).isCloseTo(100 * AdaptiveRateLimiter.DECREASE, within(1e-9));
-    for (int i = 0; i < 85; i++) {
+    l.onSuccess();
+    double recovered = 100 * AdaptiveRateLimiter.RECOVERY;
+    assertThat(l.rate()).as("back to just below the throttled rate, not above it")
+        .isCloseTo(recovered, within(1e-9));
+    for (int i = 0; i < 95; i++) {
       l.onSuccess();
     }
-    assertThat(l.rate()).isCloseTo(afterCut + AdaptiveRateLimiter.INCREASE_PER_SECOND, within(0.05));
+    assertThat(l.rate())
+        .isCloseTo(recovered + AdaptiveRateLimiter.INCREASE_PER_SECOND, within(0.05));
+  }
+
+  @Test
+  void onThrottle_again_recoversOnlyTowardsTheLaterThrottledRate() {
+    AdaptiveRateLimiter l = saturated(limiter(100, 0));
+    l.onThrottle(now.get());
+    l.onSuccess(); // 95
+    now.addAndGet(1);
+    assertThat(l.onThrottle(now.get())).isTrue(); // cut from 95
+    saturated(l).onSuccess();
+    assertThat(l.rate()).isCloseTo(95 * AdaptiveRateLimiter.RECOVERY, within(1e-9));
   }
 
   @Test
