@@ -73,8 +73,8 @@ final class VerdictMemo {
     private static final int CAPACITY = 8;
 
     private final Attributes delegate;
-    private final AttributePath[] paths = new AttributePath[CAPACITY];
-    private final @Nullable Object[] values = new Object[CAPACITY];
+    /** Paths and values seen, alternating, as in a {@link Key}. */
+    private final @Nullable Object[] seen = new Object[2 * CAPACITY];
     private int count;
     private boolean memoisable = true;
 
@@ -84,8 +84,7 @@ final class VerdictMemo {
 
     /** Forgets the lookups so far, for the next rule of the same evaluation. */
     void reset() {
-      Arrays.fill(paths, 0, count, null);
-      Arrays.fill(values, 0, count, null);
+      Arrays.fill(seen, 0, 2 * count, null);
       count = 0;
       memoisable = true;
     }
@@ -97,8 +96,8 @@ final class VerdictMemo {
         if (count == CAPACITY || !comparable(v)) {
           memoisable = false;
         } else {
-          paths[count] = path;
-          values[count] = v;
+          seen[2 * count] = path;
+          seen[2 * count + 1] = v;
           count++;
         }
       }
@@ -110,12 +109,7 @@ final class VerdictMemo {
       if (!memoisable) {
         return null;
       }
-      Object[] k = new Object[count * 2];
-      for (int i = 0; i < count; i++) {
-        k[2 * i] = paths[i];
-        k[2 * i + 1] = values[i];
-      }
-      return new Key(k);
+      return new Key(Arrays.copyOf(seen, 2 * count));
     }
 
     /** Whether every path {@code other} looked up was looked up here too. */
@@ -126,7 +120,7 @@ final class VerdictMemo {
       outer:
       for (int i = 0; i < other.count; i++) {
         for (int j = 0; j < count; j++) {
-          if (paths[j].equals(other.paths[i])) {
+          if (seen[2 * j].equals(other.seen[2 * i])) {
             continue outer;
           }
         }
