@@ -1,36 +1,27 @@
 package dev.opagent.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opagent.agent.Channel;
-import dev.opagent.agent.CustomerContext;
-import dev.opagent.agent.Decision;
-import dev.opagent.agent.DecisionEngine;
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.DecisionRun;
-import dev.opagent.agent.RunMode;
 import dev.opagent.rules.CampaignEvaluator;
-import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
-import dev.opagent.rules.attributes.CustomerView;
-import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.ReferenceSegmenter;
-import dev.opagent.segment.SegmentAnalysis;
-import dev.opagent.testkit.Fixtures;
-import dev.opagent.testkit.PopulationGenerator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.util.Statistics;
 
 /**
- * Scenario 6: decisions once segments are known. Customers, their reference segments and their
- * attribute views are prepared first (every customer consents to every channel); then, on one thread (one core), each customer is evaluated
- * against the bundled campaign rules and the decision engine (default policy, live run: ranking,
- * caps, consent, quiet hours, approval, execution limits and budget) decides.
+ * Scenario 6: decisions once segments are known, measured by JMH ({@link DecisionBenchmark}: one
+ * operation is one customer; prepared customers consent to every channel; default policy, live
+ * runs, one thread). The row "opagent DecisionEngine" has eligibility known; "opagent rules +
+ * DecisionEngine" evaluates the bundled campaign rules first. One fork, 5 × 2 s warm-up and
+ * 5 × 2 s measurement; {@code --quick}: 3 × 1 s each.
  *
  * <pre>
  * java -cp CLASSPATH dev.opagent.bench.DecisionThroughput [--quick] [--results FILE]
@@ -38,88 +29,57 @@ import java.util.Locale;
  */
 public final class DecisionThroughput {
   private static final String SCENARIO = "6 decisions";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  /** Every customer consents to every built-in channel, so that the guards after consent run. */
-  private static final java.util.Set<Channel> CONSENTS =
-      java.util.Set.copyOf(DecisionPolicy.defaultChannels().values());
 
   private DecisionThroughput() {}
-
-  /** One prepared customer. */
-  private record Prepared(CustomerData data, SegmentAnalysis analysis, CustomerView view,
-      Eligibility eligibility) {}
 
   public static void main(String[] args) throws Exception {
     Args parsed = Args.parse(args).noRest();
     boolean quick = parsed.quick();
-    Path results = parsed.results();
-    Report report = new Report(results);
-    int n = quick ? 50_000 : 200_000;
+    Report report = new Report(parsed.results());
     RuleSet rules = RuleSetLoader.defaults();
-    CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(Fixtures.seedClock()).build();
-    List<Prepared> customers = prepare(n, rules, evaluator);
-    System.out.printf(Locale.ROOT, "%s: %,d customers, bundled rules (%d campaigns), default "
-        + "policy, live runs, one thread%n", SCENARIO, n, rules.rules().size());
-
-    double[] decideOnly = new double[3];
-    double[] withRules = new double[3];
-    long chosen = 0;
-    for (int round = -2; round < 3; round++) { // two warm-up rounds
-      long[] d = pass(customers, rules, evaluator, false);
-      long[] e = pass(customers, rules, evaluator, true);
-      if (round >= 0) {
-        decideOnly[round] = n / (d[0] / 1e9);
-        withRules[round] = n / (e[0] / 1e9);
-        chosen = d[1];
-      }
+    CampaignEvaluator evaluator = DecisionBenchmark.evaluator();
+    DecisionBenchmark.Prepared prepared =
+        DecisionBenchmark.prepare(DecisionBenchmark.CUSTOMERS, rules, evaluator);
+    long chosen = DecisionBenchmark.chosen(prepared, rules, evaluator, true);
+    int iterations = quick ? 3 : 5;
+    TimeValue time = TimeValue.seconds(quick ? 1 : 2);
+    System.out.printf(Locale.ROOT, "%s: JMH, %,d prepared customers per invocation, bundled rules "
+        + "(%d campaigns), default policy, live runs, one thread; %d x %s warm-up, %d x %s "
+        + "measurement%n", SCENARIO, DecisionBenchmark.CUSTOMERS, rules.rules().size(),
+        iterations, time, iterations, time);
+    Options options = new OptionsBuilder()
+        .include(Pattern.quote(DecisionBenchmark.class.getName())
+            + "\\.(decideOnly|rulesAndDecide)$")
+        .forks(1)
+        .warmupIterations(iterations).warmupTime(time)
+        .measurementIterations(iterations).measurementTime(time)
+        .verbosity(VerboseMode.SILENT)
+        .build();
+    Map<String, Result<?>> scores = new HashMap<>();
+    for (RunResult r : new Runner(options).run()) {
+      scores.put(r.getParams().getBenchmark().replaceAll(".*\\.", ""), r.getPrimaryResult());
     }
-    java.util.Arrays.sort(decideOnly);
-    java.util.Arrays.sort(withRules);
-    report.atLeast(SCENARIO, "opagent DecisionEngine", "customers/s/core", decideOnly[1], 500_000,
-        String.format(Locale.ROOT, "median of 3 passes (%,.0f-%,.0f); eligibility known; %,d "
-            + "actions chosen per pass", decideOnly[0], decideOnly[2], chosen));
-    report.atLeast(SCENARIO, "opagent rules + DecisionEngine", "customers/s/core", withRules[1],
-        500_000, String.format(Locale.ROOT, "median of 3 passes (%,.0f-%,.0f); campaign "
-            + "eligibility evaluated too", withRules[0], withRules[2]));
+    String setting = String.format(Locale.ROOT, "JMH, 1 fork, %d x %s iterations", iterations,
+        time);
+    Result<?> known = scores.get("decideOnly");
+    Result<?> evaluated = scores.get("rulesAndDecide");
+    if (known == null || evaluated == null) {
+      throw new IllegalStateException("JMH gave no score for decideOnly or rulesAndDecide; see "
+          + "its output above");
+    }
+    report.atLeast(SCENARIO, "opagent DecisionEngine", "customers/s/core", known.getScore(),
+        500_000, String.format(Locale.ROOT, "%s: %s; eligibility known; %,d actions chosen per "
+            + "%,d customers", setting, spread(known), chosen, DecisionBenchmark.CUSTOMERS));
+    report.atLeast(SCENARIO, "opagent rules + DecisionEngine", "customers/s/core",
+        evaluated.getScore(), 500_000, String.format(Locale.ROOT, "%s: %s; campaign eligibility "
+            + "evaluated too", setting, spread(evaluated)));
     System.exit(0);
   }
 
-  private static List<Prepared> prepare(int n, RuleSet rules, CampaignEvaluator evaluator) {
-    ReferenceSegmenter segmenter = new ReferenceSegmenter(Fixtures.seedClock());
-    PopulationGenerator population = PopulationGenerator.ofSeed(42);
-    List<Prepared> out = new ArrayList<>(n);
-    for (long i = 0; i < n; i++) {
-      CustomerData data = population.customer(i);
-      SegmentAnalysis analysis = segmenter.analyze(data);
-      try {
-        ObjectNode line = MAPPER.createObjectNode();
-        line.set("customerData", MAPPER.readTree(data.toJson()));
-        line.set("analysis", MAPPER.readTree(analysis.toJson()));
-        CustomerView view = CustomerView.fromWire(line, Fixtures.SEED_AS_OF);
-        out.add(new Prepared(data, analysis, view,
-            evaluator.evaluate(rules, data.customerId(), view)));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return out;
-  }
-
-  /** Returns {nanos, actions chosen}; a fresh engine per pass so that passes do not cap each other. */
-  private static long[] pass(List<Prepared> customers, RuleSet rules,
-      CampaignEvaluator evaluator, boolean evaluateRules) {
-    DecisionEngine engine = DecisionEngine.builder().policy(DecisionPolicy.ofDefaults())
-        .clock(Fixtures.seedClock()).build();
-    long chosen = 0;
-    long t0 = System.nanoTime();
-    DecisionRun run = engine.startRun(RunMode.LIVE);
-    for (Prepared p : customers) {
-      Eligibility eligibility = evaluateRules
-          ? evaluator.evaluate(rules, p.data().customerId(), p.view()) : p.eligibility();
-      Decision d = run.decide(CustomerContext.builder(eligibility).customerData(p.data())
-          .analysis(p.analysis()).consents(CONSENTS).build());
-      chosen += d.chosen().size();
-    }
-    return new long[] {System.nanoTime() - t0, chosen};
+  /** Mean ± 99.9 % error and the iterations' range. */
+  private static String spread(Result<?> r) {
+    Statistics s = r.getStatistics();
+    return String.format(Locale.ROOT, "mean %,.0f +- %,.0f (%,.0f-%,.0f)", r.getScore(),
+        Double.isNaN(r.getScoreError()) ? 0 : r.getScoreError(), s.getMin(), s.getMax());
   }
 }

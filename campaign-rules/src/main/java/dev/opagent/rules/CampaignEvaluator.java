@@ -6,6 +6,7 @@ import dev.opagent.rules.spi.Attributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -54,16 +55,41 @@ public final class CampaignEvaluator {
   /** Every rule's verdict for one customer, by priority. */
   public Eligibility evaluate(RuleSet rules, String customerId, Attributes attributes) {
     Instant now = clock.instant();
-    List<Verdict> details = new ArrayList<>(rules.size());
-    List<String> eligible = new ArrayList<>();
-    for (Rule rule : rules.rules()) {
-      Verdict v = verdict(rule, customerId, attributes, now);
-      details.add(v);
-      if (v.isEligible()) {
-        eligible.add(rule.id());
+    VerdictMemo[] memos = rules.memos();
+    Verdict[] details = new Verdict[memos.length];
+    String[] eligible = new String[memos.length];
+    int eligibleCount = 0;
+    VerdictMemo.Lookups lookups = new VerdictMemo.Lookups(attributes);
+    for (int i = 0; i < memos.length; i++) {
+      VerdictMemo memo = memos[i];
+      Rule rule = memo.rule;
+      lookups.reset();
+      int status = status(rule, customerId, lookups, now);
+      Verdict v;
+      if (status == ELIGIBLE) {
+        v = memo.eligible;
+        eligible[eligibleCount++] = rule.id();
+      } else if (status == INELIGIBLE) {
+        v = memo.ineligible(lookups);
+      } else {
+        v = verdict(rule, status, customerId, attributes, now);
       }
+      details[i] = v;
     }
-    return new Eligibility(customerId, eligible, details);
+    return new Eligibility(customerId, immutable(eligible, eligibleCount), List.of(details));
+  }
+
+  private static List<String> immutable(String[] a, int n) {
+    switch (n) {
+      case 0:
+        return List.of();
+      case 1:
+        return List.of(a[0]);
+      case 2:
+        return List.of(a[0], a[1]);
+      default:
+        return List.of(Arrays.copyOf(a, n));
+    }
   }
 
   /** Every rule's verdict for one customer. */
@@ -164,16 +190,23 @@ public final class CampaignEvaluator {
   }
 
   private Verdict verdict(Rule rule, String customerId, Attributes attributes, Instant now) {
-    int status = status(rule, customerId, attributes, now);
+    return verdict(rule, status(rule, customerId, attributes, now), customerId, attributes, now);
+  }
+
+  /** The explanation of a condition that failed for {@code attributes}. */
+  static Failure explain(Rule rule, Attributes attributes) {
+    return rule.condition().explain(attributes).orElseThrow(
+        () -> new IllegalStateException("condition of rule '" + rule.id()
+            + "' failed but has no explanation; attributes changed during evaluation?"));
+  }
+
+  private Verdict verdict(Rule rule, int status, String customerId, Attributes attributes,
+      Instant now) {
     switch (status) {
       case ELIGIBLE:
         return new Verdict.Eligible(rule.id(), rule.name(), rule.priority(), rule.actions());
-      case INELIGIBLE: {
-        Failure reason = rule.condition().explain(attributes).orElseThrow(
-            () -> new IllegalStateException("condition of rule '" + rule.id()
-                + "' failed but has no explanation; attributes changed during evaluation?"));
-        return new Verdict.Ineligible(rule.id(), rule.name(), reason);
-      }
+      case INELIGIBLE:
+        return new Verdict.Ineligible(rule.id(), rule.name(), explain(rule, attributes));
       case HELD_OUT_GLOBAL: {
         Holdout g = Objects.requireNonNull(globalControl);
         return new Verdict.HeldOut(rule.id(), rule.name(), g.key(), g.bucket(customerId),

@@ -31,6 +31,8 @@ public final class RuleSet {
   private final List<Rule> rules;
   private final Map<String, Rule> byId;
   private final List<Problem> warnings;
+  /** Per rule, index-aligned with {@link #rules}: what its evaluations share. */
+  private final VerdictMemo[] memos;
 
   RuleSet(String name, String source, String checksum, List<Rule> rules, List<Problem> warnings) {
     List<Rule> sorted = new ArrayList<>(rules);
@@ -47,6 +49,15 @@ public final class RuleSet {
     this.rules = List.copyOf(sorted);
     this.byId = Map.copyOf(index);
     this.warnings = List.copyOf(warnings);
+    this.memos = new VerdictMemo[this.rules.size()];
+    for (int i = 0; i < memos.length; i++) {
+      memos[i] = new VerdictMemo(this.rules.get(i));
+    }
+  }
+
+  /** What evaluations of each rule share, by priority as {@link #rules()}. */
+  VerdictMemo[] memos() {
+    return memos;
   }
 
   /**

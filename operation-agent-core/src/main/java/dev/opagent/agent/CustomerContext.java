@@ -143,7 +143,8 @@ public final class CustomerContext {
     private final Eligibility eligibility;
     private @Nullable CustomerData customerData;
     private @Nullable SegmentAnalysis analysis;
-    private final Map<String, @Nullable Object> attributes = new LinkedHashMap<>();
+    /** Empty until the first attribute: most customers have none. */
+    private Map<String, @Nullable Object> attributes = Map.of();
     /** Immutable until a second call adds to it: a caller's immutable set is kept as is. */
     private Set<Channel> consents = Set.of();
     private @Nullable ZoneId zone;
@@ -171,7 +172,11 @@ public final class CustomerContext {
     }
 
     public Builder putAttribute(String name, @Nullable Object value) {
-      attributes.put(Objects.requireNonNull(name, "name"), value);
+      Objects.requireNonNull(name, "name");
+      if (attributes.isEmpty()) {
+        attributes = new LinkedHashMap<>();
+      }
+      attributes.put(name, value);
       return this;
     }
 
@@ -270,10 +275,15 @@ public final class CustomerContext {
 
     private double weight() {
       ValueSegment v = analysis == null ? null : analysis.valueSegment();
-      if (ValueSegment.HIGH_VALUE.equals(v)) {
+      if (v == null) {
+        return 1.0;
+      }
+      // A label is its wire value: comparing those is the records' equality, without its bootstrap.
+      String wire = v.wireValue();
+      if (ValueSegment.HIGH_VALUE.wireValue().equals(wire)) {
         return 1.5;
       }
-      if (ValueSegment.LOW_VALUE.equals(v)) {
+      if (ValueSegment.LOW_VALUE.wireValue().equals(wire)) {
         return 0.75;
       }
       return 1.0;

@@ -1,6 +1,7 @@
 package dev.opagent.rules.attributes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.rules.internal.Values;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
@@ -74,13 +75,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CustomerView implements Attributes {
   private final String customerId;
+  /** The top level, as read by paths; {@link #asMap()} hands out an unmodifiable view of it. */
+  private final Map<String, @Nullable Object> top;
   private final Map<String, @Nullable Object> root;
   private final Map<String, Object> derived;
 
-  private CustomerView(String customerId, Map<String, @Nullable Object> root,
+  private CustomerView(String customerId, Map<String, @Nullable Object> top,
       Map<String, Object> derived) {
     this.customerId = customerId;
-    this.root = root;
+    this.top = top;
+    this.root = Collections.unmodifiableMap(top);
     this.derived = derived;
   }
 
@@ -129,9 +133,28 @@ public final class CustomerView implements Attributes {
     return root;
   }
 
+  /**
+   * As {@link Values#getPath} from the top level, with the steps through the top-level map and
+   * through Jackson objects taken directly.
+   */
   @Override
   public @Nullable Object get(AttributePath path) {
-    return Values.getPath(root, path);
+    String first = path.segment(0);
+    Object current = top.get(first);
+    if (current == null && !top.containsKey(first)) {
+      return Attributes.ABSENT;
+    }
+    for (int i = 1, n = path.size(); i < n; i++) {
+      if (current instanceof ObjectNode o) {
+        current = o.get(path.segment(i));
+        if (current == null) {
+          return Attributes.ABSENT;
+        }
+      } else {
+        return Values.getPath(top, path);
+      }
+    }
+    return current;
   }
 
   @Override
@@ -233,7 +256,7 @@ public final class CustomerView implements Attributes {
       root.put("attributes", Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
       Map<String, Object> derived = derive(customer, analysis, date);
       root.put("derived", derived);
-      return new CustomerView(id, Collections.unmodifiableMap(root), derived);
+      return new CustomerView(id, root, derived);
     }
 
     private static void copy(Object from, String name, Map<String, @Nullable Object> to) {

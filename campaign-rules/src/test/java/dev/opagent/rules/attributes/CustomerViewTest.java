@@ -31,6 +31,39 @@ class CustomerViewTest {
   }
 
   @Test
+  void get_everyPathOfTheSeedCustomer_sameAsWalkingTheWholeMap() throws Exception {
+    JsonNode line = c1001();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) line.get("analysis")).putNull("nothing");
+    CustomerView v = CustomerView.fromWire(line, LocalDate.of(2026, 3, 15));
+    MapAttributes whole = MapAttributes.of(v.asMap());
+    List<String> paths = new java.util.ArrayList<>(List.of("customerId", "nope", "nope.x",
+        "segments.nothing", "segments.nothing.x", "segments.nope", "segments.missingRegulars.0",
+        "segments.missingRegulars.99", "segments.missingRegulars.x", "segments.churnSegment.x",
+        "customer.productHistory.0.category", "customer.productHistory.01.category",
+        "derived.totalOrders", "derived.totalOrders.x", "attributes.none", "city.x"));
+    collect("", MAPPER.valueToTree(v.asMap()), paths);
+    assertThat(paths).hasSizeGreaterThan(40);
+    for (String path : paths) {
+      AttributePath p = AttributePath.of(path);
+      assertThat(v.get(p)).as(path).isSameAs(whole.get(p));
+    }
+  }
+
+  private static void collect(String prefix, JsonNode node, List<String> out) {
+    if (node.isObject()) {
+      node.fieldNames().forEachRemaining(name -> {
+        out.add(prefix + name);
+        collect(prefix + name + ".", node.get(name), out);
+      });
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        out.add(prefix + i);
+        collect(prefix + i + ".", node.get(i), out);
+      }
+    }
+  }
+
+  @Test
   void fromWire_seedCustomerC1001_exposesDocumentedPathsAndDerivedValues() throws Exception {
     CustomerView v = CustomerView.fromWire(c1001(), LocalDate.of(2026, 3, 15));
     assertThat(v.customerId()).isEqualTo("C-1001");
