@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
  * An immutable, validated set of campaign rules, ordered by priority (highest first, then id).
  * Thread-safe: share it freely; to change rules, load a new set (see {@link RuleSetHolder}).
  *
+ * <p>Evaluations through a rule set share work: each rule's eligible verdict, and up to 1,024
+ * explanations per rule of a failed condition, keyed by the values it read. Only numbers,
+ * booleans, nulls and segment labels ({@code segments.} paths) are kept this way, never other
+ * strings such as names or e-mail addresses; they live as long as the rule set.
+ *
  * <pre>{@code
  * RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.file(Path.of("campaigns.json")));
  * rules.rule("winback").ifPresent(r -> System.out.println(r.name()));

@@ -25,10 +25,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A compiled condition is a deterministic function of the values it looks up, so two customers
  * whose failing test looked up the same paths and saw equal values get equal explanations, as long
  * as the explanation looks up no path the test did not. Values count as equal only when they are
- * of the same class, equal, and print alike: strings, booleans, integral and double numbers (as
- * Java values or Jackson nodes), null, absent, and empty arrays or objects. A lookup of anything
- * else makes the evaluation unmemoised. At most {@value #MAX_ENTRIES} explanations are kept per
- * rule; later ones are computed each time.
+ * of the same class, equal, and print alike: booleans, integral and double numbers (as Java values
+ * or Jackson nodes), null, absent, empty arrays or objects, and strings read under
+ * {@code segments.} (the agent's labels). Other strings — names, e-mail addresses, free text — are
+ * never kept: a lookup of one, or of anything else, makes the evaluation unmemoised. At most
+ * {@value #MAX_ENTRIES} explanations are kept per rule; later ones are computed each time.
  */
 final class VerdictMemo {
   static final int MAX_ENTRIES = 1024;
@@ -65,6 +66,11 @@ final class VerdictMemo {
     return v;
   }
 
+  /** Ineligible verdicts kept. */
+  int size() {
+    return ineligible.size();
+  }
+
   /**
    * Attributes that record the paths looked up and the values seen, for one evaluation on one
    * thread at a time. Not thread-safe.
@@ -93,7 +99,7 @@ final class VerdictMemo {
     public @Nullable Object get(AttributePath path) {
       Object v = delegate.get(path);
       if (memoisable) {
-        if (count == CAPACITY || !comparable(v)) {
+        if (count == CAPACITY || !comparable(path, v)) {
           memoisable = false;
         } else {
           seen[2 * count] = path;
@@ -129,14 +135,20 @@ final class VerdictMemo {
       return true;
     }
 
-    /** Whether equal values of {@code v}'s class print alike and read alike. */
-    private static boolean comparable(@Nullable Object v) {
+    /**
+     * Whether equal values of {@code v}'s class print alike and read alike, and {@code v} may be
+     * kept: strings only when they are segment labels.
+     */
+    private static boolean comparable(AttributePath path, @Nullable Object v) {
       if (v == null || v == Attributes.ABSENT) {
         return true;
       }
       Class<?> c = v.getClass();
-      if (c == String.class || c == Boolean.class || c == Integer.class || c == Long.class
-          || c == Double.class || c == TextNode.class || c == BooleanNode.class
+      if (c == String.class || c == TextNode.class) {
+        return path.size() > 1 && path.segment(0).equals("segments");
+      }
+      if (c == Boolean.class || c == Integer.class || c == Long.class
+          || c == Double.class || c == BooleanNode.class
           || c == IntNode.class || c == LongNode.class || c == DoubleNode.class
           || c == NullNode.class) {
         return true;

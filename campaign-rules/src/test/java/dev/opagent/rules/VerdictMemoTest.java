@@ -68,6 +68,24 @@ class VerdictMemoTest {
     }
   }
 
+  @Test
+  void evaluate_failingOnFreeTextOrOnLabels_keepsOnlyTheLabelsExplanations() {
+    RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.string("p", """
+        [{"rule_id": "mail", "conditions": {"customer.email": {"$regex": "@example\\\\.com$"}},
+          "actions": []},
+         {"rule_id": "risk", "conditions": {"segments.churnSegment": "Riskli"}, "actions": []}]"""));
+    for (int i = 0; i < 10; i++) {
+      Attributes c = MapAttributes.of(Map.of(
+          "customer", Map.of("email", "person" + i + "@mail.test"),
+          "segments", Map.of("churnSegment", "Sadık")));
+      Eligibility e = EVALUATOR.evaluate(rules, "C-" + i, c);
+      assertThat(e.eligible()).isEmpty();
+    }
+    VerdictMemo[] memos = rules.memos();
+    assertThat(memos[0].size()).as("no e-mail address is kept").isZero();
+    assertThat(memos[1].size()).as("one explanation for the one label seen").isEqualTo(1);
+  }
+
   private static Map<String, Object> linked(Object... kv) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
