@@ -7,10 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One evaluation's attribute values, each path read at most once and only when a condition needs
- * it. Not thread-safe: a {@link BoundSet} keeps one per thread and clears it when the evaluation
- * returns, so no attribute value outlives the evaluation.
+ * it. Not thread-safe: a {@link BoundSet} keeps one per thread (or uses the caller's) and clears it
+ * when the evaluation returns, so no attribute value outlives the evaluation.
  */
-final class Frame {
+public final class Frame {
   private static final Object UNRESOLVED = new Object();
   private static final Attributes NONE = Attributes.empty();
 
@@ -23,6 +23,11 @@ final class Frame {
     this.paths = paths;
     this.values = new Object[paths.length];
     Arrays.fill(values, UNRESOLVED);
+  }
+
+  /** Whether this frame holds the values of {@code paths} (those of the set that made it). */
+  boolean belongsTo(AttributePath[] paths) {
+    return this.paths == paths;
   }
 
   /** Starts an evaluation; false when this frame is already in use on this thread (re-entry). */
