@@ -13,7 +13,9 @@ import java.util.List;
  * any number of threads.
  *
  * <p>This is the fast path for many rules: each distinct attribute path is read from the
- * {@link Attributes} at most once per evaluation (not once per condition), and conditions that
+ * {@link Attributes} at most once per evaluation (not once per condition; a path that only numeric
+ * comparisons read is read with {@link Attributes#getDouble}, and with {@link Attributes#get} as
+ * well only when it holds no number), and conditions that
  * require an attribute to equal one of a few strings ({@code "segments.churnSegment": "Riskli"},
  * {@code {"$in": ["Platin", "Altın"]}}) are indexed by those strings, so an evaluation skips the
  * conditions whose key the customer cannot match. Conditions that are conjunctions of attribute

@@ -28,6 +28,8 @@ public final class BoundSet {
   private final boolean direct;
   private final Node[] roots;
   private final AttributePath[] paths;
+  /** Per slot: whether only numeric comparisons read it, so it is read with getDouble. */
+  private final boolean[] numericOnly;
   private final Node[] full;
   private final Node[] rest;
   private final int[] unindexed;
@@ -40,10 +42,10 @@ public final class BoundSet {
   /** Conditions sharing one indexed slot. */
   private static final class Group {
     final int slot;
-    final Map<String, int[]> byText;
+    final TextIndex byText;
     final int[] all;
 
-    Group(int slot, Map<String, int[]> byText, int[] all) {
+    Group(int slot, TextIndex byText, int[] all) {
       this.slot = slot;
       this.byText = byText;
       this.all = all;
@@ -94,7 +96,7 @@ public final class BoundSet {
     for (Map.Entry<Integer, List<Integer>> e : all.entrySet()) {
       Map<String, int[]> index = new HashMap<>();
       byText.get(e.getKey()).forEach((t, list) -> index.put(t, ints(list)));
-      groups[g++] = new Group(e.getKey(), index, ints(e.getValue()));
+      groups[g++] = new Group(e.getKey(), new TextIndex(index), ints(e.getValue()));
     }
     direct = groups.length == 0 && !slots.shared();
     fullSteps = new Step[size][];
@@ -105,7 +107,19 @@ public final class BoundSet {
         restSteps[i] = flatten(rest[i]);
       }
     }
-    frames = ThreadLocal.withInitial(() -> new Frame(paths));
+    int[] numericUses = new int[paths.length];
+    for (Step[] steps : fullSteps) {
+      if (steps != null) {
+        for (Step step : steps) {
+          numericUses[step.slot] += step.numeric() ? 1 : 0;
+        }
+      }
+    }
+    numericOnly = new boolean[paths.length];
+    for (int s = 0; s < paths.length; s++) {
+      numericOnly[s] = numericUses[s] == slots.uses(s);
+    }
+    frames = ThreadLocal.withInitial(() -> new Frame(paths, numericOnly));
   }
 
   /**
@@ -135,7 +149,7 @@ public final class BoundSet {
       return node.test(frame);
     }
     for (Step step : steps) {
-      if (!step.matches(frame.value(step.slot))) {
+      if (!step.matches(frame)) {
         return false;
       }
     }
@@ -148,7 +162,7 @@ public final class BoundSet {
       return root.test(attributes);
     }
     for (Step step : steps) {
-      if (!step.matches(attributes.get(step.path))) {
+      if (!step.matches(attributes)) {
         return false;
       }
     }
@@ -200,7 +214,7 @@ public final class BoundSet {
 
   /** A scratch frame for {@link #test(Attributes, BitSet, Frame)}; not thread-safe. */
   public Frame newFrame() {
-    return new Frame(paths);
+    return new Frame(paths, numericOnly);
   }
 
   /**
@@ -217,7 +231,7 @@ public final class BoundSet {
     }
     matches.clear();
     if (!frame.open(attributes)) {
-      frame = new Frame(paths);
+      frame = new Frame(paths, numericOnly);
       frame.open(attributes);
     }
     try {

@@ -17,11 +17,22 @@ public final class Frame {
   private final AttributePath[] paths;
   private final @Nullable Object[] values;
   private Attributes attributes = NONE;
+  /** Numbers read with {@link Attributes#getDouble}, for slots only numeric comparisons read. */
+  private final boolean[] numericOnly;
+  private final double[] numbers;
+  private final boolean[] numbered;
+  /** The slots read in this evaluation, the first {@code touchedCount}: only they are cleared. */
+  private final int[] touched;
+  private int touchedCount;
   private boolean busy;
 
-  Frame(AttributePath[] paths) {
+  Frame(AttributePath[] paths, boolean[] numericOnly) {
     this.paths = paths;
+    this.numericOnly = numericOnly;
     this.values = new Object[paths.length];
+    this.numbers = new double[paths.length];
+    this.numbered = new boolean[paths.length];
+    this.touched = new int[2 * paths.length];
     Arrays.fill(values, UNRESOLVED);
   }
 
@@ -42,7 +53,13 @@ public final class Frame {
 
   /** Ends an evaluation and forgets every value read. */
   void close() {
-    Arrays.fill(values, UNRESOLVED);
+    for (int j = 0; j < touchedCount; j++) {
+      int slot = touched[j];
+      values[slot] = UNRESOLVED;
+      numbers[slot] = 0;
+      numbered[slot] = false;
+    }
+    touchedCount = 0;
     attributes = NONE;
     busy = false;
   }
@@ -57,7 +74,31 @@ public final class Frame {
     if (v == UNRESOLVED) {
       v = attributes.get(paths[slot]);
       values[slot] = v;
+      touched[touchedCount++] = slot;
     }
     return v;
+  }
+
+  /**
+   * The number at {@code slot}'s path, or NaN when the value there is not a number (then read it
+   * with {@link #value(int)}). A slot that only numeric comparisons read is read with
+   * {@link Attributes#getDouble} on first use, any other with {@link #value(int)}.
+   */
+  double number(int slot) {
+    Object v = values[slot];
+    if (v != UNRESOLVED || !numericOnly[slot]) {
+      if (v == UNRESOLVED) {
+        v = value(slot);
+      }
+      return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+    if (numbered[slot]) {
+      return numbers[slot];
+    }
+    double d = attributes.getDouble(paths[slot]);
+    numbers[slot] = d;
+    numbered[slot] = true;
+    touched[touchedCount++] = slot;
+    return d;
   }
 }

@@ -1,6 +1,7 @@
 package dev.opagent.rules.internal;
 
 import dev.opagent.rules.spi.AttributePath;
+import dev.opagent.rules.spi.Attributes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,6 +105,33 @@ final class Step {
       default:
         return test.matches(value);
     }
+  }
+
+  /** Whether this step compares a number with a number (and reads its value as a number). */
+  boolean numeric() {
+    return op >= LT;
+  }
+
+  /** Whether the value at this step's path, read through {@code frame}, passes. */
+  boolean matches(Frame frame) {
+    if (op >= LT) {
+      double d = frame.number(slot);
+      if (d == d) {
+        return compare(d);
+      }
+    }
+    return matches(frame.value(slot));
+  }
+
+  /** Whether the value at this step's path in {@code attributes} passes. */
+  boolean matches(Attributes attributes) {
+    if (op >= LT) {
+      double d = attributes.getDouble(path);
+      if (d == d) {
+        return compare(d);
+      }
+    }
+    return matches(attributes.get(path));
   }
 
   /** {@code d} (not NaN) against the operand, by this step's operator. */
