@@ -145,28 +145,28 @@ public final class BoundSet {
   }
 
   private static boolean holds(Node node, Step @Nullable [] steps, Frame frame) {
-    if (steps == null) {
-      return node.test(frame);
-    }
-    for (Step step : steps) {
-      if (!step.matches(frame)) {
-        return false;
+    if (steps != null) {
+      for (Step step : steps) {
+        if (!step.matches(frame)) {
+          return false;
+        }
       }
+      return true;
     }
-    return true;
+    return node.test(frame);
   }
 
   /** A condition of a set that shares no path, read straight from the attributes. */
   private static boolean holds(Node root, Step @Nullable [] steps, Attributes attributes) {
-    if (steps == null) {
-      return root.test(attributes);
-    }
-    for (Step step : steps) {
-      if (!step.matches(attributes)) {
-        return false;
+    if (steps != null) {
+      for (Step step : steps) {
+        if (!step.matches(attributes)) {
+          return false;
+        }
       }
+      return true;
     }
-    return true;
+    return root.test(attributes);
   }
 
   private static int[] ints(List<Integer> list) {
@@ -257,9 +257,9 @@ public final class BoundSet {
     int count = 0;
     for (Group g : groups) {
       Object v = frame.value(g.slot);
-      int kind = Values.kind(v);
+      int kind = v instanceof String ? Values.STRING : Values.kind(v);
       if (kind == Values.STRING) {
-        int[] candidates = g.byText.get(Values.string(v));
+        int[] candidates = g.byText.get(v instanceof String s ? s : Values.string(v));
         if (candidates != null) {
           for (int i : candidates) {
             if (holds(rest[i], restSteps[i], frame)) {

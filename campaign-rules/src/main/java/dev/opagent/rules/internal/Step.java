@@ -18,6 +18,7 @@ final class Step {
 
   private static final int GENERIC = 0;
   private static final int STRINGS = 1;
+  private static final int TEXT = 6;
   private static final int LT = 2;
   private static final int LTE = 3;
   private static final int GT = 4;
@@ -27,6 +28,8 @@ final class Step {
   final AttributePath path;
   private final int op;
   private final String[] texts;
+  /** The only text of a TEXT step. */
+  private final @Nullable String text;
   private final double number;
   private final ValueTest test;
 
@@ -36,6 +39,7 @@ final class Step {
     this.path = path;
     this.op = op;
     this.texts = texts;
+    this.text = op == TEXT ? texts[0] : null;
     this.number = number;
     this.test = test;
   }
@@ -50,7 +54,7 @@ final class Step {
     for (int i = 0; i < texts.length; i++) {
       interned[i] = texts[i].intern();
     }
-    return new Step(slot, path, STRINGS, interned, 0, test);
+    return new Step(slot, path, interned.length == 1 ? TEXT : STRINGS, interned, 0, test);
   }
 
   /** A number compared with {@code number}; {@code op} is 0 to 3 for $lt, $lte, $gt, $gte. */
@@ -64,8 +68,10 @@ final class Step {
    */
   int rank() {
     switch (op) {
+      case TEXT:
+        return 0;
       case STRINGS:
-        return texts.length == 1 ? 0 : 1;
+        return 1;
       case GENERIC:
         return 3;
       default:
@@ -75,6 +81,14 @@ final class Step {
 
   boolean matches(@Nullable Object value) {
     switch (op) {
+      case TEXT:
+        if (value == text) {
+          return true;
+        }
+        if (value instanceof String s) {
+          return s.equals(text);
+        }
+        return test.matches(value);
       case STRINGS:
         if (value instanceof String s) {
           for (String t : texts) {
@@ -109,12 +123,12 @@ final class Step {
 
   /** Whether this step compares a number with a number (and reads its value as a number). */
   boolean numeric() {
-    return op >= LT;
+    return op >= LT && op <= GTE;
   }
 
   /** Whether the value at this step's path, read through {@code frame}, passes. */
   boolean matches(Frame frame) {
-    if (op >= LT) {
+    if (numeric()) {
       double d = frame.number(slot);
       if (d == d) {
         return compare(d);
@@ -125,7 +139,7 @@ final class Step {
 
   /** Whether the value at this step's path in {@code attributes} passes. */
   boolean matches(Attributes attributes) {
-    if (op >= LT) {
+    if (numeric()) {
       double d = attributes.getDouble(path);
       if (d == d) {
         return compare(d);
