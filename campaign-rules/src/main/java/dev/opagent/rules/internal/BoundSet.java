@@ -3,7 +3,9 @@ package dev.opagent.rules.internal;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,24 +28,24 @@ public final class BoundSet {
   private final boolean direct;
   private final Node[] roots;
   private final AttributePath[] paths;
+  /** Per slot: whether only numeric comparisons read it, so it is read with getDouble. */
+  private final boolean[] numericOnly;
   private final Node[] full;
   private final Node[] rest;
   private final int[] unindexed;
   private final Group[] groups;
   private final ThreadLocal<Frame> frames;
-  /** Per condition, when it is a conjunction of attribute tests: their slots, else null. */
-  private final int[][] fullSlots;
-  private final ValueTest[][] fullTests;
-  private final int[][] restSlots;
-  private final ValueTest[][] restTests;
+  /** Per condition, when it is a conjunction of attribute tests: its steps, else null. */
+  private final Step[][] fullSteps;
+  private final Step[][] restSteps;
 
   /** Conditions sharing one indexed slot. */
   private static final class Group {
     final int slot;
-    final Map<String, int[]> byText;
+    final TextIndex byText;
     final int[] all;
 
-    Group(int slot, Map<String, int[]> byText, int[] all) {
+    Group(int slot, TextIndex byText, int[] all) {
       this.slot = slot;
       this.byText = byText;
       this.all = all;
@@ -94,53 +96,77 @@ public final class BoundSet {
     for (Map.Entry<Integer, List<Integer>> e : all.entrySet()) {
       Map<String, int[]> index = new HashMap<>();
       byText.get(e.getKey()).forEach((t, list) -> index.put(t, ints(list)));
-      groups[g++] = new Group(e.getKey(), index, ints(e.getValue()));
+      groups[g++] = new Group(e.getKey(), new TextIndex(index), ints(e.getValue()));
     }
     direct = groups.length == 0 && !slots.shared();
-    fullSlots = new int[size][];
-    fullTests = new ValueTest[size][];
-    restSlots = new int[size][];
-    restTests = new ValueTest[size][];
+    fullSteps = new Step[size][];
+    restSteps = new Step[size][];
     for (int i = 0; i < size; i++) {
-      flatten(full[i], fullSlots, fullTests, i);
+      fullSteps[i] = flatten(full[i]);
       if (rest[i] != null) {
-        flatten(rest[i], restSlots, restTests, i);
+        restSteps[i] = flatten(rest[i]);
       }
     }
-    frames = ThreadLocal.withInitial(() -> new Frame(paths));
+    int[] numericUses = new int[paths.length];
+    for (Step[] steps : fullSteps) {
+      if (steps != null) {
+        for (Step step : steps) {
+          numericUses[step.slot] += step.numeric() ? 1 : 0;
+        }
+      }
+    }
+    numericOnly = new boolean[paths.length];
+    for (int s = 0; s < paths.length; s++) {
+      numericOnly[s] = numericUses[s] == slots.uses(s);
+    }
+    frames = ThreadLocal.withInitial(() -> new Frame(paths, numericOnly));
   }
 
-  /** Records a conjunction of attribute tests as parallel arrays, tested without tree dispatch. */
-  private static void flatten(Node node, int[][] slotsOut, ValueTest[][] testsOut, int i) {
+  /**
+   * A conjunction of attribute tests as specialised steps, cheapest and most selective first (the
+   * tests have no side effects, so their order changes only the work done); null for any other
+   * condition, which is tested as a tree.
+   */
+  private static Step @Nullable [] flatten(Node node) {
     Node[] parts = node instanceof Nodes.And and ? and.children
         : node instanceof Nodes.SlotField ? new Node[] {node} : null;
     if (parts == null) {
-      return;
+      return null;
     }
-    int[] slotsOf = new int[parts.length];
-    ValueTest[] testsOf = new ValueTest[parts.length];
+    Step[] steps = new Step[parts.length];
     for (int j = 0; j < parts.length; j++) {
       if (!(parts[j] instanceof Nodes.SlotField f)) {
-        return;
+        return null;
       }
-      slotsOf[j] = f.slot;
-      testsOf[j] = f.test;
+      steps[j] = f.test.step(f.slot, f.path);
     }
-    slotsOut[i] = slotsOf;
-    testsOut[i] = testsOf;
+    Arrays.sort(steps, Comparator.comparingInt(Step::rank));
+    return steps;
   }
 
-  private static boolean holds(Node node, int @Nullable [] slotsOf,
-      ValueTest @Nullable [] testsOf, Frame frame) {
-    if (slotsOf == null || testsOf == null) {
-      return node.test(frame);
-    }
-    for (int j = 0; j < slotsOf.length; j++) {
-      if (!testsOf[j].matches(frame.value(slotsOf[j]))) {
-        return false;
+  private static boolean holds(Node node, Step @Nullable [] steps, Frame frame) {
+    if (steps != null) {
+      for (Step step : steps) {
+        if (!step.matches(frame)) {
+          return false;
+        }
       }
+      return true;
     }
-    return true;
+    return node.test(frame);
+  }
+
+  /** A condition of a set that shares no path, read straight from the attributes. */
+  private static boolean holds(Node root, Step @Nullable [] steps, Attributes attributes) {
+    if (steps != null) {
+      for (Step step : steps) {
+        if (!step.matches(attributes)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return root.test(attributes);
   }
 
   private static int[] ints(List<Integer> list) {
@@ -180,20 +206,32 @@ public final class BoundSet {
    * returns how many do. Allocation-free once the thread has evaluated this set before.
    */
   public int test(Attributes attributes, BitSet matches) {
-    matches.clear();
     if (direct) {
-      int count = 0;
-      for (int i = 0; i < size; i++) {
-        if (roots[i].test(attributes)) {
-          matches.set(i);
-          count++;
-        }
-      }
-      return count;
+      return testDirect(attributes, matches);
     }
-    Frame frame = frames.get();
+    return test(attributes, matches, frames.get());
+  }
+
+  /** A scratch frame for {@link #test(Attributes, BitSet, Frame)}; not thread-safe. */
+  public Frame newFrame() {
+    return new Frame(paths, numericOnly);
+  }
+
+  /**
+   * As {@link #test(Attributes, BitSet)}, with the caller's scratch {@code frame} (from
+   * {@link #newFrame()} of this set) instead of the thread's own.
+   */
+  public int test(Attributes attributes, BitSet matches, Frame frame) {
+    if (!frame.belongsTo(paths)) {
+      throw new IllegalArgumentException(
+          "scratch was made by another condition set; use this set's newScratch()");
+    }
+    if (direct) {
+      return testDirect(attributes, matches);
+    }
+    matches.clear();
     if (!frame.open(attributes)) {
-      frame = new Frame(paths);
+      frame = new Frame(paths, numericOnly);
       frame.open(attributes);
     }
     try {
@@ -203,16 +241,28 @@ public final class BoundSet {
     }
   }
 
+  private int testDirect(Attributes attributes, BitSet matches) {
+    matches.clear();
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      if (holds(roots[i], fullSteps[i], attributes)) {
+        matches.set(i);
+        count++;
+      }
+    }
+    return count;
+  }
+
   private int evaluate(Frame frame, BitSet matches) {
     int count = 0;
     for (Group g : groups) {
       Object v = frame.value(g.slot);
-      int kind = Values.kind(v);
+      int kind = v instanceof String ? Values.STRING : Values.kind(v);
       if (kind == Values.STRING) {
-        int[] candidates = g.byText.get(Values.string(v));
+        int[] candidates = g.byText.get(v instanceof String s ? s : Values.string(v));
         if (candidates != null) {
           for (int i : candidates) {
-            if (holds(rest[i], restSlots[i], restTests[i], frame)) {
+            if (holds(rest[i], restSteps[i], frame)) {
               matches.set(i);
               count++;
             }
@@ -220,7 +270,7 @@ public final class BoundSet {
         }
       } else if (kind == Values.ARRAY) {
         for (int i : g.all) {
-          if (holds(full[i], fullSlots[i], fullTests[i], frame)) {
+          if (holds(full[i], fullSteps[i], frame)) {
             matches.set(i);
             count++;
           }
@@ -228,7 +278,7 @@ public final class BoundSet {
       }
     }
     for (int i : unindexed) {
-      if (holds(full[i], fullSlots[i], fullTests[i], frame)) {
+      if (holds(full[i], fullSteps[i], frame)) {
         matches.set(i);
         count++;
       }

@@ -46,7 +46,7 @@ final class Nodes {
 
     @Override
     Node bind(Slots slots) {
-      return path == null ? this : new SlotField(pointer, slots.slotOf(path), this);
+      return path == null ? this : new SlotField(pointer, slots.slotOf(path), path, this);
     }
 
     ValueTest valueTest() {
@@ -94,12 +94,14 @@ final class Nodes {
    */
   static final class SlotField extends Node {
     final int slot;
+    final AttributePath path;
     final ValueTest test;
     private final Field field;
 
-    SlotField(String pointer, int slot, Field field) {
+    SlotField(String pointer, int slot, AttributePath path, Field field) {
       super(pointer);
       this.slot = slot;
+      this.path = path;
       this.test = field.valueTest();
       this.field = field;
     }

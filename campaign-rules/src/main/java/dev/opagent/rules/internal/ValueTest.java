@@ -1,6 +1,7 @@
 package dev.opagent.rules.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.rules.spi.AttributePath;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +33,14 @@ abstract class ValueTest {
    */
   String @Nullable [] keyTexts() {
     return null;
+  }
+
+  /**
+   * This test as a {@link Step} reading {@code slot}: specialised for a common operator and type
+   * when it is one, else generic.
+   */
+  Step step(int slot, AttributePath path) {
+    return Step.generic(slot, path, this);
   }
 
   /** How the expectation reads in a message. */

@@ -1,6 +1,7 @@
 package dev.opagent.rules.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,13 @@ final class ValueTests {
     @Override
     String @Nullable [] keyTexts() {
       return kind == Values.STRING && !negate ? new String[] {text} : null;
+    }
+
+    @Override
+    Step step(int slot, AttributePath path) {
+      return kind == Values.STRING && !negate && text != null
+          ? Step.strings(slot, path, this, new String[] {text})
+          : super.step(slot, path);
     }
 
     private boolean equal(@Nullable Object value) {
@@ -79,6 +87,11 @@ final class ValueTests {
           };
       this.numeric = expected.isNumber();
       this.number = expected.doubleValue();
+    }
+
+    @Override
+    Step step(int slot, AttributePath path) {
+      return numeric ? Step.compare(slot, path, this, op, number) : super.step(slot, path);
     }
 
     @Override
@@ -160,6 +173,14 @@ final class ValueTests {
     @Override
     String @Nullable [] keyTexts() {
       return negate || insensitive ? null : set.onlyStrings();
+    }
+
+    @Override
+    Step step(int slot, AttributePath path) {
+      String[] texts = keyTexts();
+      return texts != null && texts.length > 0 && texts.length <= Step.MAX_TEXTS
+          ? Step.strings(slot, path, this, texts)
+          : super.step(slot, path);
     }
   }
 

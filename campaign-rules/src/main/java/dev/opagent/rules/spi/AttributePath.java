@@ -1,6 +1,7 @@
 package dev.opagent.rules.spi;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A dot-separated attribute path ({@code segments.churnSegment}, {@code customer.age}), split into
@@ -9,8 +10,17 @@ import java.util.List;
  * <p>Segments are separated by {@code .}; a numeric segment also indexes into an array
  * ({@code segments.missingRegulars.0.productId}), as in GrowthBook. Paths cannot contain empty
  * segments.
+ *
+ * <p>Paths are canonical: {@link #of(String)} returns the same instance for the same text, so an
+ * {@link Attributes} implementation can recognise the paths it serves by identity, comparing with
+ * {@code ==} against its own constants (see {@link Attributes}). Like interned strings, canonical
+ * paths are kept for the life of the class loader; they come from conditions and host code, not
+ * from customer data.
  */
 public final class AttributePath {
+  private static final ConcurrentHashMap<String, AttributePath> CANONICAL =
+      new ConcurrentHashMap<>();
+
   private final String text;
   private final String[] segments;
   private final List<String> segmentList;
@@ -22,11 +32,21 @@ public final class AttributePath {
   }
 
   /**
-   * Parses a dot path.
+   * The path of a dot text: the same instance for equal texts.
    *
    * @throws IllegalArgumentException if the path is empty or has an empty segment
    */
   public static AttributePath of(String text) {
+    AttributePath known = CANONICAL.get(text);
+    if (known != null) {
+      return known;
+    }
+    AttributePath parsed = parse(text);
+    AttributePath raced = CANONICAL.putIfAbsent(parsed.text, parsed);
+    return raced != null ? raced : parsed;
+  }
+
+  private static AttributePath parse(String text) {
     if (text.isEmpty()) {
       throw new IllegalArgumentException("attribute path must not be empty");
     }
@@ -67,7 +87,7 @@ public final class AttributePath {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AttributePath other && text.equals(other.text);
+    return o == this || o instanceof AttributePath other && text.equals(other.text);
   }
 
   @Override

@@ -17,16 +17,35 @@ import org.jspecify.annotations.Nullable;
  * explanations can tell "present but null" from "missing". Conditions themselves treat both alike,
  * as GrowthBook's targeting does.
  *
- * <p>Lookups sit on the evaluation hot path: an implementation should not allocate. Resolve the path
- * with {@link AttributePath#segment(int)} rather than by re-splitting {@link AttributePath#text()}.
+ * <p>Lookups sit on the evaluation hot path: an implementation should not allocate. Paths are
+ * canonical ({@link AttributePath#of(String)} returns one instance per text), so a host serving a
+ * fixed set of attributes recognises them by identity, with {@code ==} against its own constants;
+ * a generic implementation resolves the path with {@link AttributePath#segment(int)} rather than by
+ * re-splitting {@link AttributePath#text()}. A host whose numeric attributes are primitives also
+ * overrides {@link #getDouble(AttributePath)}, so that numeric comparisons read them unboxed.
  *
  * <pre>{@code
- * Attributes attrs = path -> switch (path.text()) {
- *   case "segments.churnSegment" -> analysis.churnSegment();
- *   case "customer.age" -> customer.age();
- *   default -> Attributes.ABSENT;
- * };
+ * final class CustomerAttributes implements Attributes {
+ *   static final AttributePath CHURN_SEGMENT = AttributePath.of("segments.churnSegment");
+ *   static final AttributePath AGE = AttributePath.of("customer.age");
+ *   private final Analysis analysis;
+ *   private final Customer customer;
+ *   …
+ *   public Object get(AttributePath path) {
+ *     if (path == CHURN_SEGMENT) return analysis.churnSegment();
+ *     if (path == AGE) return customer.age();
+ *     return Attributes.ABSENT;
+ *   }
+ *
+ *   public double getDouble(AttributePath path) {
+ *     return path == AGE ? customer.age() : Attributes.super.getDouble(path);
+ *   }
+ * }
  * }</pre>
+ *
+ * <p>A lambda over {@code path.text()} ({@code path -> switch (path.text()) { case
+ * "customer.age" -> customer.age(); default -> Attributes.ABSENT; }}) works as well, a little
+ * slower.
  */
 @FunctionalInterface
 public interface Attributes {
@@ -44,4 +63,14 @@ public interface Attributes {
    * {@link #ABSENT} when the path leads nowhere.
    */
   @Nullable Object get(AttributePath path);
+
+  /**
+   * The value at {@code path} as a number, for numeric comparisons ({@code $gt}, {@code $lt}, …):
+   * its {@code double} value when it is a {@link Number}, else {@link Double#NaN}, in which case
+   * the library reads {@link #get(AttributePath)} instead. Must agree with {@code get}. The default
+   * reads {@code get}; override it to return primitive attributes without boxing them.
+   */
+  default double getDouble(AttributePath path) {
+    return get(path) instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
 }

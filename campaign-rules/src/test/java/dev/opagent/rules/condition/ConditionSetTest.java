@@ -1,6 +1,7 @@
 package dev.opagent.rules.condition;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.opagent.rules.attributes.MapAttributes;
@@ -107,6 +108,100 @@ class ConditionSetTest {
         assertThat(count).isEqualTo(expected.cardinality());
       }
     }
+  }
+
+  /** A host that reads numbers unboxed, as {@link Attributes} recommends, and counts its reads. */
+  private static final class UnboxedHost implements Attributes {
+    private final Attributes map;
+    private int gets;
+
+    UnboxedHost(Attributes map) {
+      this.map = map;
+    }
+
+    @Override
+    public Object get(AttributePath path) {
+      gets++;
+      return map.get(path);
+    }
+
+    @Override
+    public double getDouble(AttributePath path) {
+      return map.get(path) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+  }
+
+  @Test
+  void test_callersScratchAndUnboxedNumbers_agreeWithEachCondition() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int round = 0; round < 40; round++) {
+      int size = 1 + r.nextInt(120);
+      List<Condition> conditions = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        conditions.add(ConditionCompiler.ofDefaults().compile(randomCondition(r)));
+      }
+      ConditionSet set = ConditionSet.of(conditions);
+      ConditionSet.Scratch scratch = set.newScratch();
+      BitSet matches = new BitSet();
+      BitSet unboxed = new BitSet();
+      for (int p = 0; p < 200; p++) {
+        Attributes a = randomAttributes(r);
+        int count = set.test(a, matches, scratch);
+        int unboxedCount = set.test(new UnboxedHost(a), unboxed, scratch);
+        BitSet expected = new BitSet();
+        for (int i = 0; i < size; i++) {
+          if (conditions.get(i).test(a)) {
+            expected.set(i);
+          }
+        }
+        assertThat(matches).as("round %d, attributes %s", round, a).isEqualTo(expected);
+        assertThat(count).isEqualTo(expected.cardinality());
+        assertThat(unboxed).as("unboxed, round %d, attributes %s", round, a).isEqualTo(expected);
+        assertThat(unboxedCount).isEqualTo(expected.cardinality());
+      }
+    }
+  }
+
+  @Test
+  void test_numbersOnlyComparedAsNumbers_areReadUnboxed() {
+    List<Condition> conditions = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      conditions.add(ConditionCompiler.ofDefaults().compile(String.format(Locale.ROOT,
+          "{\"segments.churnSegment\": \"Riskli\", \"customer.age\": {\"$gt\": %d}}", i * 5)));
+    }
+    ConditionSet set = ConditionSet.of(conditions);
+    UnboxedHost host = new UnboxedHost(MapAttributes.of(Map.of(
+        "segments", Map.of("churnSegment", "Riskli"), "customer", Map.of("age", 32))));
+    BitSet matches = new BitSet();
+
+    assertThat(set.test(host, matches, set.newScratch())).isEqualTo(7);
+    assertThat(host.gets).as("only the segment is read boxed").isEqualTo(1);
+  }
+
+  @Test
+  void test_numberCompareOnNonNumber_fallsBackToTheValue() {
+    Condition older = ConditionCompiler.ofDefaults().compile("{\"customer.age\": {\"$gt\": 30}}");
+    ConditionSet set = ConditionSet.of(List.of(older, older));
+    BitSet matches = new BitSet();
+    for (Object age : new Object[] {"45", "12", "x", true}) {
+      UnboxedHost host = new UnboxedHost(MapAttributes.of(Map.of("customer", Map.of("age", age))));
+
+      assertThat(set.test(host, matches, set.newScratch()))
+          .as("age %s", age)
+          .isEqualTo(older.test(host) ? 2 : 0);
+    }
+    assertThat(set.test(new UnboxedHost(Attributes.empty()), matches)).isZero();
+  }
+
+  @Test
+  void test_scratchOfAnotherSet_isRejected() {
+    Condition c = ConditionCompiler.ofDefaults().compile("{\"customer.age\": {\"$gt\": 30}}");
+    ConditionSet one = ConditionSet.of(List.of(c, c));
+    ConditionSet other = ConditionSet.of(List.of(c, c));
+
+    assertThatThrownBy(() -> one.test(Attributes.empty(), new BitSet(), other.newScratch()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("newScratch()");
   }
 
   @Test
