@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Waiting requests queue here and are released one at a time, each spaced {@code 1/rate} after
  * the previous one at the rate in force <em>when it is released</em>: no slot is reserved ahead,
- * so a rate change applies to every request still waiting.
+ * so a rate change applies to every request still waiting. Slots follow a timeline rather than
+ * the moments requests actually left, so late wake-ups do not lower the rate.
  */
 public final class AdaptiveRateLimiter {
   /** The lowest rate the limiter goes down to, requests per second. */
@@ -127,14 +128,22 @@ public final class AdaptiveRateLimiter {
     next.run();
   }
 
+  /**
+   * Takes the slot that came due {@code 1/rate} after the previous release. A release a little late
+   * (the scheduler's wake-up, a busy thread) is counted from when its slot was due, so that such
+   * delays do not add up to a lower rate than the one in force; one more than an interval late
+   * (the limiter was idle) is counted from {@code now}, so that no burst follows.
+   */
   private void released(long now) {
+    long due = lastReleaseNanos + intervalNanos();
+    long at = now - due < intervalNanos() ? due : now;
     if (releasedAny) {
-      long interval = now - lastReleaseNanos;
+      long interval = at - lastReleaseNanos;
       averageIntervalNanos = averageIntervalNanos == Double.MAX_VALUE ? interval
           : (1 - SMOOTHING) * averageIntervalNanos + SMOOTHING * interval;
     }
     releasedAny = true;
-    lastReleaseNanos = now;
+    lastReleaseNanos = at;
   }
 
   /** Whether most of the rate is being sent: only then does a success say the quota allows more. */

@@ -53,6 +53,26 @@ class AdaptiveRateLimiterTest {
     assertThat(ran).containsExactly(0, 1, 2);
   }
 
+  @Test
+  void submit_releaseLate_nextSlotStaysOnTheTimelineButNoBurstAfterIdling() throws Exception {
+    AdaptiveRateLimiter l = limiter(10, 0);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      l.submit(() -> ran.add(n));
+    }
+    now.addAndGet(130 * MS); // the slot due at 100 ms is served 30 ms late
+    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 2);
+    now.addAndGet(70 * MS); // 200 ms: the next slot is due, the lateness is not carried over
+    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 3);
+    now.addAndGet(450 * MS); // 650 ms: four intervals late, yet only one request leaves
+    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 4);
+    Thread.sleep(200); // the pump, due 100 ms of the test clock later, must keep waiting
+    assertThat(ran).containsExactly(0, 1, 2, 3);
+    now.addAndGet(100 * MS);
+    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 5);
+  }
+
   /** Sends at the limiter's full rate for one second of the test clock: the rate is in use. */
   private AdaptiveRateLimiter saturated(AdaptiveRateLimiter l) {
     long until = now.get() + AdaptiveRateLimiter.GROWTH_WINDOW_NANOS;
