@@ -135,12 +135,13 @@ public final class AdaptiveRateLimiter {
    * (the limiter was idle) is counted from {@code now}, so that no burst follows.
    */
   private void released(long now) {
-    long due = lastReleaseNanos + intervalNanos();
-    long at = now - due < intervalNanos() ? due : now;
+    long interval = intervalNanos();
+    long due = lastReleaseNanos + interval;
+    long at = now - due < interval ? due : now;
     if (releasedAny) {
-      long interval = at - lastReleaseNanos;
-      averageIntervalNanos = averageIntervalNanos == Double.MAX_VALUE ? interval
-          : (1 - SMOOTHING) * averageIntervalNanos + SMOOTHING * interval;
+      long spacing = at - lastReleaseNanos;
+      averageIntervalNanos = averageIntervalNanos == Double.MAX_VALUE ? spacing
+          : (1 - SMOOTHING) * averageIntervalNanos + SMOOTHING * spacing;
     }
     releasedAny = true;
     lastReleaseNanos = at;

@@ -3,10 +3,15 @@ package dev.opagent.segment.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,24 +58,53 @@ class AdaptiveRateLimiterTest {
     assertThat(ran).containsExactly(0, 1, 2);
   }
 
+  /** Records what the limiter schedules, for the test to run by hand when it chooses. */
+  private static final class ManualScheduler extends ScheduledThreadPoolExecutor {
+    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    long lastDelayNanos;
+
+    ManualScheduler() {
+      super(1);
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      tasks.add(command);
+      lastDelayNanos = unit.toNanos(delay);
+      return null;
+    }
+
+    void runNext() {
+      tasks.remove().run();
+    }
+  }
+
   @Test
-  void submit_releaseLate_nextSlotStaysOnTheTimelineButNoBurstAfterIdling() throws Exception {
-    AdaptiveRateLimiter l = limiter(10, 0);
-    List<Integer> ran = new CopyOnWriteArrayList<>();
+  void submit_releaseLate_nextSlotStaysOnTheTimelineButNoBurstAfterIdling() {
+    ManualScheduler manual = new ManualScheduler();
+    AdaptiveRateLimiter l = new AdaptiveRateLimiter(10, 0, manual, now::get);
+    List<Integer> ran = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       int n = i;
       l.submit(() -> ran.add(n));
     }
     now.addAndGet(130 * MS); // the slot due at 100 ms is served 30 ms late
-    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 2);
-    now.addAndGet(70 * MS); // 200 ms: the next slot is due, the lateness is not carried over
-    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 3);
+    manual.runNext();
+    assertThat(ran).containsExactly(0, 1);
+    assertThat(manual.lastDelayNanos).isEqualTo(70 * MS); // the lateness is not carried over
+    now.addAndGet(70 * MS);
+    manual.runNext();
+    assertThat(ran).containsExactly(0, 1, 2);
     now.addAndGet(450 * MS); // 650 ms: four intervals late, yet only one request leaves
-    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 4);
-    Thread.sleep(200); // the pump, due 100 ms of the test clock later, must keep waiting
+    manual.runNext();
+    assertThat(ran).containsExactly(0, 1, 2, 3);
+    assertThat(manual.lastDelayNanos).isEqualTo(100 * MS); // the next one a full interval later
+    manual.runNext(); // run early: it must keep waiting
     assertThat(ran).containsExactly(0, 1, 2, 3);
     now.addAndGet(100 * MS);
-    dev.opagent.segment.Await.until(java.time.Duration.ofSeconds(5), () -> ran.size() == 5);
+    manual.runNext();
+    assertThat(ran).containsExactly(0, 1, 2, 3, 4);
+    manual.shutdownNow();
   }
 
   /** Sends at the limiter's full rate for one second of the test clock: the rate is in use. */
