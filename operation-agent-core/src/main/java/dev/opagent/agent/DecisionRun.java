@@ -9,6 +9,7 @@ import dev.opagent.agent.budget.ReserveResult;
 import dev.opagent.agent.internal.ExecutionCounters;
 import dev.opagent.agent.internal.ZoneDays;
 import dev.opagent.agent.spi.Contact;
+import dev.opagent.agent.spi.GuardrailFacts;
 import dev.opagent.agent.spi.Observation;
 import dev.opagent.rules.Verdict;
 import dev.opagent.rules.assignment.Holdout;
@@ -21,6 +22,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,8 +50,7 @@ public final class DecisionRun {
   private final DecisionPolicy policy;
   private final RunMode mode;
   private final String id;
-  private final BudgetLedger ledger;
-  private final ExecutionCounters counters;
+  private final State own;
   private final ConcurrentHashMap<String, List<Contact>> planned = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicLong> audience = new ConcurrentHashMap<>();
   private final LongAdder customers = new LongAdder();
@@ -65,9 +66,46 @@ public final class DecisionRun {
     this.policy = engine.policy;
     this.mode = mode;
     this.id = id;
-    this.ledger = mode == RunMode.LIVE ? engine.ledger : engine.ledger.copy();
-    this.counters = mode == RunMode.LIVE ? engine.counters : engine.counters.copy();
+    this.own = new State(mode == RunMode.LIVE ? engine.ledger : engine.ledger.copy(),
+        mode == RunMode.LIVE ? engine.counters : engine.counters.copy(), null);
   }
+
+  /**
+   * Decisions of this run against facts a shared store holds for one batch of customers (see
+   * {@code OperatingState}): frequency caps count the contacts {@code facts} reports, budgets
+   * start from the money it reports in use, and execution limits from the executions it counts.
+   * What the batch reserves is tracked in the returned view only; the store journals it. The run's
+   * own ledger, counters and planned contacts are not used. Not thread-safe: decide a batch from
+   * one thread.
+   */
+  public Against against(GuardrailFacts facts) {
+    Objects.requireNonNull(facts, "facts");
+    BudgetLedger ledger = BudgetLedger.startingFrom(policy.budgets(), engine.clock,
+        facts::budgetInUse);
+    ZoneId zone = policy.operatingZone();
+    ExecutionCounters counters = new ExecutionCounters((type, day) -> facts.executions(type,
+        Instant.ofEpochSecond(ZoneDays.startOfDay(zone, day)),
+        Instant.ofEpochSecond(ZoneDays.startOfDay(zone, day + 1))));
+    return new Against(new State(ledger, counters, facts));
+  }
+
+  /** This run's decisions against one batch's shared facts; see {@link #against}. */
+  public final class Against {
+    private final State state;
+
+    private Against(State state) {
+      this.state = state;
+    }
+
+    /** Decides for one customer of the batch. */
+    public Decision decide(CustomerContext ctx) {
+      return DecisionRun.this.decide(ctx, state);
+    }
+  }
+
+  /** Where a decision reads and reserves: the run's own memory, or a batch's shared facts. */
+  private record State(BudgetLedger ledger, ExecutionCounters counters,
+      @Nullable GuardrailFacts facts) {}
 
   public String id() {
     return id;
@@ -108,6 +146,10 @@ public final class DecisionRun {
 
   /** Decides for one customer. */
   public Decision decide(CustomerContext ctx) {
+    return decide(ctx, own);
+  }
+
+  private Decision decide(CustomerContext ctx, State state) {
     Instant now = engine.clock.instant();
     String customerId = ctx.customerId();
     Holdout global = policy.globalHoldout();
@@ -153,7 +195,7 @@ public final class DecisionRun {
     }
     score(ctx, work, n);
     sort(work, n);
-    Judge judge = new Judge(ctx, now);
+    Judge judge = new Judge(ctx, now, state);
     PlannedAction[] out = new PlannedAction[n];
     for (int i = 0; i < n; i++) {
       Work w = work[i];
@@ -279,6 +321,9 @@ public final class DecisionRun {
   /** Judges the candidates of one decision in rank order. */
   private final class Judge {
     final CustomerContext ctx;
+    final BudgetLedger ledger;
+    final ExecutionCounters counters;
+    final @Nullable GuardrailFacts facts;
     final Instant now;
     final long nowSec;
     final long operatingDay;
@@ -288,14 +333,18 @@ public final class DecisionRun {
     final List<Work> chosen = new ArrayList<>(2);
     @Nullable List<Contact> newContacts;
 
-    Judge(CustomerContext ctx, Instant now) {
+    Judge(CustomerContext ctx, Instant now, State state) {
       this.ctx = ctx;
+      this.ledger = state.ledger();
+      this.counters = state.counters();
+      this.facts = state.facts();
       this.now = now;
       this.nowSec = now.getEpochSecond();
       this.operatingDay = engine.zoneDays.epochDay(policy.operatingZone(), nowSec);
       ZoneId z = ctx.zone();
       this.zone = z != null ? z : policy.defaultZone();
-      this.earlier = planned.getOrDefault(ctx.customerId(), List.of());
+      // With shared facts, contacts planned earlier in the run are journalled and in the facts.
+      this.earlier = facts != null ? List.of() : planned.getOrDefault(ctx.customerId(), List.of());
     }
 
     void judge(Work w) {
@@ -406,7 +455,7 @@ public final class DecisionRun {
         }
       }
       List<Contact> added = newContacts;
-      if (added != null) {
+      if (added != null && facts == null) {
         planned.merge(ctx.customerId(), List.copyOf(added), (old, add) -> {
           List<Contact> l = new ArrayList<>(old);
           l.addAll(add);
@@ -542,7 +591,9 @@ public final class DecisionRun {
     private List<Contact> history() {
       List<Contact> h = history;
       if (h == null) {
-        h = engine.history.contactsSince(ctx.customerId(), now.minus(engine.lookback));
+        Instant since = now.minus(engine.lookback);
+        h = facts != null ? facts.contactsSince(ctx.customerId(), since)
+            : engine.history.contactsSince(ctx.customerId(), since);
         history = h;
       }
       return h;

@@ -6,6 +6,7 @@ import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.RunState;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
+import dev.opagent.agent.execution.spi.OperatingState;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
@@ -75,6 +76,8 @@ public final class OperationAgent {
   private final Variants variants;
   private final BatchOptions batchOptions;
   private final Clock clock;
+  private final @Nullable OperatingState state;
+  private final int batchSize;
 
   private OperationAgent(Builder b) {
     this.segments = Objects.requireNonNull(b.segments, "segmentClient must be set");
@@ -88,6 +91,8 @@ public final class OperationAgent {
     this.customizer = b.customizer;
     this.variants = b.variants;
     this.batchOptions = b.batchOptions;
+    this.state = b.state;
+    this.batchSize = b.batchSize;
   }
 
   public static Builder builder() {
@@ -143,9 +148,7 @@ public final class OperationAgent {
     DecisionRun run = engine.startRun(RunMode.LIVE);
     Tally t = new Tally();
     List<CustomerOutcome> outcomes = new ArrayList<>(customers.size());
-    List<ActionRequest> requests = new ArrayList<>();
-    List<PlannedAction> origins = new ArrayList<>();
-    List<Integer> owners = new ArrayList<>();
+    CustomerContext[] contexts = new CustomerContext[customers.size()];
     for (int i = 0; i < customers.size(); i++) {
       SegmentOutcome o = analysed.get(i);
       if (o instanceof SegmentOutcome.Failure f) {
@@ -171,44 +174,49 @@ public final class OperationAgent {
       CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
           .analysis(analysis);
       customizer.customize(data, analysis, cb);
-      CustomerContext ctx = cb.build();
-      Decision d = run.decide(ctx);
-      int chosenHere = 0;
-      for (PlannedAction a : d.candidates()) {
-        switch (a.status()) {
-          case CHOSEN -> {
-            requests.add(executor.request(runId, a, variants.variant(a.customerId(),
-                a.campaign()), ctx.segmentKey()));
-            origins.add(a);
-            owners.add(i);
-            chosenHere++;
-            t.chosen++;
-          }
-          case DEFERRED -> t.deferred++;
-          case BLOCKED -> t.blocked++;
-          case SUPPRESSED -> t.suppressed++;
-          default -> throw new IllegalStateException("unknown status " + a.status());
-        }
-        if (!a.isChosen()) {
-          t.reasons.merge(a.reason(), 1L, Long::sum);
-        }
-      }
-      CustomerOutcome.Stage stage;
-      String detail = null;
-      if (chosenHere > 0) {
-        stage = CustomerOutcome.Stage.ACTIONS_PLANNED;
-      } else if (d.isHeldOut() || (d.candidates().isEmpty() && !d.heldOut().isEmpty())) {
-        stage = CustomerOutcome.Stage.HELD_OUT;
-        t.heldOut++;
-      } else if (d.candidates().isEmpty()) {
-        stage = CustomerOutcome.Stage.NOT_ELIGIBLE;
-      } else {
-        stage = CustomerOutcome.Stage.NO_ACTION_CHOSEN;
-        detail = d.candidates().get(0).reason().name();
-      }
-      outcomes.add(new CustomerOutcome(s.customerId(), i, stage, detail, List.of()));
+      contexts[i] = cb.build();
+      outcomes.add(null);
     }
-    List<ExecutionRecord> records = executor.enlist(requests, origins);
+    List<ExecutionRecord> records = new ArrayList<>();
+    List<Integer> owners = new ArrayList<>();
+    if (state == null) {
+      Planned p = new Planned();
+      for (int i = 0; i < contexts.length; i++) {
+        if (contexts[i] != null) {
+          p.add(i, contexts[i], run.decide(contexts[i]), runId);
+        }
+      }
+      records.addAll(executor.enlist(p.requests, p.origins));
+      p.tally(t, outcomes, contexts, owners);
+    } else {
+      for (int from = 0; from < contexts.length; from += batchSize) {
+        int to = Math.min(contexts.length, from + batchSize);
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+          if (contexts[i] != null) {
+            ids.add(contexts[i].customerId());
+          }
+        }
+        if (ids.isEmpty()) {
+          continue;
+        }
+        int first = from;
+        Planned p = state.inBatch(ids, engine.policy(), clock.instant(), batch -> {
+          DecisionRun.Against against = run.against(batch);
+          Planned planned = new Planned();
+          for (int i = first; i < to; i++) {
+            if (contexts[i] != null) {
+              planned.add(i, contexts[i], against.decide(contexts[i]), runId);
+            }
+          }
+          planned.records = batch.enlist(planned.requests, planned.origins);
+          return planned;
+        });
+        executor.track(p.records, p.origins);
+        records.addAll(p.records);
+        p.tally(t, outcomes, contexts, owners);
+      }
+    }
     Map<Integer, List<String>> keysByCustomer = new HashMap<>();
     long fresh = 0;
     for (int k = 0; k < records.size(); k++) {
@@ -233,6 +241,70 @@ public final class OperationAgent {
         runId, report.customers(), report.chosen(), execution.completed(), execution.failed(),
         report.deferred());
     return report;
+  }
+
+  /** The decisions of some customers and the requests of their chosen actions. */
+  private final class Planned {
+    final List<Integer> indices = new ArrayList<>();
+    final List<Decision> decisions = new ArrayList<>();
+    final List<ActionRequest> requests = new ArrayList<>();
+    final List<PlannedAction> origins = new ArrayList<>();
+    final List<Integer> owners = new ArrayList<>();
+    List<ExecutionRecord> records = List.of();
+
+    void add(int index, CustomerContext ctx, Decision d, String runId) {
+      indices.add(index);
+      decisions.add(d);
+      for (PlannedAction a : d.candidates()) {
+        if (a.status() == ActionStatus.CHOSEN) {
+          requests.add(executor.request(runId, a, variants.variant(a.customerId(),
+              a.campaign()), ctx.segmentKey()));
+          origins.add(a);
+          owners.add(index);
+        }
+      }
+    }
+
+    /** Counts the decisions and sets each customer's outcome. */
+    void tally(Tally t, List<CustomerOutcome> outcomes, CustomerContext[] contexts,
+        List<Integer> allOwners) {
+      allOwners.addAll(owners);
+      for (int k = 0; k < decisions.size(); k++) {
+        int i = indices.get(k);
+        Decision d = decisions.get(k);
+        int chosenHere = 0;
+        for (PlannedAction a : d.candidates()) {
+          switch (a.status()) {
+            case CHOSEN -> {
+              chosenHere++;
+              t.chosen++;
+            }
+            case DEFERRED -> t.deferred++;
+            case BLOCKED -> t.blocked++;
+            case SUPPRESSED -> t.suppressed++;
+            default -> throw new IllegalStateException("unknown status " + a.status());
+          }
+          if (!a.isChosen()) {
+            t.reasons.merge(a.reason(), 1L, Long::sum);
+          }
+        }
+        CustomerOutcome.Stage stage;
+        String detail = null;
+        if (chosenHere > 0) {
+          stage = CustomerOutcome.Stage.ACTIONS_PLANNED;
+        } else if (d.isHeldOut() || (d.candidates().isEmpty() && !d.heldOut().isEmpty())) {
+          stage = CustomerOutcome.Stage.HELD_OUT;
+          t.heldOut++;
+        } else if (d.candidates().isEmpty()) {
+          stage = CustomerOutcome.Stage.NOT_ELIGIBLE;
+        } else {
+          stage = CustomerOutcome.Stage.NO_ACTION_CHOSEN;
+          detail = d.candidates().get(0).reason().name();
+        }
+        outcomes.set(i, new CustomerOutcome(contexts[i].customerId(), i, stage, detail,
+            List.of()));
+      }
+    }
   }
 
   private static void requireRunId(String runId) {
@@ -294,8 +366,34 @@ public final class OperationAgent {
     private Variants variants = Variants.NONE;
     private BatchOptions batchOptions = BatchOptions.ofDefaults();
     private Clock clock = Clock.systemUTC();
+    private @Nullable OperatingState state;
+    private int batchSize = 500;
 
     private Builder() {}
+
+    /**
+     * Decides against shared operating state (an operating store): each batch of customers is
+     * decided under the store's locks, against the contacts, money and daily executions every
+     * process journalled, and journalled in the same transaction, so frequency caps, budgets and
+     * execution limits hold across rounds, restarts and processes. Give the execution service the
+     * store's journal and {@code journalIsLedger(true)}. Default: none (the engine's memory).
+     */
+    public Builder operatingState(OperatingState state) {
+      this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
+    /**
+     * Customers decided per transaction with {@link #operatingState}: larger batches cost fewer
+     * transactions and hold the locks longer. Default 500.
+     */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize must be positive but was " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
 
     /** The segment agent's client. Required. */
     public Builder segmentClient(SegmentClient client) {

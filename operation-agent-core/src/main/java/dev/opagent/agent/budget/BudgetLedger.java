@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Money budgets with reserve-then-commit accounting, per campaign and global. Thread-safe and
@@ -40,11 +42,17 @@ public final class BudgetLedger {
   private final ConcurrentHashMap<String, Account> campaigns = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Reservation> open = new ConcurrentHashMap<>();
   private final AtomicLong ids;
+  private final @Nullable Function<@Nullable String, BigDecimal> inUse;
 
-  private BudgetLedger(BudgetLimits limits, Clock clock, long firstId) {
+  private BudgetLedger(BudgetLimits limits, Clock clock, long firstId,
+      @Nullable Function<@Nullable String, BigDecimal> inUse) {
     this.limits = limits;
     this.clock = clock;
+    this.inUse = inUse;
     this.global = new Account(limits.global() == null ? UNLIMITED : units(limits.global()));
+    if (inUse != null && global.limit != UNLIMITED) {
+      global.used.set(units(inUse.apply(null)));
+    }
     this.ids = new AtomicLong(firstId);
   }
 
@@ -56,7 +64,20 @@ public final class BudgetLedger {
   /** A ledger with {@code limits}, stamping reservations with {@code clock}. */
   public static BudgetLedger create(BudgetLimits limits, Clock clock) {
     return new BudgetLedger(Objects.requireNonNull(limits, "limits"),
-        Objects.requireNonNull(clock, "clock"), 1);
+        Objects.requireNonNull(clock, "clock"), 1, null);
+  }
+
+  /**
+   * A ledger whose limited budgets start with money already in use elsewhere: reserved or spent
+   * by actions a shared store journalled, in any process. {@code inUse} is asked once for the
+   * global budget (with {@code null}) and once for each campaign when it is first seen, and only
+   * for budgets with a limit; what it answers counts as in use (not as committed) in
+   * {@link #global()} and {@link #campaign(String)}.
+   */
+  public static BudgetLedger startingFrom(BudgetLimits limits, Clock clock,
+      Function<@Nullable String, BigDecimal> inUse) {
+    return new BudgetLedger(Objects.requireNonNull(limits, "limits"),
+        Objects.requireNonNull(clock, "clock"), 1, Objects.requireNonNull(inUse, "inUse"));
   }
 
   /** The limits. */
@@ -176,7 +197,7 @@ public final class BudgetLedger {
    * (only their totals), so they cannot be settled through the copy.
    */
   public BudgetLedger copy() {
-    BudgetLedger c = new BudgetLedger(limits, clock, ids.get());
+    BudgetLedger c = new BudgetLedger(limits, clock, ids.get(), null);
     c.global.used.set(global.used.get());
     c.global.committed.set(global.committed.get());
     for (Map.Entry<String, Account> e : campaigns.entrySet()) {
@@ -194,7 +215,11 @@ public final class BudgetLedger {
     }
     return campaigns.computeIfAbsent(campaign, k -> {
       BigDecimal limit = limits.perCampaign().get(k);
-      return new Account(limit == null ? UNLIMITED : units(limit));
+      Account fresh = new Account(limit == null ? UNLIMITED : units(limit));
+      if (limit != null && inUse != null) {
+        fresh.used.set(units(inUse.apply(k)));
+      }
+      return fresh;
     });
   }
 

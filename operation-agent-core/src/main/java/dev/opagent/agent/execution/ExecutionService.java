@@ -94,6 +94,7 @@ public final class ExecutionService implements AutoCloseable {
   private final String owner;
   private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, PlannedAction> origins = new ConcurrentHashMap<>();
+  private final boolean journalIsLedger;
   private volatile boolean closed;
 
   private ExecutionService(Builder b) {
@@ -112,6 +113,7 @@ public final class ExecutionService implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
     this.owner = b.owner != null ? b.owner : "executor-" + UUID.randomUUID();
+    this.journalIsLedger = b.journalIsLedger;
   }
 
   public static Builder builder() {
@@ -197,6 +199,26 @@ public final class ExecutionService implements AutoCloseable {
       }
     }
     return records;
+  }
+
+  /**
+   * Remembers the planned action of each record that an {@code OperatingState} journalled, so
+   * that its approval is checked once more right before delivery.
+   *
+   * @param records the journalled records
+   * @param origins the planned action of each record, in the same order
+   */
+  public void track(List<ExecutionRecord> records, List<PlannedAction> origins) {
+    if (records.size() != origins.size()) {
+      throw new IllegalArgumentException("records and origins must be in pairs, but there are "
+          + records.size() + " records and " + origins.size() + " origins");
+    }
+    for (int i = 0; i < records.size(); i++) {
+      ExecutionRecord rec = records.get(i);
+      if (!rec.state().isTerminal()) {
+        this.origins.put(rec.key(), origins.get(i));
+      }
+    }
   }
 
   /**
@@ -407,7 +429,7 @@ public final class ExecutionService implements AutoCloseable {
 
   private void commit(ActionRequest request, @Nullable PlannedAction a, DeliveryReceipt receipt) {
     DecisionEngine e = engine;
-    if (e == null) {
+    if (e == null || journalIsLedger) {
       return;
     }
     Reservation reservation = a == null ? null : a.reservation();
@@ -429,7 +451,7 @@ public final class ExecutionService implements AutoCloseable {
 
   private void giveBack(PlannedAction a) {
     DecisionEngine e = engine;
-    if (e == null) {
+    if (e == null || journalIsLedger) {
       return;
     }
     Reservation r = a.reservation();
@@ -600,8 +622,20 @@ public final class ExecutionService implements AutoCloseable {
     private final List<ExecutionListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private @Nullable String owner;
+    private boolean journalIsLedger;
 
     private Builder() {}
+
+    /**
+     * Says that the journal is the ledger (an operating store): the money spent, the contacts and
+     * the daily executions are the journal's completed entries, so the service keeps no budget,
+     * contact or execution-slot bookkeeping in the {@link #decisionEngine engine}, which it still
+     * asks about approvals. Default false.
+     */
+    public Builder journalIsLedger(boolean journalIsLedger) {
+      this.journalIsLedger = journalIsLedger;
+      return this;
+    }
 
     /** Where actions are journalled. Default: a new in-memory journal (not durable). */
     public Builder journal(ExecutionJournal journal) {

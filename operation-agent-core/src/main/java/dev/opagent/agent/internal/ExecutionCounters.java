@@ -3,6 +3,7 @@ package dev.opagent.agent.internal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Executions per action type per day: one atomic word per type holding the day and the count, so
@@ -14,13 +15,31 @@ public final class ExecutionCounters {
   private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
 
   private final ConcurrentHashMap<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private final @Nullable Seed seed;
+
+  /** Counters that start every day at zero. */
+  public ExecutionCounters() {
+    this(null);
+  }
+
+  /** Counters that start a type's day at what {@code seed} says is already taken. */
+  public ExecutionCounters(@Nullable Seed seed) {
+    this.seed = seed;
+  }
+
+  /** Executions already counted elsewhere (a shared store). */
+  @FunctionalInterface
+  public interface Seed {
+    /** Slots of {@code type} taken on {@code epochDay} before these counters. */
+    long count(String type, long epochDay);
+  }
 
   /** Takes one slot of {@code type} on {@code epochDay} if fewer than {@code limit} are taken. */
   public boolean tryAcquire(String type, long epochDay, long limit) {
     AtomicLong c = counter(type);
     while (true) {
       long s = c.get();
-      long count = (s >>> COUNT_BITS) == epochDay ? s & COUNT_MASK : 0;
+      long count = (s >>> COUNT_BITS) == epochDay ? s & COUNT_MASK : start(type, epochDay);
       if (count >= limit) {
         return false;
       }
@@ -48,15 +67,19 @@ public final class ExecutionCounters {
   public long count(String type, long epochDay) {
     AtomicLong c = counters.get(type);
     if (c == null) {
-      return 0;
+      return start(type, epochDay);
     }
     long s = c.get();
-    return (s >>> COUNT_BITS) == epochDay ? s & COUNT_MASK : 0;
+    return (s >>> COUNT_BITS) == epochDay ? s & COUNT_MASK : start(type, epochDay);
+  }
+
+  private long start(String type, long epochDay) {
+    return seed == null ? 0 : Math.min(COUNT_MASK, Math.max(0, seed.count(type, epochDay)));
   }
 
   /** An independent copy with the same counts. */
   public ExecutionCounters copy() {
-    ExecutionCounters copy = new ExecutionCounters();
+    ExecutionCounters copy = new ExecutionCounters(seed);
     for (Map.Entry<String, AtomicLong> e : counters.entrySet()) {
       copy.counters.put(e.getKey(), new AtomicLong(e.getValue().get()));
     }

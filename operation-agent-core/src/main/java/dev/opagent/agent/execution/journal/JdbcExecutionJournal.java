@@ -254,9 +254,9 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   /**
    * {@code url} with {@code ;WRITE_DELAY=0} added when it is an embedded H2 file without a write
    * delay of its own: with H2's default (500 ms) a crash of the process loses the commits of the
-   * last half second.
+   * last half second. Any other URL is returned as it is.
    */
-  static String durableH2(String url) {
+  public static String durableH2(String url) {
     String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("jdbc:h2:") || lower.contains("write_delay")) {
       return url;
@@ -335,6 +335,35 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (requests.isEmpty()) {
       return List.of();
     }
+    return transaction("enlist", c -> enlistIn(c, requests, now));
+  }
+
+  /**
+   * As {@link #enlist(List, Instant)}, in the caller's transaction on {@code connection} (a
+   * connection of this journal's database, with auto-commit off): the caller commits or rolls
+   * back, so what it writes beside the journal entries is atomic with them.
+   *
+   * @throws JournalException if a statement fails; the caller rolls back
+   */
+  public List<ExecutionRecord> enlist(Connection connection, List<ActionRequest> requests,
+      Instant now) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(requests, "requests");
+    Objects.requireNonNull(now, "now");
+    Journals.checkRequests(requests);
+    ensureOpen();
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return enlistIn(connection, requests, now);
+    } catch (SQLException e) {
+      throw JournalException.statement("enlist", e);
+    }
+  }
+
+  private List<ExecutionRecord> enlistIn(Connection c, List<ActionRequest> requests, Instant now)
+      throws SQLException {
     Instant at = Journals.micros(now);
     Map<String, ActionRequest> distinct = new LinkedHashMap<>();
     for (ActionRequest r : requests) {
@@ -344,7 +373,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     for (ActionRequest r : distinct.values()) {
       rows.add(new Pending(r, r.toJson()));
     }
-    Map<String, ExecutionRecord> found = transaction("enlist", c -> {
+    Map<String, ExecutionRecord> found;
+    {
       long[] seqs = reserveSeqs(c, rows.size());
       for (int i = 0; i < rows.size(); i++) {
         rows.get(i).seq = seqs[i];
@@ -363,8 +393,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
         }
       }
       records.putAll(select(c, existing));
-      return records;
-    });
+      found = records;
+    }
     List<ExecutionRecord> out = new ArrayList<>(requests.size());
     for (ActionRequest r : requests) {
       ExecutionRecord record = found.get(r.idempotencyKey());

@@ -1,0 +1,348 @@
+package dev.opagent.store;
+
+import dev.opagent.agent.Channel;
+import dev.opagent.agent.DecisionPolicy;
+import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.budget.BudgetLedger;
+import dev.opagent.agent.budget.BudgetLimits;
+import dev.opagent.agent.execution.ActionRequest;
+import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.execution.journal.JournalException;
+import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.spi.Contact;
+import dev.opagent.rules.Action;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link OperatingState} on the operating store's tables. Each batch is one {@code READ
+ * COMMITTED} transaction that first locks, with {@code SELECT … FOR UPDATE} in name order, one
+ * row per customer of the batch, plus one row for the budgets when the policy limits money and
+ * one per action type with a daily limit. Locking is what keeps the guardrails whole across
+ * processes: a cap or budget is a sum over rows, and no database constraint can check a sum, so a
+ * batch that read the sum must keep everyone else who would change it waiting until it has
+ * journalled its choice. Row locks were chosen over PostgreSQL's advisory locks because H2 has
+ * none, and over {@code SERIALIZABLE} because serialisation failures would re-decide whole
+ * batches under contention; taking every lock in one global name order means two batches never
+ * deadlock (a deadlock or lock timeout the database reports anyway is retried).
+ *
+ * <p>The facts are read inside the lock: contacts reserved or delivered per customer in one query
+ * per batch, money in use per limited budget, and actions per limited type and day. Budget
+ * batches serialise on the budget row: with a money limit, batches of all processes take turns.
+ */
+final class JdbcOperatingState implements OperatingState {
+  private static final int CHUNK = 500;
+  private static final int MAX_TRIES = 8;
+  private static final String LIVE = "('PENDING', 'EXECUTING', 'COMPLETED')";
+
+  private final DataSource dataSource;
+  private final JdbcExecutionJournal journal;
+  private final boolean postgres;
+  private final String locks;
+  private final String insertLedger;
+  private final String contacts;
+  private final String budgetAll;
+  private final String budgetCampaign;
+  private final String executions;
+
+  JdbcOperatingState(DataSource dataSource, JdbcExecutionJournal journal, String prefix,
+      boolean postgres) {
+    this.dataSource = dataSource;
+    this.journal = journal;
+    this.postgres = postgres;
+    this.locks = prefix + "locks";
+    String ledger = prefix + "ledger";
+    String join = ledger + " l JOIN " + prefix + "executions e ON e.idempotency_key ="
+        + " l.idempotency_key";
+    this.insertLedger = "INSERT INTO " + ledger + " (idempotency_key, customer_id, campaign,"
+        + " action_type, contact_channel, counted_types, planned_at, decided_at, reserved_units)"
+        + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM " + ledger
+        + " WHERE idempotency_key = ?)";
+    this.contacts = "SELECT l.customer_id, l.contact_channel, l.planned_at, l.campaign,"
+        + " l.action_type, l.reserved_units FROM " + join + " WHERE l.contact_channel IS NOT NULL"
+        + " AND l.planned_at >= ? AND e.state IN " + LIVE + " AND l.customer_id IN ";
+    String spent = "SELECT COALESCE(SUM(CASE WHEN e.state = 'COMPLETED' AND e.receipt_cost IS NOT"
+        + " NULL THEN CAST(CEILING(CAST(e.receipt_cost AS DECIMAL(38, 10)) * 10000) AS BIGINT)"
+        + " WHEN e.state IN " + LIVE + " THEN l.reserved_units ELSE 0 END), 0) FROM " + join;
+    this.budgetAll = spent;
+    this.budgetCampaign = spent + " WHERE l.campaign = ?";
+    this.executions = "SELECT COUNT(*) FROM " + join + " WHERE l.decided_at >= ? AND"
+        + " l.decided_at < ? AND l.counted_types LIKE ? AND e.state IN " + LIVE;
+  }
+
+  @Override
+  public <T> T inBatch(Collection<String> customerIds, DecisionPolicy policy, Instant now,
+      Function<Batch, T> work) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(work, "work");
+    TreeSet<String> names = new TreeSet<>();
+    for (String id : customerIds) {
+      names.add("c:" + id);
+    }
+    BudgetLimits budgets = policy.budgets();
+    if (budgets.global() != null || !budgets.perCampaign().isEmpty()) {
+      names.add("budget");
+    }
+    for (String type : policy.executionLimits().keySet()) {
+      names.add("x:" + type);
+    }
+    List<String> sorted = new ArrayList<>(names);
+    ensureLockRows(sorted);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        try {
+          lock(c, sorted);
+          T result = work.apply(new JdbcBatch(c, customerIds, now));
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          try {
+            c.rollback();
+          } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (!StoreException.retryable(e) || attempt == MAX_TRIES) {
+          throw StoreException.of("decide a batch", e);
+        }
+        backoff(attempt);
+      } catch (JournalException e) {
+        if (!e.retryable() || attempt == MAX_TRIES) {
+          throw e;
+        }
+        backoff(attempt);
+      }
+    }
+  }
+
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(5L << Math.min(attempt, 8)));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("decide a batch", null, 0, false,
+          "operating store: interrupted while retrying a batch", ie);
+    }
+  }
+
+  /** Creates the lock rows that are missing, committed at once so locking only ever waits. */
+  private void ensureLockRows(List<String> names) {
+    String sql = postgres
+        ? "INSERT INTO " + locks + " (name) VALUES (?) ON CONFLICT DO NOTHING"
+        : "MERGE INTO " + locks + " (name) KEY (name) VALUES (?)";
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      for (int from = 0; from < names.size(); from += CHUNK) {
+        List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
+        List<String> missing = new ArrayList<>(chunk);
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + locks
+            + " WHERE name IN " + marks(chunk.size()))) {
+          bind(ps, 1, chunk);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              missing.remove(rs.getString(1));
+            }
+          }
+        }
+        if (missing.isEmpty()) {
+          continue;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          for (String n : missing) {
+            ps.setString(1, n);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+    } catch (SQLException e) {
+      throw StoreException.of("create lock rows", e);
+    }
+  }
+
+  private void lock(Connection c, List<String> sorted) throws SQLException {
+    for (int from = 0; from < sorted.size(); from += CHUNK) {
+      List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + CHUNK));
+      try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + locks
+          + " WHERE name IN " + marks(chunk.size()) + " ORDER BY name FOR UPDATE")) {
+        bind(ps, 1, chunk);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            // Locked.
+          }
+        }
+      }
+    }
+  }
+
+  private static String marks(int n) {
+    StringBuilder sb = new StringBuilder("(");
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "?" : ", ?");
+    }
+    return sb.append(')').toString();
+  }
+
+  private static void bind(PreparedStatement ps, int first, List<String> values)
+      throws SQLException {
+    for (int i = 0; i < values.size(); i++) {
+      ps.setString(first + i, values.get(i));
+    }
+  }
+
+  private static Timestamp ts(Instant at) {
+    return Timestamp.from(at);
+  }
+
+  static long units(BigDecimal amount) {
+    return amount.setScale(BudgetLedger.SCALE, RoundingMode.UP).unscaledValue().longValueExact();
+  }
+
+  /** One batch's transaction. */
+  private final class JdbcBatch implements Batch {
+    private final Connection c;
+    private final List<String> customerIds;
+    private final Instant now;
+    private @Nullable Map<String, List<Contact>> loaded;
+    private @Nullable Instant loadedSince;
+
+    JdbcBatch(Connection c, Collection<String> customerIds, Instant now) {
+      this.c = c;
+      this.customerIds = new ArrayList<>(new TreeSet<>(customerIds));
+      this.now = now;
+    }
+
+    @Override
+    public List<Contact> contactsSince(String customerId, Instant since) {
+      if (loaded == null || loadedSince == null || since.isBefore(loadedSince)) {
+        loaded = load(since);
+        loadedSince = since;
+      }
+      if (!customerIds.contains(customerId)) {
+        return load(since, List.of(customerId)).getOrDefault(customerId, List.of());
+      }
+      return loaded.getOrDefault(customerId, List.of());
+    }
+
+    private Map<String, List<Contact>> load(Instant since) {
+      return load(since, customerIds);
+    }
+
+    private Map<String, List<Contact>> load(Instant since, List<String> ids) {
+      Map<String, List<Contact>> out = new HashMap<>();
+      try {
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+          List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+          try (PreparedStatement ps = c.prepareStatement(contacts + marks(chunk.size()))) {
+            ps.setTimestamp(1, ts(since));
+            bind(ps, 2, chunk);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Contact(
+                    Channel.contact(rs.getString(2)), rs.getTimestamp(3).toInstant(),
+                    rs.getString(4), rs.getString(5),
+                    BigDecimal.valueOf(rs.getLong(6), BudgetLedger.SCALE)));
+              }
+            }
+          }
+        }
+      } catch (SQLException e) {
+        throw StoreException.of("read contacts", e);
+      }
+      return out;
+    }
+
+    @Override
+    public BigDecimal budgetInUse(@Nullable String campaign) {
+      try (PreparedStatement ps = c.prepareStatement(campaign == null ? budgetAll
+          : budgetCampaign)) {
+        if (campaign != null) {
+          ps.setString(1, campaign);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return BigDecimal.valueOf(rs.getLong(1), BudgetLedger.SCALE);
+        }
+      } catch (SQLException e) {
+        throw StoreException.of("read the money in use", e);
+      }
+    }
+
+    @Override
+    public long executions(String actionType, Instant from, Instant until) {
+      try (PreparedStatement ps = c.prepareStatement(executions)) {
+        ps.setTimestamp(1, ts(from));
+        ps.setTimestamp(2, ts(until));
+        ps.setString(3, "%," + escapeLike(actionType) + ",%");
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw StoreException.of("count executions", e);
+      }
+    }
+
+    @Override
+    public List<ExecutionRecord> enlist(List<ActionRequest> requests, List<PlannedAction> chosen) {
+      if (requests.size() != chosen.size()) {
+        throw new IllegalArgumentException("requests and chosen actions must be in pairs, but"
+            + " there are " + requests.size() + " requests and " + chosen.size() + " actions");
+      }
+      List<ExecutionRecord> records = journal.enlist(c, requests, now);
+      try (PreparedStatement ps = c.prepareStatement(insertLedger)) {
+        for (int i = 0; i < requests.size(); i++) {
+          ActionRequest r = requests.get(i);
+          PlannedAction a = chosen.get(i);
+          Channel ch = a.channel();
+          StringBuilder types = new StringBuilder(",").append(r.actionType()).append(',');
+          for (Action att : r.attachments()) {
+            types.append(att.type()).append(',');
+          }
+          ps.setString(1, r.idempotencyKey());
+          ps.setString(2, r.customerId());
+          ps.setString(3, r.campaign());
+          ps.setString(4, r.actionType());
+          ps.setString(5, ch != null && ch.contact() ? ch.id() : null);
+          ps.setString(6, types.toString());
+          ps.setTimestamp(7, ts(r.plannedAt()));
+          ps.setTimestamp(8, ts(a.plannedAt().minus(a.delay())));
+          ps.setLong(9, units(r.cost()));
+          ps.setString(10, r.idempotencyKey());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      } catch (SQLException e) {
+        throw StoreException.of("journal the ledger", e);
+      }
+      return records;
+    }
+  }
+
+  private static String escapeLike(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+}

@@ -1,0 +1,289 @@
+package dev.opagent.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.execution.spi.OperatingState;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The operating store: one JDBC database that holds everything a guardrail or the learning reads,
+ * so that it outlives the process and holds across replicas. The execution journal is the ledger:
+ * a journalled action reserves its cost, its contact slot and its execution slot; delivering it
+ * spends them and makes it a contact; failing or cancelling it gives them back. A deciding process
+ * reads those facts and journals what it chose in one transaction ({@link #operatingState()}).
+ * Thread-safe; open one per process and share it.
+ *
+ * <p><b>Databases.</b> An embedded H2 file is the default for one process at a time (the command
+ * line uses {@code jdbc:h2:file:./.opagent/store}); PostgreSQL (9.5 or later; tested with 14) is
+ * the shared store for several processes or replicas. {@link #open} pools connections with
+ * HikariCP; hosts with a pool of their own pass it to {@link Builder#dataSource}.
+ *
+ * <p><b>Schema.</b> Flyway migrates the schema on open (tables prefixed {@code opagent_}, history
+ * in {@code opagent_schema_history}), under a database lock, so several processes may open the
+ * same store at once. A database written by {@link JdbcExecutionJournal} alone (its schema
+ * version 1) is baselined and upgraded in place: its rows are kept, and rounds that crashed in it
+ * resume. Hosts whose migrations run elsewhere turn it off with {@link Builder#migrate(boolean)}
+ * and apply the scripts under {@code dev/opagent/store/migration/} themselves.
+ *
+ * <p><b>What survives what.</b> On PostgreSQL with its defaults ({@code fsync} and
+ * {@code synchronous_commit} on), a committed transaction survives a crash of the process, of the
+ * operating system and a power loss; a disk loss needs PostgreSQL's replication or backups. On an
+ * H2 file opened by {@link #open}, every commit is written to the file before the call returns
+ * ({@code WRITE_DELAY=0}), so it survives a crash of the process (tested with SIGKILL); H2 does
+ * not force the file to the disk, so an operating-system crash or a power loss may lose the last
+ * commits (the journal then sends those actions again after a restart), and the file does not
+ * survive the loss of its disk.
+ *
+ * <pre>{@code
+ * try (OperatingStore store = OperatingStore.open("jdbc:postgresql://db/opagent", "opagent", password)) {
+ *   ExecutionService executor = ExecutionService.builder().journal(store.journal())...build();
+ *   OperationAgent agent = OperationAgent.builder().operatingState(store.operatingState())...build();
+ * }
+ * }</pre>
+ */
+public final class OperatingStore implements AutoCloseable {
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
+  private static final Pattern USER_INFO = Pattern.compile("(//)[^/@?;]*@");
+  private static final Pattern SECRET_PARAM = Pattern.compile(
+      "(?i)((?:password|passwd|pwd|secret|token|sslpassword|cipher_key)\\s*=)[^;&]*");
+
+  private final DataSource dataSource;
+  private final @Nullable HikariDataSource pool;
+  private final String tablePrefix;
+  private final boolean postgres;
+  private final String description;
+  private final JdbcExecutionJournal journal;
+  private final JdbcOperatingState state;
+
+  private OperatingStore(Builder b, DataSource dataSource, @Nullable HikariDataSource pool,
+      String description) {
+    this.dataSource = dataSource;
+    this.pool = pool;
+    this.tablePrefix = b.tablePrefix;
+    this.description = description;
+    try (Connection c = dataSource.getConnection()) {
+      String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+      if (!product.contains("postgres") && !product.contains("h2")) {
+        throw new IllegalArgumentException("the operating store runs on H2 or PostgreSQL, not on "
+            + c.getMetaData().getDatabaseProductName());
+      }
+      this.postgres = product.contains("postgres");
+    } catch (SQLException e) {
+      closePool();
+      throw StoreException.of("connect to " + description, e);
+    } catch (RuntimeException e) {
+      closePool();
+      throw e;
+    }
+    try {
+      if (b.migrate) {
+        migrate();
+      }
+      this.journal = JdbcExecutionJournal.builder().dataSource(dataSource)
+          .tablePrefix(tablePrefix).build();
+      this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres);
+    } catch (RuntimeException e) {
+      closePool();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the store at {@code jdbcUrl} with a HikariCP pool, migrating its schema. An embedded H2
+   * file URL gets {@code ;WRITE_DELAY=0} (every commit in the file before the call returns) unless
+   * it sets a write delay itself, and its directory is created.
+   *
+   * @param jdbcUrl {@code jdbc:h2:…} or {@code jdbc:postgresql:…}; the driver must be on the class
+   *     path
+   * @param user the database user
+   * @param password the user's password (never logged, never in a message)
+   * @throws IllegalArgumentException if the URL is not a JDBC URL of H2 or PostgreSQL
+   * @throws StoreException if the database cannot be reached or migrated
+   */
+  public static OperatingStore open(String jdbcUrl, String user, String password) {
+    return builder().url(jdbcUrl, user, password).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@code jdbcUrl} with its credentials masked ({@code user:secret@} and {@code password=}
+   * style parameters), for messages and logs.
+   */
+  public static String mask(String jdbcUrl) {
+    String s = USER_INFO.matcher(jdbcUrl).replaceAll("$1***@");
+    return SECRET_PARAM.matcher(s).replaceAll("$1***");
+  }
+
+  /** The execution journal, in this store's tables. */
+  public JdbcExecutionJournal journal() {
+    return journal;
+  }
+
+  /**
+   * The state decisions are taken against, for {@code OperationAgent.Builder#operatingState}:
+   * caps, budgets and daily limits from the journal, atomically per batch across processes.
+   */
+  public OperatingState operatingState() {
+    return state;
+  }
+
+  /** The data source (the pool when the store opened the URL). */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The table prefix, such as {@code opagent_}. */
+  public String tablePrefix() {
+    return tablePrefix;
+  }
+
+  /** Whether the database is PostgreSQL (else H2). */
+  public boolean isPostgres() {
+    return postgres;
+  }
+
+  /** The database, with credentials masked. */
+  @Override
+  public String toString() {
+    return "OperatingStore[" + description + "]";
+  }
+
+  /** Closes the pool when the store opened it; a host's data source is left open. */
+  @Override
+  public void close() {
+    journal.close();
+    closePool();
+  }
+
+  private void closePool() {
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  private void migrate() {
+    try {
+      Flyway.configure(OperatingStore.class.getClassLoader())
+          .dataSource(dataSource)
+          .locations("classpath:dev/opagent/store/migration/" + (postgres ? "postgresql" : "h2"))
+          .table(tablePrefix + "schema_history")
+          .placeholders(Map.of("prefix", tablePrefix))
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .loggers("slf4j")
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new StoreException("migrate", null, 0, false, "operating store: migrating the schema"
+          + " of " + description + " failed (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  /** Configures an {@link OperatingStore}: a URL or a data source is required. */
+  public static final class Builder {
+    private @Nullable DataSource dataSource;
+    private @Nullable String url;
+    private String user = "";
+    private String password = "";
+    private String tablePrefix = "opagent_";
+    private boolean migrate = true;
+    private int maxPoolSize = 10;
+
+    private Builder() {}
+
+    /** The database to open with a HikariCP pool of {@link #maxPoolSize} connections. */
+    public Builder url(String jdbcUrl, String user, String password) {
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+        throw new IllegalArgumentException("the store URL must start with jdbc:h2: or"
+            + " jdbc:postgresql:, such as jdbc:h2:file:./.opagent/store, but was "
+            + mask(jdbcUrl));
+      }
+      this.url = jdbcUrl;
+      this.user = Objects.requireNonNull(user, "user");
+      this.password = Objects.requireNonNull(password, "password");
+      this.dataSource = null;
+      return this;
+    }
+
+    /** The host's own data source (its pool); the store never closes it. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.url = null;
+      return this;
+    }
+
+    /** Prefix of every table. Default {@code opagent_}. */
+    public Builder tablePrefix(String prefix) {
+      if (!PREFIX.matcher(prefix).matches()) {
+        throw new IllegalArgumentException("tablePrefix must be a letter or underscore followed"
+            + " by up to 39 letters, digits or underscores, but was '" + prefix + "'");
+      }
+      this.tablePrefix = prefix;
+      return this;
+    }
+
+    /** Whether to migrate the schema on open. Default true. */
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /** Connections in the pool the store opens for a URL. Default 10. */
+    public Builder maxPoolSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("maxPoolSize must be positive but was " + size);
+      }
+      this.maxPoolSize = size;
+      return this;
+    }
+
+    /**
+     * Opens the store.
+     *
+     * @throws IllegalStateException if neither a URL nor a data source was given
+     * @throws StoreException if the database cannot be reached or migrated
+     */
+    public OperatingStore build() {
+      if (dataSource != null) {
+        return new OperatingStore(this, dataSource, null, "a host data source");
+      }
+      if (url == null) {
+        throw new IllegalStateException("set url(jdbcUrl, user, password) or dataSource(...)");
+      }
+      String jdbcUrl = JdbcExecutionJournal.durableH2(url);
+      if (jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase(Locale.ROOT)
+          .contains("LOCK_TIMEOUT")) {
+        jdbcUrl += ";LOCK_TIMEOUT=30000";
+      }
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(jdbcUrl);
+      config.setUsername(user);
+      config.setPassword(password);
+      config.setMaximumPoolSize(maxPoolSize);
+      config.setPoolName("opagent-store");
+      config.setInitializationFailTimeout(-1);
+      HikariDataSource pool;
+      try {
+        pool = new HikariDataSource(config);
+      } catch (RuntimeException e) {
+        throw new StoreException("open", null, 0, false, "operating store: cannot open "
+            + mask(url) + " (" + e.getClass().getSimpleName() + ")", null);
+      }
+      return new OperatingStore(this, pool, pool, mask(url));
+    }
+  }
+}
