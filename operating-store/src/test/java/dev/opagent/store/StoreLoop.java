@@ -5,6 +5,7 @@ import dev.opagent.agent.DecisionEngine;
 import dev.opagent.agent.DecisionPolicy;
 import dev.opagent.agent.OperationAgent;
 import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.IdempotencyKeys;
@@ -28,10 +29,17 @@ final class StoreLoop {
   /** Runs round {@code runId} (or resumes it) as a fresh process would. */
   static RoundReport round(OperatingStore store, SegmentClient client, ActionChannel channel,
       DecisionPolicy policy, Clock clock, String runId, List<CustomerData> customers) {
+    return round(store, client, channel, ChannelLimits.DEFAULT, policy, clock, runId, customers);
+  }
+
+  /** As above, delivering within {@code limits}. */
+  static RoundReport round(OperatingStore store, SegmentClient client, ActionChannel channel,
+      ChannelLimits limits, DecisionPolicy policy, Clock clock, String runId,
+      List<CustomerData> customers) {
     DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock).build();
     try (ExecutionService executor = ExecutionService.builder().journal(store.journal())
         .journalIsLedger(true).decisionEngine(engine).clock(clock)
-        .keys(IdempotencyKeys.daily(policy.operatingZone()))
+        .keys(IdempotencyKeys.daily(policy.operatingZone())).defaultLimits(limits)
         .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
         .build()) {
       OperationAgent agent = OperationAgent.builder().segmentClient(client)
