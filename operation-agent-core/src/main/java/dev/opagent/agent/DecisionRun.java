@@ -72,7 +72,9 @@ public final class DecisionRun {
 
   /**
    * Decisions of this run against facts a shared store holds for one batch of customers (see
-   * {@code OperatingState}): frequency caps count the contacts {@code facts} reports, budgets
+   * {@code OperatingState}): frequency caps count the contacts {@code facts} reports (and those
+   * of the engine's {@code ContactHistory}, where a host records contacts made by systems of its
+   * own; nothing records opagent's deliveries there in this mode), budgets
    * start from the money it reports in use, and execution limits from the executions it counts.
    * What the batch reserves is tracked in the returned view only; the store journals it. The run's
    * own ledger, counters and planned contacts are not used. Not thread-safe: decide a batch from
@@ -592,8 +594,18 @@ public final class DecisionRun {
       List<Contact> h = history;
       if (h == null) {
         Instant since = now.minus(engine.lookback);
-        h = facts != null ? facts.contactsSince(ctx.customerId(), since)
-            : engine.history.contactsSince(ctx.customerId(), since);
+        h = engine.history.contactsSince(ctx.customerId(), since);
+        if (facts != null) {
+          // The store's contacts, plus those the host records from systems of its own.
+          List<Contact> stored = facts.contactsSince(ctx.customerId(), since);
+          if (!h.isEmpty()) {
+            List<Contact> both = new ArrayList<>(stored.size() + h.size());
+            both.addAll(stored);
+            both.addAll(h);
+            stored = both;
+          }
+          h = stored;
+        }
         history = h;
       }
       return h;

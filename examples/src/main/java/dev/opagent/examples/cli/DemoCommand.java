@@ -42,6 +42,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,7 +62,9 @@ import software.amazon.awssdk.regions.Region;
             + " prints the segment distribution and insights, evaluates the bundled campaigns, then"
             + " runs rounds of the operation loop on consecutive simulated days under a demo policy"
             + " that exercises every guardrail (consent, frequency caps, quiet hours, budget,"
-            + " approval, holdout): decisions, delivery to actions.jsonl through an H2 journal,"
+            + " approval, holdout): decisions, delivery to actions.jsonl through the operating store"
+            + " (a fresh H2 file in --out unless --store names another; a store of yours keeps its"
+            + " history),"
             + " simulated responses, an A/B test per campaign whose traffic a Thompson sampler"
             + " shifts.",
         "Writes segments.jsonl, eligibility.jsonl, actions.jsonl, summary.json and report.html to"
@@ -103,6 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
       description = "Rounds of the operation loop, one simulated day each (default: ${DEFAULT-VALUE}).")
   int rounds;
+
+  @Mixin StoreOptions store;
 
   @Option(names = "--out", defaultValue = "opagent-demo", paramLabel = "DIR",
       description = "Where to write the results (default: ./${DEFAULT-VALUE}/).")
@@ -178,7 +183,8 @@ public final class DemoCommand implements Callable<Integer> {
       print(stdout, summary, stats, distribution.build(), eligible, rules);
       segments.flush();
       verdicts.flush();
-      new DemoLoop(client, rules, population, asOf, seed, out, rounds, stdout).run(loopJson);
+      new DemoLoop(client, rules, population, asOf, seed, out, rounds, stdout, store,
+          spec.commandLine()).run(loopJson);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     ObjectNode json = summaryJson(summary, stats, distribution.build(), eligible, elapsed);

@@ -20,7 +20,6 @@ import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.ExecutionState;
 import dev.opagent.agent.execution.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
-import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.experiment.Allocation;
 import dev.opagent.agent.experiment.ArmResult;
 import dev.opagent.agent.experiment.Comparison;
@@ -38,6 +37,7 @@ import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.spi.StickyAssignmentStore;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
+import dev.opagent.store.OperatingStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -61,6 +61,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import picocli.CommandLine;
 
 /**
  * The demo's operation loop: rounds of {@link OperationAgent} on consecutive simulated days under a
@@ -93,9 +94,13 @@ final class DemoLoop {
   private final int rounds;
   private final PrintWriter stdout;
   private final DemoClock clock;
+  private final StoreOptions store;
+  private final CommandLine cmd;
 
   DemoLoop(SegmentClient client, RuleSet rules, List<CustomerData> customers, LocalDate asOf,
-      long seed, Path out, int rounds, PrintWriter stdout) {
+      long seed, Path out, int rounds, PrintWriter stdout, StoreOptions store, CommandLine cmd) {
+    this.store = store;
+    this.cmd = cmd;
     this.client = client;
     this.rules = rules;
     this.customers = customers;
@@ -138,9 +143,16 @@ final class DemoLoop {
     Map<String, Map<String, Double>> weights = new LinkedHashMap<>();
     Map<String, Map<String, Double>> expected = new LinkedHashMap<>();
     experiments.forEach((c, e) -> weights.put(c, Map.of("control", 0.5, "B", 0.5)));
-    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(
-            "jdbc:h2:file:" + out.resolve("journal").toAbsolutePath(), "sa", "");
-        ExecutionService executor = ExecutionService.builder().journal(journal).clock(clock)
+    boolean own = StoreOptions.DEFAULT_URL.equals(store.url);
+    if (own) {
+      store.url = "jdbc:h2:file:" + out.resolve("store").toAbsolutePath();
+    }
+    // The demo's own store starts empty; a store of the user's keeps what earlier runs did.
+    String runs = own ? "demo-" + seed + "-" + asOf : "demo-" + seed + "-" + asOf + "-"
+        + System.currentTimeMillis();
+    try (OperatingStore opened = store.open(cmd);
+        ExecutionService executor = ExecutionService.builder().journal(opened.journal())
+            .journalIsLedger(true).clock(clock)
             .channels(ChannelRegistry.builder()
                 .register(JsonLinesChannel.builder(actions).clock(clock).build())
                 .fallback("jsonl").build())
@@ -149,6 +161,7 @@ final class DemoLoop {
             .build()) {
       OperationAgent agent = OperationAgent.builder().segmentClient(client).rules(rules)
           .decisionEngine(engine).executionService(executor).clock(clock)
+          .operatingState(opened.operatingState())
           .context((data, analysis, ctx) -> {
             long h = hash(data.customerId());
             ctx.consents(consents(h));
@@ -166,7 +179,7 @@ final class DemoLoop {
           actions);
       for (int r = 1; r <= rounds; r++) {
         clock.set(asOf.plusDays(r - 1L).atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
-        RoundReport report = agent.runRound("demo-" + seed + "-" + asOf + "-" + r, customers);
+        RoundReport report = agent.runRound(runs + "-" + r, customers);
         planned += report.chosen();
         executed += report.execution().completed();
         deferred += report.deferred();
@@ -174,7 +187,7 @@ final class DemoLoop {
         report.notChosenByReason().forEach((k, v) -> notChosen.merge(k, v, Long::sum));
         report.execution().completedByChannel().forEach((k, v) -> byChannel.merge(k, v,
             Long::sum));
-        List<ExecutionRecord> records = journal.records(report.runId());
+        List<ExecutionRecord> records = opened.journal().records(report.runId());
         expect(records, weights, expected);
         long[] responses = respond(records, feedback);
         for (Map.Entry<String, ThompsonSampler> s : samplers.entrySet()) {
@@ -389,10 +402,10 @@ final class DemoLoop {
     return h & Long.MAX_VALUE;
   }
 
-  /** Starts from nothing: a previous demo's actions and journal in the same directory go. */
+  /** Starts from nothing: a previous demo's actions and store in the same directory go. */
   private void clean(Path actions) throws IOException {
     Files.deleteIfExists(actions);
-    try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "journal.*")) {
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "{journal,store}.*")) {
       for (Path p : old) {
         Files.deleteIfExists(p);
       }

@@ -73,10 +73,11 @@ final class LoopOptions {
           + " default: now).")
   LocalDate asOf;
 
-  @Option(names = "--consent", defaultValue = "email,push,in_app", split = ",", paramLabel = "CHANNEL",
-      description = "Channels customers consented to when their record has no \"consent\" array"
-          + " (default: ${DEFAULT-VALUE}).")
-  List<String> consent;
+  @Option(names = "--consent", split = ",", paramLabel = "CHANNEL",
+      description = "Channels to assume customers consented to when their record has no"
+          + " \"consent\" array (email, sms, push, in_app, phone). Default: none, so such a"
+          + " customer is contacted on no channel.")
+  List<String> consent = List.of();
 
   /**
    * The clock of decisions: real time; with --as-of, that date at 10:00 UTC plus the wall clock's

@@ -21,6 +21,7 @@ import dev.opagent.rules.RuleSet;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.SegmentOutcome;
+import dev.opagent.store.OperatingStore;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -47,11 +48,14 @@ import picocli.CommandLine.Option;
     description = {
         "Decides, without side effects, which actions each customer would get: segments (from"
             + " --segments or live), campaign eligibility, then the decision engine's ranking and"
-            + " guardrails in a dry run. Writes one line per customer:",
+            + " guardrails in a dry run against the --store (so contacts, money and daily"
+            + " executions of earlier rounds count; nothing is written to it). Writes one line per"
+            + " customer:",
         "  {\"customerId\", \"outcome\", \"chosen\": [...], \"notChosen\": [{\"campaign\","
             + " \"actionType\", \"status\", \"reason\", \"message\", \"until\"}]}"},
     footer = {"", "Examples:",
-        "  bin/opagent plan --customers examples/data/seed-customers.jsonl --output plan.jsonl --as-of 2026-03-15",
+        "  bin/opagent plan --customers examples/data/seed-customers.jsonl --consent email,push,in_app \\",
+        "      --output plan.jsonl --as-of 2026-03-15",
         "  bin/opagent plan --customers customers.jsonl --segments results.jsonl --policy policy.json --output plan.jsonl",
         "",
         "Without --segments, customers are segmented live through --agent-arn/--endpoint, or by the"
@@ -63,6 +67,8 @@ public final class PlanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin LoopOptions loop;
+
+  @Mixin StoreOptions store;
 
   @Option(names = "--segments", paramLabel = "FILE",
       description = "Segment results as 'opagent segment' writes them, instead of segmenting live.")
@@ -89,24 +95,46 @@ public final class PlanCommand implements Callable<Integer> {
     DecisionRun run = engine.startRun(RunMode.DRY_RUN);
     LocalDate asOf = LocalDate.ofInstant(clock.instant(), policy.operatingZone());
     long failed = bad.size();
+    CustomerContext[] contexts = new CustomerContext[customers.size()];
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < customers.size(); i++) {
+      if (outcomes.get(i) instanceof SegmentOutcome.Success success) {
+        CustomerData data = customers.get(i);
+        SegmentAnalysis analysis = success.analysis();
+        Eligibility eligibility = evaluator.evaluate(rules, data.customerId(),
+            CustomerViews.of(data, analysis, customizer.attributes(data), asOf));
+        CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
+            .analysis(analysis);
+        customizer.customize(data, analysis, cb);
+        contexts[i] = cb.build();
+        ids.add(data.customerId());
+      }
+    }
+    // One dry batch against the store: what earlier rounds delivered or reserved counts.
+    Decision[] decisions;
+    try (OperatingStore opened = store.open(cmd)) {
+      decisions = opened.operatingState().inBatch(ids, policy, clock.instant(), batch -> {
+        DecisionRun.Against against = run.against(batch);
+        Decision[] out = new Decision[contexts.length];
+        for (int i = 0; i < contexts.length; i++) {
+          if (contexts[i] != null) {
+            out[i] = against.decide(contexts[i]);
+          }
+        }
+        return out;
+      });
+    }
     try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
       for (int i = 0; i < customers.size(); i++) {
-        CustomerData data = customers.get(i);
         ObjectNode line = JsonLines.MAPPER.createObjectNode();
-        line.put("customerId", data.customerId());
+        line.put("customerId", customers.get(i).customerId());
         line.putNull("outcome");
         if (outcomes.get(i) instanceof SegmentOutcome.Failure f) {
           failed++;
           line.put("outcome", "SEGMENTATION_FAILED");
           line.putObject("error").put("code", f.code().name()).put("message", f.message());
         } else {
-          SegmentAnalysis analysis = ((SegmentOutcome.Success) outcomes.get(i)).analysis();
-          Eligibility eligibility = evaluator.evaluate(rules, data.customerId(),
-              CustomerViews.of(data, analysis, customizer.attributes(data), asOf));
-          CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
-              .analysis(analysis);
-          customizer.customize(data, analysis, cb);
-          write(line, run.decide(cb.build()));
+          write(line, decisions[i]);
         }
         w.write(JsonLines.MAPPER.writeValueAsString(line));
         w.newLine();

@@ -13,10 +13,10 @@ import dev.opagent.agent.execution.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.channels.LoggingChannel;
 import dev.opagent.agent.execution.channels.WebhookChannel;
-import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.segment.CustomerData;
+import dev.opagent.store.OperatingStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -44,19 +44,21 @@ import picocli.CommandLine.Option;
             + " embedded simulator when neither is given), evaluates the campaign rules, decides and"
             + " guards the actions, journals every chosen action before sending it, and delivers it"
             + " through the channels.",
-        "A round is identified by --run-id. Started again with the same run id and journal after"
-            + " a crash (even SIGKILL), it finishes the round and delivers every action exactly once."},
+        "A round is identified by --run-id. Started again with the same run id and store after"
+            + " a crash (even SIGKILL), it finishes the round and delivers every action exactly once.",
+        "Run it every day on the same --store: frequency caps, budgets and daily limits count what"
+            + " earlier rounds (and other processes on a shared PostgreSQL store) delivered."},
     footer = {"", "Examples:",
         "  bin/opagent run --customers examples/data/seed-customers.jsonl --as-of 2026-03-15 \\",
-        "      --channel jsonl:out/actions.jsonl --run-id 2026-03-15-a",
+        "      --consent email,push,in_app --channel jsonl:out/actions.jsonl --run-id 2026-03-15-a",
         "  bin/opagent run --customers customers.jsonl --agent-arn $ARN \\",
         "      --channel webhook:https://hooks.example.com/opagent --channel jsonl:audit.jsonl \\",
-        "      --route create_discount=jsonl --journal jdbc:postgresql://db/opagent --run-id 42",
+        "      --route create_discount=jsonl --store jdbc:postgresql://db/opagent --run-id 42",
         "",
         "Channels: jsonl:PATH (one durable line per action), webhook:URL (signed with the secret in"
             + " $OPAGENT_WEBHOOK_SECRET; http only for loopback hosts), log (dry run: log only).",
         "Every action goes to the first channel unless --route sends its action type elsewhere.",
-        "Exit codes: 0 done, 3 some customers or actions failed, 2 usage, rules, policy or journal"
+        "Exit codes: 0 done, 3 some customers or actions failed, 2 usage, rules, policy or store"
             + " error."})
 public final class RunCommand implements Callable<Integer> {
 
@@ -72,14 +74,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "Send an action type to a channel by name (jsonl, webhook, log); repeatable.")
   Map<String, String> routes = Map.of();
 
-  @Option(names = "--journal", defaultValue = "jdbc:h2:file:./.opagent/journal", paramLabel = "JDBC_URL",
-      description = "Where actions are journalled (default: ${DEFAULT-VALUE}).")
-  String journalUrl;
-
-  @Option(names = "--journal-user", defaultValue = "sa", paramLabel = "USER",
-      description = "Journal database user (default: ${DEFAULT-VALUE}); the password is read from"
-          + " $OPAGENT_JOURNAL_PASSWORD.")
-  String journalUser;
+  @Mixin StoreOptions store;
 
   @Option(names = "--run-id", paramLabel = "ID",
       description = "The round's id; reuse it to resume a round (default: run-<UTC timestamp>).")
@@ -109,42 +104,26 @@ public final class RunCommand implements Callable<Integer> {
     String id = runId != null ? runId : "run-" + LocalDateTime.now(ZoneOffset.UTC)
         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     ChannelRegistry channels = channels(cmd);
-    JdbcExecutionJournal journal = openJournal(cmd);
+    OperatingStore opened = store.open(cmd);
     DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock).build();
     RoundReport report;
-    try (journal;
-        ExecutionService executor = ExecutionService.builder().journal(journal)
-            .channels(channels).clock(clock).decisionEngine(engine)
+    try (opened;
+        ExecutionService executor = ExecutionService.builder().journal(opened.journal())
+            .journalIsLedger(true).channels(channels).clock(clock).decisionEngine(engine)
             .keys(IdempotencyKeys.daily(policy.operatingZone()))
             .defaultLimits(ChannelLimits.of(concurrency, rate)).build();
         LoopOptions.Agent agent = loop.agent(cmd, clock)) {
       OperationAgent loopAgent = OperationAgent.builder().segmentClient(agent.client())
           .rules(rules).decisionEngine(engine).executionService(executor).clock(clock)
-          .context(loop.customizer(cmd)).build();
-      boolean resume = journal.runState(id).isPresent();
-      err.printf("%s round %s: %d customers, journal %s%n", resume ? "resuming" : "starting", id,
-          customers.size(), journalUrl);
+          .operatingState(opened.operatingState()).context(loop.customizer(cmd)).build();
+      boolean resume = opened.journal().runState(id).isPresent();
+      err.printf("%s round %s: %d customers, store %s%n", resume ? "resuming" : "starting", id,
+          customers.size(), store.masked());
       err.flush();
       report = resume ? loopAgent.resumeRound(id, customers) : loopAgent.runRound(id, customers);
     }
     print(err, report, bad);
     return report.hasFailures() || !bad.isEmpty() ? 3 : 0;
-  }
-
-  private JdbcExecutionJournal openJournal(CommandLine cmd) throws IOException {
-    if (journalUrl.startsWith("jdbc:h2:file:./")) {
-      Path dir = Path.of(journalUrl.substring("jdbc:h2:file:".length())).getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-    }
-    String password = System.getenv().getOrDefault("OPAGENT_JOURNAL_PASSWORD", "");
-    try {
-      return JdbcExecutionJournal.forUrl(journalUrl, journalUser, password);
-    } catch (RuntimeException e) {
-      throw new CommandLine.ParameterException(cmd, "cannot open --journal " + journalUrl + ": "
-          + e.getMessage());
-    }
   }
 
   private ChannelRegistry channels(CommandLine cmd) throws IOException {

@@ -36,6 +36,10 @@ class RunCommandTest {
     return file;
   }
 
+  private String storeUrl() {
+    return "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath();
+  }
+
   private static int run(StringWriter err, String... args) {
     CommandLine cmd = new CommandLine(new OpagentCommand());
     cmd.setErr(new PrintWriter(err, true));
@@ -61,7 +65,7 @@ class RunCommandTest {
     StringWriter err = new StringWriter();
 
     int code = run(err, "plan", "--customers", customers(60).toString(), "--as-of", "2026-03-15",
-        "--output", out.toString());
+        "--consent", "email,push,in_app", "--store", storeUrl(), "--output", out.toString());
 
     assertThat(code).as(err.toString()).isZero();
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
@@ -104,6 +108,7 @@ class RunCommandTest {
         "-cp", System.getProperty("java.class.path"), OpagentCommand.class.getName(), "run",
         "--customers", input.toString(), "--as-of", "2026-03-15", "--channel",
         "jsonl:" + actions, "--journal", journal, "--run-id", "round-1", "--rate", "40",
+        "--consent", "email,push,in_app",
         "--concurrency", "2");
 
     Process first = new ProcessBuilder(command).redirectErrorStream(true)
