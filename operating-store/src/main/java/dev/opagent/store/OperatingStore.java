@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.store.internal.V3__Ledger_from_journal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -181,6 +182,7 @@ public final class OperatingStore implements AutoCloseable {
           .locations("classpath:dev/opagent/store/migration/" + (postgres ? "postgresql" : "h2"))
           .table(tablePrefix + "schema_history")
           .placeholders(Map.of("prefix", tablePrefix))
+          .javaMigrations(new V3__Ledger_from_journal(tablePrefix))
           .baselineOnMigrate(true)
           .baselineVersion("0")
           .loggers("slf4j")
