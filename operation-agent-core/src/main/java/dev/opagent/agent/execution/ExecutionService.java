@@ -20,18 +20,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +83,18 @@ import org.slf4j.LoggerFactory;
 public final class ExecutionService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
   private static final int MAX_ERROR = 500;
+  /** Records claimed per journal round trip. */
+  private static final int CLAIM_CHUNK = 256;
+  /** Records a lane may have claimed but not yet finished. */
+  private static final int CLAIM_WINDOW = 4 * CLAIM_CHUNK;
+  /** Completions recorded per journal round trip, at most. */
+  private static final int MAX_GROUP = 512;
+  /** Threads that claim work for the lanes of {@link #execute} calls. */
+  private static final ExecutorService CLAIMERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "opagent-claimer");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final ExecutionJournal journal;
   private final ChannelRegistry channels;
@@ -95,6 +113,7 @@ public final class ExecutionService implements AutoCloseable {
   private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, PlannedAction> origins = new ConcurrentHashMap<>();
   private final boolean journalIsLedger;
+  private final Completer completer = new Completer();
   private volatile boolean closed;
 
   private ExecutionService(Builder b) {
@@ -231,7 +250,7 @@ public final class ExecutionService implements AutoCloseable {
     Instant now = clock.instant();
     List<ExecutionRecord> todo = journal.unfinished(runId);
     Tally tally = new Tally(runId, todo.size());
-    List<CompletableFuture<Void>> running = new ArrayList<>(todo.size());
+    Map<Lane, List<ExecutionRecord>> byLane = new LinkedHashMap<>();
     for (ExecutionRecord rec : todo) {
       if (rec.request().plannedAt().isAfter(now)) {
         tally.notDue.increment();
@@ -249,8 +268,16 @@ public final class ExecutionService implements AutoCloseable {
         failUnroutable(rec, e, tally);
         continue;
       }
-      running.add(CompletableFuture.runAsync(() -> deliver(rec, lane, tally, true), lane.pool));
+      if (!approvalHolds(rec.key(), tally)) {
+        continue;
+      }
+      byLane.computeIfAbsent(lane, l -> new ArrayList<>()).add(rec);
     }
+    List<CompletableFuture<Void>> claimers = new ArrayList<>();
+    ConcurrentLinkedQueue<CompletableFuture<Void>> running = new ConcurrentLinkedQueue<>();
+    byLane.forEach((lane, records) -> claimers.add(CompletableFuture.runAsync(
+        () -> claimAndDeliver(lane, records, tally, running), CLAIMERS)));
+    CompletableFuture.allOf(claimers.toArray(CompletableFuture[]::new)).join();
     CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
     Map<ExecutionState, Long> counts = journal.counts(runId);
     if (counts.getOrDefault(ExecutionState.PENDING, 0L) == 0
@@ -259,6 +286,70 @@ public final class ExecutionService implements AutoCloseable {
       journal.runState(runId, RunState.COMPLETED, clock.instant());
     }
     return tally.report(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
+   * Claims a lane's records a chunk at a time (one journal round trip per chunk), never more
+   * than {@link #CLAIM_WINDOW} ahead of delivery, so that claims do not outlive their leases
+   * while they wait in a slow lane; hands each claimed record to the lane's workers.
+   */
+  private void claimAndDeliver(Lane lane, List<ExecutionRecord> records, Tally tally,
+      ConcurrentLinkedQueue<CompletableFuture<Void>> running) {
+    Semaphore window = new Semaphore(CLAIM_WINDOW);
+    for (int from = 0; from < records.size(); from += CLAIM_CHUNK) {
+      List<ExecutionRecord> chunk = records.subList(from, Math.min(records.size(),
+          from + CLAIM_CHUNK));
+      window.acquireUninterruptibly(chunk.size());
+      List<String> keys = new ArrayList<>(chunk.size());
+      for (ExecutionRecord rec : chunk) {
+        keys.add(rec.key());
+      }
+      Instant at = clock.instant();
+      Set<String> claimed;
+      try {
+        claimed = journal.claimAll(keys, owner, at, at.plus(lease));
+      } catch (RuntimeException e) {
+        window.release(chunk.size());
+        running.add(CompletableFuture.failedFuture(e));
+        return;
+      }
+      for (ExecutionRecord rec : chunk) {
+        if (!claimed.contains(rec.key())) {
+          tally.heldElsewhere.increment();
+          window.release();
+          continue;
+        }
+        running.add(CompletableFuture.supplyAsync(() -> attempt(rec, lane, tally, true),
+                lane.pool)
+            .thenCompose(receipt -> receipt == null ? CompletableFuture.<Void>completedFuture(null)
+                : completer.add(rec.key(), receipt).thenAccept(held -> completed(rec.request(),
+                    receipt, held, tally, true)))
+            .whenComplete((v, e) -> window.release()));
+      }
+    }
+  }
+
+  /**
+   * Whether the approval an action needs still holds; if not, cancels it (giving its
+   * reservation back) and counts it.
+   */
+  private boolean approvalHolds(String key, Tally tally) {
+    PlannedAction origin = origins.get(key);
+    DecisionEngine e = engine;
+    if (origin == null || e == null || e.mayExecute(origin)) {
+      return true;
+    }
+    if (journal.cancel(key, "approval no longer holds", clock.instant())) {
+      tally.cancelled.increment();
+      origins.remove(key);
+      giveBack(origin);
+      if (!listeners.isEmpty()) {
+        journal.find(key).ifPresent(this::notifyFailed);
+      }
+    } else {
+      tally.heldElsewhere.increment();
+    }
+    return false;
   }
 
   /**
@@ -355,17 +446,7 @@ public final class ExecutionService implements AutoCloseable {
 
   private void deliver(ExecutionRecord rec, Lane lane, Tally tally, boolean bookkeeping) {
     String key = rec.key();
-    PlannedAction origin = origins.get(key);
-    DecisionEngine e = engine;
-    if (origin != null && e != null && !e.mayExecute(origin)) {
-      if (journal.cancel(key, "approval no longer holds", clock.instant())) {
-        tally.cancelled.increment();
-        origins.remove(key);
-        giveBack(origin);
-        journal.find(key).ifPresent(this::notifyFailed);
-      } else {
-        tally.heldElsewhere.increment();
-      }
+    if (!approvalHolds(key, tally)) {
       return;
     }
     Instant now = clock.instant();
@@ -373,8 +454,21 @@ public final class ExecutionService implements AutoCloseable {
       tally.heldElsewhere.increment();
       return;
     }
+    DeliveryReceipt receipt = attempt(rec, lane, tally, bookkeeping);
+    if (receipt != null) {
+      completed(rec.request(), receipt, journal.complete(key, owner, receipt, clock.instant()),
+          tally, bookkeeping);
+    }
+  }
+
+  /**
+   * Delivers a claimed action with retries; returns its receipt, or null when it failed for
+   * good (then it is journalled FAILED and counted).
+   */
+  private @Nullable DeliveryReceipt attempt(ExecutionRecord rec, Lane lane, Tally tally,
+      boolean bookkeeping) {
+    String key = rec.key();
     ActionRequest request = rec.request();
-    AtomicInteger attempts = new AtomicInteger();
     RetryPolicy<DeliveryReceipt> retry = RetryPolicy.<DeliveryReceipt>builder()
         .handleIf((r, ex) -> ex instanceof ChannelException ce && ce.retryable())
         .withMaxAttempts(maxAttempts)
@@ -384,11 +478,9 @@ public final class ExecutionService implements AutoCloseable {
           journal.attemptFailed(key, owner, describe(ev.getLastException()), clock.instant());
         })
         .build();
-    DeliveryReceipt receipt;
     try {
-      receipt = Failsafe.with(retry).get(() -> {
+      return Failsafe.with(retry).get(() -> {
         lane.acquire();
-        attempts.incrementAndGet();
         tally.attempts.increment();
         return lane.channel.deliver(request);
       });
@@ -396,9 +488,15 @@ public final class ExecutionService implements AutoCloseable {
       Throwable cause = ex instanceof FailsafeException && ex.getCause() != null
           ? ex.getCause() : ex;
       finishFailed(key, describe(cause), tally, bookkeeping);
-      return;
+      return null;
     }
-    if (!journal.complete(key, owner, receipt, clock.instant())) {
+  }
+
+  /** Counts a delivered action whose completion the journal has recorded, and tells listeners. */
+  private void completed(ActionRequest request, DeliveryReceipt receipt, boolean held,
+      Tally tally, boolean bookkeeping) {
+    String key = request.idempotencyKey();
+    if (!held) {
       LOG.warn("run {}: action {} was delivered but its claim had passed to another executor;"
           + " the lease ({}) is shorter than delivery with retries takes", request.runId(), key,
           lease);
@@ -412,7 +510,9 @@ public final class ExecutionService implements AutoCloseable {
     if (bookkeeping) {
       commit(request, a, receipt);
     }
-    journal.find(key).ifPresent(this::notifyCompleted);
+    if (!listeners.isEmpty()) {
+      journal.find(key).ifPresent(this::notifyCompleted);
+    }
   }
 
   private void finishFailed(String key, @Nullable String error, Tally tally, boolean bookkeeping) {
@@ -424,7 +524,9 @@ public final class ExecutionService implements AutoCloseable {
     if (a != null && bookkeeping) {
       giveBack(a);
     }
-    journal.find(key).ifPresent(this::notifyFailed);
+    if (!listeners.isEmpty()) {
+      journal.find(key).ifPresent(this::notifyFailed);
+    }
   }
 
   private void commit(ActionRequest request, @Nullable PlannedAction a, DeliveryReceipt receipt) {
@@ -534,6 +636,57 @@ public final class ExecutionService implements AutoCloseable {
       }
     }
     channels.close();
+  }
+
+  /**
+   * Group commit of completions: a delivering thread queues its completion and, when no other
+   * thread is recording, records every queued completion in one journal call; the others go on
+   * delivering. Each completion's future finishes once the journal has it.
+   */
+  private final class Completer {
+    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean recording = new AtomicBoolean();
+
+    CompletableFuture<Boolean> add(String key, DeliveryReceipt receipt) {
+      Queued q = new Queued(new ExecutionJournal.Completion(key, receipt),
+          new CompletableFuture<>());
+      queue.add(q);
+      drain();
+      return q.done;
+    }
+
+    private void drain() {
+      while (!queue.isEmpty() && recording.compareAndSet(false, true)) {
+        try {
+          List<Queued> group = new ArrayList<>();
+          for (Queued q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
+            group.add(q);
+          }
+          if (group.isEmpty()) {
+            continue;
+          }
+          List<ExecutionJournal.Completion> completions = new ArrayList<>(group.size());
+          for (Queued q : group) {
+            completions.add(q.completion);
+          }
+          try {
+            boolean[] held = journal.completeAll(completions, owner, clock.instant());
+            for (int i = 0; i < group.size(); i++) {
+              group.get(i).done.complete(held[i]);
+            }
+          } catch (RuntimeException e) {
+            for (Queued q : group) {
+              q.done.completeExceptionally(e);
+            }
+          }
+        } finally {
+          recording.set(false);
+        }
+      }
+    }
+
+    private record Queued(ExecutionJournal.Completion completion,
+        CompletableFuture<Boolean> done) {}
   }
 
   /** One channel's queue: its workers and its rate limit. */

@@ -96,6 +96,11 @@ enum Dialect {
   /** The claim's one conditional update, answering the claimed row with {@code columns}. */
   abstract String claim(String executions, String columns);
 
+  /** The claim's conditional update without reading the row back; parameters as {@link #claim}. */
+  String claimUpdate(String executions) {
+    return CLAIM_UPDATE.replace("$T", executions);
+  }
+
   /** Sets a run's state: run id, state, updated at. */
   abstract String upsertRun(String runs);
 

@@ -27,12 +27,14 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +130,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final String reserveSeq;
   private final String insertPending;
   private final String claim;
+  private final String claimOne;
   private final String attemptFailed;
   private final String complete;
   private final String fail;
@@ -174,6 +177,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     reserveSeq = dialect.reserveSeq(tablePrefix + "execution_seq");
     insertPending = dialect.insertPending(executions);
     claim = dialect.claim(executions, COLUMNS);
+    claimOne = dialect.claimUpdate(executions);
     String claimed = " WHERE idempotency_key = ? AND owner = ? AND state = 'EXECUTING'";
     attemptFailed = "UPDATE " + executions + " SET attempts = attempts + 1, last_error = ?,"
         + " updated_at = ?" + claimed;
@@ -429,6 +433,85 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     });
   }
 
+  /** One transaction: the conditional update of {@link #claim} for each key, batched. */
+  @Override
+  public Set<String> claimAll(List<String> keys, String owner, Instant now, Instant leaseUntil) {
+    Objects.requireNonNull(keys, "keys");
+    Journals.checkOwner(owner);
+    Instant at = Journals.micros(now);
+    Instant lease = Journals.micros(leaseUntil);
+    ensureOpen();
+    if (keys.isEmpty()) {
+      return Set.of();
+    }
+    return transaction("claimAll", c -> {
+      Set<String> claimed = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(claimOne)) {
+        for (String key : keys) {
+          ps.setString(1, owner);
+          setInstant(ps, 2, lease);
+          setInstant(ps, 3, at);
+          ps.setString(4, Objects.requireNonNull(key, "key"));
+          setInstant(ps, 5, at);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] > 0) {
+            claimed.add(keys.get(i));
+          }
+        }
+      }
+      return claimed;
+    });
+  }
+
+  /** One transaction of batched updates; a syncing journal then flushes once for the group. */
+  @Override
+  public boolean[] completeAll(List<Completion> completions, String owner, Instant now) {
+    Objects.requireNonNull(completions, "completions");
+    Journals.checkOwner(owner);
+    Instant at = Journals.micros(now);
+    for (Completion done : completions) {
+      Journals.checkReceipt(done.key(), done.receipt());
+    }
+    ensureOpen();
+    if (completions.isEmpty()) {
+      return new boolean[0];
+    }
+    return transaction("completeAll", c -> {
+      boolean[] out = new boolean[completions.size()];
+      try (PreparedStatement ps = c.prepareStatement(complete)) {
+        for (Completion done : completions) {
+          bindComplete(ps, done.key(), owner, done.receipt(), at);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < out.length; i++) {
+          out[i] = counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO;
+        }
+      }
+      return out;
+    });
+  }
+
+  private static void bindComplete(PreparedStatement ps, String key, String owner,
+      DeliveryReceipt receipt, Instant at) throws SQLException {
+    setInstant(ps, 1, at);
+    ps.setString(2, receipt.channel());
+    ps.setString(3, receipt.externalId());
+    setInstant(ps, 4, Journals.micros(receipt.deliveredAt()));
+    if (receipt.cost() == null) {
+      ps.setNull(5, Types.VARCHAR);
+    } else {
+      ps.setString(5, receipt.cost().toString());
+    }
+    ps.setBoolean(6, receipt.duplicate());
+    ps.setString(7, receipt.detail());
+    ps.setString(8, key);
+    ps.setString(9, owner);
+  }
+
   @Override
   public boolean attemptFailed(String key, String owner, String error, Instant now) {
     Objects.requireNonNull(key, "key");
@@ -452,21 +535,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     Journals.checkReceipt(key, receipt);
     Instant at = Journals.micros(now);
     ensureOpen();
-    return update("complete", complete, ps -> {
-      setInstant(ps, 1, at);
-      ps.setString(2, receipt.channel());
-      ps.setString(3, receipt.externalId());
-      setInstant(ps, 4, Journals.micros(receipt.deliveredAt()));
-      if (receipt.cost() == null) {
-        ps.setNull(5, Types.VARCHAR);
-      } else {
-        ps.setString(5, receipt.cost().toString());
-      }
-      ps.setBoolean(6, receipt.duplicate());
-      ps.setString(7, receipt.detail());
-      ps.setString(8, key);
-      ps.setString(9, owner);
-    }) > 0;
+    return update("complete", complete, ps -> bindComplete(ps, key, owner, receipt, at)) > 0;
   }
 
   @Override

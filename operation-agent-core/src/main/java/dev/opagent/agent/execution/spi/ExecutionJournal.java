@@ -6,9 +6,12 @@ import dev.opagent.agent.execution.ExecutionRecord;
 import dev.opagent.agent.execution.ExecutionState;
 import dev.opagent.agent.execution.RunState;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The durable record of every action's lifecycle (the outbox). Implementations must be
@@ -42,6 +45,53 @@ public interface ExecutionJournal extends AutoCloseable {
    *     executor holds it, it is terminal, or the key is unknown
    */
   Optional<ExecutionRecord> claim(String key, String owner, Instant now, Instant leaseUntil);
+
+  /**
+   * Claims each of {@code keys} for {@code owner} as {@link #claim} does, in as few round trips
+   * as the journal can (the JDBC journal: one transaction per call). The default claims them one
+   * by one.
+   *
+   * @return the keys {@code owner} holds afterwards, a subset of {@code keys}
+   */
+  default Set<String> claimAll(List<String> keys, String owner, Instant now,
+      Instant leaseUntil) {
+    Set<String> claimed = new HashSet<>();
+    for (String key : keys) {
+      if (claim(key, owner, now, leaseUntil).isPresent()) {
+        claimed.add(key);
+      }
+    }
+    return claimed;
+  }
+
+  /**
+   * Completes each claimed action as {@link #complete} does, in as few round trips as the
+   * journal can (the JDBC journal: one transaction per call, so one commit and, in a syncing
+   * store, one flush to the disk for the whole group). The default completes them one by one.
+   *
+   * @return for each completion, in order, false when {@code owner} no longer held the claim
+   */
+  default boolean[] completeAll(List<Completion> completions, String owner, Instant now) {
+    boolean[] done = new boolean[completions.size()];
+    for (int i = 0; i < done.length; i++) {
+      Completion c = completions.get(i);
+      done[i] = complete(c.key(), owner, c.receipt(), now);
+    }
+    return done;
+  }
+
+  /**
+   * One delivered action to complete: its key and its receipt.
+   *
+   * @param key the idempotency key
+   * @param receipt the channel's receipt
+   */
+  record Completion(String key, DeliveryReceipt receipt) {
+    public Completion {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(receipt, "receipt");
+    }
+  }
 
   /**
    * Records a delivery attempt of a claimed action that failed and will be retried.

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -240,6 +241,47 @@ abstract class ExecutionJournalContract {
     assertThat(journal.claim(key("C-1"), "exec-a", T0.plusSeconds(10), T0.plus(LEASE)))
         .isEmpty();
     assertThat(journal.find(key("C-1"))).contains(held);
+  }
+
+  @Test
+  void claimAll_mixedKeys_claimsExactlyThosePendingOrWithAnEndedLease() {
+    enlistOne("run-1", "C-1");
+    enlistOne("run-1", "C-2");
+    claimed("C-3", "exec-a");
+    claimed("C-4", "exec-b");
+    Instant at = T0.plusSeconds(10);
+
+    Set<String> got = journal.claimAll(List.of(key("C-1"), key("C-2"), key("C-3"), key("C-4"),
+        key("C-unknown")), "exec-a", at, at.plus(LEASE));
+
+    assertThat(got).containsExactlyInAnyOrder(key("C-1"), key("C-2"));
+    assertThat(reopened().find(key("C-2")).orElseThrow()).satisfies(r -> {
+      assertThat(r.state()).isEqualTo(ExecutionState.EXECUTING);
+      assertThat(r.owner()).isEqualTo("exec-a");
+      assertThat(r.leaseUntil()).isEqualTo(at.plus(LEASE));
+    });
+    assertThat(journal.find(key("C-4")).orElseThrow().owner()).isEqualTo("exec-b");
+  }
+
+  @Test
+  void completeAll_group_completesTheOwnersClaimsAndRefusesTheOthers() {
+    claimed("C-1", "exec-a");
+    claimed("C-2", "exec-a");
+    claimed("C-3", "exec-b");
+
+    boolean[] done = journal.completeAll(List.of(
+        new ExecutionJournal.Completion(key("C-1"), receipt(key("C-1"), new BigDecimal("0.30"))),
+        new ExecutionJournal.Completion(key("C-3"), receipt(key("C-3"), null)),
+        new ExecutionJournal.Completion(key("C-2"), receipt(key("C-2"), null))),
+        "exec-a", T0.plusSeconds(5));
+
+    assertThat(done).containsExactly(true, false, true);
+    ExecutionRecord one = reopened().find(key("C-1")).orElseThrow();
+    assertThat(one.state()).isEqualTo(ExecutionState.COMPLETED);
+    assertThat(one.receipt().cost()).isEqualByComparingTo("0.30");
+    assertThat(one.attempts()).isEqualTo(1);
+    assertThat(journal.find(key("C-3")).orElseThrow().state())
+        .isEqualTo(ExecutionState.EXECUTING);
   }
 
   @Test
