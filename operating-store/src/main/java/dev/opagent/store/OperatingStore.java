@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.store.internal.V3__Ledger_from_journal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * a journalled action reserves its cost, its contact slot and its execution slot; delivering it
  * spends them and makes it a contact; failing or cancelling it gives them back. A deciding process
  * reads those facts and journals what it chose in one transaction ({@link #operatingState()}).
- * Thread-safe; open one per process and share it.
+ * The last segment analysis of each customer is kept beside them ({@link #segmentStore()}), so
+ * that a round asks the agent only about what changed. Thread-safe; open one per process and
+ * share it.
  *
  * <p><b>Databases.</b> An embedded H2 file is the default for one process at a time (the command
  * line uses {@code jdbc:h2:file:./.opagent/store}); PostgreSQL (9.5 or later; tested with 14) is
@@ -48,7 +51,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try (OperatingStore store = OperatingStore.open("jdbc:postgresql://db/opagent", "opagent", password)) {
  *   ExecutionService executor = ExecutionService.builder().journal(store.journal())...build();
- *   OperationAgent agent = OperationAgent.builder().operatingState(store.operatingState())...build();
+ *   OperationAgent agent = OperationAgent.builder().operatingState(store.operatingState())
+ *       .segmentStore(store.segmentStore())...build();
  * }
  * }</pre>
  */
@@ -65,6 +69,7 @@ public final class OperatingStore implements AutoCloseable {
   private final String description;
   private final JdbcExecutionJournal journal;
   private final JdbcOperatingState state;
+  private final JdbcSegmentStore segments;
 
   private OperatingStore(Builder b, DataSource dataSource, @Nullable HikariDataSource pool,
       String description) {
@@ -93,6 +98,7 @@ public final class OperatingStore implements AutoCloseable {
       this.journal = JdbcExecutionJournal.builder().dataSource(dataSource)
           .tablePrefix(tablePrefix).build();
       this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres);
+      this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
     } catch (RuntimeException e) {
       closePool();
       throw e;
@@ -139,6 +145,16 @@ public final class OperatingStore implements AutoCloseable {
    */
   public OperatingState operatingState() {
     return state;
+  }
+
+  /**
+   * The last segment analysis of each customer by each agent, for
+   * {@code OperationAgent.Builder#segmentStore}: rounds of every process sharing the database
+   * then ask the agent only about customers whose data changed or whose analysis grew old.
+   * Reads and saves batch 500 customers per statement.
+   */
+  public SegmentStore segmentStore() {
+    return segments;
   }
 
   /** The data source (the pool when the store opened the URL). */

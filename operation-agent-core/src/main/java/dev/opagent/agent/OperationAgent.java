@@ -7,6 +7,7 @@ import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.RunState;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
@@ -51,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * planned round only delivers what is unfinished. Nothing is sent twice by a channel that
  * deduplicates by key.
  *
+ * <p>Segment store: with {@link Builder#segmentStore}, each customer's last analysis by the agent
+ * is kept across rounds and restarts, and a round asks the agent only about customers whose data
+ * changed ({@link CustomerData#canonicalHash()}) or whose analysis is older than
+ * {@link Builder#segmentMaxAge}; the others are answered from the store with
+ * {@link Source#STORED}. When the agent fails for a customer with a retryable error, an analysis
+ * of the same data at most {@link Builder#segmentStaleLimit} old is served instead.
+ * {@link RoundReport#stored()} counts both.
+ *
  * <pre>{@code
  * OperationAgent agent = OperationAgent.builder()
  *     .segmentClient(client)
@@ -78,6 +87,7 @@ public final class OperationAgent {
   private final Clock clock;
   private final @Nullable OperatingState state;
   private final int batchSize;
+  private final SegmentReuse segmenter;
 
   private OperationAgent(Builder b) {
     this.segments = Objects.requireNonNull(b.segments, "segmentClient must be set");
@@ -93,6 +103,8 @@ public final class OperationAgent {
     this.batchOptions = b.batchOptions;
     this.state = b.state;
     this.batchSize = b.batchSize;
+    this.segmenter = new SegmentReuse(segments, b.segmentStore, batchOptions, clock,
+        b.segmentMaxAge, b.segmentStaleLimit);
   }
 
   public static Builder builder() {
@@ -135,7 +147,7 @@ public final class OperationAgent {
     ExecutionReport execution = executor.execute(runId);
     LOG.info("round {} resumed: {} delivered, {} failed", runId, execution.completed(),
         execution.failed());
-    return new RoundReport(runId, true, false, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
+    return new RoundReport(runId, true, false, 0, 0, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
         Map.of(), 0, 0, execution, List.of(), Duration.ofNanos(System.nanoTime() - started));
   }
 
@@ -144,7 +156,8 @@ public final class OperationAgent {
     journal.runState(runId, RunState.PLANNING, clock.instant());
     RuleSet ruleSet = rules.get();
     LocalDate asOf = LocalDate.ofInstant(clock.instant(), engine.policy().operatingZone());
-    List<SegmentOutcome> analysed = segments.analyzeAll(customers, batchOptions);
+    SegmentReuse.Result segmentation = segmenter.analyzeAll(customers);
+    List<SegmentOutcome> analysed = segmentation.outcomes();
     DecisionRun run = engine.startRun(RunMode.LIVE);
     Tally t = new Tally();
     List<CustomerOutcome> outcomes = new ArrayList<>(customers.size());
@@ -234,7 +247,8 @@ public final class OperationAgent {
     journal.runState(runId, RunState.PLANNED, clock.instant());
     ExecutionReport execution = executor.execute(runId);
     RoundReport report = new RoundReport(runId, resumed, true, customers.size(), t.segmented,
-        t.fallback, t.segmentationFailures, t.eligible, t.heldOut, t.chosen, t.deferred,
+        t.fallback, segmentation.stored(), segmentation.storedOnFailure(),
+        t.segmentationFailures, t.eligible, t.heldOut, t.chosen, t.deferred,
         t.blocked, t.suppressed, t.reasons, fresh, records.size() - fresh, execution, outcomes,
         Duration.ofNanos(System.nanoTime() - started));
     LOG.info("round {}: {} customers, {} actions chosen, {} delivered, {} failed, {} deferred",
@@ -368,8 +382,66 @@ public final class OperationAgent {
     private Clock clock = Clock.systemUTC();
     private @Nullable OperatingState state;
     private int batchSize = 500;
+    private @Nullable SegmentStore segmentStore;
+    private Duration segmentMaxAge = Duration.ofDays(7);
+    private Duration segmentStaleLimit = Duration.ofDays(30);
 
     private Builder() {}
+
+    /**
+     * Keeps each customer's segment analysis across rounds, restarts and (with a shared store)
+     * processes, so that the agent, the slow and costly part of a round, is asked only about what
+     * changed. Before a round asks the agent, every customer whose stored analysis was made by
+     * the same agent (runtime ARN and qualifier of the {@link #segmentClient}) from the same data
+     * ({@link CustomerData#canonicalHash()}) less than {@link #segmentMaxAge} ago is answered
+     * from the store with {@link Source#STORED}; the others are asked, and every answer of the
+     * agent itself ({@link Source#AGENT}; not the client's cache, not its fallback segmenter) is
+     * saved. A customer the agent fails with a retryable error (unavailable, throttled, timed
+     * out, circuit open) is answered from the store when it holds an analysis of the same data
+     * at most {@link #segmentStaleLimit} old; a failure the client turned into a fallback answer
+     * stands. Changed data is always asked about. {@link RoundReport#stored()} and
+     * {@link RoundReport#storedOnFailure()} count what the store answered.
+     *
+     * <p>A store that fails to read or save is logged (without its message) and bypassed: the
+     * round then asks the agent about every customer. Default: none (every round asks about
+     * every customer; the client's in-memory cache still answers repeats within its TTL).
+     */
+    public Builder segmentStore(SegmentStore store) {
+      this.segmentStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * How long a stored analysis of unchanged data is used instead of asking the agent. An
+     * analysis describes the customer on the day it was made (recency and overdue products count
+     * from that day), so a longer age saves more calls and lets those drift further; zero asks the
+     * agent about everyone and uses the store only when it fails. Default 7 days.
+     */
+    public Builder segmentMaxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative()) {
+        throw new IllegalArgumentException("segmentMaxAge must not be negative but was "
+            + maxAge);
+      }
+      this.segmentMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * How old a stored analysis of unchanged data may be and still be served when the agent fails
+     * for the customer with a retryable error, rather than failing the customer. Zero never
+     * serves one then; otherwise it must be at least {@link #segmentMaxAge} (younger analyses are
+     * used without asking anyway). Default 30 days.
+     */
+    public Builder segmentStaleLimit(Duration staleLimit) {
+      Objects.requireNonNull(staleLimit, "staleLimit");
+      if (staleLimit.isNegative()) {
+        throw new IllegalArgumentException("segmentStaleLimit must not be negative but was "
+            + staleLimit);
+      }
+      this.segmentStaleLimit = staleLimit;
+      return this;
+    }
 
     /**
      * Decides against shared operating state (an operating store): each batch of customers is
@@ -456,8 +528,20 @@ public final class OperationAgent {
       return this;
     }
 
-    /** Builds the agent. */
+    /**
+     * Builds the agent.
+     *
+     * @throws NullPointerException if a required option is missing
+     * @throws IllegalStateException if {@link #segmentStaleLimit} is shorter than
+     *     {@link #segmentMaxAge} without being zero
+     */
     public OperationAgent build() {
+      if (!segmentStaleLimit.isZero() && segmentStaleLimit.compareTo(segmentMaxAge) < 0) {
+        throw new IllegalStateException("segmentStaleLimit must be zero (never serve a stored"
+            + " analysis when the agent fails) or at least segmentMaxAge, but was "
+            + segmentStaleLimit + " with segmentMaxAge " + segmentMaxAge
+            + "; raise segmentStaleLimit or set it to Duration.ZERO");
+      }
       return new OperationAgent(this);
     }
   }

@@ -23,6 +23,12 @@ import java.util.TreeMap;
  * @param customers customers in
  * @param segmented customers with a segment analysis (including fallbacks)
  * @param fallback of {@code segmented}, those analysed by the local fallback segmenter
+ * @param stored of {@code segmented}, those answered from the segment store
+ *     ({@link dev.opagent.segment.Source#STORED}) instead of the agent: unchanged since a recent
+ *     enough analysis, or the agent failed for them (also counted in {@code storedOnFailure});
+ *     0 without a segment store
+ * @param storedOnFailure of {@code stored}, those the agent failed with a retryable error and
+ *     whose stored analysis of the same data, within the stale limit, was served instead
  * @param segmentationFailures customers without an analysis, by error code
  * @param eligibleByCampaign customers eligible per campaign
  * @param heldOut customers every matching campaign held out
@@ -45,6 +51,8 @@ public record RoundReport(
     long customers,
     long segmented,
     long fallback,
+    long stored,
+    long storedOnFailure,
     Map<String, Long> segmentationFailures,
     Map<String, Long> eligibleByCampaign,
     long heldOut,

@@ -65,6 +65,34 @@ public record SegmentAnalysis(
     return !missingRegulars.isEmpty();
   }
 
+  /**
+   * Reads an analysis written by {@link #toJson()} (the {@code analysis} object of an agent's
+   * answer), such as one kept in a segment store. Labels the SDK does not know and extra members
+   * are kept, as on the wire.
+   *
+   * @throws IllegalArgumentException when {@code json} is not a JSON object of that shape; the
+   *     message names what is wrong, never the content
+   */
+  public static SegmentAnalysis fromJson(String json) {
+    java.util.Objects.requireNonNull(json, "json");
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("the segment analysis is not valid JSON ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("the segment analysis must be a JSON object");
+    }
+    try {
+      return Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("the segment analysis has a member of the wrong type ("
+          + e.getClass().getSimpleName() + ")");
+    }
+  }
+
   /** This analysis as the JSON object the agent returns in {@code analysis}. */
   public String toJson() {
     try {

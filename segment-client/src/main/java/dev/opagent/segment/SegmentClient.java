@@ -101,6 +101,13 @@ public interface SegmentClient extends AutoCloseable {
   SegmentClientStats stats();
 
   /**
+   * The resolved configuration, among it the agent this client talks to ({@link
+   * SegmentClientConfig#agentRuntimeArn()} and {@link SegmentClientConfig#qualifier()}), which
+   * callers that keep analyses beyond the client's life record with them.
+   */
+  SegmentClientConfig config();
+
+  /**
    * Cancels calls in flight, stops the pooled runtime sessions (best effort, so their microVMs
    * stop counting against the active-session quota) and releases what the client created.
    * Idempotent.

@@ -45,6 +45,14 @@ class CachingWireMockTest {
   }
 
   @Test
+  void config_namesTheAgentTheClientTalksTo() {
+    try (SegmentClient client = AgentWire.client(sdk)) {
+      assertThat(client.config().agentRuntimeArn()).isEqualTo(AgentWire.ARN);
+      assertThat(client.config().qualifier()).isEqualTo("DEFAULT");
+    }
+  }
+
+  @Test
   void analyze_sameCustomerTwice_secondAnsweredFromCache() {
     stubFor(invoke().willReturn(okJson(ANSWER)));
     try (SegmentClient client = AgentWire.client(sdk)) {

@@ -100,4 +100,57 @@ class CustomerDataJsonTest {
     CustomerData wrapped = CustomerData.fromJson(SEED_C1001);
     assertThat(CustomerData.fromJson(wrapped.toJson())).isEqualTo(wrapped);
   }
+
+  @Test
+  void canonicalHash_membersReordered_isTheSame() {
+    CustomerData d = CustomerData.fromJson(SEED_C1001);
+    CustomerData reordered = CustomerData.fromJson("{\"region\": {\"trend\": \"SKINCARE\","
+        + " \"medianBasket\": 75.0, \"climateType\": \"Temperate\", \"name\": \"Marmara\"},"
+        + " \"currentSeason\": \"Winter\", \"city\": \"Istanbul\", \"customerId\": \"C-1001\","
+        + " \"customer\": {\"productHistory\": [{\"avgDaysBetween\": 30,"
+        + " \"lastPurchase\": \"2026-01-20T00:00:00\", \"orderCount\": 8, \"totalSpent\": 479.20,"
+        + " \"totalQuantity\": 8, \"category\": \"SKINCARE\", \"productId\": \"P-2001\"}],"
+        + " \"registeredAt\": \"2024-03-15T00:00:00\", \"gender\": \"F\", \"age\": 32,"
+        + " \"customerId\": \"C-1001\"}}");
+
+    assertThat(reordered.canonicalHash()).isEqualTo(d.canonicalHash())
+        .matches("[0-9a-f]{64}");
+  }
+
+  @Test
+  void canonicalHash_anyValueChanged_differs() {
+    CustomerData d = CustomerData.fromJson(SEED_C1001);
+    CustomerData bought = CustomerData.fromJson(SEED_C1001.replace("\"orderCount\": 8",
+        "\"orderCount\": 9"));
+    CustomerData rescaled = CustomerData.fromJson(SEED_C1001.replace("75.0", "75.00"));
+    CustomerData extra = CustomerData.fromJson(SEED_C1001.replace("\"city\": \"Istanbul\",",
+        "\"city\": \"Istanbul\", \"tier\": \"x\","));
+
+    assertThat(java.util.Set.of(d.canonicalHash(), bought.canonicalHash(),
+        rescaled.canonicalHash(), extra.canonicalHash())).hasSize(4);
+  }
+
+  @Test
+  void segmentAnalysisFromJson_toJson_readsBackEqual() {
+    SegmentAnalysis a = new ReferenceSegmenter(java.time.Clock.fixed(
+        java.time.Instant.parse("2026-03-15T00:00:00Z"), ZoneOffset.UTC))
+        .analyze(CustomerData.fromJson(SEED_C1001));
+    SegmentAnalysis withExtra = new SegmentAnalysis(a.ageSegment(), ChurnSegment.of("Uykuda"),
+        a.valueSegment(), a.loyaltyTier(), a.affinityType(), a.diversityProfile(),
+        a.missingRegulars(), java.util.Map.of("notes",
+            com.fasterxml.jackson.databind.node.TextNode.valueOf("n")));
+
+    assertThat(SegmentAnalysis.fromJson(a.toJson())).isEqualTo(a);
+    assertThat(a.missingRegulars()).isNotEmpty();
+    assertThat(SegmentAnalysis.fromJson(withExtra.toJson())).isEqualTo(withExtra);
+  }
+
+  @Test
+  void segmentAnalysisFromJson_notAnAnalysis_failsWithoutQuotingIt() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            SegmentAnalysis.fromJson("{\"churnSegment\": \"Riskli\", \"secret"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SegmentAnalysis.fromJson("[1]"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON object");
+  }
 }

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Reading and writing {@link CustomerData} with errors that name fields but never values. */
 public final class CustomerDataJson {
@@ -60,6 +64,22 @@ public final class CustomerDataJson {
       return Json.MAPPER.writeValueAsString(data);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("customer data could not be written as JSON", e);
+    }
+  }
+
+  /**
+   * The hex SHA-256 of the canonical JSON of {@code data}: the tree sent to the agent, with every
+   * object's members sorted by name.
+   */
+  public static String canonicalHash(CustomerData data) {
+    try {
+      JsonNode tree = Json.MAPPER.valueToTree(data);
+      byte[] canonical = Json.CANONICAL.writer()
+          .with(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+          .writeValueAsBytes(tree);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("customer data could not be hashed", e);
     }
   }
 

@@ -1,8 +1,6 @@
 package dev.opagent.segment.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.failsafe.CircuitBreaker;
@@ -31,11 +29,8 @@ import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
 import dev.opagent.segment.spi.SegmentClientListener;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -546,17 +541,7 @@ public final class DefaultSegmentClient implements SegmentClient {
   }
 
   private String cacheKey(CustomerData data) {
-    try {
-      JsonNode tree = Json.MAPPER.valueToTree(data);
-      byte[] canonical = Json.CANONICAL.writer()
-          .with(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-          .writeValueAsBytes(tree);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
-      return config.agentRuntimeArn() + '\n' + config.qualifier() + '\n'
-          + HexFormat.of().formatHex(digest);
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException("customer data could not be hashed", e);
-    }
+    return config.agentRuntimeArn() + '\n' + config.qualifier() + '\n' + data.canonicalHash();
   }
 
   private void listeners(Consumer<SegmentClientListener> event) {
@@ -634,6 +619,11 @@ public final class DefaultSegmentClient implements SegmentClient {
   }
 
   // ---------------------------------------------------------------- stats and close
+
+  @Override
+  public SegmentClientConfig config() {
+    return config;
+  }
 
   @Override
   public SegmentClientStats stats() {
