@@ -161,7 +161,7 @@ final class DemoLoop {
             .build()) {
       OperationAgent agent = OperationAgent.builder().segmentClient(client).rules(rules)
           .decisionEngine(engine).executionService(executor).clock(clock)
-          .operatingState(opened.operatingState())
+          .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
           .context((data, analysis, ctx) -> {
             long h = hash(data.customerId());
             ctx.consents(consents(h));

@@ -115,7 +115,8 @@ public final class RunCommand implements Callable<Integer> {
         LoopOptions.Agent agent = loop.agent(cmd, clock)) {
       OperationAgent loopAgent = OperationAgent.builder().segmentClient(agent.client())
           .rules(rules).decisionEngine(engine).executionService(executor).clock(clock)
-          .operatingState(opened.operatingState()).context(loop.customizer(cmd)).build();
+          .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
+          .context(loop.customizer(cmd)).build();
       boolean resume = opened.journal().runState(id).isPresent();
       err.printf("%s round %s: %d customers, store %s%n", resume ? "resuming" : "starting", id,
           customers.size(), store.masked());
@@ -182,8 +183,10 @@ public final class RunCommand implements Callable<Integer> {
   private static void print(PrintWriter err, RoundReport r, List<String> bad) {
     ExecutionReport x = r.execution();
     if (r.replanned()) {
-      err.printf("segmented %d of %d customers (%d by the fallback); failures %s%n",
-          r.segmented(), r.customers(), r.fallback(), r.segmentationFailures());
+      err.printf("segmented %d of %d customers (%d by the agent, %d from the store: data"
+          + " unchanged, %d by the fallback); failures %s%n", r.segmented(), r.customers(),
+          r.segmented() - r.stored() - r.fallback(), r.stored(), r.fallback(),
+          r.segmentationFailures());
       err.printf("eligible per campaign %s; %d held out%n", r.eligibleByCampaign(), r.heldOut());
       err.printf("actions: %d chosen, %d deferred, %d blocked, %d suppressed; %d journalled now,"
           + " %d already journalled (not sent again)%n", r.chosen(), r.deferred(), r.blocked(),
