@@ -20,6 +20,7 @@ import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.store.OperatingStore;
+import dev.opagent.store.OperatingStore.Durability;
 import dev.opagent.testkit.Fixtures;
 import dev.opagent.testkit.InMemoryChannel;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -42,8 +43,11 @@ import java.util.stream.Stream;
  *       ceiling);
  *   <li>{@code journal h2 (forUrl)}: the JDBC journal alone on an H2 file, as the command line
  *       used it before the store (a connection per operation; caps and budgets in memory);
- *   <li>{@code store h2}: the operating store on an H2 file, batches of 500 decided under its
- *       locks against the journal;
+ *   <li>{@code store h2 (synced)}: the operating store on an H2 file, batches of 500 decided
+ *       under its locks against the journal, every group of commits forced to the disk (the
+ *       default, which survives a power loss);
+ *   <li>{@code store h2 (written)}: the same with commits written to the file but not forced
+ *       (survives a crash of the process only);
  *   <li>{@code store postgresql}: the same on a real PostgreSQL 14 on this machine.
  * </ul>
  *
@@ -79,9 +83,14 @@ public final class StoreThroughput {
       measure("memory", prepared, () -> new Setup(new InMemoryExecutionJournal(), null));
       measure("journal h2 (forUrl)", prepared, () -> new Setup(JdbcExecutionJournal.forUrl(
           "jdbc:h2:file:" + fresh.get().resolve("journal"), "sa", ""), null));
-      measure("store h2", prepared, () -> {
+      measure("store h2 (synced)", prepared, () -> {
         OperatingStore s = OperatingStore.open("jdbc:h2:file:" + fresh.get().resolve("store"),
             "sa", "");
+        return new Setup(s.journal(), s);
+      });
+      measure("store h2 (written)", prepared, () -> {
+        OperatingStore s = OperatingStore.builder().url("jdbc:h2:file:"
+            + fresh.get().resolve("store"), "sa", "").durability(Durability.WRITTEN).build();
         return new Setup(s.journal(), s);
       });
       measure("store postgresql", prepared, () -> {

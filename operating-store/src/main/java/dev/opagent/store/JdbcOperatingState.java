@@ -115,6 +115,7 @@ final class JdbcOperatingState implements OperatingState {
           lock(c, sorted);
           T result = work.apply(new JdbcBatch(c, customerIds, now));
           c.commit();
+          journal.sync(c);
           return result;
         } catch (SQLException | RuntimeException e) {
           try {
@@ -154,7 +155,7 @@ final class JdbcOperatingState implements OperatingState {
         ? "INSERT INTO " + locks + " (name) VALUES (?) ON CONFLICT DO NOTHING"
         : "MERGE INTO " + locks + " (name) KEY (name) VALUES (?)";
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
+      c.setAutoCommit(false);
       for (int from = 0; from < names.size(); from += CHUNK) {
         List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
         List<String> missing = new ArrayList<>(chunk);
@@ -177,6 +178,7 @@ final class JdbcOperatingState implements OperatingState {
           }
           ps.executeBatch();
         }
+        c.commit();
       }
     } catch (SQLException e) {
       throw StoreException.of("create lock rows", e);

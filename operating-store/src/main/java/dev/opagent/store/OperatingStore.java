@@ -43,10 +43,13 @@ import org.jspecify.annotations.Nullable;
  * {@code synchronous_commit} on), a committed transaction survives a crash of the process, of the
  * operating system and a power loss; a disk loss needs PostgreSQL's replication or backups. On an
  * H2 file opened by {@link #open}, every commit is written to the file before the call returns
- * ({@code WRITE_DELAY=0}), so it survives a crash of the process (tested with SIGKILL); H2 does
- * not force the file to the disk, so an operating-system crash or a power loss may lose the last
- * commits (the journal then sends those actions again after a restart), and the file does not
- * survive the loss of its disk.
+ * ({@code WRITE_DELAY=0}), so it survives a crash of the process (tested with SIGKILL), and, with
+ * the default {@link Durability#SYNCED}, the journal's and the decided batches' commits are then
+ * forced to the disk (an fsync per group of actions), so they also survive an operating-system
+ * crash and a power loss. With {@link Durability#WRITTEN} the last commits may be lost to those
+ * (the journal then sends such actions again after a restart). Approvals and stored segment
+ * analyses are written without an fsync of their own: the next synced commit carries them. No
+ * mode survives the loss of the H2 file's disk: that takes PostgreSQL with replicas or backups.
  *
  * <pre>{@code
  * try (OperatingStore store = OperatingStore.open("jdbc:postgresql://db/opagent", "opagent", password)) {
@@ -96,7 +99,7 @@ public final class OperatingStore implements AutoCloseable {
         migrate();
       }
       this.journal = JdbcExecutionJournal.builder().dataSource(dataSource)
-          .tablePrefix(tablePrefix).build();
+          .tablePrefix(tablePrefix).syncCommits(b.durability == Durability.SYNCED).build();
       this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres);
       this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
     } catch (RuntimeException e) {
@@ -210,6 +213,25 @@ public final class OperatingStore implements AutoCloseable {
     }
   }
 
+  /**
+   * What a committed change survives on an embedded H2 store. PostgreSQL's commits survive an
+   * operating-system crash and a power loss with its default settings whichever is chosen.
+   */
+  public enum Durability {
+    /**
+     * Every commit is in the file when the call returns ({@code WRITE_DELAY=0}), but possibly
+     * only in the operating system's cache: it survives a crash of the process, not one of the
+     * operating system or a power loss.
+     */
+    WRITTEN,
+    /**
+     * As {@link #WRITTEN}, and every commit is then forced to the disk ({@code CHECKPOINT SYNC},
+     * an fsync), once per group: per claimed chunk, per group of completions, per decided batch.
+     * Survives a crash of the operating system and a power loss of a disk that honours fsync.
+     */
+    SYNCED
+  }
+
   /** Configures an {@link OperatingStore}: a URL or a data source is required. */
   public static final class Builder {
     private @Nullable DataSource dataSource;
@@ -219,8 +241,15 @@ public final class OperatingStore implements AutoCloseable {
     private String tablePrefix = "opagent_";
     private boolean migrate = true;
     private int maxPoolSize = 10;
+    private Durability durability = Durability.SYNCED;
 
     private Builder() {}
+
+    /** What a commit survives on H2. Default {@link Durability#SYNCED}. */
+    public Builder durability(Durability durability) {
+      this.durability = Objects.requireNonNull(durability, "durability");
+      return this;
+    }
 
     /** The database to open with a HikariCP pool of {@link #maxPoolSize} connections. */
     public Builder url(String jdbcUrl, String user, String password) {

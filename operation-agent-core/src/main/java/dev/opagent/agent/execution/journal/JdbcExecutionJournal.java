@@ -123,6 +123,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final Dialect dialect;
   private final String database;
   private final @Nullable Connection keepAlive;
+  private final boolean syncCommits;
   private volatile boolean closed;
 
   private final String executions;
@@ -146,6 +147,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private JdbcExecutionJournal(Builder b, DataSource dataSource) {
     this.dataSource = dataSource;
     this.tablePrefix = b.tablePrefix;
+    this.syncCommits = b.syncCommits;
     this.executions = tablePrefix + "executions";
     this.runs = tablePrefix + "runs";
     Connection held = null;
@@ -323,6 +325,11 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   /** The table prefix, such as {@code opagent_}. */
   public String tablePrefix() {
     return tablePrefix;
+  }
+
+  /** Whether commits are forced to the disk ({@link Builder#syncCommits}). */
+  public boolean syncsCommits() {
+    return syncCommits;
   }
 
   /** The database's product name and version, as its driver reports them. */
@@ -910,11 +917,14 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private <T> T statement(String operation, SqlWork<T> work) {
     try (Connection c = connect(operation)) {
       if (c.getAutoCommit()) {
-        return work.run(c);
+        T result = work.run(c);
+        sync(c);
+        return result;
       }
       try {
         T result = work.run(c);
         c.commit();
+        sync(c);
         return result;
       } catch (SQLException | RuntimeException e) {
         rollback(c, e);
@@ -939,6 +949,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
       try {
         T result = work.run(c);
         c.commit();
+        sync(c);
         return result;
       } catch (SQLException | RuntimeException e) {
         rollback(c, e);
@@ -953,6 +964,22 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
       }
     } catch (SQLException e) {
       throw JournalException.statement(operation, e);
+    }
+  }
+
+  /**
+   * Forces what was committed on {@code c} (and everything committed before) to the disk when
+   * this journal {@linkplain Builder#syncCommits syncs its commits}: on H2 {@code CHECKPOINT SYNC},
+   * an fsync of its file; nothing on PostgreSQL, whose commits are durable already. For a store
+   * that commits transactions of its own beside the journal's, after each commit.
+   *
+   * @throws SQLException if the database refuses
+   */
+  public void sync(Connection c) throws SQLException {
+    if (syncCommits && dialect == Dialect.H2) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
     }
   }
 
@@ -984,8 +1011,22 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     private boolean createSchema;
     private @Nullable Dialect dialect;
     private boolean ownsConnections;
+    private boolean syncCommits;
 
     private Builder() {}
+
+    /**
+     * Whether every commit is forced to the disk before the call returns, so that it survives an
+     * operating-system crash or a power loss and not only a crash of the process. On H2 this runs
+     * {@code CHECKPOINT SYNC} (an fsync) after each commit — after each group of completions and
+     * each claimed chunk in the executor, so its cost is spread over the group; PostgreSQL's
+     * commits are durable already (with its default {@code fsync} and {@code synchronous_commit})
+     * and this changes nothing there. Default {@code false}.
+     */
+    public Builder syncCommits(boolean syncCommits) {
+      this.syncCommits = syncCommits;
+      return this;
+    }
 
     /**
      * Where connections come from: the host's pool in production. Required. The journal never
