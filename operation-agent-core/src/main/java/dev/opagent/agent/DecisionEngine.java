@@ -5,6 +5,8 @@ import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.budget.BudgetLedger;
+import dev.opagent.agent.budget.Reservation;
+import dev.opagent.agent.spi.Contact;
 import dev.opagent.agent.internal.ExecutionCounters;
 import dev.opagent.agent.internal.ZoneDays;
 import dev.opagent.agent.spi.ContactHistory;
@@ -12,6 +14,7 @@ import dev.opagent.agent.spi.ConversionRates;
 import dev.opagent.rules.Action;
 import dev.opagent.rules.Rule;
 import dev.opagent.rules.RuleSet;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -145,6 +148,43 @@ public final class DecisionEngine {
   public long executionsToday(String actionType) {
     long day = ZoneDays.localEpochDay(policy.operatingZone(), clock.instant().getEpochSecond());
     return counters.count(actionType, day);
+  }
+
+  /**
+   * Books a chosen action that was delivered: commits its budget reservation with
+   * {@code actualCost} (when the channel reported none: the amount reserved, else the action's
+   * expected cost) and records a contact in the {@link #contactHistory()} when its channel
+   * reaches the customer. The one place where in-memory bookkeeping happens, for the executor and
+   * the LLM tools alike; with an operating store the journal itself is the ledger and nothing is
+   * booked here.
+   *
+   * @return the cost booked
+   */
+  public BigDecimal settle(PlannedAction action, @Nullable BigDecimal actualCost) {
+    Reservation reservation = action.reservation();
+    BigDecimal cost = actualCost != null ? actualCost : reservation != null
+        ? reservation.amount() : BigDecimal.valueOf(Math.max(0, action.score().cost()));
+    if (reservation != null) {
+      ledger.commit(reservation.id(), cost);
+    }
+    Channel channel = action.channel();
+    if (channel != null && channel.contact()) {
+      history.record(action.customerId(), new Contact(channel, action.plannedAt(),
+          action.campaign(), action.actionType(), cost));
+    }
+    return cost;
+  }
+
+  /**
+   * Gives back what a chosen action that will not run holds: its budget reservation and its
+   * execution slots. The counterpart of {@link #settle}.
+   */
+  public void giveBack(PlannedAction action) {
+    Reservation reservation = action.reservation();
+    if (reservation != null) {
+      ledger.release(reservation.id());
+    }
+    releaseExecution(action);
   }
 
   /**

@@ -54,6 +54,23 @@ class ExecutionBookkeepingTest {
   }
 
   @Test
+  void settle_withoutAReportedCost_booksTheReservationAsTheExecutorAndToolsBothDo() {
+    DecisionEngine engine = engine();
+    PlannedAction a = engine.decide(Scenarios.customer("C-1", email())).chosen().get(0);
+    PlannedAction b = engine.decide(Scenarios.customer("C-2", email())).chosen().get(0);
+
+    BigDecimal booked = engine.settle(a, null);
+    engine.giveBack(b);
+
+    assertThat(booked).isEqualByComparingTo(a.reservation().amount());
+    assertThat(engine.budgetLedger().global().committed()).isEqualByComparingTo("0.01");
+    assertThat(engine.budgetLedger().global().reserved()).isEqualByComparingTo("0");
+    assertThat(engine.contactHistory().contactsSince("C-1", Instant.EPOCH))
+        .singleElement().satisfies(c -> assertThat(c.cost()).isEqualByComparingTo("0.01"));
+    assertThat(engine.contactHistory().contactsSince("C-2", Instant.EPOCH)).isEmpty();
+  }
+
+  @Test
   void execute_deliveredAndFailedActions_commitOrReleaseTheirReservations() {
     DecisionEngine engine = engine();
     Set<String> failing = ConcurrentHashMap.newKeySet();

@@ -7,14 +7,12 @@ import dev.failsafe.RetryPolicy;
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.DecisionEngine;
 import dev.opagent.agent.PlannedAction;
-import dev.opagent.agent.budget.Reservation;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.spi.Contact;
 import dev.opagent.agent.tools.spi.ActionExecutor;
 import dev.opagent.agent.tools.spi.ExecutionReceipt;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -534,33 +532,27 @@ public final class ExecutionService implements AutoCloseable {
     if (e == null || journalIsLedger) {
       return;
     }
-    Reservation reservation = a == null ? null : a.reservation();
-    BigDecimal cost = receipt.cost() != null ? receipt.cost()
-        : reservation != null ? reservation.amount() : request.cost();
-    if (reservation != null) {
-      e.budgetLedger().commit(reservation.id(), cost);
+    if (a != null) {
+      e.settle(a, receipt.cost());
+      return;
     }
-    Channel channel = a != null && a.channel() != null ? a.channel()
-        : e.policy().channels().get(request.actionType());
+    // Resumed after a restart: the planned action is gone; book the contact from the request.
+    Channel channel = e.policy().channels().get(request.actionType());
     if (channel == null) {
       channel = Channel.contact(request.channel());
     }
     if (channel.contact()) {
       e.contactHistory().record(request.customerId(), new Contact(channel, request.plannedAt(),
-          request.campaign(), request.actionType(), cost));
+          request.campaign(), request.actionType(), receipt.cost() != null ? receipt.cost()
+              : request.cost()));
     }
   }
 
   private void giveBack(PlannedAction a) {
     DecisionEngine e = engine;
-    if (e == null || journalIsLedger) {
-      return;
+    if (e != null && !journalIsLedger) {
+      e.giveBack(a);
     }
-    Reservation r = a.reservation();
-    if (r != null) {
-      e.budgetLedger().release(r.id());
-    }
-    e.releaseExecution(a);
   }
 
   private Duration delay(@Nullable Throwable last, int attempt) {

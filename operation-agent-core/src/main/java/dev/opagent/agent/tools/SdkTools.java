@@ -16,8 +16,6 @@ import dev.opagent.agent.PlannedAction;
 import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
-import dev.opagent.agent.budget.Reservation;
-import dev.opagent.agent.spi.Contact;
 import dev.opagent.agent.tools.internal.PlanStore;
 import dev.opagent.agent.tools.spi.ActionExecutor;
 import dev.opagent.agent.tools.spi.CampaignMetricsSource;
@@ -33,7 +31,6 @@ import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.segment.SegmentException;
 import dev.opagent.segment.SegmentOutcome;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -412,17 +409,7 @@ public final class SdkTools {
       release(e, chosen);
       return ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED, "not executed: " + receipt.detail());
     }
-    Reservation reservation = chosen.reservation();
-    BigDecimal cost = receipt.cost() != null ? receipt.cost()
-        : reservation != null ? reservation.amount() : BigDecimal.ZERO;
-    if (reservation != null) {
-      e.budgetLedger().commit(reservation.id(), cost);
-    }
-    Channel channel = chosen.channel();
-    if (channel != null && channel.contact()) {
-      e.contactHistory().record(chosen.customerId(), new Contact(channel, chosen.plannedAt(),
-          chosen.campaign(), chosen.actionType(), cost));
-    }
+    e.settle(chosen, receipt.cost());
     return new ExecutionView(chosen.campaign(), chosen.actionType(), receipt.executionId(),
         receipt.detail());
   }
@@ -460,11 +447,7 @@ public final class SdkTools {
   }
 
   private static void release(DecisionEngine e, PlannedAction a) {
-    Reservation r = a.reservation();
-    if (r != null) {
-      e.budgetLedger().release(r.id());
-    }
-    e.releaseExecution(a);
+    e.giveBack(a);
   }
 
   private Object readMetrics(MetricsArgs args) {
