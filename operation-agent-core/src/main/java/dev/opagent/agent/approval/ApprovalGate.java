@@ -38,15 +38,15 @@ public final class ApprovalGate {
   /** The actor recorded for expiries. */
   public static final String SYSTEM_ACTOR = "system";
 
+  /** How often in a row a new request may lose to another gate's before the store is suspect. */
+  private static final int MAX_CREATE_TRIES = 8;
+
   private final Clock clock;
   private final ApprovalStore store;
   private final Duration requestTtl;
   private final Duration approvalValidity;
   private final Supplier<String> ids;
   private final Object lock = new Object();
-
-  /** How often in a row a new request may lose to another gate's before the store is suspect. */
-  private static final int MAX_CREATE_TRIES = 8;
 
   private ApprovalGate(Builder b) {
     this.clock = b.clock;

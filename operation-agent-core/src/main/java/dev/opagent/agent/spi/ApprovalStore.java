@@ -20,10 +20,10 @@ import java.util.Optional;
  * <p><b>Writes.</b> The gate records every transition through {@link #createIfNoneOpen} and
  * {@link #replaceIf}, which are conditional: of two gates that record a transition of the same
  * request at once, exactly one succeeds and the other learns that it lost. Their default
- * implementations check and write in separate calls, which is atomic only because the gate of one
- * process serialises its writes; a store that several processes share must override both so that
- * the check, the write and the audit event are one atomic step (a transaction, a conditional
- * update, a unique constraint).
+ * implementations check and write in separate calls, which is atomic only while one gate writes
+ * to the store (a gate serialises its own writes); a store that several gates or processes share
+ * must override both so that the check, the write and the audit event are one atomic step (a
+ * lock, a transaction, a conditional update, a unique constraint).
  */
 public interface ApprovalStore {
 
@@ -54,8 +54,8 @@ public interface ApprovalStore {
    * most one open request, and it is the latest.
    *
    * <p>The default checks {@link #latest} and then calls {@link #save} and {@link #append}; it is
-   * atomic only under the gate's lock in one process. Stores shared by several processes override
-   * it.
+   * atomic only while one gate writes to the store. Stores shared by several gates or processes
+   * override it.
    *
    * @param request a new {@code PENDING} request
    * @param requested its {@link AuditEvent.Type#REQUESTED} event
@@ -77,8 +77,8 @@ public interface ApprovalStore {
    * rejection or an expiry is recorded exactly once when several gates decide the same request.
    *
    * <p>The default checks {@link #byId} and then calls {@link #save} and {@link #append}; it is
-   * atomic only under the gate's lock in one process. Stores shared by several processes override
-   * it.
+   * atomic only while one gate writes to the store. Stores shared by several gates or processes
+   * override it.
    *
    * @param expected the stored status the transition starts from
    * @param updated the request after the transition
