@@ -2,12 +2,14 @@ package dev.opagent.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.OperatingState;
 import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.store.internal.V3__Ledger_from_journal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +26,10 @@ import org.jspecify.annotations.Nullable;
  * spends them and makes it a contact; failing or cancelling it gives them back. A deciding process
  * reads those facts and journals what it chose in one transaction ({@link #operatingState()}).
  * The last segment analysis of each customer is kept beside them ({@link #segmentStore()}), so
- * that a round asks the agent only about what changed. Thread-safe; open one per process and
- * share it.
+ * that a round asks the agent only about what changed. Approval requests and their audit trail
+ * live here too ({@link #approvalStore()}, {@link #approvalGate(Clock)}), so a request filed by
+ * one process can be granted from another, and is decided once. Thread-safe; open one per process
+ * and share it.
  *
  * <p><b>Databases.</b> An embedded H2 file is the default for one process at a time (the command
  * line uses {@code jdbc:h2:file:./.opagent/store}); PostgreSQL (9.5 or later; tested with 14) is
@@ -73,6 +77,7 @@ public final class OperatingStore implements AutoCloseable {
   private final JdbcExecutionJournal journal;
   private final JdbcOperatingState state;
   private final JdbcSegmentStore segments;
+  private final JdbcApprovalStore approvals;
 
   private OperatingStore(Builder b, DataSource dataSource, @Nullable HikariDataSource pool,
       String description) {
@@ -102,6 +107,7 @@ public final class OperatingStore implements AutoCloseable {
           .tablePrefix(tablePrefix).syncCommits(b.durability == Durability.SYNCED).build();
       this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres);
       this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
+      this.approvals = new JdbcApprovalStore(dataSource, tablePrefix);
     } catch (RuntimeException e) {
       closePool();
       throw e;
@@ -158,6 +164,34 @@ public final class OperatingStore implements AutoCloseable {
    */
   public SegmentStore segmentStore() {
     return segments;
+  }
+
+  /**
+   * Approval requests and their audit trail, for {@code ApprovalGate.Builder#store}: shared by
+   * every process that opens this store, each request decided once and each key asked once
+   * across them (see {@link JdbcApprovalStore}). Thread-safe; the same instance on every call.
+   */
+  public JdbcApprovalStore approvalStore() {
+    return approvals;
+  }
+
+  /**
+   * A new approval gate on {@link #approvalStore()} with {@code clock} and the gate's defaults
+   * (requests expire unanswered after 48 hours, grants after 7 days). Gates on one store agree
+   * with each other in this process and in others, so one per process is enough; hosts give it to
+   * {@code DecisionEngine.Builder#approvalGate}. For other lifetimes build one with
+   * {@code ApprovalGate.builder().store(store.approvalStore())}; note that a request's deadline
+   * is set by the gate that files it and a grant's validity by the gate that grants it.
+   * Thread-safe.
+   *
+   * <pre>{@code
+   * ApprovalGate gate = store.approvalGate(Clock.systemUTC());
+   * DecisionEngine engine = DecisionEngine.builder().approvalGate(gate)...build();
+   * }</pre>
+   */
+  public ApprovalGate approvalGate(Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    return ApprovalGate.builder().clock(clock).store(approvals).build();
   }
 
   /** The data source (the pool when the store opened the URL). */

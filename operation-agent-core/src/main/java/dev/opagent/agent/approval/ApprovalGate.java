@@ -13,8 +13,12 @@ import java.util.function.Supplier;
 /**
  * The single gate for actions that need a human's approval: the decision engine, the action
  * executor and tools for LLM agents all ask it. Thread-safe: {@link #check} reads without locking;
- * requests, grants and rejections are serialised so that each transition is recorded exactly once
- * in the append-only audit trail.
+ * requests, grants, rejections and expiries are recorded exactly once in the append-only audit
+ * trail. Within the process the gate serialises its writes; across gates and processes sharing one
+ * {@link ApprovalStore} (such as the operating store's), each transition is a conditional write of
+ * the store ({@link ApprovalStore#createIfNoneOpen}, {@link ApprovalStore#replaceIf}), so that of
+ * two processes that grant or reject the same request at once one decides and the other gets the
+ * decision back, and two processes that ask for the same key create one request.
  *
  * <p>Lifecycle: {@link #request} creates a {@link ApprovalStatus#PENDING} request that expires
  * unanswered after {@link Builder#requestTtl(Duration) requestTtl}; {@link #grant} and
@@ -33,6 +37,9 @@ import java.util.function.Supplier;
 public final class ApprovalGate {
   /** The actor recorded for expiries. */
   public static final String SYSTEM_ACTOR = "system";
+
+  /** How often in a row a new request may lose to another gate's before the store is suspect. */
+  private static final int MAX_CREATE_TRIES = 8;
 
   private final Clock clock;
   private final ApprovalStore store;
@@ -96,41 +103,54 @@ public final class ApprovalGate {
   /**
    * Asks for approval of {@code key}. When the key already has a pending request or a valid grant,
    * that request is returned and nothing new is recorded, so repeated asks (one per customer of a
-   * run) create one request.
+   * run) create one request. This holds across gates sharing a store: when another gate created
+   * a request for the key in the meantime, that request is returned.
    *
    * @param summary why approval is needed; must not contain personal data
    * @param requestedBy who asks
+   * @throws IllegalStateException if the store keeps refusing a new request although the key's
+   *     latest request is decided, which means an older request of the key is still open in the
+   *     store
    */
   public ApprovalRequest request(ApprovalKey key, String summary, String requestedBy) {
     Objects.requireNonNull(key, "key");
     requireText(summary, "summary");
     requireText(requestedBy, "requestedBy");
     synchronized (lock) {
-      Instant now = clock.instant();
-      Optional<ApprovalRequest> latest = store.latest(key);
-      if (latest.isPresent()) {
-        ApprovalRequest r = latest.get();
-        ApprovalStatus s = r.statusAt(now);
-        if (s == ApprovalStatus.PENDING || s == ApprovalStatus.APPROVED) {
+      for (int attempt = 1; ; attempt++) {
+        Instant now = clock.instant();
+        Optional<ApprovalRequest> latest = store.latest(key);
+        if (latest.isPresent()) {
+          ApprovalRequest r = latest.get();
+          ApprovalStatus s = r.statusAt(now);
+          if (s == ApprovalStatus.PENDING || s == ApprovalStatus.APPROVED) {
+            return r;
+          }
+          if (s == ApprovalStatus.EXPIRED) {
+            expireIfDue(r.id(), now);
+          }
+        }
+        ApprovalRequest r = new ApprovalRequest(ids.get(), key, summary, requestedBy, now,
+            now.plus(requestTtl), ApprovalStatus.PENDING, null, null, null, null);
+        if (store.createIfNoneOpen(r, new AuditEvent(now, AuditEvent.Type.REQUESTED, r.id(), key,
+            requestedBy, summary))) {
           return r;
         }
-        if (s == ApprovalStatus.EXPIRED) {
-          expireIfDue(r.id(), now);
+        if (attempt == MAX_CREATE_TRIES) {
+          throw new IllegalStateException("the approval store refused a new request " + attempt
+              + " times because the key has an open request, but the key's latest request is "
+              + latest.map(l -> l.id() + " (" + l.status() + ")").orElse("missing")
+              + "; mark the key's older PENDING or APPROVED request EXPIRED in the store");
         }
       }
-      ApprovalRequest r = new ApprovalRequest(ids.get(), key, summary, requestedBy, now,
-          now.plus(requestTtl), ApprovalStatus.PENDING, null, null, null, null);
-      store.save(r);
-      store.append(new AuditEvent(now, AuditEvent.Type.REQUESTED, r.id(), key, requestedBy,
-          summary));
-      return r;
     }
   }
 
   /**
    * Grants a pending request. Returns the request's state afterwards: {@code APPROVED} when this
    * call granted it; unchanged (and nothing recorded) when it was already decided or had expired
-   * ({@code EXPIRED} then). Empty when no request has this id.
+   * ({@code EXPIRED} then), also when another gate on the same store decided it at the same
+   * moment (that decision is returned). Empty when no request has this id.
    *
    * @throws IllegalArgumentException if {@code actor} or {@code reason} is blank
    */
@@ -178,10 +198,13 @@ public final class ApprovalGate {
       ApprovalRequest decided = grant
           ? r.decided(ApprovalStatus.APPROVED, actor, now, reason, now.plus(approvalValidity))
           : r.decided(ApprovalStatus.REJECTED, actor, now, reason, null);
-      store.save(decided);
-      store.append(new AuditEvent(now, grant ? AuditEvent.Type.GRANTED : AuditEvent.Type.REJECTED,
-          r.id(), r.key(), actor, reason));
-      return Optional.of(decided);
+      if (store.replaceIf(ApprovalStatus.PENDING, decided, new AuditEvent(now,
+          grant ? AuditEvent.Type.GRANTED : AuditEvent.Type.REJECTED, r.id(), r.key(), actor,
+          reason))) {
+        return Optional.of(decided);
+      }
+      // Another gate decided or expired it first: its decision stands.
+      return store.byId(requestId);
     }
   }
 
@@ -193,12 +216,15 @@ public final class ApprovalGate {
     }
     ApprovalRequest expired = r.decided(ApprovalStatus.EXPIRED, r.decidedBy(), now, r.reason(),
         r.validUntil());
-    store.save(expired);
     String why = r.status() == ApprovalStatus.PENDING
         ? "not decided before " + r.deadline()
         : "grant valid until " + r.validUntil();
-    store.append(new AuditEvent(now, AuditEvent.Type.EXPIRED, r.id(), r.key(), SYSTEM_ACTOR, why));
-    return expired;
+    if (store.replaceIf(r.status(), expired, new AuditEvent(now, AuditEvent.Type.EXPIRED, r.id(),
+        r.key(), SYSTEM_ACTOR, why))) {
+      return expired;
+    }
+    // Another gate recorded a transition first.
+    return store.byId(requestId).orElseThrow();
   }
 
   private static void requireText(String value, String name) {

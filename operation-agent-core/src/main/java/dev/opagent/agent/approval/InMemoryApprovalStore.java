@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An {@link ApprovalStore} in memory: the default of {@link ApprovalGate}. Thread-safe; reads do
- * not lock. State is lost when the process ends, so production hosts with several instances plug
- * in a shared store.
+ * not lock, writes take one lock, so that the conditional writes are atomic among all gates of
+ * the process that share this store. State is lost when the process ends, so production hosts
+ * with several instances plug in a shared store.
  */
 public final class InMemoryApprovalStore implements ApprovalStore {
   private final ConcurrentHashMap<String, ApprovalRequest> byId = new ConcurrentHashMap<>();
@@ -18,8 +19,10 @@ public final class InMemoryApprovalStore implements ApprovalStore {
 
   @Override
   public void save(ApprovalRequest request) {
-    if (byId.put(request.id(), request) == null) {
-      latestByKey.put(request.key(), request.id());
+    synchronized (trail) {
+      if (byId.put(request.id(), request) == null) {
+        latestByKey.put(request.key(), request.id());
+      }
     }
   }
 
@@ -45,6 +48,20 @@ public final class InMemoryApprovalStore implements ApprovalStore {
   public List<AuditEvent> auditTrail() {
     synchronized (trail) {
       return List.copyOf(trail);
+    }
+  }
+
+  @Override
+  public boolean createIfNoneOpen(ApprovalRequest request, AuditEvent requested) {
+    synchronized (trail) {
+      return ApprovalStore.super.createIfNoneOpen(request, requested);
+    }
+  }
+
+  @Override
+  public boolean replaceIf(ApprovalStatus expected, ApprovalRequest updated, AuditEvent event) {
+    synchronized (trail) {
+      return ApprovalStore.super.replaceIf(expected, updated, event);
     }
   }
 }

@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.opagent.agent.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -144,5 +151,57 @@ class ApprovalGateTest {
     assertThatThrownBy(() -> ApprovalGate.builder().requestTtl(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("requestTtl must be positive but was PT0S");
+  }
+
+  @Test
+  void twoGatesOnOneStore_grantAndRejectAtOnce_recordOneDecision() throws Exception {
+    InMemoryApprovalStore store = new InMemoryApprovalStore();
+    ApprovalGate a = ApprovalGate.builder().clock(clock).store(store).build();
+    ApprovalGate b = ApprovalGate.builder().clock(clock).store(store).build();
+    ApprovalRequest r = a.request(WINBACK, "why", "engine");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<ApprovalRequest>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        ApprovalGate g = i % 2 == 0 ? a : b;
+        boolean grant = i % 4 < 2;
+        String actor = "actor-" + i;
+        results.add(pool.submit(() -> {
+          start.await();
+          return (grant ? g.grant(r.id(), actor, "ok") : g.reject(r.id(), actor, "no"))
+              .orElseThrow();
+        }));
+      }
+      start.countDown();
+      List<ApprovalRequest> seen = new ArrayList<>();
+      for (Future<ApprovalRequest> f : results) {
+        seen.add(f.get(30, TimeUnit.SECONDS));
+      }
+      ApprovalRequest stored = b.find(r.id()).orElseThrow();
+      assertThat(seen).allSatisfy(x -> {
+        assertThat(x.status()).isEqualTo(stored.status());
+        assertThat(x.decidedBy()).isEqualTo(stored.decidedBy());
+      });
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.auditTrail()).extracting(AuditEvent::type).hasSize(2)
+        .first().isEqualTo(AuditEvent.Type.REQUESTED);
+  }
+
+  @Test
+  void twoGatesOnOneStore_requestOfOneGrantedThroughTheOther_isApprovedInBoth() {
+    InMemoryApprovalStore store = new InMemoryApprovalStore();
+    ApprovalGate a = ApprovalGate.builder().clock(clock).store(store).build();
+    ApprovalGate b = ApprovalGate.builder().clock(clock).store(store).build();
+    ApprovalRequest r = a.request(WINBACK, "why", "engine");
+
+    assertThat(b.request(WINBACK, "why", "engine").id()).isEqualTo(r.id());
+    b.grant(r.id(), "alice", "ok");
+
+    assertThat(a.check(WINBACK)).isEqualTo(ApprovalStatus.APPROVED);
+    assertThat(a.reject(r.id(), "bob", "late").orElseThrow().status())
+        .isEqualTo(ApprovalStatus.APPROVED);
   }
 }
