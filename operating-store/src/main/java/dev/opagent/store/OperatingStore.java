@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.feedback.FeedbackLoop;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +66,7 @@ public final class OperatingStore implements AutoCloseable {
   private final String description;
   private final JdbcExecutionJournal journal;
   private final JdbcOperatingState state;
+  private final FeedbackStore feedback;
 
   private OperatingStore(Builder b, DataSource dataSource, @Nullable HikariDataSource pool,
       String description) {
@@ -92,6 +95,8 @@ public final class OperatingStore implements AutoCloseable {
       this.journal = JdbcExecutionJournal.builder().dataSource(dataSource)
           .tablePrefix(tablePrefix).build();
       this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres);
+      this.feedback = new FeedbackStore(dataSource, tablePrefix, postgres,
+          FeedbackLoop.DEFAULT_CONVERSION_WINDOW, Clock.systemUTC());
     } catch (RuntimeException e) {
       closePool();
       throw e;
@@ -138,6 +143,16 @@ public final class OperatingStore implements AutoCloseable {
    */
   public OperatingState operatingState() {
     return state;
+  }
+
+  /**
+   * Feedback, experiments and metrics in this store, with a 7-day conversion window and the
+   * system clock: interactions ingested and attributed, strategy effects, sticky assignments and
+   * bandit allocations; a {@code FeedbackLoop} rebuilt from every process's deliveries and
+   * interactions. Other windows and clocks: {@link FeedbackStore#builder(OperatingStore)}.
+   */
+  public FeedbackStore feedback() {
+    return feedback;
   }
 
   /** The data source (the pool when the store opened the URL). */
