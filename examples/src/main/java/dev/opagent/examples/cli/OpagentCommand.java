@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = OpagentCommand.Version.class,
     description = "Marketing operations as a closed, safe loop around a customer-segment agent.",
     subcommands = {DemoCommand.class, RunCommand.class, PlanCommand.class, SimulateCommand.class, GenerateCommand.class, SegmentCommand.class,
-        EligibilityCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+        EligibilityCommand.class, FeedbackCommand.class, ReportCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  bin/opagent segment --input customers.jsonl --output results.jsonl \\",
         "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
         "", "Exit codes: 0 success, 2 usage or configuration error, 3 some records failed."})
