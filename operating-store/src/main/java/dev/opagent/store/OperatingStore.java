@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.store.internal.V3__Ledger_from_journal;
 import java.sql.Connection;
@@ -78,6 +79,7 @@ public final class OperatingStore implements AutoCloseable {
   private final JdbcOperatingState state;
   private final JdbcSegmentStore segments;
   private final JdbcApprovalStore approvals;
+  private final FeedbackStore feedback;
 
   private OperatingStore(Builder b, DataSource dataSource, @Nullable HikariDataSource pool,
       String description) {
@@ -108,6 +110,8 @@ public final class OperatingStore implements AutoCloseable {
       this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres);
       this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
       this.approvals = new JdbcApprovalStore(dataSource, tablePrefix);
+      this.feedback = new FeedbackStore(dataSource, tablePrefix, postgres,
+          FeedbackLoop.DEFAULT_CONVERSION_WINDOW, Clock.systemUTC());
     } catch (RuntimeException e) {
       closePool();
       throw e;
@@ -192,6 +196,16 @@ public final class OperatingStore implements AutoCloseable {
   public ApprovalGate approvalGate(Clock clock) {
     Objects.requireNonNull(clock, "clock");
     return ApprovalGate.builder().clock(clock).store(approvals).build();
+  }
+
+  /**
+   * Feedback, experiments and metrics in this store, with a 7-day conversion window and the
+   * system clock: interactions ingested and attributed, strategy effects, sticky assignments and
+   * bandit allocations; a {@code FeedbackLoop} rebuilt from every process's deliveries and
+   * interactions. Other windows and clocks: {@link FeedbackStore#builder(OperatingStore)}.
+   */
+  public FeedbackStore feedback() {
+    return feedback;
   }
 
   /** The data source (the pool when the store opened the URL). */

@@ -25,6 +25,14 @@ public final class InMemoryStickyAssignmentStore implements StickyAssignmentStor
         .put(unitId, variantKey);
   }
 
+  /** Atomic: two threads assigning the same unit at once both get the variant stored first. */
+  @Override
+  public String putIfAbsent(String experimentKey, String unitId, String variantKey) {
+    String before = byExperiment.computeIfAbsent(experimentKey, k -> new ConcurrentHashMap<>())
+        .putIfAbsent(unitId, variantKey);
+    return before == null ? variantKey : before;
+  }
+
   /** Number of remembered assignments in {@code experimentKey}. */
   public int size(String experimentKey) {
     ConcurrentMap<String, String> units = byExperiment.get(experimentKey);

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Assigns units (customers) to experiment variants, deterministically and — with a store — stickily:
  * once a unit has been assigned, it keeps its variant even if weights or coverage change later, as
- * long as the variant still exists. Thread-safe when its store is.
+ * long as the variant still exists. Thread-safe when its store is. A first assignment is stored
+ * with {@link StickyAssignmentStore#putIfAbsent}, so when another thread or process stored one
+ * for the unit meanwhile, that one is returned.
  *
  * <pre>{@code
  * VariantAssigner assigner = VariantAssigner.builder()
@@ -38,6 +40,7 @@ public final class VariantAssigner {
 
   /** Assigns {@code unitId} in {@code experiment}. */
   public Assignment assign(Experiment experiment, String unitId) {
+    boolean stale = false;
     if (store != null) {
       Optional<String> remembered = store.get(experiment.key(), unitId);
       if (remembered.isPresent()) {
@@ -46,6 +49,7 @@ public final class VariantAssigner {
           double bucket = Hashing.hash(experiment.seed(), unitId, experiment.hashVersion());
           return new Assignment.InVariant(experiment.key(), index, remembered.get(), bucket, true);
         }
+        stale = true;
       }
     }
     Namespace ns = experiment.namespace();
@@ -60,7 +64,16 @@ public final class VariantAssigner {
     }
     String variant = experiment.variants().get(index);
     if (store != null) {
-      store.put(experiment.key(), unitId, variant);
+      if (stale) {
+        store.put(experiment.key(), unitId, variant);
+      } else {
+        // Another process or thread may have assigned the unit meanwhile: the first one stays.
+        String kept = store.putIfAbsent(experiment.key(), unitId, variant);
+        int keptIndex = experiment.variants().indexOf(kept);
+        if (!kept.equals(variant) && keptIndex >= 0) {
+          return new Assignment.InVariant(experiment.key(), keptIndex, kept, bucket, true);
+        }
+      }
     }
     return new Assignment.InVariant(experiment.key(), index, variant, bucket, false);
   }

@@ -3,8 +3,10 @@ package dev.opagent.rules.assignment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opagent.rules.spi.StickyAssignmentStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AssignmentTest {
@@ -86,6 +88,53 @@ class AssignmentTest {
       movedWithoutStore += fresh.variant().equals(first.get("C-" + i)) ? 0 : 1;
     }
     assertThat(movedWithoutStore).isPositive();
+  }
+
+  @Test
+  void assign_unitStoredByAnotherProcessMeanwhile_returnsTheStoredVariant() {
+    InMemoryStickyAssignmentStore shared = new InMemoryStickyAssignmentStore();
+    Experiment e = Experiment.builder("subject").variants("a", "b").weights(0.5, 0.5).build();
+    String hashed = ((Assignment.InVariant) VariantAssigner.ofDefaults().assign(e, "C-1"))
+        .variant();
+    String other = hashed.equals("a") ? "b" : "a";
+    // A store whose first read misses the row another process is inserting at that moment.
+    StickyAssignmentStore racing = new StickyAssignmentStore() {
+      @Override
+      public Optional<String> get(String experimentKey, String unitId) {
+        shared.put(experimentKey, unitId, other);
+        return Optional.empty();
+      }
+
+      @Override
+      public void put(String experimentKey, String unitId, String variantKey) {
+        shared.put(experimentKey, unitId, variantKey);
+      }
+
+      @Override
+      public String putIfAbsent(String experimentKey, String unitId, String variantKey) {
+        return shared.putIfAbsent(experimentKey, unitId, variantKey);
+      }
+    };
+
+    Assignment.InVariant a = (Assignment.InVariant) VariantAssigner.builder().store(racing)
+        .build().assign(e, "C-1");
+
+    assertThat(a.variant()).isEqualTo(other);
+    assertThat(a.sticky()).isTrue();
+    assertThat(shared.get("subject", "C-1")).contains(other);
+  }
+
+  @Test
+  void assign_rememberedVariantNoLongerDefined_isReplaced() {
+    InMemoryStickyAssignmentStore store = new InMemoryStickyAssignmentStore();
+    store.put("subject", "C-1", "retired");
+    Experiment e = Experiment.builder("subject").variants("a", "b").weights(0.5, 0.5).build();
+
+    Assignment.InVariant a = (Assignment.InVariant) VariantAssigner.builder().store(store)
+        .build().assign(e, "C-1");
+
+    assertThat(a.sticky()).isFalse();
+    assertThat(store.get("subject", "C-1")).contains(a.variant());
   }
 
   @Test

@@ -2,7 +2,9 @@ package dev.opagent.examples.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.agent.AgentException;
 import dev.opagent.examples.report.ReportRenderer;
+import dev.opagent.store.OperatingStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +14,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code opagent report}: a run's summary JSON as one self-contained HTML page with charts.
- * Not thread-safe (picocli fills its fields).
+ * {@code opagent report}: a run's summary JSON, or what an operating store has learnt, as one
+ * self-contained HTML page with charts. Not thread-safe (picocli fills its fields).
  */
 @Command(
     name = "report",
@@ -27,27 +30,71 @@ import picocli.CommandLine.Option;
             + " dimension, eligibility per campaign, actions executed and suppressed by reason,"
             + " experiments with lift intervals and sample-ratio checks, bandit allocations per"
             + " round, and ROI per campaign.",
+        "With --store instead of --summary, the page is drawn from the operating store: campaign"
+            + " metrics and attribution outcomes of every delivery and ingested interaction of"
+            + " every process and day, experiments (with recorded bandit rounds, or campaigns whose"
+            + " actions carry variants), bandit allocations per round and ROI per campaign. Give"
+            + " exactly one of --summary and --store.",
         "The page needs no network: styles, script and Chart.js are inlined. Sections the summary"
             + " lacks are shown as not available."},
     footer = {"", "Examples:",
         "  bin/opagent demo && bin/opagent report --summary opagent-demo/summary.json",
         "  bin/opagent report --summary /tmp/demo/summary.json --out /tmp/demo/run-1.html",
-        "", "Exit codes: 0 written, 2 usage error or a summary that is missing, unreadable or not"
-            + " a JSON object."})
+        "  bin/opagent report --store jdbc:h2:file:./.opagent/store --out feedback.html",
+        "", "Exit codes: 0 written, 2 usage error, a summary that is missing, unreadable or not"
+            + " a JSON object, or a store that cannot be opened."})
 public final class ReportCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--summary", required = true, paramLabel = "FILE",
+  @Option(names = "--summary", paramLabel = "FILE",
       description = "The run's summary JSON, e.g. opagent-demo/summary.json.")
   Path summary;
 
+  @Mixin StoreOptions store;
+
   @Option(names = "--out", paramLabel = "FILE",
-      description = "Where to write the page (default: report.html next to the summary).")
+      description = "Where to write the page (default: report.html next to the summary, or in"
+          + " the working directory with --store).")
   Path out;
 
   @Override
   public Integer call() throws IOException {
+    CommandLine cmd = spec.commandLine();
+    boolean fromStore = cmd.getParseResult().hasMatchedOption("--store");
+    if (fromStore == (summary != null)) {
+      throw new CommandLine.ParameterException(cmd, "give exactly one of --summary FILE (a run's"
+          + " summary.json) or --store JDBC_URL (what the operating store has learnt)");
+    }
+    JsonNode json;
+    Path target;
+    if (fromStore) {
+      try (OperatingStore opened = store.open(cmd)) {
+        json = StoreSummary.of(opened.feedback(), StoreSummary.today());
+      } catch (AgentException e) {
+        throw new CommandLine.ParameterException(cmd, "cannot read --store " + store.masked()
+            + ": " + e.getMessage());
+      }
+      target = out != null ? out : Path.of("report.html");
+    } else {
+      json = readSummary();
+      target = out != null ? out : summary.toAbsolutePath().resolveSibling("report.html");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    ReportRenderer renderer = ReportRenderer.create();
+    renderer.write(json, target);
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf(Locale.ROOT, "Wrote %s (%,d bytes, charts by %s); open it in any browser,"
+        + " no network needed.%n", target.toAbsolutePath(), Files.size(target),
+        renderer.chartLibraryName());
+    stdout.flush();
+    return 0;
+  }
+
+  private JsonNode readSummary() throws IOException {
     if (!Files.isRegularFile(summary) || !Files.isReadable(summary)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "cannot read --summary " + summary + ": no such readable file");
@@ -67,18 +114,6 @@ public final class ReportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --summary "
           + summary + ": expected a JSON object such as the summary.json 'opagent demo' writes");
     }
-    Path target = out != null ? out : summary.toAbsolutePath().resolveSibling("report.html");
-    Path parent = target.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    ReportRenderer renderer = ReportRenderer.create();
-    renderer.write(json, target);
-    PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf(Locale.ROOT, "Wrote %s (%,d bytes, charts by %s); open it in any browser,"
-        + " no network needed.%n", target.toAbsolutePath(), Files.size(target),
-        renderer.chartLibraryName());
-    stdout.flush();
-    return 0;
+    return json;
   }
 }

@@ -58,6 +58,7 @@ final class Sections {
     distribution();
     eligibility();
     decisions();
+    metrics();
     experiments();
     bandit();
     roi();
@@ -285,6 +286,68 @@ final class Sections {
       page.body.append("</tbody></table>\n");
     }
     page.end();
+  }
+
+  private void metrics() {
+    page.section("metrics", "Campaign metrics");
+    JsonNode m = object(s.get("metrics"));
+    JsonNode by = m == null ? null : object(m.get("byCampaign"));
+    Map<String, Double> outcomes = m == null ? Map.of() : counts(m.get("attributions"));
+    if (by == null && outcomes.isEmpty()) {
+      page.notAvailable("Campaign metrics are");
+      page.end();
+      return;
+    }
+    if (by != null) {
+      page.body.append("<table class=\"data metrics\"><thead><tr><th>campaign</th>"
+          + "<th>delivered</th><th>opened</th><th>clicked</th><th>coupons used</th>"
+          + "<th>conversions</th><th>revenue</th><th>cost</th></tr></thead><tbody>\n");
+      List<String> labels = new ArrayList<>();
+      List<@Nullable Double> open = new ArrayList<>();
+      List<@Nullable Double> click = new ArrayList<>();
+      List<@Nullable Double> conversion = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> e : by.properties()) {
+        JsonNode c = e.getValue();
+        Double delivered = number(c.get("delivered"));
+        page.body.append("<tr><td>").append(Html.text(e.getKey())).append("</td>")
+            .append(cell(delivered, Html::count));
+        for (String k : List.of("opened", "clicked", "couponsUsed", "conversions")) {
+          Double v = number(c.get(k));
+          page.body.append("<td>").append(v == null ? "—" : Html.count(v)
+              + (delivered == null || delivered == 0 ? ""
+                  : " <span class=\"muted\">(" + Html.percent(v / delivered) + ")</span>"))
+              .append("</td>");
+        }
+        page.body.append(cell(number(c.get("revenue")), Html::money))
+            .append(cell(number(c.get("cost")), Html::money)).append("</tr>\n");
+        if (delivered != null && delivered > 0) {
+          labels.add(e.getKey());
+          open.add(rate(c.get("opened"), delivered));
+          click.add(rate(c.get("clicked"), delivered));
+          conversion.add(rate(c.get("conversions"), delivered));
+        }
+      }
+      page.body.append("</tbody></table>\n");
+      if (!labels.isEmpty()) {
+        ObjectNode config = bar(labels, List.of(dataset("open rate", open, PALETTE[0]),
+            dataset("click rate", click, PALETTE[1]),
+            dataset("conversion rate", conversion, PALETTE[2])), false, true);
+        page.chart("Open, click and conversion rate per campaign", 260, config,
+            Map.of("y", "percent"));
+      }
+    }
+    if (!outcomes.isEmpty()) {
+      page.body.append("<h3>Interactions by attribution outcome</h3>\n<table class=\"kv\">"
+          + "<tbody>\n");
+      outcomes.forEach((k, v) -> row("<code>" + Html.text(k) + "</code>", Html.count(v)));
+      page.body.append("</tbody></table>\n");
+    }
+    page.end();
+  }
+
+  private static @Nullable Double rate(@Nullable JsonNode count, double delivered) {
+    Double v = number(count);
+    return v == null ? null : v / delivered;
   }
 
   private void experiments() {

@@ -17,7 +17,8 @@ class ReportRendererTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ReportRenderer RENDERER = ReportRenderer.create();
   private static final List<String> SECTIONS = List.of("headline", "segmentation", "insights",
-      "distribution", "eligibility", "decisions", "experiments", "bandit", "roi", "rounds");
+      "distribution", "eligibility", "decisions", "metrics", "experiments", "bandit", "roi",
+      "rounds");
 
   static JsonNode sample() throws IOException {
     try (InputStream in = ReportRendererTest.class.getResourceAsStream("sample-summary.json")) {
@@ -73,6 +74,15 @@ class ReportRendererTest {
     assertThat(labels(actions)).startsWith("executed", "deferred", "failed",
         "suppressed: RUN_CAP_TOTAL", "suppressed: CONSENT_MISSING");
     assertThat(actions.at("/data/datasets/0/data/0").asDouble()).isEqualTo(1180);
+
+    JsonNode rates = chartsInSection(doc, data, "metrics").get(0);
+    assertThat(labels(rates)).containsExactly("crosssell", "loyalty", "replenishment",
+        "retention", "winback");
+    assertThat(rates.at("/data/datasets/2/data/0").asDouble()).isEqualTo(0.075);
+    assertThat(doc.select("section#metrics table.metrics tbody tr").first().select("td")
+        .eachText()).containsExactly("crosssell", "160", "70 (43.75%)", "22 (13.75%)",
+            "0 (0.00%)", "12 (7.50%)", "4,210.00", "655.00");
+    assertThat(doc.select("section#metrics table.kv").text()).contains("ATTRIBUTED 1,204");
 
     // one lift-interval chart per experiment: floating bars [low, high] and the lift as a point
     List<JsonNode> lifts = chartsInSection(doc, data, "experiments");

@@ -47,6 +47,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Deliveries</b> come from the executor: register the loop as its
  * {@link ExecutionListener}, or call {@link #recordDelivery} for each completed action.
  *
+ * <p><b>Rebuilding.</b> A loop rebuilt from a store records the stored deliveries, then gives
+ * back each stored interaction with the attribution it got when it was first recorded
+ * ({@link #restore}), so that replay does not decide again.
+ *
  * <p><b>Feeding back.</b> As {@link ConversionRates}, the loop gives the decision engine the
  * conversions and deliveries of each (campaign, action type, segment), so the engine's
  * probabilities move from the prior towards what was observed. As
@@ -207,6 +211,46 @@ public final class FeedbackLoop
     }
   }
 
+  /**
+   * Counts an interaction as it was attributed before, without attributing it again: for a loop
+   * rebuilt from stored interactions whose outcomes were decided when they were first recorded
+   * (possibly by another process sharing the store), so that a rebuild gives the same metrics
+   * whatever order deliveries and interactions are read back in. The outcome is counted; an
+   * {@link Attribution.Outcome#ATTRIBUTED} interaction updates its action, the metrics and the
+   * observations as {@link #record} did (an event its action already has is not counted again).
+   * Record the deliveries first, in the order they were first recorded: of two deliveries of a
+   * campaign to a customer at the same instant, later interactions go to the one recorded last.
+   *
+   * @throws IllegalArgumentException if the attribution is of another interaction type, or is
+   *     attributed to an action this loop has no delivery of, or to one of another customer or
+   *     campaign
+   */
+  public void restore(Interaction interaction, Attribution attribution) {
+    Objects.requireNonNull(interaction, "interaction");
+    Objects.requireNonNull(attribution, "attribution");
+    if (attribution.type() != interaction.type()) {
+      throw new IllegalArgumentException("the attribution is of type " + attribution.type()
+          + " but the interaction is " + interaction.type());
+    }
+    synchronized (lock) {
+      if (attribution.isAttributed()) {
+        Delivery d = deliveries.get(attribution.idempotencyKey());
+        if (d == null) {
+          throw new IllegalArgumentException("the attributed action has no recorded delivery:"
+              + " record the deliveries before restoring their interactions");
+        }
+        if (!d.customerId.equals(interaction.customerId())
+            || !d.campaign.equals(interaction.campaign())) {
+          throw new IllegalArgumentException("the attributed action is of another customer or"
+              + " campaign than the interaction");
+        }
+        count(d, interaction, Objects.requireNonNull(touches.get(new CustomerCampaign(
+            d.customerId, d.campaign)), "every delivery is among its customer's touches"));
+      }
+      outcomes[interaction.type().ordinal()][attribution.outcome().ordinal()]++;
+    }
+  }
+
   private Attribution attribute(Interaction i) {
     InteractionType type = i.type();
     Touches customerTouches = touches.get(new CustomerCampaign(i.customerId(), i.campaign()));
@@ -241,35 +285,64 @@ public final class FeedbackLoop
         if (d.confirmed) {
           return duplicateEvent(d, type);
         }
-        d.confirmed = true;
       }
       case OPENED -> {
         if (d.opened) {
           return duplicateEvent(d, type);
         }
-        d.opened = true;
-        forEachTally(d, t -> t.opened++);
       }
       case CLICKED -> {
         if (d.clicked) {
           return duplicateEvent(d, type);
         }
-        d.clicked = true;
-        forEachTally(d, t -> t.clicked++);
       }
       case COUPON_USED -> {
         if (d.couponUsed) {
           return duplicateEvent(d, type);
         }
-        d.couponUsed = true;
-        forEachTally(d, t -> t.couponsUsed++);
       }
       case CONVERTED -> {
         Instant last = customerTouches.lastConversionAt;
         if (last != null && !last.isBefore(d.deliveredAt)) {
           return new Attribution(Attribution.Outcome.DUPLICATE_CONVERSION, d.key, type);
         }
+      }
+    }
+    count(d, i, customerTouches);
+    return new Attribution(Attribution.Outcome.ATTRIBUTED, d.key, type);
+  }
+
+  /**
+   * Counts an attributed interaction into its action, the tallies and the observations. An event
+   * the action already has is not counted again.
+   */
+  private void count(Delivery d, Interaction i, Touches customerTouches) {
+    switch (i.type()) {
+      case DELIVERED -> d.confirmed = true;
+      case OPENED -> {
+        if (!d.opened) {
+          d.opened = true;
+          forEachTally(d, t -> t.opened++);
+        }
+      }
+      case CLICKED -> {
+        if (!d.clicked) {
+          d.clicked = true;
+          forEachTally(d, t -> t.clicked++);
+        }
+      }
+      case COUPON_USED -> {
+        if (!d.couponUsed) {
+          d.couponUsed = true;
+          forEachTally(d, t -> t.couponsUsed++);
+        }
+      }
+      case CONVERTED -> {
+        Instant last = customerTouches.lastConversionAt;
         customerTouches.lastConversionAt = last == null || i.at().isAfter(last) ? i.at() : last;
+        if (d.converted) {
+          return;
+        }
         BigDecimal revenue = i.revenue() != null ? i.revenue() : BigDecimal.ZERO;
         d.converted = true;
         d.revenue = revenue;
@@ -284,7 +357,6 @@ public final class FeedbackLoop
         }
       }
     }
-    return new Attribution(Attribution.Outcome.ATTRIBUTED, d.key, type);
   }
 
   private static Attribution duplicateEvent(Delivery d, InteractionType type) {

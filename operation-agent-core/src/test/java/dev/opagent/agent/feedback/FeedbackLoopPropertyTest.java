@@ -6,8 +6,11 @@ import dev.opagent.agent.execution.ActionRequest;
 import dev.opagent.agent.execution.DeliveryReceipt;
 import dev.opagent.agent.spi.Observation;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -93,5 +96,59 @@ class FeedbackLoopPropertyTest {
     assertThat(observedSuccesses).isEqualTo(total.conversions());
     Metrics sumOfSegments = r.bySegment().values().stream().reduce(Metrics.EMPTY, Metrics::plus);
     assertThat(sumOfSegments).isEqualTo(total);
+  }
+
+  @Property(tries = 200)
+  void restore_afterEveryDelivery_rebuildsTheSameMetricsAndObservations(
+      @ForAll @Size(max = 80) List<@From("events") Event> events) {
+    Instant asOf = T0.plus(Duration.ofDays(30));
+    FeedbackLoop live = FeedbackLoop.builder().clock(Clock.fixed(asOf, ZoneOffset.UTC)).build();
+    List<ActionRequest> delivered = new ArrayList<>();
+    List<Map.Entry<Interaction, Attribution>> recorded = new ArrayList<>();
+    for (Event e : events) {
+      Instant at = T0.plus(Duration.ofHours(e.hours()));
+      if (e.delivery()) {
+        ActionRequest r = new ActionRequest("k" + e.key(), "run", CUSTOMERS.get(e.customer()),
+            CAMPAIGNS.get(e.campaign()), "send_email", "email", Map.of(), List.of(), null,
+            SEGMENTS.get(e.key() % 2), BigDecimal.ONE, at);
+        if (live.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", at))) {
+          delivered.add(r);
+        }
+      } else {
+        Interaction i = new Interaction(e.keyed() ? "k" + e.key() : null,
+            CUSTOMERS.get(e.customer()), CAMPAIGNS.get(e.campaign()), e.type(), at,
+            e.type() == InteractionType.CONVERTED ? BigDecimal.TEN : null);
+        recorded.add(Map.entry(i, live.record(i)));
+      }
+    }
+
+    // A rebuild reads every delivery first, then the interactions with their stored outcomes.
+    FeedbackLoop rebuilt = FeedbackLoop.builder().clock(Clock.fixed(asOf, ZoneOffset.UTC))
+        .build();
+    for (ActionRequest r : delivered) {
+      rebuilt.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", r.plannedAt()));
+    }
+    recorded.forEach(p -> rebuilt.restore(p.getKey(), p.getValue()));
+
+    MetricsReport expected = live.metrics();
+    MetricsReport actual = rebuilt.metrics();
+    assertThat(actual.byAction()).isEqualTo(expected.byAction());
+    assertThat(actual.byCampaign()).isEqualTo(expected.byCampaign());
+    assertThat(actual.bySegment()).isEqualTo(expected.bySegment());
+    assertThat(actual.attributions().byType()).isEqualTo(expected.attributions().byType());
+    for (String campaign : CAMPAIGNS) {
+      for (String segment : SEGMENTS) {
+        assertThat(rebuilt.observed(campaign, "send_email", segment))
+            .isEqualTo(live.observed(campaign, "send_email", segment));
+      }
+    }
+    // Whatever comes next is attributed alike by both.
+    for (String customer : CUSTOMERS) {
+      for (String campaign : CAMPAIGNS) {
+        Interaction next = Interaction.conversion(customer, campaign,
+            T0.plus(Duration.ofDays(10)), BigDecimal.ONE);
+        assertThat(rebuilt.record(next)).isEqualTo(live.record(next));
+      }
+    }
   }
 }

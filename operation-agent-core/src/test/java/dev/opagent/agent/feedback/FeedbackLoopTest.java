@@ -446,4 +446,52 @@ class FeedbackLoopTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("revenue must not be negative but was -1");
   }
+
+  @Test
+  void restore_attributedInteractions_countAsRecordedWithoutDecidingAgain() {
+    ActionRequest r = email("k1", "C-1", "winback");
+    deliver(r, T0);
+    Interaction open = Interaction.of("k1", "C-1", "winback", InteractionType.OPENED,
+        T0.plusSeconds(60));
+    Interaction late = Interaction.conversion("C-1", "winback", T0.plus(Duration.ofDays(30)),
+        new BigDecimal("20"));
+
+    loop.restore(open, new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.OPENED));
+    loop.restore(open, new Attribution(Outcome.DUPLICATE_EVENT, "k1", InteractionType.OPENED));
+    // Outside the window today, but stored as attributed when it was first recorded.
+    loop.restore(late, new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.CONVERTED));
+
+    MetricsReport report = loop.metrics();
+    assertThat(report.campaign("winback").orElseThrow())
+        .isEqualTo(new Metrics(1, 1, 0, 0, 1, new BigDecimal("20"), new BigDecimal("0.50")));
+    assertThat(report.attributions().count(InteractionType.OPENED, Outcome.ATTRIBUTED))
+        .isEqualTo(1);
+    assertThat(report.attributions().count(InteractionType.OPENED, Outcome.DUPLICATE_EVENT))
+        .isEqualTo(1);
+    assertThat(loop.observed("winback", "send_email", "Riskli"))
+        .isEqualTo(new Observation(1, 1));
+    assertThat(loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(120), null))
+        .outcome()).isEqualTo(Outcome.DUPLICATE_CONVERSION);
+  }
+
+  @Test
+  void restore_attributedToAnUnknownOrForeignAction_isRejected() {
+    deliver(email("k1", "C-1", "winback"), T0);
+    Interaction open = Interaction.of("k2", "C-1", "winback", InteractionType.OPENED, T0);
+
+    assertThatThrownBy(() -> loop.restore(open,
+        new Attribution(Outcome.ATTRIBUTED, "k2", InteractionType.OPENED)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("record the deliveries before restoring");
+    assertThatThrownBy(() -> loop.restore(
+        Interaction.of("k1", "C-2", "winback", InteractionType.OPENED, T0),
+        new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.OPENED)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("another customer or campaign");
+    assertThatThrownBy(() -> loop.restore(open,
+        new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.CLICKED)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the attribution is of type CLICKED but the interaction is OPENED");
+    assertThat(loop.metrics().attributions().total()).isZero();
+  }
 }
