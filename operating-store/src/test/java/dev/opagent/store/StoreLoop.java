@@ -36,7 +36,8 @@ final class StoreLoop {
   static RoundReport round(OperatingStore store, SegmentClient client, ActionChannel channel,
       ChannelLimits limits, DecisionPolicy policy, Clock clock, String runId,
       List<CustomerData> customers) {
-    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock).build();
+    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
+        .approvalGate(store.approvalGate(clock)).build();
     try (ExecutionService executor = ExecutionService.builder().journal(store.journal())
         .journalIsLedger(true).decisionEngine(engine).clock(clock)
         .keys(IdempotencyKeys.daily(policy.operatingZone())).defaultLimits(limits)

@@ -118,8 +118,21 @@ final class DemoLoop {
     InMemoryContactHistory history = new InMemoryContactHistory();
     seedHistory(history);
     FeedbackLoop feedback = FeedbackLoop.builder().clock(clock).build();
+    Path actions = out.resolve("actions.jsonl");
+    clean(actions);
+    boolean own = StoreOptions.DEFAULT_URL.equals(store.url);
+    if (own) {
+      store.url = "jdbc:h2:file:" + out.resolve("store").toAbsolutePath();
+    }
+    // The demo's own store starts empty; a store of the user's keeps what earlier runs did.
+    String runs = own ? "demo-" + seed + "-" + asOf : "demo-" + seed + "-" + asOf + "-"
+        + System.currentTimeMillis();
+    OperatingStore opened = store.open(cmd);
+    // Approvals live in the store: the simulated manager grants them there, as 'opagent
+    // approvals approve' would from another process.
     DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
-        .contactHistory(history).conversionRates(feedback).rules(rules).build();
+        .contactHistory(history).conversionRates(feedback).rules(rules)
+        .approvalGate(opened.approvalGate(clock)).build();
     Map<String, Experiment> experiments = new LinkedHashMap<>();
     Map<String, ExperimentAssigner> assigners = new LinkedHashMap<>();
     Map<String, ThompsonSampler> samplers = new LinkedHashMap<>();
@@ -130,8 +143,6 @@ final class DemoLoop {
       assigners.put(campaign, ExperimentAssigner.create(e, PER_SEND));
       samplers.put(campaign, ThompsonSampler.builder(e).seed(seed).clock(clock).build());
     }
-    Path actions = out.resolve("actions.jsonl");
-    clean(actions);
     long planned = 0;
     long executed = 0;
     long deferred = 0;
@@ -143,14 +154,7 @@ final class DemoLoop {
     Map<String, Map<String, Double>> weights = new LinkedHashMap<>();
     Map<String, Map<String, Double>> expected = new LinkedHashMap<>();
     experiments.forEach((c, e) -> weights.put(c, Map.of("control", 0.5, "B", 0.5)));
-    boolean own = StoreOptions.DEFAULT_URL.equals(store.url);
-    if (own) {
-      store.url = "jdbc:h2:file:" + out.resolve("store").toAbsolutePath();
-    }
-    // The demo's own store starts empty; a store of the user's keeps what earlier runs did.
-    String runs = own ? "demo-" + seed + "-" + asOf : "demo-" + seed + "-" + asOf + "-"
-        + System.currentTimeMillis();
-    try (OperatingStore opened = store.open(cmd);
+    try (opened;
         ExecutionService executor = ExecutionService.builder().journal(opened.journal())
             .journalIsLedger(true).clock(clock)
             .channels(ChannelRegistry.builder()
@@ -222,7 +226,8 @@ final class DemoLoop {
     ArrayNode bandit = json.putArray("bandit");
     banditRounds.forEach((campaign, list) -> bandit.addObject().put("campaign", campaign)
         .put("experiment", experiments.get(campaign).id()).set("rounds", list));
-    roi(json, feedback);
+    StoreSummary.metrics(json.putObject("metrics"), feedback.metrics());
+    StoreSummary.roi(json.putObject("roi"), feedback.metrics());
     json.set("rounds", roundsJson);
     json.put("actionsFile", actions.toString());
   }
@@ -370,24 +375,6 @@ final class DemoLoop {
     ArrayNode ci = o.putArray("ci");
     ci.add(finite(c.absoluteLiftInterval().low()));
     ci.add(finite(c.absoluteLiftInterval().high()));
-  }
-
-  private static void roi(ObjectNode json, FeedbackLoop feedback) {
-    ObjectNode roi = json.putObject("roi");
-    ObjectNode by = roi.putObject("byCampaign");
-    BigDecimal revenue = BigDecimal.ZERO;
-    BigDecimal cost = BigDecimal.ZERO;
-    for (Map.Entry<String, Metrics> e : new TreeMap<>(feedback.metrics().byCampaign())
-        .entrySet()) {
-      Metrics m = e.getValue();
-      revenue = revenue.add(m.revenue());
-      cost = cost.add(m.cost());
-      by.putObject(e.getKey()).put("revenue", m.revenue()).put("cost", m.cost())
-          .put("roi", finite(m.roi()));
-    }
-    roi.putObject("overall").put("revenue", revenue).put("cost", cost)
-        .put("roi", cost.signum() == 0 ? null
-            : revenue.subtract(cost).divide(cost, 4, RoundingMode.HALF_EVEN));
   }
 
   private static Double finite(double d) {

@@ -91,8 +91,6 @@ public final class PlanCommand implements Callable<Integer> {
     List<SegmentOutcome> outcomes = segments != null ? fromFile(cmd, customers)
         : segmentLive(cmd, clock, customers);
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(clock).build();
-    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock).build();
-    DecisionRun run = engine.startRun(RunMode.DRY_RUN);
     LocalDate asOf = LocalDate.ofInstant(clock.instant(), policy.operatingZone());
     long failed = bad.size();
     CustomerContext[] contexts = new CustomerContext[customers.size()];
@@ -110,9 +108,14 @@ public final class PlanCommand implements Callable<Integer> {
         ids.add(data.customerId());
       }
     }
-    // One dry batch against the store: what earlier rounds delivered or reserved counts.
+    // One dry batch against the store: what earlier rounds delivered or reserved counts, and
+    // approvals granted in it apply.
     Decision[] decisions;
+    DecisionRun run;
     try (OperatingStore opened = store.open(cmd)) {
+      DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
+          .approvalGate(opened.approvalGate(clock)).build();
+      run = engine.startRun(RunMode.DRY_RUN);
       decisions = opened.operatingState().inBatch(ids, policy, clock.instant(), batch -> {
         DecisionRun.Against against = run.against(batch);
         Decision[] out = new Decision[contexts.length];

@@ -105,7 +105,8 @@ public final class RunCommand implements Callable<Integer> {
         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     ChannelRegistry channels = channels(cmd);
     OperatingStore opened = store.open(cmd);
-    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock).build();
+    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
+        .approvalGate(opened.approvalGate(clock)).build();
     RoundReport report;
     try (opened;
         ExecutionService executor = ExecutionService.builder().journal(opened.journal())

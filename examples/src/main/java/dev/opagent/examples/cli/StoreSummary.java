@@ -79,7 +79,8 @@ final class StoreSummary {
     return json;
   }
 
-  private static void metrics(ObjectNode json, MetricsReport m) {
+  /** Campaign metrics and attribution outcomes, as the report's metrics section reads them. */
+  static void metrics(ObjectNode json, MetricsReport m) {
     ObjectNode by = json.putObject("byCampaign");
     m.byCampaign().forEach((campaign, c) -> by.putObject(campaign)
         .put("delivered", c.delivered()).put("opened", c.opened()).put("clicked", c.clicked())
@@ -146,10 +147,10 @@ final class StoreSummary {
     ci.add(finite(c.absoluteLiftInterval().high()));
   }
 
-  private static void roi(ObjectNode roi, MetricsReport m) {
+  /** Revenue, cost and ROI per campaign (in campaign order) and overall. */
+  static void roi(ObjectNode roi, MetricsReport m) {
     ObjectNode by = roi.putObject("byCampaign");
-    List<Map.Entry<String, Metrics>> campaigns = new ArrayList<>(m.byCampaign().entrySet());
-    for (Map.Entry<String, Metrics> e : campaigns) {
+    for (Map.Entry<String, Metrics> e : new TreeMap<>(m.byCampaign()).entrySet()) {
       Metrics c = e.getValue();
       by.putObject(e.getKey()).put("revenue", c.revenue()).put("cost", c.cost())
           .put("roi", finite(c.roi()));

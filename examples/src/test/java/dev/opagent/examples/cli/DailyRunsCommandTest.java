@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -37,9 +38,13 @@ class DailyRunsCommandTest {
   @TempDir Path dir;
 
   private Path customers(int changed) throws IOException {
-    Path file = dir.resolve("customers-" + changed + ".jsonl");
+    return customers(changed, LocalDate.of(2026, 3, 15));
+  }
+
+  private Path customers(int changed, LocalDate asOf) throws IOException {
+    Path file = dir.resolve("customers-" + changed + "-" + asOf + ".jsonl");
     List<String> lines = new ArrayList<>();
-    PopulationGenerator.builder().seed(3).asOf(LocalDate.of(2026, 3, 15)).build()
+    PopulationGenerator.builder().seed(3).asOf(asOf).build()
         .stream(CUSTOMERS).forEach(c -> lines.add(c.toJson()));
     for (int i = 0; i < changed; i++) {
       ObjectNode n = (ObjectNode) JsonLines.MAPPER.readTree(lines.get(i * 7));
@@ -60,13 +65,19 @@ class DailyRunsCommandTest {
         "--as-of", day, "--consent", "email,sms,push,in_app", "--store", store(), "--channel",
         "jsonl:" + dir.resolve("actions.jsonl"), "--run-id", "day-" + day));
     args.addAll(List.of(extra));
+    return opagent(args.toArray(String[]::new))[1];
+  }
+
+  /** Runs a command that must succeed; returns its standard output and standard error. */
+  private static String[] opagent(String... args) {
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cmd = new CommandLine(new OpagentCommand());
     cmd.setErr(new PrintWriter(err, true));
-    cmd.setOut(new PrintWriter(new StringWriter(), true));
-    int code = cmd.execute(args.toArray(String[]::new));
+    cmd.setOut(new PrintWriter(out, true));
+    int code = cmd.execute(args);
     assertThat(code).as(err.toString()).isZero();
-    return err.toString();
+    return new String[] {out.toString(), err.toString()};
   }
 
   private long number(String sql) throws Exception {
@@ -102,6 +113,33 @@ class DailyRunsCommandTest {
         + " AND l.contact_channel IS NOT NULL GROUP BY l.customer_id) t");
     assertThat(most).as("contacts of the most contacted customer (3 per rolling 7 days)")
         .isEqualTo(3);
+  }
+
+  @Test
+  void approvalGrantedBetweenRuns_isDeliveredByTheNextRun() throws Exception {
+    // Approvals are granted and expire by the wall clock, so these days are today and tomorrow.
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    Path input = customers(0, today);
+    String day1 = run(input, today.toString());
+    assertThat(day1).contains("APPROVAL_REQUIRED");
+    String winback = "SELECT COUNT(*) FROM $ledger l JOIN $executions e ON e.idempotency_key ="
+        + " l.idempotency_key WHERE e.state = 'COMPLETED' AND l.campaign = 'winback'";
+    assertThat(number(winback)).as("win-back offers before the approval").isZero();
+
+    String listed = opagent("approvals", "list", "--store", store())[0];
+    String id = null;
+    for (String line : listed.split("\\R")) {
+      if (!line.isBlank() && JsonLines.MAPPER.readTree(line).path("campaign").asText()
+          .equals("winback")) {
+        id = JsonLines.MAPPER.readTree(line).get("id").asText();
+      }
+    }
+    assertThat(id).as(listed).isNotNull();
+    opagent("approvals", "approve", id, "--by", "marketing-manager", "--reason", "spring offer",
+        "--store", store());
+
+    run(input, today.plusDays(1).toString());
+    assertThat(number(winback)).as("win-back offers after the approval").isPositive();
   }
 
   @Test
