@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opagent.agent.approval.ApprovalKey;
+import dev.opagent.agent.approval.ApprovalRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,13 +40,18 @@ class SharedStoreProcessesTest {
   @TempDir Path dir;
 
   private Process worker(String url, String prefix, int i) throws IOException {
+    return worker(url, prefix, "round-" + i, i * 100, EACH, i, 60, 0);
+  }
+
+  private Process worker(String url, String prefix, String runId, int from, int count, int log,
+      int rate, int day) throws IOException {
     return new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), StoreWorker.class.getName(),
-        url, prefix, "round-" + i, String.valueOf(i * 100), String.valueOf(EACH),
-        lines(i).toString(), "60")
+        url, prefix, runId, String.valueOf(from), String.valueOf(count),
+        lines(log).toString(), String.valueOf(rate), String.valueOf(day))
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker-" + i + ".log")
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker-" + log + ".log")
             .toFile()))
         .start();
   }
@@ -129,6 +138,39 @@ class SharedStoreProcessesTest {
       assertThat(spent).as("money spent").isLessThanOrEqualTo(StoreWorker.BUDGET);
       System.out.printf("shared store: %d actions delivered once, spent %s of %s%n",
           delivered.size(), spent, StoreWorker.BUDGET);
+    }
+  }
+
+  @Test
+  void approvalGrantedInOneProcess_isHonouredByAnother() throws Exception {
+    String url = PostgresServer.url();
+    String prefix = PostgresServer.freshPrefix();
+    String winback = "SELECT COUNT(*) FROM " + prefix + "ledger l JOIN " + prefix + "executions e"
+        + " ON e.idempotency_key = l.idempotency_key WHERE e.state = 'COMPLETED' AND l.campaign"
+        + " = 'winback'";
+
+    Process first = worker(url, prefix, "monday", 0, 200, 0, 1000, 0);
+    assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).as(() -> log(0)).isZero();
+    try (OperatingStore store = OperatingStore.builder().url(url, "postgres", "")
+        .tablePrefix(prefix).build();
+        Connection c = store.dataSource().getConnection()) {
+      assertThat(number(c, winback)).as("win-back offers before the approval").isZero();
+      ApprovalRequest request = store.approvalStore().pending().stream()
+          .filter(r -> r.key().equals(ApprovalKey.campaign("winback"))).findFirst()
+          .orElseThrow(() -> new AssertionError("no win-back request filed: " + log(0)));
+      // This process is the manager's: it grants what the first process asked for.
+      store.approvalGate(Clock.fixed(StoreWorker.NOW.plusSeconds(3600), ZoneOffset.UTC))
+          .grant(request.id(), "marketing-manager", "spring offer reviewed");
+    }
+
+    Process second = worker(url, prefix, "tuesday", 0, 200, 1, 1000, 1);
+    assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).as(() -> log(1)).isZero();
+    try (OperatingStore store = OperatingStore.builder().url(url, "postgres", "")
+        .tablePrefix(prefix).build();
+        Connection c = store.dataSource().getConnection()) {
+      assertThat(number(c, winback)).as("win-back offers after the approval").isPositive();
     }
   }
 

@@ -22,10 +22,10 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * A process running one round of the loop on a shared PostgreSQL store, for
- * {@link SharedStoreProcessesTest}: {@code url prefix runId from count lines.jsonl rate}. It
- * decides customers {@code [from, from + count)} of a seeded population and delivers at
- * {@code rate} per second to its own JSON-lines file; started again with the same run id it
- * finishes the round.
+ * {@link SharedStoreProcessesTest}: {@code url prefix runId from count lines.jsonl rate [day]}.
+ * It decides customers {@code [from, from + count)} of a seeded population on day {@code day}
+ * after {@link #NOW} (default 0) and delivers at {@code rate} per second to its own JSON-lines
+ * file; started again with the same run id it finishes the round.
  */
 public final class StoreWorker {
   static final Instant NOW = Instant.parse("2026-03-16T11:00:00Z");
@@ -51,11 +51,12 @@ public final class StoreWorker {
     int count = Integer.parseInt(args[4]);
     Path lines = Path.of(args[5]);
     double rate = Double.parseDouble(args[6]);
-    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    int day = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+    Clock clock = Clock.fixed(NOW.plusSeconds(86_400L * day), ZoneOffset.UTC);
     int code;
     List<CustomerData> customers = PopulationGenerator.ofSeed(23).list(POPULATION)
         .subList(from, from + count);
-    try (AgentSimulator simulator = AgentSimulator.start();
+    try (AgentSimulator simulator = AgentSimulator.start(b -> b.clock(clock));
         SegmentClient client = SegmentClient.builder()
             .agentRuntimeArn(simulator.agentRuntimeArn())
             .endpointOverride(simulator.endpoint())
