@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * files an approval request in its {@code ApprovalGate}; once granted, the next round chooses
  * it. Every customer in gets exactly one {@link CustomerOutcome}.
  *
+ * <p>Shared state: with an {@link OperatingState} (the operating store), customers are decided in
+ * batches ({@link Builder#batchSize}), each in one transaction of the store against the contacts,
+ * money and daily executions every process journalled, so caps, budgets and limits hold across
+ * rounds, restarts and replicas; without one, they hold within this engine's memory only.
+ *
  * <p>Resumption: a round is identified by its run id in the {@link ExecutionJournal}. Planning
  * journals every chosen action before anything is sent and then marks the round
  * {@link RunState#PLANNED}. If the process dies, {@link #resumeRound} on the same journal hands

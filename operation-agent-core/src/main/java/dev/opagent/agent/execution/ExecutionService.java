@@ -59,8 +59,16 @@ import org.slf4j.LoggerFactory;
  * ({@link #enlist(List, List)}), the service commits each budget reservation with the receipt's
  * cost when the action completes, records the contact in the engine's contact history, and gives
  * the reservation and execution slot back when it fails, is cancelled, or was already delivered
- * under its key. Approvals are checked once more right before delivery; an action whose approval
- * no longer holds is cancelled.
+ * under its key ({@link DecisionEngine#settle}, {@link DecisionEngine#giveBack}). With an
+ * operating store ({@link Builder#journalIsLedger}) the journal's own transitions are the
+ * bookkeeping and nothing is booked in the engine. Approvals are checked once more right before
+ * delivery; an action whose approval no longer holds is cancelled.
+ *
+ * <p>Throughput: {@link #execute} claims a channel's actions in chunks of 256 per journal round
+ * trip (never more than 1,024 ahead of delivery, so claims do not outlive their leases in a slow
+ * channel) and records completions in groups: a delivering thread that finds no group being
+ * recorded records every queued completion in one call, while the others go on delivering. An
+ * action is counted as completed only once its group is in the journal.
  *
  * <pre>{@code
  * try (ExecutionService service = ExecutionService.builder()
