@@ -12,6 +12,7 @@ import dev.opagent.agent.execution.journal.JournalException;
 import dev.opagent.agent.execution.spi.OperatingState;
 import dev.opagent.agent.spi.Contact;
 import dev.opagent.rules.Action;
+import dev.opagent.store.internal.CustomerKeys;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +98,7 @@ final class JdbcOperatingState implements OperatingState {
     Objects.requireNonNull(work, "work");
     TreeSet<String> names = new TreeSet<>();
     for (String id : customerIds) {
-      names.add("c:" + id);
+      names.add(lockName(id));
     }
     BudgetLimits budgets = policy.budgets();
     if (budgets.global() != null || !budgets.perCampaign().isEmpty()) {
@@ -137,6 +139,11 @@ final class JdbcOperatingState implements OperatingState {
         backoff(attempt);
       }
     }
+  }
+
+  /** A customer's lock row. */
+  static String lockName(String customerId) {
+    return "c:" + CustomerKeys.of(customerId);
   }
 
   private static void backoff(int attempt) {
@@ -223,7 +230,7 @@ final class JdbcOperatingState implements OperatingState {
     return amount.setScale(BudgetLedger.SCALE, RoundingMode.UP).unscaledValue().longValueExact();
   }
 
-  /** One batch's transaction. */
+  /** One batch's transaction; customers by their {@link CustomerKeys key}, sorted. */
   private final class JdbcBatch implements Batch {
     private final Connection c;
     private final List<String> customerIds;
@@ -233,20 +240,25 @@ final class JdbcOperatingState implements OperatingState {
 
     JdbcBatch(Connection c, Collection<String> customerIds, Instant now) {
       this.c = c;
-      this.customerIds = new ArrayList<>(new TreeSet<>(customerIds));
+      TreeSet<String> keys = new TreeSet<>();
+      for (String id : customerIds) {
+        keys.add(CustomerKeys.of(id));
+      }
+      this.customerIds = new ArrayList<>(keys);
       this.now = now;
     }
 
     @Override
     public List<Contact> contactsSince(String customerId, Instant since) {
+      String key = CustomerKeys.of(customerId);
       if (loaded == null || loadedSince == null || since.isBefore(loadedSince)) {
         loaded = load(since);
         loadedSince = since;
       }
-      if (!customerIds.contains(customerId)) {
-        return load(since, List.of(customerId)).getOrDefault(customerId, List.of());
+      if (Collections.binarySearch(customerIds, key) < 0) {
+        return load(since, List.of(key)).getOrDefault(key, List.of());
       }
-      return loaded.getOrDefault(customerId, List.of());
+      return loaded.getOrDefault(key, List.of());
     }
 
     private Map<String, List<Contact>> load(Instant since) {
@@ -325,7 +337,7 @@ final class JdbcOperatingState implements OperatingState {
             types.append(att.type()).append(',');
           }
           ps.setString(1, r.idempotencyKey());
-          ps.setString(2, r.customerId());
+          ps.setString(2, CustomerKeys.of(r.customerId()));
           ps.setString(3, r.campaign());
           ps.setString(4, r.actionType());
           ps.setString(5, ch != null && ch.contact() ? ch.id() : null);

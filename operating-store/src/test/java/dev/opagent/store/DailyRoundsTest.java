@@ -8,6 +8,7 @@ import dev.opagent.agent.RoundReport;
 import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
+import dev.opagent.store.internal.CustomerKeys;
 import dev.opagent.testkit.AgentSimulatorExtension;
 import dev.opagent.testkit.InMemoryChannel;
 import dev.opagent.testkit.PopulationGenerator;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,41 @@ class DailyRoundsTest {
       assertThat(Collections.max(contacts.values())).as("the weekly cap of 3").isEqualTo(3);
       assertThat(contacts.values().stream().filter(n -> n == 3).count())
           .as("customers the cap stopped on day 4").isGreaterThan(50);
+    }
+  }
+
+  @Test
+  void customerIdsTooLongForAColumn_areDecidedWithTheirBatchAndCapped(SegmentClient client)
+      throws Exception {
+    List<CustomerData> customers = new ArrayList<>();
+    List<String> longIds = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      CustomerData c = CUSTOMERS.get(i);
+      if (i % 4 == 0) {
+        String id = c.customerId() + "-" + "x".repeat(300);
+        longIds.add(id);
+        c = CustomerData.fromJson(c.toJson().replace("\"" + c.customerId() + "\"",
+            "\"" + id + "\""));
+      }
+      customers.add(c);
+    }
+    for (int d = 0; d < 4; d++) {
+      try (OperatingStore store = OperatingStore.open(url(), "sa", "")) {
+        RoundReport r = StoreLoop.round(store, client, InMemoryChannel.create(),
+            DecisionPolicy.ofDefaults(), day(d), "day-" + d, customers);
+        assertThat(r.segmentationFailed()).isZero();
+        assertThat(r.execution().failed()).isZero();
+      }
+    }
+    try (OperatingStore store = OperatingStore.open(url(), "sa", "")) {
+      Map<String, Integer> contacts = StoreLoop.deliveredContacts(store);
+      int total = 0;
+      for (String id : longIds) {
+        int n = contacts.getOrDefault(CustomerKeys.of(id), 0);
+        assertThat(n).as("contacts of a customer with a long id").isLessThanOrEqualTo(3);
+        total += n;
+      }
+      assertThat(total).isPositive();
     }
   }
 

@@ -55,7 +55,7 @@ public final class V3__Ledger_from_journal extends BaseJavaMigration {
           types.append(a.type()).append(',');
         }
         ps.setString(1, r.idempotencyKey());
-        ps.setString(2, r.customerId());
+        ps.setString(2, CustomerKeys.of(r.customerId()));
         ps.setString(3, r.campaign());
         ps.setString(4, r.actionType());
         ps.setString(5, NOT_CONTACTS.contains(r.channel()) ? null : r.channel());

@@ -3,9 +3,11 @@
 -- ledger: one row per journalled action that a decision chose, written in the transaction that
 -- journals it. Its execution row's state says what it holds: PENDING or EXECUTING reserve
 -- reserved_units and a contact slot, COMPLETED spends (the receipt's cost, else reserved_units)
--- and is a contact, FAILED and CANCELLED hold nothing. contact_channel is null for actions that
--- do not message the customer. counted_types lists the action type and its attachments' types
--- between commas (",send_email,create_discount,") for the daily execution limits.
+-- and is a contact, FAILED and CANCELLED hold nothing. customer_id is the customer id, or '#' and
+-- its SHA-256 in hex when it is longer than 200 characters (as in the lock names).
+-- contact_channel is null for actions that do not message the customer. counted_types lists
+-- the action type and its attachments' types between commas (",send_email,create_discount,")
+-- for the daily execution limits.
 CREATE TABLE IF NOT EXISTS ${prefix}ledger (
   idempotency_key VARCHAR(200) NOT NULL PRIMARY KEY,
   customer_id     VARCHAR(200) NOT NULL,
