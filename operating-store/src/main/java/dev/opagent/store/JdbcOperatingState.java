@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -41,8 +43,10 @@ import org.jspecify.annotations.Nullable;
  * one per action type with a daily limit. Locking is what keeps the guardrails whole across
  * processes: a cap or budget is a sum over rows, and no database constraint can check a sum, so a
  * batch that read the sum must keep everyone else who would change it waiting until it has
- * journalled its choice. Row locks were chosen over PostgreSQL's advisory locks because H2 has
- * none, and over {@code SERIALIZABLE} because serialisation failures would re-decide whole
+ * journalled its choice. An embedded H2 database (a file or memory, without {@code AUTO_SERVER})
+ * belongs to one process, so there one lock in memory per database serialises the batches
+ * instead, with no lock rows to write. Row locks were chosen over PostgreSQL's advisory locks
+ * because H2 has none, and over {@code SERIALIZABLE} because serialisation failures would re-decide whole
  * batches under contention; taking every lock in one global name order means two batches never
  * deadlock (a deadlock or lock timeout the database reports anyway is retried).
  *
@@ -55,7 +59,11 @@ final class JdbcOperatingState implements OperatingState {
   private static final int MAX_TRIES = 8;
   private static final String LIVE = "('PENDING', 'EXECUTING', 'COMPLETED')";
 
+  /** One lock per embedded database and table prefix, for every store of this JVM on it. */
+  private static final ConcurrentHashMap<String, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
+
   private final DataSource dataSource;
+  private final @Nullable ReentrantLock local;
   private final JdbcExecutionJournal journal;
   private final boolean postgres;
   private final String locks;
@@ -66,8 +74,10 @@ final class JdbcOperatingState implements OperatingState {
   private final String executions;
 
   JdbcOperatingState(DataSource dataSource, JdbcExecutionJournal journal, String prefix,
-      boolean postgres) {
+      boolean postgres, @Nullable String embeddedDatabase) {
     this.dataSource = dataSource;
+    this.local = embeddedDatabase == null ? null
+        : LOCAL.computeIfAbsent(embeddedDatabase + "|" + prefix, k -> new ReentrantLock(true));
     this.journal = journal;
     this.postgres = postgres;
     this.locks = prefix + "locks";
@@ -96,6 +106,16 @@ final class JdbcOperatingState implements OperatingState {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(work, "work");
+    if (local != null) {
+      // An embedded database belongs to this process alone: one lock in memory serialises the
+      // batches of every store of this JVM on it, with no lock rows to write.
+      local.lock();
+      try {
+        return decide(List.of(), customerIds, now, work);
+      } finally {
+        local.unlock();
+      }
+    }
     TreeSet<String> names = new TreeSet<>();
     for (String id : customerIds) {
       names.add(lockName(id));
@@ -109,6 +129,12 @@ final class JdbcOperatingState implements OperatingState {
     }
     List<String> sorted = new ArrayList<>(names);
     ensureLockRows(sorted);
+    return decide(sorted, customerIds, now, work);
+  }
+
+  /** One batch's transaction, taking the lock rows of {@code sorted}; retried on deadlocks. */
+  private <T> T decide(List<String> sorted, Collection<String> customerIds, Instant now,
+      Function<Batch, T> work) {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
@@ -117,7 +143,9 @@ final class JdbcOperatingState implements OperatingState {
           lock(c, sorted);
           T result = work.apply(new JdbcBatch(c, customerIds, now));
           c.commit();
-          journal.sync(c);
+          // Not forced to the disk here: the executor's first claim of these actions is, and a
+          // sync forces every earlier commit with it, so nothing is sent from a batch that a power
+          // loss could undo; a batch lost before that is decided again when the round resumes.
           return result;
         } catch (SQLException | RuntimeException e) {
           try {

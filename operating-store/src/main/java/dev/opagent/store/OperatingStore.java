@@ -8,6 +8,7 @@ import dev.opagent.agent.execution.spi.OperatingState;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.store.internal.V3__Ledger_from_journal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -49,9 +50,9 @@ import org.jspecify.annotations.Nullable;
  * operating system and a power loss; a disk loss needs PostgreSQL's replication or backups. On an
  * H2 file opened by {@link #open}, every commit is written to the file before the call returns
  * ({@code WRITE_DELAY=0}), so it survives a crash of the process (tested with SIGKILL), and, with
- * the default {@link Durability#SYNCED}, the journal's and the decided batches' commits are then
- * forced to the disk (an fsync per group of actions), so they also survive an operating-system
- * crash and a power loss. With {@link Durability#WRITTEN} the last commits may be lost to those
+ * the default {@link Durability#SYNCED}, the journal's commits are then forced to the disk (an
+ * fsync per group of actions, which also forces the decided batches before any of their actions
+ * is sent), so they also survive an operating-system crash and a power loss. With {@link Durability#WRITTEN} the last commits may be lost to those
  * (the journal then sends such actions again after a restart). Approvals and stored segment
  * analyses are written without an fsync of their own: the next synced commit carries them. No
  * mode survives the loss of the H2 file's disk: that takes PostgreSQL with replicas or backups.
@@ -82,7 +83,7 @@ public final class OperatingStore implements AutoCloseable {
   private final FeedbackStore feedback;
 
   private OperatingStore(Builder b, DataSource dataSource, @Nullable HikariDataSource pool,
-      String description) {
+      String description, @Nullable String embeddedDatabase) {
     this.dataSource = dataSource;
     this.pool = pool;
     this.tablePrefix = b.tablePrefix;
@@ -107,7 +108,8 @@ public final class OperatingStore implements AutoCloseable {
       }
       this.journal = JdbcExecutionJournal.builder().dataSource(dataSource)
           .tablePrefix(tablePrefix).syncCommits(b.durability == Durability.SYNCED).build();
-      this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres);
+      this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres,
+          embeddedDatabase);
       this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
       this.approvals = new JdbcApprovalStore(dataSource, tablePrefix);
       this.feedback = new FeedbackStore(dataSource, tablePrefix, postgres,
@@ -236,6 +238,29 @@ public final class OperatingStore implements AutoCloseable {
     closePool();
   }
 
+  /**
+   * The database behind an H2 URL that only this process can open (an embedded file or an
+   * in-memory database, without {@code AUTO_SERVER}), normalised; null for any other URL.
+   */
+  static @Nullable String embeddedDatabase(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("jdbc:h2:") || lower.contains("auto_server=true")) {
+      return null;
+    }
+    String rest = url.substring("jdbc:h2:".length()).split(";", 2)[0];
+    String kind = rest.toLowerCase(Locale.ROOT);
+    if (kind.startsWith("tcp:") || kind.startsWith("ssl:")) {
+      return null;
+    }
+    if (kind.startsWith("mem:")) {
+      return rest;
+    }
+    if (kind.startsWith("file:")) {
+      rest = rest.substring("file:".length());
+    }
+    return "file:" + Path.of(rest).toAbsolutePath().normalize();
+  }
+
   private void closePool() {
     if (pool != null) {
       pool.close();
@@ -273,9 +298,12 @@ public final class OperatingStore implements AutoCloseable {
      */
     WRITTEN,
     /**
-     * As {@link #WRITTEN}, and every commit is then forced to the disk ({@code CHECKPOINT SYNC},
-     * an fsync), once per group: per claimed chunk, per group of completions, per decided batch.
-     * Survives a crash of the operating system and a power loss of a disk that honours fsync.
+     * As {@link #WRITTEN}, and the journal's commits are then forced to the disk ({@code
+     * CHECKPOINT SYNC}, an fsync), once per group: per claimed chunk of 256 actions, per group of
+     * completions, per single-action transition. A sync also forces every earlier commit, so the
+     * decided batches are on the disk once the first of their actions is claimed, before anything
+     * is sent. Survives a crash of the operating system and a power loss of a disk that honours
+     * fsync.
      */
     SYNCED
   }
@@ -354,7 +382,7 @@ public final class OperatingStore implements AutoCloseable {
      */
     public OperatingStore build() {
       if (dataSource != null) {
-        return new OperatingStore(this, dataSource, null, "a host data source");
+        return new OperatingStore(this, dataSource, null, "a host data source", null);
       }
       if (url == null) {
         throw new IllegalStateException("set url(jdbcUrl, user, password) or dataSource(...)");
@@ -378,7 +406,7 @@ public final class OperatingStore implements AutoCloseable {
         throw new StoreException("open", null, 0, false, "operating store: cannot open "
             + mask(url) + " (" + e.getClass().getSimpleName() + ")", null);
       }
-      return new OperatingStore(this, pool, pool, mask(url));
+      return new OperatingStore(this, pool, pool, mask(url), embeddedDatabase(url));
     }
   }
 }
