@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +102,34 @@ class DailyRoundsTest {
         total += n;
       }
       assertThat(total).isPositive();
+    }
+  }
+
+  @Test
+  void twoStoresOnOneFileDecidingAtOnce_spendWithinOneBudget(SegmentClient client)
+      throws Exception {
+    DecisionPolicy policy = DecisionPolicy.ofDefaults().toBuilder()
+        .budgets(BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
+            .global(new BigDecimal("0.40")).build())
+        .build();
+    for (int d = 0; d < 3; d++) {
+      String run = "r" + d;
+      Clock clock = day(d);
+      try (OperatingStore a = OperatingStore.open(url(), "sa", "");
+          OperatingStore b = OperatingStore.open(url(), "sa", "")) {
+        CompletableFuture<RoundReport> first = CompletableFuture.supplyAsync(() ->
+            StoreLoop.round(a, client, InMemoryChannel.create(), policy, clock, run + "a",
+                CUSTOMERS.subList(0, 100)));
+        CompletableFuture<RoundReport> second = CompletableFuture.supplyAsync(() ->
+            StoreLoop.round(b, client, InMemoryChannel.create(), policy, clock, run + "b",
+                CUSTOMERS.subList(100, 200)));
+        assertThat(first.join().execution().failed() + second.join().execution().failed())
+            .isZero();
+        BigDecimal spent = a.operatingState().inBatch(List.of(), policy, clock.instant(),
+            batch -> batch.budgetInUse(null));
+        assertThat(spent).as("spent by two stores deciding at once").isLessThanOrEqualTo(
+            new BigDecimal("0.40"));
+      }
     }
   }
 

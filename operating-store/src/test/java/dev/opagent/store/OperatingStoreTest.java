@@ -37,6 +37,16 @@ class OperatingStoreTest {
   }
 
   @Test
+  void embeddedDatabase_onlyForH2ThatOneProcessOpens() {
+    assertThat(OperatingStore.embeddedDatabase("jdbc:h2:file:./x/store;WRITE_DELAY=0"))
+        .isEqualTo(OperatingStore.embeddedDatabase("jdbc:h2:./x/../x/store"));
+    assertThat(OperatingStore.embeddedDatabase("jdbc:h2:mem:t1")).isEqualTo("mem:t1");
+    assertThat(OperatingStore.embeddedDatabase("jdbc:h2:file:./x;AUTO_SERVER=TRUE")).isNull();
+    assertThat(OperatingStore.embeddedDatabase("jdbc:h2:tcp://db/x")).isNull();
+    assertThat(OperatingStore.embeddedDatabase("jdbc:postgresql://db/x")).isNull();
+  }
+
+  @Test
   void mask_hidesPasswordsAndUserInfo() {
     assertThat(OperatingStore.mask("jdbc:postgresql://db:5432/ops?user=ops&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://db:5432/ops?user=ops&password=***&ssl=true");

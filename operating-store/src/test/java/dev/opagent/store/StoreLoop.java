@@ -24,6 +24,9 @@ import java.util.Map;
 
 /** One process's loop on an operating store, as a host would wire it; and reads of the outcome. */
 final class StoreLoop {
+  /** Customers per batch: small, so that rounds of a few hundred customers take several. */
+  static final int BATCH = 40;
+
   private StoreLoop() {}
 
   /** Runs round {@code runId} (or resumes it) as a fresh process would. */
@@ -45,7 +48,7 @@ final class StoreLoop {
         .build()) {
       OperationAgent agent = OperationAgent.builder().segmentClient(client)
           .rules(RuleSetLoader.defaults()).decisionEngine(engine).executionService(executor)
-          .operatingState(store.operatingState()).batchSize(40).clock(clock)
+          .operatingState(store.operatingState()).batchSize(BATCH).clock(clock)
           .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL, Channel.SMS,
               Channel.PUSH, Channel.IN_APP))
           .build();
