@@ -21,17 +21,12 @@ import dev.opagent.agent.execution.ExecutionState;
 import dev.opagent.agent.execution.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.experiment.Allocation;
-import dev.opagent.agent.experiment.ArmResult;
-import dev.opagent.agent.experiment.Comparison;
 import dev.opagent.agent.experiment.Experiment;
-import dev.opagent.agent.experiment.ExperimentAnalysis;
 import dev.opagent.agent.experiment.ExperimentAssigner;
-import dev.opagent.agent.experiment.ExperimentResult;
 import dev.opagent.agent.experiment.ThompsonSampler;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
-import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.agent.spi.Contact;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.spi.StickyAssignmentStore;
@@ -43,7 +38,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -348,37 +342,8 @@ final class DemoLoop {
           .minSamplePerArm(configured.minSamplePerArm());
       double total = mass.values().stream().mapToDouble(Double::doubleValue).sum();
       mass.forEach((v, m) -> b.variant(v, m / total));
-      Experiment e = b.control("control").build();
-      Map<String, Metrics> variants = feedback.metrics().variants(e.campaign());
-      if (variants.values().stream().mapToLong(Metrics::delivered).sum() == 0) {
-        continue;
-      }
-      ExperimentResult result = ExperimentAnalysis.of(e, feedback.metrics());
-      ObjectNode o = list.addObject();
-      o.put("campaign", e.campaign()).put("experiment", e.id())
-          .put("verdict", result.verdict().summary())
-          .put("srm", result.sampleRatio().mismatch())
-          .put("srmPValue", finite(result.sampleRatio().pValue()));
-      ArrayNode arms = o.putArray("variants");
-      for (ArmResult a : result.arms()) {
-        ObjectNode v = arms.addObject().put("name", a.variant()).put("control", a.control())
-            .put("n", a.n()).put("conversions", a.conversions()).put("rate", finite(a.rate()));
-        result.comparison(a.variant()).ifPresent(c -> comparison(v, c));
-      }
-      result.comparisons().stream().findFirst().ifPresent(c -> comparison(o, c));
+      StoreSummary.experiment(list, b.control("control").build(), feedback.metrics(), true);
     }
-  }
-
-  private static void comparison(ObjectNode o, Comparison c) {
-    o.put("lift", finite(c.absoluteLift())).put("relativeLift", finite(c.relativeLift()))
-        .put("pValue", finite(c.pValue()));
-    ArrayNode ci = o.putArray("ci");
-    ci.add(finite(c.absoluteLiftInterval().low()));
-    ci.add(finite(c.absoluteLiftInterval().high()));
-  }
-
-  private static Double finite(double d) {
-    return Double.isFinite(d) ? d : null;
   }
 
   private static long hash(String s) {

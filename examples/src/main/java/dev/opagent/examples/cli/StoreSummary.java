@@ -16,7 +16,6 @@ import dev.opagent.store.FeedbackStore;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +114,11 @@ final class StoreSummary {
     return b.control(e.control()).build();
   }
 
-  private static void experiment(ArrayNode list, Experiment e, MetricsReport m,
-      boolean sampleRatio) {
+  /**
+   * Adds {@code e}'s analysis to {@code list}, unless none of its variants delivered anything;
+   * with {@code sampleRatio}, the sample-ratio check against {@code e}'s weights.
+   */
+  static void experiment(ArrayNode list, Experiment e, MetricsReport m, boolean sampleRatio) {
     Map<String, Metrics> variants = m.variants(e.campaign());
     if (e.variantNames().stream().mapToLong(v -> variants.getOrDefault(v, Metrics.EMPTY)
         .delivered()).sum() == 0) {
