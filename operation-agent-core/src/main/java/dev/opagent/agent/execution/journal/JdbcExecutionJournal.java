@@ -588,7 +588,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   public Optional<ExecutionRecord> find(String key) {
     Objects.requireNonNull(key, "key");
     ensureOpen();
-    return statement("find", c -> {
+    return query("find", c -> {
       try (PreparedStatement ps = c.prepareStatement(find)) {
         ps.setString(1, key);
         try (ResultSet rs = ps.executeQuery()) {
@@ -612,7 +612,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   public Map<ExecutionState, Long> counts(String runId) {
     Objects.requireNonNull(runId, "runId");
     ensureOpen();
-    return statement("counts", c -> {
+    return query("counts", c -> {
       Map<ExecutionState, Long> out = new EnumMap<>(ExecutionState.class);
       try (PreparedStatement ps = c.prepareStatement(counts)) {
         ps.setString(1, runId);
@@ -656,7 +656,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   public Optional<RunState> runState(String runId) {
     Objects.requireNonNull(runId, "runId");
     ensureOpen();
-    return statement("runState", c -> {
+    return query("runState", c -> {
       try (PreparedStatement ps = c.prepareStatement(findRun)) {
         ps.setString(1, runId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -810,7 +810,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private List<ExecutionRecord> list(String operation, String sql, String runId) {
     Objects.requireNonNull(runId, "runId");
     ensureOpen();
-    return statement(operation, c -> {
+    return query(operation, c -> {
       List<ExecutionRecord> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, runId);
@@ -915,16 +915,29 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
    * mode: committed by the database in auto-commit, committed here otherwise.
    */
   private <T> T statement(String operation, SqlWork<T> work) {
+    return statement(operation, work, true);
+  }
+
+  /** As {@link #statement(String, SqlWork)} for reads: nothing to force to the disk. */
+  private <T> T query(String operation, SqlWork<T> work) {
+    return statement(operation, work, false);
+  }
+
+  private <T> T statement(String operation, SqlWork<T> work, boolean writes) {
     try (Connection c = connect(operation)) {
       if (c.getAutoCommit()) {
         T result = work.run(c);
-        sync(c);
+        if (writes) {
+          sync(c);
+        }
         return result;
       }
       try {
         T result = work.run(c);
         c.commit();
-        sync(c);
+        if (writes) {
+          sync(c);
+        }
         return result;
       } catch (SQLException | RuntimeException e) {
         rollback(c, e);
