@@ -19,8 +19,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -250,8 +251,9 @@ final class JdbcOperatingState implements OperatingState {
     }
   }
 
-  private static Timestamp ts(Instant at) {
-    return Timestamp.from(at);
+  /** An instant for a {@code TIMESTAMP WITH TIME ZONE} column, whatever the JVM's zone. */
+  private static OffsetDateTime ts(Instant at) {
+    return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
   }
 
   static long units(BigDecimal amount) {
@@ -299,12 +301,12 @@ final class JdbcOperatingState implements OperatingState {
         for (int from = 0; from < ids.size(); from += CHUNK) {
           List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
           try (PreparedStatement ps = c.prepareStatement(contacts + marks(chunk.size()))) {
-            ps.setTimestamp(1, ts(since));
+            ps.setObject(1, ts(since));
             bind(ps, 2, chunk);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Contact(
-                    Channel.contact(rs.getString(2)), rs.getTimestamp(3).toInstant(),
+                    Channel.contact(rs.getString(2)), rs.getObject(3, OffsetDateTime.class).toInstant(),
                     rs.getString(4), rs.getString(5),
                     BigDecimal.valueOf(rs.getLong(6), BudgetLedger.SCALE)));
               }
@@ -336,8 +338,8 @@ final class JdbcOperatingState implements OperatingState {
     @Override
     public long executions(String actionType, Instant from, Instant until) {
       try (PreparedStatement ps = c.prepareStatement(executions)) {
-        ps.setTimestamp(1, ts(from));
-        ps.setTimestamp(2, ts(until));
+        ps.setObject(1, ts(from));
+        ps.setObject(2, ts(until));
         ps.setString(3, "%," + escapeLike(actionType) + ",%");
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -370,8 +372,8 @@ final class JdbcOperatingState implements OperatingState {
           ps.setString(4, r.actionType());
           ps.setString(5, ch != null && ch.contact() ? ch.id() : null);
           ps.setString(6, types.toString());
-          ps.setTimestamp(7, ts(r.plannedAt()));
-          ps.setTimestamp(8, ts(a.plannedAt().minus(a.delay())));
+          ps.setObject(7, ts(r.plannedAt()));
+          ps.setObject(8, ts(a.plannedAt().minus(a.delay())));
           ps.setLong(9, units(r.cost()));
           ps.setString(10, r.idempotencyKey());
           ps.addBatch();

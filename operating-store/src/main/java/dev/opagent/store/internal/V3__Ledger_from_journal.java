@@ -9,7 +9,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Set;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
@@ -60,8 +61,8 @@ public final class V3__Ledger_from_journal extends BaseJavaMigration {
         ps.setString(4, r.actionType());
         ps.setString(5, NOT_CONTACTS.contains(r.channel()) ? null : r.channel());
         ps.setString(6, types.toString());
-        ps.setTimestamp(7, Timestamp.from(r.plannedAt()));
-        ps.setTimestamp(8, rs.getTimestamp(2));
+        ps.setObject(7, OffsetDateTime.ofInstant(r.plannedAt(), ZoneOffset.UTC));
+        ps.setObject(8, rs.getObject(2, OffsetDateTime.class));
         ps.setLong(9, r.cost().setScale(BudgetLedger.SCALE, RoundingMode.UP).unscaledValue()
             .longValueExact());
         ps.addBatch();
