@@ -44,6 +44,13 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class DecisionRun {
+  /**
+   * The largest expected cost or value of one action, in the budget currency, that a decision
+   * accepts; beyond it, or when it is not a finite number, the action is blocked
+   * ({@link ReasonCode#INVALID_AMOUNT}) so that every guardrail fails closed.
+   */
+  public static final double MAX_AMOUNT = 1_000_000_000.0;
+
   static final String AUDIENCE_PREFIX = "audience";
 
   private final DecisionEngine engine;
@@ -352,7 +359,16 @@ public final class DecisionRun {
     void judge(Work w) {
       CompiledCampaign.CompiledAction a = w.action;
       Work v = w;
-      if (w.score.score() < policy.minScore()) {
+      Score sc = w.score;
+      // Every comparison with NaN is false: judge amounts first, so the guardrails fail closed.
+      if (!(Math.abs(sc.cost()) <= MAX_AMOUNT && Math.abs(sc.score()) <= MAX_AMOUNT
+          && Math.abs(sc.customerValue()) <= MAX_AMOUNT)) {
+        block(w, GuardrailVerdict.block(Guardrail.SCORE, ReasonCode.INVALID_AMOUNT,
+            "the expected value or cost is not a finite amount of at most " + (long) MAX_AMOUNT
+                + "; check the customer's amounts (basket, spending)"));
+        return;
+      }
+      if (!(w.score.score() >= policy.minScore())) {
         suppress(w, GuardrailVerdict.block(Guardrail.SCORE, ReasonCode.BELOW_MIN_SCORE,
             "expected value " + round(w.score.score()) + " is below the minimum "
                 + policy.minScore()));

@@ -34,6 +34,12 @@ public enum ReasonCode {
   EXECUTION_LIMIT,
   /** The campaign's or the global budget cannot cover the expected cost. */
   BUDGET_EXHAUSTED,
+  /**
+   * The expected value or cost is not a finite amount within {@link DecisionRun#MAX_AMOUNT} (the
+   * customer's amounts overflow, or are absurd): the action is blocked, since no guardrail can
+   * judge it.
+   */
+  INVALID_AMOUNT,
   /** The customer is in the global holdout or the campaign's control group. */
   HELD_OUT
 }
