@@ -10,12 +10,21 @@ import java.util.List;
  *
  * <p>Rules: {@code customerId} present and non-blank (and, when {@code customer.customerId} is
  * given, equal to it); {@code customer.age} within 0–130; counts and amounts non-negative;
+ * amounts ({@code totalSpent}, {@code avgDaysBetween}, {@code region.medianBasket}) at most
+ * {@link #MAX_AMOUNT} with at most {@value #MAX_SCALE} decimals, so that no amount overflows a
+ * double downstream or costs unbounded work;
  * {@code productHistory} entries non-null with a product id. Dates are checked when JSON is
  * parsed ({@link CustomerData#fromJson(String)}); the payload size is checked by the client.
  */
 public final class CustomerDataValidator {
   /** Largest accepted age in years. */
   public static final int MAX_AGE = 130;
+
+  /** Largest accepted amount (money, days): a trillion. */
+  public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000000");
+
+  /** Most decimals an amount may have. */
+  public static final int MAX_SCALE = 12;
 
   private CustomerDataValidator() {}
 
@@ -79,8 +88,15 @@ public final class CustomerDataValidator {
   }
 
   private static void nonNegative(List<FieldError> errors, String field, BigDecimal value) {
-    if (value != null && value.signum() < 0) {
+    if (value == null) {
+      return;
+    }
+    if (value.signum() < 0) {
       errors.add(new FieldError(field, "must not be negative"));
+    } else if (value.scale() > MAX_SCALE || value.precision() - value.scale() > 13
+        || value.compareTo(MAX_AMOUNT) > 0) {
+      errors.add(new FieldError(field, "must be at most " + MAX_AMOUNT.toPlainString()
+          + " with at most " + MAX_SCALE + " decimals"));
     }
   }
 }

@@ -90,6 +90,26 @@ class ValidationAndPrivacyWireMockTest {
   }
 
   @Test
+  void analyze_amountsBeyondADoubleOrTooPrecise_reportsEveryFieldWithoutTheValue() {
+    CustomerData data = new CustomerData("C-1", null, new Customer("C-1", 30, "F", null,
+        List.of(new ProductHistory("P-1", "X", 1, new BigDecimal("1e400"), 1, null,
+            new BigDecimal("0.0000000000001")))),
+        new Region("R", null, new BigDecimal("2e12"), null, Map.of()), null);
+    InvalidInputException e = rejected(data);
+    assertThat(e.errors()).extracting(FieldError::field).containsExactly(
+        "customerData.customer.productHistory[0].totalSpent",
+        "customerData.customer.productHistory[0].avgDaysBetween",
+        "customerData.region.medianBasket");
+    assertThat(e.getMessage()).doesNotContain("400").doesNotContain("2E+12");
+    assertThat(CustomerDataValidator.problems(new CustomerData("C-2", null, null,
+        new Region("R", null, new BigDecimal("1000000000000.50"), null, Map.of()), null)))
+        .hasSize(1);
+    assertThat(CustomerDataValidator.problems(new CustomerData("C-3", null, null,
+        new Region("R", null, new BigDecimal("999999999999.999999999999"), null, Map.of()),
+        null))).isEmpty();
+  }
+
+  @Test
   void analyze_negativeCountsAndAmounts_reportsEveryField() {
     InvalidInputException e = rejected(withProduct(new ProductHistory("P-1", "X", -1,
         new BigDecimal("-479.20"), -8, null, new BigDecimal("-30"))));
