@@ -80,7 +80,6 @@ import org.slf4j.LoggerFactory;
 public final class OperationAgent {
   private static final Logger LOG = LoggerFactory.getLogger(OperationAgent.class);
 
-  private final SegmentClient segments;
   private final Supplier<RuleSet> rules;
   private final CampaignEvaluator evaluator;
   private final DecisionEngine engine;
@@ -88,14 +87,15 @@ public final class OperationAgent {
   private final ExecutionJournal journal;
   private final ContextCustomizer customizer;
   private final Variants variants;
-  private final BatchOptions batchOptions;
   private final Clock clock;
   private final @Nullable OperatingState state;
   private final int batchSize;
   private final SegmentReuse segmenter;
 
   private OperationAgent(Builder b) {
-    this.segments = Objects.requireNonNull(b.segments, "segmentClient must be set");
+    this.segmenter = new SegmentReuse(
+        Objects.requireNonNull(b.segments, "segmentClient must be set"), b.segmentStore,
+        b.batchOptions, b.clock, b.segmentMaxAge, b.segmentStaleLimit);
     this.rules = Objects.requireNonNull(b.rules, "rules must be set");
     this.engine = Objects.requireNonNull(b.engine, "decisionEngine must be set");
     this.executor = Objects.requireNonNull(b.executor, "executionService must be set");
@@ -105,11 +105,8 @@ public final class OperationAgent {
     this.journal = executor.journal();
     this.customizer = b.customizer;
     this.variants = b.variants;
-    this.batchOptions = b.batchOptions;
     this.state = b.state;
     this.batchSize = b.batchSize;
-    this.segmenter = new SegmentReuse(segments, b.segmentStore, batchOptions, clock,
-        b.segmentMaxAge, b.segmentStaleLimit);
   }
 
   public static Builder builder() {
