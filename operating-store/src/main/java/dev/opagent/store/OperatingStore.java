@@ -107,7 +107,8 @@ public final class OperatingStore implements AutoCloseable {
         migrate();
       }
       this.journal = JdbcExecutionJournal.builder().dataSource(dataSource)
-          .tablePrefix(tablePrefix).syncCommits(b.durability == Durability.SYNCED).build();
+          .tablePrefix(tablePrefix).syncCommits(b.durability == Durability.SYNCED)
+          .databaseTime(b.databaseTime).build();
       this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres,
           embeddedDatabase);
       this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
@@ -318,8 +319,20 @@ public final class OperatingStore implements AutoCloseable {
     private boolean migrate = true;
     private int maxPoolSize = 10;
     private Durability durability = Durability.SYNCED;
+    private boolean databaseTime = true;
 
     private Builder() {}
+
+    /**
+     * Whether claims' leases are judged by the database's clock, so that executors on hosts
+     * whose clocks disagree still agree on when a lease has ended (see
+     * {@code JdbcExecutionJournal.Builder#databaseTime}). Default {@code true}; tests that drive
+     * time with their own clock turn it off.
+     */
+    public Builder databaseTime(boolean databaseTime) {
+      this.databaseTime = databaseTime;
+      return this;
+    }
 
     /** What a commit survives on H2. Default {@link Durability#SYNCED}. */
     public Builder durability(Durability durability) {

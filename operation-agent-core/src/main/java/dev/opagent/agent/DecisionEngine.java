@@ -219,9 +219,17 @@ public final class DecisionEngine {
    * {@link #mayExecute}) right before executing, since approvals expire.
    */
   public ApprovalStatus checkApproval(PlannedAction action) {
-    return combined(gate.check(ApprovalKey.campaign(action.campaign())),
-        gate.check(ApprovalKey.action(action.campaign(), action.customerId(),
-            action.actionType())));
+    return checkApproval(action.campaign(), action.customerId(), action.actionType());
+  }
+
+  /**
+   * The approval status covering action {@code actionType} of {@code campaign} for
+   * {@code customerId} now, as {@link #checkApproval(PlannedAction)}: for an executor that has
+   * only the journalled request (a resumed round, another process).
+   */
+  public ApprovalStatus checkApproval(String campaign, String customerId, String actionType) {
+    return combined(gate.check(ApprovalKey.campaign(campaign)),
+        gate.check(ApprovalKey.action(campaign, customerId, actionType)));
   }
 
   /** Whether {@code action} may be executed now as far as approval is concerned. */

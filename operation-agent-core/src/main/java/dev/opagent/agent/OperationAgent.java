@@ -130,10 +130,12 @@ public final class OperationAgent {
   }
 
   /**
-   * Finishes round {@code runId} after the process running it died: hands its in-flight actions
-   * back, plans again if planning had not finished (with the same customers), and delivers what
-   * is unfinished. Call it only when no other process works on the round. A round the journal
-   * does not know is run as new.
+   * Finishes round {@code runId} after the process running it died: hands back its in-flight
+   * actions once their leases have ended (within one lease of the death: the execution
+   * service's {@link ExecutionService.Builder#lease lease}, 30 s by default; it waits that long
+   * at most), plans again if planning had not finished (with the same customers), and delivers
+   * what is unfinished. Actions another live executor is delivering stay with it (counted as
+   * held elsewhere). A round the journal does not know is run as new.
    */
   public RoundReport resumeRound(String runId, List<CustomerData> customers) {
     requireRunId(runId);
@@ -141,12 +143,13 @@ public final class OperationAgent {
     if (state.isEmpty()) {
       return round(runId, customers, false);
     }
-    executor.recover(runId);
     if (state.get() == RunState.PLANNING) {
+      executor.recover(runId);
       return round(runId, customers, true);
     }
     long started = System.nanoTime();
-    ExecutionReport execution = executor.execute(runId);
+    ExecutionReport execution = executor.resume(runId, executor.lease().plus(
+        executor.heartbeat()));
     LOG.info("round {} resumed: {} delivered, {} failed", runId, execution.completed(),
         execution.failed());
     return new RoundReport(runId, true, false, 0, 0, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
@@ -155,6 +158,7 @@ public final class OperationAgent {
 
   private RoundReport round(String runId, List<CustomerData> customers, boolean resumed) {
     long started = System.nanoTime();
+    executor.expireStale();
     journal.runState(runId, RunState.PLANNING, clock.instant());
     RuleSet ruleSet = rules.get();
     LocalDate asOf = LocalDate.ofInstant(clock.instant(), engine.policy().operatingZone());
@@ -247,7 +251,9 @@ public final class OperationAgent {
           keys));
     });
     journal.runState(runId, RunState.PLANNED, clock.instant());
-    ExecutionReport execution = executor.execute(runId);
+    ExecutionReport execution = resumed
+        ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
+        : executor.execute(runId);
     RoundReport report = new RoundReport(runId, resumed, true, customers.size(), t.segmented,
         t.fallback, segmentation.stored(), segmentation.storedOnFailure(),
         t.segmentationFailures, t.eligible, t.heldOut, t.chosen, t.deferred,

@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  * @param segment the customer's segment key for metrics, if known
  * @param cost the reserved cost in the budget currency
  * @param plannedAt when it is due
+ * @param needsApproval whether the decision required an approval, so that every executor, in
+ *     any process, checks right before delivering that it still holds (approvals expire and can
+ *     be revoked)
  */
 public record ActionRequest(
     String idempotencyKey,
@@ -54,7 +57,8 @@ public record ActionRequest(
     @Nullable String variant,
     @Nullable String segment,
     BigDecimal cost,
-    Instant plannedAt) {
+    Instant plannedAt,
+    boolean needsApproval) {
 
   /** Keeps a BigDecimal's scale through the tree model both ways: 12.50 stays 12.50. */
   private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -82,6 +86,15 @@ public record ActionRequest(
     attachments = List.copyOf(attachments);
   }
 
+  /** A request for an action that needs no approval. */
+  public ActionRequest(String idempotencyKey, String runId, String customerId, String campaign,
+      String actionType, String channel, Map<String, @Nullable Object> parameters,
+      List<Action> attachments, @Nullable String variant, @Nullable String segment,
+      BigDecimal cost, Instant plannedAt) {
+    this(idempotencyKey, runId, customerId, campaign, actionType, channel, parameters,
+        attachments, variant, segment, cost, plannedAt, false);
+  }
+
   /**
    * The request for a chosen action of run {@code runId}, keyed by {@code keys}.
    *
@@ -104,10 +117,14 @@ public record ActionRequest(
         keys.key(action.campaign(), action.actionType(), action.customerId(), action.plannedAt()),
         runId, action.customerId(), action.campaign(), action.actionType(),
         action.channel().id(), action.parameters(), action.attachments(), variant, segment,
-        cost.signum() < 0 ? BigDecimal.ZERO : cost, action.plannedAt());
+        cost.signum() < 0 ? BigDecimal.ZERO : cost, action.plannedAt(),
+        action.approvalReason() != null);
   }
 
-  /** The stable JSON form: every component by name, {@code plannedAt} in ISO-8601. */
+  /**
+   * The stable JSON form: every component by name, {@code plannedAt} in ISO-8601;
+   * {@code needsApproval} only when true.
+   */
   public String toJson() {
     ObjectNode o = toJsonNode();
     try {
@@ -136,6 +153,9 @@ public record ActionRequest(
     }
     o.put("cost", cost);
     o.put("plannedAt", plannedAt.toString());
+    if (needsApproval) {
+      o.put("needsApproval", true);
+    }
     return o;
   }
 
@@ -164,7 +184,8 @@ public record ActionRequest(
           text(n, "customerId"), text(n, "campaign"), text(n, "actionType"),
           text(n, "channel"), parameters, attachments, optional(n, "variant"),
           optional(n, "segment"), n.hasNonNull("cost") ? n.get("cost").decimalValue()
-              : BigDecimal.ZERO, Instant.parse(text(n, "plannedAt")));
+              : BigDecimal.ZERO, Instant.parse(text(n, "plannedAt")),
+          n.path("needsApproval").asBoolean(false));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("action request field plannedAt must be an ISO-8601 "
           + "instant such as 2026-03-15T09:00:00Z");

@@ -7,6 +7,7 @@ import dev.failsafe.RetryPolicy;
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.DecisionEngine;
 import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -112,6 +114,8 @@ public final class ExecutionService implements AutoCloseable {
   private final Duration maxBackoff;
   private final Duration maxRetryAfter;
   private final Duration lease;
+  private final Duration heartbeat;
+  private final Duration expireAfter;
   private final @Nullable DecisionEngine engine;
   private final List<ExecutionListener> listeners;
   private final Clock clock;
@@ -120,6 +124,11 @@ public final class ExecutionService implements AutoCloseable {
   private final ConcurrentHashMap<String, PlannedAction> origins = new ConcurrentHashMap<>();
   private final boolean journalIsLedger;
   private final Completer completer = new Completer();
+  /** Keys this service holds claims of; their leases are renewed on every heartbeat. */
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  /** Held keys whose renewal found the claim gone: they must not be delivered. */
+  private final Set<String> lost = ConcurrentHashMap.newKeySet();
+  private final @Nullable ScheduledExecutorService renewer;
   private volatile boolean closed;
 
   private ExecutionService(Builder b) {
@@ -134,11 +143,24 @@ public final class ExecutionService implements AutoCloseable {
     this.maxBackoff = b.maxBackoff;
     this.maxRetryAfter = b.maxRetryAfter;
     this.lease = b.lease;
+    this.heartbeat = b.heartbeat != null ? b.heartbeat : b.lease.dividedBy(3);
+    this.expireAfter = b.expireAfter;
     this.engine = b.engine;
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
     this.owner = b.owner != null ? b.owner : "executor-" + UUID.randomUUID();
     this.journalIsLedger = b.journalIsLedger;
+    if (heartbeat.isZero()) {
+      this.renewer = null;
+    } else {
+      this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "opagent-lease-renewer");
+        t.setDaemon(true);
+        return t;
+      });
+      long every = heartbeat.toMillis();
+      renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 
   public static Builder builder() {
@@ -262,6 +284,14 @@ public final class ExecutionService implements AutoCloseable {
         tally.notDue.increment();
         continue;
       }
+      if (expired(rec, now)) {
+        if (expire(rec, now)) {
+          tally.cancelled.increment();
+        } else {
+          tally.heldElsewhere.increment();
+        }
+        continue;
+      }
       if (rec.state() == ExecutionState.EXECUTING && rec.leaseUntil() != null
           && !rec.leaseUntil().isBefore(now)) {
         tally.heldElsewhere.increment();
@@ -274,7 +304,7 @@ public final class ExecutionService implements AutoCloseable {
         failUnroutable(rec, e, tally);
         continue;
       }
-      if (!approvalHolds(rec.key(), tally)) {
+      if (!approvalHolds(rec, tally)) {
         continue;
       }
       byLane.computeIfAbsent(lane, l -> new ArrayList<>()).add(rec);
@@ -319,6 +349,7 @@ public final class ExecutionService implements AutoCloseable {
         running.add(CompletableFuture.failedFuture(e));
         return;
       }
+      held.addAll(claimed);
       for (ExecutionRecord rec : chunk) {
         if (!claimed.contains(rec.key())) {
           tally.heldElsewhere.increment();
@@ -336,19 +367,28 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Whether the approval an action needs still holds; if not, cancels it (giving its
-   * reservation back) and counts it.
+   * Whether the approval an action needs still holds — judged from the planned action when this
+   * service planned it, else from the journalled request, so that a resumed round and every
+   * other executor check it too; if not, cancels it (giving its reservation back) and counts it.
    */
-  private boolean approvalHolds(String key, Tally tally) {
+  private boolean approvalHolds(ExecutionRecord rec, Tally tally) {
+    String key = rec.key();
     PlannedAction origin = origins.get(key);
     DecisionEngine e = engine;
-    if (origin == null || e == null || e.mayExecute(origin)) {
+    if (e == null) {
+      return true;
+    }
+    if (origin != null ? e.mayExecute(origin) : !rec.request().needsApproval()
+        || e.checkApproval(rec.request().campaign(), rec.request().customerId(),
+            rec.request().actionType()) == ApprovalStatus.APPROVED) {
       return true;
     }
     if (journal.cancel(key, "approval no longer holds", clock.instant())) {
       tally.cancelled.increment();
-      origins.remove(key);
-      giveBack(origin);
+      if (origin != null) {
+        origins.remove(key);
+        giveBack(origin);
+      }
       if (!listeners.isEmpty()) {
         journal.find(key).ifPresent(this::notifyFailed);
       }
@@ -356,6 +396,54 @@ public final class ExecutionService implements AutoCloseable {
       tally.heldElsewhere.increment();
     }
     return false;
+  }
+
+  /** Whether a pending action is past its planned time by more than {@link #expireAfter}. */
+  private boolean expired(ExecutionRecord rec, Instant now) {
+    return rec.state() == ExecutionState.PENDING
+        && rec.request().plannedAt().plus(expireAfter).isBefore(now);
+  }
+
+  /** Cancels an expired pending action, giving its reservation back. */
+  private boolean expire(ExecutionRecord rec, Instant now) {
+    if (!journal.cancel(rec.key(), "expired: not delivered within " + expireAfter
+        + " of its planned time", now)) {
+      return false;
+    }
+    PlannedAction a = origins.remove(rec.key());
+    if (a != null) {
+      giveBack(a);
+    }
+    if (!listeners.isEmpty()) {
+      journal.find(rec.key()).ifPresent(this::notifyFailed);
+    }
+    return true;
+  }
+
+  /**
+   * Cancels the pending actions of every open run (any round the journal knows, also those of
+   * processes long gone) that were not delivered within {@link Builder#expireAfter} of their
+   * planned time, so that what an abandoned round reserved (budget, contact slots, execution
+   * slots) is released instead of held for ever, and nothing is sent days late. Runs in every
+   * {@code OperationAgent} round before planning; call it on a schedule where rounds are rare.
+   *
+   * @return how many were cancelled
+   */
+  public int expireStale() {
+    Instant now = clock.instant();
+    int n = 0;
+    for (String run : journal.openRuns()) {
+      for (ExecutionRecord rec : journal.unfinished(run)) {
+        if (expired(rec, now) && expire(rec, now)) {
+          n++;
+        }
+      }
+    }
+    if (n > 0) {
+      LOG.info("{} pending actions were cancelled: not delivered within {} of their planned"
+          + " time", n, expireAfter);
+    }
+    return n;
   }
 
   /**
@@ -380,9 +468,11 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Hands the {@code EXECUTING} actions of {@code runId} that a process now gone left behind
-   * back as {@code PENDING}, so the next {@link #execute} resumes them with their keys. Call it
-   * only when no other executor is working on the run (a restart of the same round).
+   * Hands the {@code EXECUTING} actions of {@code runId} whose lease has ended back as
+   * {@code PENDING}, so the next {@link #execute} resumes them with their keys. A live executor
+   * renews its leases every {@link Builder#heartbeat heartbeat}, so only a dead one's work is
+   * taken — within one {@link Builder#lease lease} of its death. Safe to call while other
+   * executors work on the run.
    *
    * @return how many were handed back
    */
@@ -392,6 +482,88 @@ public final class ExecutionService implements AutoCloseable {
       LOG.info("run {}: {} actions left executing by a previous process will be resumed", runId, n);
     }
     return n;
+  }
+
+  /**
+   * Finishes run {@code runId} after a restart: hands back work whose lease ended
+   * ({@link #recover}) and delivers what is unfinished ({@link #execute}); while actions are
+   * still held by another executor, waits for their leases and tries again, for at most
+   * {@code patience}. A process killed while delivering left leases that end within one
+   * {@link Builder#lease lease}, so a patience of a lease and a heartbeat finishes its work; an
+   * executor that is alive keeps renewing, and its actions are reported as
+   * {@link ExecutionReport#heldElsewhere() held elsewhere}.
+   *
+   * @return the passes' report combined: the counts of every pass, and the actions not due or
+   *     still held elsewhere after the last
+   */
+  public ExecutionReport resume(String runId, Duration patience) {
+    long started = System.nanoTime();
+    long deadline = started + patience.toNanos();
+    recover(runId);
+    ExecutionReport report = execute(runId);
+    while (report.heldElsewhere() > 0 && System.nanoTime() < deadline) {
+      long waitMillis = Math.min(Math.max(heartbeat.toMillis(), 100),
+          Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      try {
+        Thread.sleep(waitMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      recover(runId);
+      ExecutionReport next = execute(runId);
+      report = new ExecutionReport(runId,
+          report.considered() - report.notDue() - report.heldElsewhere() + next.considered(),
+          report.completed() + next.completed(), report.duplicates() + next.duplicates(),
+          report.failed() + next.failed(), report.cancelled() + next.cancelled(), next.notDue(),
+          next.heldElsewhere(), report.attempts() + next.attempts(),
+          report.retries() + next.retries(), merged(report.failures(), next.failures()),
+          merged(report.completedByChannel(), next.completedByChannel()),
+          Duration.ofNanos(System.nanoTime() - started));
+    }
+    return report;
+  }
+
+  private static Map<String, Long> merged(Map<String, Long> a, Map<String, Long> b) {
+    Map<String, Long> out = new HashMap<>(a);
+    b.forEach((k, v) -> out.merge(k, v, Long::sum));
+    return out;
+  }
+
+  /** How long a claim lasts without renewal. */
+  public Duration lease() {
+    return lease;
+  }
+
+  /** How often this service renews the leases of the claims it holds ({@code ZERO}: never). */
+  public Duration heartbeat() {
+    return heartbeat;
+  }
+
+  /**
+   * Renews the lease of every claim this service holds; a claim another executor has taken
+   * over (this process was paused for longer than a lease) is marked lost, so it is not
+   * delivered.
+   */
+  private void renewLeases() {
+    if (held.isEmpty()) {
+      lost.clear();
+      return;
+    }
+    List<String> keys = new ArrayList<>(held);
+    Instant now = clock.instant();
+    try {
+      Set<String> still = journal.renewAll(keys, owner, now, now.plus(lease));
+      for (String key : keys) {
+        if (!still.contains(key) && held.contains(key)) {
+          lost.add(key);
+        }
+      }
+      lost.retainAll(held);
+    } catch (RuntimeException e) {
+      LOG.warn("renewing the leases of {} claimed actions failed with {}; trying again in {}",
+          keys.size(), e.getClass().getName(), heartbeat);
+    }
   }
 
   /**
@@ -452,7 +624,7 @@ public final class ExecutionService implements AutoCloseable {
 
   private void deliver(ExecutionRecord rec, Lane lane, Tally tally, boolean bookkeeping) {
     String key = rec.key();
-    if (!approvalHolds(key, tally)) {
+    if (!approvalHolds(rec, tally)) {
       return;
     }
     Instant now = clock.instant();
@@ -460,6 +632,7 @@ public final class ExecutionService implements AutoCloseable {
       tally.heldElsewhere.increment();
       return;
     }
+    held.add(key);
     DeliveryReceipt receipt = attempt(rec, lane, tally, bookkeeping);
     if (receipt != null) {
       completed(rec.request(), receipt, journal.complete(key, owner, receipt, clock.instant()),
@@ -485,16 +658,53 @@ public final class ExecutionService implements AutoCloseable {
         })
         .build();
     try {
-      return Failsafe.with(retry).get(() -> {
+      return Failsafe.with(retry).get(ctx -> {
         lane.acquire();
+        stillHeld(key, ctx.getAttemptCount() > 0);
         tally.attempts.increment();
         return lane.channel.deliver(request);
       });
     } catch (RuntimeException ex) {
       Throwable cause = ex instanceof FailsafeException && ex.getCause() != null
           ? ex.getCause() : ex;
+      if (cause instanceof ClaimLost) {
+        held.remove(key);
+        lost.remove(key);
+        origins.remove(key);
+        tally.heldElsewhere.increment();
+        LOG.warn("run {}: action {} was not delivered by this executor: its claim passed to"
+            + " another executor while this one was paused for longer than the lease ({})",
+            request.runId(), key, lease);
+        return null;
+      }
       finishFailed(key, describe(cause), tally, bookkeeping);
       return null;
+    }
+  }
+
+  /**
+   * Refuses to deliver an action whose claim this executor no longer holds: one a heartbeat
+   * found taken over, or — before a retry, which may come minutes after the claim — one whose
+   * renewal the journal refuses.
+   */
+  private void stillHeld(String key, boolean retry) {
+    if (lost.contains(key)) {
+      throw new ClaimLost();
+    }
+    if (retry) {
+      Instant now = clock.instant();
+      if (!journal.renew(key, owner, now, now.plus(lease))) {
+        throw new ClaimLost();
+      }
+    }
+  }
+
+  /** A claim another executor took over; not a delivery failure, and never retried. */
+  private static final class ClaimLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ClaimLost() {
+      super("the claim passed to another executor", null, false, false);
     }
   }
 
@@ -502,6 +712,8 @@ public final class ExecutionService implements AutoCloseable {
   private void completed(ActionRequest request, DeliveryReceipt receipt, boolean held,
       Tally tally, boolean bookkeeping) {
     String key = request.idempotencyKey();
+    this.held.remove(key);
+    lost.remove(key);
     if (!held) {
       LOG.warn("run {}: action {} was delivered but its claim had passed to another executor;"
           + " the lease ({}) is shorter than delivery with retries takes", request.runId(), key,
@@ -524,6 +736,8 @@ public final class ExecutionService implements AutoCloseable {
   private void finishFailed(String key, @Nullable String error, Tally tally, boolean bookkeeping) {
     String why = error == null ? "failed" : error;
     journal.fail(key, owner, why, clock.instant());
+    held.remove(key);
+    lost.remove(key);
     tally.failed.increment();
     tally.failures.computeIfAbsent(why, k -> new LongAdder()).increment();
     PlannedAction a = origins.remove(key);
@@ -634,6 +848,9 @@ public final class ExecutionService implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (renewer != null) {
+      renewer.shutdownNow();
     }
     channels.close();
   }
@@ -770,7 +987,9 @@ public final class ExecutionService implements AutoCloseable {
     private Duration initialBackoff = Duration.ofMillis(200);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration maxRetryAfter = Duration.ofMinutes(5);
-    private Duration lease = Duration.ofMinutes(15);
+    private Duration lease = Duration.ofSeconds(30);
+    private @Nullable Duration heartbeat;
+    private Duration expireAfter = Duration.ofHours(24);
     private @Nullable DecisionEngine engine;
     private final List<ExecutionListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
@@ -855,14 +1074,46 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * How long a claim holds before another executor may take the action over. Must exceed the
-     * longest delivery with all its retries. Default 15 min.
+     * How long a claim holds without renewal before another executor may take the action over.
+     * The service renews the leases of its claims every {@link #heartbeat heartbeat} and before
+     * every retry, so a live executor keeps its work however long delivery and retries take,
+     * while the work of one that died (a crash, a SIGKILL) is taken over within one lease of
+     * its death. Short leases hand work over fast; a lease must outlast the longest pause of
+     * the process (a full garbage collection) with room to spare. Default 30 s.
      */
     public Builder lease(Duration lease) {
       if (lease.isNegative() || lease.isZero()) {
         throw new IllegalArgumentException("lease must be positive but was " + lease);
       }
       this.lease = lease;
+      return this;
+    }
+
+    /**
+     * How often the service renews the leases of the claims it holds. At most half the lease,
+     * so that one late renewal does not lose a claim; {@code Duration.ZERO} turns renewal off,
+     * and then the lease itself must outlast the longest delivery with all its retries
+     * ({@link #build()} checks the waits between attempts). Default a third of the lease.
+     */
+    public Builder heartbeat(Duration heartbeat) {
+      if (heartbeat.isNegative()) {
+        throw new IllegalArgumentException("heartbeat must not be negative but was " + heartbeat);
+      }
+      this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /**
+     * How late a pending action may still be delivered: one not delivered within this time of
+     * its planned time is cancelled instead (reason {@code expired}), and what it reserved is
+     * released. Default 24 h.
+     */
+    public Builder expireAfter(Duration expireAfter) {
+      if (expireAfter.isNegative() || expireAfter.isZero()) {
+        throw new IllegalArgumentException("expireAfter must be positive but was "
+            + expireAfter);
+      }
+      this.expireAfter = expireAfter;
       return this;
     }
 
@@ -898,6 +1149,24 @@ public final class ExecutionService implements AutoCloseable {
 
     /** Builds the service. */
     public ExecutionService build() {
+      Duration beat = heartbeat != null ? heartbeat : lease.dividedBy(3);
+      if (!beat.isZero() && beat.compareTo(lease.dividedBy(2)) > 0) {
+        throw new IllegalStateException("heartbeat (" + beat + ") must be at most half the lease ("
+            + lease + "), so that one late renewal does not hand a live executor's work to"
+            + " another; shorten the heartbeat or lengthen the lease");
+      }
+      if (beat.isZero()) {
+        Duration longestWait = maxBackoff.compareTo(maxRetryAfter) > 0 ? maxBackoff
+            : maxRetryAfter;
+        Duration retrying = longestWait.multipliedBy(Math.max(0, maxAttempts - 1));
+        if (retrying.compareTo(lease) >= 0) {
+          throw new IllegalStateException("without a heartbeat the lease (" + lease + ") must"
+              + " outlast delivery with every retry, but " + (maxAttempts - 1) + " waits of up to "
+              + longestWait + " (maxBackoff, maxRetryAfter) take up to " + retrying + ": another"
+              + " executor would take the action over and deliver it again; keep the heartbeat,"
+              + " lengthen the lease, or lower maxAttempts, maxBackoff and maxRetryAfter");
+        }
+      }
       return new ExecutionService(this);
     }
   }

@@ -3,13 +3,15 @@ package dev.opagent.agent.execution;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * A process executing one round to a JSON-lines file on an H2 journal, as a host would: plans
- * (journals) the round unless the journal already has it, recovers work a dead predecessor left
- * executing, then delivers. Arguments: JDBC URL, JSON-lines file, actions, deliveries per second.
+ * (journals) the round unless the journal already has it, then delivers, taking over the work a
+ * dead predecessor left executing once its lease ends. Arguments: JDBC URL, JSON-lines file,
+ * actions, deliveries per second.
  */
 public final class CrashWorker {
   static final String RUN = "crash-round";
@@ -27,18 +29,19 @@ public final class CrashWorker {
                 .fallback("jsonl").build())
             .limits("jsonl", ChannelLimits.of(4, rate))
             .owner("worker-" + ProcessHandle.current().pid())
+            .expireAfter(ExecutionServiceTest.NEVER)
+            .lease(Duration.ofSeconds(3))
             .build()) {
       Optional<RunState> state = journal.runState(RUN);
-      if (state.isPresent()) {
-        System.out.println("RECOVERED " + service.recover(RUN));
-      }
       if (state.isEmpty() || state.get() == RunState.PLANNING) {
         journal.runState(RUN, RunState.PLANNING, Instant.now());
         service.enlist(ExecutionServiceTest.requests(RUN, n, "send_email",
             ExecutionServiceTest.DUE));
         journal.runState(RUN, RunState.PLANNED, Instant.now());
       }
-      ExecutionReport report = service.execute(RUN);
+      // A restart waits at most one lease for the work the killed process held.
+      ExecutionReport report = state.isPresent()
+          ? service.resume(RUN, Duration.ofSeconds(10)) : service.execute(RUN);
       System.out.println("DONE completed=" + report.completed() + " duplicates="
           + report.duplicates() + " failed=" + report.failed());
     }

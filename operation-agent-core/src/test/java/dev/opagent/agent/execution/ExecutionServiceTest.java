@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class ExecutionServiceTest {
   static final Instant DUE = Instant.parse("2026-03-15T09:00:00Z");
+  /** The requests are due on a fixed day in the past; they must not expire. */
+  static final Duration NEVER = Duration.ofDays(365L * 100);
 
   static List<ActionRequest> requests(String runId, int n, String actionType, Instant at) {
     IdempotencyKeys keys = IdempotencyKeys.dailyUtc();
@@ -30,7 +32,7 @@ class ExecutionServiceTest {
   }
 
   static ExecutionService service(ScriptedChannel channel, InMemoryExecutionJournal journal) {
-    return ExecutionService.builder().journal(journal)
+    return ExecutionService.builder().expireAfter(NEVER).journal(journal)
         .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
         .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
         .build();
@@ -85,7 +87,7 @@ class ExecutionServiceTest {
     ScriptedChannel channel = new ScriptedChannel("mail");
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
     channel.failNext(2, true, null);
-    try (ExecutionService service = ExecutionService.builder().journal(journal)
+    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER).journal(journal)
         .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
         .defaultLimits(ChannelLimits.of(1)).backoff(Duration.ofMillis(1), Duration.ofMillis(2))
         .build()) {
@@ -122,7 +124,7 @@ class ExecutionServiceTest {
     ScriptedChannel channel = new ScriptedChannel("mail");
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
     channel.failNext(1, false, null);
-    try (ExecutionService service = ExecutionService.builder().journal(journal)
+    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER).journal(journal)
         .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
         .defaultLimits(ChannelLimits.of(1)).maxAttempts(2)
         .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()) {
@@ -146,7 +148,7 @@ class ExecutionServiceTest {
   void execute_noChannelForTheAction_failsItNamingWhatWasTried() {
     ScriptedChannel channel = new ScriptedChannel("mail");
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
-    try (ExecutionService service = ExecutionService.builder().journal(journal)
+    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER).journal(journal)
         .channels(ChannelRegistry.builder().register(channel)
             .routeActionType("send_email", "mail").build()).build()) {
       List<ActionRequest> mixed = new ArrayList<>(requests("r1", 2, "send_email", DUE));
@@ -181,7 +183,7 @@ class ExecutionServiceTest {
   void execute_channelConcurrencyLimit_isNeverExceeded() {
     ScriptedChannel channel = new ScriptedChannel("mail");
     channel.holdNanos = 2_000_000;
-    try (ExecutionService service = ExecutionService.builder()
+    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER)
         .journal(new InMemoryExecutionJournal())
         .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
         .limits("mail", ChannelLimits.of(3)).build()) {
@@ -197,7 +199,7 @@ class ExecutionServiceTest {
   @Test
   void execute_rateLimit_spacesDeliveries() {
     ScriptedChannel channel = new ScriptedChannel("mail");
-    try (ExecutionService service = ExecutionService.builder()
+    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER)
         .journal(new InMemoryExecutionJournal())
         .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
         .limits("mail", ChannelLimits.of(4, 50)).build()) {
@@ -218,9 +220,9 @@ class ExecutionServiceTest {
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
     ChannelRegistry registry = ChannelRegistry.builder().register(channel).fallback("mail")
         .build();
-    ExecutionService a = ExecutionService.builder().journal(journal).channels(registry)
+    ExecutionService a = ExecutionService.builder().expireAfter(NEVER).journal(journal).channels(registry)
         .owner("a").build();
-    ExecutionService b = ExecutionService.builder().journal(journal).channels(registry)
+    ExecutionService b = ExecutionService.builder().expireAfter(NEVER).journal(journal).channels(registry)
         .owner("b").build();
     a.enlist(requests("r1", 300, "send_email", DUE));
 
@@ -239,7 +241,7 @@ class ExecutionServiceTest {
     ScriptedChannel channel = new ScriptedChannel("mail");
     channel.failNext(1, false, null);
     List<String> heard = new CopyOnWriteArrayList<>();
-    try (ExecutionService service = ExecutionService.builder()
+    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER)
         .journal(new InMemoryExecutionJournal())
         .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
         .defaultLimits(ChannelLimits.of(1))
@@ -263,24 +265,27 @@ class ExecutionServiceTest {
   }
 
   @Test
-  void recover_workLeftExecuting_isResumedWithTheSameKey() {
+  void recover_deadOwnersEndedLease_isResumedWithTheSameKey_liveOnesAreLeftAlone() {
     ScriptedChannel channel = new ScriptedChannel("mail");
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
     List<ActionRequest> reqs = requests("r1", 2, "send_email", DUE);
     journal.enlist(reqs, Instant.now());
     Instant now = Instant.now();
-    journal.claim(reqs.get(0).idempotencyKey(), "dead-process", now, now.plusSeconds(600));
+    journal.claim(reqs.get(0).idempotencyKey(), "dead-process", now.minusSeconds(60),
+        now.minusSeconds(1));
+    journal.claim(reqs.get(1).idempotencyKey(), "live-process", now, now.plusSeconds(600));
     channel.deliver(reqs.get(0));
     try (ExecutionService service = service(channel, journal)) {
-      assertThat(service.execute("r1").heldElsewhere()).isEqualTo(1);
-
       assertThat(service.recover("r1")).isEqualTo(1);
       ExecutionReport report = service.execute("r1");
 
       assertThat(report.completed()).isEqualTo(1);
       assertThat(report.duplicates()).isEqualTo(1);
+      assertThat(report.heldElsewhere()).isEqualTo(1);
       assertThat(channel.deliveries.get(reqs.get(0).idempotencyKey()).get()).isEqualTo(2);
-      assertThat(journal.counts("r1")).containsExactly(Map.entry(ExecutionState.COMPLETED, 2L));
+      assertThat(channel.deliveries).doesNotContainKey(reqs.get(1).idempotencyKey());
+      assertThat(journal.counts("r1")).containsOnly(Map.entry(ExecutionState.COMPLETED, 1L),
+          Map.entry(ExecutionState.EXECUTING, 1L));
     }
   }
 

@@ -2,7 +2,7 @@ package dev.opagent.agent.execution.journal;
 
 /**
  * What differs between the databases the JDBC journal supports: the schema script, how a batch of
- * inserts skips existing keys, how a claim returns the claimed row, how a run's state is upserted.
+ * inserts skips existing keys, how a claim returns the claimed row, the database's clock, how a run's state is upserted.
  */
 enum Dialect {
   /** H2 2.x, embedded or server, in any compatibility mode. */
@@ -19,9 +19,13 @@ enum Dialect {
     }
 
     @Override
-    String claim(String executions, String columns) {
-      return "SELECT " + columns + " FROM FINAL TABLE (" + CLAIM_UPDATE.replace("$T", executions)
-          + ")";
+    String returning(String update, String columns) {
+      return "SELECT " + columns + " FROM FINAL TABLE (" + update + ")";
+    }
+
+    @Override
+    String nowPlusMillis() {
+      return "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP)";
     }
 
     @Override
@@ -44,8 +48,13 @@ enum Dialect {
     }
 
     @Override
-    String claim(String executions, String columns) {
-      return CLAIM_UPDATE.replace("$T", executions) + " RETURNING " + columns;
+    String returning(String update, String columns) {
+      return update + " RETURNING " + columns;
+    }
+
+    @Override
+    String nowPlusMillis() {
+      return "(CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '1 millisecond')";
     }
 
     @Override
@@ -59,10 +68,6 @@ enum Dialect {
   private static final String INSERT_COLUMNS =
       "seq, idempotency_key, run_id, state, attempts, created_at, updated_at, request_json";
   private static final String INSERT_VALUES = "?, ?, ?, 'PENDING', 0, ?, ?, ?";
-  /** Parameters: owner, lease until, now, key, now. */
-  private static final String CLAIM_UPDATE = "UPDATE $T SET state = 'EXECUTING', owner = ?,"
-      + " lease_until = ?, updated_at = ? WHERE idempotency_key = ? AND (state = 'PENDING'"
-      + " OR (state = 'EXECUTING' AND lease_until < ?))";
 
   private final String productName;
   private final String script;
@@ -93,13 +98,14 @@ enum Dialect {
   /** Inserts one pending row: seq, key, run id, created at, updated at, request JSON. */
   abstract String insertPending(String executions);
 
-  /** The claim's one conditional update, answering the claimed row with {@code columns}. */
-  abstract String claim(String executions, String columns);
+  /** {@code update} (one row at most) answering the updated row with {@code columns}. */
+  abstract String returning(String update, String columns);
 
-  /** The claim's conditional update without reading the row back; parameters as {@link #claim}. */
-  String claimUpdate(String executions) {
-    return CLAIM_UPDATE.replace("$T", executions);
-  }
+  /**
+   * The database's current time plus a parameter of milliseconds, as a timestamp with time
+   * zone: how a lease judged by the database's clock ends.
+   */
+  abstract String nowPlusMillis();
 
   /** Sets a run's state: run id, state, updated at. */
   abstract String upsertRun(String runs);

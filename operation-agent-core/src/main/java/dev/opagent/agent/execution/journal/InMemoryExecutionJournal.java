@@ -96,6 +96,13 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
   }
 
   @Override
+  public boolean renew(String key, String owner, Instant now, Instant leaseUntil) {
+    Instant lease = Journals.micros(Objects.requireNonNull(leaseUntil, "leaseUntil"));
+    return changeClaimed(key, owner, r -> new ExecutionRecord(r.request(), r.state(),
+        r.attempts(), r.createdAt(), r.updatedAt(), r.owner(), lease, r.lastError(), null));
+  }
+
+  @Override
   public boolean attemptFailed(String key, String owner, String error, Instant now) {
     Objects.requireNonNull(error, "error");
     Instant at = Journals.micros(now);
@@ -148,7 +155,8 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     }
     int recovered = 0;
     for (String key : keys) {
-      if (change(key, r -> r.state() == ExecutionState.EXECUTING
+      if (change(key, r -> r.state() == ExecutionState.EXECUTING && r.leaseUntil() != null
+          && r.leaseUntil().isBefore(at)
           ? new ExecutionRecord(r.request(), ExecutionState.PENDING, r.attempts(), r.createdAt(),
               at, null, null, r.lastError(), null)
           : r) != null) {
@@ -161,6 +169,17 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
   @Override
   public Optional<ExecutionRecord> find(String key) {
     return Optional.ofNullable(records.get(Objects.requireNonNull(key, "key")));
+  }
+
+  @Override
+  public List<String> openRuns() {
+    List<String> open = new ArrayList<>();
+    runStates.forEach((run, state) -> {
+      if (state != RunState.COMPLETED) {
+        open.add(run);
+      }
+    });
+    return open;
   }
 
   @Override

@@ -18,11 +18,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -124,6 +126,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final String database;
   private final @Nullable Connection keepAlive;
   private final boolean syncCommits;
+  private final boolean databaseTime;
   private volatile boolean closed;
 
   private final String executions;
@@ -132,6 +135,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final String insertPending;
   private final String claim;
   private final String claimOne;
+  private final String renew;
   private final String attemptFailed;
   private final String complete;
   private final String fail;
@@ -143,11 +147,13 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final String counts;
   private final String upsertRun;
   private final String findRun;
+  private final String openRuns;
 
   private JdbcExecutionJournal(Builder b, DataSource dataSource) {
     this.dataSource = dataSource;
     this.tablePrefix = b.tablePrefix;
     this.syncCommits = b.syncCommits;
+    this.databaseTime = b.databaseTime;
     this.executions = tablePrefix + "executions";
     this.runs = tablePrefix + "runs";
     Connection held = null;
@@ -178,9 +184,15 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
 
     reserveSeq = dialect.reserveSeq(tablePrefix + "execution_seq");
     insertPending = dialect.insertPending(executions);
-    claim = dialect.claim(executions, COLUMNS);
-    claimOne = dialect.claimUpdate(executions);
+    // Lease instants are parameters, or the database's clock (leaseEnd: a length in ms).
+    String leaseEnd = databaseTime ? dialect.nowPlusMillis() : "?";
+    String leaseNow = databaseTime ? "CURRENT_TIMESTAMP" : "?";
+    claimOne = "UPDATE " + executions + " SET state = 'EXECUTING', owner = ?, lease_until = "
+        + leaseEnd + ", updated_at = ? WHERE idempotency_key = ? AND (state = 'PENDING'"
+        + " OR (state = 'EXECUTING' AND lease_until < " + leaseNow + "))";
+    claim = dialect.returning(claimOne, COLUMNS);
     String claimed = " WHERE idempotency_key = ? AND owner = ? AND state = 'EXECUTING'";
+    renew = "UPDATE " + executions + " SET lease_until = " + leaseEnd + claimed;
     attemptFailed = "UPDATE " + executions + " SET attempts = attempts + 1, last_error = ?,"
         + " updated_at = ?" + claimed;
     complete = "UPDATE " + executions + " SET state = 'COMPLETED', attempts = attempts + 1,"
@@ -192,7 +204,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     cancel = "UPDATE " + executions + " SET state = 'CANCELLED', last_error = ?, updated_at = ?"
         + " WHERE idempotency_key = ? AND state = 'PENDING'";
     recover = "UPDATE " + executions + " SET state = 'PENDING', owner = NULL, lease_until = NULL,"
-        + " updated_at = ? WHERE run_id = ? AND state = 'EXECUTING'";
+        + " updated_at = ? WHERE run_id = ? AND state = 'EXECUTING' AND lease_until < " + leaseNow;
     find = "SELECT " + COLUMNS + " FROM " + executions + " WHERE idempotency_key = ?";
     records = "SELECT " + COLUMNS + " FROM " + executions + " WHERE run_id = ? ORDER BY seq";
     unfinished = "SELECT " + COLUMNS + " FROM " + executions
@@ -200,6 +212,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     counts = "SELECT state, COUNT(*) FROM " + executions + " WHERE run_id = ? GROUP BY state";
     upsertRun = dialect.upsertRun(runs);
     findRun = "SELECT state FROM " + runs + " WHERE run_id = ?";
+    openRuns = "SELECT run_id FROM " + runs + " WHERE state <> 'COMPLETED' ORDER BY updated_at,"
+        + " run_id";
 
     if (b.createSchema) {
       try {
@@ -428,11 +442,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     ensureOpen();
     return statement("claim", c -> {
       try (PreparedStatement ps = c.prepareStatement(claim)) {
-        ps.setString(1, owner);
-        setInstant(ps, 2, lease);
-        setInstant(ps, 3, at);
-        ps.setString(4, key);
-        setInstant(ps, 5, at);
+        bindClaim(ps, key, owner, at, lease);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(record(rs, "claim")) : Optional.empty();
         }
@@ -455,11 +465,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
       Set<String> claimed = new HashSet<>();
       try (PreparedStatement ps = c.prepareStatement(claimOne)) {
         for (String key : keys) {
-          ps.setString(1, owner);
-          setInstant(ps, 2, lease);
-          setInstant(ps, 3, at);
-          ps.setString(4, Objects.requireNonNull(key, "key"));
-          setInstant(ps, 5, at);
+          bindClaim(ps, Objects.requireNonNull(key, "key"), owner, at, lease);
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
@@ -470,6 +476,67 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
         }
       }
       return claimed;
+    });
+  }
+
+  /** Binds the claim's owner, lease end, now, key and (unless the database judges) now. */
+  private void bindClaim(PreparedStatement ps, String key, String owner, Instant at,
+      Instant lease) throws SQLException {
+    ps.setString(1, owner);
+    bindLeaseEnd(ps, 2, at, lease);
+    setInstant(ps, 3, at);
+    ps.setString(4, key);
+    if (!databaseTime) {
+      setInstant(ps, 5, at);
+    }
+  }
+
+  /** A lease's end: the instant, or its length in milliseconds from the database's now. */
+  private void bindLeaseEnd(PreparedStatement ps, int index, Instant now, Instant leaseUntil)
+      throws SQLException {
+    if (databaseTime) {
+      ps.setLong(index, Math.max(0, Duration.between(now, leaseUntil).toMillis()));
+    } else {
+      setInstant(ps, index, leaseUntil);
+    }
+  }
+
+  @Override
+  public boolean renew(String key, String owner, Instant now, Instant leaseUntil) {
+    return !renewAll(List.of(Objects.requireNonNull(key, "key")), owner, now, leaseUntil)
+        .isEmpty();
+  }
+
+  /** One transaction of batched conditional updates. */
+  @Override
+  public Set<String> renewAll(Collection<String> keys, String owner, Instant now,
+      Instant leaseUntil) {
+    Objects.requireNonNull(keys, "keys");
+    Journals.checkOwner(owner);
+    Instant at = Journals.micros(now);
+    Instant lease = Journals.micros(leaseUntil);
+    ensureOpen();
+    if (keys.isEmpty()) {
+      return Set.of();
+    }
+    List<String> ordered = new ArrayList<>(keys);
+    return transaction("renew", c -> {
+      Set<String> held = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(renew)) {
+        for (String key : ordered) {
+          bindLeaseEnd(ps, 1, at, lease);
+          ps.setString(2, Objects.requireNonNull(key, "key"));
+          ps.setString(3, owner);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] > 0) {
+            held.add(ordered.get(i));
+          }
+        }
+      }
+      return held;
     });
   }
 
@@ -581,6 +648,24 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     return update("recover", recover, ps -> {
       setInstant(ps, 1, at);
       ps.setString(2, runId);
+      if (!databaseTime) {
+        setInstant(ps, 3, at);
+      }
+    });
+  }
+
+  @Override
+  public List<String> openRuns() {
+    ensureOpen();
+    return query("openRuns", c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(openRuns);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
     });
   }
 
@@ -1025,6 +1110,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     private @Nullable Dialect dialect;
     private boolean ownsConnections;
     private boolean syncCommits;
+    private boolean databaseTime;
 
     private Builder() {}
 
@@ -1038,6 +1124,19 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
      */
     public Builder syncCommits(boolean syncCommits) {
       this.syncCommits = syncCommits;
+      return this;
+    }
+
+    /**
+     * Whether leases are judged by the database's clock ({@code CURRENT_TIMESTAMP}) instead of
+     * the {@code now} each call is given: a claim's lease then ends its length ({@code leaseUntil
+     * - now}) after the database's now, and a lease has ended when the database's now has passed
+     * it. Turn it on where executors in several processes share the journal, so that a host whose
+     * clock runs ahead cannot take over a live executor's work. Default {@code false} (the
+     * caller's clock, which tests can control); {@code OperatingStore} turns it on.
+     */
+    public Builder databaseTime(boolean databaseTime) {
+      this.databaseTime = databaseTime;
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.opagent.agent.execution.ExecutionRecord;
 import dev.opagent.agent.execution.ExecutionState;
 import dev.opagent.agent.execution.RunState;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,16 @@ import java.util.Set;
  *
  * <p>Transitions: {@link #enlist} creates {@code PENDING}; {@link #claim} moves {@code PENDING}
  * (or {@code EXECUTING} whose lease expired) to {@code EXECUTING}; {@link #complete} and
- * {@link #fail} end an owner's claim; {@link #cancel} withdraws a pending action;
- * {@link #recover} hands a dead process's {@code EXECUTING} work back as {@code PENDING}. A
- * transition that does not apply (wrong state, another owner) changes nothing and returns false
- * or empty.
+ * {@link #fail} end an owner's claim; {@link #renew} extends it; {@link #cancel} withdraws a
+ * pending action; {@link #recover} hands {@code EXECUTING} work whose lease ended back as
+ * {@code PENDING}. A transition that does not apply (wrong state, another owner, a live lease)
+ * changes nothing and returns false or empty.
+ *
+ * <p>Leases: a claim lasts until its lease ends unless its owner {@link #renew renews} it; once
+ * it has ended, any executor may claim the action again. A journal may judge "ended" by its own
+ * clock rather than the {@code now} it is given (the JDBC journal can use the database's clock,
+ * so that executors whose clocks disagree still agree on leases); it then keeps the length of
+ * the lease ({@code leaseUntil - now}) and starts it at its own time.
  */
 public interface ExecutionJournal extends AutoCloseable {
 
@@ -94,6 +101,33 @@ public interface ExecutionJournal extends AutoCloseable {
   }
 
   /**
+   * Extends {@code owner}'s claim of {@code key} until {@code leaseUntil}, while {@code owner}
+   * still holds it. An executor renews before each delivery attempt and on a heartbeat, so that a
+   * live executor keeps its work however long retries take, while a dead one's work is taken
+   * over once its short lease ends.
+   *
+   * @return false when {@code owner} no longer holds the claim (it must not deliver)
+   */
+  boolean renew(String key, String owner, Instant now, Instant leaseUntil);
+
+  /**
+   * Renews each of {@code keys} as {@link #renew} does, in as few round trips as the journal can
+   * (the JDBC journal: one transaction). The default renews them one by one.
+   *
+   * @return the keys {@code owner} still holds, a subset of {@code keys}
+   */
+  default Set<String> renewAll(Collection<String> keys, String owner, Instant now,
+      Instant leaseUntil) {
+    Set<String> held = new HashSet<>();
+    for (String key : keys) {
+      if (renew(key, owner, now, leaseUntil)) {
+        held.add(key);
+      }
+    }
+    return held;
+  }
+
+  /**
    * Records a delivery attempt of a claimed action that failed and will be retried.
    *
    * @return false when {@code owner} no longer holds the claim
@@ -122,9 +156,9 @@ public interface ExecutionJournal extends AutoCloseable {
   boolean cancel(String key, String reason, Instant now);
 
   /**
-   * Hands every {@code EXECUTING} action of {@code runId} back as {@code PENDING}, whoever holds
-   * it. Call only when the process that claimed them is known to be gone (a restart of the same
-   * round); otherwise wait for their leases to end.
+   * Hands the {@code EXECUTING} actions of {@code runId} whose lease ended before {@code now}
+   * back as {@code PENDING}. An action whose owner still renews its lease is never taken: that
+   * executor is alive and still working on it.
    *
    * @return how many were handed back
    */
@@ -132,6 +166,13 @@ public interface ExecutionJournal extends AutoCloseable {
 
   /** The record under {@code key}, if any. */
   Optional<ExecutionRecord> find(String key);
+
+  /**
+   * The runs whose state is {@code PLANNING} or {@code PLANNED}: those that may still have
+   * unfinished actions (an abandoned round stays here until its actions are finished or
+   * cancelled).
+   */
+  List<String> openRuns();
 
   /** Every record of {@code runId}, oldest first. */
   List<ExecutionRecord> records(String runId);

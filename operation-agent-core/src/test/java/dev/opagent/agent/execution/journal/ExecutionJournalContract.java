@@ -523,7 +523,7 @@ abstract class ExecutionJournalContract {
   // --- recover ------------------------------------------------------------------------------
 
   @Test
-  void recover_executingActionsOfTheRun_handsThemBackAsPending() {
+  void recover_executingActionsWhoseLeaseEnded_handsThemBackAsPending() {
     journal.enlist(requests("run-1", "C-1", "C-2", "C-3", "C-4"), T0);
     journal.enlist(requests("run-2", "C-9"), T0);
     journal.claim(key("C-1"), "exec-a", T0, T0.plus(LEASE));
@@ -533,7 +533,8 @@ abstract class ExecutionJournalContract {
     journal.complete(key("C-3"), "exec-a", receipt(key("C-3"), null), T0.plusSeconds(1));
     journal.claim(key("C-9"), "exec-a", T0, T0.plus(LEASE));
 
-    assertThat(journal.recover("run-1", T0.plusSeconds(5))).isEqualTo(2);
+    Instant after = T0.plus(LEASE).plusSeconds(5);
+    assertThat(journal.recover("run-1", after)).isEqualTo(2);
 
     ExecutionRecord c2 = journal.find(key("C-2")).orElseThrow();
     assertThat(c2.state()).isEqualTo(ExecutionState.PENDING);
@@ -541,15 +542,73 @@ abstract class ExecutionJournalContract {
     assertThat(c2.leaseUntil()).isNull();
     assertThat(c2.attempts()).isEqualTo(1);
     assertThat(c2.lastError()).isEqualTo("timeout");
-    assertThat(c2.updatedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(c2.updatedAt()).isEqualTo(after);
     assertThat(journal.find(key("C-3")).orElseThrow().state())
         .isEqualTo(ExecutionState.COMPLETED);
     assertThat(journal.find(key("C-9")).orElseThrow().state())
         .isEqualTo(ExecutionState.EXECUTING);
     assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null),
-        T0.plusSeconds(6))).isFalse();
-    assertThat(journal.claim(key("C-1"), "exec-c", T0.plusSeconds(6), T0.plus(LEASE)))
+        after.plusSeconds(1))).isFalse();
+    assertThat(journal.claim(key("C-1"), "exec-c", after.plusSeconds(1), after.plus(LEASE)))
         .isPresent();
+  }
+
+  @Test
+  void recover_liveLease_isNotTaken() {
+    journal.enlist(requests("run-1", "C-1", "C-2"), T0);
+    journal.claim(key("C-1"), "exec-a", T0, T0.plus(LEASE));
+    journal.claim(key("C-2"), "exec-a", T0, T0.plusSeconds(10));
+
+    assertThat(journal.recover("run-1", T0.plusSeconds(60))).isEqualTo(1);
+
+    ExecutionRecord c1 = journal.find(key("C-1")).orElseThrow();
+    assertThat(c1.state()).isEqualTo(ExecutionState.EXECUTING);
+    assertThat(c1.owner()).isEqualTo("exec-a");
+    assertThat(journal.find(key("C-2")).orElseThrow().state()).isEqualTo(ExecutionState.PENDING);
+    assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null),
+        T0.plusSeconds(61))).isTrue();
+  }
+
+  // --- renew --------------------------------------------------------------------------------
+
+  @Test
+  void renew_byTheOwner_extendsTheLeaseSoNoOneElseCanClaim() {
+    String k = journal.enlist(requests("run-1", "C-1"), T0).get(0).key();
+    journal.claim(k, "exec-a", T0, T0.plusSeconds(30));
+
+    assertThat(journal.renew(k, "exec-a", T0.plusSeconds(20), T0.plusSeconds(50))).isTrue();
+
+    assertThat(journal.find(k).orElseThrow().leaseUntil()).isEqualTo(T0.plusSeconds(50));
+    assertThat(journal.claim(k, "exec-b", T0.plusSeconds(40), T0.plusSeconds(70))).isEmpty();
+    assertThat(journal.recover("run-1", T0.plusSeconds(40))).isZero();
+    assertThat(journal.claim(k, "exec-b", T0.plusSeconds(51), T0.plusSeconds(81))).isPresent();
+  }
+
+  @Test
+  void renew_afterAnotherTookOver_orNeverClaimed_isRefused() {
+    journal.enlist(requests("run-1", "C-1", "C-2", "C-3"), T0);
+    journal.claim(key("C-1"), "exec-a", T0, T0.plusSeconds(30));
+    journal.claim(key("C-1"), "exec-b", T0.plusSeconds(31), T0.plusSeconds(61));
+    journal.claim(key("C-2"), "exec-a", T0, T0.plusSeconds(30));
+
+    assertThat(journal.renew(key("C-1"), "exec-a", T0.plusSeconds(32), T0.plusSeconds(62)))
+        .isFalse();
+    assertThat(journal.renew(key("C-3"), "exec-a", T0.plusSeconds(32), T0.plusSeconds(62)))
+        .isFalse();
+    assertThat(journal.renewAll(List.of(key("C-1"), key("C-2"), key("C-3")), "exec-a",
+        T0.plusSeconds(20), T0.plusSeconds(50))).containsExactly(key("C-2"));
+    assertThat(journal.find(key("C-1")).orElseThrow().owner()).isEqualTo("exec-b");
+  }
+
+  // --- open runs ----------------------------------------------------------------------------
+
+  @Test
+  void openRuns_listsRunsNotCompleted() {
+    journal.runState("run-1", RunState.PLANNING, T0);
+    journal.runState("run-2", RunState.PLANNED, T0.plusSeconds(1));
+    journal.runState("run-3", RunState.COMPLETED, T0.plusSeconds(2));
+
+    assertThat(reopened().openRuns()).containsExactlyInAnyOrder("run-1", "run-2");
   }
 
   @Test
@@ -640,7 +699,7 @@ abstract class ExecutionJournalContract {
     reopened().complete(key("C-1"), "exec-a", receipt(key("C-1"), new BigDecimal("0.20")),
         T0.plusSeconds(3));
     reopened().claim(key("C-2"), "exec-a", T0.plusSeconds(4), T0.plus(LEASE));
-    assertThat(reopened().recover("run-1", T0.plusSeconds(5))).isEqualTo(1);
+    assertThat(reopened().recover("run-1", T0.plus(LEASE).plusSeconds(5))).isEqualTo(1);
 
     ExecutionJournal j = reopened();
     assertThat(j.runState("run-1")).contains(RunState.PLANNED);

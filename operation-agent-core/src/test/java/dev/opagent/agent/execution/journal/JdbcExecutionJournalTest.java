@@ -37,6 +37,41 @@ class JdbcExecutionJournalTest {
   @TempDir
   Path dir;
 
+  /**
+   * With database time, the callers' clocks do not decide leases: an executor whose clock runs
+   * a century ahead cannot take over a live claim, nor recover it; a claim made with a clock a
+   * century behind still lasts its length from the database's now.
+   */
+  static void leasesFollowTheDatabaseClock(JdbcExecutionJournal journal) {
+    Instant past = Instant.parse("1990-01-01T00:00:00Z");
+    Instant future = Instant.parse("2100-01-01T00:00:00Z");
+    String k = journal.enlist(List.of(request("run-db", "C-1")), T0).get(0).key();
+    Instant before = Instant.now();
+
+    ExecutionRecord claimed = journal.claim(k, "exec-a", past, past.plusSeconds(60))
+        .orElseThrow();
+
+    assertThat(claimed.leaseUntil()).isBetween(before.plusSeconds(55),
+        Instant.now().plusSeconds(65));
+    assertThat(journal.claim(k, "exec-b", future, future.plusSeconds(60))).isEmpty();
+    assertThat(journal.claimAll(List.of(k), "exec-b", future, future.plusSeconds(60))).isEmpty();
+    assertThat(journal.recover("run-db", future)).isZero();
+    assertThat(journal.renew(k, "exec-a", past, past.plusSeconds(120))).isTrue();
+    assertThat(journal.find(k).orElseThrow().leaseUntil())
+        .isAfter(before.plusSeconds(115));
+    // A lease of no length has ended by the database's clock at once.
+    assertThat(journal.renew(k, "exec-a", future, future)).isTrue();
+    assertThat(journal.claim(k, "exec-b", past, past.plusSeconds(60))).isPresent();
+  }
+
+  @Test
+  void databaseTime_judgesLeasesByTheH2Clock() {
+    try (JdbcExecutionJournal journal = JdbcExecutionJournal.builder().dataSource(h2(memoryUrl()))
+        .createSchema(true).databaseTime(true).build()) {
+      leasesFollowTheDatabaseClock(journal);
+    }
+  }
+
   private static String memoryUrl() {
     return "jdbc:h2:mem:journal-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
   }

@@ -33,4 +33,13 @@ class PostgresJdbcExecutionJournalTest extends ExecutionJournalContract {
 
     assertThat(journal.database()).startsWith("PostgreSQL 14.");
   }
+
+  @Test
+  void databaseTime_judgesLeasesByThePostgresClock() {
+    try (JdbcExecutionJournal journal = JdbcExecutionJournal.builder()
+        .dataSource(EmbeddedPostgresServer.pool()).tablePrefix(EmbeddedPostgresServer.freshPrefix())
+        .createSchema(true).databaseTime(true).build()) {
+      JdbcExecutionJournalTest.leasesFollowTheDatabaseClock(journal);
+    }
+  }
 }
