@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ final class StoreLoop {
   static final int BATCH = 40;
 
   private StoreLoop() {}
+
+  /** Short, so that a restart after a kill takes the dead process's work over within seconds. */
+  static final Duration LEASE = Duration.ofSeconds(6);
 
   /** Runs round {@code runId} (or resumes it) as a fresh process would. */
   static RoundReport round(OperatingStore store, SegmentClient client, ActionChannel channel,
@@ -42,7 +46,7 @@ final class StoreLoop {
     DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
         .approvalGate(store.approvalGate(clock)).build();
     try (ExecutionService executor = ExecutionService.builder().journal(store.journal())
-        .journalIsLedger(true).decisionEngine(engine).clock(clock)
+        .journalIsLedger(true).decisionEngine(engine).clock(clock).lease(LEASE)
         .keys(IdempotencyKeys.daily(policy.operatingZone())).defaultLimits(limits)
         .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
         .build()) {

@@ -9,6 +9,7 @@ import dev.opagent.agent.DecisionEngine;
 import dev.opagent.agent.PlannedAction;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
+import dev.opagent.agent.execution.journal.JournalException;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.spi.Contact;
@@ -54,8 +55,15 @@ import org.slf4j.LoggerFactory;
  * <p>Idempotency: an action's key comes from {@link IdempotencyKeys} (campaign, action type,
  * customer, time window), so enlisting the same plan again finds the existing entry and sends
  * nothing. After a crash, {@link #recover} hands the dead process's {@code EXECUTING} work back
- * and {@link #execute} resumes it with the same key, so a channel that
+ * once its lease has ended and {@link #execute} resumes it with the same key, so a channel that
  * {@link ActionChannel#deduplicatesByKey() deduplicates by key} never delivers twice.
+ *
+ * <p>Leases: a claim lasts {@link Builder#lease} (30 s) unless renewed; the service renews the
+ * claims it holds every {@link Builder#heartbeat heartbeat} and before every retry, so a live
+ * executor keeps its work however long delivery takes, a dead one's is taken over within a lease,
+ * and an executor whose claim was taken over (it was paused for longer than a lease) does not
+ * deliver. A pending action more than {@link Builder#expireAfter} (24 h) past its planned time is
+ * cancelled rather than delivered late ({@link #expireStale}).
  *
  * <p>Bookkeeping: given the {@link DecisionEngine} (builder) and the decisions' planned actions
  * ({@link #enlist(List, List)}), the service commits each budget reservation with the receipt's
@@ -64,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * under its key ({@link DecisionEngine#settle}, {@link DecisionEngine#giveBack}). With an
  * operating store ({@link Builder#journalIsLedger}) the journal's own transitions are the
  * bookkeeping and nothing is booked in the engine. Approvals are checked once more right before
- * delivery; an action whose approval no longer holds is cancelled.
+ * delivery — from the planned action, or from the journalled request when another process planned
+ * it — and an action whose approval no longer holds is cancelled.
  *
  * <p>Throughput: {@link #execute} claims a channel's actions in chunks of 256 per journal round
  * trip (never more than 1,024 ahead of delivery, so claims do not outlive their leases in a slow
@@ -887,7 +896,7 @@ public final class ExecutionService implements AutoCloseable {
             completions.add(q.completion);
           }
           try {
-            boolean[] held = journal.completeAll(completions, owner, clock.instant());
+            boolean[] held = completeAll(completions);
             for (int i = 0; i < group.size(); i++) {
               group.get(i).done.complete(held[i]);
             }
@@ -898,6 +907,31 @@ public final class ExecutionService implements AutoCloseable {
           }
         } finally {
           recording.set(false);
+        }
+      }
+    }
+
+    /**
+     * Records a group, trying again (up to three times in all) when the journal reports a
+     * failure that may pass: a deadlock or serialization failure with another executor's
+     * transaction, a lost connection.
+     */
+    private boolean[] completeAll(List<ExecutionJournal.Completion> completions) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return journal.completeAll(completions, owner, clock.instant());
+        } catch (JournalException e) {
+          if (!e.retryable() || attempt == 3) {
+            throw e;
+          }
+          LOG.warn("recording {} completions failed with SQL state {}; trying again",
+              completions.size(), e.sqlState());
+          try {
+            Thread.sleep(20L * attempt);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
         }
       }
     }

@@ -26,6 +26,18 @@ class CrashRecoveryTest {
 
   @TempDir Path dir;
 
+  private String log() {
+    try (var files = Files.list(dir)) {
+      StringBuilder out = new StringBuilder();
+      for (Path p : files.filter(f -> f.getFileName().toString().startsWith("worker-")).toList()) {
+        out.append(Files.readString(p, StandardCharsets.UTF_8));
+      }
+      return out.toString();
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
   private Process worker(String url, Path lines) throws IOException {
     return new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -62,7 +74,8 @@ class CrashRecoveryTest {
 
     Process second = worker(url, out);
     assertThat(second.waitFor(120, TimeUnit.SECONDS)).as("the restart finished").isTrue();
-    assertThat(second.exitValue()).isZero();
+    assertThat(second.exitValue()).as(() -> "the restart's exit code; its log:\n" + log())
+        .isZero();
 
     Map<String, Integer> byKey = new HashMap<>();
     for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {

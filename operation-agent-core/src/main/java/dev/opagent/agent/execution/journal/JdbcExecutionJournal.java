@@ -461,22 +461,38 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (keys.isEmpty()) {
       return Set.of();
     }
+    List<String> ordered = new ArrayList<>(keys);
+    ordered.sort(Comparator.naturalOrder());
     return transaction("claimAll", c -> {
       Set<String> claimed = new HashSet<>();
       try (PreparedStatement ps = c.prepareStatement(claimOne)) {
-        for (String key : keys) {
+        for (String key : ordered) {
           bindClaim(ps, Objects.requireNonNull(key, "key"), owner, at, lease);
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
         for (int i = 0; i < counts.length; i++) {
           if (counts[i] > 0) {
-            claimed.add(keys.get(i));
+            claimed.add(ordered.get(i));
           }
         }
       }
       return claimed;
     });
+  }
+
+  /**
+   * The indexes {@code 0..n-1} in the order of their keys: every transaction that updates several
+   * rows (claim, renew, complete) takes their locks in key order, so that an executor's heartbeat
+   * and its group commits, and executors racing for overlapping keys, never deadlock.
+   */
+  private static Integer[] keyOrder(int n, java.util.function.IntFunction<String> key) {
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing(key::apply));
+    return order;
   }
 
   /** Binds the claim's owner, lease end, now, key and (unless the database judges) now. */
@@ -520,6 +536,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
       return Set.of();
     }
     List<String> ordered = new ArrayList<>(keys);
+    ordered.sort(Comparator.naturalOrder());
     return transaction("renew", c -> {
       Set<String> held = new HashSet<>();
       try (PreparedStatement ps = c.prepareStatement(renew)) {
@@ -553,16 +570,18 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (completions.isEmpty()) {
       return new boolean[0];
     }
+    Integer[] order = keyOrder(completions.size(), i -> completions.get(i).key());
     return transaction("completeAll", c -> {
       boolean[] out = new boolean[completions.size()];
       try (PreparedStatement ps = c.prepareStatement(complete)) {
-        for (Completion done : completions) {
+        for (int i : order) {
+          Completion done = completions.get(i);
           bindComplete(ps, done.key(), owner, done.receipt(), at);
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
-        for (int i = 0; i < out.length; i++) {
-          out[i] = counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO;
+        for (int j = 0; j < order.length; j++) {
+          out[order[j]] = counts[j] > 0 || counts[j] == Statement.SUCCESS_NO_INFO;
         }
       }
       return out;
