@@ -26,6 +26,14 @@ import java.util.Map;
  * }</pre>
  */
 public final class ConditionCompiler {
+  /**
+   * Longest attribute text (in UTF-16 chars) a {@code $regex} or {@code $regexi} is applied to:
+   * {@value}. Longer text is not examined and fails closed: it never makes a condition hold (the
+   * regex counts as not matching, or as matching under an odd number of {@code $not}/{@code $nor},
+   * so the enclosing condition is false either way), and {@link Condition#explain} says so.
+   */
+  public static final int MAX_REGEX_INPUT_LENGTH = ConditionParser.MAX_REGEX_INPUT_LENGTH;
+
   private static final ConditionCompiler DEFAULTS = builder().build();
 
   private final ConditionMode mode;

@@ -83,7 +83,7 @@ final class Nodes {
           failing.operator,
           failing.expected,
           actual,
-          pathText + " " + seen + ", expected " + failing.describe(),
+          pathText + " " + seen + ", expected " + failing.describe(value),
           List.of());
     }
   }

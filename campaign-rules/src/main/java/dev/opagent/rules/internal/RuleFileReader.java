@@ -215,14 +215,17 @@ public final class RuleFileReader {
       CompileResult result = compiler.tryCompile(conditions, cptr);
       if (result instanceof CompileResult.Compiled compiled) {
         condition = compiled.condition();
-        compiled.warnings().forEach(p -> problems.add(relocate(p)));
+        String ruleId = id;
+        compiled.warnings().forEach(p -> problems.add(relocate(p, ruleId)));
         if (conditions.isObject() && conditions.isEmpty()) {
           warn(cptr, "conditions are empty, so the rule matches every customer");
         } else if (condition.isAlwaysTrue()) {
           warn(cptr, "conditions always hold, so the rule matches every customer");
         }
       } else {
-        ((CompileResult.Rejected) result).problems().forEach(p -> problems.add(relocate(p)));
+        String ruleId = id;
+        ((CompileResult.Rejected) result).problems()
+            .forEach(p -> problems.add(relocate(p, ruleId)));
       }
     }
 
@@ -278,9 +281,11 @@ public final class RuleFileReader {
     return n;
   }
 
-  private Problem relocate(Problem p) {
+  /** A condition problem located in the file, its message naming the rule when it has an id. */
+  private Problem relocate(Problem p, @Nullable String ruleId) {
     long[] loc = doc.location(p.pointer());
-    return new Problem(p.severity(), p.pointer(), (int) loc[0], (int) loc[1], p.message());
+    String message = ruleId == null ? p.message() : "rule '" + ruleId + "': " + p.message();
+    return new Problem(p.severity(), p.pointer(), (int) loc[0], (int) loc[1], message);
   }
 
   private @Nullable String optionalText(JsonNode node, String ptr, String field) {

@@ -43,6 +43,11 @@ abstract class ValueTest {
     return Step.generic(slot, path, this);
   }
 
+  /** How the expectation reads in a message explaining why {@code value} was rejected. */
+  String describe(@Nullable Object value) {
+    return describe();
+  }
+
   /** How the expectation reads in a message. */
   String describe() {
     return "{\"" + operator + "\":" + Nodes.render(expected) + "}";

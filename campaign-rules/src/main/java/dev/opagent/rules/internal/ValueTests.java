@@ -3,8 +3,6 @@ package dev.opagent.rules.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** The compiled operators. Every class is immutable and thread-safe. */
@@ -317,13 +315,23 @@ final class ValueTests {
     }
   }
 
-  /** {@code $regex $regexi}: a find anywhere in the value's text. */
+  /**
+   * {@code $regex $regexi}: a find anywhere in the value's text, in time linear in the text (RE2
+   * semantics: no backreferences or lookaround, which are rejected when compiling). Text longer than
+   * {@link ConditionParser#MAX_REGEX_INPUT_LENGTH} is not examined and fails closed: the test yields
+   * whatever makes the enclosing condition not hold — no match, or a match when the test sits under
+   * an odd number of negations ({@code $not}, {@code $nor}) — so an over-long value never makes a
+   * rule apply.
+   */
   static final class Regex extends ValueTest {
-    private final ThreadLocal<Matcher> matcher;
+    private final ThreadLocal<com.google.re2j.Matcher> matcher;
+    private final boolean overLongResult;
 
-    Regex(String pointer, String operator, JsonNode expected, Pattern pattern) {
+    Regex(String pointer, String operator, JsonNode expected, com.google.re2j.Pattern pattern,
+        boolean negated) {
       super(pointer, operator, expected);
       this.matcher = ThreadLocal.withInitial(() -> pattern.matcher(""));
+      this.overLongResult = negated;
     }
 
     @Override
@@ -332,10 +340,23 @@ final class ValueTests {
       if (text == null) {
         return false;
       }
-      Matcher m = matcher.get();
+      if (text.length() > ConditionParser.MAX_REGEX_INPUT_LENGTH) {
+        return overLongResult;
+      }
+      com.google.re2j.Matcher m = matcher.get();
       boolean found = m.reset(text).find();
       m.reset("");
       return found;
+    }
+
+    @Override
+    String describe(@Nullable Object value) {
+      String text = Values.scalarText(value);
+      if (text != null && text.length() > ConditionParser.MAX_REGEX_INPUT_LENGTH) {
+        return describe() + " (text longer than " + ConditionParser.MAX_REGEX_INPUT_LENGTH
+            + " characters is not matched)";
+      }
+      return describe();
     }
   }
 
