@@ -64,14 +64,15 @@ public final class ConditionParser {
 
   /** Compiles the condition at {@code pointer}. */
   public Node parse(JsonNode condition, String pointer) {
-    return condition(condition, pointer, 0, false);
+    return condition(condition, Pointer.of(pointer), 0, false);
   }
 
-  private void error(String pointer, String message) {
-    problems.add(source.problem(Problem.Severity.ERROR, pointer, message));
+  private void error(Pointer pointer, String message) {
+    ProblemList.report(problems, Problem.Severity.ERROR,
+        () -> source.problem(Problem.Severity.ERROR, pointer.toString(), message));
   }
 
-  private boolean tooDeep(String pointer, int depth) {
+  private boolean tooDeep(Pointer pointer, int depth) {
     if (depth > LocatedJson.MAX_DEPTH) {
       error(pointer, "condition nested deeper than " + LocatedJson.MAX_DEPTH + " levels");
       return true;
@@ -79,7 +80,7 @@ public final class ConditionParser {
     return false;
   }
 
-  private Node condition(JsonNode c, String pointer, int depth, boolean negated) {
+  private Node condition(JsonNode c, Pointer pointer, int depth, boolean negated) {
     if (tooDeep(pointer, depth)) {
       return new Nodes.Constant(pointer, false, "too deep");
     }
@@ -93,7 +94,7 @@ public final class ConditionParser {
     for (Map.Entry<String, JsonNode> e : c.properties()) {
       String key = e.getKey();
       JsonNode value = e.getValue();
-      String ptr = LocatedJson.child(pointer, key);
+      Pointer ptr = pointer.child(key);
       switch (key) {
         case "$and":
           children.add(list(value, ptr, depth, 0, negated));
@@ -118,7 +119,7 @@ public final class ConditionParser {
   }
 
   /** {@code negated}: whether the children sit under an odd number of negations. */
-  private Node list(JsonNode value, String pointer, int depth, int kind, boolean negated) {
+  private Node list(JsonNode value, Pointer pointer, int depth, int kind, boolean negated) {
     String op = kind == 0 ? "$and" : kind == 1 ? "$or" : "$nor";
     if (!value.isArray()) {
       if (strict) {
@@ -129,7 +130,7 @@ public final class ConditionParser {
     }
     Node[] children = new Node[value.size()];
     for (int i = 0; i < children.length; i++) {
-      children[i] = condition(value.get(i), LocatedJson.child(pointer, i), depth + 1, negated);
+      children[i] = condition(value.get(i), pointer.child(i), depth + 1, negated);
     }
     switch (kind) {
       case 0:
@@ -141,7 +142,7 @@ public final class ConditionParser {
     }
   }
 
-  private Node field(String key, JsonNode value, String pointer, int depth, boolean negated) {
+  private Node field(String key, JsonNode value, Pointer pointer, int depth, boolean negated) {
     AttributePath path = null;
     if (strict && key.startsWith("$")) {
       error(
@@ -178,7 +179,7 @@ public final class ConditionParser {
     return true;
   }
 
-  private ValueTest conditionValue(JsonNode v, String pointer, int depth, boolean negated) {
+  private ValueTest conditionValue(JsonNode v, Pointer pointer, int depth, boolean negated) {
     if (tooDeep(pointer, depth)) {
       return new ValueTests.Never(pointer, "$eq", v, "too deep");
     }
@@ -188,7 +189,7 @@ public final class ConditionParser {
           String name = property.getKey();
           if (name.startsWith("$")) {
             error(
-                LocatedJson.child(pointer, name),
+                pointer.child(name),
                 "object mixes operators and plain fields, so it would be compared literally;"
                     + " use only operators or only fields");
             break;
@@ -200,7 +201,7 @@ public final class ConditionParser {
     List<ValueTest> tests = new ArrayList<>(v.size());
     for (Map.Entry<String, JsonNode> e : v.properties()) {
       tests.add(operator(
-          e.getKey(), e.getValue(), LocatedJson.child(pointer, e.getKey()), depth, negated));
+          e.getKey(), e.getValue(), pointer.child(e.getKey()), depth, negated));
     }
     if (tests.size() == 1) {
       return tests.get(0);
@@ -208,7 +209,7 @@ public final class ConditionParser {
     return new ValueTests.AllOf(pointer, v, tests.toArray(new ValueTest[0]));
   }
 
-  private ValueTest operator(String op, JsonNode x, String ptr, int depth, boolean negated) {
+  private ValueTest operator(String op, JsonNode x, Pointer ptr, int depth, boolean negated) {
     switch (op) {
       case "$eq":
       case "$ne":
@@ -247,7 +248,7 @@ public final class ConditionParser {
           if (strict) {
             String why = x.isTextual()
                 ? "unknown saved group '" + x.textValue() + "'; known: "
-                    + (savedGroups.isEmpty() ? "none" : String.join(", ", savedGroups.keySet()))
+                    + (savedGroups.isEmpty() ? "none" : firstFew(savedGroups.keySet()))
                 : "needs the id of a saved group";
             error(ptr, op + " " + why);
           }
@@ -266,7 +267,7 @@ public final class ConditionParser {
         }
         ValueTest[] elements = new ValueTest[x.size()];
         for (int i = 0; i < elements.length; i++) {
-          elements[i] = conditionValue(x.get(i), LocatedJson.child(ptr, i), depth + 1, negated);
+          elements[i] = conditionValue(x.get(i), ptr.child(i), depth + 1, negated);
         }
         return new ValueTests.All(ptr, op, x, elements, op.equals("$alli"));
       }
@@ -305,7 +306,7 @@ public final class ConditionParser {
     }
   }
 
-  private ValueTest regex(String op, JsonNode x, String ptr, boolean negated) {
+  private ValueTest regex(String op, JsonNode x, Pointer ptr, boolean negated) {
     if (!x.isTextual()) {
       return invalid(ptr, op, x, "needs a regular expression string");
     }
@@ -366,7 +367,14 @@ public final class ConditionParser {
     return "syntax it rejects (" + e.getDescription() + ")";
   }
 
-  private ValueTest invalid(String ptr, String op, JsonNode x, String why) {
+  /** Up to ten names, comma-separated, then how many more. */
+  private static String firstFew(java.util.Collection<String> names) {
+    List<String> few = names.stream().limit(10).toList();
+    String s = String.join(", ", few);
+    return names.size() > few.size() ? s + " and " + (names.size() - few.size()) + " more" : s;
+  }
+
+  private ValueTest invalid(Pointer ptr, String op, JsonNode x, String why) {
     if (strict) {
       error(ptr, op + " " + why + (why.startsWith("needs") ? " but was " + kind(x) : ""));
     }

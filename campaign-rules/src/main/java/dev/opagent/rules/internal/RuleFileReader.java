@@ -54,7 +54,7 @@ public final class RuleFileReader {
   private final ConditionMode mode;
   private final @Nullable ActionTypes actionTypes;
   private final Map<String, JsonNode> extraSavedGroups;
-  private final List<Problem> problems = new ArrayList<>();
+  private final ProblemList problems = new ProblemList();
 
   /** What a rule file yields: its rules, name, and every problem (errors and warnings). */
   public record Result(String name, List<Rule> rules, List<Problem> problems) {}
@@ -69,11 +69,13 @@ public final class RuleFileReader {
   }
 
   private void error(String pointer, String message) {
-    problems.add(doc.problem(Problem.Severity.ERROR, pointer, message));
+    ProblemList.report(problems, Problem.Severity.ERROR,
+        () -> doc.problem(Problem.Severity.ERROR, pointer, message));
   }
 
   private void warn(String pointer, String message) {
-    problems.add(doc.problem(Problem.Severity.WARNING, pointer, message));
+    ProblemList.report(problems, Problem.Severity.WARNING,
+        () -> doc.problem(Problem.Severity.WARNING, pointer, message));
   }
 
   /** Problems about unknown fields are errors in strict mode and warnings in lenient mode. */
@@ -119,16 +121,16 @@ public final class RuleFileReader {
       rulesPointer = "/rules";
       if (rulesNode == null) {
         error("", "rule file needs a 'rules' array");
-        return new Result(name, List.of(), problems);
+        return new Result(name, List.of(), problems.withSummary());
       }
     } else {
       error("", "rule file must be a JSON object or an array of rules but was "
           + ConditionParser.kind(root));
-      return new Result(name, List.of(), problems);
+      return new Result(name, List.of(), problems.withSummary());
     }
     if (!rulesNode.isArray()) {
       error(rulesPointer, "rules must be an array but was " + ConditionParser.kind(rulesNode));
-      return new Result(name, List.of(), problems);
+      return new Result(name, List.of(), problems.withSummary());
     }
     if (rulesNode.isEmpty()) {
       warn(rulesPointer, "rule file has no rules");
@@ -144,7 +146,7 @@ public final class RuleFileReader {
         rules.add(rule);
       }
     }
-    return new Result(name, rules, problems);
+    return new Result(name, rules, problems.withSummary());
   }
 
   private static JsonNode singleGroup(String id, JsonNode members) {
@@ -272,13 +274,7 @@ public final class RuleFileReader {
   }
 
   private int errorCount() {
-    int n = 0;
-    for (Problem p : problems) {
-      if (p.severity() == Problem.Severity.ERROR) {
-        n++;
-      }
-    }
-    return n;
+    return problems.errorCount();
   }
 
   /** A condition problem located in the file, its message naming the rule when it has an id. */

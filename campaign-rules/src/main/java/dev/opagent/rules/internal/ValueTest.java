@@ -9,11 +9,11 @@ import org.jspecify.annotations.Nullable;
  * thread-safe.
  */
 abstract class ValueTest {
-  final String pointer;
+  final Pointer pointer;
   final String operator;
   final JsonNode expected;
 
-  ValueTest(String pointer, String operator, JsonNode expected) {
+  ValueTest(Pointer pointer, String operator, JsonNode expected) {
     this.pointer = pointer;
     this.operator = operator;
     this.expected = expected;

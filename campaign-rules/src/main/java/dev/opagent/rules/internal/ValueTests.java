@@ -18,7 +18,7 @@ final class ValueTests {
     private final boolean negate;
     private final boolean literal;
 
-    Equals(String pointer, String operator, JsonNode expected, boolean negate, boolean literal) {
+    Equals(Pointer pointer, String operator, JsonNode expected, boolean negate, boolean literal) {
       super(pointer, operator, expected);
       this.kind = Values.kind(expected);
       // Interned: attribute values that are string constants then compare by identity first.
@@ -74,7 +74,7 @@ final class ValueTests {
     private final boolean numeric;
     private final double number;
 
-    Compare(String pointer, String operator, JsonNode expected) {
+    Compare(Pointer pointer, String operator, JsonNode expected) {
       super(pointer, operator, expected);
       this.op =
           switch (operator) {
@@ -124,7 +124,7 @@ final class ValueTests {
   static final class Version extends ValueTest {
     private final String padded;
 
-    Version(String pointer, String operator, JsonNode expected) {
+    Version(Pointer pointer, String operator, JsonNode expected) {
       super(pointer, operator, expected);
       this.padded = VersionStrings.padded(expected.isValueNode() ? expected : null);
     }
@@ -155,7 +155,7 @@ final class ValueTests {
     private final boolean negate;
     private final boolean insensitive;
 
-    In(String pointer, String operator, JsonNode expected, ValueSet set, boolean negate,
+    In(Pointer pointer, String operator, JsonNode expected, ValueSet set, boolean negate,
         boolean insensitive) {
       super(pointer, operator, expected);
       this.set = set;
@@ -187,7 +187,7 @@ final class ValueTests {
     private final ValueTest[] elements;
     private final boolean insensitive;
 
-    All(String pointer, String operator, JsonNode expected, ValueTest[] elements,
+    All(Pointer pointer, String operator, JsonNode expected, ValueTest[] elements,
         boolean insensitive) {
       super(pointer, operator, expected);
       this.elements = elements;
@@ -224,7 +224,7 @@ final class ValueTests {
   static final class ElemMatchValue extends ValueTest {
     private final ValueTest test;
 
-    ElemMatchValue(String pointer, JsonNode expected, ValueTest test) {
+    ElemMatchValue(Pointer pointer, JsonNode expected, ValueTest test) {
       super(pointer, "$elemMatch", expected);
       this.test = test;
     }
@@ -248,7 +248,7 @@ final class ValueTests {
   static final class ElemMatchDoc extends ValueTest {
     private final Node condition;
 
-    ElemMatchDoc(String pointer, JsonNode expected, Node condition) {
+    ElemMatchDoc(Pointer pointer, JsonNode expected, Node condition) {
       super(pointer, "$elemMatch", expected);
       this.condition = condition;
     }
@@ -272,7 +272,7 @@ final class ValueTests {
   static final class Size extends ValueTest {
     private final ValueTest test;
 
-    Size(String pointer, JsonNode expected, ValueTest test) {
+    Size(Pointer pointer, JsonNode expected, ValueTest test) {
       super(pointer, "$size", expected);
       this.test = test;
     }
@@ -287,7 +287,7 @@ final class ValueTests {
   static final class Exists extends ValueTest {
     private final boolean exists;
 
-    Exists(String pointer, JsonNode expected, boolean exists) {
+    Exists(Pointer pointer, JsonNode expected, boolean exists) {
       super(pointer, "$exists", expected);
       this.exists = exists;
     }
@@ -304,7 +304,7 @@ final class ValueTests {
   static final class Type extends ValueTest {
     private final String type;
 
-    Type(String pointer, JsonNode expected, String type) {
+    Type(Pointer pointer, JsonNode expected, String type) {
       super(pointer, "$type", expected);
       this.type = type;
     }
@@ -327,7 +327,7 @@ final class ValueTests {
     private final ThreadLocal<com.google.re2j.Matcher> matcher;
     private final boolean overLongResult;
 
-    Regex(String pointer, String operator, JsonNode expected, com.google.re2j.Pattern pattern,
+    Regex(Pointer pointer, String operator, JsonNode expected, com.google.re2j.Pattern pattern,
         boolean negated) {
       super(pointer, operator, expected);
       this.matcher = ThreadLocal.withInitial(() -> pattern.matcher(""));
@@ -364,7 +364,7 @@ final class ValueTests {
   static final class Not extends ValueTest {
     private final ValueTest test;
 
-    Not(String pointer, JsonNode expected, ValueTest test) {
+    Not(Pointer pointer, JsonNode expected, ValueTest test) {
       super(pointer, "$not", expected);
       this.test = test;
     }
@@ -379,7 +379,7 @@ final class ValueTests {
   static final class AllOf extends ValueTest {
     private final ValueTest[] tests;
 
-    AllOf(String pointer, JsonNode expected, ValueTest[] tests) {
+    AllOf(Pointer pointer, JsonNode expected, ValueTest[] tests) {
       super(pointer, "$and", expected);
       this.tests = tests;
     }
@@ -414,7 +414,7 @@ final class ValueTests {
   static final class Never extends ValueTest {
     private final String why;
 
-    Never(String pointer, String operator, JsonNode expected, String why) {
+    Never(Pointer pointer, String operator, JsonNode expected, String why) {
       super(pointer, operator, expected);
       this.why = why;
     }
