@@ -3,6 +3,7 @@ package dev.opagent.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.rules.condition.ConditionMode;
 import dev.opagent.rules.internal.LocatedJson;
+import dev.opagent.rules.internal.ProblemList;
 import dev.opagent.rules.internal.RuleFileReader;
 import dev.opagent.rules.internal.Values;
 import dev.opagent.rules.spi.ActionTypes;
@@ -25,6 +26,13 @@ import org.jspecify.annotations.Nullable;
  * set), bad dates and time zones. Empty or always-true conditions and rules without actions are
  * warnings: the set loads and {@link RuleSet#warnings()} lists them.
  *
+ * <p>Hostile input is bounded: a document longer than {@link #MAX_DOCUMENT_LENGTH} characters, a
+ * key longer than {@link #MAX_KEY_LENGTH}, a string longer than {@link #MAX_STRING_LENGTH}, a
+ * number longer than {@link #MAX_NUMBER_LENGTH}, nesting deeper than {@link #MAX_NESTING_DEPTH} or
+ * more than {@link #MAX_TOKEN_COUNT} tokens is rejected with one located error; memory held while
+ * loading grows with the document's size, not with its size times its depth; at most
+ * {@link #MAX_PROBLEMS} problems are listed, followed by a count of the rest.
+ *
  * <pre>{@code
  * RuleSetLoader loader = RuleSetLoader.builder()
  *     .actionTypes(ActionTypes.of("send_email", "send_sms", "create_discount"))
@@ -33,6 +41,21 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class RuleSetLoader {
+  /** Longest rule file accepted, in characters: {@value}. */
+  public static final int MAX_DOCUMENT_LENGTH = LocatedJson.MAX_DOCUMENT_LENGTH;
+  /** Longest object key accepted, in characters: {@value}. */
+  public static final int MAX_KEY_LENGTH = LocatedJson.MAX_KEY_LENGTH;
+  /** Longest string value accepted, in characters: {@value}. */
+  public static final int MAX_STRING_LENGTH = LocatedJson.MAX_STRING_LENGTH;
+  /** Longest number accepted, in characters: {@value}. */
+  public static final int MAX_NUMBER_LENGTH = LocatedJson.MAX_NUMBER_LENGTH;
+  /** Deepest nesting of arrays and objects accepted: {@value}. */
+  public static final int MAX_NESTING_DEPTH = LocatedJson.MAX_DEPTH;
+  /** Most JSON tokens (values, keys, brackets) accepted in one file: {@value}. */
+  public static final long MAX_TOKEN_COUNT = LocatedJson.MAX_TOKEN_COUNT;
+  /** Most problems listed per file; the rest are counted in a closing problem: {@value}. */
+  public static final int MAX_PROBLEMS = ProblemList.MAX_KEPT;
+
   private static final RuleSetLoader DEFAULTS = builder().build();
 
   private final ConditionMode mode;

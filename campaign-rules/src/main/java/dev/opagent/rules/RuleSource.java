@@ -16,6 +16,13 @@ public sealed interface RuleSource {
   /** Classpath resource of the bundled default campaigns (winback, retention, loyalty, …). */
   String DEFAULTS_RESOURCE = "dev/opagent/rules/default-campaigns.json";
 
+  /**
+   * Largest file or resource read, in bytes (16 MiB); a larger one fails to read with an
+   * {@link IOException} instead of being loaded into memory. (The loader further accepts at most
+   * {@link RuleSetLoader#MAX_DOCUMENT_LENGTH} characters.)
+   */
+  long MAX_BYTES = 16L * 1024 * 1024;
+
   /** A short description for messages ({@code file:/etc/campaigns.json}). */
   String describe();
 
@@ -60,7 +67,9 @@ public sealed interface RuleSource {
 
     @Override
     public String read() throws IOException {
-      return Files.readString(path, StandardCharsets.UTF_8);
+      try (InputStream in = Files.newInputStream(path)) {
+        return readBounded(in);
+      }
     }
   }
 
@@ -84,9 +93,17 @@ public sealed interface RuleSource {
         if (in == null) {
           throw new IOException("classpath resource not found: " + name);
         }
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return readBounded(in);
       }
     }
+  }
+
+  private static String readBounded(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+    if (bytes.length > MAX_BYTES) {
+      throw new IOException("larger than " + MAX_BYTES + " bytes; split the rule file");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** JSON text in memory. */

@@ -129,7 +129,8 @@ class RuleSetLoaderTest {
             + " {\"rule_id\": \"a\", \"conditions\": {}}]")))
         .isInstanceOf(InvalidRuleSetException.class)
         .hasMessageContaining("invalid rule set string:x: 2 errors")
-        .hasMessageContaining("ERROR /0/conditions/n/$in (line 1, column 47): $in needs an array")
+        .hasMessageContaining(
+            "ERROR /0/conditions/n/$in (line 1, column 47): rule 'a': $in needs an array")
         .hasMessageContaining("duplicate rule_id 'a'")
         .satisfies(e -> assertThat(((InvalidRuleSetException) e).source()).isEqualTo("string:x"));
   }
@@ -173,7 +174,7 @@ class RuleSetLoaderTest {
     assertThat(errors(validate("[{\"rule_id\": \"v\", \"actions\": [],"
         + " \"conditions\": {\"customerId\": {\"$inGroup\": \"vip\"}}}]")))
         .singleElement().satisfies(p -> assertThat(p.message())
-            .isEqualTo("$inGroup unknown saved group 'vip'; known: none"));
+            .isEqualTo("rule 'v': $inGroup unknown saved group 'vip'; known: none"));
   }
 
   @Test

@@ -1,9 +1,14 @@
 package dev.opagent.agent;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.budget.BudgetLimits;
+import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.assignment.Holdout;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -22,7 +27,20 @@ import org.jspecify.annotations.Nullable;
 
 /** Reads {@link DecisionPolicy} JSON (see {@link DecisionPolicy#fromJson}). Not thread-safe. */
 final class PolicyJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Largest amount accepted for a cost, budget or threshold: a trillion. */
+  static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000_000L);
+  /** Most decimals accepted in an amount. */
+  static final int MAX_DECIMALS = 12;
+  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(RuleSetLoader.MAX_NESTING_DEPTH)
+          .maxDocumentLength(RuleSetLoader.MAX_DOCUMENT_LENGTH)
+          .maxNameLength(RuleSetLoader.MAX_KEY_LENGTH)
+          .maxStringLength(RuleSetLoader.MAX_STRING_LENGTH)
+          .maxNumberLength(RuleSetLoader.MAX_NUMBER_LENGTH)
+          .maxTokenCount(RuleSetLoader.MAX_TOKEN_COUNT)
+          .build())
+      .build());
   private static final Set<String> KEYS = Set.of("maxActionsPerCustomer", "maxActionsPerChannel",
       "exclusiveCampaigns", "channels", "channelCosts", "actionPriors", "campaignPriors",
       "defaultPrior", "frequencyCaps", "quietHours", "executionLimits", "approval", "budgets",
@@ -36,9 +54,12 @@ final class PolicyJson {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
+    } catch (StreamConstraintsException e) {
+      throw new InvalidPolicyException(List.of("/: " + limit(e.getOriginalMessage())));
     } catch (JsonProcessingException e) {
-      throw new InvalidPolicyException(List.of("/: not JSON (line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+      JsonLocation at = e.getLocation();
+      throw new InvalidPolicyException(List.of("/: not JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")));
     }
     PolicyJson r = new PolicyJson();
     if (root == null || !root.isObject()) {
@@ -53,6 +74,25 @@ final class PolicyJson {
     } catch (IllegalArgumentException e) {
       throw new InvalidPolicyException(List.of("/: " + e.getMessage()));
     }
+  }
+
+  /** Which reader limit a document broke, and the fix. */
+  private static String limit(@Nullable String jackson) {
+    String m = jackson == null ? "" : jackson;
+    if (m.contains("Name length")) {
+      return "a key is longer than " + RuleSetLoader.MAX_KEY_LENGTH + " characters; shorten it";
+    }
+    if (m.contains("String value length")) {
+      return "a string is longer than " + RuleSetLoader.MAX_STRING_LENGTH + " characters";
+    }
+    if (m.contains("Number value length")) {
+      return "a number is longer than " + RuleSetLoader.MAX_NUMBER_LENGTH + " characters";
+    }
+    if (m.contains("nesting depth")) {
+      return "nesting deeper than " + RuleSetLoader.MAX_NESTING_DEPTH + " levels";
+    }
+    return "document too large (at most " + RuleSetLoader.MAX_DOCUMENT_LENGTH + " characters and "
+        + RuleSetLoader.MAX_TOKEN_COUNT + " tokens)";
   }
 
   private void readRoot(JsonNode root) {
@@ -91,9 +131,8 @@ final class PolicyJson {
     });
     object(root, "channelCosts", (id, v, p) -> {
       BigDecimal m = money(v, p);
-      Channel c = channels.getOrDefault(id, Channel.contact(id));
       if (m != null) {
-        guard(p, () -> b.putChannelCost(c, m));
+        guard(p, () -> b.putChannelCost(channels.getOrDefault(id, Channel.contact(id)), m));
       }
     });
     object(root, "actionPriors", (type, v, p) -> {
@@ -299,21 +338,31 @@ final class PolicyJson {
     return a == null || be == null ? null : guard(p, () -> new ConversionPrior(a, be));
   }
 
+  /**
+   * An amount of at most {@link #MAX_AMOUNT} with at most {@link #MAX_DECIMALS} decimals; anything
+   * else (including 1e999999999, whose arithmetic would not finish) is a problem.
+   */
   private @Nullable BigDecimal money(JsonNode v, String p) {
-    if (v != null && (v.isNumber() || v.isTextual())) {
+    if (v != null && (v.isNumber() || v.isTextual()) && v.asText().length() <= 100) {
       try {
-        return new BigDecimal(v.asText());
+        BigDecimal d = new BigDecimal(v.asText());
+        // bounds on the scale first: 0e-999999999 is small but its arithmetic would not finish
+        if (d.scale() <= MAX_DECIMALS && d.scale() >= -MAX_DECIMALS
+            && d.abs().compareTo(MAX_AMOUNT) <= 0) {
+          return d;
+        }
       } catch (NumberFormatException e) {
         // reported below
       }
     }
-    problems.add(p + ": must be an amount such as \"0.05\"");
+    problems.add(p + ": must be an amount such as \"0.05\", at most " + MAX_AMOUNT.toPlainString()
+        + " with at most " + MAX_DECIMALS + " decimals");
     return null;
   }
 
   private @Nullable Double number(@Nullable JsonNode v, String p) {
-    if (v == null || !v.isNumber()) {
-      problems.add(p + ": must be a number");
+    if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue())) {
+      problems.add(p + ": must be a finite number");
       return null;
     }
     return v.doubleValue();

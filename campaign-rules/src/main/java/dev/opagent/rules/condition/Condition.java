@@ -25,8 +25,11 @@ import org.jspecify.annotations.Nullable;
  * numbers and numeric strings as JavaScript does; equality and {@code $in} do not. Where GrowthBook's
  * JavaScript relies on reference identity or string coercion of containers, this implementation
  * uses JSON value equality: objects and arrays compare by content (object key order ignored), and
- * {@code $regex} never matches {@code null}, arrays or objects. Regular expressions are Java's
- * {@link java.util.regex.Pattern} syntax, which agrees with JavaScript's for common patterns.
+ * {@code $regex} never matches {@code null}, arrays or objects. Regular expressions use RE2 syntax
+ * (the {@code com.google.re2j} engine), which agrees with JavaScript's for common patterns and
+ * matches in time linear in the text: backreferences and lookaround are rejected when the condition
+ * is compiled, in either mode. Text longer than {@link ConditionCompiler#MAX_REGEX_INPUT_LENGTH}
+ * never makes a condition hold.
  */
 public final class Condition {
   private final Node root;

@@ -6,6 +6,7 @@ import dev.opagent.rules.Problem;
 import dev.opagent.rules.internal.ConditionParser;
 import dev.opagent.rules.internal.LocatedJson;
 import dev.opagent.rules.internal.Node;
+import dev.opagent.rules.internal.ProblemList;
 import dev.opagent.rules.internal.Values;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +27,14 @@ import java.util.Map;
  * }</pre>
  */
 public final class ConditionCompiler {
+  /**
+   * Longest attribute text (in UTF-16 chars) a {@code $regex} or {@code $regexi} is applied to:
+   * {@value}. Longer text is not examined and fails closed: it never makes a condition hold (the
+   * regex counts as not matching, or as matching under an odd number of {@code $not}/{@code $nor},
+   * so the enclosing condition is false either way), and {@link Condition#explain} says so.
+   */
+  public static final int MAX_REGEX_INPUT_LENGTH = ConditionParser.MAX_REGEX_INPUT_LENGTH;
+
   private static final ConditionCompiler DEFAULTS = builder().build();
 
   private final ConditionMode mode;
@@ -58,7 +67,8 @@ public final class ConditionCompiler {
    */
   public Condition compile(String json) {
     LocatedJson.Parsed parsed = LocatedJson.parse(json, severityOfDuplicates());
-    List<Problem> problems = new ArrayList<>(parsed.problems());
+    ProblemList problems = new ProblemList();
+    problems.addAll(parsed.problems());
     LocatedJson doc = parsed.json();
     if (doc == null) {
       throw new InvalidConditionException(problems);
@@ -72,7 +82,7 @@ public final class ConditionCompiler {
    * @throws InvalidConditionException with every problem found (strict mode only)
    */
   public Condition compile(JsonNode condition) {
-    return compile(LocatedJson.unlocated(condition), new ArrayList<>());
+    return compile(LocatedJson.unlocated(condition), new ProblemList());
   }
 
   /**
@@ -81,23 +91,23 @@ public final class ConditionCompiler {
    * their line and column are 0, since a tree carries no positions.
    */
   public CompileResult tryCompile(JsonNode condition, String pointer) {
-    List<Problem> problems = new ArrayList<>();
+    ProblemList problems = new ProblemList();
     LocatedJson doc = LocatedJson.unlocated(condition);
     Node root =
         new ConditionParser(doc, mode == ConditionMode.STRICT, savedGroups, problems)
             .parse(condition, pointer);
-    if (problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR)) {
-      return new CompileResult.Rejected(problems);
+    if (problems.errorCount() > 0) {
+      return new CompileResult.Rejected(problems.withSummary());
     }
-    return new CompileResult.Compiled(new Condition(root, condition), problems);
+    return new CompileResult.Compiled(new Condition(root, condition), problems.withSummary());
   }
 
-  private Condition compile(LocatedJson doc, List<Problem> problems) {
+  private Condition compile(LocatedJson doc, ProblemList problems) {
     Node root =
         new ConditionParser(doc, mode == ConditionMode.STRICT, savedGroups, problems)
             .parse(doc.root(), "");
-    if (problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR)) {
-      throw new InvalidConditionException(problems);
+    if (problems.errorCount() > 0) {
+      throw new InvalidConditionException(problems.withSummary());
     }
     return new Condition(root, doc.root());
   }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles a MongoDB-style condition (GrowthBook's targeting language) into {@link Node}s. In strict
@@ -26,10 +27,25 @@ public final class ConditionParser {
   static final Set<String> TYPES =
       Set.of("string", "number", "boolean", "object", "array", "null", "undefined");
 
+  /**
+   * Longest attribute text a {@code $regex} is applied to; longer text never makes a condition hold
+   * (see {@link ValueTests.Regex}).
+   */
+  public static final int MAX_REGEX_INPUT_LENGTH = 4096;
+  /** Longest {@code $regex} pattern accepted. */
+  public static final int MAX_REGEX_PATTERN_LENGTH = 1024;
+  /** Largest compiled {@code $regex} program accepted (bounds the per-character matching cost). */
+  public static final int MAX_REGEX_PROGRAM_SIZE = 2000;
+
+  private static final Pattern BACKREFERENCE = Pattern.compile("\\\\[1-9]|\\\\k<");
+  private static final Pattern POSSESSIVE = Pattern.compile("[*+?}]\\+");
+
   private final LocatedJson source;
   private final boolean strict;
   private final Map<String, JsonNode> savedGroups;
   private final List<Problem> problems;
+  /** The attribute the operator being compiled reads, for messages; null at the top level. */
+  private @Nullable String field;
 
   /**
    * @param source the document the condition sits in (for line and column)
@@ -48,14 +64,15 @@ public final class ConditionParser {
 
   /** Compiles the condition at {@code pointer}. */
   public Node parse(JsonNode condition, String pointer) {
-    return condition(condition, pointer, 0);
+    return condition(condition, Pointer.of(pointer), 0, false);
   }
 
-  private void error(String pointer, String message) {
-    problems.add(source.problem(Problem.Severity.ERROR, pointer, message));
+  private void error(Pointer pointer, String message) {
+    ProblemList.report(problems, Problem.Severity.ERROR,
+        () -> source.problem(Problem.Severity.ERROR, pointer.toString(), message));
   }
 
-  private boolean tooDeep(String pointer, int depth) {
+  private boolean tooDeep(Pointer pointer, int depth) {
     if (depth > LocatedJson.MAX_DEPTH) {
       error(pointer, "condition nested deeper than " + LocatedJson.MAX_DEPTH + " levels");
       return true;
@@ -63,7 +80,7 @@ public final class ConditionParser {
     return false;
   }
 
-  private Node condition(JsonNode c, String pointer, int depth) {
+  private Node condition(JsonNode c, Pointer pointer, int depth, boolean negated) {
     if (tooDeep(pointer, depth)) {
       return new Nodes.Constant(pointer, false, "too deep");
     }
@@ -77,22 +94,22 @@ public final class ConditionParser {
     for (Map.Entry<String, JsonNode> e : c.properties()) {
       String key = e.getKey();
       JsonNode value = e.getValue();
-      String ptr = LocatedJson.child(pointer, key);
+      Pointer ptr = pointer.child(key);
       switch (key) {
         case "$and":
-          children.add(list(value, ptr, depth, 0));
+          children.add(list(value, ptr, depth, 0, negated));
           break;
         case "$or":
-          children.add(list(value, ptr, depth, 1));
+          children.add(list(value, ptr, depth, 1, negated));
           break;
         case "$nor":
-          children.add(list(value, ptr, depth, 2));
+          children.add(list(value, ptr, depth, 2, !negated));
           break;
         case "$not":
-          children.add(new Nodes.Not(ptr, condition(value, ptr, depth + 1)));
+          children.add(new Nodes.Not(ptr, condition(value, ptr, depth + 1, !negated)));
           break;
         default:
-          children.add(field(key, value, ptr, depth));
+          children.add(field(key, value, ptr, depth, negated));
       }
     }
     if (children.size() == 1) {
@@ -101,7 +118,8 @@ public final class ConditionParser {
     return new Nodes.And(pointer, children.toArray(new Node[0]));
   }
 
-  private Node list(JsonNode value, String pointer, int depth, int kind) {
+  /** {@code negated}: whether the children sit under an odd number of negations. */
+  private Node list(JsonNode value, Pointer pointer, int depth, int kind, boolean negated) {
     String op = kind == 0 ? "$and" : kind == 1 ? "$or" : "$nor";
     if (!value.isArray()) {
       if (strict) {
@@ -112,7 +130,7 @@ public final class ConditionParser {
     }
     Node[] children = new Node[value.size()];
     for (int i = 0; i < children.length; i++) {
-      children[i] = condition(value.get(i), LocatedJson.child(pointer, i), depth + 1);
+      children[i] = condition(value.get(i), pointer.child(i), depth + 1, negated);
     }
     switch (kind) {
       case 0:
@@ -124,7 +142,7 @@ public final class ConditionParser {
     }
   }
 
-  private Node field(String key, JsonNode value, String pointer, int depth) {
+  private Node field(String key, JsonNode value, Pointer pointer, int depth, boolean negated) {
     AttributePath path = null;
     if (strict && key.startsWith("$")) {
       error(
@@ -139,7 +157,14 @@ public final class ConditionParser {
         error(pointer, e.getMessage());
       }
     }
-    return new Nodes.Field(pointer, path, key, conditionValue(value, pointer, depth + 1));
+    String outerField = field;
+    field = key;
+    try {
+      return new Nodes.Field(
+          pointer, path, key, conditionValue(value, pointer, depth + 1, negated));
+    } finally {
+      field = outerField;
+    }
   }
 
   private static boolean isOperatorObject(JsonNode v) {
@@ -154,7 +179,7 @@ public final class ConditionParser {
     return true;
   }
 
-  private ValueTest conditionValue(JsonNode v, String pointer, int depth) {
+  private ValueTest conditionValue(JsonNode v, Pointer pointer, int depth, boolean negated) {
     if (tooDeep(pointer, depth)) {
       return new ValueTests.Never(pointer, "$eq", v, "too deep");
     }
@@ -164,7 +189,7 @@ public final class ConditionParser {
           String name = property.getKey();
           if (name.startsWith("$")) {
             error(
-                LocatedJson.child(pointer, name),
+                pointer.child(name),
                 "object mixes operators and plain fields, so it would be compared literally;"
                     + " use only operators or only fields");
             break;
@@ -175,7 +200,8 @@ public final class ConditionParser {
     }
     List<ValueTest> tests = new ArrayList<>(v.size());
     for (Map.Entry<String, JsonNode> e : v.properties()) {
-      tests.add(operator(e.getKey(), e.getValue(), LocatedJson.child(pointer, e.getKey()), depth));
+      tests.add(operator(
+          e.getKey(), e.getValue(), pointer.child(e.getKey()), depth, negated));
     }
     if (tests.size() == 1) {
       return tests.get(0);
@@ -183,7 +209,7 @@ public final class ConditionParser {
     return new ValueTests.AllOf(pointer, v, tests.toArray(new ValueTest[0]));
   }
 
-  private ValueTest operator(String op, JsonNode x, String ptr, int depth) {
+  private ValueTest operator(String op, JsonNode x, Pointer ptr, int depth, boolean negated) {
     switch (op) {
       case "$eq":
       case "$ne":
@@ -222,7 +248,7 @@ public final class ConditionParser {
           if (strict) {
             String why = x.isTextual()
                 ? "unknown saved group '" + x.textValue() + "'; known: "
-                    + (savedGroups.isEmpty() ? "none" : String.join(", ", savedGroups.keySet()))
+                    + (savedGroups.isEmpty() ? "none" : firstFew(savedGroups.keySet()))
                 : "needs the id of a saved group";
             error(ptr, op + " " + why);
           }
@@ -241,7 +267,7 @@ public final class ConditionParser {
         }
         ValueTest[] elements = new ValueTest[x.size()];
         for (int i = 0; i < elements.length; i++) {
-          elements[i] = conditionValue(x.get(i), LocatedJson.child(ptr, i), depth + 1);
+          elements[i] = conditionValue(x.get(i), ptr.child(i), depth + 1, negated);
         }
         return new ValueTests.All(ptr, op, x, elements, op.equals("$alli"));
       }
@@ -250,14 +276,14 @@ public final class ConditionParser {
           return invalid(ptr, op, x, "needs an object");
         }
         if (isOperatorObject(x)) {
-          return new ValueTests.ElemMatchValue(ptr, x, conditionValue(x, ptr, depth + 1));
+          return new ValueTests.ElemMatchValue(ptr, x, conditionValue(x, ptr, depth + 1, negated));
         }
-        return new ValueTests.ElemMatchDoc(ptr, x, condition(x, ptr, depth + 1));
+        return new ValueTests.ElemMatchDoc(ptr, x, condition(x, ptr, depth + 1, negated));
       case "$size":
         if (strict && !(x.isIntegralNumber() && x.asLong() >= 0) && !isOperatorObject(x)) {
           return invalid(ptr, op, x, "needs a non-negative integer or an operator object");
         }
-        return new ValueTests.Size(ptr, x, conditionValue(x, ptr, depth + 1));
+        return new ValueTests.Size(ptr, x, conditionValue(x, ptr, depth + 1, negated));
       case "$exists":
         if (strict && !x.isBoolean()) {
           return invalid(ptr, op, x, "needs true or false");
@@ -270,27 +296,85 @@ public final class ConditionParser {
         }
         return new ValueTests.Type(ptr, x, x.textValue());
       case "$not":
-        return new ValueTests.Not(ptr, x, conditionValue(x, ptr, depth + 1));
+        return new ValueTests.Not(ptr, x, conditionValue(x, ptr, depth + 1, !negated));
       case "$regex":
-      case "$regexi": {
-        if (!x.isTextual()) {
-          return invalid(ptr, op, x, "needs a regular expression string");
-        }
-        try {
-          int flags = op.equals("$regexi") ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-          return new ValueTests.Regex(ptr, op, x, Pattern.compile(x.textValue(), flags));
-        } catch (PatternSyntaxException e) {
-          return invalid(ptr, op, x, "has an invalid regular expression: "
-              + e.getDescription() + " near index " + e.getIndex());
-        }
-      }
+      case "$regexi":
+        return regex(op, x, ptr, negated);
       default:
         return invalid(ptr, op, x, "is not a known operator; known: "
             + String.join(", ", VALUE_OPERATORS));
     }
   }
 
-  private ValueTest invalid(String ptr, String op, JsonNode x, String why) {
+  private ValueTest regex(String op, JsonNode x, Pointer ptr, boolean negated) {
+    if (!x.isTextual()) {
+      return invalid(ptr, op, x, "needs a regular expression string");
+    }
+    String pattern = x.textValue();
+    if (pattern.length() > MAX_REGEX_PATTERN_LENGTH) {
+      return invalid(ptr, op, x, "pattern is longer than " + MAX_REGEX_PATTERN_LENGTH
+          + " characters; shorten it");
+    }
+    boolean ignoreCase = op.equals("$regexi");
+    com.google.re2j.Pattern compiled;
+    try {
+      compiled = com.google.re2j.Pattern.compile(
+          pattern, ignoreCase ? com.google.re2j.Pattern.CASE_INSENSITIVE : 0);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      PatternSyntaxException javaError = javaSyntaxError(pattern, ignoreCase);
+      if (javaError != null) {
+        // Not a regular expression in any dialect: GrowthBook's fallback is "never matches".
+        return invalid(ptr, op, x, "has an invalid regular expression: "
+            + javaError.getDescription() + " near index " + javaError.getIndex());
+      }
+      // Valid for backtracking engines, but not runnable in linear time: always an error, since
+      // silently never matching would change what the rule targets.
+      error(ptr, op + " on " + (field == null ? "the value" : "field '" + field + "'") + " uses "
+          + unsupportedFeature(pattern, e) + ", which the linear-time regular expression engine"
+          + " does not support; rewrite the pattern without it (spell out the alternatives, or"
+          + " split it into several conditions joined with $and / $not)");
+      return new ValueTests.Never(ptr, op, x, op + " uses unsupported regular expression syntax");
+    }
+    if (compiled.programSize() > MAX_REGEX_PROGRAM_SIZE) {
+      return invalid(ptr, op, x, "pattern is too complex (compiles to " + compiled.programSize()
+          + " instructions, at most " + MAX_REGEX_PROGRAM_SIZE + "); simplify its repetitions");
+    }
+    return new ValueTests.Regex(ptr, op, x, compiled, negated);
+  }
+
+  private static @Nullable PatternSyntaxException
+      javaSyntaxError(String pattern, boolean ignoreCase) {
+    try {
+      Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+      return null;
+    } catch (PatternSyntaxException e) {
+      return e;
+    }
+  }
+
+  private static String unsupportedFeature(
+      String pattern, com.google.re2j.PatternSyntaxException e) {
+    if (BACKREFERENCE.matcher(pattern).find()) {
+      return "a backreference (\\1, \\k<name>)";
+    }
+    if (pattern.contains("(?=") || pattern.contains("(?!") || pattern.contains("(?<=")
+        || pattern.contains("(?<!")) {
+      return "lookaround ((?=, (?!, (?<=, (?<!)";
+    }
+    if (pattern.contains("(?>") || POSSESSIVE.matcher(pattern).find()) {
+      return "an atomic group or possessive quantifier";
+    }
+    return "syntax it rejects (" + e.getDescription() + ")";
+  }
+
+  /** Up to ten names, comma-separated, then how many more. */
+  private static String firstFew(java.util.Collection<String> names) {
+    List<String> few = names.stream().limit(10).toList();
+    String s = String.join(", ", few);
+    return names.size() > few.size() ? s + " and " + (names.size() - few.size()) + " more" : s;
+  }
+
+  private ValueTest invalid(Pointer ptr, String op, JsonNode x, String why) {
     if (strict) {
       error(ptr, op + " " + why + (why.startsWith("needs") ? " but was " + kind(x) : ""));
     }

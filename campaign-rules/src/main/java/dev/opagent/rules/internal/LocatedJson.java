@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.rules.Problem;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,31 +23,52 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Parses JSON into a Jackson tree while remembering, for every value, the line and column where it
- * starts, keyed by JSON pointer. Duplicate object keys are reported. Thread-safe (stateless; each
- * parse builds its own result).
+ * starts. Positions are kept in a tree parallel to the JSON (one small record per value, keyed by
+ * the object's own key strings or the array index), never as a pointer string per value, so memory
+ * grows with the document's size and not with its size times its depth; pointer strings are built
+ * only for the problems reported. Duplicate object keys are reported. Documents beyond the limits
+ * below are rejected with a located problem. Thread-safe (stateless; each parse builds its own
+ * result).
  */
 public final class LocatedJson {
   /** Deepest nesting accepted; deeper documents are rejected with a located problem. */
   public static final int MAX_DEPTH = 200;
+  /** Longest document accepted, in characters (4 MiB). */
+  public static final int MAX_DOCUMENT_LENGTH = 4 * 1024 * 1024;
+  /** Longest object key accepted, in characters. */
+  public static final int MAX_KEY_LENGTH = 1000;
+  /** Longest string value accepted, in characters (1 MiB). */
+  public static final int MAX_STRING_LENGTH = 1024 * 1024;
+  /** Longest number accepted, in characters (digits, sign, point and exponent). */
+  public static final int MAX_NUMBER_LENGTH = 100;
+  /** Most tokens (values, keys, brackets) accepted in one document. */
+  public static final long MAX_TOKEN_COUNT = 1_000_000;
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
           .streamReadConstraints(
-              StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 10).build())
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH + 10)
+                  .maxDocumentLength(MAX_DOCUMENT_LENGTH)
+                  .maxNameLength(MAX_KEY_LENGTH)
+                  .maxStringLength(MAX_STRING_LENGTH)
+                  .maxNumberLength(MAX_NUMBER_LENGTH)
+                  .maxTokenCount(MAX_TOKEN_COUNT)
+                  .build())
           .build();
 
   private final JsonNode root;
-  private final Map<String, long[]> locations;
+  private final @Nullable Loc locations;
 
-  private LocatedJson(JsonNode root, Map<String, long[]> locations) {
+  private LocatedJson(JsonNode root, @Nullable Loc locations) {
     this.root = root;
     this.locations = locations;
   }
 
   /** A tree without source positions (for conditions built in code). */
   public static LocatedJson unlocated(JsonNode root) {
-    return new LocatedJson(root, Map.of());
+    return new LocatedJson(root, null);
   }
 
   public JsonNode root() {
@@ -53,22 +76,109 @@ public final class LocatedJson {
   }
 
   /**
+   * Where one value starts; for a container also where each child starts. Object children are
+   * keyed by the tree's own key strings, so no text is copied; an array's scalar elements cost one
+   * packed {@code long} each.
+   */
+  private static final class Loc {
+    final long start;
+    @Nullable Map<String, Loc> fields;
+    long @Nullable [] itemStarts;
+    @Nullable Loc @Nullable [] itemContainers;
+    int itemCount;
+
+    Loc(long start) {
+      this.start = start;
+    }
+
+    void addItem(long itemStart, @Nullable Loc container) {
+      if (itemStarts == null) {
+        itemStarts = new long[4];
+      } else if (itemCount == itemStarts.length) {
+        itemStarts = Arrays.copyOf(itemStarts, itemCount * 2);
+        if (itemContainers != null) {
+          itemContainers = Arrays.copyOf(itemContainers, itemCount * 2);
+        }
+      }
+      if (container != null && itemContainers == null) {
+        itemContainers = new Loc[itemStarts.length];
+      }
+      itemStarts[itemCount] = itemStart;
+      if (container != null) {
+        itemContainers[itemCount] = container;
+      }
+      itemCount++;
+    }
+  }
+
+  private static long pack(JsonLocation loc) {
+    return ((long) Math.max(0, loc.getLineNr()) << 32) | Math.max(0, loc.getColumnNr());
+  }
+
+  /**
    * The line and column where the value at {@code pointer} starts; for a pointer that names nothing,
    * the position of its nearest existing ancestor; {@code {0, 0}} when unknown.
    */
   public long[] location(String pointer) {
-    String p = pointer;
-    while (true) {
-      long[] loc = locations.get(p);
-      if (loc != null) {
-        return loc;
-      }
-      if (p.isEmpty()) {
-        return new long[] {0, 0};
-      }
-      int slash = p.lastIndexOf('/');
-      p = slash <= 0 ? "" : p.substring(0, slash);
+    long found = find(pointer);
+    return new long[] {found >>> 32, found & 0xFFFF_FFFFL};
+  }
+
+  private long find(String pointer) {
+    Loc at = locations;
+    if (at == null) {
+      return 0;
     }
+    int i = 0;
+    int n = pointer.length();
+    while (i < n && pointer.charAt(i) == '/') {
+      int end = pointer.indexOf('/', i + 1);
+      if (end < 0) {
+        end = n;
+      }
+      String token = unescape(pointer.substring(i + 1, end));
+      Loc next = null;
+      if (at.fields != null) {
+        next = at.fields.get(token);
+      } else if (at.itemStarts != null) {
+        int index = index(token);
+        if (index < 0 || index >= at.itemCount) {
+          break;
+        }
+        next = at.itemContainers == null ? null : at.itemContainers[index];
+        if (next == null) {
+          return at.itemStarts[index];
+        }
+      }
+      if (next == null) {
+        break;
+      }
+      at = next;
+      i = end;
+    }
+    return at.start;
+  }
+
+  private static String unescape(String token) {
+    if (token.indexOf('~') < 0) {
+      return token;
+    }
+    return token.replace("~1", "/").replace("~0", "~");
+  }
+
+  private static int index(String token) {
+    if (token.isEmpty() || token.length() > 9) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** A problem located at {@code pointer}. */
@@ -82,7 +192,7 @@ public final class LocatedJson {
     if (token.indexOf('~') < 0 && token.indexOf('/') < 0) {
       return pointer + "/" + token;
     }
-    return pointer + "/" + token.replace("~", "~0").replace("/", "~1");
+    return pointer + "/" + Pointer.escape(token);
   }
 
   public static String child(String pointer, int index) {
@@ -97,15 +207,20 @@ public final class LocatedJson {
    * problem each (with {@code duplicateKeySeverity}), keeping the last value as JSON parsers do.
    */
   public static Parsed parse(String text, Problem.Severity duplicateKeySeverity) {
-    List<Problem> problems = new ArrayList<>();
-    Map<String, long[]> locations = new HashMap<>();
+    ProblemList problems = new ProblemList();
+    if (text.length() > MAX_DOCUMENT_LENGTH) {
+      problems.add(new Problem(Problem.Severity.ERROR, "", 1, 1, "document is " + text.length()
+          + " characters long, more than the " + MAX_DOCUMENT_LENGTH + " allowed; split it"));
+      return new Parsed(null, problems.withSummary());
+    }
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t = p.nextToken();
       if (t == null) {
         problems.add(new Problem(Problem.Severity.ERROR, "", 1, 1, "document is empty"));
-        return new Parsed(null, problems);
+        return new Parsed(null, problems.withSummary());
       }
-      JsonNode root = read(p, "", 0, locations, problems, duplicateKeySeverity);
+      Loc locations = new Loc(pack(p.currentTokenLocation()));
+      JsonNode root = read(p, Pointer.of(""), locations, 0, problems, duplicateKeySeverity);
       JsonToken trailing = p.nextToken();
       if (trailing != null) {
         JsonLocation loc = p.currentTokenLocation();
@@ -116,9 +231,9 @@ public final class LocatedJson {
                 loc.getLineNr(),
                 loc.getColumnNr(),
                 "unexpected content after the end of the document"));
-        return new Parsed(null, problems);
+        return new Parsed(null, problems.withSummary());
       }
-      return new Parsed(new LocatedJson(root, locations), problems);
+      return new Parsed(new LocatedJson(root, locations), problems.withSummary());
     } catch (DepthException e) {
       problems.add(
           new Problem(
@@ -127,7 +242,17 @@ public final class LocatedJson {
               e.line,
               e.column,
               "nesting deeper than " + MAX_DEPTH + " levels"));
-      return new Parsed(null, problems);
+      return new Parsed(null, problems.withSummary());
+    } catch (StreamConstraintsException e) {
+      JsonLocation loc = e.getLocation();
+      problems.add(
+          new Problem(
+              Problem.Severity.ERROR,
+              "",
+              loc == null ? 0 : Math.max(0, loc.getLineNr()),
+              loc == null ? 0 : Math.max(0, loc.getColumnNr()),
+              limitMessage(e.getOriginalMessage())));
+      return new Parsed(null, problems.withSummary());
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       String pointer = "";
@@ -142,12 +267,37 @@ public final class LocatedJson {
               loc == null ? 0 : Math.max(0, loc.getLineNr()),
               loc == null ? 0 : Math.max(0, loc.getColumnNr()),
               "malformed JSON: " + firstLine(message)));
-      return new Parsed(null, problems);
+      return new Parsed(null, problems.withSummary());
     } catch (IOException e) {
       problems.add(
           new Problem(Problem.Severity.ERROR, "", 0, 0, "cannot read JSON: " + e.getMessage()));
-      return new Parsed(null, problems);
+      return new Parsed(null, problems.withSummary());
     }
+  }
+
+  /** Says which limit a document broke and what to do, in the project's own terms. */
+  private static String limitMessage(@Nullable String jackson) {
+    String m = jackson == null ? "" : jackson;
+    if (m.contains("Name length")) {
+      return "an object key is longer than " + MAX_KEY_LENGTH + " characters; shorten it";
+    }
+    if (m.contains("String value length")) {
+      return "a string is longer than " + MAX_STRING_LENGTH + " characters; shorten it";
+    }
+    if (m.contains("Number value length")) {
+      return "a number is longer than " + MAX_NUMBER_LENGTH + " characters; write it with fewer"
+          + " digits";
+    }
+    if (m.contains("nesting depth")) {
+      return "nesting deeper than " + MAX_DEPTH + " levels";
+    }
+    if (m.contains("Document length")) {
+      return "document is longer than " + MAX_DOCUMENT_LENGTH + " characters; split it";
+    }
+    if (m.contains("Token count")) {
+      return "document has more than " + MAX_TOKEN_COUNT + " JSON tokens; split it";
+    }
+    return "document exceeds a size limit: " + firstLine(m);
   }
 
   private static String firstLine(@Nullable String s) {
@@ -160,48 +310,57 @@ public final class LocatedJson {
 
   private static JsonNode read(
       JsonParser p,
-      String pointer,
+      Pointer pointer,
+      Loc loc,
       int depth,
-      Map<String, long[]> locations,
-      List<Problem> problems,
+      ProblemList problems,
       Problem.Severity dupSeverity)
       throws IOException {
-    JsonLocation loc = p.currentTokenLocation();
-    locations.put(pointer, new long[] {loc.getLineNr(), loc.getColumnNr()});
     JsonNodeFactory f = JsonNodeFactory.instance;
     JsonToken t = p.currentToken();
     switch (t) {
       case START_OBJECT: {
         if (depth >= MAX_DEPTH) {
-          throw new DepthException(pointer, loc.getLineNr(), loc.getColumnNr());
+          throw new DepthException(
+              pointer.toString(), (int) (loc.start >>> 32), (int) loc.start);
         }
         ObjectNode o = f.objectNode();
+        Map<String, Loc> fields = new HashMap<>();
+        loc.fields = fields;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           JsonLocation keyLoc = p.currentTokenLocation();
-          String childPointer = child(pointer, name);
           p.nextToken();
+          Loc child = new Loc(pack(p.currentTokenLocation()));
           if (o.has(name)) {
-            problems.add(
-                new Problem(
-                    dupSeverity,
-                    childPointer,
-                    keyLoc.getLineNr(),
-                    keyLoc.getColumnNr(),
-                    "duplicate key '" + name + "'"));
+            ProblemList.report(problems, dupSeverity, () -> new Problem(
+                dupSeverity,
+                pointer.child(name).toString(),
+                keyLoc.getLineNr(),
+                keyLoc.getColumnNr(),
+                "duplicate key '" + name + "'"));
           }
-          o.set(name, read(p, childPointer, depth + 1, locations, problems, dupSeverity));
+          JsonNode value = read(p, pointer.child(name), child, depth + 1, problems, dupSeverity);
+          o.set(name, value);
+          fields.put(name, child);
         }
         return o;
       }
       case START_ARRAY: {
         if (depth >= MAX_DEPTH) {
-          throw new DepthException(pointer, loc.getLineNr(), loc.getColumnNr());
+          throw new DepthException(
+              pointer.toString(), (int) (loc.start >>> 32), (int) loc.start);
         }
         ArrayNode a = f.arrayNode();
         int i = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          a.add(read(p, child(pointer, i++), depth + 1, locations, problems, dupSeverity));
+        JsonToken item;
+        while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+          long start = pack(p.currentTokenLocation());
+          Loc child = item == JsonToken.START_OBJECT || item == JsonToken.START_ARRAY
+              ? new Loc(start) : null;
+          loc.addItem(start, child);
+          a.add(read(p, pointer.child(i++), child == null ? loc : child, depth + 1, problems,
+              dupSeverity));
         }
         return a;
       }

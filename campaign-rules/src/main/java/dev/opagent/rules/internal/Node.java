@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
  * value (inside {@code $elemMatch}). Immutable and thread-safe.
  */
 public abstract class Node {
-  final String pointer;
+  final Pointer pointer;
 
-  Node(String pointer) {
+  Node(Pointer pointer) {
     this.pointer = pointer;
   }
 

@@ -37,7 +37,7 @@ final class Nodes {
     private final String pathText;
     private final ValueTest test;
 
-    Field(String pointer, @Nullable AttributePath path, String pathText, ValueTest test) {
+    Field(Pointer pointer, @Nullable AttributePath path, String pathText, ValueTest test) {
       super(pointer);
       this.path = path;
       this.pathText = pathText;
@@ -78,12 +78,12 @@ final class Nodes {
       JsonNode actual = Values.toJsonNode(value);
       String seen = actual == null ? "is absent" : "is " + render(actual);
       return new Failure(
-          failing.pointer,
+          failing.pointer.toString(),
           pathText,
           failing.operator,
           failing.expected,
           actual,
-          pathText + " " + seen + ", expected " + failing.describe(),
+          pathText + " " + seen + ", expected " + failing.describe(value),
           List.of());
     }
   }
@@ -98,7 +98,7 @@ final class Nodes {
     final ValueTest test;
     private final Field field;
 
-    SlotField(String pointer, int slot, AttributePath path, Field field) {
+    SlotField(Pointer pointer, int slot, AttributePath path, Field field) {
       super(pointer);
       this.slot = slot;
       this.path = path;
@@ -121,7 +121,7 @@ final class Nodes {
   static final class And extends Node {
     final Node[] children;
 
-    And(String pointer, Node[] children) {
+    And(Pointer pointer, Node[] children) {
       super(pointer);
       this.children = children;
     }
@@ -166,7 +166,7 @@ final class Nodes {
   static final class Or extends Node {
     private final Node[] children;
 
-    Or(String pointer, Node[] children) {
+    Or(Pointer pointer, Node[] children) {
       super(pointer);
       this.children = children;
     }
@@ -202,7 +202,7 @@ final class Nodes {
         }
       }
       return new Failure(
-          pointer,
+          pointer.toString(),
           null,
           "$or",
           null,
@@ -229,7 +229,7 @@ final class Nodes {
   static final class Nor extends Node {
     private final Node[] children;
 
-    Nor(String pointer, Node[] children) {
+    Nor(Pointer pointer, Node[] children) {
       super(pointer);
       this.children = children;
     }
@@ -254,7 +254,7 @@ final class Nodes {
       for (int i = 0; i < children.length; i++) {
         if (children[i].test(doc)) {
           return new Failure(
-              children[i].pointer,
+              children[i].pointer.toString(),
               null,
               "$nor",
               null,
@@ -271,7 +271,7 @@ final class Nodes {
   static final class Not extends Node {
     private final Node child;
 
-    Not(String pointer, Node child) {
+    Not(Pointer pointer, Node child) {
       super(pointer);
       this.child = child;
     }
@@ -292,7 +292,7 @@ final class Nodes {
         return null;
       }
       return new Failure(
-          pointer, null, "$not", null, null, "the negated condition matched", List.of());
+          pointer.toString(), null, "$not", null, null, "the negated condition matched", List.of());
     }
   }
 
@@ -301,7 +301,7 @@ final class Nodes {
     private final boolean value;
     private final String why;
 
-    Constant(String pointer, boolean value, String why) {
+    Constant(Pointer pointer, boolean value, String why) {
       super(pointer);
       this.value = value;
       this.why = why;
@@ -318,7 +318,7 @@ final class Nodes {
         return null;
       }
       return new Failure(
-          pointer, null, "$never", JsonNodeFactory.instance.textNode(why), null,
+          pointer.toString(), null, "$never", JsonNodeFactory.instance.textNode(why), null,
           "never matches: " + why, List.of());
     }
 

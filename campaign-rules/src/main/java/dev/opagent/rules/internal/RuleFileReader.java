@@ -54,7 +54,7 @@ public final class RuleFileReader {
   private final ConditionMode mode;
   private final @Nullable ActionTypes actionTypes;
   private final Map<String, JsonNode> extraSavedGroups;
-  private final List<Problem> problems = new ArrayList<>();
+  private final ProblemList problems = new ProblemList();
 
   /** What a rule file yields: its rules, name, and every problem (errors and warnings). */
   public record Result(String name, List<Rule> rules, List<Problem> problems) {}
@@ -69,11 +69,13 @@ public final class RuleFileReader {
   }
 
   private void error(String pointer, String message) {
-    problems.add(doc.problem(Problem.Severity.ERROR, pointer, message));
+    ProblemList.report(problems, Problem.Severity.ERROR,
+        () -> doc.problem(Problem.Severity.ERROR, pointer, message));
   }
 
   private void warn(String pointer, String message) {
-    problems.add(doc.problem(Problem.Severity.WARNING, pointer, message));
+    ProblemList.report(problems, Problem.Severity.WARNING,
+        () -> doc.problem(Problem.Severity.WARNING, pointer, message));
   }
 
   /** Problems about unknown fields are errors in strict mode and warnings in lenient mode. */
@@ -119,16 +121,16 @@ public final class RuleFileReader {
       rulesPointer = "/rules";
       if (rulesNode == null) {
         error("", "rule file needs a 'rules' array");
-        return new Result(name, List.of(), problems);
+        return new Result(name, List.of(), problems.withSummary());
       }
     } else {
       error("", "rule file must be a JSON object or an array of rules but was "
           + ConditionParser.kind(root));
-      return new Result(name, List.of(), problems);
+      return new Result(name, List.of(), problems.withSummary());
     }
     if (!rulesNode.isArray()) {
       error(rulesPointer, "rules must be an array but was " + ConditionParser.kind(rulesNode));
-      return new Result(name, List.of(), problems);
+      return new Result(name, List.of(), problems.withSummary());
     }
     if (rulesNode.isEmpty()) {
       warn(rulesPointer, "rule file has no rules");
@@ -144,7 +146,7 @@ public final class RuleFileReader {
         rules.add(rule);
       }
     }
-    return new Result(name, rules, problems);
+    return new Result(name, rules, problems.withSummary());
   }
 
   private static JsonNode singleGroup(String id, JsonNode members) {
@@ -215,14 +217,17 @@ public final class RuleFileReader {
       CompileResult result = compiler.tryCompile(conditions, cptr);
       if (result instanceof CompileResult.Compiled compiled) {
         condition = compiled.condition();
-        compiled.warnings().forEach(p -> problems.add(relocate(p)));
+        String ruleId = id;
+        compiled.warnings().forEach(p -> problems.add(relocate(p, ruleId)));
         if (conditions.isObject() && conditions.isEmpty()) {
           warn(cptr, "conditions are empty, so the rule matches every customer");
         } else if (condition.isAlwaysTrue()) {
           warn(cptr, "conditions always hold, so the rule matches every customer");
         }
       } else {
-        ((CompileResult.Rejected) result).problems().forEach(p -> problems.add(relocate(p)));
+        String ruleId = id;
+        ((CompileResult.Rejected) result).problems()
+            .forEach(p -> problems.add(relocate(p, ruleId)));
       }
     }
 
@@ -269,18 +274,14 @@ public final class RuleFileReader {
   }
 
   private int errorCount() {
-    int n = 0;
-    for (Problem p : problems) {
-      if (p.severity() == Problem.Severity.ERROR) {
-        n++;
-      }
-    }
-    return n;
+    return problems.errorCount();
   }
 
-  private Problem relocate(Problem p) {
+  /** A condition problem located in the file, its message naming the rule when it has an id. */
+  private Problem relocate(Problem p, @Nullable String ruleId) {
     long[] loc = doc.location(p.pointer());
-    return new Problem(p.severity(), p.pointer(), (int) loc[0], (int) loc[1], p.message());
+    String message = ruleId == null ? p.message() : "rule '" + ruleId + "': " + p.message();
+    return new Problem(p.severity(), p.pointer(), (int) loc[0], (int) loc[1], message);
   }
 
   private @Nullable String optionalText(JsonNode node, String ptr, String field) {

@@ -9,11 +9,11 @@ import org.jspecify.annotations.Nullable;
  * thread-safe.
  */
 abstract class ValueTest {
-  final String pointer;
+  final Pointer pointer;
   final String operator;
   final JsonNode expected;
 
-  ValueTest(String pointer, String operator, JsonNode expected) {
+  ValueTest(Pointer pointer, String operator, JsonNode expected) {
     this.pointer = pointer;
     this.operator = operator;
     this.expected = expected;
@@ -41,6 +41,11 @@ abstract class ValueTest {
    */
   Step step(int slot, AttributePath path) {
     return Step.generic(slot, path, this);
+  }
+
+  /** How the expectation reads in a message explaining why {@code value} was rejected. */
+  String describe(@Nullable Object value) {
+    return describe();
   }
 
   /** How the expectation reads in a message. */

@@ -3,8 +3,6 @@ package dev.opagent.rules.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** The compiled operators. Every class is immutable and thread-safe. */
@@ -20,7 +18,7 @@ final class ValueTests {
     private final boolean negate;
     private final boolean literal;
 
-    Equals(String pointer, String operator, JsonNode expected, boolean negate, boolean literal) {
+    Equals(Pointer pointer, String operator, JsonNode expected, boolean negate, boolean literal) {
       super(pointer, operator, expected);
       this.kind = Values.kind(expected);
       // Interned: attribute values that are string constants then compare by identity first.
@@ -76,7 +74,7 @@ final class ValueTests {
     private final boolean numeric;
     private final double number;
 
-    Compare(String pointer, String operator, JsonNode expected) {
+    Compare(Pointer pointer, String operator, JsonNode expected) {
       super(pointer, operator, expected);
       this.op =
           switch (operator) {
@@ -126,7 +124,7 @@ final class ValueTests {
   static final class Version extends ValueTest {
     private final String padded;
 
-    Version(String pointer, String operator, JsonNode expected) {
+    Version(Pointer pointer, String operator, JsonNode expected) {
       super(pointer, operator, expected);
       this.padded = VersionStrings.padded(expected.isValueNode() ? expected : null);
     }
@@ -157,7 +155,7 @@ final class ValueTests {
     private final boolean negate;
     private final boolean insensitive;
 
-    In(String pointer, String operator, JsonNode expected, ValueSet set, boolean negate,
+    In(Pointer pointer, String operator, JsonNode expected, ValueSet set, boolean negate,
         boolean insensitive) {
       super(pointer, operator, expected);
       this.set = set;
@@ -189,7 +187,7 @@ final class ValueTests {
     private final ValueTest[] elements;
     private final boolean insensitive;
 
-    All(String pointer, String operator, JsonNode expected, ValueTest[] elements,
+    All(Pointer pointer, String operator, JsonNode expected, ValueTest[] elements,
         boolean insensitive) {
       super(pointer, operator, expected);
       this.elements = elements;
@@ -226,7 +224,7 @@ final class ValueTests {
   static final class ElemMatchValue extends ValueTest {
     private final ValueTest test;
 
-    ElemMatchValue(String pointer, JsonNode expected, ValueTest test) {
+    ElemMatchValue(Pointer pointer, JsonNode expected, ValueTest test) {
       super(pointer, "$elemMatch", expected);
       this.test = test;
     }
@@ -250,7 +248,7 @@ final class ValueTests {
   static final class ElemMatchDoc extends ValueTest {
     private final Node condition;
 
-    ElemMatchDoc(String pointer, JsonNode expected, Node condition) {
+    ElemMatchDoc(Pointer pointer, JsonNode expected, Node condition) {
       super(pointer, "$elemMatch", expected);
       this.condition = condition;
     }
@@ -274,7 +272,7 @@ final class ValueTests {
   static final class Size extends ValueTest {
     private final ValueTest test;
 
-    Size(String pointer, JsonNode expected, ValueTest test) {
+    Size(Pointer pointer, JsonNode expected, ValueTest test) {
       super(pointer, "$size", expected);
       this.test = test;
     }
@@ -289,7 +287,7 @@ final class ValueTests {
   static final class Exists extends ValueTest {
     private final boolean exists;
 
-    Exists(String pointer, JsonNode expected, boolean exists) {
+    Exists(Pointer pointer, JsonNode expected, boolean exists) {
       super(pointer, "$exists", expected);
       this.exists = exists;
     }
@@ -306,7 +304,7 @@ final class ValueTests {
   static final class Type extends ValueTest {
     private final String type;
 
-    Type(String pointer, JsonNode expected, String type) {
+    Type(Pointer pointer, JsonNode expected, String type) {
       super(pointer, "$type", expected);
       this.type = type;
     }
@@ -317,13 +315,23 @@ final class ValueTests {
     }
   }
 
-  /** {@code $regex $regexi}: a find anywhere in the value's text. */
+  /**
+   * {@code $regex $regexi}: a find anywhere in the value's text, in time linear in the text (RE2
+   * semantics: no backreferences or lookaround, which are rejected when compiling). Text longer than
+   * {@link ConditionParser#MAX_REGEX_INPUT_LENGTH} is not examined and fails closed: the test yields
+   * whatever makes the enclosing condition not hold — no match, or a match when the test sits under
+   * an odd number of negations ({@code $not}, {@code $nor}) — so an over-long value never makes a
+   * rule apply.
+   */
   static final class Regex extends ValueTest {
-    private final ThreadLocal<Matcher> matcher;
+    private final ThreadLocal<com.google.re2j.Matcher> matcher;
+    private final boolean overLongResult;
 
-    Regex(String pointer, String operator, JsonNode expected, Pattern pattern) {
+    Regex(Pointer pointer, String operator, JsonNode expected, com.google.re2j.Pattern pattern,
+        boolean negated) {
       super(pointer, operator, expected);
       this.matcher = ThreadLocal.withInitial(() -> pattern.matcher(""));
+      this.overLongResult = negated;
     }
 
     @Override
@@ -332,10 +340,23 @@ final class ValueTests {
       if (text == null) {
         return false;
       }
-      Matcher m = matcher.get();
+      if (text.length() > ConditionParser.MAX_REGEX_INPUT_LENGTH) {
+        return overLongResult;
+      }
+      com.google.re2j.Matcher m = matcher.get();
       boolean found = m.reset(text).find();
       m.reset("");
       return found;
+    }
+
+    @Override
+    String describe(@Nullable Object value) {
+      String text = Values.scalarText(value);
+      if (text != null && text.length() > ConditionParser.MAX_REGEX_INPUT_LENGTH) {
+        return describe() + " (text longer than " + ConditionParser.MAX_REGEX_INPUT_LENGTH
+            + " characters is not matched)";
+      }
+      return describe();
     }
   }
 
@@ -343,7 +364,7 @@ final class ValueTests {
   static final class Not extends ValueTest {
     private final ValueTest test;
 
-    Not(String pointer, JsonNode expected, ValueTest test) {
+    Not(Pointer pointer, JsonNode expected, ValueTest test) {
       super(pointer, "$not", expected);
       this.test = test;
     }
@@ -358,7 +379,7 @@ final class ValueTests {
   static final class AllOf extends ValueTest {
     private final ValueTest[] tests;
 
-    AllOf(String pointer, JsonNode expected, ValueTest[] tests) {
+    AllOf(Pointer pointer, JsonNode expected, ValueTest[] tests) {
       super(pointer, "$and", expected);
       this.tests = tests;
     }
@@ -393,7 +414,7 @@ final class ValueTests {
   static final class Never extends ValueTest {
     private final String why;
 
-    Never(String pointer, String operator, JsonNode expected, String why) {
+    Never(Pointer pointer, String operator, JsonNode expected, String why) {
       super(pointer, operator, expected);
       this.why = why;
     }

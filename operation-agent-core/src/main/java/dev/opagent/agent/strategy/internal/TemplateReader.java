@@ -1,7 +1,11 @@
 package dev.opagent.agent.strategy.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -13,6 +17,7 @@ import dev.opagent.agent.strategy.PlanStep;
 import dev.opagent.agent.strategy.StrategyTemplate;
 import dev.opagent.agent.strategy.StrategyType;
 import dev.opagent.rules.Rule;
+import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.condition.CompileResult;
 import dev.opagent.rules.condition.Condition;
 import dev.opagent.rules.condition.ConditionCompiler;
@@ -33,7 +38,18 @@ import org.jspecify.annotations.Nullable;
  * thread-safe; each {@link #read} call has its own state.
  */
 public final class TemplateReader {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
+  /** Largest money amount accepted (average order value, costs): a trillion. */
+  static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000_000L);
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(RuleSetLoader.MAX_NESTING_DEPTH)
+              .maxDocumentLength(RuleSetLoader.MAX_DOCUMENT_LENGTH)
+              .maxNameLength(RuleSetLoader.MAX_KEY_LENGTH)
+              .maxStringLength(RuleSetLoader.MAX_STRING_LENGTH)
+              .maxNumberLength(RuleSetLoader.MAX_NUMBER_LENGTH)
+              .maxTokenCount(RuleSetLoader.MAX_TOKEN_COUNT)
+              .build())
+          .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final List<String> FILE_FIELDS = List.of("name", "description", "templates");
   private static final List<String> TEMPLATE_FIELDS = List.of("id", "type", "name", "description",
@@ -64,9 +80,12 @@ public final class TemplateReader {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
+    } catch (StreamConstraintsException e) {
+      return new Result(null, List.of(), List.of("(document): " + limit(e.getOriginalMessage())));
     } catch (JsonProcessingException e) {
-      return new Result(null, List.of(), List.of("(document): not valid JSON at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+      JsonLocation at = e.getLocation();
+      return new Result(null, List.of(), List.of("(document): not valid JSON" + (at == null ? ""
+          : " at line " + at.getLineNr() + ", column " + at.getColumnNr())));
     }
     if (root == null || !root.isObject()) {
       return new Result(null, List.of(), List.of("(document): must be a JSON object"));
@@ -93,6 +112,25 @@ public final class TemplateReader {
       }
     }
     return new Result(name, out, List.copyOf(problems));
+  }
+
+  /** Which reader limit a document broke, and the fix. */
+  private static String limit(@Nullable String jackson) {
+    String m = jackson == null ? "" : jackson;
+    if (m.contains("Name length")) {
+      return "a key is longer than " + RuleSetLoader.MAX_KEY_LENGTH + " characters; shorten it";
+    }
+    if (m.contains("String value length")) {
+      return "a string is longer than " + RuleSetLoader.MAX_STRING_LENGTH + " characters";
+    }
+    if (m.contains("Number value length")) {
+      return "a number is longer than " + RuleSetLoader.MAX_NUMBER_LENGTH + " characters";
+    }
+    if (m.contains("nesting depth")) {
+      return "nesting deeper than " + RuleSetLoader.MAX_NESTING_DEPTH + " levels";
+    }
+    return "document too large (at most " + RuleSetLoader.MAX_DOCUMENT_LENGTH + " characters and "
+        + RuleSetLoader.MAX_TOKEN_COUNT + " tokens)";
   }
 
   private @Nullable StrategyTemplate readTemplate(JsonNode t, String ptr) {
@@ -280,11 +318,16 @@ public final class TemplateReader {
   }
 
   private @Nullable BigDecimal money(@Nullable JsonNode n, String ptr, boolean zeroAllowed) {
-    if (n == null || !n.isNumber()) {
-      problem(ptr, "must be a number");
+    if (n == null || !n.isNumber() || (n.isFloatingPointNumber()
+        && !Double.isFinite(n.doubleValue()))) {
+      problem(ptr, "must be a finite number");
       return null;
     }
     BigDecimal v = n.decimalValue();
+    if (v.abs().compareTo(MAX_AMOUNT) > 0) {
+      problem(ptr, "must be at most " + MAX_AMOUNT.toPlainString());
+      return null;
+    }
     if (zeroAllowed ? v.signum() < 0 : v.signum() <= 0) {
       problem(ptr, zeroAllowed ? "must not be negative" : "must be positive");
       return null;
