@@ -163,9 +163,12 @@ public final class ToolRegistry {
     try {
       args = mapper.readTree(argumentsJson);
     } catch (JsonProcessingException e) {
+      // A limit of the parser (nesting depth, number or string length) has no location.
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      String where = at == null ? "exceed the parser's limits on nesting, number or string size"
+          : "are not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
       return new ToolResult.InvalidArguments(name, List.of(new ArgumentProblem("", "json",
-          "arguments are not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")")));
+          "arguments " + where)));
     }
     return dispatch(name, args);
   }
