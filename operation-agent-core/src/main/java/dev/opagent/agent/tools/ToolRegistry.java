@@ -66,8 +66,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ToolRegistry registry = ToolRegistry.create();
- * SdkTools.builder().segmentClient(client).evaluator(evaluator).rules(holder::current)
- *     .approvalGate(gate).decisionEngine(engine).executor(executor)
+ * SdkTools.builder().customerContextProvider(crm::facts).segmentClient(client)
+ *     .rules(holder::current).decisionEngine(engine).executor(executor)
  *     .build().registerInto(registry);
  * JsonNode bedrockToolConfig = registry.toBedrockConverseToolConfig();
  * ToolResult r = registry.dispatch("check_eligibility", toolUse.input());
