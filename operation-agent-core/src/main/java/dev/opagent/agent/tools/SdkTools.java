@@ -525,8 +525,8 @@ public final class SdkTools {
 
   /** Whether {@code a} would reach the customer once approved: chosen or waiting for approval. */
   private static boolean reachesCustomer(PlannedAction a) {
-    return a.status() == ActionStatus.CHOSEN || a.approvalReason() != null
-        && a.status() == ActionStatus.DEFERRED;
+    return a.status() == ActionStatus.CHOSEN
+        || (a.status() == ActionStatus.DEFERRED && a.approvalReason() != null);
   }
 
   private @Nullable String audienceReason(PlannedAction a) {
