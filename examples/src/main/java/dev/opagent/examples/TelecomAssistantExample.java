@@ -3,6 +3,7 @@ package dev.opagent.examples;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opagent.agent.Channel;
 import dev.opagent.agent.DecisionEngine;
 import dev.opagent.agent.PlannedAction;
 import dev.opagent.agent.approval.ApprovalGate;
@@ -13,14 +14,18 @@ import dev.opagent.agent.tools.SdkTools;
 import dev.opagent.agent.tools.ToolDefinition;
 import dev.opagent.agent.tools.ToolRegistry;
 import dev.opagent.agent.tools.ToolResult;
+import dev.opagent.agent.tools.spi.CustomerFacts;
 import dev.opagent.agent.tools.spi.ExecutionReceipt;
 import dev.opagent.rules.RuleSetLoader;
+import dev.opagent.segment.CustomerData;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,14 +41,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TelecomAssistantExample {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  /** What the model asks for, in order; {@code ${customer}} and {@code ${planId}} are filled in. */
+  /**
+   * What the model asks for, in order; {@code ${planId}} is filled in. The model names the
+   * customer by id: its data, consent and time zone are the host's ({@link CustomerFacts}).
+   */
   static final String SCRIPT = """
       [{"tool": "get_current_bill", "arguments": {"user_id": 7}},
        {"tool": "get_remaining_quotas", "arguments": {"userId": "seven"}},
        {"tool": "get_remaining_quotas", "arguments": {"userId": 7}},
-       {"tool": "analyze_customer", "arguments": {"customerData": "${customer}"}},
-       {"tool": "plan_actions", "arguments": {"customerData": "${customer}",
-         "consents": ["email"], "timeZone": "Europe/Istanbul"}},
+       {"tool": "analyze_customer", "arguments": {"customerId": "C-1002"}},
+       {"tool": "plan_actions", "arguments": {"customerId": "C-1002"}},
        {"tool": "execute_approved_action",
         "arguments": {"planId": "${planId}", "campaign": "winback", "actionType": "send_email"}},
        {"tool": "request_approval",
@@ -92,9 +99,14 @@ public final class TelecomAssistantExample {
     InMemoryCampaignMetrics metrics = new InMemoryCampaignMetrics();
     List<PlannedAction> executed = new ArrayList<>();
     List<Turn> turns = new ArrayList<>();
-    String customer = OrchestratorExample.atRiskGoldCustomer().toJson();
+    // The host's own record of the customer: opted in to e-mail, in Istanbul.
+    CustomerData customer = OrchestratorExample.atRiskGoldCustomer();
+    CustomerFacts facts = CustomerFacts.of(customer).withConsents(Channel.EMAIL)
+        .withZone(ZoneId.of("Europe/Istanbul"));
     try (LocalAgent agent = LocalAgent.start()) {
       ToolRegistry tools = SdkTools.builder()
+          .customerContextProvider(id -> id.equals(customer.customerId())
+              ? Optional.of(facts) : Optional.empty())
           .segmentClient(agent.client()).rules(RuleSetLoader.defaults()).decisionEngine(engine)
           .executor(action -> { // the host's channel: here it only records the send
             executed.add(action);
@@ -121,9 +133,9 @@ public final class TelecomAssistantExample {
         }
         String name = step.get("tool").asText();
         String asked = step.get("arguments").toString().replace("${planId}", planId);
-        JsonNode arguments = read(asked.replace("\"${customer}\"", customer));
+        JsonNode arguments = read(asked);
         ToolResult result = tools.dispatch(name, arguments);
-        out.println("\n→ " + name + " " + asked.replace("\"${customer}\"", "{…C-1002…}"));
+        out.println("\n→ " + name + " " + asked);
         out.println("← " + result.toJson());
         if (result instanceof ToolResult.Ok ok && ok.content().has("planId")) {
           planId = ok.content().get("planId").asText();

@@ -61,8 +61,7 @@ class TelecomAssistantExampleTest {
   @Test
   void run_withoutTheHuman_executesNothing() {
     String noGrant = """
-        [{"tool": "plan_actions", "arguments": {"customerData": "${customer}",
-           "consents": ["email"], "timeZone": "Europe/Istanbul"}},
+        [{"tool": "plan_actions", "arguments": {"customerId": "C-1002"}},
          {"tool": "request_approval",
           "arguments": {"planId": "${planId}", "campaign": "winback", "actionType": "send_email"}},
          {"tool": "execute_approved_action",

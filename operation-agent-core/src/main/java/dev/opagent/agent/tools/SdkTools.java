@@ -1,12 +1,6 @@
 package dev.opagent.agent.tools;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.opagent.agent.ActionStatus;
-import dev.opagent.agent.ApprovalScope;
-import dev.opagent.agent.Channel;
 import dev.opagent.agent.CustomerContext;
 import dev.opagent.agent.CustomerViews;
 import dev.opagent.agent.Decision;
@@ -14,34 +8,34 @@ import dev.opagent.agent.DecisionEngine;
 import dev.opagent.agent.GuardrailVerdict;
 import dev.opagent.agent.PlannedAction;
 import dev.opagent.agent.approval.ApprovalGate;
+import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.tools.internal.AudienceCounter;
 import dev.opagent.agent.tools.internal.PlanStore;
 import dev.opagent.agent.tools.spi.ActionExecutor;
 import dev.opagent.agent.tools.spi.CampaignMetricsSource;
+import dev.opagent.agent.tools.spi.CustomerContextProvider;
+import dev.opagent.agent.tools.spi.CustomerFacts;
 import dev.opagent.agent.tools.spi.ExecutionReceipt;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.attributes.CustomerView;
 import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.FieldError;
 import dev.opagent.segment.InvalidInputException;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.segment.SegmentException;
 import dev.opagent.segment.SegmentOutcome;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -52,26 +46,46 @@ import org.jspecify.annotations.Nullable;
  * <table>
  *   <caption>Tools</caption>
  *   <tr><th>tool</th><th>needs</th><th>does</th></tr>
- *   <tr><td>{@code analyze_customer}</td><td>segment client</td>
+ *   <tr><td>{@code analyze_customer}</td><td>segment client, customers</td>
  *       <td>segments one customer</td></tr>
- *   <tr><td>{@code check_eligibility}</td><td>rules</td>
+ *   <tr><td>{@code check_eligibility}</td><td>rules, customers</td>
  *       <td>every campaign's verdict with its reason</td></tr>
- *   <tr><td>{@code plan_actions}</td><td>rules, decision engine</td>
+ *   <tr><td>{@code plan_actions}</td><td>rules, decision engine, customers</td>
  *       <td>a dry-run decision: ranked actions with guardrail verdicts, kept under a plan id</td></tr>
- *   <tr><td>{@code request_approval}</td><td>rules, decision engine</td>
- *       <td>asks a human, through the engine's {@link ApprovalGate}, to approve a planned action</td></tr>
- *   <tr><td>{@code execute_approved_action}</td><td>rules, decision engine, executor</td>
- *       <td>executes a planned action — refused unless its approval, from the same gate the
- *       engine and executor use, is {@code APPROVED}, and only if a live decision still chooses
- *       it</td></tr>
+ *   <tr><td>{@code request_approval}</td><td>rules, decision engine, customers</td>
+ *       <td>asks a human, through the engine's {@link ApprovalGate}, to approve a planned action
+ *       for its one customer</td></tr>
+ *   <tr><td>{@code execute_approved_action}</td><td>rules, decision engine, customers,
+ *       executor</td>
+ *       <td>executes a planned action — refused unless its approval for that customer, from the
+ *       same gate the engine and executor use, is {@code APPROVED}, and only if a live decision on
+ *       the host's current facts still chooses it</td></tr>
  *   <tr><td>{@code read_metrics}</td><td>(in-memory metrics by default)</td>
  *       <td>campaign counters and rates</td></tr>
  * </table>
  *
- * <p>An LLM cannot grant approvals: no tool does. Humans decide with {@link ApprovalGate#grant}.
+ * <p>What the guardrails check comes from the host, never from the model: the model names a
+ * customer by id and chooses among planned actions, and the customer's data, consent, time zone,
+ * attributes and segment analysis come from the {@link CustomerContextProvider} (the analysis from
+ * the provider or, when it has none, the segment client). The argument schemas admit no other
+ * members, so a call claiming consent or a time zone is rejected as invalid.
+ *
+ * <p>Approvals through the tools are per customer: {@code request_approval} asks for one action of
+ * one campaign for one customer, and {@code execute_approved_action} accepts only such a grant — a
+ * campaign-wide grant made for batch runs does not let a model send the offer to anyone it names.
+ * The policy's audience threshold ({@code ApprovalThresholds.audienceAbove}) is counted across tool
+ * calls: the distinct customers a campaign was planned for through these tools within
+ * {@link Builder#audienceWindow} — beyond it, each further customer's action needs its own
+ * approval.
+ *
+ * <p>Executions of one customer are serialised, and each planned action executes at most once: a
+ * repeated call answers {@link ToolResult.AlreadyExecuted} and charges nothing, and concurrent
+ * calls for one customer decide one after another, so a frequency cap holds. An LLM cannot grant
+ * approvals: no tool does. Humans decide with {@link ApprovalGate#grant}.
  *
  * <pre>{@code
  * SdkTools tools = SdkTools.builder()
+ *     .customerContextProvider(crm::facts)   // consent, zone, attributes: the host's, not the model's
  *     .segmentClient(client)
  *     .rules(holder::current)
  *     .decisionEngine(engine)          // its approval gate is the one the tools use
@@ -84,7 +98,8 @@ import org.jspecify.annotations.Nullable;
 public final class SdkTools {
   /** Schema resources live next to this class. */
   private static final String SCHEMAS = "dev/opagent/agent/tools/";
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  /** Locks serialising the executions of one customer; customers share a stripe by hash. */
+  private static final int STRIPES = 256;
 
   private final @Nullable SegmentClient segmentClient;
   private final @Nullable Supplier<RuleSet> rules;
@@ -95,6 +110,10 @@ public final class SdkTools {
   private final Clock clock;
   private final String requestedBy;
   private final PlanStore plans;
+  private final @Nullable CustomerContextProvider customers;
+  private final AudienceCounter audience;
+  private final Duration audienceWindow;
+  private final ReentrantLock[] executionLocks = new ReentrantLock[STRIPES];
 
   private SdkTools(Builder b) {
     this.segmentClient = b.segmentClient;
@@ -107,6 +126,13 @@ public final class SdkTools {
     this.metrics = b.metrics;
     this.requestedBy = b.requestedBy;
     this.plans = new PlanStore(b.clock, b.planTtl, b.maxPlans);
+    this.customers = b.customers;
+    this.audienceWindow = b.audienceWindow;
+    this.audience = new AudienceCounter(b.clock, b.audienceWindow,
+        b.engine == null ? Long.MAX_VALUE : b.engine.policy().approval().audienceAbove());
+    for (int i = 0; i < STRIPES; i++) {
+      executionLocks[i] = new ReentrantLock();
+    }
   }
 
   public static Builder builder() {
@@ -116,19 +142,19 @@ public final class SdkTools {
   /** The definitions of the tools whose collaborators are configured. */
   public List<ToolDefinition<?, ?>> definitions() {
     List<ToolDefinition<?, ?>> out = new ArrayList<>();
-    if (segmentClient != null) {
+    if (segmentClient != null && customers != null) {
       out.add(define("analyze_customer", AnalyzeArgs.class, true,
           "Segments one customer with the customer-segment agent: churn, value, loyalty tier,"
               + " diversity, affinity, age band and overdue regular products.")
           .build(this::analyze));
     }
-    if (rules != null) {
+    if (rules != null && customers != null) {
       out.add(define("check_eligibility", CustomerArgs.class, true,
           "Evaluates every campaign rule for one customer: which campaigns the customer is"
               + " eligible for, and for the others the condition that failed.")
           .build(this::eligibility));
     }
-    if (rules != null && engine != null) {
+    if (rules != null && engine != null && customers != null) {
       out.add(define("plan_actions", CustomerArgs.class, true,
           "Plans the marketing actions for one customer without executing anything: ranked"
               + " candidate actions with guardrail verdicts (consent, frequency caps, quiet hours,"
@@ -137,12 +163,14 @@ public final class SdkTools {
           .build(this::plan));
       out.add(define("request_approval", ActionRef.class, false,
           "Asks a human to approve a planned action that needs approval (large discount,"
-              + " spend or audience). Returns the approval id; a human decides, not the agent.")
+              + " spend or audience), for the plan's customer only. Returns the approval id; a"
+              + " human decides, not the agent.")
           .build(this::requestApproval));
       if (executor != null) {
         out.add(define("execute_approved_action", ActionRef.class, false,
             "Executes one planned action. Refused while its approval is pending, rejected or"
-                + " expired, or when a guardrail blocks it now.")
+                + " expired, or when a guardrail blocks it now; an action executed before answers"
+                + " already_executed and is not executed again.")
             .build(this::execute));
       }
     }
@@ -169,23 +197,18 @@ public final class SdkTools {
   /**
    * Arguments of {@code analyze_customer}.
    *
-   * @param customerData the customer, in the segment agent's wire form
+   * @param customerId the customer, whose data the {@link CustomerContextProvider} supplies
    * @param bypassCache whether to skip the cache
    */
-  public record AnalyzeArgs(JsonNode customerData, @Nullable Boolean bypassCache) {}
+  public record AnalyzeArgs(String customerId, @Nullable Boolean bypassCache) {}
 
   /**
-   * Arguments of {@code check_eligibility} and {@code plan_actions}.
+   * Arguments of {@code check_eligibility} and {@code plan_actions}: the customer's id only — its
+   * data, consent, time zone, attributes and analysis are the host's facts.
    *
-   * @param customerData the customer, in the segment agent's wire form
-   * @param analysis the segment analysis, if known
-   * @param attributes host attributes
-   * @param consents channels the customer opted in to
-   * @param timeZone the customer's time zone
+   * @param customerId the customer
    */
-  public record CustomerArgs(JsonNode customerData, @Nullable JsonNode analysis,
-      @Nullable JsonNode attributes, @Nullable List<String> consents,
-      @Nullable String timeZone) {}
+  public record CustomerArgs(String customerId) {}
 
   /**
    * Refers to one action of a plan.
@@ -258,7 +281,8 @@ public final class SdkTools {
       String approvalStatus) {}
 
   /**
-   * Result of {@code execute_approved_action}.
+   * Result of {@code execute_approved_action} when the action was executed by this call (a repeat
+   * answers {@link ToolResult.AlreadyExecuted}).
    *
    * @param campaign the campaign
    * @param actionType the action type
@@ -283,63 +307,62 @@ public final class SdkTools {
   // ---- tools ----
 
   private Object analyze(AnalyzeArgs args) {
-    Parsed<CustomerData> data = customerData("analyze_customer", args.customerData());
-    if (data.problem != null) {
-      return data.problem;
+    Facts facts = facts(args.customerId());
+    if (facts.problem != null) {
+      return facts.problem;
     }
     SegmentClient client = Objects.requireNonNull(segmentClient);
     try {
-      SegmentOutcome.Success s = client.analyzeDetailed(data.value,
+      SegmentOutcome.Success s = client.analyzeDetailed(facts.value().data(),
           Boolean.TRUE.equals(args.bypassCache()));
       return new AnalysisView(s.customerId(), s.analysis(), s.source().name());
     } catch (InvalidInputException e) {
-      return invalid("analyze_customer", e);
+      return hostDataInvalid(e);
     } catch (SegmentException e) {
       return upstream(e);
     }
   }
 
   private Object eligibility(CustomerArgs args) {
-    Resolved r = resolve("check_eligibility", args);
+    Resolved r = resolve(args.customerId());
     if (r.problem != null) {
       return r.problem;
     }
-    return r.eligibility;
+    return Objects.requireNonNull(r.context).eligibility();
   }
 
   private Object plan(CustomerArgs args) {
-    Resolved r = resolve("plan_actions", args);
+    Resolved r = resolve(args.customerId());
     if (r.problem != null) {
       return r.problem;
     }
-    CustomerContext.Builder cb = CustomerContext.builder(r.eligibility).customerData(r.data);
-    if (r.analysis != null) {
-      cb.analysis(r.analysis);
-    }
-    cb.putAttributes(r.attributes);
-    if (args.consents() != null) {
-      args.consents().forEach(c -> cb.consent(Channel.contact(c)));
-    }
-    if (args.timeZone() != null) {
-      try {
-        cb.zone(ZoneId.of(args.timeZone()));
-      } catch (DateTimeException e) {
-        return new ToolResult.InvalidArguments("plan_actions", List.of(new ArgumentProblem(
-            "/timeZone", "timeZone", "not a known IANA time zone id")));
-      }
-    }
-    CustomerContext ctx = cb.build();
     DecisionEngine e = Objects.requireNonNull(engine);
-    Decision d = e.dryRun(ctx);
-    PlanStore.Plan p = plans.put(d, ctx);
+    Decision d = e.dryRun(Objects.requireNonNull(r.context));
+    PlanStore.Plan p = plans.put(d);
+    ApprovalGate gate = e.approvalGate();
     List<ActionView> actions = new ArrayList<>();
     for (PlannedAction a : d.candidates()) {
       GuardrailVerdict v = a.deciding();
+      String approvalReason = a.approvalReason();
+      String status = a.status().name();
+      String reason = a.reason().name();
+      String message = a.status() == ActionStatus.CHOSEN || v == null ? "passed" : v.message();
+      if (reachesCustomer(a)) {
+        String audienceReason = audienceReason(a);
+        if (approvalReason == null && audienceReason != null) {
+          approvalReason = audienceReason;
+          if (a.status() == ActionStatus.CHOSEN
+              && gate.check(customerKey(a)) != ApprovalStatus.APPROVED) {
+            status = ActionStatus.DEFERRED.name();
+            reason = "APPROVAL_REQUIRED";
+            message = audienceReason + "; a human must approve it for this customer";
+          }
+        }
+      }
       actions.add(new ActionView(a.rank(), a.campaign(), a.campaignName(), a.actionType(),
-          a.channel() == null ? null : a.channel().id(), a.status().name(), a.reason().name(),
-          a.status() == ActionStatus.CHOSEN || v == null ? "passed" : v.message(),
+          a.channel() == null ? null : a.channel().id(), status, reason, message,
           a.score().probability(), a.discountRate(), a.plannedAt().toString(),
-          e.requiresApproval(a), a.approvalReason()));
+          approvalReason != null, approvalReason));
     }
     List<String> heldOut = d.heldOut().stream().map(h -> h.campaign()).toList();
     return new PlanView(p.id(), d.customerId(), d.decidedAt().toString(), d.globalHoldout(),
@@ -352,11 +375,13 @@ public final class SdkTools {
       return f.problem;
     }
     DecisionEngine e = Objects.requireNonNull(engine);
-    PlannedAction a = f.action;
-    if (!e.requiresApproval(a)) {
+    PlannedAction a = Objects.requireNonNull(f.action);
+    String reason = approvalReason(a);
+    if (reason == null) {
       return new ApprovalView(false, null, ApprovalStatus.NOT_REQUESTED.name());
     }
-    ApprovalRequest request = e.requestApproval(a, requestedBy);
+    // One customer's action only: a grant asked for by a model never covers other customers.
+    ApprovalRequest request = e.approvalGate().request(customerKey(a), reason, requestedBy);
     ApprovalStatus status = request.statusAt(clock.instant());
     if (status == ApprovalStatus.APPROVED) {
       return new ApprovalView(true, request.id(), status.name());
@@ -371,15 +396,46 @@ public final class SdkTools {
     if (f.problem != null) {
       return f.problem;
     }
+    PlanStore.Plan plan = Objects.requireNonNull(f.plan);
+    PlannedAction planned = Objects.requireNonNull(f.action);
+    ReentrantLock lock = executionLocks[Math.floorMod(planned.customerId().hashCode(), STRIPES)];
+    try {
+      lock.lockInterruptibly();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return ToolResult.failed(ToolErrorCode.TIMED_OUT,
+          "not executed: interrupted while another execution for the customer was running");
+    }
+    try {
+      return executeLocked(ref, plan, planned);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs with the customer's lock held, so the live decision sees every earlier delivery. */
+  private Object executeLocked(ActionRef ref, PlanStore.Plan plan, PlannedAction planned) {
+    String actionKey = PlanStore.Plan.actionKey(ref.campaign(), ref.actionType());
+    String earlier = plan.executions().get(actionKey);
+    if (earlier != null) {
+      return new ToolResult.AlreadyExecuted(earlier, ref.campaign() + "/" + ref.actionType()
+          + " of this plan was executed already (" + earlier + "); nothing was done or charged"
+          + " again");
+    }
     DecisionEngine e = Objects.requireNonNull(engine);
-    PlannedAction planned = f.action;
-    if (e.requiresApproval(planned)) {
+    String needed = approvalReason(planned);
+    if (needed != null) {
       ToolResult refused = approvalRefusal(e, planned);
       if (refused != null) {
         return refused;
       }
     }
-    Decision live = e.decide(f.plan.context());
+    // Decide again on what the host knows now, not on what was known when planning.
+    Resolved r = resolve(planned.customerId());
+    if (r.problem != null) {
+      return r.problem;
+    }
+    Decision live = e.decide(Objects.requireNonNull(r.context));
     PlannedAction chosen = null;
     for (PlannedAction a : live.chosen()) {
       if (chosen == null && a.campaign().equals(ref.campaign())
@@ -398,6 +454,14 @@ public final class SdkTools {
           : a.deciding().message())).orElse("the campaign no longer applies to the customer");
       return ToolResult.failed(ToolErrorCode.REFUSED, "not executed: " + why);
     }
+    if (approvalReason(chosen) != null) {
+      // A live decision may pass on a campaign-wide grant; the tools need this customer's.
+      ToolResult refused = approvalRefusal(e, chosen);
+      if (refused != null) {
+        release(e, chosen);
+        return refused;
+      }
+    }
     ExecutionReceipt receipt;
     try {
       receipt = Objects.requireNonNull(executor).execute(chosen);
@@ -410,12 +474,13 @@ public final class SdkTools {
       return ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED, "not executed: " + receipt.detail());
     }
     e.settle(chosen, receipt.cost());
+    plan.executions().put(actionKey, receipt.executionId());
     return new ExecutionView(chosen.campaign(), chosen.actionType(), receipt.executionId(),
         receipt.detail());
   }
 
   private @Nullable ToolResult approvalRefusal(DecisionEngine e, PlannedAction a) {
-    ApprovalStatus status = e.checkApproval(a);
+    ApprovalStatus status = e.approvalGate().check(customerKey(a));
     switch (status) {
       case APPROVED:
         return null;
@@ -437,13 +502,40 @@ public final class SdkTools {
   }
 
   private static String latestRequest(ApprovalGate gate, PlannedAction a, ApprovalStatus status) {
-    for (ApprovalScope scope : ApprovalScope.values()) {
-      Optional<ApprovalRequest> r = gate.latest(a.approvalKey(scope));
-      if (r.isPresent() && r.get().status() == status) {
-        return r.get().id();
-      }
+    Optional<ApprovalRequest> r = gate.latest(customerKey(a));
+    return r.isPresent() && r.get().status() == status ? r.get().id() : "unknown";
+  }
+
+  /** The approval key of {@code a} for its one customer: what the tools ask for and accept. */
+  private static ApprovalKey customerKey(PlannedAction a) {
+    return ApprovalKey.action(a.campaign(), a.customerId(), a.actionType());
+  }
+
+  /**
+   * Why {@code a} needs a human's approval before the tools execute it: the engine's reason
+   * (discount, spend), else the audience counted across tool calls; null when it needs none.
+   */
+  private @Nullable String approvalReason(PlannedAction a) {
+    String reason = a.approvalReason();
+    if (reason != null) {
+      return reason;
     }
-    return "unknown";
+    return reachesCustomer(a) ? audienceReason(a) : null;
+  }
+
+  /** Whether {@code a} would reach the customer once approved: chosen or waiting for approval. */
+  private static boolean reachesCustomer(PlannedAction a) {
+    return a.status() == ActionStatus.CHOSEN
+        || (a.status() == ActionStatus.DEFERRED && a.approvalReason() != null);
+  }
+
+  private @Nullable String audienceReason(PlannedAction a) {
+    if (audience.admit(a.campaign(), a.customerId())) {
+      return null;
+    }
+    return "audience of campaign '" + a.campaign() + "' planned through tools within "
+        + audienceWindow + " exceeds " + Objects.requireNonNull(engine).policy().approval()
+        .audienceAbove() + " customers";
   }
 
   private static void release(DecisionEngine e, PlannedAction a) {
@@ -468,15 +560,10 @@ public final class SdkTools {
 
   // ---- helpers ----
 
-  private record Parsed<T>(@Nullable T value, @Nullable ToolResult problem) {}
+  private record Facts(@Nullable CustomerFacts value, @Nullable ToolResult problem) {}
 
-  private record Resolved(@Nullable CustomerData data, @Nullable SegmentAnalysis analysis,
-      Map<String, @Nullable Object> attributes, @Nullable Eligibility eligibility,
-      @Nullable ToolResult problem) {
-    static Resolved failed(ToolResult problem) {
-      return new Resolved(null, null, Map.of(), null, problem);
-    }
-  }
+  /** The context the engine decides on, built from the host's facts only. */
+  private record Resolved(@Nullable CustomerContext context, @Nullable ToolResult problem) {}
 
   private record Found(PlanStore.@Nullable Plan plan, @Nullable PlannedAction action,
       @Nullable ToolResult problem) {}
@@ -499,87 +586,57 @@ public final class SdkTools {
             + "; it has: " + (known.isEmpty() ? "none" : String.join(", ", known))));
   }
 
-  private Resolved resolve(String tool, CustomerArgs args) {
-    Parsed<CustomerData> data = customerData(tool, args.customerData());
-    if (data.problem != null) {
-      return Resolved.failed(data.problem);
+  /** The host's facts about {@code customerId}; an unknown id is a problem that does not repeat it. */
+  private Facts facts(String customerId) {
+    Optional<CustomerFacts> found = Objects.requireNonNull(customers).find(customerId);
+    if (found.isEmpty()) {
+      return new Facts(null, ToolResult.failed(ToolErrorCode.NOT_FOUND,
+          "no customer with the given customerId is known to the host; use an id the user or a"
+              + " previous tool result gave"));
     }
-    SegmentAnalysis analysis = null;
-    if (args.analysis() != null) {
+    if (!found.get().data().customerId().equals(customerId)) {
+      return new Facts(null, ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED,
+          "the host's customer facts are of another customer than the one asked for"));
+    }
+    return new Facts(found.get(), null);
+  }
+
+  private Resolved resolve(String customerId) {
+    Facts facts = facts(customerId);
+    if (facts.problem != null) {
+      return new Resolved(null, facts.problem);
+    }
+    CustomerFacts f = Objects.requireNonNull(facts.value);
+    CustomerData data = f.data();
+    SegmentAnalysis analysis = f.analysis();
+    if (analysis == null && segmentClient != null) {
       try {
-        analysis = MAPPER.treeToValue(args.analysis(), SegmentAnalysis.class);
-      } catch (JsonProcessingException | IllegalArgumentException e) {
-        return Resolved.failed(new ToolResult.InvalidArguments(tool, List.of(new ArgumentProblem(
-            "/analysis", "binding", "not a segment analysis in the agent's wire form"))));
-      }
-    } else if (segmentClient != null) {
-      try {
-        analysis = segmentClient.analyze(data.value);
+        analysis = segmentClient.analyze(data);
       } catch (InvalidInputException e) {
-        return Resolved.failed(invalid(tool, e));
+        return new Resolved(null, hostDataInvalid(e));
       } catch (SegmentException e) {
-        return Resolved.failed(upstream(e));
-      }
-    }
-    Map<String, @Nullable Object> attributes = new LinkedHashMap<>();
-    if (args.attributes() != null) {
-      for (Map.Entry<String, JsonNode> en : args.attributes().properties()) {
-        if (en.getKey().isEmpty() || en.getKey().contains(".")) {
-          return Resolved.failed(new ToolResult.InvalidArguments(tool, List.of(
-              new ArgumentProblem("/attributes/" + en.getKey().replace("~", "~0")
-                  .replace("/", "~1"), "propertyNames",
-                  "attribute names must be non-empty and without '.'"))));
-        }
-        attributes.put(en.getKey(), MAPPER.convertValue(en.getValue(), Object.class));
+        return new Resolved(null, upstream(e));
       }
     }
     LocalDate asOf = LocalDate.now(clock);
-    CustomerView view = CustomerViews.of(data.value, analysis, attributes, asOf);
+    CustomerView view = CustomerViews.of(data, analysis, f.attributes(), asOf);
     Eligibility eligibility = evaluator.evaluate(Objects.requireNonNull(rules).get(),
-        data.value.customerId(), view);
-    return new Resolved(data.value, analysis, attributes, eligibility, null);
+        data.customerId(), view);
+    CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
+        .putAttributes(f.attributes()).consents(f.consents());
+    if (analysis != null) {
+      cb.analysis(analysis);
+    }
+    if (f.zone() != null) {
+      cb.zone(f.zone());
+    }
+    return new Resolved(cb.build(), null);
   }
 
-  private static Parsed<CustomerData> customerData(String tool, JsonNode node) {
-    try {
-      return new Parsed<>(CustomerData.fromJson(node.toString()), null);
-    } catch (InvalidInputException e) {
-      return new Parsed<>(null, invalid(tool, e));
-    }
-  }
-
-  private static ToolResult invalid(String tool, InvalidInputException e) {
-    List<ArgumentProblem> problems = new ArrayList<>();
-    for (FieldError fe : e.errors()) {
-      problems.add(new ArgumentProblem(pointer(fe.field()), "customerData", fe.message()));
-    }
-    if (problems.isEmpty()) {
-      problems.add(new ArgumentProblem("/customerData", "customerData",
-          "not valid customer data"));
-    }
-    return new ToolResult.InvalidArguments(tool, problems);
-  }
-
-  /** {@code customerData.customer.productHistory[0].orderCount} → a JSON pointer. */
-  static String pointer(String field) {
-    String f = field.startsWith("customerData") ? field : "customerData." + field;
-    StringBuilder sb = new StringBuilder();
-    for (String part : f.split("\\.")) {
-      String name = part;
-      String index = null;
-      int bracket = part.indexOf('[');
-      if (bracket >= 0 && part.endsWith("]")) {
-        name = part.substring(0, bracket);
-        index = part.substring(bracket + 1, part.length() - 1);
-      }
-      if (!name.isEmpty()) {
-        sb.append('/').append(name.replace("~", "~0").replace("/", "~1"));
-      }
-      if (index != null) {
-        sb.append('/').append(index);
-      }
-    }
-    return sb.toString();
+  private static ToolResult hostDataInvalid(InvalidInputException e) {
+    return ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED, "the host's data of this customer is"
+        + " not valid for the segment agent (" + e.errors().size() + " problems); the host must"
+        + " fix it");
   }
 
   private static ToolResult upstream(SegmentException e) {
@@ -599,12 +656,40 @@ public final class SdkTools {
     private String requestedBy = "llm-agent";
     private Duration planTtl = Duration.ofHours(1);
     private int maxPlans = 10_000;
+    private @Nullable CustomerContextProvider customers;
+    private Duration audienceWindow = Duration.ofDays(1);
 
     private Builder() {}
 
     /**
-     * The segment client: enables {@code analyze_customer}, and analyses customers whose
-     * analysis the model did not pass. Default: none. The tools never close it.
+     * Where the tools read a customer's data, consent, time zone, attributes and (optionally)
+     * segment analysis, by the customer id the model names. Required as soon as a customer tool
+     * would be offered (a segment client or rules are configured): the facts guardrails check must
+     * come from the host, never from the model's arguments. Default: none.
+     */
+    public Builder customerContextProvider(CustomerContextProvider provider) {
+      this.customers = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * The window in which the distinct customers a campaign was planned for through the tools are
+     * counted against the policy's audience threshold. Default 1 day, like one daily round of the
+     * operation loop; lengthen it when a campaign's audience should be judged over its whole run.
+     */
+    public Builder audienceWindow(Duration audienceWindow) {
+      Objects.requireNonNull(audienceWindow, "audienceWindow");
+      if (audienceWindow.isNegative() || audienceWindow.isZero()) {
+        throw new IllegalArgumentException(
+            "audienceWindow must be positive but was " + audienceWindow);
+      }
+      this.audienceWindow = audienceWindow;
+      return this;
+    }
+
+    /**
+     * The segment client: enables {@code analyze_customer}, and analyses customers whose facts
+     * carry no analysis. Default: none. The tools never close it.
      */
     public Builder segmentClient(SegmentClient client) {
       this.segmentClient = Objects.requireNonNull(client, "client");
@@ -694,7 +779,20 @@ public final class SdkTools {
       return this;
     }
 
+    /**
+     * Builds the tools.
+     *
+     * @throws IllegalStateException if a segment client or rules are configured without a
+     *     {@link #customerContextProvider customer-context provider}
+     */
     public SdkTools build() {
+      if (customers == null && (segmentClient != null || rules != null)) {
+        throw new IllegalStateException("customerContextProvider is required when "
+            + (rules != null ? "rules" : "a segmentClient") + " are configured: the customer"
+            + " tools take a customerId and read the customer's data, consent, time zone and"
+            + " attributes from the host, never from the model's arguments; set"
+            + " SdkTools.builder().customerContextProvider(id -> ...)");
+      }
       return new SdkTools(this);
     }
   }

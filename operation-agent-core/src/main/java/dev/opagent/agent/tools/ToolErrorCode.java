@@ -15,5 +15,13 @@ public enum ToolErrorCode {
   /** The approval expired unanswered or its grant ran out; request a new one. */
   APPROVAL_EXPIRED,
   /** The action was refused by a guardrail (consent, frequency cap, budget, …). */
-  REFUSED
+  REFUSED,
+  /**
+   * The call did not finish within the registry's deadline and was abandoned; what it did is
+   * unknown until checked (an execution is booked if it completes, and repeating it then answers
+   * {@link ToolResult.AlreadyExecuted}).
+   */
+  TIMED_OUT,
+  /** Too many calls are running at once; call again later. */
+  BUSY
 }

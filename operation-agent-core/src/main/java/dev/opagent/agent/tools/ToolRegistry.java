@@ -19,6 +19,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,10 +53,21 @@ import org.slf4j.LoggerFactory;
  *       {@link ToolResult.Ok}.
  * </ol>
  *
+ * <p>Every call has a deadline ({@link Builder#callTimeout}, default 30 s): the call runs on one of
+ * the registry's daemon threads while the caller waits; a call that has not answered by its
+ * deadline answers {@link ToolErrorCode#TIMED_OUT} and its thread is interrupted and abandoned —
+ * the caller is never held longer. A tool that ignores the interrupt keeps its thread until it
+ * returns, and at most {@link Builder#maxConcurrentCalls} calls run at once; a call beyond that
+ * answers {@link ToolErrorCode#BUSY} at once. Whatever the abandoned call still does (an executor
+ * that delivers after the deadline) is booked as usual, so a model that retries learns the outcome
+ * (for {@code execute_approved_action}: {@link ToolResult.AlreadyExecuted}). Tools run on another
+ * thread than the caller's, so thread-locals of the caller (MDC, transactions) are not visible
+ * to them.
+ *
  * <pre>{@code
  * ToolRegistry registry = ToolRegistry.create();
- * SdkTools.builder().segmentClient(client).evaluator(evaluator).rules(holder::current)
- *     .approvalGate(gate).decisionEngine(engine).executor(executor)
+ * SdkTools.builder().customerContextProvider(crm::facts).segmentClient(client)
+ *     .rules(holder::current).decisionEngine(engine).executor(executor)
  *     .build().registerInto(registry);
  * JsonNode bedrockToolConfig = registry.toBedrockConverseToolConfig();
  * ToolResult r = registry.dispatch("check_eligibility", toolUse.input());
@@ -60,6 +80,8 @@ public final class ToolRegistry {
   private final ObjectMapper mapper;
   private final ToolFailureListener failureListener;
   private final Supplier<String> incidentIds;
+  private final Duration callTimeout;
+  private final ThreadPoolExecutor calls;
   private final Object lock = new Object();
   private volatile Map<String, ToolDefinition<?, ?>> tools = Map.of();
 
@@ -67,6 +89,21 @@ public final class ToolRegistry {
     this.mapper = b.mapper;
     this.failureListener = b.failureListener;
     this.incidentIds = b.incidentIds;
+    this.callTimeout = b.callTimeout;
+    AtomicLong threads = new AtomicLong();
+    // No core threads and a short keep-alive: an idle registry holds no thread, so it needs no
+    // close(); daemon threads never keep the host's JVM alive.
+    this.calls = new ThreadPoolExecutor(0, b.maxConcurrentCalls, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "opagent-tool-call-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** The deadline of every call. */
+  public Duration callTimeout() {
+    return callTimeout;
   }
 
   /** An empty registry with the defaults. */
@@ -126,9 +163,12 @@ public final class ToolRegistry {
     try {
       args = mapper.readTree(argumentsJson);
     } catch (JsonProcessingException e) {
+      // A limit of the parser (nesting depth, number or string length) has no location.
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      String where = at == null ? "exceed the parser's limits on nesting, number or string size"
+          : "are not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
       return new ToolResult.InvalidArguments(name, List.of(new ArgumentProblem("", "json",
-          "arguments are not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")")));
+          "arguments " + where)));
     }
     return dispatch(name, args);
   }
@@ -140,8 +180,47 @@ public final class ToolRegistry {
     if (def == null) {
       return unknown(name);
     }
-    return run(def, arguments == null || arguments.isNull() || arguments.isMissingNode()
-        ? F.objectNode() : arguments);
+    JsonNode args = arguments == null || arguments.isNull() || arguments.isMissingNode()
+        ? F.objectNode() : arguments;
+    Future<ToolResult> call;
+    try {
+      call = calls.submit(() -> run(def, args));
+    } catch (RejectedExecutionException e) {
+      return ToolResult.failed(ToolErrorCode.BUSY, "tool '" + name + "' was not run: "
+          + calls.getMaximumPoolSize() + " tool calls are running already; call it again later");
+    }
+    try {
+      return call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      LOG.warn("tool {} did not finish within {}; its thread was interrupted", name, callTimeout);
+      return ToolResult.failed(ToolErrorCode.TIMED_OUT, "tool '" + name + "' did not finish"
+          + " within " + callTimeout + " and was abandoned; what it did is unknown, so check"
+          + " before repeating it");
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      Thread.currentThread().interrupt();
+      return ToolResult.failed(ToolErrorCode.TIMED_OUT, "the call of tool '" + name
+          + "' was interrupted by the host and abandoned");
+    } catch (ExecutionException e) {
+      // run() turns every Exception into a value, so this is an Error (a stack overflow on
+      // deeply nested arguments, for instance).
+      return failure(def.name(), e.getCause() instanceof Exception cause ? cause : e);
+    }
+  }
+
+  private ToolResult failure(String tool, Exception e) {
+    String incident = incidentIds.get();
+    LOG.warn("tool {} failed with {} (incident {})", tool, e.getClass().getName(), incident);
+    try {
+      failureListener.onFailure(tool, incident, e);
+    } catch (RuntimeException listenerFailure) {
+      LOG.warn("failure listener threw {} for incident {}",
+          listenerFailure.getClass().getName(), incident);
+    }
+    return new ToolResult.Failed(ToolErrorCode.TOOL_FAILED, "tool '" + tool
+        + "' failed with " + e.getClass().getSimpleName() + "; the host's logs hold incident "
+        + incident, incident);
   }
 
   private ToolResult unknown(String name) {
@@ -166,18 +245,7 @@ public final class ToolRegistry {
     try {
       result = def.tool().call(bound);
     } catch (Exception e) {
-      String incident = incidentIds.get();
-      LOG.warn("tool {} failed with {} (incident {})", def.name(), e.getClass().getName(),
-          incident);
-      try {
-        failureListener.onFailure(def.name(), incident, e);
-      } catch (RuntimeException listenerFailure) {
-        LOG.warn("failure listener threw {} for incident {}",
-            listenerFailure.getClass().getName(), incident);
-      }
-      return new ToolResult.Failed(ToolErrorCode.TOOL_FAILED, "tool '" + def.name()
-          + "' failed with " + e.getClass().getSimpleName() + "; the host's logs hold incident "
-          + incident, incident);
+      return failure(def.name(), e);
     }
     if (result instanceof ToolResult r) {
       return r;
@@ -279,8 +347,39 @@ public final class ToolRegistry {
         .build();
     private ToolFailureListener failureListener = (tool, incident, failure) -> { };
     private Supplier<String> incidentIds = () -> "inc-" + UUID.randomUUID();
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private int maxConcurrentCalls = 64;
 
     private Builder() {}
+
+    /**
+     * The deadline of every tool call; a call still running then answers
+     * {@link ToolErrorCode#TIMED_OUT} and its thread is interrupted. Default 30 seconds: longer
+     * than a segment-agent call with its retries usually takes, shorter than a model's patience.
+     * Raise it when a tool of yours is slow by nature.
+     */
+    public Builder callTimeout(Duration callTimeout) {
+      Objects.requireNonNull(callTimeout, "callTimeout");
+      if (callTimeout.isNegative() || callTimeout.isZero()) {
+        throw new IllegalArgumentException("callTimeout must be positive but was " + callTimeout);
+      }
+      this.callTimeout = callTimeout;
+      return this;
+    }
+
+    /**
+     * Most tool calls running at once, counting abandoned ones whose tool has not returned yet; a
+     * call beyond answers {@link ToolErrorCode#BUSY}. Default 64. It bounds the threads a tool that
+     * ignores interrupts can hold.
+     */
+    public Builder maxConcurrentCalls(int maxConcurrentCalls) {
+      if (maxConcurrentCalls < 1) {
+        throw new IllegalArgumentException(
+            "maxConcurrentCalls must be positive but was " + maxConcurrentCalls);
+      }
+      this.maxConcurrentCalls = maxConcurrentCalls;
+      return this;
+    }
 
     /**
      * The mapper that binds arguments and writes results. Default: a plain mapper that rejects

@@ -22,7 +22,10 @@ import java.util.Objects;
  */
 public sealed interface ToolResult {
 
-  /** Whether the call did not do what was asked (everything but {@link Ok} and {@link ApprovalRequired}). */
+  /**
+   * Whether the call did not do what was asked (everything but {@link Ok},
+   * {@link ApprovalRequired} and {@link AlreadyExecuted}).
+   */
   boolean isError();
 
   /** The result as JSON for the model, with a {@code status} member naming the kind. */
@@ -188,6 +191,35 @@ public sealed interface ToolResult {
       n.put("status", "approval_required");
       n.put("approvalId", approvalId);
       n.put("approvalStatus", approvalStatus.name());
+      n.put("message", message);
+      return n;
+    }
+  }
+
+  /**
+   * The action was executed by an earlier call (of this plan's action); this call did nothing and
+   * charged nothing. Not an error: the model should report the earlier execution, not retry.
+   *
+   * @param executionId the executor's id of the earlier execution
+   * @param message what to tell the user
+   */
+  record AlreadyExecuted(String executionId, String message) implements ToolResult {
+    /** Checks the values. */
+    public AlreadyExecuted {
+      Objects.requireNonNull(executionId, "executionId");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public boolean isError() {
+      return false;
+    }
+
+    @Override
+    public JsonNode toJson() {
+      ObjectNode n = JsonNodeFactory.instance.objectNode();
+      n.put("status", "already_executed");
+      n.put("executionId", executionId);
       n.put("message", message);
       return n;
     }

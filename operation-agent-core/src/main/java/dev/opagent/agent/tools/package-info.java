@@ -2,8 +2,9 @@
  * Tools for LLM agents: a registry of typed tools whose arguments are validated against JSON
  * Schema, exportable as Bedrock Converse tool configs, OpenAI-style function definitions and MCP
  * tool listings; dispatch returns typed results (unknown tool, invalid arguments, failure,
- * approval required) instead of throwing. {@link dev.opagent.agent.tools.SdkTools} exposes the
- * SDK's own operations.
+ * approval required, already executed) within a deadline instead of throwing.
+ * {@link dev.opagent.agent.tools.SdkTools} exposes the SDK's own operations, with the customer
+ * facts guardrails check supplied by the host, never by the model.
  */
 @NullMarked
 package dev.opagent.agent.tools;

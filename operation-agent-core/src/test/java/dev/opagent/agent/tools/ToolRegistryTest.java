@@ -59,6 +59,51 @@ class ToolRegistryTest {
   }
 
   @Test
+  void dispatch_argumentTextNestedBeyondTheParsersLimit_answersInvalidArgumentsNotAnException() {
+    // The parser's nesting limit throws without a location; that once escaped as an NPE.
+    String deep = "{\"query\": " + "[".repeat(1_500) + "1" + "]".repeat(1_500) + "}";
+
+    ToolResult r = registry().dispatch("search_customers", deep);
+
+    assertThat(r).isInstanceOfSatisfying(ToolResult.InvalidArguments.class,
+        i -> assertThat(i.problems()).singleElement().satisfies(p -> {
+          assertThat(p.keyword()).isEqualTo("json");
+          assertThat(p.message()).contains("limits on nesting");
+        }));
+  }
+
+  @Test
+  void dispatch_moreCallsThanAllowedAtOnce_answersBusyAtOnce() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    ToolRegistry registry = ToolRegistry.builder().maxConcurrentCalls(1).build()
+        .register(ToolDefinition.builder("wait", SearchArgs.class).description("Waits.")
+            .build(a -> {
+              started.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return "done";
+            }));
+    Thread first = new Thread(() -> registry.dispatch("wait",
+        json("{\"query\": \"a\", \"limit\": 1}")));
+    first.start();
+    try {
+      started.await();
+
+      ToolResult r = registry.dispatch("wait", json("{\"query\": \"b\", \"limit\": 1}"));
+
+      assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class,
+          f -> assertThat(f.code()).isEqualTo(ToolErrorCode.BUSY));
+    } finally {
+      release.countDown();
+      first.join();
+    }
+  }
+
+  @Test
   void dispatch_hallucinatedName_answersWithTheAvailableTools() {
     ToolRegistry registry = registry().register(ToolDefinition.builder("ping", JsonNode.class)
         .description("Answers pong.").inputSchema("{\"type\": \"object\"}").build(a -> "pong"));

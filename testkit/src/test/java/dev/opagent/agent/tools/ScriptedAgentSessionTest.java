@@ -12,7 +12,14 @@ import dev.opagent.agent.InMemoryContactHistory;
 import dev.opagent.agent.PlannedAction;
 import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.Channel;
+import dev.opagent.agent.tools.spi.CustomerFacts;
 import dev.opagent.agent.tools.spi.ExecutionReceipt;
+import dev.opagent.segment.SegmentAnalysis;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;
@@ -54,6 +61,8 @@ class ScriptedAgentSessionTest {
   private DecisionEngine engine;
   private InMemoryContactHistory contacts;
   private final List<PlannedAction> executed = new ArrayList<>();
+  /** The host's customers: what it knows about them, whatever a model claims. */
+  private final Map<String, CustomerFacts> customers = new ConcurrentHashMap<>();
   private ToolRegistry registry;
 
   @BeforeEach
@@ -68,8 +77,14 @@ class ScriptedAgentSessionTest {
         .policy(DecisionPolicy.builder()
             .putCampaignPrior("winback", new ConversionPrior(30, 70)).build())
         .build();
+    customers.put("C-1001", CustomerFacts.of(Fixtures.seedActiveCustomer())
+        .withAnalysis(SegmentAnalysis.fromJson(
+            "{\"churnSegment\": \"Riskli\", \"loyaltyTier\": \"Gümüş\"}"))
+        .withConsents(Channel.EMAIL)
+        .withZone(ZoneId.of("Europe/Istanbul")));
     registry = ToolRegistry.create();
     SdkTools.builder()
+        .customerContextProvider(id -> Optional.ofNullable(customers.get(id)))
         .segmentClient(client)
         .rules(rules)
         .decisionEngine(engine)
@@ -102,13 +117,9 @@ class ScriptedAgentSessionTest {
     return json(Fixtures.seedActiveCustomer().toJson());
   }
 
+  /** The host knows C-1001 as at risk and opted in to e-mail: the model sends only the id. */
   private ObjectNode atRiskCustomer() {
-    ObjectNode args = MAPPER.createObjectNode();
-    args.set("customerData", customerData());
-    args.set("analysis", json("{\"churnSegment\": \"Riskli\", \"loyaltyTier\": \"Gümüş\"}"));
-    args.putArray("consents").add("email");
-    args.put("timeZone", "Europe/Istanbul");
-    return args;
+    return json("{\"customerId\": \"C-1001\"}");
   }
 
   private static JsonNode content(ToolResult r) {
@@ -127,30 +138,30 @@ class ScriptedAgentSessionTest {
     assertThat(r1).isInstanceOfSatisfying(ToolResult.UnknownTool.class,
         u -> assertThat(u.available()).contains("plan_actions", "analyze_customer"));
 
-    // 2. Wrong types: attributes as a string, and an age the customer data cannot hold.
-    ObjectNode wrong = MAPPER.createObjectNode();
-    wrong.set("customerData", customerData());
-    wrong.put("attributes", "vip");
-    assertThat(((ToolResult.InvalidArguments) registry.dispatch("check_eligibility", wrong))
-        .problems()).extracting(ArgumentProblem::pointer, ArgumentProblem::keyword)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("/attributes", "type"));
+    // 2. Wrong types: a numeric customer id; customer data the model tries to supply itself.
+    assertThat(((ToolResult.InvalidArguments) registry.dispatch("check_eligibility",
+        json("{\"customerId\": 1001}"))).problems())
+        .extracting(ArgumentProblem::pointer, ArgumentProblem::keyword)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/customerId", "type"));
     ObjectNode badAge = customerData();
     ((ObjectNode) badAge.get("customer")).put("age", "thirty-two");
-    ObjectNode ageArgs = MAPPER.createObjectNode();
+    ObjectNode ageArgs = json("{\"customerId\": \"C-1001\"}");
     ageArgs.set("customerData", badAge);
     ToolResult r2 = registry.dispatch("analyze_customer", ageArgs);
     assertThat(r2).isInstanceOfSatisfying(ToolResult.InvalidArguments.class, i -> {
       assertThat(i.tool()).isEqualTo("analyze_customer");
-      assertThat(i.problems()).extracting(ArgumentProblem::pointer)
-          .containsExactly("/customerData/customer/age");
+      assertThat(i.problems()).extracting(ArgumentProblem::pointer, ArgumentProblem::keyword)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("/customerData",
+              "additionalProperties"));
       assertThat(i.toJson().toString()).doesNotContain("thirty-two");
     });
 
-    // 3. A missing required field.
+    // 3. A missing required field, and a consent claim the schema does not admit.
     ToolResult r3 = registry.dispatch("plan_actions", json("{\"consents\": [\"email\"]}"));
     assertThat(((ToolResult.InvalidArguments) r3).problems())
         .extracting(ArgumentProblem::pointer, ArgumentProblem::keyword)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("/customerData", "required"));
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/consents", "additionalProperties"),
+            org.assertj.core.groups.Tuple.tuple("/customerId", "required"));
 
     // 4. An exception inside a tool is isolated; the next call works.
     ToolResult r4 = registry.dispatch("get_customer_profile", json("{\"customerId\": \"C-1001\"}"));
@@ -158,8 +169,7 @@ class ScriptedAgentSessionTest {
       assertThat(f.code()).isEqualTo(ToolErrorCode.TOOL_FAILED);
       assertThat(f.message()).doesNotContain("C-1001").doesNotContain("CRM timeout");
     });
-    ObjectNode analyze = MAPPER.createObjectNode();
-    analyze.set("customerData", customerData());
+    ObjectNode analyze = json("{\"customerId\": \"C-1001\"}");
     JsonNode analysis = content(registry.dispatch("analyze_customer", analyze));
     assertThat(analysis.at("/analysis/churnSegment").asText()).isEqualTo("Ilık");
 
@@ -225,6 +235,7 @@ class ScriptedAgentSessionTest {
   private ToolRegistry toolsWith(dev.opagent.agent.tools.spi.ActionExecutor executor,
       Clock clock) {
     return SdkTools.builder()
+        .customerContextProvider(id -> Optional.ofNullable(customers.get(id)))
         .rules(RuleSetLoader.ofDefaults().load(RuleSource.string("session", RULES)))
         .decisionEngine(engine)
         .executor(executor)
@@ -329,9 +340,9 @@ class ScriptedAgentSessionTest {
   }
 
   @Test
-  void checkEligibility_withoutAnalysis_asksTheSegmentAgent() {
-    ObjectNode args = MAPPER.createObjectNode();
-    args.set("customerData", customerData());
+  void checkEligibility_hostHasNoAnalysis_asksTheSegmentAgent() {
+    customers.put("C-1001", CustomerFacts.of(Fixtures.seedActiveCustomer()));
+    ObjectNode args = json("{\"customerId\": \"C-1001\"}");
 
     JsonNode eligibility = content(registry.dispatch("check_eligibility", args));
 
@@ -346,7 +357,8 @@ class ScriptedAgentSessionTest {
     InMemoryCampaignMetrics metrics = new InMemoryCampaignMetrics();
     metrics.add(new CampaignMetrics("winback", 200, 80, 20, 10,
         new java.math.BigDecimal("600"), new java.math.BigDecimal("100")));
-    ToolRegistry r = SdkTools.builder().metrics(metrics).build().registerInto(ToolRegistry.create());
+    ToolRegistry r = SdkTools.builder().metrics(metrics).build()
+        .registerInto(ToolRegistry.create());
 
     assertThat(r.names()).containsExactly("read_metrics");
     JsonNode all = content(r.dispatch("read_metrics", json("{}")));

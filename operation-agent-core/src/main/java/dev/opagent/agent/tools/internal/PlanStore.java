@@ -1,6 +1,5 @@
 package dev.opagent.agent.tools.internal;
 
-import dev.opagent.agent.CustomerContext;
 import dev.opagent.agent.Decision;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,14 +9,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The plans made by the plan tool, kept so that later calls can refer to them by id: bounded in
- * number, expiring after a time to live. Thread-safe (synchronised).
+ * number, expiring after a time to live. A plan remembers which of its actions were executed, so
+ * that a repeated execution is recognised as long as the plan can be referred to. Thread-safe
+ * (synchronised; a plan's executions are a concurrent map).
  */
 public final class PlanStore {
-  /** A plan: the dry-run decision and the context it was made for. */
-  public record Plan(String id, Instant at, Decision decision, CustomerContext context) {}
+  /**
+   * A plan: the dry-run decision of one customer and the executions of its actions.
+   *
+   * @param executions executor ids by {@link #actionKey(String, String)}
+   */
+  public record Plan(String id, Instant at, Decision decision,
+      ConcurrentHashMap<String, String> executions) {
+
+    /** The key of one action of a plan. */
+    public static String actionKey(String campaign, String actionType) {
+      return campaign + '\u0000' + actionType;
+    }
+  }
 
   private final Clock clock;
   private final Duration ttl;
@@ -31,9 +44,10 @@ public final class PlanStore {
   }
 
   /** Stores a plan and returns it with its new id; evicts the oldest beyond the bound. */
-  public synchronized Plan put(Decision decision, CustomerContext context) {
+  public synchronized Plan put(Decision decision) {
     evictExpired();
-    Plan p = new Plan("plan-" + UUID.randomUUID(), clock.instant(), decision, context);
+    Plan p = new Plan("plan-" + UUID.randomUUID(), clock.instant(), decision,
+        new ConcurrentHashMap<>());
     plans.put(p.id(), p);
     while (plans.size() > maxPlans) {
       Iterator<String> it = plans.keySet().iterator();
