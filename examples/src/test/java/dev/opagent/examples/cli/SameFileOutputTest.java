@@ -157,4 +157,39 @@ class SameFileOutputTest {
     assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Files.readAllLines(target)).hasSize(3);
   }
+
+  @Test
+  void run_jsonlChannelIsTheCustomersFile_exitsTwoAndLeavesTheFile() throws IOException {
+    String noTrailingNewline = CUSTOMER_LINE.strip();
+    Path f = file("customers.jsonl", noTrailingNewline);
+
+    int code = execute("run", "--customers", f.toString(), "--channel", "jsonl:" + f,
+        "--store", "jdbc:h2:mem:same-file-run");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--customers").contains("--channel jsonl:");
+    assertThat(Files.readString(f)).isEqualTo(noTrailingNewline);
+  }
+
+  @Test
+  void run_twoJsonlChannelsOnOneFileThroughALink_exitsTwoNamingTheChannel() throws IOException {
+    Path customers = file("customers.jsonl", CUSTOMER_LINE);
+    Path actions = dir.resolve("actions.jsonl");
+    Files.createFile(actions);
+    Path link = dir.resolve("link.jsonl");
+    try {
+      Files.createSymbolicLink(link, actions);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "symbolic links are not supported here");
+    }
+
+    int code = execute("run", "--customers", customers.toString(), "--channel", "jsonl:" + actions,
+        "--channel", "jsonl:" + link, "--store", "jdbc:h2:mem:same-file-run-2");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--channel jsonl:" + link).contains("already open");
+    try (var again = dev.opagent.agent.execution.channels.JsonLinesChannel.open(actions)) {
+      assertThat(again.lineCount()).as("the first channel was closed").isZero();
+    }
+  }
 }
