@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * back from the newest contact recorded, not from a clock, so simulated and replayed time work —
  * are evicted, and a customer left without contacts is forgotten, so memory holds about one
  * retention's worth of traffic. Eviction never changes an answer silently: a frequency cap only
- * looks back over its window, so a retention at least as long as the longest window (the
- * {@link DecisionPolicy#contactLookback()}) loses nothing a decision reads, and
- * {@link #contactsSince} asked for a period from which contacts were already evicted throws
- * instead of answering short. {@link DecisionEngine.Builder#build()} refuses a history whose
- * retention is shorter than the policy's lookback. Default retention:
- * {@link #DEFAULT_RETENTION} (400 days, longer than a yearly cap).
+ * looks back over its window, so a retention at least as long as the longest window (the {@link
+ * DecisionPolicy#contactLookback()}) loses nothing a decision reads, and {@link #contactsSince}
+ * asked for a period from which contacts were already evicted throws instead of answering short.
+ * {@link DecisionEngine.Builder#build()} refuses a history whose retention is shorter than the
+ * policy's lookback. Default retention: {@link #DEFAULT_RETENTION} (400 days, longer than a yearly
+ * cap).
  */
 public final class InMemoryContactHistory implements ContactHistory {
   /** The retention of {@link #InMemoryContactHistory()}: 400 days. */

@@ -96,7 +96,7 @@ final class OutputFile implements Closeable {
     }
   }
 
-  /** Where to write; buffered, UTF-8. Do not close it: {@link #commit()} and {@link #close()} do. */
+  /** Where to write; buffered, UTF-8. Leave it open: {@link #commit()} and {@link #close()} do. */
   BufferedWriter writer() {
     return writer;
   }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The in-memory approval store is bounded, forgets only superseded requests, and says when full. */
+/** The in-memory approval store is bounded, forgets only superseded requests, says when full. */
 class InMemoryApprovalStoreBoundTest {
   private static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
 

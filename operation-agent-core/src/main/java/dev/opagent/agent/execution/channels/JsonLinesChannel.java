@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * path reach the same file) fails to open instead of breaking deduplication. The keys are held in
  * memory, about 150 bytes per line, up to {@link Builder#maxKeys} (default
  * {@value #DEFAULT_MAX_KEYS}); a full channel refuses new keys rather than forget old ones, so
- * rotate files (one per round, say) rather than letting one grow without end. The external id of a receipt is {@code line-<n>}, the 1-based line number.
+ * rotate files (one per round, say) rather than letting one grow without end. The external id of
+ * a receipt is {@code line-<n>}, the 1-based line number.
  *
  * <pre>{@code
  * try (JsonLinesChannel actions = JsonLinesChannel.open(Path.of("out/actions.jsonl"))) {
