@@ -80,7 +80,8 @@ public final class DecisionEngine {
   private DecisionEngine(Builder b) {
     this.policy = b.policy;
     this.clock = b.clock;
-    this.history = b.history != null ? b.history : new InMemoryContactHistory();
+    this.history = b.history != null ? b.history : new InMemoryContactHistory(
+        longer(InMemoryContactHistory.DEFAULT_RETENTION, policy.contactLookback()));
     this.rates = b.rates;
     this.ledger = b.ledger != null ? b.ledger : BudgetLedger.create(policy.budgets(), clock);
     this.gate = b.gate != null ? b.gate : ApprovalGate.builder().clock(clock).build();
@@ -94,6 +95,10 @@ public final class DecisionEngine {
         compiled(r.id(), r.actions());
       }
     }
+  }
+
+  private static java.time.Duration longer(java.time.Duration a, java.time.Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   public static Builder builder() {
@@ -298,7 +303,11 @@ public final class DecisionEngine {
       return this;
     }
 
-    /** Past contacts. Default: an empty {@link InMemoryContactHistory}. */
+    /**
+     * Past contacts. Default: an empty {@link InMemoryContactHistory} keeping
+     * {@link InMemoryContactHistory#DEFAULT_RETENTION} or the policy's
+     * {@link DecisionPolicy#contactLookback()}, whichever is longer.
+     */
     public Builder contactHistory(ContactHistory history) {
       this.history = Objects.requireNonNull(history, "history");
       return this;
@@ -334,7 +343,21 @@ public final class DecisionEngine {
       return this;
     }
 
+    /**
+     * The engine.
+     *
+     * @throws IllegalArgumentException when the contact history is an
+     *     {@link InMemoryContactHistory} whose retention is shorter than the policy's longest
+     *     frequency-cap window, so it would evict contacts a cap still counts
+     */
     public DecisionEngine build() {
+      if (history instanceof InMemoryContactHistory h
+          && h.retention().compareTo(policy.contactLookback()) < 0) {
+        throw new IllegalArgumentException("the contact history keeps " + h.retention()
+            + " of contacts but the policy's frequency caps look back "
+            + policy.contactLookback() + "; give InMemoryContactHistory a retention at least "
+            + "that long");
+      }
       return new DecisionEngine(this);
     }
   }

@@ -70,6 +70,8 @@ public final class EligibilityCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "cannot read --input " + input + ": no such readable file");
     }
+    OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--input", input);
+    OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--rules", rules);
     if (rules != null && !Files.isReadable(rules)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "cannot read --rules " + rules + ": no such readable file");
@@ -94,23 +96,25 @@ public final class EligibilityCommand implements Callable<Integer> {
     Map<String, Long> perCampaign = new TreeMap<>();
     ruleSet.ids().forEach(id -> perCampaign.put(id, 0L));
     try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-        BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+        OutputFile out = OutputFile.create(output)) {
+      BufferedWriter writer = out.writer();
       for (String text; (text = reader.readLine()) != null; ) {
         lines++;
-        ObjectNode out;
+        ObjectNode result;
         try {
           CustomerView view = view(JsonLines.MAPPER.readTree(text), date);
           Eligibility e = evaluator.evaluate(ruleSet, view.customerId(), view);
           e.eligible().forEach(id -> perCampaign.merge(id, 1L, Long::sum));
-          out = JsonLines.MAPPER.valueToTree(e);
+          result = JsonLines.MAPPER.valueToTree(e);
         } catch (LineException | JsonProcessingException | IllegalArgumentException e) {
           failed++;
-          out = failure(text, e instanceof JsonProcessingException
+          result = failure(text, e instanceof JsonProcessingException
               ? "line " + lines + " is not valid JSON" : e.getMessage());
         }
-        writer.write(JsonLines.MAPPER.writeValueAsString(out));
+        writer.write(JsonLines.MAPPER.writeValueAsString(result));
         writer.newLine();
       }
+      out.commit();
     }
     err.printf("evaluated %d customers against %d campaigns (%s): %d could not be evaluated%n",
         lines, ruleSet.ids().size(), ruleSet.checksum(), failed);

@@ -4,8 +4,6 @@ import dev.opagent.segment.CustomerData;
 import dev.opagent.testkit.PopulationGenerator;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Iterator;
@@ -50,7 +48,8 @@ public final class GenerateCommand implements Callable<Integer> {
           "--customers must not be negative but was " + customers);
     }
     PopulationGenerator generator = PopulationGenerator.builder().seed(seed).asOf(asOf).build();
-    try (BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+    try (OutputFile out = OutputFile.create(output)) {
+      BufferedWriter writer = out.writer();
       Iterator<CustomerData> it = generator.iterator(customers);
       while (it.hasNext()) {
         writer.write("{\"customerData\":");
@@ -58,6 +57,7 @@ public final class GenerateCommand implements Callable<Integer> {
         writer.write('}');
         writer.newLine();
       }
+      out.commit();
     }
     spec.commandLine().getErr().printf("wrote %d customers (seed %d, as of %s) to %s%n",
         customers, seed, asOf, output);

@@ -82,6 +82,10 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     CommandLine cmd = spec.commandLine();
     PrintWriter err = cmd.getErr();
+    OutputFile.refuseSameFile(cmd, "--output", output, "--customers", loop.customers);
+    OutputFile.refuseSameFile(cmd, "--output", output, "--segments", segments);
+    OutputFile.refuseSameFile(cmd, "--output", output, "--rules", loop.rules);
+    OutputFile.refuseSameFile(cmd, "--output", output, "--policy", loop.policy);
     RuleSet rules = loop.rules(cmd);
     DecisionPolicy policy = loop.policy(cmd);
     Clock clock = loop.clock();
@@ -127,7 +131,8 @@ public final class PlanCommand implements Callable<Integer> {
         return out;
       });
     }
-    try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+    try (OutputFile out = OutputFile.create(output)) {
+      BufferedWriter w = out.writer();
       for (int i = 0; i < customers.size(); i++) {
         ObjectNode line = JsonLines.MAPPER.createObjectNode();
         line.put("customerId", customers.get(i).customerId());
@@ -142,6 +147,7 @@ public final class PlanCommand implements Callable<Integer> {
         w.write(JsonLines.MAPPER.writeValueAsString(line));
         w.newLine();
       }
+      out.commit();
     }
     RunSummary s = run.summary();
     err.printf("planned %d customers (dry run, nothing sent): %d actions chosen, %d blocked,"

@@ -77,6 +77,7 @@ public final class ReportCommand implements Callable<Integer> {
       }
       target = out != null ? out : Path.of("report.html");
     } else {
+      OutputFile.refuseSameFile(cmd, "--out", out, "--summary", summary);
       json = readSummary();
       target = out != null ? out : summary.toAbsolutePath().resolveSibling("report.html");
     }
@@ -85,7 +86,10 @@ public final class ReportCommand implements Callable<Integer> {
       Files.createDirectories(parent);
     }
     ReportRenderer renderer = ReportRenderer.create();
-    renderer.write(json, target);
+    try (OutputFile page = OutputFile.create(target)) {
+      page.writer().write(renderer.render(json));
+      page.commit();
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "Wrote %s (%,d bytes, charts by %s); open it in any browser,"
         + " no network needed.%n", target.toAbsolutePath(), Files.size(target),

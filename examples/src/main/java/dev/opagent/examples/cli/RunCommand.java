@@ -5,6 +5,7 @@ import dev.opagent.agent.DecisionPolicy;
 import dev.opagent.agent.OperationAgent;
 import dev.opagent.agent.ReasonCode;
 import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.execution.ChannelException;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
@@ -133,12 +134,37 @@ public final class RunCommand implements Callable<Integer> {
         : channelSpecs;
     ChannelRegistry.Builder b = ChannelRegistry.builder();
     String first = null;
-    for (String s : specs) {
-      ActionChannel c = channel(cmd, s);
-      b.register(c);
-      if (first == null) {
-        first = c.name();
+    List<ActionChannel> opened = new ArrayList<>();
+    try {
+      for (String s : specs) {
+        if (s.startsWith("jsonl:") && s.length() > 6) {
+          Path file = Path.of(s.substring(6));
+          OutputFile.refuseSameFile(cmd, "--channel " + s, file, "--customers", loop.customers);
+          OutputFile.refuseSameFile(cmd, "--channel " + s, file, "--rules", loop.rules);
+          OutputFile.refuseSameFile(cmd, "--channel " + s, file, "--policy", loop.policy);
+        }
+        ActionChannel c;
+        try {
+          c = channel(cmd, s);
+        } catch (ChannelException e) {
+          throw new CommandLine.ParameterException(cmd, "--channel " + s + ": "
+              + e.getMessage());
+        }
+        opened.add(c);
+        b.register(c);
+        if (first == null) {
+          first = c.name();
+        }
       }
+    } catch (RuntimeException | IOException e) {
+      for (ActionChannel c : opened) {
+        try {
+          c.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e;
     }
     b.fallback(first);
     routes.forEach(b::routeActionType);

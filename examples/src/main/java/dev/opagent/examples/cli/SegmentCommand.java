@@ -99,6 +99,7 @@ public final class SegmentCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "cannot read --input " + input + ": no such readable file");
     }
+    OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--input", input);
     SegmentClient client;
     try {
       client = buildClient();
@@ -109,11 +110,13 @@ public final class SegmentCommand implements Callable<Integer> {
     BatchSummary summary;
     try (client;
         BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-        BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+        OutputFile out = OutputFile.create(output)) {
+      BufferedWriter writer = out.writer();
       summary = client.analyzeStream(JsonLines.customers(reader), outcome -> write(writer, outcome),
           BatchOptions.builder().bypassCache(noCache).progressListener(progress)
               .progressInterval(Duration.ofMillis(500)).build());
       progress.finish();
+      out.commit();
       SegmentClientStats stats = client.stats();
       err.println(summaryLine(summary, stats));
     } catch (IOException | UncheckedIOException e) {

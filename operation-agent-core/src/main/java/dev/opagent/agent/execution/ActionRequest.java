@@ -169,17 +169,26 @@ public record ActionRequest(
     try {
       n = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("action request is not valid JSON at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+      // A document over the parser's limits (nesting depth, number or string length) has no
+      // location; the parser's own message is not used, since it may quote the input.
+      throw new IllegalArgumentException(e.getLocation() == null
+          ? "action request is not valid JSON or exceeds the parser's limits (nesting depth,"
+              + " number or string length)"
+          : "action request is not valid JSON at line " + e.getLocation().getLineNr()
+              + ", column " + e.getLocation().getColumnNr());
     }
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("action request must be a JSON object");
     }
     try {
       Map<String, @Nullable Object> parameters = n.hasNonNull("parameters")
-          ? MAPPER.convertValue(n.get("parameters"), MAP) : Map.of();
+          ? convert(n.get("parameters"), MAP, "parameters", "a JSON object") : Map.of();
       List<Action> attachments = n.hasNonNull("attachments")
-          ? MAPPER.convertValue(n.get("attachments"), ACTIONS) : new ArrayList<>();
+          ? convert(n.get("attachments"), ACTIONS, "attachments", "an array of actions")
+          : new ArrayList<>();
+      if (n.hasNonNull("cost") && !n.get("cost").isNumber()) {
+        throw new IllegalArgumentException("action request field cost must be a number");
+      }
       return new ActionRequest(text(n, "idempotencyKey"), text(n, "runId"),
           text(n, "customerId"), text(n, "campaign"), text(n, "actionType"),
           text(n, "channel"), parameters, attachments, optional(n, "variant"),
@@ -189,6 +198,17 @@ public record ActionRequest(
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("action request field plannedAt must be an ISO-8601 "
           + "instant such as 2026-03-15T09:00:00Z");
+    }
+  }
+
+  private static <T> T convert(JsonNode value, TypeReference<T> type,
+      String field, String expected) {
+    try {
+      return MAPPER.convertValue(value, type);
+    } catch (IllegalArgumentException e) {
+      // Jackson's message quotes the value, which may be personal data: name the field only.
+      throw new IllegalArgumentException("action request field " + field + " must be "
+          + expected);
     }
   }
 

@@ -72,9 +72,16 @@ import org.jspecify.annotations.Nullable;
  * report.attributions().count(Attribution.Outcome.OUTSIDE_WINDOW);
  * }</pre>
  *
- * <p>State is kept in memory for every delivered action (attribution needs it to tell
- * {@link Attribution.Outcome#OUTSIDE_WINDOW} from {@link Attribution.Outcome#UNATTRIBUTED_NO_DELIVERY});
- * {@link #metrics()} copies the per-action metrics, so its cost grows with the number of actions.
+ * <p><b>Not bounded.</b> State is kept in memory for every delivered action, about a few hundred
+ * bytes each, and nothing is evicted: attribution needs every delivery to tell
+ * {@link Attribution.Outcome#OUTSIDE_WINDOW} from {@link Attribution.Outcome#UNATTRIBUTED_NO_DELIVERY},
+ * {@link #recordDelivery} needs every key so that a replayed delivery is not counted twice, and
+ * the per-action metrics are part of {@link #metrics()}; forgetting any of them would change
+ * figures without saying so, and refusing a delivery from the executor's listener would only drop
+ * it from the metrics. {@link #metrics()} copies the per-action metrics, so its cost grows with the
+ * number of actions. For long-running hosts, build one loop per period (a campaign, a month), or
+ * keep deliveries and interactions in the durable store of the {@code operating-store} module,
+ * which rebuilds a loop from them.
  */
 public final class FeedbackLoop
     implements ConversionRates, CampaignMetricsSource, ExecutionListener {

@@ -16,9 +16,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -47,9 +49,12 @@ import org.slf4j.LoggerFactory;
  * nothing and returns a {@link DeliveryReceipt#duplicate() duplicate} receipt pointing at the
  * earlier line. A last line without its newline, left by a crash in the middle of a write, is cut
  * off before anything is appended. The file is locked while open, so a second channel on it (in
- * this process or another) fails to open instead of breaking deduplication. The keys are held in
- * memory: about 150 bytes per line, so rotate files (one per round, say) rather than letting one
- * grow without end. The external id of a receipt is {@code line-<n>}, the 1-based line number.
+ * this process or another, and by whatever name: a symbolic or hard link, {@code ..} or a relative
+ * path reach the same file) fails to open instead of breaking deduplication. The keys are held in
+ * memory, about 150 bytes per line, up to {@link Builder#maxKeys} (default
+ * {@value #DEFAULT_MAX_KEYS}); a full channel refuses new keys rather than forget old ones, so
+ * rotate files (one per round, say) rather than letting one grow without end. The external id of
+ * a receipt is {@code line-<n>}, the 1-based line number.
  *
  * <pre>{@code
  * try (JsonLinesChannel actions = JsonLinesChannel.open(Path.of("out/actions.jsonl"))) {
@@ -62,13 +67,19 @@ public final class JsonLinesChannel implements ActionChannel {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLinesChannel.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int READ_CHUNK = 1 << 16;
-  /** Files open in this JVM: a second descriptor's close would drop the first one's OS lock. */
-  private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+  /** The default of {@link Builder#maxKeys}: {@value}. */
+  public static final int DEFAULT_MAX_KEYS = 1_000_000;
+  /**
+   * Files open in this JVM, by identity (file key, else real path): a second descriptor's close
+   * would drop the first one's OS lock, whatever name the second was opened by.
+   */
+  private static final Set<Object> OPEN = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final Path path;
-  private final Path openKey;
+  private final Object openKey;
   private final boolean syncEachLine;
+  private final int maxKeys;
   private final Clock clock;
   private final FileChannel file;
   private final FileLock lock;
@@ -88,19 +99,17 @@ public final class JsonLinesChannel implements ActionChannel {
     this.name = b.name;
     this.path = b.path;
     this.syncEachLine = b.syncEachLine;
+    this.maxKeys = b.maxKeys;
     this.clock = b.clock;
-    this.openKey = path.toAbsolutePath().normalize();
+    Path target = path.toAbsolutePath().normalize();
+    this.openKey = identify(target);
     if (!OPEN.add(openKey)) {
       throw alreadyOpen();
     }
     FileChannel fc = null;
     FileLock fl = null;
     try {
-      Path parent = path.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      fc = b.opener.open(path);
+      fc = b.opener.open(target);
       try {
         fl = fc.tryLock();
       } catch (OverlappingFileLockException e) {
@@ -122,6 +131,33 @@ public final class JsonLinesChannel implements ActionChannel {
     }
     this.file = fc;
     this.lock = fl;
+  }
+
+  /**
+   * Creates the file (and its directories) if needed, without opening a descriptor on an existing
+   * file, and returns what identifies it whatever name it is reached by: its file key (device and
+   * inode on POSIX systems, so hard links match too), else its real path (symbolic links and
+   * {@code ..} resolved).
+   */
+  private Object identify(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try {
+        Files.createFile(file);
+      } catch (FileAlreadyExistsException e) {
+        // opened below; an existing file must not be opened and closed here, which would drop
+        // the lock another channel of this process holds on it
+      }
+      Path real = file.toRealPath();
+      Object key = Files.readAttributes(real, BasicFileAttributes.class).fileKey();
+      return key != null ? key : real;
+    } catch (IOException e) {
+      throw new ChannelException(name, "could not open " + path + ": "
+          + e.getClass().getSimpleName(), false, null, e);
+    }
   }
 
   /** Opens (creating it and its directories if needed) {@code file} with the defaults. */
@@ -188,6 +224,9 @@ public final class JsonLinesChannel implements ActionChannel {
       if (existing != null) {
         receipt = DeliveryReceipt.duplicate(request, name, "line-" + existing, now);
       } else {
+        if (lines.size() >= maxKeys) {
+          throw full();
+        }
         node.put("deliveredAt", now.toString());
         node.put("deliveryChannel", name);
         byte[] line = bytes(node);
@@ -392,13 +431,22 @@ public final class JsonLinesChannel implements ActionChannel {
     if (key == null || key.isBlank()) {
       throw malformed(number);
     }
-    lines.putIfAbsent(key, number);
+    if (lines.putIfAbsent(key, number) == null && lines.size() > maxKeys) {
+      lines.remove(key);
+      throw full();
+    }
+  }
+
+  private ChannelException full() {
+    return ChannelException.permanent(name, path + " holds " + lines.size() + " idempotency keys,"
+        + " the most this channel keeps in memory (maxKeys " + maxKeys + "); rotate to a new "
+        + "file, one per round say, or raise maxKeys");
   }
 
   private ChannelException alreadyOpen() {
     return ChannelException.permanent(name, path + " is already open by another "
-        + "JsonLinesChannel (in this or another process); two writers would break "
-        + "deduplication");
+        + "JsonLinesChannel (in this or another process, possibly by another name: a link or "
+        + "relative path to the same file); two writers would break deduplication");
   }
 
   private ChannelException malformed(long number) {
@@ -445,6 +493,7 @@ public final class JsonLinesChannel implements ActionChannel {
     private final Path path;
     private String name = "jsonl";
     private boolean syncEachLine = true;
+    private int maxKeys = DEFAULT_MAX_KEYS;
     private Clock clock = Clock.systemUTC();
     private Opener opener = file -> FileChannel.open(file, StandardOpenOption.CREATE,
         StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -475,6 +524,24 @@ public final class JsonLinesChannel implements ActionChannel {
       return this;
     }
 
+    /**
+     * The most idempotency keys (lines) the channel holds in memory to deduplicate. A channel
+     * whose file reaches it refuses new keys with a permanent {@link ChannelException} (a key
+     * already written is still answered as a duplicate), and a file holding more fails to open:
+     * forgetting old keys would let an action be written twice without anyone noticing. Each key
+     * costs about 150 bytes, so the default allows about 150 MB; rotate files (one per round,
+     * say) rather than raising it without end. Default: {@value #DEFAULT_MAX_KEYS}.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder maxKeys(int maxKeys) {
+      if (maxKeys <= 0) {
+        throw new IllegalArgumentException("maxKeys must be positive but was " + maxKeys);
+      }
+      this.maxKeys = maxKeys;
+      return this;
+    }
+
     /** The clock for {@code deliveredAt} and receipts. Default: UTC system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -490,8 +557,10 @@ public final class JsonLinesChannel implements ActionChannel {
     /**
      * Opens the file, reads the keys it holds and cuts off a partial last line.
      *
-     * @throws ChannelException when the file cannot be opened, is open by another channel, or
-     *     has a complete line that is not a JSON object with an {@code idempotencyKey}
+     * @throws ChannelException when the file cannot be opened, is open by another channel (by
+     *     whatever name: the file is identified by its file key or real path), holds more than
+     *     {@link #maxKeys} keys, or has a complete line that is not a JSON object with an
+     *     {@code idempotencyKey}
      */
     public JsonLinesChannel build() {
       return new JsonLinesChannel(this);

@@ -24,6 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -129,7 +133,9 @@ public final class WebhookChannel implements ActionChannel {
    *
    * @return a receipt whose external id is the receiver's message id or {@code http-<status>}
    * @throws ChannelException retryable on 408, 429, 5xx, time-outs and I/O errors (with the
-   *     receiver's {@code Retry-After}); permanent on any other status
+   *     receiver's {@code Retry-After}); permanent on any other status. Returns or throws within
+   *     {@link Builder#requestTimeout} (plus scheduling slack), however slowly the receiver
+   *     answers or sends its body
    * @throws IllegalStateException when the channel is closed
    */
   @Override
@@ -146,22 +152,8 @@ public final class WebhookChannel implements ActionChannel {
         .header(WebhookSignature.HEADER, WebhookSignature.sign(secret, now, body))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(rb::header);
-    HttpResponse<Void> response;
-    try {
-      response = client.send(rb.build(), HttpResponse.BodyHandlers.discarding());
-    } catch (HttpConnectTimeoutException e) {
-      throw new ChannelException(name, "could not connect to " + origin + " within the connect "
-          + "timeout", true, null, e);
-    } catch (HttpTimeoutException e) {
-      throw new ChannelException(name, "no response from " + origin + " within "
-          + requestTimeout.toMillis() + " ms", true, null, e);
-    } catch (IOException e) {
-      throw new ChannelException(name, "I/O error talking to " + origin + ": "
-          + e.getClass().getSimpleName(), true, null, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ChannelException(name, "interrupted while posting to " + origin, true, null, e);
-    }
+    HttpResponse<Void> response = await(client.sendAsync(rb.build(),
+        HttpResponse.BodyHandlers.discarding()));
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       String externalId = response.headers().firstValue(MESSAGE_ID_HEADER)
@@ -183,6 +175,47 @@ public final class WebhookChannel implements ActionChannel {
     }
     throw ChannelException.permanent(name, "HTTP " + status + " from " + origin
         + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
+  }
+
+  /**
+   * Waits for the whole exchange (connection, request, status, headers and every byte of the
+   * body) for at most {@link Builder#requestTimeout}, and aborts it when that passes: the
+   * client's own request timeout stops at the headers, so a receiver trickling its body would
+   * otherwise hold the caller for as long as it likes.
+   */
+  private HttpResponse<Void> await(CompletableFuture<HttpResponse<Void>> exchange) {
+    try {
+      return exchange.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      HttpTimeoutException timeout = new HttpTimeoutException("exchange deadline passed");
+      timeout.initCause(e);
+      throw new ChannelException(name, "no response from " + origin + " within "
+          + requestTimeout.toMillis() + " ms", true, null, timeout);
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ChannelException(name, "interrupted while posting to " + origin, true, null, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof HttpConnectTimeoutException) {
+        throw new ChannelException(name, "could not connect to " + origin + " within the "
+            + "connect timeout", true, null, cause);
+      }
+      if (cause instanceof HttpTimeoutException) {
+        throw new ChannelException(name, "no response from " + origin + " within "
+            + requestTimeout.toMillis() + " ms", true, null, cause);
+      }
+      if (cause instanceof IOException) {
+        throw new ChannelException(name, "I/O error talking to " + origin + ": "
+            + cause.getClass().getSimpleName(), true, null, cause);
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new ChannelException(name, "posting to " + origin + " failed: "
+          + cause.getClass().getSimpleName(), true, null, cause);
+    }
   }
 
   /**
@@ -325,7 +358,9 @@ public final class WebhookChannel implements ActionChannel {
     }
 
     /**
-     * How long to wait for the response after sending. Raise it for slow receivers; a time-out is
+     * The deadline of one {@link WebhookChannel#deliver}: connecting, sending the request and
+     * reading the whole response, body included, must finish within it, or the exchange is
+     * aborted and the delivery fails retryably. Raise it for slow receivers; a time-out is
      * retryable, so the receiver should deduplicate by {@code Idempotency-Key}. Default: 10
      * seconds.
      */
