@@ -6,10 +6,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.opagent.segment.CustomerDataValidator;
 import dev.opagent.segment.MalformedResponseException;
+import dev.opagent.segment.MissingRegular;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.spi.AgentResponse;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +28,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>for an event stream: the last event whose data is an object with {@code analysis}, else
  *       the concatenation of the events' string data, read as text.
  * </ol>
- * Anything else is a {@link MalformedResponseException} with a redacted excerpt. Never throws
- * anything else. Stateless and thread-safe.
+ * Anything else is a {@link MalformedResponseException} with a redacted excerpt, and so is an
+ * analysis holding a number beyond {@link Json}'s bounds (such as {@code 1e50000000}) or an
+ * {@code expectedEveryDays} beyond {@link CustomerDataValidator#MAX_AMOUNT}: what is returned can
+ * be written back and computed with at a bounded cost. Never throws anything else. Stateless and
+ * thread-safe.
  */
 public final class AnalysisExtractor {
   private static final Set<String> SEGMENT_FIELDS = Set.of("ageSegment", "churnSegment",
@@ -128,9 +134,13 @@ public final class AnalysisExtractor {
     }
     // JSON embedded in prose or fences: try every object that starts at a '{'.
     int tries = 0;
+    char[] chars = null;
     for (int start = text.indexOf('{'); start >= 0 && tries++ < MAX_EMBEDDED_OBJECTS;
         start = text.indexOf('{', start + 1)) {
-      JsonNode node = parsePrefix(text, start);
+      if (chars == null) {
+        chars = text.toCharArray(); // once, not a copy of the rest of the text per brace
+      }
+      JsonNode node = parsePrefix(chars, start);
       if (node != null) {
         SegmentAnalysis found = fromNode(node, depth);
         if (found != null) {
@@ -182,12 +192,29 @@ public final class AnalysisExtractor {
     return false;
   }
 
+  /**
+   * The analysis {@code node} holds, or {@code null} when it is not one the SDK can hand on: a
+   * member of the wrong type, a number beyond {@link Json}'s bounds anywhere in it (its extra
+   * members included, which are written back as plain JSON), or an {@code expectedEveryDays}
+   * beyond the amounts {@link CustomerDataValidator} accepts.
+   */
   private static @Nullable SegmentAnalysis convert(JsonNode node) {
-    try {
-      return Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+    if (Json.unboundedNumber(node) != null) {
       return null;
     }
+    SegmentAnalysis analysis;
+    try {
+      analysis = Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
+    } catch (JsonProcessingException | IllegalArgumentException | ArithmeticException e) {
+      return null;
+    }
+    for (MissingRegular m : analysis.missingRegulars()) {
+      BigDecimal every = m.expectedEveryDays();
+      if (every != null && !CustomerDataValidator.isBoundedAmount(every)) {
+        return null;
+      }
+    }
+    return analysis;
   }
 
   private static @Nullable JsonNode parseWhole(String text) {
@@ -206,8 +233,8 @@ public final class AnalysisExtractor {
     }
   }
 
-  private static @Nullable JsonNode parsePrefix(String text, int start) {
-    try (JsonParser p = Json.MAPPER.createParser(text.substring(start))) {
+  private static @Nullable JsonNode parsePrefix(char[] text, int start) {
+    try (JsonParser p = Json.MAPPER.createParser(text, start, text.length - start)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
