@@ -55,9 +55,11 @@ public final class AnalysisExtractor {
    */
   public static SegmentAnalysis extract(AgentResponse response, boolean revealExcerpt) {
     try {
+      Budget budget = new Budget(response.body().length());
       SegmentAnalysis found = response.isEventStream()
-          ? fromEvents(response.events().isEmpty() ? reparse(response.body()) : response.events())
-          : fromText(response.body(), 0);
+          ? fromEvents(response.events().isEmpty() ? reparse(response.body()) : response.events(),
+              budget)
+          : fromText(response.body(), 0, budget);
       if (found != null) {
         return found;
       }
@@ -76,11 +78,11 @@ public final class AnalysisExtractor {
     return parser.finish();
   }
 
-  private static @Nullable SegmentAnalysis fromEvents(List<String> events) {
+  private static @Nullable SegmentAnalysis fromEvents(List<String> events, Budget budget) {
     for (int i = events.size() - 1; i >= 0; i--) {
-      JsonNode node = parseWhole(events.get(i));
+      JsonNode node = parseWhole(events.get(i), budget);
       if (node != null && node.isObject() && node.has("analysis")) {
-        SegmentAnalysis found = fromNode(node, 0);
+        SegmentAnalysis found = fromNode(node, 0, budget);
         if (found != null) {
           return found;
         }
@@ -88,7 +90,7 @@ public final class AnalysisExtractor {
     }
     StringBuilder text = new StringBuilder();
     for (String event : events) {
-      JsonNode node = parseWhole(event);
+      JsonNode node = parseWhole(event, budget);
       if (node == null) {
         text.append(event);
       } else if (node.isTextual()) {
@@ -98,14 +100,14 @@ public final class AnalysisExtractor {
         if (piece != null) {
           text.append(piece.asText());
         } else {
-          SegmentAnalysis direct = fromNode(node, 0);
+          SegmentAnalysis direct = fromNode(node, 0, budget);
           if (direct != null) {
             return direct;
           }
         }
       }
     }
-    return fromText(text.toString(), 0);
+    return fromText(text.toString(), 0, budget);
   }
 
   private static @Nullable JsonNode firstText(JsonNode object) {
@@ -118,31 +120,27 @@ public final class AnalysisExtractor {
     return null;
   }
 
-  private static @Nullable SegmentAnalysis fromText(String text, int depth) {
+  private static @Nullable SegmentAnalysis fromText(String text, int depth, Budget budget) {
     if (depth > MAX_DEPTH) {
       return null;
     }
-    JsonNode whole = parseWhole(text);
+    JsonNode whole = parseWhole(text, budget);
     if (whole != null) {
       if (whole.isTextual()) {
-        return fromText(whole.asText(), depth + 1);
+        return fromText(whole.asText(), depth + 1, budget);
       }
-      SegmentAnalysis found = fromNode(whole, depth);
+      SegmentAnalysis found = fromNode(whole, depth, budget);
       if (found != null) {
         return found;
       }
     }
     // JSON embedded in prose or fences: try every object that starts at a '{'.
     int tries = 0;
-    char[] chars = null;
     for (int start = text.indexOf('{'); start >= 0 && tries++ < MAX_EMBEDDED_OBJECTS;
         start = text.indexOf('{', start + 1)) {
-      if (chars == null) {
-        chars = text.toCharArray(); // once, not a copy of the rest of the text per brace
-      }
-      JsonNode node = parsePrefix(chars, start);
+      JsonNode node = parsePrefix(text, start, budget);
       if (node != null) {
-        SegmentAnalysis found = fromNode(node, depth);
+        SegmentAnalysis found = fromNode(node, depth, budget);
         if (found != null) {
           return found;
         }
@@ -151,7 +149,7 @@ public final class AnalysisExtractor {
     return null;
   }
 
-  private static @Nullable SegmentAnalysis fromNode(JsonNode node, int depth) {
+  private static @Nullable SegmentAnalysis fromNode(JsonNode node, int depth, Budget budget) {
     if (depth > MAX_DEPTH || !node.isObject()) {
       return null;
     }
@@ -161,7 +159,7 @@ public final class AnalysisExtractor {
         return convert(analysis);
       }
       if (analysis.isTextual()) {
-        SegmentAnalysis found = fromText(analysis.asText(), depth + 1);
+        SegmentAnalysis found = fromText(analysis.asText(), depth + 1, budget);
         if (found != null) {
           return found;
         }
@@ -175,7 +173,8 @@ public final class AnalysisExtractor {
       if (v == null) {
         continue;
       }
-      SegmentAnalysis found = v.isTextual() ? fromText(v.asText(), depth + 1) : fromNode(v, depth + 1);
+      SegmentAnalysis found = v.isTextual() ? fromText(v.asText(), depth + 1, budget)
+          : fromNode(v, depth + 1, budget);
       if (found != null) {
         return found;
       }
@@ -217,30 +216,82 @@ public final class AnalysisExtractor {
     return analysis;
   }
 
-  private static @Nullable JsonNode parseWhole(String text) {
+  /**
+   * Parses {@code text} as one JSON value, or {@code null}. Text that cannot be one (it neither
+   * starts nor ends like an object, array or string) is not handed to the parser at all.
+   */
+  private static @Nullable JsonNode parseWhole(String text, Budget budget) {
     String t = text.strip();
-    if (t.isEmpty()) {
+    if (t.length() < 2 || budget.spent()) {
       return null;
     }
-    char c = t.charAt(0);
-    if (c != '{' && c != '"' && c != '[') {
+    char first = t.charAt(0);
+    char last = t.charAt(t.length() - 1);
+    if (!(first == '{' && last == '}' || first == '[' && last == ']'
+        || first == '"' && last == '"')) {
       return null;
     }
+    budget.charge(t.length());
     try {
       return WHOLE.readTree(t);
     } catch (IOException | RuntimeException e) {
+      budget.failed();
       return null;
     }
   }
 
-  private static @Nullable JsonNode parsePrefix(char[] text, int start) {
-    try (JsonParser p = Json.MAPPER.createParser(text, start, text.length - start)) {
+  private static @Nullable JsonNode parsePrefix(String text, int start, Budget budget) {
+    if (budget.spent()) {
+      return null;
+    }
+    JsonParser p = null;
+    try {
+      p = Json.MAPPER.createParser(text.substring(start));
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
       return Json.MAPPER.readTree(p);
     } catch (IOException | RuntimeException e) {
+      budget.failed();
       return null;
+    } finally {
+      if (p != null) {
+        budget.charge(Math.max(1, p.currentLocation().getCharOffset()));
+        try {
+          p.close();
+        } catch (IOException e) {
+          // nothing held
+        }
+      }
+    }
+  }
+
+  /**
+   * The work one extraction may do, so that no answer within the transport's size limit can
+   * stall the caller: characters handed to the parser (a few times the answer's length, as
+   * nested and embedded JSON is read again) and parse failures (each costs an exception). Once
+   * spent, nothing more is parsed and the answer is malformed unless already found.
+   */
+  private static final class Budget {
+    /** Parse failures allowed; a legitimate answer fails a handful of times. */
+    private static final int MAX_FAILURES = 2_048;
+    private long chars;
+    private int failures = MAX_FAILURES;
+
+    Budget(int length) {
+      this.chars = 4L * length + (1 << 20);
+    }
+
+    boolean spent() {
+      return chars <= 0 || failures <= 0;
+    }
+
+    void charge(long parsed) {
+      chars -= parsed;
+    }
+
+    void failed() {
+      failures--;
     }
   }
 }
