@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * double downstream or costs unbounded work;
  * {@code productHistory} entries non-null with a product id; dates ({@code registeredAt},
  * {@code lastPurchase}) within the years {@value #MIN_YEAR}–{@value #MAX_YEAR}; every number in
- * the extra members finite with at most {@value Json#MAX_NUMBER_DIGITS} digits before and after
+ * the extra members finite with at most 100 digits before and after
  * the decimal point. A date's form is checked when JSON is parsed
  * ({@link CustomerData#fromJson(String)}); the payload size is checked by the client.
  *
