@@ -64,14 +64,25 @@ public record CustomerData(
    * Parses customer data from JSON, either the bare object or wrapped as
    * {@code {"customerData": {...}}}.
    *
-   * @throws InvalidInputException naming the offending field when the JSON is malformed or a
-   *     value has the wrong type; the message never contains the value itself
+   * <p>Reading is bounded: a number token has at most 100 characters and at most 100 digits
+   * before and after its decimal point (so {@code 1e50000000} is refused without being
+   * expanded), strings at most 20,000,000 characters, nesting at most 200 levels; amounts and
+   * dates must be within {@link CustomerDataValidator#boundsProblems(CustomerData)}. Other rules
+   * (a blank id, a negative count) are left to {@link CustomerDataValidator}.
+   *
+   * @throws InvalidInputException naming the offending field when the JSON is malformed, breaks
+   *     a bound or a value has the wrong type; the message never contains the value itself
    */
   public static CustomerData fromJson(String json) {
     return CustomerDataJson.parse(json);
   }
 
-  /** This customer data as the JSON object sent to the agent (without the wrapper). */
+  /**
+   * This customer data as the JSON object sent to the agent (without the wrapper).
+   *
+   * @throws InvalidInputException when an amount, a date or a number in an extra member is out of
+   *     {@link CustomerDataValidator#boundsProblems(CustomerData)}'s bounds, naming the field
+   */
   public String toJson() {
     return CustomerDataJson.write(this);
   }

@@ -1,8 +1,13 @@
 package dev.opagent.segment;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.segment.internal.Json;
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks customer data before it is sent: every problem is reported with its field path, never
@@ -13,8 +18,14 @@ import java.util.List;
  * amounts ({@code totalSpent}, {@code avgDaysBetween}, {@code region.medianBasket}) at most
  * {@link #MAX_AMOUNT} with at most {@value #MAX_SCALE} decimals, so that no amount overflows a
  * double downstream or costs unbounded work;
- * {@code productHistory} entries non-null with a product id. Dates are checked when JSON is
- * parsed ({@link CustomerData#fromJson(String)}); the payload size is checked by the client.
+ * {@code productHistory} entries non-null with a product id; dates ({@code registeredAt},
+ * {@code lastPurchase}) within the years {@value #MIN_YEAR}–{@value #MAX_YEAR}; every number in
+ * the extra members finite with at most 100 digits before and after
+ * the decimal point. A date's form is checked when JSON is parsed
+ * ({@link CustomerData#fromJson(String)}); the payload size is checked by the client.
+ *
+ * <p>Checking costs time proportional to the data's size whatever its numbers: no amount is
+ * expanded (a scale such as that of {@code 1e50000000} is read, never multiplied out).
  */
 public final class CustomerDataValidator {
   /** Largest accepted age in years. */
@@ -26,46 +37,37 @@ public final class CustomerDataValidator {
   /** Most decimals an amount may have. */
   public static final int MAX_SCALE = 12;
 
+  /** Earliest year a date may have. */
+  public static final int MIN_YEAR = 1;
+
+  /** Latest year a date may have. */
+  public static final int MAX_YEAR = 9999;
+
+  /** Most digits an amount may have before its decimal point ({@link #MAX_AMOUNT} has 13). */
+  private static final int MAX_AMOUNT_DIGITS = 13;
+
+  private static final String AMOUNT_RULE = "must be at most " + MAX_AMOUNT.toPlainString()
+      + " with at most " + MAX_SCALE + " decimals";
+
   private CustomerDataValidator() {}
 
-  /** Every problem in {@code data}; empty when it is valid. */
+  /**
+   * The problems that make {@code data} unsafe to write or compute with, whatever else is wrong
+   * with it: amounts beyond {@link #MAX_AMOUNT} or {@link #MAX_SCALE} (in either sign), dates
+   * outside the years {@value #MIN_YEAR}–{@value #MAX_YEAR} and out-of-bounds numbers in extra
+   * members. {@link #problems(CustomerData)} includes them. Reading JSON refuses data that has
+   * any; empty when there is none.
+   */
+  public static List<FieldError> boundsProblems(CustomerData data) {
+    List<FieldError> errors = new ArrayList<>();
+    check(errors, data, false);
+    return errors;
+  }
+
+  /** Every problem in {@code data}, in field order; empty when it is valid. */
   public static List<FieldError> problems(CustomerData data) {
     List<FieldError> errors = new ArrayList<>();
-    if (data.customerId().isBlank()) {
-      errors.add(new FieldError("customerData.customerId", "must not be blank"));
-    }
-    Customer customer = data.customer();
-    if (customer != null) {
-      if (customer.customerId() != null && !customer.customerId().equals(data.customerId())) {
-        errors.add(new FieldError("customerData.customer.customerId",
-            "must equal customerData.customerId (or be omitted)"));
-      }
-      Integer age = customer.age();
-      if (age != null && (age < 0 || age > MAX_AGE)) {
-        errors.add(new FieldError("customerData.customer.age",
-            "must be between 0 and " + MAX_AGE + " (or omitted when unknown)"));
-      }
-      List<ProductHistory> history = customer.productHistory();
-      for (int i = 0; i < history.size(); i++) {
-        String at = "customerData.customer.productHistory[" + i + "]";
-        ProductHistory p = history.get(i);
-        if (p == null) {
-          errors.add(new FieldError(at, "must not be null"));
-          continue;
-        }
-        if (p.productId() == null || p.productId().isBlank()) {
-          errors.add(new FieldError(at + ".productId", "must not be blank"));
-        }
-        nonNegative(errors, at + ".totalQuantity", p.totalQuantity());
-        nonNegative(errors, at + ".orderCount", p.orderCount());
-        nonNegative(errors, at + ".totalSpent", p.totalSpent());
-        nonNegative(errors, at + ".avgDaysBetween", p.avgDaysBetween());
-      }
-    }
-    Region region = data.region();
-    if (region != null) {
-      nonNegative(errors, "customerData.region.medianBasket", region.medianBasket());
-    }
+    check(errors, data, true);
     return errors;
   }
 
@@ -87,16 +89,93 @@ public final class CustomerDataValidator {
     }
   }
 
-  private static void nonNegative(List<FieldError> errors, String field, BigDecimal value) {
+  /** Adds {@code data}'s problems: only those of bounds, or with {@code all} every one. */
+  private static void check(List<FieldError> errors, CustomerData data, boolean all) {
+    if (all && data.customerId().isBlank()) {
+      errors.add(new FieldError("customerData.customerId", "must not be blank"));
+    }
+    Customer customer = data.customer();
+    if (customer != null) {
+      if (all && customer.customerId() != null
+          && !customer.customerId().equals(data.customerId())) {
+        errors.add(new FieldError("customerData.customer.customerId",
+            "must equal customerData.customerId (or be omitted)"));
+      }
+      Integer age = customer.age();
+      if (all && age != null && (age < 0 || age > MAX_AGE)) {
+        errors.add(new FieldError("customerData.customer.age",
+            "must be between 0 and " + MAX_AGE + " (or omitted when unknown)"));
+      }
+      date(errors, "customerData.customer.registeredAt", customer.registeredAt());
+      List<ProductHistory> history = customer.productHistory();
+      for (int i = 0; i < history.size(); i++) {
+        String at = "customerData.customer.productHistory[" + i + "]";
+        ProductHistory p = history.get(i);
+        if (p == null) {
+          if (all) {
+            errors.add(new FieldError(at, "must not be null"));
+          }
+          continue;
+        }
+        if (all && (p.productId() == null || p.productId().isBlank())) {
+          errors.add(new FieldError(at + ".productId", "must not be blank"));
+        }
+        if (all) {
+          nonNegative(errors, at + ".totalQuantity", p.totalQuantity());
+          nonNegative(errors, at + ".orderCount", p.orderCount());
+        }
+        amount(errors, at + ".totalSpent", p.totalSpent(), all);
+        date(errors, at + ".lastPurchase", p.lastPurchase());
+        amount(errors, at + ".avgDaysBetween", p.avgDaysBetween(), all);
+        extras(errors, at, p.extra());
+      }
+      extras(errors, "customerData.customer", customer.extra());
+    }
+    Region region = data.region();
+    if (region != null) {
+      amount(errors, "customerData.region.medianBasket", region.medianBasket(), all);
+      extras(errors, "customerData.region", region.extra());
+    }
+    extras(errors, "customerData", data.extra());
+  }
+
+  /**
+   * Whether {@code value} is an amount the SDK accepts in magnitude and scale (its sign is not
+   * checked): at most {@link #MAX_AMOUNT} in absolute value with at most {@link #MAX_SCALE}
+   * decimals. Costs no more than reading the number's scale and length, whatever its exponent.
+   */
+  public static boolean isBoundedAmount(BigDecimal value) {
+    return Json.isBounded(value, MAX_AMOUNT_DIGITS, MAX_SCALE)
+        && value.abs().compareTo(MAX_AMOUNT) <= 0;
+  }
+
+  /** A bounded amount; with {@code all}, also non-negative (one problem per field). */
+  private static void amount(List<FieldError> errors, String field, @Nullable BigDecimal value,
+      boolean all) {
     if (value == null) {
       return;
     }
-    if (value.signum() < 0) {
+    if (all && value.signum() < 0) {
       errors.add(new FieldError(field, "must not be negative"));
-    } else if (value.scale() > MAX_SCALE || value.precision() - value.scale() > 13
-        || value.compareTo(MAX_AMOUNT) > 0) {
-      errors.add(new FieldError(field, "must be at most " + MAX_AMOUNT.toPlainString()
-          + " with at most " + MAX_SCALE + " decimals"));
+    } else if (!isBoundedAmount(value)) {
+      errors.add(new FieldError(field, AMOUNT_RULE));
+    }
+  }
+
+  private static void date(List<FieldError> errors, String field, @Nullable OffsetDateTime value) {
+    if (value != null && (value.getYear() < MIN_YEAR || value.getYear() > MAX_YEAR)) {
+      errors.add(new FieldError(field, "must be a date in the years " + MIN_YEAR + " to "
+          + MAX_YEAR));
+    }
+  }
+
+  private static void extras(List<FieldError> errors, String at, Map<String, JsonNode> extra) {
+    for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
+      JsonNode value = e.getValue();
+      String bad = value == null ? null : Json.unboundedNumber(value);
+      if (bad != null) {
+        errors.add(new FieldError(at + "." + Json.pathName(e.getKey()) + bad, Json.NUMBER_REASON));
+      }
     }
   }
 }

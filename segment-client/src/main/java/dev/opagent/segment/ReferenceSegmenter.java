@@ -77,6 +77,8 @@ public final class ReferenceSegmenter implements LocalSegmenter {
   private static final BigDecimal SIX = BigDecimal.valueOf(6);
   private static final BigDecimal TEN = BigDecimal.TEN;
   private static final String NO_CATEGORY = "";
+  /** Longest history span counted, in days (about 10,000 years: beyond any valid date). */
+  private static final BigDecimal MAX_SPAN_DAYS = BigDecimal.valueOf(3_660_000);
 
   /** Most overdue first; ties in a fixed order, so the result never depends on history order. */
   private static final Comparator<MissingRegular> MOST_OVERDUE_FIRST = Comparator
@@ -368,8 +370,11 @@ public final class ReferenceSegmenter implements LocalSegmenter {
           continue;
         }
         BigDecimal every = Objects.requireNonNullElse(p.avgDaysBetween(), BigDecimal.ZERO);
-        long span = every.multiply(BigDecimal.valueOf(Math.max(0, orders(p) - 1)))
-            .setScale(0, RoundingMode.FLOOR).longValue();
+        // Validated amounts keep this product small (at most 10^12 · 2^31), but it is clamped
+        // before it becomes a long: a span beyond the calendar would wrap or leave LocalDate.
+        BigDecimal exactSpan = every.multiply(BigDecimal.valueOf(Math.max(0, orders(p) - 1)))
+            .setScale(0, RoundingMode.FLOOR);
+        long span = exactSpan.min(MAX_SPAN_DAYS).longValueExact();
         LocalDate first = date(p.lastPurchase(), zone).minusDays(span);
         if (start == null || first.isBefore(start)) {
           start = first;

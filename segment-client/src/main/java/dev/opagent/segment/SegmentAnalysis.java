@@ -70,24 +70,26 @@ public record SegmentAnalysis(
    * answer), such as one kept in a segment store. Labels the SDK does not know and extra members
    * are kept, as on the wire.
    *
-   * @throws IllegalArgumentException when {@code json} is not a JSON object of that shape; the
-   *     message names what is wrong, never the content
+   * @throws IllegalArgumentException when {@code json} is not a JSON object of that shape, or
+   *     breaks {@code Json}'s bounds (such as a number like {@code 1e50000000}); the message
+   *     names what is wrong and where, never the content
    */
   public static SegmentAnalysis fromJson(String json) {
     java.util.Objects.requireNonNull(json, "json");
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(json);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("the segment analysis is not valid JSON ("
-          + e.getClass().getSimpleName() + ")");
+      node = Json.readTree(json);
+    } catch (Json.UnreadableJsonException e) {
+      throw new IllegalArgumentException("the segment analysis is not valid JSON within bounds: "
+          + e.getMessage());
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("the segment analysis must be a JSON object");
     }
     try {
       return Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException
+        | ArithmeticException e) {
       throw new IllegalArgumentException("the segment analysis has a member of the wrong type ("
           + e.getClass().getSimpleName() + ")");
     }

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.opagent.segment.CustomerDataValidator;
 import dev.opagent.segment.MalformedResponseException;
+import dev.opagent.segment.MissingRegular;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.spi.AgentResponse;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +28,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>for an event stream: the last event whose data is an object with {@code analysis}, else
  *       the concatenation of the events' string data, read as text.
  * </ol>
- * Anything else is a {@link MalformedResponseException} with a redacted excerpt. Never throws
- * anything else. Stateless and thread-safe.
+ * Anything else is a {@link MalformedResponseException} with a redacted excerpt, and so is an
+ * analysis holding a number beyond {@link Json}'s bounds (such as {@code 1e50000000}) or an
+ * {@code expectedEveryDays} beyond {@link CustomerDataValidator#MAX_AMOUNT}: what is returned can
+ * be written back and computed with at a bounded cost. Never throws anything else. Stateless and
+ * thread-safe.
  */
 public final class AnalysisExtractor {
   private static final Set<String> SEGMENT_FIELDS = Set.of("ageSegment", "churnSegment",
@@ -49,9 +55,11 @@ public final class AnalysisExtractor {
    */
   public static SegmentAnalysis extract(AgentResponse response, boolean revealExcerpt) {
     try {
+      Budget budget = new Budget(response.body().length());
       SegmentAnalysis found = response.isEventStream()
-          ? fromEvents(response.events().isEmpty() ? reparse(response.body()) : response.events())
-          : fromText(response.body(), 0);
+          ? fromEvents(response.events().isEmpty() ? reparse(response.body()) : response.events(),
+              budget)
+          : fromText(response.body(), 0, budget);
       if (found != null) {
         return found;
       }
@@ -70,11 +78,11 @@ public final class AnalysisExtractor {
     return parser.finish();
   }
 
-  private static @Nullable SegmentAnalysis fromEvents(List<String> events) {
+  private static @Nullable SegmentAnalysis fromEvents(List<String> events, Budget budget) {
     for (int i = events.size() - 1; i >= 0; i--) {
-      JsonNode node = parseWhole(events.get(i));
+      JsonNode node = parseWhole(events.get(i), budget);
       if (node != null && node.isObject() && node.has("analysis")) {
-        SegmentAnalysis found = fromNode(node, 0);
+        SegmentAnalysis found = fromNode(node, 0, budget);
         if (found != null) {
           return found;
         }
@@ -82,7 +90,7 @@ public final class AnalysisExtractor {
     }
     StringBuilder text = new StringBuilder();
     for (String event : events) {
-      JsonNode node = parseWhole(event);
+      JsonNode node = parseWhole(event, budget);
       if (node == null) {
         text.append(event);
       } else if (node.isTextual()) {
@@ -92,14 +100,14 @@ public final class AnalysisExtractor {
         if (piece != null) {
           text.append(piece.asText());
         } else {
-          SegmentAnalysis direct = fromNode(node, 0);
+          SegmentAnalysis direct = fromNode(node, 0, budget);
           if (direct != null) {
             return direct;
           }
         }
       }
     }
-    return fromText(text.toString(), 0);
+    return fromText(text.toString(), 0, budget);
   }
 
   private static @Nullable JsonNode firstText(JsonNode object) {
@@ -112,16 +120,16 @@ public final class AnalysisExtractor {
     return null;
   }
 
-  private static @Nullable SegmentAnalysis fromText(String text, int depth) {
+  private static @Nullable SegmentAnalysis fromText(String text, int depth, Budget budget) {
     if (depth > MAX_DEPTH) {
       return null;
     }
-    JsonNode whole = parseWhole(text);
+    JsonNode whole = parseWhole(text, budget);
     if (whole != null) {
       if (whole.isTextual()) {
-        return fromText(whole.asText(), depth + 1);
+        return fromText(whole.asText(), depth + 1, budget);
       }
-      SegmentAnalysis found = fromNode(whole, depth);
+      SegmentAnalysis found = fromNode(whole, depth, budget);
       if (found != null) {
         return found;
       }
@@ -130,9 +138,9 @@ public final class AnalysisExtractor {
     int tries = 0;
     for (int start = text.indexOf('{'); start >= 0 && tries++ < MAX_EMBEDDED_OBJECTS;
         start = text.indexOf('{', start + 1)) {
-      JsonNode node = parsePrefix(text, start);
+      JsonNode node = parsePrefix(text, start, budget);
       if (node != null) {
-        SegmentAnalysis found = fromNode(node, depth);
+        SegmentAnalysis found = fromNode(node, depth, budget);
         if (found != null) {
           return found;
         }
@@ -141,7 +149,7 @@ public final class AnalysisExtractor {
     return null;
   }
 
-  private static @Nullable SegmentAnalysis fromNode(JsonNode node, int depth) {
+  private static @Nullable SegmentAnalysis fromNode(JsonNode node, int depth, Budget budget) {
     if (depth > MAX_DEPTH || !node.isObject()) {
       return null;
     }
@@ -151,7 +159,7 @@ public final class AnalysisExtractor {
         return convert(analysis);
       }
       if (analysis.isTextual()) {
-        SegmentAnalysis found = fromText(analysis.asText(), depth + 1);
+        SegmentAnalysis found = fromText(analysis.asText(), depth + 1, budget);
         if (found != null) {
           return found;
         }
@@ -165,7 +173,8 @@ public final class AnalysisExtractor {
       if (v == null) {
         continue;
       }
-      SegmentAnalysis found = v.isTextual() ? fromText(v.asText(), depth + 1) : fromNode(v, depth + 1);
+      SegmentAnalysis found = v.isTextual() ? fromText(v.asText(), depth + 1, budget)
+          : fromNode(v, depth + 1, budget);
       if (found != null) {
         return found;
       }
@@ -182,38 +191,107 @@ public final class AnalysisExtractor {
     return false;
   }
 
+  /**
+   * The analysis {@code node} holds, or {@code null} when it is not one the SDK can hand on: a
+   * member of the wrong type, a number beyond {@link Json}'s bounds anywhere in it (its extra
+   * members included, which are written back as plain JSON), or an {@code expectedEveryDays}
+   * beyond the amounts {@link CustomerDataValidator} accepts.
+   */
   private static @Nullable SegmentAnalysis convert(JsonNode node) {
-    try {
-      return Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+    if (Json.unboundedNumber(node) != null) {
       return null;
     }
+    SegmentAnalysis analysis;
+    try {
+      analysis = Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
+    } catch (JsonProcessingException | IllegalArgumentException | ArithmeticException e) {
+      return null;
+    }
+    for (MissingRegular m : analysis.missingRegulars()) {
+      BigDecimal every = m.expectedEveryDays();
+      if (every != null && !CustomerDataValidator.isBoundedAmount(every)) {
+        return null;
+      }
+    }
+    return analysis;
   }
 
-  private static @Nullable JsonNode parseWhole(String text) {
+  /**
+   * Parses {@code text} as one JSON value, or {@code null}. Text that cannot be one (it neither
+   * starts nor ends like an object, array or string) is not handed to the parser at all.
+   */
+  private static @Nullable JsonNode parseWhole(String text, Budget budget) {
     String t = text.strip();
-    if (t.isEmpty()) {
+    if (t.length() < 2 || budget.spent()) {
       return null;
     }
-    char c = t.charAt(0);
-    if (c != '{' && c != '"' && c != '[') {
+    char first = t.charAt(0);
+    char last = t.charAt(t.length() - 1);
+    if (!(first == '{' && last == '}' || first == '[' && last == ']'
+        || first == '"' && last == '"')) {
       return null;
     }
+    budget.charge(t.length());
     try {
       return WHOLE.readTree(t);
     } catch (IOException | RuntimeException e) {
+      budget.failed();
       return null;
     }
   }
 
-  private static @Nullable JsonNode parsePrefix(String text, int start) {
-    try (JsonParser p = Json.MAPPER.createParser(text.substring(start))) {
+  private static @Nullable JsonNode parsePrefix(String text, int start, Budget budget) {
+    if (budget.spent()) {
+      return null;
+    }
+    JsonParser p = null;
+    try {
+      p = Json.MAPPER.createParser(text.substring(start));
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
       return Json.MAPPER.readTree(p);
     } catch (IOException | RuntimeException e) {
+      budget.failed();
       return null;
+    } finally {
+      if (p != null) {
+        budget.charge(Math.max(1, p.currentLocation().getCharOffset()));
+        try {
+          p.close();
+        } catch (IOException e) {
+          // nothing held
+        }
+      }
+    }
+  }
+
+  /**
+   * The work one extraction may do, so that no answer within the transport's size limit can
+   * stall the caller: characters handed to the parser (a few times the answer's length, as
+   * nested and embedded JSON is read again) and parse failures (each costs an exception). Once
+   * spent, nothing more is parsed and the answer is malformed unless already found.
+   */
+  private static final class Budget {
+    /** Parse failures allowed; a legitimate answer fails a handful of times. */
+    private static final int MAX_FAILURES = 2_048;
+    private long chars;
+    private int failures = MAX_FAILURES;
+
+    Budget(int length) {
+      this.chars = 4L * length + (1 << 20);
+    }
+
+    boolean spent() {
+      return chars <= 0 || failures <= 0;
+    }
+
+    void charge(long parsed) {
+      chars -= parsed;
+    }
+
+    void failed() {
+      failures--;
     }
   }
 }

@@ -8,34 +8,49 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.CustomerDataValidator;
+import dev.opagent.segment.FieldError;
 import dev.opagent.segment.InvalidInputException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /** Reading and writing {@link CustomerData} with errors that name fields but never values. */
 public final class CustomerDataJson {
   private CustomerDataJson() {}
 
-  /** Parses a bare or {@code {"customerData": …}}-wrapped customer-data object. */
+  /**
+   * Parses a bare or {@code {"customerData": …}}-wrapped customer-data object, within the bounds
+   * of {@link Json}: an oversized, too deeply nested or unbounded number (such as
+   * {@code 1e50000000}) is refused, naming its field.
+   *
+   * @throws InvalidInputException naming the offending field, never its value
+   */
   public static CustomerData parse(String json) {
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new InvalidInputException("customerData", "is not valid JSON"
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-              + ", column " + e.getLocation().getColumnNr() + ")"));
+      node = Json.readTree(json);
+    } catch (Json.UnreadableJsonException e) {
+      throw new InvalidInputException(wirePath(e.path()), e.reason());
     }
     return fromTree(node);
   }
 
-  /** Converts a bare or wrapped customer-data tree. */
+  /**
+   * Converts a bare or wrapped customer-data tree. Every number in it must be within
+   * {@link Json}'s bounds, and the modelled amounts and dates within
+   * {@link CustomerDataValidator#boundsProblems(CustomerData)}, so that what is returned can be
+   * written, hashed and segmented at a cost bounded by its size.
+   *
+   * @throws InvalidInputException naming the offending field, never its value
+   */
   public static CustomerData fromTree(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new InvalidInputException("customerData", "must be a JSON object");
     }
-    JsonNode data = node.has("customerData") && node.size() == 1 ? node.get("customerData") : node;
+    boolean wrapped = node.has("customerData") && node.size() == 1;
+    JsonNode data = wrapped ? node.get("customerData") : node;
     if (!data.isObject()) {
       throw new InvalidInputException("customerData", "must be a JSON object");
     }
@@ -47,19 +62,46 @@ public final class CustomerDataJson {
       throw new InvalidInputException("customerData.customerId", "must be a string");
     }
     String customerId = id.asText();
+    String unbounded = Json.unboundedNumber(data);
+    if (unbounded != null) {
+      throw new InvalidInputException("customerData" + unbounded, Json.NUMBER_REASON)
+          .forCustomer(customerId);
+    }
+    CustomerData read;
     try {
-      return Json.MAPPER.treeToValue(data, CustomerData.class);
+      read = Json.MAPPER.treeToValue(data, CustomerData.class);
     } catch (JsonParseException e) {
       throw new InvalidInputException("customerData", "is not valid JSON").forCustomer(customerId);
     } catch (DatabindException e) {
       throw new InvalidInputException(path(e), reason(e)).forCustomer(customerId);
-    } catch (JsonProcessingException e) {
+    } catch (JsonProcessingException | IllegalArgumentException | ArithmeticException e) {
       throw new InvalidInputException("customerData", "could not be read").forCustomer(customerId);
     }
+    List<FieldError> problems = CustomerDataValidator.boundsProblems(read);
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(problems).forCustomer(customerId);
+    }
+    return read;
   }
 
-  /** Writes the bare customer-data object. */
+  /** {@code customerData} followed by {@code path}, dropping the optional wrapper's step. */
+  private static String wirePath(String path) {
+    String unwrapped = path.startsWith(".customerData")
+        ? path.substring(".customerData".length()) : path;
+    return "customerData" + unwrapped;
+  }
+
+  /**
+   * Writes the bare customer-data object.
+   *
+   * @throws InvalidInputException when an amount, date or extra number is out of bounds (it
+   *     cannot be written as plain JSON at a bounded cost)
+   */
   public static String write(CustomerData data) {
+    List<FieldError> problems = CustomerDataValidator.boundsProblems(data);
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(problems).forCustomer(data.customerId());
+    }
     try {
       return Json.MAPPER.writeValueAsString(data);
     } catch (JsonProcessingException e) {

@@ -1,6 +1,5 @@
 package dev.opagent.testkit.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -172,14 +171,17 @@ public final class SimulatorHandler implements HttpHandler {
     }
     CustomerData data;
     try {
-      JsonNode payload = Json.MAPPER.readTree(body);
-      if (payload == null || !payload.isObject() || !payload.path("customerData").isObject()) {
+      // Bounded like the client's own reading: size, nesting and every number's digits.
+      JsonNode payload = Json.readTree(body);
+      if (!payload.isObject() || !payload.path("customerData").isObject()) {
         throw new InvalidInputException("customerData", "must be a JSON object");
       }
       data = CustomerDataJson.fromTree(payload.get("customerData"));
       CustomerDataValidator.validate(data);
-    } catch (JsonProcessingException e) {
-      call.error(400, "ValidationException", "The payload is not valid JSON",
+    } catch (Json.UnreadableJsonException e) {
+      call.error(400, "ValidationException", e.path().isEmpty()
+          ? "The payload " + e.reason()
+          : "Invalid payload: " + e.path().substring(1) + " " + e.reason(),
           Outcome.VALIDATION_ERROR);
       return;
     } catch (InvalidInputException e) {
