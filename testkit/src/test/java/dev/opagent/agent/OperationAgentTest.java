@@ -122,8 +122,9 @@ class OperationAgentTest {
     journal.runState("round-9", RunState.PLANNING, CLOCK.instant());
     journal.enlist(requests, CLOCK.instant());
     journal.runState("round-9", RunState.PLANNED, CLOCK.instant());
-    journal.claim(requests.get(0).idempotencyKey(), "dead", CLOCK.instant(),
-        CLOCK.instant().plusSeconds(3600));
+    // The process that claimed it died; its lease has ended since.
+    journal.claim(requests.get(0).idempotencyKey(), "dead", CLOCK.instant().minusSeconds(60),
+        CLOCK.instant().minusSeconds(1));
 
     RoundReport report = agent.resumeRound("round-9", CUSTOMERS);
 
