@@ -9,7 +9,6 @@ import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.attributes.CustomerView;
 import dev.opagent.segment.BatchOptions;
-import dev.opagent.segment.BatchProgress;
 import dev.opagent.segment.BatchSummary;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.ReferenceSegmenter;
@@ -63,36 +62,51 @@ import software.amazon.awssdk.regions.Region;
             + " runs rounds of the operation loop on consecutive simulated days under a demo policy"
             + " that exercises every guardrail (consent, frequency caps, quiet hours, budget,"
             + " approval, holdout): decisions, delivery to actions.jsonl through the operating store"
-            + " (a fresh H2 file in --out unless --store names another; a store of yours keeps its"
+            + " (a fresh H2 file in --output unless --store names another; a store of yours keeps its"
             + " history),"
             + " simulated responses, an A/B test per campaign whose traffic a Thompson sampler"
             + " shifts.",
         "Writes segments.jsonl, eligibility.jsonl, actions.jsonl, summary.json and report.html to"
-            + " --out. No AWS account is needed."},
+            + " --output. No AWS account is needed.",
+        "The simulated today is 2026-03-15 unless --as-of says otherwise, so that every run of the"
+            + " demo gives the same population and results."},
     footer = {"", "Examples:",
         "  bin/opagent demo",
-        "  bin/opagent demo --customers 10000 --rate 50 --latency 'lognormal(500ms,0.5)' --out /tmp/demo",
+        "  bin/opagent demo --count 10000 --request-quota 50 --latency 'lognormal(500ms,0.5)' --output /tmp/demo",
         "", "Exit codes: 0 done, 2 usage error, 3 some customers could not be segmented."})
 public final class DemoCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--customers", defaultValue = "2000", paramLabel = "N",
+  @Option(names = "--count", paramLabel = "N",
       description = "Population size (default: ${DEFAULT-VALUE}).")
-  int customers;
+  int customers = 2000;
+
+  @Option(names = "--customers", hidden = true, paramLabel = "N")
+  void oldCustomers(int n) {
+    Renamed.note(spec, "--customers", "--count");
+    customers = n;
+  }
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
       description = "Seed of the population and the simulator's faults (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--as-of", defaultValue = "2026-03-15", paramLabel = "DATE",
-      description = "The simulated today (default: ${DEFAULT-VALUE}).")
+      description = "The simulated today, such as 2026-03-15 (default: ${DEFAULT-VALUE}, fixed"
+          + " so that the demo is reproducible).")
   LocalDate asOf;
 
-  @Option(names = "--rate", defaultValue = "200", paramLabel = "R",
+  @Option(names = "--request-quota", paramLabel = "R",
       description = "The simulated agent's request-rate quota per second (default: ${DEFAULT-VALUE};"
           + " AgentCore's real default is 25, time-scaled here so the demo is quick).")
-  double rate;
+  double rate = 200;
+
+  @Option(names = "--rate", hidden = true, paramLabel = "R")
+  void oldRate(double r) {
+    Renamed.note(spec, "--rate", "--request-quota");
+    rate = r;
+  }
 
   @Option(names = "--latency", defaultValue = "lognormal(100ms,0.5)", paramLabel = "LATENCY",
       description = "Simulated agent latency: 200ms, 100ms..300ms or lognormal(MEDIAN,SIGMA)"
@@ -109,61 +123,97 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--out", defaultValue = "opagent-demo", paramLabel = "DIR",
+  @Option(names = "--output", paramLabel = "DIR",
       description = "Where to write the results (default: ./${DEFAULT-VALUE}/).")
-  Path out;
+  Path out = Path.of("opagent-demo");
+
+  @Option(names = "--out", hidden = true, paramLabel = "DIR")
+  void oldOut(Path dir) {
+    Renamed.note(spec, "--out", "--output");
+    out = dir;
+  }
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
+    validate();
+    Clock clock = Clock.fixed(asOf.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+    SimulatorConfig simulatorConfig = simulatorConfig(clock);
+    Files.createDirectories(out);
+    printHeader();
+    List<CustomerData> population =
+        PopulationGenerator.builder().seed(seed).asOf(asOf).build().list(customers);
+    long start = System.nanoTime();
+    Segmented segmented;
+    ObjectNode loopJson = JsonLines.MAPPER.createObjectNode();
+    try (AgentSimulator simulator = AgentSimulator.start(simulatorConfig);
+        SegmentClient client = client(simulator, clock)) {
+      segmented = segmentAndEvaluate(client, population, clock);
+      runRounds(client, segmented.rules(), population, loopJson);
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    ObjectNode json = writeSummaryAndReport(segmented, loopJson, elapsed);
+    long actionFailures = json.path("decisions").path("failed").asLong();
+    return segmented.summary().failed() == 0 && actionFailures == 0 ? 0 : 3;
+  }
+
+  /** What segmenting and evaluating the population gave. */
+  private record Segmented(BatchSummary summary, SegmentClientStats stats,
+      SegmentDistribution distribution, Map<String, Long> eligible, RuleSet rules) {}
+
+  private void validate() {
     if (customers < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--customers must be positive but was " + customers);
+          "--count must be positive but was " + customers);
     }
     if (rounds < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--rounds must be positive but was " + rounds);
     }
-    Latency simulatedLatency;
-    SimulatorConfig simulatorConfig;
-    Clock clock = Clock.fixed(asOf.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+  }
+
+  private SimulatorConfig simulatorConfig(Clock clock) {
     try {
-      simulatedLatency = Latency.parse(latency);
-      simulatorConfig = SimulatorConfig.builder().requestsPerSecond(rate).latency(simulatedLatency)
+      return SimulatorConfig.builder().requestsPerSecond(rate).latency(Latency.parse(latency))
           .internalErrorRate(errorRate).seed(seed).clock(clock).build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Files.createDirectories(out);
+  }
+
+  private void printHeader() {
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf("opagent demo: %d synthetic customers, simulated agent with a %.0f/s quota,"
+        + " %s latency and %.0f%% server errors%n", customers, rate, latency, errorRate * 100);
+    stdout.flush();
+  }
+
+  private static SegmentClient client(AgentSimulator simulator, Clock clock) {
+    return SegmentClient.builder()
+        .agentRuntimeArn(simulator.agentRuntimeArn())
+        .endpointOverride(simulator.endpoint())
+        .region(Region.US_WEST_2)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
+        .fallback(new ReferenceSegmenter(clock))
+        .build();
+  }
+
+  /**
+   * Segments the population through the client, writing segments.jsonl and eligibility.jsonl as
+   * outcomes arrive, and prints the distribution, insights and eligibility.
+   */
+  private Segmented segmentAndEvaluate(SegmentClient client, List<CustomerData> population,
+      Clock clock) throws IOException {
     RuleSet rules = RuleSetLoader.defaults();
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(clock).build();
     Map<String, Long> eligible = new TreeMap<>();
     rules.ids().forEach(id -> eligible.put(id, 0L));
     SegmentDistribution.Accumulator distribution = SegmentDistribution.accumulator();
     Map<Long, CustomerData> pending = new HashMap<>();
-
-    stdout.printf("opagent demo: %d synthetic customers, simulated agent with a %.0f/s quota,"
-        + " %s latency and %.0f%% server errors%n", customers, rate, latency, errorRate * 100);
-    stdout.flush();
     BatchSummary summary;
-    SegmentClientStats stats;
-    ObjectNode loopJson = JsonLines.MAPPER.createObjectNode();
-    List<CustomerData> population =
-        PopulationGenerator.builder().seed(seed).asOf(asOf).build().list(customers);
-    long start = System.nanoTime();
-    try (AgentSimulator simulator = AgentSimulator.start(simulatorConfig);
-        SegmentClient client = SegmentClient.builder()
-            .agentRuntimeArn(simulator.agentRuntimeArn())
-            .endpointOverride(simulator.endpoint())
-            .region(Region.US_WEST_2)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
-            .fallback(new ReferenceSegmenter(clock))
-            .build();
-        BufferedWriter segments = Files.newBufferedWriter(out.resolve("segments.jsonl"), StandardCharsets.UTF_8);
+    try (BufferedWriter segments = Files.newBufferedWriter(out.resolve("segments.jsonl"), StandardCharsets.UTF_8);
         BufferedWriter verdicts = Files.newBufferedWriter(out.resolve("eligibility.jsonl"), StandardCharsets.UTF_8)) {
       Iterator<CustomerData> stream = remembering(population.iterator(), pending);
-      ProgressBar bar = new ProgressBar(err, customers);
+      ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr(), customers);
       summary = client.analyzeStream(stream, outcome -> {
         CustomerData data = pending.remove(outcome.index());
         distribution.add(outcome);
@@ -177,17 +227,27 @@ public final class DemoCommand implements Callable<Integer> {
           e.eligible().forEach(id -> eligible.merge(id, 1L, Long::sum));
           writeLine(verdicts, JsonLines.MAPPER.valueToTree(e));
         }
-      }, BatchOptions.builder().progressListener(bar).progressInterval(Duration.ofMillis(200)).build());
-      bar.finish();
-      stats = client.stats();
-      print(stdout, summary, stats, distribution.build(), eligible, rules);
-      segments.flush();
-      verdicts.flush();
-      new DemoLoop(client, rules, population, asOf, seed, out, rounds, stdout, store,
-          spec.commandLine()).run(loopJson);
+      }, BatchOptions.builder().progressListener(progress).progressInterval(Duration.ofMillis(200)).build());
+      progress.finish();
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    ObjectNode json = summaryJson(summary, stats, distribution.build(), eligible, elapsed);
+    Segmented segmented = new Segmented(summary, client.stats(), distribution.build(), eligible,
+        rules);
+    print(spec.commandLine().getOut(), summary, segmented.stats(), segmented.distribution(),
+        eligible, rules);
+    return segmented;
+  }
+
+  /** Rounds of the operation loop on consecutive simulated days; their results go to loopJson. */
+  private void runRounds(SegmentClient client, RuleSet rules, List<CustomerData> population,
+      ObjectNode loopJson) throws IOException {
+    new DemoLoop(client, rules, population, asOf, seed, out, rounds, spec.commandLine().getOut(),
+        store, spec.commandLine()).run(loopJson);
+  }
+
+  /** Writes summary.json and report.html and prints the loop's results and where they are. */
+  private ObjectNode writeSummaryAndReport(Segmented s, ObjectNode loopJson, double elapsed)
+      throws IOException {
+    ObjectNode json = summaryJson(s.summary(), s.stats(), s.distribution(), s.eligible(), elapsed);
     json.setAll(loopJson);
     json.put("elapsedSeconds", Math.round(elapsed * 100) / 100.0);
     Path summaryFile = out.resolve("summary.json");
@@ -195,13 +255,13 @@ public final class DemoCommand implements Callable<Integer> {
         JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     Path report = out.resolve("report.html");
     ReportRenderer.create().write(json, report);
+    PrintWriter stdout = spec.commandLine().getOut();
     printLoop(stdout, json);
     stdout.printf("%nWrote %s, %s, %s, %s and %s%nOpen the report: %s%n",
         out.resolve("segments.jsonl"), out.resolve("eligibility.jsonl"),
         out.resolve("actions.jsonl"), summaryFile, report, report.toUri());
     stdout.flush();
-    long actionFailures = json.path("decisions").path("failed").asLong();
-    return summary.failed() == 0 && actionFailures == 0 ? 0 : 3;
+    return json;
   }
 
   /** Keeps each customer until its outcome arrives (at most the batch's buffer holds). */
@@ -294,41 +354,5 @@ public final class DemoCommand implements Callable<Integer> {
     ObjectNode el = json.putObject("eligibility");
     eligible.forEach(el::put);
     return json;
-  }
-
-  /** A one-line progress bar on stderr. */
-  static final class ProgressBar implements java.util.function.Consumer<BatchProgress> {
-    private static final int WIDTH = 30;
-    private final PrintWriter err;
-    private final long total;
-    private final boolean terminal = System.console() != null;
-    private long lastPrinted = -1;
-
-    ProgressBar(PrintWriter err, long total) {
-      this.err = err;
-      this.total = total;
-    }
-
-    @Override
-    public void accept(BatchProgress p) {
-      int filled = (int) (WIDTH * p.done() / Math.max(1, total));
-      String line = String.format("[%s%s] %3d%% %d/%d · %.0f customers/s · %d throttled · %d failed",
-          "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * p.done() / Math.max(1, total),
-          p.done(), total, p.customersPerSecond(), p.throttled(), p.failed());
-      if (terminal) {
-        err.print("\r" + line);
-      } else if (p.done() / Math.max(1, total / 10) != lastPrinted / Math.max(1, total / 10)
-          || p.done() == total) {
-        err.println(line); // a line per tenth when not on a terminal
-      }
-      lastPrinted = p.done();
-      err.flush();
-    }
-
-    void finish() {
-      if (terminal) {
-        err.println();
-      }
-    }
   }
 }

@@ -32,14 +32,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eligibility",
     mixinStandardHelpOptions = true,
+    customSynopsis = "opagent eligibility --segments FILE --output FILE [OPTIONS]",
     description = {
         "Evaluates campaign rules for every customer of a JSON-lines file and writes one line per"
             + " input line: {\"customerId\": …, \"eligible\": [...], \"details\": [...]}.",
         "Input lines are the output of 'opagent segment', or {\"customerData\": …, \"analysis\": …,"
             + " \"attributes\": …} objects."},
     footer = {"", "Examples:",
-        "  bin/opagent eligibility --input results.jsonl --output eligibility.jsonl",
-        "  bin/opagent eligibility --rules campaigns.json --input results.jsonl --output eligibility.jsonl",
+        "  bin/opagent eligibility --segments results.jsonl --output eligibility.jsonl",
+        "  bin/opagent eligibility --rules campaigns.json --segments results.jsonl --output eligibility.jsonl",
         "",
         "Without --rules the bundled campaigns apply (winback, retention, loyalty, crosssell,"
             + " replenishment). A rules file that does not validate exits 2 with every error and its"
@@ -53,24 +54,32 @@ public final class EligibilityCommand implements Callable<Integer> {
   @Option(names = "--rules", paramLabel = "FILE", description = "Campaign rules (default: the bundled ones).")
   Path rules;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", description = "Segmented customers, as JSON lines.")
+  @Option(names = "--segments", paramLabel = "FILE",
+      description = "Segmented customers, as JSON lines ('opagent segment' writes them; required).")
   Path input;
+
+  @Option(names = "--input", hidden = true, paramLabel = "FILE")
+  void oldInput(Path file) {
+    Renamed.note(spec, "--input", "--segments");
+    input = file;
+  }
 
   @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write one line per input line.")
   Path output;
 
   @Option(names = "--as-of", paramLabel = "DATE",
-      description = "The date rules are evaluated at (validity windows, derived days), e.g. 2026-03-15 (default: today, UTC).")
+      description = "The date rules are evaluated at (validity windows, derived days), such as 2026-03-15 (default: today, UTC).")
   LocalDate asOf;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    Renamed.required(spec, input, "--segments", "FILE");
     if (!Files.isReadable(input)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "cannot read --input " + input + ": no such readable file");
+          "cannot read --segments " + input + ": no such readable file");
     }
-    OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--input", input);
+    OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--segments", input);
     OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--rules", rules);
     if (rules != null && !Files.isReadable(rules)) {
       throw new CommandLine.ParameterException(spec.commandLine(),

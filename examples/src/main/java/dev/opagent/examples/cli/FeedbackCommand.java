@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "feedback",
     mixinStandardHelpOptions = true,
+    customSynopsis = "opagent feedback --interactions FILE [OPTIONS]",
     description = {
         "Ingests customer interactions (deliveries confirmed, opens, clicks, coupons used,"
             + " conversions with revenue) into the operating store and attributes each to the"
@@ -56,8 +57,8 @@ import picocli.CommandLine.Option;
             + " attributed when it is ingested again. A line that cannot be read fails alone, with"
             + " its number and the field to fix; every other line is ingested."},
     footer = {"", "Examples:",
-        "  bin/opagent feedback --input interactions.jsonl",
-        "  OPAGENT_STORE_PASSWORD=… bin/opagent feedback --input shop-orders.jsonl \\",
+        "  bin/opagent feedback --interactions interactions.jsonl",
+        "  OPAGENT_STORE_PASSWORD=… bin/opagent feedback --interactions shop-orders.jsonl \\",
         "      --store jdbc:postgresql://db/opagent --store-user opagent --conversion-window 3d",
         "", "Exit codes: 0 every line ingested, 3 some lines failed, 2 usage error or a store that"
             + " cannot be opened."})
@@ -69,9 +70,15 @@ public final class FeedbackCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "Interactions, one JSON object per line.")
+  @Option(names = "--interactions", paramLabel = "FILE",
+      description = "Interactions, one JSON object per line (required).")
   Path input;
+
+  @Option(names = "--input", hidden = true, paramLabel = "FILE")
+  void oldInput(Path file) {
+    Renamed.note(spec, "--input", "--interactions");
+    input = file;
+  }
 
   @Option(names = "--conversion-window", defaultValue = "7d", paramLabel = "DURATION",
       converter = WindowConverter.class,
@@ -82,9 +89,10 @@ public final class FeedbackCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     CommandLine cmd = spec.commandLine();
+    Renamed.required(spec, input, "--interactions", "FILE");
     if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
       throw new CommandLine.ParameterException(cmd,
-          "cannot read --input " + input + ": no such readable file");
+          "cannot read --interactions " + input + ": no such readable file");
     }
     PrintWriter out = cmd.getOut();
     PrintWriter err = cmd.getErr();

@@ -68,9 +68,9 @@ final class LoopOptions {
   Path policy;
 
   @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Decide as if it were this date, e.g. 2026-03-15, between 10:00 and 20:00 UTC"
-          + " (the time of day follows the wall clock, so a restarted round stays in order;"
-          + " default: now).")
+      description = "Decide as if it were this date, such as 2026-03-15, between 10:00 and 20:00"
+          + " UTC (the time of day follows the wall clock, so a restarted round stays in order;"
+          + " default: today, now).")
   LocalDate asOf;
 
   @Option(names = "--consent", split = ",", paramLabel = "CHANNEL",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         EligibilityCommand.class, FeedbackCommand.class, ReportCommand.class,
         ApprovalsCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Examples:", "  bin/opagent segment --input customers.jsonl --output results.jsonl \\",
+    footer = {"", "Examples:", "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
         "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
         "", "Exit codes: 0 success, 2 usage or configuration error, 3 some records failed."})
 public final class OpagentCommand implements Runnable {
@@ -32,9 +32,18 @@ public final class OpagentCommand implements Runnable {
 
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int execute(String... args) {
-    return new CommandLine(new OpagentCommand())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The configured command line: short usage errors, friendly messages for bad dates, numbers and
+   * files, and no stack traces for expected failures. Tests set its output and error writers.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new OpagentCommand())
+        .setCaseInsensitiveEnumValuesAllowed(true);
+    Errors.configure(cmd);
+    return cmd;
   }
 
   /** The version from the jar's manifest. */

@@ -23,7 +23,7 @@ import picocli.CommandLine;
  * the temporary file. Not thread-safe.
  *
  * <pre>{@code
- * OutputFile.refuseSameFile(cmd, "--output", output, "--input", input);
+ * OutputFile.refuseSameFile(cmd, "--output", output, "--customers", input);
  * try (OutputFile out = OutputFile.create(output)) {
  *   out.writer().write(...);
  *   out.commit();

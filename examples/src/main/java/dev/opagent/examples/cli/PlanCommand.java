@@ -45,6 +45,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "plan",
     mixinStandardHelpOptions = true,
+    customSynopsis = "opagent plan --customers FILE --output FILE [OPTIONS]",
     description = {
         "Decides, without side effects, which actions each customer would get: segments (from"
             + " --segments or live), campaign eligibility, then the decision engine's ranking and"

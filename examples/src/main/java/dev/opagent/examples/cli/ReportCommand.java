@@ -39,8 +39,8 @@ import picocli.CommandLine.Option;
             + " lacks are shown as not available."},
     footer = {"", "Examples:",
         "  bin/opagent demo && bin/opagent report --summary opagent-demo/summary.json",
-        "  bin/opagent report --summary /tmp/demo/summary.json --out /tmp/demo/run-1.html",
-        "  bin/opagent report --store jdbc:h2:file:./.opagent/store --out feedback.html",
+        "  bin/opagent report --summary /tmp/demo/summary.json --output /tmp/demo/run-1.html",
+        "  bin/opagent report --store jdbc:h2:file:./.opagent/store --output feedback.html",
         "", "Exit codes: 0 written, 2 usage error, a summary that is missing, unreadable or not"
             + " a JSON object, or a store that cannot be opened."})
 public final class ReportCommand implements Callable<Integer> {
@@ -53,10 +53,16 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--out", paramLabel = "FILE",
+  @Option(names = "--output", paramLabel = "FILE",
       description = "Where to write the page (default: report.html next to the summary, or in"
           + " the working directory with --store).")
   Path out;
+
+  @Option(names = "--out", hidden = true, paramLabel = "FILE")
+  void oldOut(Path file) {
+    Renamed.note(spec, "--out", "--output");
+    out = file;
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -77,7 +83,7 @@ public final class ReportCommand implements Callable<Integer> {
       }
       target = out != null ? out : Path.of("report.html");
     } else {
-      OutputFile.refuseSameFile(cmd, "--out", out, "--summary", summary);
+      OutputFile.refuseSameFile(cmd, "--output", out, "--summary", summary);
       json = readSummary();
       target = out != null ? out : summary.toAbsolutePath().resolveSibling("report.html");
     }

@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    customSynopsis = "opagent run --customers FILE [--channel SPEC]... [OPTIONS]",
     description = {
         "Runs one round of the loop: segments the customers (through --agent-arn/--endpoint, or the"
             + " embedded simulator when neither is given), evaluates the campaign rules, decides and"
@@ -81,13 +82,25 @@ public final class RunCommand implements Callable<Integer> {
       description = "The round's id; reuse it to resume a round (default: run-<UTC timestamp>).")
   String runId;
 
-  @Option(names = "--rate", defaultValue = "0", paramLabel = "R",
+  @Option(names = "--delivery-rate", paramLabel = "R",
       description = "Deliveries per second per channel; 0 for no limit (default: ${DEFAULT-VALUE}).")
-  double rate;
+  double rate = 0;
 
-  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "N",
+  @Option(names = "--rate", hidden = true, paramLabel = "R")
+  void oldRate(double r) {
+    Renamed.note(spec, "--rate", "--delivery-rate");
+    rate = r;
+  }
+
+  @Option(names = "--delivery-concurrency", paramLabel = "N",
       description = "Deliveries in flight per channel (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+  int concurrency = 8;
+
+  @Option(names = "--concurrency", hidden = true, paramLabel = "N")
+  void oldConcurrency(int n) {
+    Renamed.note(spec, "--concurrency", "--delivery-concurrency");
+    concurrency = n;
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -95,7 +108,7 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = cmd.getErr();
     if (concurrency < 1 || rate < 0) {
       throw new CommandLine.ParameterException(cmd,
-          "--concurrency must be positive and --rate must not be negative");
+          "--delivery-concurrency must be positive and --delivery-rate must not be negative");
     }
     RuleSet rules = loop.rules(cmd);
     DecisionPolicy policy = loop.policy(cmd);

@@ -2,7 +2,6 @@ package dev.opagent.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.segment.BatchOptions;
-import dev.opagent.segment.BatchProgress;
 import dev.opagent.segment.BatchSummary;
 import dev.opagent.segment.ErrorCode;
 import dev.opagent.segment.SegmentClient;
@@ -34,14 +33,15 @@ import software.amazon.awssdk.regions.Region;
 @Command(
     name = "segment",
     mixinStandardHelpOptions = true,
+    customSynopsis = "opagent segment --customers FILE --output FILE [OPTIONS]",
     description = {
         "Segments every customer of a JSON-lines file through the segment agent and writes exactly"
             + " one result line per input line, in input order.",
         "Input lines hold customer-data objects, bare or wrapped as {\"customerData\": {...}}."},
     footer = {"", "Examples:",
-        "  bin/opagent segment --input customers.jsonl --output results.jsonl \\",
+        "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
         "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
-        "  bin/opagent segment --input customers.jsonl --output results.jsonl \\",
+        "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
         "      --endpoint http://127.0.0.1:8099 --agent-arn <ARN printed by 'bin/opagent simulate'>",
         "",
         "Credentials and region come from the standard AWS chain unless given; against a loopback"
@@ -51,9 +51,15 @@ public final class SegmentCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "JSON lines of customer data to segment.")
+  @Option(names = "--customers", paramLabel = "FILE",
+      description = "JSON lines of customer data to segment (required).")
   Path input;
+
+  @Option(names = "--input", hidden = true, paramLabel = "FILE")
+  void oldInput(Path file) {
+    Renamed.note(spec, "--input", "--customers");
+    input = file;
+  }
 
   @Option(names = "--output", required = true, paramLabel = "FILE",
       description = "Where to write one result line per input line.")
@@ -73,13 +79,26 @@ public final class SegmentCommand implements Callable<Integer> {
       description = "Any AgentCore-compatible endpoint: the simulator, a VPC endpoint, a proxy.")
   URI endpoint;
 
-  @Option(names = "--concurrency", defaultValue = "1000", paramLabel = "N",
-      description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+  @Option(names = "--request-concurrency", paramLabel = "N",
+      description = "Most requests to the agent in flight (default: ${DEFAULT-VALUE}).")
+  int concurrency = 1000;
 
-  @Option(names = "--max-rps", defaultValue = "0", paramLabel = "R",
-      description = "Known request-rate quota; the adaptive rate never exceeds it (default: none).")
-  double maxRps;
+  @Option(names = "--concurrency", hidden = true, paramLabel = "N")
+  void oldConcurrency(int n) {
+    Renamed.note(spec, "--concurrency", "--request-concurrency");
+    concurrency = n;
+  }
+
+  @Option(names = "--request-rate", paramLabel = "R",
+      description = "Most requests per second to the agent, such as its known quota; the adaptive"
+          + " rate never exceeds it (default: no cap).")
+  double maxRps = 0;
+
+  @Option(names = "--max-rps", hidden = true, paramLabel = "R")
+  void oldMaxRps(double r) {
+    Renamed.note(spec, "--max-rps", "--request-rate");
+    maxRps = r;
+  }
 
   @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
       converter = Durations.class, description = "Deadline of one request, e.g. 90s (default: ${DEFAULT-VALUE}).")
@@ -91,22 +110,23 @@ public final class SegmentCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    Renamed.required(spec, input, "--customers", "FILE");
     if (agentArn == null || agentArn.isBlank()) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "Missing --agent-arn (or set OPAGENT_AGENT_ARN)");
     }
     if (!Files.isReadable(input)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "cannot read --input " + input + ": no such readable file");
+          "cannot read --customers " + input + ": no such readable file");
     }
-    OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--input", input);
+    OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--customers", input);
     SegmentClient client;
     try {
       client = buildClient();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Progress progress = new Progress(err);
+    ProgressPrinter progress = new ProgressPrinter(err, 0);
     BatchSummary summary;
     try (client;
         BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
@@ -184,36 +204,5 @@ public final class SegmentCommand implements Callable<Integer> {
     sb.append(String.format("; %d requests, %d throttled, %d cache hits, %d fallback",
         s.requests(), s.throttled(), stats.cacheHits() + stats.deduplicated(), s.fromFallback()));
     return sb.toString();
-  }
-
-  /** Progress on stderr: rewritten in place on a terminal, a line per report otherwise. */
-  static final class Progress implements java.util.function.Consumer<BatchProgress> {
-    private final PrintWriter err;
-    private final boolean terminal = System.console() != null;
-    private boolean printed;
-
-    Progress(PrintWriter err) {
-      this.err = err;
-    }
-
-    @Override
-    public void accept(BatchProgress p) {
-      String line = String.format("%d done (%d ok, %d failed) · %d requests · %d throttled ·"
-              + " %.1f req/s allowed · %.0f s", p.done(), p.succeeded(), p.failed(), p.requests(),
-          p.throttled(), p.currentRatePerSecond(), p.elapsed().toNanos() / 1e9);
-      if (terminal) {
-        err.print("\r" + line + "   ");
-      } else {
-        err.println(line);
-      }
-      err.flush();
-      printed = true;
-    }
-
-    void finish() {
-      if (terminal && printed) {
-        err.println();
-      }
-    }
   }
 }

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Option;
             + " quotas and faults. Prints the endpoint and agent ARN, then serves until"
             + " interrupted (Ctrl-C)."},
     footer = {"", "Examples:",
-        "  bin/opagent simulate --latency 200ms --rate 25 --error-rate 0.05 --as-of 2026-03-15",
+        "  bin/opagent simulate --latency 200ms --request-quota 25 --error-rate 0.05 --as-of 2026-03-15",
         "  bin/opagent simulate --latency 'lognormal(2s,0.6)' --stream --sessions 1000 --seed 7",
         "", "Latency forms: 0, 200ms, 100ms..300ms (uniform), lognormal(2s,0.5) (median, sigma).",
         "Exit codes: 0 after an interrupt, 2 usage error, 1 the port could not be bound."})
@@ -55,13 +54,19 @@ public final class SimulateCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String latency;
 
-  @Option(names = "--rate", defaultValue = "25", paramLabel = "R",
-      description = "Request-rate quota per second, AgentCore's default; 0 = unlimited"
-          + " (default: ${DEFAULT-VALUE}).")
-  double rate;
+  @Option(names = "--request-quota", paramLabel = "R",
+      description = "The simulated agent's request-rate quota per second, AgentCore's default;"
+          + " 0 = unlimited (default: ${DEFAULT-VALUE}).")
+  double rate = 25;
+
+  @Option(names = "--rate", hidden = true, paramLabel = "R")
+  void oldRate(double r) {
+    Renamed.note(spec, "--rate", "--request-quota");
+    rate = r;
+  }
 
   @Option(names = "--burst", paramLabel = "N",
-      description = "Requests the rate quota admits at once (default: one second's worth).")
+      description = "Requests the --request-quota admits at once (default: one second's worth).")
   Integer burst;
 
   @Option(names = "--sessions", defaultValue = "1000", paramLabel = "N",
@@ -98,8 +103,8 @@ public final class SimulateCommand implements Callable<Integer> {
   boolean stream;
 
   @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Segment as of this date, e.g. 2026-03-15 (default: today, UTC).")
-  String asOf;
+      description = "Segment as of this date, such as 2026-03-15 (default: today, UTC).")
+  LocalDate asOf;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
       description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
@@ -140,7 +145,7 @@ public final class SimulateCommand implements Callable<Integer> {
     out.println();
     out.println("Try it with:");
     out.println("  bin/opagent segment --endpoint " + simulator.endpoint() + " --agent-arn "
-        + simulator.agentRuntimeArn() + " --input customers.jsonl --output results.jsonl");
+        + simulator.agentRuntimeArn() + " --customers customers.jsonl --output results.jsonl");
     out.println();
     out.println("Serving until interrupted (Ctrl-C).");
     out.flush();
@@ -201,13 +206,7 @@ public final class SimulateCommand implements Callable<Integer> {
     if (asOf == null) {
       return Clock.systemUTC();
     }
-    try {
-      return Clock.fixed(LocalDate.parse(asOf.strip()).atStartOfDay().toInstant(ZoneOffset.UTC),
-          ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--as-of must be a date such as 2026-03-15 but was '" + asOf + "'");
-    }
+    return Clock.fixed(asOf.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
   }
 
   private Duration duration(String option, String text) {

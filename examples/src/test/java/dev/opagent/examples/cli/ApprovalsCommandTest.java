@@ -54,7 +54,7 @@ class ApprovalsCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine cmd = new CommandLine(new OpagentCommand());
+    CommandLine cmd = OpagentCommand.commandLine();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     return cmd.execute(args);

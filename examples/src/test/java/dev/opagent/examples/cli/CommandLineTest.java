@@ -7,6 +7,8 @@ import dev.opagent.testkit.AgentSimulator;
 import dev.opagent.testkit.Fixtures;
 import dev.opagent.testkit.SimulatorConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,13 @@ class CommandLineTest {
   private static AgentSimulator simulator;
 
   @TempDir Path dir;
+  private final StringWriter output = new StringWriter();
+
+  /** Runs the command line with its output captured, so tests print only their results. */
+  private int execute(String... args) {
+    return OpagentCommand.commandLine().setOut(new PrintWriter(output, true))
+        .setErr(new PrintWriter(output, true)).execute(args);
+  }
 
   @BeforeAll
   static void startSimulator() {
@@ -35,11 +44,11 @@ class CommandLineTest {
   }
 
   private int segment(Path input, Path output, String... extra) {
-    List<String> args = new ArrayList<>(List.of("segment", "--input", input.toString(),
+    List<String> args = new ArrayList<>(List.of("segment", "--customers", input.toString(),
         "--output", output.toString(), "--endpoint", simulator.endpoint().toString(),
         "--agent-arn", simulator.agentRuntimeArn()));
     args.addAll(List.of(extra));
-    return OpagentCommand.execute(args.toArray(String[]::new));
+    return execute(args.toArray(String[]::new));
   }
 
   private static List<JsonNode> lines(Path file) throws IOException {
@@ -53,7 +62,7 @@ class CommandLineTest {
   @Test
   void segmentThenEligibility_seedCustomers_matchTheWorkedExample() throws IOException {
     Path results = dir.resolve("results.jsonl");
-    assertThat(segment(SEED_CUSTOMERS, results)).isZero();
+    assertThat(segment(SEED_CUSTOMERS, results)).as(output::toString).isZero();
 
     List<JsonNode> out = lines(results);
     assertThat(out).hasSize(2);
@@ -72,8 +81,8 @@ class CommandLineTest {
     assertThat(active.at("/missingRegulars/0/expectedEveryDays").toString()).isEqualTo("30");
 
     Path eligibility = dir.resolve("eligibility.jsonl");
-    assertThat(OpagentCommand.execute("eligibility", "--input", results.toString(), "--output",
-        eligibility.toString(), "--as-of", "2026-03-15")).isZero();
+    assertThat(execute("eligibility", "--segments", results.toString(), "--output",
+        eligibility.toString(), "--as-of", "2026-03-15")).as(output::toString).isZero();
     List<JsonNode> verdicts = lines(eligibility);
     assertThat(verdicts.get(0).get("eligible")).isEmpty();
     assertThat(verdicts.get(1).get("eligible").toString())
@@ -119,7 +128,7 @@ class CommandLineTest {
     Path rules = dir.resolve("rules.json");
     Files.writeString(rules, "[{\"rule_id\":\"x\",\"name\":\"X\",\"conditions\":{\"a\":{\"$bogus\":1}},"
         + "\"actions\":[{\"type\":\"send_email\"}],\"priority\":1,\"enabled\":true}]");
-    assertThat(OpagentCommand.execute("eligibility", "--rules", rules.toString(), "--input",
+    assertThat(execute("eligibility", "--rules", rules.toString(), "--segments",
         SEED_CUSTOMERS.toString(), "--output", dir.resolve("e.jsonl").toString())).isEqualTo(2);
   }
 
@@ -127,16 +136,16 @@ class CommandLineTest {
   void generate_sameSeed_writesTheSamePopulation() throws IOException {
     Path a = dir.resolve("a.jsonl");
     Path b = dir.resolve("b.jsonl");
-    assertThat(OpagentCommand.execute("generate", "--customers", "25", "--seed", "9", "--output", a.toString())).isZero();
-    assertThat(OpagentCommand.execute("generate", "--customers", "25", "--seed", "9", "--output", b.toString())).isZero();
+    assertThat(execute("generate", "--count", "25", "--seed", "9", "--output", a.toString())).as(output::toString).isZero();
+    assertThat(execute("generate", "--count", "25", "--seed", "9", "--output", b.toString())).as(output::toString).isZero();
     assertThat(Files.readAllLines(a)).hasSize(25).isEqualTo(Files.readAllLines(b));
   }
 
   @Test
   void demo_smallPopulation_writesSummaryWithOneOutcomePerCustomer() throws IOException {
     Path out = dir.resolve("demo");
-    assertThat(OpagentCommand.execute("demo", "--customers", "120", "--rate", "400", "--latency",
-        "5ms", "--out", out.toString())).isZero();
+    assertThat(execute("demo", "--count", "120", "--request-quota", "400", "--latency",
+        "5ms", "--output", out.toString())).as(output::toString).isZero();
 
     JsonNode summary = JsonLines.MAPPER.readTree(out.resolve("summary.json").toFile());
     assertThat(summary.get("customers").asInt()).isEqualTo(120);

@@ -72,7 +72,7 @@ class DailyRunsCommandTest {
   private static String[] opagent(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = new CommandLine(new OpagentCommand());
+    CommandLine cmd = OpagentCommand.commandLine();
     cmd.setErr(new PrintWriter(err, true));
     cmd.setOut(new PrintWriter(out, true));
     int code = cmd.execute(args);

@@ -44,7 +44,7 @@ class FeedbackCommandTest {
   private int run(String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
-    return new CommandLine(new OpagentCommand())
+    return OpagentCommand.commandLine()
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args);
@@ -132,7 +132,7 @@ class FeedbackCommandTest {
     lines.add(7, line("conversion", "C-SECRET-3", "winback", T0, ", \"revenue\": -5"));
     Path file = interactions(lines);
 
-    int code = run("feedback", "--input", file.toString(), "--store", url);
+    int code = run("feedback", "--interactions", file.toString(), "--store", url);
 
     assertThat(code).as(err.toString()).isEqualTo(3);
     List<String> errors = err.toString().lines().toList();
@@ -166,9 +166,9 @@ class FeedbackCommandTest {
   @Test
   void feedback_sameFileTwice_countsNothingTwice() throws IOException {
     Path file = interactions(goodLines());
-    assertThat(run("feedback", "--input", file.toString(), "--store", url)).isZero();
+    assertThat(run("feedback", "--interactions", file.toString(), "--store", url)).isZero();
 
-    int again = run("feedback", "--input", file.toString(), "--store", url);
+    int again = run("feedback", "--interactions", file.toString(), "--store", url);
 
     assertThat(again).as(err.toString()).isZero();
     assertThat(out.toString()).contains(": 0 new, 14 already ingested (counted once), 0 failed.")
@@ -182,20 +182,20 @@ class FeedbackCommandTest {
 
   @Test
   void feedback_missingInputOrBadWindow_isAUsageError() {
-    assertThat(run("feedback", "--input", dir.resolve("nope.jsonl").toString(), "--store", url))
+    assertThat(run("feedback", "--interactions", dir.resolve("nope.jsonl").toString(), "--store", url))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("cannot read --input");
-    assertThat(run("feedback", "--input", dir.toString(), "--conversion-window", "0d")).isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read --interactions");
+    assertThat(run("feedback", "--interactions", dir.toString(), "--conversion-window", "0d")).isEqualTo(2);
     assertThat(err.toString()).contains("--conversion-window must be positive");
   }
 
   @Test
   void reportStore_afterFeedback_drawsCampaignMetricsExperimentsBanditAndRoi() throws IOException {
-    assertThat(run("feedback", "--input", interactions(goodLines()).toString(), "--store", url))
+    assertThat(run("feedback", "--interactions", interactions(goodLines()).toString(), "--store", url))
         .isZero();
     Path page = dir.resolve("pages/store.html");
 
-    int code = run("report", "--store", url, "--out", page.toString());
+    int code = run("report", "--store", url, "--output", page.toString());
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).startsWith("Wrote " + page.toAbsolutePath());

@@ -41,7 +41,7 @@ class RunCommandTest {
   }
 
   private static int run(StringWriter err, String... args) {
-    CommandLine cmd = new CommandLine(new OpagentCommand());
+    CommandLine cmd = OpagentCommand.commandLine();
     cmd.setErr(new PrintWriter(err, true));
     cmd.setOut(new PrintWriter(new StringWriter(), true));
     return cmd.execute(args);
@@ -107,9 +107,9 @@ class RunCommandTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), OpagentCommand.class.getName(), "run",
         "--customers", input.toString(), "--as-of", "2026-03-15", "--channel",
-        "jsonl:" + actions, "--journal", journal, "--run-id", "round-1", "--rate", "40",
+        "jsonl:" + actions, "--journal", journal, "--run-id", "round-1", "--delivery-rate", "40",
         "--consent", "email,push,in_app",
-        "--concurrency", "2");
+        "--delivery-concurrency", "2");
 
     Process first = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("first.log").toFile()).start();

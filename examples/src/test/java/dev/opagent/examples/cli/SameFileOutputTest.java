@@ -26,7 +26,7 @@ class SameFileOutputTest {
   private final StringWriter err = new StringWriter();
 
   private int execute(String... args) {
-    return new CommandLine(new OpagentCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+    return OpagentCommand.commandLine()
         .setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter(), true))
         .execute(args);
   }
@@ -41,10 +41,10 @@ class SameFileOutputTest {
   void eligibility_inputIsOutput_exitsTwoNamingBothOptionsAndLeavesTheFile() throws IOException {
     Path f = file("results.jsonl", CUSTOMER_LINE);
 
-    int code = execute("eligibility", "--input", f.toString(), "--output", f.toString());
+    int code = execute("eligibility", "--segments", f.toString(), "--output", f.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--input").contains("--output")
+    assertThat(err.toString()).contains("--segments").contains("--output")
         .contains("are the same file");
     assertThat(Files.readString(f)).isEqualTo(CUSTOMER_LINE);
   }
@@ -60,9 +60,9 @@ class SameFileOutputTest {
       assumeTrue(false, "symbolic links are not supported here");
     }
 
-    assertThat(execute("eligibility", "--input", f.toString(), "--output", link.toString()))
+    assertThat(execute("eligibility", "--segments", f.toString(), "--output", link.toString()))
         .isEqualTo(2);
-    assertThat(execute("eligibility", "--input", dir.resolve("sub/../results.jsonl").toString(),
+    assertThat(execute("eligibility", "--segments", dir.resolve("sub/../results.jsonl").toString(),
         "--output", f.toString())).isEqualTo(2);
     assertThat(Files.readString(f)).isEqualTo(CUSTOMER_LINE);
     assertThat(Files.isSymbolicLink(link)).isTrue();
@@ -72,12 +72,12 @@ class SameFileOutputTest {
   void segment_inputIsOutput_exitsTwoAndLeavesTheFile() throws IOException {
     Path f = file("customers.jsonl", CUSTOMER_LINE);
 
-    int code = execute("segment", "--input", f.toString(), "--output", f.toString(),
+    int code = execute("segment", "--customers", f.toString(), "--output", f.toString(),
         "--agent-arn", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-x",
         "--endpoint", "http://127.0.0.1:9");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--input").contains("--output");
+    assertThat(err.toString()).contains("--customers").contains("--output");
     assertThat(Files.readString(f)).isEqualTo(CUSTOMER_LINE);
   }
 
@@ -98,9 +98,9 @@ class SameFileOutputTest {
   void report_summaryIsOut_exitsTwoAndLeavesTheFile() throws IOException {
     Path f = file("summary.json", "{}");
 
-    assertThat(execute("report", "--summary", f.toString(), "--out", f.toString()))
+    assertThat(execute("report", "--summary", f.toString(), "--output", f.toString()))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("--summary").contains("--out");
+    assertThat(err.toString()).contains("--summary").contains("--output");
     assertThat(Files.readString(f)).isEqualTo("{}");
   }
 
@@ -117,7 +117,7 @@ class SameFileOutputTest {
     Files.write(input, content);
     Path output = file("eligibility.jsonl", "previous run\n");
 
-    int code = execute("eligibility", "--input", input.toString(), "--output", output.toString());
+    int code = execute("eligibility", "--segments", input.toString(), "--output", output.toString());
 
     assertThat(code).isNotZero();
     assertThat(Files.readString(output)).isEqualTo("previous run\n");
@@ -132,7 +132,7 @@ class SameFileOutputTest {
     Path input = file("results.jsonl", CUSTOMER_LINE);
     Path output = file("eligibility.jsonl", "previous run\n");
 
-    assertThat(execute("eligibility", "--input", input.toString(), "--output",
+    assertThat(execute("eligibility", "--segments", input.toString(), "--output",
         output.toString())).isIn(0, 3);
 
     assertThat(Files.readAllLines(output)).hasSize(1).first().asString()
@@ -152,7 +152,7 @@ class SameFileOutputTest {
       assumeTrue(false, "symbolic links are not supported here");
     }
 
-    assertThat(execute("generate", "--customers", "3", "--output", link.toString())).isZero();
+    assertThat(execute("generate", "--count", "3", "--output", link.toString())).isZero();
 
     assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Files.readAllLines(target)).hasSize(3);

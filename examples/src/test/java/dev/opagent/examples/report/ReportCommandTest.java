@@ -21,7 +21,7 @@ class ReportCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    return new CommandLine(new OpagentCommand())
+    return OpagentCommand.commandLine()
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args);
@@ -54,7 +54,7 @@ class ReportCommandTest {
   void report_withOut_createsTheDirectory() throws IOException {
     Path target = dir.resolve("pages/today/run.html");
 
-    assertThat(run("report", "--summary", sample().toString(), "--out", target.toString()))
+    assertThat(run("report", "--summary", sample().toString(), "--output", target.toString()))
         .isZero();
 
     assertThat(Files.readString(target, StandardCharsets.UTF_8)).startsWith("<!DOCTYPE html>");
