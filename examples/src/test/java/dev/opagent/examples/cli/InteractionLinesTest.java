@@ -17,6 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class InteractionLinesTest {
+  /** jqwik's notes about edge cases go to java.util.logging; tests print only failures. */
+  private static final java.util.logging.Logger JQWIK = Quiet.jqwik();
+
   private static final Instant AT = Instant.parse("2026-03-15T10:00:00Z");
 
   @Test
