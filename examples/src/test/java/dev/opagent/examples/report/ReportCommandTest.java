@@ -96,7 +96,7 @@ class ReportCommandTest {
   void report_help_showsExamples() {
     assertThat(run("report", "--help")).isZero();
 
-    assertThat(out.toString()).contains("--summary=FILE").contains("--out=FILE")
+    assertThat(out.toString()).contains("--summary=FILE").contains("--output=FILE")
         .contains("bin/opagent report --summary opagent-demo/summary.json");
   }
 }
