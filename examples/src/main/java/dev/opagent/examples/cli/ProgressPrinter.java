@@ -33,6 +33,8 @@ final class ProgressPrinter implements Consumer<BatchProgress> {
     String line = line(p);
     if (terminal) {
       err.print("\r" + line + "   ");
+    } else if (p.done() == lastPrinted) {
+      return; // nothing new: the last report of a batch can repeat the one before
     } else if (total <= 0 || p.done() == total
         || p.done() / Math.max(1, total / 10) != lastPrinted / Math.max(1, total / 10)) {
       err.println(line);

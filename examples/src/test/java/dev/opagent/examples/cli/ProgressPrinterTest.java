@@ -22,6 +22,7 @@ class ProgressPrinterTest {
     for (long n = 1; n <= 100; n++) {
       p.accept(done(n));
     }
+    p.accept(done(100));
     p.finish();
 
     assertThat(err.toString().lines()).hasSize(10)
