@@ -98,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
   LocalDate asOf;
 
   @Option(names = "--request-quota", paramLabel = "R",
-      description = "The simulated agent's request-rate quota per second (default: ${DEFAULT-VALUE};"
+      description = "The simulated agent's request-rate quota per second (default: 200;"
           + " AgentCore's real default is 25, time-scaled here so the demo is quick).")
   double rate = 200;
 

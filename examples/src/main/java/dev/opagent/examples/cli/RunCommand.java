@@ -83,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
   String runId;
 
   @Option(names = "--delivery-rate", paramLabel = "R",
-      description = "Deliveries per second per channel; 0 for no limit (default: ${DEFAULT-VALUE}).")
+      description = "Deliveries per second per channel; 0 for no limit (default: 0).")
   double rate = 0;
 
   @Option(names = "--rate", hidden = true, paramLabel = "R")

@@ -55,8 +55,8 @@ public final class SimulateCommand implements Callable<Integer> {
   String latency;
 
   @Option(names = "--request-quota", paramLabel = "R",
-      description = "The simulated agent's request-rate quota per second, AgentCore's default;"
-          + " 0 = unlimited (default: ${DEFAULT-VALUE}).")
+      description = "The simulated agent's request-rate quota per second; 0 = unlimited"
+          + " (default: 25, AgentCore's).")
   double rate = 25;
 
   @Option(names = "--rate", hidden = true, paramLabel = "R")
