@@ -74,23 +74,39 @@ final class JdbcAssignments implements StickyAssignmentStore {
     check(experimentKey, unitId, variantKey);
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
-      try (PreparedStatement ps = c.prepareStatement(insertIfAbsent)) {
-        bind(ps, experimentKey, unitId, variantKey);
-        if (!postgres) {
-          ps.setString(5, experimentKey);
-          ps.setString(6, unitId);
+      // H2 reports a duplicate key against a row another transaction has inserted but not yet
+      // committed, which this connection cannot read until it is: wait a little and try again.
+      for (int attempt = 1; ; attempt++) {
+        try (PreparedStatement ps = c.prepareStatement(insertIfAbsent)) {
+          bind(ps, experimentKey, unitId, variantKey);
+          if (!postgres) {
+            ps.setString(5, experimentKey);
+            ps.setString(6, unitId);
+          }
+          ps.executeUpdate();
+        } catch (SQLException e) {
+          if (!Sql.uniqueViolation(e)) {
+            throw e;
+          }
+          // Another process inserted the row between our check and our insert: it stays.
         }
-        ps.executeUpdate();
-      } catch (SQLException e) {
-        if (!Sql.uniqueViolation(e)) {
-          throw e;
+        Optional<String> stored = read(c, experimentKey, unitId);
+        if (stored.isPresent()) {
+          return stored.get();
         }
-        // Another process inserted the row between our check and our insert: it stays.
+        if (attempt == 6) {
+          throw new StoreException("store an experiment assignment", null, 0, true,
+              "operating store: an experiment assignment vanished right after it was stored;"
+              + " is something deleting rows of the assignments table?", null);
+        }
+        try {
+          Thread.sleep(5L << attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("store an experiment assignment", null, 0, true,
+              "operating store: interrupted while waiting for a concurrent assignment", null);
+        }
       }
-      return read(c, experimentKey, unitId).orElseThrow(() -> new StoreException(
-          "store an experiment assignment", null, 0, true, "operating store: an experiment"
-          + " assignment vanished right after it was stored; is something deleting rows of "
-          + "the assignments table?", null));
     } catch (SQLException e) {
       throw StoreException.of("store an experiment assignment", e);
     }
