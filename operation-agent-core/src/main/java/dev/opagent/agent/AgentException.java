@@ -1,5 +1,7 @@
 package dev.opagent.agent;
 
+import dev.opagent.agent.engine.GuardrailVerdict;
+
 /**
  * The root of the exceptions this module throws for failures that are not a caller's mistake
  * (those stay {@link IllegalArgumentException} and {@link IllegalStateException}) and not an

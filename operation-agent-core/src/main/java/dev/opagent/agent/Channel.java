@@ -1,5 +1,6 @@
 package dev.opagent.agent;
 
+import dev.opagent.agent.engine.PlannedAction;
 import java.util.Objects;
 
 /**
