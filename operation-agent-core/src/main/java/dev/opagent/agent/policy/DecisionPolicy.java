@@ -3,7 +3,6 @@ package dev.opagent.agent.policy;
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.approval.ApprovalThresholds;
 import dev.opagent.agent.budget.BudgetLimits;
-import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.rules.assignment.Holdout;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -322,8 +321,8 @@ public record DecisionPolicy(
      * Maps an action type to a channel. Defaults: {@link DecisionPolicy#defaultChannels()}. An
      * action's own {@code channel} parameter, when it names a channel of this map or a built-in
      * one, takes precedence. Action types without a channel are blocked
-     * ({@link ReasonCode#UNMAPPED_ACTION_TYPE}): the engine does not act on what it cannot
-     * classify.
+     * ({@link dev.opagent.agent.engine.ReasonCode#UNMAPPED_ACTION_TYPE}): the engine does not act
+     * on what it cannot classify.
      */
     public Builder putChannel(String actionType, Channel channel) {
       channels.put(Objects.requireNonNull(actionType, "actionType"),
