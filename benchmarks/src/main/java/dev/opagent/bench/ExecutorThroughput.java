@@ -1,11 +1,11 @@
 package dev.opagent.bench;
 
-import dev.opagent.agent.execution.ActionRequest;
+import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.ExecutionService;
-import dev.opagent.agent.execution.IdempotencyKeys;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;

@@ -1,8 +1,8 @@
 package dev.opagent.bench;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
-import dev.opagent.agent.execution.IdempotencyKeys;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.ExecutionJournal;

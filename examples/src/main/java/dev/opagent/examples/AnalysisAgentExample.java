@@ -1,14 +1,14 @@
 package dev.opagent.examples;
 
-import dev.opagent.agent.ActionStatus;
+import dev.opagent.agent.engine.ActionStatus;
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.CustomerContext;
-import dev.opagent.agent.CustomerViews;
-import dev.opagent.agent.Decision;
-import dev.opagent.agent.DecisionEngine;
-import dev.opagent.agent.DecisionRun;
-import dev.opagent.agent.PlannedAction;
-import dev.opagent.agent.RunMode;
+import dev.opagent.agent.engine.CustomerContext;
+import dev.opagent.agent.engine.CustomerViews;
+import dev.opagent.agent.engine.Decision;
+import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.engine.DecisionRun;
+import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.engine.RunMode;
 import dev.opagent.agent.strategy.StrategyGenerator;
 import dev.opagent.agent.strategy.StrategyTemplate;
 import dev.opagent.rules.CampaignEvaluator;

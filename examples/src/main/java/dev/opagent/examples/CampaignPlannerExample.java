@@ -1,6 +1,6 @@
 package dev.opagent.examples;
 
-import dev.opagent.agent.CustomerViews;
+import dev.opagent.agent.engine.CustomerViews;
 import dev.opagent.agent.strategy.EffectPrediction;
 import dev.opagent.agent.strategy.Population;
 import dev.opagent.agent.strategy.StrategyGenerator;

@@ -1,13 +1,13 @@
 package dev.opagent.examples;
 
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.DecisionEngine;
-import dev.opagent.agent.OperationAgent;
-import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.execution.ChannelRegistry;
-import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.ExecutionService;
-import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;

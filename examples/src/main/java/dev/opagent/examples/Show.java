@@ -1,7 +1,7 @@
 package dev.opagent.examples;
 
-import dev.opagent.agent.GuardrailVerdict;
-import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.engine.GuardrailVerdict;
+import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.rules.Verdict;
 import dev.opagent.segment.MissingRegular;
 import dev.opagent.segment.SegmentAnalysis;

@@ -2,8 +2,8 @@ package dev.opagent.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.ActionStatus;
-import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.engine.ActionStatus;
+import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.examples.AnalysisAgentExample.CustomerInsight;
 import dev.opagent.segment.SegmentDistribution.Insight;
 import dev.opagent.testkit.Fixtures;

@@ -2,7 +2,7 @@ package dev.opagent.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.testkit.Fixtures;
 import dev.opagent.testkit.PopulationGenerator;
 import java.io.ByteArrayOutputStream;

@@ -2,9 +2,9 @@ package dev.opagent.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.ActionStatus;
-import dev.opagent.agent.PlannedAction;
-import dev.opagent.agent.ReasonCode;
+import dev.opagent.agent.engine.ActionStatus;
+import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.segment.ChurnSegment;
 import dev.opagent.segment.LoyaltyTier;
 import dev.opagent.testkit.Fixtures;

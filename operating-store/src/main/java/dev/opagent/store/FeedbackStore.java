@@ -1,7 +1,7 @@
 package dev.opagent.store;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.experiment.Allocation;
 import dev.opagent.agent.experiment.Experiment;
 import dev.opagent.agent.feedback.Attribution;

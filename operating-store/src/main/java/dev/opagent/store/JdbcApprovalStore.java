@@ -4,7 +4,7 @@ import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.approval.AuditEvent;
-import dev.opagent.agent.spi.ApprovalStore;
+import dev.opagent.agent.approval.ApprovalStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,12 +1,12 @@
 package dev.opagent.store;
 
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.budget.BudgetLedger;
 import dev.opagent.agent.budget.BudgetLimits;
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.journal.JournalException;
 import dev.opagent.agent.execution.spi.OperatingState;

@@ -2,9 +2,9 @@ package dev.opagent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.ReasonCode;
-import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.engine.ReasonCode;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;

@@ -6,7 +6,7 @@ import static dev.opagent.store.FeedbackData.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.execution.ActionRequest;
+import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.experiment.Allocation;
 import dev.opagent.agent.experiment.Experiment;
 import dev.opagent.agent.experiment.ExperimentAssigner;

@@ -3,9 +3,9 @@ package dev.opagent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.DecisionEngine;
-import dev.opagent.agent.OperationAgent;
-import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.rules.RuleSetLoader;

@@ -1,14 +1,14 @@
 package dev.opagent.store;
 
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.DecisionEngine;
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.OperationAgent;
-import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionService;
-import dev.opagent.agent.execution.IdempotencyKeys;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.segment.CustomerData;

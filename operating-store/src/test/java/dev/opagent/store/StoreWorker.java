@@ -1,7 +1,7 @@
 package dev.opagent.store;
 
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.RoundReport;
+import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;

@@ -11,7 +11,8 @@ import java.util.Objects;
  * <p>A <b>contact</b> channel reaches the customer: consent, frequency caps and quiet hours apply
  * to it, and it counts as a contact in the history. A non-contact channel (a discount code, an
  * on-site recommendation, an internal ticket) changes something without messaging the customer;
- * within a campaign it rides along with the campaign's contact action (see {@link PlannedAction}).
+ * within a campaign it rides along with the campaign's contact action (see
+ * {@link dev.opagent.agent.engine.PlannedAction}).
  *
  * @param id stable name, lower case, for example {@code email}
  * @param contact whether the channel messages the customer

@@ -1,6 +1,7 @@
 package dev.opagent.agent;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -74,5 +75,14 @@ class ArchitectureTest {
             "dev.opagent.agent.approval..")
         .should().dependOnClassesThat().resideInAPackage("dev.opagent.agent")
         .check(CLASSES);
+  }
+
+  /**
+   * Every package, the root {@code dev.opagent.agent} included, is its own slice: no two packages
+   * depend on each other in a circle, so each can be read, tested and moved on its own.
+   */
+  @Test
+  void packages_areFreeOfCycles() {
+    slices().matching("dev.opagent.(**)").should().beFreeOfCycles().check(CLASSES);
   }
 }

@@ -1,8 +1,8 @@
 package dev.opagent.testkit;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.ChannelException;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opagent.agent.engine.CustomerContext;
+import dev.opagent.agent.engine.CustomerViews;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;

@@ -2,9 +2,9 @@ package dev.opagent.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.InvalidPolicyException;
-import dev.opagent.agent.OperationAgent;
+import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.policy.InvalidPolicyException;
+import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.rules.LoadResult;
 import dev.opagent.rules.Problem;
 import dev.opagent.rules.RuleSet;

@@ -1,16 +1,16 @@
 package dev.opagent.examples.cli;
 
-import dev.opagent.agent.DecisionEngine;
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.OperationAgent;
-import dev.opagent.agent.ReasonCode;
-import dev.opagent.agent.RoundReport;
-import dev.opagent.agent.execution.ChannelException;
+import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.engine.ReasonCode;
+import dev.opagent.agent.loop.RoundReport;
+import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.ExecutionService;
-import dev.opagent.agent.execution.IdempotencyKeys;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.channels.LoggingChannel;
 import dev.opagent.agent.execution.channels.WebhookChannel;

@@ -3,7 +3,7 @@ package dev.opagent.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.opagent.agent.execution.ActionRequest;
+import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
 import java.io.BufferedReader;

@@ -3,8 +3,8 @@ package dev.opagent.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opagent.agent.execution.ExecutionState;
-import dev.opagent.agent.execution.RunState;
+import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.agent.execution.spi.RunState;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.testkit.PopulationGenerator;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.opagent.agent.approval;
 
-import dev.opagent.agent.spi.ApprovalStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

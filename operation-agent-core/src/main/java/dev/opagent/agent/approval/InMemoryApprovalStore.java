@@ -1,6 +1,5 @@
 package dev.opagent.agent.approval;
 
-import dev.opagent.agent.spi.ApprovalStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

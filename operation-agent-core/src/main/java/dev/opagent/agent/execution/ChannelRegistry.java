@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.AgentException;
 import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.execution.spi.ActionRequest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

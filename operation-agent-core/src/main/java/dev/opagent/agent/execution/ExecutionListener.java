@@ -1,5 +1,7 @@
 package dev.opagent.agent.execution;
 
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+
 /**
  * Hears about actions reaching a terminal state, for example to record deliveries in the feedback
  * loop. Implementations must be thread-safe and fast: they are called on the channel's worker

@@ -1,13 +1,13 @@
 package dev.opagent.agent.feedback;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.ExecutionListener;
-import dev.opagent.agent.execution.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.spi.ConversionRates;
 import dev.opagent.agent.spi.Observation;
-import dev.opagent.agent.tools.CampaignMetrics;
+import dev.opagent.agent.tools.spi.CampaignMetrics;
 import dev.opagent.agent.tools.spi.CampaignMetricsSource;
 import java.math.BigDecimal;
 import java.time.Clock;

@@ -1,7 +1,6 @@
 package dev.opagent.agent.strategy;
 
 import dev.opagent.agent.spi.Observation;
-import dev.opagent.agent.strategy.internal.BetaMath;
 
 /**
  * A Beta(α, β) belief about a conversion rate: the prior of a template, or its posterior after

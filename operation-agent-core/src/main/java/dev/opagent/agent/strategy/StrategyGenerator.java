@@ -1,7 +1,6 @@
 package dev.opagent.agent.strategy;
 
 import dev.opagent.agent.spi.Observation;
-import dev.opagent.agent.strategy.internal.AudienceEstimator;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.opagent.agent.strategy;
 
-import dev.opagent.agent.strategy.internal.RuleWriter;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;

@@ -1,6 +1,5 @@
 package dev.opagent.agent.strategy;
 
-import dev.opagent.agent.strategy.internal.TemplateReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

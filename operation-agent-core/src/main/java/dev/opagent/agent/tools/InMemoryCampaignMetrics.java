@@ -1,5 +1,6 @@
 package dev.opagent.agent.tools;
 
+import dev.opagent.agent.tools.spi.CampaignMetrics;
 import dev.opagent.agent.tools.spi.CampaignMetricsSource;
 import java.util.ArrayList;
 import java.util.Comparator;

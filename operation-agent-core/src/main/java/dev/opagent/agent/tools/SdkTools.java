@@ -1,19 +1,18 @@
 package dev.opagent.agent.tools;
 
-import dev.opagent.agent.ActionStatus;
-import dev.opagent.agent.CustomerContext;
-import dev.opagent.agent.CustomerViews;
-import dev.opagent.agent.Decision;
-import dev.opagent.agent.DecisionEngine;
-import dev.opagent.agent.GuardrailVerdict;
-import dev.opagent.agent.PlannedAction;
 import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
-import dev.opagent.agent.tools.internal.AudienceCounter;
-import dev.opagent.agent.tools.internal.PlanStore;
+import dev.opagent.agent.engine.ActionStatus;
+import dev.opagent.agent.engine.CustomerContext;
+import dev.opagent.agent.engine.CustomerViews;
+import dev.opagent.agent.engine.Decision;
+import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.engine.GuardrailVerdict;
+import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.tools.spi.ActionExecutor;
+import dev.opagent.agent.tools.spi.CampaignMetrics;
 import dev.opagent.agent.tools.spi.CampaignMetricsSource;
 import dev.opagent.agent.tools.spi.CustomerContextProvider;
 import dev.opagent.agent.tools.spi.CustomerFacts;

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
-import dev.opagent.agent.tools.internal.RecordSchemas;
-import dev.opagent.agent.tools.internal.SchemaSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opagent.agent.tools.internal.SchemaSupport;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

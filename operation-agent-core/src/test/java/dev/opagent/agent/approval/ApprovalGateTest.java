@@ -3,7 +3,7 @@ package dev.opagent.agent.approval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.MutableClock;
+import dev.opagent.agent.engine.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.opagent.agent.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.MutableClock;
+import dev.opagent.agent.engine.MutableClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

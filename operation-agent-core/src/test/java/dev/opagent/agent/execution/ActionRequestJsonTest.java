@@ -2,6 +2,7 @@ package dev.opagent.agent.execution;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opagent.agent.execution.spi.ActionRequest;
 import org.junit.jupiter.api.Test;
 
 /** Hostile JSON given to {@link ActionRequest#fromJson} fails typed, naming the field only. */

@@ -2,6 +2,7 @@ package dev.opagent.agent.execution;
 
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.execution.spi.RunState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

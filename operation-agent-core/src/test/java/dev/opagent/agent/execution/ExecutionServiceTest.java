@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

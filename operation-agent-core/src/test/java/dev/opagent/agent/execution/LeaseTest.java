@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
+import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,9 @@
 package dev.opagent.agent.execution;
 
 import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

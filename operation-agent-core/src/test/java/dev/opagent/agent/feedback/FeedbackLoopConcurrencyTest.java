@@ -2,8 +2,8 @@ package dev.opagent.agent.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.spi.Observation;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -3,13 +3,13 @@ package dev.opagent.agent.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.MutableClock;
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
-import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.engine.MutableClock;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.feedback.Attribution.Outcome;
 import dev.opagent.agent.spi.Observation;
-import dev.opagent.agent.tools.CampaignMetrics;
+import dev.opagent.agent.tools.spi.CampaignMetrics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +100,7 @@ class FeedbackLoopTest {
     ActionRequest r = email("k1", "C-1", "winback");
     ExecutionRecord pending = ExecutionRecord.pending(r, T0);
     ExecutionRecord completed = new ExecutionRecord(r,
-        dev.opagent.agent.execution.ExecutionState.COMPLETED, 1, T0, T0, null, null, null,
+        dev.opagent.agent.execution.spi.ExecutionState.COMPLETED, 1, T0, T0, null, null, null,
         DeliveryReceipt.delivered(r, "email", "m-1", T0));
 
     assertThatThrownBy(() -> loop.recordDelivery(pending))
@@ -116,7 +116,7 @@ class FeedbackLoopTest {
     dev.opagent.agent.execution.ExecutionListener listener = loop;
 
     listener.completed(new ExecutionRecord(r,
-        dev.opagent.agent.execution.ExecutionState.COMPLETED, 1, T0, T0, null, null, null,
+        dev.opagent.agent.execution.spi.ExecutionState.COMPLETED, 1, T0, T0, null, null, null,
         DeliveryReceipt.delivered(r, "email", "m-1", T0)));
     listener.failed(ExecutionRecord.pending(email("k2", "C-2", "winback"), T0));
 

@@ -59,7 +59,7 @@ class BetaPriorTest {
       @ForAll @DoubleRange(min = 0.01, max = 0.99) double p) {
     BetaPrior prior = new BetaPrior(alpha, beta);
     double q = prior.quantile(p);
-    assertThat(dev.opagent.agent.strategy.internal.BetaMath.cdf(q, alpha, beta))
+    assertThat(dev.opagent.agent.strategy.BetaMath.cdf(q, alpha, beta))
         .isCloseTo(p, within(1e-6));
     double[] ci = prior.credibleInterval(0.9);
     assertThat(ci[0]).isLessThanOrEqualTo(prior.mean());

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opagent.agent.ApprovalScope;
-import dev.opagent.agent.ApprovalThresholds;
+import dev.opagent.agent.approval.ApprovalScope;
+import dev.opagent.agent.approval.ApprovalThresholds;
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.DecisionPolicy;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;

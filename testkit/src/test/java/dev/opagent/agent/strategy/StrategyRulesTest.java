@@ -24,7 +24,7 @@ class StrategyRulesTest {
   private static final Populations.Segmented POPULATION = Populations.segmented(7, 600);
   /** The action types the decision engine maps to a channel by default. */
   private static final ActionTypes HOST_ACTIONS =
-      ActionTypes.of(dev.opagent.agent.DecisionPolicy.defaultChannels().keySet());
+      ActionTypes.of(dev.opagent.agent.policy.DecisionPolicy.defaultChannels().keySet());
 
   static Stream<StrategyTemplate> templates() {
     return StrategyTemplates.bundled().templates().stream();
@@ -96,13 +96,13 @@ class StrategyRulesTest {
     RuleSet rules = StrategyGenerator.ofDefaults()
         .generate(Population.of(POPULATION.distribution())).toRules("proposed");
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(Fixtures.seedClock()).build();
-    dev.opagent.agent.DecisionEngine engine = dev.opagent.agent.DecisionEngine.builder()
+    dev.opagent.agent.engine.DecisionEngine engine = dev.opagent.agent.engine.DecisionEngine.builder()
         .clock(Fixtures.seedClock()).build();
-    List<dev.opagent.agent.PlannedAction> candidates = new ArrayList<>();
+    List<dev.opagent.agent.engine.PlannedAction> candidates = new ArrayList<>();
 
     for (int i = 0; i < 100; i++) {
       var eligibility = evaluator.evaluate(rules, POPULATION.candidates().get(i));
-      dev.opagent.agent.CustomerContext ctx = dev.opagent.agent.CustomerContext
+      dev.opagent.agent.engine.CustomerContext ctx = dev.opagent.agent.engine.CustomerContext
           .builder(eligibility)
           .customerData(POPULATION.customers().get(i))
           .analysis(POPULATION.analyses().get(i))
@@ -113,7 +113,7 @@ class StrategyRulesTest {
 
     assertThat(candidates).isNotEmpty()
         .allSatisfy(a -> assertThat(a.campaign()).startsWith(StrategyProposal.RULE_ID_PREFIX))
-        .noneMatch(a -> a.reason() == dev.opagent.agent.ReasonCode.UNMAPPED_ACTION_TYPE);
+        .noneMatch(a -> a.reason() == dev.opagent.agent.engine.ReasonCode.UNMAPPED_ACTION_TYPE);
   }
 
   @Test

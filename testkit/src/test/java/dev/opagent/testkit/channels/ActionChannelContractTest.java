@@ -3,8 +3,8 @@ package dev.opagent.testkit.channels;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.testkit.ActionChannelContract;
 import dev.opagent.testkit.InMemoryChannel;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.ChannelException;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.testkit.InMemoryChannel;
 import java.math.BigDecimal;
 import java.time.Clock;

@@ -2,8 +2,8 @@ package dev.opagent.agent.execution.channels;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import java.time.Clock;
 import java.util.Objects;

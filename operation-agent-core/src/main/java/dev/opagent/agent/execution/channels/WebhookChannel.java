@@ -1,8 +1,8 @@
 package dev.opagent.agent.execution.channels;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.ChannelException;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import java.io.IOException;
 import java.net.URI;

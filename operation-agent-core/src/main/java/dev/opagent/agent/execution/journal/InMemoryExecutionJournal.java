@@ -1,10 +1,10 @@
 package dev.opagent.agent.execution.journal;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
-import dev.opagent.agent.execution.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionState;
-import dev.opagent.agent.execution.RunState;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.agent.execution.spi.RunState;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import java.time.Instant;
 import java.util.ArrayList;

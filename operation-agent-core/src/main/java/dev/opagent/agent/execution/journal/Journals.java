@@ -1,7 +1,7 @@
 package dev.opagent.agent.execution.journal;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

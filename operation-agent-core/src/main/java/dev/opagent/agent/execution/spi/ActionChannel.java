@@ -1,8 +1,5 @@
 package dev.opagent.agent.execution.spi;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.ChannelException;
-import dev.opagent.agent.execution.DeliveryReceipt;
 
 /**
  * Where actions go: an e-mail service, an SMS gateway, a webhook, a file. Implementations must be

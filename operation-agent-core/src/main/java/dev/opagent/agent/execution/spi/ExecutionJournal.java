@@ -1,10 +1,5 @@
 package dev.opagent.agent.execution.spi;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
-import dev.opagent.agent.execution.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionState;
-import dev.opagent.agent.execution.RunState;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;

@@ -1,9 +1,7 @@
 package dev.opagent.agent.execution.spi;
 
-import dev.opagent.agent.DecisionPolicy;
-import dev.opagent.agent.PlannedAction;
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.ExecutionRecord;
+import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.spi.GuardrailFacts;
 import java.time.Instant;
 import java.util.Collection;

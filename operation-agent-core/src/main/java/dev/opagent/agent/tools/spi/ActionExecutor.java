@@ -1,6 +1,6 @@
 package dev.opagent.agent.tools.spi;
 
-import dev.opagent.agent.PlannedAction;
+import dev.opagent.agent.engine.PlannedAction;
 
 /**
  * Carries out one chosen action on its channel (sends the email, creates the discount code, …).

@@ -1,6 +1,5 @@
 package dev.opagent.agent.tools.spi;
 
-import dev.opagent.agent.tools.CampaignMetrics;
 import java.util.List;
 import java.util.Optional;
 

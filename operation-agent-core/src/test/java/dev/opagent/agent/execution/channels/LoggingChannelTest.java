@@ -3,8 +3,8 @@ package dev.opagent.agent.execution.channels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

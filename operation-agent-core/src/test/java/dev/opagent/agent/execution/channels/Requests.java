@@ -1,6 +1,6 @@
 package dev.opagent.agent.execution.channels;
 
-import dev.opagent.agent.execution.ActionRequest;
+import dev.opagent.agent.execution.spi.ActionRequest;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;

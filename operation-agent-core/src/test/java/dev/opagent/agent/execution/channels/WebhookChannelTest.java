@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.ChannelException;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

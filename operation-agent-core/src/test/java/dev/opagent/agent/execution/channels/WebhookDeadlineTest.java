@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.opagent.agent.execution.ChannelException;
+import dev.opagent.agent.execution.spi.ChannelException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

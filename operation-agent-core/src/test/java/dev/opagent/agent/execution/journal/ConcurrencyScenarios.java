@@ -6,11 +6,11 @@ import static dev.opagent.agent.execution.journal.ExecutionJournalContract.key;
 import static dev.opagent.agent.execution.journal.ExecutionJournalContract.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
-import dev.opagent.agent.execution.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionState;
-import dev.opagent.agent.execution.RunState;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.agent.execution.spi.RunState;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import java.util.ArrayList;
 import java.util.Collections;

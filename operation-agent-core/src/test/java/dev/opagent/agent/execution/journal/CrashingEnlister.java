@@ -4,8 +4,8 @@ import static dev.opagent.agent.execution.journal.ExecutionJournalContract.LEASE
 import static dev.opagent.agent.execution.journal.ExecutionJournalContract.T0;
 import static dev.opagent.agent.execution.journal.ExecutionJournalContract.request;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import java.util.List;
 
 /**

@@ -3,12 +3,12 @@ package dev.opagent.agent.execution.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
-import dev.opagent.agent.execution.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionState;
-import dev.opagent.agent.execution.IdempotencyKeys;
-import dev.opagent.agent.execution.RunState;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
+import dev.opagent.agent.execution.spi.RunState;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.rules.Action;
 import java.math.BigDecimal;

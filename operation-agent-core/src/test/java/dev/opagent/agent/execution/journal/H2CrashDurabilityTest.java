@@ -2,7 +2,7 @@ package dev.opagent.agent.execution.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.spi.ExecutionState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,10 +7,10 @@ import static dev.opagent.agent.execution.journal.ExecutionJournalContract.reque
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.agent.execution.ActionRequest;
-import dev.opagent.agent.execution.DeliveryReceipt;
-import dev.opagent.agent.execution.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionState;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.execution.spi.ExecutionState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationHandler;
@@ -231,7 +231,7 @@ class JdbcExecutionJournalTest {
     try (JdbcExecutionJournal journal = JdbcExecutionJournal.builder().dataSource(h2(url))
         .build()) {
       journal.enlist(List.of(request("run-1", "C-1")), T0);
-      journal.runState("run-1", dev.opagent.agent.execution.RunState.PLANNED, T0);
+      journal.runState("run-1", dev.opagent.agent.execution.spi.RunState.PLANNED, T0);
 
       assertThat(journal.find(key("C-1"))).isPresent();
     }

@@ -1,0 +1,565 @@
+package dev.opagent.agent.loop;
+
+import dev.opagent.agent.engine.ActionStatus;
+import dev.opagent.agent.engine.CustomerContext;
+import dev.opagent.agent.engine.CustomerViews;
+import dev.opagent.agent.engine.Decision;
+import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.engine.DecisionRun;
+import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.engine.ReasonCode;
+import dev.opagent.agent.engine.RunMode;
+import dev.opagent.agent.execution.ExecutionReport;
+import dev.opagent.agent.execution.ExecutionService;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.execution.spi.RunState;
+import dev.opagent.agent.spi.SegmentStore;
+import dev.opagent.rules.CampaignEvaluator;
+import dev.opagent.rules.Eligibility;
+import dev.opagent.rules.RuleSet;
+import dev.opagent.rules.Verdict;
+import dev.opagent.rules.attributes.CustomerView;
+import dev.opagent.segment.BatchOptions;
+import dev.opagent.segment.CustomerData;
+import dev.opagent.segment.SegmentAnalysis;
+import dev.opagent.segment.SegmentClient;
+import dev.opagent.segment.SegmentOutcome;
+import dev.opagent.segment.Source;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The closed loop in one call: one round segments the customers (segment-client), evaluates the
+ * campaign rules (campaign-rules), decides and guards the actions ({@link DecisionEngine}),
+ * journals the chosen ones and delivers them ({@link ExecutionService}), and reports every stage.
+ * Thread-safe; rounds with different ids may run at once.
+ *
+ * <p>Approve or defer: an action that needs a human's approval is deferred by the engine, which
+ * files an approval request in its {@code ApprovalGate}; once granted, the next round chooses
+ * it. Every customer in gets exactly one {@link CustomerOutcome}.
+ *
+ * <p>Shared state: with an {@link OperatingState} (the operating store), customers are decided in
+ * batches ({@link Builder#batchSize}), each in one transaction of the store against the contacts,
+ * money and daily executions every process journalled, so caps, budgets and limits hold across
+ * rounds, restarts and replicas; without one, they hold within this engine's memory only.
+ *
+ * <p>Resumption: a round is identified by its run id in the {@link ExecutionJournal}. Planning
+ * journals every chosen action before anything is sent and then marks the round
+ * {@link RunState#PLANNED}. If the process dies, {@link #resumeRound} on the same journal hands
+ * the dead process's in-flight actions back and finishes the round: a round that was still
+ * planning is planned again (the same idempotency keys find the entries already journalled), a
+ * planned round only delivers what is unfinished. Nothing is sent twice by a channel that
+ * deduplicates by key.
+ *
+ * <p>Segment store: with {@link Builder#segmentStore}, each customer's last analysis by the agent
+ * is kept across rounds and restarts, and a round asks the agent only about customers whose data
+ * changed ({@link CustomerData#canonicalHash()}) or whose analysis is older than
+ * {@link Builder#segmentMaxAge}; the others are answered from the store with
+ * {@link Source#STORED}. When the agent fails for a customer with a retryable error, an analysis
+ * of the same data at most {@link Builder#segmentStaleLimit} old is served instead.
+ * {@link RoundReport#stored()} counts both.
+ *
+ * <pre>{@code
+ * OperationAgent agent = OperationAgent.builder()
+ *     .segmentClient(client)
+ *     .rules(() -> holder.current())
+ *     .decisionEngine(engine)
+ *     .executionService(service)
+ *     .context((data, analysis, ctx) -> ctx.consents(consentStore.of(data.customerId())))
+ *     .build();
+ * RoundReport report = agent.runRound("2026-03-15-morning", customers);
+ * report.execution().completed();
+ * }</pre>
+ */
+public final class OperationAgent {
+  private static final Logger LOG = LoggerFactory.getLogger(OperationAgent.class);
+
+  private final Supplier<RuleSet> rules;
+  private final CampaignEvaluator evaluator;
+  private final DecisionEngine engine;
+  private final ExecutionService executor;
+  private final ExecutionJournal journal;
+  private final ContextCustomizer customizer;
+  private final Variants variants;
+  private final Clock clock;
+  private final @Nullable OperatingState state;
+  private final int batchSize;
+  private final SegmentReuse segmenter;
+
+  private OperationAgent(Builder b) {
+    this.segmenter = new SegmentReuse(
+        Objects.requireNonNull(b.segments, "segmentClient must be set"), b.segmentStore,
+        b.batchOptions, b.clock, b.segmentMaxAge, b.segmentStaleLimit);
+    this.rules = Objects.requireNonNull(b.rules, "rules must be set");
+    this.engine = Objects.requireNonNull(b.engine, "decisionEngine must be set");
+    this.executor = Objects.requireNonNull(b.executor, "executionService must be set");
+    this.clock = b.clock;
+    this.evaluator = b.evaluator != null ? b.evaluator
+        : CampaignEvaluator.builder().clock(clock).build();
+    this.journal = executor.journal();
+    this.customizer = b.customizer;
+    this.variants = b.variants;
+    this.state = b.state;
+    this.batchSize = b.batchSize;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs a new round {@code runId} over {@code customers}.
+   *
+   * @throws IllegalStateException if the journal already knows the round (use
+   *     {@link #resumeRound})
+   */
+  public RoundReport runRound(String runId, List<CustomerData> customers) {
+    requireRunId(runId);
+    Optional<RunState> state = journal.runState(runId);
+    if (state.isPresent()) {
+      throw new IllegalStateException("round " + runId + " already exists in the journal (state "
+          + state.get() + "); call resumeRound to finish it, or choose a new run id");
+    }
+    return round(runId, customers, false);
+  }
+
+  /**
+   * Finishes round {@code runId} after the process running it died: hands back its in-flight
+   * actions once their leases have ended (within one lease of the death: the execution
+   * service's {@link ExecutionService.Builder#lease lease}, 30 s by default; it waits that long
+   * at most), plans again if planning had not finished (with the same customers), and delivers
+   * what is unfinished. Actions another live executor is delivering stay with it (counted as
+   * held elsewhere). A round the journal does not know is run as new.
+   */
+  public RoundReport resumeRound(String runId, List<CustomerData> customers) {
+    requireRunId(runId);
+    Optional<RunState> state = journal.runState(runId);
+    if (state.isEmpty()) {
+      return round(runId, customers, false);
+    }
+    if (state.get() == RunState.PLANNING) {
+      executor.recover(runId);
+      return round(runId, customers, true);
+    }
+    long started = System.nanoTime();
+    ExecutionReport execution = executor.resume(runId, executor.lease().plus(
+        executor.heartbeat()));
+    LOG.info("round {} resumed: {} delivered, {} failed", runId, execution.completed(),
+        execution.failed());
+    return new RoundReport(runId, true, false, 0, 0, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
+        Map.of(), 0, 0, execution, List.of(), Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private RoundReport round(String runId, List<CustomerData> customers, boolean resumed) {
+    long started = System.nanoTime();
+    executor.expireStale();
+    journal.runState(runId, RunState.PLANNING, clock.instant());
+    RuleSet ruleSet = rules.get();
+    LocalDate asOf = LocalDate.ofInstant(clock.instant(), engine.policy().operatingZone());
+    SegmentReuse.Result segmentation = segmenter.analyzeAll(customers);
+    List<SegmentOutcome> analysed = segmentation.outcomes();
+    DecisionRun run = engine.startRun(RunMode.LIVE);
+    Tally t = new Tally();
+    List<CustomerOutcome> outcomes = new ArrayList<>(customers.size());
+    CustomerContext[] contexts = new CustomerContext[customers.size()];
+    for (int i = 0; i < customers.size(); i++) {
+      SegmentOutcome o = analysed.get(i);
+      if (o instanceof SegmentOutcome.Failure f) {
+        t.segmentationFailures.merge(f.code().name(), 1L, Long::sum);
+        outcomes.add(new CustomerOutcome(f.customerId(), i,
+            CustomerOutcome.Stage.SEGMENTATION_FAILED, f.code() + ": " + f.message(), List.of()));
+        continue;
+      }
+      SegmentOutcome.Success s = (SegmentOutcome.Success) o;
+      t.segmented++;
+      if (s.source() == Source.FALLBACK) {
+        t.fallback++;
+      }
+      CustomerData data = customers.get(i);
+      SegmentAnalysis analysis = s.analysis();
+      CustomerView view = CustomerViews.of(data, analysis, customizer.attributes(data), asOf);
+      Eligibility eligibility = evaluator.evaluate(ruleSet, s.customerId(), view);
+      for (Verdict v : eligibility.details()) {
+        if (v instanceof Verdict.Eligible el) {
+          t.eligible.merge(el.ruleId(), 1L, Long::sum);
+        }
+      }
+      CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
+          .analysis(analysis);
+      customizer.customize(data, analysis, cb);
+      contexts[i] = cb.build();
+      outcomes.add(null);
+    }
+    List<ExecutionRecord> records = new ArrayList<>();
+    List<Integer> owners = new ArrayList<>();
+    if (state == null) {
+      Planned p = new Planned();
+      for (int i = 0; i < contexts.length; i++) {
+        if (contexts[i] != null) {
+          p.add(i, contexts[i], run.decide(contexts[i]), runId);
+        }
+      }
+      records.addAll(executor.enlist(p.requests, p.origins));
+      p.tally(t, outcomes, contexts, owners);
+    } else {
+      for (int from = 0; from < contexts.length; from += batchSize) {
+        int to = Math.min(contexts.length, from + batchSize);
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+          if (contexts[i] != null) {
+            ids.add(contexts[i].customerId());
+          }
+        }
+        if (ids.isEmpty()) {
+          continue;
+        }
+        int first = from;
+        Planned p = state.inBatch(ids, engine.policy(), clock.instant(), batch -> {
+          DecisionRun.Against against = run.against(batch);
+          Planned planned = new Planned();
+          for (int i = first; i < to; i++) {
+            if (contexts[i] != null) {
+              planned.add(i, contexts[i], against.decide(contexts[i]), runId);
+            }
+          }
+          planned.records = batch.enlist(planned.requests, planned.origins);
+          return planned;
+        });
+        executor.track(p.records, p.origins);
+        records.addAll(p.records);
+        p.tally(t, outcomes, contexts, owners);
+      }
+    }
+    Map<Integer, List<String>> keysByCustomer = new HashMap<>();
+    long fresh = 0;
+    for (int k = 0; k < records.size(); k++) {
+      ExecutionRecord r = records.get(k);
+      keysByCustomer.computeIfAbsent(owners.get(k), x -> new ArrayList<>()).add(r.key());
+      if (r.runId().equals(runId) && !r.state().isTerminal() && r.attempts() == 0) {
+        fresh++;
+      }
+    }
+    keysByCustomer.forEach((i, keys) -> {
+      CustomerOutcome o = outcomes.get(i);
+      outcomes.set(i, new CustomerOutcome(o.customerId(), o.index(), o.stage(), o.detail(),
+          keys));
+    });
+    journal.runState(runId, RunState.PLANNED, clock.instant());
+    ExecutionReport execution = resumed
+        ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
+        : executor.execute(runId);
+    RoundReport report = new RoundReport(runId, resumed, true, customers.size(), t.segmented,
+        t.fallback, segmentation.stored(), segmentation.storedOnFailure(),
+        t.segmentationFailures, t.eligible, t.heldOut, t.chosen, t.deferred,
+        t.blocked, t.suppressed, t.reasons, fresh, records.size() - fresh, execution, outcomes,
+        Duration.ofNanos(System.nanoTime() - started));
+    LOG.info("round {}: {} customers, {} actions chosen, {} delivered, {} failed, {} deferred",
+        runId, report.customers(), report.chosen(), execution.completed(), execution.failed(),
+        report.deferred());
+    return report;
+  }
+
+  /** The decisions of some customers and the requests of their chosen actions. */
+  private final class Planned {
+    final List<Integer> indices = new ArrayList<>();
+    final List<Decision> decisions = new ArrayList<>();
+    final List<ActionRequest> requests = new ArrayList<>();
+    final List<PlannedAction> origins = new ArrayList<>();
+    final List<Integer> owners = new ArrayList<>();
+    List<ExecutionRecord> records = List.of();
+
+    void add(int index, CustomerContext ctx, Decision d, String runId) {
+      indices.add(index);
+      decisions.add(d);
+      for (PlannedAction a : d.candidates()) {
+        if (a.status() == ActionStatus.CHOSEN) {
+          requests.add(executor.request(runId, a, variants.variant(a.customerId(),
+              a.campaign()), ctx.segmentKey()));
+          origins.add(a);
+          owners.add(index);
+        }
+      }
+    }
+
+    /** Counts the decisions and sets each customer's outcome. */
+    void tally(Tally t, List<CustomerOutcome> outcomes, CustomerContext[] contexts,
+        List<Integer> allOwners) {
+      allOwners.addAll(owners);
+      for (int k = 0; k < decisions.size(); k++) {
+        int i = indices.get(k);
+        Decision d = decisions.get(k);
+        int chosenHere = 0;
+        for (PlannedAction a : d.candidates()) {
+          switch (a.status()) {
+            case CHOSEN -> {
+              chosenHere++;
+              t.chosen++;
+            }
+            case DEFERRED -> t.deferred++;
+            case BLOCKED -> t.blocked++;
+            case SUPPRESSED -> t.suppressed++;
+            default -> throw new IllegalStateException("unknown status " + a.status());
+          }
+          if (!a.isChosen()) {
+            t.reasons.merge(a.reason(), 1L, Long::sum);
+          }
+        }
+        CustomerOutcome.Stage stage;
+        String detail = null;
+        if (chosenHere > 0) {
+          stage = CustomerOutcome.Stage.ACTIONS_PLANNED;
+        } else if (d.isHeldOut() || (d.candidates().isEmpty() && !d.heldOut().isEmpty())) {
+          stage = CustomerOutcome.Stage.HELD_OUT;
+          t.heldOut++;
+        } else if (d.candidates().isEmpty()) {
+          stage = CustomerOutcome.Stage.NOT_ELIGIBLE;
+        } else {
+          stage = CustomerOutcome.Stage.NO_ACTION_CHOSEN;
+          detail = d.candidates().get(0).reason().name();
+        }
+        outcomes.set(i, new CustomerOutcome(contexts[i].customerId(), i, stage, detail,
+            List.of()));
+      }
+    }
+  }
+
+  private static void requireRunId(String runId) {
+    if (runId == null || runId.isBlank()) {
+      throw new IllegalArgumentException("runId must not be blank");
+    }
+  }
+
+  /** Counters of one round's planning. */
+  private static final class Tally {
+    long segmented;
+    long fallback;
+    long heldOut;
+    long chosen;
+    long deferred;
+    long blocked;
+    long suppressed;
+    final Map<String, Long> segmentationFailures = new HashMap<>();
+    final Map<String, Long> eligible = new HashMap<>();
+    final Map<ReasonCode, Long> reasons = new EnumMap<>(ReasonCode.class);
+  }
+
+  /**
+   * Adds what only the host knows to each customer: consent, time zone, attributes for the
+   * campaign conditions. Implementations must be thread-safe.
+   */
+  @FunctionalInterface
+  public interface ContextCustomizer {
+    /** Nothing added: no consent, the policy's zone, no attributes. */
+    ContextCustomizer NONE = (data, analysis, context) -> {};
+
+    /** Sets consent, zone, basket or value on {@code context}. */
+    void customize(CustomerData data, SegmentAnalysis analysis, CustomerContext.Builder context);
+
+    /** Host attributes the campaign conditions may use. Default: none. */
+    default Map<String, ?> attributes(CustomerData data) {
+      return Map.of();
+    }
+  }
+
+  /** Which experiment variant of a campaign a customer is in; null when none. */
+  @FunctionalInterface
+  public interface Variants {
+    /** No experiments. */
+    Variants NONE = (customerId, campaign) -> null;
+
+    /** The variant of {@code campaign} for {@code customerId}, or null. */
+    @Nullable String variant(String customerId, String campaign);
+  }
+
+  /** Configures an {@link OperationAgent}. */
+  public static final class Builder {
+    private @Nullable SegmentClient segments;
+    private @Nullable Supplier<RuleSet> rules;
+    private @Nullable CampaignEvaluator evaluator;
+    private @Nullable DecisionEngine engine;
+    private @Nullable ExecutionService executor;
+    private ContextCustomizer customizer = ContextCustomizer.NONE;
+    private Variants variants = Variants.NONE;
+    private BatchOptions batchOptions = BatchOptions.ofDefaults();
+    private Clock clock = Clock.systemUTC();
+    private @Nullable OperatingState state;
+    private int batchSize = 500;
+    private @Nullable SegmentStore segmentStore;
+    private Duration segmentMaxAge = Duration.ofDays(7);
+    private Duration segmentStaleLimit = Duration.ofDays(30);
+
+    private Builder() {}
+
+    /**
+     * Keeps each customer's segment analysis across rounds, restarts and (with a shared store)
+     * processes, so that the agent, the slow and costly part of a round, is asked only about what
+     * changed. Before a round asks the agent, every customer whose stored analysis was made by
+     * the same agent (runtime ARN and qualifier of the {@link #segmentClient}) from the same data
+     * ({@link CustomerData#canonicalHash()}) less than {@link #segmentMaxAge} ago is answered
+     * from the store with {@link Source#STORED}; the others are asked, and every answer of the
+     * agent itself ({@link Source#AGENT}; not the client's cache, not its fallback segmenter) is
+     * saved. A customer the agent fails with a retryable error (unavailable, throttled, timed
+     * out, circuit open) is answered from the store when it holds an analysis of the same data
+     * at most {@link #segmentStaleLimit} old; a failure the client turned into a fallback answer
+     * stands. Changed data is always asked about. {@link RoundReport#stored()} and
+     * {@link RoundReport#storedOnFailure()} count what the store answered.
+     *
+     * <p>A store that fails to read or save is logged (without its message) and bypassed: the
+     * round then asks the agent about every customer. Default: none (every round asks about
+     * every customer; the client's in-memory cache still answers repeats within its TTL).
+     */
+    public Builder segmentStore(SegmentStore store) {
+      this.segmentStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * How long a stored analysis of unchanged data is used instead of asking the agent. An
+     * analysis describes the customer on the day it was made (recency and overdue products count
+     * from that day), so a longer age saves more calls and lets those drift further; zero asks the
+     * agent about everyone and uses the store only when it fails. Default 7 days.
+     */
+    public Builder segmentMaxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative()) {
+        throw new IllegalArgumentException("segmentMaxAge must not be negative but was "
+            + maxAge);
+      }
+      this.segmentMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * How old a stored analysis of unchanged data may be and still be served when the agent fails
+     * for the customer with a retryable error, rather than failing the customer. Zero never
+     * serves one then; otherwise it must be at least {@link #segmentMaxAge} (younger analyses are
+     * used without asking anyway). Default 30 days.
+     */
+    public Builder segmentStaleLimit(Duration staleLimit) {
+      Objects.requireNonNull(staleLimit, "staleLimit");
+      if (staleLimit.isNegative()) {
+        throw new IllegalArgumentException("segmentStaleLimit must not be negative but was "
+            + staleLimit);
+      }
+      this.segmentStaleLimit = staleLimit;
+      return this;
+    }
+
+    /**
+     * Decides against shared operating state (an operating store): each batch of customers is
+     * decided under the store's locks, against the contacts, money and daily executions every
+     * process journalled, and journalled in the same transaction, so frequency caps, budgets and
+     * execution limits hold across rounds, restarts and processes. Give the execution service the
+     * store's journal and {@code journalIsLedger(true)}. Default: none (the engine's memory).
+     */
+    public Builder operatingState(OperatingState state) {
+      this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
+    /**
+     * Customers decided per transaction with {@link #operatingState}: larger batches cost fewer
+     * transactions and hold the locks longer. Default 500.
+     */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize must be positive but was " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** The segment agent's client. Required. */
+    public Builder segmentClient(SegmentClient client) {
+      this.segments = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** The campaign rules, fixed. */
+    public Builder rules(RuleSet rules) {
+      Objects.requireNonNull(rules, "rules");
+      this.rules = () -> rules;
+      return this;
+    }
+
+    /** The campaign rules, read at the start of every round (a {@code RuleSetHolder}). */
+    public Builder rules(Supplier<RuleSet> rules) {
+      this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** The evaluator of the rules. Default: one on this agent's clock. */
+    public Builder evaluator(CampaignEvaluator evaluator) {
+      this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+      return this;
+    }
+
+    /** The decision engine. Required. */
+    public Builder decisionEngine(DecisionEngine engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /** The executor and its journal. Required. */
+    public Builder executionService(ExecutionService service) {
+      this.executor = Objects.requireNonNull(service, "service");
+      return this;
+    }
+
+    /** Consent, zone and attributes per customer. Default: none (so no consent). */
+    public Builder context(ContextCustomizer customizer) {
+      this.customizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    /** Experiment variants per customer and campaign. Default: none. */
+    public Builder variants(Variants variants) {
+      this.variants = Objects.requireNonNull(variants, "variants");
+      return this;
+    }
+
+    /** How segmentation batches run. Default: {@link BatchOptions#ofDefaults()}. */
+    public Builder batchOptions(BatchOptions options) {
+      this.batchOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** The clock of "today" for the rules and of journal timestamps. Default: system UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the agent.
+     *
+     * @throws NullPointerException if a required option is missing
+     * @throws IllegalStateException if {@link #segmentStaleLimit} is shorter than
+     *     {@link #segmentMaxAge} without being zero
+     */
+    public OperationAgent build() {
+      if (!segmentStaleLimit.isZero() && segmentStaleLimit.compareTo(segmentMaxAge) < 0) {
+        throw new IllegalStateException("segmentStaleLimit must be zero (never serve a stored"
+            + " analysis when the agent fails) or at least segmentMaxAge, but was "
+            + segmentStaleLimit + " with segmentMaxAge " + segmentMaxAge
+            + "; raise segmentStaleLimit or set it to Duration.ZERO");
+      }
+      return new OperationAgent(this);
+    }
+  }
+}
