@@ -461,24 +461,42 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (keys.isEmpty()) {
       return Set.of();
     }
+    return updateInKeyOrder("claimAll", claimOne, keys,
+        (ps, key) -> bindClaim(ps, key, owner, at, lease));
+  }
+
+  /**
+   * One transaction of the conditional update {@code sql} for each key, batched in key order
+   * (see {@link #keyOrder}).
+   *
+   * @return the keys whose row the update changed
+   */
+  private Set<String> updateInKeyOrder(String operation, String sql, Collection<String> keys,
+      KeyBinder bind) {
     List<String> ordered = new ArrayList<>(keys);
     ordered.sort(Comparator.naturalOrder());
-    return transaction("claimAll", c -> {
-      Set<String> claimed = new HashSet<>();
-      try (PreparedStatement ps = c.prepareStatement(claimOne)) {
+    return transaction(operation, c -> {
+      Set<String> changed = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (String key : ordered) {
-          bindClaim(ps, Objects.requireNonNull(key, "key"), owner, at, lease);
+          bind.bind(ps, Objects.requireNonNull(key, "key"));
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
         for (int i = 0; i < counts.length; i++) {
           if (counts[i] > 0) {
-            claimed.add(ordered.get(i));
+            changed.add(ordered.get(i));
           }
         }
       }
-      return claimed;
+      return changed;
     });
+  }
+
+  /** Binds one key's parameters of a batched update. */
+  @FunctionalInterface
+  private interface KeyBinder {
+    void bind(PreparedStatement ps, String key) throws SQLException;
   }
 
   /**
@@ -535,25 +553,10 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (keys.isEmpty()) {
       return Set.of();
     }
-    List<String> ordered = new ArrayList<>(keys);
-    ordered.sort(Comparator.naturalOrder());
-    return transaction("renew", c -> {
-      Set<String> held = new HashSet<>();
-      try (PreparedStatement ps = c.prepareStatement(renew)) {
-        for (String key : ordered) {
-          bindLeaseEnd(ps, 1, at, lease);
-          ps.setString(2, Objects.requireNonNull(key, "key"));
-          ps.setString(3, owner);
-          ps.addBatch();
-        }
-        int[] counts = ps.executeBatch();
-        for (int i = 0; i < counts.length; i++) {
-          if (counts[i] > 0) {
-            held.add(ordered.get(i));
-          }
-        }
-      }
-      return held;
+    return updateInKeyOrder("renew", renew, keys, (ps, key) -> {
+      bindLeaseEnd(ps, 1, at, lease);
+      ps.setString(2, key);
+      ps.setString(3, owner);
     });
   }
 
