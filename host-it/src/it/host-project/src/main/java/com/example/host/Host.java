@@ -1,0 +1,24 @@
+package com.example.host;
+
+import dev.opagent.rules.RuleSet;
+import dev.opagent.rules.RuleSetLoader;
+import dev.opagent.segment.ReferenceSegmenter;
+import dev.opagent.store.OperatingStore;
+
+/** A host's use of the public API, compiled against the published jars. */
+public final class Host {
+
+  private Host() {}
+
+  /**
+   * Builds the pieces a host wires together.
+   *
+   * @param args unused
+   */
+  public static void main(String[] args) {
+    ReferenceSegmenter segmenter = ReferenceSegmenter.ofSystemClock();
+    RuleSet rules = RuleSetLoader.defaults();
+    OperatingStore.Builder store = OperatingStore.builder();
+    System.out.println(segmenter + " " + rules + " " + store);
+  }
+}
