@@ -49,7 +49,7 @@ public final class RuleSetHolder {
 
   /** The rule set in effect. */
   public RuleSet current() {
-    return current.get();
+    return Objects.requireNonNull(current.get(), "set at construction and never cleared");
   }
 
   /** Where reloads read from. */
@@ -63,7 +63,7 @@ public final class RuleSetHolder {
    */
   public ReloadResult reload() {
     synchronized (reloadLock) {
-      RuleSet previous = current.get();
+      RuleSet previous = current();
       LoadResult result = loader.validate(source);
       if (result instanceof LoadResult.Invalid invalid) {
         LOG.warn("rule set {} not reloaded, keeping {}: {} problem(s), first: {}",

@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The segment agent's guide, segment-distribution analysis: how a customer base spreads over every
@@ -62,11 +63,17 @@ public final class DistributionAnalysisExample {
       d.shares(dim).forEach((label, share) -> out.printf(Locale.ROOT, "  %-16s %5d %6s%%  %s%n",
           label, share.count(), share.percentage().toPlainString(),
           "#".repeat((int) Math.round(share.percentage().doubleValue() * BAR / 100))));
-      insights.get(dim).forEach(i -> out.println("  → " + i));
+      under(insights, dim).forEach(i -> out.println("  → " + i));
     }
     out.printf("%nmissingRegulars: %d customers have an overdue regular product → replenishment"
         + " reminders%n", d.withMissingRegulars());
     return new DistributionReport(d, insights, d.withMissingRegulars());
+  }
+
+  /** The findings under {@code dim}: every dimension has a list. */
+  private static List<String> under(Map<SegmentDimension, List<String>> findings,
+      SegmentDimension dim) {
+    return Objects.requireNonNull(findings.get(dim), "every dimension has a list");
   }
 
   /** The SDK's insights under their dimension, and one finding for each other dimension. */
@@ -81,20 +88,20 @@ public final class DistributionAnalysisExample {
         case HIGH_VALUE_SHARE -> SegmentDimension.VALUE;
         case PREMIUM_TIER_SHARE -> SegmentDimension.LOYALTY;
       };
-      out.get(dim).add(i.message() + " (" + i.code() + ")");
+      under(out, dim).add(i.message() + " (" + i.code() + ")");
     }
     BigDecimal cooling = d.share(SegmentDimension.CHURN, ChurnSegment.WARM).percentage()
         .add(d.share(SegmentDimension.CHURN, ChurnSegment.AT_RISK).percentage());
-    out.get(SegmentDimension.CHURN).add(cooling.toPlainString()
+    under(out, SegmentDimension.CHURN).add(cooling.toPlainString()
         + "% are cooling or at risk (Ilık, Riskli) → retention offers");
-    out.get(SegmentDimension.DIVERSITY).add(percent(d.share(SegmentDimension.DIVERSITY,
+    under(out, SegmentDimension.DIVERSITY).add(percent(d.share(SegmentDimension.DIVERSITY,
         DiversityProfile.EXPLORER)) + "% are explorers (Kaşif), open to new categories"
         + " → cross-sell");
-    out.get(SegmentDimension.AFFINITY).add(percent(d.share(SegmentDimension.AFFINITY,
+    under(out, SegmentDimension.AFFINITY).add(percent(d.share(SegmentDimension.AFFINITY,
         AffinityType.TREND_FOLLOWER)) + "% follow their region's trend"
         + " → trend-led recommendations");
     d.shares(SegmentDimension.AGE).entrySet().stream().findFirst().ifPresent(top ->
-        out.get(SegmentDimension.AGE).add("the largest age band is " + top.getKey() + " with "
+        under(out, SegmentDimension.AGE).add("the largest age band is " + top.getKey() + " with "
             + top.getValue().percentage().toPlainString() + "% → pick creatives for it first"));
     return out;
   }

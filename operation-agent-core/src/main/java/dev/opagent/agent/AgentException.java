@@ -1,5 +1,6 @@
 package dev.opagent.agent;
 
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of the exceptions this module throws for failures that are not a caller's mistake
@@ -15,7 +16,7 @@ public class AgentException extends RuntimeException {
     super(message);
   }
 
-  public AgentException(String message, Throwable cause) {
+  public AgentException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

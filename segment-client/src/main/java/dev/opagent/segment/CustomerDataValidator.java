@@ -83,7 +83,7 @@ public final class CustomerDataValidator {
     }
   }
 
-  private static void nonNegative(List<FieldError> errors, String field, Integer value) {
+  private static void nonNegative(List<FieldError> errors, String field, @Nullable Integer value) {
     if (value != null && value < 0) {
       errors.add(new FieldError(field, "must not be negative"));
     }

@@ -147,7 +147,8 @@ public record SegmentDistribution(long totalCustomers, long analysed, long faile
       for (SegmentDimension d : SegmentDimension.values()) {
         SegmentLabel label = d.of(analysis);
         String key = label == null ? MISSING : label.wireValue();
-        counts.get(d).computeIfAbsent(key, k -> new long[1])[0]++;
+        Objects.requireNonNull(counts.get(d), "every dimension has its map from the start")
+            .computeIfAbsent(key, k -> new long[1])[0]++;
       }
       if (analysis.hasMissingRegulars()) {
         withMissingRegulars++;
@@ -194,7 +195,8 @@ public record SegmentDistribution(long totalCustomers, long analysed, long faile
     }
 
     private BigDecimal percentOf(SegmentDimension dimension, SegmentLabel label) {
-      long[] c = counts.get(dimension).get(label.wireValue());
+      long[] c = Objects.requireNonNull(counts.get(dimension), "every dimension has its map from the start")
+          .get(label.wireValue());
       return percent(c == null ? 0 : c[0]);
     }
 

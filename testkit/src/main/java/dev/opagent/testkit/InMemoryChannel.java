@@ -113,7 +113,8 @@ public final class InMemoryChannel implements ActionChannel {
             : ChannelException.permanent(name, "scripted permanent failure");
       }
       if (deduplicatesByKey && counts.containsKey(key)) {
-        return DeliveryReceipt.duplicate(request, name, firstIds.get(key), clock.instant());
+        String firstId = Objects.requireNonNull(firstIds.get(key), "recorded with the key's count");
+        return DeliveryReceipt.duplicate(request, name, firstId, clock.instant());
       }
       sequence++;
       String externalId = name + "-" + sequence;

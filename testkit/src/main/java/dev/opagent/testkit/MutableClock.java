@@ -61,6 +61,6 @@ public final class MutableClock extends Clock {
 
   @Override
   public Instant instant() {
-    return now.get();
+    return Objects.requireNonNull(now.get(), "set at construction, never cleared");
   }
 }

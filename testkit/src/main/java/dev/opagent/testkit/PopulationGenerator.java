@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A seeded generator of realistic customer populations of any size: Turkish cities in their seven
@@ -208,7 +209,7 @@ public final class PopulationGenerator {
     return List.copyOf(history);
   }
 
-  private static Integer age(SplittableRandom r) {
+  private static @Nullable Integer age(SplittableRandom r) {
     double u = r.nextDouble();
     if (u < 0.03) {
       return null;

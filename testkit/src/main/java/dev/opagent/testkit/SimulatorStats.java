@@ -46,7 +46,7 @@ public record SimulatorStats(
 
   /** Requests that had {@code outcome}. */
   public long count(Outcome outcome) {
-    return outcomes.get(outcome);
+    return outcomes.getOrDefault(outcome, 0L);
   }
 
   /** Requests that reached the agent for {@code customerId}. */

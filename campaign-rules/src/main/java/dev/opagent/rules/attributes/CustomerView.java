@@ -238,7 +238,7 @@ public final class CustomerView implements Attributes {
       LocalDate date = asOf != null ? asOf : LocalDate.now(clock);
       Object customer = Values.field(data, "customer");
       String id = text(Values.field(data, "customerId"));
-      if (id == null && Values.kind(customer) == Values.OBJECT) {
+      if (id == null && customer != null && Values.kind(customer) == Values.OBJECT) {
         id = text(Values.field(customer, "customerId"));
       }
       if (id == null || id.isEmpty()) {
@@ -270,17 +270,17 @@ public final class CustomerView implements Attributes {
         @Nullable Object customer, @Nullable Object analysis, LocalDate asOf) {
       Map<String, Object> d = new LinkedHashMap<>();
       Object history =
-          Values.kind(customer) == Values.OBJECT
+          customer != null && Values.kind(customer) == Values.OBJECT
               ? Values.field(customer, "productHistory")
               : Attributes.ABSENT;
       LocalDate last = null;
       long orders = 0;
       BigDecimal spent = BigDecimal.ZERO;
       Set<String> categories = new HashSet<>();
-      if (Values.kind(history) == Values.ARRAY) {
+      if (history != null && Values.kind(history) == Values.ARRAY) {
         for (int i = 0, n = Values.size(history); i < n; i++) {
           Object item = Values.element(history, i);
-          if (Values.kind(item) != Values.OBJECT) {
+          if (item == null || Values.kind(item) != Values.OBJECT) {
             continue;
           }
           LocalDate purchase = date(Values.field(item, "lastPurchase"));
@@ -288,11 +288,11 @@ public final class CustomerView implements Attributes {
             last = purchase;
           }
           Object count = Values.field(item, "orderCount");
-          if (Values.kind(count) == Values.NUMBER) {
+          if (count != null && Values.kind(count) == Values.NUMBER) {
             orders += (long) Values.number(count);
           }
           Object total = Values.field(item, "totalSpent");
-          if (Values.kind(total) == Values.NUMBER) {
+          if (total != null && Values.kind(total) == Values.NUMBER) {
             spent = spent.add(BigDecimal.valueOf(Values.number(total)));
           }
           String category = text(Values.field(item, "category"));
@@ -307,9 +307,9 @@ public final class CustomerView implements Attributes {
       Object missing =
           analysis == null ? Attributes.ABSENT : Values.field(analysis, "missingRegulars");
       d.put("missingRegularsCount",
-          Values.kind(missing) == Values.ARRAY ? Values.size(missing) : 0);
+          missing != null && Values.kind(missing) == Values.ARRAY ? Values.size(missing) : 0);
       LocalDate registered =
-          Values.kind(customer) == Values.OBJECT
+          customer != null && Values.kind(customer) == Values.OBJECT
               ? date(Values.field(customer, "registeredAt"))
               : null;
       if (registered != null) {
@@ -322,7 +322,7 @@ public final class CustomerView implements Attributes {
     }
 
     private static @Nullable String text(@Nullable Object v) {
-      return Values.kind(v) == Values.STRING ? Values.string(v) : null;
+      return v != null && Values.kind(v) == Values.STRING ? Values.string(v) : null;
     }
 
     /** Reads {@code 2026-01-20}, {@code 2026-01-20T00:00:00} or with an offset; null otherwise. */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,7 +77,7 @@ public final class BoundSet {
     List<Integer> others = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       Key k = keys[i];
-      if (k == null || keyed.get(k.slot()) < MIN_INDEXED) {
+      if (k == null || keyed.getOrDefault(k.slot(), 0) < MIN_INDEXED) {
         others.add(i);
         continue;
       }
@@ -95,7 +96,8 @@ public final class BoundSet {
     int g = 0;
     for (Map.Entry<Integer, List<Integer>> e : all.entrySet()) {
       Map<String, int[]> index = new HashMap<>();
-      byText.get(e.getKey()).forEach((t, list) -> index.put(t, ints(list)));
+      Objects.requireNonNull(byText.get(e.getKey()), "filled with all")
+          .forEach((t, list) -> index.put(t, ints(list)));
       groups[g++] = new Group(e.getKey(), new TextIndex(index), ints(e.getValue()));
     }
     direct = groups.length == 0 && !slots.shared();
@@ -258,7 +260,7 @@ public final class BoundSet {
     for (Group g : groups) {
       Object v = frame.value(g.slot);
       int kind = v instanceof String ? Values.STRING : Values.kind(v);
-      if (kind == Values.STRING) {
+      if (v != null && kind == Values.STRING) {
         int[] candidates = g.byText.get(v instanceof String s ? s : Values.string(v));
         if (candidates != null) {
           for (int i : candidates) {

@@ -6,6 +6,7 @@ import dev.opagent.rules.spi.AttributePath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -154,7 +155,7 @@ public final class ConditionParser {
       path = AttributePath.of(key);
     } catch (IllegalArgumentException e) {
       if (strict) {
-        error(pointer, e.getMessage());
+        error(pointer, Objects.requireNonNullElse(e.getMessage(), "invalid attribute path"));
       }
     }
     String outerField = field;

@@ -100,12 +100,14 @@ public final class LocatedJson {
           itemContainers = Arrays.copyOf(itemContainers, itemCount * 2);
         }
       }
-      if (container != null && itemContainers == null) {
-        itemContainers = new Loc[itemStarts.length];
-      }
       itemStarts[itemCount] = itemStart;
       if (container != null) {
-        itemContainers[itemCount] = container;
+        Loc[] containers = itemContainers;
+        if (containers == null) {
+          containers = new Loc[itemStarts.length];
+          itemContainers = containers;
+        }
+        containers[itemCount] = container;
       }
       itemCount++;
     }

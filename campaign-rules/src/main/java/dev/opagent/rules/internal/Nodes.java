@@ -7,6 +7,7 @@ import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** The compiled logical nodes. Every class is immutable and thread-safe. */
@@ -108,12 +109,14 @@ final class Nodes {
 
     @Override
     public boolean test(@Nullable Object doc) {
-      return test.matches(((Frame) doc).value(slot));
+      Frame frame = (Frame) Objects.requireNonNull(doc, "a slot node reads a frame");
+      return test.matches(frame.value(slot));
     }
 
     @Override
     public @Nullable Failure explain(@Nullable Object doc) {
-      return field.explain(((Frame) doc).attributes());
+      Frame frame = (Frame) Objects.requireNonNull(doc, "a slot node reads a frame");
+      return field.explain(frame.attributes());
     }
   }
 

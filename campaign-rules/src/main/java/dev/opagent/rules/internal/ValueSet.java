@@ -68,6 +68,9 @@ final class ValueSet {
 
   /** JavaScript {@code expected.includes(v)} (or case-insensitive for strings). */
   boolean contains(@Nullable Object v, boolean insensitive) {
+    if (v == null) {
+      return hasNull;
+    }
     switch (Values.kind(v)) {
       case Values.STRING: {
         String text = Values.string(v);
@@ -108,7 +111,7 @@ final class ValueSet {
 
   /** GrowthBook's isIn: intersection when the attribute is an array, membership otherwise. */
   boolean isIn(@Nullable Object actual, boolean insensitive) {
-    if (Values.kind(actual) == Values.ARRAY) {
+    if (actual != null && Values.kind(actual) == Values.ARRAY) {
       for (int i = 0, n = Values.size(actual); i < n; i++) {
         if (contains(Values.element(actual, i), insensitive)) {
           return true;

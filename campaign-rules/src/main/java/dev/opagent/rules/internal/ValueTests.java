@@ -50,11 +50,11 @@ final class ValueTests {
       int k = Values.kind(value);
       switch (kind) {
         case Values.STRING:
-          return k == Values.STRING && Values.string(value).equals(text);
+          return value != null && k == Values.STRING && Values.string(value).equals(text);
         case Values.NUMBER:
-          return k == Values.NUMBER && Values.number(value) == number;
+          return value != null && k == Values.NUMBER && Values.number(value) == number;
         case Values.BOOLEAN:
-          return k == Values.BOOLEAN && Values.bool(value) == bool;
+          return value != null && k == Values.BOOLEAN && Values.bool(value) == bool;
         case Values.NULL:
           return k == Values.NULL || k == Values.ABSENT;
         default:
@@ -196,7 +196,7 @@ final class ValueTests {
 
     @Override
     boolean matches(@Nullable Object value) {
-      if (Values.kind(value) != Values.ARRAY) {
+      if (value == null || Values.kind(value) != Values.ARRAY) {
         return false;
       }
       int n = Values.size(value);
@@ -206,6 +206,7 @@ final class ValueTests {
           Object element = Values.element(value, j);
           if (insensitive
               && test.expected.isTextual()
+              && element != null
               && Values.kind(element) == Values.STRING) {
             passed = Values.string(element).equalsIgnoreCase(test.expected.textValue());
           } else {
@@ -231,7 +232,7 @@ final class ValueTests {
 
     @Override
     boolean matches(@Nullable Object value) {
-      if (Values.kind(value) != Values.ARRAY) {
+      if (value == null || Values.kind(value) != Values.ARRAY) {
         return false;
       }
       for (int i = 0, n = Values.size(value); i < n; i++) {
@@ -255,12 +256,12 @@ final class ValueTests {
 
     @Override
     boolean matches(@Nullable Object value) {
-      if (Values.kind(value) != Values.ARRAY) {
+      if (value == null || Values.kind(value) != Values.ARRAY) {
         return false;
       }
       for (int i = 0, n = Values.size(value); i < n; i++) {
         Object element = Values.element(value, i);
-        if (Values.truthy(element) && condition.test(element)) {
+        if (element != null && Values.truthy(element) && condition.test(element)) {
           return true;
         }
       }
@@ -279,7 +280,8 @@ final class ValueTests {
 
     @Override
     boolean matches(@Nullable Object value) {
-      return Values.kind(value) == Values.ARRAY && test.matches(Values.size(value));
+      return value != null && Values.kind(value) == Values.ARRAY
+          && test.matches(Values.size(value));
     }
   }
 

@@ -149,6 +149,9 @@ public final class Values {
         current = r;
         continue;
       }
+      if (current == null) {
+        return Attributes.ABSENT;
+      }
       int k = kind(current);
       if (k == OBJECT) {
         current = field(current, path.segment(i));
@@ -183,6 +186,9 @@ public final class Values {
 
   /** JavaScript truthiness. */
   public static boolean truthy(@Nullable Object v) {
+    if (v == null) {
+      return false;
+    }
     switch (kind(v)) {
       case ABSENT:
       case NULL:
@@ -214,6 +220,9 @@ public final class Values {
     }
     if (ka != kb) {
       return false;
+    }
+    if (a == null || b == null) {
+      return true; // both of kind NULL
     }
     switch (ka) {
       case NULL:
@@ -274,6 +283,9 @@ public final class Values {
    * attribute as null); arrays of length 0 or 1 follow ToPrimitive; anything else is NaN.
    */
   public static double toNumber(@Nullable Object v) {
+    if (v == null) {
+      return 0;
+    }
     switch (kind(v)) {
       case ABSENT:
       case NULL:
@@ -388,7 +400,7 @@ public final class Values {
    * not comparable (a NaN is involved), otherwise a negative, zero or positive number.
    */
   public static int jsCompare(@Nullable Object a, @Nullable Object b) {
-    if (kind(a) == STRING && kind(b) == STRING) {
+    if (a != null && b != null && kind(a) == STRING && kind(b) == STRING) {
       int c = string(a).compareTo(string(b));
       return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
@@ -421,6 +433,9 @@ public final class Values {
 
   /** The text GrowthBook's regex and version operators see for a value, or null when none. */
   public static @Nullable String scalarText(@Nullable Object v) {
+    if (v == null) {
+      return null;
+    }
     switch (kind(v)) {
       case STRING:
         return string(v);
@@ -476,6 +491,9 @@ public final class Values {
     JsonNodeFactory f = JsonNodeFactory.instance;
     if (depth > 64) {
       return f.textNode("…");
+    }
+    if (v == null) {
+      return f.nullNode();
     }
     switch (kind(v)) {
       case ABSENT:

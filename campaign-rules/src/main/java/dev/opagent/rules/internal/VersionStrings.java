@@ -42,9 +42,9 @@ public final class VersionStrings {
   private static void pad(@Nullable Object input, StringBuilder out) {
     String s;
     int k = Values.kind(input);
-    if (k == Values.NUMBER) {
+    if (input != null && k == Values.NUMBER) {
       s = Values.numberToString(input);
-    } else if (k == Values.STRING) {
+    } else if (input != null && k == Values.STRING) {
       s = Values.string(input);
     } else {
       s = null;

@@ -76,7 +76,7 @@ final class Sections {
     }
     JsonNode seg = object(s.get("segmentation"));
     Double ok = seg == null ? null : number(seg.get("succeeded"));
-    if (ok != null) {
+    if (seg != null && ok != null) {
       Double failed = number(seg.get("failed"));
       double total = customers != null ? customers : ok + (failed == null ? 0 : failed);
       cards.add(card("Segmented", Html.count(ok),
@@ -90,7 +90,7 @@ final class Sections {
     }
     JsonNode dec = object(s.get("decisions"));
     Double executed = dec == null ? null : number(dec.get("executed"));
-    if (executed != null) {
+    if (dec != null && executed != null) {
       Double planned = number(dec.get("planned"));
       cards.add(card("Actions executed", Html.count(executed),
           planned == null ? null : "of " + Html.count(planned) + " planned"));
@@ -142,7 +142,7 @@ final class Sections {
     page.section("segmentation", "Segmentation");
     JsonNode seg = object(s.get("segmentation"));
     Map<String, Double> c = counts(seg);
-    if (c.isEmpty()) {
+    if (seg == null || c.isEmpty()) {
       page.notAvailable("Segmentation counters are");
     } else {
       Map<String, String> names = Map.of("succeeded", "succeeded", "failed", "failed", "fallback",
@@ -198,10 +198,10 @@ final class Sections {
             .append(" customers</span></figcaption>\n");
         List<String> labels = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        c.keySet().forEach(label -> {
+        c.forEach((label, count) -> {
           String gloss = GLOSSES.get(label);
           labels.add(gloss == null ? label : label + " (" + gloss + ")");
-          notes.add(Html.percent(total == 0 ? 0 : c.get(label) / total) + " of the analysed");
+          notes.add(Html.percent(total == 0 ? 0 : count / total) + " of the analysed");
         });
         ObjectNode ds = dataset("customers", new ArrayList<>(c.values()), PALETTE[0]);
         ds.set("notes", strings(notes));

@@ -162,7 +162,7 @@ public final class DecisionRun {
     int n = 0;
     for (Verdict v : ctx.eligibility().details()) {
       if (v instanceof Verdict.Eligible el) {
-        if (inGlobal) {
+        if (inGlobal && global != null) {
           heldOut = add(heldOut, new HeldOutCampaign(el.ruleId(), global.key(), true));
           continue;
         }

@@ -134,7 +134,7 @@ final class GuardrailJudge {
         return;
       }
       v.add(f);
-      GuardrailVerdict q = quietHours(a);
+      GuardrailVerdict q = quietHours(a, a.channel);
       if (!q.allows()) {
         block(w, q);
         return;
@@ -266,7 +266,7 @@ final class GuardrailJudge {
         }
       }
       for (Candidate c : chosen) {
-        if (c.action.contact && cap.applies(c.action.channel)) {
+        if (c.action.contact && c.action.channel != null && cap.applies(c.action.channel)) {
           count++;
         }
       }
@@ -347,7 +347,7 @@ final class GuardrailJudge {
     return h;
   }
 
-  private GuardrailVerdict quietHours(CompiledCampaign.CompiledAction a) {
+  private GuardrailVerdict quietHours(CompiledCampaign.CompiledAction a, Channel channel) {
     if (a.quiet.length == 0) {
       return GuardrailVerdict.passed(Guardrail.QUIET_HOURS);
     }
@@ -358,7 +358,7 @@ final class GuardrailJudge {
         long day = ZoneDays.localEpochDay(zone, at);
         long endDay = s < q.end().toSecondOfDay() ? day : day + 1;
         return GuardrailVerdict.defer(Guardrail.QUIET_HOURS, ReasonCode.QUIET_HOURS,
-            a.channel.id() + " is quiet from " + q.start() + " to " + q.end()
+            channel.id() + " is quiet from " + q.start() + " to " + q.end()
                 + " in the customer's time zone",
             ZoneDays.at(zone, endDay, q.end()));
       }

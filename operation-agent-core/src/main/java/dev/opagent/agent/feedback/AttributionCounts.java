@@ -37,14 +37,15 @@ public record AttributionCounts(Map<InteractionType, Map<Attribution.Outcome, Lo
   public long count(Attribution.Outcome outcome) {
     long sum = 0;
     for (Map<Attribution.Outcome, Long> counts : byType.values()) {
-      sum += counts.get(outcome);
+      sum += counts.getOrDefault(outcome, 0L);
     }
     return sum;
   }
 
   /** Interactions of {@code type} that ended in {@code outcome}. */
   public long count(InteractionType type, Attribution.Outcome outcome) {
-    return byType.get(type).get(outcome);
+    return Objects.requireNonNull(byType.get(type), "every type is present")
+        .getOrDefault(outcome, 0L);
   }
 
   /** Counts per outcome over every type. */

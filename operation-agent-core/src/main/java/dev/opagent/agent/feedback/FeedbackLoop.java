@@ -359,7 +359,8 @@ public final class FeedbackLoop
         });
         if (d.segment != null) {
           ConcurrentHashMap<String, Observation> bySegment = observationsOf(d);
-          Observation o = bySegment.get(d.segment);
+          Observation o = Objects.requireNonNull(bySegment.get(d.segment),
+              "a trial was observed when the action was delivered");
           bySegment.put(d.segment, new Observation(o.successes() + 1, o.trials()));
         }
       }
@@ -473,7 +474,7 @@ public final class FeedbackLoop
     }
     Map<K, Metrics> out = new LinkedHashMap<>();
     for (K k : keys) {
-      out.put(k, tallies.get(k).metrics());
+      out.put(k, Objects.requireNonNull(tallies.get(k), "a key of tallies").metrics());
     }
     return out;
   }

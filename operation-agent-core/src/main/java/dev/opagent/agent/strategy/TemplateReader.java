@@ -332,8 +332,11 @@ final class TemplateReader {
     if (p == null) {
       return Rule.MEDIUM;
     }
-    if (p.isTextual() && PRIORITIES.containsKey(p.textValue().toLowerCase(Locale.ROOT))) {
-      return PRIORITIES.get(p.textValue().toLowerCase(Locale.ROOT));
+    if (p.isTextual()) {
+      Integer named = PRIORITIES.get(p.textValue().toLowerCase(Locale.ROOT));
+      if (named != null) {
+        return named;
+      }
     }
     if (p.isIntegralNumber() && p.canConvertToInt() && p.intValue() >= 0 && p.intValue() <= 100) {
       return p.intValue();

@@ -312,7 +312,8 @@ public final class SdkTools {
     }
     SegmentClient client = Objects.requireNonNull(segmentClient);
     try {
-      SegmentOutcome.Success s = client.analyzeDetailed(facts.value().data(),
+      CustomerFacts found = Objects.requireNonNull(facts.value(), "present when no problem is");
+      SegmentOutcome.Success s = client.analyzeDetailed(found.data(),
           Boolean.TRUE.equals(args.bypassCache()));
       return new AnalysisView(s.customerId(), s.analysis(), s.source().name());
     } catch (InvalidInputException e) {

@@ -35,7 +35,11 @@ public final class Counters {
 
   /** A request was answered (or dropped) with {@code outcome}. */
   public void exit(Outcome outcome) {
-    outcomes.get(outcome).increment();
+    LongAdder count = outcomes.get(outcome);
+    if (count == null) {
+      throw new IllegalStateException("every outcome has a counter from the start");
+    }
+    count.increment();
     requests.increment();
     inFlight.decrementAndGet();
   }

@@ -305,7 +305,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
           s.execute(sql);
         }
       }
-      return null;
+      return statements.size();
     });
   }
 
