@@ -78,6 +78,17 @@ class ArchitectureTest {
   }
 
   /**
+   * The LLM tools and their JSON Schema validator live in {@code operation-agent-tools}: a host
+   * that runs the loop without a language model gets neither.
+   */
+  @Test
+  void core_dependsNeitherOnTheToolsNorOnTheSchemaValidator() {
+    noClasses().should().dependOnClassesThat()
+        .resideInAnyPackage("dev.opagent.agent.tools..", "com.networknt..")
+        .check(CLASSES);
+  }
+
+  /**
    * Every package, the root {@code dev.opagent.agent} included, is its own slice: no two packages
    * depend on each other in a circle, so each can be read, tested and moved on its own.
    */
