@@ -1,12 +1,12 @@
 package dev.opagent.agent.tools;
 
-import dev.opagent.agent.tools.spi.CampaignMetrics;
+import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.agent.tools.spi.CampaignMetricsSource;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,23 +14,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * additions to one campaign are atomic.
  */
 public final class InMemoryCampaignMetrics implements CampaignMetricsSource {
-  private final ConcurrentHashMap<String, CampaignMetrics> metrics = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Metrics> metrics = new ConcurrentHashMap<>();
 
-  /** Adds {@code delta} to its campaign's counters. */
-  public void add(CampaignMetrics delta) {
+  /** Adds {@code delta} to the counters of {@code campaign}. */
+  public void add(String campaign, Metrics delta) {
+    Objects.requireNonNull(campaign, "campaign");
     Objects.requireNonNull(delta, "delta");
-    metrics.merge(delta.campaign(), delta, CampaignMetrics::plus);
+    metrics.merge(campaign, delta, Metrics::plus);
+  }
+
+  /** A sorted snapshot. */
+  @Override
+  public Map<String, Metrics> all() {
+    return Collections.unmodifiableMap(new TreeMap<>(metrics));
   }
 
   @Override
-  public List<CampaignMetrics> all() {
-    List<CampaignMetrics> out = new ArrayList<>(metrics.values());
-    out.sort(Comparator.comparing(CampaignMetrics::campaign));
-    return out;
-  }
-
-  @Override
-  public Optional<CampaignMetrics> campaign(String campaign) {
+  public Optional<Metrics> campaign(String campaign) {
+    Objects.requireNonNull(campaign, "campaign");
     return Optional.ofNullable(metrics.get(campaign));
   }
 }

@@ -1,19 +1,23 @@
 package dev.opagent.agent.tools.spi;
 
-import java.util.List;
+import dev.opagent.agent.feedback.Metrics;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where campaign metrics come from (the feedback loop, an analytics store). Implementations must
- * be thread-safe; {@code InMemoryCampaignMetrics} is the default.
+ * Where the {@code read_metrics} tool reads campaign figures (the feedback loop, an analytics
+ * store). Implementations must be thread-safe; {@code InMemoryCampaignMetrics} is the default and
+ * {@code FeedbackLoopMetrics} reads a {@code FeedbackLoop}.
  */
 public interface CampaignMetricsSource {
 
-  /** Metrics of every campaign with any, by campaign id. */
-  List<CampaignMetrics> all();
+  /** The metrics of every campaign with any, by campaign id, iterated in ascending id order. */
+  Map<String, Metrics> all();
 
-  /** Metrics of one campaign. Default: searches {@link #all()}. */
-  default Optional<CampaignMetrics> campaign(String campaign) {
-    return all().stream().filter(m -> m.campaign().equals(campaign)).findFirst();
+  /** The metrics of {@code campaign}, empty when it has none. Default: looks it up in {@link #all()}. */
+  default Optional<Metrics> campaign(String campaign) {
+    Objects.requireNonNull(campaign, "campaign");
+    return Optional.ofNullable(all().get(campaign));
   }
 }
