@@ -8,7 +8,7 @@ import dev.opagent.agent.engine.DecisionEngine;
 import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.approval.AuditEvent;
-import dev.opagent.agent.tools.spi.CampaignMetrics;
+import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.agent.tools.InMemoryCampaignMetrics;
 import dev.opagent.agent.tools.SdkTools;
 import dev.opagent.agent.tools.ToolDefinition;
@@ -110,7 +110,7 @@ public final class TelecomAssistantExample {
           .segmentClient(agent.client()).rules(RuleSetLoader.defaults()).decisionEngine(engine)
           .executor(action -> { // the host's channel: here it only records the send
             executed.add(action);
-            metrics.add(new CampaignMetrics(action.campaign(), 1, 0, 0, 0, BigDecimal.ZERO,
+            metrics.add(action.campaign(), new Metrics(1, 0, 0, 0, 0, BigDecimal.ZERO,
                 new BigDecimal("0.01")));
             return ExecutionReceipt.executed("msg-" + executed.size());
           })

@@ -45,7 +45,7 @@ class TelecomAssistantExampleTest {
         a -> assertThat(a.approvalStatus()).isEqualTo(ApprovalStatus.PENDING));
     assertThat(result(t, 7)).isInstanceOf(ToolResult.ApprovalRequired.class);
     assertThat(result(t, 9).toJson().at("/result/executionId").asText()).isEqualTo("msg-1");
-    assertThat(result(t, 10).toJson().at("/result/0/metrics/sent").asLong()).isEqualTo(1);
+    assertThat(result(t, 10).toJson().at("/result/0/metrics/delivered").asLong()).isEqualTo(1);
 
     assertThat(c.executed()).singleElement().satisfies(a -> {
       assertThat(a.campaign()).isEqualTo("winback");

@@ -65,7 +65,7 @@ class ArchitectureTest {
   @Test
   void engine_usesNoAwsClientTypes() {
     noClasses().that().resideInAPackage("dev.opagent.agent..")
-        .should().dependOnClassesThat().resideInAnyPackage("software.amazon..")
+        .should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "com.amazonaws..")
         .check(CLASSES);
   }
 
@@ -74,6 +74,17 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("dev.opagent.agent.budget..",
             "dev.opagent.agent.approval..")
         .should().dependOnClassesThat().resideInAPackage("dev.opagent.agent")
+        .check(CLASSES);
+  }
+
+  /**
+   * The LLM tools and their JSON Schema validator live in {@code operation-agent-tools}: a host
+   * that runs the loop without a language model gets neither.
+   */
+  @Test
+  void core_dependsNeitherOnTheToolsNorOnTheSchemaValidator() {
+    noClasses().should().dependOnClassesThat()
+        .resideInAnyPackage("dev.opagent.agent.tools..", "com.networknt..")
         .check(CLASSES);
   }
 

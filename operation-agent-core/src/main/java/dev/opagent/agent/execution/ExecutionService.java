@@ -20,8 +20,6 @@ import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.spi.RunState;
 import dev.opagent.agent.spi.Contact;
-import dev.opagent.agent.tools.spi.ActionExecutor;
-import dev.opagent.agent.tools.spi.ExecutionReceipt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -580,26 +578,6 @@ public final class ExecutionService implements AutoCloseable {
       LOG.warn("renewing the leases of {} claimed actions failed with {}; trying again in {}",
           keys.size(), e.getClass().getName(), heartbeat);
     }
-  }
-
-  /**
-   * An {@link ActionExecutor} for the LLM tools ({@code SdkTools}) that enlists and delivers one
-   * chosen action at once under run {@code runId}. The tools keep their own bookkeeping (budget
-   * commit, contact history), so this adapter does none.
-   */
-  public ActionExecutor toolExecutor(String runId) {
-    return action -> {
-      ActionRequest request = request(runId, action, null, null);
-      ExecutionRecord rec = executeNow(request);
-      if (rec.state() == ExecutionState.COMPLETED) {
-        DeliveryReceipt receipt = Objects.requireNonNull(rec.receipt());
-        return new ExecutionReceipt(receipt.externalId(), ExecutionReceipt.Status.EXECUTED,
-            receipt.cost(), receipt.duplicate() ? "already delivered" : "delivered via "
-                + receipt.channel());
-      }
-      return ExecutionReceipt.failed(rec.key(), rec.lastError() != null ? rec.lastError()
-          : "not delivered: " + rec.state());
-    };
   }
 
   /**

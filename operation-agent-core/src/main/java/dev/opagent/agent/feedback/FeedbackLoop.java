@@ -7,8 +7,6 @@ import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.spi.ConversionRates;
 import dev.opagent.agent.spi.Observation;
-import dev.opagent.agent.tools.spi.CampaignMetrics;
-import dev.opagent.agent.tools.spi.CampaignMetricsSource;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,14 +51,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Feeding back.</b> As {@link ConversionRates}, the loop gives the decision engine the
  * conversions and deliveries of each (campaign, action type, segment), so the engine's
- * probabilities move from the prior towards what was observed. As
- * {@link CampaignMetricsSource}, it gives the LLM tools live campaign figures.
+ * probabilities move from the prior towards what was observed. {@link #campaigns()} gives live
+ * campaign figures without copying the per-action metrics (the LLM tools of
+ * {@code operation-agent-tools} read them through {@code FeedbackLoopMetrics}).
  *
  * <pre>{@code
  * FeedbackLoop loop = FeedbackLoop.builder().conversionWindow(Duration.ofDays(7)).clock(clock).build();
  * DecisionEngine engine = DecisionEngine.builder().conversionRates(loop).build();
- * SdkTools tools = SdkTools.builder().decisionEngine(engine).metrics(loop).build();
- *
+ *  *
  * loop.recordDelivery(request, receipt);                  // the executor, per completed action
  * loop.record(Interaction.of(request.idempotencyKey(), "C-1001", "winback",
  *     InteractionType.OPENED, openedAt));                // a tracked open
@@ -84,7 +82,7 @@ import org.jspecify.annotations.Nullable;
  * which rebuilds a loop from them.
  */
 public final class FeedbackLoop
-    implements ConversionRates, CampaignMetricsSource, ExecutionListener {
+    implements ConversionRates, ExecutionListener {
   /** The default conversion window: 7 days. */
   public static final Duration DEFAULT_CONVERSION_WINDOW = Duration.ofDays(7);
 
@@ -425,24 +423,24 @@ public final class FeedbackLoop
     }
   }
 
-  /** Every campaign with a delivery, as the LLM tools read it, sorted by campaign. */
-  @Override
-  public List<CampaignMetrics> all() {
+  /**
+   * The metrics of every campaign with a delivery, by campaign id in ascending order: a snapshot,
+   * cheaper than {@link #metrics()} because it copies no per-action metrics.
+   */
+  public Map<String, Metrics> campaigns() {
     synchronized (lock) {
-      List<CampaignMetrics> out = new ArrayList<>(byCampaign.size());
-      byCampaign.forEach((campaign, t) -> out.add(t.campaignMetrics(campaign)));
-      out.sort(Comparator.comparing(CampaignMetrics::campaign));
-      return out;
+      Map<String, Metrics> out = new TreeMap<>();
+      byCampaign.forEach((campaign, t) -> out.put(campaign, t.metrics()));
+      return Collections.unmodifiableMap(out);
     }
   }
 
-  /** One campaign, as the LLM tools read it; empty before its first delivery. */
-  @Override
-  public Optional<CampaignMetrics> campaign(String campaign) {
+  /** The metrics of {@code campaign}; empty before its first delivery. */
+  public Optional<Metrics> campaign(String campaign) {
     Objects.requireNonNull(campaign, "campaign");
     synchronized (lock) {
       Tally t = byCampaign.get(campaign);
-      return t == null ? Optional.empty() : Optional.of(t.campaignMetrics(campaign));
+      return t == null ? Optional.empty() : Optional.of(t.metrics());
     }
   }
 
@@ -558,11 +556,6 @@ public final class FeedbackLoop
 
     Metrics metrics() {
       return new Metrics(delivered, opened, clicked, couponsUsed, conversions, revenue, cost);
-    }
-
-    CampaignMetrics campaignMetrics(String campaign) {
-      return new CampaignMetrics(campaign, delivered, opened, clicked, conversions, revenue,
-          cost);
     }
   }
 

@@ -9,7 +9,6 @@ import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.feedback.Attribution.Outcome;
 import dev.opagent.agent.spi.Observation;
-import dev.opagent.agent.tools.spi.CampaignMetrics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -412,7 +411,7 @@ class FeedbackLoopTest {
   }
 
   @Test
-  void campaignMetricsSource_mapsTheCampaignCounters() {
+  void campaigns_giveTheCampaignCountersInCampaignOrder() {
     deliver(email("k1", "C-1", "winback"), T0);
     deliver(email("k2", "C-2", "crosssell"), T0);
     opened("k1", "C-1", "winback", T0.plusSeconds(1));
@@ -421,10 +420,10 @@ class FeedbackLoopTest {
     loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(3),
         new BigDecimal("40")));
 
-    assertThat(loop.all()).extracting(CampaignMetrics::campaign)
-        .containsExactly("crosssell", "winback");
-    assertThat(loop.campaign("winback")).contains(new CampaignMetrics("winback", 1, 1, 1, 1,
+    assertThat(loop.campaigns().keySet()).containsExactly("crosssell", "winback");
+    assertThat(loop.campaign("winback")).contains(new Metrics(1, 1, 1, 0, 1,
         new BigDecimal("40"), new BigDecimal("0.50")));
+    assertThat(loop.campaigns().get("winback")).isEqualTo(loop.campaign("winback").orElseThrow());
     assertThat(loop.campaign("loyalty")).isEmpty();
   }
 

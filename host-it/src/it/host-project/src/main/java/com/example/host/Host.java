@@ -1,5 +1,7 @@
 package com.example.host;
 
+import dev.opagent.agent.tools.SdkTools;
+import dev.opagent.agent.tools.ToolRegistry;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.segment.ReferenceSegmenter;
@@ -19,6 +21,7 @@ public final class Host {
     ReferenceSegmenter segmenter = ReferenceSegmenter.ofSystemClock();
     RuleSet rules = RuleSetLoader.defaults();
     OperatingStore.Builder store = OperatingStore.builder();
-    System.out.println(segmenter + " " + rules + " " + store);
+    ToolRegistry tools = SdkTools.builder().build().registerInto(ToolRegistry.create());
+    System.out.println(segmenter + " " + rules + " " + store + " " + tools.names());
   }
 }

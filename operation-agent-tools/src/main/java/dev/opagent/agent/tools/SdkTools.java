@@ -11,8 +11,8 @@ import dev.opagent.agent.engine.Decision;
 import dev.opagent.agent.engine.DecisionEngine;
 import dev.opagent.agent.engine.GuardrailVerdict;
 import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.agent.tools.spi.ActionExecutor;
-import dev.opagent.agent.tools.spi.CampaignMetrics;
 import dev.opagent.agent.tools.spi.CampaignMetricsSource;
 import dev.opagent.agent.tools.spi.CustomerContextProvider;
 import dev.opagent.agent.tools.spi.CustomerFacts;
@@ -174,8 +174,8 @@ public final class SdkTools {
       }
     }
     out.add(define("read_metrics", MetricsArgs.class, true,
-        "Reads campaign metrics: actions sent, opens, clicks, conversions, revenue, cost, rates"
-            + " and ROI, for one campaign or all.")
+        "Reads campaign metrics: actions delivered, opens, clicks, coupons used, conversions,"
+            + " revenue, cost, rates and ROI (null while not known), for one campaign or all.")
         .build(this::readMetrics));
     return List.copyOf(out);
   }
@@ -292,16 +292,18 @@ public final class SdkTools {
       String detail) {}
 
   /**
-   * One campaign's metrics.
+   * One campaign's metrics. A rate that is not known (nothing delivered yet; for the ROI, nothing
+   * spent) is null, never 0, so a new campaign cannot pass for a failing one.
    *
+   * @param campaign the campaign (rule id)
    * @param metrics the counters
-   * @param openRate opens per action
-   * @param clickRate clicks per action
-   * @param conversionRate conversions per action
+   * @param openRate opens per delivered action
+   * @param clickRate clicks per delivered action
+   * @param conversionRate conversions per delivered action
    * @param roi (revenue − cost) / cost
    */
-  public record MetricsView(CampaignMetrics metrics, double openRate, double clickRate,
-      double conversionRate, double roi) {}
+  public record MetricsView(String campaign, Metrics metrics, @Nullable Double openRate,
+      @Nullable Double clickRate, @Nullable Double conversionRate, @Nullable Double roi) {}
 
   // ---- tools ----
 
@@ -544,18 +546,25 @@ public final class SdkTools {
 
   private Object readMetrics(MetricsArgs args) {
     if (args.campaign() != null) {
-      Optional<CampaignMetrics> m = metrics.campaign(args.campaign());
+      Optional<Metrics> m = metrics.campaign(args.campaign());
       if (m.isEmpty()) {
         return ToolResult.failed(ToolErrorCode.NOT_FOUND,
             "no metrics for campaign '" + args.campaign() + "'");
       }
-      return List.of(view(m.get()));
+      return List.of(view(args.campaign(), m.get()));
     }
-    return metrics.all().stream().map(SdkTools::view).toList();
+    List<MetricsView> out = new ArrayList<>();
+    metrics.all().forEach((campaign, m) -> out.add(view(campaign, m)));
+    return out;
   }
 
-  private static MetricsView view(CampaignMetrics m) {
-    return new MetricsView(m, m.openRate(), m.clickRate(), m.conversionRate(), m.roi());
+  private static MetricsView view(String campaign, Metrics m) {
+    return new MetricsView(campaign, m, known(m.openRate()), known(m.clickRate()),
+        known(m.conversionRate()), known(m.roi()));
+  }
+
+  private static @Nullable Double known(double rate) {
+    return Double.isNaN(rate) ? null : rate;
   }
 
   // ---- helpers ----

@@ -1,7 +1,7 @@
 package dev.opagent.agent.tools;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -14,33 +14,34 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class ToolsAndStrategyArchitectureTest {
+class ArchitectureTest {
   private static final JavaClasses CLASSES = importClasses();
 
   private static JavaClasses importClasses() {
-    // Only these packages' own signatures matter; resolving every referenced library class from
+    // Only this module's own signatures matter; resolving every referenced library class from
     // the class path would take seconds.
-    // The setting is global, so it is restored for the other architecture tests.
+    // The setting is global, so it is restored for the other tests.
     com.tngtech.archunit.ArchConfiguration config = com.tngtech.archunit.ArchConfiguration.get();
     boolean resolve = config.resolveMissingDependenciesFromClassPath();
     config.setResolveMissingDependenciesFromClassPath(false);
     try {
       return new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-          .importPackages("dev.opagent.agent.tools", "dev.opagent.agent.strategy");
+          .importPackages("dev.opagent.agent.tools");
     } finally {
       config.setResolveMissingDependenciesFromClassPath(resolve);
     }
   }
 
   @Test
-  void publicSignatures_neverExposeInternalTypes() {
-    classes().that().resideOutsideOfPackage("..internal..").and().arePublic()
+  void publicApi_neverExposesInternalTypes() {
+    ArchRuleDefinition.classes()
+        .that().resideOutsideOfPackage("..internal..").and().arePublic()
         .should(new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
           @Override
           public void check(JavaClass c, ConditionEvents events) {
@@ -69,16 +70,22 @@ class ToolsAndStrategyArchitectureTest {
   }
 
   @Test
-  void strategyAndTools_useNoAwsSdkDirectly() {
+  void tools_useNoAwsSdkDirectly() {
     noClasses().should().dependOnClassesThat()
         .resideInAnyPackage("software.amazon..", "com.amazonaws..")
         .check(CLASSES);
   }
 
   @Test
-  void strategy_doesNotDependOnTools() {
-    noClasses().that().resideInAPackage("dev.opagent.agent.strategy..")
-        .should().dependOnClassesThat().resideInAPackage("dev.opagent.agent.tools..")
+  void spi_dependsOnNoInternalType() {
+    noClasses().that().resideInAPackage("dev.opagent.agent.tools.spi..")
+        .should().dependOnClassesThat().resideInAPackage("dev.opagent.agent..internal..")
         .check(CLASSES);
+  }
+
+  /** {@code tools} and {@code tools.spi} (and any package added later) depend in one direction. */
+  @Test
+  void packages_areFreeOfCycles() {
+    slices().matching("dev.opagent.agent.(**)").should().beFreeOfCycles().check(CLASSES);
   }
 }

@@ -179,6 +179,37 @@ class ToolRegistryTest {
   }
 
   @Test
+  void dispatch_argumentTextWithADuplicateKeyOrASecondValue_isRejectedNotHalfRead() {
+    // Which of two "query" members, or whether a second object, counts is for no model to guess:
+    // the text is refused as it stands, without repeating it.
+    ToolRegistry registry = registry();
+
+    for (String text : List.of(
+        "{\"query\": \"istanbul\", \"limit\": 2, \"query\": \"secret-query\"}",
+        "{\"query\": \"istanbul\", \"limit\": 2} {\"query\": \"secret-query\"}")) {
+      ToolResult r = registry.dispatch("search_customers", text);
+
+      assertThat(r).as(text).isInstanceOfSatisfying(ToolResult.InvalidArguments.class,
+          i -> assertThat(i.problems()).singleElement().satisfies(p -> {
+            assertThat(p.keyword()).isEqualTo("json");
+            assertThat(p.message()).doesNotContain("secret");
+          }));
+    }
+  }
+
+  @Test
+  void inputSchema_textWithADuplicateKeyOrTrailingText_failsFast() {
+    assertThatThrownBy(() -> ToolDefinition.builder("t", JsonNode.class).description("d")
+        .inputSchema("{\"type\": \"object\", \"type\": \"string\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("input schema of tool 't' is not JSON");
+    assertThatThrownBy(() -> ToolDefinition.builder("t", JsonNode.class).description("d")
+        .inputSchema("{\"type\": \"object\"} {\"type\": \"string\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("input schema of tool 't' is not JSON");
+  }
+
+  @Test
   void dispatch_invalidValues_neverEchoTheValue() {
     ToolRegistry registry = ToolRegistry.create().register(
         ToolDefinition.builder("contact", JsonNode.class)

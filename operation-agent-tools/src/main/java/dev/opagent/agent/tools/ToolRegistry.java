@@ -1,11 +1,9 @@
 package dev.opagent.agent.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -340,10 +338,7 @@ public final class ToolRegistry {
 
   /** Builds a {@link ToolRegistry}. Not thread-safe. */
   public static final class Builder {
-    private ObjectMapper mapper = JsonMapper.builder()
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
+    private ObjectMapper mapper = ToolJson.MAPPER;
     private ToolFailureListener failureListener = (tool, incident, failure) -> { };
     private Supplier<String> incidentIds = () -> "inc-" + UUID.randomUUID();
     private Duration callTimeout = Duration.ofSeconds(30);
@@ -382,8 +377,9 @@ public final class ToolRegistry {
 
     /**
      * The mapper that binds arguments and writes results. Default: a plain mapper that rejects
-     * unknown properties and nulls for primitives; give one with the host's modules (Java time,
-     * …) when tools take or return such types.
+     * unknown properties, nulls for primitives, a key given twice and text after the arguments;
+     * give one with the host's modules (Java time, …) when tools take or return such types, and
+     * enable the same checks on it.
      */
     public Builder objectMapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "mapper");

@@ -2,7 +2,6 @@ package dev.opagent.agent.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import java.io.IOException;
@@ -35,8 +34,6 @@ import org.jspecify.annotations.Nullable;
 public final class ToolDefinition<A, R> {
   /** Names Bedrock, OpenAI and MCP all accept. */
   public static final Pattern NAME_PATTERN = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String name;
   private final String description;
@@ -160,7 +157,7 @@ public final class ToolDefinition<A, R> {
     /** The arguments' JSON Schema as JSON text. */
     public Builder<A> inputSchema(String schemaJson) {
       try {
-        return inputSchema(MAPPER.readTree(schemaJson));
+        return inputSchema(ToolJson.MAPPER.readTree(schemaJson));
       } catch (JsonProcessingException e) {
         throw new IllegalArgumentException("input schema of tool '" + name + "' is not JSON", e);
       }
@@ -172,7 +169,7 @@ public final class ToolDefinition<A, R> {
         if (in == null) {
           throw new IllegalArgumentException("schema resource not found: " + resource);
         }
-        return inputSchema(MAPPER.readTree(in));
+        return inputSchema(ToolJson.MAPPER.readTree(in));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read schema resource " + resource, e);
       }

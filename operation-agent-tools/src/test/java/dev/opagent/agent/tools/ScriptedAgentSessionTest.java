@@ -11,9 +11,9 @@ import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.engine.DecisionEngine;
 import dev.opagent.agent.engine.InMemoryContactHistory;
 import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.agent.policy.ConversionPrior;
 import dev.opagent.agent.policy.DecisionPolicy;
-import dev.opagent.agent.tools.spi.CampaignMetrics;
 import dev.opagent.agent.tools.spi.CustomerFacts;
 import dev.opagent.agent.tools.spi.ExecutionReceipt;
 import dev.opagent.rules.RuleSet;
@@ -356,16 +356,24 @@ class ScriptedAgentSessionTest {
   @Test
   void readMetrics_inMemorySource_reportsCountersAndRates() {
     InMemoryCampaignMetrics metrics = new InMemoryCampaignMetrics();
-    metrics.add(new CampaignMetrics("winback", 200, 80, 20, 10,
+    metrics.add("winback", new Metrics(200, 80, 20, 0, 10,
         new java.math.BigDecimal("600"), new java.math.BigDecimal("100")));
+    metrics.add("launch", Metrics.EMPTY);
     ToolRegistry r = SdkTools.builder().metrics(metrics).build()
         .registerInto(ToolRegistry.create());
 
     assertThat(r.names()).containsExactly("read_metrics");
     JsonNode all = content(r.dispatch("read_metrics", json("{}")));
-    assertThat(all.at("/0/metrics/campaign").asText()).isEqualTo("winback");
-    assertThat(all.at("/0/openRate").asDouble()).isEqualTo(0.4);
-    assertThat(all.at("/0/roi").asDouble()).isEqualTo(5.0);
+    assertThat(all.at("/1/campaign").asText()).isEqualTo("winback");
+    assertThat(all.at("/1/metrics/delivered").asLong()).isEqualTo(200);
+    assertThat(all.at("/1/openRate").asDouble()).isEqualTo(0.4);
+    assertThat(all.at("/1/roi").asDouble()).isEqualTo(5.0);
+    // nothing delivered or spent yet: the rates are not known, not 0
+    assertThat(all.at("/0/campaign").asText()).isEqualTo("launch");
+    assertThat(all.at("/0/openRate").isNull()).isTrue();
+    assertThat(all.at("/0/roi").isNull()).isTrue();
+    assertThat(content(r.dispatch("read_metrics", json("{\"campaign\": \"winback\"}"))))
+        .containsExactly(all.get(1));
     assertThat(r.dispatch("read_metrics", json("{\"campaign\": \"nope\"}")))
         .isInstanceOfSatisfying(ToolResult.Failed.class,
             f -> assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND));
