@@ -134,7 +134,10 @@ public final class OperationAgent implements AutoCloseable {
     this.batchSize = b.batchSize;
   }
 
-  /** A builder with the defaults; the segment client, the rules and the executor's channels are required. */
+  /**
+   * A builder with the defaults; the segment client, the rules and the execution service (or its
+   * channels) are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -609,7 +612,7 @@ public final class OperationAgent implements AutoCloseable {
      * <pre>{@code
      * OperationAgent.builder().clock(clock)
      *     .executionService(executor -> executor.journal(store.journal()).journalIsLedger(true)
-     *         .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build()))
+     *         .channels(channels))
      * }</pre>
      *
      * @param serviceOptions applied to a fresh {@link ExecutionService.Builder} on this clock
