@@ -1,12 +1,10 @@
 package dev.opagent.examples;
 
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.engine.DecisionEngine;
 import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.feedback.FeedbackLoop;
@@ -68,15 +66,13 @@ public final class OperationLoopExample {
   /** One week: a fresh engine on the shared feedback, so the learned rates carry over. */
   private static RoundReport round(LocalAgent local, List<CustomerData> customers, Clock clock,
       int round, InMemoryChannel email, FeedbackLoop feedback, PrintStream out) {
-    DecisionEngine engine = DecisionEngine.builder().conversionRates(feedback).clock(clock)
-        .build();
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
-    try (ExecutionService executor = ExecutionService.builder().journal(journal).clock(clock)
-        .channels(ChannelRegistry.builder().register(email).fallback("email").build())
-        .decisionEngine(engine).listener(feedback).build()) {
-      OperationAgent agent = OperationAgent.builder().segmentClient(local.client())
-          .rules(RuleSetLoader.defaults()).decisionEngine(engine).executionService(executor)
-          .clock(clock).context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL)).build();
+    try (OperationAgent agent = OperationAgent.builder().segmentClient(local.client())
+        .rules(RuleSetLoader.defaults()).clock(clock)
+        .decisionEngine(engine -> engine.conversionRates(feedback))
+        .executionService(executor -> executor.journal(journal).listener(feedback)
+            .channels(ChannelRegistry.builder().register(email).fallback("email").build()))
+        .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL)).build()) {
       RoundReport report = agent.runRound("week-" + round, customers);
       int conversions = respond(journal.records(report.runId()), feedback, round);
       out.printf("week %d: %d customers, %d actions chosen, %d delivered, %d not chosen %s,"

@@ -58,10 +58,14 @@ import org.jspecify.annotations.Nullable;
  * mode survives the loss of the H2 file's disk: that takes PostgreSQL with replicas or backups.
  *
  * <pre>{@code
- * try (OperatingStore store = OperatingStore.open("jdbc:postgresql://db/opagent", "opagent", password)) {
- *   ExecutionService executor = ExecutionService.builder().journal(store.journal())...build();
- *   OperationAgent agent = OperationAgent.builder().operatingState(store.operatingState())
- *       .segmentStore(store.segmentStore())...build();
+ * try (OperatingStore store = OperatingStore.open("jdbc:postgresql://db/opagent", "opagent", password);
+ *     OperationAgent agent = OperationAgent.builder().clock(clock)
+ *         .decisionEngine(engine -> engine.policy(policy).approvalGate(store.approvalGate(clock)))
+ *         .executionService(executor -> executor.journal(store.journal()).journalIsLedger(true)
+ *             .channels(channels))
+ *         .operatingState(store.operatingState()).segmentStore(store.segmentStore())
+ *         ...build()) {
+ *   agent.runRound(runId, customers);
  * }
  * }</pre>
  */

@@ -3,7 +3,6 @@ package dev.opagent.examples.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.engine.DecisionEngine;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.engine.InMemoryContactHistory;
 import dev.opagent.agent.loop.OperationAgent;
@@ -16,7 +15,6 @@ import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
-import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
@@ -122,11 +120,6 @@ final class DemoLoop {
     String runs = own ? "demo-" + seed + "-" + asOf : "demo-" + seed + "-" + asOf + "-"
         + System.currentTimeMillis();
     OperatingStore opened = store.open(cmd);
-    // Approvals live in the store: the simulated manager grants them there, as 'opagent
-    // approvals approve' would from another process.
-    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
-        .contactHistory(history).conversionRates(feedback).rules(rules)
-        .approvalGate(opened.approvalGate(clock)).build();
     Map<String, Experiment> experiments = new LinkedHashMap<>();
     Map<String, ExperimentAssigner> assigners = new LinkedHashMap<>();
     Map<String, ThompsonSampler> samplers = new LinkedHashMap<>();
@@ -148,30 +141,32 @@ final class DemoLoop {
     Map<String, Map<String, Double>> weights = new LinkedHashMap<>();
     Map<String, Map<String, Double>> expected = new LinkedHashMap<>();
     experiments.forEach((c, e) -> weights.put(c, Map.of("control", 0.5, "B", 0.5)));
+    // Approvals live in the store: the simulated manager grants them there, as 'opagent
+    // approvals approve' would from another process.
     try (opened;
-        ExecutionService executor = ExecutionService.builder().journal(opened.journal())
-            .journalIsLedger(true).clock(clock)
-            .channels(ChannelRegistry.builder()
-                .register(JsonLinesChannel.builder(actions).clock(clock).build())
-                .fallback("jsonl").build())
-            .keys(IdempotencyKeys.daily(ZoneOffset.UTC))
-            .defaultLimits(ChannelLimits.of(8)).decisionEngine(engine).listener(feedback)
+        OperationAgent agent = OperationAgent.builder().segmentClient(client).rules(rules)
+            .clock(clock)
+            .decisionEngine(e -> e.policy(policy).contactHistory(history)
+                .conversionRates(feedback).approvalGate(opened.approvalGate(clock)))
+            .executionService(s -> s.journal(opened.journal()).journalIsLedger(true)
+                .channels(ChannelRegistry.builder()
+                    .register(JsonLinesChannel.builder(actions).clock(clock).build())
+                    .fallback("jsonl").build())
+                .keys(IdempotencyKeys.daily(ZoneOffset.UTC))
+                .defaultLimits(ChannelLimits.of(8)).listener(feedback))
+            .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
+            .context((data, analysis, ctx) -> {
+              long h = hash(data.customerId());
+              ctx.consents(consents(h));
+              if (h % 4 == 0) {
+                ctx.zone(ZoneId.of("Asia/Tokyo")); // 10:00 UTC is 19:00 there: quiet hours
+              }
+            })
+            .variants((customerId, campaign) -> {
+              ExperimentAssigner a = assigners.get(campaign);
+              return a == null ? null : a.assign(customerId);
+            })
             .build()) {
-      OperationAgent agent = OperationAgent.builder().segmentClient(client).rules(rules)
-          .decisionEngine(engine).executionService(executor).clock(clock)
-          .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
-          .context((data, analysis, ctx) -> {
-            long h = hash(data.customerId());
-            ctx.consents(consents(h));
-            if (h % 4 == 0) {
-              ctx.zone(ZoneId.of("Asia/Tokyo")); // 10:00 UTC is 19:00 there: quiet hours
-            }
-          })
-          .variants((customerId, campaign) -> {
-            ExperimentAssigner a = assigners.get(campaign);
-            return a == null ? null : a.assign(customerId);
-          })
-          .build();
       stdout.println();
       stdout.printf("Operation loop: %d rounds on consecutive days, actions to %s%n", rounds,
           actions);
@@ -205,7 +200,7 @@ final class DemoLoop {
             report.execution().completed(), report.deferred(),
             report.blocked() + report.suppressed(), responses[0]);
         if (r == 1) {
-          approvePending(engine.approvalGate());
+          approvePending(agent.decisionEngine().approvalGate());
         }
       }
     }

@@ -1,6 +1,5 @@
 package dev.opagent.examples.cli;
 
-import dev.opagent.agent.engine.DecisionEngine;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.engine.ReasonCode;
@@ -9,7 +8,6 @@ import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
-import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.channels.LoggingChannel;
@@ -119,19 +117,17 @@ public final class RunCommand implements Callable<Integer> {
         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     ChannelRegistry channels = channels(cmd);
     OperatingStore opened = store.open(cmd);
-    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
-        .approvalGate(opened.approvalGate(clock)).build();
     RoundReport report;
     try (opened;
-        ExecutionService executor = ExecutionService.builder().journal(opened.journal())
-            .journalIsLedger(true).channels(channels).clock(clock).decisionEngine(engine)
-            .keys(IdempotencyKeys.daily(policy.operatingZone()))
-            .defaultLimits(ChannelLimits.of(concurrency, rate)).build();
-        LoopOptions.Agent agent = loop.agent(cmd, clock)) {
-      OperationAgent loopAgent = OperationAgent.builder().segmentClient(agent.client())
-          .rules(rules).decisionEngine(engine).executionService(executor).clock(clock)
-          .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
-          .context(loop.customizer(cmd)).build();
+        LoopOptions.Agent agent = loop.agent(cmd, clock);
+        OperationAgent loopAgent = OperationAgent.builder().segmentClient(agent.client())
+            .rules(rules).clock(clock)
+            .decisionEngine(e -> e.policy(policy).approvalGate(opened.approvalGate(clock)))
+            .executionService(s -> s.journal(opened.journal()).journalIsLedger(true)
+                .channels(channels).keys(IdempotencyKeys.daily(policy.operatingZone()))
+                .defaultLimits(ChannelLimits.of(concurrency, rate)))
+            .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
+            .context(loop.customizer(cmd)).build()) {
       boolean resume = opened.journal().runState(id).isPresent();
       err.printf("%s round %s: %d customers, store %s%n", resume ? "resuming" : "starting", id,
           customers.size(), store.masked());

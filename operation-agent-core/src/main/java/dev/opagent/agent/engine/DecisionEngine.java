@@ -113,6 +113,11 @@ public final class DecisionEngine {
     return builder().build();
   }
 
+  /** The clock of decisions, windows and quiet hours. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** Decides for one customer in a live run of its own. */
   public Decision decide(CustomerContext customer) {
     return startRun(RunMode.LIVE).decide(customer);

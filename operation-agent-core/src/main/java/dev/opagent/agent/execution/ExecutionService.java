@@ -186,6 +186,16 @@ public final class ExecutionService implements AutoCloseable {
     return journal;
   }
 
+  /** The clock of journal timestamps, leases and due times. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The engine whose bookkeeping the service keeps, if it was given one. */
+  public Optional<DecisionEngine> decisionEngine() {
+    return Optional.ofNullable(engine);
+  }
+
   /** The channels the service delivers through. */
   public ChannelRegistry channels() {
     return channels;

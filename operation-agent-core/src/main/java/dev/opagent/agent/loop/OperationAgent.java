@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -74,19 +75,31 @@ import org.slf4j.LoggerFactory;
  * of the same data at most {@link Builder#segmentStaleLimit} old is served instead.
  * {@link RoundReport#stored()} counts both.
  *
+ * <p>One clock: the agent builds its {@link DecisionEngine} and {@link ExecutionService} on its
+ * own {@link Builder#clock clock} ({@link Builder#decisionEngine(Consumer)},
+ * {@link Builder#executionService(Consumer)}), so "today" for the rules, the engine's windows and
+ * quiet hours, and the executor's timestamps, leases and expiry all follow one clock. An engine
+ * or executor built elsewhere and handed in must run on that same clock; {@link Builder#build}
+ * refuses one that does not.
+ *
+ * <p>Closing: {@link #close} closes the execution service the agent built; one handed in with
+ * {@link Builder#executionService(ExecutionService)} stays open (its owner closes it).
+ *
  * <pre>{@code
- * OperationAgent agent = OperationAgent.builder()
+ * try (OperationAgent agent = OperationAgent.builder()
  *     .segmentClient(client)
  *     .rules(() -> holder.current())
- *     .decisionEngine(engine)
- *     .executionService(service)
+ *     .clock(clock)
+ *     .decisionEngine(engine -> engine.policy(policy))
+ *     .executionService(executor -> executor.journal(journal).channels(channels))
  *     .context((data, analysis, ctx) -> ctx.consents(consentStore.of(data.customerId())))
- *     .build();
- * RoundReport report = agent.runRound("2026-03-15-morning", customers);
- * report.execution().completed();
+ *     .build()) {
+ *   RoundReport report = agent.runRound("2026-03-15-morning", customers);
+ *   report.execution().completed();
+ * }
  * }</pre>
  */
-public final class OperationAgent {
+public final class OperationAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperationAgent.class);
 
   private final Supplier<RuleSet> rules;
@@ -100,14 +113,17 @@ public final class OperationAgent {
   private final @Nullable OperatingState state;
   private final int batchSize;
   private final SegmentReuse segmenter;
+  private final boolean ownsExecutor;
 
-  private OperationAgent(Builder b) {
+  private OperationAgent(Builder b, DecisionEngine engine, ExecutionService executor,
+      boolean ownsExecutor) {
     this.segmenter = new SegmentReuse(
         Objects.requireNonNull(b.segments, "segmentClient must be set"), b.segmentStore,
         b.batchOptions, b.clock, b.segmentMaxAge, b.segmentStaleLimit);
     this.rules = Objects.requireNonNull(b.rules, "rules must be set");
-    this.engine = Objects.requireNonNull(b.engine, "decisionEngine must be set");
-    this.executor = Objects.requireNonNull(b.executor, "executionService must be set");
+    this.engine = engine;
+    this.executor = executor;
+    this.ownsExecutor = ownsExecutor;
     this.clock = b.clock;
     this.evaluator = b.evaluator != null ? b.evaluator
         : CampaignEvaluator.builder().clock(clock).build();
@@ -118,8 +134,39 @@ public final class OperationAgent {
     this.batchSize = b.batchSize;
   }
 
+  /**
+   * A builder with the defaults; the segment client, the rules and the execution service (or its
+   * channels) are required.
+   */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The decision engine of this agent's rounds: its approvals, budgets and contact history. */
+  public DecisionEngine decisionEngine() {
+    return engine;
+  }
+
+  /** The execution service of this agent's rounds, and through it their journal. */
+  public ExecutionService executionService() {
+    return executor;
+  }
+
+  /** The one clock of this agent, its engine and its execution service. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Closes the execution service if this agent built it ({@link
+   * Builder#executionService(Consumer)}); one that was handed in is left open. The segment client
+   * and everything else handed in are never closed here.
+   */
+  @Override
+  public void close() {
+    if (ownsExecutor) {
+      executor.close();
+    }
   }
 
   /**
@@ -386,13 +433,23 @@ public final class OperationAgent {
     @Nullable String variant(String customerId, String campaign);
   }
 
-  /** Configures an {@link OperationAgent}. */
+  /** Rules that do not change between rounds. */
+  private record FixedRules(RuleSet rules) implements Supplier<RuleSet> {
+    @Override
+    public RuleSet get() {
+      return rules;
+    }
+  }
+
+  /** Configures an {@link OperationAgent}. Not thread-safe. */
   public static final class Builder {
     private @Nullable SegmentClient segments;
     private @Nullable Supplier<RuleSet> rules;
     private @Nullable CampaignEvaluator evaluator;
     private @Nullable DecisionEngine engine;
+    private @Nullable Consumer<DecisionEngine.Builder> engineOptions;
     private @Nullable ExecutionService executor;
+    private @Nullable Consumer<ExecutionService.Builder> executorOptions;
     private ContextCustomizer customizer = ContextCustomizer.NONE;
     private Variants variants = Variants.NONE;
     private BatchOptions batchOptions = BatchOptions.ofDefaults();
@@ -492,8 +549,7 @@ public final class OperationAgent {
 
     /** The campaign rules, fixed. */
     public Builder rules(RuleSet rules) {
-      Objects.requireNonNull(rules, "rules");
-      this.rules = () -> rules;
+      this.rules = new FixedRules(Objects.requireNonNull(rules, "rules"));
       return this;
     }
 
@@ -509,15 +565,73 @@ public final class OperationAgent {
       return this;
     }
 
-    /** The decision engine. Required. */
-    public Builder decisionEngine(DecisionEngine engine) {
-      this.engine = Objects.requireNonNull(engine, "engine");
+    /**
+     * Configures the decision engine that {@link #build()} creates on this agent's
+     * {@link #clock clock}, and with the rules' campaigns precompiled when they are fixed
+     * ({@link #rules(RuleSet)}). Set everything else — policy, contact history, conversion
+     * rates, budget ledger, approval gate — in {@code engineOptions}, but not the clock: set it
+     * once with {@link #clock}; {@code build()} fails if the options set another. Replaces an
+     * engine given with {@link #decisionEngine(DecisionEngine)}. Default: an engine with the
+     * default policy.
+     *
+     * <pre>{@code
+     * OperationAgent.builder().clock(clock)
+     *     .decisionEngine(engine -> engine.policy(policy).approvalGate(store.approvalGate(clock)))
+     * }</pre>
+     *
+     * @param engineOptions applied to a fresh {@link DecisionEngine.Builder} on this clock
+     */
+    public Builder decisionEngine(Consumer<DecisionEngine.Builder> engineOptions) {
+      this.engineOptions = Objects.requireNonNull(engineOptions, "engineOptions");
+      this.engine = null;
       return this;
     }
 
-    /** The executor and its journal. Required. */
+    /**
+     * A decision engine built elsewhere, for hosts that share one engine with other users (a
+     * tool registry, a second agent). It must run on this agent's {@link #clock clock}:
+     * {@link #build()} fails otherwise. Replaces {@link #decisionEngine(Consumer)}; prefer that
+     * one, which cannot get the clock wrong.
+     */
+    public Builder decisionEngine(DecisionEngine engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+      this.engineOptions = null;
+      return this;
+    }
+
+    /**
+     * Configures the execution service that {@link #build()} creates on this agent's
+     * {@link #clock clock}, keeping the books of this agent's decision engine; the agent owns
+     * it and {@link OperationAgent#close} closes it. Set the channels (required), the journal
+     * and the rest in {@code serviceOptions}, but neither the clock (set it once with
+     * {@link #clock}) nor another decision engine: {@code build()} fails if the options do.
+     * With an {@link #operatingState operating store}, give it the store's journal and
+     * {@code journalIsLedger(true)}. Replaces a service given with
+     * {@link #executionService(ExecutionService)}.
+     *
+     * <pre>{@code
+     * OperationAgent.builder().clock(clock)
+     *     .executionService(executor -> executor.journal(store.journal()).journalIsLedger(true)
+     *         .channels(channels))
+     * }</pre>
+     *
+     * @param serviceOptions applied to a fresh {@link ExecutionService.Builder} on this clock
+     */
+    public Builder executionService(Consumer<ExecutionService.Builder> serviceOptions) {
+      this.executorOptions = Objects.requireNonNull(serviceOptions, "serviceOptions");
+      this.executor = null;
+      return this;
+    }
+
+    /**
+     * An execution service built elsewhere, for hosts that share it with other users; the agent
+     * does not close it. It must run on this agent's {@link #clock clock} and, when it keeps an
+     * engine's books, on this agent's engine: {@link #build()} fails otherwise. Replaces
+     * {@link #executionService(Consumer)}; prefer that one.
+     */
     public Builder executionService(ExecutionService service) {
       this.executor = Objects.requireNonNull(service, "service");
+      this.executorOptions = null;
       return this;
     }
 
@@ -539,18 +653,27 @@ public final class OperationAgent {
       return this;
     }
 
-    /** The clock of "today" for the rules and of journal timestamps. Default: system UTC. */
+    /**
+     * The one clock of the round: "today" for the rules, the decision engine's windows and quiet
+     * hours, the execution service's journal timestamps, leases and expiry. The engine and the
+     * service the agent builds take it; ones handed in must already run on it. Default: system
+     * UTC.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /**
-     * Builds the agent.
+     * Builds the agent, and its decision engine and execution service when they are configured
+     * here rather than handed in.
      *
-     * @throws NullPointerException if a required option is missing
+     * @throws NullPointerException if a required option is missing (the segment client, the
+     *     rules, the execution service or its channels)
      * @throws IllegalStateException if {@link #segmentStaleLimit} is shorter than
-     *     {@link #segmentMaxAge} without being zero
+     *     {@link #segmentMaxAge} without being zero; if the decision engine or the execution
+     *     service runs on another clock than {@link #clock}; if the execution service keeps the
+     *     books of another decision engine than the agent's
      */
     public OperationAgent build() {
       if (!segmentStaleLimit.isZero() && segmentStaleLimit.compareTo(segmentMaxAge) < 0) {
@@ -559,7 +682,73 @@ public final class OperationAgent {
             + segmentStaleLimit + " with segmentMaxAge " + segmentMaxAge
             + "; raise segmentStaleLimit or set it to Duration.ZERO");
       }
-      return new OperationAgent(this);
+      Objects.requireNonNull(segments, "segmentClient must be set");
+      Objects.requireNonNull(rules, "rules must be set");
+      DecisionEngine e = engine != null ? engine : buildEngine();
+      if (!e.clock().equals(clock)) {
+        throw new IllegalStateException(engine != null
+            ? "the decision engine runs on another clock (" + e.clock() + ") than the agent ("
+                + clock + "); build it with the agent's clock, or configure it through"
+                + " OperationAgent.Builder.decisionEngine(engine -> ...), which uses the agent's"
+                + " clock"
+            : "the decisionEngine options set the decision engine's clock (" + e.clock()
+                + ") to another than the agent's (" + clock + "); remove clock(...) from the"
+                + " decisionEngine options and set the one clock with"
+                + " OperationAgent.Builder.clock(...)");
+      }
+      if (executor != null) {
+        checkExecutor(executor, e, false);
+        return new OperationAgent(this, e, executor, false);
+      }
+      if (executorOptions == null) {
+        throw new NullPointerException("executionService must be set: OperationAgent.Builder"
+            + ".executionService(executor -> executor.channels(...))");
+      }
+      ExecutionService.Builder sb = ExecutionService.builder().clock(clock).decisionEngine(e);
+      executorOptions.accept(sb);
+      ExecutionService built = sb.build();
+      try {
+        checkExecutor(built, e, true);
+        return new OperationAgent(this, e, built, true);
+      } catch (RuntimeException failed) {
+        built.close();
+        throw failed;
+      }
+    }
+
+    private DecisionEngine buildEngine() {
+      DecisionEngine.Builder eb = DecisionEngine.builder().clock(clock);
+      RuleSet fixed = rules instanceof FixedRules f ? f.rules() : null;
+      if (fixed != null) {
+        eb.rules(fixed);
+      }
+      if (engineOptions != null) {
+        engineOptions.accept(eb);
+      }
+      return eb.build();
+    }
+
+    private void checkExecutor(ExecutionService s, DecisionEngine e, boolean built) {
+      if (!s.clock().equals(clock)) {
+        throw new IllegalStateException(built
+            ? "the executionService options set the execution service's clock (" + s.clock()
+                + ") to another than the agent's (" + clock + "); remove clock(...) from the"
+                + " executionService options and set the one clock with"
+                + " OperationAgent.Builder.clock(...)"
+            : "the execution service runs on another clock (" + s.clock() + ") than the agent ("
+                + clock + "); build it with the agent's clock, or configure it through"
+                + " OperationAgent.Builder.executionService(executor -> ...), which uses the"
+                + " agent's clock");
+      }
+      if (s.decisionEngine().isPresent() && s.decisionEngine().get() != e) {
+        throw new IllegalStateException(built
+            ? "the executionService options set another decision engine than the agent's;"
+                + " remove decisionEngine(...) from them: the service keeps the books of the"
+                + " agent's engine"
+            : "the execution service keeps the books of another decision engine than the"
+                + " agent's; give the agent that engine, or configure the service through"
+                + " OperationAgent.Builder.executionService(executor -> ...)");
+      }
     }
   }
 }
