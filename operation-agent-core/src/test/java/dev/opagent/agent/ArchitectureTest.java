@@ -1,12 +1,17 @@
 package dev.opagent.agent;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -147,6 +152,23 @@ class ArchitectureTest {
             "dev.opagent.agent.execution.channels..", "dev.opagent.agent.internal",
             "java..", "javax.crypto..", "com.fasterxml.jackson..",
             "org.slf4j..", "org.jspecify..")
+        .check(CLASSES);
+  }
+
+  /**
+   * One Jackson configuration: the library's mappers come from
+   * {@code dev.opagent.agent.internal.Json}, so read limits and number handling are set in one
+   * place. The policy and template readers keep their own located-JSON reader, and the tools
+   * package its own.
+   */
+  @Test
+  void objectMappers_comeFromTheJsonHolder() {
+    noClasses().that().doNotHaveFullyQualifiedName("dev.opagent.agent.internal.Json")
+        .and().doNotHaveFullyQualifiedName("dev.opagent.agent.policy.PolicyJson")
+        .and().doNotHaveFullyQualifiedName("dev.opagent.agent.strategy.TemplateReader")
+        .and().resideOutsideOfPackage("dev.opagent.agent.tools..")
+        .should().callConstructorWhere(target(owner(assignableTo(ObjectMapper.class))))
+        .orShould().dependOnClassesThat().areAssignableTo(MapperBuilder.class)
         .check(CLASSES);
   }
 }
