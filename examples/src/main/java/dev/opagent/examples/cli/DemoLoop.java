@@ -33,6 +33,7 @@ import dev.opagent.rules.spi.StickyAssignmentStore;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.store.OperatingStore;
+import dev.opagent.testkit.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -42,7 +43,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -87,7 +87,7 @@ final class DemoLoop {
   private final Path out;
   private final int rounds;
   private final PrintWriter stdout;
-  private final DemoClock clock;
+  private final MutableClock clock;
   private final StoreOptions store;
   private final CommandLine cmd;
 
@@ -103,7 +103,7 @@ final class DemoLoop {
     this.out = out;
     this.rounds = rounds;
     this.stdout = stdout;
-    this.clock = new DemoClock(asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
+    this.clock = MutableClock.at(asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
   }
 
   /** Runs the rounds and adds decisions, experiments, bandit, ROI and rounds to {@code json}. */
@@ -363,34 +363,6 @@ final class DemoLoop {
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    }
-  }
-
-  /** A clock the demo moves from day to day. */
-  private static final class DemoClock extends Clock {
-    private volatile Instant now;
-
-    DemoClock(Instant start) {
-      this.now = start;
-    }
-
-    void set(Instant at) {
-      now = at;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return Clock.fixed(now, zone);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }
