@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * Thread-safe.
  */
 final class CannedTransport implements AgentTransport {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
   private static final ReferenceSegmenter SEGMENTER = new ReferenceSegmenter(Fixtures.seedClock());
 
   private final Function<AgentRequest, AgentResponse> answer;

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.bedrockagentcore.model.InvokeAgentRuntime
 interface Contender {
   StaticCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
-  ObjectMapper MAPPER = new ObjectMapper();
+  ObjectMapper MAPPER = Json.MAPPER;
 
   /** How the contender is named in the table. */
   String name();

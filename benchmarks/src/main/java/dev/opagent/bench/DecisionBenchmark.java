@@ -57,7 +57,7 @@ public class DecisionBenchmark {
 
   /** Every customer consents to every built-in channel, so that the guards after consent run. */
   static final Set<Channel> CONSENTS = Set.copyOf(DecisionPolicy.defaultChannels().values());
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private RuleSet rules;
   private CampaignEvaluator evaluator;

@@ -46,7 +46,7 @@ public final class RatioTable {
 
   /** Scenario 5's rows: per rule count, the median over the runs of each ratio. */
   static List<Report.Row> rulesRows(List<Path> files) throws IOException {
-    ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper mapper = Json.MAPPER;
     // rules -> benchmark -> scores, one per file
     Map<Integer, Map<String, List<Double>>> scores = new TreeMap<>();
     for (Path f : files) {

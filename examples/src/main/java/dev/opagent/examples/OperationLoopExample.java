@@ -5,7 +5,6 @@ import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
-import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;
@@ -16,6 +15,7 @@ import dev.opagent.segment.CustomerData;
 import dev.opagent.testkit.Fixtures;
 import dev.opagent.testkit.InMemoryChannel;
 import dev.opagent.testkit.PopulationGenerator;
+import dev.opagent.testkit.SimulatedResponses;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -25,7 +25,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Seed 001's closed operation loop over several rounds: segment → eligibility → decide and guard →
@@ -85,22 +84,14 @@ public final class OperationLoopExample {
 
   /** Simulated customers: some open, fewer buy; replenishment reminders convert best. */
   private static int respond(List<ExecutionRecord> records, FeedbackLoop feedback, int round) {
+    SimulatedResponses customers = SimulatedResponses.builder().seed(round).openRate(0.4)
+        .conversionRate(q -> "replenishment".equals(q.campaign()) ? 0.25 : 0.05)
+        .revenue(new BigDecimal("120.00"), new BigDecimal("120.00"))
+        .build();
     int conversions = 0;
-    for (ExecutionRecord r : records) {
-      if (r.state() != ExecutionState.COMPLETED || r.receipt() == null) {
-        continue;
-      }
-      SplittableRandom rnd = new SplittableRandom(r.key().hashCode() * 31L + round);
-      Instant at = r.receipt().deliveredAt();
-      String c = r.request().campaign();
-      if (rnd.nextDouble() < 0.4) {
-        feedback.record(Interaction.of(r.key(), r.request().customerId(), c,
-            InteractionType.OPENED, at.plusSeconds(3600)));
-      }
-      double rate = "replenishment".equals(c) ? 0.25 : 0.05;
-      if (rnd.nextDouble() < rate) {
-        feedback.record(new Interaction(r.key(), r.request().customerId(), c,
-            InteractionType.CONVERTED, at.plusSeconds(86_400), new BigDecimal("120.00")));
+    for (Interaction i : customers.respond(records)) {
+      feedback.record(i);
+      if (i.type() == InteractionType.CONVERTED) {
         conversions++;
       }
     }

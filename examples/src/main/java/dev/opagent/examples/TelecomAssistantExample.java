@@ -16,6 +16,7 @@ import dev.opagent.agent.tools.ToolRegistry;
 import dev.opagent.agent.tools.ToolResult;
 import dev.opagent.agent.tools.spi.CustomerFacts;
 import dev.opagent.agent.tools.spi.ExecutionReceipt;
+import dev.opagent.examples.internal.Json;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.segment.CustomerData;
 import java.io.PrintStream;
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *     dev.opagent.examples.TelecomAssistantExample}.
  */
 public final class TelecomAssistantExample {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
   /**
    * What the model asks for, in order; {@code ${planId}} is filled in. The model names the
    * customer by id: its data, consent and time zone are the host's ({@link CustomerFacts}).

@@ -31,6 +31,8 @@ import dev.opagent.rules.spi.StickyAssignmentStore;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.store.OperatingStore;
+import dev.opagent.testkit.MutableClock;
+import dev.opagent.testkit.SimulatedResponses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -40,7 +42,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,7 +52,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import picocli.CommandLine;
 
@@ -85,7 +85,7 @@ final class DemoLoop {
   private final Path out;
   private final int rounds;
   private final PrintWriter stdout;
-  private final DemoClock clock;
+  private final MutableClock clock;
   private final StoreOptions store;
   private final CommandLine cmd;
 
@@ -101,7 +101,7 @@ final class DemoLoop {
     this.out = out;
     this.rounds = rounds;
     this.stdout = stdout;
-    this.clock = new DemoClock(asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
+    this.clock = MutableClock.at(asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
   }
 
   /** Runs the rounds and adds decisions, experiments, bandit, ROI and rounds to {@code json}. */
@@ -265,30 +265,18 @@ final class DemoLoop {
 
   /** Simulated responses to a round's deliveries; returns conversions and revenue in cents. */
   private long[] respond(List<ExecutionRecord> records, FeedbackLoop feedback) {
+    SimulatedResponses customers = SimulatedResponses.builder().seed(seed)
+        .openRate(0.45).clickRate(0.35)
+        .conversionRate(q -> trueRate(q.campaign(), q.variant() == null ? "control" : q.variant()))
+        .revenue(new BigDecimal("40.00"), new BigDecimal("199.99"))
+        .build();
     long conversions = 0;
     long cents = 0;
-    for (ExecutionRecord r : records) {
-      if (r.state() != ExecutionState.COMPLETED || r.receipt() == null) {
-        continue;
-      }
-      var q = r.request();
-      SplittableRandom rnd = new SplittableRandom(seed ^ hash(r.key()));
-      Instant at = r.receipt().deliveredAt();
-      if (rnd.nextDouble() < 0.45) {
-        feedback.record(Interaction.of(r.key(), q.customerId(), q.campaign(),
-            InteractionType.OPENED, at.plus(Duration.ofHours(2))));
-        if (rnd.nextDouble() < 0.35) {
-          feedback.record(Interaction.of(r.key(), q.customerId(), q.campaign(),
-              InteractionType.CLICKED, at.plus(Duration.ofHours(3))));
-        }
-      }
-      String variant = q.variant() == null ? "control" : q.variant();
-      if (rnd.nextDouble() < trueRate(q.campaign(), variant)) {
-        BigDecimal revenue = BigDecimal.valueOf(4000 + rnd.nextInt(16000), 2);
-        feedback.record(new Interaction(r.key(), q.customerId(), q.campaign(),
-            InteractionType.CONVERTED, at.plus(Duration.ofDays(1)), revenue));
+    for (Interaction i : customers.respond(records)) {
+      feedback.record(i);
+      if (i.type() == InteractionType.CONVERTED && i.revenue() != null) {
         conversions++;
-        cents += revenue.movePointRight(2).longValue();
+        cents += i.revenue().movePointRight(2).longValue();
       }
     }
     return new long[] {conversions, cents};
@@ -358,34 +346,6 @@ final class DemoLoop {
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    }
-  }
-
-  /** A clock the demo moves from day to day. */
-  private static final class DemoClock extends Clock {
-    private volatile Instant now;
-
-    DemoClock(Instant start) {
-      this.now = start;
-    }
-
-    void set(Instant at) {
-      now = at;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return Clock.fixed(now, zone);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -1,14 +1,11 @@
 package dev.opagent.examples.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
+import dev.opagent.examples.internal.Json;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -37,12 +34,7 @@ final class InteractionLines {
   static final int MAX_TEXT = 200;
 
   /** Exact decimals; a field given twice or anything after the object is an error. */
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .build();
+  private static final ObjectMapper MAPPER = Json.STRICT_EXACT;
   private static final List<String> TYPE = List.of("type", "interaction_type", "interactionType");
   private static final List<String> CUSTOMER = List.of("customerId", "customer_id", "user_id");
   private static final List<String> CAMPAIGN = List.of("campaign");

@@ -1,9 +1,7 @@
 package dev.opagent.examples.cli;
 
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.opagent.examples.internal.Json;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
 import dev.opagent.segment.SegmentOutcome;
@@ -17,10 +15,7 @@ import java.util.NoSuchElementException;
 /** Shared JSON-lines helpers of the command line. */
 final class JsonLines {
   /** Keeps numbers as written: no {@code 3E+1} for 30 when records pass through JSON trees. */
-  static final ObjectMapper MAPPER = JsonMapper.builder()
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .build();
+  static final ObjectMapper MAPPER = Json.NUMBERS_AS_WRITTEN;
 
   private JsonLines() {}
 

@@ -3,6 +3,7 @@ package dev.opagent.examples.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opagent.examples.internal.Json;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ import java.util.Locale;
  * attribute values) or {@link #scriptJson} (data for the charts), never raw.
  */
 final class Html {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private Html() {}
 

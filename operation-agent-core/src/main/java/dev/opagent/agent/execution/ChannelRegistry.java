@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.AgentException;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.internal.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The registry owns the channels registered in it: {@link #close()} closes each of them.
  */
 public final class ChannelRegistry implements AutoCloseable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private final Map<String, ActionChannel> channels;
   private final Map<String, String> actionTypeRoutes;

@@ -1,5 +1,7 @@
 package dev.opagent.agent.strategy;
 
+import static dev.opagent.agent.internal.SpecialFunctions.logGamma;
+
 /**
  * The Beta distribution's regularised incomplete beta function and its inverse. Stateless and
  * thread-safe.
@@ -9,23 +11,6 @@ final class BetaMath {
   private static final double TINY = 1e-300;
 
   private BetaMath() {}
-
-  /** {@code ln Γ(x)} for {@code x > 0} (Lanczos, g = 7, n = 9; relative error below 1e-13). */
-  public static double logGamma(double x) {
-    double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
-        771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
-        9.9843695780195716e-6, 1.5056327351493116e-7};
-    if (x < 0.5) {
-      return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-    }
-    double xx = x - 1;
-    double a = c[0];
-    double t = xx + 7.5;
-    for (int i = 1; i < 9; i++) {
-      a += c[i] / (xx + i);
-    }
-    return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
-  }
 
   /** The regularised incomplete beta function {@code I_x(a, b)}: the Beta(a, b) CDF at x. */
   public static double cdf(double x, double a, double b) {

@@ -2,10 +2,9 @@ package dev.opagent.agent.strategy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.agent.internal.Json;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -22,8 +21,7 @@ import java.util.Set;
  * the first action's delay), so the discount exists when the message that carries it is sent.
  */
 final class RuleWriter {
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private RuleWriter() {}
 
@@ -35,7 +33,7 @@ final class RuleWriter {
     ArrayNode rules = file.putArray("rules");
     proposals.forEach(p -> rules.add(rule(p)));
     try {
-      return MAPPER.writeValueAsString(file);
+      return Json.PRETTY.writeValueAsString(file);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("rule file could not be written as JSON", e);
     }

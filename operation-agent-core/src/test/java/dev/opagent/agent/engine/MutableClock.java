@@ -5,13 +5,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand. Not thread-safe for concurrent moves; reads are volatile. */
+/**
+ * The one clock core's tests move by hand, with the same behaviour as the testkit's
+ * {@code dev.opagent.testkit.MutableClock}: the testkit depends on this module, so these tests
+ * cannot use it. Thread-safe; every clock made by {@link #withZone} shows the same instant and
+ * moves with this one.
+ */
 public final class MutableClock extends Clock {
-  private volatile Instant now;
+  private final AtomicReference<Instant> now;
+  private final ZoneId zone;
 
   public MutableClock(Instant now) {
+    this(new AtomicReference<>(Objects.requireNonNull(now, "now")), ZoneOffset.UTC);
+  }
+
+  private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
     this.now = now;
+    this.zone = zone;
   }
 
   public static MutableClock at(String isoInstant) {
@@ -19,25 +32,26 @@ public final class MutableClock extends Clock {
   }
 
   public void advance(Duration d) {
-    now = now.plus(d);
+    Objects.requireNonNull(d, "d");
+    now.updateAndGet(t -> t.plus(d));
   }
 
   public void set(Instant instant) {
-    now = instant;
+    now.set(Objects.requireNonNull(instant, "instant"));
   }
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
   @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("tests use UTC");
+  public MutableClock withZone(ZoneId zone) {
+    return new MutableClock(now, Objects.requireNonNull(zone, "zone"));
   }
 
   @Override
   public Instant instant() {
-    return now;
+    return now.get();
   }
 }

@@ -9,6 +9,7 @@ import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JsonLinesChannel implements ActionChannel {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLinesChannel.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
   private static final int READ_CHUNK = 1 << 16;
   /** The default of {@link Builder#maxKeys}: {@value}. */
   public static final int DEFAULT_MAX_KEYS = 1_000_000;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.internal.Json;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class LoggingChannel implements ActionChannel {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private final String name;
   private final boolean logPayload;

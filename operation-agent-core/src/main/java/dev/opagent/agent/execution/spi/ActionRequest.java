@@ -2,13 +2,11 @@ package dev.opagent.agent.execution.spi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.internal.Json;
 import dev.opagent.rules.Action;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -61,10 +59,7 @@ public record ActionRequest(
     boolean needsApproval) {
 
   /** Keeps a BigDecimal's scale through the tree model both ways: 12.50 stays 12.50. */
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .build();
+  private static final ObjectMapper MAPPER = Json.EXACT_DECIMALS;
   private static final TypeReference<Map<String, @Nullable Object>> MAP =
       new TypeReference<>() {};
   private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() {};

@@ -23,24 +23,6 @@ class DistributionsTest {
         .isLessThanOrEqualTo(tolerance * Math.abs(expected));
   }
 
-  @Test
-  void logGamma_textbookValues_match() {
-    assertRelative(Distributions.logGamma(0.5), 0.5 * Math.log(Math.PI), 1e-15);
-    assertRelative(Distributions.logGamma(10), Math.log(362_880), 1e-15);
-    assertRelative(Distributions.logGamma(171), 706.5730622457874, 1e-15);
-    assertThat(Distributions.logGamma(1)).isCloseTo(0, within(1e-14));
-    assertThat(Distributions.logGamma(2)).isCloseTo(0, within(1e-14));
-    assertThat(Distributions.logGamma(0)).isNaN();
-  }
-
-  @Property
-  void logGamma_agreesWithCommonsMath(@ForAll @DoubleRange(min = 1e-6, max = 1e6) @Scale(12) double x) {
-    double expected = Gamma.logGamma(x);
-    // The shift to x ≥ 15 costs absolute accuracy below 15: measured at most 1.4e-14.
-    assertThat(Distributions.logGamma(x))
-        .isCloseTo(expected, within(Math.max(2e-14, 1e-14 * Math.abs(expected))));
-  }
-
   @Property
   void regularizedGamma_agreesWithCommonsMath(
       @ForAll @DoubleRange(min = 0.05, max = 500) double a,
