@@ -53,7 +53,7 @@ final class PolicyJson {
   private final DecisionPolicy.Builder b = DecisionPolicy.builder();
   private final Map<String, Channel> channels = new java.util.HashMap<>();
 
-  static DecisionPolicy read(String json) {
+  static DecisionPolicy read(String sourceName, String json) {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
