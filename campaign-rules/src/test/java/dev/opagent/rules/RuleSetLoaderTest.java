@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opagent.rules.condition.ConditionMode;
+import dev.opagent.rules.problem.Problem;
 import dev.opagent.rules.spi.ActionTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,9 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.opagent.rules.condition.Failure;
+import dev.opagent.rules.internal.Values;
+import dev.opagent.rules.json.Pointer;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import java.util.ArrayList;

@@ -1,7 +1,11 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opagent.rules.Problem;
+import dev.opagent.rules.internal.Values;
+import dev.opagent.rules.json.LocatedJson;
+import dev.opagent.rules.json.Pointer;
+import dev.opagent.rules.problem.Problem;
+import dev.opagent.rules.problem.ProblemList;
 import dev.opagent.rules.spi.AttributePath;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * located problem; in lenient mode such parts compile to what GrowthBook evaluates them to (mostly
  * "never matches"). Not thread-safe: one instance per compilation.
  */
-public final class ConditionParser {
+final class ConditionParser {
   static final List<String> VALUE_OPERATORS =
       List.of(
           "$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$in", "$nin", "$ini", "$nini", "$all",
@@ -382,21 +386,7 @@ public final class ConditionParser {
   }
 
   static String kind(JsonNode n) {
-    switch (n.getNodeType()) {
-      case OBJECT:
-        return "an object";
-      case ARRAY:
-        return "an array";
-      case STRING:
-        return "the string " + Nodes.render(n);
-      case NUMBER:
-        return "the number " + n;
-      case BOOLEAN:
-        return n.toString();
-      case NULL:
-        return "null";
-      default:
-        return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-    }
+    return LocatedJson.describe(n);
   }
+
 }

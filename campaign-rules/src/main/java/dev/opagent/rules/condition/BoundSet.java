@@ -1,5 +1,6 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
+import dev.opagent.rules.internal.Values;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * attribute's text. Results are exactly those of testing each condition on its own. Immutable and
  * thread-safe; each thread reuses its own scratch {@link Frame}.
  */
-public final class BoundSet {
+final class BoundSet {
   /** A path keys an index only when it keys at least this many conditions. */
   static final int MIN_INDEXED = 4;
 

@@ -1,5 +1,6 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
+import dev.opagent.rules.internal.Values;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * {@code "    1-    2-    3-rc-    1"}, so that version order is string order. Thread-safe; the
  * evaluation-time variant writes into a per-thread buffer instead of allocating.
  */
-public final class VersionStrings {
+final class VersionStrings {
   private static final ThreadLocal<StringBuilder> BUFFER =
       ThreadLocal.withInitial(() -> new StringBuilder(64));
 

@@ -1,6 +1,7 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.rules.json.Pointer;
 import dev.opagent.rules.spi.AttributePath;
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.json;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,13 +1,13 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
-import dev.opagent.rules.condition.Failure;
+import dev.opagent.rules.json.Pointer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled condition over a document: either an {@code Attributes} view (top level) or a JSON-like
  * value (inside {@code $elemMatch}). Immutable and thread-safe.
  */
-public abstract class Node {
+abstract class Node {
   final Pointer pointer;
 
   Node(Pointer pointer) {

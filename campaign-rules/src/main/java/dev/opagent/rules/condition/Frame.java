@@ -1,4 +1,4 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * it. Not thread-safe: a {@link BoundSet} keeps one per thread (or uses the caller's) and clears it
  * when the evaluation returns, so no attribute value outlives the evaluation.
  */
-public final class Frame {
+final class Frame {
   private static final Object UNRESOLVED = new Object();
   private static final Attributes NONE = Attributes.empty();
 

@@ -1,5 +1,7 @@
-package dev.opagent.rules;
+package dev.opagent.rules.condition;
 
+import dev.opagent.rules.problem.Problem;
+import dev.opagent.rules.problem.RulesException;
 import java.util.List;
 
 /**
@@ -12,7 +14,7 @@ public class InvalidConditionException extends RulesException {
   private final List<Problem> problems;
 
   public InvalidConditionException(List<Problem> problems) {
-    super(ProblemText.summary("invalid condition", problems));
+    super("invalid condition", "condition", problems);
     this.problems = List.copyOf(problems);
   }
 

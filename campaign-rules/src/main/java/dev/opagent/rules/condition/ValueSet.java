@@ -1,6 +1,7 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.rules.internal.Values;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

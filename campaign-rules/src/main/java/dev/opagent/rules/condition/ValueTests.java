@@ -1,6 +1,8 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.rules.internal.Values;
+import dev.opagent.rules.json.Pointer;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opagent.rules.Problem;
+import dev.opagent.rules.problem.Problem;
+import dev.opagent.rules.problem.ProblemList;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,8 @@ public final class LocatedJson {
   public static final int MAX_NUMBER_LENGTH = 100;
   /** Most tokens (values, keys, brackets) accepted in one document. */
   public static final long MAX_TOKEN_COUNT = 1_000_000;
+  /** Longest rendering of a string value in a message. */
+  private static final int MAX_RENDER = 200;
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
@@ -185,6 +188,31 @@ public final class LocatedJson {
   public Problem problem(Problem.Severity severity, String pointer, String message) {
     long[] loc = location(pointer);
     return new Problem(severity, pointer, (int) loc[0], (int) loc[1], message);
+  }
+
+  /**
+   * How a value reads in a message: {@code an object}, {@code an array}, {@code the string "x"}
+   * (cut after 200 characters), {@code the number 5}, {@code true}, {@code null}. For "must be an
+   * integer but was the string \"x\""-style messages, so every reader words a wrong type alike.
+   */
+  public static String describe(JsonNode n) {
+    switch (n.getNodeType()) {
+      case OBJECT:
+        return "an object";
+      case ARRAY:
+        return "an array";
+      case STRING:
+        String s = n.toString();
+        return "the string " + (s.length() <= MAX_RENDER ? s : s.substring(0, MAX_RENDER) + "…");
+      case NUMBER:
+        return "the number " + n;
+      case BOOLEAN:
+        return n.toString();
+      case NULL:
+        return "null";
+      default:
+        return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** Appends a JSON-pointer token, escaped. */

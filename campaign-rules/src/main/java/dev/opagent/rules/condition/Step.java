@@ -1,4 +1,4 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;

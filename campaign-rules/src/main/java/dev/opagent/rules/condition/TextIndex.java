@@ -1,4 +1,4 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.condition;
 
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,5 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules.problem;
 
-import dev.opagent.rules.Problem;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,16 +1,15 @@
-package dev.opagent.rules.internal;
+package dev.opagent.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.opagent.rules.Action;
-import dev.opagent.rules.Problem;
-import dev.opagent.rules.Rule;
-import dev.opagent.rules.ValidityWindow;
 import dev.opagent.rules.assignment.Holdout;
 import dev.opagent.rules.condition.CompileResult;
 import dev.opagent.rules.condition.Condition;
 import dev.opagent.rules.condition.ConditionCompiler;
 import dev.opagent.rules.condition.ConditionMode;
+import dev.opagent.rules.json.LocatedJson;
+import dev.opagent.rules.problem.Problem;
+import dev.opagent.rules.problem.ProblemList;
 import dev.opagent.rules.spi.ActionTypes;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -40,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * plus {@code description, version, valid_from, valid_until, time_zone, tags,
  * holdout_percentage}; an action is {@code {type, delay_minutes | delay, …parameters}}.
  */
-public final class RuleFileReader {
+final class RuleFileReader {
   static final Set<String> FILE_FIELDS = Set.of("name", "description", "saved_groups", "rules");
   static final List<String> RULE_FIELDS =
       List.of("rule_id", "name", "description", "conditions", "actions", "priority", "enabled",
@@ -109,12 +108,12 @@ public final class RuleFileReader {
         if (n.isTextual() && !n.textValue().isBlank()) {
           name = n.textValue();
         } else {
-          error("/name", "name must be a non-empty string but was " + ConditionParser.kind(n));
+          error("/name", "name must be a non-empty string but was " + LocatedJson.describe(n));
         }
       }
       JsonNode d = root.get("description");
       if (d != null && !d.isTextual()) {
-        error("/description", "description must be a string but was " + ConditionParser.kind(d));
+        error("/description", "description must be a string but was " + LocatedJson.describe(d));
       }
       readSavedGroups(root.get("saved_groups"), savedGroups);
       rulesNode = root.get("rules");
@@ -125,11 +124,11 @@ public final class RuleFileReader {
       }
     } else {
       error("", "rule file must be a JSON object or an array of rules but was "
-          + ConditionParser.kind(root));
+          + LocatedJson.describe(root));
       return new Result(name, List.of(), problems.withSummary());
     }
     if (!rulesNode.isArray()) {
-      error(rulesPointer, "rules must be an array but was " + ConditionParser.kind(rulesNode));
+      error(rulesPointer, "rules must be an array but was " + LocatedJson.describe(rulesNode));
       return new Result(name, List.of(), problems.withSummary());
     }
     if (rulesNode.isEmpty()) {
@@ -161,7 +160,7 @@ public final class RuleFileReader {
     }
     if (!groups.isObject()) {
       error("/saved_groups", "saved_groups must be an object of arrays but was "
-          + ConditionParser.kind(groups));
+          + LocatedJson.describe(groups));
       return;
     }
     for (Map.Entry<String, JsonNode> e : groups.properties()) {
@@ -170,7 +169,7 @@ public final class RuleFileReader {
         error(ptr, "saved group id must not be empty");
       } else if (!e.getValue().isArray()) {
         error(ptr, "saved group '" + e.getKey() + "' must be an array but was "
-            + ConditionParser.kind(e.getValue()));
+            + LocatedJson.describe(e.getValue()));
       } else {
         into.put(e.getKey(), e.getValue());
       }
@@ -180,7 +179,7 @@ public final class RuleFileReader {
   private @Nullable Rule readRule(
       JsonNode node, String ptr, ConditionCompiler compiler, Map<String, String> seenIds) {
     if (!node.isObject()) {
-      error(ptr, "a rule must be a JSON object but was " + ConditionParser.kind(node));
+      error(ptr, "a rule must be a JSON object but was " + LocatedJson.describe(node));
       return null;
     }
     int errorsBefore = errorCount();
@@ -195,7 +194,7 @@ public final class RuleFileReader {
       error(ptr, "rule needs a 'rule_id'");
     } else if (!idNode.isTextual() || !Rule.ID_PATTERN.matcher(idNode.textValue()).matches()) {
       error(ptr + "/rule_id", "rule_id must be a string of letters, digits and _ - . : but was "
-          + ConditionParser.kind(idNode));
+          + LocatedJson.describe(idNode));
     } else {
       id = idNode.textValue();
       String first = seenIds.putIfAbsent(id, ptr);
@@ -240,7 +239,7 @@ public final class RuleFileReader {
         enabled = en.booleanValue();
       } else {
         error(ptr + "/enabled", "enabled must be true or false but was "
-            + ConditionParser.kind(en));
+            + LocatedJson.describe(en));
       }
     }
     int version = 1;
@@ -250,7 +249,7 @@ public final class RuleFileReader {
         version = v.intValue();
       } else {
         error(ptr + "/version", "version must be a positive integer but was "
-            + ConditionParser.kind(v));
+            + LocatedJson.describe(v));
       }
     }
     ValidityWindow window = readWindow(node, ptr);
@@ -262,7 +261,7 @@ public final class RuleFileReader {
         holdout = h.doubleValue();
       } else {
         error(ptr + "/holdout_percentage", "holdout_percentage must be a number from 0 to 100 but"
-            + " was " + ConditionParser.kind(h));
+            + " was " + LocatedJson.describe(h));
       }
     }
     if (errorCount() > errorsBefore || id == null || condition == null || window == null) {
@@ -290,7 +289,7 @@ public final class RuleFileReader {
       return null;
     }
     if (!n.isTextual()) {
-      error(ptr + "/" + field, field + " must be a string but was " + ConditionParser.kind(n));
+      error(ptr + "/" + field, field + " must be a string but was " + LocatedJson.describe(n));
       return null;
     }
     return n.textValue();
@@ -310,7 +309,7 @@ public final class RuleFileReader {
       return p.intValue();
     }
     error(ptr, "priority must be an integer from 0 to 100 or one of low, medium, high, critical"
-        + " but was " + ConditionParser.kind(p));
+        + " but was " + LocatedJson.describe(p));
     return Rule.MEDIUM;
   }
 
@@ -319,7 +318,7 @@ public final class RuleFileReader {
       return List.of();
     }
     if (!tags.isArray()) {
-      error(ptr, "tags must be an array of strings but was " + ConditionParser.kind(tags));
+      error(ptr, "tags must be an array of strings but was " + LocatedJson.describe(tags));
       return List.of();
     }
     List<String> out = new ArrayList<>();
@@ -328,7 +327,7 @@ public final class RuleFileReader {
       JsonNode t = tags.get(i);
       if (!t.isTextual() || t.textValue().isBlank()) {
         error(LocatedJson.child(ptr, i), "tag must be a non-empty string but was "
-            + ConditionParser.kind(t));
+            + LocatedJson.describe(t));
       } else if (!seen.add(t.textValue())) {
         warn(LocatedJson.child(ptr, i), "duplicate tag '" + t.textValue() + "'");
       } else {
@@ -344,7 +343,7 @@ public final class RuleFileReader {
       return List.of();
     }
     if (!actions.isArray()) {
-      error(ptr, "actions must be an array but was " + ConditionParser.kind(actions));
+      error(ptr, "actions must be an array but was " + LocatedJson.describe(actions));
       return List.of();
     }
     if (actions.isEmpty()) {
@@ -362,7 +361,7 @@ public final class RuleFileReader {
 
   private @Nullable Action readAction(JsonNode a, String ptr) {
     if (!a.isObject()) {
-      error(ptr, "an action must be a JSON object but was " + ConditionParser.kind(a));
+      error(ptr, "an action must be a JSON object but was " + LocatedJson.describe(a));
       return null;
     }
     JsonNode type = a.get("type");
@@ -386,7 +385,7 @@ public final class RuleFileReader {
         delay = Duration.ofSeconds(Math.round(minutes.doubleValue() * 60));
       } else {
         error(ptr + "/delay_minutes", "delay_minutes must be a non-negative number of minutes"
-            + " (at most 100 years) but was " + ConditionParser.kind(minutes));
+            + " (at most 100 years) but was " + LocatedJson.describe(minutes));
         ok = false;
       }
     } else if (iso != null) {
@@ -400,7 +399,7 @@ public final class RuleFileReader {
       }
       if (parsed == null || parsed.isNegative()) {
         error(ptr + "/delay", "delay must be a non-negative ISO-8601 duration such as PT30M but"
-            + " was " + ConditionParser.kind(iso));
+            + " was " + LocatedJson.describe(iso));
         ok = false;
       } else {
         delay = parsed;
@@ -450,7 +449,7 @@ public final class RuleFileReader {
         zone = ZoneId.of(tz.textValue());
       } catch (DateTimeException e) {
         error(ptr + "/time_zone", "time_zone must be an IANA zone id such as Europe/Istanbul but"
-            + " was " + ConditionParser.kind(tz));
+            + " was " + LocatedJson.describe(tz));
         ok = false;
       }
     }
@@ -489,7 +488,7 @@ public final class RuleFileReader {
       }
     }
     error(ptr, "expected an ISO date (2026-03-01), local date-time (2026-03-01T09:00) or"
-        + " date-time with offset (2026-03-01T09:00+03:00) but was " + ConditionParser.kind(n));
+        + " date-time with offset (2026-03-01T09:00+03:00) but was " + LocatedJson.describe(n));
     return null;
   }
 }
