@@ -39,10 +39,17 @@ class JsonFileMistakesTest {
       case "too large" -> "{\n  \"description\": \"" + "x".repeat(4 * 1024 * 1024) + "\"\n}";
       default -> throw new IllegalArgumentException(mistake);
     };
+    String about = switch (mistake) {
+      case "trailing comma" -> "malformed JSON";
+      case "duplicate key" -> "duplicate key";
+      case "too deep" -> "deeper than";
+      default -> "split it";
+    };
 
-    String rules = located(ruleFileError(write("rules.json", json)), "rules.json");
-    String policy = located(policyFileError(write("policy.json", json)), "policy.json");
-    String templates = located(templateFileError(write("templates.json", json)), "templates.json");
+    String rules = located(ruleFileError(write("rules.json", json)), "rules.json", about);
+    String policy = located(policyFileError(write("policy.json", json)), "policy.json", about);
+    String templates =
+        located(templateFileError(write("templates.json", json)), "templates.json", about);
 
     assertThat(rules).as("rule file").isEqualTo(policy).isEqualTo(templates);
     switch (mistake) {
@@ -66,7 +73,7 @@ class JsonFileMistakesTest {
     };
     int column = kind.equals("policy") ? 28 : 11;
 
-    assertThat(located(message, kind + ".json")).startsWith("2:" + column + ": ");
+    assertThat(located(message, kind + ".json", "")).startsWith("2:" + column + ": ");
   }
 
   private Path write(String name, String json) throws IOException {
@@ -75,12 +82,15 @@ class JsonFileMistakesTest {
     return file;
   }
 
-  /** The first located line of {@code message} that names {@code fileName}, without the file. */
-  private static String located(String message, String fileName) {
+  /**
+   * The first located line of {@code message} that names {@code fileName} and contains
+   * {@code about}, without the file name.
+   */
+  private static String located(String message, String fileName, String about) {
     Matcher m = LOCATED.matcher(message);
     List<String> lines = new java.util.ArrayList<>();
     while (m.find()) {
-      if (m.group(1).endsWith(fileName)) {
+      if (m.group(1).endsWith(fileName) && m.group(4).contains(about)) {
         lines.add(m.group(2) + ":" + m.group(3) + ": " + m.group(4));
       }
     }
