@@ -131,7 +131,7 @@ class RuleSetLoaderTest {
         .isInstanceOf(InvalidRuleSetException.class)
         .hasMessageContaining("invalid rule set string:x: 2 errors")
         .hasMessageContaining(
-            "ERROR /0/conditions/n/$in (line 1, column 47): rule 'a': $in needs an array")
+            "string:x:1:47: /0/conditions/n/$in: rule 'a': $in needs an array")
         .hasMessageContaining("duplicate rule_id 'a'")
         .satisfies(e -> assertThat(((InvalidRuleSetException) e).source()).isEqualTo("string:x"));
   }

@@ -282,19 +282,16 @@ public final class LocatedJson {
               limitMessage(e.getOriginalMessage())));
       return new Parsed(null, problems.withSummary());
     } catch (JsonProcessingException e) {
+      // No pointer: the parser's context names the keys read so far, and a key may be data.
       JsonLocation loc = e.getLocation();
-      String pointer = "";
-      if (e.getProcessor() instanceof JsonParser jp) {
-        pointer = jp.getParsingContext().pathAsPointer().toString();
-      }
-      String message = e.getOriginalMessage();
       problems.add(
           new Problem(
               Problem.Severity.ERROR,
-              pointer,
+              "",
               loc == null ? 0 : Math.max(0, loc.getLineNr()),
               loc == null ? 0 : Math.max(0, loc.getColumnNr()),
-              "malformed JSON: " + firstLine(message)));
+              "malformed JSON: " + syntaxMessage(e.getOriginalMessage())
+                  + "; fix the JSON at this line and column"));
       return new Parsed(null, problems.withSummary());
     } catch (IOException e) {
       problems.add(
@@ -326,6 +323,15 @@ public final class LocatedJson {
       return "document has more than " + MAX_TOKEN_COUNT + " JSON tokens; split it";
     }
     return "document exceeds a size limit: " + firstLine(m);
+  }
+
+  /** Jackson's first line, without the text it quotes from the document or its source notes. */
+  private static String syntaxMessage(@Nullable String jackson) {
+    String m = firstLine(jackson);
+    m = m.replaceAll("\\s*\\(start marker at \\[.*?\\]\\)", "");
+    m = m.replaceAll("(?i)(unrecognized token|non-standard token) '[^']*'", "$1");
+    m = m.replaceAll("\\s*at \\[Source: .*$", "");
+    return m;
   }
 
   private static String firstLine(@Nullable String s) {
