@@ -1,7 +1,8 @@
-package dev.opagent.testkit.internal;
+package dev.opagent.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opagent.testkit.internal.RequestRandom;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,11 @@
-package dev.opagent.testkit.internal;
+package dev.opagent.testkit;
 
-import dev.opagent.testkit.Ticker;
 
 /**
  * A token bucket: {@code capacity} tokens, refilled continuously at {@code perSecond}; each request
  * takes one. Thread-safe (synchronized; a single short critical section per request).
  */
-public final class TokenBucket {
+final class TokenBucket {
   private final double perNano;
   private final double capacity;
   private final Ticker ticker;

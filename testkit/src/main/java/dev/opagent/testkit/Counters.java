@@ -1,6 +1,5 @@
-package dev.opagent.testkit.internal;
+package dev.opagent.testkit;
 
-import dev.opagent.testkit.Outcome;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The simulator's request counters. Thread-safe and lock-free. */
-public final class Counters {
+final class Counters {
   private final EnumMap<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
   private final LongAdder requests = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();

@@ -1,6 +1,5 @@
-package dev.opagent.testkit.internal;
+package dev.opagent.testkit;
 
-import dev.opagent.testkit.Ticker;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * against the active-session quota meanwhile. Thread-safe: requests on live sessions are lock-free;
  * starting a session takes a lock.
  */
-public final class SessionTracker {
+final class SessionTracker {
   private final int maxActive;
   private final long idleNanos;
   private final Ticker ticker;

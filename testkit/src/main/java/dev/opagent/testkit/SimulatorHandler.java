@@ -1,4 +1,4 @@
-package dev.opagent.testkit.internal;
+package dev.opagent.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
@@ -11,10 +11,7 @@ import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.internal.CustomerDataJson;
 import dev.opagent.segment.internal.Json;
-import dev.opagent.testkit.Fault;
-import dev.opagent.testkit.Outcome;
-import dev.opagent.testkit.ResponseShape;
-import dev.opagent.testkit.SimulatorConfig;
+import dev.opagent.testkit.internal.RequestRandom;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * when there is no latency, else from the scheduler when the latency has passed, so a slow answer
  * holds no thread.
  */
-public final class SimulatorHandler implements HttpHandler {
+final class SimulatorHandler implements HttpHandler {
   /** The session header. */
   public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
   /** The user header. */
@@ -412,7 +409,8 @@ public final class SimulatorHandler implements HttpHandler {
 
   private String sessionOrGenerated(Call call) {
     String id = call.exchange.getRequestHeaders().getFirst(SESSION_HEADER);
-    return id != null ? id : new UUID(mix(call.sequence), mix(~call.sequence)).toString();
+    return id != null ? id
+        : new UUID(RequestRandom.mix(call.sequence), RequestRandom.mix(~call.sequence)).toString();
   }
 
   private long nextRequestId() {
@@ -461,12 +459,6 @@ public final class SimulatorHandler implements HttpHandler {
     } catch (IOException e) {
       // the answer does not depend on the body
     }
-  }
-
-  static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   /** One exchange: sends at most one answer and counts it exactly once. */
@@ -548,7 +540,8 @@ public final class SimulatorHandler implements HttpHandler {
     private void headers(String contentType, @Nullable String sessionId) {
       Headers h = exchange.getResponseHeaders();
       h.set("Content-Type", contentType);
-      h.set("x-amzn-RequestId", new UUID(mix(sequence), mix(sequence ^ 0x5DEECE66DL)).toString());
+      h.set("x-amzn-RequestId", new UUID(RequestRandom.mix(sequence),
+          RequestRandom.mix(sequence ^ 0x5DEECE66DL)).toString());
       if (sessionId != null) {
         h.set(SESSION_HEADER, sessionId);
       }

@@ -1,4 +1,4 @@
-package dev.opagent.testkit.internal;
+package dev.opagent.testkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.opagent.segment.Customer;
