@@ -9,8 +9,7 @@ import dev.opagent.segment.CustomerDataValidator;
 import dev.opagent.segment.InvalidInputException;
 import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentAnalysis;
-import dev.opagent.segment.internal.CustomerDataJson;
-import dev.opagent.segment.internal.Json;
+import dev.opagent.segment.internal.wire.Json;
 import dev.opagent.testkit.internal.RequestRandom;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,7 +172,7 @@ final class SimulatorHandler implements HttpHandler {
       if (!payload.isObject() || !payload.path("customerData").isObject()) {
         throw new InvalidInputException("customerData", "must be a JSON object");
       }
-      data = CustomerDataJson.fromTree(payload.get("customerData"));
+      data = CustomerData.fromJson(payload.get("customerData").toString());
       CustomerDataValidator.validate(data);
     } catch (Json.UnreadableJsonException e) {
       call.error(400, "ValidationException", e.path().isEmpty()

@@ -3,7 +3,7 @@ package dev.opagent.testkit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.opagent.segment.Customer;
 import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.internal.Json;
+import dev.opagent.segment.internal.wire.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

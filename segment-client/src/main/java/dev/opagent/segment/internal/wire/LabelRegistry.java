@@ -1,4 +1,4 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment.internal.wire;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

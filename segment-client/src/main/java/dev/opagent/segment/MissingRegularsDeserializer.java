@@ -1,10 +1,9 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opagent.segment.MissingRegular;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.List;
  * Reads {@code missingRegulars} leniently, as an LLM agent may write it: a list of objects, a list
  * of product ids, a single object, or {@code null}.
  */
-public final class MissingRegularsDeserializer extends JsonDeserializer<List<MissingRegular>> {
+final class MissingRegularsDeserializer extends JsonDeserializer<List<MissingRegular>> {
   @Override
   public List<MissingRegular> deserialize(JsonParser p, DeserializationContext ctxt)
       throws IOException {

@@ -1,4 +1,4 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,17 +7,14 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.CustomerDataValidator;
-import dev.opagent.segment.FieldError;
-import dev.opagent.segment.InvalidInputException;
+import dev.opagent.segment.internal.wire.Json;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
 /** Reading and writing {@link CustomerData} with errors that name fields but never values. */
-public final class CustomerDataJson {
+final class CustomerDataJson {
   private CustomerDataJson() {}
 
   /**

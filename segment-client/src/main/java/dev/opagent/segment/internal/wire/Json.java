@@ -1,4 +1,4 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment.internal.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
