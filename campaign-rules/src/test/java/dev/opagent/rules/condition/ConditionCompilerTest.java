@@ -99,7 +99,8 @@ class ConditionCompilerTest {
           assertThat(p.message()).startsWith("malformed JSON");
           assertThat(p.line()).isEqualTo(1);
           assertThat(p.column()).isEqualTo(12);
-          assertThat(p.pointer()).startsWith("/a");
+          // no pointer: the keys read so far may be data; the line and column locate the error
+          assertThat(p.pointer()).isEmpty();
         });
   }
 
