@@ -1,5 +1,7 @@
 package dev.opagent.rules;
 
+import dev.opagent.rules.problem.Problem;
+import dev.opagent.rules.problem.RulesException;
 import java.util.List;
 
 /**
@@ -13,7 +15,7 @@ public class InvalidRuleSetException extends RulesException {
   private final List<Problem> problems;
 
   public InvalidRuleSetException(String source, List<Problem> problems) {
-    super(ProblemText.summary("invalid rule set " + source, problems));
+    super("invalid rule set " + source, source, problems);
     this.source = source;
     this.problems = List.copyOf(problems);
   }

@@ -1,5 +1,6 @@
 package dev.opagent.rules;
 
+import dev.opagent.rules.problem.Problem;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.opagent.rules;
 
+import dev.opagent.rules.problem.Problem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

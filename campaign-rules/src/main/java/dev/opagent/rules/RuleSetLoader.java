@@ -2,10 +2,10 @@ package dev.opagent.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.rules.condition.ConditionMode;
-import dev.opagent.rules.internal.LocatedJson;
-import dev.opagent.rules.internal.ProblemList;
-import dev.opagent.rules.internal.RuleFileReader;
 import dev.opagent.rules.internal.Values;
+import dev.opagent.rules.json.LocatedJson;
+import dev.opagent.rules.problem.Problem;
+import dev.opagent.rules.problem.ProblemList;
 import dev.opagent.rules.spi.ActionTypes;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@
  * <p>Conditions are in {@link dev.opagent.rules.condition}, deterministic assignment (hashing,
  * buckets, holdouts, variants) in {@link dev.opagent.rules.assignment}, attribute views in
  * {@link dev.opagent.rules.attributes}, and what hosts implement in {@link dev.opagent.rules.spi}.
- * All failures are {@link dev.opagent.rules.RulesException}s; expected outcomes (ineligible, held
+ * All failures are {@link dev.opagent.rules.problem.RulesException}s; expected outcomes (ineligible, held
  * out, invalid file on reload) are values.
  */
 @NullMarked

@@ -1,6 +1,7 @@
 package dev.opagent.rules;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -80,6 +81,27 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage(
             "dev.opagent.rules", "dev.opagent.rules.condition..", "dev.opagent.rules.internal..",
             "dev.opagent.rules.attributes..", "dev.opagent.rules.assignment..")
+        .check(CLASSES);
+  }
+
+  /**
+   * Every package, the root {@code dev.opagent.rules} included, is its own slice: no two packages
+   * depend on each other in a circle. The layers run from {@code problem} and {@code json} (what a
+   * finding is and where it is) through {@code spi}, {@code internal} and {@code condition} to the
+   * root, which reads rule files and evaluates them.
+   */
+  @Test
+  void packages_areFreeOfCycles() {
+    slices().matching("dev.opagent.(**)").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void problemsAndLocatedJson_dependOnNothingAboveThem() {
+    noClasses().that().resideInAnyPackage("dev.opagent.rules.problem..", "dev.opagent.rules.json..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.opagent.rules", "dev.opagent.rules.condition..", "dev.opagent.rules.internal..",
+            "dev.opagent.rules.attributes..", "dev.opagent.rules.assignment..",
+            "dev.opagent.rules.spi..")
         .check(CLASSES);
   }
 }

@@ -7,6 +7,7 @@ import dev.opagent.rules.attributes.MapAttributes;
 import dev.opagent.rules.condition.Condition;
 import dev.opagent.rules.condition.ConditionCompiler;
 import dev.opagent.rules.condition.ConditionMode;
+import dev.opagent.rules.condition.InvalidConditionException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.opagent.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.rules.condition.ConditionMode;
+import dev.opagent.rules.problem.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package dev.opagent.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opagent.rules.problem.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

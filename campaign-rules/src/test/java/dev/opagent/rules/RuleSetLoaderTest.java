@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opagent.rules.condition.ConditionMode;
+import dev.opagent.rules.problem.Problem;
 import dev.opagent.rules.spi.ActionTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,7 +131,7 @@ class RuleSetLoaderTest {
         .isInstanceOf(InvalidRuleSetException.class)
         .hasMessageContaining("invalid rule set string:x: 2 errors")
         .hasMessageContaining(
-            "ERROR /0/conditions/n/$in (line 1, column 47): rule 'a': $in needs an array")
+            "string:x:1:47: /0/conditions/n/$in: rule 'a': $in needs an array")
         .hasMessageContaining("duplicate rule_id 'a'")
         .satisfies(e -> assertThat(((InvalidRuleSetException) e).source()).isEqualTo("string:x"));
   }

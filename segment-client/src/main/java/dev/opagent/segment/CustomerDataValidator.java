@@ -1,7 +1,7 @@
 package dev.opagent.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opagent.segment.internal.Json;
+import dev.opagent.segment.internal.wire.Json;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

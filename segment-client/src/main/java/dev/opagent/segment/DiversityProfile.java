@@ -2,7 +2,7 @@ package dev.opagent.segment;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.opagent.segment.internal.LabelRegistry;
+import dev.opagent.segment.internal.wire.LabelRegistry;
 import java.util.List;
 import java.util.Objects;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opagent.segment.internal.Json;
+import dev.opagent.segment.internal.wire.Json;
 import dev.opagent.segment.spi.AgentResponse;
 import java.time.Clock;
 import java.time.Duration;

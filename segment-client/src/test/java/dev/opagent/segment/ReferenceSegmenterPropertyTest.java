@@ -2,7 +2,7 @@ package dev.opagent.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.segment.internal.Json;
+import dev.opagent.segment.internal.wire.Json;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;

@@ -95,8 +95,8 @@ class ReferenceSegmenterTest {
   void analyze_workedExampleC1001_writesTheAgentsWireJson() throws Exception {
     SegmentAnalysis analysis = SEGMENTER.analyze(CustomerData.fromJson(SEED_ACTIVE_CUSTOMER));
 
-    assertThat(dev.opagent.segment.internal.Json.MAPPER.readTree(analysis.toJson()))
-        .isEqualTo(dev.opagent.segment.internal.Json.MAPPER.readTree("""
+    assertThat(dev.opagent.segment.internal.wire.Json.MAPPER.readTree(analysis.toJson()))
+        .isEqualTo(dev.opagent.segment.internal.wire.Json.MAPPER.readTree("""
             {"ageSegment": "25-34", "churnSegment": "Ilık", "valueSegment": "LowValue",
              "loyaltyTier": "Gümüş", "affinityType": "TrendFollower", "diversityProfile": "Sadık",
              "missingRegulars": [{"productId": "P-2001", "category": "SKINCARE",

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
-import dev.opagent.agent.execution.spi.ActionChannel;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

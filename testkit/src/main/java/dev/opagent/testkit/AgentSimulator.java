@@ -2,7 +2,6 @@ package dev.opagent.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.opagent.segment.ReferenceSegmenter;
-import dev.opagent.testkit.internal.SimulatorHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -1,9 +1,9 @@
 package dev.opagent.testkit;
 
+import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
-import dev.opagent.agent.execution.spi.ActionChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;

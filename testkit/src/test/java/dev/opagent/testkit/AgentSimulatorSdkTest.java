@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentAnalysis;
-import dev.opagent.segment.internal.Json;
+import dev.opagent.segment.internal.wire.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

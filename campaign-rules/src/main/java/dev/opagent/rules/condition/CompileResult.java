@@ -1,6 +1,6 @@
 package dev.opagent.rules.condition;
 
-import dev.opagent.rules.Problem;
+import dev.opagent.rules.problem.Problem;
 import java.util.List;
 
 /**

@@ -1,7 +1,6 @@
 package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opagent.rules.internal.Node;
 import dev.opagent.rules.spi.Attributes;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

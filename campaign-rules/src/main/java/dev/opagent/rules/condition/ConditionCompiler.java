@@ -1,13 +1,10 @@
 package dev.opagent.rules.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opagent.rules.InvalidConditionException;
-import dev.opagent.rules.Problem;
-import dev.opagent.rules.internal.ConditionParser;
-import dev.opagent.rules.internal.LocatedJson;
-import dev.opagent.rules.internal.Node;
-import dev.opagent.rules.internal.ProblemList;
 import dev.opagent.rules.internal.Values;
+import dev.opagent.rules.json.LocatedJson;
+import dev.opagent.rules.problem.Problem;
+import dev.opagent.rules.problem.ProblemList;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,7 +1,5 @@
 package dev.opagent.rules.condition;
 
-import dev.opagent.rules.internal.BoundSet;
-import dev.opagent.rules.internal.Frame;
 import dev.opagent.rules.spi.Attributes;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -40,7 +38,7 @@ public final class ConditionSet {
 
   private ConditionSet(List<Condition> conditions) {
     this.conditions = List.copyOf(conditions);
-    List<dev.opagent.rules.internal.Node> roots = new ArrayList<>(this.conditions.size());
+    List<dev.opagent.rules.condition.Node> roots = new ArrayList<>(this.conditions.size());
     for (Condition c : this.conditions) {
       roots.add(c.root());
     }

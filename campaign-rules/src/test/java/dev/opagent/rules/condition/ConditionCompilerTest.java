@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.opagent.rules.InvalidConditionException;
-import dev.opagent.rules.Problem;
 import dev.opagent.rules.attributes.MapAttributes;
+import dev.opagent.rules.problem.Problem;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import java.math.BigDecimal;
@@ -100,7 +99,8 @@ class ConditionCompilerTest {
           assertThat(p.message()).startsWith("malformed JSON");
           assertThat(p.line()).isEqualTo(1);
           assertThat(p.column()).isEqualTo(12);
-          assertThat(p.pointer()).startsWith("/a");
+          // no pointer: the keys read so far may be data; the line and column locate the error
+          assertThat(p.pointer()).isEmpty();
         });
   }
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.opagent.rules.LoadResult;
-import dev.opagent.rules.Problem;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;
 import dev.opagent.rules.attributes.MapAttributes;
+import dev.opagent.rules.problem.Problem;
 import dev.opagent.rules.spi.Attributes;
 import java.time.Duration;
 import java.util.List;

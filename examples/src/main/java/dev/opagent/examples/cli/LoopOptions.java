@@ -2,14 +2,14 @@ package dev.opagent.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.agent.Channel;
+import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.policy.InvalidPolicyException;
-import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.rules.LoadResult;
-import dev.opagent.rules.Problem;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;
+import dev.opagent.rules.problem.Problem;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
 import dev.opagent.segment.ReferenceSegmenter;

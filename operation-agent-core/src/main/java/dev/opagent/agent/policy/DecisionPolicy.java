@@ -143,7 +143,19 @@ public record DecisionPolicy(
    * @throws InvalidPolicyException listing every problem with its JSON pointer
    */
   public static DecisionPolicy fromJson(String json) {
-    return PolicyJson.read(json);
+    return PolicyJson.read("policy", json);
+  }
+
+  /**
+   * Reads a policy from JSON, as {@link #fromJson(String)}, naming {@code sourceName} (a file
+   * path, say) in every problem: {@code policy.json:3:28: /maxActionsPerCustomer: must be a whole
+   * number}.
+   *
+   * @throws InvalidPolicyException listing every problem with its file, line, column and JSON
+   *     pointer
+   */
+  public static DecisionPolicy fromJson(String sourceName, String json) {
+    return PolicyJson.read(sourceName, json);
   }
 
   /** A builder holding the defaults. */

@@ -1,24 +1,20 @@
 package dev.opagent.agent.policy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.approval.ApprovalScope;
 import dev.opagent.agent.approval.ApprovalThresholds;
 import dev.opagent.agent.budget.BudgetLimits;
-import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.assignment.Holdout;
+import dev.opagent.rules.json.LocatedJson;
+import dev.opagent.rules.problem.Problem;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -34,68 +30,59 @@ final class PolicyJson {
   static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000_000L);
   /** Most decimals accepted in an amount. */
   static final int MAX_DECIMALS = 12;
-  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(RuleSetLoader.MAX_NESTING_DEPTH)
-          .maxDocumentLength(RuleSetLoader.MAX_DOCUMENT_LENGTH)
-          .maxNameLength(RuleSetLoader.MAX_KEY_LENGTH)
-          .maxStringLength(RuleSetLoader.MAX_STRING_LENGTH)
-          .maxNumberLength(RuleSetLoader.MAX_NUMBER_LENGTH)
-          .maxTokenCount(RuleSetLoader.MAX_TOKEN_COUNT)
-          .build())
-      .build());
   private static final Set<String> KEYS = Set.of("maxActionsPerCustomer", "maxActionsPerChannel",
       "exclusiveCampaigns", "channels", "channelCosts", "actionPriors", "campaignPriors",
       "defaultPrior", "frequencyCaps", "quietHours", "executionLimits", "approval", "budgets",
       "globalHoldout", "minScore", "defaultZone", "operatingZone");
 
-  private final List<String> problems = new ArrayList<>();
+  private final LocatedJson doc;
+  private final List<Problem> problems = new ArrayList<>();
   private final DecisionPolicy.Builder b = DecisionPolicy.builder();
   private final Map<String, Channel> channels = new java.util.HashMap<>();
 
-  static DecisionPolicy read(String json) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
-    } catch (StreamConstraintsException e) {
-      throw new InvalidPolicyException(List.of("/: " + limit(e.getOriginalMessage())));
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      throw new InvalidPolicyException(List.of("/: not JSON"
-          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")));
+  private PolicyJson(LocatedJson doc) {
+    this.doc = doc;
+  }
+
+  /**
+   * Reads a policy with {@link LocatedJson}'s limits; duplicate keys are errors.
+   *
+   * @throws InvalidPolicyException listing every problem as
+   *     {@code sourceName:line:column: pointer: what is wrong}
+   */
+  static DecisionPolicy read(String sourceName, String json) {
+    LocatedJson.Parsed parsed = LocatedJson.parse(json, Problem.Severity.ERROR);
+    LocatedJson doc = parsed.json();
+    if (doc == null) {
+      throw invalid(sourceName, parsed.problems());
     }
-    PolicyJson r = new PolicyJson();
-    if (root == null || !root.isObject()) {
-      throw new InvalidPolicyException(List.of("/: must be an object"));
+    PolicyJson r = new PolicyJson(doc);
+    r.problems.addAll(parsed.problems());
+    JsonNode root = doc.root();
+    if (!root.isObject()) {
+      r.problem("", "must be an object but was " + LocatedJson.describe(root));
+    } else {
+      r.readRoot(root);
     }
-    r.readRoot(root);
     if (!r.problems.isEmpty()) {
-      throw new InvalidPolicyException(r.problems);
+      throw invalid(sourceName, r.problems);
     }
     try {
       return r.b.build();
     } catch (IllegalArgumentException e) {
-      throw new InvalidPolicyException(List.of("/: " + e.getMessage()));
+      r.problem("", String.valueOf(e.getMessage()));
+      throw invalid(sourceName, r.problems);
     }
   }
 
-  /** Which reader limit a document broke, and the fix. */
-  private static String limit(@Nullable String jackson) {
-    String m = jackson == null ? "" : jackson;
-    if (m.contains("Name length")) {
-      return "a key is longer than " + RuleSetLoader.MAX_KEY_LENGTH + " characters; shorten it";
-    }
-    if (m.contains("String value length")) {
-      return "a string is longer than " + RuleSetLoader.MAX_STRING_LENGTH + " characters";
-    }
-    if (m.contains("Number value length")) {
-      return "a number is longer than " + RuleSetLoader.MAX_NUMBER_LENGTH + " characters";
-    }
-    if (m.contains("nesting depth")) {
-      return "nesting deeper than " + RuleSetLoader.MAX_NESTING_DEPTH + " levels";
-    }
-    return "document too large (at most " + RuleSetLoader.MAX_DOCUMENT_LENGTH + " characters and "
-        + RuleSetLoader.MAX_TOKEN_COUNT + " tokens)";
+  private static InvalidPolicyException invalid(String sourceName, List<Problem> problems) {
+    List<Problem> sorted = new ArrayList<>(problems);
+    sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return new InvalidPolicyException(sorted.stream().map(p -> p.describe(sourceName)).toList());
+  }
+
+  private void problem(String pointer, String message) {
+    problems.add(doc.problem(Problem.Severity.ERROR, pointer, message));
   }
 
   private void readRoot(JsonNode root) {
@@ -105,8 +92,8 @@ final class PolicyJson {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        problems.add("/" + k + ": unknown member; known: " + String.join(", ", new java.util
-            .TreeSet<>(KEYS)));
+        problem(LocatedJson.child("", k), "unknown member; known: "
+            + String.join(", ", new java.util.TreeSet<>(KEYS)));
       }
     }
     integer(root, "maxActionsPerCustomer", b::maxActionsPerCustomer);
@@ -172,7 +159,7 @@ final class PolicyJson {
       } else if (v.canConvertToInt()) {
         guard(p, () -> b.putExecutionLimit(type, v.intValue()));
       } else {
-        problems.add(p + ": must be a whole number or null");
+        problem(p, "must be a whole number or null");
       }
     });
     if (root.has("approval")) {
@@ -205,18 +192,18 @@ final class PolicyJson {
 
   private void frequencyCap(JsonNode n, String p) {
     if (!n.isObject()) {
-      problems.add(p + ": must be an object");
+      problem(p, "must be an object");
       return;
     }
     Channel channel = n.has("channel") ? channel(n.get("channel"), p + "/channel") : null;
     JsonNode max = n.get("max");
     if (max == null || !max.canConvertToInt()) {
-      problems.add(p + "/max: must be a whole number");
+      problem(p + "/max", "must be a whole number");
       return;
     }
     CapWindow window;
     if (n.has("rolling") == n.has("calendarDays")) {
-      problems.add(p + ": needs exactly one of rolling (ISO-8601 duration such as P7D) and"
+      problem(p, "needs exactly one of rolling (ISO-8601 duration such as P7D) and"
           + " calendarDays");
       return;
     } else if (n.has("rolling")) {
@@ -228,7 +215,7 @@ final class PolicyJson {
     } else {
       JsonNode days = n.get("calendarDays");
       if (!days.canConvertToInt()) {
-        problems.add(p + "/calendarDays: must be a whole number");
+        problem(p + "/calendarDays", "must be a whole number");
         return;
       }
       window = guard(p + "/calendarDays", () -> CapWindow.calendarDays(days.intValue()));
@@ -273,7 +260,7 @@ final class PolicyJson {
       } else if (a.canConvertToLong()) {
         audience = a.longValue();
       } else {
-        problems.add("/approval/audienceAbove: must be a whole number or null");
+        problem("/approval/audienceAbove", "must be a whole number or null");
       }
     }
     ApprovalScope scope = d.scope();
@@ -282,7 +269,7 @@ final class PolicyJson {
       try {
         scope = s == null ? scope : ApprovalScope.valueOf(s);
       } catch (IllegalArgumentException e) {
-        problems.add("/approval/scope: must be CAMPAIGN or ACTION");
+        problem("/approval/scope", "must be CAMPAIGN or ACTION");
       }
     }
     long aud = audience;
@@ -299,7 +286,7 @@ final class PolicyJson {
     try {
       currency = Currency.getInstance(code);
     } catch (IllegalArgumentException e) {
-      problems.add("/budgets/currency: not an ISO 4217 currency code");
+      problem("/budgets/currency", "not an ISO 4217 currency code");
       return;
     }
     BudgetLimits.Builder limits = BudgetLimits.builder(currency);
@@ -322,7 +309,7 @@ final class PolicyJson {
     if (v != null && v.isTextual()) {
       Channel c = channels.get(v.textValue());
       if (c == null) {
-        problems.add(p + ": unknown channel '" + v.textValue() + "'; define it as {\"id\": …,"
+        problem(p, "unknown channel '" + v.textValue() + "'; define it as {\"id\": …,"
             + " \"contact\": true|false} first; known: "
             + String.join(", ", new java.util.TreeSet<>(channels.keySet())));
       }
@@ -331,7 +318,7 @@ final class PolicyJson {
     if (v != null && v.isObject() && v.path("id").isTextual() && v.path("contact").isBoolean()) {
       return guard(p, () -> new Channel(v.get("id").textValue(), v.get("contact").booleanValue()));
     }
-    problems.add(p + ": must be a channel id or {\"id\": …, \"contact\": true|false}");
+    problem(p, "must be a channel id or {\"id\": …, \"contact\": true|false}");
     return null;
   }
 
@@ -358,14 +345,14 @@ final class PolicyJson {
         // reported below
       }
     }
-    problems.add(p + ": must be an amount such as \"0.05\", at most " + MAX_AMOUNT.toPlainString()
+    problem(p, "must be an amount such as \"0.05\", at most " + MAX_AMOUNT.toPlainString()
         + " with at most " + MAX_DECIMALS + " decimals");
     return null;
   }
 
   private @Nullable Double number(@Nullable JsonNode v, String p) {
     if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue())) {
-      problems.add(p + ": must be a finite number");
+      problem(p, "must be a finite number");
       return null;
     }
     return v.doubleValue();
@@ -373,7 +360,7 @@ final class PolicyJson {
 
   private @Nullable String text(@Nullable JsonNode v, String p) {
     if (v == null || !v.isTextual()) {
-      problems.add(p + ": must be a string");
+      problem(p, "must be a string");
       return null;
     }
     return v.textValue();
@@ -384,7 +371,7 @@ final class PolicyJson {
     try {
       return s == null ? null : LocalTime.parse(s);
     } catch (DateTimeException e) {
-      problems.add(p + ": must be a local time such as 21:00");
+      problem(p, "must be a local time such as 21:00");
       return null;
     }
   }
@@ -394,7 +381,7 @@ final class PolicyJson {
     try {
       return s == null ? null : Duration.parse(s);
     } catch (DateTimeException e) {
-      problems.add(p + ": must be an ISO-8601 duration such as P7D or PT72H");
+      problem(p, "must be an ISO-8601 duration such as P7D or PT72H");
       return null;
     }
   }
@@ -409,7 +396,7 @@ final class PolicyJson {
         set.accept(ZoneId.of(s).normalized());
       }
     } catch (DateTimeException e) {
-      problems.add("/" + key + ": must be a time zone id such as Europe/Istanbul");
+      problem("/" + key, "must be a time zone id such as Europe/Istanbul");
     }
   }
 
@@ -419,7 +406,7 @@ final class PolicyJson {
       return;
     }
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      problems.add("/" + key + ": must be a whole number");
+      problem("/" + key, "must be a whole number");
       return;
     }
     set.accept(v.intValue());
@@ -439,7 +426,7 @@ final class PolicyJson {
       return;
     }
     if (!n.isObject()) {
-      problems.add("/" + key + ": must be an object");
+      problem("/" + key, "must be an object");
       return;
     }
     for (Map.Entry<String, JsonNode> e : n.properties()) {
@@ -449,7 +436,7 @@ final class PolicyJson {
 
   private void each(@Nullable JsonNode n, String p, Element each) {
     if (n == null || !n.isArray()) {
-      problems.add(p + ": must be an array");
+      problem(p, "must be an array");
       return;
     }
     for (int i = 0; i < n.size(); i++) {
@@ -461,7 +448,7 @@ final class PolicyJson {
     try {
       return s.get();
     } catch (IllegalArgumentException | NullPointerException e) {
-      problems.add(p + ": " + e.getMessage());
+      problem(p, String.valueOf(e.getMessage()));
       return null;
     }
   }

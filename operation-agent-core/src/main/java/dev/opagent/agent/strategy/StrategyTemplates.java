@@ -71,10 +71,11 @@ public final class StrategyTemplates {
   /**
    * Parses a library from JSON.
    *
-   * @throws IllegalArgumentException listing every problem with its JSON pointer, one per line
+   * @throws IllegalArgumentException listing every problem, one a line, as
+   *     {@code sourceName:line:column: pointer: what is wrong}
    */
   public static StrategyTemplates parse(String sourceName, String json) {
-    TemplateReader.Result r = TemplateReader.read(json);
+    TemplateReader.Result r = TemplateReader.read(sourceName, json);
     if (!r.problems().isEmpty()) {
       throw new IllegalArgumentException("template library " + sourceName + " is invalid:\n  "
           + String.join("\n  ", r.problems()));

@@ -1,23 +1,19 @@
 package dev.opagent.agent.strategy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.opagent.rules.Rule;
-import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.condition.CompileResult;
 import dev.opagent.rules.condition.Condition;
 import dev.opagent.rules.condition.ConditionCompiler;
+import dev.opagent.rules.json.LocatedJson;
+import dev.opagent.rules.problem.Problem;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,17 +29,8 @@ import org.jspecify.annotations.Nullable;
 final class TemplateReader {
   /** Largest money amount accepted (average order value, costs): a trillion. */
   static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000_000L);
-  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(RuleSetLoader.MAX_NESTING_DEPTH)
-              .maxDocumentLength(RuleSetLoader.MAX_DOCUMENT_LENGTH)
-              .maxNameLength(RuleSetLoader.MAX_KEY_LENGTH)
-              .maxStringLength(RuleSetLoader.MAX_STRING_LENGTH)
-              .maxNumberLength(RuleSetLoader.MAX_NUMBER_LENGTH)
-              .maxTokenCount(RuleSetLoader.MAX_TOKEN_COUNT)
-              .build())
-          .build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  /** Turns parsed values into plain Java values; reading itself is {@link LocatedJson}'s. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
   private static final List<String> FILE_FIELDS = List.of("name", "description", "templates");
   private static final List<String> TEMPLATE_FIELDS = List.of("id", "type", "name", "description",
       "target", "plan", "priority", "holdout_percentage", "prior", "economics", "tags");
@@ -55,33 +42,50 @@ final class TemplateReader {
   private static final Map<String, Integer> PRIORITIES =
       Map.of("low", Rule.LOW, "medium", Rule.MEDIUM, "high", Rule.HIGH, "critical", Rule.CRITICAL);
 
-  private final List<String> problems = new ArrayList<>();
+  private final List<Problem> problems = new ArrayList<>();
   private final ConditionCompiler compiler = ConditionCompiler.ofDefaults();
+  private @Nullable LocatedJson doc;
 
-  /** A library's name (if given), templates and problems (empty when valid). */
+  /**
+   * A library's name (if given), templates and problems (empty when valid), each problem as
+   * {@code source:line:column: pointer: what is wrong}.
+   */
   public record Result(@Nullable String name, List<StrategyTemplate> templates,
       List<String> problems) {}
 
   private TemplateReader() {}
 
-  /** Reads a library. Never throws for bad input. */
+  /** Reads a library named {@code templates} in its problems. Never throws for bad input. */
   public static Result read(String json) {
-    return new TemplateReader().readLibrary(json);
+    return read("templates", json);
   }
 
-  private Result readLibrary(String json) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
-    } catch (StreamConstraintsException e) {
-      return new Result(null, List.of(), List.of("(document): " + limit(e.getOriginalMessage())));
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      return new Result(null, List.of(), List.of("(document): not valid JSON" + (at == null ? ""
-          : " at line " + at.getLineNr() + ", column " + at.getColumnNr())));
+  /**
+   * Reads a library with {@link LocatedJson}'s limits (duplicate keys are errors), naming
+   * {@code sourceName} in every problem. Never throws for bad input.
+   */
+  public static Result read(String sourceName, String json) {
+    TemplateReader r = new TemplateReader();
+    Read read = r.readLibrary(json);
+    List<Problem> sorted = new ArrayList<>(r.problems);
+    sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return new Result(read.name(), read.templates(),
+        sorted.stream().map(p -> p.describe(sourceName)).toList());
+  }
+
+  private record Read(@Nullable String name, List<StrategyTemplate> templates, boolean problems) {}
+
+  private Read readLibrary(String json) {
+    LocatedJson.Parsed parsed = LocatedJson.parse(json, Problem.Severity.ERROR);
+    problems.addAll(parsed.problems());
+    doc = parsed.json();
+    if (doc == null) {
+      return new Read(null, List.of(), true);
     }
-    if (root == null || !root.isObject()) {
-      return new Result(null, List.of(), List.of("(document): must be a JSON object"));
+    JsonNode root = doc.root();
+    if (!root.isObject()) {
+      problem("", "must be a JSON object but was " + LocatedJson.describe(root));
+      return new Read(null, List.of(), true);
     }
     unknownFields(root, "", FILE_FIELDS);
     String name = null;
@@ -93,7 +97,7 @@ final class TemplateReader {
     List<StrategyTemplate> out = new ArrayList<>();
     if (templates == null || !templates.isArray()) {
       problem("/templates", "must be an array of templates");
-      return new Result(name, out, problems);
+      return new Read(name, out, true);
     }
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < templates.size(); i++) {
@@ -104,26 +108,7 @@ final class TemplateReader {
         out.add(t);
       }
     }
-    return new Result(name, out, List.copyOf(problems));
-  }
-
-  /** Which reader limit a document broke, and the fix. */
-  private static String limit(@Nullable String jackson) {
-    String m = jackson == null ? "" : jackson;
-    if (m.contains("Name length")) {
-      return "a key is longer than " + RuleSetLoader.MAX_KEY_LENGTH + " characters; shorten it";
-    }
-    if (m.contains("String value length")) {
-      return "a string is longer than " + RuleSetLoader.MAX_STRING_LENGTH + " characters";
-    }
-    if (m.contains("Number value length")) {
-      return "a number is longer than " + RuleSetLoader.MAX_NUMBER_LENGTH + " characters";
-    }
-    if (m.contains("nesting depth")) {
-      return "nesting deeper than " + RuleSetLoader.MAX_NESTING_DEPTH + " levels";
-    }
-    return "document too large (at most " + RuleSetLoader.MAX_DOCUMENT_LENGTH + " characters and "
-        + RuleSetLoader.MAX_TOKEN_COUNT + " tokens)";
+    return new Read(name, out, !problems.isEmpty());
   }
 
   private @Nullable StrategyTemplate readTemplate(JsonNode t, String ptr) {
@@ -392,6 +377,10 @@ final class TemplateReader {
   }
 
   private void problem(String pointer, String message) {
-    problems.add((pointer.isEmpty() ? "(document)" : pointer) + ": " + message);
+    LocatedJson located = doc;
+    problems.add(located != null
+        ? located.problem(Problem.Severity.ERROR, pointer, message)
+        : new Problem(Problem.Severity.ERROR, pointer, 0, 0, message));
   }
+
 }

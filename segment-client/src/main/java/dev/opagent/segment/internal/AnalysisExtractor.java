@@ -10,6 +10,7 @@ import dev.opagent.segment.CustomerDataValidator;
 import dev.opagent.segment.MalformedResponseException;
 import dev.opagent.segment.MissingRegular;
 import dev.opagent.segment.SegmentAnalysis;
+import dev.opagent.segment.internal.wire.Json;
 import dev.opagent.segment.spi.AgentResponse;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -25,6 +25,7 @@ import dev.opagent.segment.SegmentClientStats;
 import dev.opagent.segment.SegmentException;
 import dev.opagent.segment.SegmentOutcome;
 import dev.opagent.segment.Source;
+import dev.opagent.segment.internal.wire.Json;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;

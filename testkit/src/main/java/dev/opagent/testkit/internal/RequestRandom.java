@@ -15,7 +15,14 @@ public final class RequestRandom {
   public static SplittableRandom of(long seed, String customerId, long call) {
     long h = fnv1a64(customerId);
     return new SplittableRandom(
-        SimulatorHandler.mix(seed ^ SimulatorHandler.mix(h + 0x9E3779B97F4A7C15L * call)));
+        mix(seed ^ mix(h + 0x9E3779B97F4A7C15L * call)));
+  }
+
+  /** SplitMix64's finaliser: spreads the bits of {@code z} over the whole {@code long}. */
+  public static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   static long fnv1a64(String s) {

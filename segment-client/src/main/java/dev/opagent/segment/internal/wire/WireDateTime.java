@@ -1,0 +1,82 @@
+package dev.opagent.segment.internal.wire;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Date-times as the agent's payload carries them: the seed's zone-less form
+ * ({@code 2026-01-15T00:00:00}, read as UTC), a plain date, or ISO-8601 with an offset. UTC values
+ * are written back in the zone-less form the agent is known to accept; others keep their offset.
+ */
+public final class WireDateTime {
+  private static final DateTimeFormatter ZONELESS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+  private WireDateTime() {}
+
+  /**
+   * Parses a wire date-time.
+   *
+   * @throws DateTimeParseException when the text is in none of the accepted forms
+   */
+  public static OffsetDateTime parse(String text) {
+    String s = text.trim();
+    try {
+      return OffsetDateTime.parse(s);
+    } catch (DateTimeParseException withOffset) {
+      try {
+        return LocalDateTime.parse(s).atOffset(ZoneOffset.UTC);
+      } catch (DateTimeParseException zoneless) {
+        return LocalDate.parse(s).atStartOfDay().atOffset(ZoneOffset.UTC);
+      }
+    }
+  }
+
+  /** Formats a date-time for the wire. */
+  public static String format(OffsetDateTime value) {
+    if (value.getOffset().equals(ZoneOffset.UTC)) {
+      return (value.getNano() == 0 ? ZONELESS : DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+          .format(value.toLocalDateTime());
+    }
+    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value);
+  }
+
+  /** Jackson deserializer for {@link #parse(String)}. */
+  public static final class Deserializer extends JsonDeserializer<OffsetDateTime> {
+    @Override
+    public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        return (OffsetDateTime)
+            ctxt.handleUnexpectedToken(OffsetDateTime.class, p.currentToken(), p,
+                "expected a date-time string such as 2026-01-15T00:00:00");
+      }
+      try {
+        return parse(p.getText());
+      } catch (DateTimeParseException e) {
+        // The value itself is customer data: the message names the expected form, not the value.
+        throw ctxt.weirdStringException("", OffsetDateTime.class,
+            "not a date-time; use 2026-01-15T00:00:00 or an ISO-8601 offset date-time");
+      }
+    }
+  }
+
+  /** Jackson serializer for {@link #format(OffsetDateTime)}. */
+  public static final class Serializer extends JsonSerializer<OffsetDateTime> {
+    @Override
+    public void serialize(OffsetDateTime value, JsonGenerator gen, SerializerProvider serializers)
+        throws IOException {
+      gen.writeString(format(value));
+    }
+  }
+}
