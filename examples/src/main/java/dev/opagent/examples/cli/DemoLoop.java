@@ -226,7 +226,8 @@ final class DemoLoop {
       if (in == null) {
         throw new IllegalStateException("demo-policy.json is missing from the jar");
       }
-      return DecisionPolicy.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return DecisionPolicy.fromJson(
+          "demo-policy.json", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 

@@ -117,13 +117,13 @@ final class LoopOptions {
       return DecisionPolicy.ofDefaults();
     }
     try {
-      return DecisionPolicy.fromJson(Files.readString(policy, StandardCharsets.UTF_8));
+      return DecisionPolicy.fromJson(
+          policy.toString(), Files.readString(policy, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new CommandLine.ParameterException(cmd, "cannot read --policy " + policy + ": "
           + e.getMessage());
     } catch (InvalidPolicyException e) {
-      throw new CommandLine.ParameterException(cmd, "--policy " + policy + " is invalid: "
-          + e.getMessage());
+      throw new CommandLine.ParameterException(cmd, "--policy is invalid: " + e.getMessage());
     }
   }
 

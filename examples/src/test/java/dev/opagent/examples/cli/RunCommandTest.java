@@ -99,6 +99,19 @@ class RunCommandTest {
   }
 
   @Test
+  void run_invalidPolicyFile_namesTheFileLineAndColumn() throws IOException {
+    Path policy = dir.resolve("policy.json");
+    Files.writeString(policy, "{\n  \"maxActionsPerCustomer\": \"two\"\n}\n");
+    StringWriter err = new StringWriter();
+
+    int code = run(err, "run", "--customers", customers(3).toString(), "--policy",
+        policy.toString(), "--channel", "log", "--journal", "jdbc:h2:mem:policy");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains(policy + ":2:28: /maxActionsPerCustomer");
+  }
+
+  @Test
   void run_killedWithSigkillAndStartedAgain_deliversEveryActionExactlyOnce() throws Exception {
     Path input = customers(400);
     Path actions = dir.resolve("actions.jsonl");
