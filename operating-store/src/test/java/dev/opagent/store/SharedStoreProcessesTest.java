@@ -136,8 +136,6 @@ class SharedStoreProcessesTest {
       BigDecimal spent = store.operatingState().inBatch(List.of(), StoreWorker.policy(),
           StoreWorker.NOW, b -> b.budgetInUse(null));
       assertThat(spent).as("money spent").isLessThanOrEqualTo(StoreWorker.BUDGET);
-      System.out.printf("shared store: %d actions delivered once, spent %s of %s%n",
-          delivered.size(), spent, StoreWorker.BUDGET);
     }
   }
 

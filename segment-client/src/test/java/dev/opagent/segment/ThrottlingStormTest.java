@@ -73,8 +73,6 @@ class ThrottlingStormTest {
       SegmentClientStats stats = client.stats();
       assertThat(stats.throttled()).as("the storm happened").isGreaterThan(0);
       assertThat(stats.currentRatePerSecond()).isLessThan(400);
-      System.out.printf("throttling storm: %d requests, %d throttled, rate now %.1f/s%n",
-          stats.requests(), stats.throttled(), stats.currentRatePerSecond());
     }
   }
 }

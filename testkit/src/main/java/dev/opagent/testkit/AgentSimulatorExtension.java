@@ -209,7 +209,11 @@ public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeE
    * never closes an AWS client it was handed, so closing it after each test is instant, and the
    * AWS client (whose Netty shutdown takes seconds) is closed once, with the simulator.
    */
-  private static final class Running implements ExtensionContext.Store.CloseableResource {
+  // AutoCloseable for JUnit 5.13 and later, CloseableResource (deprecated there) for the JUnit
+  // versions before, so the simulator is closed whichever JUnit the host runs.
+  @SuppressWarnings("deprecation")
+  private static final class Running
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final AgentSimulator simulator;
     final BedrockAgentCoreAsyncClient sdk;
 

@@ -81,7 +81,7 @@ class SessionQuotaTest {
       long requests = simulator.stats().requests();
 
       SegmentException e = org.assertj.core.api.Assertions.catchThrowableOfType(
-          () -> client.analyze(Fixtures.seedActiveCustomer()), SegmentException.class);
+          SegmentException.class, () -> client.analyze(Fixtures.seedActiveCustomer()));
 
       assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
       assertThat(e.getMessage()).contains("402", "quota");

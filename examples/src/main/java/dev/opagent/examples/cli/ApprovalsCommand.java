@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -102,8 +101,8 @@ public final class ApprovalsCommand implements Runnable {
      * timeout (30 s) before reporting that, so one plain connection tries first.
      */
     private void failFastWhenInUse(CommandLine cmd, String password) {
-      try (Connection c = DriverManager.getConnection(url, user, password)) {
-        // Free: the pool opens it next.
+      try {
+        DriverManager.getConnection(url, user, password).close(); // free: the pool opens it next
       } catch (SQLException e) {
         if (H2_IN_USE.equals(e.getSQLState())) {
           throw new CommandLine.ParameterException(cmd, "the operating store at --store "

@@ -220,8 +220,8 @@ public final class DemoCommand implements Callable<Integer> {
         writeLine(segments, JsonLines.segmentLine(outcome));
         if (outcome instanceof SegmentOutcome.Success s && data != null) {
           CustomerView view = CustomerView.builder()
-              .customerData((JsonNode) JsonLines.MAPPER.valueToTree(data))
-              .analysis((JsonNode) JsonLines.MAPPER.valueToTree(s.analysis()))
+              .customerData(JsonLines.MAPPER.<JsonNode>valueToTree(data))
+              .analysis(JsonLines.MAPPER.<JsonNode>valueToTree(s.analysis()))
               .asOf(asOf).build();
           Eligibility e = evaluator.evaluate(rules, view.customerId(), view);
           e.eligible().forEach(id -> eligible.merge(id, 1L, Long::sum));
@@ -322,7 +322,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("Actions: %d chosen, %d delivered, %d deferred, %d failed; not chosen by reason:%n",
         d.path("planned").asLong(), d.path("executed").asLong(), d.path("deferred").asLong(),
         d.path("failed").asLong());
-    d.path("suppressed").fields().forEachRemaining(e ->
+    d.path("suppressed").properties().forEach(e ->
         out.printf("  %-20s %d%n", e.getKey(), e.getValue().asLong()));
     out.println();
     out.println("Experiments");
