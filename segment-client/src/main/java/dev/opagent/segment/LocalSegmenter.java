@@ -1,7 +1,5 @@
-package dev.opagent.segment.spi;
+package dev.opagent.segment;
 
-import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.SegmentAnalysis;
 
 /**
  * Computes segments locally, without the agent: the client's fallback when the agent is
