@@ -1,6 +1,5 @@
 package dev.opagent.segment;
 
-
 /**
  * Computes segments locally, without the agent: the client's fallback when the agent is
  * unavailable. {@link dev.opagent.segment.ReferenceSegmenter} is the SDK's implementation.
