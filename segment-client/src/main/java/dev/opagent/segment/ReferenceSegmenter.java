@@ -1,6 +1,5 @@
 package dev.opagent.segment;
 
-import dev.opagent.segment.spi.LocalSegmenter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;

@@ -1,10 +1,6 @@
 package dev.opagent.segment;
 
-import dev.opagent.segment.internal.AwsAgentTransport;
-import dev.opagent.segment.internal.DefaultSegmentClient;
 import dev.opagent.segment.spi.AgentTransport;
-import dev.opagent.segment.spi.LocalSegmenter;
-import dev.opagent.segment.spi.SegmentClientListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

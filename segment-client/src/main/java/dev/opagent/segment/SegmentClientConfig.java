@@ -1,7 +1,5 @@
 package dev.opagent.segment;
 
-import dev.opagent.segment.spi.LocalSegmenter;
-import dev.opagent.segment.spi.SegmentClientListener;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

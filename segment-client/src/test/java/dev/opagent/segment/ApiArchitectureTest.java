@@ -67,23 +67,21 @@ class ApiArchitectureTest {
 
   /**
    * Every package, the root {@code dev.opagent.segment} included, is its own slice, and no two
-   * depend on each other in a circle. The value model reads and writes its JSON through
-   * {@code internal.wire}, which knows no segment type. Two known edges are still ignored here,
-   * by name, so that no other can come in: the builder creating the default client and its AWS
-   * transport, and the SPI's signatures naming model types the root package also holds.
+   * depend on each other in a circle. The root package holds the API and its package-private
+   * implementation; {@code spi} and {@code internal} know no segment type.
    */
   @ArchTest
   static final ArchRule packagesAreFreeOfCycles = slices().matching("dev.opagent.(**)")
-      .should().beFreeOfCycles()
-      .ignoreDependency("dev.opagent.segment.SegmentClientBuilder",
-          INTERNAL + ".DefaultSegmentClient")
-      .ignoreDependency("dev.opagent.segment.SegmentClientBuilder",
-          INTERNAL + ".AwsAgentTransport")
-      .ignoreDependency("dev.opagent.segment.spi.LocalSegmenter", "dev.opagent.segment.CustomerData")
-      .ignoreDependency("dev.opagent.segment.spi.LocalSegmenter",
-          "dev.opagent.segment.SegmentAnalysis")
-      .ignoreDependency("dev.opagent.segment.spi.SegmentClientListener",
-          "dev.opagent.segment.ErrorCode");
+      .should().beFreeOfCycles();
+
+  /**
+   * The transport SPI and the internal helpers depend on no class of the root package, so that
+   * the root package can depend on them and never the other way round.
+   */
+  @ArchTest
+  static final ArchRule spiAndInternalKnowNoRootType = noClasses()
+      .that().resideInAnyPackage("dev.opagent.segment.spi..", INTERNAL + "..")
+      .should().dependOnClassesThat().resideInAPackage("dev.opagent.segment");
 
   @ArchTest
   static final ArchRule wireHelpersKnowNoSegmentType = noClasses()

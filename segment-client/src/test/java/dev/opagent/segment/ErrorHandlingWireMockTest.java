@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreAsyncClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import dev.opagent.segment.spi.SegmentClientListener;
 
 /**
  * Every error status of the agent's wire mapped to its code and retried (or not) as specified,

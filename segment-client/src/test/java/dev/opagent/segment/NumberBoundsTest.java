@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.node.DecimalNode;
-import dev.opagent.segment.internal.AnalysisExtractor;
 import dev.opagent.segment.spi.AgentResponse;
 import java.math.BigDecimal;
 import java.time.Clock;

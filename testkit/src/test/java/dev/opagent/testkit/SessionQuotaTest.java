@@ -9,7 +9,7 @@ import dev.opagent.segment.SegmentClientBuilder;
 import dev.opagent.segment.SegmentException;
 import dev.opagent.segment.SegmentOutcome;
 import dev.opagent.segment.SessionMode;
-import dev.opagent.segment.spi.SegmentClientListener;
+import dev.opagent.segment.SegmentClientListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.opagent.segment.CustomerDataValidator;
-import dev.opagent.segment.MalformedResponseException;
-import dev.opagent.segment.MissingRegular;
-import dev.opagent.segment.SegmentAnalysis;
+import dev.opagent.segment.internal.Redactor;
+import dev.opagent.segment.internal.SseParser;
 import dev.opagent.segment.internal.wire.Json;
 import dev.opagent.segment.spi.AgentResponse;
 import java.io.IOException;
@@ -35,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * be written back and computed with at a bounded cost. Never throws anything else. Stateless and
  * thread-safe.
  */
-public final class AnalysisExtractor {
+final class AnalysisExtractor {
   private static final Set<String> SEGMENT_FIELDS = Set.of("ageSegment", "churnSegment",
       "valueSegment", "loyaltyTier", "affinityType", "diversityProfile", "missingRegulars");
   private static final List<String> TEXT_MEMBERS =

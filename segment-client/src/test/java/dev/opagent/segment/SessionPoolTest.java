@@ -1,8 +1,7 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.segment.SessionMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,4 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -10,26 +10,12 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
-import dev.opagent.segment.BatchJob;
-import dev.opagent.segment.BatchOptions;
-import dev.opagent.segment.BatchSummary;
-import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.CustomerDataValidator;
-import dev.opagent.segment.ErrorCode;
-import dev.opagent.segment.InvalidInputException;
-import dev.opagent.segment.MalformedResponseException;
-import dev.opagent.segment.SegmentAnalysis;
-import dev.opagent.segment.SegmentClient;
-import dev.opagent.segment.SegmentClientConfig;
-import dev.opagent.segment.SegmentClientStats;
-import dev.opagent.segment.SegmentException;
-import dev.opagent.segment.SegmentOutcome;
-import dev.opagent.segment.Source;
+import dev.opagent.segment.internal.AdaptiveRateLimiter;
+import dev.opagent.segment.internal.AsyncSemaphore;
 import dev.opagent.segment.internal.wire.Json;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
-import dev.opagent.segment.spi.SegmentClientListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,7 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@link SegmentClient} implementation. Thread-safe. */
-public final class DefaultSegmentClient implements SegmentClient {
+final class DefaultSegmentClient implements SegmentClient {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentClient.class);
   /** AgentCore's largest payload. */
   public static final int MAX_PAYLOAD_BYTES = 100_000_000;

@@ -1,7 +1,4 @@
-package dev.opagent.segment.spi;
-
-import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.SegmentAnalysis;
+package dev.opagent.segment;
 
 /**
  * Computes segments locally, without the agent: the client's fallback when the agent is

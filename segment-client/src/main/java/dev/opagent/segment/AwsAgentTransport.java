@@ -1,7 +1,6 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
-import dev.opagent.segment.ErrorCode;
-import dev.opagent.segment.SegmentException;
+import dev.opagent.segment.internal.SseParser;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
@@ -36,7 +35,7 @@ import software.amazon.awssdk.services.bedrockagentcore.model.InvokeAgentRuntime
  * the SDK's own retries off, reading the body incrementally (server-sent events are reassembled
  * as chunks arrive). Thread-safe.
  */
-public final class AwsAgentTransport implements AgentTransport {
+final class AwsAgentTransport implements AgentTransport {
   /** AgentCore's synchronous invocation limit: the HTTP read timeout never goes below it. */
   static final Duration SYNC_LIMIT = Duration.ofMinutes(15);
   /** The largest answer read; anything bigger is a malformed response. */

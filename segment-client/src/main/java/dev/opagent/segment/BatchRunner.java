@@ -1,15 +1,5 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
-import dev.opagent.segment.BatchJob;
-import dev.opagent.segment.BatchOptions;
-import dev.opagent.segment.BatchProgress;
-import dev.opagent.segment.BatchSummary;
-import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.ErrorCode;
-import dev.opagent.segment.InvalidInputException;
-import dev.opagent.segment.SegmentException;
-import dev.opagent.segment.SegmentOutcome;
-import dev.opagent.segment.Source;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

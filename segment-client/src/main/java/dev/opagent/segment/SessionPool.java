@@ -1,6 +1,5 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
-import dev.opagent.segment.SessionMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #reject}) or that was stopped ({@link #retire}) leaves the pool. In
  * {@link SessionMode#PER_CUSTOMER} mode the id is derived from the customer id. Thread-safe.
  */
-public final class SessionPool {
+final class SessionPool {
   /** AgentCore's shortest accepted session id. */
   public static final int MIN_LENGTH = 33;
   /** AgentCore's longest accepted session id. */

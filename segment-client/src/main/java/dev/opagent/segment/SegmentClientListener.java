@@ -1,6 +1,5 @@
-package dev.opagent.segment.spi;
+package dev.opagent.segment;
 
-import dev.opagent.segment.ErrorCode;
 import java.time.Duration;
 
 /**

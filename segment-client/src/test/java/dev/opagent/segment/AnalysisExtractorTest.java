@@ -1,11 +1,8 @@
-package dev.opagent.segment.internal;
+package dev.opagent.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opagent.segment.ChurnSegment;
-import dev.opagent.segment.MalformedResponseException;
-import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.spi.AgentResponse;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
