@@ -4,8 +4,9 @@
  *
  * <p>Exports the client API ({@code dev.opagent.segment}) and the extension points a host
  * implements ({@code dev.opagent.segment.spi}); {@code dev.opagent.segment.internal} stays
- * encapsulated (its wire format reaches only the testkit and Jackson). The AWS and Jackson types in the API (credentials providers, regions, the
- * AgentCore client, {@code JsonNode}) come with this module.
+ * encapsulated (its wire format reaches only the testkit and Jackson). The AWS and Jackson types in
+ * the API (credentials providers, regions, the AgentCore client, {@code JsonNode}) come with this
+ * module.
  */
 // the AWS SDK jars name their modules in their manifests; dev.opagent.testkit is built later
 @SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
@@ -14,17 +15,20 @@ module dev.opagent.segment {
   exports dev.opagent.segment.spi;
 
   // the testkit's simulated agent speaks the same wire format; no other module sees these types
-  exports dev.opagent.segment.internal.wire to dev.opagent.testkit;
+  exports dev.opagent.segment.internal.wire to
+      dev.opagent.testkit;
+
   // Jackson instantiates the wire (de)serializers named in the model's annotations, some of them
   // package-private beside the model
-  opens dev.opagent.segment to com.fasterxml.jackson.databind;
-  opens dev.opagent.segment.internal.wire to com.fasterxml.jackson.databind;
+  opens dev.opagent.segment to
+      com.fasterxml.jackson.databind;
+  opens dev.opagent.segment.internal.wire to
+      com.fasterxml.jackson.databind;
 
   requires transitive com.fasterxml.jackson.databind;
   requires transitive software.amazon.awssdk.auth;
   requires transitive software.amazon.awssdk.regions;
   requires transitive software.amazon.awssdk.services.bedrockagentcore;
-
   requires com.github.benmanes.caffeine;
   requires dev.failsafe.core;
   requires org.reactivestreams;

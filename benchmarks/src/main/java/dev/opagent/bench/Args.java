@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The benchmark programs' common arguments: {@code --quick}, {@code --results FILE}, and any
- * other words (scenario names) in order.
+ * The benchmark programs' common arguments: {@code --quick}, {@code --results FILE}, and any other
+ * words (scenario names) in order.
  */
 record Args(boolean quick, Path results, List<String> rest) {
 

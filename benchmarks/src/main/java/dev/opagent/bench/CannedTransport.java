@@ -32,26 +32,30 @@ final class CannedTransport implements AgentTransport {
 
   /** Answers each of {@code customers} with its reference analysis, computed here once. */
   static CannedTransport precomputed(List<CustomerData> customers) {
-    Map<String, AgentResponse> answers = customers.stream().collect(Collectors.toMap(
-        CustomerData::customerId, CannedTransport::answerFor, (a, b) -> a));
+    Map<String, AgentResponse> answers =
+        customers.stream()
+            .collect(
+                Collectors.toMap(
+                    CustomerData::customerId, CannedTransport::answerFor, (a, b) -> a));
     return new CannedTransport(r -> answers.get(r.customerId()));
   }
 
   /** Reads each payload and answers with the reference analysis, computed per request. */
   static CannedTransport segmenting() {
-    return new CannedTransport(r -> {
-      try {
-        JsonNode payload = MAPPER.readTree(r.payload());
-        return answerFor(CustomerData.fromJson(payload.get("customerData").toString()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return new CannedTransport(
+        r -> {
+          try {
+            JsonNode payload = MAPPER.readTree(r.payload());
+            return answerFor(CustomerData.fromJson(payload.get("customerData").toString()));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   private static AgentResponse answerFor(CustomerData c) {
-    return AgentResponse.of("application/json",
-        "{\"analysis\":" + SEGMENTER.analyze(c).toJson() + "}", null);
+    return AgentResponse.of(
+        "application/json", "{\"analysis\":" + SEGMENTER.analyze(c).toJson() + "}", null);
   }
 
   @Override

@@ -46,12 +46,14 @@ public final class ClientOverhead {
 
   /** A client as the benchmark runs it: in-process transport, the rate limiter out of the way. */
   static SegmentClient client(CannedTransport transport, long cacheEntries) {
-    var b = SegmentClient.builder()
-        .agentRuntimeArn(SimulatorConfig.DEFAULT_AGENT_RUNTIME_ARN)
-        .transport(transport)
-        // The adaptive rate starts at 10/s and grows with successes: start it far above what one
-        // process can send so that it paces nothing but still runs on every request.
-        .initialRequestsPerSecond(1e9);
+    var b =
+        SegmentClient.builder()
+            .agentRuntimeArn(SimulatorConfig.DEFAULT_AGENT_RUNTIME_ARN)
+            .transport(transport)
+            // The adaptive rate starts at 10/s and grows with successes: start it far above what
+            // one
+            // process can send so that it paces nothing but still runs on every request.
+            .initialRequestsPerSecond(1e9);
     if (cacheEntries > 0) {
       b.cache(Duration.ofHours(1), cacheEntries);
     } else {
@@ -70,18 +72,31 @@ public final class ClientOverhead {
     List<CustomerData> both = new ArrayList<>(warm);
     both.addAll(measured);
     CannedTransport transport = CannedTransport.precomputed(both);
-    System.out.printf(Locale.ROOT, "%s: %d customers, zero-latency in-process transport with "
-        + "precomputed answers%n", SCENARIO, n);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d customers, zero-latency in-process transport with " + "precomputed answers%n",
+        SCENARIO,
+        n);
     try (SegmentClient client = client(transport, 4L * n)) {
       pass(client, warm); // JIT warm-up
       pass(client, warm);
       long[] miss = pass(client, measured);
       long[] hit = pass(client, measured);
-      report.info(SCENARIO, "opagent, cache miss", "us CPU/customer", miss[1] / 1e3 / n,
-          String.format(Locale.ROOT, "%,.0f customers/s wall; validate, write payload, rate "
-              + "limiter, retry policy, session pool, parse answer, cache put",
+      report.info(
+          SCENARIO,
+          "opagent, cache miss",
+          "us CPU/customer",
+          miss[1] / 1e3 / n,
+          String.format(
+              Locale.ROOT,
+              "%,.0f customers/s wall; validate, write payload, rate "
+                  + "limiter, retry policy, session pool, parse answer, cache put",
               n / (miss[0] / 1e9)));
-      report.info(SCENARIO, "opagent, cache hit", "us CPU/customer", hit[1] / 1e3 / n,
+      report.info(
+          SCENARIO,
+          "opagent, cache hit",
+          "us CPU/customer",
+          hit[1] / 1e3 / n,
           String.format(Locale.ROOT, "%,.0f customers/s wall", n / (hit[0] / 1e9)));
     }
   }
@@ -90,7 +105,7 @@ public final class ClientOverhead {
   private static long[] pass(SegmentClient client, List<CustomerData> customers) {
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
-    BatchSummary s = client.analyzeStream(customers.iterator(), o -> { }, BatchOptions.ofDefaults());
+    BatchSummary s = client.analyzeStream(customers.iterator(), o -> {}, BatchOptions.ofDefaults());
     long wall = System.nanoTime() - t0;
     long cpu = processCpuNanos() - cpu0;
     if (s.failed() > 0) {
@@ -104,18 +119,29 @@ public final class ClientOverhead {
         .getProcessCpuTime();
   }
 
-  /** Runs {@link StreamMillion} in a child JVM with {@code -Xmx256m} and reports what it printed. */
+  /**
+   * Runs {@link StreamMillion} in a child JVM with {@code -Xmx256m} and reports what it printed.
+   */
   static void memory(Report report, long n) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        StreamMillion.class.getName(), Long.toString(n));
-    System.out.printf(Locale.ROOT, "%s: %,d customers streamed in a child JVM: %s ...%n", SCENARIO,
-        n, String.join(" ", cmd.subList(0, 2)));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .directory(new File(".")).start();
+    List<String> cmd =
+        List.of(
+            java,
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            StreamMillion.class.getName(),
+            Long.toString(n));
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %,d customers streamed in a child JVM: %s ...%n",
+        SCENARIO,
+        n,
+        String.join(" ", cmd.subList(0, 2)));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(new File(".")).start();
     Map<String, String> result = new HashMap<>();
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         System.out.println("    child: " + line);
         if (line.startsWith("RESULT ")) {
@@ -127,20 +153,48 @@ public final class ClientOverhead {
       }
     }
     int exit = p.waitFor();
-    boolean ok = exit == 0 && result.containsKey("customers")
-        && Long.parseLong(result.get("customers")) == n && "0".equals(result.get("failed"));
+    boolean ok =
+        exit == 0
+            && result.containsKey("customers")
+            && Long.parseLong(result.get("customers")) == n
+            && "0".equals(result.get("failed"));
     String contender = String.format(Locale.ROOT, "opagent, %,d stream, -Xmx256m", n);
     if (!ok) {
-      report.add(new Report.Row(SCENARIO, contender, "completed", 0, "= 1", Report.Verdict.MISSED,
-          "child exited " + exit + " with " + result));
+      report.add(
+          new Report.Row(
+              SCENARIO,
+              contender,
+              "completed",
+              0,
+              "= 1",
+              Report.Verdict.MISSED,
+              "child exited " + exit + " with " + result));
       return;
     }
-    report.add(new Report.Row(SCENARIO, contender, "completed", 1, "= 1", Report.Verdict.MET,
-        result.get("customers") + " outcomes, " + result.get("failed") + " failed"));
-    report.info(SCENARIO, contender, "peak heap MB", Double.parseDouble(result.get("peakHeapMB")),
-        "sampled every 10 ms; live set after the last full GC " + result.get("liveAfterGcMB")
-            + " MB; cache bounded to " + result.get("cacheEntries") + " entries");
-    report.info(SCENARIO, contender, "customers/s", Double.parseDouble(result.get("perSecond")),
+    report.add(
+        new Report.Row(
+            SCENARIO,
+            contender,
+            "completed",
+            1,
+            "= 1",
+            Report.Verdict.MET,
+            result.get("customers") + " outcomes, " + result.get("failed") + " failed"));
+    report.info(
+        SCENARIO,
+        contender,
+        "peak heap MB",
+        Double.parseDouble(result.get("peakHeapMB")),
+        "sampled every 10 ms; live set after the last full GC "
+            + result.get("liveAfterGcMB")
+            + " MB; cache bounded to "
+            + result.get("cacheEntries")
+            + " entries");
+    report.info(
+        SCENARIO,
+        contender,
+        "customers/s",
+        Double.parseDouble(result.get("perSecond")),
         "including the transport's own reference segmentation of every payload");
   }
 

@@ -66,17 +66,18 @@ interface Contender {
 
       @Override
       public Outcomes run(AgentSimulator sim, List<CustomerData> customers) {
-        SegmentClientBuilder b = SegmentClient.builder()
-            .agentRuntimeArn(sim.agentRuntimeArn())
-            .endpointOverride(sim.endpoint())
-            .region(Region.US_WEST_2)
-            .credentialsProvider(CREDENTIALS);
+        SegmentClientBuilder b =
+            SegmentClient.builder()
+                .agentRuntimeArn(sim.agentRuntimeArn())
+                .endpointOverride(sim.endpoint())
+                .region(Region.US_WEST_2)
+                .credentialsProvider(CREDENTIALS);
         options.accept(b);
         try (SegmentClient client = b.build()) {
           Map<String, Long> failures = new TreeMap<>();
           long start = System.nanoTime();
-          BatchSummary s = client.analyzeStream(customers.iterator(), o -> { },
-              BatchOptions.ofDefaults());
+          BatchSummary s =
+              client.analyzeStream(customers.iterator(), o -> {}, BatchOptions.ofDefaults());
           double seconds = (System.nanoTime() - start) / 1e9;
           s.failedByCode().forEach((code, n) -> failures.put(code.name(), n));
           return new Outcomes(s.succeeded(), s.failed(), seconds, failures);
@@ -102,22 +103,24 @@ interface Contender {
           throws InterruptedException {
         Tally tally = new Tally();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (BedrockAgentCoreClient client = BedrockAgentCoreClient.builder()
-            .region(Region.US_WEST_2)
-            .endpointOverride(sim.endpoint())
-            .credentialsProvider(CREDENTIALS)
-            .httpClient(ApacheHttpClient.builder().build())
-            .build()) {
+        try (BedrockAgentCoreClient client =
+            BedrockAgentCoreClient.builder()
+                .region(Region.US_WEST_2)
+                .endpointOverride(sim.endpoint())
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(ApacheHttpClient.builder().build())
+                .build()) {
           long start = System.nanoTime();
           for (CustomerData c : customers) {
-            pool.execute(() -> {
-              try {
-                byte[] body = client.invokeAgentRuntimeAsBytes(request(sim, c)).asByteArray();
-                tally.answer(body);
-              } catch (RuntimeException e) {
-                tally.failure(e);
-              }
-            });
+            pool.execute(
+                () -> {
+                  try {
+                    byte[] body = client.invokeAgentRuntimeAsBytes(request(sim, c)).asByteArray();
+                    tally.answer(body);
+                  } catch (RuntimeException e) {
+                    tally.failure(e);
+                  }
+                });
           }
           pool.shutdown();
           if (!pool.awaitTermination(1, TimeUnit.HOURS)) {
@@ -132,8 +135,8 @@ interface Contender {
   }
 
   /**
-   * The asynchronous SDK client with its defaults (Netty, 50 connections, SDK default retries),
-   * at most {@code permits} calls outstanding.
+   * The asynchronous SDK client with its defaults (Netty, 50 connections, SDK default retries), at
+   * most {@code permits} calls outstanding.
    */
   static Contender asyncSemaphore(int permits) {
     return new Contender() {
@@ -148,27 +151,30 @@ interface Contender {
         Tally tally = new Tally();
         Semaphore semaphore = new Semaphore(permits);
         CountDownLatch done = new CountDownLatch(customers.size());
-        try (BedrockAgentCoreAsyncClient client = BedrockAgentCoreAsyncClient.builder()
-            .region(Region.US_WEST_2)
-            .endpointOverride(sim.endpoint())
-            .credentialsProvider(CREDENTIALS)
-            .build()) {
+        try (BedrockAgentCoreAsyncClient client =
+            BedrockAgentCoreAsyncClient.builder()
+                .region(Region.US_WEST_2)
+                .endpointOverride(sim.endpoint())
+                .credentialsProvider(CREDENTIALS)
+                .build()) {
           long start = System.nanoTime();
           for (CustomerData c : customers) {
             semaphore.acquire();
-            client.invokeAgentRuntime(request(sim, c), AsyncResponseTransformer.toBytes())
-                .whenComplete((bytes, e) -> {
-                  try {
-                    if (e != null) {
-                      tally.failure(e);
-                    } else {
-                      tally.answer(bytes.asByteArray());
-                    }
-                  } finally {
-                    semaphore.release();
-                    done.countDown();
-                  }
-                });
+            client
+                .invokeAgentRuntime(request(sim, c), AsyncResponseTransformer.toBytes())
+                .whenComplete(
+                    (bytes, e) -> {
+                      try {
+                        if (e != null) {
+                          tally.failure(e);
+                        } else {
+                          tally.answer(bytes.asByteArray());
+                        }
+                      } finally {
+                        semaphore.release();
+                        done.countDown();
+                      }
+                    });
           }
           done.await();
           return tally.outcomes((System.nanoTime() - start) / 1e9);
@@ -206,8 +212,10 @@ interface Contender {
     }
 
     void failure(Throwable e) {
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-          ? e.getCause() : e;
+      Throwable cause =
+          e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause()
+              : e;
       failed.incrementAndGet();
       failures.merge(cause.getClass().getSimpleName(), 1L, Long::sum);
     }

@@ -6,9 +6,9 @@ import dev.opagent.agent.Channel;
 import dev.opagent.agent.engine.CustomerContext;
 import dev.opagent.agent.engine.Decision;
 import dev.opagent.agent.engine.DecisionEngine;
-import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.engine.DecisionRun;
 import dev.opagent.agent.engine.RunMode;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
@@ -34,15 +34,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Scenario 6 under JMH: decisions once segments are known. {@value #CUSTOMERS} customers of
- * {@code PopulationGenerator.ofSeed(42)} are prepared first (reference segments at the seed clock,
- * the attribute view from the wire form, consent to every channel). One operation is one customer
+ * Scenario 6 under JMH: decisions once segments are known. {@value #CUSTOMERS} customers of {@code
+ * PopulationGenerator.ofSeed(42)} are prepared first (reference segments at the seed clock, the
+ * attribute view from the wire form, consent to every channel). One operation is one customer
  * decided by a live run of a default-policy engine: {@code decideOnly} with the eligibility
  * computed in setup, {@code rulesAndDecide} evaluating the bundled campaign rules first. Every
  * invocation decides all prepared customers in a fresh engine and run (set up outside the
- * measurement), so run caps, frequency caps and budgets see each customer once, as in one pass
- * over distinct customers. Setup checks that both benchmarks choose the same actions. Not
- * thread-safe state: JMH runs it on one thread.
+ * measurement), so run caps, frequency caps and budgets see each customer once, as in one pass over
+ * distinct customers. Setup checks that both benchmarks choose the same actions. Not thread-safe
+ * state: JMH runs it on one thread.
  *
  * <pre>
  * java -cp CLASSPATH org.openjdk.jmh.Main DecisionBenchmark -f 1 -wi 5 -w 2s -i 5 -r 2s
@@ -57,6 +57,7 @@ public class DecisionBenchmark {
 
   /** Every customer consents to every built-in channel, so that the guards after consent run. */
   static final Set<Channel> CONSENTS = Set.copyOf(DecisionPolicy.defaultChannels().values());
+
   private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private RuleSet rules;
@@ -65,7 +66,10 @@ public class DecisionBenchmark {
   private DecisionRun run;
 
   /** Prepared customers, index-aligned. */
-  record Prepared(CustomerData[] data, SegmentAnalysis[] analyses, CustomerView[] views,
+  record Prepared(
+      CustomerData[] data,
+      SegmentAnalysis[] analyses,
+      CustomerView[] views,
       Eligibility[] eligibilities) {
 
     int size() {
@@ -80,16 +84,20 @@ public class DecisionBenchmark {
 
   /** A fresh default-policy engine's live run at the seed clock. */
   static DecisionRun freshRun() {
-    return DecisionEngine.builder().policy(DecisionPolicy.ofDefaults())
-        .clock(Fixtures.seedClock()).build().startRun(RunMode.LIVE);
+    return DecisionEngine.builder()
+        .policy(DecisionPolicy.ofDefaults())
+        .clock(Fixtures.seedClock())
+        .build()
+        .startRun(RunMode.LIVE);
   }
 
   /** Customers {@code 0 … n-1} of the seed-42 population with segments, views and eligibility. */
   static Prepared prepare(int n, RuleSet rules, CampaignEvaluator evaluator) {
     ReferenceSegmenter segmenter = new ReferenceSegmenter(Fixtures.seedClock());
     PopulationGenerator population = PopulationGenerator.ofSeed(42);
-    Prepared p = new Prepared(new CustomerData[n], new SegmentAnalysis[n], new CustomerView[n],
-        new Eligibility[n]);
+    Prepared p =
+        new Prepared(
+            new CustomerData[n], new SegmentAnalysis[n], new CustomerView[n], new Eligibility[n]);
     for (int i = 0; i < n; i++) {
       CustomerData data = population.customer(i);
       SegmentAnalysis analysis = segmenter.analyze(data);
@@ -110,18 +118,29 @@ public class DecisionBenchmark {
   }
 
   /** Decides customer {@code i} of {@code p}, evaluating its eligibility when asked to. */
-  static Decision decide(DecisionRun run, Prepared p, int i, RuleSet rules,
-      CampaignEvaluator evaluator, boolean evaluateRules) {
+  static Decision decide(
+      DecisionRun run,
+      Prepared p,
+      int i,
+      RuleSet rules,
+      CampaignEvaluator evaluator,
+      boolean evaluateRules) {
     CustomerData data = p.data()[i];
-    Eligibility eligibility = evaluateRules
-        ? evaluator.evaluate(rules, data.customerId(), p.views()[i]) : p.eligibilities()[i];
-    return run.decide(CustomerContext.builder(eligibility).customerData(data)
-        .analysis(p.analyses()[i]).consents(CONSENTS).build());
+    Eligibility eligibility =
+        evaluateRules
+            ? evaluator.evaluate(rules, data.customerId(), p.views()[i])
+            : p.eligibilities()[i];
+    return run.decide(
+        CustomerContext.builder(eligibility)
+            .customerData(data)
+            .analysis(p.analyses()[i])
+            .consents(CONSENTS)
+            .build());
   }
 
   /** Actions chosen when every customer of {@code p} is decided in one fresh run. */
-  static long chosen(Prepared p, RuleSet rules, CampaignEvaluator evaluator,
-      boolean evaluateRules) {
+  static long chosen(
+      Prepared p, RuleSet rules, CampaignEvaluator evaluator, boolean evaluateRules) {
     DecisionRun run = freshRun();
     long chosen = 0;
     for (int i = 0; i < p.size(); i++) {
@@ -138,8 +157,12 @@ public class DecisionBenchmark {
     long known = chosen(prepared, rules, evaluator, false);
     long evaluated = chosen(prepared, rules, evaluator, true);
     if (known != evaluated || known == 0) {
-      throw new IllegalStateException("decideOnly chose " + known + " actions but rulesAndDecide "
-          + evaluated + "; both must choose the same, and some");
+      throw new IllegalStateException(
+          "decideOnly chose "
+              + known
+              + " actions but rulesAndDecide "
+              + evaluated
+              + "; both must choose the same, and some");
     }
   }
 

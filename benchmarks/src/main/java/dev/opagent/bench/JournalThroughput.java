@@ -1,11 +1,11 @@
 package dev.opagent.bench;
 
-import dev.opagent.agent.execution.spi.ActionRequest;
-import dev.opagent.agent.execution.spi.DeliveryReceipt;
-import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ExecutionJournal;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -31,12 +31,12 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * one transaction per batch), and the claim → complete cycle of each action from 1 and from 4
  * threads (actions/s; two commits per action, so commits/s is twice that). Each contender gets a
  * fresh H2 file database in a temporary directory (deleted at the end), after one smaller warm-up
- * pass on a database of its own: the JDBC journal over H2's connection pool with H2's default
- * write delay (500 ms: fast, but a crash of the process loses the last commits), the same with
- * {@code WRITE_DELAY=0} (every commit in the file when the call returns), the journal of
- * {@link JdbcExecutionJournal#forUrl} (also {@code WRITE_DELAY=0}; a new connection per
- * operation, no pool), and the in-memory journal for comparison. The threads of a cycle work on
- * disjoint keys, so the cycle measures the journal, not claim races. One measured pass each.
+ * pass on a database of its own: the JDBC journal over H2's connection pool with H2's default write
+ * delay (500 ms: fast, but a crash of the process loses the last commits), the same with {@code
+ * WRITE_DELAY=0} (every commit in the file when the call returns), the journal of {@link
+ * JdbcExecutionJournal#forUrl} (also {@code WRITE_DELAY=0}; a new connection per operation, no
+ * pool), and the in-memory journal for comparison. The threads of a cycle work on disjoint keys, so
+ * the cycle measures the journal, not claim races. One measured pass each.
  *
  * <pre>
  * java -cp CLASSPATH dev.opagent.bench.JournalThroughput [--quick] [--results FILE]
@@ -52,8 +52,12 @@ public final class JournalThroughput {
   private JournalThroughput() {}
 
   /** What one contender measured. */
-  private record Result(String contender, double enlistRecordsPerSecond,
-      double enlistCommitsPerSecond, double cycleOneThread, double cycleFourThreads) {}
+  private record Result(
+      String contender,
+      double enlistRecordsPerSecond,
+      double enlistCommitsPerSecond,
+      double cycleOneThread,
+      double cycleFourThreads) {}
 
   /** A contender: how to open its journal in a directory of its own, and how to close it. */
   private record Contender(String name, Function<Path, Opened> open) {}
@@ -66,69 +70,115 @@ public final class JournalThroughput {
     Report report = new Report(parsed.results());
     int enlisted = quick ? 10_000 : 50_000;
     int cycled = quick ? 4_000 : 20_000;
-    System.out.printf(Locale.ROOT, "%s: enlist %,d actions in batches of %d; claim and complete"
-        + " %,d actions from 1 and from 4 threads; %d cores%n", SCENARIO, enlisted, BATCH,
-        cycled, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "%s: enlist %,d actions in batches of %d; claim and complete"
+            + " %,d actions from 1 and from 4 threads; %d cores%n",
+        SCENARIO,
+        enlisted,
+        BATCH,
+        cycled,
+        Runtime.getRuntime().availableProcessors());
 
-    List<Contender> contenders = List.of(
-        new Contender("JDBC, H2 file, H2 pool, 500 ms delay", dir -> {
-          JdbcConnectionPool pool = JdbcConnectionPool.create(url(dir), "sa", "");
-          JdbcExecutionJournal journal = JdbcExecutionJournal.builder().dataSource(pool)
-              .createSchema(true).build();
-          return new Opened(journal, () -> {
-            journal.close();
-            pool.dispose();
-          });
-        }),
-        new Contender("JDBC, H2 file, H2 pool, WRITE_DELAY=0", dir -> {
-          JdbcConnectionPool pool =
-              JdbcConnectionPool.create(url(dir) + ";WRITE_DELAY=0", "sa", "");
-          JdbcExecutionJournal journal = JdbcExecutionJournal.builder().dataSource(pool)
-              .createSchema(true).build();
-          return new Opened(journal, () -> {
-            journal.close();
-            pool.dispose();
-          });
-        }),
-        new Contender("JDBC, H2 file, forUrl (no pool)", dir -> {
-          JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(url(dir), "sa", "");
-          return new Opened(journal, journal::close);
-        }),
-        new Contender("in memory", dir -> {
-          InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
-          return new Opened(journal, journal::close);
-        }));
+    List<Contender> contenders =
+        List.of(
+            new Contender(
+                "JDBC, H2 file, H2 pool, 500 ms delay",
+                dir -> {
+                  JdbcConnectionPool pool = JdbcConnectionPool.create(url(dir), "sa", "");
+                  JdbcExecutionJournal journal =
+                      JdbcExecutionJournal.builder().dataSource(pool).createSchema(true).build();
+                  return new Opened(
+                      journal,
+                      () -> {
+                        journal.close();
+                        pool.dispose();
+                      });
+                }),
+            new Contender(
+                "JDBC, H2 file, H2 pool, WRITE_DELAY=0",
+                dir -> {
+                  JdbcConnectionPool pool =
+                      JdbcConnectionPool.create(url(dir) + ";WRITE_DELAY=0", "sa", "");
+                  JdbcExecutionJournal journal =
+                      JdbcExecutionJournal.builder().dataSource(pool).createSchema(true).build();
+                  return new Opened(
+                      journal,
+                      () -> {
+                        journal.close();
+                        pool.dispose();
+                      });
+                }),
+            new Contender(
+                "JDBC, H2 file, forUrl (no pool)",
+                dir -> {
+                  JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(url(dir), "sa", "");
+                  return new Opened(journal, journal::close);
+                }),
+            new Contender(
+                "in memory",
+                dir -> {
+                  InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
+                  return new Opened(journal, journal::close);
+                }));
 
     Path root = Files.createTempDirectory("opagent-journal-bench");
     List<Result> results = new ArrayList<>();
     try {
       for (Contender c : contenders) {
-        measure(c, root.resolve(c.name().replaceAll("[^A-Za-z]+", "-") + "-warm-up"),
-            enlisted / 5, cycled / 5);
-        results.add(measure(c, root.resolve(c.name().replaceAll("[^A-Za-z]+", "-")), enlisted,
-            cycled));
+        measure(
+            c,
+            root.resolve(c.name().replaceAll("[^A-Za-z]+", "-") + "-warm-up"),
+            enlisted / 5,
+            cycled / 5);
+        results.add(
+            measure(c, root.resolve(c.name().replaceAll("[^A-Za-z]+", "-")), enlisted, cycled));
       }
     } finally {
       delete(root);
     }
 
     for (Result r : results) {
-      report.info(SCENARIO, r.contender(), "enlist records/s", r.enlistRecordsPerSecond(),
-          String.format(Locale.ROOT, "%,.0f commits/s (one per batch of %d)",
-              r.enlistCommitsPerSecond(), BATCH));
-      report.info(SCENARIO, r.contender(), "claim+complete actions/s, 1 thread",
-          r.cycleOneThread(), String.format(Locale.ROOT, "%,.0f commits/s",
-              2 * r.cycleOneThread()));
-      report.info(SCENARIO, r.contender(), "claim+complete actions/s, 4 threads",
-          r.cycleFourThreads(), String.format(Locale.ROOT, "%,.0f commits/s",
-              2 * r.cycleFourThreads()));
+      report.info(
+          SCENARIO,
+          r.contender(),
+          "enlist records/s",
+          r.enlistRecordsPerSecond(),
+          String.format(
+              Locale.ROOT,
+              "%,.0f commits/s (one per batch of %d)",
+              r.enlistCommitsPerSecond(),
+              BATCH));
+      report.info(
+          SCENARIO,
+          r.contender(),
+          "claim+complete actions/s, 1 thread",
+          r.cycleOneThread(),
+          String.format(Locale.ROOT, "%,.0f commits/s", 2 * r.cycleOneThread()));
+      report.info(
+          SCENARIO,
+          r.contender(),
+          "claim+complete actions/s, 4 threads",
+          r.cycleFourThreads(),
+          String.format(Locale.ROOT, "%,.0f commits/s", 2 * r.cycleFourThreads()));
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "%-38s %14s %14s %16s %16s%n", "journal", "enlist rec/s",
-        "enlist com/s", "cycle 1 thr a/s", "cycle 4 thr a/s");
+    System.out.printf(
+        Locale.ROOT,
+        "%-38s %14s %14s %16s %16s%n",
+        "journal",
+        "enlist rec/s",
+        "enlist com/s",
+        "cycle 1 thr a/s",
+        "cycle 4 thr a/s");
     for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,16.0f %,16.0f%n", r.contender(),
-          r.enlistRecordsPerSecond(), r.enlistCommitsPerSecond(), r.cycleOneThread(),
+      System.out.printf(
+          Locale.ROOT,
+          "%-38s %,14.0f %,14.0f %,16.0f %,16.0f%n",
+          r.contender(),
+          r.enlistRecordsPerSecond(),
+          r.enlistCommitsPerSecond(),
+          r.cycleOneThread(),
           r.cycleFourThreads());
     }
     System.out.println("(a cycle is two commits: claim, complete; commits/s = 2 x actions/s)");
@@ -151,8 +201,12 @@ public final class JournalThroughput {
 
       double one = cycle(journal, "cycle-1", cycled, 1);
       double four = cycle(journal, "cycle-4", cycled, 4);
-      return new Result(contender.name(), enlisted / enlistSeconds,
-          Math.ceil((double) enlisted / BATCH) / enlistSeconds, one, four);
+      return new Result(
+          contender.name(),
+          enlisted / enlistSeconds,
+          Math.ceil((double) enlisted / BATCH) / enlistSeconds,
+          one,
+          four);
     } finally {
       opened.close().run();
     }
@@ -171,23 +225,24 @@ public final class JournalThroughput {
       for (int t = 0; t < threads; t++) {
         int slice = t;
         String owner = "bench-exec-" + t;
-        work.add(() -> {
-          int done = 0;
-          for (int i = slice; i < n; i += threads) {
-            String key = requests.get(i).idempotencyKey();
-            Instant now = T0.plusSeconds(1);
-            if (journal.claim(key, owner, now, now.plus(LEASE)).isEmpty()) {
-              throw new IllegalStateException("claim refused in a benchmark without races");
-            }
-            DeliveryReceipt receipt = new DeliveryReceipt(key, "bench", "m-" + i, now, null,
-                false, "delivered");
-            if (!journal.complete(key, owner, receipt, now)) {
-              throw new IllegalStateException("complete refused to the claimant");
-            }
-            done++;
-          }
-          return done;
-        });
+        work.add(
+            () -> {
+              int done = 0;
+              for (int i = slice; i < n; i += threads) {
+                String key = requests.get(i).idempotencyKey();
+                Instant now = T0.plusSeconds(1);
+                if (journal.claim(key, owner, now, now.plus(LEASE)).isEmpty()) {
+                  throw new IllegalStateException("claim refused in a benchmark without races");
+                }
+                DeliveryReceipt receipt =
+                    new DeliveryReceipt(key, "bench", "m-" + i, now, null, false, "delivered");
+                if (!journal.complete(key, owner, receipt, now)) {
+                  throw new IllegalStateException("complete refused to the claimant");
+                }
+                done++;
+              }
+              return done;
+            });
       }
       long t0 = System.nanoTime();
       List<Future<Integer>> futures = new ArrayList<>();
@@ -210,9 +265,20 @@ public final class JournalThroughput {
     List<ActionRequest> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       String customer = "C-" + i;
-      out.add(new ActionRequest(KEYS.key("bench-" + run, "send_email", customer, T0), run,
-          customer, "bench-" + run, "send_email", "email", Map.of("template", "winback-1"),
-          List.of(), null, null, new BigDecimal("0.25"), T0));
+      out.add(
+          new ActionRequest(
+              KEYS.key("bench-" + run, "send_email", customer, T0),
+              run,
+              customer,
+              "bench-" + run,
+              "send_email",
+              "email",
+              Map.of("template", "winback-1"),
+              List.of(),
+              null,
+              null,
+              new BigDecimal("0.25"),
+              T0));
     }
     return out;
   }

@@ -14,7 +14,11 @@ public final class Profile {
   private final int daysSinceLastPurchase;
   private final String purchaseStage;
 
-  public Profile(String churnSegment, String loyaltyTier, int age, int daysSinceLastPurchase,
+  public Profile(
+      String churnSegment,
+      String loyaltyTier,
+      int age,
+      int daysSinceLastPurchase,
       String purchaseStage) {
     this.churnSegment = churnSegment;
     this.loyaltyTier = loyaltyTier;

@@ -16,7 +16,11 @@ import java.util.Locale;
  */
 final class Report {
   /** Whether a row's value meets its target. */
-  enum Verdict { MET, MISSED, INFO }
+  enum Verdict {
+    MET,
+    MISSED,
+    INFO
+  }
 
   /**
    * One measured value.
@@ -29,18 +33,32 @@ final class Report {
    * @param verdict whether the target is met
    * @param detail the raw numbers behind the value
    */
-  record Row(String scenario, String contender, String metric, double value, String target,
-      Verdict verdict, String detail) {
+  record Row(
+      String scenario,
+      String contender,
+      String metric,
+      double value,
+      String target,
+      Verdict verdict,
+      String detail) {
 
     String tsv() {
-      return String.join("\t", clean(scenario), clean(contender), clean(metric),
-          String.format(Locale.ROOT, "%.6g", value), clean(target), verdict.name(), clean(detail));
+      return String.join(
+          "\t",
+          clean(scenario),
+          clean(contender),
+          clean(metric),
+          String.format(Locale.ROOT, "%.6g", value),
+          clean(target),
+          verdict.name(),
+          clean(detail));
     }
 
     static Row parse(String line) {
       String[] f = line.split("\t", -1);
       if (f.length != 7) {
-        throw new IllegalArgumentException("a result row has 7 tab-separated fields but had " + f.length);
+        throw new IllegalArgumentException(
+            "a result row has 7 tab-separated fields but had " + f.length);
       }
       return new Row(f[0], f[1], f[2], Double.parseDouble(f[3]), f[4], Verdict.valueOf(f[5]), f[6]);
     }
@@ -63,27 +81,51 @@ final class Report {
   }
 
   /** Adds a row whose target is {@code value >= min}. */
-  void atLeast(String scenario, String contender, String metric, double value, double min,
-      String detail) {
-    add(new Row(scenario, contender, metric, value, ">= " + fmt(min),
-        value >= min ? Verdict.MET : Verdict.MISSED, detail));
+  void atLeast(
+      String scenario, String contender, String metric, double value, double min, String detail) {
+    add(
+        new Row(
+            scenario,
+            contender,
+            metric,
+            value,
+            ">= " + fmt(min),
+            value >= min ? Verdict.MET : Verdict.MISSED,
+            detail));
   }
 
   /** Adds a row whose target is {@code value <= max}. */
-  void atMost(String scenario, String contender, String metric, double value, double max,
-      String detail) {
-    add(new Row(scenario, contender, metric, value, "<= " + fmt(max),
-        value <= max ? Verdict.MET : Verdict.MISSED, detail));
+  void atMost(
+      String scenario, String contender, String metric, double value, double max, String detail) {
+    add(
+        new Row(
+            scenario,
+            contender,
+            metric,
+            value,
+            "<= " + fmt(max),
+            value <= max ? Verdict.MET : Verdict.MISSED,
+            detail));
   }
 
   void add(Row row) {
     rows.add(row);
-    System.out.printf(Locale.ROOT, "  %-26s %-34s %-26s %10s  %-8s %-6s %s%n", row.scenario(),
-        row.contender(), row.metric(), fmt(row.value()), row.target(),
+    System.out.printf(
+        Locale.ROOT,
+        "  %-26s %-34s %-26s %10s  %-8s %-6s %s%n",
+        row.scenario(),
+        row.contender(),
+        row.metric(),
+        fmt(row.value()),
+        row.target(),
         row.verdict() == Verdict.INFO ? "" : row.verdict().name().toLowerCase(Locale.ROOT),
         row.detail());
     try {
-      Files.writeString(file, row.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(
+          file,
+          row.tsv() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("could not append to " + file, e);

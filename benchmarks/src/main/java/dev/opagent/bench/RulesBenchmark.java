@@ -33,10 +33,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Scenario 5: the same R rules of four conditions over the same 1,024 profiles, evaluated by
- * opagent's compiled conditions, hand-written Java, Easy Rules and Drools (a stateless session
- * per profile, and one stateless execution over all 1,024 profiles). One operation is one
- * profile evaluated against all R rules. Setup checks that every contender counts the same
- * matches. Not thread-safe state: JMH runs it on one thread.
+ * opagent's compiled conditions, hand-written Java, Easy Rules and Drools (a stateless session per
+ * profile, and one stateless execution over all 1,024 profiles). One operation is one profile
+ * evaluated against all R rules. Setup checks that every contender counts the same matches. Not
+ * thread-safe state: JMH runs it on one thread.
  *
  * <pre>
  * java -cp CLASSPATH org.openjdk.jmh.Main RulesBenchmark -f 1 -wi 5 -w 2s -i 5 -r 2s
@@ -72,12 +72,12 @@ public class RulesBenchmark {
     specs = RulesWorkload.rules(rules, 7);
     profileList = RulesWorkload.profiles(PROFILES, 11);
     profiles = profileList.toArray(new Profile[0]);
-    documents = profileList.stream().map(p -> MapAttributes.of(p.asDocument()))
-        .toArray(Attributes[]::new);
+    documents =
+        profileList.stream().map(p -> MapAttributes.of(p.asDocument())).toArray(Attributes[]::new);
     typed = profileList.stream().map(RulesBenchmark::typedView).toArray(Attributes[]::new);
     ConditionCompiler compiler = ConditionCompiler.ofDefaults();
-    conditions = specs.stream().map(s -> compiler.compile(s.conditionJson()))
-        .toArray(Condition[]::new);
+    conditions =
+        specs.stream().map(s -> compiler.compile(s.conditionJson())).toArray(Condition[]::new);
     conditionSet = ConditionSet.of(List.of(conditions));
     matched = new BitSet(conditions.length);
     scratch = conditionSet.newScratch();
@@ -85,10 +85,13 @@ public class RulesBenchmark {
     counter = new MatchCounter();
     easyRules = new Rules();
     for (RulesWorkload.Spec s : specs) {
-      easyRules.register(new RuleBuilder().name("r" + s.id()).priority(s.id())
-          .when(f -> s.test(f.get("profile")))
-          .then(f -> counter.increment())
-          .build());
+      easyRules.register(
+          new RuleBuilder()
+              .name("r" + s.id())
+              .priority(s.id())
+              .when(f -> s.test(f.get("profile")))
+              .then(f -> counter.increment())
+              .build());
     }
     easyEngine = new DefaultRulesEngine();
     facts = new Facts();
@@ -103,15 +106,15 @@ public class RulesBenchmark {
     check("drools stateless", droolsStateless(), expected);
     check("drools batch", droolsBatch(), expected);
     if (expected == 0) {
-      throw new IllegalStateException("the workload matches nothing: every contender would agree"
-          + " trivially");
+      throw new IllegalStateException(
+          "the workload matches nothing: every contender would agree" + " trivially");
     }
   }
 
   private static void check(String who, int got, int expected) {
     if (got != expected) {
-      throw new IllegalStateException(who + " counted " + got + " matches but hand-written Java "
-          + "counted " + expected);
+      throw new IllegalStateException(
+          who + " counted " + got + " matches but hand-written Java " + "counted " + expected);
     }
   }
 
@@ -215,7 +218,9 @@ public class RulesBenchmark {
     }
   }
 
-  /** opagent: the same {@link ConditionSet} over a typed {@link Attributes} view of each profile. */
+  /**
+   * opagent: the same {@link ConditionSet} over a typed {@link Attributes} view of each profile.
+   */
   @Benchmark
   @OperationsPerInvocation(PROFILES)
   public int opagentTyped() {

@@ -20,9 +20,9 @@ import java.util.Random;
 /**
  * Scenarios 1–4 of docs/benchmarks.md: batches against the embedded AgentCore simulator over real
  * HTTP, opagent's client side by side with what users would write with the AWS SDK alone. Every
- * contender gets a fresh simulator with the same configuration. Times are scaled down so that
- * each run takes about a minute (see {@link #TIME_SCALE}); the reported values are ratios, which
- * the scaling keeps.
+ * contender gets a fresh simulator with the same configuration. Times are scaled down so that each
+ * run takes about a minute (see {@link #TIME_SCALE}); the reported values are ratios, which the
+ * scaling keeps.
  *
  * <pre>
  * java -cp CLASSPATH dev.opagent.bench.SegmentScenarios [--quick] [--results FILE] [quota|storm|cache|sessions]...
@@ -35,6 +35,7 @@ public final class SegmentScenarios {
    * latency-bound throughput (concurrency / latency) scale by the same factor.
    */
   static final int TIME_SCALE = 5;
+
   /** The segment client's default {@code maxConcurrency}. */
   static final int DEFAULT_CONCURRENCY = 1000;
 
@@ -61,16 +62,24 @@ public final class SegmentScenarios {
         case "storm" -> s.storm();
         case "cache" -> s.cache();
         case "sessions" -> s.sessions();
-        default -> throw new IllegalArgumentException(
-            "scenario must be quota, storm, cache or sessions but was " + w);
+        default ->
+            throw new IllegalArgumentException(
+                "scenario must be quota, storm, cache or sessions but was " + w);
       }
     }
     System.exit(0);
   }
 
   /** What one contender did against one fresh simulator. */
-  record Measured(String contender, int customers, Contender.Outcomes outcomes, long requests,
-      long throttled, long sessionQuotaRejected, long agentCalls, int distinctCustomers) {
+  record Measured(
+      String contender,
+      int customers,
+      Contender.Outcomes outcomes,
+      long requests,
+      long throttled,
+      long sessionQuotaRejected,
+      long agentCalls,
+      int distinctCustomers) {
 
     double customersPerSecond() {
       return outcomes.succeeded() / outcomes.seconds();
@@ -81,23 +90,36 @@ public final class SegmentScenarios {
     }
 
     String detail() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "%d customers in %.1f s, %d failed %s, %d requests, %d throttled, %d session-quota 402",
-          customers, outcomes.seconds(), outcomes.failed(), outcomes.failures(), requests,
-          throttled, sessionQuotaRejected);
+          customers,
+          outcomes.seconds(),
+          outcomes.failed(),
+          outcomes.failures(),
+          requests,
+          throttled,
+          sessionQuotaRejected);
     }
   }
 
-  private static Measured measure(SimulatorConfig config, Contender contender,
-      List<CustomerData> customers) throws InterruptedException {
-    System.out.printf(Locale.ROOT, "    running %s on %d customers%n", contender.name(),
-        customers.size());
+  private static Measured measure(
+      SimulatorConfig config, Contender contender, List<CustomerData> customers)
+      throws InterruptedException {
+    System.out.printf(
+        Locale.ROOT, "    running %s on %d customers%n", contender.name(), customers.size());
     try (AgentSimulator sim = AgentSimulator.start(config)) {
       Contender.Outcomes o = contender.run(sim, customers);
       SimulatorStats stats = sim.stats();
       long calls = stats.callsPerCustomer().values().stream().mapToLong(Long::longValue).sum();
-      return new Measured(contender.name(), customers.size(), o, stats.requests(),
-          stats.count(Outcome.THROTTLED), stats.count(Outcome.SESSION_QUOTA_EXCEEDED), calls,
+      return new Measured(
+          contender.name(),
+          customers.size(),
+          o,
+          stats.requests(),
+          stats.count(Outcome.THROTTLED),
+          stats.count(Outcome.SESSION_QUOTA_EXCEEDED),
+          calls,
           stats.distinctCustomers());
     }
   }
@@ -140,22 +162,40 @@ public final class SegmentScenarios {
     // client's time, and weighs less the longer the batch.
     int n = quick ? 2_000 : 15_000;
     double ideal = idealSeconds(n, q, median, sigma);
-    System.out.printf(Locale.ROOT, "%s: Q = %.0f/s, L = lognormal(%s, %.1f) (= 25/s and 10 s "
-        + "scaled by %d), N = %d, bound N/Q = %.1f s; a client sending at exactly Q from the "
-        + "first second would take %.1f s (bound/time %.3f) because of the last calls' latency%n",
-        sc, q, median, sigma, TIME_SCALE, n, n / q, ideal, n / q / ideal);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: Q = %.0f/s, L = lognormal(%s, %.1f) (= 25/s and 10 s "
+            + "scaled by %d), N = %d, bound N/Q = %.1f s; a client sending at exactly Q from the "
+            + "first second would take %.1f s (bound/time %.3f) because of the last calls' latency%n",
+        sc,
+        q,
+        median,
+        sigma,
+        TIME_SCALE,
+        n,
+        n / q,
+        ideal,
+        n / q / ideal);
     System.out.println("    'quota known' = maxRequestsPerSecond and initialRequestsPerSecond = Q");
-    SimulatorConfig config = SimulatorConfig.builder().requestsPerSecond(q)
-        .latency(Latency.logNormal(median, sigma)).seed(11).build();
+    SimulatorConfig config =
+        SimulatorConfig.builder()
+            .requestsPerSecond(q)
+            .latency(Latency.logNormal(median, sigma))
+            .seed(11)
+            .build();
     List<CustomerData> all = population(n);
     // The baselines are latency-bound far below Q: they run a share of N sized to take about
     // a minute, and are compared by throughput (bound/time is the same ratio for any N).
-    Measured opagent = measure(config, Contender.opagent("opagent (defaults)", b -> { }), all);
-    Measured known = measure(config, Contender.opagent("opagent, quota known",
-        b -> b.maxRequestsPerSecond(q).initialRequestsPerSecond(q)), all);
+    Measured opagent = measure(config, Contender.opagent("opagent (defaults)", b -> {}), all);
+    Measured known =
+        measure(
+            config,
+            Contender.opagent(
+                "opagent, quota known", b -> b.maxRequestsPerSecond(q).initialRequestsPerSecond(q)),
+            all);
     int baseline = quick ? 2_000 : 7_500;
-    Measured seed = measure(config, Contender.seedPool(10),
-        all.subList(0, Math.max(50, baseline / 25)));
+    Measured seed =
+        measure(config, Contender.seedPool(10), all.subList(0, Math.max(50, baseline / 25)));
     Measured async = measure(config, Contender.asyncSemaphore(500), all.subList(0, baseline / 5));
     List<Measured> ours = List.of(opagent, known);
     for (Measured m : List.of(opagent, known, seed, async)) {
@@ -167,17 +207,37 @@ public final class SegmentScenarios {
         report.info(sc, m.contender(), "bound/time", boundOverTime, m.detail());
         report.info(sc, m.contender(), "failed customers", m.outcomes().failed(), "");
       }
-      report.info(sc, m.contender(), "throttled requests", m.throttled(), String.format(
-          Locale.ROOT, "%.1f%% of %d requests", 100 * m.throttledShare(), m.requests()));
+      report.info(
+          sc,
+          m.contender(),
+          "throttled requests",
+          m.throttled(),
+          String.format(
+              Locale.ROOT, "%.1f%% of %d requests", 100 * m.throttledShare(), m.requests()));
     }
     for (Measured m : ours) {
-      report.atLeast(sc, m.contender(), "x seed throughput",
-          m.customersPerSecond() / seed.customersPerSecond(), 20, String.format(Locale.ROOT,
-              "%.1f vs %.1f customers/s", m.customersPerSecond(), seed.customersPerSecond()));
+      report.atLeast(
+          sc,
+          m.contender(),
+          "x seed throughput",
+          m.customersPerSecond() / seed.customersPerSecond(),
+          20,
+          String.format(
+              Locale.ROOT,
+              "%.1f vs %.1f customers/s",
+              m.customersPerSecond(),
+              seed.customersPerSecond()));
     }
-    report.info(sc, async.contender(), "x seed throughput",
-        async.customersPerSecond() / seed.customersPerSecond(), String.format(Locale.ROOT,
-            "%.1f vs %.1f customers/s", async.customersPerSecond(), seed.customersPerSecond()));
+    report.info(
+        sc,
+        async.contender(),
+        "x seed throughput",
+        async.customersPerSecond() / seed.customersPerSecond(),
+        String.format(
+            Locale.ROOT,
+            "%.1f vs %.1f customers/s",
+            async.customersPerSecond(),
+            seed.customersPerSecond()));
   }
 
   /** 2. Throttle storm: concurrency far above the quota. */
@@ -186,30 +246,56 @@ public final class SegmentScenarios {
     double q = 50;
     Duration median = Duration.ofMillis(100);
     int n = quick ? 1_000 : 3_000;
-    System.out.printf(Locale.ROOT, "%s: Q = %.0f/s, L = lognormal(%s, 0.5), N = %d, "
-        + "bound N/Q = %.0f s%n", sc, q, median, n, n / q);
-    SimulatorConfig config = SimulatorConfig.builder().requestsPerSecond(q)
-        .latency(Latency.logNormal(median, 0.5)).seed(12).build();
+    System.out.printf(
+        Locale.ROOT,
+        "%s: Q = %.0f/s, L = lognormal(%s, 0.5), N = %d, " + "bound N/Q = %.0f s%n",
+        sc,
+        q,
+        median,
+        n,
+        n / q);
+    SimulatorConfig config =
+        SimulatorConfig.builder()
+            .requestsPerSecond(q)
+            .latency(Latency.logNormal(median, 0.5))
+            .seed(12)
+            .build();
     List<CustomerData> all = population(n);
-    List<Measured> runs = List.of(
-        measure(config, Contender.opagent("opagent (defaults)", b -> { }), all),
-        measure(config, Contender.asyncSemaphore(500), all),
-        measure(config, Contender.seedPool(10), all));
+    List<Measured> runs =
+        List.of(
+            measure(config, Contender.opagent("opagent (defaults)", b -> {}), all),
+            measure(config, Contender.asyncSemaphore(500), all),
+            measure(config, Contender.seedPool(10), all));
     for (Measured m : runs) {
       boolean ours = m == runs.get(0);
       double goodput = m.customersPerSecond() / q;
-      String demand = String.format(Locale.ROOT, "%s; offered concurrency/latency %.0f/s",
-          m.detail(), ours ? DEFAULT_CONCURRENCY / meanSeconds(median, 0.5)
-              : m.contender().startsWith("async") ? 50 / meanSeconds(median, 0.5)
-              : 10 / meanSeconds(median, 0.5));
+      String demand =
+          String.format(
+              Locale.ROOT,
+              "%s; offered concurrency/latency %.0f/s",
+              m.detail(),
+              ours
+                  ? DEFAULT_CONCURRENCY / meanSeconds(median, 0.5)
+                  : m.contender().startsWith("async")
+                      ? 50 / meanSeconds(median, 0.5)
+                      : 10 / meanSeconds(median, 0.5));
       if (ours) {
         report.atLeast(sc, m.contender(), "goodput/Q", goodput, 0.95, demand);
-        report.atMost(sc, m.contender(), "throttled share", m.throttledShare(), 0.05,
+        report.atMost(
+            sc,
+            m.contender(),
+            "throttled share",
+            m.throttledShare(),
+            0.05,
             m.throttled() + " of " + m.requests() + " requests");
         report.atMost(sc, m.contender(), "failed customers", m.outcomes().failed(), 0, "");
       } else {
         report.info(sc, m.contender(), "goodput/Q", goodput, demand);
-        report.info(sc, m.contender(), "throttled share", m.throttledShare(),
+        report.info(
+            sc,
+            m.contender(),
+            "throttled share",
+            m.throttledShare(),
             m.throttled() + " of " + m.requests() + " requests");
         report.info(sc, m.contender(), "failed customers", m.outcomes().failed(), "");
       }
@@ -222,21 +308,41 @@ public final class SegmentScenarios {
     double q = 50;
     Duration median = Duration.ofMillis(500);
     int distinct = quick ? 600 : 3_000;
-    SimulatorConfig config = SimulatorConfig.builder().requestsPerSecond(q)
-        .latency(Latency.logNormal(median, 0.5)).seed(13).build();
+    SimulatorConfig config =
+        SimulatorConfig.builder()
+            .requestsPerSecond(q)
+            .latency(Latency.logNormal(median, 0.5))
+            .seed(13)
+            .build();
     List<CustomerData> universe = population(distinct);
     for (double h : new double[] {0.5, 0.9}) {
       List<CustomerData> lines = zipfLines(universe, h, 1.0, 13);
       double bound = lines.size() * (1 - h) / q;
-      System.out.printf(Locale.ROOT, "%s: h = %.1f, %d lines of %d distinct customers (Zipf s=1),"
-          + " Q = %.0f/s, L = lognormal(%s, 0.5), bound N(1-h)/Q = %.0f s%n", sc, h, lines.size(),
-          distinct, q, median, bound);
-      Measured m = measure(config, Contender.opagent("opagent (defaults), h=" + h, b -> { }),
-          lines);
+      System.out.printf(
+          Locale.ROOT,
+          "%s: h = %.1f, %d lines of %d distinct customers (Zipf s=1),"
+              + " Q = %.0f/s, L = lognormal(%s, 0.5), bound N(1-h)/Q = %.0f s%n",
+          sc,
+          h,
+          lines.size(),
+          distinct,
+          q,
+          median,
+          bound);
+      Measured m = measure(config, Contender.opagent("opagent (defaults), h=" + h, b -> {}), lines);
       report.info(sc, m.contender(), "bound/time", bound / m.outcomes().seconds(), m.detail());
-      report.atMost(sc, m.contender(), "calls/distinct", (double) m.agentCalls() / distinct, 1.0,
-          m.agentCalls() + " calls reached the agent for " + m.distinctCustomers() + " of "
-              + distinct + " distinct customers");
+      report.atMost(
+          sc,
+          m.contender(),
+          "calls/distinct",
+          (double) m.agentCalls() / distinct,
+          1.0,
+          m.agentCalls()
+              + " calls reached the agent for "
+              + m.distinctCustomers()
+              + " of "
+              + distinct
+              + " distinct customers");
       report.atMost(sc, m.contender(), "failed customers", m.outcomes().failed(), 0, "");
     }
   }
@@ -275,23 +381,45 @@ public final class SegmentScenarios {
     double sigma = 0.3;
     int n = quick ? 800 : 2_400;
     double bound = Math.min(q, sessions / meanSeconds(median, sigma));
-    System.out.printf(Locale.ROOT, "%s: Q = %.0f/s, %d active sessions, idle timeout %s, "
-        + "L = lognormal(%s, %.1f), N = %d; bound min(Q, sessions/L) = %.1f/s%n", sc, q, sessions,
-        idle, median, sigma, n, bound);
-    SimulatorConfig config = SimulatorConfig.builder().requestsPerSecond(q)
-        .maxActiveSessions(sessions).sessionIdleTimeout(idle)
-        .latency(Latency.logNormal(median, sigma)).seed(14).build();
+    System.out.printf(
+        Locale.ROOT,
+        "%s: Q = %.0f/s, %d active sessions, idle timeout %s, "
+            + "L = lognormal(%s, %.1f), N = %d; bound min(Q, sessions/L) = %.1f/s%n",
+        sc,
+        q,
+        sessions,
+        idle,
+        median,
+        sigma,
+        n,
+        bound);
+    SimulatorConfig config =
+        SimulatorConfig.builder()
+            .requestsPerSecond(q)
+            .maxActiveSessions(sessions)
+            .sessionIdleTimeout(idle)
+            .latency(Latency.logNormal(median, sigma))
+            .seed(14)
+            .build();
     List<CustomerData> all = population(n);
-    List<Measured> runs = List.of(
-        measure(config, Contender.opagent("opagent pooled, maxConcurrency " + sessions,
-            b -> b.maxConcurrency(sessions)), all),
-        measure(config, Contender.opagent("opagent pooled (defaults)", b -> { }), all),
-        measure(config, Contender.opagent("opagent per-customer, maxConc. " + sessions,
-            b -> b.maxConcurrency(sessions).sessionMode(SessionMode.PER_CUSTOMER)), all),
-        measure(config, Contender.seedPool(10), all));
+    List<Measured> runs =
+        List.of(
+            measure(
+                config,
+                Contender.opagent(
+                    "opagent pooled, maxConcurrency " + sessions, b -> b.maxConcurrency(sessions)),
+                all),
+            measure(config, Contender.opagent("opagent pooled (defaults)", b -> {}), all),
+            measure(
+                config,
+                Contender.opagent(
+                    "opagent per-customer, maxConc. " + sessions,
+                    b -> b.maxConcurrency(sessions).sessionMode(SessionMode.PER_CUSTOMER)),
+                all),
+            measure(config, Contender.seedPool(10), all));
     for (Measured m : runs) {
-      report.info(sc, m.contender(), "throughput/bound", m.customersPerSecond() / bound,
-          m.detail());
+      report.info(
+          sc, m.contender(), "throughput/bound", m.customersPerSecond() / bound, m.detail());
       if (m.contender().startsWith("opagent pooled")) {
         report.atMost(sc, m.contender(), "failed customers", m.outcomes().failed(), 0, "");
       } else {

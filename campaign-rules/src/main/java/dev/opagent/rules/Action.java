@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What to do when a rule matches, as in seed 001's {@code {"type": "send_email", "template": …,
  * "delay_minutes": 0}}: a type the host's executor knows, free-form parameters, and a delay.
- * Immutable and thread-safe; serialises with a plain Jackson {@code ObjectMapper} as
- * {@code {"type", "parameters", "delayMinutes"}}.
+ * Immutable and thread-safe; serialises with a plain Jackson {@code ObjectMapper} as {@code
+ * {"type", "parameters", "delayMinutes"}}.
  *
  * @param type action type, such as {@code send_email} or {@code create_discount}
  * @param parameters everything else the rule file says about the action (JSON-like values)

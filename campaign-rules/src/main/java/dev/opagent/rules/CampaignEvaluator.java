@@ -14,16 +14,16 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides which campaigns customers are eligible for. Immutable and thread-safe: one instance serves
- * any number of threads and rule sets. The {@link Builder} is not thread-safe.
+ * Decides which campaigns customers are eligible for. Immutable and thread-safe: one instance
+ * serves any number of threads and rule sets. The {@link Builder} is not thread-safe.
  *
- * <p>Per rule, in order: a disabled rule or one outside its validity window is
- * {@link Verdict.Inactive}; a customer failing the condition is {@link Verdict.Ineligible} with the
+ * <p>Per rule, in order: a disabled rule or one outside its validity window is {@link
+ * Verdict.Inactive}; a customer failing the condition is {@link Verdict.Ineligible} with the
  * failing sub-condition and the value seen; a matching customer in the global control group or the
  * rule's holdout is {@link Verdict.HeldOut}; otherwise {@link Verdict.Eligible}. Each call reads
- * the clock once, so all rules of one evaluation see the same instant, and takes the
- * {@link RuleSet} as an argument, so an evaluation sees one consistent set even while a
- * {@link RuleSetHolder} reloads.
+ * the clock once, so all rules of one evaluation see the same instant, and takes the {@link
+ * RuleSet} as an argument, so an evaluation sees one consistent set even while a {@link
+ * RuleSetHolder} reloads.
  *
  * <pre>{@code
  * CampaignEvaluator evaluator = CampaignEvaluator.builder()
@@ -103,8 +103,8 @@ public final class CampaignEvaluator {
   }
 
   /**
-   * Whether one customer is eligible for one rule: the allocation-free path for bulk targeting
-   * (no reasons are built).
+   * Whether one customer is eligible for one rule: the allocation-free path for bulk targeting (no
+   * reasons are built).
    */
   public boolean isEligible(Rule rule, String customerId, Attributes attributes) {
     return status(rule, customerId, attributes, clock.instant()) == ELIGIBLE;
@@ -127,9 +127,18 @@ public final class CampaignEvaluator {
   }
 
   private Targeting target(RuleSet rules, String campaign, Iterator<Candidate> candidates) {
-    Rule rule = rules.rule(campaign).orElseThrow(() -> new IllegalArgumentException(
-        "rule set " + rules.name() + " has no rule '" + campaign + "'; it has: "
-            + String.join(", ", rules.ids())));
+    Rule rule =
+        rules
+            .rule(campaign)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "rule set "
+                            + rules.name()
+                            + " has no rule '"
+                            + campaign
+                            + "'; it has: "
+                            + String.join(", ", rules.ids())));
     Instant now = clock.instant();
     long evaluated = 0;
     long ineligible = 0;
@@ -154,8 +163,16 @@ public final class CampaignEvaluator {
           inactive++;
       }
     }
-    return new Targeting(campaign, rules.checksum(), evaluated, targets.size(), heldOut.size(),
-        ineligible, inactive, targets, heldOut);
+    return new Targeting(
+        campaign,
+        rules.checksum(),
+        evaluated,
+        targets.size(),
+        heldOut.size(),
+        ineligible,
+        inactive,
+        targets,
+        heldOut);
   }
 
   private static final int ELIGIBLE = 0;
@@ -195,38 +212,59 @@ public final class CampaignEvaluator {
 
   /** The explanation of a condition that failed for {@code attributes}. */
   static Failure explain(Rule rule, Attributes attributes) {
-    return rule.condition().explain(attributes).orElseThrow(
-        () -> new IllegalStateException("condition of rule '" + rule.id()
-            + "' failed but has no explanation; attributes changed during evaluation?"));
+    return rule.condition()
+        .explain(attributes)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "condition of rule '"
+                        + rule.id()
+                        + "' failed but has no explanation; attributes changed during evaluation?"));
   }
 
-  private Verdict verdict(Rule rule, int status, String customerId, Attributes attributes,
-      Instant now) {
+  private Verdict verdict(
+      Rule rule, int status, String customerId, Attributes attributes, Instant now) {
     switch (status) {
       case ELIGIBLE:
         return new Verdict.Eligible(rule.id(), rule.name(), rule.priority(), rule.actions());
       case INELIGIBLE:
         return new Verdict.Ineligible(rule.id(), rule.name(), explain(rule, attributes));
-      case HELD_OUT_GLOBAL: {
-        Holdout g = Objects.requireNonNull(globalControl);
-        return new Verdict.HeldOut(rule.id(), rule.name(), g.key(), g.bucket(customerId),
-            g.percentage());
-      }
-      case HELD_OUT_RULE: {
-        Holdout h = rule.holdout();
-        return new Verdict.HeldOut(rule.id(), rule.name(), h.key(), h.bucket(customerId),
-            h.percentage());
-      }
+      case HELD_OUT_GLOBAL:
+        {
+          Holdout g = Objects.requireNonNull(globalControl);
+          return new Verdict.HeldOut(
+              rule.id(), rule.name(), g.key(), g.bucket(customerId), g.percentage());
+        }
+      case HELD_OUT_RULE:
+        {
+          Holdout h = rule.holdout();
+          return new Verdict.HeldOut(
+              rule.id(), rule.name(), h.key(), h.bucket(customerId), h.percentage());
+        }
       case DISABLED:
-        return new Verdict.Inactive(rule.id(), rule.name(), Verdict.InactiveCause.DISABLED,
-            "rule is disabled");
+        return new Verdict.Inactive(
+            rule.id(), rule.name(), Verdict.InactiveCause.DISABLED, "rule is disabled");
       case NOT_YET_VALID:
-        return new Verdict.Inactive(rule.id(), rule.name(), Verdict.InactiveCause.NOT_YET_VALID,
-            "valid from " + rule.validity().from() + " (" + rule.validity().zone() + "), now "
+        return new Verdict.Inactive(
+            rule.id(),
+            rule.name(),
+            Verdict.InactiveCause.NOT_YET_VALID,
+            "valid from "
+                + rule.validity().from()
+                + " ("
+                + rule.validity().zone()
+                + "), now "
                 + now);
       default:
-        return new Verdict.Inactive(rule.id(), rule.name(), Verdict.InactiveCause.EXPIRED,
-            "valid until " + rule.validity().until() + " (" + rule.validity().zone() + "), now "
+        return new Verdict.Inactive(
+            rule.id(),
+            rule.name(),
+            Verdict.InactiveCause.EXPIRED,
+            "valid until "
+                + rule.validity().until()
+                + " ("
+                + rule.validity().zone()
+                + "), now "
                 + now);
     }
   }

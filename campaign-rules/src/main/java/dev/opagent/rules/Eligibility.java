@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Every rule's verdict for one customer. Immutable and thread-safe. Serialises with a plain Jackson
- * {@code ObjectMapper} as {@code {"customerId": "...", "eligible": ["winback", …],
- * "details": [verdict, …]}}.
+ * {@code ObjectMapper} as {@code {"customerId": "...", "eligible": ["winback", …], "details":
+ * [verdict, …]}}.
  *
  * @param customerId the customer
  * @param eligible ids of the rules with an {@link Verdict.Eligible} verdict, by priority

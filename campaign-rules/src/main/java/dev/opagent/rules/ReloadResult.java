@@ -3,9 +3,7 @@ package dev.opagent.rules;
 import dev.opagent.rules.problem.Problem;
 import java.util.List;
 
-/**
- * Outcome of {@link RuleSetHolder#reload()}. Immutable and thread-safe.
- */
+/** Outcome of {@link RuleSetHolder#reload()}. Immutable and thread-safe. */
 public sealed interface ReloadResult {
 
   /** The rule set in effect after the reload attempt. */

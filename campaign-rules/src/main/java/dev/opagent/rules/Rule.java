@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param description free text; empty by default
  * @param condition who qualifies
  * @param actions what to do, in order
- * @param priority 0 (lowest) to 100 (highest); rule files may also write {@code low} (25),
- *     {@code medium} (50, the default), {@code high} (75), {@code critical} (100)
+ * @param priority 0 (lowest) to 100 (highest); rule files may also write {@code low} (25), {@code
+ *     medium} (50, the default), {@code high} (75), {@code critical} (100)
  * @param enabled disabled rules are reported as inactive and never match
  * @param version the rule's own revision number, starting at 1
  * @param validity when the rule applies
@@ -47,10 +47,13 @@ public record Rule(
 
   /** Priority of {@code low}. */
   public static final int LOW = 25;
+
   /** Priority of {@code medium}, the default. */
   public static final int MEDIUM = 50;
+
   /** Priority of {@code high}. */
   public static final int HIGH = 75;
+
   /** Priority of {@code critical}. */
   public static final int CRITICAL = 100;
 
@@ -175,8 +178,18 @@ public record Rule(
       if (condition == null) {
         throw new IllegalStateException("rule '" + id + "' needs a condition");
       }
-      return new Rule(id, name == null ? id : name, description, condition, actions, priority,
-          enabled, version, validity, tags, Holdout.of(holdoutKey(id), holdoutPercentage));
+      return new Rule(
+          id,
+          name == null ? id : name,
+          description,
+          condition,
+          actions,
+          priority,
+          enabled,
+          version,
+          validity,
+          tags,
+          Holdout.of(holdoutKey(id), holdoutPercentage));
     }
   }
 }

@@ -34,16 +34,28 @@ import org.jspecify.annotations.Nullable;
  * Reads a rule file's tree into rules, collecting every problem with its JSON pointer and
  * line/column instead of stopping at the first. Not thread-safe: one instance per file.
  *
- * <p>Format: either an array of rules, or {@code {"name", "description", "saved_groups",
- * "rules"}}. A rule is seed 001's {@code {rule_id, name, conditions, actions, priority, enabled}}
- * plus {@code description, version, valid_from, valid_until, time_zone, tags,
- * holdout_percentage}; an action is {@code {type, delay_minutes | delay, …parameters}}.
+ * <p>Format: either an array of rules, or {@code {"name", "description", "saved_groups", "rules"}}.
+ * A rule is seed 001's {@code {rule_id, name, conditions, actions, priority, enabled}} plus {@code
+ * description, version, valid_from, valid_until, time_zone, tags, holdout_percentage}; an action is
+ * {@code {type, delay_minutes | delay, …parameters}}.
  */
 final class RuleFileReader {
   static final Set<String> FILE_FIELDS = Set.of("name", "description", "saved_groups", "rules");
   static final List<String> RULE_FIELDS =
-      List.of("rule_id", "name", "description", "conditions", "actions", "priority", "enabled",
-          "version", "valid_from", "valid_until", "time_zone", "tags", "holdout_percentage");
+      List.of(
+          "rule_id",
+          "name",
+          "description",
+          "conditions",
+          "actions",
+          "priority",
+          "enabled",
+          "version",
+          "valid_from",
+          "valid_until",
+          "time_zone",
+          "tags",
+          "holdout_percentage");
   static final Map<String, Integer> PRIORITY_NAMES =
       Map.of("low", Rule.LOW, "medium", Rule.MEDIUM, "high", Rule.HIGH, "critical", Rule.CRITICAL);
 
@@ -59,7 +71,9 @@ final class RuleFileReader {
   public record Result(String name, List<Rule> rules, List<Problem> problems) {}
 
   public RuleFileReader(
-      LocatedJson doc, ConditionMode mode, @Nullable ActionTypes actionTypes,
+      LocatedJson doc,
+      ConditionMode mode,
+      @Nullable ActionTypes actionTypes,
       Map<String, JsonNode> extraSavedGroups) {
     this.doc = doc;
     this.mode = mode;
@@ -68,12 +82,16 @@ final class RuleFileReader {
   }
 
   private void error(String pointer, String message) {
-    ProblemList.report(problems, Problem.Severity.ERROR,
+    ProblemList.report(
+        problems,
+        Problem.Severity.ERROR,
         () -> doc.problem(Problem.Severity.ERROR, pointer, message));
   }
 
   private void warn(String pointer, String message) {
-    ProblemList.report(problems, Problem.Severity.WARNING,
+    ProblemList.report(
+        problems,
+        Problem.Severity.WARNING,
         () -> doc.problem(Problem.Severity.WARNING, pointer, message));
   }
 
@@ -99,7 +117,9 @@ final class RuleFileReader {
     } else if (root.isObject()) {
       for (Map.Entry<String, JsonNode> e : root.properties()) {
         if (!FILE_FIELDS.contains(e.getKey())) {
-          unknownField(LocatedJson.child("", e.getKey()), e.getKey(),
+          unknownField(
+              LocatedJson.child("", e.getKey()),
+              e.getKey(),
               List.of("name", "description", "saved_groups", "rules"));
         }
       }
@@ -123,8 +143,10 @@ final class RuleFileReader {
         return new Result(name, List.of(), problems.withSummary());
       }
     } else {
-      error("", "rule file must be a JSON object or an array of rules but was "
-          + LocatedJson.describe(root));
+      error(
+          "",
+          "rule file must be a JSON object or an array of rules but was "
+              + LocatedJson.describe(root));
       return new Result(name, List.of(), problems.withSummary());
     }
     if (!rulesNode.isArray()) {
@@ -159,8 +181,9 @@ final class RuleFileReader {
       return;
     }
     if (!groups.isObject()) {
-      error("/saved_groups", "saved_groups must be an object of arrays but was "
-          + LocatedJson.describe(groups));
+      error(
+          "/saved_groups",
+          "saved_groups must be an object of arrays but was " + LocatedJson.describe(groups));
       return;
     }
     for (Map.Entry<String, JsonNode> e : groups.properties()) {
@@ -168,8 +191,12 @@ final class RuleFileReader {
       if (e.getKey().isEmpty()) {
         error(ptr, "saved group id must not be empty");
       } else if (!e.getValue().isArray()) {
-        error(ptr, "saved group '" + e.getKey() + "' must be an array but was "
-            + LocatedJson.describe(e.getValue()));
+        error(
+            ptr,
+            "saved group '"
+                + e.getKey()
+                + "' must be an array but was "
+                + LocatedJson.describe(e.getValue()));
       } else {
         into.put(e.getKey(), e.getValue());
       }
@@ -193,15 +220,18 @@ final class RuleFileReader {
     if (idNode == null) {
       error(ptr, "rule needs a 'rule_id'");
     } else if (!idNode.isTextual() || !Rule.ID_PATTERN.matcher(idNode.textValue()).matches()) {
-      error(ptr + "/rule_id", "rule_id must be a string of letters, digits and _ - . : but was "
-          + LocatedJson.describe(idNode));
+      error(
+          ptr + "/rule_id",
+          "rule_id must be a string of letters, digits and _ - . : but was "
+              + LocatedJson.describe(idNode));
     } else {
       id = idNode.textValue();
       String first = seenIds.putIfAbsent(id, ptr);
       if (first != null) {
         long[] loc = doc.location(first);
-        error(ptr + "/rule_id", "duplicate rule_id '" + id + "', first defined at " + first
-            + " (line " + loc[0] + ")");
+        error(
+            ptr + "/rule_id",
+            "duplicate rule_id '" + id + "', first defined at " + first + " (line " + loc[0] + ")");
       }
     }
     String name = optionalText(node, ptr, "name");
@@ -225,7 +255,8 @@ final class RuleFileReader {
         }
       } else {
         String ruleId = id;
-        ((CompileResult.Rejected) result).problems()
+        ((CompileResult.Rejected) result)
+            .problems()
             .forEach(p -> problems.add(relocate(p, ruleId)));
       }
     }
@@ -238,8 +269,8 @@ final class RuleFileReader {
       if (en.isBoolean()) {
         enabled = en.booleanValue();
       } else {
-        error(ptr + "/enabled", "enabled must be true or false but was "
-            + LocatedJson.describe(en));
+        error(
+            ptr + "/enabled", "enabled must be true or false but was " + LocatedJson.describe(en));
       }
     }
     int version = 1;
@@ -248,8 +279,9 @@ final class RuleFileReader {
       if (v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 1) {
         version = v.intValue();
       } else {
-        error(ptr + "/version", "version must be a positive integer but was "
-            + LocatedJson.describe(v));
+        error(
+            ptr + "/version",
+            "version must be a positive integer but was " + LocatedJson.describe(v));
       }
     }
     ValidityWindow window = readWindow(node, ptr);
@@ -260,15 +292,27 @@ final class RuleFileReader {
       if (h.isNumber() && h.doubleValue() >= 0 && h.doubleValue() <= 100) {
         holdout = h.doubleValue();
       } else {
-        error(ptr + "/holdout_percentage", "holdout_percentage must be a number from 0 to 100 but"
-            + " was " + LocatedJson.describe(h));
+        error(
+            ptr + "/holdout_percentage",
+            "holdout_percentage must be a number from 0 to 100 but"
+                + " was "
+                + LocatedJson.describe(h));
       }
     }
     if (errorCount() > errorsBefore || id == null || condition == null || window == null) {
       return null;
     }
-    return new Rule(id, name == null ? id : name, description == null ? "" : description,
-        condition, actions, priority, enabled, version, window, tags,
+    return new Rule(
+        id,
+        name == null ? id : name,
+        description == null ? "" : description,
+        condition,
+        actions,
+        priority,
+        enabled,
+        version,
+        window,
+        tags,
         Holdout.of(Rule.holdoutKey(id), holdout));
   }
 
@@ -304,12 +348,17 @@ final class RuleFileReader {
       if (named != null) {
         return named;
       }
-    } else if (p.isIntegralNumber() && p.canConvertToInt() && p.intValue() >= 0
+    } else if (p.isIntegralNumber()
+        && p.canConvertToInt()
+        && p.intValue() >= 0
         && p.intValue() <= 100) {
       return p.intValue();
     }
-    error(ptr, "priority must be an integer from 0 to 100 or one of low, medium, high, critical"
-        + " but was " + LocatedJson.describe(p));
+    error(
+        ptr,
+        "priority must be an integer from 0 to 100 or one of low, medium, high, critical"
+            + " but was "
+            + LocatedJson.describe(p));
     return Rule.MEDIUM;
   }
 
@@ -326,8 +375,9 @@ final class RuleFileReader {
     for (int i = 0; i < tags.size(); i++) {
       JsonNode t = tags.get(i);
       if (!t.isTextual() || t.textValue().isBlank()) {
-        error(LocatedJson.child(ptr, i), "tag must be a non-empty string but was "
-            + LocatedJson.describe(t));
+        error(
+            LocatedJson.child(ptr, i),
+            "tag must be a non-empty string but was " + LocatedJson.describe(t));
       } else if (!seen.add(t.textValue())) {
         warn(LocatedJson.child(ptr, i), "duplicate tag '" + t.textValue() + "'");
       } else {
@@ -370,8 +420,12 @@ final class RuleFileReader {
       error(type == null ? ptr : ptr + "/type", "action needs a non-empty string 'type'");
       ok = false;
     } else if (actionTypes != null && !actionTypes.isKnown(type.textValue())) {
-      error(ptr + "/type", "unknown action type '" + type.textValue() + "'; known: "
-          + String.join(", ", actionTypes.knownTypes()));
+      error(
+          ptr + "/type",
+          "unknown action type '"
+              + type.textValue()
+              + "'; known: "
+              + String.join(", ", actionTypes.knownTypes()));
       ok = false;
     }
     Duration delay = Duration.ZERO;
@@ -384,8 +438,11 @@ final class RuleFileReader {
       if (minutes.isNumber() && minutes.doubleValue() >= 0 && minutes.doubleValue() <= 5.256e7) {
         delay = Duration.ofSeconds(Math.round(minutes.doubleValue() * 60));
       } else {
-        error(ptr + "/delay_minutes", "delay_minutes must be a non-negative number of minutes"
-            + " (at most 100 years) but was " + LocatedJson.describe(minutes));
+        error(
+            ptr + "/delay_minutes",
+            "delay_minutes must be a non-negative number of minutes"
+                + " (at most 100 years) but was "
+                + LocatedJson.describe(minutes));
         ok = false;
       }
     } else if (iso != null) {
@@ -398,8 +455,11 @@ final class RuleFileReader {
         }
       }
       if (parsed == null || parsed.isNegative()) {
-        error(ptr + "/delay", "delay must be a non-negative ISO-8601 duration such as PT30M but"
-            + " was " + LocatedJson.describe(iso));
+        error(
+            ptr + "/delay",
+            "delay must be a non-negative ISO-8601 duration such as PT30M but"
+                + " was "
+                + LocatedJson.describe(iso));
         ok = false;
       } else {
         delay = parsed;
@@ -448,8 +508,11 @@ final class RuleFileReader {
         }
         zone = ZoneId.of(tz.textValue());
       } catch (DateTimeException e) {
-        error(ptr + "/time_zone", "time_zone must be an IANA zone id such as Europe/Istanbul but"
-            + " was " + LocatedJson.describe(tz));
+        error(
+            ptr + "/time_zone",
+            "time_zone must be an IANA zone id such as Europe/Istanbul but"
+                + " was "
+                + LocatedJson.describe(tz));
         ok = false;
       }
     }
@@ -487,8 +550,11 @@ final class RuleFileReader {
         // fall through to the error
       }
     }
-    error(ptr, "expected an ISO date (2026-03-01), local date-time (2026-03-01T09:00) or"
-        + " date-time with offset (2026-03-01T09:00+03:00) but was " + LocatedJson.describe(n));
+    error(
+        ptr,
+        "expected an ISO date (2026-03-01), local date-time (2026-03-01T09:00) or"
+            + " date-time with offset (2026-03-01T09:00+03:00) but was "
+            + LocatedJson.describe(n));
     return null;
   }
 }

@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
  * Thread-safe: share it freely; to change rules, load a new set (see {@link RuleSetHolder}).
  *
  * <p>Evaluations through a rule set share work: each rule's eligible verdict, and up to 1,024
- * explanations per rule of a failed condition, keyed by the values it read. Only numbers,
- * booleans, nulls and segment labels ({@code segments.} paths) are kept this way, never other
- * strings such as names or e-mail addresses; they live as long as the rule set.
+ * explanations per rule of a failed condition, keyed by the values it read. Only numbers, booleans,
+ * nulls and segment labels ({@code segments.} paths) are kept this way, never other strings such as
+ * names or e-mail addresses; they live as long as the rule set.
  *
  * <pre>{@code
  * RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.file(Path.of("campaigns.json")));
@@ -37,6 +37,7 @@ public final class RuleSet {
   private final List<Rule> rules;
   private final Map<String, Rule> byId;
   private final List<Problem> warnings;
+
   /** Per rule, index-aligned with {@link #rules}: what its evaluations share. */
   private final VerdictMemo[] memos;
 
@@ -73,13 +74,25 @@ public final class RuleSet {
    * @throws IllegalArgumentException if two rules share an id
    */
   public static RuleSet of(String name, List<Rule> rules) {
-    String canonical = rules.stream()
-        .sorted(Comparator.comparing(Rule::id))
-        .map(r -> String.join("\u0000", r.id(), String.valueOf(r.version()),
-            r.condition().source().toString(), r.actions().toString(),
-            String.valueOf(r.priority()), String.valueOf(r.enabled()), r.validity().toString(),
-            r.tags().toString(), r.holdout().toString(), r.name(), r.description()))
-        .collect(Collectors.joining("\u0001"));
+    String canonical =
+        rules.stream()
+            .sorted(Comparator.comparing(Rule::id))
+            .map(
+                r ->
+                    String.join(
+                        "\u0000",
+                        r.id(),
+                        String.valueOf(r.version()),
+                        r.condition().source().toString(),
+                        r.actions().toString(),
+                        String.valueOf(r.priority()),
+                        String.valueOf(r.enabled()),
+                        r.validity().toString(),
+                        r.tags().toString(),
+                        r.holdout().toString(),
+                        r.name(),
+                        r.description()))
+            .collect(Collectors.joining("\u0001"));
     return new RuleSet(name, "code:" + name, sha256(canonical), rules, List.of());
   }
 

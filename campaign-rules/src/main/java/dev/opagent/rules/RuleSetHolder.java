@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds the rule set in effect and swaps it atomically on reload, so marketers can change rules
  * without a deploy. Thread-safe: evaluations call {@link #current()} once and evaluate against that
- * snapshot, so an evaluation in progress always sees one consistent rule set; a reload that does not
- * validate leaves the current set in place. Reloads are serialised. The holder starts no threads:
- * call {@link #reload()} from the host's scheduler or file watcher.
+ * snapshot, so an evaluation in progress always sees one consistent rule set; a reload that does
+ * not validate leaves the current set in place. Reloads are serialised. The holder starts no
+ * threads: call {@link #reload()} from the host's scheduler or file watcher.
  *
  * <pre>{@code
  * RuleSetHolder holder = RuleSetHolder.load(RuleSetLoader.ofDefaults(), RuleSource.file(path));
@@ -43,8 +43,10 @@ public final class RuleSetHolder {
 
   /** Holds {@code initial}; {@link #reload()} reads {@code source} with {@code loader}. */
   public static RuleSetHolder of(RuleSet initial, RuleSetLoader loader, RuleSource source) {
-    return new RuleSetHolder(Objects.requireNonNull(loader, "loader"),
-        Objects.requireNonNull(source, "source"), Objects.requireNonNull(initial, "initial"));
+    return new RuleSetHolder(
+        Objects.requireNonNull(loader, "loader"),
+        Objects.requireNonNull(source, "source"),
+        Objects.requireNonNull(initial, "initial"));
   }
 
   /** The rule set in effect. */
@@ -58,16 +60,19 @@ public final class RuleSetHolder {
   }
 
   /**
-   * Re-reads the source; swaps in the new rule set if it validates and its checksum differs.
-   * Never throws for bad content: a rejected reload is a value and is logged as a warning.
+   * Re-reads the source; swaps in the new rule set if it validates and its checksum differs. Never
+   * throws for bad content: a rejected reload is a value and is logged as a warning.
    */
   public ReloadResult reload() {
     synchronized (reloadLock) {
       RuleSet previous = current();
       LoadResult result = loader.validate(source);
       if (result instanceof LoadResult.Invalid invalid) {
-        LOG.warn("rule set {} not reloaded, keeping {}: {} problem(s), first: {}",
-            source.describe(), previous.checksum(), invalid.problems().size(),
+        LOG.warn(
+            "rule set {} not reloaded, keeping {}: {} problem(s), first: {}",
+            source.describe(),
+            previous.checksum(),
+            invalid.problems().size(),
             invalid.errors().isEmpty() ? invalid.problems().get(0) : invalid.errors().get(0));
         return new ReloadResult.Rejected(previous, invalid.problems());
       }
@@ -76,8 +81,12 @@ public final class RuleSetHolder {
         return new ReloadResult.Unchanged(previous);
       }
       current.set(next);
-      LOG.info("rule set {} reloaded: {} -> {} ({} rules)", source.describe(),
-          previous.checksum(), next.checksum(), next.size());
+      LOG.info(
+          "rule set {} reloaded: {} -> {} ({} rules)",
+          source.describe(),
+          previous.checksum(),
+          next.checksum(),
+          next.size());
       return new ReloadResult.Reloaded(previous, next);
     }
   }

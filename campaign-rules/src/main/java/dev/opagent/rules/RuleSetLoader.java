@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * key longer than {@link #MAX_KEY_LENGTH}, a string longer than {@link #MAX_STRING_LENGTH}, a
  * number longer than {@link #MAX_NUMBER_LENGTH}, nesting deeper than {@link #MAX_NESTING_DEPTH} or
  * more than {@link #MAX_TOKEN_COUNT} tokens is rejected with one located error; memory held while
- * loading grows with the document's size, not with its size times its depth; at most
- * {@link #MAX_PROBLEMS} problems are listed, followed by a count of the rest.
+ * loading grows with the document's size, not with its size times its depth; at most {@link
+ * #MAX_PROBLEMS} problems are listed, followed by a count of the rest.
  *
  * <pre>{@code
  * RuleSetLoader loader = RuleSetLoader.builder()
@@ -43,16 +43,22 @@ import org.jspecify.annotations.Nullable;
 public final class RuleSetLoader {
   /** Longest rule file accepted, in characters: {@value}. */
   public static final int MAX_DOCUMENT_LENGTH = LocatedJson.MAX_DOCUMENT_LENGTH;
+
   /** Longest object key accepted, in characters: {@value}. */
   public static final int MAX_KEY_LENGTH = LocatedJson.MAX_KEY_LENGTH;
+
   /** Longest string value accepted, in characters: {@value}. */
   public static final int MAX_STRING_LENGTH = LocatedJson.MAX_STRING_LENGTH;
+
   /** Longest number accepted, in characters: {@value}. */
   public static final int MAX_NUMBER_LENGTH = LocatedJson.MAX_NUMBER_LENGTH;
+
   /** Deepest nesting of arrays and objects accepted: {@value}. */
   public static final int MAX_NESTING_DEPTH = LocatedJson.MAX_DEPTH;
+
   /** Most JSON tokens (values, keys, brackets) accepted in one file: {@value}. */
   public static final long MAX_TOKEN_COUNT = LocatedJson.MAX_TOKEN_COUNT;
+
   /** Most problems listed per file; the rest are counted in a closing problem: {@value}. */
   public static final int MAX_PROBLEMS = ProblemList.MAX_KEPT;
 
@@ -105,8 +111,15 @@ public final class RuleSetLoader {
     try {
       text = source.read();
     } catch (IOException | RuntimeException e) {
-      return new LoadResult.Invalid(source.describe(), List.of(new Problem(Problem.Severity.ERROR,
-          "", 0, 0, "cannot read " + source.describe() + ": " + e.getMessage())));
+      return new LoadResult.Invalid(
+          source.describe(),
+          List.of(
+              new Problem(
+                  Problem.Severity.ERROR,
+                  "",
+                  0,
+                  0,
+                  "cannot read " + source.describe() + ": " + e.getMessage())));
     }
     return validate(source.describe(), text);
   }
@@ -123,8 +136,11 @@ public final class RuleSetLoader {
     RuleFileReader.Result read =
         new RuleFileReader(doc, mode, actionTypes, savedGroups).read(describe);
     problems.addAll(read.problems());
-    problems.sort((a, b) -> a.line() != b.line()
-        ? Integer.compare(a.line(), b.line()) : Integer.compare(a.column(), b.column()));
+    problems.sort(
+        (a, b) ->
+            a.line() != b.line()
+                ? Integer.compare(a.line(), b.line())
+                : Integer.compare(a.column(), b.column()));
     if (problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR)) {
       return new LoadResult.Invalid(describe, problems);
     }
@@ -142,8 +158,8 @@ public final class RuleSetLoader {
 
     /**
      * How conditions compile. Default {@link ConditionMode#STRICT}, which catches marketers' typos
-     * at load time; {@link ConditionMode#LENIENT} evaluates GrowthBook-authored conditions exactly as
-     * GrowthBook would and downgrades unknown fields and duplicate keys to warnings.
+     * at load time; {@link ConditionMode#LENIENT} evaluates GrowthBook-authored conditions exactly
+     * as GrowthBook would and downgrades unknown fields and duplicate keys to warnings.
      */
     public Builder conditionMode(ConditionMode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
@@ -160,8 +176,8 @@ public final class RuleSetLoader {
     }
 
     /**
-     * A saved group every loaded file can reference with {@code $inGroup}; a file's own
-     * {@code saved_groups} entry with the same id takes precedence. None by default.
+     * A saved group every loaded file can reference with {@code $inGroup}; a file's own {@code
+     * saved_groups} entry with the same id takes precedence. None by default.
      */
     public Builder putSavedGroup(String id, Collection<?> members) {
       if (id.isEmpty()) {

@@ -17,9 +17,9 @@ public sealed interface RuleSource {
   String DEFAULTS_RESOURCE = "dev/opagent/rules/default-campaigns.json";
 
   /**
-   * Largest file or resource read, in bytes (16 MiB); a larger one fails to read with an
-   * {@link IOException} instead of being loaded into memory. (The loader further accepts at most
-   * {@link RuleSetLoader#MAX_DOCUMENT_LENGTH} characters.)
+   * Largest file or resource read, in bytes (16 MiB); a larger one fails to read with an {@link
+   * IOException} instead of being loaded into memory. (The loader further accepts at most {@link
+   * RuleSetLoader#MAX_DOCUMENT_LENGTH} characters.)
    */
   long MAX_BYTES = 16L * 1024 * 1024;
 

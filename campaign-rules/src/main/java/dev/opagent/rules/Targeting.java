@@ -3,9 +3,9 @@ package dev.opagent.rules;
 import java.util.List;
 
 /**
- * The audience of one campaign over a stream of customers, as seed 000's
- * {@code create_targeted_campaign}: who to target and the counts, plus who was held out (the
- * control group to measure lift against). Immutable and thread-safe; serialises with Jackson.
+ * The audience of one campaign over a stream of customers, as seed 000's {@code
+ * create_targeted_campaign}: who to target and the counts, plus who was held out (the control group
+ * to measure lift against). Immutable and thread-safe; serialises with Jackson.
  *
  * @param campaign the rule id
  * @param ruleSetChecksum checksum of the rule set every customer was evaluated against

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * When a rule applies: {@code [from, until)}, either end open. Rule files write the ends as local
- * dates or date-times in the rule's {@code time_zone} (a campaign "until 2026-03-31" in
- * {@code Europe/Istanbul} ends at midnight Istanbul time), or with an explicit offset. Immutable and
+ * dates or date-times in the rule's {@code time_zone} (a campaign "until 2026-03-31" in {@code
+ * Europe/Istanbul} ends at midnight Istanbul time), or with an explicit offset. Immutable and
  * thread-safe.
  *
  * @param from first instant the rule applies, or {@code null} for no start

@@ -18,18 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One rule's verdicts that do not depend on who the customer is, kept with its {@link RuleSet}:
- * the eligible verdict, and ineligible verdicts by the attribute values the condition read.
+ * One rule's verdicts that do not depend on who the customer is, kept with its {@link RuleSet}: the
+ * eligible verdict, and ineligible verdicts by the attribute values the condition read.
  * Thread-safe.
  *
  * <p>A compiled condition is a deterministic function of the values it looks up, so two customers
  * whose failing test looked up the same paths and saw equal values get equal explanations, as long
- * as the explanation looks up no path the test did not. Values count as equal only when they are
- * of the same class, equal, and print alike: booleans, integral and double numbers (as Java values
- * or Jackson nodes), null, absent, empty arrays or objects, and strings read under
- * {@code segments.} (the agent's labels). Other strings — names, e-mail addresses, free text — are
- * never kept: a lookup of one, or of anything else, makes the evaluation unmemoised. At most
- * {@value #MAX_ENTRIES} explanations are kept per rule; later ones are computed each time.
+ * as the explanation looks up no path the test did not. Values count as equal only when they are of
+ * the same class, equal, and print alike: booleans, integral and double numbers (as Java values or
+ * Jackson nodes), null, absent, empty arrays or objects, and strings read under {@code segments.}
+ * (the agent's labels). Other strings — names, e-mail addresses, free text — are never kept: a
+ * lookup of one, or of anything else, makes the evaluation unmemoised. At most {@value
+ * #MAX_ENTRIES} explanations are kept per rule; later ones are computed each time.
  */
 final class VerdictMemo {
   static final int MAX_ENTRIES = 1024;
@@ -50,16 +50,16 @@ final class VerdictMemo {
   Verdict.Ineligible ineligible(Lookups lookups) {
     Key key = lookups.key();
     if (key == null) {
-      return new Verdict.Ineligible(rule.id(), rule.name(),
-          CampaignEvaluator.explain(rule, lookups.delegate));
+      return new Verdict.Ineligible(
+          rule.id(), rule.name(), CampaignEvaluator.explain(rule, lookups.delegate));
     }
     Verdict.Ineligible known = ineligible.get(key);
     if (known != null) {
       return known;
     }
     Lookups explained = new Lookups(lookups.delegate);
-    Verdict.Ineligible v = new Verdict.Ineligible(rule.id(), rule.name(),
-        CampaignEvaluator.explain(rule, explained));
+    Verdict.Ineligible v =
+        new Verdict.Ineligible(rule.id(), rule.name(), CampaignEvaluator.explain(rule, explained));
     if (lookups.covers(explained) && ineligible.size() < MAX_ENTRIES) {
       ineligible.putIfAbsent(key, v);
     }
@@ -79,8 +79,10 @@ final class VerdictMemo {
     private static final int CAPACITY = 8;
 
     private final Attributes delegate;
+
     /** Paths and values seen, alternating, as in a {@link Key}. */
     private final @Nullable Object[] seen = new Object[2 * CAPACITY];
+
     private int count;
     private boolean memoisable = true;
 
@@ -147,9 +149,14 @@ final class VerdictMemo {
       if (c == String.class || c == TextNode.class) {
         return path.size() > 1 && path.segment(0).equals("segments");
       }
-      if (c == Boolean.class || c == Integer.class || c == Long.class
-          || c == Double.class || c == BooleanNode.class
-          || c == IntNode.class || c == LongNode.class || c == DoubleNode.class
+      if (c == Boolean.class
+          || c == Integer.class
+          || c == Long.class
+          || c == Double.class
+          || c == BooleanNode.class
+          || c == IntNode.class
+          || c == LongNode.class
+          || c == DoubleNode.class
           || c == NullNode.class) {
         return true;
       }

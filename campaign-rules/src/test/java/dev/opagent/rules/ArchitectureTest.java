@@ -21,14 +21,19 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.opagent.rules");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.opagent.rules");
 
   @Test
   void campaignRules_dependsOnNeitherAwsNorSegmentClient() {
-    noClasses().that().resideInAPackage("dev.opagent.rules..")
-        .should().dependOnClassesThat().resideInAnyPackage(
+    noClasses()
+        .that()
+        .resideInAPackage("dev.opagent.rules..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
             "software.amazon..", "com.amazonaws..", "dev.opagent.segment..", "dev.opagent.agent..")
         .check(CLASSES);
   }
@@ -36,51 +41,67 @@ class ArchitectureTest {
   @Test
   void publicApi_neverExposesInternalTypes() {
     ArchRuleDefinition.classes()
-        .that().resideOutsideOfPackage("..internal..")
-        .and().arePublic()
-        .should(new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
-          @Override
-          public void check(JavaClass c, ConditionEvents events) {
-            for (JavaMember m : c.getMembers()) {
-              if (!m.getModifiers().contains(JavaModifier.PUBLIC)
-                  && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
-                continue;
-              }
-              Set<JavaClass> types = new HashSet<>();
-              if (m instanceof JavaField f) {
-                types.addAll(f.getType().getAllInvolvedRawTypes());
-              } else if (m instanceof JavaCodeUnit u) {
-                types.addAll(u.getReturnType().getAllInvolvedRawTypes());
-                u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
-                u.getExceptionTypes().forEach(types::add);
-              }
-              for (JavaClass t : types) {
-                if (t.getPackageName().contains(".internal")) {
-                  events.add(SimpleConditionEvent.violated(m,
-                      m.getFullName() + " exposes internal type " + t.getName()));
+        .that()
+        .resideOutsideOfPackage("..internal..")
+        .and()
+        .arePublic()
+        .should(
+            new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
+              @Override
+              public void check(JavaClass c, ConditionEvents events) {
+                for (JavaMember m : c.getMembers()) {
+                  if (!m.getModifiers().contains(JavaModifier.PUBLIC)
+                      && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
+                    continue;
+                  }
+                  Set<JavaClass> types = new HashSet<>();
+                  if (m instanceof JavaField f) {
+                    types.addAll(f.getType().getAllInvolvedRawTypes());
+                  } else if (m instanceof JavaCodeUnit u) {
+                    types.addAll(u.getReturnType().getAllInvolvedRawTypes());
+                    u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
+                    u.getExceptionTypes().forEach(types::add);
+                  }
+                  for (JavaClass t : types) {
+                    if (t.getPackageName().contains(".internal")) {
+                      events.add(
+                          SimpleConditionEvent.violated(
+                              m, m.getFullName() + " exposes internal type " + t.getName()));
+                    }
+                  }
                 }
               }
-            }
-          }
-        })
+            })
         .check(CLASSES);
   }
 
   @Test
   void publicApi_inheritsNoInternalTypes() {
     ArchRuleDefinition.classes()
-        .that().resideOutsideOfPackage("..internal..").and().arePublic()
-        .should().notBeAssignableTo(DescribedPredicate.describe("an internal type",
-            (JavaClass t) -> t.getPackageName().contains(".internal")))
+        .that()
+        .resideOutsideOfPackage("..internal..")
+        .and()
+        .arePublic()
+        .should()
+        .notBeAssignableTo(
+            DescribedPredicate.describe(
+                "an internal type", (JavaClass t) -> t.getPackageName().contains(".internal")))
         .check(CLASSES);
   }
 
   @Test
   void spi_dependsOnNothingElseInTheLibrary() {
-    noClasses().that().resideInAPackage("dev.opagent.rules.spi..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "dev.opagent.rules", "dev.opagent.rules.condition..", "dev.opagent.rules.internal..",
-            "dev.opagent.rules.attributes..", "dev.opagent.rules.assignment..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.opagent.rules.spi..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.opagent.rules",
+            "dev.opagent.rules.condition..",
+            "dev.opagent.rules.internal..",
+            "dev.opagent.rules.attributes..",
+            "dev.opagent.rules.assignment..")
         .check(CLASSES);
   }
 
@@ -97,10 +118,17 @@ class ArchitectureTest {
 
   @Test
   void problemsAndLocatedJson_dependOnNothingAboveThem() {
-    noClasses().that().resideInAnyPackage("dev.opagent.rules.problem..", "dev.opagent.rules.json..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "dev.opagent.rules", "dev.opagent.rules.condition..", "dev.opagent.rules.internal..",
-            "dev.opagent.rules.attributes..", "dev.opagent.rules.assignment..",
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.opagent.rules.problem..", "dev.opagent.rules.json..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.opagent.rules",
+            "dev.opagent.rules.condition..",
+            "dev.opagent.rules.internal..",
+            "dev.opagent.rules.attributes..",
+            "dev.opagent.rules.assignment..",
             "dev.opagent.rules.spi..")
         .check(CLASSES);
   }

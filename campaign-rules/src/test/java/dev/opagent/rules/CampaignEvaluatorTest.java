@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class CampaignEvaluatorTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-15T09:00:00Z"),
-      ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-15T09:00:00Z"), ZoneOffset.UTC);
   private static final CampaignEvaluator EVALUATOR =
       CampaignEvaluator.builder().clock(CLOCK).build();
   private static final RuleSet DEFAULTS = RuleSetLoader.defaults();
@@ -31,25 +31,47 @@ class CampaignEvaluatorTest {
     Eligibility e = EVALUATOR.evaluate(DEFAULTS, c1001.customerId(), c1001);
     assertThat(e.customerId()).isEqualTo("C-1001");
     assertThat(e.eligible()).containsExactly("retention", "replenishment");
-    assertThat(e.details()).extracting(Verdict::ruleId)
+    assertThat(e.details())
+        .extracting(Verdict::ruleId)
         .containsExactly("retention", "winback", "crosssell", "loyalty", "replenishment");
   }
 
   @Test
   void evaluate_seedEligibilityTable_matchesTheSeedsPythonChecks() {
     record Case(Map<String, Object> analysis, List<String> eligible) {}
-    List<Case> cases = List.of(
-        new Case(Map.of("churnSegment", "Riskli", "missingRegulars", List.of()),
-            List.of("retention", "winback")),
-        new Case(Map.of("churnSegment", "Aktif", "loyaltyTier", "Platin",
-            "missingRegulars", List.of()), List.of("loyalty")),
-        new Case(Map.of("churnSegment", "Aktif", "loyaltyTier", "Altın",
-            "diversityProfile", "Kaşif", "missingRegulars", List.of()),
-            List.of("crosssell", "loyalty")),
-        new Case(Map.of("churnSegment", "Kayıp", "loyaltyTier", "Bronz",
-            "diversityProfile", "Dengeli", "missingRegulars", List.of()), List.of()),
-        new Case(Map.of("churnSegment", "Yeni", "loyaltyTier", "Gümüş"),
-            List.of("replenishment")));
+    List<Case> cases =
+        List.of(
+            new Case(
+                Map.of("churnSegment", "Riskli", "missingRegulars", List.of()),
+                List.of("retention", "winback")),
+            new Case(
+                Map.of(
+                    "churnSegment", "Aktif", "loyaltyTier", "Platin", "missingRegulars", List.of()),
+                List.of("loyalty")),
+            new Case(
+                Map.of(
+                    "churnSegment",
+                    "Aktif",
+                    "loyaltyTier",
+                    "Altın",
+                    "diversityProfile",
+                    "Kaşif",
+                    "missingRegulars",
+                    List.of()),
+                List.of("crosssell", "loyalty")),
+            new Case(
+                Map.of(
+                    "churnSegment",
+                    "Kayıp",
+                    "loyaltyTier",
+                    "Bronz",
+                    "diversityProfile",
+                    "Dengeli",
+                    "missingRegulars",
+                    List.of()),
+                List.of()),
+            new Case(
+                Map.of("churnSegment", "Yeni", "loyaltyTier", "Gümüş"), List.of("replenishment")));
     for (int i = 0; i < cases.size(); i++) {
       CustomerView view = Fixtures.customer("C-" + i, cases.get(i).analysis());
       assertThat(EVALUATOR.evaluate(DEFAULTS, view.customerId(), view).eligible())
@@ -60,19 +82,22 @@ class CampaignEvaluatorTest {
 
   @Test
   void evaluate_seed001Rule_matchesDecisionStageHostAttributes() {
-    RuleSet seed001 = RuleSetLoader.ofDefaults()
-        .load(RuleSource.classpath("rules/seed-001-rules.json"));
-    CustomerView view = CustomerView.builder()
-        .customerData(Fixtures.c1001().get("customerData"))
-        .putAttribute("purchase_stage", "决策阶段")
-        .putAttribute("price_sensitivity", "中端价值型")
-        .putAttribute("engagement_level", "深度研究")
-        .asOf(Fixtures.AS_OF)
-        .build();
+    RuleSet seed001 =
+        RuleSetLoader.ofDefaults().load(RuleSource.classpath("rules/seed-001-rules.json"));
+    CustomerView view =
+        CustomerView.builder()
+            .customerData(Fixtures.c1001().get("customerData"))
+            .putAttribute("purchase_stage", "决策阶段")
+            .putAttribute("price_sensitivity", "中端价值型")
+            .putAttribute("engagement_level", "深度研究")
+            .asOf(Fixtures.AS_OF)
+            .build();
     Eligibility e = EVALUATOR.evaluate(seed001, view.customerId(), view);
     assertThat(e.eligible()).containsExactly("rule_001");
     Verdict.Eligible v = (Verdict.Eligible) e.verdict("rule_001").orElseThrow();
-    assertThat(v.actions()).extracting(Action::type).containsExactly("send_email", "create_discount");
+    assertThat(v.actions())
+        .extracting(Action::type)
+        .containsExactly("send_email", "create_discount");
     Verdict.Ineligible browse = (Verdict.Ineligible) e.verdict("rule_002").orElseThrow();
     assertThat(browse.reason().actual().textValue()).isEqualTo("决策阶段");
   }
@@ -88,7 +113,8 @@ class CampaignEvaluatorTest {
     assertThat(loyalty.message())
         .isEqualTo("segments.loyaltyTier is \"Gümüş\", expected {\"$in\":[\"Platin\",\"Altın\"]}");
     Failure winback = ((Verdict.Ineligible) e.verdict("winback").orElseThrow()).reason();
-    assertThat(winback.message()).isEqualTo("segments.churnSegment is \"Ilık\", expected \"Riskli\"");
+    assertThat(winback.message())
+        .isEqualTo("segments.churnSegment is \"Ilık\", expected \"Riskli\"");
   }
 
   @Test
@@ -114,7 +140,12 @@ class CampaignEvaluatorTest {
 
   @Test
   void evaluate_validityWindow_inactiveBeforeAndAfterInRuleTimeZone() {
-    RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.string("w", """
+    RuleSet rules =
+        RuleSetLoader.ofDefaults()
+            .load(
+                RuleSource.string(
+                    "w",
+                    """
         [{"rule_id": "march", "conditions": {}, "actions": [{"type": "send_email"}],
           "valid_from": "2026-03-01", "valid_until": "2026-04-01", "time_zone": "Europe/Istanbul"},
          {"rule_id": "off", "conditions": {}, "actions": [], "enabled": false}]"""));
@@ -122,26 +153,36 @@ class CampaignEvaluatorTest {
     var attributes = MapAttributes.of(Map.of());
     // 2026-02-28T21:30Z is already March 1st, 00:30 in Istanbul (UTC+3)
     assertThat(at("2026-02-28T20:59:59Z").evaluate(march, "C", attributes))
-        .isInstanceOfSatisfying(Verdict.Inactive.class,
+        .isInstanceOfSatisfying(
+            Verdict.Inactive.class,
             v -> assertThat(v.cause()).isEqualTo(Verdict.InactiveCause.NOT_YET_VALID));
     assertThat(at("2026-02-28T21:30:00Z").evaluate(march, "C", attributes).isEligible()).isTrue();
     assertThat(at("2026-03-31T21:00:00Z").evaluate(march, "C", attributes))
-        .isInstanceOfSatisfying(Verdict.Inactive.class,
+        .isInstanceOfSatisfying(
+            Verdict.Inactive.class,
             v -> assertThat(v.cause()).isEqualTo(Verdict.InactiveCause.EXPIRED));
     assertThat(EVALUATOR.evaluate(rules.rule("off").orElseThrow(), "C", attributes))
-        .isInstanceOfSatisfying(Verdict.Inactive.class,
+        .isInstanceOfSatisfying(
+            Verdict.Inactive.class,
             v -> assertThat(v.cause()).isEqualTo(Verdict.InactiveCause.DISABLED));
   }
 
   private static CampaignEvaluator at(String instant) {
     return CampaignEvaluator.builder()
-        .clock(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC)).build();
+        .clock(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC))
+        .build();
   }
 
   @Test
   void evaluate_ruleHoldout_holdsOutAStableShareOfMatchingCustomers() {
-    RuleSet rules = RuleSet.of("h", List.of(Rule.builder("winback")
-        .condition("{\"segments.churnSegment\": \"Riskli\"}").holdoutPercentage(20).build()));
+    RuleSet rules =
+        RuleSet.of(
+            "h",
+            List.of(
+                Rule.builder("winback")
+                    .condition("{\"segments.churnSegment\": \"Riskli\"}")
+                    .holdoutPercentage(20)
+                    .build()));
     var riskli = MapAttributes.of(Map.of("segments", Map.of("churnSegment", "Riskli")));
     List<String> heldOut = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
@@ -166,10 +207,24 @@ class CampaignEvaluatorTest {
 
   @Test
   void evaluate_globalControlGroup_holdsOutTheSameCustomersFromEveryCampaign() {
-    CampaignEvaluator withControl = CampaignEvaluator.builder().clock(CLOCK)
-        .globalControlGroup(Holdout.of("global-2026", 10)).build();
-    var everyone = MapAttributes.of(Map.of("segments", Map.of("churnSegment", "Riskli",
-        "loyaltyTier", "Platin", "diversityProfile", "Kaşif", "missingRegulars", List.of(1))));
+    CampaignEvaluator withControl =
+        CampaignEvaluator.builder()
+            .clock(CLOCK)
+            .globalControlGroup(Holdout.of("global-2026", 10))
+            .build();
+    var everyone =
+        MapAttributes.of(
+            Map.of(
+                "segments",
+                Map.of(
+                    "churnSegment",
+                    "Riskli",
+                    "loyaltyTier",
+                    "Platin",
+                    "diversityProfile",
+                    "Kaşif",
+                    "missingRegulars",
+                    List.of(1))));
     int controlled = 0;
     for (int i = 0; i < 2000; i++) {
       Eligibility e = withControl.evaluate(DEFAULTS, "C-" + i, everyone);
@@ -177,9 +232,13 @@ class CampaignEvaluatorTest {
       if (inControl) {
         controlled++;
         assertThat(e.eligible()).isEmpty();
-        assertThat(e.details()).allSatisfy(v -> assertThat(v)
-            .isInstanceOfSatisfying(Verdict.HeldOut.class,
-                h -> assertThat(h.holdout()).isEqualTo("global-2026")));
+        assertThat(e.details())
+            .allSatisfy(
+                v ->
+                    assertThat(v)
+                        .isInstanceOfSatisfying(
+                            Verdict.HeldOut.class,
+                            h -> assertThat(h.holdout()).isEqualTo("global-2026")));
       } else {
         assertThat(e.eligible()).hasSize(5);
       }
@@ -189,27 +248,43 @@ class CampaignEvaluatorTest {
 
   @Test
   void target_streamOfCustomers_countsTargetsHeldOutAndIneligible() {
-    RuleSet rules = RuleSet.of("t", List.of(Rule.builder("winback")
-        .condition("{\"segments.churnSegment\": \"Riskli\"}").holdoutPercentage(50).build()));
-    Stream<Candidate> candidates = IntStream.range(0, 1000).mapToObj(i -> new Candidate("C-" + i,
-        MapAttributes.of(Map.of("segments", Map.of("churnSegment", i % 2 == 0 ? "Riskli" : "Aktif")))));
+    RuleSet rules =
+        RuleSet.of(
+            "t",
+            List.of(
+                Rule.builder("winback")
+                    .condition("{\"segments.churnSegment\": \"Riskli\"}")
+                    .holdoutPercentage(50)
+                    .build()));
+    Stream<Candidate> candidates =
+        IntStream.range(0, 1000)
+            .mapToObj(
+                i ->
+                    new Candidate(
+                        "C-" + i,
+                        MapAttributes.of(
+                            Map.of(
+                                "segments",
+                                Map.of("churnSegment", i % 2 == 0 ? "Riskli" : "Aktif")))));
     Targeting t = EVALUATOR.target(rules, "winback", candidates);
     assertThat(t.campaign()).isEqualTo("winback");
     assertThat(t.evaluated()).isEqualTo(1000);
     assertThat(t.ineligibleCount()).isEqualTo(500);
     assertThat(t.targetCount() + t.heldOutCount()).isEqualTo(500);
     assertThat(t.heldOutCount()).isBetween(200L, 300L);
-    assertThat(t.targets()).hasSize((int) t.targetCount()).allMatch(id ->
-        Integer.parseInt(id.substring(2)) % 2 == 0);
+    assertThat(t.targets())
+        .hasSize((int) t.targetCount())
+        .allMatch(id -> Integer.parseInt(id.substring(2)) % 2 == 0);
     assertThat(t.ruleSetChecksum()).isEqualTo(rules.checksum());
   }
 
   @Test
   void target_seedCustomers_createTargetedCampaignLikeSeed000() {
-    List<Candidate> customers = List.of(
-        candidate(Fixtures.customer("C-1", Map.of("churnSegment", "Riskli"))),
-        candidate(Fixtures.customer("C-2", Map.of("churnSegment", "Aktif"))),
-        candidate(Fixtures.customer("C-3", Map.of("churnSegment", "Riskli"))));
+    List<Candidate> customers =
+        List.of(
+            candidate(Fixtures.customer("C-1", Map.of("churnSegment", "Riskli"))),
+            candidate(Fixtures.customer("C-2", Map.of("churnSegment", "Aktif"))),
+            candidate(Fixtures.customer("C-3", Map.of("churnSegment", "Riskli"))));
     Targeting t = EVALUATOR.target(DEFAULTS, "winback", customers);
     assertThat(t.targets()).containsExactly("C-1", "C-3");
     assertThat(t.targetCount()).isEqualTo(2);
@@ -224,8 +299,9 @@ class CampaignEvaluatorTest {
   void target_unknownCampaign_failsListingKnownIds() {
     assertThatThrownBy(() -> EVALUATOR.target(DEFAULTS, "winbak", List.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("has no rule 'winbak'; it has: retention, winback, crosssell,"
-            + " loyalty, replenishment");
+        .hasMessageContaining(
+            "has no rule 'winbak'; it has: retention, winback, crosssell,"
+                + " loyalty, replenishment");
   }
 
   @Test

@@ -26,15 +26,65 @@ import net.jqwik.api.Provide;
  */
 class HostileInputPropertyTest {
   private static final Duration BOUND = Duration.ofSeconds(20);
-  private static final List<String> RULE_KEYS = List.of(
-      "rules", "name", "description", "saved_groups", "rule_id", "conditions", "actions",
-      "priority", "enabled", "version", "valid_from", "valid_until", "time_zone", "tags",
-      "holdout_percentage", "type", "delay_minutes", "delay", "g");
-  private static final List<String> CONDITION_KEYS = List.of(
-      "$and", "$or", "$nor", "$not", "$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$in", "$nin",
-      "$ini", "$nini", "$all", "$alli", "$elemMatch", "$size", "$regex", "$regexi", "$type",
-      "$exists", "$veq", "$vne", "$vgt", "$vgte", "$vlt", "$vlte", "$inGroup", "$notInGroup",
-      "a", "a.b", "segments.churnSegment", "", "a..b", "$");
+  private static final List<String> RULE_KEYS =
+      List.of(
+          "rules",
+          "name",
+          "description",
+          "saved_groups",
+          "rule_id",
+          "conditions",
+          "actions",
+          "priority",
+          "enabled",
+          "version",
+          "valid_from",
+          "valid_until",
+          "time_zone",
+          "tags",
+          "holdout_percentage",
+          "type",
+          "delay_minutes",
+          "delay",
+          "g");
+  private static final List<String> CONDITION_KEYS =
+      List.of(
+          "$and",
+          "$or",
+          "$nor",
+          "$not",
+          "$eq",
+          "$ne",
+          "$lt",
+          "$lte",
+          "$gt",
+          "$gte",
+          "$in",
+          "$nin",
+          "$ini",
+          "$nini",
+          "$all",
+          "$alli",
+          "$elemMatch",
+          "$size",
+          "$regex",
+          "$regexi",
+          "$type",
+          "$exists",
+          "$veq",
+          "$vne",
+          "$vgt",
+          "$vgte",
+          "$vlt",
+          "$vlte",
+          "$inGroup",
+          "$notInGroup",
+          "a",
+          "a.b",
+          "segments.churnSegment",
+          "",
+          "a..b",
+          "$");
 
   @Provide
   Arbitrary<String> ruleFiles() {
@@ -43,8 +93,14 @@ class HostileInputPropertyTest {
     Arbitrary<String> body = HostileJson.value(keys, List.of(), 4);
     return Arbitraries.oneOf(
         HostileJson.documents(keys, List.of(), 4),
-        body.list().ofMaxSize(4).map(rules -> "{\"saved_groups\": {\"g\": [1, \"a\"]},"
-            + " \"rules\": [" + String.join(", ", rules) + "]}"),
+        body.list()
+            .ofMaxSize(4)
+            .map(
+                rules ->
+                    "{\"saved_groups\": {\"g\": [1, \"a\"]},"
+                        + " \"rules\": ["
+                        + String.join(", ", rules)
+                        + "]}"),
         body.map(rule -> "[" + rule + "]"));
   }
 
@@ -56,42 +112,49 @@ class HostileInputPropertyTest {
   @Property(tries = 600)
   void validate_hostileRuleFile_yieldsRuleSetOrLocatedProblemsInTime(
       @ForAll("ruleFiles") String text) {
-    assertTimeoutPreemptively(BOUND, () -> {
-      for (ConditionMode mode : ConditionMode.values()) {
-        LoadResult r = RuleSetLoader.builder().conditionMode(mode).build()
-            .validate(RuleSource.string("hostile", text));
-        if (r instanceof LoadResult.Invalid invalid) {
-          assertThat(invalid.errors()).isNotEmpty();
-          assertThat(invalid.problems()).hasSizeLessThanOrEqualTo(400);
-        } else {
-          RuleSet rules = ((LoadResult.Loaded) r).ruleSet();
-          for (dev.opagent.rules.spi.Attributes a : hostileAttributes()) {
-            CampaignEvaluator.ofDefaults().evaluate(rules, "C-1", a);
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          for (ConditionMode mode : ConditionMode.values()) {
+            LoadResult r =
+                RuleSetLoader.builder()
+                    .conditionMode(mode)
+                    .build()
+                    .validate(RuleSource.string("hostile", text));
+            if (r instanceof LoadResult.Invalid invalid) {
+              assertThat(invalid.errors()).isNotEmpty();
+              assertThat(invalid.problems()).hasSizeLessThanOrEqualTo(400);
+            } else {
+              RuleSet rules = ((LoadResult.Loaded) r).ruleSet();
+              for (dev.opagent.rules.spi.Attributes a : hostileAttributes()) {
+                CampaignEvaluator.ofDefaults().evaluate(rules, "C-1", a);
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   @Property(tries = 600)
   void compile_hostileCondition_yieldsConditionOrTypedErrorInTime(
       @ForAll("conditions") String text) {
-    assertTimeoutPreemptively(BOUND, () -> {
-      for (ConditionMode mode : ConditionMode.values()) {
-        Condition c;
-        try {
-          c = ConditionCompiler.builder().mode(mode).build().compile(text);
-        } catch (InvalidConditionException e) {
-          assertThat(e.problems()).isNotEmpty();
-          continue;
-        }
-        for (dev.opagent.rules.spi.Attributes a : hostileAttributes()) {
-          c.test(a);
-          c.explain(a);
-          c.testDocument(a.get(dev.opagent.rules.spi.AttributePath.of("a")));
-        }
-      }
-    });
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          for (ConditionMode mode : ConditionMode.values()) {
+            Condition c;
+            try {
+              c = ConditionCompiler.builder().mode(mode).build().compile(text);
+            } catch (InvalidConditionException e) {
+              assertThat(e.problems()).isNotEmpty();
+              continue;
+            }
+            for (dev.opagent.rules.spi.Attributes a : hostileAttributes()) {
+              c.test(a);
+              c.explain(a);
+              c.testDocument(a.get(dev.opagent.rules.spi.AttributePath.of("a")));
+            }
+          }
+        });
   }
 
   /** Values that make backtracking regular expressions slow, long text, nesting. */

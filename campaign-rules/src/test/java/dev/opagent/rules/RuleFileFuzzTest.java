@@ -19,24 +19,64 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Any input yields a rule set or located errors, never another exception: random text, random
- * edits of the bundled rule file, and random JSON built from the rule-file and operator
- * vocabulary.
+ * Any input yields a rule set or located errors, never another exception: random text, random edits
+ * of the bundled rule file, and random JSON built from the rule-file and operator vocabulary.
  */
 class RuleFileFuzzTest {
   private static final Pattern POINTER = Pattern.compile("(/([^/~]|~[01])*)*");
   private static final String DEFAULTS = readDefaults();
-  private static final List<String> KEYS = List.of(
-      "rules", "name", "saved_groups", "rule_id", "conditions", "actions", "priority", "enabled",
-      "version", "valid_from", "valid_until", "time_zone", "tags", "holdout_percentage", "type",
-      "delay_minutes", "delay", "$and", "$or", "$nor", "$not", "$eq", "$ne", "$gt", "$lte", "$in",
-      "$nin", "$ini", "$all", "$alli", "$elemMatch", "$size", "$regex", "$regexi", "$type",
-      "$exists", "$vgt", "$veq", "$inGroup", "$notInGroup", "segments.churnSegment", "a.b", "",
-      "a..b", "~/", "$");
+  private static final List<String> KEYS =
+      List.of(
+          "rules",
+          "name",
+          "saved_groups",
+          "rule_id",
+          "conditions",
+          "actions",
+          "priority",
+          "enabled",
+          "version",
+          "valid_from",
+          "valid_until",
+          "time_zone",
+          "tags",
+          "holdout_percentage",
+          "type",
+          "delay_minutes",
+          "delay",
+          "$and",
+          "$or",
+          "$nor",
+          "$not",
+          "$eq",
+          "$ne",
+          "$gt",
+          "$lte",
+          "$in",
+          "$nin",
+          "$ini",
+          "$all",
+          "$alli",
+          "$elemMatch",
+          "$size",
+          "$regex",
+          "$regexi",
+          "$type",
+          "$exists",
+          "$vgt",
+          "$veq",
+          "$inGroup",
+          "$notInGroup",
+          "segments.churnSegment",
+          "a.b",
+          "",
+          "a..b",
+          "~/",
+          "$");
 
   private static String readDefaults() {
-    try (InputStream in = RuleFileFuzzTest.class.getClassLoader()
-        .getResourceAsStream(RuleSource.DEFAULTS_RESOURCE)) {
+    try (InputStream in =
+        RuleFileFuzzTest.class.getClassLoader().getResourceAsStream(RuleSource.DEFAULTS_RESOURCE)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -45,8 +85,11 @@ class RuleFileFuzzTest {
 
   private static void assertRuleSetOrLocatedErrors(String text) {
     for (ConditionMode mode : ConditionMode.values()) {
-      LoadResult result = RuleSetLoader.builder().conditionMode(mode).build()
-          .validate(RuleSource.string("fuzz", text));
+      LoadResult result =
+          RuleSetLoader.builder()
+              .conditionMode(mode)
+              .build()
+              .validate(RuleSource.string("fuzz", text));
       if (result instanceof LoadResult.Invalid invalid) {
         assertThat(invalid.errors()).as("an invalid result has errors").isNotEmpty();
         for (Problem p : invalid.problems()) {
@@ -58,8 +101,8 @@ class RuleFileFuzzTest {
       } else {
         RuleSet rules = ((LoadResult.Loaded) result).ruleSet();
         assertThat(rules.checksum()).startsWith("sha256:");
-        CampaignEvaluator.ofDefaults().evaluate(rules, "C-1",
-            dev.opagent.rules.spi.Attributes.empty());
+        CampaignEvaluator.ofDefaults()
+            .evaluate(rules, "C-1", dev.opagent.rules.spi.Attributes.empty());
       }
     }
   }
@@ -83,16 +126,19 @@ class RuleFileFuzzTest {
 
   @Provide
   Arbitrary<List<Tuple.Tuple3<Integer, Integer, String>>> edits() {
-    Arbitrary<String> snippets = Arbitraries.oneOf(
-        Arbitraries.strings().withChars("{}[]\":,.-$0123456789eEtrufalsn \\/\n").ofMaxLength(4),
-        Arbitraries.of(KEYS).map(k -> "\"" + k + "\""),
-        Arbitraries.of("null", "true", "[]", "{}", "1e999", "-0", "\"\\u0000\"", "\"("));
+    Arbitrary<String> snippets =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withChars("{}[]\":,.-$0123456789eEtrufalsn \\/\n").ofMaxLength(4),
+            Arbitraries.of(KEYS).map(k -> "\"" + k + "\""),
+            Arbitraries.of("null", "true", "[]", "{}", "1e999", "-0", "\"\\u0000\"", "\"("));
     return Combinators.combine(
             Arbitraries.integers().between(0, DEFAULTS.length()),
             Arbitraries.integers().between(0, 12),
             snippets)
         .as(Tuple::of)
-        .list().ofMinSize(1).ofMaxSize(6);
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(6);
   }
 
   @Property(tries = 400)
@@ -107,21 +153,41 @@ class RuleFileFuzzTest {
   }
 
   private Arbitrary<String> json(int depth) {
-    Arbitrary<String> scalars = Arbitraries.oneOf(
-        Arbitraries.of("null", "true", "false", "0", "-1", "2.5", "100", "101", "1e400",
-            "\"\"", "\"Riskli\"", "\"high\"", "\"(\"", "\"2026-03-01\"", "\"Europe/Istanbul\"",
-            "\"PT5M\"", "\"send_email\"", "\"1.2.3\"", "\"string\"", "\"g\""));
+    Arbitrary<String> scalars =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "null",
+                "true",
+                "false",
+                "0",
+                "-1",
+                "2.5",
+                "100",
+                "101",
+                "1e400",
+                "\"\"",
+                "\"Riskli\"",
+                "\"high\"",
+                "\"(\"",
+                "\"2026-03-01\"",
+                "\"Europe/Istanbul\"",
+                "\"PT5M\"",
+                "\"send_email\"",
+                "\"1.2.3\"",
+                "\"string\"",
+                "\"g\""));
     if (depth == 0) {
       return scalars;
     }
     Arbitrary<String> inner = Arbitraries.lazy(() -> json(depth - 1));
-    Arbitrary<String> objects = Combinators.combine(Arbitraries.of(KEYS), inner)
-        .as((k, v) -> "\"" + k + "\": " + v)
-        .list().ofMaxSize(5)
-        .map(members -> "{" + String.join(", ", members) + "}");
-    Arbitrary<String> arrays = inner.list().ofMaxSize(4)
-        .map(items -> "[" + String.join(", ", items) + "]");
-    return Arbitraries.frequencyOf(
-        Tuple.of(2, scalars), Tuple.of(4, objects), Tuple.of(2, arrays));
+    Arbitrary<String> objects =
+        Combinators.combine(Arbitraries.of(KEYS), inner)
+            .as((k, v) -> "\"" + k + "\": " + v)
+            .list()
+            .ofMaxSize(5)
+            .map(members -> "{" + String.join(", ", members) + "}");
+    Arbitrary<String> arrays =
+        inner.list().ofMaxSize(4).map(items -> "[" + String.join(", ", items) + "]");
+    return Arbitraries.frequencyOf(Tuple.of(2, scalars), Tuple.of(4, objects), Tuple.of(2, arrays));
   }
 }

@@ -15,16 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A rule file of about 1 MiB loads in a small heap whatever its shape: the reader keeps one small
- * location record per value, not a path string per value, so memory grows with the file's size,
- * not with its size times its depth. Runs the loader in a separate JVM with {@code -Xmx64m}.
+ * location record per value, not a path string per value, so memory grows with the file's size, not
+ * with its size times its depth. Runs the loader in a separate JVM with {@code -Xmx64m}.
  */
 class RuleFileMemoryTest {
 
   /** Deep nesting under long keys, then a wide array: every value's path is ~100 KB long. */
   static String deepWideRuleFile(int levels, int keyLength, int elements) {
     StringBuilder sb = new StringBuilder(1 << 20);
-    sb.append("{\"rules\": [{\"rule_id\": \"deep\", \"actions\": [{\"type\": \"send_email\"}],"
-        + " \"conditions\": ");
+    sb.append(
+        "{\"rules\": [{\"rule_id\": \"deep\", \"actions\": [{\"type\": \"send_email\"}],"
+            + " \"conditions\": ");
     for (int i = 0; i < levels; i++) {
       String key = Character.toString('a' + i % 26).repeat(keyLength);
       sb.append("{\"").append(key).append("\": {\"$elemMatch\": ");
@@ -56,8 +57,8 @@ class RuleFileMemoryTest {
     command.add(Probe.class.getName());
     command.add(file.toString());
     Path out = dir.resolve("out.txt");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     boolean finished = p.waitFor(5, TimeUnit.MINUTES);
     if (!finished) {
       p.destroyForcibly();
@@ -73,12 +74,17 @@ class RuleFileMemoryTest {
     private Probe() {}
 
     public static void main(String[] args) throws IOException {
-      for (dev.opagent.rules.condition.ConditionMode mode
-          : dev.opagent.rules.condition.ConditionMode.values()) {
-        LoadResult r = RuleSetLoader.builder().conditionMode(mode).build()
-            .validate(RuleSource.file(new File(args[0]).toPath()));
-        System.out.println("result: " + r.getClass().getSimpleName()
-            + (r instanceof LoadResult.Invalid i ? " " + i.problems() : ""));
+      for (dev.opagent.rules.condition.ConditionMode mode :
+          dev.opagent.rules.condition.ConditionMode.values()) {
+        LoadResult r =
+            RuleSetLoader.builder()
+                .conditionMode(mode)
+                .build()
+                .validate(RuleSource.file(new File(args[0]).toPath()));
+        System.out.println(
+            "result: "
+                + r.getClass().getSimpleName()
+                + (r instanceof LoadResult.Invalid i ? " " + i.problems() : ""));
       }
     }
   }

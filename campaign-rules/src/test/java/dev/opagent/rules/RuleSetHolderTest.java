@@ -27,16 +27,30 @@ class RuleSetHolderTest {
 
   /** Ten rules named {@code <generation>-<i>}; generation g matches customers with tier g. */
   private static String generation(String g) {
-    return IntStream.range(0, RULES).mapToObj(i -> "{\"rule_id\": \"r" + i + "\", \"name\": \""
-            + g + "-" + i + "\", \"conditions\": {\"tier\": \"" + g + "\", \"n\": {\"$gte\": " + i
-            + "}}, \"actions\": [{\"type\": \"send_email\"}]}")
+    return IntStream.range(0, RULES)
+        .mapToObj(
+            i ->
+                "{\"rule_id\": \"r"
+                    + i
+                    + "\", \"name\": \""
+                    + g
+                    + "-"
+                    + i
+                    + "\", \"conditions\": {\"tier\": \""
+                    + g
+                    + "\", \"n\": {\"$gte\": "
+                    + i
+                    + "}}, \"actions\": [{\"type\": \"send_email\"}]}")
         .collect(Collectors.joining(",", "[", "]"));
   }
 
   private static void write(Path file, String text) throws Exception {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -48,26 +62,36 @@ class RuleSetHolderTest {
     RuleSetHolder holder = RuleSetHolder.load(RuleSetLoader.ofDefaults(), RuleSource.file(file));
     RuleSet a = holder.current();
 
-    assertThat(holder.reload()).isInstanceOfSatisfying(ReloadResult.Unchanged.class,
-        r -> assertThat(r.current()).isSameAs(a));
+    assertThat(holder.reload())
+        .isInstanceOfSatisfying(
+            ReloadResult.Unchanged.class, r -> assertThat(r.current()).isSameAs(a));
 
     write(file, generation("B"));
     ReloadResult reloaded = holder.reload();
-    assertThat(reloaded).isInstanceOfSatisfying(ReloadResult.Reloaded.class, r -> {
-      assertThat(r.previous()).isSameAs(a);
-      assertThat(r.current().rule("r0").orElseThrow().name()).isEqualTo("B-0");
-    });
+    assertThat(reloaded)
+        .isInstanceOfSatisfying(
+            ReloadResult.Reloaded.class,
+            r -> {
+              assertThat(r.previous()).isSameAs(a);
+              assertThat(r.current().rule("r0").orElseThrow().name()).isEqualTo("B-0");
+            });
     RuleSet b = holder.current();
 
     write(file, "[{\"rule_id\": \"r0\", \"conditions\": {\"x\": {\"$regx\": 1}}}]");
-    assertThat(holder.reload()).isInstanceOfSatisfying(ReloadResult.Rejected.class, r -> {
-      assertThat(r.current()).isSameAs(b);
-      assertThat(r.problems()).filteredOn(p -> p.severity() == Problem.Severity.ERROR)
-          .singleElement().satisfies(p -> {
-        assertThat(p.pointer()).isEqualTo("/0/conditions/x/$regx");
-        assertThat(p.line()).isEqualTo(1);
-      });
-    });
+    assertThat(holder.reload())
+        .isInstanceOfSatisfying(
+            ReloadResult.Rejected.class,
+            r -> {
+              assertThat(r.current()).isSameAs(b);
+              assertThat(r.problems())
+                  .filteredOn(p -> p.severity() == Problem.Severity.ERROR)
+                  .singleElement()
+                  .satisfies(
+                      p -> {
+                        assertThat(p.pointer()).isEqualTo("/0/conditions/x/$regx");
+                        assertThat(p.line()).isEqualTo(1);
+                      });
+            });
     assertThat(holder.current()).isSameAs(b);
   }
 
@@ -94,44 +118,50 @@ class RuleSetHolderTest {
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean reloading = new AtomicBoolean(true);
     try {
-      Future<Integer> reloader = pool.submit(() -> {
-        start.await();
-        int swaps = 0;
-        try {
-          for (int i = 1; i <= 150; i++) {
-            write(file, generation(i % 2 == 0 ? "A" : "B"));
-            if (holder.reload() instanceof ReloadResult.Reloaded) {
-              swaps++;
-            }
-          }
-        } finally {
-          reloading.set(false);
-        }
-        return swaps;
-      });
+      Future<Integer> reloader =
+          pool.submit(
+              () -> {
+                start.await();
+                int swaps = 0;
+                try {
+                  for (int i = 1; i <= 150; i++) {
+                    write(file, generation(i % 2 == 0 ? "A" : "B"));
+                    if (holder.reload() instanceof ReloadResult.Reloaded) {
+                      swaps++;
+                    }
+                  }
+                } finally {
+                  reloading.set(false);
+                }
+                return swaps;
+              });
       List<Future<int[]>> workers = new ArrayList<>();
       for (int w = 0; w < evaluators; w++) {
-        workers.add(pool.submit(() -> {
-          start.await();
-          int[] seen = new int[2];
-          int evaluations = 0;
-          while (reloading.get() || evaluations < 1000) {
-            RuleSet snapshot = holder.current();
-            Eligibility ea = evaluator.evaluate(snapshot, "C-" + evaluations, tierA);
-            Eligibility eb = evaluator.evaluate(snapshot, "C-" + evaluations, tierB);
-            String generation = snapshot.rules().get(0).name().substring(0, 1);
-            // all ten verdicts of one evaluation come from the same generation
-            assertThat(ea.details()).allSatisfy(v -> assertThat(v.name()).startsWith(generation));
-            assertThat(eb.details()).allSatisfy(v -> assertThat(v.name()).startsWith(generation));
-            Eligibility matching = generation.equals("A") ? ea : eb;
-            Eligibility other = generation.equals("A") ? eb : ea;
-            assertThat(matching.eligible()).hasSize(RULES);
-            assertThat(other.eligible()).isEmpty();
-            seen[generation.equals("A") ? 0 : 1]++;
-            evaluations++;
-          }
-          return seen;
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int[] seen = new int[2];
+                  int evaluations = 0;
+                  while (reloading.get() || evaluations < 1000) {
+                    RuleSet snapshot = holder.current();
+                    Eligibility ea = evaluator.evaluate(snapshot, "C-" + evaluations, tierA);
+                    Eligibility eb = evaluator.evaluate(snapshot, "C-" + evaluations, tierB);
+                    String generation = snapshot.rules().get(0).name().substring(0, 1);
+                    // all ten verdicts of one evaluation come from the same generation
+                    assertThat(ea.details())
+                        .allSatisfy(v -> assertThat(v.name()).startsWith(generation));
+                    assertThat(eb.details())
+                        .allSatisfy(v -> assertThat(v.name()).startsWith(generation));
+                    Eligibility matching = generation.equals("A") ? ea : eb;
+                    Eligibility other = generation.equals("A") ? eb : ea;
+                    assertThat(matching.eligible()).hasSize(RULES);
+                    assertThat(other.eligible()).isEmpty();
+                    seen[generation.equals("A") ? 0 : 1]++;
+                    evaluations++;
+                  }
+                  return seen;
+                }));
       }
       start.countDown();
       assertThat(reloader.get(30, TimeUnit.SECONDS)).isEqualTo(150);

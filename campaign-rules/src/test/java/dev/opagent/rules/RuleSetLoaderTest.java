@@ -38,24 +38,29 @@ class RuleSetLoaderTest {
     assertThat(rules.checksum()).startsWith("sha256:").hasSize(7 + 64);
     Rule winback = rules.rule("winback").orElseThrow();
     assertThat(winback.priority()).isEqualTo(Rule.HIGH);
-    assertThat(winback.actions()).extracting(Action::type)
+    assertThat(winback.actions())
+        .extracting(Action::type)
         .containsExactly("send_email", "create_discount");
     assertThat(winback.actions().get(1).parameter("discount")).isEqualTo(0.20);
   }
 
   @Test
   void load_seed001RuleConfig_readsAllFieldsOfTheSeedFormat() {
-    RuleSet rules = RuleSetLoader.builder()
-        .actionTypes(ActionTypes.of("send_email", "create_discount", "send_product_recommendation"))
-        .build()
-        .load(RuleSource.classpath("rules/seed-001-rules.json"));
+    RuleSet rules =
+        RuleSetLoader.builder()
+            .actionTypes(
+                ActionTypes.of("send_email", "create_discount", "send_product_recommendation"))
+            .build()
+            .load(RuleSource.classpath("rules/seed-001-rules.json"));
     Rule r = rules.rule("rule_001").orElseThrow();
     assertThat(r.name()).isEqualTo("决策阶段用户转化策略");
     assertThat(r.priority()).isEqualTo(Rule.HIGH);
     assertThat(r.enabled()).isTrue();
     assertThat(r.actions()).hasSize(2);
-    assertThat(r.actions().get(0).parameters()).isEqualTo(Map.of("template", "decision_stage_coupon"));
-    assertThat(r.actions().get(1).parameters()).isEqualTo(Map.of("discount", 0.15, "expiry_days", 7));
+    assertThat(r.actions().get(0).parameters())
+        .isEqualTo(Map.of("template", "decision_stage_coupon"));
+    assertThat(r.actions().get(1).parameters())
+        .isEqualTo(Map.of("discount", 0.15, "expiry_days", 7));
     assertThat(rules.rule("rule_002").orElseThrow().actions().get(0).delay())
         .isEqualTo(Duration.ofMinutes(60));
     assertThat(rules.name()).isEqualTo("classpath:rules/seed-001-rules.json");
@@ -63,7 +68,12 @@ class RuleSetLoaderTest {
 
   @Test
   void load_allOptionalFields_readsVersionWindowTagsAndHoldout() {
-    RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.string("spring", """
+    RuleSet rules =
+        RuleSetLoader.ofDefaults()
+            .load(
+                RuleSource.string(
+                    "spring",
+                    """
         {"name": "spring", "rules": [{
           "rule_id": "spring_sale", "name": "Spring sale", "description": "d",
           "conditions": {"region.climateType": "Temperate"},
@@ -88,10 +98,14 @@ class RuleSetLoaderTest {
 
   @Test
   void validate_manyMistakes_reportsEveryErrorWithPointerLineAndColumn() {
-    LoadResult r = RuleSetLoader.builder()
-        .actionTypes(ActionTypes.of("send_email", "create_discount"))
-        .build()
-        .validate(RuleSource.string("bad", """
+    LoadResult r =
+        RuleSetLoader.builder()
+            .actionTypes(ActionTypes.of("send_email", "create_discount"))
+            .build()
+            .validate(
+                RuleSource.string(
+                    "bad",
+                    """
             {"rules": [
               {"rule_id": "winback", "conditions": {"segments.churnSegment": "Riskli"},
                "actions": [{"type": "send_emial"}]},
@@ -102,21 +116,23 @@ class RuleSetLoaderTest {
               {"conditions": {"a": 1}}
             ]}"""));
     List<Problem> errors = errors(r);
-    assertThat(errors).extracting(Problem::pointer).containsExactly(
-        "/rules/0/actions/0/type",
-        "/rules/1/rule_id",
-        "/rules/1/conditions/segments.x/$regx",
-        "/rules/1/prority",
-        "/rules/2/rule_id",
-        "/rules/2/priority",
-        "/rules/2/valid_from",
-        "/rules/2/time_zone",
-        "/rules/3");
+    assertThat(errors)
+        .extracting(Problem::pointer)
+        .containsExactly(
+            "/rules/0/actions/0/type",
+            "/rules/1/rule_id",
+            "/rules/1/conditions/segments.x/$regx",
+            "/rules/1/prority",
+            "/rules/2/rule_id",
+            "/rules/2/priority",
+            "/rules/2/valid_from",
+            "/rules/2/time_zone",
+            "/rules/3");
     assertThat(errors.get(0).message())
         .isEqualTo("unknown action type 'send_emial'; known: send_email, create_discount");
     assertThat(errors.get(0).line()).isEqualTo(3);
-    assertThat(errors.get(1).message()).startsWith("duplicate rule_id 'winback', first defined at"
-        + " /rules/0 (line 2)");
+    assertThat(errors.get(1).message())
+        .startsWith("duplicate rule_id 'winback', first defined at" + " /rules/0 (line 2)");
     assertThat(errors.get(1).line()).isEqualTo(4);
     assertThat(errors.get(3).message()).startsWith("unknown field 'prority'; known: rule_id,");
     assertThat(errors.get(8).message()).contains("rule needs a 'rule_id'");
@@ -125,70 +141,108 @@ class RuleSetLoaderTest {
 
   @Test
   void load_invalidFile_throwsWithEveryProblemInTheMessage() {
-    assertThatThrownBy(() -> RuleSetLoader.ofDefaults().load(RuleSource.string("x",
-        "[{\"rule_id\": \"a\", \"conditions\": {\"n\": {\"$in\": 3}}, \"actions\": []},"
-            + " {\"rule_id\": \"a\", \"conditions\": {}}]")))
+    assertThatThrownBy(
+            () ->
+                RuleSetLoader.ofDefaults()
+                    .load(
+                        RuleSource.string(
+                            "x",
+                            "[{\"rule_id\": \"a\", \"conditions\": {\"n\": {\"$in\": 3}}, \"actions\": []},"
+                                + " {\"rule_id\": \"a\", \"conditions\": {}}]")))
         .isInstanceOf(InvalidRuleSetException.class)
         .hasMessageContaining("invalid rule set string:x: 2 errors")
-        .hasMessageContaining(
-            "string:x:1:47: /0/conditions/n/$in: rule 'a': $in needs an array")
+        .hasMessageContaining("string:x:1:47: /0/conditions/n/$in: rule 'a': $in needs an array")
         .hasMessageContaining("duplicate rule_id 'a'")
         .satisfies(e -> assertThat(((InvalidRuleSetException) e).source()).isEqualTo("string:x"));
   }
 
   @Test
   void validate_emptyOrAlwaysTrueConditions_loadsWithWarnings() {
-    RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.string("w", """
+    RuleSet rules =
+        RuleSetLoader.ofDefaults()
+            .load(
+                RuleSource.string(
+                    "w",
+                    """
         [{"rule_id": "everyone", "conditions": {}, "actions": [{"type": "send_email"}]},
          {"rule_id": "vacuous", "conditions": {"$or": [{}, {"a": 1}]},
           "actions": [{"type": "send_email"}]},
          {"rule_id": "silent", "conditions": {"a": 1}}]"""));
-    assertThat(rules.warnings()).extracting(Problem::pointer, Problem::message).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("/0/conditions",
-            "conditions are empty, so the rule matches every customer"),
-        org.assertj.core.groups.Tuple.tuple("/1/conditions",
-            "conditions always hold, so the rule matches every customer"),
-        org.assertj.core.groups.Tuple.tuple("/2", "rule has no actions"));
+    assertThat(rules.warnings())
+        .extracting(Problem::pointer, Problem::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "/0/conditions", "conditions are empty, so the rule matches every customer"),
+            org.assertj.core.groups.Tuple.tuple(
+                "/1/conditions", "conditions always hold, so the rule matches every customer"),
+            org.assertj.core.groups.Tuple.tuple("/2", "rule has no actions"));
     assertThat(rules.warnings()).allMatch(p -> p.severity() == Problem.Severity.WARNING);
   }
 
   @Test
   void validate_malformedJson_reportsSyntaxErrorLocation() {
     List<Problem> errors = errors(validate("{\"rules\": [\n  {\"rule_id\": \"a\",,}\n]}"));
-    assertThat(errors).singleElement().satisfies(p -> {
-      assertThat(p.line()).isEqualTo(2);
-      assertThat(p.column()).isEqualTo(19);
-      assertThat(p.message()).startsWith("malformed JSON:");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.line()).isEqualTo(2);
+              assertThat(p.column()).isEqualTo(19);
+              assertThat(p.message()).startsWith("malformed JSON:");
+            });
   }
 
   @Test
   void validate_savedGroupsInFile_resolvesInGroup() {
-    RuleSet rules = RuleSetLoader.builder().putSavedGroup("staff", List.of("C-1")).build()
-        .load(RuleSource.string("g", """
+    RuleSet rules =
+        RuleSetLoader.builder()
+            .putSavedGroup("staff", List.of("C-1"))
+            .build()
+            .load(
+                RuleSource.string(
+                    "g",
+                    """
             {"saved_groups": {"vip": ["C-1001"]},
              "rules": [{"rule_id": "vip", "conditions": {"customerId": {"$inGroup": "vip"}},
                         "actions": [{"type": "send_email"}]},
                        {"rule_id": "staff", "conditions": {"customerId": {"$notInGroup": "staff"}},
                         "actions": [{"type": "send_email"}]}]}"""));
     assertThat(rules.size()).isEqualTo(2);
-    assertThat(errors(validate("[{\"rule_id\": \"v\", \"actions\": [],"
-        + " \"conditions\": {\"customerId\": {\"$inGroup\": \"vip\"}}}]")))
-        .singleElement().satisfies(p -> assertThat(p.message())
-            .isEqualTo("rule 'v': $inGroup unknown saved group 'vip'; known: none"));
+    assertThat(
+            errors(
+                validate(
+                    "[{\"rule_id\": \"v\", \"actions\": [],"
+                        + " \"conditions\": {\"customerId\": {\"$inGroup\": \"vip\"}}}]")))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.message())
+                    .isEqualTo("rule 'v': $inGroup unknown saved group 'vip'; known: none"));
   }
 
   @Test
   void validate_lenientMode_downgradesUnknownFieldsAndEvaluatesUnknownOperatorsAsFalse() {
-    LoadResult r = RuleSetLoader.builder().conditionMode(ConditionMode.LENIENT).build()
-        .validate(RuleSource.string("l", "[{\"rule_id\": \"a\", \"colour\": \"red\","
-            + " \"conditions\": {\"n\": {\"$regx\": 1}}, \"actions\": [{\"type\": \"t\"}]}]"));
+    LoadResult r =
+        RuleSetLoader.builder()
+            .conditionMode(ConditionMode.LENIENT)
+            .build()
+            .validate(
+                RuleSource.string(
+                    "l",
+                    "[{\"rule_id\": \"a\", \"colour\": \"red\","
+                        + " \"conditions\": {\"n\": {\"$regx\": 1}}, \"actions\": [{\"type\": \"t\"}]}]"));
     assertThat(r).isInstanceOf(LoadResult.Loaded.class);
     RuleSet rules = ((LoadResult.Loaded) r).ruleSet();
-    assertThat(rules.warnings()).singleElement()
+    assertThat(rules.warnings())
+        .singleElement()
         .satisfies(p -> assertThat(p.message()).startsWith("unknown field 'colour'"));
-    assertThat(rules.rule("a").orElseThrow().condition()
-        .test(dev.opagent.rules.spi.Attributes.empty())).isFalse();
+    assertThat(
+            rules
+                .rule("a")
+                .orElseThrow()
+                .condition()
+                .test(dev.opagent.rules.spi.Attributes.empty()))
+        .isFalse();
   }
 
   @Test
@@ -199,21 +253,23 @@ class RuleSetLoaderTest {
     Files.writeString(file, json, StandardCharsets.UTF_8);
     RuleSet fromFile = RuleSetLoader.ofDefaults().load(RuleSource.file(file));
     RuleSet fromString = RuleSetLoader.ofDefaults().load(RuleSource.string("s", json));
-    RuleSet changed = RuleSetLoader.ofDefaults().load(RuleSource.string("s",
-        json.replace("1", "2")));
-    assertThat(fromFile.checksum()).isEqualTo(fromString.checksum())
+    RuleSet changed =
+        RuleSetLoader.ofDefaults().load(RuleSource.string("s", json.replace("1", "2")));
+    assertThat(fromFile.checksum())
+        .isEqualTo(fromString.checksum())
         .isNotEqualTo(changed.checksum());
     assertThat(fromFile.source()).isEqualTo("file:" + file);
   }
 
   @Test
   void validate_missingFileOrResource_isInvalidWithReadProblem(@TempDir Path dir) {
-    List<Problem> missingFile = errors(RuleSetLoader.ofDefaults()
-        .validate(RuleSource.file(dir.resolve("nope.json"))));
-    assertThat(missingFile).singleElement()
+    List<Problem> missingFile =
+        errors(RuleSetLoader.ofDefaults().validate(RuleSource.file(dir.resolve("nope.json"))));
+    assertThat(missingFile)
+        .singleElement()
         .satisfies(p -> assertThat(p.message()).startsWith("cannot read file:"));
-    List<Problem> missingResource = errors(RuleSetLoader.ofDefaults()
-        .validate(RuleSource.classpath("nope.json")));
+    List<Problem> missingResource =
+        errors(RuleSetLoader.ofDefaults().validate(RuleSource.classpath("nope.json")));
     assertThat(missingResource.get(0).message()).contains("classpath resource not found");
   }
 
@@ -245,7 +301,8 @@ class RuleSetLoaderTest {
     assertThatThrownBy(() -> Rule.builder("a b").condition("{}").build())
         .hasMessage("rule id must match [A-Za-z0-9_.:-]+ but was 'a b'");
     assertThatThrownBy(() -> Rule.builder("a").build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("rule 'a' needs a condition");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("rule 'a' needs a condition");
     assertThatThrownBy(() -> Rule.builder("a").condition("{}").holdoutPercentage(120).build())
         .hasMessage("holdout percentage must be between 0 and 100 but was 120.0");
   }

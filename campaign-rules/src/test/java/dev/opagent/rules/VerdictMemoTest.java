@@ -20,9 +20,16 @@ import org.junit.jupiter.api.Test;
 
 /** Rule-set evaluations share explanations; they must read exactly as one rule's evaluation. */
 class VerdictMemoTest {
-  private static final CampaignEvaluator EVALUATOR = CampaignEvaluator.builder()
-      .clock(Clock.fixed(Instant.parse("2026-03-15T09:00:00Z"), ZoneOffset.UTC)).build();
-  private static final RuleSet RULES = RuleSetLoader.ofDefaults().load(RuleSource.string("m", """
+  private static final CampaignEvaluator EVALUATOR =
+      CampaignEvaluator.builder()
+          .clock(Clock.fixed(Instant.parse("2026-03-15T09:00:00Z"), ZoneOffset.UTC))
+          .build();
+  private static final RuleSet RULES =
+      RuleSetLoader.ofDefaults()
+          .load(
+              RuleSource.string(
+                  "m",
+                  """
       [{"rule_id": "eq", "conditions": {"a": 1}, "actions": [{"type": "send_email"}]},
        {"rule_id": "gt", "conditions": {"a": {"$gt": 5}}, "actions": []},
        {"rule_id": "or", "conditions": {"$or": [{"a": "x"}, {"b.c": {"$exists": true}}]},
@@ -33,12 +40,39 @@ class VerdictMemoTest {
 
   @Test
   void evaluate_valuesOfEveryKindRepeated_verdictsEqualOneRuleAtATime() {
-    List<Object> values = Arrays.asList(1, 1L, 1.0, -0.0, 0.0, 2, 7, "1", "x", "7", true, null,
-        new BigDecimal("1.0"), new BigDecimal("1.00"), List.of(), List.of(1, 2, 3),
-        new ArrayList<>(List.of(1, 2)), Map.of(), linked("c", 1, "d", 2), linked("d", 2, "c", 1),
-        linked("c", 2), Json.read("1"), Json.read("1.0"), Json.read("\"x\""), Json.read("[]"),
-        Json.read("[1,2,3]"), Json.read("{\"d\":2,\"c\":1}"), Json.read("{\"c\":1,\"d\":2}"),
-        Json.read("null"), Json.read("{}"), Json.read("12345678901"));
+    List<Object> values =
+        Arrays.asList(
+            1,
+            1L,
+            1.0,
+            -0.0,
+            0.0,
+            2,
+            7,
+            "1",
+            "x",
+            "7",
+            true,
+            null,
+            new BigDecimal("1.0"),
+            new BigDecimal("1.00"),
+            List.of(),
+            List.of(1, 2, 3),
+            new ArrayList<>(List.of(1, 2)),
+            Map.of(),
+            linked("c", 1, "d", 2),
+            linked("d", 2, "c", 1),
+            linked("c", 2),
+            Json.read("1"),
+            Json.read("1.0"),
+            Json.read("\"x\""),
+            Json.read("[]"),
+            Json.read("[1,2,3]"),
+            Json.read("{\"d\":2,\"c\":1}"),
+            Json.read("{\"c\":1,\"d\":2}"),
+            Json.read("null"),
+            Json.read("{}"),
+            Json.read("12345678901"));
     List<Attributes> customers = new ArrayList<>();
     for (Object a : values) {
       for (Object b : values) {
@@ -49,8 +83,8 @@ class VerdictMemoTest {
       }
       customers.add(MapAttributes.of(Map.of()));
       if (a instanceof JsonNode node) {
-        customers.add(JsonNodeAttributes.of(Json.read("{\"a\": " + node + ", \"b\": " + node
-            + "}")));
+        customers.add(
+            JsonNodeAttributes.of(Json.read("{\"a\": " + node + ", \"b\": " + node + "}")));
       }
     }
     for (int round = 0; round < 2; round++) {
@@ -70,14 +104,21 @@ class VerdictMemoTest {
 
   @Test
   void evaluate_failingOnFreeTextOrOnLabels_keepsOnlyTheLabelsExplanations() {
-    RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.string("p", """
+    RuleSet rules =
+        RuleSetLoader.ofDefaults()
+            .load(
+                RuleSource.string(
+                    "p",
+                    """
         [{"rule_id": "mail", "conditions": {"customer.email": {"$regex": "@example\\\\.com$"}},
           "actions": []},
          {"rule_id": "risk", "conditions": {"segments.churnSegment": "Riskli"}, "actions": []}]"""));
     for (int i = 0; i < 10; i++) {
-      Attributes c = MapAttributes.of(Map.of(
-          "customer", Map.of("email", "person" + i + "@mail.test"),
-          "segments", Map.of("churnSegment", "Sadık")));
+      Attributes c =
+          MapAttributes.of(
+              Map.of(
+                  "customer", Map.of("email", "person" + i + "@mail.test"),
+                  "segments", Map.of("churnSegment", "Sadık")));
       Eligibility e = EVALUATOR.evaluate(rules, "C-" + i, c);
       assertThat(e.eligible()).isEmpty();
     }

@@ -1,7 +1,7 @@
 package dev.opagent.examples;
 
-import dev.opagent.agent.engine.ActionStatus;
 import dev.opagent.agent.Channel;
+import dev.opagent.agent.engine.ActionStatus;
 import dev.opagent.agent.engine.CustomerContext;
 import dev.opagent.agent.engine.CustomerViews;
 import dev.opagent.agent.engine.Decision;
@@ -28,18 +28,20 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The segment agent's guide, method 2: an analysis agent turns segments into insights and next
- * best actions. The guide's {@code _generate_insights} and {@code _recommend_actions} are if-chains
- * over labels; here both come from data the SDK ships:
+ * The segment agent's guide, method 2: an analysis agent turns segments into insights and next best
+ * actions. The guide's {@code _generate_insights} and {@code _recommend_actions} are if-chains over
+ * labels; here both come from data the SDK ships:
+ *
  * <ul>
- *   <li>insights per customer: the strategy templates (conversion, retention, repurchase,
- *       win-back) whose target the customer matches, with the template's prior conversion rate;
+ *   <li>insights per customer: the strategy templates (conversion, retention, repurchase, win-back)
+ *       whose target the customer matches, with the template's prior conversion rate;
  *   <li>next best actions: the decision engine's choice among the campaigns the customer is
  *       eligible for, after guardrails (a dry run over all customers, so caps count across them);
  *   <li>insights for the whole group: {@link SegmentDistribution#insights()}.
  * </ul>
+ *
  * Run it with {@code java -cp examples/target/opagent-cli.jar
- *     dev.opagent.examples.AnalysisAgentExample}.
+ * dev.opagent.examples.AnalysisAgentExample}.
  */
 public final class AnalysisAgentExample {
   private AnalysisAgentExample() {}
@@ -52,7 +54,10 @@ public final class AnalysisAgentExample {
    * @param insights the strategy templates the customer matches, in words
    * @param nextBestActions actions chosen now or waiting (for approval, quiet hours), best first
    */
-  public record CustomerInsight(String customerId, String segments, List<String> insights,
+  public record CustomerInsight(
+      String customerId,
+      String segments,
+      List<String> insights,
       List<PlannedAction> nextBestActions) {}
 
   /**
@@ -61,14 +66,14 @@ public final class AnalysisAgentExample {
    * @param customers one entry per segmented customer, in input order
    * @param distribution the group's segment distribution with its insights
    */
-  public record BehaviourAnalysis(List<CustomerInsight> customers,
-      SegmentDistribution distribution) {}
+  public record BehaviourAnalysis(
+      List<CustomerInsight> customers, SegmentDistribution distribution) {}
 
   public static void main(String[] args) {
     List<CustomerData> customers = new ArrayList<>(Fixtures.seedCustomers());
     customers.add(OrchestratorExample.atRiskGoldCustomer());
-    customers.addAll(PopulationGenerator.builder().seed(7).asOf(Fixtures.SEED_AS_OF).build()
-        .list(5));
+    customers.addAll(
+        PopulationGenerator.builder().seed(7).asOf(Fixtures.SEED_AS_OF).build().list(5));
     run(customers, System.out);
   }
 
@@ -76,8 +81,12 @@ public final class AnalysisAgentExample {
   public static BehaviourAnalysis run(List<CustomerData> customers, PrintStream out) {
     RuleSet rules = RuleSetLoader.defaults();
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(LocalAgent.CLOCK).build();
-    DecisionRun decisions = DecisionEngine.builder().rules(rules)
-        .clock(OrchestratorExample.DECISION_CLOCK).build().startRun(RunMode.DRY_RUN);
+    DecisionRun decisions =
+        DecisionEngine.builder()
+            .rules(rules)
+            .clock(OrchestratorExample.DECISION_CLOCK)
+            .build()
+            .startRun(RunMode.DRY_RUN);
     List<StrategyTemplate> templates = StrategyGenerator.ofDefaults().templates().templates();
     List<CustomerInsight> results = new ArrayList<>();
     List<SegmentOutcome> outcomes;
@@ -96,19 +105,31 @@ public final class AnalysisAgentExample {
       List<String> insights = new ArrayList<>();
       for (StrategyTemplate t : templates) {
         if (t.target().test(view)) {
-          insights.add(String.format(Locale.ROOT, "%s (%s, about %.0f%% convert): %s", t.name(),
-              t.type(), t.prior().mean() * 100, t.description()));
+          insights.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s (%s, about %.0f%% convert): %s",
+                  t.name(),
+                  t.type(),
+                  t.prior().mean() * 100,
+                  t.description()));
         }
       }
       Eligibility eligibility = evaluator.evaluate(rules, data.customerId(), view);
-      Decision decision = decisions.decide(CustomerContext.builder(eligibility).customerData(data)
-          .analysis(s.analysis()).consent(Channel.EMAIL, Channel.SMS)
-          .zone(ZoneId.of("Europe/Istanbul")).build());
-      List<PlannedAction> next = decision.candidates().stream()
-          .filter(a -> a.status() == ActionStatus.CHOSEN || a.status() == ActionStatus.DEFERRED)
-          .toList();
-      CustomerInsight result = new CustomerInsight(data.customerId(), Show.analysis(s.analysis()),
-          insights, next);
+      Decision decision =
+          decisions.decide(
+              CustomerContext.builder(eligibility)
+                  .customerData(data)
+                  .analysis(s.analysis())
+                  .consent(Channel.EMAIL, Channel.SMS)
+                  .zone(ZoneId.of("Europe/Istanbul"))
+                  .build());
+      List<PlannedAction> next =
+          decision.candidates().stream()
+              .filter(a -> a.status() == ActionStatus.CHOSEN || a.status() == ActionStatus.DEFERRED)
+              .toList();
+      CustomerInsight result =
+          new CustomerInsight(data.customerId(), Show.analysis(s.analysis()), insights, next);
       results.add(result);
 
       out.println(result.customerId() + ": " + result.segments());
@@ -116,8 +137,12 @@ public final class AnalysisAgentExample {
       if (insights.isEmpty()) {
         out.println("  insight  no strategy template targets this customer");
       }
-      next.forEach(a -> out.println("  next     " + Show.action(a)
-          + (a.isChosen() ? "" : "\n           " + Show.deciding(a))));
+      next.forEach(
+          a ->
+              out.println(
+                  "  next     "
+                      + Show.action(a)
+                      + (a.isChosen() ? "" : "\n           " + Show.deciding(a))));
       if (next.isEmpty()) {
         out.println("  next     nothing now (eligible for " + eligibility.eligible() + ")");
       }

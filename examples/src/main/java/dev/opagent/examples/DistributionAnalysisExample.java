@@ -27,7 +27,7 @@ import java.util.Objects;
  * example adds one finding for each remaining dimension, each naming the campaign it feeds.
  *
  * <p>Run it with {@code java -cp examples/target/opagent-cli.jar
- *     dev.opagent.examples.DistributionAnalysisExample}.
+ * dev.opagent.examples.DistributionAnalysisExample}.
  */
 public final class DistributionAnalysisExample {
   private static final int BAR = 40;
@@ -41,11 +41,14 @@ public final class DistributionAnalysisExample {
    * @param insights findings per dimension, every dimension present
    * @param overdueRegulars customers with at least one overdue regular product
    */
-  public record DistributionReport(SegmentDistribution distribution,
-      Map<SegmentDimension, List<String>> insights, long overdueRegulars) {}
+  public record DistributionReport(
+      SegmentDistribution distribution,
+      Map<SegmentDimension, List<String>> insights,
+      long overdueRegulars) {}
 
   public static void main(String[] args) {
-    run(PopulationGenerator.builder().seed(21).asOf(Fixtures.SEED_AS_OF).build().list(500),
+    run(
+        PopulationGenerator.builder().seed(21).asOf(Fixtures.SEED_AS_OF).build().list(500),
         System.out);
   }
 
@@ -56,23 +59,33 @@ public final class DistributionAnalysisExample {
       d = SegmentDistribution.of(agent.client().analyzeAll(customers));
     }
     Map<SegmentDimension, List<String>> insights = insights(d);
-    out.printf("Segment distribution of %d customers (%d analysed, %d failed)%n",
+    out.printf(
+        "Segment distribution of %d customers (%d analysed, %d failed)%n",
         d.totalCustomers(), d.analysed(), d.failed());
     for (SegmentDimension dim : SegmentDimension.values()) {
       out.println("\n" + dim.field());
-      d.shares(dim).forEach((label, share) -> out.printf(Locale.ROOT, "  %-16s %5d %6s%%  %s%n",
-          label, share.count(), share.percentage().toPlainString(),
-          "#".repeat((int) Math.round(share.percentage().doubleValue() * BAR / 100))));
+      d.shares(dim)
+          .forEach(
+              (label, share) ->
+                  out.printf(
+                      Locale.ROOT,
+                      "  %-16s %5d %6s%%  %s%n",
+                      label,
+                      share.count(),
+                      share.percentage().toPlainString(),
+                      "#".repeat((int) Math.round(share.percentage().doubleValue() * BAR / 100))));
       under(insights, dim).forEach(i -> out.println("  → " + i));
     }
-    out.printf("%nmissingRegulars: %d customers have an overdue regular product → replenishment"
-        + " reminders%n", d.withMissingRegulars());
+    out.printf(
+        "%nmissingRegulars: %d customers have an overdue regular product → replenishment"
+            + " reminders%n",
+        d.withMissingRegulars());
     return new DistributionReport(d, insights, d.withMissingRegulars());
   }
 
   /** The findings under {@code dim}: every dimension has a list. */
-  private static List<String> under(Map<SegmentDimension, List<String>> findings,
-      SegmentDimension dim) {
+  private static List<String> under(
+      Map<SegmentDimension, List<String>> findings, SegmentDimension dim) {
     return Objects.requireNonNull(findings.get(dim), "every dimension has a list");
   }
 
@@ -83,26 +96,42 @@ public final class DistributionAnalysisExample {
       out.put(dim, new ArrayList<>());
     }
     for (Insight i : d.insights()) {
-      SegmentDimension dim = switch (i.code()) {
-        case AT_RISK_SHARE_HIGH -> SegmentDimension.CHURN;
-        case HIGH_VALUE_SHARE -> SegmentDimension.VALUE;
-        case PREMIUM_TIER_SHARE -> SegmentDimension.LOYALTY;
-      };
+      SegmentDimension dim =
+          switch (i.code()) {
+            case AT_RISK_SHARE_HIGH -> SegmentDimension.CHURN;
+            case HIGH_VALUE_SHARE -> SegmentDimension.VALUE;
+            case PREMIUM_TIER_SHARE -> SegmentDimension.LOYALTY;
+          };
       under(out, dim).add(i.message() + " (" + i.code() + ")");
     }
-    BigDecimal cooling = d.share(SegmentDimension.CHURN, ChurnSegment.WARM).percentage()
-        .add(d.share(SegmentDimension.CHURN, ChurnSegment.AT_RISK).percentage());
-    under(out, SegmentDimension.CHURN).add(cooling.toPlainString()
-        + "% are cooling or at risk (Ilık, Riskli) → retention offers");
-    under(out, SegmentDimension.DIVERSITY).add(percent(d.share(SegmentDimension.DIVERSITY,
-        DiversityProfile.EXPLORER)) + "% are explorers (Kaşif), open to new categories"
-        + " → cross-sell");
-    under(out, SegmentDimension.AFFINITY).add(percent(d.share(SegmentDimension.AFFINITY,
-        AffinityType.TREND_FOLLOWER)) + "% follow their region's trend"
-        + " → trend-led recommendations");
-    d.shares(SegmentDimension.AGE).entrySet().stream().findFirst().ifPresent(top ->
-        under(out, SegmentDimension.AGE).add("the largest age band is " + top.getKey() + " with "
-            + top.getValue().percentage().toPlainString() + "% → pick creatives for it first"));
+    BigDecimal cooling =
+        d.share(SegmentDimension.CHURN, ChurnSegment.WARM)
+            .percentage()
+            .add(d.share(SegmentDimension.CHURN, ChurnSegment.AT_RISK).percentage());
+    under(out, SegmentDimension.CHURN)
+        .add(
+            cooling.toPlainString() + "% are cooling or at risk (Ilık, Riskli) → retention offers");
+    under(out, SegmentDimension.DIVERSITY)
+        .add(
+            percent(d.share(SegmentDimension.DIVERSITY, DiversityProfile.EXPLORER))
+                + "% are explorers (Kaşif), open to new categories"
+                + " → cross-sell");
+    under(out, SegmentDimension.AFFINITY)
+        .add(
+            percent(d.share(SegmentDimension.AFFINITY, AffinityType.TREND_FOLLOWER))
+                + "% follow their region's trend"
+                + " → trend-led recommendations");
+    d.shares(SegmentDimension.AGE).entrySet().stream()
+        .findFirst()
+        .ifPresent(
+            top ->
+                under(out, SegmentDimension.AGE)
+                    .add(
+                        "the largest age band is "
+                            + top.getKey()
+                            + " with "
+                            + top.getValue().percentage().toPlainString()
+                            + "% → pick creatives for it first"));
     return out;
   }
 

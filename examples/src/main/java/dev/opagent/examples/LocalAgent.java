@@ -29,34 +29,38 @@ record LocalAgent(AgentSimulator simulator, SegmentClient client) implements Aut
   static final Clock CLOCK = Fixtures.seedClock();
 
   /**
-   * A simulator with a few milliseconds of latency, no quota and no faults, and a client of it
-   * that may send up to 500 requests a second, 16 at a time (plenty at this latency).
+   * A simulator with a few milliseconds of latency, no quota and no faults, and a client of it that
+   * may send up to 500 requests a second, 16 at a time (plenty at this latency).
    */
   static LocalAgent start() {
-    return start(config -> { }, client -> { });
+    return start(config -> {}, client -> {});
   }
 
   /**
    * A simulator configured by {@code simulator} on top of the examples' defaults, and a client
    * configured by {@code client} on top of the endpoint, ARN, region and credentials.
    */
-  static LocalAgent start(Consumer<SimulatorConfig.Builder> simulator,
-      Consumer<SegmentClientBuilder> client) {
-    SimulatorConfig.Builder config = SimulatorConfig.builder()
-        .clock(CLOCK)
-        .latency(Latency.uniform(Duration.ofMillis(2), Duration.ofMillis(8)));
+  static LocalAgent start(
+      Consumer<SimulatorConfig.Builder> simulator, Consumer<SegmentClientBuilder> client) {
+    SimulatorConfig.Builder config =
+        SimulatorConfig.builder()
+            .clock(CLOCK)
+            .latency(Latency.uniform(Duration.ofMillis(2), Duration.ofMillis(8)));
     simulator.accept(config);
     AgentSimulator agent = AgentSimulator.start(config.build());
     try {
-      SegmentClientBuilder builder = SegmentClient.builder()
-          .agentRuntimeArn(agent.agentRuntimeArn())
-          .endpointOverride(agent.endpoint())
-          .region(Region.US_WEST_2)
-          .credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create("example", "example")))
-          // the simulator has no quota unless configured: start fast instead of at AgentCore's 25/s
-          .maxRequestsPerSecond(500)
-          .maxConcurrency(16);
+      SegmentClientBuilder builder =
+          SegmentClient.builder()
+              .agentRuntimeArn(agent.agentRuntimeArn())
+              .endpointOverride(agent.endpoint())
+              .region(Region.US_WEST_2)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create("example", "example")))
+              // the simulator has no quota unless configured: start fast instead of at AgentCore's
+              // 25/s
+              .maxRequestsPerSecond(500)
+              .maxConcurrency(16);
       client.accept(builder);
       return new LocalAgent(agent, builder.build());
     } catch (RuntimeException e) {

@@ -1,13 +1,13 @@
 package dev.opagent.examples;
 
-import dev.opagent.agent.engine.ActionStatus;
 import dev.opagent.agent.Channel;
+import dev.opagent.agent.engine.ActionStatus;
 import dev.opagent.agent.engine.CustomerContext;
 import dev.opagent.agent.engine.CustomerViews;
 import dev.opagent.agent.engine.Decision;
 import dev.opagent.agent.engine.DecisionEngine;
-import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
@@ -23,8 +23,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The segment agent's guide, method 1: an orchestrator plans a campaign for one customer. Where
- * the guide's {@code plan_campaign} hard-codes "if Riskli, recommend a 20% win-back", this one
+ * The segment agent's guide, method 1: an orchestrator plans a campaign for one customer. Where the
+ * guide's {@code plan_campaign} hard-codes "if Riskli, recommend a 20% win-back", this one
+ *
  * <ol>
  *   <li>segments the customer through the (simulated) agent with the real client,
  *   <li>evaluates the bundled campaign rules, which say why each campaign does or does not apply,
@@ -32,8 +33,9 @@ import java.time.ZoneOffset;
  *       conflicts, consent, frequency caps, quiet hours, approval and budget — a dry run, so
  *       nothing is reserved or sent.
  * </ol>
+ *
  * Run it with {@code java -cp examples/target/opagent-cli.jar
- *     dev.opagent.examples.OrchestratorExample}.
+ * dev.opagent.examples.OrchestratorExample}.
  */
 public final class OrchestratorExample {
   /** Mid-morning of the seed date in UTC, outside every quiet hour. */
@@ -49,8 +51,8 @@ public final class OrchestratorExample {
    * @param eligibility every campaign's verdict
    * @param decision every candidate action with its status and guardrail verdicts
    */
-  public record CampaignPlan(SegmentAnalysis analysis, Eligibility eligibility,
-      Decision decision) {}
+  public record CampaignPlan(
+      SegmentAnalysis analysis, Eligibility eligibility, Decision decision) {}
 
   /** Plans for the guide's customer C-1001, then for a gold-tier customer at risk of churning. */
   public static void main(String[] args) {
@@ -65,7 +67,8 @@ public final class OrchestratorExample {
    * and replenishment all apply, and win-back and loyalty exclude each other.
    */
   static CustomerData atRiskGoldCustomer() {
-    return CustomerData.fromJson("""
+    return CustomerData.fromJson(
+        """
         {"customerId": "C-1002", "city": "Izmir",
          "customer": {"customerId": "C-1002", "age": 41, "gender": "M",
            "registeredAt": "2023-01-10T00:00:00", "productHistory": [
@@ -89,28 +92,37 @@ public final class OrchestratorExample {
       out.println("\n1. Segments from the agent\n   " + Show.analysis(analysis));
 
       RuleSet rules = RuleSetLoader.defaults();
-      Eligibility eligibility = CampaignEvaluator.builder().clock(LocalAgent.CLOCK).build()
-          .evaluate(rules, customer.customerId(),
-              CustomerViews.of(customer, analysis, Fixtures.SEED_AS_OF));
+      Eligibility eligibility =
+          CampaignEvaluator.builder()
+              .clock(LocalAgent.CLOCK)
+              .build()
+              .evaluate(
+                  rules,
+                  customer.customerId(),
+                  CustomerViews.of(customer, analysis, Fixtures.SEED_AS_OF));
       out.println("\n2. Campaign rules (" + rules.name() + ")");
       for (Verdict v : eligibility.details()) {
         out.printf("   %-14s %s%n", v.ruleId(), Show.verdict(v));
       }
 
-      DecisionEngine engine = DecisionEngine.builder()
-          .policy(DecisionPolicy.ofDefaults())
-          .rules(rules)
-          .clock(DECISION_CLOCK)
-          .build();
-      CustomerContext context = CustomerContext.builder(eligibility)
-          .customerData(customer)
-          .analysis(analysis)
-          .consent(Channel.EMAIL)
-          .zone(ZoneId.of("Europe/Istanbul"))
-          .build();
+      DecisionEngine engine =
+          DecisionEngine.builder()
+              .policy(DecisionPolicy.ofDefaults())
+              .rules(rules)
+              .clock(DECISION_CLOCK)
+              .build();
+      CustomerContext context =
+          CustomerContext.builder(eligibility)
+              .customerData(customer)
+              .analysis(analysis)
+              .consent(Channel.EMAIL)
+              .zone(ZoneId.of("Europe/Istanbul"))
+              .build();
       Decision decision = engine.dryRun(context);
-      out.println("\n3. Decision (dry run; value of a conversion "
-          + String.format("%.2f", context.customerValue()) + ")");
+      out.println(
+          "\n3. Decision (dry run; value of a conversion "
+              + String.format("%.2f", context.customerValue())
+              + ")");
       if (decision.isHeldOut()) {
         out.println("   held out of: " + decision.heldOut());
       }

@@ -16,12 +16,24 @@ final class Show {
 
   /** {@code churn Ilık · value LowValue · … · overdue P-2001 (24 days)}. */
   static String analysis(SegmentAnalysis a) {
-    String overdue = a.missingRegulars().isEmpty() ? "none"
-        : a.missingRegulars().stream().map(Show::overdue).collect(Collectors.joining(", "));
-    return "churn " + label(a.churnSegment()) + " · value " + label(a.valueSegment())
-        + " · loyalty " + label(a.loyaltyTier()) + " · diversity " + label(a.diversityProfile())
-        + " · affinity " + label(a.affinityType()) + " · age " + label(a.ageSegment())
-        + " · overdue regulars: " + overdue;
+    String overdue =
+        a.missingRegulars().isEmpty()
+            ? "none"
+            : a.missingRegulars().stream().map(Show::overdue).collect(Collectors.joining(", "));
+    return "churn "
+        + label(a.churnSegment())
+        + " · value "
+        + label(a.valueSegment())
+        + " · loyalty "
+        + label(a.loyaltyTier())
+        + " · diversity "
+        + label(a.diversityProfile())
+        + " · affinity "
+        + label(a.affinityType())
+        + " · age "
+        + label(a.ageSegment())
+        + " · overdue regulars: "
+        + overdue;
   }
 
   private static String overdue(MissingRegular m) {
@@ -46,9 +58,16 @@ final class Show {
 
   /** {@code #1 retention/send_email on email — CHOSEN (p 2.0%, expected value 0.94)}. */
   static String action(PlannedAction a) {
-    return String.format(Locale.ROOT, "#%d %s/%s on %s — %s (p %.1f%%, expected value %.2f)",
-        a.rank(), a.campaign(), a.actionType(), a.channel() == null ? "no channel" : a.channel(),
-        a.status(), a.score().probability() * 100, a.score().score());
+    return String.format(
+        Locale.ROOT,
+        "#%d %s/%s on %s — %s (p %.1f%%, expected value %.2f)",
+        a.rank(),
+        a.campaign(),
+        a.actionType(),
+        a.channel() == null ? "no channel" : a.channel(),
+        a.status(),
+        a.score().probability() * 100,
+        a.score().score());
   }
 
   /** The verdict that decided an action: {@code FREQUENCY_CAP: …}. */

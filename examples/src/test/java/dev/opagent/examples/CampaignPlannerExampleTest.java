@@ -21,7 +21,8 @@ class CampaignPlannerExampleTest {
         PopulationGenerator.builder().seed(3).asOf(Fixtures.SEED_AS_OF).build().list(150);
     ReferenceSegmenter reference = new ReferenceSegmenter(Fixtures.seedClock());
     List<String> atRisk = new ArrayList<>();
-    customers.stream().filter(c -> reference.analyze(c).churnSegment() == ChurnSegment.AT_RISK)
+    customers.stream()
+        .filter(c -> reference.analyze(c).churnSegment() == ChurnSegment.AT_RISK)
         .forEach(c -> atRisk.add(c.customerId()));
     Output out = new Output();
 
@@ -40,7 +41,8 @@ class CampaignPlannerExampleTest {
     matched.addAll(campaign.control());
     assertThat(matched).containsExactlyInAnyOrderElementsOf(atRisk);
     assertThat(campaign.control()).isNotEmpty().hasSizeLessThan(campaign.targets().size());
-    assertThat(out.text()).contains("Chosen: winback_at_risk")
+    assertThat(out.text())
+        .contains("Chosen: winback_at_risk")
         .contains("Targeted campaign strategy.winback_at_risk: " + campaign.targets().size());
   }
 }

@@ -27,21 +27,30 @@ class DistributionAnalysisExampleTest {
 
     assertThat(report.distribution().analysed()).isEqualTo(200);
     for (ChurnSegment s : List.of(ChurnSegment.ACTIVE, ChurnSegment.WARM, ChurnSegment.AT_RISK)) {
-      assertThat(report.distribution().share(SegmentDimension.CHURN, s).count()).as(s.wireValue())
+      assertThat(report.distribution().share(SegmentDimension.CHURN, s).count())
+          .as(s.wireValue())
           .isEqualTo(expected.stream().filter(a -> a.churnSegment() == s).count());
     }
     assertThat(report.overdueRegulars())
         .isEqualTo(expected.stream().filter(SegmentAnalysis::hasMissingRegulars).count());
     assertThat(report.insights()).containsOnlyKeys(SegmentDimension.values());
-    assertThat(report.insights()).allSatisfy((dim, list) -> assertThat(list).as(dim.field())
-        .isNotEmpty());
+    assertThat(report.insights())
+        .allSatisfy((dim, list) -> assertThat(list).as(dim.field()).isNotEmpty());
     assertThat(report.insights().get(SegmentDimension.VALUE))
         .anyMatch(i -> i.endsWith("(HIGH_VALUE_SHARE)"));
     assertThat(report.insights().get(SegmentDimension.LOYALTY))
         .anyMatch(i -> i.endsWith("(PREMIUM_TIER_SHARE)"));
-    assertThat(report.insights().get(SegmentDimension.DIVERSITY)).singleElement().asString()
-        .startsWith(report.distribution().shares(SegmentDimension.DIVERSITY).get("Kaşif")
-            .percentage().toPlainString() + "% are explorers");
+    assertThat(report.insights().get(SegmentDimension.DIVERSITY))
+        .singleElement()
+        .asString()
+        .startsWith(
+            report
+                    .distribution()
+                    .shares(SegmentDimension.DIVERSITY)
+                    .get("Kaşif")
+                    .percentage()
+                    .toPlainString()
+                + "% are explorers");
     assertThat(out.text()).contains("churnSegment").contains("→ retention offers");
   }
 }

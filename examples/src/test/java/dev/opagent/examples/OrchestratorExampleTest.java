@@ -21,15 +21,19 @@ class OrchestratorExampleTest {
 
     assertThat(plan.analysis().churnSegment()).isEqualTo(ChurnSegment.WARM);
     assertThat(plan.eligibility().eligible()).containsExactly("retention", "replenishment");
-    assertThat(plan.decision().chosen()).singleElement().satisfies(a -> {
-      assertThat(a.campaign()).isEqualTo("retention");
-      assertThat(a.actionType()).isEqualTo("send_email");
-    });
+    assertThat(plan.decision().chosen())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.campaign()).isEqualTo("retention");
+              assertThat(a.actionType()).isEqualTo("send_email");
+            });
     PlannedAction other = plan.decision().withStatus(ActionStatus.SUPPRESSED).get(0);
     assertThat(other.campaign()).isEqualTo("replenishment");
     assertThat(other.reason()).isEqualTo(ReasonCode.RUN_CAP_TOTAL);
     assertThat(out.text())
-        .contains("winback        not eligible: segments.churnSegment is \"Ilık\", expected \"Riskli\"")
+        .contains(
+            "winback        not eligible: segments.churnSegment is \"Ilık\", expected \"Riskli\"")
         .contains("chosen   #1 retention/send_email on email — CHOSEN")
         .contains("CONFLICT RUN_CAP_TOTAL: at most 1 action(s) per customer per run");
   }
@@ -50,7 +54,8 @@ class OrchestratorExampleTest {
     assertThat(best.status()).isEqualTo(ActionStatus.DEFERRED);
     assertThat(best.reason()).isEqualTo(ReasonCode.APPROVAL_REQUIRED);
     assertThat(best.discountRate()).isEqualTo(0.20);
-    assertThat(plan.decision().chosen()).extracting(PlannedAction::campaign)
+    assertThat(plan.decision().chosen())
+        .extracting(PlannedAction::campaign)
         .containsExactly("retention");
     assertThat(out.text()).contains("APPROVAL APPROVAL_REQUIRED");
   }

@@ -65,7 +65,8 @@ class ShadedJarIT {
                       .redirectErrorStream(true)
                       .start();
               try {
-                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String output =
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(process.exitValue()).as(output).isZero();
                 return output;

@@ -25,42 +25,68 @@ class TelecomAssistantExampleTest {
         TelecomAssistantExample.run(TelecomAssistantExample.SCRIPT, out.stream);
 
     List<Turn> t = c.turns();
-    assertThat(t).extracting(Turn::tool).containsExactly("get_current_bill",
-        "get_remaining_quotas", "get_remaining_quotas", "analyze_customer", "plan_actions",
-        "execute_approved_action", "request_approval", "execute_approved_action", "human:grant",
-        "execute_approved_action", "read_metrics");
-    assertThat(result(t, 0)).isInstanceOfSatisfying(ToolResult.UnknownTool.class,
-        u -> assertThat(u.available()).contains("plan_actions", "get_remaining_quotas"));
-    assertThat(result(t, 1)).isInstanceOfSatisfying(ToolResult.InvalidArguments.class,
-        i -> assertThat(i.problems()).extracting(ArgumentProblem::pointer)
-            .containsExactly("/userId"));
+    assertThat(t)
+        .extracting(Turn::tool)
+        .containsExactly(
+            "get_current_bill",
+            "get_remaining_quotas",
+            "get_remaining_quotas",
+            "analyze_customer",
+            "plan_actions",
+            "execute_approved_action",
+            "request_approval",
+            "execute_approved_action",
+            "human:grant",
+            "execute_approved_action",
+            "read_metrics");
+    assertThat(result(t, 0))
+        .isInstanceOfSatisfying(
+            ToolResult.UnknownTool.class,
+            u -> assertThat(u.available()).contains("plan_actions", "get_remaining_quotas"));
+    assertThat(result(t, 1))
+        .isInstanceOfSatisfying(
+            ToolResult.InvalidArguments.class,
+            i ->
+                assertThat(i.problems())
+                    .extracting(ArgumentProblem::pointer)
+                    .containsExactly("/userId"));
     assertThat(result(t, 2).toJson().at("/result/dataGb").asDouble()).isEqualTo(12.5);
     assertThat(result(t, 3).toJson().at("/result/analysis/churnSegment").asText())
         .isEqualTo("Riskli");
-    assertThat(result(t, 4).toJson().at("/result/actions/0/approvalRequired").asBoolean())
-        .isTrue();
-    assertThat(result(t, 5)).isInstanceOfSatisfying(ToolResult.Failed.class,
-        f -> assertThat(f.code()).isEqualTo(ToolErrorCode.REFUSED));
-    assertThat(result(t, 6)).isInstanceOfSatisfying(ToolResult.ApprovalRequired.class,
-        a -> assertThat(a.approvalStatus()).isEqualTo(ApprovalStatus.PENDING));
+    assertThat(result(t, 4).toJson().at("/result/actions/0/approvalRequired").asBoolean()).isTrue();
+    assertThat(result(t, 5))
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class, f -> assertThat(f.code()).isEqualTo(ToolErrorCode.REFUSED));
+    assertThat(result(t, 6))
+        .isInstanceOfSatisfying(
+            ToolResult.ApprovalRequired.class,
+            a -> assertThat(a.approvalStatus()).isEqualTo(ApprovalStatus.PENDING));
     assertThat(result(t, 7)).isInstanceOf(ToolResult.ApprovalRequired.class);
     assertThat(result(t, 9).toJson().at("/result/executionId").asText()).isEqualTo("msg-1");
     assertThat(result(t, 10).toJson().at("/result/0/metrics/delivered").asLong()).isEqualTo(1);
 
-    assertThat(c.executed()).singleElement().satisfies(a -> {
-      assertThat(a.campaign()).isEqualTo("winback");
-      assertThat(a.customerId()).isEqualTo("C-1002");
-    });
-    assertThat(c.audit()).extracting(AuditEvent::type, AuditEvent::actor).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.REQUESTED, "llm-agent"),
-        org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.GRANTED, "retention-lead"));
-    assertThat(out.text()).contains("→ get_current_bill {\"user_id\":7}")
-        .contains("← {\"status\":\"unknown_tool\"").contains("[human] retention-lead grants apr-");
+    assertThat(c.executed())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.campaign()).isEqualTo("winback");
+              assertThat(a.customerId()).isEqualTo("C-1002");
+            });
+    assertThat(c.audit())
+        .extracting(AuditEvent::type, AuditEvent::actor)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.REQUESTED, "llm-agent"),
+            org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.GRANTED, "retention-lead"));
+    assertThat(out.text())
+        .contains("→ get_current_bill {\"user_id\":7}")
+        .contains("← {\"status\":\"unknown_tool\"")
+        .contains("[human] retention-lead grants apr-");
   }
 
   @Test
   void run_withoutTheHuman_executesNothing() {
-    String noGrant = """
+    String noGrant =
+        """
         [{"tool": "plan_actions", "arguments": {"customerId": "C-1002"}},
          {"tool": "request_approval",
           "arguments": {"planId": "${planId}", "campaign": "winback", "actionType": "send_email"}},
@@ -71,8 +97,10 @@ class TelecomAssistantExampleTest {
         TelecomAssistantExample.run(noGrant, new Output().stream);
 
     assertThat(c.executed()).isEmpty();
-    assertThat(result(c.turns(), 2)).isInstanceOfSatisfying(ToolResult.ApprovalRequired.class,
-        a -> assertThat(a.approvalStatus()).isEqualTo(ApprovalStatus.PENDING));
+    assertThat(result(c.turns(), 2))
+        .isInstanceOfSatisfying(
+            ToolResult.ApprovalRequired.class,
+            a -> assertThat(a.approvalStatus()).isEqualTo(ApprovalStatus.PENDING));
     assertThat(c.audit()).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.REQUESTED);
   }
 }

@@ -35,18 +35,17 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The learning's part of the operating store: the interactions customers had with delivered
- * actions and what they were attributed to, the metrics per strategy, sticky experiment
- * assignments and the bandit's allocations, shared by every process and kept across days.
- * Thread-safe; get the store's with {@link OperatingStore#feedback()} or build one with
- * {@link #builder(OperatingStore)}.
+ * The learning's part of the operating store: the interactions customers had with delivered actions
+ * and what they were attributed to, the metrics per strategy, sticky experiment assignments and the
+ * bandit's allocations, shared by every process and kept across days. Thread-safe; get the store's
+ * with {@link OperatingStore#feedback()} or build one with {@link #builder(OperatingStore)}.
  *
  * <p><b>Ingesting.</b> {@link #ingest} attributes interactions exactly as a {@link FeedbackLoop}
- * fed every delivery of the journal and every interaction stored before would (by idempotency
- * key, else to the customer's last delivery of the campaign within the conversion window), stores
- * each with its outcome and the key it was matched to, and adds it to the strategy effects. One
- * call is one transaction that first locks the store's {@code feedback} lock row, so ingestions of
- * all processes take turns and each attributes against everything committed before it. Before
+ * fed every delivery of the journal and every interaction stored before would (by idempotency key,
+ * else to the customer's last delivery of the campaign within the conversion window), stores each
+ * with its outcome and the key it was matched to, and adds it to the strategy effects. One call is
+ * one transaction that first locks the store's {@code feedback} lock row, so ingestions of all
+ * processes take turns and each attributes against everything committed before it. Before
  * attributing, the transaction counts the deliveries completed since the last ingestion into the
  * strategy effects. The instance keeps the loop it attributes with between calls and reads only
  * what other processes added since; a failed call drops it.
@@ -61,8 +60,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Learning.</b> {@link #loop()} rebuilds a {@link FeedbackLoop} from the store: every
  * completed delivery of the journal, then every stored interaction with the attribution it got
- * ({@link FeedbackLoop#restore}), so its metrics, attribution counts and
- * {@link dev.opagent.agent.spi.ConversionRates} are those of every process and every earlier day.
+ * ({@link FeedbackLoop#restore}), so its metrics, attribution counts and {@link
+ * dev.opagent.agent.spi.ConversionRates} are those of every process and every earlier day.
  *
  * <pre>{@code
  * try (OperatingStore store = OperatingStore.open(url, user, password)) {
@@ -80,11 +79,13 @@ public final class FeedbackStore {
   private static final int CHUNK = 500;
   private static final int MAX_TRIES = 8;
   private static final HexFormat HEX = HexFormat.of();
-  private static final String DELIVERY_COLUMNS = "e.idempotency_key, e.request_json,"
-      + " e.receipt_channel, e.receipt_external_id, e.receipt_delivered_at, e.receipt_cost,"
-      + " e.receipt_duplicate, e.receipt_detail";
-  private static final String INTERACTION_COLUMNS = "seq, customer_id, campaign,"
-      + " interaction_type, occurred_at, revenue, idempotency_key, outcome, attributed_key";
+  private static final String DELIVERY_COLUMNS =
+      "e.idempotency_key, e.request_json,"
+          + " e.receipt_channel, e.receipt_external_id, e.receipt_delivered_at, e.receipt_cost,"
+          + " e.receipt_duplicate, e.receipt_detail";
+  private static final String INTERACTION_COLUMNS =
+      "seq, customer_id, campaign,"
+          + " interaction_type, occurred_at, revenue, idempotency_key, outcome, attributed_key";
 
   private final DataSource dataSource;
   private final boolean postgres;
@@ -100,11 +101,12 @@ public final class FeedbackStore {
   private final String effects;
 
   private final Object ingesting = new Object();
+
   /** The loop ingestion attributes with, and what it has read. Guarded by {@link #ingesting}. */
   private @Nullable Cache cache;
 
-  FeedbackStore(DataSource dataSource, String prefix, boolean postgres, Duration window,
-      Clock clock) {
+  FeedbackStore(
+      DataSource dataSource, String prefix, boolean postgres, Duration window, Clock clock) {
     this.dataSource = dataSource;
     this.postgres = postgres;
     this.window = window;
@@ -130,24 +132,30 @@ public final class FeedbackStore {
 
   /**
    * The deduplication key of {@code interaction}: 64 hexadecimal digits of SHA-256 over its type,
-   * its instant truncated to the microsecond, customer, campaign, idempotency key (empty when
-   * none) and revenue without trailing zeros (empty when none), each prefixed by its length. It
-   * holds no customer data in readable form.
+   * its instant truncated to the microsecond, customer, campaign, idempotency key (empty when none)
+   * and revenue without trailing zeros (empty when none), each prefixed by its length. It holds no
+   * customer data in readable form.
    */
   public static String interactionId(Interaction interaction) {
     Objects.requireNonNull(interaction, "interaction");
     Instant at = interaction.at().truncatedTo(ChronoUnit.MICROS);
     BigDecimal revenue = interaction.revenue();
     StringBuilder sb = new StringBuilder(128).append("interaction/1");
-    for (String part : new String[] {interaction.type().name(),
-        at.getEpochSecond() + "." + at.getNano() / 1_000, interaction.customerId(),
-        interaction.campaign(), Objects.requireNonNullElse(interaction.idempotencyKey(), ""),
-        revenue == null ? "" : revenue.stripTrailingZeros().toPlainString()}) {
+    for (String part :
+        new String[] {
+          interaction.type().name(),
+          at.getEpochSecond() + "." + at.getNano() / 1_000,
+          interaction.customerId(),
+          interaction.campaign(),
+          Objects.requireNonNullElse(interaction.idempotencyKey(), ""),
+          revenue == null ? "" : revenue.stripTrailingZeros().toPlainString()
+        }) {
       sb.append('|').append(part.length()).append(':').append(part);
     }
     try {
-      return HEX.formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+      return HEX.formatHex(
+          MessageDigest.getInstance("SHA-256")
+              .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
@@ -178,8 +186,14 @@ public final class FeedbackStore {
       Sql.requireFits(x.customerId(), "interactions[" + i + "].customerId");
       Sql.requireFits(x.campaign(), "interactions[" + i + "].campaign");
       Sql.requireFits(x.idempotencyKey(), "interactions[" + i + "].idempotencyKey");
-      Interaction n = new Interaction(x.idempotencyKey(), x.customerId(), x.campaign(), x.type(),
-          x.at().truncatedTo(ChronoUnit.MICROS), x.revenue());
+      Interaction n =
+          new Interaction(
+              x.idempotencyKey(),
+              x.customerId(),
+              x.campaign(),
+              x.type(),
+              x.at().truncatedTo(ChronoUnit.MICROS),
+              x.revenue());
       batch.add(n);
       ids.add(interactionId(n));
     }
@@ -200,8 +214,7 @@ public final class FeedbackStore {
     }
   }
 
-  private List<Ingested> ingestOnce(List<Interaction> batch, List<String> ids)
-      throws SQLException {
+  private List<Ingested> ingestOnce(List<Interaction> batch, List<String> ids) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -229,15 +242,22 @@ public final class FeedbackStore {
   private void lock(Connection c) throws SQLException {
     String select = "SELECT name FROM " + locks + " WHERE name = '" + LOCK + "' FOR UPDATE";
     for (int i = 0; i < 2; i++) {
-      try (PreparedStatement ps = c.prepareStatement(select); ResultSet rs = ps.executeQuery()) {
+      try (PreparedStatement ps = c.prepareStatement(select);
+          ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           return;
         }
       }
       try (Connection other = dataSource.getConnection();
-          PreparedStatement ps = other.prepareStatement(postgres
-              ? "INSERT INTO " + locks + " (name) VALUES ('" + LOCK + "') ON CONFLICT DO NOTHING"
-              : "MERGE INTO " + locks + " (name) KEY (name) VALUES ('" + LOCK + "')")) {
+          PreparedStatement ps =
+              other.prepareStatement(
+                  postgres
+                      ? "INSERT INTO "
+                          + locks
+                          + " (name) VALUES ('"
+                          + LOCK
+                          + "') ON CONFLICT DO NOTHING"
+                      : "MERGE INTO " + locks + " (name) KEY (name) VALUES ('" + LOCK + "')")) {
         other.setAutoCommit(true);
         ps.executeUpdate();
       }
@@ -249,10 +269,16 @@ public final class FeedbackStore {
   private void countNewDeliveries(Connection c, Instant now, Map<EffectKey, Delta> deltas)
       throws SQLException {
     List<String> keys = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT e.idempotency_key, e.request_json,"
-        + " e.receipt_cost FROM " + executions + " e WHERE e.state = 'COMPLETED' AND NOT EXISTS"
-        + " (SELECT 1 FROM " + counted + " d WHERE d.idempotency_key = e.idempotency_key)"
-        + " ORDER BY e.seq");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT e.idempotency_key, e.request_json,"
+                    + " e.receipt_cost FROM "
+                    + executions
+                    + " e WHERE e.state = 'COMPLETED' AND NOT EXISTS"
+                    + " (SELECT 1 FROM "
+                    + counted
+                    + " d WHERE d.idempotency_key = e.idempotency_key)"
+                    + " ORDER BY e.seq");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         String key = rs.getString(1);
@@ -268,8 +294,9 @@ public final class FeedbackStore {
       return;
     }
     long next = Sql.number(c, "SELECT COALESCE(MAX(seq), 0) FROM " + counted) + 1;
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + counted
-        + " (idempotency_key, seq, counted_at) VALUES (?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO " + counted + " (idempotency_key, seq, counted_at) VALUES (?, ?, ?)")) {
       for (int i = 0; i < keys.size(); i++) {
         ps.setString(1, keys.get(i));
         ps.setLong(2, next++);
@@ -285,9 +312,16 @@ public final class FeedbackStore {
 
   /** Adds to the cached loop the deliveries counted and the interactions stored since it read. */
   private void catchUp(Connection c, Cache k) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT d.seq, " + DELIVERY_COLUMNS + " FROM "
-        + counted + " d JOIN " + executions + " e ON e.idempotency_key = d.idempotency_key"
-        + " WHERE d.seq > ? ORDER BY d.seq")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT d.seq, "
+                + DELIVERY_COLUMNS
+                + " FROM "
+                + counted
+                + " d JOIN "
+                + executions
+                + " e ON e.idempotency_key = d.idempotency_key"
+                + " WHERE d.seq > ? ORDER BY d.seq")) {
       ps.setLong(1, k.deliveries);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -296,8 +330,13 @@ public final class FeedbackStore {
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + INTERACTION_COLUMNS + " FROM "
-        + interactions + " WHERE seq > ? ORDER BY seq")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + INTERACTION_COLUMNS
+                + " FROM "
+                + interactions
+                + " WHERE seq > ? ORDER BY seq")) {
       ps.setLong(1, k.interactions);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -308,18 +347,31 @@ public final class FeedbackStore {
     }
   }
 
-  private List<Ingested> attribute(Connection c, Cache k, List<Interaction> batch,
-      List<String> ids, Instant now, Map<EffectKey, Delta> deltas) throws SQLException {
+  private List<Ingested> attribute(
+      Connection c,
+      Cache k,
+      List<Interaction> batch,
+      List<String> ids,
+      Instant now,
+      Map<EffectKey, Delta> deltas)
+      throws SQLException {
     Map<String, Attribution> stored = stored(c, new ArrayList<>(new LinkedHashSet<>(ids)));
     long next = Sql.number(c, "SELECT COALESCE(MAX(seq), 0) FROM " + interactions) + 1;
     Map<String, Ingested> seen = new HashMap<>();
     List<Ingested> out = new ArrayList<>(batch.size());
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + interactions
-        + " (interaction_id, seq, customer_id, campaign, interaction_type, occurred_at, revenue,"
-        + " idempotency_key, outcome, attributed_key, ingested_at, decided_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement update = c.prepareStatement("UPDATE " + interactions + " SET seq = ?,"
-            + " outcome = ?, attributed_key = ?, decided_at = ? WHERE interaction_id = ?")) {
+    try (PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + interactions
+                    + " (interaction_id, seq, customer_id, campaign, interaction_type, occurred_at, revenue,"
+                    + " idempotency_key, outcome, attributed_key, ingested_at, decided_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE "
+                    + interactions
+                    + " SET seq = ?,"
+                    + " outcome = ?, attributed_key = ?, decided_at = ? WHERE interaction_id = ?")) {
       int inserts = 0;
       int updates = 0;
       for (int i = 0; i < batch.size(); i++) {
@@ -332,8 +384,7 @@ public final class FeedbackStore {
         }
         Attribution before = stored.get(id);
         Ingested result;
-        if (before != null
-            && before.outcome() != Attribution.Outcome.UNATTRIBUTED_NO_DELIVERY) {
+        if (before != null && before.outcome() != Attribution.Outcome.UNATTRIBUTED_NO_DELIVERY) {
           result = new Ingested(id, before, true);
         } else {
           Attribution a = k.loop.record(x);
@@ -391,14 +442,18 @@ public final class FeedbackStore {
     Map<String, Attribution> out = new HashMap<>();
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      try (PreparedStatement ps = c.prepareStatement("SELECT interaction_id, interaction_type,"
-          + " outcome, attributed_key FROM " + interactions + " WHERE interaction_id IN "
-          + Sql.marks(chunk.size()))) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT interaction_id, interaction_type,"
+                  + " outcome, attributed_key FROM "
+                  + interactions
+                  + " WHERE interaction_id IN "
+                  + Sql.marks(chunk.size()))) {
         Sql.bind(ps, 1, chunk);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.put(rs.getString(1), attribution(rs.getString(2), rs.getString(3),
-                rs.getString(4)));
+            out.put(
+                rs.getString(1), attribution(rs.getString(2), rs.getString(3), rs.getString(4)));
           }
         }
       }
@@ -411,8 +466,9 @@ public final class FeedbackStore {
     if (!a.isAttributed() || x.type() == InteractionType.DELIVERED) {
       return; // a delivery confirmation changes no metric
     }
-    EffectKey key = Objects.requireNonNull(k.keys.get(a.idempotencyKey()),
-        "every attributed action was delivered");
+    EffectKey key =
+        Objects.requireNonNull(
+            k.keys.get(a.idempotencyKey()), "every attributed action was delivered");
     Delta d = deltas.computeIfAbsent(key, y -> new Delta());
     switch (x.type()) {
       case OPENED -> d.opened++;
@@ -431,14 +487,22 @@ public final class FeedbackStore {
     if (deltas.isEmpty()) {
       return;
     }
-    try (PreparedStatement update = c.prepareStatement("UPDATE " + effects + " SET delivered ="
-        + " delivered + ?, opened = opened + ?, clicked = clicked + ?, coupons_used = coupons_used"
-        + " + ?, conversions = conversions + ?, revenue = revenue + ?, cost = cost + ?,"
-        + " updated_at = ? WHERE campaign = ? AND action_type = ? AND segment = ? AND"
-        + " variant = ?");
-        PreparedStatement insert = c.prepareStatement("INSERT INTO " + effects + " (delivered,"
-            + " opened, clicked, coupons_used, conversions, revenue, cost, updated_at, campaign,"
-            + " action_type, segment, variant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE "
+                    + effects
+                    + " SET delivered ="
+                    + " delivered + ?, opened = opened + ?, clicked = clicked + ?, coupons_used = coupons_used"
+                    + " + ?, conversions = conversions + ?, revenue = revenue + ?, cost = cost + ?,"
+                    + " updated_at = ? WHERE campaign = ? AND action_type = ? AND segment = ? AND"
+                    + " variant = ?");
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + effects
+                    + " (delivered,"
+                    + " opened, clicked, coupons_used, conversions, revenue, cost, updated_at, campaign,"
+                    + " action_type, segment, variant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Map.Entry<EffectKey, Delta> e : deltas.entrySet()) {
         bindEffect(update, e.getKey(), e.getValue(), now);
         if (update.executeUpdate() == 0) {
@@ -466,12 +530,12 @@ public final class FeedbackStore {
   }
 
   /**
-   * A {@link FeedbackLoop} rebuilt from the store: every completed delivery of the journal (in
-   * the order the store counted them, then the newer ones), then every stored interaction with
-   * the attribution it got. Its metrics, attribution counts and conversion rates are those of
-   * every process and every earlier day; the caller owns it and may go on recording into it (as
-   * the executor's listener, say), which changes nothing in the store. Reads every completed
-   * delivery and stored interaction, so call it once per round rather than per decision.
+   * A {@link FeedbackLoop} rebuilt from the store: every completed delivery of the journal (in the
+   * order the store counted them, then the newer ones), then every stored interaction with the
+   * attribution it got. Its metrics, attribution counts and conversion rates are those of every
+   * process and every earlier day; the caller owns it and may go on recording into it (as the
+   * executor's listener, say), which changes nothing in the store. Reads every completed delivery
+   * and stored interaction, so call it once per round rather than per decision.
    *
    * @throws StoreException if the database fails or a stored row cannot be read
    */
@@ -483,17 +547,29 @@ public final class FeedbackStore {
       try {
         // Interactions committed before this point had their deliveries completed before them.
         long upTo = Sql.number(c, "SELECT COALESCE(MAX(seq), 0) FROM " + interactions);
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.seq, " + DELIVERY_COLUMNS
-            + " FROM " + executions + " e LEFT JOIN " + counted + " d ON d.idempotency_key ="
-            + " e.idempotency_key WHERE e.state = 'COMPLETED' ORDER BY CASE WHEN d.seq IS NULL"
-            + " THEN 1 ELSE 0 END, d.seq, e.seq");
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT d.seq, "
+                        + DELIVERY_COLUMNS
+                        + " FROM "
+                        + executions
+                        + " e LEFT JOIN "
+                        + counted
+                        + " d ON d.idempotency_key ="
+                        + " e.idempotency_key WHERE e.state = 'COMPLETED' ORDER BY CASE WHEN d.seq IS NULL"
+                        + " THEN 1 ELSE 0 END, d.seq, e.seq");
             ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             record(loop, rs);
           }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + INTERACTION_COLUMNS + " FROM "
-            + interactions + " WHERE seq <= ? ORDER BY seq")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT "
+                    + INTERACTION_COLUMNS
+                    + " FROM "
+                    + interactions
+                    + " WHERE seq <= ? ORDER BY seq")) {
           ps.setLong(1, upTo);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -514,22 +590,37 @@ public final class FeedbackStore {
 
   /**
    * The strategy effects as of the last ingestion, sorted by campaign, action type, segment and
-   * variant (none first). Deliveries completed since the last ingestion are not in them yet;
-   * {@link #loop()} has them.
+   * variant (none first). Deliveries completed since the last ingestion are not in them yet; {@link
+   * #loop()} has them.
    *
    * @throws StoreException if the database fails
    */
   public List<StrategyEffect> strategyEffects() {
     List<StrategyEffect> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT campaign, action_type, segment,"
-            + " variant, delivered, opened, clicked, coupons_used, conversions, revenue, cost"
-            + " FROM " + effects + " ORDER BY campaign, action_type, segment, variant");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT campaign, action_type, segment,"
+                    + " variant, delivered, opened, clicked, coupons_used, conversions, revenue, cost"
+                    + " FROM "
+                    + effects
+                    + " ORDER BY campaign, action_type, segment, variant");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new StrategyEffect(rs.getString(1), rs.getString(2), none(rs.getString(3)),
-            none(rs.getString(4)), new Metrics(rs.getLong(5), rs.getLong(6), rs.getLong(7),
-            rs.getLong(8), rs.getLong(9), rs.getBigDecimal(10), rs.getBigDecimal(11))));
+        out.add(
+            new StrategyEffect(
+                rs.getString(1),
+                rs.getString(2),
+                none(rs.getString(3)),
+                none(rs.getString(4)),
+                new Metrics(
+                    rs.getLong(5),
+                    rs.getLong(6),
+                    rs.getLong(7),
+                    rs.getLong(8),
+                    rs.getLong(9),
+                    rs.getBigDecimal(10),
+                    rs.getBigDecimal(11))));
       }
     } catch (SQLException e) {
       throw StoreException.of("read strategy effects", e);
@@ -538,12 +629,11 @@ public final class FeedbackStore {
   }
 
   /**
-   * Sticky experiment assignments in the store, shared by every process, for
-   * {@link dev.opagent.agent.experiment.ExperimentAssigner#create(Experiment,
-   * StickyAssignmentStore)}. A first assignment is inserted only if the customer has none and
-   * then read back, so two processes assigning one customer at once use one variant. Each call
-   * is a round trip to the database. Experiment keys, customer ids and variants are at most 200
-   * characters.
+   * Sticky experiment assignments in the store, shared by every process, for {@link
+   * dev.opagent.agent.experiment.ExperimentAssigner#create(Experiment, StickyAssignmentStore)}. A
+   * first assignment is inserted only if the customer has none and then read back, so two processes
+   * assigning one customer at once use one variant. Each call is a round trip to the database.
+   * Experiment keys, customer ids and variants are at most 200 characters.
    */
   public StickyAssignmentStore assignments() {
     return assignments;
@@ -556,8 +646,8 @@ public final class FeedbackStore {
    * microsecond.
    *
    * @return true if the round was recorded now, false if it had been recorded before
-   * @throws IllegalArgumentException if the allocation is of another experiment or its variants
-   *     are not the experiment's
+   * @throws IllegalArgumentException if the allocation is of another experiment or its variants are
+   *     not the experiment's
    * @throws StoreException if the database fails
    */
   public boolean recordAllocation(Experiment experiment, Allocation allocation) {
@@ -574,9 +664,8 @@ public final class FeedbackStore {
   }
 
   /**
-   * Every experiment with a recorded round, sorted by id: its campaign, control and minimum
-   * sample as recorded, its variants with the weights of its latest round (what new customers
-   * get now).
+   * Every experiment with a recorded round, sorted by id: its campaign, control and minimum sample
+   * as recorded, its variants with the weights of its latest round (what new customers get now).
    *
    * @throws StoreException if the database fails or a row cannot be read
    */
@@ -600,10 +689,16 @@ public final class FeedbackStore {
       throw unreadable("a completed execution has no receipt");
     }
     String cost = rs.getString("receipt_cost");
-    loop.recordDelivery(r, new DeliveryReceipt(key, channel,
-        Objects.requireNonNullElse(rs.getString("receipt_external_id"), ""), deliveredAt,
-        cost == null ? null : decimal(cost), rs.getBoolean("receipt_duplicate"),
-        Objects.requireNonNullElse(rs.getString("receipt_detail"), "")));
+    loop.recordDelivery(
+        r,
+        new DeliveryReceipt(
+            key,
+            channel,
+            Objects.requireNonNullElse(rs.getString("receipt_external_id"), ""),
+            deliveredAt,
+            cost == null ? null : decimal(cost),
+            rs.getBoolean("receipt_duplicate"),
+            Objects.requireNonNullElse(rs.getString("receipt_detail"), "")));
     return r;
   }
 
@@ -613,9 +708,14 @@ public final class FeedbackStore {
     try {
       Instant at = Sql.instant(rs, "occurred_at");
       InteractionType type = InteractionType.valueOf(rs.getString("interaction_type"));
-      x = new Interaction(rs.getString("idempotency_key"), rs.getString("customer_id"),
-          rs.getString("campaign"), type, Objects.requireNonNull(at, "occurred_at"),
-          rs.getBigDecimal("revenue"));
+      x =
+          new Interaction(
+              rs.getString("idempotency_key"),
+              rs.getString("customer_id"),
+              rs.getString("campaign"),
+              type,
+              Objects.requireNonNull(at, "occurred_at"),
+              rs.getBigDecimal("revenue"));
       a = attribution(type.name(), rs.getString("outcome"), rs.getString("attributed_key"));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw unreadable("a row of the interactions table is not a valid interaction");
@@ -623,16 +723,16 @@ public final class FeedbackStore {
     try {
       loop.restore(x, a);
     } catch (IllegalArgumentException e) {
-      throw unreadable("an interaction is attributed to an action the journal does not hold as"
-          + " completed");
+      throw unreadable(
+          "an interaction is attributed to an action the journal does not hold as" + " completed");
     }
   }
 
-  private static Attribution attribution(String type, String outcome,
-      @Nullable String attributedKey) {
+  private static Attribution attribution(
+      String type, String outcome, @Nullable String attributedKey) {
     try {
-      return new Attribution(Attribution.Outcome.valueOf(outcome), attributedKey,
-          InteractionType.valueOf(type));
+      return new Attribution(
+          Attribution.Outcome.valueOf(outcome), attributedKey, InteractionType.valueOf(type));
     } catch (IllegalArgumentException e) {
       throw unreadable("a row of the interactions table has an unknown type or outcome");
     }
@@ -676,16 +776,24 @@ public final class FeedbackStore {
       Thread.sleep(ThreadLocalRandom.current().nextLong(5L << Math.min(attempt, 8)));
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new StoreException("ingest interactions", null, 0, false,
-          "operating store: interrupted while retrying an ingestion", ie);
+      throw new StoreException(
+          "ingest interactions",
+          null,
+          0,
+          false,
+          "operating store: interrupted while retrying an ingestion",
+          ie);
     }
   }
 
   /** A row of strategy_effects: none is stored as the empty string. */
   private record EffectKey(String campaign, String actionType, String segment, String variant) {
     static EffectKey of(ActionRequest r) {
-      return new EffectKey(r.campaign(), r.actionType(),
-          Objects.requireNonNullElse(r.segment(), ""), Objects.requireNonNullElse(r.variant(), ""));
+      return new EffectKey(
+          r.campaign(),
+          r.actionType(),
+          Objects.requireNonNullElse(r.segment(), ""),
+          Objects.requireNonNullElse(r.variant(), ""));
     }
   }
 
@@ -723,9 +831,9 @@ public final class FeedbackStore {
     }
 
     /**
-     * How long after a delivery an interaction is still attributed to it. Default 7 days, as
-     * {@link FeedbackLoop}. Give every process of a store the same window: an ingested
-     * interaction keeps the outcome it got under the window of the process that ingested it.
+     * How long after a delivery an interaction is still attributed to it. Default 7 days, as {@link
+     * FeedbackLoop}. Give every process of a store the same window: an ingested interaction keeps
+     * the outcome it got under the window of the process that ingested it.
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -739,8 +847,8 @@ public final class FeedbackStore {
     }
 
     /**
-     * The clock that stamps ingestions, assignments and recorded allocations, and the
-     * {@code asOf} of rebuilt loops' metrics. Default {@link Clock#systemUTC()}.
+     * The clock that stamps ingestions, assignments and recorded allocations, and the {@code asOf}
+     * of rebuilt loops' metrics. Default {@link Clock#systemUTC()}.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -749,8 +857,8 @@ public final class FeedbackStore {
 
     /** The feedback store; it opens nothing and shares the operating store's connections. */
     public FeedbackStore build() {
-      return new FeedbackStore(store.dataSource(), store.tablePrefix(), store.isPostgres(),
-          window, clock);
+      return new FeedbackStore(
+          store.dataSource(), store.tablePrefix(), store.isPostgres(), window, clock);
     }
   }
 }

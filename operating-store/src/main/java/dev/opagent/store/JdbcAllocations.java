@@ -26,9 +26,10 @@ import javax.sql.DataSource;
  */
 final class JdbcAllocations {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String COLUMNS = "experiment_id, round_no, campaign, control_variant,"
-      + " min_sample_per_arm, phase, weights_json, probability_best_json, counts_json,"
-      + " allocated_at, recorded_at";
+  private static final String COLUMNS =
+      "experiment_id, round_no, campaign, control_variant,"
+          + " min_sample_per_arm, phase, weights_json, probability_best_json, counts_json,"
+          + " allocated_at, recorded_at";
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -42,29 +43,49 @@ final class JdbcAllocations {
     this.clock = clock;
     this.postgres = postgres;
     String table = prefix + "allocations";
-    this.insert = postgres
-        ? "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT DO NOTHING"
-        : "INSERT INTO " + table + " (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-            + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE experiment_id = ? AND"
-            + " round_no = ?)";
-    this.history = "SELECT " + COLUMNS + " FROM " + table + " WHERE experiment_id = ? ORDER BY"
-        + " round_no";
-    this.latest = "SELECT " + COLUMNS + " FROM " + table + " a WHERE round_no = (SELECT"
-        + " MAX(round_no) FROM " + table + " b WHERE b.experiment_id = a.experiment_id) ORDER BY"
-        + " experiment_id";
+    this.insert =
+        postgres
+            ? "INSERT INTO "
+                + table
+                + " ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING"
+            : "INSERT INTO "
+                + table
+                + " ("
+                + COLUMNS
+                + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                + " WHERE NOT EXISTS (SELECT 1 FROM "
+                + table
+                + " WHERE experiment_id = ? AND"
+                + " round_no = ?)";
+    this.history =
+        "SELECT " + COLUMNS + " FROM " + table + " WHERE experiment_id = ? ORDER BY" + " round_no";
+    this.latest =
+        "SELECT "
+            + COLUMNS
+            + " FROM "
+            + table
+            + " a WHERE round_no = (SELECT"
+            + " MAX(round_no) FROM "
+            + table
+            + " b WHERE b.experiment_id = a.experiment_id) ORDER BY"
+            + " experiment_id";
   }
 
   boolean record(Experiment experiment, Allocation allocation) {
     Objects.requireNonNull(experiment, "experiment");
     Objects.requireNonNull(allocation, "allocation");
     if (!allocation.experiment().equals(experiment.id())) {
-      throw new IllegalArgumentException("the allocation is of another experiment than the"
-          + " experiment given with it; pass the experiment its sampler was built for");
+      throw new IllegalArgumentException(
+          "the allocation is of another experiment than the"
+              + " experiment given with it; pass the experiment its sampler was built for");
     }
     if (!allocation.weights().keySet().equals(experiment.weights().keySet())) {
-      throw new IllegalArgumentException("the allocation's variants are not the experiment's;"
-          + " pass the experiment its sampler was built for");
+      throw new IllegalArgumentException(
+          "the allocation's variants are not the experiment's;"
+              + " pass the experiment its sampler was built for");
     }
     Sql.requireFits(experiment.id(), "experiment id");
     Sql.requireFits(experiment.campaign(), "campaign");
@@ -124,9 +145,10 @@ final class JdbcAllocations {
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         Allocation a = allocation(rs);
-        Experiment.Builder b = Experiment.builder(a.experiment())
-            .campaign(rs.getString("campaign"))
-            .minSamplePerArm(rs.getLong("min_sample_per_arm"));
+        Experiment.Builder b =
+            Experiment.builder(a.experiment())
+                .campaign(rs.getString("campaign"))
+                .minSamplePerArm(rs.getLong("min_sample_per_arm"));
         a.weights().forEach(b::variant);
         try {
           out.add(b.control(rs.getString("control_variant")).build());
@@ -147,13 +169,21 @@ final class JdbcAllocations {
     Allocation.Phase phase;
     Instant at = Sql.instant(rs, "allocated_at");
     try {
-      read(rs.getString("weights_json")).properties()
+      read(rs.getString("weights_json"))
+          .properties()
           .forEach(e -> weights.put(e.getKey(), e.getValue().doubleValue()));
-      read(rs.getString("probability_best_json")).properties()
+      read(rs.getString("probability_best_json"))
+          .properties()
           .forEach(e -> best.put(e.getKey(), e.getValue().doubleValue()));
-      read(rs.getString("counts_json")).properties()
-          .forEach(e -> counts.put(e.getKey(), new VariantCounts(e.getValue().path("n").asLong(),
-              e.getValue().path("conversions").asLong())));
+      read(rs.getString("counts_json"))
+          .properties()
+          .forEach(
+              e ->
+                  counts.put(
+                      e.getKey(),
+                      new VariantCounts(
+                          e.getValue().path("n").asLong(),
+                          e.getValue().path("conversions").asLong())));
       phase = Allocation.Phase.valueOf(rs.getString("phase"));
     } catch (IllegalArgumentException e) {
       throw unreadable("a JSON column or its phase is not valid");
@@ -161,8 +191,8 @@ final class JdbcAllocations {
     if (at == null) {
       throw unreadable("allocated_at is empty");
     }
-    return new Allocation(rs.getString("experiment_id"), rs.getLong("round_no"), phase, weights,
-        best, counts, at);
+    return new Allocation(
+        rs.getString("experiment_id"), rs.getLong("round_no"), phase, weights, best, counts, at);
   }
 
   private static JsonNode read(String json) {
@@ -198,7 +228,12 @@ final class JdbcAllocations {
   }
 
   private static StoreException unreadable(String why) {
-    return new StoreException("read allocations", null, 0, false, "operating store: a row of the"
-        + " allocations table is unreadable: " + why, null);
+    return new StoreException(
+        "read allocations",
+        null,
+        0,
+        false,
+        "operating store: a row of the" + " allocations table is unreadable: " + why,
+        null);
   }
 }

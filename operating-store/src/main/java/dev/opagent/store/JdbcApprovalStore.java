@@ -3,8 +3,8 @@ package dev.opagent.store;
 import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
-import dev.opagent.agent.approval.AuditEvent;
 import dev.opagent.agent.approval.ApprovalStore;
+import dev.opagent.agent.approval.AuditEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,31 +23,30 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link ApprovalStore} of the operating store: approval requests and their audit trail in
- * the tables {@code <prefix>approval_requests} and {@code <prefix>approval_audit}, shared by every
+ * The {@link ApprovalStore} of the operating store: approval requests and their audit trail in the
+ * tables {@code <prefix>approval_requests} and {@code <prefix>approval_audit}, shared by every
  * process that opens the store. Thread-safe; obtain it from {@link OperatingStore#approvalStore()}
- * and put it behind any number of gates, in any number of processes
- * ({@link OperatingStore#approvalGate}).
+ * and put it behind any number of gates, in any number of processes ({@link
+ * OperatingStore#approvalGate}).
  *
- * <p><b>Reads</b> go to the database every time, with no cache, so a gate sees at once what a
- * gate of another process recorded (a grant from the command line, say). They are on the
- * decision path only for actions that need an approval: two indexed single-row queries per such
- * action.
+ * <p><b>Reads</b> go to the database every time, with no cache, so a gate sees at once what a gate
+ * of another process recorded (a grant from the command line, say). They are on the decision path
+ * only for actions that need an approval: two indexed single-row queries per such action.
  *
- * <p><b>Deciding once.</b> A grant, a rejection or an expiry is one transaction:
- * {@code UPDATE … WHERE id = ? AND status = ?} with the status the gate read, then, only when
- * that updated the row, the audit event. The database serialises two such updates of one row
- * and the second matches nothing, so of two processes deciding the same request at once exactly
- * one decision and one audit event are recorded; the other gate returns the recorded decision.
+ * <p><b>Deciding once.</b> A grant, a rejection or an expiry is one transaction: {@code UPDATE …
+ * WHERE id = ? AND status = ?} with the status the gate read, then, only when that updated the row,
+ * the audit event. The database serialises two such updates of one row and the second matches
+ * nothing, so of two processes deciding the same request at once exactly one decision and one audit
+ * event are recorded; the other gate returns the recorded decision.
  *
  * <p><b>Asking once.</b> A key has at most one open request (stored status {@code PENDING} or
  * {@code APPROVED}), enforced by a unique index: a partial one on PostgreSQL, one over a generated
- * column that holds the key only while the request is open on H2. A new request is one
- * transaction of the insert and its audit event; when the index refuses the insert, the gate
- * reads the key's latest request and returns it. A unique constraint was chosen over a
- * conditional insert ({@code INSERT … WHERE NOT EXISTS}) because under {@code READ COMMITTED} two
- * transactions do not see each other's uncommitted rows, so both conditions would hold and both
- * inserts succeed; only an index (or a lock) makes the second wait for the first and then fail.
+ * column that holds the key only while the request is open on H2. A new request is one transaction
+ * of the insert and its audit event; when the index refuses the insert, the gate reads the key's
+ * latest request and returns it. A unique constraint was chosen over a conditional insert ({@code
+ * INSERT … WHERE NOT EXISTS}) because under {@code READ COMMITTED} two transactions do not see each
+ * other's uncommitted rows, so both conditions would hold and both inserts succeed; only an index
+ * (or a lock) makes the second wait for the first and then fail.
  *
  * <p>Instants are stored to the microsecond. Failures of the database are {@link StoreException}s
  * whose messages quote no key, summary or reason (keys of single actions hold customer ids).
@@ -55,13 +54,15 @@ import org.jspecify.annotations.Nullable;
 public final class JdbcApprovalStore implements ApprovalStore {
   /** Longest approval key the schema holds. */
   public static final int MAX_KEY_LENGTH = 1000;
+
   /** Longest request id the schema holds. */
   public static final int MAX_ID_LENGTH = 200;
 
   private static final String UNIQUE_VIOLATION = "23505";
   private static final int MAX_TRIES = 8;
-  private static final String COLUMNS = "id, approval_key, summary, requested_by, requested_at,"
-      + " deadline, status, decided_by, decided_at, reason, valid_until";
+  private static final String COLUMNS =
+      "id, approval_key, summary, requested_by, requested_at,"
+          + " deadline, status, decided_by, decided_at, reason, valid_until";
 
   private final DataSource dataSource;
   private final String selectById;
@@ -79,44 +80,60 @@ public final class JdbcApprovalStore implements ApprovalStore {
     String audit = prefix + "approval_audit";
     String select = "SELECT " + COLUMNS + " FROM " + requests;
     this.selectById = select + " WHERE id = ?";
-    this.selectLatest = select + " WHERE approval_key = ? ORDER BY seq DESC"
-        + " FETCH FIRST 1 ROWS ONLY";
+    this.selectLatest =
+        select + " WHERE approval_key = ? ORDER BY seq DESC" + " FETCH FIRST 1 ROWS ONLY";
     this.selectPending = select + " WHERE status = 'PENDING' ORDER BY seq";
-    this.insert = "INSERT INTO " + requests + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-        + " ?, ?, ?)";
-    String set = "UPDATE " + requests + " SET approval_key = ?, summary = ?, requested_by = ?,"
-        + " requested_at = ?, deadline = ?, status = ?, decided_by = ?, decided_at = ?, reason = ?,"
-        + " valid_until = ? WHERE id = ?";
+    this.insert =
+        "INSERT INTO "
+            + requests
+            + " ("
+            + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?)";
+    String set =
+        "UPDATE "
+            + requests
+            + " SET approval_key = ?, summary = ?, requested_by = ?,"
+            + " requested_at = ?, deadline = ?, status = ?, decided_by = ?, decided_at = ?, reason = ?,"
+            + " valid_until = ? WHERE id = ?";
     this.update = set;
     this.updateIf = set + " AND status = ?";
-    this.insertAudit = "INSERT INTO " + audit + " (occurred_at, event_type, request_id,"
-        + " approval_key, actor, reason) VALUES (?, ?, ?, ?, ?, ?)";
-    this.selectAudit = "SELECT occurred_at, event_type, request_id, approval_key, actor, reason"
-        + " FROM " + audit + " ORDER BY seq";
+    this.insertAudit =
+        "INSERT INTO "
+            + audit
+            + " (occurred_at, event_type, request_id,"
+            + " approval_key, actor, reason) VALUES (?, ?, ?, ?, ?, ?)";
+    this.selectAudit =
+        "SELECT occurred_at, event_type, request_id, approval_key, actor, reason"
+            + " FROM "
+            + audit
+            + " ORDER BY seq";
   }
 
   /**
-   * Inserts {@code request} or replaces the stored request with its id, unconditionally (the
-   * gate records transitions with {@link #createIfNoneOpen} and {@link #replaceIf}).
+   * Inserts {@code request} or replaces the stored request with its id, unconditionally (the gate
+   * records transitions with {@link #createIfNoneOpen} and {@link #replaceIf}).
    *
-   * @throws IllegalArgumentException if the id or key is too long or the status is
-   *     {@code NOT_REQUESTED}
+   * @throws IllegalArgumentException if the id or key is too long or the status is {@code
+   *     NOT_REQUESTED}
    * @throws StoreException if the database fails, or refuses a second open request of the key
    */
   @Override
   public void save(ApprovalRequest request) {
     check(request);
-    inTransaction("save an approval request", c -> {
-      try (PreparedStatement ps = c.prepareStatement(update)) {
-        int next = bindUpdate(ps, request);
-        ps.setString(next, request.id());
-        if (ps.executeUpdate() == 1) {
+    inTransaction(
+        "save an approval request",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(update)) {
+            int next = bindUpdate(ps, request);
+            ps.setString(next, request.id());
+            if (ps.executeUpdate() == 1) {
+              return true;
+            }
+          }
+          insertRequest(c, request);
           return true;
-        }
-      }
-      insertRequest(c, request);
-      return true;
-    });
+        });
   }
 
   /**
@@ -162,8 +179,8 @@ public final class JdbcApprovalStore implements ApprovalStore {
   }
 
   /**
-   * Appends {@code event} to the audit trail on its own (the gate appends inside
-   * {@link #createIfNoneOpen} and {@link #replaceIf}).
+   * Appends {@code event} to the audit trail on its own (the gate appends inside {@link
+   * #createIfNoneOpen} and {@link #replaceIf}).
    *
    * @throws IllegalArgumentException if the request id or key is too long
    * @throws StoreException if the database fails
@@ -172,10 +189,12 @@ public final class JdbcApprovalStore implements ApprovalStore {
   public void append(AuditEvent event) {
     Objects.requireNonNull(event, "event");
     checkLengths(event.requestId(), event.key());
-    inTransaction("append an approval audit event", c -> {
-      insertAudit(c, event);
-      return true;
-    });
+    inTransaction(
+        "append an approval audit event",
+        c -> {
+          insertAudit(c, event);
+          return true;
+        });
   }
 
   /**
@@ -190,8 +209,14 @@ public final class JdbcApprovalStore implements ApprovalStore {
         ResultSet rs = ps.executeQuery()) {
       List<AuditEvent> out = new ArrayList<>();
       while (rs.next()) {
-        out.add(new AuditEvent(instant(rs, 1), AuditEvent.Type.valueOf(rs.getString(2)),
-            rs.getString(3), new ApprovalKey(rs.getString(4)), rs.getString(5), rs.getString(6)));
+        out.add(
+            new AuditEvent(
+                instant(rs, 1),
+                AuditEvent.Type.valueOf(rs.getString(2)),
+                rs.getString(3),
+                new ApprovalKey(rs.getString(4)),
+                rs.getString(5),
+                rs.getString(6)));
       }
       return out;
     } catch (SQLException e) {
@@ -205,8 +230,8 @@ public final class JdbcApprovalStore implements ApprovalStore {
    * Inserts {@code request} and appends {@code requested} in one transaction, unless the key
    * already has an open request, which the unique index over open keys reports.
    *
-   * @throws IllegalArgumentException if the id or key is too long or the status is
-   *     {@code NOT_REQUESTED}
+   * @throws IllegalArgumentException if the id or key is too long or the status is {@code
+   *     NOT_REQUESTED}
    * @throws IllegalStateException if a request with the same id is already stored
    * @throws StoreException if the database fails
    */
@@ -215,31 +240,37 @@ public final class JdbcApprovalStore implements ApprovalStore {
     check(request);
     Objects.requireNonNull(requested, "requested");
     checkLengths(requested.requestId(), requested.key());
-    boolean created = inTransaction("record an approval request", c -> {
-      try {
-        insertRequest(c, request);
-      } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          return false;
-        }
-        throw e;
-      }
-      insertAudit(c, requested);
-      return true;
-    });
+    boolean created =
+        inTransaction(
+            "record an approval request",
+            c -> {
+              try {
+                insertRequest(c, request);
+              } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                  return false;
+                }
+                throw e;
+              }
+              insertAudit(c, requested);
+              return true;
+            });
     if (!created && byId(request.id()).isPresent()) {
-      throw new IllegalStateException("approval request id " + request.id() + " is already"
-          + " stored; the gate's ids must be unique (the default makes random UUIDs)");
+      throw new IllegalStateException(
+          "approval request id "
+              + request.id()
+              + " is already"
+              + " stored; the gate's ids must be unique (the default makes random UUIDs)");
     }
     return created;
   }
 
   /**
-   * Replaces the request and appends {@code event} in one transaction, only if the stored status
-   * is still {@code expected} ({@code UPDATE … WHERE id = ? AND status = ?}).
+   * Replaces the request and appends {@code event} in one transaction, only if the stored status is
+   * still {@code expected} ({@code UPDATE … WHERE id = ? AND status = ?}).
    *
-   * @throws IllegalArgumentException if the id or key is too long or the status is
-   *     {@code NOT_REQUESTED}
+   * @throws IllegalArgumentException if the id or key is too long or the status is {@code
+   *     NOT_REQUESTED}
    * @throws StoreException if the database fails
    */
   @Override
@@ -248,18 +279,20 @@ public final class JdbcApprovalStore implements ApprovalStore {
     check(updated);
     Objects.requireNonNull(event, "event");
     checkLengths(event.requestId(), event.key());
-    return inTransaction("record an approval decision", c -> {
-      try (PreparedStatement ps = c.prepareStatement(updateIf)) {
-        int next = bindUpdate(ps, updated);
-        ps.setString(next, updated.id());
-        ps.setString(next + 1, expected.name());
-        if (ps.executeUpdate() != 1) {
-          return false;
-        }
-      }
-      insertAudit(c, event);
-      return true;
-    });
+    return inTransaction(
+        "record an approval decision",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(updateIf)) {
+            int next = bindUpdate(ps, updated);
+            ps.setString(next, updated.id());
+            ps.setString(next + 1, expected.name());
+            if (ps.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          insertAudit(c, event);
+          return true;
+        });
   }
 
   @Override
@@ -322,8 +355,13 @@ public final class JdbcApprovalStore implements ApprovalStore {
       Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << Math.min(attempt, 8)));
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new StoreException(operation, null, 0, false, "operating store: interrupted while"
-          + " retrying to " + operation, ie);
+      throw new StoreException(
+          operation,
+          null,
+          0,
+          false,
+          "operating store: interrupted while" + " retrying to " + operation,
+          ie);
     }
   }
 
@@ -386,36 +424,61 @@ public final class JdbcApprovalStore implements ApprovalStore {
   }
 
   private static ApprovalRequest request(ResultSet rs) throws SQLException {
-    return new ApprovalRequest(rs.getString(1), new ApprovalKey(rs.getString(2)), rs.getString(3),
-        rs.getString(4), instant(rs, 5), instant(rs, 6), ApprovalStatus.valueOf(rs.getString(7)),
-        rs.getString(8), optionalInstant(rs, 9), rs.getString(10), optionalInstant(rs, 11));
+    return new ApprovalRequest(
+        rs.getString(1),
+        new ApprovalKey(rs.getString(2)),
+        rs.getString(3),
+        rs.getString(4),
+        instant(rs, 5),
+        instant(rs, 6),
+        ApprovalStatus.valueOf(rs.getString(7)),
+        rs.getString(8),
+        optionalInstant(rs, 9),
+        rs.getString(10),
+        optionalInstant(rs, 11));
   }
 
   private static void check(ApprovalRequest request) {
     Objects.requireNonNull(request, "request");
     if (request.status() == ApprovalStatus.NOT_REQUESTED) {
-      throw new IllegalArgumentException("status NOT_REQUESTED is not stored; a stored request is"
-          + " PENDING, APPROVED, REJECTED or EXPIRED");
+      throw new IllegalArgumentException(
+          "status NOT_REQUESTED is not stored; a stored request is"
+              + " PENDING, APPROVED, REJECTED or EXPIRED");
     }
     checkLengths(request.id(), request.key());
   }
 
   private static void checkLengths(String id, ApprovalKey key) {
     if (id.length() > MAX_ID_LENGTH) {
-      throw new IllegalArgumentException("approval request id must be at most " + MAX_ID_LENGTH
-          + " characters but was " + id.length());
+      throw new IllegalArgumentException(
+          "approval request id must be at most "
+              + MAX_ID_LENGTH
+              + " characters but was "
+              + id.length());
     }
     if (key.value().length() > MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException("approval key must be at most " + MAX_KEY_LENGTH
-          + " characters but was " + key.value().length() + "; shorten the campaign id, customer"
-          + " id or action type it is made of");
+      throw new IllegalArgumentException(
+          "approval key must be at most "
+              + MAX_KEY_LENGTH
+              + " characters but was "
+              + key.value().length()
+              + "; shorten the campaign id, customer"
+              + " id or action type it is made of");
     }
   }
 
   private static StoreException unreadable(String operation, RuntimeException e) {
-    return new StoreException(operation, null, 0, false, "operating store: " + operation
-        + " failed: a stored row has an empty or unknown value (" + e.getClass().getSimpleName()
-        + ")", null);
+    return new StoreException(
+        operation,
+        null,
+        0,
+        false,
+        "operating store: "
+            + operation
+            + " failed: a stored row has an empty or unknown value ("
+            + e.getClass().getSimpleName()
+            + ")",
+        null);
   }
 
   private static void setInstant(PreparedStatement ps, int index, @Nullable Instant at)
@@ -423,8 +486,8 @@ public final class JdbcApprovalStore implements ApprovalStore {
     if (at == null) {
       ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
-      ps.setObject(index, OffsetDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS),
-          ZoneOffset.UTC));
+      ps.setObject(
+          index, OffsetDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
     }
   }
 

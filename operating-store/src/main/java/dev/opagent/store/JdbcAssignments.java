@@ -14,11 +14,11 @@ import javax.sql.DataSource;
  * {@link StickyAssignmentStore} on the store's {@code assignments} table, shared by every process.
  * Thread-safe: each call is one statement (or an insert and a read) in autocommit.
  *
- * <p>{@link #putIfAbsent} inserts only when the customer has no row (a unique key on experiment
- * and customer; {@code ON CONFLICT DO NOTHING} on PostgreSQL, a duplicate-key error ignored on
- * H2), then reads the row back: of two processes assigning one customer at once, both get the
- * variant that was stored first. {@link #put} replaces (it is used for a remembered variant the
- * experiment no longer has).
+ * <p>{@link #putIfAbsent} inserts only when the customer has no row (a unique key on experiment and
+ * customer; {@code ON CONFLICT DO NOTHING} on PostgreSQL, a duplicate-key error ignored on H2),
+ * then reads the row back: of two processes assigning one customer at once, both get the variant
+ * that was stored first. {@link #put} replaces (it is used for a remembered variant the experiment
+ * no longer has).
  */
 final class JdbcAssignments implements StickyAssignmentStore {
   private final DataSource dataSource;
@@ -35,15 +35,27 @@ final class JdbcAssignments implements StickyAssignmentStore {
     String table = prefix + "assignments";
     this.select = "SELECT variant FROM " + table + " WHERE experiment_key = ? AND unit_id = ?";
     String columns = " (experiment_key, unit_id, variant, assigned_at)";
-    this.upsert = postgres
-        ? "INSERT INTO " + table + columns + " VALUES (?, ?, ?, ?) ON CONFLICT (experiment_key,"
-            + " unit_id) DO UPDATE SET variant = EXCLUDED.variant, assigned_at ="
-            + " EXCLUDED.assigned_at"
-        : "MERGE INTO " + table + columns + " KEY (experiment_key, unit_id) VALUES (?, ?, ?, ?)";
-    this.insertIfAbsent = postgres
-        ? "INSERT INTO " + table + columns + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
-        : "INSERT INTO " + table + columns + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
-            + table + " WHERE experiment_key = ? AND unit_id = ?)";
+    this.upsert =
+        postgres
+            ? "INSERT INTO "
+                + table
+                + columns
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (experiment_key,"
+                + " unit_id) DO UPDATE SET variant = EXCLUDED.variant, assigned_at ="
+                + " EXCLUDED.assigned_at"
+            : "MERGE INTO "
+                + table
+                + columns
+                + " KEY (experiment_key, unit_id) VALUES (?, ?, ?, ?)";
+    this.insertIfAbsent =
+        postgres
+            ? "INSERT INTO " + table + columns + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+            : "INSERT INTO "
+                + table
+                + columns
+                + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
+                + table
+                + " WHERE experiment_key = ? AND unit_id = ?)";
   }
 
   @Override
@@ -95,16 +107,26 @@ final class JdbcAssignments implements StickyAssignmentStore {
           return stored.get();
         }
         if (attempt == 6) {
-          throw new StoreException("store an experiment assignment", null, 0, true,
+          throw new StoreException(
+              "store an experiment assignment",
+              null,
+              0,
+              true,
               "operating store: an experiment assignment vanished right after it was stored;"
-              + " is something deleting rows of the assignments table?", null);
+                  + " is something deleting rows of the assignments table?",
+              null);
         }
         try {
           Thread.sleep(5L << attempt);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new StoreException("store an experiment assignment", null, 0, true,
-              "operating store: interrupted while waiting for a concurrent assignment", null);
+          throw new StoreException(
+              "store an experiment assignment",
+              null,
+              0,
+              true,
+              "operating store: interrupted while waiting for a concurrent assignment",
+              null);
         }
       }
     } catch (SQLException e) {

@@ -1,15 +1,15 @@
 package dev.opagent.store;
 
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.policy.DecisionPolicy;
-import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.budget.BudgetLedger;
 import dev.opagent.agent.budget.BudgetLimits;
-import dev.opagent.agent.execution.spi.ActionRequest;
-import dev.opagent.agent.execution.spi.ExecutionRecord;
+import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.journal.JournalException;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.spi.Contact;
 import dev.opagent.rules.Action;
 import dev.opagent.store.internal.CustomerKeys;
@@ -38,22 +38,22 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link OperatingState} on the operating store's tables. Each batch is one {@code READ
- * COMMITTED} transaction that first locks, with {@code SELECT … FOR UPDATE} in name order, one
- * row per customer of the batch, plus one row for the budgets when the policy limits money and
- * one per action type with a daily limit. Locking is what keeps the guardrails whole across
- * processes: a cap or budget is a sum over rows, and no database constraint can check a sum, so a
- * batch that read the sum must keep everyone else who would change it waiting until it has
- * journalled its choice. An embedded H2 database (a file or memory, without {@code AUTO_SERVER})
- * belongs to one process, so there one lock in memory per database serialises the batches
- * instead, with no lock rows to write. Row locks were chosen over PostgreSQL's advisory locks
- * because H2 has none, and over {@code SERIALIZABLE} because serialisation failures would re-decide whole
- * batches under contention; taking every lock in one global name order means two batches never
- * deadlock (a deadlock or lock timeout the database reports anyway is retried).
+ * {@link OperatingState} on the operating store's tables. Each batch is one {@code READ COMMITTED}
+ * transaction that first locks, with {@code SELECT … FOR UPDATE} in name order, one row per
+ * customer of the batch, plus one row for the budgets when the policy limits money and one per
+ * action type with a daily limit. Locking is what keeps the guardrails whole across processes: a
+ * cap or budget is a sum over rows, and no database constraint can check a sum, so a batch that
+ * read the sum must keep everyone else who would change it waiting until it has journalled its
+ * choice. An embedded H2 database (a file or memory, without {@code AUTO_SERVER}) belongs to one
+ * process, so there one lock in memory per database serialises the batches instead, with no lock
+ * rows to write. Row locks were chosen over PostgreSQL's advisory locks because H2 has none, and
+ * over {@code SERIALIZABLE} because serialisation failures would re-decide whole batches under
+ * contention; taking every lock in one global name order means two batches never deadlock (a
+ * deadlock or lock timeout the database reports anyway is retried).
  *
  * <p>The facts are read inside the lock: contacts reserved or delivered per customer in one query
- * per batch, money in use per limited budget, and actions per limited type and day. Budget
- * batches serialise on the budget row: with a money limit, batches of all processes take turns.
+ * per batch, money in use per limited budget, and actions per limited type and day. Budget batches
+ * serialise on the budget row: with a money limit, batches of all processes take turns.
  */
 final class JdbcOperatingState implements OperatingState {
   private static final int CHUNK = 500;
@@ -74,36 +74,59 @@ final class JdbcOperatingState implements OperatingState {
   private final String budgetCampaign;
   private final String executions;
 
-  JdbcOperatingState(DataSource dataSource, JdbcExecutionJournal journal, String prefix,
-      boolean postgres, @Nullable String embeddedDatabase) {
+  JdbcOperatingState(
+      DataSource dataSource,
+      JdbcExecutionJournal journal,
+      String prefix,
+      boolean postgres,
+      @Nullable String embeddedDatabase) {
     this.dataSource = dataSource;
-    this.local = embeddedDatabase == null ? null
-        : LOCAL.computeIfAbsent(embeddedDatabase + "|" + prefix, k -> new ReentrantLock(true));
+    this.local =
+        embeddedDatabase == null
+            ? null
+            : LOCAL.computeIfAbsent(embeddedDatabase + "|" + prefix, k -> new ReentrantLock(true));
     this.journal = journal;
     this.postgres = postgres;
     this.locks = prefix + "locks";
     String ledger = prefix + "ledger";
-    String join = ledger + " l JOIN " + prefix + "executions e ON e.idempotency_key ="
-        + " l.idempotency_key";
-    this.insertLedger = "INSERT INTO " + ledger + " (idempotency_key, customer_id, campaign,"
-        + " action_type, contact_channel, counted_types, planned_at, decided_at, reserved_units)"
-        + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM " + ledger
-        + " WHERE idempotency_key = ?)";
-    this.contacts = "SELECT l.customer_id, l.contact_channel, l.planned_at, l.campaign,"
-        + " l.action_type, l.reserved_units FROM " + join + " WHERE l.contact_channel IS NOT NULL"
-        + " AND l.planned_at >= ? AND e.state IN " + LIVE + " AND l.customer_id IN ";
-    String spent = "SELECT COALESCE(SUM(CASE WHEN e.state = 'COMPLETED' AND e.receipt_cost IS NOT"
-        + " NULL THEN CAST(CEILING(CAST(e.receipt_cost AS DECIMAL(38, 10)) * 10000) AS BIGINT)"
-        + " WHEN e.state IN " + LIVE + " THEN l.reserved_units ELSE 0 END), 0) FROM " + join;
+    String join =
+        ledger + " l JOIN " + prefix + "executions e ON e.idempotency_key =" + " l.idempotency_key";
+    this.insertLedger =
+        "INSERT INTO "
+            + ledger
+            + " (idempotency_key, customer_id, campaign,"
+            + " action_type, contact_channel, counted_types, planned_at, decided_at, reserved_units)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
+            + ledger
+            + " WHERE idempotency_key = ?)";
+    this.contacts =
+        "SELECT l.customer_id, l.contact_channel, l.planned_at, l.campaign,"
+            + " l.action_type, l.reserved_units FROM "
+            + join
+            + " WHERE l.contact_channel IS NOT NULL"
+            + " AND l.planned_at >= ? AND e.state IN "
+            + LIVE
+            + " AND l.customer_id IN ";
+    String spent =
+        "SELECT COALESCE(SUM(CASE WHEN e.state = 'COMPLETED' AND e.receipt_cost IS NOT"
+            + " NULL THEN CAST(CEILING(CAST(e.receipt_cost AS DECIMAL(38, 10)) * 10000) AS BIGINT)"
+            + " WHEN e.state IN "
+            + LIVE
+            + " THEN l.reserved_units ELSE 0 END), 0) FROM "
+            + join;
     this.budgetAll = spent;
     this.budgetCampaign = spent + " WHERE l.campaign = ?";
-    this.executions = "SELECT COUNT(*) FROM " + join + " WHERE l.decided_at >= ? AND"
-        + " l.decided_at < ? AND l.counted_types LIKE ? AND e.state IN " + LIVE;
+    this.executions =
+        "SELECT COUNT(*) FROM "
+            + join
+            + " WHERE l.decided_at >= ? AND"
+            + " l.decided_at < ? AND l.counted_types LIKE ? AND e.state IN "
+            + LIVE;
   }
 
   @Override
-  public <T> T inBatch(Collection<String> customerIds, DecisionPolicy policy, Instant now,
-      Function<Batch, T> work) {
+  public <T> T inBatch(
+      Collection<String> customerIds, DecisionPolicy policy, Instant now, Function<Batch, T> work) {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(work, "work");
@@ -134,8 +157,8 @@ final class JdbcOperatingState implements OperatingState {
   }
 
   /** One batch's transaction, taking the lock rows of {@code sorted}; retried on deadlocks. */
-  private <T> T decide(List<String> sorted, Collection<String> customerIds, Instant now,
-      Function<Batch, T> work) {
+  private <T> T decide(
+      List<String> sorted, Collection<String> customerIds, Instant now, Function<Batch, T> work) {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
@@ -180,23 +203,30 @@ final class JdbcOperatingState implements OperatingState {
       Thread.sleep(ThreadLocalRandom.current().nextLong(5L << Math.min(attempt, 8)));
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new StoreException("decide a batch", null, 0, false,
-          "operating store: interrupted while retrying a batch", ie);
+      throw new StoreException(
+          "decide a batch",
+          null,
+          0,
+          false,
+          "operating store: interrupted while retrying a batch",
+          ie);
     }
   }
 
   /** Creates the lock rows that are missing, committed at once so locking only ever waits. */
   private void ensureLockRows(List<String> names) {
-    String sql = postgres
-        ? "INSERT INTO " + locks + " (name) VALUES (?) ON CONFLICT DO NOTHING"
-        : "MERGE INTO " + locks + " (name) KEY (name) VALUES (?)";
+    String sql =
+        postgres
+            ? "INSERT INTO " + locks + " (name) VALUES (?) ON CONFLICT DO NOTHING"
+            : "MERGE INTO " + locks + " (name) KEY (name) VALUES (?)";
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       for (int from = 0; from < names.size(); from += CHUNK) {
         List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
         List<String> missing = new ArrayList<>(chunk);
-        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + locks
-            + " WHERE name IN " + marks(chunk.size()))) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT name FROM " + locks + " WHERE name IN " + marks(chunk.size()))) {
           bind(ps, 1, chunk);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -224,8 +254,13 @@ final class JdbcOperatingState implements OperatingState {
   private void lock(Connection c, List<String> sorted) throws SQLException {
     for (int from = 0; from < sorted.size(); from += CHUNK) {
       List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + CHUNK));
-      try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + locks
-          + " WHERE name IN " + marks(chunk.size()) + " ORDER BY name FOR UPDATE")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT name FROM "
+                  + locks
+                  + " WHERE name IN "
+                  + marks(chunk.size())
+                  + " ORDER BY name FOR UPDATE")) {
         bind(ps, 1, chunk);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -305,10 +340,14 @@ final class JdbcOperatingState implements OperatingState {
             bind(ps, 2, chunk);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Contact(
-                    Channel.contact(rs.getString(2)), rs.getObject(3, OffsetDateTime.class).toInstant(),
-                    rs.getString(4), rs.getString(5),
-                    BigDecimal.valueOf(rs.getLong(6), BudgetLedger.SCALE)));
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                    .add(
+                        new Contact(
+                            Channel.contact(rs.getString(2)),
+                            rs.getObject(3, OffsetDateTime.class).toInstant(),
+                            rs.getString(4),
+                            rs.getString(5),
+                            BigDecimal.valueOf(rs.getLong(6), BudgetLedger.SCALE)));
               }
             }
           }
@@ -321,8 +360,8 @@ final class JdbcOperatingState implements OperatingState {
 
     @Override
     public BigDecimal budgetInUse(@Nullable String campaign) {
-      try (PreparedStatement ps = c.prepareStatement(campaign == null ? budgetAll
-          : budgetCampaign)) {
+      try (PreparedStatement ps =
+          c.prepareStatement(campaign == null ? budgetAll : budgetCampaign)) {
         if (campaign != null) {
           ps.setString(1, campaign);
         }
@@ -353,8 +392,13 @@ final class JdbcOperatingState implements OperatingState {
     @Override
     public List<ExecutionRecord> enlist(List<ActionRequest> requests, List<PlannedAction> chosen) {
       if (requests.size() != chosen.size()) {
-        throw new IllegalArgumentException("requests and chosen actions must be in pairs, but"
-            + " there are " + requests.size() + " requests and " + chosen.size() + " actions");
+        throw new IllegalArgumentException(
+            "requests and chosen actions must be in pairs, but"
+                + " there are "
+                + requests.size()
+                + " requests and "
+                + chosen.size()
+                + " actions");
       }
       List<ExecutionRecord> records = journal.enlist(c, requests, now);
       try (PreparedStatement ps = c.prepareStatement(insertLedger)) {

@@ -31,15 +31,15 @@ import org.slf4j.LoggerFactory;
  * agent (runtime ARN and qualifier), replaced by each save. Thread-safe; any number of processes
  * may share the table.
  *
- * <p>Reads take {@value #CHUNK} customers per query ({@code IN} lists). Saves are upserts
- * ({@code INSERT … ON CONFLICT DO UPDATE} on PostgreSQL, {@code MERGE INTO … KEY} on H2), batched
- * {@value #CHUNK} rows to a transaction, in key order so that two processes saving the same
- * customers never deadlock; a deadlock or lock timeout the database reports anyway is retried.
- * When two processes save the same customer at once, the last commit wins: either answer
- * describes the same customer, and one whose data hash no longer matches is asked about again.
+ * <p>Reads take {@value #CHUNK} customers per query ({@code IN} lists). Saves are upserts ({@code
+ * INSERT … ON CONFLICT DO UPDATE} on PostgreSQL, {@code MERGE INTO … KEY} on H2), batched {@value
+ * #CHUNK} rows to a transaction, in key order so that two processes saving the same customers never
+ * deadlock; a deadlock or lock timeout the database reports anyway is retried. When two processes
+ * save the same customer at once, the last commit wins: either answer describes the same customer,
+ * and one whose data hash no longer matches is asked about again.
  *
- * <p>A customer id longer than {@value #MAX_CUSTOMER_ID} characters, an ARN longer than
- * {@value #MAX_ARN} or a qualifier longer than {@value #MAX_QUALIFIER} does not fit the table: such
+ * <p>A customer id longer than {@value #MAX_CUSTOMER_ID} characters, an ARN longer than {@value
+ * #MAX_ARN} or a qualifier longer than {@value #MAX_QUALIFIER} does not fit the table: such
  * analyses are not saved (a warning counts them) and are never found, so those customers are asked
  * about every round. A row that cannot be read back (a source this version does not know) is
  * skipped the same way and replaced by the next save.
@@ -63,22 +63,33 @@ final class JdbcSegmentStore implements SegmentStore {
   JdbcSegmentStore(DataSource dataSource, String prefix, boolean postgres) {
     this.dataSource = dataSource;
     String table = prefix + "segments";
-    String columns = "customer_id, agent_arn, qualifier, data_hash, analysed_at, source,"
-        + " analysis_json";
-    this.select = "SELECT customer_id, data_hash, analysed_at, source, analysis_json FROM "
-        + table + " WHERE agent_arn = ? AND qualifier = ? AND customer_id IN ";
-    this.upsert = postgres
-        ? "INSERT INTO " + table + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (customer_id, agent_arn, qualifier) DO UPDATE SET"
-            + " data_hash = EXCLUDED.data_hash, analysed_at = EXCLUDED.analysed_at,"
-            + " source = EXCLUDED.source, analysis_json = EXCLUDED.analysis_json"
-        : "MERGE INTO " + table + " (" + columns + ") KEY (customer_id, agent_arn, qualifier)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    String columns =
+        "customer_id, agent_arn, qualifier, data_hash, analysed_at, source," + " analysis_json";
+    this.select =
+        "SELECT customer_id, data_hash, analysed_at, source, analysis_json FROM "
+            + table
+            + " WHERE agent_arn = ? AND qualifier = ? AND customer_id IN ";
+    this.upsert =
+        postgres
+            ? "INSERT INTO "
+                + table
+                + " ("
+                + columns
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (customer_id, agent_arn, qualifier) DO UPDATE SET"
+                + " data_hash = EXCLUDED.data_hash, analysed_at = EXCLUDED.analysed_at,"
+                + " source = EXCLUDED.source, analysis_json = EXCLUDED.analysis_json"
+            : "MERGE INTO "
+                + table
+                + " ("
+                + columns
+                + ") KEY (customer_id, agent_arn, qualifier)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)";
   }
 
   @Override
-  public Map<String, StoredAnalysis> find(Collection<String> customerIds, String agentRuntimeArn,
-      String qualifier) {
+  public Map<String, StoredAnalysis> find(
+      Collection<String> customerIds, String agentRuntimeArn, String qualifier) {
     Objects.requireNonNull(customerIds, "customerIds");
     Objects.requireNonNull(agentRuntimeArn, "agentRuntimeArn");
     Objects.requireNonNull(qualifier, "qualifier");
@@ -89,8 +100,7 @@ final class JdbcSegmentStore implements SegmentStore {
       }
     }
     Map<String, StoredAnalysis> out = new HashMap<>();
-    if (ids.isEmpty() || agentRuntimeArn.length() > MAX_ARN
-        || qualifier.length() > MAX_QUALIFIER) {
+    if (ids.isEmpty() || agentRuntimeArn.length() > MAX_ARN || qualifier.length() > MAX_QUALIFIER) {
       return out;
     }
     int unreadable = 0;
@@ -119,8 +129,10 @@ final class JdbcSegmentStore implements SegmentStore {
       throw StoreException.of("read segment analyses", e);
     }
     if (unreadable > 0) {
-      LOG.warn("operating store: {} stored segment analyses could not be read (unknown source or"
-          + " malformed hash); those customers are asked about again", unreadable);
+      LOG.warn(
+          "operating store: {} stored segment analyses could not be read (unknown source or"
+              + " malformed hash); those customers are asked about again",
+          unreadable);
     }
     return out;
   }
@@ -134,8 +146,14 @@ final class JdbcSegmentStore implements SegmentStore {
       return null;
     }
     try {
-      return new StoredAnalysis(rs.getString(1), rs.getString(5), rs.getString(2),
-          rs.getObject(3, OffsetDateTime.class).toInstant(), arn, qualifier, source);
+      return new StoredAnalysis(
+          rs.getString(1),
+          rs.getString(5),
+          rs.getString(2),
+          rs.getObject(3, OffsetDateTime.class).toInstant(),
+          arn,
+          qualifier,
+          source);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -147,7 +165,8 @@ final class JdbcSegmentStore implements SegmentStore {
     TreeMap<StoredAnalysis, StoredAnalysis> latest = new TreeMap<>(KEY_ORDER);
     int unfit = 0;
     for (StoredAnalysis a : analyses) {
-      if (a.customerId().length() > MAX_CUSTOMER_ID || a.agentRuntimeArn().length() > MAX_ARN
+      if (a.customerId().length() > MAX_CUSTOMER_ID
+          || a.agentRuntimeArn().length() > MAX_ARN
           || a.qualifier().length() > MAX_QUALIFIER) {
         unfit++;
         continue;
@@ -155,9 +174,13 @@ final class JdbcSegmentStore implements SegmentStore {
       latest.merge(a, a, (old, now) -> now.analysedAt().isBefore(old.analysedAt()) ? old : now);
     }
     if (unfit > 0) {
-      LOG.warn("operating store: {} segment analyses not saved: a customer id over {}, an agent"
-          + " ARN over {} or a qualifier over {} characters does not fit the table", unfit,
-          MAX_CUSTOMER_ID, MAX_ARN, MAX_QUALIFIER);
+      LOG.warn(
+          "operating store: {} segment analyses not saved: a customer id over {}, an agent"
+              + " ARN over {} or a qualifier over {} characters does not fit the table",
+          unfit,
+          MAX_CUSTOMER_ID,
+          MAX_ARN,
+          MAX_QUALIFIER);
     }
     List<StoredAnalysis> rows = new ArrayList<>(latest.values());
     for (int from = 0; from < rows.size(); from += CHUNK) {
@@ -193,8 +216,8 @@ final class JdbcSegmentStore implements SegmentStore {
           throw e;
         }
       } catch (SQLException e) {
-        SQLException cause = e.getNextException() != null && e.getSQLState() == null
-            ? e.getNextException() : e;
+        SQLException cause =
+            e.getNextException() != null && e.getSQLState() == null ? e.getNextException() : e;
         if (!StoreException.retryable(cause) || attempt == MAX_TRIES) {
           throw StoreException.of("save segment analyses", cause);
         }
@@ -212,8 +235,13 @@ final class JdbcSegmentStore implements SegmentStore {
       Thread.sleep(ThreadLocalRandom.current().nextLong(5L << Math.min(attempt, 8)));
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new StoreException("save segment analyses", null, 0, false,
-          "operating store: interrupted while retrying a save of segment analyses", ie);
+      throw new StoreException(
+          "save segment analyses",
+          null,
+          0,
+          false,
+          "operating store: interrupted while retrying a save of segment analyses",
+          ie);
     }
   }
 

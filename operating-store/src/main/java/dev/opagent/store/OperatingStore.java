@@ -23,15 +23,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The operating store: one JDBC database that holds everything a guardrail or the learning reads,
- * so that it outlives the process and holds across replicas. The execution journal is the ledger:
- * a journalled action reserves its cost, its contact slot and its execution slot; delivering it
+ * so that it outlives the process and holds across replicas. The execution journal is the ledger: a
+ * journalled action reserves its cost, its contact slot and its execution slot; delivering it
  * spends them and makes it a contact; failing or cancelling it gives them back. A deciding process
- * reads those facts and journals what it chose in one transaction ({@link #operatingState()}).
- * The last segment analysis of each customer is kept beside them ({@link #segmentStore()}), so
- * that a round asks the agent only about what changed. Approval requests and their audit trail
- * live here too ({@link #approvalStore()}, {@link #approvalGate(Clock)}), so a request filed by
- * one process can be granted from another, and is decided once. Thread-safe; open one per process
- * and share it.
+ * reads those facts and journals what it chose in one transaction ({@link #operatingState()}). The
+ * last segment analysis of each customer is kept beside them ({@link #segmentStore()}), so that a
+ * round asks the agent only about what changed. Approval requests and their audit trail live here
+ * too ({@link #approvalStore()}, {@link #approvalGate(Clock)}), so a request filed by one process
+ * can be granted from another, and is decided once. Thread-safe; open one per process and share it.
  *
  * <p><b>Databases.</b> An embedded H2 file is the default for one process at a time (the command
  * line uses {@code jdbc:h2:file:./.opagent/store}); PostgreSQL (9.5 or later; tested with 14) is
@@ -39,23 +38,24 @@ import org.jspecify.annotations.Nullable;
  * HikariCP; hosts with a pool of their own pass it to {@link Builder#dataSource}.
  *
  * <p><b>Schema.</b> Flyway migrates the schema on open (tables prefixed {@code opagent_}, history
- * in {@code opagent_schema_history}), under a database lock, so several processes may open the
- * same store at once. A database written by {@link JdbcExecutionJournal} alone (its schema
- * version 1) is baselined and upgraded in place: its rows are kept, and rounds that crashed in it
- * resume. Hosts whose migrations run elsewhere turn it off with {@link Builder#migrate(boolean)}
- * and apply the scripts under {@code dev/opagent/store/migration/} themselves.
+ * in {@code opagent_schema_history}), under a database lock, so several processes may open the same
+ * store at once. A database written by {@link JdbcExecutionJournal} alone (its schema version 1) is
+ * baselined and upgraded in place: its rows are kept, and rounds that crashed in it resume. Hosts
+ * whose migrations run elsewhere turn it off with {@link Builder#migrate(boolean)} and apply the
+ * scripts under {@code dev/opagent/store/migration/} themselves.
  *
- * <p><b>What survives what.</b> On PostgreSQL with its defaults ({@code fsync} and
- * {@code synchronous_commit} on), a committed transaction survives a crash of the process, of the
+ * <p><b>What survives what.</b> On PostgreSQL with its defaults ({@code fsync} and {@code
+ * synchronous_commit} on), a committed transaction survives a crash of the process, of the
  * operating system and a power loss; a disk loss needs PostgreSQL's replication or backups. On an
  * H2 file opened by {@link #open}, every commit is written to the file before the call returns
  * ({@code WRITE_DELAY=0}), so it survives a crash of the process (tested with SIGKILL), and, with
  * the default {@link Durability#SYNCED}, the journal's commits are then forced to the disk (an
- * fsync per group of actions, which also forces the decided batches before any of their actions
- * is sent), so they also survive an operating-system crash and a power loss. With {@link Durability#WRITTEN} the last commits may be lost to those
- * (the journal then sends such actions again after a restart). Approvals and stored segment
- * analyses are written without an fsync of their own: the next synced commit carries them. No
- * mode survives the loss of the H2 file's disk: that takes PostgreSQL with replicas or backups.
+ * fsync per group of actions, which also forces the decided batches before any of their actions is
+ * sent), so they also survive an operating-system crash and a power loss. With {@link
+ * Durability#WRITTEN} the last commits may be lost to those (the journal then sends such actions
+ * again after a restart). Approvals and stored segment analyses are written without an fsync of
+ * their own: the next synced commit carries them. No mode survives the loss of the H2 file's disk:
+ * that takes PostgreSQL with replicas or backups.
  *
  * <pre>{@code
  * try (OperatingStore store = OperatingStore.open("jdbc:postgresql://db/opagent", "opagent", password);
@@ -72,8 +72,9 @@ import org.jspecify.annotations.Nullable;
 public final class OperatingStore implements AutoCloseable {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
   private static final Pattern USER_INFO = Pattern.compile("(//)[^/@?;]*@");
-  private static final Pattern SECRET_PARAM = Pattern.compile(
-      "(?i)((?:password|passwd|pwd|secret|token|sslpassword|cipher_key)\\s*=)[^;&]*");
+  private static final Pattern SECRET_PARAM =
+      Pattern.compile(
+          "(?i)((?:password|passwd|pwd|secret|token|sslpassword|cipher_key)\\s*=)[^;&]*");
 
   private final DataSource dataSource;
   private final @Nullable HikariDataSource pool;
@@ -86,8 +87,12 @@ public final class OperatingStore implements AutoCloseable {
   private final JdbcApprovalStore approvals;
   private final FeedbackStore feedback;
 
-  private OperatingStore(Builder b, DataSource dataSource, @Nullable HikariDataSource pool,
-      String description, @Nullable String embeddedDatabase) {
+  private OperatingStore(
+      Builder b,
+      DataSource dataSource,
+      @Nullable HikariDataSource pool,
+      String description,
+      @Nullable String embeddedDatabase) {
     this.dataSource = dataSource;
     this.pool = pool;
     this.tablePrefix = b.tablePrefix;
@@ -95,8 +100,9 @@ public final class OperatingStore implements AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
       if (!product.contains("postgres") && !product.contains("h2")) {
-        throw new IllegalArgumentException("the operating store runs on H2 or PostgreSQL, not on "
-            + c.getMetaData().getDatabaseProductName());
+        throw new IllegalArgumentException(
+            "the operating store runs on H2 or PostgreSQL, not on "
+                + c.getMetaData().getDatabaseProductName());
       }
       this.postgres = product.contains("postgres");
     } catch (SQLException e) {
@@ -110,15 +116,24 @@ public final class OperatingStore implements AutoCloseable {
       if (b.migrate) {
         migrate();
       }
-      this.journal = JdbcExecutionJournal.builder().dataSource(dataSource)
-          .tablePrefix(tablePrefix).syncCommits(b.durability == Durability.SYNCED)
-          .databaseTime(b.databaseTime).build();
-      this.state = new JdbcOperatingState(dataSource, journal, tablePrefix, postgres,
-          embeddedDatabase);
+      this.journal =
+          JdbcExecutionJournal.builder()
+              .dataSource(dataSource)
+              .tablePrefix(tablePrefix)
+              .syncCommits(b.durability == Durability.SYNCED)
+              .databaseTime(b.databaseTime)
+              .build();
+      this.state =
+          new JdbcOperatingState(dataSource, journal, tablePrefix, postgres, embeddedDatabase);
       this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
       this.approvals = new JdbcApprovalStore(dataSource, tablePrefix);
-      this.feedback = new FeedbackStore(dataSource, tablePrefix, postgres,
-          FeedbackLoop.DEFAULT_CONVERSION_WINDOW, Clock.systemUTC());
+      this.feedback =
+          new FeedbackStore(
+              dataSource,
+              tablePrefix,
+              postgres,
+              FeedbackLoop.DEFAULT_CONVERSION_WINDOW,
+              Clock.systemUTC());
     } catch (RuntimeException e) {
       closePool();
       throw e;
@@ -146,8 +161,8 @@ public final class OperatingStore implements AutoCloseable {
   }
 
   /**
-   * {@code jdbcUrl} with its credentials masked ({@code user:secret@} and {@code password=}
-   * style parameters), for messages and logs.
+   * {@code jdbcUrl} with its credentials masked ({@code user:secret@} and {@code password=} style
+   * parameters), for messages and logs.
    */
   public static String mask(String jdbcUrl) {
     String s = USER_INFO.matcher(jdbcUrl).replaceAll("$1***@");
@@ -160,18 +175,18 @@ public final class OperatingStore implements AutoCloseable {
   }
 
   /**
-   * The state decisions are taken against, for {@code OperationAgent.Builder#operatingState}:
-   * caps, budgets and daily limits from the journal, atomically per batch across processes.
+   * The state decisions are taken against, for {@code OperationAgent.Builder#operatingState}: caps,
+   * budgets and daily limits from the journal, atomically per batch across processes.
    */
   public OperatingState operatingState() {
     return state;
   }
 
   /**
-   * The last segment analysis of each customer by each agent, for
-   * {@code OperationAgent.Builder#segmentStore}: rounds of every process sharing the database
-   * then ask the agent only about customers whose data changed or whose analysis grew old.
-   * Reads and saves batch 500 customers per statement.
+   * The last segment analysis of each customer by each agent, for {@code
+   * OperationAgent.Builder#segmentStore}: rounds of every process sharing the database then ask the
+   * agent only about customers whose data changed or whose analysis grew old. Reads and saves batch
+   * 500 customers per statement.
    */
   public SegmentStore segmentStore() {
     return segments;
@@ -179,8 +194,8 @@ public final class OperatingStore implements AutoCloseable {
 
   /**
    * Approval requests and their audit trail, for {@code ApprovalGate.Builder#store}: shared by
-   * every process that opens this store, each request decided once and each key asked once
-   * across them (see {@link JdbcApprovalStore}). Thread-safe; the same instance on every call.
+   * every process that opens this store, each request decided once and each key asked once across
+   * them (see {@link JdbcApprovalStore}). Thread-safe; the same instance on every call.
    */
   public JdbcApprovalStore approvalStore() {
     return approvals;
@@ -188,12 +203,11 @@ public final class OperatingStore implements AutoCloseable {
 
   /**
    * A new approval gate on {@link #approvalStore()} with {@code clock} and the gate's defaults
-   * (requests expire unanswered after 48 hours, grants after 7 days). Gates on one store agree
-   * with each other in this process and in others, so one per process is enough; hosts give it to
-   * {@code DecisionEngine.Builder#approvalGate}. For other lifetimes build one with
-   * {@code ApprovalGate.builder().store(store.approvalStore())}; note that a request's deadline
-   * is set by the gate that files it and a grant's validity by the gate that grants it.
-   * Thread-safe.
+   * (requests expire unanswered after 48 hours, grants after 7 days). Gates on one store agree with
+   * each other in this process and in others, so one per process is enough; hosts give it to {@code
+   * DecisionEngine.Builder#approvalGate}. For other lifetimes build one with {@code
+   * ApprovalGate.builder().store(store.approvalStore())}; note that a request's deadline is set by
+   * the gate that files it and a grant's validity by the gate that grants it. Thread-safe.
    *
    * <pre>{@code
    * ApprovalGate gate = store.approvalGate(Clock.systemUTC());
@@ -206,10 +220,10 @@ public final class OperatingStore implements AutoCloseable {
   }
 
   /**
-   * Feedback, experiments and metrics in this store, with a 7-day conversion window and the
-   * system clock: interactions ingested and attributed, strategy effects, sticky assignments and
-   * bandit allocations; a {@code FeedbackLoop} rebuilt from every process's deliveries and
-   * interactions. Other windows and clocks: {@link FeedbackStore#builder(OperatingStore)}.
+   * Feedback, experiments and metrics in this store, with a 7-day conversion window and the system
+   * clock: interactions ingested and attributed, strategy effects, sticky assignments and bandit
+   * allocations; a {@code FeedbackLoop} rebuilt from every process's deliveries and interactions.
+   * Other windows and clocks: {@link FeedbackStore#builder(OperatingStore)}.
    */
   public FeedbackStore feedback() {
     return feedback;
@@ -244,8 +258,8 @@ public final class OperatingStore implements AutoCloseable {
   }
 
   /**
-   * The database behind an H2 URL that only this process can open (an embedded file or an
-   * in-memory database, without {@code AUTO_SERVER}), normalised; null for any other URL.
+   * The database behind an H2 URL that only this process can open (an embedded file or an in-memory
+   * database, without {@code AUTO_SERVER}), normalised; null for any other URL.
    */
   static @Nullable String embeddedDatabase(String url) {
     String lower = url.toLowerCase(Locale.ROOT);
@@ -286,8 +300,18 @@ public final class OperatingStore implements AutoCloseable {
           .load()
           .migrate();
     } catch (FlywayException e) {
-      throw new StoreException("migrate", null, 0, false, "operating store: migrating the schema"
-          + " of " + description + " failed (" + e.getClass().getSimpleName() + ")", e);
+      throw new StoreException(
+          "migrate",
+          null,
+          0,
+          false,
+          "operating store: migrating the schema"
+              + " of "
+              + description
+              + " failed ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
   }
 
@@ -297,18 +321,17 @@ public final class OperatingStore implements AutoCloseable {
    */
   public enum Durability {
     /**
-     * Every commit is in the file when the call returns ({@code WRITE_DELAY=0}), but possibly
-     * only in the operating system's cache: it survives a crash of the process, not one of the
-     * operating system or a power loss.
+     * Every commit is in the file when the call returns ({@code WRITE_DELAY=0}), but possibly only
+     * in the operating system's cache: it survives a crash of the process, not one of the operating
+     * system or a power loss.
      */
     WRITTEN,
     /**
-     * As {@link #WRITTEN}, and the journal's commits are then forced to the disk ({@code
-     * CHECKPOINT SYNC}, an fsync), once per group: per claimed chunk of 256 actions, per group of
-     * completions, per single-action transition. A sync also forces every earlier commit, so the
-     * decided batches are on the disk once the first of their actions is claimed, before anything
-     * is sent. Survives a crash of the operating system and a power loss of a disk that honours
-     * fsync.
+     * As {@link #WRITTEN}, and the journal's commits are then forced to the disk ({@code CHECKPOINT
+     * SYNC}, an fsync), once per group: per claimed chunk of 256 actions, per group of completions,
+     * per single-action transition. A sync also forces every earlier commit, so the decided batches
+     * are on the disk once the first of their actions is claimed, before anything is sent. Survives
+     * a crash of the operating system and a power loss of a disk that honours fsync.
      */
     SYNCED
   }
@@ -328,10 +351,10 @@ public final class OperatingStore implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Whether claims' leases are judged by the database's clock, so that executors on hosts
-     * whose clocks disagree still agree on when a lease has ended (see
-     * {@code JdbcExecutionJournal.Builder#databaseTime}). Default {@code true}; tests that drive
-     * time with their own clock turn it off.
+     * Whether claims' leases are judged by the database's clock, so that executors on hosts whose
+     * clocks disagree still agree on when a lease has ended (see {@code
+     * JdbcExecutionJournal.Builder#databaseTime}). Default {@code true}; tests that drive time with
+     * their own clock turn it off.
      */
     public Builder databaseTime(boolean databaseTime) {
       this.databaseTime = databaseTime;
@@ -348,9 +371,10 @@ public final class OperatingStore implements AutoCloseable {
     public Builder url(String jdbcUrl, String user, String password) {
       Objects.requireNonNull(jdbcUrl, "jdbcUrl");
       if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-        throw new IllegalArgumentException("the store URL must start with jdbc:h2: or"
-            + " jdbc:postgresql:, such as jdbc:h2:file:./.opagent/store, but was "
-            + mask(jdbcUrl));
+        throw new IllegalArgumentException(
+            "the store URL must start with jdbc:h2: or"
+                + " jdbc:postgresql:, such as jdbc:h2:file:./.opagent/store, but was "
+                + mask(jdbcUrl));
       }
       this.url = jdbcUrl;
       this.user = Objects.requireNonNull(user, "user");
@@ -369,8 +393,11 @@ public final class OperatingStore implements AutoCloseable {
     /** Prefix of every table. Default {@code opagent_}. */
     public Builder tablePrefix(String prefix) {
       if (!PREFIX.matcher(prefix).matches()) {
-        throw new IllegalArgumentException("tablePrefix must be a letter or underscore followed"
-            + " by up to 39 letters, digits or underscores, but was '" + prefix + "'");
+        throw new IllegalArgumentException(
+            "tablePrefix must be a letter or underscore followed"
+                + " by up to 39 letters, digits or underscores, but was '"
+                + prefix
+                + "'");
       }
       this.tablePrefix = prefix;
       return this;
@@ -405,8 +432,8 @@ public final class OperatingStore implements AutoCloseable {
         throw new IllegalStateException("set url(jdbcUrl, user, password) or dataSource(...)");
       }
       String jdbcUrl = JdbcExecutionJournal.durableH2(url);
-      if (jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase(Locale.ROOT)
-          .contains("LOCK_TIMEOUT")) {
+      if (jdbcUrl.startsWith("jdbc:h2:")
+          && !jdbcUrl.toUpperCase(Locale.ROOT).contains("LOCK_TIMEOUT")) {
         jdbcUrl += ";LOCK_TIMEOUT=30000";
       }
       HikariConfig config = new HikariConfig();
@@ -420,8 +447,13 @@ public final class OperatingStore implements AutoCloseable {
       try {
         pool = new HikariDataSource(config);
       } catch (RuntimeException e) {
-        throw new StoreException("open", null, 0, false, "operating store: cannot open "
-            + mask(url) + " (" + e.getClass().getSimpleName() + ")", null);
+        throw new StoreException(
+            "open",
+            null,
+            0,
+            false,
+            "operating store: cannot open " + mask(url) + " (" + e.getClass().getSimpleName() + ")",
+            null);
       }
       return new OperatingStore(this, pool, pool, mask(url), embeddedDatabase(url));
     }

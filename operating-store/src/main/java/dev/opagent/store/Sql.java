@@ -46,7 +46,8 @@ final class Sql {
 
   /** The single number {@code sql} selects. */
   static long number(Connection c, String sql) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     }
@@ -73,9 +74,14 @@ final class Sql {
    */
   static void requireFits(@Nullable String value, String field) {
     if (value != null && value.length() > MAX_TEXT) {
-      throw new IllegalArgumentException(field + " is longer than " + MAX_TEXT
-          + " characters (it has " + value.length() + "); the operating store keeps up to "
-          + MAX_TEXT);
+      throw new IllegalArgumentException(
+          field
+              + " is longer than "
+              + MAX_TEXT
+              + " characters (it has "
+              + value.length()
+              + "); the operating store keeps up to "
+              + MAX_TEXT);
     }
   }
 }

@@ -26,20 +26,38 @@ public class StoreException extends JournalException {
    * @param message what went wrong, without stored values
    * @param cause the underlying failure, if any
    */
-  public StoreException(String operation, @Nullable String sqlState, int vendorCode,
-      boolean retryable, String message, @Nullable Throwable cause) {
+  public StoreException(
+      String operation,
+      @Nullable String sqlState,
+      int vendorCode,
+      boolean retryable,
+      String message,
+      @Nullable Throwable cause) {
     super(operation, sqlState, vendorCode, retryable, message, cause);
   }
 
   /** The failure of {@code operation} on {@code e}, with the driver's message withheld. */
   public static StoreException of(String operation, SQLException e) {
-    SQLException withheld = new SQLException(e.getClass().getName()
-        + " (message withheld: it may quote stored values)", e.getSQLState(), e.getErrorCode());
+    SQLException withheld =
+        new SQLException(
+            e.getClass().getName() + " (message withheld: it may quote stored values)",
+            e.getSQLState(),
+            e.getErrorCode());
     withheld.setStackTrace(e.getStackTrace());
     String state = e.getSQLState();
-    return new StoreException(operation, state, e.getErrorCode(), retryable(e),
-        "operating store: " + operation + " failed (SQL state " + state + ", "
-            + e.getClass().getSimpleName() + ")", withheld);
+    return new StoreException(
+        operation,
+        state,
+        e.getErrorCode(),
+        retryable(e),
+        "operating store: "
+            + operation
+            + " failed (SQL state "
+            + state
+            + ", "
+            + e.getClass().getSimpleName()
+            + ")",
+        withheld);
   }
 
   /** Whether {@code e} is a deadlock, serialisation failure or lock timeout. */

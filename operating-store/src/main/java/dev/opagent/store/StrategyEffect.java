@@ -18,8 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param variant the experiment variant the actions carried, or null when they carried none
  * @param metrics delivered, opened, clicked, coupons used, conversions, revenue and cost
  */
-public record StrategyEffect(String campaign, String actionType, @Nullable String segment,
-    @Nullable String variant, Metrics metrics) {
+public record StrategyEffect(
+    String campaign,
+    String actionType,
+    @Nullable String segment,
+    @Nullable String variant,
+    Metrics metrics) {
 
   /** Checks the values. */
   public StrategyEffect {

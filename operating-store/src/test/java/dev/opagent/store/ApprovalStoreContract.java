@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The approval store's behaviour on one database. Each test opens the store twice, as two
- * processes would (two pools, two gates), and checks that they agree.
+ * The approval store's behaviour on one database. Each test opens the store twice, as two processes
+ * would (two pools, two gates), and checks that they agree.
  */
 abstract class ApprovalStoreContract {
   static final ApprovalKey WINBACK = ApprovalKey.campaign("winback");
@@ -73,43 +73,54 @@ abstract class ApprovalStoreContract {
     assertThat(gateA.find(r.id()).orElseThrow()).isEqualTo(granted);
     assertThat(gateA.request(WINBACK, "discount 20% reaches 20%", "decision-engine").id())
         .isEqualTo(r.id());
-    assertThat(gateA.auditTrail(WINBACK)).extracting(AuditEvent::type)
+    assertThat(gateA.auditTrail(WINBACK))
+        .extracting(AuditEvent::type)
         .containsExactly(AuditEvent.Type.REQUESTED, AuditEvent.Type.GRANTED);
   }
 
   @Test
   void request_sameKeyFromTwoProcessesAtOnce_recordsOneRequest() throws Exception {
-    List<ApprovalRequest> got = race(i -> () ->
-        (i % 2 == 0 ? gateA : gateB).request(WINBACK, "why", "engine-" + i));
+    List<ApprovalRequest> got =
+        race(i -> () -> (i % 2 == 0 ? gateA : gateB).request(WINBACK, "why", "engine-" + i));
 
     assertThat(got).extracting(ApprovalRequest::id).containsOnly(got.get(0).id());
-    assertThat(gateA.auditTrail()).extracting(AuditEvent::type)
+    assertThat(gateA.auditTrail())
+        .extracting(AuditEvent::type)
         .containsExactly(AuditEvent.Type.REQUESTED);
   }
 
   @Test
-  void grantAndReject_manyThreadsOverTwoGates_recordOneDecisionAndOneAuditEvent()
-      throws Exception {
+  void grantAndReject_manyThreadsOverTwoGates_recordOneDecisionAndOneAuditEvent() throws Exception {
     ApprovalRequest r = gateA.request(WINBACK, "why", "engine");
 
-    List<ApprovalRequest> got = race(i -> () -> {
-      ApprovalGate g = i % 2 == 0 ? gateA : gateB;
-      return (i % 4 < 2 ? g.grant(r.id(), "grantor-" + i, "ok")
-          : g.reject(r.id(), "rejector-" + i, "no")).orElseThrow();
-    });
+    List<ApprovalRequest> got =
+        race(
+            i ->
+                () -> {
+                  ApprovalGate g = i % 2 == 0 ? gateA : gateB;
+                  return (i % 4 < 2
+                          ? g.grant(r.id(), "grantor-" + i, "ok")
+                          : g.reject(r.id(), "rejector-" + i, "no"))
+                      .orElseThrow();
+                });
 
     ApprovalRequest stored = gateB.find(r.id()).orElseThrow();
     assertThat(stored.status()).isIn(ApprovalStatus.APPROVED, ApprovalStatus.REJECTED);
-    assertThat(got).allSatisfy(x -> {
-      assertThat(x.status()).isEqualTo(stored.status());
-      assertThat(x.decidedBy()).isEqualTo(stored.decidedBy());
-    });
+    assertThat(got)
+        .allSatisfy(
+            x -> {
+              assertThat(x.status()).isEqualTo(stored.status());
+              assertThat(x.decidedBy()).isEqualTo(stored.decidedBy());
+            });
     List<AuditEvent> trail = gateA.auditTrail();
     assertThat(trail).hasSize(2);
     assertThat(trail.get(0).type()).isEqualTo(AuditEvent.Type.REQUESTED);
     assertThat(trail.get(1).actor()).isEqualTo(stored.decidedBy());
-    assertThat(trail.get(1).type()).isEqualTo(stored.status() == ApprovalStatus.APPROVED
-        ? AuditEvent.Type.GRANTED : AuditEvent.Type.REJECTED);
+    assertThat(trail.get(1).type())
+        .isEqualTo(
+            stored.status() == ApprovalStatus.APPROVED
+                ? AuditEvent.Type.GRANTED
+                : AuditEvent.Type.REJECTED);
   }
 
   @Test
@@ -122,7 +133,8 @@ abstract class ApprovalStoreContract {
     assertThat(got).containsOnly(ApprovalStatus.EXPIRED);
     assertThat(gateB.grant(r.id(), "alice", "late").orElseThrow().status())
         .isEqualTo(ApprovalStatus.EXPIRED);
-    assertThat(gateA.auditTrail()).extracting(AuditEvent::type)
+    assertThat(gateA.auditTrail())
+        .extracting(AuditEvent::type)
         .containsExactly(AuditEvent.Type.REQUESTED, AuditEvent.Type.EXPIRED);
     assertThat(gateA.auditTrail().get(1).actor()).isEqualTo(ApprovalGate.SYSTEM_ACTOR);
   }
@@ -143,15 +155,21 @@ abstract class ApprovalStoreContract {
     clock.advance(Duration.ofDays(7));
 
     assertThat(gateA.check(WINBACK)).isEqualTo(ApprovalStatus.EXPIRED);
-    List<ApprovalRequest> again = race(i -> () ->
-        (i % 2 == 0 ? gateA : gateB).request(WINBACK, "why", "engine"));
+    List<ApprovalRequest> again =
+        race(i -> () -> (i % 2 == 0 ? gateA : gateB).request(WINBACK, "why", "engine"));
 
-    assertThat(again).extracting(ApprovalRequest::id).containsOnly(again.get(0).id())
+    assertThat(again)
+        .extracting(ApprovalRequest::id)
+        .containsOnly(again.get(0).id())
         .doesNotContain(r.id());
     assertThat(gateB.check(WINBACK)).isEqualTo(ApprovalStatus.PENDING);
-    assertThat(gateB.auditTrail(WINBACK)).extracting(AuditEvent::type).containsExactly(
-        AuditEvent.Type.REQUESTED, AuditEvent.Type.GRANTED, AuditEvent.Type.EXPIRED,
-        AuditEvent.Type.REQUESTED);
+    assertThat(gateB.auditTrail(WINBACK))
+        .extracting(AuditEvent::type)
+        .containsExactly(
+            AuditEvent.Type.REQUESTED,
+            AuditEvent.Type.GRANTED,
+            AuditEvent.Type.EXPIRED,
+            AuditEvent.Type.REQUESTED);
   }
 
   @Test
@@ -189,15 +207,40 @@ abstract class ApprovalStoreContract {
   @Test
   void save_everyField_readsBackFromTheOtherProcess() {
     JdbcApprovalStore a = storeA.approvalStore();
-    ApprovalRequest full = new ApprovalRequest("apr-full", ApprovalKey.action("c", "C-9", "t"),
-        "summary ü ✓", "planner", Instant.parse("2026-03-15T10:00:00.123456Z"),
-        Instant.parse("2026-03-17T10:00:00Z"), ApprovalStatus.APPROVED, "alice",
-        Instant.parse("2026-03-15T11:00:00.5Z"), "fine", Instant.parse("2026-03-22T11:00:00Z"));
-    ApprovalRequest bare = new ApprovalRequest("apr-bare", WINBACK, "s", "engine",
-        Instant.parse("2026-03-15T10:00:00Z"), Instant.parse("2026-03-17T10:00:00Z"),
-        ApprovalStatus.PENDING, null, null, null, null);
-    AuditEvent event = new AuditEvent(Instant.parse("2026-03-15T10:00:00.000001Z"),
-        AuditEvent.Type.REJECTED, "apr-full", full.key(), "bob", "reason ✓");
+    ApprovalRequest full =
+        new ApprovalRequest(
+            "apr-full",
+            ApprovalKey.action("c", "C-9", "t"),
+            "summary ü ✓",
+            "planner",
+            Instant.parse("2026-03-15T10:00:00.123456Z"),
+            Instant.parse("2026-03-17T10:00:00Z"),
+            ApprovalStatus.APPROVED,
+            "alice",
+            Instant.parse("2026-03-15T11:00:00.5Z"),
+            "fine",
+            Instant.parse("2026-03-22T11:00:00Z"));
+    ApprovalRequest bare =
+        new ApprovalRequest(
+            "apr-bare",
+            WINBACK,
+            "s",
+            "engine",
+            Instant.parse("2026-03-15T10:00:00Z"),
+            Instant.parse("2026-03-17T10:00:00Z"),
+            ApprovalStatus.PENDING,
+            null,
+            null,
+            null,
+            null);
+    AuditEvent event =
+        new AuditEvent(
+            Instant.parse("2026-03-15T10:00:00.000001Z"),
+            AuditEvent.Type.REJECTED,
+            "apr-full",
+            full.key(),
+            "bob",
+            "reason ✓");
 
     a.save(full);
     a.save(bare);
@@ -209,9 +252,19 @@ abstract class ApprovalStoreContract {
     assertThat(b.auditTrail()).containsExactly(event);
     assertThat(b.pending()).containsExactly(bare);
 
-    ApprovalRequest expired = new ApprovalRequest("apr-bare", WINBACK, "s", "engine",
-        bare.requestedAt(), bare.deadline(), ApprovalStatus.EXPIRED, null,
-        Instant.parse("2026-03-17T10:00:00Z"), null, null);
+    ApprovalRequest expired =
+        new ApprovalRequest(
+            "apr-bare",
+            WINBACK,
+            "s",
+            "engine",
+            bare.requestedAt(),
+            bare.deadline(),
+            ApprovalStatus.EXPIRED,
+            null,
+            Instant.parse("2026-03-17T10:00:00Z"),
+            null,
+            null);
     a.save(expired);
     assertThat(b.byId("apr-bare")).contains(expired);
     assertThat(b.pending()).isEmpty();
@@ -224,7 +277,8 @@ abstract class ApprovalStoreContract {
     ApprovalRequest decided = gateA.request(ApprovalKey.campaign("c"), "why", "engine");
     gateB.reject(decided.id(), "bob", "no");
 
-    assertThat(storeB.approvalStore().pending()).extracting(ApprovalRequest::id)
+    assertThat(storeB.approvalStore().pending())
+        .extracting(ApprovalRequest::id)
         .containsExactly(first.id(), second.id());
   }
 
@@ -232,12 +286,28 @@ abstract class ApprovalStoreContract {
   void replaceIf_statusChangedMeanwhile_recordsNothing() {
     ApprovalRequest r = gateA.request(WINBACK, "why", "engine");
     gateB.reject(r.id(), "bob", "no");
-    ApprovalRequest late = new ApprovalRequest(r.id(), r.key(), r.summary(), r.requestedBy(),
-        r.requestedAt(), r.deadline(), ApprovalStatus.APPROVED, "alice", r.requestedAt(), "ok",
-        r.deadline());
+    ApprovalRequest late =
+        new ApprovalRequest(
+            r.id(),
+            r.key(),
+            r.summary(),
+            r.requestedBy(),
+            r.requestedAt(),
+            r.deadline(),
+            ApprovalStatus.APPROVED,
+            "alice",
+            r.requestedAt(),
+            "ok",
+            r.deadline());
 
-    boolean replaced = storeA.approvalStore().replaceIf(ApprovalStatus.PENDING, late,
-        new AuditEvent(r.requestedAt(), AuditEvent.Type.GRANTED, r.id(), r.key(), "alice", "ok"));
+    boolean replaced =
+        storeA
+            .approvalStore()
+            .replaceIf(
+                ApprovalStatus.PENDING,
+                late,
+                new AuditEvent(
+                    r.requestedAt(), AuditEvent.Type.GRANTED, r.id(), r.key(), "alice", "ok"));
 
     assertThat(replaced).isFalse();
     assertThat(gateA.find(r.id()).orElseThrow().status()).isEqualTo(ApprovalStatus.REJECTED);
@@ -246,8 +316,12 @@ abstract class ApprovalStoreContract {
 
   @Test
   void createIfNoneOpen_idAlreadyStored_isRejectedNamingTheId() {
-    ApprovalGate fixedIds = ApprovalGate.builder().clock(clock).store(storeA.approvalStore())
-        .ids(() -> "apr-same").build();
+    ApprovalGate fixedIds =
+        ApprovalGate.builder()
+            .clock(clock)
+            .store(storeA.approvalStore())
+            .ids(() -> "apr-same")
+            .build();
     fixedIds.request(WINBACK, "why", "engine");
 
     assertThatThrownBy(() -> fixedIds.request(ApprovalKey.campaign("other"), "why", "engine"))
@@ -272,10 +346,12 @@ abstract class ApprovalStoreContract {
     try {
       for (int i = 0; i < THREADS; i++) {
         Callable<T> c = task.apply(i);
-        futures.add(pool.submit(() -> {
-          start.await();
-          return c.call();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return c.call();
+                }));
       }
       start.countDown();
       List<T> out = new ArrayList<>();

@@ -2,10 +2,10 @@ package dev.opagent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.agent.loop.RoundReport;
-import dev.opagent.agent.budget.BudgetLimits;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.store.internal.CustomerKeys;
@@ -28,15 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The loop run once a day on one H2 file store, each day as a new process would (a new store,
- * engine and executor): frequency caps, budgets and daily limits count what earlier days
- * delivered.
+ * engine and executor): frequency caps, budgets and daily limits count what earlier days delivered.
  */
 class DailyRoundsTest {
   private static final List<CustomerData> CUSTOMERS = PopulationGenerator.ofSeed(5).list(200);
   private static final Instant DAY_1 = Instant.parse("2026-03-15T10:00:00Z");
 
-  @RegisterExtension
-  static final AgentSimulatorExtension AGENT = AgentSimulatorExtension.create();
+  @RegisterExtension static final AgentSimulatorExtension AGENT = AgentSimulatorExtension.create();
 
   @TempDir Path dir;
 
@@ -54,19 +52,20 @@ class DailyRoundsTest {
     long delivered = 0;
     for (int d = 0; d < 4; d++) {
       try (OperatingStore store = OperatingStore.open(url(), "sa", "")) {
-        RoundReport r = StoreLoop.round(store, client, InMemoryChannel.create(), policy, day(d),
-            "day-" + d, CUSTOMERS);
+        RoundReport r =
+            StoreLoop.round(
+                store, client, InMemoryChannel.create(), policy, day(d), "day-" + d, CUSTOMERS);
         assertThat(r.execution().failed()).isZero();
         delivered += r.execution().completed();
       }
     }
     try (OperatingStore store = OperatingStore.open(url(), "sa", "")) {
       Map<String, Integer> contacts = StoreLoop.deliveredContacts(store);
-      assertThat(contacts.values().stream().mapToInt(Integer::intValue).sum())
-          .isEqualTo(delivered);
+      assertThat(contacts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(delivered);
       assertThat(Collections.max(contacts.values())).as("the weekly cap of 3").isEqualTo(3);
       assertThat(contacts.values().stream().filter(n -> n == 3).count())
-          .as("customers the cap stopped on day 4").isGreaterThan(50);
+          .as("customers the cap stopped on day 4")
+          .isGreaterThan(50);
     }
   }
 
@@ -80,15 +79,23 @@ class DailyRoundsTest {
       if (i % 4 == 0) {
         String id = c.customerId() + "-" + "x".repeat(300);
         longIds.add(id);
-        c = CustomerData.fromJson(c.toJson().replace("\"" + c.customerId() + "\"",
-            "\"" + id + "\""));
+        c =
+            CustomerData.fromJson(
+                c.toJson().replace("\"" + c.customerId() + "\"", "\"" + id + "\""));
       }
       customers.add(c);
     }
     for (int d = 0; d < 4; d++) {
       try (OperatingStore store = OperatingStore.open(url(), "sa", "")) {
-        RoundReport r = StoreLoop.round(store, client, InMemoryChannel.create(),
-            DecisionPolicy.ofDefaults(), day(d), "day-" + d, customers);
+        RoundReport r =
+            StoreLoop.round(
+                store,
+                client,
+                InMemoryChannel.create(),
+                DecisionPolicy.ofDefaults(),
+                day(d),
+                "day-" + d,
+                customers);
         assertThat(r.segmentationFailed()).isZero();
         assertThat(r.execution().failed()).isZero();
       }
@@ -108,41 +115,65 @@ class DailyRoundsTest {
   @Test
   void twoStoresOnOneFileDecidingAtOnce_spendWithinOneBudget(SegmentClient client)
       throws Exception {
-    DecisionPolicy policy = DecisionPolicy.ofDefaults().toBuilder()
-        .budgets(BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
-            .global(new BigDecimal("0.40")).build())
-        .build();
+    DecisionPolicy policy =
+        DecisionPolicy.ofDefaults().toBuilder()
+            .budgets(
+                BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
+                    .global(new BigDecimal("0.40"))
+                    .build())
+            .build();
     for (int d = 0; d < 3; d++) {
       String run = "r" + d;
       Clock clock = day(d);
       try (OperatingStore a = OperatingStore.open(url(), "sa", "");
           OperatingStore b = OperatingStore.open(url(), "sa", "")) {
-        CompletableFuture<RoundReport> first = CompletableFuture.supplyAsync(() ->
-            StoreLoop.round(a, client, InMemoryChannel.create(), policy, clock, run + "a",
-                CUSTOMERS.subList(0, 100)));
-        CompletableFuture<RoundReport> second = CompletableFuture.supplyAsync(() ->
-            StoreLoop.round(b, client, InMemoryChannel.create(), policy, clock, run + "b",
-                CUSTOMERS.subList(100, 200)));
-        assertThat(first.join().execution().failed() + second.join().execution().failed())
-            .isZero();
-        BigDecimal spent = a.operatingState().inBatch(List.of(), policy, clock.instant(),
-            batch -> batch.budgetInUse(null));
-        assertThat(spent).as("spent by two stores deciding at once").isLessThanOrEqualTo(
-            new BigDecimal("0.40"));
+        CompletableFuture<RoundReport> first =
+            CompletableFuture.supplyAsync(
+                () ->
+                    StoreLoop.round(
+                        a,
+                        client,
+                        InMemoryChannel.create(),
+                        policy,
+                        clock,
+                        run + "a",
+                        CUSTOMERS.subList(0, 100)));
+        CompletableFuture<RoundReport> second =
+            CompletableFuture.supplyAsync(
+                () ->
+                    StoreLoop.round(
+                        b,
+                        client,
+                        InMemoryChannel.create(),
+                        policy,
+                        clock,
+                        run + "b",
+                        CUSTOMERS.subList(100, 200)));
+        assertThat(first.join().execution().failed() + second.join().execution().failed()).isZero();
+        BigDecimal spent =
+            a.operatingState()
+                .inBatch(List.of(), policy, clock.instant(), batch -> batch.budgetInUse(null));
+        assertThat(spent)
+            .as("spent by two stores deciding at once")
+            .isLessThanOrEqualTo(new BigDecimal("0.40"));
       }
     }
   }
 
   @Test
   void threeDailyRounds_spendWithinOneGlobalBudget(SegmentClient client) throws Exception {
-    DecisionPolicy policy = DecisionPolicy.ofDefaults().toBuilder()
-        .budgets(BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
-            .global(new BigDecimal("1.00")).build())
-        .build();
+    DecisionPolicy policy =
+        DecisionPolicy.ofDefaults().toBuilder()
+            .budgets(
+                BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
+                    .global(new BigDecimal("1.00"))
+                    .build())
+            .build();
     for (int d = 0; d < 3; d++) {
       try (OperatingStore store = OperatingStore.open(url(), "sa", "")) {
-        RoundReport r = StoreLoop.round(store, client, InMemoryChannel.create(), policy, day(d),
-            "day-" + d, CUSTOMERS);
+        RoundReport r =
+            StoreLoop.round(
+                store, client, InMemoryChannel.create(), policy, day(d), "day-" + d, CUSTOMERS);
         assertThat(r.execution().failed()).isZero();
         if (d > 0) {
           assertThat(r.notChosenByReason()).containsKey(ReasonCode.BUDGET_EXHAUSTED);
@@ -150,9 +181,12 @@ class DailyRoundsTest {
       }
     }
     try (OperatingStore store = OperatingStore.open(url(), "sa", "")) {
-      BigDecimal inUse = store.operatingState().inBatch(List.of(), policy, day(3).instant(),
-          b -> b.budgetInUse(null));
-      assertThat(inUse).isLessThanOrEqualTo(new BigDecimal("1.00"))
+      BigDecimal inUse =
+          store
+              .operatingState()
+              .inBatch(List.of(), policy, day(3).instant(), b -> b.budgetInUse(null));
+      assertThat(inUse)
+          .isLessThanOrEqualTo(new BigDecimal("1.00"))
           .isGreaterThan(new BigDecimal("0.90"));
     }
   }

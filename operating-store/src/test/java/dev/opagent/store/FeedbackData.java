@@ -1,9 +1,9 @@
 package dev.opagent.store;
 
+import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
-import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
@@ -20,8 +20,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A seeded history of deliveries and the interactions that followed, with every attribution
- * outcome in it, and helpers to put it in a journal and to compare metrics.
+ * A seeded history of deliveries and the interactions that followed, with every attribution outcome
+ * in it, and helpers to put it in a journal and to compare metrics.
  */
 final class FeedbackData {
   static final Instant T0 = Instant.parse("2026-03-10T09:00:00Z");
@@ -45,12 +45,32 @@ final class FeedbackData {
       String segment = rnd.nextInt(5) == 0 ? null : SEGMENTS.get(rnd.nextInt(SEGMENTS.size()));
       String variant = campaign.equals("crosssell") ? null : rnd.nextBoolean() ? "control" : "B";
       Instant at = T0.plus(Duration.ofDays(i * 2L / actions)).plus(Duration.ofMinutes(5L * i));
-      ActionRequest r = new ActionRequest("ik-" + seed + "-" + i, "day-" + (1 + i * 2 / actions),
-          customer, campaign, type, type.equals("send_sms") ? "sms" : "email", Map.of(),
-          List.of(), variant, segment, BigDecimal.valueOf(5 + rnd.nextInt(45), 2), at);
+      ActionRequest r =
+          new ActionRequest(
+              "ik-" + seed + "-" + i,
+              "day-" + (1 + i * 2 / actions),
+              customer,
+              campaign,
+              type,
+              type.equals("send_sms") ? "sms" : "email",
+              Map.of(),
+              List.of(),
+              variant,
+              segment,
+              BigDecimal.valueOf(5 + rnd.nextInt(45), 2),
+              at);
       BigDecimal actual = rnd.nextInt(3) == 0 ? new BigDecimal("0.031") : null;
-      deliveries.add(new Delivery(r, new DeliveryReceipt(r.idempotencyKey(), r.channel(),
-          "m-" + i, at.plusSeconds(30), actual, false, "delivered")));
+      deliveries.add(
+          new Delivery(
+              r,
+              new DeliveryReceipt(
+                  r.idempotencyKey(),
+                  r.channel(),
+                  "m-" + i,
+                  at.plusSeconds(30),
+                  actual,
+                  false,
+                  "delivered")));
     }
     for (Delivery d : deliveries) {
       ActionRequest r = d.request();
@@ -73,29 +93,43 @@ final class FeedbackData {
       }
       int conversion = rnd.nextInt(20);
       if (conversion < 4) { // last touch, a day later
-        add(null, r, InteractionType.CONVERTED, at.plus(Duration.ofDays(1)),
+        add(
+            null,
+            r,
+            InteractionType.CONVERTED,
+            at.plus(Duration.ofDays(1)),
             rnd.nextBoolean() ? BigDecimal.valueOf(1000 + rnd.nextInt(20_000), 2) : null);
         if (conversion == 0) { // a second order in the same cycle
-          add(null, r, InteractionType.CONVERTED, at.plus(Duration.ofDays(2)),
+          add(
+              null,
+              r,
+              InteractionType.CONVERTED,
+              at.plus(Duration.ofDays(2)),
               new BigDecimal("19.90"));
         }
       } else if (conversion == 4) { // after the window
-        add(key, r, InteractionType.CONVERTED, at.plus(Duration.ofDays(9)),
+        add(
+            key,
+            r,
+            InteractionType.CONVERTED,
+            at.plus(Duration.ofDays(9)),
             new BigDecimal("55.00"));
       } else if (conversion == 5) { // before the delivery
         add(key, r, InteractionType.CONVERTED, at.minus(Duration.ofHours(1)), null);
       } else if (conversion == 6) { // the key of another customer's action
-        interactions.add(new Interaction(key, "C-other", r.campaign(), InteractionType.OPENED,
-            at.plusSeconds(60), null));
+        interactions.add(
+            new Interaction(
+                key, "C-other", r.campaign(), InteractionType.OPENED, at.plusSeconds(60), null));
       } else if (conversion == 7) { // nobody delivered anything to this customer
-        interactions.add(Interaction.conversion("C-stranger-" + key, r.campaign(),
-            at.plusSeconds(60), new BigDecimal("10")));
+        interactions.add(
+            Interaction.conversion(
+                "C-stranger-" + key, r.campaign(), at.plusSeconds(60), new BigDecimal("10")));
       }
     }
   }
 
-  private void add(String key, ActionRequest r, InteractionType type, Instant at,
-      BigDecimal revenue) {
+  private void add(
+      String key, ActionRequest r, InteractionType type, Instant at, BigDecimal revenue) {
     interactions.add(new Interaction(key, r.customerId(), r.campaign(), type, at, revenue));
   }
 
@@ -128,8 +162,14 @@ final class FeedbackData {
 
   /** {@code m} with revenue and cost without trailing zeros, so that scales do not matter. */
   static Metrics normal(Metrics m) {
-    return new Metrics(m.delivered(), m.opened(), m.clicked(), m.couponsUsed(), m.conversions(),
-        m.revenue().stripTrailingZeros(), m.cost().stripTrailingZeros());
+    return new Metrics(
+        m.delivered(),
+        m.opened(),
+        m.clicked(),
+        m.couponsUsed(),
+        m.conversions(),
+        m.revenue().stripTrailingZeros(),
+        m.cost().stripTrailingZeros());
   }
 
   static <K> Map<K, Metrics> normal(Map<K, Metrics> metrics) {
@@ -139,7 +179,9 @@ final class FeedbackData {
   }
 
   /** The effects summed by {@code key}, over the effects {@code which} accepts, normalised. */
-  static <K> Map<K, Metrics> sum(List<StrategyEffect> effects, Predicate<StrategyEffect> which,
+  static <K> Map<K, Metrics> sum(
+      List<StrategyEffect> effects,
+      Predicate<StrategyEffect> which,
       Function<StrategyEffect, K> key) {
     Map<K, Metrics> out = new LinkedHashMap<>();
     for (StrategyEffect e : effects) {

@@ -44,9 +44,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Feedback, experiments and metrics in the operating store, on an H2 file and on a real
- * PostgreSQL: ingestion attributes as an in-memory loop would, counts nothing twice, and every
- * process sees the same metrics, assignments and allocations.
+ * Feedback, experiments and metrics in the operating store, on an H2 file and on a real PostgreSQL:
+ * ingestion attributes as an in-memory loop would, counts nothing twice, and every process sees the
+ * same metrics, assignments and allocations.
  */
 class FeedbackStoreTest {
   private static final Instant NOW = T0.plus(Duration.ofDays(20));
@@ -54,7 +54,10 @@ class FeedbackStoreTest {
 
   @TempDir Path dir;
 
-  enum Db { H2, POSTGRES }
+  enum Db {
+    H2,
+    POSTGRES
+  }
 
   /** Where one test's store is: every {@link #open()} is another process on it. */
   private final class Target {
@@ -72,8 +75,11 @@ class FeedbackStoreTest {
     }
 
     OperatingStore open() {
-      return OperatingStore.builder().url(url, url.startsWith("jdbc:h2:") ? "sa" : "postgres", "")
-          .tablePrefix(prefix).maxPoolSize(4).build();
+      return OperatingStore.builder()
+          .url(url, url.startsWith("jdbc:h2:") ? "sa" : "postgres", "")
+          .tablePrefix(prefix)
+          .maxPoolSize(4)
+          .build();
     }
   }
 
@@ -102,15 +108,18 @@ class FeedbackStoreTest {
         .isEqualTo(normal(expected.byStrategy()));
     assertThat(sum(effects, e -> e.segment() != null, StrategyEffect::segment))
         .isEqualTo(normal(expected.bySegment()));
-    assertThat(sum(effects, e -> e.variant() != null,
-        e -> new VariantKey(e.campaign(), Objects.requireNonNull(e.variant()))))
+    assertThat(
+            sum(
+                effects,
+                e -> e.variant() != null,
+                e -> new VariantKey(e.campaign(), Objects.requireNonNull(e.variant()))))
         .isEqualTo(normal(expected.byVariant()));
   }
 
   private static long rows(OperatingStore store, String table) throws SQLException {
     try (Connection c = store.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + store.tablePrefix()
-            + table);
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM " + store.tablePrefix() + table);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -144,7 +153,8 @@ class FeedbackStoreTest {
       for (String campaign : FeedbackData.CAMPAIGNS) {
         for (String type : FeedbackData.TYPES) {
           for (String segment : FeedbackData.SEGMENTS) {
-            assertThat(rebuilt.observed(campaign, type, segment)).as(campaign + type + segment)
+            assertThat(rebuilt.observed(campaign, type, segment))
+                .as(campaign + type + segment)
                 .isEqualTo(memory.observed(campaign, type, segment));
           }
         }
@@ -171,7 +181,8 @@ class FeedbackStoreTest {
       List<Ingested> byAnotherProcess = feedback(store).ingest(data.interactions);
 
       assertThat(again).allMatch(Ingested::duplicate);
-      assertThat(again).extracting(Ingested::attribution)
+      assertThat(again)
+          .extracting(Ingested::attribution)
           .isEqualTo(first.stream().map(Ingested::attribution).toList());
       assertThat(byAnotherProcess).allMatch(Ingested::duplicate);
       assertThat(rows(store, "interactions")).isEqualTo(distinct);
@@ -184,8 +195,11 @@ class FeedbackStoreTest {
   @EnumSource(Db.class)
   void ingest_aDuplicateWithinOneCall_isStoredOnce(Db db) throws SQLException {
     FeedbackData data = new FeedbackData(13, 6);
-    Interaction open = data.interactions.stream()
-        .filter(i -> i.type() == InteractionType.OPENED).findFirst().orElseThrow();
+    Interaction open =
+        data.interactions.stream()
+            .filter(i -> i.type() == InteractionType.OPENED)
+            .findFirst()
+            .orElseThrow();
 
     try (OperatingStore store = new Target(db).open()) {
       data.deliver(store.journal());
@@ -193,8 +207,8 @@ class FeedbackStoreTest {
 
       assertThat(r.get(0).duplicate()).isFalse();
       assertThat(r.get(0).attribution().outcome()).isEqualTo(Outcome.ATTRIBUTED);
-      assertThat(r.get(1)).isEqualTo(new Ingested(r.get(0).interactionId(),
-          r.get(0).attribution(), true));
+      assertThat(r.get(1))
+          .isEqualTo(new Ingested(r.get(0).interactionId(), r.get(0).attribution(), true));
       assertThat(rows(store, "interactions")).isOne();
     }
   }
@@ -219,7 +233,8 @@ class FeedbackStoreTest {
     late.forEach(memory::record);
     Target target = new Target(db);
 
-    try (OperatingStore a = target.open(); OperatingStore b = target.open()) {
+    try (OperatingStore a = target.open();
+        OperatingStore b = target.open()) {
       FeedbackStore first = feedback(a);
       FeedbackStore second = feedback(b);
       FeedbackData.deliver(a.journal(), day1);
@@ -244,8 +259,13 @@ class FeedbackStoreTest {
       throws SQLException {
     FeedbackData data = new FeedbackData(15, 4);
     ActionRequest r = data.deliveries.get(0).request();
-    Interaction click = Interaction.of(r.idempotencyKey(), r.customerId(), r.campaign(),
-        InteractionType.CLICKED, data.deliveries.get(0).receipt().deliveredAt().plusSeconds(90));
+    Interaction click =
+        Interaction.of(
+            r.idempotencyKey(),
+            r.customerId(),
+            r.campaign(),
+            InteractionType.CLICKED,
+            data.deliveries.get(0).receipt().deliveredAt().plusSeconds(90));
 
     try (OperatingStore store = new Target(db).open()) {
       FeedbackStore feedback = feedback(store);
@@ -264,8 +284,10 @@ class FeedbackStoreTest {
       MetricsReport m = feedback.loop().metrics();
       assertThat(m.byAction().get(r.idempotencyKey()).clicked()).isOne();
       assertThat(m.attributions().total()).isOne();
-      assertThat(feedback.strategyEffects()).extracting(e -> e.metrics().clicked())
-          .containsOnly(0L, 1L).contains(1L);
+      assertThat(feedback.strategyEffects())
+          .extracting(e -> e.metrics().clicked())
+          .containsOnly(0L, 1L)
+          .contains(1L);
     }
   }
 
@@ -274,7 +296,8 @@ class FeedbackStoreTest {
       throws Exception {
     FeedbackData data = new FeedbackData(16, 120);
     Target target = new Target(Db.POSTGRES);
-    try (OperatingStore a = target.open(); OperatingStore b = target.open()) {
+    try (OperatingStore a = target.open();
+        OperatingStore b = target.open()) {
       data.deliver(a.journal());
       FeedbackStore first = feedback(a);
       FeedbackStore second = feedback(b);
@@ -282,17 +305,19 @@ class FeedbackStoreTest {
       CyclicBarrier start = new CyclicBarrier(2);
       List<CompletableFuture<Void>> running = new ArrayList<>();
       for (FeedbackStore f : List.of(first, second)) {
-        running.add(CompletableFuture.runAsync(() -> {
-          await(start);
-          // Both ingest everything, in batches of 25 from opposite ends.
-          List<Interaction> mine = new ArrayList<>(all);
-          if (f == second) {
-            Collections.reverse(mine);
-          }
-          for (int from = 0; from < mine.size(); from += 25) {
-            f.ingest(mine.subList(from, Math.min(mine.size(), from + 25)));
-          }
-        }));
+        running.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  await(start);
+                  // Both ingest everything, in batches of 25 from opposite ends.
+                  List<Interaction> mine = new ArrayList<>(all);
+                  if (f == second) {
+                    Collections.reverse(mine);
+                  }
+                  for (int from = 0; from < mine.size(); from += 25) {
+                    f.ingest(mine.subList(from, Math.min(mine.size(), from + 25)));
+                  }
+                }));
       }
       CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
 
@@ -300,10 +325,12 @@ class FeedbackStoreTest {
       MetricsReport rebuilt = second.loop().metrics();
       assertThat(rebuilt.attributions().total()).isEqualTo(all.size());
       assertEffectsAre(first.strategyEffects(), rebuilt);
-      assertThat(rebuilt.byAction().values()).allSatisfy(m -> {
-        assertThat(m.opened()).isLessThanOrEqualTo(1);
-        assertThat(m.conversions()).isLessThanOrEqualTo(1);
-      });
+      assertThat(rebuilt.byAction().values())
+          .allSatisfy(
+              m -> {
+                assertThat(m.opened()).isLessThanOrEqualTo(1);
+                assertThat(m.conversions()).isLessThanOrEqualTo(1);
+              });
     }
   }
 
@@ -313,38 +340,50 @@ class FeedbackStoreTest {
       throws Exception {
     Target target = new Target(db);
     // The two processes run with opposite weights, so their hashes disagree for most customers.
-    Experiment mostlyControl = Experiment.builder("subject").campaign("winback")
-        .variant("control", 0.9).variant("B", 0.1).build();
-    Experiment mostlyB = Experiment.builder("subject").campaign("winback")
-        .variant("control", 0.1).variant("B", 0.9).build();
+    Experiment mostlyControl =
+        Experiment.builder("subject")
+            .campaign("winback")
+            .variant("control", 0.9)
+            .variant("B", 0.1)
+            .build();
+    Experiment mostlyB =
+        Experiment.builder("subject")
+            .campaign("winback")
+            .variant("control", 0.1)
+            .variant("B", 0.9)
+            .build();
     int customers = 150;
-    try (OperatingStore a = target.open(); OperatingStore b = target.open()) {
-      ExperimentAssigner first = ExperimentAssigner.create(mostlyControl,
-          feedback(a).assignments());
+    try (OperatingStore a = target.open();
+        OperatingStore b = target.open()) {
+      ExperimentAssigner first =
+          ExperimentAssigner.create(mostlyControl, feedback(a).assignments());
       ExperimentAssigner second = ExperimentAssigner.create(mostlyB, feedback(b).assignments());
       CyclicBarrier start = new CyclicBarrier(2);
-      CompletableFuture<List<String>> one = CompletableFuture.supplyAsync(() -> {
-        await(start);
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < customers; i++) {
-          out.add(first.assign("C-" + i));
-        }
-        return out;
-      });
-      CompletableFuture<List<String>> two = CompletableFuture.supplyAsync(() -> {
-        await(start);
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < customers; i++) {
-          out.add(second.assign("C-" + i));
-        }
-        return out;
-      });
+      CompletableFuture<List<String>> one =
+          CompletableFuture.supplyAsync(
+              () -> {
+                await(start);
+                List<String> out = new ArrayList<>();
+                for (int i = 0; i < customers; i++) {
+                  out.add(first.assign("C-" + i));
+                }
+                return out;
+              });
+      CompletableFuture<List<String>> two =
+          CompletableFuture.supplyAsync(
+              () -> {
+                await(start);
+                List<String> out = new ArrayList<>();
+                for (int i = 0; i < customers; i++) {
+                  out.add(second.assign("C-" + i));
+                }
+                return out;
+              });
 
       assertThat(one.join()).isEqualTo(two.join());
       assertThat(rows(a, "assignments")).isEqualTo(customers);
       for (int i = 0; i < customers; i++) {
-        assertThat(feedback(b).assignments().get("subject", "C-" + i))
-            .contains(one.join().get(i));
+        assertThat(feedback(b).assignments().get("subject", "C-" + i)).contains(one.join().get(i));
       }
       assertThat(one.join()).contains("control", "B");
     }
@@ -368,37 +407,59 @@ class FeedbackStoreTest {
   @ParameterizedTest
   @EnumSource(Db.class)
   void allocations_recordedRounds_roundTripAndTheFirstOfARoundStays(Db db) {
-    Experiment subject = Experiment.builder("winback-subject").campaign("winback")
-        .variant("control", 0.5).variant("B", 0.5).control("control").minSamplePerArm(20)
-        .build();
-    ThompsonSampler sampler = ThompsonSampler.builder(subject).seed(7).draws(2_000)
-        .clock(CLOCK).build();
-    List<Allocation> rounds = List.of(
-        sampler.allocate(Map.of("control", new VariantCounts(10, 1), "B", new VariantCounts(9, 2))),
-        sampler.allocate(Map.of("control", new VariantCounts(40, 4), "B", new VariantCounts(41, 9))),
-        sampler.allocate(Map.of("control", new VariantCounts(80, 6), "B", new VariantCounts(85, 17))));
+    Experiment subject =
+        Experiment.builder("winback-subject")
+            .campaign("winback")
+            .variant("control", 0.5)
+            .variant("B", 0.5)
+            .control("control")
+            .minSamplePerArm(20)
+            .build();
+    ThompsonSampler sampler =
+        ThompsonSampler.builder(subject).seed(7).draws(2_000).clock(CLOCK).build();
+    List<Allocation> rounds =
+        List.of(
+            sampler.allocate(
+                Map.of("control", new VariantCounts(10, 1), "B", new VariantCounts(9, 2))),
+            sampler.allocate(
+                Map.of("control", new VariantCounts(40, 4), "B", new VariantCounts(41, 9))),
+            sampler.allocate(
+                Map.of("control", new VariantCounts(80, 6), "B", new VariantCounts(85, 17))));
     Target target = new Target(db);
 
-    try (OperatingStore a = target.open(); OperatingStore b = target.open()) {
+    try (OperatingStore a = target.open();
+        OperatingStore b = target.open()) {
       for (Allocation r : rounds) {
         assertThat(feedback(a).recordAllocation(subject, r)).isTrue();
       }
-      Allocation recomputed = ThompsonSampler.builder(subject).seed(99).draws(2_000).clock(CLOCK)
-          .build().allocate(Map.of());
+      Allocation recomputed =
+          ThompsonSampler.builder(subject)
+              .seed(99)
+              .draws(2_000)
+              .clock(CLOCK)
+              .build()
+              .allocate(Map.of());
 
       assertThat(feedback(b).recordAllocation(subject, recomputed)).isFalse();
       assertThat(feedback(b).allocations("winback-subject")).isEqualTo(rounds);
       assertThat(feedback(b).allocations("unknown")).isEmpty();
       assertThat(rounds.get(2).isExploring()).isFalse();
-      assertThat(feedback(b).experiments()).singleElement().satisfies(e -> {
-        assertThat(e.id()).isEqualTo("winback-subject");
-        assertThat(e.campaign()).isEqualTo("winback");
-        assertThat(e.control()).isEqualTo("control");
-        assertThat(e.minSamplePerArm()).isEqualTo(20);
-        assertThat(e.weights()).isEqualTo(rounds.get(2).weights());
-      });
-      Experiment other = Experiment.builder("other").campaign("winback")
-          .variant("x", 0.5).variant("y", 0.5).build();
+      assertThat(feedback(b).experiments())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.id()).isEqualTo("winback-subject");
+                assertThat(e.campaign()).isEqualTo("winback");
+                assertThat(e.control()).isEqualTo("control");
+                assertThat(e.minSamplePerArm()).isEqualTo(20);
+                assertThat(e.weights()).isEqualTo(rounds.get(2).weights());
+              });
+      Experiment other =
+          Experiment.builder("other")
+              .campaign("winback")
+              .variant("x", 0.5)
+              .variant("y", 0.5)
+              .build();
       assertThatThrownBy(() -> feedback(a).recordAllocation(other, rounds.get(0)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("another experiment");
@@ -412,8 +473,12 @@ class FeedbackStoreTest {
     String secret = "C-" + "9".repeat(250);
     Interaction fine = Interaction.conversion("C-1", "winback", T0, BigDecimal.ONE);
     try (OperatingStore store = new Target(db).open()) {
-      assertThatThrownBy(() -> feedback(store).ingest(List.of(fine,
-          Interaction.conversion(secret, "winback", T0, BigDecimal.ONE))))
+      assertThatThrownBy(
+              () ->
+                  feedback(store)
+                      .ingest(
+                          List.of(
+                              fine, Interaction.conversion(secret, "winback", T0, BigDecimal.ONE))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("interactions[1].customerId is longer than 200 characters")
           .hasMessageNotContaining(secret);
@@ -423,26 +488,60 @@ class FeedbackStoreTest {
 
   @Test
   void interactionId_sameContent_sameKey_anyFieldChanged_anotherKey() {
-    Interaction base = new Interaction(null, "C-1", "winback", InteractionType.CONVERTED, T0,
-        new BigDecimal("249.90"));
+    Interaction base =
+        new Interaction(
+            null, "C-1", "winback", InteractionType.CONVERTED, T0, new BigDecimal("249.90"));
     String id = FeedbackStore.interactionId(base);
 
     assertThat(id).hasSize(64).doesNotContain("C-1");
-    assertThat(FeedbackStore.interactionId(new Interaction(null, "C-1", "winback",
-        InteractionType.CONVERTED, T0.plusNanos(300), new BigDecimal("249.9")))).isEqualTo(id);
-    Map<String, Interaction> changed = Map.of(
-        "key", new Interaction("ik-1", "C-1", "winback", InteractionType.CONVERTED, T0,
-            new BigDecimal("249.90")),
-        "customer", new Interaction(null, "C-2", "winback", InteractionType.CONVERTED, T0,
-            new BigDecimal("249.90")),
-        "campaign", new Interaction(null, "C-1", "loyalty", InteractionType.CONVERTED, T0,
-            new BigDecimal("249.90")),
-        "at", new Interaction(null, "C-1", "winback", InteractionType.CONVERTED,
-            T0.plusNanos(1_000), new BigDecimal("249.90")),
-        "revenue", new Interaction(null, "C-1", "winback", InteractionType.CONVERTED, T0, null),
-        "type", new Interaction(null, "C-1", "winback", InteractionType.OPENED, T0, null));
-    changed.forEach((field, i) -> assertThat(FeedbackStore.interactionId(i)).as(field)
-        .isNotEqualTo(id));
+    assertThat(
+            FeedbackStore.interactionId(
+                new Interaction(
+                    null,
+                    "C-1",
+                    "winback",
+                    InteractionType.CONVERTED,
+                    T0.plusNanos(300),
+                    new BigDecimal("249.9"))))
+        .isEqualTo(id);
+    Map<String, Interaction> changed =
+        Map.of(
+            "key",
+                new Interaction(
+                    "ik-1",
+                    "C-1",
+                    "winback",
+                    InteractionType.CONVERTED,
+                    T0,
+                    new BigDecimal("249.90")),
+            "customer",
+                new Interaction(
+                    null,
+                    "C-2",
+                    "winback",
+                    InteractionType.CONVERTED,
+                    T0,
+                    new BigDecimal("249.90")),
+            "campaign",
+                new Interaction(
+                    null,
+                    "C-1",
+                    "loyalty",
+                    InteractionType.CONVERTED,
+                    T0,
+                    new BigDecimal("249.90")),
+            "at",
+                new Interaction(
+                    null,
+                    "C-1",
+                    "winback",
+                    InteractionType.CONVERTED,
+                    T0.plusNanos(1_000),
+                    new BigDecimal("249.90")),
+            "revenue", new Interaction(null, "C-1", "winback", InteractionType.CONVERTED, T0, null),
+            "type", new Interaction(null, "C-1", "winback", InteractionType.OPENED, T0, null));
+    changed.forEach(
+        (field, i) -> assertThat(FeedbackStore.interactionId(i)).as(field).isNotEqualTo(id));
   }
 
   @Test

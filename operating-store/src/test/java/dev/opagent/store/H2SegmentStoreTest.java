@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Segment analyses in an embedded H2 file. */
 class H2SegmentStoreTest extends SegmentStoreContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   OperatingStore open() {
@@ -27,7 +26,12 @@ class H2SegmentStoreTest extends SegmentStoreContract {
 
     store = open();
 
-    assertThat(store.segmentStore().find(List.of(c.customerId()), ARN, "DEFAULT")
-        .get(c.customerId()).dataHash()).isEqualTo(c.canonicalHash());
+    assertThat(
+            store
+                .segmentStore()
+                .find(List.of(c.customerId()), ARN, "DEFAULT")
+                .get(c.customerId())
+                .dataHash())
+        .isEqualTo(c.canonicalHash());
   }
 }

@@ -34,10 +34,13 @@ class JdbcApprovalStoreH2FileTest extends ApprovalStoreContract {
     try (OperatingStore again = openStore()) {
       ApprovalGate gate = again.approvalGate(clock);
       assertThat(gate.check(WINBACK)).isEqualTo(ApprovalStatus.APPROVED);
-      assertThat(again.approvalStore().pending()).extracting(ApprovalRequest::id)
+      assertThat(again.approvalStore().pending())
+          .extracting(ApprovalRequest::id)
           .containsExactly(pending.id());
-      assertThat(gate.auditTrail()).extracting(AuditEvent::type).containsExactly(
-          AuditEvent.Type.REQUESTED, AuditEvent.Type.GRANTED, AuditEvent.Type.REQUESTED);
+      assertThat(gate.auditTrail())
+          .extracting(AuditEvent::type)
+          .containsExactly(
+              AuditEvent.Type.REQUESTED, AuditEvent.Type.GRANTED, AuditEvent.Type.REQUESTED);
 
       clock.advance(Duration.ofHours(48));
       assertThat(gate.check(LOYALTY)).isEqualTo(ApprovalStatus.EXPIRED);

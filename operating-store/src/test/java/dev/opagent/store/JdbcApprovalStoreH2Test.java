@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 class JdbcApprovalStoreH2Test extends ApprovalStoreContract {
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  private final String url = "jdbc:h2:mem:approvals-" + DATABASES.incrementAndGet()
-      + ";DB_CLOSE_DELAY=-1";
+  private final String url =
+      "jdbc:h2:mem:approvals-" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
 
   @Override
   OperatingStore openStore() {

@@ -6,7 +6,10 @@ class JdbcApprovalStorePostgresTest extends ApprovalStoreContract {
 
   @Override
   OperatingStore openStore() {
-    return OperatingStore.builder().url(PostgresServer.url(), "postgres", "")
-        .tablePrefix(prefix).maxPoolSize(8).build();
+    return OperatingStore.builder()
+        .url(PostgresServer.url(), "postgres", "")
+        .tablePrefix(prefix)
+        .maxPoolSize(8)
+        .build();
   }
 }

@@ -18,23 +18,27 @@ class NullMarkedPackagesTest {
 
   @Test
   void everyMainPackageIsNullMarked() throws Exception {
-    Path classes = Path.of(OperatingStore.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI());
+    Path classes =
+        Path.of(OperatingStore.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> packages;
     try (Stream<Path> files = Files.walk(classes)) {
-      packages = files
-          .filter(f -> f.getFileName().toString().endsWith(".class"))
-          .map(f -> classes.relativize(f.getParent()).toString().replace(f.getFileSystem()
-              .getSeparator(), "."))
-          .filter(p -> p.startsWith("dev.opagent."))
-          .distinct()
-          .sorted()
-          .collect(Collectors.toList());
+      packages =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".class"))
+              .map(
+                  f ->
+                      classes
+                          .relativize(f.getParent())
+                          .toString()
+                          .replace(f.getFileSystem().getSeparator(), "."))
+              .filter(p -> p.startsWith("dev.opagent."))
+              .distinct()
+              .sorted()
+              .collect(Collectors.toList());
     }
     assertThat(packages).contains("dev.opagent.store", "dev.opagent.store.internal");
-    List<String> unmarked = packages.stream()
-        .filter(p -> !isNullMarked(p))
-        .collect(Collectors.toList());
+    List<String> unmarked =
+        packages.stream().filter(p -> !isNullMarked(p)).collect(Collectors.toList());
     assertThat(unmarked).as("packages without @NullMarked in package-info.java").isEmpty();
   }
 

@@ -18,15 +18,20 @@ class OperatingStoreTest {
     CyclicBarrier start = new CyclicBarrier(6);
     List<CompletableFuture<OperatingStore>> opening = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      opening.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          start.await();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        return OperatingStore.builder().url(url, "postgres", "").tablePrefix(prefix)
-            .maxPoolSize(2).build();
-      }));
+      opening.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  start.await();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                return OperatingStore.builder()
+                    .url(url, "postgres", "")
+                    .tablePrefix(prefix)
+                    .maxPoolSize(2)
+                    .build();
+              }));
     }
     for (CompletableFuture<OperatingStore> f : opening) {
       try (OperatingStore store = f.join()) {
@@ -48,7 +53,8 @@ class OperatingStoreTest {
 
   @Test
   void mask_hidesPasswordsAndUserInfo() {
-    assertThat(OperatingStore.mask("jdbc:postgresql://db:5432/ops?user=ops&password=s3cret&ssl=true"))
+    assertThat(
+            OperatingStore.mask("jdbc:postgresql://db:5432/ops?user=ops&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://db:5432/ops?user=ops&password=***&ssl=true");
     assertThat(OperatingStore.mask("jdbc:postgresql://ops:s3cret@db/ops"))
         .isEqualTo("jdbc:postgresql://***@db/ops");

@@ -4,7 +4,10 @@ package dev.opagent.store;
 class PostgresSegmentStoreTest extends SegmentStoreContract {
   @Override
   OperatingStore open() {
-    return OperatingStore.builder().url(PostgresServer.url(), "postgres", "")
-        .tablePrefix(PostgresServer.freshPrefix()).maxPoolSize(4).build();
+    return OperatingStore.builder()
+        .url(PostgresServer.url(), "postgres", "")
+        .tablePrefix(PostgresServer.freshPrefix())
+        .maxPoolSize(4)
+        .build();
   }
 }

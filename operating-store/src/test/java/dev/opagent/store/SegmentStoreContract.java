@@ -60,8 +60,8 @@ abstract class SegmentStoreContract {
     SegmentAnalysis a = SEGMENTER.analyze(c);
     segments.saveAll(List.of(StoredAnalysis.of(c, a, AT, ARN, "DEFAULT", Source.AGENT)));
 
-    Map<String, StoredAnalysis> found = segments.find(List.of(c.customerId(), "C-none"), ARN,
-        "DEFAULT");
+    Map<String, StoredAnalysis> found =
+        segments.find(List.of(c.customerId(), "C-none"), ARN, "DEFAULT");
 
     assertThat(found).containsOnlyKeys(c.customerId());
     StoredAnalysis s = found.get(c.customerId());
@@ -77,20 +77,18 @@ abstract class SegmentStoreContract {
   void saveAll_again_replacesTheCustomersRow() {
     List<CustomerData> customers = PopulationGenerator.ofSeed(3).list(2);
     CustomerData c = customers.get(0);
-    CustomerData other = new CustomerData(c.customerId(), "Izmir", c.customer(), c.region(),
-        c.currentSeason());
-    segments.saveAll(List.of(analysis(c, AT, "DEFAULT"), analysis(customers.get(1), AT,
-        "DEFAULT")));
+    CustomerData other =
+        new CustomerData(c.customerId(), "Izmir", c.customer(), c.region(), c.currentSeason());
+    segments.saveAll(
+        List.of(analysis(c, AT, "DEFAULT"), analysis(customers.get(1), AT, "DEFAULT")));
 
     StoredAnalysis renewed = analysis(other, AT.plusSeconds(86_400), "DEFAULT");
     segments.saveAll(List.of(renewed));
 
-    StoredAnalysis s = segments.find(List.of(c.customerId()), ARN, "DEFAULT")
-        .get(c.customerId());
+    StoredAnalysis s = segments.find(List.of(c.customerId()), ARN, "DEFAULT").get(c.customerId());
     assertThat(s.dataHash()).isEqualTo(other.canonicalHash()).isNotEqualTo(c.canonicalHash());
     assertThat(s.analysedAt()).isEqualTo(Instant.parse("2026-03-16T08:00:00.123456Z"));
-    assertThat(segments.find(List.of(customers.get(1).customerId()), ARN, "DEFAULT"))
-        .hasSize(1);
+    assertThat(segments.find(List.of(customers.get(1).customerId()), ARN, "DEFAULT")).hasSize(1);
   }
 
   @Test
@@ -99,10 +97,12 @@ abstract class SegmentStoreContract {
     segments.saveAll(List.of(analysis(c, AT, "DEFAULT")));
     segments.saveAll(List.of(analysis(c, AT.plusSeconds(60), "canary")));
 
-    assertThat(segments.find(List.of(c.customerId()), ARN, "DEFAULT").get(c.customerId())
-        .analysedAt()).isEqualTo(Instant.parse("2026-03-15T08:00:00.123456Z"));
-    assertThat(segments.find(List.of(c.customerId()), ARN, "canary").get(c.customerId())
-        .qualifier()).isEqualTo("canary");
+    assertThat(
+            segments.find(List.of(c.customerId()), ARN, "DEFAULT").get(c.customerId()).analysedAt())
+        .isEqualTo(Instant.parse("2026-03-15T08:00:00.123456Z"));
+    assertThat(
+            segments.find(List.of(c.customerId()), ARN, "canary").get(c.customerId()).qualifier())
+        .isEqualTo("canary");
     assertThat(segments.find(List.of(c.customerId()), ARN.replace("-abc", "-xyz"), "DEFAULT"))
         .isEmpty();
   }
@@ -133,8 +133,9 @@ abstract class SegmentStoreContract {
     StoredAnalysis newer = analysis(c, AT.plusSeconds(5), "DEFAULT");
     segments.saveAll(List.of(newer, analysis(c, AT, "DEFAULT")));
 
-    assertThat(segments.find(List.of(c.customerId()), ARN, "DEFAULT").get(c.customerId())
-        .analysedAt()).isEqualTo(Instant.parse("2026-03-15T08:00:05.123456Z"));
+    assertThat(
+            segments.find(List.of(c.customerId()), ARN, "DEFAULT").get(c.customerId()).analysedAt())
+        .isEqualTo(Instant.parse("2026-03-15T08:00:05.123456Z"));
   }
 
   @Test
@@ -153,9 +154,12 @@ abstract class SegmentStoreContract {
   void find_rowWithASourceThisVersionDoesNotKnow_isSkipped() throws Exception {
     CustomerData c = Fixtures.seedActiveCustomer();
     try (Connection conn = store.dataSource().getConnection();
-        PreparedStatement ps = conn.prepareStatement("INSERT INTO " + store.tablePrefix()
-            + "segments (customer_id, agent_arn, qualifier, data_hash, analysed_at, source,"
-            + " analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        PreparedStatement ps =
+            conn.prepareStatement(
+                "INSERT INTO "
+                    + store.tablePrefix()
+                    + "segments (customer_id, agent_arn, qualifier, data_hash, analysed_at, source,"
+                    + " analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, c.customerId());
       ps.setString(2, ARN);
       ps.setString(3, "DEFAULT");

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.engine.DecisionEngine;
-import dev.opagent.agent.loop.OperationAgent;
-import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionService;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.segment.Customer;
 import dev.opagent.segment.CustomerData;
@@ -45,30 +45,40 @@ class SegmentStoreLoopTest {
   private static final Instant DAY_1 = Instant.parse("2026-03-15T08:00:00Z");
 
   @RegisterExtension
-  static final AgentSimulatorExtension AGENT = AgentSimulatorExtension.create(
-          SimulatorConfig.builder().clock(Fixtures.seedClock()).build())
-      .withClient(b -> b.backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+  static final AgentSimulatorExtension AGENT =
+      AgentSimulatorExtension.create(SimulatorConfig.builder().clock(Fixtures.seedClock()).build())
+          .withClient(b -> b.backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Runs one round on {@code day} (1 = the first) as a freshly started process would. */
   private RoundReport round(int day, List<CustomerData> customers) {
     Clock clock = Clock.fixed(DAY_1.plus(Duration.ofDays(day - 1)), ZoneOffset.UTC);
-    try (OperatingStore store = OperatingStore.open("jdbc:h2:file:" + dir.resolve("store"), "sa",
-            "");
+    try (OperatingStore store =
+            OperatingStore.open("jdbc:h2:file:" + dir.resolve("store"), "sa", "");
         SegmentClient client = AGENT.newClient()) {
       DecisionEngine engine = DecisionEngine.builder().clock(clock).build();
       InMemoryChannel channel = InMemoryChannel.create();
-      try (ExecutionService executor = ExecutionService.builder().journal(store.journal())
-          .journalIsLedger(true).clock(clock).decisionEngine(engine)
-          .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-          .build()) {
-        OperationAgent loop = OperationAgent.builder().segmentClient(client)
-            .rules(RuleSetLoader.defaults()).decisionEngine(engine).executionService(executor)
-            .operatingState(store.operatingState()).segmentStore(store.segmentStore())
-            .clock(clock).context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL))
-            .build();
+      try (ExecutionService executor =
+          ExecutionService.builder()
+              .journal(store.journal())
+              .journalIsLedger(true)
+              .clock(clock)
+              .decisionEngine(engine)
+              .channels(
+                  ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
+              .build()) {
+        OperationAgent loop =
+            OperationAgent.builder()
+                .segmentClient(client)
+                .rules(RuleSetLoader.defaults())
+                .decisionEngine(engine)
+                .executionService(executor)
+                .operatingState(store.operatingState())
+                .segmentStore(store.segmentStore())
+                .clock(clock)
+                .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL))
+                .build();
         return loop.runRound("day-" + day, customers);
       }
     }
@@ -78,10 +88,21 @@ class SegmentStoreLoopTest {
   private static CustomerData bought(CustomerData data, int day) {
     Customer c = data.customer();
     List<ProductHistory> history = new ArrayList<>(c.productHistory());
-    history.add(new ProductHistory("P-NEW-" + day, "SNACKS", 1, new BigDecimal("12.50"), 1,
-        DAY_1.plus(Duration.ofDays(day - 1)).atOffset(ZoneOffset.UTC), null));
-    return new CustomerData(data.customerId(), data.city(), new Customer(c.customerId(), c.age(),
-        c.gender(), c.registeredAt(), history, c.extra()), data.region(), data.currentSeason(),
+    history.add(
+        new ProductHistory(
+            "P-NEW-" + day,
+            "SNACKS",
+            1,
+            new BigDecimal("12.50"),
+            1,
+            DAY_1.plus(Duration.ofDays(day - 1)).atOffset(ZoneOffset.UTC),
+            null));
+    return new CustomerData(
+        data.customerId(),
+        data.city(),
+        new Customer(c.customerId(), c.age(), c.gender(), c.registeredAt(), history, c.extra()),
+        data.region(),
+        data.currentSeason(),
         data.extra());
   }
 
@@ -119,7 +140,8 @@ class SegmentStoreLoopTest {
     }
     assertThat(simulator.stats().requests()).isEqualTo(k);
     assertThat((double) callsChanged / k).as("agent calls per changed customer").isEqualTo(1.0);
-    assertThat((double) callsUnchanged / (n - k)).as("agent calls per unchanged customer")
+    assertThat((double) callsUnchanged / (n - k))
+        .as("agent calls per unchanged customer")
         .isEqualTo(0.0);
     assertThat(second.segmented()).isEqualTo(n);
     assertThat(second.stored()).isEqualTo(n - k);
@@ -142,14 +164,17 @@ class SegmentStoreLoopTest {
 
     // Made on day 1, 8 days old: asked again. Renewed on day 5, 4 days old: from the store.
     for (int i = 0; i < customers.size(); i++) {
-      assertThat(simulator.callsFor(customers.get(i).customerId())).as("customer %d", i)
+      assertThat(simulator.callsFor(customers.get(i).customerId()))
+          .as("customer %d", i)
           .isEqualTo(i < 10 ? 0 : 1);
     }
     assertThat(day9.stored()).isEqualTo(10);
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"INTERNAL_ERROR", "DROPPED_CONNECTION"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"INTERNAL_ERROR", "DROPPED_CONNECTION"})
   void runRound_agentDown_servesStoredAnalysesWithinTheStaleLimit(Fault fault) {
     AgentSimulator simulator = AGENT.simulator();
     List<CustomerData> customers = new ArrayList<>(PopulationGenerator.ofSeed(23).list(20));

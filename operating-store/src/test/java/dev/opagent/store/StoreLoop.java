@@ -2,14 +2,14 @@ package dev.opagent.store;
 
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.engine.DecisionEngine;
-import dev.opagent.agent.policy.DecisionPolicy;
-import dev.opagent.agent.loop.OperationAgent;
-import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionService;
-import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
@@ -34,29 +34,59 @@ final class StoreLoop {
   static final Duration LEASE = Duration.ofSeconds(6);
 
   /** Runs round {@code runId} (or resumes it) as a fresh process would. */
-  static RoundReport round(OperatingStore store, SegmentClient client, ActionChannel channel,
-      DecisionPolicy policy, Clock clock, String runId, List<CustomerData> customers) {
+  static RoundReport round(
+      OperatingStore store,
+      SegmentClient client,
+      ActionChannel channel,
+      DecisionPolicy policy,
+      Clock clock,
+      String runId,
+      List<CustomerData> customers) {
     return round(store, client, channel, ChannelLimits.DEFAULT, policy, clock, runId, customers);
   }
 
   /** As above, delivering within {@code limits}. */
-  static RoundReport round(OperatingStore store, SegmentClient client, ActionChannel channel,
-      ChannelLimits limits, DecisionPolicy policy, Clock clock, String runId,
+  static RoundReport round(
+      OperatingStore store,
+      SegmentClient client,
+      ActionChannel channel,
+      ChannelLimits limits,
+      DecisionPolicy policy,
+      Clock clock,
+      String runId,
       List<CustomerData> customers) {
-    DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
-        .approvalGate(store.approvalGate(clock)).build();
-    try (ExecutionService executor = ExecutionService.builder().journal(store.journal())
-        .journalIsLedger(true).decisionEngine(engine).clock(clock).lease(LEASE)
-        .keys(IdempotencyKeys.daily(policy.operatingZone())).defaultLimits(limits)
-        .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-        .build()) {
-      OperationAgent agent = OperationAgent.builder().segmentClient(client)
-          .rules(RuleSetLoader.defaults()).decisionEngine(engine).executionService(executor)
-          .operatingState(store.operatingState()).batchSize(BATCH).clock(clock)
-          .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL, Channel.SMS,
-              Channel.PUSH, Channel.IN_APP))
-          .build();
-      return store.journal().runState(runId).isPresent() ? agent.resumeRound(runId, customers)
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .policy(policy)
+            .clock(clock)
+            .approvalGate(store.approvalGate(clock))
+            .build();
+    try (ExecutionService executor =
+        ExecutionService.builder()
+            .journal(store.journal())
+            .journalIsLedger(true)
+            .decisionEngine(engine)
+            .clock(clock)
+            .lease(LEASE)
+            .keys(IdempotencyKeys.daily(policy.operatingZone()))
+            .defaultLimits(limits)
+            .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
+            .build()) {
+      OperationAgent agent =
+          OperationAgent.builder()
+              .segmentClient(client)
+              .rules(RuleSetLoader.defaults())
+              .decisionEngine(engine)
+              .executionService(executor)
+              .operatingState(store.operatingState())
+              .batchSize(BATCH)
+              .clock(clock)
+              .context(
+                  (data, analysis, ctx) ->
+                      ctx.consent(Channel.EMAIL, Channel.SMS, Channel.PUSH, Channel.IN_APP))
+              .build();
+      return store.journal().runState(runId).isPresent()
+          ? agent.resumeRound(runId, customers)
           : agent.runRound(runId, customers);
     }
   }
@@ -66,10 +96,15 @@ final class StoreLoop {
     Map<String, Integer> out = new HashMap<>();
     String p = store.tablePrefix();
     try (Connection c = store.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT l.customer_id, COUNT(*) FROM " + p
-            + "ledger l JOIN " + p + "executions e ON e.idempotency_key = l.idempotency_key"
-            + " WHERE e.state = 'COMPLETED' AND l.contact_channel IS NOT NULL"
-            + " GROUP BY l.customer_id");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT l.customer_id, COUNT(*) FROM "
+                    + p
+                    + "ledger l JOIN "
+                    + p
+                    + "executions e ON e.idempotency_key = l.idempotency_key"
+                    + " WHERE e.state = 'COMPLETED' AND l.contact_channel IS NOT NULL"
+                    + " GROUP BY l.customer_id");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getInt(2));
@@ -82,8 +117,11 @@ final class StoreLoop {
   static Map<String, Integer> states(OperatingStore store) throws SQLException {
     Map<String, Integer> out = new HashMap<>();
     try (Connection c = store.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM "
-            + store.tablePrefix() + "executions GROUP BY state");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT state, COUNT(*) FROM "
+                    + store.tablePrefix()
+                    + "executions GROUP BY state");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getInt(2));

@@ -3,16 +3,16 @@ package dev.opagent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.policy.DecisionPolicy;
-import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.ChannelRegistry;
-import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.ExecutionService;
+import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.spi.RunState;
-import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.spi.Contact;
 import dev.opagent.testkit.InMemoryChannel;
 import java.math.BigDecimal;
@@ -37,10 +37,20 @@ class UpgradeTest {
 
   @TempDir Path dir;
 
-  private static ActionRequest request(String customer, String type, String channel,
-      String cost) {
-    return new ActionRequest(KEYS.key("winback", type, customer, NOW), "round-1", customer,
-        "winback", type, channel, Map.of(), List.of(), null, null, new BigDecimal(cost), NOW);
+  private static ActionRequest request(String customer, String type, String channel, String cost) {
+    return new ActionRequest(
+        KEYS.key("winback", type, customer, NOW),
+        "round-1",
+        customer,
+        "winback",
+        type,
+        channel,
+        Map.of(),
+        List.of(),
+        null,
+        null,
+        new BigDecimal(cost),
+        NOW);
   }
 
   @Test
@@ -57,24 +67,36 @@ class UpgradeTest {
       old.runState("round-1", RunState.PLANNED, NOW);
       String delivered = requests.get(0).idempotencyKey();
       old.claim(delivered, "dead", NOW, NOW.plusSeconds(60));
-      old.complete(delivered, "dead", DeliveryReceipt.delivered(requests.get(0), "jsonl", "x-1",
-          NOW), NOW);
+      old.complete(
+          delivered, "dead", DeliveryReceipt.delivered(requests.get(0), "jsonl", "x-1", NOW), NOW);
       old.claim(requests.get(1).idempotencyKey(), "dead", NOW, NOW.plusSeconds(3600));
     } // the process that ran the round died here: one delivered, one in flight, four pending
 
     try (OperatingStore store = OperatingStore.open(url, "sa", "")) {
       Map<String, Integer> states = StoreLoop.states(store);
-      assertThat(states).containsEntry("COMPLETED", 1).containsEntry("EXECUTING", 1)
+      assertThat(states)
+          .containsEntry("COMPLETED", 1)
+          .containsEntry("EXECUTING", 1)
           .containsEntry("PENDING", 4);
-      List<Contact> contacts = store.operatingState().inBatch(List.of("C-0"),
-          DecisionPolicy.ofDefaults(), NOW, b -> b.contactsSince("C-0", NOW.minusSeconds(60)));
+      List<Contact> contacts =
+          store
+              .operatingState()
+              .inBatch(
+                  List.of("C-0"),
+                  DecisionPolicy.ofDefaults(),
+                  NOW,
+                  b -> b.contactsSince("C-0", NOW.minusSeconds(60)));
       assertThat(contacts).extracting(Contact::channel).containsExactly(Channel.EMAIL);
 
       InMemoryChannel channel = InMemoryChannel.create();
-      try (ExecutionService executor = ExecutionService.builder().journal(store.journal())
-          .journalIsLedger(true).clock(Clock.fixed(NOW, ZoneOffset.UTC))
-          .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-          .build()) {
+      try (ExecutionService executor =
+          ExecutionService.builder()
+              .journal(store.journal())
+              .journalIsLedger(true)
+              .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+              .channels(
+                  ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
+              .build()) {
         executor.recover("round-1");
         ExecutionReport report = executor.execute("round-1");
         assertThat(report.completed()).isEqualTo(5);
@@ -82,8 +104,10 @@ class UpgradeTest {
       assertThat(store.journal().counts("round-1"))
           .containsExactly(Map.entry(ExecutionState.COMPLETED, 6L));
       assertThat(store.journal().runState("round-1")).contains(RunState.COMPLETED);
-      BigDecimal spent = store.operatingState().inBatch(List.of(), DecisionPolicy.ofDefaults(),
-          NOW, b -> b.budgetInUse("winback"));
+      BigDecimal spent =
+          store
+              .operatingState()
+              .inBatch(List.of(), DecisionPolicy.ofDefaults(), NOW, b -> b.budgetInUse("winback"));
       assertThat(spent).isEqualByComparingTo("2.55");
     }
   }

@@ -1,9 +1,9 @@
 /**
- * Decisions on customers, from segments and eligibility to guarded actions. The root holds only
- * the vocabulary every package shares: {@link dev.opagent.agent.Channel}, the channels an action
- * goes out on, and {@link dev.opagent.agent.AgentException}, the root of the exceptions. The work
- * lives in subpackages, each depending only on those below it (no package depends on another in
- * a circle):
+ * Decisions on customers, from segments and eligibility to guarded actions. The root holds only the
+ * vocabulary every package shares: {@link dev.opagent.agent.Channel}, the channels an action goes
+ * out on, and {@link dev.opagent.agent.AgentException}, the root of the exceptions. The work lives
+ * in subpackages, each depending only on those below it (no package depends on another in a
+ * circle):
  *
  * <ul>
  *   <li>{@code loop}: {@link dev.opagent.agent.loop.OperationAgent}, one round of segmenting,

@@ -21,7 +21,8 @@ public record AffinityType(String wireValue) implements SegmentLabel {
   public static final AffinityType TREND_FOLLOWER = KNOWN.add("TREND_FOLLOWER", "TrendFollower");
 
   /** The top category holds at least 60% of spend (wire value {@code CategoryFocused}). */
-  public static final AffinityType CATEGORY_FOCUSED = KNOWN.add("CATEGORY_FOCUSED", "CategoryFocused");
+  public static final AffinityType CATEGORY_FOCUSED =
+      KNOWN.add("CATEGORY_FOCUSED", "CategoryFocused");
 
   /** Spend spread over categories (wire value {@code Mixed}). */
   public static final AffinityType MIXED = KNOWN.add("MIXED", "Mixed");

@@ -18,29 +18,40 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the segment analysis in whatever an LLM agent answered. In order:
+ *
  * <ol>
  *   <li>a top-level {@code analysis} object (or a string holding one);
  *   <li>an object that itself has segment fields;
- *   <li>a string member {@code result}, {@code output}, {@code response}, {@code message} or
- *       {@code content} (or an object there) holding any of the above;
+ *   <li>a string member {@code result}, {@code output}, {@code response}, {@code message} or {@code
+ *       content} (or an object there) holding any of the above;
  *   <li>plain text containing such JSON, possibly in {@code ```} fences;
- *   <li>for an event stream: the last event whose data is an object with {@code analysis}, else
- *       the concatenation of the events' string data, read as text.
+ *   <li>for an event stream: the last event whose data is an object with {@code analysis}, else the
+ *       concatenation of the events' string data, read as text.
  * </ol>
+ *
  * Anything else is a {@link MalformedResponseException} with a redacted excerpt, and so is an
- * analysis holding a number beyond {@link Json}'s bounds (such as {@code 1e50000000}) or an
- * {@code expectedEveryDays} beyond {@link CustomerDataValidator#MAX_AMOUNT}: what is returned can
- * be written back and computed with at a bounded cost. Never throws anything else. Stateless and
+ * analysis holding a number beyond {@link Json}'s bounds (such as {@code 1e50000000}) or an {@code
+ * expectedEveryDays} beyond {@link CustomerDataValidator#MAX_AMOUNT}: what is returned can be
+ * written back and computed with at a bounded cost. Never throws anything else. Stateless and
  * thread-safe.
  */
 final class AnalysisExtractor {
-  private static final Set<String> SEGMENT_FIELDS = Set.of("ageSegment", "churnSegment",
-      "valueSegment", "loyaltyTier", "affinityType", "diversityProfile", "missingRegulars");
+  private static final Set<String> SEGMENT_FIELDS =
+      Set.of(
+          "ageSegment",
+          "churnSegment",
+          "valueSegment",
+          "loyaltyTier",
+          "affinityType",
+          "diversityProfile",
+          "missingRegulars");
   private static final List<String> TEXT_MEMBERS =
       List.of("result", "output", "response", "message", "content");
   private static final int MAX_DEPTH = 8;
+
   /** Opening braces tried in prose, so that a huge answer cannot make extraction quadratic. */
   private static final int MAX_EMBEDDED_OBJECTS = 64;
+
   /** Reads a whole text as one JSON value: trailing text means it is not JSON but prose. */
   private static final ObjectReader WHOLE =
       Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -55,20 +66,24 @@ final class AnalysisExtractor {
   public static SegmentAnalysis extract(AgentResponse response, boolean revealExcerpt) {
     try {
       Budget budget = new Budget(response.body().length());
-      SegmentAnalysis found = response.isEventStream()
-          ? fromEvents(response.events().isEmpty() ? reparse(response.body()) : response.events(),
-              budget)
-          : fromText(response.body(), 0, budget);
+      SegmentAnalysis found =
+          response.isEventStream()
+              ? fromEvents(
+                  response.events().isEmpty() ? reparse(response.body()) : response.events(),
+                  budget)
+              : fromText(response.body(), 0, budget);
       if (found != null) {
         return found;
       }
     } catch (RuntimeException | StackOverflowError e) {
       // fall through: any failure to read the answer is a malformed response
     }
-    String what = response.body().isBlank() ? "the agent's answer was empty"
-        : "the agent's answer held no segment analysis";
-    throw new MalformedResponseException(what, Redactor.excerpt(response.body(), revealExcerpt),
-        response.requestId());
+    String what =
+        response.body().isBlank()
+            ? "the agent's answer was empty"
+            : "the agent's answer held no segment analysis";
+    throw new MalformedResponseException(
+        what, Redactor.excerpt(response.body(), revealExcerpt), response.requestId());
   }
 
   private static List<String> reparse(String body) {
@@ -135,7 +150,8 @@ final class AnalysisExtractor {
     }
     // JSON embedded in prose or fences: try every object that starts at a '{'.
     int tries = 0;
-    for (int start = text.indexOf('{'); start >= 0 && tries++ < MAX_EMBEDDED_OBJECTS;
+    for (int start = text.indexOf('{');
+        start >= 0 && tries++ < MAX_EMBEDDED_OBJECTS;
         start = text.indexOf('{', start + 1)) {
       JsonNode node = parsePrefix(text, start, budget);
       if (node != null) {
@@ -172,8 +188,8 @@ final class AnalysisExtractor {
       if (v == null) {
         continue;
       }
-      SegmentAnalysis found = v.isTextual() ? fromText(v.asText(), depth + 1, budget)
-          : fromNode(v, depth + 1, budget);
+      SegmentAnalysis found =
+          v.isTextual() ? fromText(v.asText(), depth + 1, budget) : fromNode(v, depth + 1, budget);
       if (found != null) {
         return found;
       }
@@ -193,8 +209,8 @@ final class AnalysisExtractor {
   /**
    * The analysis {@code node} holds, or {@code null} when it is not one the SDK can hand on: a
    * member of the wrong type, a number beyond {@link Json}'s bounds anywhere in it (its extra
-   * members included, which are written back as plain JSON), or an {@code expectedEveryDays}
-   * beyond the amounts {@link CustomerDataValidator} accepts.
+   * members included, which are written back as plain JSON), or an {@code expectedEveryDays} beyond
+   * the amounts {@link CustomerDataValidator} accepts.
    */
   private static @Nullable SegmentAnalysis convert(JsonNode node) {
     if (Json.unboundedNumber(node) != null) {
@@ -226,7 +242,8 @@ final class AnalysisExtractor {
     }
     char first = t.charAt(0);
     char last = t.charAt(t.length() - 1);
-    if (!(first == '{' && last == '}' || first == '[' && last == ']'
+    if (!(first == '{' && last == '}'
+        || first == '[' && last == ']'
         || first == '"' && last == '"')) {
       return null;
     }
@@ -266,14 +283,15 @@ final class AnalysisExtractor {
   }
 
   /**
-   * The work one extraction may do, so that no answer within the transport's size limit can
-   * stall the caller: characters handed to the parser (a few times the answer's length, as
-   * nested and embedded JSON is read again) and parse failures (each costs an exception). Once
-   * spent, nothing more is parsed and the answer is malformed unless already found.
+   * The work one extraction may do, so that no answer within the transport's size limit can stall
+   * the caller: characters handed to the parser (a few times the answer's length, as nested and
+   * embedded JSON is read again) and parse failures (each costs an exception). Once spent, nothing
+   * more is parsed and the answer is malformed unless already found.
    */
   private static final class Budget {
     /** Parse failures allowed; a legitimate answer fails a handful of times. */
     private static final int MAX_FAILURES = 2_048;
+
     private long chars;
     private int failures = MAX_FAILURES;
 

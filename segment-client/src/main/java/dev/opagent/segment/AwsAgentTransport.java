@@ -32,12 +32,13 @@ import software.amazon.awssdk.services.bedrockagentcore.model.InvokeAgentRuntime
 
 /**
  * The default transport: {@code InvokeAgentRuntime} on the AWS SDK's async client over Netty, with
- * the SDK's own retries off, reading the body incrementally (server-sent events are reassembled
- * as chunks arrive). Thread-safe.
+ * the SDK's own retries off, reading the body incrementally (server-sent events are reassembled as
+ * chunks arrive). Thread-safe.
  */
 final class AwsAgentTransport implements AgentTransport {
   /** AgentCore's synchronous invocation limit: the HTTP read timeout never goes below it. */
   static final Duration SYNC_LIMIT = Duration.ofMinutes(15);
+
   /** The largest answer read; anything bigger is a malformed response. */
   static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
@@ -45,8 +46,8 @@ final class AwsAgentTransport implements AgentTransport {
   private final boolean owned;
   private final boolean payloadLogging;
 
-  private AwsAgentTransport(BedrockAgentCoreAsyncClient client, boolean owned,
-      boolean payloadLogging) {
+  private AwsAgentTransport(
+      BedrockAgentCoreAsyncClient client, boolean owned, boolean payloadLogging) {
     this.client = client;
     this.owned = owned;
     this.payloadLogging = payloadLogging;
@@ -58,19 +59,27 @@ final class AwsAgentTransport implements AgentTransport {
   }
 
   /** Builds and owns a client tuned for long agent calls at {@code maxConcurrency}. */
-  public static AwsAgentTransport create(@Nullable Region region,
-      @Nullable AwsCredentialsProvider credentials, @Nullable URI endpoint, int maxConcurrency,
-      Duration attemptTimeout, boolean payloadLogging) {
-    Duration read = attemptTimeout.plusMinutes(1).compareTo(SYNC_LIMIT) > 0
-        ? attemptTimeout.plusMinutes(1) : SYNC_LIMIT;
-    BedrockAgentCoreAsyncClientBuilder builder = BedrockAgentCoreAsyncClient.builder()
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-            .maxConcurrency(maxConcurrency)
-            .maxPendingConnectionAcquires(Math.max(10_000, maxConcurrency * 4))
-            .connectionAcquisitionTimeout(Duration.ofMinutes(2))
-            .readTimeout(read)
-            .writeTimeout(Duration.ofMinutes(1)))
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+  public static AwsAgentTransport create(
+      @Nullable Region region,
+      @Nullable AwsCredentialsProvider credentials,
+      @Nullable URI endpoint,
+      int maxConcurrency,
+      Duration attemptTimeout,
+      boolean payloadLogging) {
+    Duration read =
+        attemptTimeout.plusMinutes(1).compareTo(SYNC_LIMIT) > 0
+            ? attemptTimeout.plusMinutes(1)
+            : SYNC_LIMIT;
+    BedrockAgentCoreAsyncClientBuilder builder =
+        BedrockAgentCoreAsyncClient.builder()
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder()
+                    .maxConcurrency(maxConcurrency)
+                    .maxPendingConnectionAcquires(Math.max(10_000, maxConcurrency * 4))
+                    .connectionAcquisitionTimeout(Duration.ofMinutes(2))
+                    .readTimeout(read)
+                    .writeTimeout(Duration.ofMinutes(1)))
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
     if (region != null) {
       builder.region(region);
     }
@@ -87,62 +96,73 @@ final class AwsAgentTransport implements AgentTransport {
   public CompletableFuture<AgentResponse> invoke(AgentRequest request) {
     CompletableFuture<ResponsePublisher<InvokeAgentRuntimeResponse>> call;
     try {
-      call = client.invokeAgentRuntime(b -> {
-        b.agentRuntimeArn(request.agentRuntimeArn())
-            .qualifier(request.qualifier())
-            .runtimeSessionId(request.sessionId())
-            .contentType("application/json")
-            .accept("application/json, text/event-stream")
-            .payload(SdkBytes.fromByteArrayUnsafe(request.payload()));
-        if (request.userId() != null) {
-          b.runtimeUserId(request.userId());
-        }
-      }, AsyncResponseTransformer.toPublisher());
+      call =
+          client.invokeAgentRuntime(
+              b -> {
+                b.agentRuntimeArn(request.agentRuntimeArn())
+                    .qualifier(request.qualifier())
+                    .runtimeSessionId(request.sessionId())
+                    .contentType("application/json")
+                    .accept("application/json, text/event-stream")
+                    .payload(SdkBytes.fromByteArrayUnsafe(request.payload()));
+                if (request.userId() != null) {
+                  b.runtimeUserId(request.userId());
+                }
+              },
+              AsyncResponseTransformer.toPublisher());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(AwsErrors.map(e, payloadLogging));
     }
     CompletableFuture<AgentResponse> result = new CompletableFuture<>();
     AtomicReference<@Nullable BodyCollector> collector = new AtomicReference<>();
-    call.whenComplete((publisher, error) -> {
-      if (error != null) {
-        result.completeExceptionally(AwsErrors.map(error, payloadLogging));
-        return;
-      }
-      InvokeAgentRuntimeResponse response = publisher.response();
-      String contentType = response.contentType() == null ? "application/json" : response.contentType();
-      String requestId = response.responseMetadata().requestId();
-      BodyCollector body = new BodyCollector(contentType, requestId, result, payloadLogging);
-      collector.set(body);
-      if (result.isDone()) {
-        publisher.subscribe(new CancellingSubscriber());
-        return;
-      }
-      publisher.subscribe(body);
-    });
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        call.cancel(true);
-        BodyCollector body = collector.get();
-        if (body != null) {
-          body.cancel();
-        }
-      }
-    });
+    call.whenComplete(
+        (publisher, error) -> {
+          if (error != null) {
+            result.completeExceptionally(AwsErrors.map(error, payloadLogging));
+            return;
+          }
+          InvokeAgentRuntimeResponse response = publisher.response();
+          String contentType =
+              response.contentType() == null ? "application/json" : response.contentType();
+          String requestId = response.responseMetadata().requestId();
+          BodyCollector body = new BodyCollector(contentType, requestId, result, payloadLogging);
+          collector.set(body);
+          if (result.isDone()) {
+            publisher.subscribe(new CancellingSubscriber());
+            return;
+          }
+          publisher.subscribe(body);
+        });
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            call.cancel(true);
+            BodyCollector body = collector.get();
+            if (body != null) {
+              body.cancel();
+            }
+          }
+        });
     return result;
   }
 
   @Override
-  public CompletableFuture<Void> stopSession(String agentRuntimeArn, String qualifier,
-      String sessionId) {
+  public CompletableFuture<Void> stopSession(
+      String agentRuntimeArn, String qualifier, String sessionId) {
     try {
-      return client.stopRuntimeSession(b -> b.agentRuntimeArn(agentRuntimeArn)
-              .qualifier(qualifier).runtimeSessionId(sessionId))
-          .handle((r, e) -> {
-            if (e != null) {
-              throw new CompletionException(AwsErrors.map(e, payloadLogging));
-            }
-            return null;
-          });
+      return client
+          .stopRuntimeSession(
+              b ->
+                  b.agentRuntimeArn(agentRuntimeArn)
+                      .qualifier(qualifier)
+                      .runtimeSessionId(sessionId))
+          .handle(
+              (r, e) -> {
+                if (e != null) {
+                  throw new CompletionException(AwsErrors.map(e, payloadLogging));
+                }
+                return null;
+              });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(AwsErrors.map(e, payloadLogging));
     }
@@ -166,8 +186,11 @@ final class AwsAgentTransport implements AgentTransport {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
     private volatile @Nullable Subscription subscription;
 
-    BodyCollector(String contentType, @Nullable String requestId,
-        CompletableFuture<AgentResponse> result, boolean payloadLogging) {
+    BodyCollector(
+        String contentType,
+        @Nullable String requestId,
+        CompletableFuture<AgentResponse> result,
+        boolean payloadLogging) {
       this.contentType = contentType;
       this.requestId = requestId;
       this.result = result;
@@ -188,9 +211,14 @@ final class AwsAgentTransport implements AgentTransport {
       }
       if (body.size() + chunk.remaining() > MAX_RESPONSE_BYTES) {
         cancel();
-        result.completeExceptionally(new SegmentException(ErrorCode.MALFORMED_RESPONSE,
-            "the agent's answer exceeded " + MAX_RESPONSE_BYTES + " bytes", 0, requestId, 200,
-            null));
+        result.completeExceptionally(
+            new SegmentException(
+                ErrorCode.MALFORMED_RESPONSE,
+                "the agent's answer exceeded " + MAX_RESPONSE_BYTES + " bytes",
+                0,
+                requestId,
+                200,
+                null));
         return;
       }
       ByteBuffer copy = chunk.asReadOnlyBuffer();
@@ -210,8 +238,8 @@ final class AwsAgentTransport implements AgentTransport {
     @Override
     public void onComplete() {
       List<String> events = eventStream ? sse.finish() : List.of();
-      result.complete(new AgentResponse(contentType, body.toString(StandardCharsets.UTF_8), events,
-          requestId));
+      result.complete(
+          new AgentResponse(contentType, body.toString(StandardCharsets.UTF_8), events, requestId));
     }
 
     void cancel() {
@@ -252,31 +280,50 @@ final class AwsAgentTransport implements AgentTransport {
         return fromService(ase, payloadLogging);
       }
       if (isTimeout(t)) {
-        return new SegmentException(ErrorCode.TIMEOUT,
-            "the request to the agent timed out (" + t.getClass().getSimpleName() + ")", 0, null,
-            null, t);
+        return new SegmentException(
+            ErrorCode.TIMEOUT,
+            "the request to the agent timed out (" + t.getClass().getSimpleName() + ")",
+            0,
+            null,
+            null,
+            t);
       }
-      return new SegmentException(ErrorCode.AGENT_UNAVAILABLE,
-          "the agent could not be reached: " + describe(t), 0, null, null, t);
+      return new SegmentException(
+          ErrorCode.AGENT_UNAVAILABLE,
+          "the agent could not be reached: " + describe(t),
+          0,
+          null,
+          null,
+          t);
     }
 
     private static SegmentException fromService(AwsServiceException e, boolean payloadLogging) {
       int status = e.statusCode();
-      String type = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
-          ? e.awsErrorDetails().errorCode() : "";
+      String type =
+          e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+              ? e.awsErrorDetails().errorCode()
+              : "";
       ErrorCode code = codeFor(type, status);
-      String serviceMessage = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : null;
+      String serviceMessage =
+          e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : null;
       StringBuilder message = new StringBuilder("the agent service answered ").append(status);
       if (!type.isEmpty()) {
         message.append(' ').append(type);
       }
       // Configuration errors carry the service's explanation; agent errors may echo customer data.
-      boolean explain = payloadLogging || code == ErrorCode.ACCESS_DENIED
-          || code == ErrorCode.NOT_FOUND || code == ErrorCode.INVALID_INPUT
-          || code == ErrorCode.QUOTA_EXCEEDED;
+      boolean explain =
+          payloadLogging
+              || code == ErrorCode.ACCESS_DENIED
+              || code == ErrorCode.NOT_FOUND
+              || code == ErrorCode.INVALID_INPUT
+              || code == ErrorCode.QUOTA_EXCEEDED;
       if (explain && serviceMessage != null && !serviceMessage.isBlank()) {
-        message.append(": ").append(serviceMessage.length() > 200
-            ? serviceMessage.substring(0, 200) + "…" : serviceMessage);
+        message
+            .append(": ")
+            .append(
+                serviceMessage.length() > 200
+                    ? serviceMessage.substring(0, 200) + "…"
+                    : serviceMessage);
       }
       message.append(hint(code));
       return new SegmentException(code, message.toString(), 0, e.requestId(), status, null);
@@ -331,11 +378,13 @@ final class AwsAgentTransport implements AgentTransport {
 
     private static String hint(ErrorCode code) {
       return switch (code) {
-        case ACCESS_DENIED -> " (allow bedrock-agentcore:InvokeAgentRuntime on the agent runtime ARN"
-            + " for these credentials)";
+        case ACCESS_DENIED ->
+            " (allow bedrock-agentcore:InvokeAgentRuntime on the agent runtime ARN"
+                + " for these credentials)";
         case NOT_FOUND -> " (check the agent runtime ARN, its region and the qualifier)";
-        case QUOTA_EXCEEDED -> " (an account quota such as active sessions is exhausted; reuse"
-            + " sessions, lower maxConcurrency or ask for a quota increase)";
+        case QUOTA_EXCEEDED ->
+            " (an account quota such as active sessions is exhausted; reuse"
+                + " sessions, lower maxConcurrency or ask for a quota increase)";
         default -> "";
       };
     }

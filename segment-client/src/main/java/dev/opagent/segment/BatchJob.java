@@ -2,15 +2,13 @@ package dev.opagent.segment;
 
 import java.util.concurrent.CompletableFuture;
 
-/**
- * A batch running in the background (see {@link SegmentClient#startBatch}). Thread-safe.
- */
+/** A batch running in the background (see {@link SegmentClient#startBatch}). Thread-safe. */
 public interface BatchJob {
 
   /**
-   * Cancels the batch: no new calls start, calls in flight are abandoned, and every remaining
-   * input (in flight or still in the source) gets a {@link ErrorCode#CANCELLED} outcome, so that
-   * every customer in still has exactly one outcome out. Idempotent.
+   * Cancels the batch: no new calls start, calls in flight are abandoned, and every remaining input
+   * (in flight or still in the source) gets a {@link ErrorCode#CANCELLED} outcome, so that every
+   * customer in still has exactly one outcome out. Idempotent.
    */
   void cancel();
 
@@ -23,8 +21,8 @@ public interface BatchJob {
   /**
    * Waits for the batch to finish.
    *
-   * @throws SegmentException with {@link ErrorCode#CANCELLED} if the waiting thread is
-   *     interrupted (the batch is then cancelled)
+   * @throws SegmentException with {@link ErrorCode#CANCELLED} if the waiting thread is interrupted
+   *     (the batch is then cancelled)
    */
   BatchSummary await();
 }

@@ -5,21 +5,25 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * How a batch runs. Immutable and thread-safe; build with {@link #builder()} or use
- * {@link #ofDefaults()}.
+ * How a batch runs. Immutable and thread-safe; build with {@link #builder()} or use {@link
+ * #ofDefaults()}.
  *
  * @param ordered whether outcomes reach the consumer in input order (default {@code true});
  *     unordered delivery avoids waiting behind a slow customer
- * @param maxBuffered the most customers held in memory at once: in flight plus finished but not
- *     yet delivered (default 0 = four times the client's {@code maxConcurrency}); this is what
- *     keeps a million-customer stream in bounded memory
+ * @param maxBuffered the most customers held in memory at once: in flight plus finished but not yet
+ *     delivered (default 0 = four times the client's {@code maxConcurrency}); this is what keeps a
+ *     million-customer stream in bounded memory
  * @param bypassCache whether to skip the cache (and in-flight sharing) for this batch
  * @param progressListener receives a {@link BatchProgress} every {@code progressInterval} and at
  *     the end, on the thread running the batch
  * @param progressInterval how often progress is reported (default 1 s)
  */
-public record BatchOptions(boolean ordered, int maxBuffered, boolean bypassCache,
-    Consumer<BatchProgress> progressListener, Duration progressInterval) {
+public record BatchOptions(
+    boolean ordered,
+    int maxBuffered,
+    boolean bypassCache,
+    Consumer<BatchProgress> progressListener,
+    Duration progressInterval) {
 
   private static final BatchOptions DEFAULTS = builder().build();
 
@@ -30,7 +34,8 @@ public record BatchOptions(boolean ordered, int maxBuffered, boolean bypassCache
     }
     Objects.requireNonNull(progressListener, "progressListener");
     if (progressInterval.isNegative() || progressInterval.isZero()) {
-      throw new IllegalArgumentException("progressInterval must be positive but was " + progressInterval);
+      throw new IllegalArgumentException(
+          "progressInterval must be positive but was " + progressInterval);
     }
   }
 
@@ -49,7 +54,7 @@ public record BatchOptions(boolean ordered, int maxBuffered, boolean bypassCache
     private boolean ordered = true;
     private int maxBuffered;
     private boolean bypassCache;
-    private Consumer<BatchProgress> progressListener = p -> { };
+    private Consumer<BatchProgress> progressListener = p -> {};
     private Duration progressInterval = Duration.ofSeconds(1);
 
     private Builder() {}
@@ -86,7 +91,8 @@ public record BatchOptions(boolean ordered, int maxBuffered, boolean bypassCache
 
     /** The options. */
     public BatchOptions build() {
-      return new BatchOptions(ordered, maxBuffered, bypassCache, progressListener, progressInterval);
+      return new BatchOptions(
+          ordered, maxBuffered, bypassCache, progressListener, progressInterval);
     }
   }
 }

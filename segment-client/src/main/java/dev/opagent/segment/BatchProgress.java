@@ -13,8 +13,14 @@ import java.time.Duration;
  * @param currentRatePerSecond the adaptive request rate the client is sending at now
  * @param elapsed time since the batch started
  */
-public record BatchProgress(long done, long succeeded, long failed, long requests, long throttled,
-    double currentRatePerSecond, Duration elapsed) {
+public record BatchProgress(
+    long done,
+    long succeeded,
+    long failed,
+    long requests,
+    long throttled,
+    double currentRatePerSecond,
+    Duration elapsed) {
 
   /** Customers finished per second since the start. */
   public double customersPerSecond() {

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * Runs one batch on the calling thread: keeps at most {@code maxBuffered} customers in flight or
  * waiting for delivery, hands each outcome to the sink in input order (or as they finish), and
  * reports progress. Every input yields exactly one outcome: a record the source could not read
- * fails alone, and on cancellation every remaining input is reported {@code CANCELLED}.
- * Thread-safe as a {@link BatchJob}; {@link #run()} is called once.
+ * fails alone, and on cancellation every remaining input is reported {@code CANCELLED}. Thread-safe
+ * as a {@link BatchJob}; {@link #run()} is called once.
  */
 final class BatchRunner implements BatchJob {
   private final DefaultSegmentClient client;
@@ -43,8 +43,11 @@ final class BatchRunner implements BatchJob {
   private long startNanos;
   private long[] countersAtStart = new long[2];
 
-  BatchRunner(DefaultSegmentClient client, Iterator<CustomerData> source,
-      Consumer<SegmentOutcome> sink, BatchOptions options) {
+  BatchRunner(
+      DefaultSegmentClient client,
+      Iterator<CustomerData> source,
+      Consumer<SegmentOutcome> sink,
+      BatchOptions options) {
     this.client = client;
     this.source = source;
     this.sink = sink;
@@ -97,7 +100,9 @@ final class BatchRunner implements BatchJob {
       if (outcome != null) {
         if (options.ordered()) {
           reorder.put(outcome.index(), outcome);
-          for (SegmentOutcome next; (next = reorder.remove(nextToDeliver)) != null; nextToDeliver++) {
+          for (SegmentOutcome next;
+              (next = reorder.remove(nextToDeliver)) != null;
+              nextToDeliver++) {
             deliver(next);
           }
         } else {
@@ -113,9 +118,18 @@ final class BatchRunner implements BatchJob {
     BatchProgress last = snapshot();
     options.progressListener().accept(last);
     long[] counters = client.requestCounters();
-    BatchSummary summary = new BatchSummary(delivered, succeeded, failed, failedByCode, fromCache,
-        fromFallback, counters[0] - countersAtStart[0], counters[1] - countersAtStart[1],
-        last.elapsed(), cancelled);
+    BatchSummary summary =
+        new BatchSummary(
+            delivered,
+            succeeded,
+            failed,
+            failedByCode,
+            fromCache,
+            fromFallback,
+            counters[0] - countersAtStart[0],
+            counters[1] - countersAtStart[1],
+            last.elapsed(),
+            cancelled);
     completion.complete(summary);
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -130,8 +144,13 @@ final class BatchRunner implements BatchJob {
       // The source itself broke (an I/O error, say): nothing more can be read, so stop the calls
       // in flight instead of leaving them running after the batch has failed.
       cancel();
-      throw new SegmentException(ErrorCode.INVALID_INPUT,
-          "the batch source failed: " + e.getClass().getSimpleName(), 0, null, null, e);
+      throw new SegmentException(
+          ErrorCode.INVALID_INPUT,
+          "the batch source failed: " + e.getClass().getSimpleName(),
+          0,
+          null,
+          null,
+          e);
     }
   }
 
@@ -140,8 +159,10 @@ final class BatchRunner implements BatchJob {
       return source.next();
     } catch (InvalidInputException e) {
       client.countUnreadable();
-      finished.add(cancelled ? cancelledOutcome(index, e.customerId())
-          : SegmentOutcome.Failure.of(index, e.customerId(), e));
+      finished.add(
+          cancelled
+              ? cancelledOutcome(index, e.customerId())
+              : SegmentOutcome.Failure.of(index, e.customerId(), e));
       return null;
     }
   }
@@ -159,20 +180,28 @@ final class BatchRunner implements BatchJob {
       // cancel() may have looked at running before this call was in it.
       call.cancel(true);
     }
-    call.whenComplete((r, e) -> {
-      running.remove(index);
-      if (e == null) {
-        finished.add(new SegmentOutcome.Success(index, data.customerId(), r.analysis(), r.source(),
-            r.attempts()));
-      } else {
-        finished.add(SegmentOutcome.Failure.of(index, data.customerId(), client.failureOf(e)));
-      }
-    });
+    call.whenComplete(
+        (r, e) -> {
+          running.remove(index);
+          if (e == null) {
+            finished.add(
+                new SegmentOutcome.Success(
+                    index, data.customerId(), r.analysis(), r.source(), r.attempts()));
+          } else {
+            finished.add(SegmentOutcome.Failure.of(index, data.customerId(), client.failureOf(e)));
+          }
+        });
   }
 
   private SegmentOutcome cancelledOutcome(long index, @Nullable String customerId) {
-    return new SegmentOutcome.Failure(index, customerId, ErrorCode.CANCELLED,
-        "the batch was cancelled before this customer was analysed", false, 0, null);
+    return new SegmentOutcome.Failure(
+        index,
+        customerId,
+        ErrorCode.CANCELLED,
+        "the batch was cancelled before this customer was analysed",
+        false,
+        0,
+        null);
   }
 
   private void deliver(SegmentOutcome outcome) {
@@ -193,9 +222,15 @@ final class BatchRunner implements BatchJob {
 
   private BatchProgress snapshot() {
     long[] counters = client.requestCounters();
-    BatchProgress p = new BatchProgress(delivered, succeeded, failed,
-        counters[0] - countersAtStart[0], counters[1] - countersAtStart[1], client.currentRate(),
-        Duration.ofNanos(System.nanoTime() - startNanos));
+    BatchProgress p =
+        new BatchProgress(
+            delivered,
+            succeeded,
+            failed,
+            counters[0] - countersAtStart[0],
+            counters[1] - countersAtStart[1],
+            client.currentRate(),
+            Duration.ofNanos(System.nanoTime() - startNanos));
     progress = p;
     return p;
   }
@@ -242,8 +277,8 @@ final class BatchRunner implements BatchJob {
       if (cause instanceof RuntimeException re) {
         throw re;
       }
-      throw new SegmentException(ErrorCode.AGENT_UNAVAILABLE, "the batch failed", 0, null, null,
-          cause);
+      throw new SegmentException(
+          ErrorCode.AGENT_UNAVAILABLE, "the batch failed", 0, null, null, cause);
     }
   }
 }

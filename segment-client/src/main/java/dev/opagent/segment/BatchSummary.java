@@ -17,8 +17,16 @@ import java.util.Map;
  * @param elapsed wall-clock time of the batch
  * @param cancelled whether the batch was cancelled before it finished
  */
-public record BatchSummary(long total, long succeeded, long failed, Map<ErrorCode, Long> failedByCode,
-    long fromCache, long fromFallback, long requests, long throttled, Duration elapsed,
+public record BatchSummary(
+    long total,
+    long succeeded,
+    long failed,
+    Map<ErrorCode, Long> failedByCode,
+    long fromCache,
+    long fromFallback,
+    long requests,
+    long throttled,
+    Duration elapsed,
     boolean cancelled) {
 
   /** Copies the map. */

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How recently the customer bought relative to their own cadence (the agent's {@code churnSegment}).
+ * How recently the customer bought relative to their own cadence (the agent's {@code
+ * churnSegment}).
  *
  * <p>An open enumeration (see {@link SegmentLabel}): unknown wire values are kept, never rejected.
  * Immutable and thread-safe.

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The customer profile inside the payload's {@code customer} object. Immutable and thread-safe.
  *
- * @param customerId the customer's identifier; when present it must equal
- *     {@link CustomerData#customerId()}
+ * @param customerId the customer's identifier; when present it must equal {@link
+ *     CustomerData#customerId()}
  * @param age age in years (0–130), or {@code null} when unknown
  * @param gender gender as the host records it, for example {@code F}
  * @param registeredAt when the customer registered (zone-less values are UTC)

@@ -60,17 +60,17 @@ public record CustomerData(
   }
 
   /**
-   * Parses customer data from JSON, either the bare object or wrapped as
-   * {@code {"customerData": {...}}}.
+   * Parses customer data from JSON, either the bare object or wrapped as {@code {"customerData":
+   * {...}}}.
    *
-   * <p>Reading is bounded: a number token has at most 100 characters and at most 100 digits
-   * before and after its decimal point (so {@code 1e50000000} is refused without being
-   * expanded), strings at most 20,000,000 characters, nesting at most 200 levels; amounts and
-   * dates must be within {@link CustomerDataValidator#boundsProblems(CustomerData)}. Other rules
-   * (a blank id, a negative count) are left to {@link CustomerDataValidator}.
+   * <p>Reading is bounded: a number token has at most 100 characters and at most 100 digits before
+   * and after its decimal point (so {@code 1e50000000} is refused without being expanded), strings
+   * at most 20,000,000 characters, nesting at most 200 levels; amounts and dates must be within
+   * {@link CustomerDataValidator#boundsProblems(CustomerData)}. Other rules (a blank id, a negative
+   * count) are left to {@link CustomerDataValidator}.
    *
-   * @throws InvalidInputException naming the offending field when the JSON is malformed, breaks
-   *     a bound or a value has the wrong type; the message never contains the value itself
+   * @throws InvalidInputException naming the offending field when the JSON is malformed, breaks a
+   *     bound or a value has the wrong type; the message never contains the value itself
    */
   public static CustomerData fromJson(String json) {
     return CustomerDataJson.parse(json);
@@ -90,9 +90,9 @@ public record CustomerData(
    * The SHA-256 of this data's canonical JSON, as 64 lowercase hex digits: the object sent to the
    * agent with every object's members sorted by name, so data that differs only in member order
    * hashes equally, and any other change (a purchase, an amount's scale such as {@code 75.0}
-   * against {@code 75.00}, an extra member) changes the hash. The client's cache keys on it, and
-   * a segment store records it to tell whether an earlier analysis still describes the data.
-   * Stable across processes and releases as long as the wire form of the data is.
+   * against {@code 75.00}, an extra member) changes the hash. The client's cache keys on it, and a
+   * segment store records it to tell whether an earlier analysis still describes the data. Stable
+   * across processes and releases as long as the wire form of the data is.
    */
   public String canonicalHash() {
     return CustomerDataJson.canonicalHash(this);

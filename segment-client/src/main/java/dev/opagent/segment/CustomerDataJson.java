@@ -18,9 +18,9 @@ final class CustomerDataJson {
   private CustomerDataJson() {}
 
   /**
-   * Parses a bare or {@code {"customerData": …}}-wrapped customer-data object, within the bounds
-   * of {@link Json}: an oversized, too deeply nested or unbounded number (such as
-   * {@code 1e50000000}) is refused, naming its field.
+   * Parses a bare or {@code {"customerData": …}}-wrapped customer-data object, within the bounds of
+   * {@link Json}: an oversized, too deeply nested or unbounded number (such as {@code 1e50000000})
+   * is refused, naming its field.
    *
    * @throws InvalidInputException naming the offending field, never its value
    */
@@ -35,10 +35,10 @@ final class CustomerDataJson {
   }
 
   /**
-   * Converts a bare or wrapped customer-data tree. Every number in it must be within
-   * {@link Json}'s bounds, and the modelled amounts and dates within
-   * {@link CustomerDataValidator#boundsProblems(CustomerData)}, so that what is returned can be
-   * written, hashed and segmented at a cost bounded by its size.
+   * Converts a bare or wrapped customer-data tree. Every number in it must be within {@link Json}'s
+   * bounds, and the modelled amounts and dates within {@link
+   * CustomerDataValidator#boundsProblems(CustomerData)}, so that what is returned can be written,
+   * hashed and segmented at a cost bounded by its size.
    *
    * @throws InvalidInputException naming the offending field, never its value
    */
@@ -83,16 +83,16 @@ final class CustomerDataJson {
 
   /** {@code customerData} followed by {@code path}, dropping the optional wrapper's step. */
   private static String wirePath(String path) {
-    String unwrapped = path.startsWith(".customerData")
-        ? path.substring(".customerData".length()) : path;
+    String unwrapped =
+        path.startsWith(".customerData") ? path.substring(".customerData".length()) : path;
     return "customerData" + unwrapped;
   }
 
   /**
    * Writes the bare customer-data object.
    *
-   * @throws InvalidInputException when an amount, date or extra number is out of bounds (it
-   *     cannot be written as plain JSON at a bounded cost)
+   * @throws InvalidInputException when an amount, date or extra number is out of bounds (it cannot
+   *     be written as plain JSON at a bounded cost)
    */
   public static String write(CustomerData data) {
     List<FieldError> problems = CustomerDataValidator.boundsProblems(data);
@@ -113,9 +113,11 @@ final class CustomerDataJson {
   public static String canonicalHash(CustomerData data) {
     try {
       JsonNode tree = Json.MAPPER.valueToTree(data);
-      byte[] canonical = Json.CANONICAL.writer()
-          .with(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-          .writeValueAsBytes(tree);
+      byte[] canonical =
+          Json.CANONICAL
+              .writer()
+              .with(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+              .writeValueAsBytes(tree);
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
     } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("customer data could not be hashed", e);
@@ -144,8 +146,10 @@ final class CustomerDataJson {
     if (original != null && original.startsWith("not a date-time")) {
       return "is " + original;
     }
-    Class<?> target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mie
-        ? mie.getTargetType() : null;
+    Class<?> target =
+        e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mie
+            ? mie.getTargetType()
+            : null;
     if (target == null) {
       return "has an invalid value";
     }

@@ -10,19 +10,18 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks customer data before it is sent: every problem is reported with its field path, never
- * with the offending value. Stateless and thread-safe.
+ * Checks customer data before it is sent: every problem is reported with its field path, never with
+ * the offending value. Stateless and thread-safe.
  *
  * <p>Rules: {@code customerId} present and non-blank (and, when {@code customer.customerId} is
- * given, equal to it); {@code customer.age} within 0–130; counts and amounts non-negative;
- * amounts ({@code totalSpent}, {@code avgDaysBetween}, {@code region.medianBasket}) at most
- * {@link #MAX_AMOUNT} with at most {@value #MAX_SCALE} decimals, so that no amount overflows a
- * double downstream or costs unbounded work;
- * {@code productHistory} entries non-null with a product id; dates ({@code registeredAt},
- * {@code lastPurchase}) within the years {@value #MIN_YEAR}–{@value #MAX_YEAR}; every number in
- * the extra members finite with at most 100 digits before and after
- * the decimal point. A date's form is checked when JSON is parsed
- * ({@link CustomerData#fromJson(String)}); the payload size is checked by the client.
+ * given, equal to it); {@code customer.age} within 0–130; counts and amounts non-negative; amounts
+ * ({@code totalSpent}, {@code avgDaysBetween}, {@code region.medianBasket}) at most {@link
+ * #MAX_AMOUNT} with at most {@value #MAX_SCALE} decimals, so that no amount overflows a double
+ * downstream or costs unbounded work; {@code productHistory} entries non-null with a product id;
+ * dates ({@code registeredAt}, {@code lastPurchase}) within the years {@value #MIN_YEAR}–{@value
+ * #MAX_YEAR}; every number in the extra members finite with at most 100 digits before and after the
+ * decimal point. A date's form is checked when JSON is parsed ({@link
+ * CustomerData#fromJson(String)}); the payload size is checked by the client.
  *
  * <p>Checking costs time proportional to the data's size whatever its numbers: no amount is
  * expanded (a scale such as that of {@code 1e50000000} is read, never multiplied out).
@@ -46,8 +45,8 @@ public final class CustomerDataValidator {
   /** Most digits an amount may have before its decimal point ({@link #MAX_AMOUNT} has 13). */
   private static final int MAX_AMOUNT_DIGITS = 13;
 
-  private static final String AMOUNT_RULE = "must be at most " + MAX_AMOUNT.toPlainString()
-      + " with at most " + MAX_SCALE + " decimals";
+  private static final String AMOUNT_RULE =
+      "must be at most " + MAX_AMOUNT.toPlainString() + " with at most " + MAX_SCALE + " decimals";
 
   private CustomerDataValidator() {}
 
@@ -55,8 +54,8 @@ public final class CustomerDataValidator {
    * The problems that make {@code data} unsafe to write or compute with, whatever else is wrong
    * with it: amounts beyond {@link #MAX_AMOUNT} or {@link #MAX_SCALE} (in either sign), dates
    * outside the years {@value #MIN_YEAR}–{@value #MAX_YEAR} and out-of-bounds numbers in extra
-   * members. {@link #problems(CustomerData)} includes them. Reading JSON refuses data that has
-   * any; empty when there is none.
+   * members. {@link #problems(CustomerData)} includes them. Reading JSON refuses data that has any;
+   * empty when there is none.
    */
   public static List<FieldError> boundsProblems(CustomerData data) {
     List<FieldError> errors = new ArrayList<>();
@@ -96,15 +95,20 @@ public final class CustomerDataValidator {
     }
     Customer customer = data.customer();
     if (customer != null) {
-      if (all && customer.customerId() != null
+      if (all
+          && customer.customerId() != null
           && !customer.customerId().equals(data.customerId())) {
-        errors.add(new FieldError("customerData.customer.customerId",
-            "must equal customerData.customerId (or be omitted)"));
+        errors.add(
+            new FieldError(
+                "customerData.customer.customerId",
+                "must equal customerData.customerId (or be omitted)"));
       }
       Integer age = customer.age();
       if (all && age != null && (age < 0 || age > MAX_AGE)) {
-        errors.add(new FieldError("customerData.customer.age",
-            "must be between 0 and " + MAX_AGE + " (or omitted when unknown)"));
+        errors.add(
+            new FieldError(
+                "customerData.customer.age",
+                "must be between 0 and " + MAX_AGE + " (or omitted when unknown)"));
       }
       date(errors, "customerData.customer.registeredAt", customer.registeredAt());
       List<ProductHistory> history = customer.productHistory();
@@ -150,8 +154,8 @@ public final class CustomerDataValidator {
   }
 
   /** A bounded amount; with {@code all}, also non-negative (one problem per field). */
-  private static void amount(List<FieldError> errors, String field, @Nullable BigDecimal value,
-      boolean all) {
+  private static void amount(
+      List<FieldError> errors, String field, @Nullable BigDecimal value, boolean all) {
     if (value == null) {
       return;
     }
@@ -164,8 +168,8 @@ public final class CustomerDataValidator {
 
   private static void date(List<FieldError> errors, String field, @Nullable OffsetDateTime value) {
     if (value != null && (value.getYear() < MIN_YEAR || value.getYear() > MAX_YEAR)) {
-      errors.add(new FieldError(field, "must be a date in the years " + MIN_YEAR + " to "
-          + MAX_YEAR));
+      errors.add(
+          new FieldError(field, "must be a date in the years " + MIN_YEAR + " to " + MAX_YEAR));
     }
   }
 

@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
 /** The {@link SegmentClient} implementation. Thread-safe. */
 final class DefaultSegmentClient implements SegmentClient {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentClient.class);
+
   /** AgentCore's largest payload. */
   public static final int MAX_PAYLOAD_BYTES = 100_000_000;
+
   private static final Duration STOP_SESSIONS_TIMEOUT = Duration.ofSeconds(5);
 
   private final SegmentClientConfig config;
@@ -67,42 +69,57 @@ final class DefaultSegmentClient implements SegmentClient {
     this.config = config;
     this.transport = transport;
     this.ownsTransport = owns;
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "opagent-segment-scheduler");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "opagent-segment-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
     // Deadlines of answered requests are cancelled: drop them at once instead of holding them
     // until they would have fired (attemptTimeout, minutes), which piles up at high throughput.
     timer.setRemoveOnCancelPolicy(true);
     this.scheduler = timer;
-    this.rateLimiter = new AdaptiveRateLimiter(config.initialRequestsPerSecond(),
-        config.maxRequestsPerSecond(), scheduler, System::nanoTime);
+    this.rateLimiter =
+        new AdaptiveRateLimiter(
+            config.initialRequestsPerSecond(),
+            config.maxRequestsPerSecond(),
+            scheduler,
+            System::nanoTime);
     this.permits = new AsyncSemaphore(config.maxConcurrency());
     this.sessions = new SessionPool(config.sessionMode());
-    this.breaker = config.circuitBreakerEnabled()
-        ? CircuitBreaker.<CallResult>builder()
-            .handleIf((r, e) -> e != null && isOutage(e))
-            .withFailureThreshold(config.circuitBreakerFailures(), config.circuitBreakerWindow())
-            .withDelay(config.circuitBreakerDelay())
-            .onOpen(e -> {
-              LOG.warn("segment agent circuit opened: the agent failed {} of the last {} requests;"
-                  + " calls fail fast for {}", config.circuitBreakerFailures(),
-                  config.circuitBreakerWindow(), config.circuitBreakerDelay());
-              listeners(l -> l.onCircuitStateChange(true));
-            })
-            .onClose(e -> {
-              LOG.info("segment agent circuit closed: the agent answers again");
-              listeners(l -> l.onCircuitStateChange(false));
-            })
-            .build()
-        : null;
-    this.cache = config.cacheEnabled()
-        ? Caffeine.newBuilder()
-            .expireAfterWrite(config.cacheTtl())
-            .maximumSize(config.cacheMaxSize())
-            .build()
-        : null;
+    this.breaker =
+        config.circuitBreakerEnabled()
+            ? CircuitBreaker.<CallResult>builder()
+                .handleIf((r, e) -> e != null && isOutage(e))
+                .withFailureThreshold(
+                    config.circuitBreakerFailures(), config.circuitBreakerWindow())
+                .withDelay(config.circuitBreakerDelay())
+                .onOpen(
+                    e -> {
+                      LOG.warn(
+                          "segment agent circuit opened: the agent failed {} of the last {} requests;"
+                              + " calls fail fast for {}",
+                          config.circuitBreakerFailures(),
+                          config.circuitBreakerWindow(),
+                          config.circuitBreakerDelay());
+                      listeners(l -> l.onCircuitStateChange(true));
+                    })
+                .onClose(
+                    e -> {
+                      LOG.info("segment agent circuit closed: the agent answers again");
+                      listeners(l -> l.onCircuitStateChange(false));
+                    })
+                .build()
+            : null;
+    this.cache =
+        config.cacheEnabled()
+            ? Caffeine.newBuilder()
+                .expireAfterWrite(config.cacheTtl())
+                .maximumSize(config.cacheMaxSize())
+                .build()
+            : null;
   }
 
   // ---------------------------------------------------------------- single calls
@@ -132,21 +149,25 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   @Override
-  public CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(CustomerData data,
-      boolean bypassCache) {
-    return mapCancellable(call(data, bypassCache), r ->
-        new SegmentOutcome.Success(0, data.customerId(), r.analysis(), r.source(), r.attempts()));
+  public CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(
+      CustomerData data, boolean bypassCache) {
+    return mapCancellable(
+        call(data, bypassCache),
+        r ->
+            new SegmentOutcome.Success(
+                0, data.customerId(), r.analysis(), r.source(), r.attempts()));
   }
 
   /** {@code source.thenApply(fn)}, except that cancelling the result cancels {@code source}. */
-  private static <T, R> CompletableFuture<R> mapCancellable(CompletableFuture<T> source,
-      java.util.function.Function<? super T, ? extends R> fn) {
+  private static <T, R> CompletableFuture<R> mapCancellable(
+      CompletableFuture<T> source, java.util.function.Function<? super T, ? extends R> fn) {
     CompletableFuture<R> mapped = source.thenApply(fn);
-    mapped.whenComplete((r, e) -> {
-      if (mapped.isCancelled()) {
-        source.cancel(true);
-      }
-    });
+    mapped.whenComplete(
+        (r, e) -> {
+          if (mapped.isCancelled()) {
+            source.cancel(true);
+          }
+        });
     return mapped;
   }
 
@@ -154,13 +175,14 @@ final class DefaultSegmentClient implements SegmentClient {
   private CompletableFuture<CallResult> call(CustomerData data, boolean bypassCache) {
     counters.calls.increment();
     CompletableFuture<CallResult> result = start(data, bypassCache);
-    result.whenComplete((r, e) -> {
-      if (e == null) {
-        counters.succeeded.increment();
-      } else {
-        counters.failed.increment();
-      }
-    });
+    result.whenComplete(
+        (r, e) -> {
+          if (e == null) {
+            counters.succeeded.increment();
+          } else {
+            counters.failed.increment();
+          }
+        });
     return result;
   }
 
@@ -176,16 +198,24 @@ final class DefaultSegmentClient implements SegmentClient {
     } catch (InvalidInputException e) {
       return CompletableFuture.failedFuture(e.forCustomer(data.customerId()));
     } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(new InvalidInputException("customerData",
-          "could not be written as JSON").forCustomer(data.customerId()));
+      return CompletableFuture.failedFuture(
+          new InvalidInputException("customerData", "could not be written as JSON")
+              .forCustomer(data.customerId()));
     }
     if (payload.length > MAX_PAYLOAD_BYTES) {
-      return CompletableFuture.failedFuture(new InvalidInputException("customerData",
-          "is " + payload.length + " bytes as JSON; AgentCore accepts at most " + MAX_PAYLOAD_BYTES)
-          .forCustomer(data.customerId()));
+      return CompletableFuture.failedFuture(
+          new InvalidInputException(
+                  "customerData",
+                  "is "
+                      + payload.length
+                      + " bytes as JSON; AgentCore accepts at most "
+                      + MAX_PAYLOAD_BYTES)
+              .forCustomer(data.customerId()));
     }
     if (config.payloadLogging() && LOG.isDebugEnabled()) {
-      LOG.debug("segment agent payload: {}", new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+      LOG.debug(
+          "segment agent payload: {}",
+          new String(payload, java.nio.charset.StandardCharsets.UTF_8));
     }
     if (bypassCache) {
       return execute(data, payload);
@@ -212,35 +242,38 @@ final class DefaultSegmentClient implements SegmentClient {
     }
     CompletableFuture<CallResult> exec = execute(data, payload);
     mine.execution = exec;
-    exec.whenComplete((r, e) -> {
-      if (e == null && cache != null && r.source() == Source.AGENT) {
-        cache.put(key, r.analysis());
-      }
-      inFlight.remove(key, mine);
-      if (e == null) {
-        mine.promise.complete(r);
-      } else {
-        mine.promise.completeExceptionally(e);
-      }
-    });
+    exec.whenComplete(
+        (r, e) -> {
+          if (e == null && cache != null && r.source() == Source.AGENT) {
+            cache.put(key, r.analysis());
+          }
+          inFlight.remove(key, mine);
+          if (e == null) {
+            mine.promise.complete(r);
+          } else {
+            mine.promise.completeExceptionally(e);
+          }
+        });
     return mine.join(false);
   }
 
   /** Retry, circuit breaker and fallback around single attempts. */
   private CompletableFuture<CallResult> execute(CustomerData data, byte[] payload) {
     CallState state = new CallState();
-    RetryPolicy<CallResult> retry = RetryPolicy.<CallResult>builder()
-        .handleIf((r, e) -> e != null && shouldRetry(state, e))
-        .withMaxAttempts(config.maxAttempts())
-        .withDelayFn(ctx -> backoff(ctx.getAttemptCount()))
-        .onRetryScheduled(e -> {
-          ErrorCode code = codeOf(e.getLastException());
-          int next = e.getAttemptCount() + 1;
-          counters.retries.increment();
-          LOG.debug("segment call retry {} after {} in {}", next, code, e.getDelay());
-          listeners(l -> l.onRetry(code, next, e.getDelay()));
-        })
-        .build();
+    RetryPolicy<CallResult> retry =
+        RetryPolicy.<CallResult>builder()
+            .handleIf((r, e) -> e != null && shouldRetry(state, e))
+            .withMaxAttempts(config.maxAttempts())
+            .withDelayFn(ctx -> backoff(ctx.getAttemptCount()))
+            .onRetryScheduled(
+                e -> {
+                  ErrorCode code = codeOf(e.getLastException());
+                  int next = e.getAttemptCount() + 1;
+                  counters.retries.increment();
+                  LOG.debug("segment call retry {} after {} in {}", next, code, e.getDelay());
+                  listeners(l -> l.onRetry(code, next, e.getDelay()));
+                })
+            .build();
     List<Policy<CallResult>> policies = new ArrayList<>();
     policies.add(retry);
     if (breaker != null) {
@@ -251,28 +284,30 @@ final class DefaultSegmentClient implements SegmentClient {
         executor.getStageAsync(ctx -> attempt(state, data, payload, ctx));
     executions.add(attempts);
     CompletableFuture<CallResult> result = new CompletableFuture<>();
-    attempts.whenComplete((r, e) -> {
-      if (attempts.isCancelled()) {
-        state.cancel();
-      }
-      executions.remove(attempts);
-      if (e == null) {
-        result.complete(r);
-        return;
-      }
-      SegmentException failure = toSegmentException(e, state.attempts.get());
-      CallResult fallen = fallback(data, failure);
-      if (fallen != null) {
-        result.complete(fallen);
-      } else {
-        result.completeExceptionally(failure);
-      }
-    });
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        attempts.cancel(true);
-      }
-    });
+    attempts.whenComplete(
+        (r, e) -> {
+          if (attempts.isCancelled()) {
+            state.cancel();
+          }
+          executions.remove(attempts);
+          if (e == null) {
+            result.complete(r);
+            return;
+          }
+          SegmentException failure = toSegmentException(e, state.attempts.get());
+          CallResult fallen = fallback(data, failure);
+          if (fallen != null) {
+            result.complete(fallen);
+          } else {
+            result.completeExceptionally(failure);
+          }
+        });
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            attempts.cancel(true);
+          }
+        });
     return result;
   }
 
@@ -287,7 +322,8 @@ final class DefaultSegmentClient implements SegmentClient {
       LOG.debug("segment call answered by the fallback segmenter after {}", failure.code());
       return new CallResult(analysis, Source.FALLBACK, failure.attempts());
     } catch (RuntimeException e) {
-      LOG.warn("the fallback segmenter failed ({}); reporting the agent's error",
+      LOG.warn(
+          "the fallback segmenter failed ({}); reporting the agent's error",
           e.getClass().getSimpleName());
       return null;
     }
@@ -302,23 +338,25 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   /** One request: a concurrency permit, a rate slot, a session, the transport, the extractor. */
-  private CompletableFuture<CallResult> attempt(CallState state, CustomerData data, byte[] payload,
-      ExecutionContext<CallResult> ctx) {
+  private CompletableFuture<CallResult> attempt(
+      CallState state, CustomerData data, byte[] payload, ExecutionContext<CallResult> ctx) {
     CompletableFuture<CallResult> out = new CompletableFuture<>();
     AtomicReference<@Nullable CompletableFuture<AgentResponse>> sent = new AtomicReference<>();
-    ctx.onCancel(() -> {
-      out.cancel(true);
-      CompletableFuture<AgentResponse> f = sent.get();
-      if (f != null) {
-        f.cancel(true);
-      }
-    });
-    out.whenComplete((r, e) -> {
-      CompletableFuture<AgentResponse> f = sent.get();
-      if (out.isCancelled() && f != null) {
-        f.cancel(true);
-      }
-    });
+    ctx.onCancel(
+        () -> {
+          out.cancel(true);
+          CompletableFuture<AgentResponse> f = sent.get();
+          if (f != null) {
+            f.cancel(true);
+          }
+        });
+    out.whenComplete(
+        (r, e) -> {
+          CompletableFuture<AgentResponse> f = sent.get();
+          if (out.isCancelled() && f != null) {
+            f.cancel(true);
+          }
+        });
     state.current.set(out);
     if (state.cancelled || ctx.isCancelled()) {
       // Cancelled before this attempt ran: the callback above may never fire.
@@ -330,21 +368,28 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   /** Waits for a concurrency permit, then for a rate slot, then sends. */
-  private void queue(CallState state, CustomerData data, byte[] payload,
+  private void queue(
+      CallState state,
+      CustomerData data,
+      byte[] payload,
       CompletableFuture<CallResult> out,
       AtomicReference<@Nullable CompletableFuture<AgentResponse>> sent) {
     CompletableFuture<Void> permit = permits.acquire();
     out.whenComplete((r, e) -> permit.cancel(false));
-    permit.thenRun(() -> {
-      if (out.isDone()) {
-        permits.release();
-        return;
-      }
-      rateLimiter.submit(() -> send(state, data, payload, out, sent));
-    });
+    permit.thenRun(
+        () -> {
+          if (out.isDone()) {
+            permits.release();
+            return;
+          }
+          rateLimiter.submit(() -> send(state, data, payload, out, sent));
+        });
   }
 
-  private void send(CallState state, CustomerData data, byte[] payload,
+  private void send(
+      CallState state,
+      CustomerData data,
+      byte[] payload,
       CompletableFuture<CallResult> out,
       AtomicReference<@Nullable CompletableFuture<AgentResponse>> sent) {
     if (out.isDone()) {
@@ -366,8 +411,15 @@ final class DefaultSegmentClient implements SegmentClient {
     AtomicBoolean timedOut = new AtomicBoolean();
     CompletableFuture<AgentResponse> f;
     try {
-      f = transport.invoke(new AgentRequest(config.agentRuntimeArn(), config.qualifier(), session,
-          config.runtimeUserId(), data.customerId(), payload));
+      f =
+          transport.invoke(
+              new AgentRequest(
+                  config.agentRuntimeArn(),
+                  config.qualifier(),
+                  session,
+                  config.runtimeUserId(),
+                  data.customerId(),
+                  payload));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -376,55 +428,66 @@ final class DefaultSegmentClient implements SegmentClient {
       f.cancel(true); // cancelled while sending, before the request could be seen
     }
     CompletableFuture<AgentResponse> request = f;
-    ScheduledFuture<?> deadline = scheduler.schedule(() -> {
-      timedOut.set(true);
-      request.cancel(true);
-    }, config.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    request.whenComplete((response, error) -> {
-      deadline.cancel(false);
-      long now = System.nanoTime();
-      Duration latency = Duration.ofNanos(now - sentAt);
-      if (error == null) {
-        // The session goes back before the permit: the permit's next holder may start at once.
-        sessions.release(session);
-        permits.release();
-        rateLimiter.onSuccess();
-        listeners(l -> l.onResponse(latency));
-        complete(state, response, out);
-        return;
-      }
-      SegmentException failure = timedOut.get()
-          ? new SegmentException(ErrorCode.TIMEOUT, "the agent did not answer within "
-              + config.attemptTimeout() + " (attemptTimeout)")
-          : toSegmentException(error, 0);
-      if (failure.code() == ErrorCode.TIMEOUT || failure.code() == ErrorCode.CANCELLED) {
-        // The agent may still be working in that session: never hand it to another request.
-        stopQuietly(session);
-      } else if (failure.code() == ErrorCode.QUOTA_EXCEEDED && sessions.isPooled()) {
-        int pooled = sessions.reject(session);
-        // With none of ours pooled, the quota is held by others: waiting for ours cannot help.
-        state.sessionWillFree = pooled > 0;
-        limitToSessions(pooled);
-      } else {
-        sessions.release(session);
-      }
-      permits.release();
-      if (failure.code() == ErrorCode.THROTTLED) {
-        counters.throttled.increment();
-        if (rateLimiter.onThrottle(sentAt)) {
-          double rate = rateLimiter.rate();
-          LOG.debug("segment agent throttled; request rate now {}/s", String.format("%.2f", rate));
-          listeners(l -> l.onThrottle(rate));
-        }
-      } else if (failure.code() == ErrorCode.AGENT_ERROR) {
-        state.agentErrors.incrementAndGet();
-      }
-      listeners(l -> l.onRequestFailure(failure.code(), latency));
-      out.completeExceptionally(failure);
-    });
+    ScheduledFuture<?> deadline =
+        scheduler.schedule(
+            () -> {
+              timedOut.set(true);
+              request.cancel(true);
+            },
+            config.attemptTimeout().toNanos(),
+            TimeUnit.NANOSECONDS);
+    request.whenComplete(
+        (response, error) -> {
+          deadline.cancel(false);
+          long now = System.nanoTime();
+          Duration latency = Duration.ofNanos(now - sentAt);
+          if (error == null) {
+            // The session goes back before the permit: the permit's next holder may start at once.
+            sessions.release(session);
+            permits.release();
+            rateLimiter.onSuccess();
+            listeners(l -> l.onResponse(latency));
+            complete(state, response, out);
+            return;
+          }
+          SegmentException failure =
+              timedOut.get()
+                  ? new SegmentException(
+                      ErrorCode.TIMEOUT,
+                      "the agent did not answer within "
+                          + config.attemptTimeout()
+                          + " (attemptTimeout)")
+                  : toSegmentException(error, 0);
+          if (failure.code() == ErrorCode.TIMEOUT || failure.code() == ErrorCode.CANCELLED) {
+            // The agent may still be working in that session: never hand it to another request.
+            stopQuietly(session);
+          } else if (failure.code() == ErrorCode.QUOTA_EXCEEDED && sessions.isPooled()) {
+            int pooled = sessions.reject(session);
+            // With none of ours pooled, the quota is held by others: waiting for ours cannot help.
+            state.sessionWillFree = pooled > 0;
+            limitToSessions(pooled);
+          } else {
+            sessions.release(session);
+          }
+          permits.release();
+          if (failure.code() == ErrorCode.THROTTLED) {
+            counters.throttled.increment();
+            if (rateLimiter.onThrottle(sentAt)) {
+              double rate = rateLimiter.rate();
+              LOG.debug(
+                  "segment agent throttled; request rate now {}/s", String.format("%.2f", rate));
+              listeners(l -> l.onThrottle(rate));
+            }
+          } else if (failure.code() == ErrorCode.AGENT_ERROR) {
+            state.agentErrors.incrementAndGet();
+          }
+          listeners(l -> l.onRequestFailure(failure.code(), latency));
+          out.completeExceptionally(failure);
+        });
   }
 
-  private void complete(CallState state, AgentResponse response, CompletableFuture<CallResult> out) {
+  private void complete(
+      CallState state, AgentResponse response, CompletableFuture<CallResult> out) {
     if (config.payloadLogging() && LOG.isDebugEnabled()) {
       LOG.debug("segment agent answer ({}): {}", response.contentType(), response.body());
     }
@@ -445,8 +508,11 @@ final class DefaultSegmentClient implements SegmentClient {
   private void limitToSessions(int pooled) {
     if (pooled > 0 && permits.limitTo(pooled)) {
       int limit = permits.permits();
-      LOG.warn("the agent's active-session quota refused a new runtime session with {} pooled;"
-          + " at most {} requests now run at once (maxConcurrency {})", pooled, limit,
+      LOG.warn(
+          "the agent's active-session quota refused a new runtime session with {} pooled;"
+              + " at most {} requests now run at once (maxConcurrency {})",
+          pooled,
+          limit,
           config.maxConcurrency());
       listeners(l -> l.onConcurrencyLimited(limit));
     }
@@ -455,7 +521,8 @@ final class DefaultSegmentClient implements SegmentClient {
   private void stopQuietly(String session) {
     if (sessions.isPooled()) {
       sessions.retire(session);
-      transport.stopSession(config.agentRuntimeArn(), config.qualifier(), session)
+      transport
+          .stopSession(config.agentRuntimeArn(), config.qualifier(), session)
           .exceptionally(e -> null);
     }
   }
@@ -505,17 +572,31 @@ final class DefaultSegmentClient implements SegmentClient {
       return se.withAttempts(Math.max(attempts, se.attempts()));
     }
     if (t instanceof CircuitBreakerOpenException) {
-      return new SegmentException(ErrorCode.CIRCUIT_OPEN, "the circuit breaker is open: the agent"
-          + " failed at least " + config.circuitBreakerFailures() + " of the last "
-          + config.circuitBreakerWindow() + " requests; calls fail fast until it is probed again"
-          + " (configure a fallback to answer locally meanwhile)", attempts, null, null, null);
+      return new SegmentException(
+          ErrorCode.CIRCUIT_OPEN,
+          "the circuit breaker is open: the agent"
+              + " failed at least "
+              + config.circuitBreakerFailures()
+              + " of the last "
+              + config.circuitBreakerWindow()
+              + " requests; calls fail fast until it is probed again"
+              + " (configure a fallback to answer locally meanwhile)",
+          attempts,
+          null,
+          null,
+          null);
     }
     if (t instanceof CancellationException) {
-      return new SegmentException(ErrorCode.CANCELLED, "the call was cancelled", attempts, null,
-          null, null);
+      return new SegmentException(
+          ErrorCode.CANCELLED, "the call was cancelled", attempts, null, null, null);
     }
-    return new SegmentException(ErrorCode.AGENT_UNAVAILABLE, "the agent call failed: "
-        + (t == null ? "unknown error" : t.getClass().getSimpleName()), attempts, null, null, t);
+    return new SegmentException(
+        ErrorCode.AGENT_UNAVAILABLE,
+        "the agent call failed: " + (t == null ? "unknown error" : t.getClass().getSimpleName()),
+        attempts,
+        null,
+        null,
+        t);
   }
 
   private static @Nullable Throwable unwrap(@Nullable Throwable e) {
@@ -546,31 +627,40 @@ final class DefaultSegmentClient implements SegmentClient {
   @Override
   public List<SegmentOutcome> analyzeAll(List<CustomerData> customers, BatchOptions options) {
     List<SegmentOutcome> out = new ArrayList<>(customers.size());
-    BatchOptions ordered = options.ordered() ? options
-        : BatchOptions.builder().ordered(true).maxBuffered(options.maxBuffered())
-            .bypassCache(options.bypassCache()).progressListener(options.progressListener())
-            .progressInterval(options.progressInterval()).build();
+    BatchOptions ordered =
+        options.ordered()
+            ? options
+            : BatchOptions.builder()
+                .ordered(true)
+                .maxBuffered(options.maxBuffered())
+                .bypassCache(options.bypassCache())
+                .progressListener(options.progressListener())
+                .progressInterval(options.progressInterval())
+                .build();
     analyzeStream(customers.iterator(), out::add, ordered);
     return out;
   }
 
   @Override
-  public BatchSummary analyzeStream(Iterator<CustomerData> source, Consumer<SegmentOutcome> sink,
-      BatchOptions options) {
+  public BatchSummary analyzeStream(
+      Iterator<CustomerData> source, Consumer<SegmentOutcome> sink, BatchOptions options) {
     return new BatchRunner(this, source, sink, options).run();
   }
 
   @Override
-  public BatchJob startBatch(Iterator<CustomerData> source, Consumer<SegmentOutcome> sink,
-      BatchOptions options) {
+  public BatchJob startBatch(
+      Iterator<CustomerData> source, Consumer<SegmentOutcome> sink, BatchOptions options) {
     BatchRunner runner = new BatchRunner(this, source, sink, options);
-    Thread thread = new Thread(() -> {
-      try {
-        runner.run();
-      } catch (RuntimeException | Error e) {
-        runner.fail(e);
-      }
-    }, "opagent-segment-batch");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                runner.run();
+              } catch (RuntimeException | Error e) {
+                runner.fail(e);
+              }
+            },
+            "opagent-segment-batch");
     thread.setDaemon(true);
     thread.start();
     return runner;
@@ -614,10 +704,18 @@ final class DefaultSegmentClient implements SegmentClient {
 
   @Override
   public SegmentClientStats stats() {
-    return new SegmentClientStats(counters.calls.sum(), counters.requests.sum(),
-        counters.succeeded.sum(), counters.failed.sum(), counters.throttled.sum(),
-        counters.retries.sum(), counters.cacheHits.sum(), counters.cacheMisses.sum(),
-        counters.deduplicated.sum(), counters.fallbacks.sum(), sessions.created(),
+    return new SegmentClientStats(
+        counters.calls.sum(),
+        counters.requests.sum(),
+        counters.succeeded.sum(),
+        counters.failed.sum(),
+        counters.throttled.sum(),
+        counters.retries.sum(),
+        counters.cacheHits.sum(),
+        counters.cacheMisses.sum(),
+        counters.deduplicated.sum(),
+        counters.fallbacks.sum(),
+        sessions.created(),
         rateLimiter.rate());
   }
 
@@ -632,8 +730,10 @@ final class DefaultSegmentClient implements SegmentClient {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     if (sessions.isPooled()) {
       for (String id : sessions.pooledIds()) {
-        stops.add(transport.stopSession(config.agentRuntimeArn(), config.qualifier(), id)
-            .exceptionally(e -> null));
+        stops.add(
+            transport
+                .stopSession(config.agentRuntimeArn(), config.qualifier(), id)
+                .exceptionally(e -> null));
       }
     }
     try {
@@ -660,10 +760,13 @@ final class DefaultSegmentClient implements SegmentClient {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger agentErrors = new AtomicInteger();
     final AtomicInteger malformed = new AtomicInteger();
+
     /** The latest attempt; with {@link #cancelled}, cancellation never misses one starting now. */
     final AtomicReference<@Nullable CompletableFuture<CallResult>> current =
         new AtomicReference<>();
+
     volatile boolean cancelled;
+
     /** The session quota refused a new session while the pool held others this call can use. */
     volatile boolean sessionWillFree;
 
@@ -684,17 +787,22 @@ final class DefaultSegmentClient implements SegmentClient {
 
     CompletableFuture<CallResult> join(boolean shared) {
       waiters.incrementAndGet();
-      CompletableFuture<CallResult> mine = promise.thenApply(r ->
-          shared ? new CallResult(r.analysis(), r.source() == Source.AGENT ? Source.CACHE
-              : r.source(), 0) : r);
-      mine.whenComplete((r, e) -> {
-        if (mine.isCancelled() && waiters.decrementAndGet() == 0 && !promise.isDone()) {
-          CompletableFuture<CallResult> exec = execution;
-          if (exec != null) {
-            exec.cancel(true);
-          }
-        }
-      });
+      CompletableFuture<CallResult> mine =
+          promise.thenApply(
+              r ->
+                  shared
+                      ? new CallResult(
+                          r.analysis(), r.source() == Source.AGENT ? Source.CACHE : r.source(), 0)
+                      : r);
+      mine.whenComplete(
+          (r, e) -> {
+            if (mine.isCancelled() && waiters.decrementAndGet() == 0 && !promise.isDone()) {
+              CompletableFuture<CallResult> exec = execution;
+              if (exec != null) {
+                exec.cancel(true);
+              }
+            }
+          });
       return mine;
     }
   }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param wireValue the exact value on the wire
  */
 public record DiversityProfile(String wireValue) implements SegmentLabel {
-  private static final LabelRegistry<DiversityProfile> KNOWN = LabelRegistry.of(DiversityProfile::new);
+  private static final LabelRegistry<DiversityProfile> KNOWN =
+      LabelRegistry.of(DiversityProfile::new);
 
   /** Three or more categories (wire value {@code Kaşif}). */
   public static final DiversityProfile EXPLORER = KNOWN.add("EXPLORER", "Kaşif");

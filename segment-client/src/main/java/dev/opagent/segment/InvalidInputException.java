@@ -37,8 +37,8 @@ public final class InvalidInputException extends SegmentException {
   }
 
   /**
-   * The id of the customer whose data is invalid, when it could be read. It identifies the
-   * record in batch outcomes; it is not part of the message.
+   * The id of the customer whose data is invalid, when it could be read. It identifies the record
+   * in batch outcomes; it is not part of the message.
    */
   public @Nullable String customerId() {
     return customerId;

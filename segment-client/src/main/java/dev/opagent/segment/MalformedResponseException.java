@@ -11,11 +11,15 @@ public final class MalformedResponseException extends SegmentException {
   private static final long serialVersionUID = 1L;
 
   /** Creates an exception whose message is {@code reason} followed by a redacted excerpt. */
-  public MalformedResponseException(String reason, String redactedExcerpt,
-      @Nullable String requestId) {
-    super(ErrorCode.MALFORMED_RESPONSE,
+  public MalformedResponseException(
+      String reason, String redactedExcerpt, @Nullable String requestId) {
+    super(
+        ErrorCode.MALFORMED_RESPONSE,
         reason + (redactedExcerpt.isEmpty() ? "" : "; answer began: " + redactedExcerpt),
-        0, requestId, 200, null);
+        0,
+        requestId,
+        200,
+        null);
   }
 
   private MalformedResponseException(String message, int attempts, @Nullable String requestId) {

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param category its category
  * @param expectedEveryDays the customer's usual days between two orders of it
  * @param daysSinceLastPurchase days since it was last bought
- * @param daysOverdue days past the expected re-order day (last purchase + the usual interval);
- *     a product is listed once more than 1.5 usual intervals have passed
+ * @param daysOverdue days past the expected re-order day (last purchase + the usual interval); a
+ *     product is listed once more than 1.5 usual intervals have passed
  * @param lastPurchase when it was last bought
  * @param extra members the SDK does not model, kept untouched
  */
@@ -51,7 +51,13 @@ public record MissingRegular(
       @Nullable Integer daysSinceLastPurchase,
       @Nullable Integer daysOverdue,
       @Nullable OffsetDateTime lastPurchase) {
-    this(productId, category, expectedEveryDays, daysSinceLastPurchase, daysOverdue, lastPurchase,
+    this(
+        productId,
+        category,
+        expectedEveryDays,
+        daysSinceLastPurchase,
+        daysOverdue,
+        lastPurchase,
         Map.of());
   }
 }

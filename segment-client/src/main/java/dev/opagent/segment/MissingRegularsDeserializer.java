@@ -28,8 +28,8 @@ final class MissingRegularsDeserializer extends JsonDeserializer<List<MissingReg
       } else if (item.isObject()) {
         out.add(ctxt.readTreeAsValue(item, MissingRegular.class));
       } else {
-        ctxt.reportInputMismatch(MissingRegular.class,
-            "missingRegulars entries must be objects or product ids");
+        ctxt.reportInputMismatch(
+            MissingRegular.class, "missingRegulars entries must be objects or product ids");
       }
     }
     return out;

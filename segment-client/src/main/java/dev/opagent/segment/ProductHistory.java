@@ -53,7 +53,14 @@ public record ProductHistory(
       @Nullable Integer orderCount,
       @Nullable OffsetDateTime lastPurchase,
       @Nullable BigDecimal avgDaysBetween) {
-    this(productId, category, totalQuantity, totalSpent, orderCount, lastPurchase, avgDaysBetween,
+    this(
+        productId,
+        category,
+        totalQuantity,
+        totalSpent,
+        orderCount,
+        lastPurchase,
+        avgDaysBetween,
         Map.of());
   }
 }

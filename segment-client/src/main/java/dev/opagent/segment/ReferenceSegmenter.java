@@ -27,36 +27,37 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The rules, with {@code cadence} the median {@code avgDaysBetween} over purchased products (30
  * when none is known) and {@code recency} the days since the latest {@code lastPurchase}:
+ *
  * <ul>
- *   <li><b>churn</b>: no purchases → {@code Yeni}; recency ≤ 1.5·cadence → {@code Aktif};
- *       ≤ 3·cadence → {@code Ilık}; ≤ 6·cadence → {@code Riskli}; else {@code Kayıp}.
+ *   <li><b>churn</b>: no purchases → {@code Yeni}; recency ≤ 1.5·cadence → {@code Aktif}; ≤
+ *       3·cadence → {@code Ilık}; ≤ 6·cadence → {@code Riskli}; else {@code Kayıp}.
  *   <li><b>value</b>: monthly spend = total spent / max(1, tenure months); ≥ 2·median basket →
  *       {@code HighValue}; ≥ 0.75·median basket → {@code MediumValue}; otherwise {@code LowValue};
  *       no purchases → {@code New}.
  *   <li><b>loyalty</b>: ≥ 24 orders and ≥ 12 months of tenure → {@code Platin}; ≥ 12 orders →
  *       {@code Altın}; ≥ 4 → {@code Gümüş}; else {@code Bronz}.
- *   <li><b>diversity</b>: categories bought ≥ 3 → {@code Kaşif}; 2 → {@code Dengeli}; 1 →
- *       {@code Sadık}; none → {@code Yeni}.
+ *   <li><b>diversity</b>: categories bought ≥ 3 → {@code Kaşif}; 2 → {@code Dengeli}; 1 → {@code
+ *       Sadık}; none → {@code Yeni}.
  *   <li><b>affinity</b>: the top category by spend equals the region's trend (ignoring case) →
- *       {@code TrendFollower}; else its share of spend ≥ 60% → {@code CategoryFocused}; else
- *       {@code Mixed}; no purchases → {@code None}.
+ *       {@code TrendFollower}; else its share of spend ≥ 60% → {@code CategoryFocused}; else {@code
+ *       Mixed}; no purchases → {@code None}.
  *   <li><b>age</b>: {@code 18-24}, {@code 25-34}, {@code 35-44}, {@code 45-54}, {@code 55+};
  *       unknown or under 18 → {@code Unknown}.
- *   <li><b>missing regulars</b>: every product bought at least 3 times whose days since
- *       {@code lastPurchase} exceed 1.5·{@code avgDaysBetween}; it is overdue by the whole days past
- *       its expected re-order day ({@code lastPurchase + avgDaysBetween}). Most overdue first.
+ *   <li><b>missing regulars</b>: every product bought at least 3 times whose days since {@code
+ *       lastPurchase} exceed 1.5·{@code avgDaysBetween}; it is overdue by the whole days past its
+ *       expected re-order day ({@code lastPurchase + avgDaysBetween}). Most overdue first.
  * </ul>
  *
  * <p>Where the data is incomplete the choices are: a history entry counts as a purchase when its
- * {@code orderCount} is positive, or when {@code orderCount} is absent and it has a
- * {@code lastPurchase} (it then counts as one order); a missing {@code totalSpent} is zero; a
- * missing category is a category of its own. Tenure is counted in whole calendar months from
- * {@code registeredAt}; when that is unknown, from the earliest first order the history implies
- * ({@code lastPurchase − (orderCount − 1)·avgDaysBetween}). When no purchase is dated, recency is
- * counted from {@code registeredAt}, and the customer is {@code Kayıp} when that is unknown too.
- * When the region's median basket is unknown or zero, a buying customer is {@code MediumValue}.
- * When nothing was spent, categories are weighed by their order counts for affinity. Dates after
- * {@code asOf} count as {@code asOf}.
+ * {@code orderCount} is positive, or when {@code orderCount} is absent and it has a {@code
+ * lastPurchase} (it then counts as one order); a missing {@code totalSpent} is zero; a missing
+ * category is a category of its own. Tenure is counted in whole calendar months from {@code
+ * registeredAt}; when that is unknown, from the earliest first order the history implies ({@code
+ * lastPurchase − (orderCount − 1)·avgDaysBetween}). When no purchase is dated, recency is counted
+ * from {@code registeredAt}, and the customer is {@code Kayıp} when that is unknown too. When the
+ * region's median basket is unknown or zero, a buying customer is {@code MediumValue}. When nothing
+ * was spent, categories are weighed by their order counts for affinity. Dates after {@code asOf}
+ * count as {@code asOf}.
  *
  * <pre>{@code
  * ReferenceSegmenter segmenter = new ReferenceSegmenter(Clock.systemUTC());
@@ -76,16 +77,18 @@ public final class ReferenceSegmenter implements LocalSegmenter {
   private static final BigDecimal SIX = BigDecimal.valueOf(6);
   private static final BigDecimal TEN = BigDecimal.TEN;
   private static final String NO_CATEGORY = "";
+
   /** Longest history span counted, in days (about 10,000 years: beyond any valid date). */
   private static final BigDecimal MAX_SPAN_DAYS = BigDecimal.valueOf(3_660_000);
 
   /** Most overdue first; ties in a fixed order, so the result never depends on history order. */
-  private static final Comparator<MissingRegular> MOST_OVERDUE_FIRST = Comparator
-      .comparing((MissingRegular m) -> Objects.requireNonNull(m.daysOverdue())).reversed()
-      .thenComparing(m -> Objects.requireNonNullElse(m.productId(), ""))
-      .thenComparing(m -> Objects.requireNonNullElse(m.category(), ""))
-      .thenComparing(m -> Objects.requireNonNull(m.expectedEveryDays()))
-      .thenComparing(m -> Objects.requireNonNull(m.daysSinceLastPurchase()));
+  private static final Comparator<MissingRegular> MOST_OVERDUE_FIRST =
+      Comparator.comparing((MissingRegular m) -> Objects.requireNonNull(m.daysOverdue()))
+          .reversed()
+          .thenComparing(m -> Objects.requireNonNullElse(m.productId(), ""))
+          .thenComparing(m -> Objects.requireNonNullElse(m.category(), ""))
+          .thenComparing(m -> Objects.requireNonNull(m.expectedEveryDays()))
+          .thenComparing(m -> Objects.requireNonNull(m.daysSinceLastPurchase()));
 
   private final Clock clock;
 
@@ -171,7 +174,9 @@ public final class ReferenceSegmenter implements LocalSegmenter {
   }
 
   private static ChurnSegment churn(
-      List<ProductHistory> purchases, @Nullable OffsetDateTime registeredAt, LocalDate asOf,
+      List<ProductHistory> purchases,
+      @Nullable OffsetDateTime registeredAt,
+      LocalDate asOf,
       ZoneId zone) {
     if (purchases.isEmpty()) {
       return ChurnSegment.NEW;
@@ -305,8 +310,7 @@ public final class ReferenceSegmenter implements LocalSegmenter {
         topWeight = e.getValue();
       }
     }
-    if (trend != null && top != null && !top.equals(NO_CATEGORY)
-        && top.equals(normalise(trend))) {
+    if (trend != null && top != null && !top.equals(NO_CATEGORY) && top.equals(normalise(trend))) {
       return AffinityType.TREND_FOLLOWER;
     }
     // share ≥ 0.6  ⇔  10·top ≥ 6·total
@@ -316,15 +320,18 @@ public final class ReferenceSegmenter implements LocalSegmenter {
     return AffinityType.MIXED;
   }
 
-  /** Spend (or, with {@code byOrders}, order count) per normalised category, in first-seen order. */
+  /**
+   * Spend (or, with {@code byOrders}, order count) per normalised category, in first-seen order.
+   */
   private static Map<String, BigDecimal> weightsByCategory(
       List<ProductHistory> purchases, boolean byOrders) {
     Map<String, BigDecimal> weights = new LinkedHashMap<>();
     for (ProductHistory p : purchases) {
       String category = p.category() == null ? NO_CATEGORY : normalise(p.category());
-      BigDecimal w = byOrders
-          ? BigDecimal.valueOf(orders(p))
-          : Objects.requireNonNullElse(p.totalSpent(), BigDecimal.ZERO);
+      BigDecimal w =
+          byOrders
+              ? BigDecimal.valueOf(orders(p))
+              : Objects.requireNonNullElse(p.totalSpent(), BigDecimal.ZERO);
       weights.merge(category, w, BigDecimal::add);
     }
     return weights;
@@ -341,7 +348,10 @@ public final class ReferenceSegmenter implements LocalSegmenter {
       Integer orders = p.orderCount();
       BigDecimal every = p.avgDaysBetween();
       OffsetDateTime last = p.lastPurchase();
-      if (orders == null || orders < REGULAR_MIN_ORDERS || every == null || every.signum() <= 0
+      if (orders == null
+          || orders < REGULAR_MIN_ORDERS
+          || every == null
+          || every.signum() <= 0
           || last == null) {
         continue;
       }
@@ -350,17 +360,20 @@ public final class ReferenceSegmenter implements LocalSegmenter {
       if (BigDecimal.valueOf(since).multiply(TWO).compareTo(every.multiply(THREE)) <= 0) {
         continue;
       }
-      int overdue = BigDecimal.valueOf(since).subtract(every)
-          .setScale(0, RoundingMode.FLOOR).intValueExact();
-      missing.add(new MissingRegular(p.productId(), p.category(), every,
-          Math.toIntExact(since), overdue, last));
+      int overdue =
+          BigDecimal.valueOf(since).subtract(every).setScale(0, RoundingMode.FLOOR).intValueExact();
+      missing.add(
+          new MissingRegular(
+              p.productId(), p.category(), every, Math.toIntExact(since), overdue, last));
     }
     missing.sort(MOST_OVERDUE_FIRST);
     return missing;
   }
 
   private static long tenureMonths(
-      @Nullable OffsetDateTime registeredAt, List<ProductHistory> purchases, LocalDate asOf,
+      @Nullable OffsetDateTime registeredAt,
+      List<ProductHistory> purchases,
+      LocalDate asOf,
       ZoneId zone) {
     LocalDate start = registeredAt == null ? null : date(registeredAt, zone);
     if (start == null) {
@@ -371,8 +384,10 @@ public final class ReferenceSegmenter implements LocalSegmenter {
         BigDecimal every = Objects.requireNonNullElse(p.avgDaysBetween(), BigDecimal.ZERO);
         // Validated amounts keep this product small (at most 10^12 · 2^31), but it is clamped
         // before it becomes a long: a span beyond the calendar would wrap or leave LocalDate.
-        BigDecimal exactSpan = every.multiply(BigDecimal.valueOf(Math.max(0, orders(p) - 1)))
-            .setScale(0, RoundingMode.FLOOR);
+        BigDecimal exactSpan =
+            every
+                .multiply(BigDecimal.valueOf(Math.max(0, orders(p) - 1)))
+                .setScale(0, RoundingMode.FLOOR);
         long span = exactSpan.min(MAX_SPAN_DAYS).longValueExact();
         LocalDate first = date(p.lastPurchase(), zone).minusDays(span);
         if (start == null || first.isBefore(start)) {

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Immutable and thread-safe.
  *
  * <p>A dimension the agent did not return is {@code null}; a label the SDK does not know is kept
- * as-is (see {@link SegmentLabel}); members beyond the seven modelled ones are preserved in
- * {@link #extra()} and written back unchanged.
+ * as-is (see {@link SegmentLabel}); members beyond the seven modelled ones are preserved in {@link
+ * #extra()} and written back unchanged.
  *
  * @param ageSegment age band
  * @param churnSegment recency relative to the customer's cadence ({@code Riskli} = at risk)
@@ -55,8 +55,15 @@ public record SegmentAnalysis(
       @Nullable AffinityType affinityType,
       @Nullable DiversityProfile diversityProfile,
       List<MissingRegular> missingRegulars) {
-    this(ageSegment, churnSegment, valueSegment, loyaltyTier, affinityType, diversityProfile,
-        missingRegulars, Map.of());
+    this(
+        ageSegment,
+        churnSegment,
+        valueSegment,
+        loyaltyTier,
+        affinityType,
+        diversityProfile,
+        missingRegulars,
+        Map.of());
   }
 
   /** Whether the customer has overdue regular products (the replenishment campaign's trigger). */
@@ -70,8 +77,8 @@ public record SegmentAnalysis(
    * are kept, as on the wire.
    *
    * @throws IllegalArgumentException when {@code json} is not a JSON object of that shape, or
-   *     breaks {@code Json}'s bounds (such as a number like {@code 1e50000000}); the message
-   *     names what is wrong and where, never the content
+   *     breaks {@code Json}'s bounds (such as a number like {@code 1e50000000}); the message names
+   *     what is wrong and where, never the content
    */
   public static SegmentAnalysis fromJson(String json) {
     java.util.Objects.requireNonNull(json, "json");
@@ -79,18 +86,21 @@ public record SegmentAnalysis(
     try {
       node = Json.readTree(json);
     } catch (Json.UnreadableJsonException e) {
-      throw new IllegalArgumentException("the segment analysis is not valid JSON within bounds: "
-          + e.getMessage());
+      throw new IllegalArgumentException(
+          "the segment analysis is not valid JSON within bounds: " + e.getMessage());
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("the segment analysis must be a JSON object");
     }
     try {
       return Json.MAPPER.treeToValue(node, SegmentAnalysis.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException
+    } catch (com.fasterxml.jackson.core.JsonProcessingException
+        | IllegalArgumentException
         | ArithmeticException e) {
-      throw new IllegalArgumentException("the segment analysis has a member of the wrong type ("
-          + e.getClass().getSimpleName() + ")");
+      throw new IllegalArgumentException(
+          "the segment analysis has a member of the wrong type ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 

@@ -7,11 +7,11 @@ import java.util.function.Consumer;
 
 /**
  * Client of a customer-segment agent hosted on Amazon Bedrock AgentCore Runtime: validates the
- * customer data, sends it as {@code {"customerData": …}}, reads the agent's {@code analysis}
- * (JSON, text or an event stream), and makes every call count — retries with exponential backoff
- * and full jitter, an adaptive request rate that backs off on throttling, a circuit breaker, a
- * pool of reused runtime sessions, a cache with in-flight de-duplication, and batches that give
- * exactly one outcome per customer in input order with bounded memory.
+ * customer data, sends it as {@code {"customerData": …}}, reads the agent's {@code analysis} (JSON,
+ * text or an event stream), and makes every call count — retries with exponential backoff and full
+ * jitter, an adaptive request rate that backs off on throttling, a circuit breaker, a pool of
+ * reused runtime sessions, a cache with in-flight de-duplication, and batches that give exactly one
+ * outcome per customer in input order with bounded memory.
  *
  * <p>Thread-safe: build one client per agent and share it. Close it when done; it closes what it
  * created, never an AWS client or transport it was handed.
@@ -33,7 +33,10 @@ public interface SegmentClient extends AutoCloseable {
     return new SegmentClientBuilder();
   }
 
-  /** A client of {@code agentRuntimeArn} with every default (credentials and region from AWS's chain). */
+  /**
+   * A client of {@code agentRuntimeArn} with every default (credentials and region from AWS's
+   * chain).
+   */
   static SegmentClient create(String agentRuntimeArn) {
     return builder().agentRuntimeArn(agentRuntimeArn).build();
   }
@@ -53,12 +56,14 @@ public interface SegmentClient extends AutoCloseable {
    */
   SegmentAnalysis analyze(CustomerData data);
 
-  /** Like {@link #analyze(CustomerData)} but reports where the answer came from and the attempts. */
+  /**
+   * Like {@link #analyze(CustomerData)} but reports where the answer came from and the attempts.
+   */
   SegmentOutcome.Success analyzeDetailed(CustomerData data, boolean bypassCache);
 
   /**
-   * Analyses one customer asynchronously. The future completes exceptionally with a
-   * {@link SegmentException}; cancelling it abandons the call.
+   * Analyses one customer asynchronously. The future completes exceptionally with a {@link
+   * SegmentException}; cancelling it abandons the call.
    */
   CompletableFuture<SegmentAnalysis> analyzeAsync(CustomerData data);
 
@@ -67,10 +72,12 @@ public interface SegmentClient extends AutoCloseable {
    *
    * @param bypassCache whether to skip the cache and in-flight sharing for this call
    */
-  CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(CustomerData data,
-      boolean bypassCache);
+  CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(
+      CustomerData data, boolean bypassCache);
 
-  /** Analyses a batch: one outcome per input, in input order. Never throws for a customer's failure. */
+  /**
+   * Analyses a batch: one outcome per input, in input order. Never throws for a customer's failure.
+   */
   default List<SegmentOutcome> analyzeAll(List<CustomerData> customers) {
     return analyzeAll(customers, BatchOptions.ofDefaults());
   }
@@ -79,23 +86,23 @@ public interface SegmentClient extends AutoCloseable {
   List<SegmentOutcome> analyzeAll(List<CustomerData> customers, BatchOptions options);
 
   /**
-   * Analyses a stream of customers on the calling thread, handing each outcome to {@code sink}
-   * (on the calling thread, in input order unless {@link BatchOptions#ordered()} is off) while at
-   * most {@link BatchOptions#maxBuffered()} customers are held in memory.
+   * Analyses a stream of customers on the calling thread, handing each outcome to {@code sink} (on
+   * the calling thread, in input order unless {@link BatchOptions#ordered()} is off) while at most
+   * {@link BatchOptions#maxBuffered()} customers are held in memory.
    *
-   * <p>If {@code source.next()} throws an {@link InvalidInputException} (a record that could not
-   * be read), that record alone fails with {@link ErrorCode#INVALID_INPUT} and the batch goes on.
+   * <p>If {@code source.next()} throws an {@link InvalidInputException} (a record that could not be
+   * read), that record alone fails with {@link ErrorCode#INVALID_INPUT} and the batch goes on.
    * Interrupting the calling thread cancels the batch.
    */
-  BatchSummary analyzeStream(Iterator<CustomerData> source, Consumer<SegmentOutcome> sink,
-      BatchOptions options);
+  BatchSummary analyzeStream(
+      Iterator<CustomerData> source, Consumer<SegmentOutcome> sink, BatchOptions options);
 
   /**
    * Like {@link #analyzeStream} but runs on a background thread; {@code sink} is called on that
    * thread. The returned job can be cancelled.
    */
-  BatchJob startBatch(Iterator<CustomerData> source, Consumer<SegmentOutcome> sink,
-      BatchOptions options);
+  BatchJob startBatch(
+      Iterator<CustomerData> source, Consumer<SegmentOutcome> sink, BatchOptions options);
 
   /** Counters since the client was built. */
   SegmentClientStats stats();
@@ -108,9 +115,8 @@ public interface SegmentClient extends AutoCloseable {
   SegmentClientConfig config();
 
   /**
-   * Cancels calls in flight, stops the pooled runtime sessions (best effort, so their microVMs
-   * stop counting against the active-session quota) and releases what the client created.
-   * Idempotent.
+   * Cancels calls in flight, stops the pooled runtime sessions (best effort, so their microVMs stop
+   * counting against the active-session quota) and releases what the client created. Idempotent.
    */
   @Override
   void close();

@@ -17,14 +17,15 @@ import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreAsyncCli
  * Builds a {@link SegmentClient}. Not thread-safe; {@link #build()} copies the options into an
  * immutable {@link SegmentClientConfig}, so a builder may be reused.
  *
- * <p>The only required option is the agent: {@link #agentRuntimeArn(String)}, or
- * {@link #agentId(String)} with {@link #accountId(String)} and {@link #region(Region)}.
- * Everything else has a default chosen for a stateless LLM agent behind AgentCore's default
- * limits (25 requests/s per endpoint, 1,000 active sessions, calls taking seconds).
+ * <p>The only required option is the agent: {@link #agentRuntimeArn(String)}, or {@link
+ * #agentId(String)} with {@link #accountId(String)} and {@link #region(Region)}. Everything else
+ * has a default chosen for a stateless LLM agent behind AgentCore's default limits (25 requests/s
+ * per endpoint, 1,000 active sessions, calls taking seconds).
  */
 public final class SegmentClientBuilder {
-  private static final Pattern ARN = Pattern.compile(
-      "arn:aws[a-z-]*:bedrock-agentcore:([a-z0-9-]+):(\\d{12}):runtime/[A-Za-z0-9_-]+");
+  private static final Pattern ARN =
+      Pattern.compile(
+          "arn:aws[a-z-]*:bedrock-agentcore:([a-z0-9-]+):(\\d{12}):runtime/[A-Za-z0-9_-]+");
 
   /** AgentCore's default InvokeAgentRuntime quota per endpoint, requests per second. */
   private static final double DEFAULT_INITIAL_REQUESTS_PER_SECOND = 25;
@@ -63,9 +64,9 @@ public final class SegmentClientBuilder {
   SegmentClientBuilder() {}
 
   /**
-   * The agent runtime's ARN, for example
-   * {@code arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/customer_segment_agent-abc}.
-   * The region defaults to the ARN's.
+   * The agent runtime's ARN, for example {@code
+   * arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/customer_segment_agent-abc}. The
+   * region defaults to the ARN's.
    */
   public SegmentClientBuilder agentRuntimeArn(String agentRuntimeArn) {
     this.agentRuntimeArn = Objects.requireNonNull(agentRuntimeArn, "agentRuntimeArn");
@@ -113,8 +114,8 @@ public final class SegmentClientBuilder {
 
   /**
    * Uses a client the caller built and owns; the SDK never closes it. Its HTTP client should allow
-   * at least {@link #maxConcurrency} connections and long reads, and its own retries should be
-   * off ({@code AwsRetryStrategy.doNotRetry()}), or calls are retried twice over.
+   * at least {@link #maxConcurrency} connections and long reads, and its own retries should be off
+   * ({@code AwsRetryStrategy.doNotRetry()}), or calls are retried twice over.
    */
   public SegmentClientBuilder asyncClient(BedrockAgentCoreAsyncClient asyncClient) {
     this.asyncClient = Objects.requireNonNull(asyncClient, "asyncClient");
@@ -133,11 +134,11 @@ public final class SegmentClientBuilder {
   /**
    * The most requests in flight. Throughput is at most {@code maxConcurrency / latency}, so 25
    * requests/s at 10 s per call needs about 250 (more with a long latency tail); the rate limiter,
-   * not this number, normally decides how many are in flight. Each concurrent request uses its
-   * own runtime session, and sessions count against the account's active-session quota: when
-   * the quota refuses a new pooled session, the client lowers its concurrency to the sessions it
-   * holds and retries the call on one of them. Default 1000, AgentCore's default active-session
-   * quota in us-east-1 and us-west-2.
+   * not this number, normally decides how many are in flight. Each concurrent request uses its own
+   * runtime session, and sessions count against the account's active-session quota: when the quota
+   * refuses a new pooled session, the client lowers its concurrency to the sessions it holds and
+   * retries the call on one of them. Default 1000, AgentCore's default active-session quota in
+   * us-east-1 and us-west-2.
    */
   public SegmentClientBuilder maxConcurrency(int maxConcurrency) {
     this.maxConcurrency = requirePositive("maxConcurrency", maxConcurrency);
@@ -174,8 +175,8 @@ public final class SegmentClientBuilder {
 
   /**
    * The most requests per call, first one included. Throttling, server errors, broken connections
-   * and timeouts are retried up to this; invalid input, access denied, not found and quota
-   * exceeded never are. Default 4.
+   * and timeouts are retried up to this; invalid input, access denied, not found and quota exceeded
+   * never are. Default 4.
    */
   public SegmentClientBuilder maxAttempts(int maxAttempts) {
     this.maxAttempts = requirePositive("maxAttempts", maxAttempts);
@@ -199,9 +200,8 @@ public final class SegmentClientBuilder {
   }
 
   /**
-   * Backoff: retry {@code n} waits a random time between 0 and
-   * {@code min(maxDelay, baseDelay × 2^(n-1))} (exponential backoff with full jitter).
-   * Defaults 200 ms and 20 s.
+   * Backoff: retry {@code n} waits a random time between 0 and {@code min(maxDelay, baseDelay ×
+   * 2^(n-1))} (exponential backoff with full jitter). Defaults 200 ms and 20 s.
    */
   public SegmentClientBuilder backoff(Duration baseDelay, Duration maxDelay) {
     requirePositive("baseDelay", baseDelay);
@@ -228,8 +228,8 @@ public final class SegmentClientBuilder {
   /**
    * The circuit breaker: it opens when {@code failures} of the last {@code window} requests found
    * the agent unavailable (5xx, broken connections, timeouts; throttling does not count), fails
-   * calls fast with {@link ErrorCode#CIRCUIT_OPEN} (or answers from the fallback) for
-   * {@code delay}, then lets probes through and closes when they succeed. Defaults 10 of 20, 30 s.
+   * calls fast with {@link ErrorCode#CIRCUIT_OPEN} (or answers from the fallback) for {@code
+   * delay}, then lets probes through and closes when they succeed. Defaults 10 of 20, 30 s.
    */
   public SegmentClientBuilder circuitBreaker(int failures, int window, Duration delay) {
     requirePositive("failures", failures);
@@ -317,13 +317,35 @@ public final class SegmentClientBuilder {
    */
   public SegmentClient build() {
     String arn = resolveArn();
-    double initialRate = initialRequestsPerSecond > 0 ? initialRequestsPerSecond
-        : maxRequestsPerSecond > 0 ? maxRequestsPerSecond : DEFAULT_INITIAL_REQUESTS_PER_SECOND;
-    SegmentClientConfig config = new SegmentClientConfig(arn, qualifier, maxConcurrency,
-        maxRequestsPerSecond, initialRate, maxAttempts, agentErrorRetries,
-        malformedResponseRetries, baseDelay, maxDelay, attemptTimeout, circuitBreakerEnabled,
-        circuitBreakerFailures, circuitBreakerWindow, circuitBreakerDelay, cacheEnabled, cacheTtl,
-        cacheMaxSize, sessionMode, runtimeUserId, payloadLogging, listeners, fallback);
+    double initialRate =
+        initialRequestsPerSecond > 0
+            ? initialRequestsPerSecond
+            : maxRequestsPerSecond > 0 ? maxRequestsPerSecond : DEFAULT_INITIAL_REQUESTS_PER_SECOND;
+    SegmentClientConfig config =
+        new SegmentClientConfig(
+            arn,
+            qualifier,
+            maxConcurrency,
+            maxRequestsPerSecond,
+            initialRate,
+            maxAttempts,
+            agentErrorRetries,
+            malformedResponseRetries,
+            baseDelay,
+            maxDelay,
+            attemptTimeout,
+            circuitBreakerEnabled,
+            circuitBreakerFailures,
+            circuitBreakerWindow,
+            circuitBreakerDelay,
+            cacheEnabled,
+            cacheTtl,
+            cacheMaxSize,
+            sessionMode,
+            runtimeUserId,
+            payloadLogging,
+            listeners,
+            fallback);
     if (transport != null) {
       return new DefaultSegmentClient(config, transport, false);
     }
@@ -332,8 +354,14 @@ public final class SegmentClientBuilder {
       aws = AwsAgentTransport.wrap(asyncClient, payloadLogging);
     } else {
       Region effectiveRegion = region != null ? region : regionOf(arn);
-      aws = AwsAgentTransport.create(effectiveRegion, credentialsProvider, endpointOverride,
-          maxConcurrency, attemptTimeout, payloadLogging);
+      aws =
+          AwsAgentTransport.create(
+              effectiveRegion,
+              credentialsProvider,
+              endpointOverride,
+              maxConcurrency,
+              attemptTimeout,
+              payloadLogging);
     }
     return new DefaultSegmentClient(config, aws, true);
   }
@@ -341,9 +369,10 @@ public final class SegmentClientBuilder {
   private String resolveArn() {
     if (agentRuntimeArn != null) {
       if (!ARN.matcher(agentRuntimeArn).matches()) {
-        throw new IllegalStateException("agentRuntimeArn must look like "
-            + "arn:aws:bedrock-agentcore:REGION:ACCOUNT_ID:runtime/AGENT_ID but was "
-            + agentRuntimeArn);
+        throw new IllegalStateException(
+            "agentRuntimeArn must look like "
+                + "arn:aws:bedrock-agentcore:REGION:ACCOUNT_ID:runtime/AGENT_ID but was "
+                + agentRuntimeArn);
       }
       return agentRuntimeArn;
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The resolved, immutable configuration of a {@link SegmentClient}; see
- * {@link SegmentClientBuilder} for what each option means and its default. Thread-safe.
+ * The resolved, immutable configuration of a {@link SegmentClient}; see {@link
+ * SegmentClientBuilder} for what each option means and its default. Thread-safe.
  *
  * @param agentRuntimeArn the agent runtime's ARN
  * @param qualifier the endpoint qualifier
@@ -65,10 +65,24 @@ public record SegmentClientConfig(
 
   @Override
   public String toString() {
-    return "SegmentClientConfig[agentRuntimeArn=" + agentRuntimeArn + ", qualifier=" + qualifier
-        + ", maxConcurrency=" + maxConcurrency + ", maxRequestsPerSecond=" + maxRequestsPerSecond
-        + ", maxAttempts=" + maxAttempts + ", attemptTimeout=" + attemptTimeout
-        + ", cacheEnabled=" + cacheEnabled + ", sessionMode=" + sessionMode
-        + ", fallback=" + (fallback != null) + "]";
+    return "SegmentClientConfig[agentRuntimeArn="
+        + agentRuntimeArn
+        + ", qualifier="
+        + qualifier
+        + ", maxConcurrency="
+        + maxConcurrency
+        + ", maxRequestsPerSecond="
+        + maxRequestsPerSecond
+        + ", maxAttempts="
+        + maxAttempts
+        + ", attemptTimeout="
+        + attemptTimeout
+        + ", cacheEnabled="
+        + cacheEnabled
+        + ", sessionMode="
+        + sessionMode
+        + ", fallback="
+        + (fallback != null)
+        + "]";
   }
 }

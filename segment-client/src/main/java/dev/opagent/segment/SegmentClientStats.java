@@ -16,6 +16,16 @@ package dev.opagent.segment;
  * @param sessionsCreated runtime session ids created
  * @param currentRatePerSecond the adaptive request rate now
  */
-public record SegmentClientStats(long calls, long requests, long succeeded, long failed,
-    long throttled, long retries, long cacheHits, long cacheMisses, long deduplicated,
-    long fallbacks, long sessionsCreated, double currentRatePerSecond) {}
+public record SegmentClientStats(
+    long calls,
+    long requests,
+    long succeeded,
+    long failed,
+    long throttled,
+    long retries,
+    long cacheHits,
+    long cacheMisses,
+    long deduplicated,
+    long fallbacks,
+    long sessionsCreated,
+    double currentRatePerSecond) {}

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a population's customers spread over each segment dimension, with the seed's insights
- * (share at risk above a threshold, share of high value, share in premium tiers) as data.
- * Immutable and thread-safe.
+ * How a population's customers spread over each segment dimension, with the seed's insights (share
+ * at risk above a threshold, share of high value, share in premium tiers) as data. Immutable and
+ * thread-safe.
  *
  * <pre>{@code
  * SegmentDistribution d = SegmentDistribution.of(client.analyzeAll(customers));
@@ -22,8 +22,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Percentages are of the analysed customers, rounded half-up to two decimals; a dimension the
- * agent left out is counted under {@link #MISSING}. For a stream too large to hold, feed an
- * {@link #accumulator()} outcome by outcome.
+ * agent left out is counted under {@link #MISSING}. For a stream too large to hold, feed an {@link
+ * #accumulator()} outcome by outcome.
  *
  * @param totalCustomers customers in (analysed plus failed)
  * @param analysed customers with an analysis
@@ -32,13 +32,21 @@ import java.util.Objects;
  * @param withMissingRegulars analysed customers with at least one overdue regular product
  * @param insights findings worth acting on
  */
-public record SegmentDistribution(long totalCustomers, long analysed, long failed,
-    Map<SegmentDimension, Map<String, Share>> dimensions, long withMissingRegulars,
+public record SegmentDistribution(
+    long totalCustomers,
+    long analysed,
+    long failed,
+    Map<SegmentDimension, Map<String, Share>> dimensions,
+    long withMissingRegulars,
     List<Insight> insights) {
 
   /** The key under which customers without a value in a dimension are counted. */
   public static final String MISSING = "(missing)";
-  /** The default share at risk, in percent, above which {@link Insight.Code#AT_RISK_SHARE_HIGH} is raised. */
+
+  /**
+   * The default share at risk, in percent, above which {@link Insight.Code#AT_RISK_SHARE_HIGH} is
+   * raised.
+   */
   public static final BigDecimal DEFAULT_AT_RISK_THRESHOLD = BigDecimal.valueOf(30);
 
   /** Copies the collections. */
@@ -79,7 +87,8 @@ public record SegmentDistribution(long totalCustomers, long analysed, long faile
 
   /** The share of {@code label} in its dimension; zero when absent. */
   public Share share(SegmentDimension dimension, SegmentLabel label) {
-    return shares(dimension).getOrDefault(label.wireValue(), new Share(0, BigDecimal.ZERO.setScale(2)));
+    return shares(dimension)
+        .getOrDefault(label.wireValue(), new Share(0, BigDecimal.ZERO.setScale(2)));
   }
 
   /**
@@ -120,7 +129,8 @@ public record SegmentDistribution(long totalCustomers, long analysed, long faile
    * one thread (a batch's sink is called on one thread).
    */
   public static final class Accumulator {
-    private final Map<SegmentDimension, Map<String, long[]>> counts = new EnumMap<>(SegmentDimension.class);
+    private final Map<SegmentDimension, Map<String, long[]>> counts =
+        new EnumMap<>(SegmentDimension.class);
     private long analysed;
     private long failed;
     private long withMissingRegulars;
@@ -161,7 +171,9 @@ public record SegmentDistribution(long totalCustomers, long analysed, long faile
       return build(DEFAULT_AT_RISK_THRESHOLD);
     }
 
-    /** The distribution so far; {@code atRiskThresholdPercent} sets when at-risk share is flagged. */
+    /**
+     * The distribution so far; {@code atRiskThresholdPercent} sets when at-risk share is flagged.
+     */
     public SegmentDistribution build(BigDecimal atRiskThresholdPercent) {
       Map<SegmentDimension, Map<String, Share>> dims = new EnumMap<>(SegmentDimension.class);
       for (Map.Entry<SegmentDimension, Map<String, long[]>> e : counts.entrySet()) {
@@ -177,26 +189,40 @@ public record SegmentDistribution(long totalCustomers, long analysed, long faile
       if (analysed > 0) {
         BigDecimal atRisk = percentOf(SegmentDimension.CHURN, ChurnSegment.AT_RISK);
         if (atRisk.compareTo(atRiskThresholdPercent) > 0) {
-          insights.add(new Insight(Insight.Code.AT_RISK_SHARE_HIGH,
-              Map.of("percentage", atRisk, "threshold", atRiskThresholdPercent),
-              atRisk.toPlainString() + "% of customers are at risk of churning (above "
-                  + atRiskThresholdPercent.toPlainString() + "%): act now"));
+          insights.add(
+              new Insight(
+                  Insight.Code.AT_RISK_SHARE_HIGH,
+                  Map.of("percentage", atRisk, "threshold", atRiskThresholdPercent),
+                  atRisk.toPlainString()
+                      + "% of customers are at risk of churning (above "
+                      + atRiskThresholdPercent.toPlainString()
+                      + "%): act now"));
         }
         BigDecimal high = percentOf(SegmentDimension.VALUE, ValueSegment.HIGH_VALUE);
-        insights.add(new Insight(Insight.Code.HIGH_VALUE_SHARE, Map.of("percentage", high),
-            high.toPlainString() + "% of customers are high value"));
-        BigDecimal premium = percentOf(SegmentDimension.LOYALTY, LoyaltyTier.PLATINUM)
-            .add(percentOf(SegmentDimension.LOYALTY, LoyaltyTier.GOLD));
-        insights.add(new Insight(Insight.Code.PREMIUM_TIER_SHARE, Map.of("percentage", premium),
-            premium.toPlainString() + "% of customers are in a premium tier (Platin or Altın)"));
+        insights.add(
+            new Insight(
+                Insight.Code.HIGH_VALUE_SHARE,
+                Map.of("percentage", high),
+                high.toPlainString() + "% of customers are high value"));
+        BigDecimal premium =
+            percentOf(SegmentDimension.LOYALTY, LoyaltyTier.PLATINUM)
+                .add(percentOf(SegmentDimension.LOYALTY, LoyaltyTier.GOLD));
+        insights.add(
+            new Insight(
+                Insight.Code.PREMIUM_TIER_SHARE,
+                Map.of("percentage", premium),
+                premium.toPlainString()
+                    + "% of customers are in a premium tier (Platin or Altın)"));
       }
-      return new SegmentDistribution(analysed + failed, analysed, failed, dims, withMissingRegulars,
-          insights);
+      return new SegmentDistribution(
+          analysed + failed, analysed, failed, dims, withMissingRegulars, insights);
     }
 
     private BigDecimal percentOf(SegmentDimension dimension, SegmentLabel label) {
-      long[] c = Objects.requireNonNull(counts.get(dimension), "every dimension has its map from the start")
-          .get(label.wireValue());
+      long[] c =
+          Objects.requireNonNull(
+                  counts.get(dimension), "every dimension has its map from the start")
+              .get(label.wireValue());
       return percent(c == null ? 0 : c[0]);
     }
 
@@ -204,8 +230,8 @@ public record SegmentDistribution(long totalCustomers, long analysed, long faile
       if (analysed == 0) {
         return BigDecimal.ZERO.setScale(2);
       }
-      return BigDecimal.valueOf(count * 100L).divide(BigDecimal.valueOf(analysed), 2,
-          RoundingMode.HALF_UP);
+      return BigDecimal.valueOf(count * 100L)
+          .divide(BigDecimal.valueOf(analysed), 2, RoundingMode.HALF_UP);
     }
   }
 }

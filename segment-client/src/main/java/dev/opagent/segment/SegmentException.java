@@ -4,12 +4,12 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The root of every exception the segment client throws. Unchecked; it carries the
- * {@link ErrorCode}, whether a later retry may succeed, how many attempts were made and the AWS
- * request id when the service answered.
+ * The root of every exception the segment client throws. Unchecked; it carries the {@link
+ * ErrorCode}, whether a later retry may succeed, how many attempts were made and the AWS request id
+ * when the service answered.
  *
- * <p>Messages never contain customer data or payloads. Instances are immutable once thrown and
- * safe to share between threads.
+ * <p>Messages never contain customer data or payloads. Instances are immutable once thrown and safe
+ * to share between threads.
  */
 public class SegmentException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -74,8 +74,8 @@ public class SegmentException extends RuntimeException {
   }
 
   /**
-   * An exception of the same type and content that reports {@code totalAttempts} requests for
-   * the whole call; the SDK uses it once retries are over. Returns {@code this} when unchanged.
+   * An exception of the same type and content that reports {@code totalAttempts} requests for the
+   * whole call; the SDK uses it once retries are over. Returns {@code this} when unchanged.
    */
   public SegmentException withAttempts(int totalAttempts) {
     if (totalAttempts == attempts) {

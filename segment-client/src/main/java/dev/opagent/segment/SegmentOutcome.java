@@ -4,8 +4,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The result for one customer of a batch: exactly one per input, a value rather than an
- * exception. Immutable and thread-safe.
+ * The result for one customer of a batch: exactly one per input, a value rather than an exception.
+ * Immutable and thread-safe.
  *
  * <pre>{@code
  * switch (outcome) {
@@ -39,8 +39,9 @@ public sealed interface SegmentOutcome {
    * @param source where the segments came from
    * @param attempts requests sent for this customer
    */
-  record Success(long index, String customerId, SegmentAnalysis analysis, Source source,
-      int attempts) implements SegmentOutcome {
+  record Success(
+      long index, String customerId, SegmentAnalysis analysis, Source source, int attempts)
+      implements SegmentOutcome {
     /** Checks the members. */
     public Success {
       Objects.requireNonNull(customerId, "customerId");
@@ -60,8 +61,15 @@ public sealed interface SegmentOutcome {
    * @param attempts requests sent for this customer
    * @param requestId the AWS request id of the last answer, if any
    */
-  record Failure(long index, @Nullable String customerId, ErrorCode code, String message,
-      boolean retryable, int attempts, @Nullable String requestId) implements SegmentOutcome {
+  record Failure(
+      long index,
+      @Nullable String customerId,
+      ErrorCode code,
+      String message,
+      boolean retryable,
+      int attempts,
+      @Nullable String requestId)
+      implements SegmentOutcome {
     /** Checks the members. */
     public Failure {
       Objects.requireNonNull(code, "code");
@@ -70,8 +78,8 @@ public sealed interface SegmentOutcome {
 
     /** The failure of {@code customerId} at {@code index} described by {@code e}. */
     public static Failure of(long index, @Nullable String customerId, SegmentException e) {
-      return new Failure(index, customerId, e.code(), e.getMessage(), e.retryable(), e.attempts(),
-          e.requestId());
+      return new Failure(
+          index, customerId, e.code(), e.getMessage(), e.retryable(), e.attempts(), e.requestId());
     }
 
     /** This failure as an exception, for callers that prefer to throw. */

@@ -16,12 +16,13 @@ import org.jspecify.annotations.Nullable;
  * Runtime session ids. In {@link SessionMode#POOLED} mode an id serves one request at a time and
  * goes back to the pool, so the number of ids (and microVMs) never exceeds the concurrency; the
  * most recently used id is reused first, to keep its microVM warm. An id the service refused
- * ({@link #reject}) or that was stopped ({@link #retire}) leaves the pool. In
- * {@link SessionMode#PER_CUSTOMER} mode the id is derived from the customer id. Thread-safe.
+ * ({@link #reject}) or that was stopped ({@link #retire}) leaves the pool. In {@link
+ * SessionMode#PER_CUSTOMER} mode the id is derived from the customer id. Thread-safe.
  */
 final class SessionPool {
   /** AgentCore's shortest accepted session id. */
   public static final int MIN_LENGTH = 33;
+
   /** AgentCore's longest accepted session id. */
   public static final int MAX_LENGTH = 256;
 
@@ -38,8 +39,8 @@ final class SessionPool {
   }
 
   /**
-   * A session id for a request about {@code customerId}, or {@code null} when every pooled id is
-   * in use and the pool may not grow (see {@link #reject}): the request must wait for a release.
+   * A session id for a request about {@code customerId}, or {@code null} when every pooled id is in
+   * use and the pool may not grow (see {@link #reject}): the request must wait for a release.
    */
   public @Nullable String acquire(String customerId) {
     if (mode == SessionMode.PER_CUSTOMER) {
@@ -71,8 +72,8 @@ final class SessionPool {
 
   /**
    * Drops a pooled id the service refused (its active-session quota was reached, so no session
-   * exists for it) and returns how many pooled ids remain: the most sessions the account lets
-   * this client hold, and from now on the most the pool creates (at least one).
+   * exists for it) and returns how many pooled ids remain: the most sessions the account lets this
+   * client hold, and from now on the most the pool creates (at least one).
    */
   public int reject(String sessionId) {
     if (mode != SessionMode.POOLED) {
@@ -106,16 +107,18 @@ final class SessionPool {
   }
 
   /**
-   * The session id of a customer: {@code opagent-c-} and the customer id, padded with {@code -}
-   * to 33 characters; ids too long, ending in {@code -} (which padding would make ambiguous) or
-   * with other characters than letters, digits, {@code -} and {@code _} are replaced by a SHA-256
-   * of the customer id.
+   * The session id of a customer: {@code opagent-c-} and the customer id, padded with {@code -} to
+   * 33 characters; ids too long, ending in {@code -} (which padding would make ambiguous) or with
+   * other characters than letters, digits, {@code -} and {@code _} are replaced by a SHA-256 of the
+   * customer id.
    */
   public static String forCustomer(String customerId) {
     String base = "opagent-c-" + customerId;
     // An id ending in '-' could collide with a shorter one once padded with '-': hash it instead.
-    if (base.length() > MAX_LENGTH || !base.matches("[A-Za-z0-9_-]+")
-        || customerId.isEmpty() || customerId.endsWith("-")) {
+    if (base.length() > MAX_LENGTH
+        || !base.matches("[A-Za-z0-9_-]+")
+        || customerId.isEmpty()
+        || customerId.endsWith("-")) {
       base = "opagent-h-" + sha256(customerId);
     }
     StringBuilder sb = new StringBuilder(base);
@@ -127,8 +130,9 @@ final class SessionPool {
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }

@@ -29,11 +29,12 @@ final class AgentWire {
       "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/customer_segment_agent-abc";
   static final String INVOKE_PATH = "/runtimes/[^/]*customer_segment_agent-abc/invocations";
   static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
-  static final String ANALYSIS = "{\"ageSegment\":\"25-34\",\"churnSegment\":\"Riskli\","
-      + "\"valueSegment\":\"HighValue\",\"loyaltyTier\":\"Altın\",\"affinityType\":\"TrendFollower\","
-      + "\"diversityProfile\":\"Kaşif\",\"missingRegulars\":[{\"productId\":\"P-2001\","
-      + "\"category\":\"SKINCARE\",\"expectedEveryDays\":30,\"daysSinceLastPurchase\":54,"
-      + "\"daysOverdue\":24,\"lastPurchase\":\"2026-01-20T00:00:00\"}]}";
+  static final String ANALYSIS =
+      "{\"ageSegment\":\"25-34\",\"churnSegment\":\"Riskli\","
+          + "\"valueSegment\":\"HighValue\",\"loyaltyTier\":\"Altın\",\"affinityType\":\"TrendFollower\","
+          + "\"diversityProfile\":\"Kaşif\",\"missingRegulars\":[{\"productId\":\"P-2001\","
+          + "\"category\":\"SKINCARE\",\"expectedEveryDays\":30,\"daysSinceLastPurchase\":54,"
+          + "\"daysOverdue\":24,\"lastPurchase\":\"2026-01-20T00:00:00\"}]}";
   static final String ANSWER = "{\"analysis\":" + ANALYSIS + "}";
 
   private AgentWire() {}
@@ -56,30 +57,34 @@ final class AgentWire {
   static List<String> invocationSessions() {
     List<com.github.tomakehurst.wiremock.verification.LoggedRequest> found =
         new java.util.ArrayList<>(WireMock.findAll(invoked()));
-    found.sort(java.util.Comparator.comparing(
-        com.github.tomakehurst.wiremock.verification.LoggedRequest::getLoggedDate));
+    found.sort(
+        java.util.Comparator.comparing(
+            com.github.tomakehurst.wiremock.verification.LoggedRequest::getLoggedDate));
     return found.stream().map(r -> r.getHeader(SESSION_HEADER)).toList();
   }
 
   /**
    * Session ids of the invocations about {@code customerId}, in arrival order. Tests that leave
-   * slow requests behind use it, since the server may log such a request after the next test
-   * reset the journal.
+   * slow requests behind use it, since the server may log such a request after the next test reset
+   * the journal.
    */
   static List<String> invocationSessionsFor(String customerId) {
     List<com.github.tomakehurst.wiremock.verification.LoggedRequest> found =
         new java.util.ArrayList<>(WireMock.findAll(invoked()));
-    found.sort(java.util.Comparator.comparing(
-        com.github.tomakehurst.wiremock.verification.LoggedRequest::getLoggedDate));
+    found.sort(
+        java.util.Comparator.comparing(
+            com.github.tomakehurst.wiremock.verification.LoggedRequest::getLoggedDate));
     return found.stream()
         .filter(r -> r.getBodyAsString().contains("\"" + customerId + "\""))
-        .map(r -> r.getHeader(SESSION_HEADER)).toList();
+        .map(r -> r.getHeader(SESSION_HEADER))
+        .toList();
   }
 
   /** Session ids WireMock received StopRuntimeSession for. */
   static List<String> stoppedSessions() {
     return WireMock.findAll(postRequestedFor(urlPathMatching(STOP_PATH))).stream()
-        .map(r -> r.getHeader(SESSION_HEADER)).toList();
+        .map(r -> r.getHeader(SESSION_HEADER))
+        .toList();
   }
 
   static int invocations() {
@@ -87,13 +92,16 @@ final class AgentWire {
   }
 
   static ResponseDefinitionBuilder error(int status, String type) {
-    return aResponse().withStatus(status).withHeader("x-amzn-ErrorType", type)
+    return aResponse()
+        .withStatus(status)
+        .withHeader("x-amzn-ErrorType", type)
         .withHeader("Content-Type", "application/json")
         .withBody("{\"message\":\"" + type + " from the fake agent\"}");
   }
 
   static SegmentClientBuilder builder(WireMockRuntimeInfo wm) {
-    return SegmentClient.builder().agentRuntimeArn(ARN)
+    return SegmentClient.builder()
+        .agentRuntimeArn(ARN)
         .endpointOverride(URI.create(wm.getHttpBaseUrl()))
         .region(software.amazon.awssdk.regions.Region.US_WEST_2)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
@@ -102,9 +110,9 @@ final class AgentWire {
   }
 
   /**
-   * A real AWS SDK client for the WireMock server, with its own retries off, to share across a
-   * test class: closing a Netty client waits out a 2 s quiet period, so tests that are not about
-   * {@code close()} hand the segment client this caller-owned one.
+   * A real AWS SDK client for the WireMock server, with its own retries off, to share across a test
+   * class: closing a Netty client waits out a 2 s quiet period, so tests that are not about {@code
+   * close()} hand the segment client this caller-owned one.
    */
   static BedrockAgentCoreAsyncClient sdk(WireMockRuntimeInfo wm) {
     return BedrockAgentCoreAsyncClient.builder()
@@ -117,17 +125,20 @@ final class AgentWire {
   }
 
   /** A segment client on the shared SDK client {@code sdk}, configured by {@code options}. */
-  static SegmentClient client(BedrockAgentCoreAsyncClient sdk,
-      Consumer<SegmentClientBuilder> options) {
-    SegmentClientBuilder b = SegmentClient.builder().agentRuntimeArn(ARN).asyncClient(sdk)
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(50))
-        .initialRequestsPerSecond(1000);
+  static SegmentClient client(
+      BedrockAgentCoreAsyncClient sdk, Consumer<SegmentClientBuilder> options) {
+    SegmentClientBuilder b =
+        SegmentClient.builder()
+            .agentRuntimeArn(ARN)
+            .asyncClient(sdk)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(50))
+            .initialRequestsPerSecond(1000);
     options.accept(b);
     return b.build();
   }
 
   static SegmentClient client(BedrockAgentCoreAsyncClient sdk) {
-    return client(sdk, b -> { });
+    return client(sdk, b -> {});
   }
 
   /** A segment client that builds and owns its SDK client (closing it takes about 2 s). */
@@ -139,10 +150,24 @@ final class AgentWire {
 
   /** A valid customer whose data (and so cache key) depends on {@code id}. */
   static CustomerData customer(String id) {
-    return new CustomerData(id, "Istanbul",
-        new Customer(id, 32, "F", OffsetDateTime.of(2024, 3, 15, 0, 0, 0, 0, ZoneOffset.UTC),
-            List.of(new ProductHistory("P-2001", "SKINCARE", 8, new BigDecimal("479.20"), 8,
-                OffsetDateTime.of(2026, 1, 20, 0, 0, 0, 0, ZoneOffset.UTC), new BigDecimal(30)))),
-        new Region("Marmara", "Temperate", new BigDecimal("75.0"), "SKINCARE"), Season.WINTER);
+    return new CustomerData(
+        id,
+        "Istanbul",
+        new Customer(
+            id,
+            32,
+            "F",
+            OffsetDateTime.of(2024, 3, 15, 0, 0, 0, 0, ZoneOffset.UTC),
+            List.of(
+                new ProductHistory(
+                    "P-2001",
+                    "SKINCARE",
+                    8,
+                    new BigDecimal("479.20"),
+                    8,
+                    OffsetDateTime.of(2026, 1, 20, 0, 0, 0, 0, ZoneOffset.UTC),
+                    new BigDecimal(30)))),
+        new Region("Marmara", "Temperate", new BigDecimal("75.0"), "SKINCARE"),
+        Season.WINTER);
   }
 }

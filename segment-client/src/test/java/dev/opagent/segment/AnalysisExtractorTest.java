@@ -22,13 +22,18 @@ class AnalysisExtractorTest {
   }
 
   private static SegmentAnalysis sse(List<String> events) {
-    return AnalysisExtractor.extract(new AgentResponse("text/event-stream", "", events, null), false);
+    return AnalysisExtractor.extract(
+        new AgentResponse("text/event-stream", "", events, null), false);
   }
 
   @Test
   void extract_analysisAsJsonString_readsIt() {
-    assertThat(json("{\"analysis\":" + new com.fasterxml.jackson.databind.node.TextNode(ANALYSIS)
-        + "}").churnSegment()).isEqualTo(ChurnSegment.AT_RISK);
+    assertThat(
+            json("{\"analysis\":"
+                    + new com.fasterxml.jackson.databind.node.TextNode(ANALYSIS)
+                    + "}")
+                .churnSegment())
+        .isEqualTo(ChurnSegment.AT_RISK);
   }
 
   @Test
@@ -39,15 +44,21 @@ class AnalysisExtractorTest {
 
   @Test
   void extract_eventStreamWithEarlierAnalysisOnly_usesLastEventThatHasOne() {
-    assertThat(sse(List.of("{\"analysis\":{\"churnSegment\":\"Aktif\"}}",
-        "{\"analysis\":{\"churnSegment\":\"Kayıp\"}}", "{\"done\":true}")).churnSegment())
+    assertThat(
+            sse(List.of(
+                    "{\"analysis\":{\"churnSegment\":\"Aktif\"}}",
+                    "{\"analysis\":{\"churnSegment\":\"Kayıp\"}}",
+                    "{\"done\":true}"))
+                .churnSegment())
         .isEqualTo(ChurnSegment.LOST);
   }
 
   @Test
   void extract_eventsWithTextDeltas_concatenatesThem() {
-    assertThat(sse(List.of("{\"delta\":\"{\\\"churnSegment\\\":\"}", "{\"delta\":\"\\\"Yeni\\\"}\"}"))
-        .churnSegment()).isEqualTo(ChurnSegment.NEW);
+    assertThat(
+            sse(List.of("{\"delta\":\"{\\\"churnSegment\\\":\"}", "{\"delta\":\"\\\"Yeni\\\"}\"}"))
+                .churnSegment())
+        .isEqualTo(ChurnSegment.NEW);
   }
 
   /** Regression: a raw chunk that merely starts like JSON was read as a (shorter) JSON value. */
@@ -67,8 +78,8 @@ class AnalysisExtractorTest {
   @Test
   void extract_wrongTypes_failsMalformedWithRequestId() {
     assertThatThrownBy(() -> json("{\"analysis\":{\"churnSegment\":{\"x\":1}}}"))
-        .isInstanceOfSatisfying(MalformedResponseException.class,
-            e -> assertThat(e.requestId()).isEqualTo("req-1"));
+        .isInstanceOfSatisfying(
+            MalformedResponseException.class, e -> assertThat(e.requestId()).isEqualTo("req-1"));
   }
 
   @Test
@@ -89,30 +100,31 @@ class AnalysisExtractorTest {
   }
 
   @Property(tries = 400)
-  void extract_anyText_returnsAnalysisOrMalformed(@ForAll String body, @ForAll boolean eventStream) {
-    extractsOrFailsTyped(AgentResponse.of(eventStream ? "text/event-stream" : "application/json",
-        body, null));
+  void extract_anyText_returnsAnalysisOrMalformed(
+      @ForAll String body, @ForAll boolean eventStream) {
+    extractsOrFailsTyped(
+        AgentResponse.of(eventStream ? "text/event-stream" : "application/json", body, null));
   }
 
   @Property(tries = 300)
-  void extract_anyBytesAsUtf8_returnsAnalysisOrMalformed(@ForAll byte[] bytes,
-      @ForAll boolean eventStream) {
+  void extract_anyBytesAsUtf8_returnsAnalysisOrMalformed(
+      @ForAll byte[] bytes, @ForAll boolean eventStream) {
     String body = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-    extractsOrFailsTyped(AgentResponse.of(eventStream ? "text/event-stream" : "text/plain", body,
-        null));
+    extractsOrFailsTyped(
+        AgentResponse.of(eventStream ? "text/event-stream" : "text/plain", body, null));
   }
 
   @Property(tries = 600)
-  void extract_jsonIshText_returnsAnalysisOrMalformed(@ForAll("jsonIsh") String body,
-      @ForAll boolean eventStream) {
-    extractsOrFailsTyped(AgentResponse.of(eventStream ? "text/event-stream" : "application/json",
-        body, null));
+  void extract_jsonIshText_returnsAnalysisOrMalformed(
+      @ForAll("jsonIsh") String body, @ForAll boolean eventStream) {
+    extractsOrFailsTyped(
+        AgentResponse.of(eventStream ? "text/event-stream" : "application/json", body, null));
   }
 
   @Property(tries = 300)
   void extract_anyEvents_returnsAnalysisOrMalformed(@ForAll("events") List<String> events) {
-    extractsOrFailsTyped(new AgentResponse("text/event-stream", String.join("\n", events), events,
-        null));
+    extractsOrFailsTyped(
+        new AgentResponse("text/event-stream", String.join("\n", events), events, null));
   }
 
   @Property(tries = 200)
@@ -122,11 +134,39 @@ class AnalysisExtractorTest {
 
   @Provide
   Arbitrary<String> jsonIsh() {
-    Arbitrary<String> tokens = Arbitraries.of("{", "}", "[", "]", ":", ",", "\"", "\\", "```",
-        "```json\n", "\"analysis\"", "\"churnSegment\"", "\"missingRegulars\"", "\"result\"",
-        "\"content\"", "\"Riskli\"", "null", "true", "1e999999", "-0.0", "123456789012345678901",
-        "\"lastPurchase\"", "\"2026-13-45T99:99\"", "data: ", "\n", "\r\n", "\n\n", "ı", "🙂",
-        "\u0000", " ");
+    Arbitrary<String> tokens =
+        Arbitraries.of(
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            "\"",
+            "\\",
+            "```",
+            "```json\n",
+            "\"analysis\"",
+            "\"churnSegment\"",
+            "\"missingRegulars\"",
+            "\"result\"",
+            "\"content\"",
+            "\"Riskli\"",
+            "null",
+            "true",
+            "1e999999",
+            "-0.0",
+            "123456789012345678901",
+            "\"lastPurchase\"",
+            "\"2026-13-45T99:99\"",
+            "data: ",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "ı",
+            "🙂",
+            "\u0000",
+            " ");
     return tokens.list().ofMaxSize(60).map(l -> String.join("", l));
   }
 
@@ -137,19 +177,25 @@ class AnalysisExtractorTest {
 
   @Provide
   Arbitrary<String> wrapped() {
-    Arbitrary<String> prose = Arbitraries.strings().alpha().numeric().withChars(' ', '.', '\n')
-        .ofMaxLength(30);
+    Arbitrary<String> prose =
+        Arbitraries.strings().alpha().numeric().withChars(' ', '.', '\n').ofMaxLength(30);
     Arbitrary<String> member = Arbitraries.of("result", "output", "response", "message", "content");
     return Combinators.combine(prose, prose, member, Arbitraries.of(0, 1, 2, 3))
-        .as((before, after, m, shape) -> {
-          String answer = "{\"analysis\":" + ANALYSIS + "}";
-          String text = before + "\n```json\n" + answer + "\n```\n" + after;
-          return switch (shape) {
-            case 0 -> answer;
-            case 1 -> ANALYSIS;
-            case 2 -> "{\"" + m + "\":" + new com.fasterxml.jackson.databind.node.TextNode(text) + "}";
-            default -> text;
-          };
-        });
+        .as(
+            (before, after, m, shape) -> {
+              String answer = "{\"analysis\":" + ANALYSIS + "}";
+              String text = before + "\n```json\n" + answer + "\n```\n" + after;
+              return switch (shape) {
+                case 0 -> answer;
+                case 1 -> ANALYSIS;
+                case 2 ->
+                    "{\""
+                        + m
+                        + "\":"
+                        + new com.fasterxml.jackson.databind.node.TextNode(text)
+                        + "}";
+                default -> text;
+              };
+            });
   }
 }

@@ -73,10 +73,12 @@ class CachingWireMockTest {
   @Test
   void analyze_sameDataWithMembersInAnotherOrder_hitsCache() {
     stubFor(invoke().willReturn(okJson(ANSWER)));
-    CustomerData a = CustomerData.fromJson(
-        "{\"customerId\":\"C-7\",\"city\":\"Izmir\",\"segmentHint\":{\"x\":1,\"y\":2},\"tier\":\"b\"}");
-    CustomerData b = CustomerData.fromJson(
-        "{\"tier\":\"b\",\"segmentHint\":{\"y\":2,\"x\":1},\"city\":\"Izmir\",\"customerId\":\"C-7\"}");
+    CustomerData a =
+        CustomerData.fromJson(
+            "{\"customerId\":\"C-7\",\"city\":\"Izmir\",\"segmentHint\":{\"x\":1,\"y\":2},\"tier\":\"b\"}");
+    CustomerData b =
+        CustomerData.fromJson(
+            "{\"tier\":\"b\",\"segmentHint\":{\"y\":2,\"x\":1},\"city\":\"Izmir\",\"customerId\":\"C-7\"}");
     try (SegmentClient client = AgentWire.client(sdk)) {
       client.analyze(a);
       assertThat(client.analyzeDetailed(b, false).source()).isEqualTo(Source.CACHE);
@@ -159,11 +161,16 @@ class CachingWireMockTest {
 
   @Test
   void analyze_failure_isNotCached() {
-    stubFor(invoke().inScenario("s").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(error(404, "ResourceNotFoundException")).willSetStateTo("ok"));
+    stubFor(
+        invoke()
+            .inScenario("s")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(error(404, "ResourceNotFoundException"))
+            .willSetStateTo("ok"));
     stubFor(invoke().inScenario("s").whenScenarioStateIs("ok").willReturn(okJson(ANSWER)));
     try (SegmentClient client = AgentWire.client(sdk)) {
-      assertThatThrownBy(() -> client.analyze(customer("C-1"))).isInstanceOf(SegmentException.class);
+      assertThatThrownBy(() -> client.analyze(customer("C-1")))
+          .isInstanceOf(SegmentException.class);
       assertThat(client.analyzeDetailed(customer("C-1"), false).source()).isEqualTo(Source.AGENT);
     }
     assertThat(invocations()).isEqualTo(2);
@@ -172,12 +179,14 @@ class CachingWireMockTest {
   @Test
   void analyze_fallbackAnswer_isNotCached() {
     stubFor(invoke().willReturn(error(500, "InternalServerException")));
-    SegmentAnalysis local = new SegmentAnalysis(null, ChurnSegment.NEW, null, null, null, null,
-        List.of());
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.maxAttempts(1)
-        .disableCircuitBreaker().fallback(d -> local))) {
-      assertThat(client.analyzeDetailed(customer("C-1"), false).source()).isEqualTo(Source.FALLBACK);
-      assertThat(client.analyzeDetailed(customer("C-1"), false).source()).isEqualTo(Source.FALLBACK);
+    SegmentAnalysis local =
+        new SegmentAnalysis(null, ChurnSegment.NEW, null, null, null, null, List.of());
+    try (SegmentClient client =
+        AgentWire.client(sdk, b -> b.maxAttempts(1).disableCircuitBreaker().fallback(d -> local))) {
+      assertThat(client.analyzeDetailed(customer("C-1"), false).source())
+          .isEqualTo(Source.FALLBACK);
+      assertThat(client.analyzeDetailed(customer("C-1"), false).source())
+          .isEqualTo(Source.FALLBACK);
       assertThat(client.stats().fallbacks()).isEqualTo(2);
     }
     assertThat(invocations()).isEqualTo(2);

@@ -45,37 +45,45 @@ class CircuitBreakerWireMockTest {
   void analyze_agentDown_opensCircuitFailsFastThenRecovers() {
     stubFor(invoke().willReturn(error(500, "InternalServerException")));
     List<Boolean> transitions = new CopyOnWriteArrayList<>();
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.maxAttempts(1)
-        .circuitBreaker(3, 4, Duration.ofMillis(200))
-        .addListener(new SegmentClientListener() {
-          @Override
-          public void onCircuitStateChange(boolean open) {
-            transitions.add(open);
-          }
-        }))) {
+    try (SegmentClient client =
+        AgentWire.client(
+            sdk,
+            b ->
+                b.maxAttempts(1)
+                    .circuitBreaker(3, 4, Duration.ofMillis(200))
+                    .addListener(
+                        new SegmentClientListener() {
+                          @Override
+                          public void onCircuitStateChange(boolean open) {
+                            transitions.add(open);
+                          }
+                        }))) {
       for (int i = 0; i < 3; i++) {
-        SegmentException e = catchThrowableOfType(SegmentException.class,
-            () -> client.analyze(customer("C-" + System.nanoTime())));
+        SegmentException e =
+            catchThrowableOfType(
+                SegmentException.class, () -> client.analyze(customer("C-" + System.nanoTime())));
         assertThat(e.code()).isEqualTo(ErrorCode.AGENT_UNAVAILABLE);
       }
       assertThat(transitions).containsExactly(true);
       int sent = invocations();
-      SegmentException fast = catchThrowableOfType(SegmentException.class,
-          () -> client.analyze(customer("C-fast")));
+      SegmentException fast =
+          catchThrowableOfType(SegmentException.class, () -> client.analyze(customer("C-fast")));
       assertThat(fast.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
       assertThat(fast.attempts()).isZero();
       assertThat(invocations()).as("no request while open").isEqualTo(sent);
 
       stubFor(invoke().willReturn(okJson(AgentWire.ANSWER)));
-      Await.until(Duration.ofSeconds(5), () -> {
-        try {
-          client.analyzeDetailed(customer("C-probe"), true);
-          return true;
-        } catch (SegmentException e) {
-          assertThat(e.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
-          return false;
-        }
-      });
+      Await.until(
+          Duration.ofSeconds(5),
+          () -> {
+            try {
+              client.analyzeDetailed(customer("C-probe"), true);
+              return true;
+            } catch (SegmentException e) {
+              assertThat(e.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
+              return false;
+            }
+          });
       for (int i = 0; i < 4; i++) {
         client.analyzeDetailed(customer("C-probe"), true);
       }
@@ -86,16 +94,20 @@ class CircuitBreakerWireMockTest {
   @Test
   void analyze_throttlingAndClientErrors_doNotOpenCircuit() {
     stubFor(invoke().willReturn(error(429, "ThrottlingException")));
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.maxAttempts(1)
-        .circuitBreaker(2, 2, Duration.ofSeconds(30)))) {
+    try (SegmentClient client =
+        AgentWire.client(sdk, b -> b.maxAttempts(1).circuitBreaker(2, 2, Duration.ofSeconds(30)))) {
       for (int i = 0; i < 4; i++) {
-        assertThat(catchThrowableOfType(SegmentException.class,
-            () -> client.analyze(customer("C-1"))).code()).isEqualTo(ErrorCode.THROTTLED);
+        assertThat(
+                catchThrowableOfType(SegmentException.class, () -> client.analyze(customer("C-1")))
+                    .code())
+            .isEqualTo(ErrorCode.THROTTLED);
       }
       stubFor(invoke().willReturn(error(404, "ResourceNotFoundException")));
       for (int i = 0; i < 3; i++) {
-        assertThat(catchThrowableOfType(SegmentException.class,
-            () -> client.analyze(customer("C-1"))).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(
+                catchThrowableOfType(SegmentException.class, () -> client.analyze(customer("C-1")))
+                    .code())
+            .isEqualTo(ErrorCode.NOT_FOUND);
       }
     }
     assertThat(invocations()).isEqualTo(7);
@@ -104,10 +116,15 @@ class CircuitBreakerWireMockTest {
   @Test
   void analyze_circuitOpenWithFallback_answersLocally() {
     stubFor(invoke().willReturn(error(500, "InternalServerException")));
-    SegmentAnalysis local = new SegmentAnalysis(null, ChurnSegment.ACTIVE, null, null, null, null,
-        List.of());
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.maxAttempts(1)
-        .circuitBreaker(1, 1, Duration.ofSeconds(30)).fallback(d -> local))) {
+    SegmentAnalysis local =
+        new SegmentAnalysis(null, ChurnSegment.ACTIVE, null, null, null, null, List.of());
+    try (SegmentClient client =
+        AgentWire.client(
+            sdk,
+            b ->
+                b.maxAttempts(1)
+                    .circuitBreaker(1, 1, Duration.ofSeconds(30))
+                    .fallback(d -> local))) {
       assertThat(client.analyzeDetailed(customer("C-1"), true).source()).isEqualTo(Source.FALLBACK);
       int sent = invocations();
       SegmentOutcome.Success s = client.analyzeDetailed(customer("C-2"), true);

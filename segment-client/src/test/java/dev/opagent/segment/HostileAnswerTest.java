@@ -20,14 +20,19 @@ class HostileAnswerTest {
    * took about 18 s on a loaded machine, one exception per event; it now takes 3 to 5 s there).
    */
   private static final Duration BOUND = Duration.ofSeconds(30);
+
   private static final int SIZE = 15 * 1024 * 1024;
 
   private static void assertMalformedWithinBound(String contentType, String body) {
-    InProcessAgent agent = InProcessAgent.of(r -> CompletableFuture.completedFuture(
-        AgentResponse.of(contentType, body, "req-1")));
+    InProcessAgent agent =
+        InProcessAgent.of(
+            r -> CompletableFuture.completedFuture(AgentResponse.of(contentType, body, "req-1")));
     try (SegmentClient client = agent.client(b -> b.maxAttempts(1))) {
-      assertTimeoutPreemptively(BOUND, () -> assertThatThrownBy(
-          () -> client.analyze(customer("C-1"))).isInstanceOf(MalformedResponseException.class));
+      assertTimeoutPreemptively(
+          BOUND,
+          () ->
+              assertThatThrownBy(() -> client.analyze(customer("C-1")))
+                  .isInstanceOf(MalformedResponseException.class));
     }
   }
 
@@ -49,8 +54,11 @@ class HostileAnswerTest {
   @Test
   void analyze_answerWithinBudget_isStillFoundAfterProse() {
     String body = "Let me think. ".repeat(10_000) + "{\"analysis\":" + AgentWire.ANALYSIS + "}";
-    InProcessAgent agent = InProcessAgent.of(r -> CompletableFuture.completedFuture(
-        AgentResponse.of("application/json", body, "req-1")));
+    InProcessAgent agent =
+        InProcessAgent.of(
+            r ->
+                CompletableFuture.completedFuture(
+                    AgentResponse.of("application/json", body, "req-1")));
     try (SegmentClient client = agent.client(b -> b.maxAttempts(1))) {
       assertThat(client.analyze(customer("C-1")).churnSegment()).isEqualTo(ChurnSegment.AT_RISK);
     }

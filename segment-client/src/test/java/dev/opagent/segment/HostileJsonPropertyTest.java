@@ -24,21 +24,25 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Every reader of customer data and of the agent's answer, fed random and hostile JSON: each
- * input gives a typed error or a usable result within a time bound, never a hang or an
- * unchecked exception.
+ * Every reader of customer data and of the agent's answer, fed random and hostile JSON: each input
+ * gives a typed error or a usable result within a time bound, never a hang or an unchecked
+ * exception.
  */
 class HostileJsonPropertyTest {
   /** Generous: a hang is what is tested, not speed. */
   private static final Duration BOUND = Duration.ofSeconds(5);
-  private static final ReferenceSegmenter SEGMENTER = new ReferenceSegmenter(Clock.fixed(
-      LocalDate.of(2026, 3, 15).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC));
+
+  private static final ReferenceSegmenter SEGMENTER =
+      new ReferenceSegmenter(
+          Clock.fixed(
+              LocalDate.of(2026, 3, 15).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC));
 
   /** The answer the canned agent gives next. */
   private static final AtomicReference<AgentResponse> NEXT = new AtomicReference<>();
-  private static final SegmentClient CLIENT = InProcessAgent
-      .of(r -> CompletableFuture.completedFuture(NEXT.get()))
-      .client(b -> b.maxAttempts(1).disableCache().disableCircuitBreaker());
+
+  private static final SegmentClient CLIENT =
+      InProcessAgent.of(r -> CompletableFuture.completedFuture(NEXT.get()))
+          .client(b -> b.maxAttempts(1).disableCache().disableCircuitBreaker());
 
   @AfterContainer
   static void closeClient() {
@@ -68,24 +72,28 @@ class HostileJsonPropertyTest {
 
   @Property(tries = 500)
   void customerDataReaders_anyJson_typedErrorOrUsableData(@ForAll("anyJson") String json) {
-    assertTimeoutPreemptively(BOUND, () -> {
-      readCustomerData(json);
-      readCustomerData("{\"customerData\":" + json + "}");
-    });
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          readCustomerData(json);
+          readCustomerData("{\"customerData\":" + json + "}");
+        });
   }
 
   @Property(tries = 500)
   void segmentAnalysisFromJson_hostileJson_illegalArgumentOrUsableAnalysis(
       @ForAll("answer") String json) {
-    assertTimeoutPreemptively(BOUND, () -> {
-      SegmentAnalysis a;
-      try {
-        a = SegmentAnalysis.fromJson(json);
-      } catch (IllegalArgumentException expected) {
-        return;
-      }
-      assertRoundTrips(a);
-    });
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          SegmentAnalysis a;
+          try {
+            a = SegmentAnalysis.fromJson(json);
+          } catch (IllegalArgumentException expected) {
+            return;
+          }
+          assertRoundTrips(a);
+        });
   }
 
   @Property(tries = 500)
@@ -103,17 +111,20 @@ class HostileJsonPropertyTest {
 
   @Provide
   Arbitrary<String> eventStream() {
-    return Combinators.combine(HostileJson.analysis(), Arbitraries.integers().between(1, 5),
-        Arbitraries.of("\n\n", "\r\n\r\n", "\n"))
-        .as((answer, pieces, separator) -> {
-          List<String> events = new ArrayList<>();
-          int step = Math.max(1, answer.length() / pieces);
-          for (int i = 0; i < answer.length(); i += step) {
-            String chunk = answer.substring(i, Math.min(answer.length(), i + step));
-            events.add("data: " + chunk.replace("\n", "\ndata: ") + separator);
-          }
-          return String.join("", events);
-        });
+    return Combinators.combine(
+            HostileJson.analysis(),
+            Arbitraries.integers().between(1, 5),
+            Arbitraries.of("\n\n", "\r\n\r\n", "\n"))
+        .as(
+            (answer, pieces, separator) -> {
+              List<String> events = new ArrayList<>();
+              int step = Math.max(1, answer.length() / pieces);
+              for (int i = 0; i < answer.length(); i += step) {
+                String chunk = answer.substring(i, Math.min(answer.length(), i + step));
+                events.add("data: " + chunk.replace("\n", "\ndata: ") + separator);
+              }
+              return String.join("", events);
+            });
   }
 
   private static void analyzeThroughClient() {

@@ -27,27 +27,29 @@ final class InProcessAgent implements AgentTransport {
 
   private final Function<AgentRequest, CompletableFuture<AgentResponse>> behaviour;
   private final boolean recording;
+
   /** Every request received, when recording (not for the instant agent of large streams). */
   final List<Pending> received = new CopyOnWriteArrayList<>();
+
   final AtomicInteger requests = new AtomicInteger();
 
-  private InProcessAgent(Function<AgentRequest, CompletableFuture<AgentResponse>> behaviour,
-      boolean recording) {
+  private InProcessAgent(
+      Function<AgentRequest, CompletableFuture<AgentResponse>> behaviour, boolean recording) {
     this.behaviour = behaviour;
     this.recording = recording;
   }
 
   /** Answers every request at once. */
   static InProcessAgent instant() {
-    return new InProcessAgent(r ->
-        CompletableFuture.completedFuture(AgentResponse.of("application/json", ANSWER, null)),
+    return new InProcessAgent(
+        r -> CompletableFuture.completedFuture(AgentResponse.of("application/json", ANSWER, null)),
         false);
   }
 
   /** Answers every request at once and records it. */
   static InProcessAgent instantRecording() {
-    return new InProcessAgent(r ->
-        CompletableFuture.completedFuture(AgentResponse.of("application/json", ANSWER, null)),
+    return new InProcessAgent(
+        r -> CompletableFuture.completedFuture(AgentResponse.of("application/json", ANSWER, null)),
         true);
   }
 
@@ -72,9 +74,12 @@ final class InProcessAgent implements AgentTransport {
   }
 
   SegmentClient client(java.util.function.Consumer<SegmentClientBuilder> options) {
-    SegmentClientBuilder b = SegmentClient.builder().agentRuntimeArn(AgentWire.ARN).transport(this)
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(50))
-        .initialRequestsPerSecond(1_000_000);
+    SegmentClientBuilder b =
+        SegmentClient.builder()
+            .agentRuntimeArn(AgentWire.ARN)
+            .transport(this)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(50))
+            .initialRequestsPerSecond(1_000_000);
     options.accept(b);
     return b.build();
   }

@@ -10,7 +10,8 @@ class SegmentClientBuilderRateTest {
   private static final AgentTransport UNUSED = request -> new CompletableFuture<>();
 
   private static double startRate(java.util.function.Consumer<SegmentClientBuilder> options) {
-    SegmentClientBuilder b = SegmentClient.builder().agentRuntimeArn(AgentWire.ARN).transport(UNUSED);
+    SegmentClientBuilder b =
+        SegmentClient.builder().agentRuntimeArn(AgentWire.ARN).transport(UNUSED);
     options.accept(b);
     try (SegmentClient client = b.build()) {
       return client.stats().currentRatePerSecond();
@@ -19,7 +20,7 @@ class SegmentClientBuilderRateTest {
 
   @Test
   void build_noRatesGiven_startsAtAgentCoresDefaultQuota() {
-    assertThat(startRate(b -> { })).isEqualTo(25.0);
+    assertThat(startRate(b -> {})).isEqualTo(25.0);
   }
 
   @Test
@@ -29,7 +30,9 @@ class SegmentClientBuilderRateTest {
 
   @Test
   void build_explicitInitialRate_winsButStaysUnderTheCap() {
-    assertThat(startRate(b -> b.maxRequestsPerSecond(25).initialRequestsPerSecond(5))).isEqualTo(5.0);
-    assertThat(startRate(b -> b.maxRequestsPerSecond(25).initialRequestsPerSecond(50))).isEqualTo(25.0);
+    assertThat(startRate(b -> b.maxRequestsPerSecond(25).initialRequestsPerSecond(5)))
+        .isEqualTo(5.0);
+    assertThat(startRate(b -> b.maxRequestsPerSecond(25).initialRequestsPerSecond(50)))
+        .isEqualTo(25.0);
   }
 }

@@ -36,8 +36,9 @@ class SegmentLabelTest {
 
   @Test
   void json_unknownAndKnownLabels_roundTripUntouched() throws Exception {
-    String json = "{\"churnSegment\":\"Uyuyan\",\"loyaltyTier\":\"Altın\",\"affinityType\":\"Mixed\","
-        + "\"missingRegulars\":[]}";
+    String json =
+        "{\"churnSegment\":\"Uyuyan\",\"loyaltyTier\":\"Altın\",\"affinityType\":\"Mixed\","
+            + "\"missingRegulars\":[]}";
     SegmentAnalysis a = Json.MAPPER.readValue(json, SegmentAnalysis.class);
     assertThat(a.loyaltyTier()).isSameAs(LoyaltyTier.GOLD);
     assertThat(a.churnSegment().wireValue()).isEqualTo("Uyuyan");
@@ -46,9 +47,15 @@ class SegmentLabelTest {
 
   @Test
   void knownValues_listConstantsInDeclarationOrder() {
-    assertThat(ChurnSegment.knownValues()).containsExactly(ChurnSegment.NEW, ChurnSegment.ACTIVE,
-        ChurnSegment.WARM, ChurnSegment.AT_RISK, ChurnSegment.LOST);
-    assertThat(ValueSegment.knownValues()).extracting(SegmentLabel::wireValue)
+    assertThat(ChurnSegment.knownValues())
+        .containsExactly(
+            ChurnSegment.NEW,
+            ChurnSegment.ACTIVE,
+            ChurnSegment.WARM,
+            ChurnSegment.AT_RISK,
+            ChurnSegment.LOST);
+    assertThat(ValueSegment.knownValues())
+        .extracting(SegmentLabel::wireValue)
         .isEqualTo(List.of("HighValue", "MediumValue", "LowValue", "New"));
   }
 }

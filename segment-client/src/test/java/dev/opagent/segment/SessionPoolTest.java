@@ -83,7 +83,9 @@ class SessionPoolTest {
     pool.release(b);
     assertThat(pool.acquire("C-4")).isEqualTo(b);
     pool.retire(a);
-    assertThat(pool.acquire("C-5")).as("a stopped id may be replaced").isNotNull()
+    assertThat(pool.acquire("C-5"))
+        .as("a stopped id may be replaced")
+        .isNotNull()
         .isNotIn(a, b, refused);
     assertThat(pool.acquire("C-6")).isNull();
   }

@@ -87,13 +87,17 @@ class SessionsAndCloseWireMockTest {
   @Test
   void analyze_perCustomerSessions_deriveIdFromCustomerId() {
     stubFor(invoke().willReturn(okJson(ANSWER)));
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.sessionMode(SessionMode.PER_CUSTOMER))) {
+    try (SegmentClient client =
+        AgentWire.client(sdk, b -> b.sessionMode(SessionMode.PER_CUSTOMER))) {
       client.analyze(customer("C-1001"));
       client.analyzeDetailed(customer("C-1001"), true);
       client.analyze(customer("C-2002"));
     }
-    assertThat(invocationSessions()).containsExactly(SessionPool.forCustomer("C-1001"),
-        SessionPool.forCustomer("C-1001"), SessionPool.forCustomer("C-2002"));
+    assertThat(invocationSessions())
+        .containsExactly(
+            SessionPool.forCustomer("C-1001"),
+            SessionPool.forCustomer("C-1001"),
+            SessionPool.forCustomer("C-2002"));
     assertThat(SessionPool.forCustomer("C-1001")).startsWith("opagent-c-C-1001").hasSize(33);
   }
 
@@ -103,16 +107,18 @@ class SessionsAndCloseWireMockTest {
     try (SegmentClient client = AgentWire.ownedClient(wm, b -> b.maxConcurrency(4))) {
       client.analyzeAll(customers(12));
     }
-    assertThat(stoppedSessions()).containsExactlyInAnyOrderElementsOf(
-        new HashSet<>(invocationSessions()));
-    WireMock.verify(WireMock.postRequestedFor(WireMock.urlPathMatching(AgentWire.STOP_PATH))
-        .withQueryParam("qualifier", WireMock.equalTo("DEFAULT")));
+    assertThat(stoppedSessions())
+        .containsExactlyInAnyOrderElementsOf(new HashSet<>(invocationSessions()));
+    WireMock.verify(
+        WireMock.postRequestedFor(WireMock.urlPathMatching(AgentWire.STOP_PATH))
+            .withQueryParam("qualifier", WireMock.equalTo("DEFAULT")));
   }
 
   @Test
   void close_perCustomerSessions_stopsNone() {
     stubFor(invoke().willReturn(okJson(ANSWER)));
-    try (SegmentClient client = AgentWire.client(sdk, b -> b.sessionMode(SessionMode.PER_CUSTOMER))) {
+    try (SegmentClient client =
+        AgentWire.client(sdk, b -> b.sessionMode(SessionMode.PER_CUSTOMER))) {
       client.analyze(customer("C-1001"));
     }
     assertThat(stoppedSessions()).isEmpty();
@@ -127,8 +133,8 @@ class SessionsAndCloseWireMockTest {
     client.close();
     assertThat(stoppedSessions()).hasSize(1);
     assertThatThrownBy(() -> client.analyze(customer("C-2")))
-        .isInstanceOfSatisfying(SegmentException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
+        .isInstanceOfSatisfying(
+            SegmentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
   }
 
   @Test
@@ -145,8 +151,9 @@ class SessionsAndCloseWireMockTest {
     for (CompletableFuture<SegmentAnalysis> call : calls) {
       assertThatThrownBy(() -> call.get(2, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOfSatisfying(SegmentException.class,
-              e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
+          .cause()
+          .isInstanceOfSatisfying(
+              SegmentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
   }
@@ -162,11 +169,11 @@ class SessionsAndCloseWireMockTest {
     String session = invocationSessions().get(0);
     assertThat(stoppedSessions()).filteredOn(session::equals).hasSize(1);
     assertThatThrownBy(() -> client.analyze(customer("C-1")))
-        .isInstanceOfSatisfying(SegmentException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
+        .isInstanceOfSatisfying(
+            SegmentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
     assertThat(client.analyzeAll(customers(2)))
-        .allSatisfy(o -> assertThat(((SegmentOutcome.Failure) o).code())
-            .isEqualTo(ErrorCode.CANCELLED));
+        .allSatisfy(
+            o -> assertThat(((SegmentOutcome.Failure) o).code()).isEqualTo(ErrorCode.CANCELLED));
     assertThat(invocations()).isEqualTo(1);
   }
 
@@ -182,19 +189,20 @@ class SessionsAndCloseWireMockTest {
   @Test
   void close_callerOwnedTransport_leavesItOpen() {
     boolean[] closed = {false};
-    dev.opagent.segment.spi.AgentTransport transport = new dev.opagent.segment.spi.AgentTransport() {
-      @Override
-      public CompletableFuture<dev.opagent.segment.spi.AgentResponse> invoke(
-          dev.opagent.segment.spi.AgentRequest request) {
-        return CompletableFuture.completedFuture(
-            dev.opagent.segment.spi.AgentResponse.of("application/json", ANSWER, null));
-      }
+    dev.opagent.segment.spi.AgentTransport transport =
+        new dev.opagent.segment.spi.AgentTransport() {
+          @Override
+          public CompletableFuture<dev.opagent.segment.spi.AgentResponse> invoke(
+              dev.opagent.segment.spi.AgentRequest request) {
+            return CompletableFuture.completedFuture(
+                dev.opagent.segment.spi.AgentResponse.of("application/json", ANSWER, null));
+          }
 
-      @Override
-      public void close() {
-        closed[0] = true;
-      }
-    };
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
     SegmentClient.builder().agentRuntimeArn(AgentWire.ARN).transport(transport).build().close();
     assertThat(closed[0]).isFalse();
   }
@@ -234,6 +242,7 @@ class SessionsAndCloseWireMockTest {
     return WireMock.findAll(AgentWire.invoked()).stream()
         .filter(r -> r.getBodyAsString().contains("\"" + customerId + "\""))
         .map(r -> r.getHeader(AgentWire.SESSION_HEADER))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 }

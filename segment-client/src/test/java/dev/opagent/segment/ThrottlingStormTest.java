@@ -54,22 +54,40 @@ class ThrottlingStormTest {
   @Test
   void analyzeAll_agentThrottlesAboveItsRate_finishesWithZeroFailedCustomers() {
     TokenBucket bucket = new TokenBucket(150, 10);
-    InProcessAgent agent = InProcessAgent.of(request -> {
-      if (!bucket.tryTake()) {
-        return CompletableFuture.failedFuture(new SegmentException(ErrorCode.THROTTLED,
-            "the agent service answered 429 ThrottlingException", 0, null, 429, null));
-      }
-      CompletableFuture<AgentResponse> answer = new CompletableFuture<>();
-      agentThreads.schedule(() -> answer.complete(
-          AgentResponse.of("application/json", InProcessAgent.ANSWER, null)), 20, TimeUnit.MILLISECONDS);
-      return answer;
-    });
+    InProcessAgent agent =
+        InProcessAgent.of(
+            request -> {
+              if (!bucket.tryTake()) {
+                return CompletableFuture.failedFuture(
+                    new SegmentException(
+                        ErrorCode.THROTTLED,
+                        "the agent service answered 429 ThrottlingException",
+                        0,
+                        null,
+                        429,
+                        null));
+              }
+              CompletableFuture<AgentResponse> answer = new CompletableFuture<>();
+              agentThreads.schedule(
+                  () ->
+                      answer.complete(
+                          AgentResponse.of("application/json", InProcessAgent.ANSWER, null)),
+                  20,
+                  TimeUnit.MILLISECONDS);
+              return answer;
+            });
     List<CustomerData> in = IntStream.range(0, 200).mapToObj(i -> customer("C-" + i)).toList();
-    try (SegmentClient client = agent.client(b -> b.initialRequestsPerSecond(400)
-        .backoff(Duration.ofMillis(20), Duration.ofMillis(500)).maxConcurrency(64))) {
+    try (SegmentClient client =
+        agent.client(
+            b ->
+                b.initialRequestsPerSecond(400)
+                    .backoff(Duration.ofMillis(20), Duration.ofMillis(500))
+                    .maxConcurrency(64))) {
       List<SegmentOutcome> out = client.analyzeAll(in);
       assertThat(out).hasSize(200);
-      assertThat(out.stream().filter(o -> !o.isSuccess()).toList()).as("failed customers").isEmpty();
+      assertThat(out.stream().filter(o -> !o.isSuccess()).toList())
+          .as("failed customers")
+          .isEmpty();
       SegmentClientStats stats = client.stats();
       assertThat(stats.throttled()).as("the storm happened").isGreaterThan(0);
       assertThat(stats.currentRatePerSecond()).isLessThan(400);

@@ -27,16 +27,16 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link ActionChannel} owes the executor, as JUnit 5 tests a host inherits
- * to check its own channel. Subclasses are JUnit test classes, run one test at a time; this class
+ * The behaviour every {@link ActionChannel} owes the executor, as JUnit 5 tests a host inherits to
+ * check its own channel. Subclasses are JUnit test classes, run one test at a time; this class
  * holds no state of its own between tests.
  *
- * <p>It checks that a delivery returns a receipt for the request's key and the channel's
- * {@link ActionChannel#name() name}; that a channel which {@link ActionChannel#deduplicatesByKey()
+ * <p>It checks that a delivery returns a receipt for the request's key and the channel's {@link
+ * ActionChannel#name() name}; that a channel which {@link ActionChannel#deduplicatesByKey()
  * deduplicates} answers a second delivery of a key with a duplicate receipt (one that does not
- * still returns a receipt for the key); that distinct keys delivered from 8 threads at once all get receipts; and that
- * {@link ActionChannel#close()} may be called twice. Every test gets a fresh channel from
- * {@link #newChannel()} and closes it.
+ * still returns a receipt for the key); that distinct keys delivered from 8 threads at once all get
+ * receipts; and that {@link ActionChannel#close()} may be called twice. Every test gets a fresh
+ * channel from {@link #newChannel()} and closes it.
  *
  * <pre>{@code
  * class SmsGatewayChannelContractTest extends ActionChannelContract {
@@ -63,17 +63,27 @@ public abstract class ActionChannelContract {
   protected abstract ActionChannel newChannel();
 
   /**
-   * The {@code i}-th request of a test; requests with different {@code i} have different keys,
-   * and keys differ between runs of the test. Override to send the action types, channels or
-   * parameters your channel accepts; keep the keys distinct.
+   * The {@code i}-th request of a test; requests with different {@code i} have different keys, and
+   * keys differ between runs of the test. Override to send the action types, channels or parameters
+   * your channel accepts; keep the keys distinct.
    */
   protected ActionRequest newRequest(int i) {
     String customer = "C-" + run + "-" + i;
     Map<String, @Nullable Object> parameters = new LinkedHashMap<>();
     parameters.put("template", "contract_test");
-    return new ActionRequest(KEYS.key("contract", "send_email", customer, PLANNED_AT), run,
-        customer, "contract", "send_email", "email", parameters, List.of(), null, null,
-        BigDecimal.ZERO, PLANNED_AT);
+    return new ActionRequest(
+        KEYS.key("contract", "send_email", customer, PLANNED_AT),
+        run,
+        customer,
+        "contract",
+        "send_email",
+        "email",
+        parameters,
+        List.of(),
+        null,
+        null,
+        BigDecimal.ZERO,
+        PLANNED_AT);
   }
 
   /** How many requests each of the {@value #THREADS} threads delivers. Default: 25. */
@@ -90,7 +100,9 @@ public abstract class ActionChannelContract {
       DeliveryReceipt receipt = channel.deliver(request);
 
       assertNotNull(receipt, "deliver must return a receipt");
-      assertEquals(request.idempotencyKey(), receipt.idempotencyKey(),
+      assertEquals(
+          request.idempotencyKey(),
+          receipt.idempotencyKey(),
           "the receipt must carry the request's idempotency key");
       assertFalse(receipt.duplicate(), "a first delivery of a new key is not a duplicate");
     }
@@ -102,14 +114,14 @@ public abstract class ActionChannelContract {
     try (ActionChannel channel = newChannel()) {
       DeliveryReceipt receipt = channel.deliver(newRequest(1));
 
-      assertEquals(channel.name(), receipt.channel(),
-          "the receipt must name the channel that delivered it");
+      assertEquals(
+          channel.name(), receipt.channel(), "the receipt must name the channel that delivered it");
     }
   }
 
   /**
-   * Delivering a key twice returns a receipt for it both times; on a channel that deduplicates,
-   * the second is a duplicate.
+   * Delivering a key twice returns a receipt for it both times; on a channel that deduplicates, the
+   * second is a duplicate.
    */
   @Test
   public void deliver_sameKeyTwice_secondIsDuplicateWhenChannelDeduplicates() {
@@ -120,11 +132,15 @@ public abstract class ActionChannelContract {
       DeliveryReceipt second = channel.deliver(request);
 
       assertFalse(first.duplicate(), "the first delivery of a key is not a duplicate");
-      assertEquals(request.idempotencyKey(), second.idempotencyKey(),
+      assertEquals(
+          request.idempotencyKey(),
+          second.idempotencyKey(),
           "the second receipt must carry the request's idempotency key");
       if (channel.deduplicatesByKey()) {
-        assertTrue(second.duplicate(), "a channel that deduplicatesByKey() must answer the "
-            + "second delivery of a key with a duplicate receipt");
+        assertTrue(
+            second.duplicate(),
+            "a channel that deduplicatesByKey() must answer the "
+                + "second delivery of a key with a duplicate receipt");
       }
     }
   }
@@ -140,17 +156,19 @@ public abstract class ActionChannelContract {
         List<Future<List<DeliveryReceipt>>> futures = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
           int first = 100 + t * perThread;
-          futures.add(pool.submit(() -> {
-            start.await();
-            List<DeliveryReceipt> receipts = new ArrayList<>();
-            for (int i = first; i < first + perThread; i++) {
-              ActionRequest request = newRequest(i);
-              DeliveryReceipt receipt = channel.deliver(request);
-              assertEquals(request.idempotencyKey(), receipt.idempotencyKey());
-              receipts.add(receipt);
-            }
-            return receipts;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    List<DeliveryReceipt> receipts = new ArrayList<>();
+                    for (int i = first; i < first + perThread; i++) {
+                      ActionRequest request = newRequest(i);
+                      DeliveryReceipt receipt = channel.deliver(request);
+                      assertEquals(request.idempotencyKey(), receipt.idempotencyKey());
+                      receipts.add(receipt);
+                    }
+                    return receipts;
+                  }));
         }
         start.countDown();
         Set<String> keys = new HashSet<>();

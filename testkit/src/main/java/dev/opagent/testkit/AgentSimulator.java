@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  *
  * <p>Point any AgentCore client at {@link #endpoint()} with {@link #agentRuntimeArn()}; static
  * credentials of any value work (signatures are not checked). What it does per request:
+ *
  * <ol>
  *   <li>{@code POST /runtimes/{url-encoded ARN}/invocations?qualifier=Q} with body {@code
  *       {"customerData": {...}}};
@@ -33,12 +34,13 @@ import java.util.function.Consumer;
  *       33–256 characters, an oversized payload or invalid customer data; 429 {@code
  *       ThrottlingException} when the request-rate quota is exhausted; 402 {@code
  *       ServiceQuotaExceededException} when a new session would exceed the active-session quota;
- *   <li>then a poison customer's fault, or a random fault, or the analysis as {@code
- *       {"analysis": {...}}} JSON or as an event stream, after the configured latency.
+ *   <li>then a poison customer's fault, or a random fault, or the analysis as {@code {"analysis":
+ *       {...}}} JSON or as an event stream, after the configured latency.
  * </ol>
+ *
  * Errors carry {@code x-amzn-ErrorType} and a JSON body {@code {"message": "..."}}. {@code POST
- * /runtimes/{ARN}/stopruntimesession?qualifier=Q} ends the session named by the session header
- * (200 {@code {}}; 404 when it is not active).
+ * /runtimes/{ARN}/stopruntimesession?qualifier=Q} ends the session named by the session header (200
+ * {@code {}}; 404 when it is not active).
  *
  * <pre>{@code
  * try (AgentSimulator simulator = AgentSimulator.start(SimulatorConfig.builder()
@@ -55,8 +57,8 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>Latency holds no thread: a few handler threads read requests and a scheduler sends each
- * answer when its latency has passed, so hundreds of slow calls can be in flight at once.
+ * <p>Latency holds no thread: a few handler threads read requests and a scheduler sends each answer
+ * when its latency has passed, so hundreds of slow calls can be in flight at once.
  */
 public final class AgentSimulator implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -83,24 +85,27 @@ public final class AgentSimulator implements AutoCloseable {
   private AgentSimulator(SimulatorConfig config) {
     this.config = config;
     int id = INSTANCES.incrementAndGet();
-    this.scheduler = new ScheduledThreadPoolExecutor(2, daemon("agent-simulator-" + id + "-sender"));
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(2, daemon("agent-simulator-" + id + "-sender"));
     this.scheduler.setRemoveOnCancelPolicy(true);
-    this.handlers = Executors.newFixedThreadPool(config.handlerThreads(),
-        daemon("agent-simulator-" + id + "-handler"));
+    this.handlers =
+        Executors.newFixedThreadPool(
+            config.handlerThreads(), daemon("agent-simulator-" + id + "-handler"));
     this.handler = new SimulatorHandler(config, scheduler);
     try {
       this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
     } catch (IOException e) {
       handlers.shutdownNow();
       scheduler.shutdownNow();
-      throw new UncheckedIOException("could not listen on " + config.host() + ":" + config.port(), e);
+      throw new UncheckedIOException(
+          "could not listen on " + config.host() + ":" + config.port(), e);
     }
     server.createContext("/", handler);
     server.setExecutor(handlers);
     server.start();
     InetSocketAddress bound = server.getAddress();
-    String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1"
-        : bound.getAddress().getHostAddress();
+    String host =
+        bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
@@ -128,7 +133,10 @@ public final class AgentSimulator implements AutoCloseable {
     return start(SimulatorConfig.ofDefaults());
   }
 
-  /** The endpoint to pass as the AgentCore client's endpoint override, e.g. {@code http://127.0.0.1:41234}. */
+  /**
+   * The endpoint to pass as the AgentCore client's endpoint override, e.g. {@code
+   * http://127.0.0.1:41234}.
+   */
   public URI endpoint() {
     return endpoint;
   }
@@ -167,8 +175,14 @@ public final class AgentSimulator implements AutoCloseable {
    */
   public SimulatorStats stats() {
     var c = handler.counters();
-    return new SimulatorStats(c.requests(), c.outcomes(), handler.sessions().distinct(),
-        handler.sessions().live(), handler.sessions().stopped(), c.inFlight(), c.maxInFlight(),
+    return new SimulatorStats(
+        c.requests(),
+        c.outcomes(),
+        handler.sessions().distinct(),
+        handler.sessions().live(),
+        handler.sessions().stopped(),
+        c.inFlight(),
+        c.maxInFlight(),
         c.calls());
   }
 

@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreAsyncCli
  *
  * <p>Registered on a {@code static} field or with {@code @ExtendWith}, one simulator serves the
  * whole class; on an instance field, each test gets its own. Either way, before each test the
- * counters are reset and the agent is brought up, and each test gets a fresh client (so no cache
- * is shared between tests), closed after it. Test and lifecycle methods may declare parameters of
- * type {@link AgentSimulator} and {@link SegmentClient}.
+ * counters are reset and the agent is brought up, and each test gets a fresh client (so no cache is
+ * shared between tests), closed after it. Test and lifecycle methods may declare parameters of type
+ * {@link AgentSimulator} and {@link SegmentClient}.
  *
  * <p>By default the simulator runs with {@link SimulatorConfig#ofDefaults()} except that its clock
  * is {@link Fixtures#seedClock()} (2026-03-15), so the seed customers get the worked example's
@@ -52,14 +52,15 @@ import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreAsyncCli
  * }
  * }</pre>
  */
-public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeEachCallback,
-    AfterEachCallback, ParameterResolver {
+public final class AgentSimulatorExtension
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private static final String SIMULATOR = "simulator";
   private static final String CLIENT = "client";
 
   /** Per instance: two registered extensions never share a simulator. */
   private final ExtensionContext.Namespace namespace =
       ExtensionContext.Namespace.create(AgentSimulatorExtension.class, this);
+
   private final SimulatorConfig config;
   private final Consumer<SegmentClientBuilder> clientCustomizer;
   private volatile @Nullable Running classScoped;
@@ -68,11 +69,11 @@ public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeE
 
   /** The default extension, used by {@code @ExtendWith(AgentSimulatorExtension.class)}. */
   public AgentSimulatorExtension() {
-    this(SimulatorConfig.builder().clock(Fixtures.seedClock()).build(), b -> { });
+    this(SimulatorConfig.builder().clock(Fixtures.seedClock()).build(), b -> {});
   }
 
-  private AgentSimulatorExtension(SimulatorConfig config,
-      Consumer<SegmentClientBuilder> clientCustomizer) {
+  private AgentSimulatorExtension(
+      SimulatorConfig config, Consumer<SegmentClientBuilder> clientCustomizer) {
     this.config = config;
     this.clientCustomizer = clientCustomizer;
   }
@@ -84,7 +85,7 @@ public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeE
 
   /** An extension whose simulator runs with {@code config}. */
   public static AgentSimulatorExtension create(SimulatorConfig config) {
-    return new AgentSimulatorExtension(Objects.requireNonNull(config, "config"), b -> { });
+    return new AgentSimulatorExtension(Objects.requireNonNull(config, "config"), b -> {});
   }
 
   /**
@@ -135,16 +136,20 @@ public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeE
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    classScoped = context.getStore(namespace)
-        .getOrComputeIfAbsent(SIMULATOR, k -> new Running(config), Running.class);
+    classScoped =
+        context
+            .getStore(namespace)
+            .getOrComputeIfAbsent(SIMULATOR, k -> new Running(config), Running.class);
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
     Running shared = classScoped;
     if (shared == null) {
-      testScoped = context.getStore(namespace)
-          .getOrComputeIfAbsent(SIMULATOR, k -> new Running(config), Running.class);
+      testScoped =
+          context
+              .getStore(namespace)
+              .getOrComputeIfAbsent(SIMULATOR, k -> new Running(config), Running.class);
     } else {
       shared.simulator.resetStats();
       shared.simulator.bringUp();
@@ -178,8 +183,9 @@ public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeE
     }
     if (type == SegmentClient.class) {
       if (context.getTestMethod().isEmpty()) {
-        throw new ParameterResolutionException("a SegmentClient is only available to test"
-            + " methods and @BeforeEach/@AfterEach methods; use newClient() elsewhere");
+        throw new ParameterResolutionException(
+            "a SegmentClient is only available to test"
+                + " methods and @BeforeEach/@AfterEach methods; use newClient() elsewhere");
       }
       return client();
     }
@@ -196,18 +202,19 @@ public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeE
   }
 
   private SegmentClient newClient(Running r) {
-    SegmentClientBuilder builder = SegmentClient.builder()
-        .agentRuntimeArn(r.simulator.agentRuntimeArn())
-        .qualifier(r.simulator.qualifier())
-        .asyncClient(r.sdk);
+    SegmentClientBuilder builder =
+        SegmentClient.builder()
+            .agentRuntimeArn(r.simulator.agentRuntimeArn())
+            .qualifier(r.simulator.qualifier())
+            .asyncClient(r.sdk);
     clientCustomizer.accept(builder);
     return builder.build();
   }
 
   /**
    * A simulator and one AWS client of it, shared by the tests' segment clients: a segment client
-   * never closes an AWS client it was handed, so closing it after each test is instant, and the
-   * AWS client (whose Netty shutdown takes seconds) is closed once, with the simulator.
+   * never closes an AWS client it was handed, so closing it after each test is instant, and the AWS
+   * client (whose Netty shutdown takes seconds) is closed once, with the simulator.
    */
   // AutoCloseable for JUnit 5.13 and later, CloseableResource (deprecated there) for the JUnit
   // versions before, so the simulator is closed whichever JUnit the host runs.
@@ -219,18 +226,21 @@ public final class AgentSimulatorExtension implements BeforeAllCallback, BeforeE
 
     Running(SimulatorConfig config) {
       simulator = AgentSimulator.start(config);
-      sdk = BedrockAgentCoreAsyncClient.builder()
-          .endpointOverride(simulator.endpoint())
-          .region(Region.US_WEST_2)
-          .credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create("testkit", "testkit")))
-          .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-          .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-              .maxConcurrency(1024)
-              .maxPendingConnectionAcquires(100_000)
-              .connectionAcquisitionTimeout(Duration.ofMinutes(1))
-              .readTimeout(Duration.ofMinutes(15)))
-          .build();
+      sdk =
+          BedrockAgentCoreAsyncClient.builder()
+              .endpointOverride(simulator.endpoint())
+              .region(Region.US_WEST_2)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create("testkit", "testkit")))
+              .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+              .httpClientBuilder(
+                  NettyNioAsyncHttpClient.builder()
+                      .maxConcurrency(1024)
+                      .maxPendingConnectionAcquires(100_000)
+                      .connectionAcquisitionTimeout(Duration.ofMinutes(1))
+                      .readTimeout(Duration.ofMinutes(15)))
+              .build();
     }
 
     @Override

@@ -14,8 +14,7 @@ public enum Fault {
   AGENT_ERROR,
   /**
    * HTTP 200 whose body holds no readable analysis: truncated JSON, an HTML error page, JSON
-   * without segment fields, or an empty body (an event stream: a truncated or missing final
-   * event).
+   * without segment fields, or an empty body (an event stream: a truncated or missing final event).
    */
   MALFORMED_BODY,
   /**

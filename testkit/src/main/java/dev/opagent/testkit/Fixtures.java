@@ -48,7 +48,9 @@ public final class Fixtures {
    * with a median basket of 250 and trend {@code Skincare}, winter.
    */
   public static CustomerData seedNewCustomer() {
-    return new CustomerData("C-TEST-001", "Istanbul",
+    return new CustomerData(
+        "C-TEST-001",
+        "Istanbul",
         new Customer("C-TEST-001", 28, "F", utc(2026, 1, 15), List.of()),
         new Region("Marmara", "Temperate", new BigDecimal("250.0"), "Skincare"),
         Season.WINTER);
@@ -60,10 +62,23 @@ public final class Fixtures {
    * with a median basket of 75 and trend {@code SKINCARE}, winter.
    */
   public static CustomerData seedActiveCustomer() {
-    return new CustomerData("C-1001", "Istanbul",
-        new Customer("C-1001", 32, "F", utc(2024, 3, 15), List.of(
-            new ProductHistory("P-2001", "SKINCARE", 8, new BigDecimal("479.20"), 8,
-                utc(2026, 1, 20), new BigDecimal("30")))),
+    return new CustomerData(
+        "C-1001",
+        "Istanbul",
+        new Customer(
+            "C-1001",
+            32,
+            "F",
+            utc(2024, 3, 15),
+            List.of(
+                new ProductHistory(
+                    "P-2001",
+                    "SKINCARE",
+                    8,
+                    new BigDecimal("479.20"),
+                    8,
+                    utc(2026, 1, 20),
+                    new BigDecimal("30")))),
         new Region("Marmara", "Temperate", new BigDecimal("75.0"), "SKINCARE"),
         Season.WINTER);
   }

@@ -23,11 +23,11 @@ import org.jspecify.annotations.Nullable;
  * An {@link ActionChannel} that keeps deliveries in memory, for host tests and benchmarks.
  * Thread-safe: deliveries from many threads are recorded in the order they were accepted.
  *
- * <p>It deduplicates by idempotency key unless built with {@code deduplicatesByKey(false)} (to
- * show what a double delivery looks like), can fail on script ({@link #failNext},
- * {@link #failNextPermanently}, {@link #failNextWithRetryAfter}, {@link #failKey}) and can take
- * a fixed time per delivery ({@link Builder#latency}) without holding its lock, so concurrent
- * deliveries overlap as they would on a network.
+ * <p>It deduplicates by idempotency key unless built with {@code deduplicatesByKey(false)} (to show
+ * what a double delivery looks like), can fail on script ({@link #failNext}, {@link
+ * #failNextPermanently}, {@link #failNextWithRetryAfter}, {@link #failKey}) and can take a fixed
+ * time per delivery ({@link Builder#latency}) without holding its lock, so concurrent deliveries
+ * overlap as they would on a network.
  *
  * <pre>{@code
  * InMemoryChannel email = InMemoryChannel.builder().name("email").build();
@@ -83,8 +83,8 @@ public final class InMemoryChannel implements ActionChannel {
   }
 
   /**
-   * Waits the configured latency, then fails as scripted (a failure of the key first, then the
-   * next scripted failure), returns a duplicate receipt for a key already delivered (when
+   * Waits the configured latency, then fails as scripted (a failure of the key first, then the next
+   * scripted failure), returns a duplicate receipt for a key already delivered (when
    * deduplicating), or records the delivery. Every call counts as an {@link #attempts() attempt}.
    *
    * @throws ChannelException as scripted
@@ -204,8 +204,13 @@ public final class InMemoryChannel implements ActionChannel {
 
   @Override
   public synchronized String toString() {
-    return "InMemoryChannel[name=" + name + ", deduplicatesByKey=" + deduplicatesByKey
-        + ", deliveries=" + deliveries.size() + "]";
+    return "InMemoryChannel[name="
+        + name
+        + ", deduplicatesByKey="
+        + deduplicatesByKey
+        + ", deliveries="
+        + deliveries.size()
+        + "]";
   }
 
   private InMemoryChannel script(int n, Failure failure) {
@@ -261,8 +266,8 @@ public final class InMemoryChannel implements ActionChannel {
     }
 
     /**
-     * How long each delivery takes (parked, outside the channel's lock), to model a remote
-     * channel in benchmarks. Default: none.
+     * How long each delivery takes (parked, outside the channel's lock), to model a remote channel
+     * in benchmarks. Default: none.
      */
     public Builder latency(Duration latency) {
       Objects.requireNonNull(latency, "latency");

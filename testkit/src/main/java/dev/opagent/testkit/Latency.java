@@ -80,15 +80,18 @@ public sealed interface Latency {
       Duration d = parseDuration(t);
       return d.isZero() ? none() : fixed(d);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("latency must be none, a duration such as 200ms, a range"
-          + " such as 100ms..300ms or lognormal(2s,0.5) but was '" + text + "'");
+      throw new IllegalArgumentException(
+          "latency must be none, a duration such as 200ms, a range"
+              + " such as 100ms..300ms or lognormal(2s,0.5) but was '"
+              + text
+              + "'");
     }
   }
 
   /**
-   * Parses a duration: a non-negative number with unit {@code ns}, {@code us}, {@code ms},
-   * {@code s}, {@code m} or {@code h} (for example {@code 200ms}, {@code 1.5s}), or ISO-8601
-   * ({@code PT0.2S}).
+   * Parses a duration: a non-negative number with unit {@code ns}, {@code us}, {@code ms}, {@code
+   * s}, {@code m} or {@code h} (for example {@code 200ms}, {@code 1.5s}), or ISO-8601 ({@code
+   * PT0.2S}).
    *
    * @throws IllegalArgumentException when {@code text} is not such a duration
    */
@@ -146,8 +149,11 @@ public sealed interface Latency {
       Durations.checkLatency("min", min);
       Durations.checkLatency("max", max);
       if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("max must be at least min (" + Durations.format(min)
-            + ") but was " + Durations.format(max));
+        throw new IllegalArgumentException(
+            "max must be at least min ("
+                + Durations.format(min)
+                + ") but was "
+                + Durations.format(max));
       }
     }
 
@@ -216,17 +222,21 @@ final class Durations {
     Matcher m = TEXT.matcher(t);
     if (m.matches()) {
       java.math.BigDecimal amount = new java.math.BigDecimal(m.group(1));
-      long nanosPerUnit = switch (m.group(2)) {
-        case "ns" -> 1L;
-        case "us", "µs" -> 1_000L;
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        default -> 3_600_000_000_000L;
-      };
+      long nanosPerUnit =
+          switch (m.group(2)) {
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
+          };
       try {
-        return Duration.ofNanos(amount.multiply(java.math.BigDecimal.valueOf(nanosPerUnit))
-            .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+        return Duration.ofNanos(
+            amount
+                .multiply(java.math.BigDecimal.valueOf(nanosPerUnit))
+                .setScale(0, java.math.RoundingMode.HALF_UP)
+                .longValueExact());
       } catch (ArithmeticException e) {
         throw new IllegalArgumentException("duration is too long: '" + text + "'");
       }
@@ -241,9 +251,11 @@ final class Durations {
         // fall through to the message below
       }
     }
-    throw new IllegalArgumentException("duration must be a non-negative number with a unit"
-        + " (ns, us, ms, s, m, h) such as 200ms or 2s, or ISO-8601 such as PT0.2S, but was '"
-        + text + "'");
+    throw new IllegalArgumentException(
+        "duration must be a non-negative number with a unit"
+            + " (ns, us, ms, s, m, h) such as 200ms or 2s, or ISO-8601 such as PT0.2S, but was '"
+            + text
+            + "'");
   }
 
   static void checkLatency(String name, Duration value) {

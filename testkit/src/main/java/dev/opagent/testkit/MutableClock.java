@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock a test moves by hand: {@link #set} and {@link #advance}. Thread-safe; every clock made
- * by {@link #withZone} shows the same instant and moves with this one.
+ * A clock a test moves by hand: {@link #set} and {@link #advance}. Thread-safe; every clock made by
+ * {@link #withZone} shows the same instant and moves with this one.
  *
  * <pre>{@code
  * MutableClock clock = MutableClock.at("2026-03-15T10:00:00Z");
@@ -29,8 +29,8 @@ public final class MutableClock extends Clock {
 
   /** A clock at {@code instant}, in UTC. */
   public static MutableClock at(Instant instant) {
-    return new MutableClock(new AtomicReference<>(Objects.requireNonNull(instant, "instant")),
-        ZoneOffset.UTC);
+    return new MutableClock(
+        new AtomicReference<>(Objects.requireNonNull(instant, "instant")), ZoneOffset.UTC);
   }
 
   /** A clock at an ISO-8601 instant such as {@code 2026-03-15T10:00:00Z}, in UTC. */

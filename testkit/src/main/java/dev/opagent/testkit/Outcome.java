@@ -19,7 +19,9 @@ public enum Outcome {
   THROTTLED(429),
   /** 402 {@code ServiceQuotaExceededException}: too many active sessions. */
   SESSION_QUOTA_EXCEEDED(402),
-  /** 400 {@code ValidationException}: bad session id, payload too large or invalid customer data. */
+  /**
+   * 400 {@code ValidationException}: bad session id, payload too large or invalid customer data.
+   */
   VALIDATION_ERROR(400),
   /** 403 {@code AccessDeniedException}: the request was signed with a denied access key. */
   ACCESS_DENIED(403),

@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
  * every churn, value, loyalty, diversity and affinity segment of the reference segmenter occurs.
  * Immutable and thread-safe.
  *
- * <p>Customer {@code i} depends only on the seed and {@code i}: {@link #customer(long)} gives random
- * access, and {@link #stream(long)} is lazy (a million customers are never held in memory) and may
- * run in parallel with the same result.
+ * <p>Customer {@code i} depends only on the seed and {@code i}: {@link #customer(long)} gives
+ * random access, and {@link #stream(long)} is lazy (a million customers are never held in memory)
+ * and may run in parallel with the same result.
  *
  * <pre>{@code
  * PopulationGenerator population = PopulationGenerator.builder().seed(42).build();
@@ -39,37 +39,96 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PopulationGenerator {
   private static final String[] CATEGORIES = {
-      "SKINCARE", "MAKEUP", "HAIRCARE", "FRAGRANCE", "PERSONAL_CARE", "BABY_CARE", "SUPPLEMENTS"};
+    "SKINCARE", "MAKEUP", "HAIRCARE", "FRAGRANCE", "PERSONAL_CARE", "BABY_CARE", "SUPPLEMENTS"
+  };
+
   /** Unit price range per category, in the shop's currency (lira). */
   private static final int[][] PRICES = {
-      {40, 350}, {30, 250}, {25, 180}, {150, 900}, {15, 90}, {30, 200}, {60, 400}};
+    {40, 350}, {30, 250}, {25, 180}, {150, 900}, {15, 90}, {30, 200}, {60, 400}
+  };
+
   private static final int[] CADENCES = {7, 14, 21, 30, 30, 30, 45, 60, 90};
 
-  private static final List<RegionProfile> REGIONS = List.of(
-      new RegionProfile("Marmara", "Temperate", "180.0", "SKINCARE", List.of(
-          city("Istanbul", 156), city("Bursa", 32), city("Kocaeli", 21), city("Tekirdağ", 11),
-          city("Balıkesir", 12), city("Sakarya", 11), city("Edirne", 4))),
-      new RegionProfile("Ege", "Mediterranean", "150.0", "FRAGRANCE", List.of(
-          city("İzmir", 44), city("Manisa", 15), city("Aydın", 11), city("Denizli", 10),
-          city("Muğla", 10))),
-      new RegionProfile("Akdeniz", "Mediterranean", "140.0", "SKINCARE", List.of(
-          city("Antalya", 27), city("Adana", 23), city("Mersin", 19), city("Hatay", 17),
-          city("Isparta", 4))),
-      new RegionProfile("İç Anadolu", "Continental", "130.0", "HAIRCARE", List.of(
-          city("Ankara", 57), city("Konya", 23), city("Kayseri", 14), city("Eskişehir", 9),
-          city("Sivas", 6))),
-      new RegionProfile("Karadeniz", "Oceanic", "110.0", "PERSONAL_CARE", List.of(
-          city("Samsun", 14), city("Trabzon", 8), city("Ordu", 8), city("Zonguldak", 6),
-          city("Rize", 3))),
-      new RegionProfile("Doğu Anadolu", "Continental", "85.0", "BABY_CARE", List.of(
-          city("Erzurum", 8), city("Malatya", 8), city("Van", 11), city("Elazığ", 6))),
-      new RegionProfile("Güneydoğu Anadolu", "Semi-arid", "75.0", "MAKEUP", List.of(
-          city("Gaziantep", 21), city("Şanlıurfa", 22), city("Diyarbakır", 18),
-          city("Mardin", 9))));
+  private static final List<RegionProfile> REGIONS =
+      List.of(
+          new RegionProfile(
+              "Marmara",
+              "Temperate",
+              "180.0",
+              "SKINCARE",
+              List.of(
+                  city("Istanbul", 156),
+                  city("Bursa", 32),
+                  city("Kocaeli", 21),
+                  city("Tekirdağ", 11),
+                  city("Balıkesir", 12),
+                  city("Sakarya", 11),
+                  city("Edirne", 4))),
+          new RegionProfile(
+              "Ege",
+              "Mediterranean",
+              "150.0",
+              "FRAGRANCE",
+              List.of(
+                  city("İzmir", 44),
+                  city("Manisa", 15),
+                  city("Aydın", 11),
+                  city("Denizli", 10),
+                  city("Muğla", 10))),
+          new RegionProfile(
+              "Akdeniz",
+              "Mediterranean",
+              "140.0",
+              "SKINCARE",
+              List.of(
+                  city("Antalya", 27),
+                  city("Adana", 23),
+                  city("Mersin", 19),
+                  city("Hatay", 17),
+                  city("Isparta", 4))),
+          new RegionProfile(
+              "İç Anadolu",
+              "Continental",
+              "130.0",
+              "HAIRCARE",
+              List.of(
+                  city("Ankara", 57),
+                  city("Konya", 23),
+                  city("Kayseri", 14),
+                  city("Eskişehir", 9),
+                  city("Sivas", 6))),
+          new RegionProfile(
+              "Karadeniz",
+              "Oceanic",
+              "110.0",
+              "PERSONAL_CARE",
+              List.of(
+                  city("Samsun", 14),
+                  city("Trabzon", 8),
+                  city("Ordu", 8),
+                  city("Zonguldak", 6),
+                  city("Rize", 3))),
+          new RegionProfile(
+              "Doğu Anadolu",
+              "Continental",
+              "85.0",
+              "BABY_CARE",
+              List.of(city("Erzurum", 8), city("Malatya", 8), city("Van", 11), city("Elazığ", 6))),
+          new RegionProfile(
+              "Güneydoğu Anadolu",
+              "Semi-arid",
+              "75.0",
+              "MAKEUP",
+              List.of(
+                  city("Gaziantep", 21),
+                  city("Şanlıurfa", 22),
+                  city("Diyarbakır", 18),
+                  city("Mardin", 9))));
 
-  private static final List<Placed> CITIES = REGIONS.stream()
-      .flatMap(r -> r.cities.stream().map(c -> new Placed(c.name, c.weight, r)))
-      .collect(Collectors.toUnmodifiableList());
+  private static final List<Placed> CITIES =
+      REGIONS.stream()
+          .flatMap(r -> r.cities.stream().map(c -> new Placed(c.name, c.weight, r)))
+          .collect(Collectors.toUnmodifiableList());
   private static final int TOTAL_WEIGHT = CITIES.stream().mapToInt(Placed::weight).sum();
 
   private final long seed;
@@ -143,23 +202,26 @@ public final class PopulationGenerator {
       registered = asOf.minusMonths(tenureMonths).minusDays(r.nextInt(0, 28));
       history = history(r, registered, region);
     }
-    Customer customer = new Customer(id, age, gender,
-        registered.atStartOfDay().atOffset(ZoneOffset.UTC), history);
-    Region wire = new Region(region.name, region.climateType, new BigDecimal(region.medianBasket),
-        region.trend);
+    Customer customer =
+        new Customer(id, age, gender, registered.atStartOfDay().atOffset(ZoneOffset.UTC), history);
+    Region wire =
+        new Region(
+            region.name, region.climateType, new BigDecimal(region.medianBasket), region.trend);
     return new CustomerData(id, city.name, customer, wire, season(asOf));
   }
 
-  private List<ProductHistory> history(SplittableRandom r, LocalDate registered,
-      RegionProfile region) {
+  private List<ProductHistory> history(
+      SplittableRandom r, LocalDate registered, RegionProfile region) {
     long tenureDays = ChronoUnit.DAYS.between(registered, asOf);
     int cadence = CADENCES[r.nextInt(CADENCES.length)];
     // Recency relative to the cadence, so that every churn segment occurs.
     double state = r.nextDouble();
-    double recencyFactor = state < 0.40 ? r.nextDouble(0.0, 1.4)
-        : state < 0.62 ? r.nextDouble(1.6, 2.9)
-        : state < 0.80 ? r.nextDouble(3.1, 5.9)
-        : r.nextDouble(6.2, 14.0);
+    double recencyFactor =
+        state < 0.40
+            ? r.nextDouble(0.0, 1.4)
+            : state < 0.62
+                ? r.nextDouble(1.6, 2.9)
+                : state < 0.80 ? r.nextDouble(3.1, 5.9) : r.nextDouble(6.2, 14.0);
     long recency = Math.min(tenureDays, Math.round(recencyFactor * cadence));
     double spendFactor = Math.exp(r.nextGaussian() * 0.6);
     int categoryCount = weighted(r, 45, 30, 17, 8) + 1;
@@ -182,8 +244,8 @@ public final class PopulationGenerator {
       for (int p = 0; p < products; p++) {
         productNumber++;
         boolean latest = productNumber == 1;
-        long sinceLast = latest ? recency
-            : Math.min(tenureDays, recency + r.nextLong(0, 2L * cadence + 1));
+        long sinceLast =
+            latest ? recency : Math.min(tenureDays, recency + r.nextLong(0, 2L * cadence + 1));
         LocalDate last = asOf.minusDays(sinceLast);
         double every = Math.max(3, cadence * r.nextDouble(0.8, 1.25));
         long activeDays = ChronoUnit.DAYS.between(registered, last);
@@ -194,16 +256,26 @@ public final class PopulationGenerator {
         BigDecimal spent = BigDecimal.valueOf(unit * quantity).setScale(2, RoundingMode.HALF_UP);
         // Whole or half days, as a shop computes them: 30 or 22.5, never 22.4999.
         long halfDays = Math.round(every * 2);
-        BigDecimal avg = orders == 1 ? null
-            : halfDays % 2 == 0 ? BigDecimal.valueOf(halfDays / 2) : BigDecimal.valueOf(halfDays, 1)
-                .multiply(BigDecimal.valueOf(5));
+        BigDecimal avg =
+            orders == 1
+                ? null
+                : halfDays % 2 == 0
+                    ? BigDecimal.valueOf(halfDays / 2)
+                    : BigDecimal.valueOf(halfDays, 1).multiply(BigDecimal.valueOf(5));
         String productId;
         do {
           productId = String.format("P-%d%03d", ci + 1, r.nextInt(1, 1000));
         } while (productIds.contains(productId));
         productIds.add(productId);
-        history.add(new ProductHistory(productId, category, quantity, spent, orders,
-            last.atStartOfDay().atOffset(ZoneOffset.UTC), avg));
+        history.add(
+            new ProductHistory(
+                productId,
+                category,
+                quantity,
+                spent,
+                orders,
+                last.atStartOfDay().atOffset(ZoneOffset.UTC),
+                avg));
       }
     }
     return List.copyOf(history);
@@ -284,8 +356,8 @@ public final class PopulationGenerator {
 
   private record Placed(String name, int weight, RegionProfile region) {}
 
-  private record RegionProfile(String name, String climateType, String medianBasket, String trend,
-      List<City> cities) {}
+  private record RegionProfile(
+      String name, String climateType, String medianBasket, String trend, List<City> cities) {}
 
   /** Builds a {@link PopulationGenerator}. Not thread-safe. */
   public static final class Builder {
@@ -311,7 +383,9 @@ public final class PopulationGenerator {
       return this;
     }
 
-    /** The customer id prefix; ids are the prefix and a 7-digit number from 1. Default {@code C-}. */
+    /**
+     * The customer id prefix; ids are the prefix and a 7-digit number from 1. Default {@code C-}.
+     */
     public Builder idPrefix(String idPrefix) {
       Objects.requireNonNull(idPrefix, "idPrefix");
       if (idPrefix.isBlank()) {
@@ -324,8 +398,8 @@ public final class PopulationGenerator {
     /** The share (0–1) of customers without purchases. Default 0.08. */
     public Builder newCustomerShare(double share) {
       if (!(share >= 0 && share <= 1)) {
-        throw new IllegalArgumentException("newCustomerShare must be between 0 and 1 but was "
-            + share);
+        throw new IllegalArgumentException(
+            "newCustomerShare must be between 0 and 1 but was " + share);
       }
       this.newCustomerShare = share;
       return this;

@@ -1,8 +1,6 @@
 package dev.opagent.testkit;
 
-/**
- * How the simulated agent answers a successful invocation. Thread-safe (an enum).
- */
+/** How the simulated agent answers a successful invocation. Thread-safe (an enum). */
 public enum ResponseShape {
   /** One {@code application/json} body: {@code {"analysis": {...}}}. */
   JSON,

@@ -17,16 +17,16 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Simulated customers reacting to delivered actions: each completed delivery is opened with
- * {@link Builder#openRate}, an opened one clicked with {@link Builder#clickRate}, and the
- * delivery converts with {@link Builder#conversionRate} (per request, so a campaign or a variant
- * can convert better), with a revenue drawn uniformly from {@link Builder#revenue}. Opens come
- * two hours, clicks three hours and conversions a day after the delivery. Feed the interactions
- * to a {@code FeedbackLoop} to close the loop in a test, an example or a benchmark.
+ * Simulated customers reacting to delivered actions: each completed delivery is opened with {@link
+ * Builder#openRate}, an opened one clicked with {@link Builder#clickRate}, and the delivery
+ * converts with {@link Builder#conversionRate} (per request, so a campaign or a variant can convert
+ * better), with a revenue drawn uniformly from {@link Builder#revenue}. Opens come two hours,
+ * clicks three hours and conversions a day after the delivery. Feed the interactions to a {@code
+ * FeedbackLoop} to close the loop in a test, an example or a benchmark.
  *
  * <p>Seeded and reproducible: a delivery's responses depend only on the seed and its idempotency
- * key, not on the order or the company of the records, so a replayed or re-read round responds
- * the same. Immutable and thread-safe.
+ * key, not on the order or the company of the records, so a replayed or re-read round responds the
+ * same. Immutable and thread-safe.
  *
  * <pre>{@code
  * SimulatedResponses customers = SimulatedResponses.builder().seed(42)
@@ -90,24 +90,44 @@ public final class SimulatedResponses {
     ActionRequest q = record.request();
     double rate = conversionRate.applyAsDouble(q);
     if (!(rate >= 0 && rate <= 1)) {
-      throw new IllegalStateException("conversionRate for campaign " + q.campaign()
-          + " must be between 0 and 1 but was " + rate);
+      throw new IllegalStateException(
+          "conversionRate for campaign "
+              + q.campaign()
+              + " must be between 0 and 1 but was "
+              + rate);
     }
     SplittableRandom rnd = new SplittableRandom(seed ^ stableHash(record.key()));
     Instant at = receipt.deliveredAt();
     List<Interaction> out = new ArrayList<>(3);
     if (rnd.nextDouble() < openRate) {
-      out.add(Interaction.of(record.key(), q.customerId(), q.campaign(), InteractionType.OPENED,
-          at.plus(OPEN_AFTER)));
+      out.add(
+          Interaction.of(
+              record.key(),
+              q.customerId(),
+              q.campaign(),
+              InteractionType.OPENED,
+              at.plus(OPEN_AFTER)));
       if (clickRate > 0 && rnd.nextDouble() < clickRate) {
-        out.add(Interaction.of(record.key(), q.customerId(), q.campaign(),
-            InteractionType.CLICKED, at.plus(CLICK_AFTER)));
+        out.add(
+            Interaction.of(
+                record.key(),
+                q.customerId(),
+                q.campaign(),
+                InteractionType.CLICKED,
+                at.plus(CLICK_AFTER)));
       }
     }
     if (rnd.nextDouble() < rate) {
-      long cents = minCents == maxCents ? minCents : minCents + rnd.nextLong(maxCents - minCents + 1);
-      out.add(new Interaction(record.key(), q.customerId(), q.campaign(),
-          InteractionType.CONVERTED, at.plus(CONVERSION_AFTER), BigDecimal.valueOf(cents, 2)));
+      long cents =
+          minCents == maxCents ? minCents : minCents + rnd.nextLong(maxCents - minCents + 1);
+      out.add(
+          new Interaction(
+              record.key(),
+              q.customerId(),
+              q.campaign(),
+              InteractionType.CONVERTED,
+              at.plus(CONVERSION_AFTER),
+              BigDecimal.valueOf(cents, 2)));
     }
     return out;
   }

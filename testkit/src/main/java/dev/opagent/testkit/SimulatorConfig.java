@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * answers, and which latency, quotas and faults it simulates. Immutable and thread-safe; build one
  * with {@link #builder()} (the builder is not thread-safe) or take {@link #ofDefaults()}.
  *
- * <p>Everything random — which requests fail and how, latencies, request ids — is drawn from
- * {@link #seed()}: the <i>n</i>-th call for a given customer id always gets the same fault and
- * latency, whatever the order in which concurrent calls arrive.
+ * <p>Everything random — which requests fail and how, latencies, request ids — is drawn from {@link
+ * #seed()}: the <i>n</i>-th call for a given customer id always gets the same fault and latency,
+ * whatever the order in which concurrent calls arrive.
  *
  * <pre>{@code
  * SimulatorConfig config = SimulatorConfig.builder()
@@ -89,8 +89,8 @@ public record SimulatorConfig(
   /** AgentCore's payload limit: 100,000,000 bytes. */
   public static final int MAX_PAYLOAD_BYTES = 100_000_000;
 
-  private static final Pattern ARN = Pattern.compile(
-      "arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\\d{12}:runtime/[A-Za-z0-9_-]+");
+  private static final Pattern ARN =
+      Pattern.compile("arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\\d{12}:runtime/[A-Za-z0-9_-]+");
 
   /** Checks every value and copies the collections. */
   public SimulatorConfig {
@@ -100,8 +100,12 @@ public record SimulatorConfig(
     }
     Objects.requireNonNull(agentRuntimeArn, "agentRuntimeArn");
     if (!ARN.matcher(agentRuntimeArn).matches()) {
-      throw new IllegalArgumentException("agentRuntimeArn must look like " + DEFAULT_AGENT_RUNTIME_ARN
-          + " but was '" + agentRuntimeArn + "'");
+      throw new IllegalArgumentException(
+          "agentRuntimeArn must look like "
+              + DEFAULT_AGENT_RUNTIME_ARN
+              + " but was '"
+              + agentRuntimeArn
+              + "'");
     }
     qualifiers = Set.copyOf(new LinkedHashSet<>(Objects.requireNonNull(qualifiers, "qualifiers")));
     if (qualifiers.isEmpty()) {
@@ -135,20 +139,25 @@ public record SimulatorConfig(
     rate("agentErrorRate", agentErrorRate);
     double sum = internalErrorRate + dropRate + malformedRate + agentErrorRate;
     if (sum > 1.0 + 1e-9) {
-      throw new IllegalArgumentException("the fault rates must add up to at most 1 but add up to "
-          + sum);
+      throw new IllegalArgumentException(
+          "the fault rates must add up to at most 1 but add up to " + sum);
     }
-    poisonCustomers = Map.copyOf(new LinkedHashMap<>(
-        Objects.requireNonNull(poisonCustomers, "poisonCustomers")));
-    deniedAccessKeyIds = Set.copyOf(Objects.requireNonNull(deniedAccessKeyIds, "deniedAccessKeyIds"));
+    poisonCustomers =
+        Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(poisonCustomers, "poisonCustomers")));
+    deniedAccessKeyIds =
+        Set.copyOf(Objects.requireNonNull(deniedAccessKeyIds, "deniedAccessKeyIds"));
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(ticker, "ticker");
     if (handlerThreads < 1) {
-      throw new IllegalArgumentException("handlerThreads must be positive but was " + handlerThreads);
+      throw new IllegalArgumentException(
+          "handlerThreads must be positive but was " + handlerThreads);
     }
     if (maxPayloadBytes < 1 || maxPayloadBytes > MAX_PAYLOAD_BYTES) {
-      throw new IllegalArgumentException("maxPayloadBytes must be between 1 and " + MAX_PAYLOAD_BYTES
-          + " but was " + maxPayloadBytes);
+      throw new IllegalArgumentException(
+          "maxPayloadBytes must be between 1 and "
+              + MAX_PAYLOAD_BYTES
+              + " but was "
+              + maxPayloadBytes);
     }
   }
 
@@ -159,8 +168,8 @@ public record SimulatorConfig(
   }
 
   /**
-   * The defaults: a free loopback port, {@link #DEFAULT_AGENT_RUNTIME_ARN} with qualifier
-   * {@code DEFAULT}, JSON answers, no latency, no quotas, no faults, seed 0, today's date in UTC.
+   * The defaults: a free loopback port, {@link #DEFAULT_AGENT_RUNTIME_ARN} with qualifier {@code
+   * DEFAULT}, JSON answers, no latency, no quotas, no faults, seed 0, today's date in UTC.
    */
   public static SimulatorConfig ofDefaults() {
     return builder().build();
@@ -182,8 +191,8 @@ public record SimulatorConfig(
   }
 
   /**
-   * Builds a {@link SimulatorConfig}. Not thread-safe. Every setter checks its argument at once
-   * and {@link #build()} checks the combination.
+   * Builds a {@link SimulatorConfig}. Not thread-safe. Every setter checks its argument at once and
+   * {@link #build()} checks the combination.
    */
   public static final class Builder {
     private String host = "127.0.0.1";
@@ -339,9 +348,9 @@ public record SimulatorConfig(
     }
 
     /**
-     * The active-session quota: a request with a new session id while this many sessions are
-     * active gets 402 {@code ServiceQuotaExceededException}. AgentCore's default is 1,000 (500
-     * outside us-east-1 and us-west-2). Default 0: unlimited.
+     * The active-session quota: a request with a new session id while this many sessions are active
+     * gets 402 {@code ServiceQuotaExceededException}. AgentCore's default is 1,000 (500 outside
+     * us-east-1 and us-west-2). Default 0: unlimited.
      */
     public Builder maxActiveSessions(int maxActiveSessions) {
       if (maxActiveSessions < 0) {
@@ -396,8 +405,8 @@ public record SimulatorConfig(
 
     /** Makes every request for {@code customerId} fail with {@code fault}. */
     public Builder putPoisonCustomer(String customerId, Fault fault) {
-      poisonCustomers.put(requireNonBlank(customerId, "customerId"),
-          Objects.requireNonNull(fault, "fault"));
+      poisonCustomers.put(
+          requireNonBlank(customerId, "customerId"), Objects.requireNonNull(fault, "fault"));
       return this;
     }
 
@@ -450,13 +459,16 @@ public record SimulatorConfig(
     }
 
     /**
-     * Largest accepted request body; larger ones get 400 {@code ValidationException}. Default
-     * and maximum {@link #MAX_PAYLOAD_BYTES}.
+     * Largest accepted request body; larger ones get 400 {@code ValidationException}. Default and
+     * maximum {@link #MAX_PAYLOAD_BYTES}.
      */
     public Builder maxPayloadBytes(int maxPayloadBytes) {
       if (maxPayloadBytes < 1 || maxPayloadBytes > MAX_PAYLOAD_BYTES) {
-        throw new IllegalArgumentException("maxPayloadBytes must be between 1 and "
-            + MAX_PAYLOAD_BYTES + " but was " + maxPayloadBytes);
+        throw new IllegalArgumentException(
+            "maxPayloadBytes must be between 1 and "
+                + MAX_PAYLOAD_BYTES
+                + " but was "
+                + maxPayloadBytes);
       }
       this.maxPayloadBytes = maxPayloadBytes;
       return this;
@@ -470,11 +482,30 @@ public record SimulatorConfig(
      */
     public SimulatorConfig build() {
       int effectiveBurst = burst > 0 ? burst : (int) Math.max(1, Math.ceil(requestsPerSecond));
-      return new SimulatorConfig(host, port, agentRuntimeArn, acceptAnyArn, qualifiers,
-          responseShape, streamProgressEvents, latency, requestsPerSecond, effectiveBurst,
-          maxActiveSessions, sessionIdleTimeout, internalErrorRate, dropRate, malformedRate,
-          agentErrorRate, poisonCustomers, deniedAccessKeyIds, seed, clock, ticker,
-          handlerThreads, maxPayloadBytes);
+      return new SimulatorConfig(
+          host,
+          port,
+          agentRuntimeArn,
+          acceptAnyArn,
+          qualifiers,
+          responseShape,
+          streamProgressEvents,
+          latency,
+          requestsPerSecond,
+          effectiveBurst,
+          maxActiveSessions,
+          sessionIdleTimeout,
+          internalErrorRate,
+          dropRate,
+          malformedRate,
+          agentErrorRate,
+          poisonCustomers,
+          deniedAccessKeyIds,
+          seed,
+          clock,
+          ticker,
+          handlerThreads,
+          maxPayloadBytes);
     }
 
     private static String requireNonBlank(String value, String name) {

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
 final class SimulatorHandler implements HttpHandler {
   /** The session header. */
   public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
+
   /** The user header. */
   public static final String USER_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-User-Id";
+
   /** The header that names the error type. */
   public static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
 
@@ -65,11 +67,13 @@ final class SimulatorHandler implements HttpHandler {
     this.config = config;
     this.segmenter = new ReferenceSegmenter(config.clock());
     this.scheduler = scheduler;
-    this.bucket = config.requestsPerSecond() > 0
-        ? new TokenBucket(config.requestsPerSecond(), config.burst(), config.ticker())
-        : null;
-    this.sessions = new SessionTracker(
-        config.maxActiveSessions(), config.sessionIdleTimeout(), config.ticker());
+    this.bucket =
+        config.requestsPerSecond() > 0
+            ? new TokenBucket(config.requestsPerSecond(), config.burst(), config.ticker())
+            : null;
+    this.sessions =
+        new SessionTracker(
+            config.maxActiveSessions(), config.sessionIdleTimeout(), config.ticker());
   }
 
   public Counters counters() {
@@ -99,10 +103,16 @@ final class SimulatorHandler implements HttpHandler {
     try {
       route(call);
     } catch (RuntimeException | IOException | Error e) {
-      LOG.warn("simulator failed to handle {} {}", exchange.getRequestMethod(),
-          exchange.getRequestURI().getRawPath(), e);
+      LOG.warn(
+          "simulator failed to handle {} {}",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getRawPath(),
+          e);
       if (!call.headersSent) {
-        call.error(500, "InternalServerException", "The simulator failed: " + e.getClass().getName(),
+        call.error(
+            500,
+            "InternalServerException",
+            "The simulator failed: " + e.getClass().getName(),
             Outcome.INTERNAL_ERROR);
       } else {
         call.finish(Outcome.INTERNAL_ERROR);
@@ -124,8 +134,11 @@ final class SimulatorHandler implements HttpHandler {
     } else if (post && operation.equals("stopruntimesession")) {
       stopSession(call, decode(path.substring(PREFIX.length(), slash)));
     } else {
-      call.error(404, "UnknownOperationException",
-          "No operation " + ex.getRequestMethod() + " " + path, null);
+      call.error(
+          404,
+          "UnknownOperationException",
+          "No operation " + ex.getRequestMethod() + " " + path,
+          null);
     }
   }
 
@@ -134,7 +147,11 @@ final class SimulatorHandler implements HttpHandler {
     Fault down = outage;
     if (down != null) {
       drainQuietly(ex);
-      fail(call, down, variant(new SplittableRandom(call.sequence)), Duration.ZERO,
+      fail(
+          call,
+          down,
+          variant(new SplittableRandom(call.sequence)),
+          Duration.ZERO,
           sessionOrGenerated(call));
       return;
     }
@@ -143,9 +160,15 @@ final class SimulatorHandler implements HttpHandler {
     }
     String sessionId = sessionOrGenerated(call);
     if (sessionId.length() < MIN_SESSION_ID || sessionId.length() > MAX_SESSION_ID) {
-      call.error(400, "ValidationException", "1 validation error detected: Value at"
-          + " 'runtimeSessionId' failed to satisfy constraint: Member must have length between "
-          + MIN_SESSION_ID + " and " + MAX_SESSION_ID, Outcome.VALIDATION_ERROR);
+      call.error(
+          400,
+          "ValidationException",
+          "1 validation error detected: Value at"
+              + " 'runtimeSessionId' failed to satisfy constraint: Member must have length between "
+              + MIN_SESSION_ID
+              + " and "
+              + MAX_SESSION_ID,
+          Outcome.VALIDATION_ERROR);
       return;
     }
     byte[] body = readBody(call);
@@ -153,15 +176,23 @@ final class SimulatorHandler implements HttpHandler {
       return;
     }
     if (bucket != null && !bucket.tryAcquire()) {
-      call.error(429, "ThrottlingException",
-          "Rate exceeded: InvokeAgentRuntime is limited to " + config.requestsPerSecond()
-              + " requests per second", Outcome.THROTTLED);
+      call.error(
+          429,
+          "ThrottlingException",
+          "Rate exceeded: InvokeAgentRuntime is limited to "
+              + config.requestsPerSecond()
+              + " requests per second",
+          Outcome.THROTTLED);
       return;
     }
     if (!sessions.use(sessionId)) {
-      call.error(402, "ServiceQuotaExceededException", "The number of active runtime sessions"
-          + " has reached the quota of " + config.maxActiveSessions()
-          + ". Stop idle sessions with StopRuntimeSession or request a quota increase.",
+      call.error(
+          402,
+          "ServiceQuotaExceededException",
+          "The number of active runtime sessions"
+              + " has reached the quota of "
+              + config.maxActiveSessions()
+              + ". Stop idle sessions with StopRuntimeSession or request a quota increase.",
           Outcome.SESSION_QUOTA_EXCEEDED);
       return;
     }
@@ -175,13 +206,19 @@ final class SimulatorHandler implements HttpHandler {
       data = CustomerData.fromJson(payload.get("customerData").toString());
       CustomerDataValidator.validate(data);
     } catch (Json.UnreadableJsonException e) {
-      call.error(400, "ValidationException", e.path().isEmpty()
-          ? "The payload " + e.reason()
-          : "Invalid payload: " + e.path().substring(1) + " " + e.reason(),
+      call.error(
+          400,
+          "ValidationException",
+          e.path().isEmpty()
+              ? "The payload " + e.reason()
+              : "Invalid payload: " + e.path().substring(1) + " " + e.reason(),
           Outcome.VALIDATION_ERROR);
       return;
     } catch (InvalidInputException e) {
-      call.error(400, "ValidationException", "Invalid payload: " + e.getMessage(),
+      call.error(
+          400,
+          "ValidationException",
+          "Invalid payload: " + e.getMessage(),
           Outcome.VALIDATION_ERROR);
       return;
     }
@@ -203,17 +240,32 @@ final class SimulatorHandler implements HttpHandler {
     try {
       analysis = segmenter.analyze(data);
     } catch (InvalidInputException e) {
-      call.error(400, "ValidationException", "Invalid payload: " + e.getMessage(),
+      call.error(
+          400,
+          "ValidationException",
+          "Invalid payload: " + e.getMessage(),
           Outcome.VALIDATION_ERROR);
       return;
     }
     String answer = "{\"analysis\":" + analysis.toJson() + "}";
     if (config.responseShape() == ResponseShape.EVENT_STREAM) {
-      stream(call, sessionId, Wire.events(data, answer, config.streamProgressEvents()), latency,
-          Outcome.OK, false);
+      stream(
+          call,
+          sessionId,
+          Wire.events(data, answer, config.streamProgressEvents()),
+          latency,
+          Outcome.OK,
+          false);
     } else {
-      later(latency, () -> call.send(200, "application/json", sessionId,
-          answer.getBytes(StandardCharsets.UTF_8), Outcome.OK));
+      later(
+          latency,
+          () ->
+              call.send(
+                  200,
+                  "application/json",
+                  sessionId,
+                  answer.getBytes(StandardCharsets.UTF_8),
+                  Outcome.OK));
     }
   }
 
@@ -223,15 +275,19 @@ final class SimulatorHandler implements HttpHandler {
       return;
     }
     String sessionId = call.exchange.getRequestHeaders().getFirst(SESSION_HEADER);
-    if (sessionId == null || sessionId.length() < MIN_SESSION_ID
+    if (sessionId == null
+        || sessionId.length() < MIN_SESSION_ID
         || sessionId.length() > MAX_SESSION_ID) {
-      call.error(400, "ValidationException", "runtimeSessionId must have length between "
-          + MIN_SESSION_ID + " and " + MAX_SESSION_ID, null);
+      call.error(
+          400,
+          "ValidationException",
+          "runtimeSessionId must have length between " + MIN_SESSION_ID + " and " + MAX_SESSION_ID,
+          null);
       return;
     }
     if (!sessions.stop(sessionId)) {
-      call.error(404, "ResourceNotFoundException",
-          "No active runtime session with the given id", null);
+      call.error(
+          404, "ResourceNotFoundException", "No active runtime session with the given id", null);
       return;
     }
     call.send(200, "application/json", sessionId, "{}".getBytes(StandardCharsets.UTF_8), null);
@@ -242,8 +298,13 @@ final class SimulatorHandler implements HttpHandler {
     String accessKey = accessKeyId(headers.getFirst("Authorization"));
     Outcome forCounters = call.counted ? Outcome.ACCESS_DENIED : null;
     if (accessKey != null && config.deniedAccessKeyIds().contains(accessKey)) {
-      call.error(403, "AccessDeniedException", "User is not authorized to perform:"
-          + " bedrock-agentcore:InvokeAgentRuntime on resource: " + arn, forCounters);
+      call.error(
+          403,
+          "AccessDeniedException",
+          "User is not authorized to perform:"
+              + " bedrock-agentcore:InvokeAgentRuntime on resource: "
+              + arn,
+          forCounters);
       return false;
     }
     Outcome notFound = call.counted ? Outcome.NOT_FOUND : null;
@@ -256,8 +317,11 @@ final class SimulatorHandler implements HttpHandler {
       qualifier = SimulatorConfig.DEFAULT_QUALIFIER;
     }
     if (!config.qualifiers().contains(qualifier)) {
-      call.error(404, "ResourceNotFoundException",
-          "No endpoint " + qualifier + " for agent runtime " + arn, notFound);
+      call.error(
+          404,
+          "ResourceNotFoundException",
+          "No endpoint " + qualifier + " for agent runtime " + arn,
+          notFound);
       return false;
     }
     return true;
@@ -276,7 +340,10 @@ final class SimulatorHandler implements HttpHandler {
     }
     int max = config.maxPayloadBytes();
     if (length > max) {
-      call.error(400, "ValidationException", "The payload must be at most " + max + " bytes",
+      call.error(
+          400,
+          "ValidationException",
+          "The payload must be at most " + max + " bytes",
           Outcome.VALIDATION_ERROR);
       return null;
     }
@@ -285,7 +352,10 @@ final class SimulatorHandler implements HttpHandler {
       body = in.readNBytes(max + 1 < 0 ? Integer.MAX_VALUE : max + 1);
     }
     if (body.length > max) {
-      call.error(400, "ValidationException", "The payload must be at most " + max + " bytes",
+      call.error(
+          400,
+          "ValidationException",
+          "The payload must be at most " + max + " bytes",
           Outcome.VALIDATION_ERROR);
       return null;
     }
@@ -319,27 +389,51 @@ final class SimulatorHandler implements HttpHandler {
   private void fail(Call call, Fault fault, int variant, Duration latency, String sessionId) {
     Outcome outcome = Outcome.of(fault);
     switch (fault) {
-      case INTERNAL_ERROR -> later(latency, () -> call.error(500, "InternalServerException",
-          "An internal error occurred. Try your request again.", outcome));
-      case AGENT_ERROR -> later(latency, () -> call.error(424, "RuntimeClientError",
-          "Received error (500) from runtime. Please check your CloudWatch logs for more"
-              + " information.", outcome));
+      case INTERNAL_ERROR ->
+          later(
+              latency,
+              () ->
+                  call.error(
+                      500,
+                      "InternalServerException",
+                      "An internal error occurred. Try your request again.",
+                      outcome));
+      case AGENT_ERROR ->
+          later(
+              latency,
+              () ->
+                  call.error(
+                      424,
+                      "RuntimeClientError",
+                      "Received error (500) from runtime. Please check your CloudWatch logs for more"
+                          + " information.",
+                      outcome));
       case DROPPED_CONNECTION -> {
         if (config.responseShape() == ResponseShape.EVENT_STREAM && outage == null) {
-          stream(call, sessionId, Wire.events(null, "", config.streamProgressEvents() + 1),
-              latency, outcome, true);
+          stream(
+              call,
+              sessionId,
+              Wire.events(null, "", config.streamProgressEvents() + 1),
+              latency,
+              outcome,
+              true);
         } else {
           later(latency, () -> call.drop(outcome));
         }
       }
       case MALFORMED_BODY -> {
         if (config.responseShape() == ResponseShape.EVENT_STREAM) {
-          stream(call, sessionId, Wire.malformedEvents(variant, config.streamProgressEvents()),
-              latency, outcome, false);
+          stream(
+              call,
+              sessionId,
+              Wire.malformedEvents(variant, config.streamProgressEvents()),
+              latency,
+              outcome,
+              false);
         } else {
           Wire.Body body = Wire.malformedBody(variant);
-          later(latency, () -> call.send(200, body.contentType(), sessionId, body.bytes(),
-              outcome));
+          later(
+              latency, () -> call.send(200, body.contentType(), sessionId, body.bytes(), outcome));
         }
       }
       default -> throw new IllegalStateException("unknown fault " + fault);
@@ -350,8 +444,13 @@ final class SimulatorHandler implements HttpHandler {
    * Sends {@code events} spread evenly over {@code latency}; with {@code dropAfterFirst}, closes
    * the connection after the first event instead of finishing the stream.
    */
-  private void stream(Call call, String sessionId, List<byte[]> events, Duration latency,
-      Outcome outcome, boolean dropAfterFirst) {
+  private void stream(
+      Call call,
+      String sessionId,
+      List<byte[]> events,
+      Duration latency,
+      Outcome outcome,
+      boolean dropAfterFirst) {
     long step = events.isEmpty() ? latency.toNanos() : latency.toNanos() / events.size();
     long total = 0;
     for (byte[] e : events) {
@@ -362,25 +461,26 @@ final class SimulatorHandler implements HttpHandler {
     long contentLength = dropAfterFirst ? total + 1024 : 0;
     Runnable[] next = new Runnable[1];
     int[] index = {0};
-    next[0] = () -> {
-      try {
-        if (!call.headersSent) {
-          call.startStream(sessionId, contentLength);
-        }
-        if (index[0] < events.size()) {
-          call.writeEvent(events.get(index[0]++));
-        }
-        if (dropAfterFirst && index[0] >= 1) {
-          call.abortStream(outcome);
-        } else if (index[0] >= events.size()) {
-          call.endStream(outcome);
-        } else {
-          laterNanos(step, next[0]);
-        }
-      } catch (IOException e) {
-        call.abandon(outcome);
-      }
-    };
+    next[0] =
+        () -> {
+          try {
+            if (!call.headersSent) {
+              call.startStream(sessionId, contentLength);
+            }
+            if (index[0] < events.size()) {
+              call.writeEvent(events.get(index[0]++));
+            }
+            if (dropAfterFirst && index[0] >= 1) {
+              call.abortStream(outcome);
+            } else if (index[0] >= events.size()) {
+              call.endStream(outcome);
+            } else {
+              laterNanos(step, next[0]);
+            }
+          } catch (IOException e) {
+            call.abandon(outcome);
+          }
+        };
     laterNanos(step, next[0]);
   }
 
@@ -394,13 +494,16 @@ final class SimulatorHandler implements HttpHandler {
       return;
     }
     try {
-      scheduler.schedule(() -> {
-        try {
-          action.run();
-        } catch (RuntimeException e) {
-          LOG.warn("simulator failed to send an answer", e);
-        }
-      }, nanos, TimeUnit.NANOSECONDS);
+      scheduler.schedule(
+          () -> {
+            try {
+              action.run();
+            } catch (RuntimeException e) {
+              LOG.warn("simulator failed to send an answer", e);
+            }
+          },
+          nanos,
+          TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // The simulator is closing; the server closes the connection.
     }
@@ -408,7 +511,8 @@ final class SimulatorHandler implements HttpHandler {
 
   private String sessionOrGenerated(Call call) {
     String id = call.exchange.getRequestHeaders().getFirst(SESSION_HEADER);
-    return id != null ? id
+    return id != null
+        ? id
         : new UUID(RequestRandom.mix(call.sequence), RequestRandom.mix(~call.sequence)).toString();
   }
 
@@ -479,7 +583,11 @@ final class SimulatorHandler implements HttpHandler {
       send(status, "application/json", null, Wire.errorBody(message), outcome);
     }
 
-    void send(int status, String contentType, @Nullable String sessionId, byte[] bytes,
+    void send(
+        int status,
+        String contentType,
+        @Nullable String sessionId,
+        byte[] bytes,
         @Nullable Outcome outcome) {
       // Counted before the last byte leaves, so a client that has its answer sees it counted.
       finish(outcome);
@@ -539,8 +647,10 @@ final class SimulatorHandler implements HttpHandler {
     private void headers(String contentType, @Nullable String sessionId) {
       Headers h = exchange.getResponseHeaders();
       h.set("Content-Type", contentType);
-      h.set("x-amzn-RequestId", new UUID(RequestRandom.mix(sequence),
-          RequestRandom.mix(sequence ^ 0x5DEECE66DL)).toString());
+      h.set(
+          "x-amzn-RequestId",
+          new UUID(RequestRandom.mix(sequence), RequestRandom.mix(sequence ^ 0x5DEECE66DL))
+              .toString());
       if (sessionId != null) {
         h.set(SESSION_HEADER, sessionId);
       }

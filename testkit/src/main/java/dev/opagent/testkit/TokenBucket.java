@@ -1,6 +1,5 @@
 package dev.opagent.testkit;
 
-
 /**
  * A token bucket: {@code capacity} tokens, refilled continuously at {@code perSecond}; each request
  * takes one. Thread-safe (synchronized; a single short critical section per request).

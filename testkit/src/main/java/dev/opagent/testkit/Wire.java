@@ -14,9 +14,10 @@ final class Wire {
   /** How many kinds of malformed answer there are. */
   static final int MALFORMED_VARIANTS = 4;
 
-  private static final String HTML = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title>"
-      + "</head><body><h1>502 Bad Gateway</h1><p>The upstream agent did not answer.</p></body>"
-      + "</html>\n";
+  private static final String HTML =
+      "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title>"
+          + "</head><body><h1>502 Bad Gateway</h1><p>The upstream agent did not answer.</p></body>"
+          + "</html>\n";
 
   private Wire() {}
 
@@ -29,8 +30,8 @@ final class Wire {
   }
 
   /**
-   * {@code progress} progress events about {@code data}, then, unless {@code finalData} is empty,
-   * a final event carrying it.
+   * {@code progress} progress events about {@code data}, then, unless {@code finalData} is empty, a
+   * final event carrying it.
    */
   static List<byte[]> events(@Nullable CustomerData data, String finalData, int progress) {
     List<byte[]> events = new ArrayList<>(progress + 1);
@@ -48,8 +49,9 @@ final class Wire {
     List<byte[]> events = events(null, "", progress);
     switch (variant) {
       case 0 -> events.add(event("{\"analysis\": {\"ageSegment\": \"25-34\", \"churnSeg"));
-      case 1 -> { } // the stream ends without a final event
-      case 2 -> events.add(event("{\"analysis\": null, \"error\": \"model invocation timed out\"}"));
+      case 1 -> {} // the stream ends without a final event
+      case 2 ->
+          events.add(event("{\"analysis\": null, \"error\": \"model invocation timed out\"}"));
       default -> events.clear();
     }
     return events;
@@ -58,11 +60,15 @@ final class Wire {
   /** A 200 body without a readable analysis. */
   static Body malformedBody(int variant) {
     return switch (variant) {
-      case 0 -> new Body("application/json",
-          utf8("{\"analysis\": {\"ageSegment\": \"25-34\", \"churnSegment\": \"Ak"));
+      case 0 ->
+          new Body(
+              "application/json",
+              utf8("{\"analysis\": {\"ageSegment\": \"25-34\", \"churnSegment\": \"Ak"));
       case 1 -> new Body("text/html; charset=utf-8", utf8(HTML));
-      case 2 -> new Body("application/json", utf8(
-          "{\"result\": \"Müşteri analizi şu anda yapılamadı. Lütfen tekrar deneyin.\"}"));
+      case 2 ->
+          new Body(
+              "application/json",
+              utf8("{\"result\": \"Müşteri analizi şu anda yapılamadı. Lütfen tekrar deneyin.\"}"));
       default -> new Body("application/json", new byte[0]);
     };
   }
@@ -76,9 +82,11 @@ final class Wire {
     return switch (i % 3) {
       case 0 -> "Analysing customer " + data.customerId();
       case 1 -> "Reading purchase history: " + products + " products";
-      default -> "Comparing with region "
-          + (data.region() == null || data.region().name() == null ? "unknown"
-              : data.region().name());
+      default ->
+          "Comparing with region "
+              + (data.region() == null || data.region().name() == null
+                  ? "unknown"
+                  : data.region().name());
     };
   }
 

@@ -34,10 +34,12 @@ class CustomerContextTest {
     SegmentAnalysis analysis = segmenter.analyze(data);
 
     CustomerView typed = CustomerViews.of(data, analysis, Fixtures.SEED_AS_OF);
-    CustomerView wire = CustomerView.builder()
-        .customerData(MAPPER.readTree(data.toJson()))
-        .analysis(MAPPER.readTree(analysis.toJson()))
-        .asOf(Fixtures.SEED_AS_OF).build();
+    CustomerView wire =
+        CustomerView.builder()
+            .customerData(MAPPER.readTree(data.toJson()))
+            .analysis(MAPPER.readTree(analysis.toJson()))
+            .asOf(Fixtures.SEED_AS_OF)
+            .build();
 
     assertThat(typed.derived()).isEqualTo(wire.derived());
     assertThat(evaluator.evaluate(rules, "C-1001", typed).eligible())
@@ -49,8 +51,12 @@ class CustomerContextTest {
     for (CustomerData data : PopulationGenerator.ofSeed(7).list(300)) {
       SegmentAnalysis analysis = segmenter.analyze(data);
       JsonNode wireData = MAPPER.readTree(data.toJson());
-      CustomerView wire = CustomerView.builder().customerData(wireData)
-          .analysis(MAPPER.readTree(analysis.toJson())).asOf(Fixtures.SEED_AS_OF).build();
+      CustomerView wire =
+          CustomerView.builder()
+              .customerData(wireData)
+              .analysis(MAPPER.readTree(analysis.toJson()))
+              .asOf(Fixtures.SEED_AS_OF)
+              .build();
       CustomerView typed = CustomerViews.of(data, analysis, Map.of(), Fixtures.SEED_AS_OF);
 
       assertThat(evaluator.evaluate(rules, data.customerId(), typed))
@@ -61,8 +67,12 @@ class CustomerContextTest {
 
   @Test
   void views_hostAttributes_areReadableByRules() {
-    CustomerView v = CustomerViews.of(Fixtures.seedNewCustomer(), null,
-        Map.of("purchase_stage", "决策阶段"), Fixtures.SEED_AS_OF);
+    CustomerView v =
+        CustomerViews.of(
+            Fixtures.seedNewCustomer(),
+            null,
+            Map.of("purchase_stage", "决策阶段"),
+            Fixtures.SEED_AS_OF);
 
     assertThat(v.asMap().get("attributes")).isEqualTo(Map.of("purchase_stage", "决策阶段"));
   }
@@ -71,8 +81,8 @@ class CustomerContextTest {
   void build_defaults_basketIsAverageOrderValue_valueWeightedBySegment_keyIsChurn() {
     CustomerData data = Fixtures.seedActiveCustomer();
     SegmentAnalysis analysis = segmenter.analyze(data);
-    Eligibility e = evaluator.evaluate(rules, "C-1001",
-        CustomerViews.of(data, analysis, Fixtures.SEED_AS_OF));
+    Eligibility e =
+        evaluator.evaluate(rules, "C-1001", CustomerViews.of(data, analysis, Fixtures.SEED_AS_OF));
 
     CustomerContext ctx = CustomerContext.of(data, analysis, e);
 
@@ -89,8 +99,8 @@ class CustomerContextTest {
     CustomerData data = Fixtures.seedNewCustomer();
     SegmentAnalysis analysis = segmenter.analyze(data);
 
-    CustomerContext ctx = CustomerContext.of(data, analysis,
-        new Eligibility("C-TEST-001", List.of(), List.of()));
+    CustomerContext ctx =
+        CustomerContext.of(data, analysis, new Eligibility("C-TEST-001", List.of(), List.of()));
 
     assertThat(ctx.expectedBasket()).isEqualTo(250.0);
     assertThat(ctx.segmentKey()).isEqualTo("Yeni");
@@ -98,8 +108,8 @@ class CustomerContextTest {
 
   @Test
   void build_withoutData_usesTheDefaultBasket() {
-    CustomerContext ctx = CustomerContext.builder(
-        new Eligibility("C-1", List.of(), List.of())).build();
+    CustomerContext ctx =
+        CustomerContext.builder(new Eligibility("C-1", List.of(), List.of())).build();
 
     assertThat(ctx.expectedBasket()).isEqualTo(CustomerContext.DEFAULT_BASKET);
     assertThat(ctx.segmentKey()).isEqualTo("unknown");
@@ -107,8 +117,10 @@ class CustomerContextTest {
 
   @Test
   void customerData_ofAnotherCustomer_isRejectedWithoutPersonalData() {
-    assertThatThrownBy(() -> CustomerContext.builder(
-        new Eligibility("C-1", List.of(), List.of())).customerData(Fixtures.seedActiveCustomer()))
+    assertThatThrownBy(
+            () ->
+                CustomerContext.builder(new Eligibility("C-1", List.of(), List.of()))
+                    .customerData(Fixtures.seedActiveCustomer()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("customer data and eligibility must be of the same customer");
   }

@@ -40,8 +40,9 @@ class OperationAgentTest {
   private static final String POISON = CUSTOMERS.get(7).customerId();
 
   @RegisterExtension
-  static final AgentSimulatorExtension AGENT = AgentSimulatorExtension.create(
-      SimulatorConfig.builder().putPoisonCustomer(POISON, Fault.INTERNAL_ERROR).build());
+  static final AgentSimulatorExtension AGENT =
+      AgentSimulatorExtension.create(
+          SimulatorConfig.builder().putPoisonCustomer(POISON, Fault.INTERNAL_ERROR).build());
 
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-03-15T10:00:00Z"), ZoneOffset.UTC);
@@ -59,13 +60,23 @@ class OperationAgentTest {
     journal = new InMemoryExecutionJournal();
     feedback = FeedbackLoop.builder().clock(CLOCK).build();
     engine = DecisionEngine.builder().clock(CLOCK).conversionRates(feedback).build();
-    executor = ExecutionService.builder().journal(journal).clock(CLOCK).decisionEngine(engine)
-        .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-        .listener(feedback).build();
-    agent = OperationAgent.builder().segmentClient(client).rules(RuleSetLoader.defaults())
-        .decisionEngine(engine).executionService(executor).clock(CLOCK)
-        .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL, Channel.IN_APP))
-        .build();
+    executor =
+        ExecutionService.builder()
+            .journal(journal)
+            .clock(CLOCK)
+            .decisionEngine(engine)
+            .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
+            .listener(feedback)
+            .build();
+    agent =
+        OperationAgent.builder()
+            .segmentClient(client)
+            .rules(RuleSetLoader.defaults())
+            .decisionEngine(engine)
+            .executionService(executor)
+            .clock(CLOCK)
+            .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL, Channel.IN_APP))
+            .build();
   }
 
   @Test
@@ -86,12 +97,14 @@ class OperationAgentTest {
     assertThat(channel.size()).isEqualTo((int) report.chosen());
     long keyed = report.outcomes().stream().mapToLong(o -> o.actionKeys().size()).sum();
     assertThat(keyed).isEqualTo(report.chosen());
-    assertThat(report.outcomes()).filteredOn(o -> !o.actionKeys().isEmpty())
+    assertThat(report.outcomes())
+        .filteredOn(o -> !o.actionKeys().isEmpty())
         .allSatisfy(o -> assertThat(o.stage()).isEqualTo(CustomerOutcome.Stage.ACTIONS_PLANNED));
     assertThat(report.notChosenByReason()).isNotEmpty();
     assertThat(journal.runState("round-1")).contains(RunState.COMPLETED);
-    assertThat(feedback.metrics().byCampaign().values().stream()
-        .mapToLong(m -> m.delivered()).sum()).isEqualTo(report.chosen());
+    assertThat(
+            feedback.metrics().byCampaign().values().stream().mapToLong(m -> m.delivered()).sum())
+        .isEqualTo(report.chosen());
   }
 
   @Test
@@ -112,22 +125,37 @@ class OperationAgentTest {
     agent.runRound("round-1", CUSTOMERS.subList(0, 5));
 
     assertThatThrownBy(() -> agent.runRound("round-1", CUSTOMERS.subList(0, 5)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("resumeRound");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("resumeRound");
   }
 
   @Test
   void resumeRound_plannedButUndelivered_deliversOnlyWhatIsLeft() {
     List<ActionRequest> requests = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      requests.add(new ActionRequest(executor.keys().key("winback", "send_email", "C-" + i,
-          CLOCK.instant()), "round-9", "C-" + i, "winback", "send_email", "email", Map.of(),
-          List.of(), null, null, java.math.BigDecimal.ZERO, CLOCK.instant()));
+      requests.add(
+          new ActionRequest(
+              executor.keys().key("winback", "send_email", "C-" + i, CLOCK.instant()),
+              "round-9",
+              "C-" + i,
+              "winback",
+              "send_email",
+              "email",
+              Map.of(),
+              List.of(),
+              null,
+              null,
+              java.math.BigDecimal.ZERO,
+              CLOCK.instant()));
     }
     journal.runState("round-9", RunState.PLANNING, CLOCK.instant());
     journal.enlist(requests, CLOCK.instant());
     journal.runState("round-9", RunState.PLANNED, CLOCK.instant());
     // The process that claimed it died; its lease has ended since.
-    journal.claim(requests.get(0).idempotencyKey(), "dead", CLOCK.instant().minusSeconds(60),
+    journal.claim(
+        requests.get(0).idempotencyKey(),
+        "dead",
+        CLOCK.instant().minusSeconds(60),
         CLOCK.instant().minusSeconds(1));
 
     RoundReport report = agent.resumeRound("round-9", CUSTOMERS);
@@ -135,8 +163,7 @@ class OperationAgentTest {
     assertThat(report.resumed()).isTrue();
     assertThat(report.replanned()).isFalse();
     assertThat(report.execution().completed()).isEqualTo(3);
-    assertThat(journal.counts("round-9")).containsExactly(
-        Map.entry(ExecutionState.COMPLETED, 3L));
+    assertThat(journal.counts("round-9")).containsExactly(Map.entry(ExecutionState.COMPLETED, 3L));
   }
 
   @Test

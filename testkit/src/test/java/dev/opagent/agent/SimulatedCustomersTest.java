@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Simulated customers end to end: generated population → reference segmenter → campaign-rules
- * with the bundled campaigns → decision engine with a policy that exercises every guardrail.
+ * Simulated customers end to end: generated population → reference segmenter → campaign-rules with
+ * the bundled campaigns → decision engine with a policy that exercises every guardrail.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulatedCustomersTest {
@@ -67,21 +67,35 @@ class SimulatedCustomersTest {
     List<Rule> withControl = new ArrayList<>();
     for (Rule r : defaults.rules()) {
       double holdout = r.id().equals("crosssell") ? 10 : 0;
-      withControl.add(new Rule(r.id(), r.name(), r.description(), r.condition(), r.actions(),
-          r.priority(), r.enabled(), r.version(), r.validity(), r.tags(),
-          Holdout.of(Rule.holdoutKey(r.id()), holdout)));
+      withControl.add(
+          new Rule(
+              r.id(),
+              r.name(),
+              r.description(),
+              r.condition(),
+              r.actions(),
+              r.priority(),
+              r.enabled(),
+              r.version(),
+              r.validity(),
+              r.tags(),
+              Holdout.of(Rule.holdoutKey(r.id()), holdout)));
     }
     rules = RuleSet.of("defaults-with-control", withControl);
     ReferenceSegmenter segmenter = new ReferenceSegmenter(Fixtures.seedClock());
-    CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(Fixtures.seedClock())
-        .globalControlGroup(CONTROL).build();
+    CampaignEvaluator evaluator =
+        CampaignEvaluator.builder().clock(Fixtures.seedClock()).globalControlGroup(CONTROL).build();
     for (CustomerData data : PopulationGenerator.ofSeed(42).list(CUSTOMERS)) {
       SegmentAnalysis analysis = segmenter.analyze(data);
-      Eligibility e = evaluator.evaluate(rules, data.customerId(),
-          CustomerViews.of(data, analysis, Fixtures.SEED_AS_OF));
+      Eligibility e =
+          evaluator.evaluate(
+              rules, data.customerId(), CustomerViews.of(data, analysis, Fixtures.SEED_AS_OF));
       int h = Math.floorMod(data.customerId().hashCode() * 31 + 7, 100);
-      CustomerContext.Builder b = CustomerContext.builder(e).customerData(data)
-          .analysis(analysis).zone(h % 4 == 0 ? NEW_YORK : ISTANBUL);
+      CustomerContext.Builder b =
+          CustomerContext.builder(e)
+              .customerData(data)
+              .analysis(analysis)
+              .zone(h % 4 == 0 ? NEW_YORK : ISTANBUL);
       if (h < 85) {
         b.consent(Channel.EMAIL);
       }
@@ -89,30 +103,49 @@ class SimulatedCustomersTest {
         b.consent(Channel.SMS);
       }
       if (h % 7 == 0) {
-        earlierEmails.put(data.customerId(), List.of(Contact.of(Channel.EMAIL,
-            Instant.parse("2026-03-15T08:00:00Z"), "retention", "send_email")));
+        earlierEmails.put(
+            data.customerId(),
+            List.of(
+                Contact.of(
+                    Channel.EMAIL,
+                    Instant.parse("2026-03-15T08:00:00Z"),
+                    "retention",
+                    "send_email")));
       }
       contexts.add(b.build());
     }
   }
 
   private DecisionEngine engine() {
-    DecisionPolicy policy = DecisionPolicy.ofDefaults().toBuilder()
-        .maxActionsPerCustomer(2)
-        .putChannel("send_product_recommendation", Channel.SMS)
-        .putExecutionLimit("create_discount", 15)
-        .approval(new ApprovalThresholds(0.20, new BigDecimal("50"), 150,
-            ApprovalScope.CAMPAIGN))
-        .budgets(BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
-            .putCampaign("retention", new BigDecimal("0.80")).build())
-        .globalHoldout(CONTROL)
-        .build();
+    DecisionPolicy policy =
+        DecisionPolicy.ofDefaults().toBuilder()
+            .maxActionsPerCustomer(2)
+            .putChannel("send_product_recommendation", Channel.SMS)
+            .putExecutionLimit("create_discount", 15)
+            .approval(
+                new ApprovalThresholds(0.20, new BigDecimal("50"), 150, ApprovalScope.CAMPAIGN))
+            .budgets(
+                BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
+                    .putCampaign("retention", new BigDecimal("0.80"))
+                    .build())
+            .globalHoldout(CONTROL)
+            .build();
     InMemoryContactHistory history = new InMemoryContactHistory();
     earlierEmails.forEach((id, list) -> list.forEach(c -> history.record(id, c)));
-    DecisionEngine engine = DecisionEngine.builder().policy(policy).rules(rules)
-        .clock(java.time.Clock.fixed(NOW, ZoneId.of("UTC"))).contactHistory(history).build();
-    ApprovalRequest winback = engine.approvalGate().request(ApprovalKey.campaign("winback"),
-        "discount 20% reaches the approval threshold of 20%", "marketing-lead");
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .policy(policy)
+            .rules(rules)
+            .clock(java.time.Clock.fixed(NOW, ZoneId.of("UTC")))
+            .contactHistory(history)
+            .build();
+    ApprovalRequest winback =
+        engine
+            .approvalGate()
+            .request(
+                ApprovalKey.campaign("winback"),
+                "discount 20% reaches the approval threshold of 20%",
+                "marketing-lead");
     engine.approvalGate().grant(winback.id(), "cmo", "spring win-back approved");
     return engine;
   }
@@ -160,7 +193,8 @@ class SimulatedCustomersTest {
       }
       List<String> campaigns = picked.stream().map(PlannedAction::campaign).toList();
       assertThat(campaigns.contains("winback") && campaigns.contains("loyalty"))
-          .as("winback and loyalty are exclusive").isFalse();
+          .as("winback and loyalty are exclusive")
+          .isFalse();
       assertThat(d.globalHoldout()).isEqualTo(CONTROL.contains(d.customerId()));
       if (d.globalHoldout()) {
         assertThat(d.candidates()).isEmpty();
@@ -173,13 +207,22 @@ class SimulatedCustomersTest {
     assertThat(summary.chosenByCampaign().values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(chosen);
     assertThat(engine.budgetLedger().global().reserved()).isEqualByComparingTo(reserved);
-    assertThat(summary.globalHoldouts()).isEqualTo(decisions.stream()
-        .filter(Decision::globalHoldout).count()).isPositive();
+    assertThat(summary.globalHoldouts())
+        .isEqualTo(decisions.stream().filter(Decision::globalHoldout).count())
+        .isPositive();
     assertThat(summary.campaignHoldouts()).isPositive();
-    assertThat(summary.reasons().keySet()).containsAll(EnumSet.of(ReasonCode.CONSENT_MISSING,
-        ReasonCode.FREQUENCY_CAP, ReasonCode.QUIET_HOURS, ReasonCode.BUDGET_EXHAUSTED,
-        ReasonCode.EXECUTION_LIMIT, ReasonCode.APPROVAL_REQUIRED, ReasonCode.APPROVAL_PENDING,
-        ReasonCode.EXCLUSIVE_CAMPAIGN, ReasonCode.RUN_CAP_CHANNEL));
+    assertThat(summary.reasons().keySet())
+        .containsAll(
+            EnumSet.of(
+                ReasonCode.CONSENT_MISSING,
+                ReasonCode.FREQUENCY_CAP,
+                ReasonCode.QUIET_HOURS,
+                ReasonCode.BUDGET_EXHAUSTED,
+                ReasonCode.EXECUTION_LIMIT,
+                ReasonCode.APPROVAL_REQUIRED,
+                ReasonCode.APPROVAL_PENDING,
+                ReasonCode.EXCLUSIVE_CAMPAIGN,
+                ReasonCode.RUN_CAP_CHANNEL));
     assertThat(engine.executionsToday("create_discount")).isEqualTo(15);
     assertThat(summary.chosenByCampaign().get("winback")).isEqualTo(15);
   }
@@ -192,7 +235,8 @@ class SimulatedCustomersTest {
     List<Decision> live = run(engine(), RunMode.LIVE);
 
     for (int i = 0; i < CUSTOMERS; i++) {
-      assertThat(dry.get(i).candidates()).extracting(PlannedAction::status)
+      assertThat(dry.get(i).candidates())
+          .extracting(PlannedAction::status)
           .isEqualTo(live.get(i).candidates().stream().map(PlannedAction::status).toList());
       assertThat(dry.get(i).candidates()).allSatisfy(a -> assertThat(a.reservation()).isNull());
     }

@@ -18,14 +18,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AgentSimulatorExtensionTest {
   @RegisterExtension
-  static final AgentSimulatorExtension AGENT = AgentSimulatorExtension.create()
-      .withClient(b -> b.disableCache().maxAttempts(1).disableCircuitBreaker());
+  static final AgentSimulatorExtension AGENT =
+      AgentSimulatorExtension.create()
+          .withClient(b -> b.disableCache().maxAttempts(1).disableCircuitBreaker());
 
   private static final Set<Integer> PORTS = new HashSet<>();
 
   @Test
-  void client_segmentsTheSeedCustomersAsTheWorkedExample(SegmentClient client,
-      AgentSimulator simulator) {
+  void client_segmentsTheSeedCustomersAsTheWorkedExample(
+      SegmentClient client, AgentSimulator simulator) {
     assertThat(simulator.stats().requests()).as("counters reset before each test").isZero();
 
     SegmentAnalysis active = client.analyze(Fixtures.seedActiveCustomer());
@@ -51,13 +52,14 @@ class AgentSimulatorExtensionTest {
   }
 
   @Test
-  void simulatorDown_clientSeesAgentUnavailable_nextTestFindsItUp(SegmentClient client,
-      AgentSimulator simulator) {
+  void simulatorDown_clientSeesAgentUnavailable_nextTestFindsItUp(
+      SegmentClient client, AgentSimulator simulator) {
     assertThat(simulator.outage()).as("brought up before each test").isEmpty();
     simulator.takeDown(Fault.INTERNAL_ERROR);
 
     assertThatThrownBy(() -> client.analyze(Fixtures.seedActiveCustomer()))
-        .isInstanceOfSatisfying(SegmentException.class,
+        .isInstanceOfSatisfying(
+            SegmentException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_UNAVAILABLE));
   }
 
@@ -90,9 +92,13 @@ class AgentSimulatorExtensionTest {
   @Nested
   class PerTestSimulator {
     @RegisterExtension
-    final AgentSimulatorExtension own = AgentSimulatorExtension.create(
-        SimulatorConfig.builder().clock(Fixtures.seedClock()).putPoisonCustomer("C-1001",
-            Fault.AGENT_ERROR).build()).withClient(b -> b.maxAttempts(1).agentErrorRetries(0));
+    final AgentSimulatorExtension own =
+        AgentSimulatorExtension.create(
+                SimulatorConfig.builder()
+                    .clock(Fixtures.seedClock())
+                    .putPoisonCustomer("C-1001", Fault.AGENT_ERROR)
+                    .build())
+            .withClient(b -> b.maxAttempts(1).agentErrorRetries(0));
 
     // Two extensions are registered here, so parameters would be ambiguous: use the field.
     @Test
@@ -100,8 +106,8 @@ class AgentSimulatorExtensionTest {
       assertThat(own.simulator()).isNotSameAs(AGENT.simulator());
       assertThat(own.simulator().config().poisonCustomers()).containsKey("C-1001");
       assertThatThrownBy(() -> own.client().analyze(Fixtures.seedActiveCustomer()))
-          .isInstanceOfSatisfying(SegmentException.class,
-              e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_ERROR));
+          .isInstanceOfSatisfying(
+              SegmentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_ERROR));
     }
   }
 }

@@ -46,7 +46,8 @@ class AgentSimulatorSdkTest {
   class Answers {
     @Test
     void invoke_json_answersTheReferenceAnalysis() throws Exception {
-      try (AgentSimulator sim = AgentSimulator.start(seedDay().build()); Sdk sdk = Sdk.against(sim)) {
+      try (AgentSimulator sim = AgentSimulator.start(seedDay().build());
+          Sdk sdk = Sdk.against(sim)) {
         ResponseBytes<InvokeAgentRuntimeResponse> answer = sdk.invoke(ACTIVE);
 
         assertThat(answer.response().contentType()).isEqualTo("application/json");
@@ -64,7 +65,8 @@ class AgentSimulatorSdkTest {
 
     @Test
     void invoke_newCustomer_answersNewSegments() throws Exception {
-      try (AgentSimulator sim = AgentSimulator.start(seedDay().build()); Sdk sdk = Sdk.against(sim)) {
+      try (AgentSimulator sim = AgentSimulator.start(seedDay().build());
+          Sdk sdk = Sdk.against(sim)) {
         JsonNode analysis = Json.MAPPER.readTree(sdk.invoke(NEW).asUtf8String()).get("analysis");
 
         assertThat(analysis.get("churnSegment").asText()).isEqualTo("Yeni");
@@ -76,9 +78,14 @@ class AgentSimulatorSdkTest {
 
     @Test
     void invoke_eventStream_sendsProgressEventsThenTheAnalysisIncrementally() throws Exception {
-      SimulatorConfig config = seedDay().responseShape(ResponseShape.EVENT_STREAM)
-          .streamProgressEvents(3).latency(Latency.fixed(Duration.ofMillis(600))).build();
-      try (AgentSimulator sim = AgentSimulator.start(config); Sdk sdk = Sdk.against(sim)) {
+      SimulatorConfig config =
+          seedDay()
+              .responseShape(ResponseShape.EVENT_STREAM)
+              .streamProgressEvents(3)
+              .latency(Latency.fixed(Duration.ofMillis(600)))
+              .build();
+      try (AgentSimulator sim = AgentSimulator.start(config);
+          Sdk sdk = Sdk.against(sim)) {
         Sdk.Streamed streamed = sdk.stream(sdk.request(ACTIVE, Sdk.SESSION));
 
         assertThat(streamed.response.contentType()).isEqualTo("text/event-stream");
@@ -90,8 +97,9 @@ class AgentSimulatorSdkTest {
             .isEqualTo(EXPECTED_ACTIVE.toJson());
         // Events are flushed one by one, 150 ms apart: the stream is not buffered to the end.
         assertThat(streamed.chunks.size()).isGreaterThanOrEqualTo(3);
-        long spreadMillis = (streamed.arrivals.get(streamed.arrivals.size() - 1)
-            - streamed.arrivals.get(0)) / 1_000_000;
+        long spreadMillis =
+            (streamed.arrivals.get(streamed.arrivals.size() - 1) - streamed.arrivals.get(0))
+                / 1_000_000;
         assertThat(spreadMillis).isGreaterThanOrEqualTo(200);
       }
     }
@@ -99,7 +107,8 @@ class AgentSimulatorSdkTest {
     @Test
     void invoke_eventStreamWithoutLatency_sendsTheWholeStream() throws Exception {
       SimulatorConfig config = seedDay().responseShape(ResponseShape.EVENT_STREAM).build();
-      try (AgentSimulator sim = AgentSimulator.start(config); Sdk sdk = Sdk.against(sim)) {
+      try (AgentSimulator sim = AgentSimulator.start(config);
+          Sdk sdk = Sdk.against(sim)) {
         List<String> data = sseData(sdk.invoke(ACTIVE).asUtf8String());
 
         assertThat(data).hasSize(4);
@@ -113,7 +122,8 @@ class AgentSimulatorSdkTest {
   class Errors {
     @Test
     void invoke_sessionIdTooShortOrTooLong_validationException400() {
-      try (AgentSimulator sim = AgentSimulator.start(); Sdk sdk = Sdk.against(sim)) {
+      try (AgentSimulator sim = AgentSimulator.start();
+          Sdk sdk = Sdk.against(sim)) {
         Throwable tooShort = sdk.failure(sdk.request(ACTIVE, "s".repeat(32)));
         Throwable tooLong = sdk.failure(sdk.request(ACTIVE, "s".repeat(257)));
 
@@ -130,9 +140,13 @@ class AgentSimulatorSdkTest {
 
     @Test
     void invoke_invalidPayload_validationException400NamingTheField() {
-      try (AgentSimulator sim = AgentSimulator.start(); Sdk sdk = Sdk.against(sim)) {
-        Throwable badAge = sdk.failure(sdk.request(Sdk.payload(
-            "{\"customerId\": \"C-1\", \"customer\": {\"age\": 200}}"), Sdk.SESSION));
+      try (AgentSimulator sim = AgentSimulator.start();
+          Sdk sdk = Sdk.against(sim)) {
+        Throwable badAge =
+            sdk.failure(
+                sdk.request(
+                    Sdk.payload("{\"customerId\": \"C-1\", \"customer\": {\"age\": 200}}"),
+                    Sdk.SESSION));
         Throwable notJson = sdk.failure(sdk.request("{\"customerData\": {", Sdk.SESSION));
         Throwable noWrapper = sdk.failure(sdk.request("{\"customerId\": \"C-1\"}", Sdk.SESSION));
 
@@ -148,8 +162,11 @@ class AgentSimulatorSdkTest {
     void invoke_payloadAboveTheLimit_validationException400() {
       try (AgentSimulator sim = AgentSimulator.start(c -> c.maxPayloadBytes(100));
           Sdk sdk = Sdk.against(sim)) {
-        assertService(sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)), ValidationException.class,
-            400, "ValidationException");
+        assertService(
+            sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
+            ValidationException.class,
+            400,
+            "ValidationException");
       }
     }
 
@@ -158,8 +175,11 @@ class AgentSimulatorSdkTest {
       try (AgentSimulator sim = AgentSimulator.start(c -> c.addDeniedAccessKeyId("AKIDDENIED"));
           Sdk denied = Sdk.against(sim, "AKIDDENIED");
           Sdk allowed = Sdk.against(sim, "AKIDALLOWED")) {
-        assertService(denied.failure(denied.request(ACTIVE, Sdk.SESSION)),
-            AccessDeniedException.class, 403, "AccessDeniedException");
+        assertService(
+            denied.failure(denied.request(ACTIVE, Sdk.SESSION)),
+            AccessDeniedException.class,
+            403,
+            "AccessDeniedException");
         assertThat(allowed.invoke(ACTIVE).response().statusCode()).isEqualTo(200);
         assertThat(sim.stats().count(Outcome.ACCESS_DENIED)).isEqualTo(1);
       }
@@ -167,17 +187,26 @@ class AgentSimulatorSdkTest {
 
     @Test
     void invoke_unknownArnOrQualifier_resourceNotFoundException404() {
-      try (AgentSimulator sim = AgentSimulator.start(); Sdk sdk = Sdk.against(sim)) {
-        InvokeAgentRuntimeRequest otherArn = sdk.request(ACTIVE, Sdk.SESSION).toBuilder()
-            .agentRuntimeArn(Fixtures.SEED_AGENT_RUNTIME_ARN).build();
-        InvokeAgentRuntimeRequest otherQualifier = sdk.request(ACTIVE, Sdk.SESSION).toBuilder()
-            .qualifier("canary").build();
-        InvokeAgentRuntimeRequest noQualifier = sdk.request(ACTIVE, Sdk.SESSION).toBuilder()
-            .qualifier(null).build();
+      try (AgentSimulator sim = AgentSimulator.start();
+          Sdk sdk = Sdk.against(sim)) {
+        InvokeAgentRuntimeRequest otherArn =
+            sdk.request(ACTIVE, Sdk.SESSION).toBuilder()
+                .agentRuntimeArn(Fixtures.SEED_AGENT_RUNTIME_ARN)
+                .build();
+        InvokeAgentRuntimeRequest otherQualifier =
+            sdk.request(ACTIVE, Sdk.SESSION).toBuilder().qualifier("canary").build();
+        InvokeAgentRuntimeRequest noQualifier =
+            sdk.request(ACTIVE, Sdk.SESSION).toBuilder().qualifier(null).build();
 
-        assertService(sdk.failure(otherArn), ResourceNotFoundException.class, 404,
+        assertService(
+            sdk.failure(otherArn),
+            ResourceNotFoundException.class,
+            404,
             "ResourceNotFoundException");
-        assertService(sdk.failure(otherQualifier), ResourceNotFoundException.class, 404,
+        assertService(
+            sdk.failure(otherQualifier),
+            ResourceNotFoundException.class,
+            404,
             "ResourceNotFoundException");
         assertThat(sdk.invoke(noQualifier).response().statusCode()).isEqualTo(200);
       }
@@ -185,10 +214,14 @@ class AgentSimulatorSdkTest {
 
     @Test
     void invoke_anyArnAccepted_answersEveryArn() {
-      try (AgentSimulator sim = AgentSimulator.start(c -> c.acceptAnyArn(true).addQualifier("canary"));
+      try (AgentSimulator sim =
+              AgentSimulator.start(c -> c.acceptAnyArn(true).addQualifier("canary"));
           Sdk sdk = Sdk.against(sim)) {
-        InvokeAgentRuntimeRequest seedArn = sdk.request(ACTIVE, Sdk.SESSION).toBuilder()
-            .agentRuntimeArn(Fixtures.SEED_AGENT_RUNTIME_ARN).qualifier("canary").build();
+        InvokeAgentRuntimeRequest seedArn =
+            sdk.request(ACTIVE, Sdk.SESSION).toBuilder()
+                .agentRuntimeArn(Fixtures.SEED_AGENT_RUNTIME_ARN)
+                .qualifier("canary")
+                .build();
 
         assertThat(sdk.invoke(seedArn).response().statusCode()).isEqualTo(200);
       }
@@ -197,9 +230,10 @@ class AgentSimulatorSdkTest {
     @Test
     void invoke_rateQuotaExhausted_throttlingException429UntilTheBucketRefills() {
       AtomicLong nanos = new AtomicLong();
-      SimulatorConfig config = SimulatorConfig.builder()
-          .requestsPerSecond(2).burst(2).ticker(nanos::get).build();
-      try (AgentSimulator sim = AgentSimulator.start(config); Sdk sdk = Sdk.against(sim)) {
+      SimulatorConfig config =
+          SimulatorConfig.builder().requestsPerSecond(2).burst(2).ticker(nanos::get).build();
+      try (AgentSimulator sim = AgentSimulator.start(config);
+          Sdk sdk = Sdk.against(sim)) {
         sdk.invoke(ACTIVE);
         sdk.invoke(ACTIVE);
         Throwable third = sdk.failure(sdk.request(ACTIVE, Sdk.SESSION));
@@ -207,8 +241,11 @@ class AgentSimulatorSdkTest {
 
         assertService(third, ThrottlingException.class, 429, "ThrottlingException");
         assertThat(sdk.invoke(ACTIVE).response().statusCode()).isEqualTo(200);
-        assertService(sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)), ThrottlingException.class,
-            429, "ThrottlingException");
+        assertService(
+            sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
+            ThrottlingException.class,
+            429,
+            "ThrottlingException");
         assertThat(sim.stats().count(Outcome.THROTTLED)).isEqualTo(2);
         assertThat(sim.stats().count(Outcome.OK)).isEqualTo(3);
       }
@@ -217,17 +254,22 @@ class AgentSimulatorSdkTest {
     @Test
     void invoke_activeSessionQuotaReached_serviceQuotaExceeded402UntilASessionIdlesOut() {
       AtomicLong nanos = new AtomicLong();
-      SimulatorConfig config = SimulatorConfig.builder().maxActiveSessions(2)
-          .sessionIdleTimeout(Duration.ofMinutes(15)).ticker(nanos::get).build();
-      try (AgentSimulator sim = AgentSimulator.start(config); Sdk sdk = Sdk.against(sim)) {
+      SimulatorConfig config =
+          SimulatorConfig.builder()
+              .maxActiveSessions(2)
+              .sessionIdleTimeout(Duration.ofMinutes(15))
+              .ticker(nanos::get)
+              .build();
+      try (AgentSimulator sim = AgentSimulator.start(config);
+          Sdk sdk = Sdk.against(sim)) {
         sdk.invoke(sdk.request(ACTIVE, session(1)));
         nanos.addAndGet(Duration.ofMinutes(10).toNanos());
         sdk.invoke(sdk.request(ACTIVE, session(2)));
         Throwable third = sdk.failure(sdk.request(ACTIVE, session(3)));
         sdk.invoke(sdk.request(ACTIVE, session(1))); // a live session is always served
 
-        assertService(third, ServiceQuotaExceededException.class, 402,
-            "ServiceQuotaExceededException");
+        assertService(
+            third, ServiceQuotaExceededException.class, 402, "ServiceQuotaExceededException");
         assertThat(sim.stats().liveSessions()).isEqualTo(2);
 
         nanos.addAndGet(Duration.ofMinutes(15).toNanos() + 1); // both idle out
@@ -244,11 +286,20 @@ class AgentSimulatorSdkTest {
       try (AgentSimulator sim = AgentSimulator.start(c -> c.maxActiveSessions(1));
           Sdk sdk = Sdk.against(sim)) {
         sdk.invoke(sdk.request(ACTIVE, session(1)));
-        assertService(sdk.failure(sdk.request(ACTIVE, session(2))),
-            ServiceQuotaExceededException.class, 402, "ServiceQuotaExceededException");
+        assertService(
+            sdk.failure(sdk.request(ACTIVE, session(2))),
+            ServiceQuotaExceededException.class,
+            402,
+            "ServiceQuotaExceededException");
 
-        var stopped = sdk.client.stopRuntimeSession(b -> b.agentRuntimeArn(sim.agentRuntimeArn())
-            .qualifier(sim.qualifier()).runtimeSessionId(session(1))).join();
+        var stopped =
+            sdk.client
+                .stopRuntimeSession(
+                    b ->
+                        b.agentRuntimeArn(sim.agentRuntimeArn())
+                            .qualifier(sim.qualifier())
+                            .runtimeSessionId(session(1)))
+                .join();
 
         assertThat(stopped.statusCode()).isEqualTo(200);
         assertThat(stopped.runtimeSessionId()).isEqualTo(session(1));
@@ -261,12 +312,16 @@ class AgentSimulatorSdkTest {
 
     @Test
     void stopRuntimeSession_unknownSession_resourceNotFound404() {
-      try (AgentSimulator sim = AgentSimulator.start(); Sdk sdk = Sdk.against(sim)) {
-        CompletableFuture<?> stop = sdk.client.stopRuntimeSession(b -> b
-            .agentRuntimeArn(sim.agentRuntimeArn()).runtimeSessionId(session(9)));
+      try (AgentSimulator sim = AgentSimulator.start();
+          Sdk sdk = Sdk.against(sim)) {
+        CompletableFuture<?> stop =
+            sdk.client.stopRuntimeSession(
+                b -> b.agentRuntimeArn(sim.agentRuntimeArn()).runtimeSessionId(session(9)));
 
-        assertThatThrownBy(stop::join).isInstanceOf(CompletionException.class)
-            .cause().isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(stop::join)
+            .isInstanceOf(CompletionException.class)
+            .cause()
+            .isInstanceOf(ResourceNotFoundException.class);
       }
     }
 
@@ -285,8 +340,11 @@ class AgentSimulatorSdkTest {
     void invoke_internalErrorRateOne_internalServerException500() {
       try (AgentSimulator sim = AgentSimulator.start(c -> c.internalErrorRate(1));
           Sdk sdk = Sdk.against(sim)) {
-        assertService(sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
-            InternalServerException.class, 500, "InternalServerException");
+        assertService(
+            sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
+            InternalServerException.class,
+            500,
+            "InternalServerException");
       }
     }
 
@@ -296,7 +354,8 @@ class AgentSimulatorSdkTest {
           Sdk sdk = Sdk.against(sim)) {
         Throwable failure = sdk.failure(sdk.request(ACTIVE, Sdk.SESSION));
 
-        assertThat(failure).isInstanceOf(SdkClientException.class)
+        assertThat(failure)
+            .isInstanceOf(SdkClientException.class)
             .isNotInstanceOf(BedrockAgentCoreException.class);
         assertThat(failure).hasRootCauseInstanceOf(IOException.class);
         assertThat(sim.stats().count(Outcome.DROPPED_CONNECTION)).isEqualTo(1);
@@ -306,14 +365,20 @@ class AgentSimulatorSdkTest {
 
     @Test
     void invoke_eventStreamDropped_streamFailsAfterTheFirstEvent() {
-      SimulatorConfig config = SimulatorConfig.builder().responseShape(ResponseShape.EVENT_STREAM)
-          .latency(Latency.fixed(Duration.ofMillis(100))).dropRate(1).build();
-      try (AgentSimulator sim = AgentSimulator.start(config); Sdk sdk = Sdk.against(sim)) {
+      SimulatorConfig config =
+          SimulatorConfig.builder()
+              .responseShape(ResponseShape.EVENT_STREAM)
+              .latency(Latency.fixed(Duration.ofMillis(100)))
+              .dropRate(1)
+              .build();
+      try (AgentSimulator sim = AgentSimulator.start(config);
+          Sdk sdk = Sdk.against(sim)) {
         // Read with toBytes(): the SDK's toPublisher() never signals its subscriber when the
         // connection closes mid-body, so a streaming reader needs its own idle timeout.
         Throwable failure = sdk.failure(sdk.request(ACTIVE, Sdk.SESSION));
 
-        assertThat(failure).isInstanceOf(SdkClientException.class)
+        assertThat(failure)
+            .isInstanceOf(SdkClientException.class)
             .isNotInstanceOf(BedrockAgentCoreException.class)
             .hasMessageContaining("before the connection was closed");
         assertThat(sim.stats().count(Outcome.DROPPED_CONNECTION)).isEqualTo(1);
@@ -339,9 +404,13 @@ class AgentSimulatorSdkTest {
 
     @Test
     void invoke_malformedEventStream_hasNoReadableFinalEvent() throws Exception {
-      SimulatorConfig config = SimulatorConfig.builder().responseShape(ResponseShape.EVENT_STREAM)
-          .malformedRate(1).build();
-      try (AgentSimulator sim = AgentSimulator.start(config); Sdk sdk = Sdk.against(sim)) {
+      SimulatorConfig config =
+          SimulatorConfig.builder()
+              .responseShape(ResponseShape.EVENT_STREAM)
+              .malformedRate(1)
+              .build();
+      try (AgentSimulator sim = AgentSimulator.start(config);
+          Sdk sdk = Sdk.against(sim)) {
         for (int i = 0; i < 16; i++) {
           for (String data : sseData(sdk.invoke(ACTIVE).asUtf8String())) {
             assertThat(readableAnalysis(data)).as(data).isFalse();
@@ -369,7 +438,8 @@ class AgentSimulatorSdkTest {
     @ParameterizedTest
     @EnumSource(Fault.class)
     void takeDown_everyCallFailsUntilBroughtUp(Fault fault) throws Exception {
-      try (AgentSimulator sim = AgentSimulator.start(); Sdk sdk = Sdk.against(sim)) {
+      try (AgentSimulator sim = AgentSimulator.start();
+          Sdk sdk = Sdk.against(sim)) {
         assertThat(sdk.invoke(ACTIVE).response().statusCode()).isEqualTo(200);
 
         sim.takeDown(fault);
@@ -390,9 +460,13 @@ class AgentSimulatorSdkTest {
   class CountersAndReproducibility {
     @Test
     void slowCalls_holdNoThread_hundredsInFlightOnTwoHandlerThreads() {
-      SimulatorConfig config = SimulatorConfig.builder().handlerThreads(2)
-          .latency(Latency.fixed(Duration.ofMillis(1500))).build();
-      try (AgentSimulator sim = AgentSimulator.start(config); Sdk sdk = Sdk.against(sim)) {
+      SimulatorConfig config =
+          SimulatorConfig.builder()
+              .handlerThreads(2)
+              .latency(Latency.fixed(Duration.ofMillis(1500)))
+              .build();
+      try (AgentSimulator sim = AgentSimulator.start(config);
+          Sdk sdk = Sdk.against(sim)) {
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
           calls.add(sdk.invokeAsync(sdk.request(ACTIVE, session(i))));
@@ -417,8 +491,13 @@ class AgentSimulatorSdkTest {
 
       assertThat(again).isEqualTo(first);
       assertThat(other).isNotEqualTo(first);
-      assertThat(first).contains(Outcome.OK, Outcome.INTERNAL_ERROR, Outcome.AGENT_ERROR,
-          Outcome.MALFORMED_BODY, Outcome.DROPPED_CONNECTION);
+      assertThat(first)
+          .contains(
+              Outcome.OK,
+              Outcome.INTERNAL_ERROR,
+              Outcome.AGENT_ERROR,
+              Outcome.MALFORMED_BODY,
+              Outcome.DROPPED_CONNECTION);
     }
 
     @Test
@@ -437,8 +516,14 @@ class AgentSimulatorSdkTest {
     }
 
     private List<Outcome> outcomes(long seed) {
-      try (AgentSimulator sim = AgentSimulator.start(c -> c.seed(seed).internalErrorRate(0.15)
-              .agentErrorRate(0.15).malformedRate(0.15).dropRate(0.15));
+      try (AgentSimulator sim =
+              AgentSimulator.start(
+                  c ->
+                      c.seed(seed)
+                          .internalErrorRate(0.15)
+                          .agentErrorRate(0.15)
+                          .malformedRate(0.15)
+                          .dropRate(0.15));
           Sdk sdk = Sdk.against(sim)) {
         return run(sim, sdk);
       }
@@ -454,9 +539,12 @@ class AgentSimulatorSdkTest {
           outcomes.add(readableAnalysis(body) ? Outcome.OK : Outcome.MALFORMED_BODY);
         } catch (CompletionException e) {
           Throwable cause = e.getCause();
-          outcomes.add(cause instanceof InternalServerException ? Outcome.INTERNAL_ERROR
-              : cause instanceof RuntimeClientErrorException ? Outcome.AGENT_ERROR
-              : Outcome.DROPPED_CONNECTION);
+          outcomes.add(
+              cause instanceof InternalServerException
+                  ? Outcome.INTERNAL_ERROR
+                  : cause instanceof RuntimeClientErrorException
+                      ? Outcome.AGENT_ERROR
+                      : Outcome.DROPPED_CONNECTION);
         }
         assertThat(sim.stats().requests()).isEqualTo(before + 1);
       }
@@ -466,20 +554,33 @@ class AgentSimulatorSdkTest {
 
   private static void assertFails(Sdk sdk, Fault fault) throws Exception {
     switch (fault) {
-      case INTERNAL_ERROR -> assertService(sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
-          InternalServerException.class, 500, "InternalServerException");
-      case AGENT_ERROR -> assertService(sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
-          RuntimeClientErrorException.class, 424, "RuntimeClientError");
-      case DROPPED_CONNECTION -> assertThat(sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)))
-          .isInstanceOf(SdkClientException.class).hasRootCauseInstanceOf(IOException.class);
-      case MALFORMED_BODY -> assertThat(readableAnalysis(sdk.invoke(ACTIVE).asUtf8String()))
-          .isFalse();
+      case INTERNAL_ERROR ->
+          assertService(
+              sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
+              InternalServerException.class,
+              500,
+              "InternalServerException");
+      case AGENT_ERROR ->
+          assertService(
+              sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)),
+              RuntimeClientErrorException.class,
+              424,
+              "RuntimeClientError");
+      case DROPPED_CONNECTION ->
+          assertThat(sdk.failure(sdk.request(ACTIVE, Sdk.SESSION)))
+              .isInstanceOf(SdkClientException.class)
+              .hasRootCauseInstanceOf(IOException.class);
+      case MALFORMED_BODY ->
+          assertThat(readableAnalysis(sdk.invoke(ACTIVE).asUtf8String())).isFalse();
       default -> throw new AssertionError(fault);
     }
   }
 
-  private static void assertService(Throwable failure, Class<? extends BedrockAgentCoreException> type,
-      int status, String errorCode) {
+  private static void assertService(
+      Throwable failure,
+      Class<? extends BedrockAgentCoreException> type,
+      int status,
+      String errorCode) {
     assertThat(failure).isInstanceOf(type);
     BedrockAgentCoreException e = (BedrockAgentCoreException) failure;
     assertThat(e.statusCode()).isEqualTo(status);
@@ -492,7 +593,8 @@ class AgentSimulatorSdkTest {
   static boolean readableAnalysis(String text) {
     try {
       JsonNode node = Json.MAPPER.readTree(text);
-      return node != null && node.path("analysis").isObject()
+      return node != null
+          && node.path("analysis").isObject()
           && node.path("analysis").has("churnSegment");
     } catch (IOException e) {
       return false;

@@ -27,8 +27,12 @@ class ArchitectureTest {
   /** The internal helpers (wire forms, per-request randomness) know nothing of the public API. */
   @Test
   void internal_dependsOnNoPublicTestkitType() {
-    noClasses().that().resideInAPackage("dev.opagent.testkit.internal..")
-        .should().dependOnClassesThat().resideInAPackage("dev.opagent.testkit")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.opagent.testkit.internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.opagent.testkit")
         .check(CLASSES);
   }
 }

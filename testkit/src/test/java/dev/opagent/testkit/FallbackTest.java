@@ -16,21 +16,24 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The client's fallback to the reference segmenter as the simulated agent goes down and comes back. */
+/**
+ * The client's fallback to the reference segmenter as the simulated agent goes down and comes back.
+ */
 class FallbackTest {
 
   @RegisterExtension
-  static final AgentSimulatorExtension AGENT = AgentSimulatorExtension.create(
-          SimulatorConfig.builder().clock(Fixtures.seedClock()).build())
-      .withClient(b -> b
-          .fallback(new ReferenceSegmenter(Fixtures.seedClock()))
-          .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
-          .circuitBreaker(4, 8, Duration.ofMillis(300))
-          .disableCache());
+  static final AgentSimulatorExtension AGENT =
+      AgentSimulatorExtension.create(SimulatorConfig.builder().clock(Fixtures.seedClock()).build())
+          .withClient(
+              b ->
+                  b.fallback(new ReferenceSegmenter(Fixtures.seedClock()))
+                      .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                      .circuitBreaker(4, 8, Duration.ofMillis(300))
+                      .disableCache());
 
   @Test
-  void analyze_agentDownThenUp_fallsBackThenReturnsToTheAgent(SegmentClient client,
-      AgentSimulator simulator) {
+  void analyze_agentDownThenUp_fallsBackThenReturnsToTheAgent(
+      SegmentClient client, AgentSimulator simulator) {
     CustomerData active = Fixtures.seedActiveCustomer();
     assertThat(client.analyzeDetailed(active, false).source()).isEqualTo(Source.AGENT);
 
@@ -60,20 +63,23 @@ class FallbackTest {
   }
 
   @Test
-  void analyzeAll_agentDown_everyCustomerAnsweredByTheFallback(SegmentClient client,
-      AgentSimulator simulator) {
+  void analyzeAll_agentDown_everyCustomerAnsweredByTheFallback(
+      SegmentClient client, AgentSimulator simulator) {
     simulator.takeDown(Fault.DROPPED_CONNECTION);
     List<SegmentOutcome> out = client.analyzeAll(Fixtures.seedCustomers());
-    assertThat(out).allSatisfy(o -> {
-      assertThat(o).isInstanceOf(SegmentOutcome.Success.class);
-      assertThat(((SegmentOutcome.Success) o).source()).isEqualTo(Source.FALLBACK);
-    });
+    assertThat(out)
+        .allSatisfy(
+            o -> {
+              assertThat(o).isInstanceOf(SegmentOutcome.Success.class);
+              assertThat(((SegmentOutcome.Success) o).source()).isEqualTo(Source.FALLBACK);
+            });
   }
 
   @Test
   void analyze_invalidInput_neverFallsBack(SegmentClient client, AgentSimulator simulator) {
     simulator.takeDown(Fault.INTERNAL_ERROR);
-    CustomerData invalid = CustomerData.fromJson("{\"customerId\":\"C-X\",\"customer\":{\"age\":-4}}");
+    CustomerData invalid =
+        CustomerData.fromJson("{\"customerId\":\"C-X\",\"customer\":{\"age\":-4}}");
     try {
       client.analyze(invalid);
       throw new AssertionError("expected invalid input to fail");

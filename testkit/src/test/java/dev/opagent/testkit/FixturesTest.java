@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 class FixturesTest {
   @Test
   void seedCustomers_equalTheIntegrationGuidesPayloads() {
-    CustomerData active = CustomerData.fromJson("""
+    CustomerData active =
+        CustomerData.fromJson(
+            """
         {"customerData": {"customerId": "C-1001", "city": "Istanbul",
           "customer": {"customerId": "C-1001", "age": 32, "gender": "F",
             "registeredAt": "2024-03-15T00:00:00",
@@ -24,7 +26,9 @@ class FixturesTest {
           "region": {"name": "Marmara", "climateType": "Temperate", "medianBasket": 75.0,
             "trend": "SKINCARE"},
           "currentSeason": "Winter"}}""");
-    CustomerData fresh = CustomerData.fromJson("""
+    CustomerData fresh =
+        CustomerData.fromJson(
+            """
         {"customerData": {"customerId": "C-TEST-001", "city": "Istanbul",
           "customer": {"customerId": "C-TEST-001", "age": 28, "gender": "F",
             "registeredAt": "2026-01-15T00:00:00", "productHistory": []},
@@ -33,11 +37,16 @@ class FixturesTest {
           "currentSeason": "Winter"}}""");
 
     // Parsing normalises numbers (479.20 → 479.2), so amounts are compared by value.
-    assertThat(Fixtures.seedActiveCustomer()).usingRecursiveComparison()
-        .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(active);
-    assertThat(Fixtures.seedNewCustomer()).usingRecursiveComparison()
-        .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(fresh);
-    assertThat(Fixtures.seedCustomers()).extracting(CustomerData::customerId)
+    assertThat(Fixtures.seedActiveCustomer())
+        .usingRecursiveComparison()
+        .withComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+        .isEqualTo(active);
+    assertThat(Fixtures.seedNewCustomer())
+        .usingRecursiveComparison()
+        .withComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+        .isEqualTo(fresh);
+    assertThat(Fixtures.seedCustomers())
+        .extracting(CustomerData::customerId)
         .containsExactly("C-TEST-001", "C-1001");
     assertThat(CustomerData.fromJson(Fixtures.payload(active))).isEqualTo(active);
     assertThat(Fixtures.payload(Fixtures.seedActiveCustomer())).contains("\"totalSpent\":479.20");
@@ -45,8 +54,8 @@ class FixturesTest {
 
   @Test
   void seedClock_givesTheWorkedExample() {
-    SegmentAnalysis a = new ReferenceSegmenter(Fixtures.seedClock())
-        .analyze(Fixtures.seedActiveCustomer());
+    SegmentAnalysis a =
+        new ReferenceSegmenter(Fixtures.seedClock()).analyze(Fixtures.seedActiveCustomer());
 
     assertThat(a.churnSegment()).isEqualTo(ChurnSegment.WARM);
     assertThat(a.valueSegment()).isEqualTo(ValueSegment.LOW_VALUE);

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LatencyTest {
   @ParameterizedTest
   @CsvSource({
-      "200ms, 200000000", "2s, 2000000000", "1.5s, 1500000000", "500us, 500000",
-      "1m, 60000000000", "PT0.2S, 200000000", "0, 0", "' 250 ms ', 250000000",
+    "200ms, 200000000", "2s, 2000000000", "1.5s, 1500000000", "500us, 500000",
+    "1m, 60000000000", "PT0.2S, 200000000", "0, 0", "' 250 ms ', 250000000",
   })
   void parseDuration_acceptedForms(String text, long nanos) {
     assertThat(Latency.parseDuration(text)).isEqualTo(Duration.ofNanos(nanos));
@@ -68,8 +68,8 @@ class LatencyTest {
   void sample_uniform_staysWithinBoundsAndSpreads() {
     SplittableRandom r = new SplittableRandom(2);
     Latency uniform = Latency.uniform(Duration.ofMillis(100), Duration.ofMillis(300));
-    long[] millis = IntStream.range(0, 10_000).mapToLong(i -> uniform.sample(r).toMillis())
-        .toArray();
+    long[] millis =
+        IntStream.range(0, 10_000).mapToLong(i -> uniform.sample(r).toMillis()).toArray();
 
     assertThat(Arrays.stream(millis).min().getAsLong()).isBetween(100L, 102L);
     assertThat(Arrays.stream(millis).max().getAsLong()).isBetween(298L, 300L);
@@ -80,8 +80,8 @@ class LatencyTest {
   void sample_logNormal_hasTheMedianAndALongTail() {
     SplittableRandom r = new SplittableRandom(3);
     Latency ln = Latency.logNormal(Duration.ofMillis(200), 0.5);
-    long[] millis = IntStream.range(0, 20_000).mapToLong(i -> ln.sample(r).toMillis()).sorted()
-        .toArray();
+    long[] millis =
+        IntStream.range(0, 20_000).mapToLong(i -> ln.sample(r).toMillis()).sorted().toArray();
 
     assertThat(millis[10_000]).isBetween(190L, 210L);
     // 99th percentile of a log-normal: median · e^(2.326 σ) ≈ 640 ms

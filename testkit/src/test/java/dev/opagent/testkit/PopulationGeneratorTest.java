@@ -43,8 +43,7 @@ class PopulationGeneratorTest {
         .containsAll(DiversityProfile.knownValues());
     assertThat(labels(analyses, SegmentAnalysis::affinityType))
         .containsAll(AffinityType.knownValues());
-    assertThat(labels(analyses, SegmentAnalysis::ageSegment))
-        .containsAll(AgeSegment.knownValues());
+    assertThat(labels(analyses, SegmentAnalysis::ageSegment)).containsAll(AgeSegment.knownValues());
     assertThat(analyses.stream().filter(SegmentAnalysis::hasMissingRegulars).count())
         .isBetween(250L, 4000L);
   }
@@ -55,11 +54,13 @@ class PopulationGeneratorTest {
 
     for (ChurnSegment churn : ChurnSegment.knownValues()) {
       assertThat(analyses.stream().filter(a -> a.churnSegment().equals(churn)).count())
-          .as(churn.name()).isBetween(150L, 2500L);
+          .as(churn.name())
+          .isBetween(150L, 2500L);
     }
     for (ValueSegment value : ValueSegment.knownValues()) {
       assertThat(analyses.stream().filter(a -> a.valueSegment().equals(value)).count())
-          .as(value.name()).isBetween(150L, 3000L);
+          .as(value.name())
+          .isBetween(150L, 3000L);
     }
   }
 
@@ -67,29 +68,48 @@ class PopulationGeneratorTest {
   void customers_areValidRealisticAndEndBeforeAsOf() {
     List<CustomerData> customers = POPULATION.list(2000);
 
-    assertThat(customers).allSatisfy(c -> {
-      assertThat(CustomerDataValidator.problems(c)).isEmpty();
-      assertThat(c.customer().customerId()).isEqualTo(c.customerId());
-      assertThat(c.city()).isNotBlank();
-      assertThat(c.region().medianBasket()).isPositive();
-      assertThat(c.customer().registeredAt().toLocalDate()).isBeforeOrEqualTo(POPULATION.asOf());
-      assertThat(c.customer().productHistory()).allSatisfy(p -> {
-        assertThat(p.lastPurchase().toLocalDate())
-            .isBetween(c.customer().registeredAt().toLocalDate(), POPULATION.asOf());
-        assertThat(p.totalQuantity()).isGreaterThanOrEqualTo(p.orderCount());
-        assertThat(p.totalSpent()).isPositive();
-        assertThat(p.avgDaysBetween() == null).isEqualTo(p.orderCount() == 1);
-      });
-      assertThat(c.customer().productHistory().stream().map(p -> p.productId()).distinct().count())
-          .isEqualTo(c.customer().productHistory().size());
-    });
+    assertThat(customers)
+        .allSatisfy(
+            c -> {
+              assertThat(CustomerDataValidator.problems(c)).isEmpty();
+              assertThat(c.customer().customerId()).isEqualTo(c.customerId());
+              assertThat(c.city()).isNotBlank();
+              assertThat(c.region().medianBasket()).isPositive();
+              assertThat(c.customer().registeredAt().toLocalDate())
+                  .isBeforeOrEqualTo(POPULATION.asOf());
+              assertThat(c.customer().productHistory())
+                  .allSatisfy(
+                      p -> {
+                        assertThat(p.lastPurchase().toLocalDate())
+                            .isBetween(
+                                c.customer().registeredAt().toLocalDate(), POPULATION.asOf());
+                        assertThat(p.totalQuantity()).isGreaterThanOrEqualTo(p.orderCount());
+                        assertThat(p.totalSpent()).isPositive();
+                        assertThat(p.avgDaysBetween() == null).isEqualTo(p.orderCount() == 1);
+                      });
+              assertThat(
+                      c.customer().productHistory().stream()
+                          .map(p -> p.productId())
+                          .distinct()
+                          .count())
+                  .isEqualTo(c.customer().productHistory().size());
+            });
     Set<String> cities = customers.stream().map(CustomerData::city).collect(Collectors.toSet());
-    Set<String> regions = customers.stream().map(c -> c.region().name()).collect(Collectors.toSet());
+    Set<String> regions =
+        customers.stream().map(c -> c.region().name()).collect(Collectors.toSet());
     assertThat(cities).contains("Istanbul", "İzmir", "Ankara", "Şanlıurfa").hasSizeGreaterThan(25);
-    assertThat(regions).containsExactlyInAnyOrder("Marmara", "Ege", "Akdeniz", "İç Anadolu",
-        "Karadeniz", "Doğu Anadolu", "Güneydoğu Anadolu");
+    assertThat(regions)
+        .containsExactlyInAnyOrder(
+            "Marmara",
+            "Ege",
+            "Akdeniz",
+            "İç Anadolu",
+            "Karadeniz",
+            "Doğu Anadolu",
+            "Güneydoğu Anadolu");
     assertThat(customers.stream().filter(c -> c.city().equals("Istanbul")).count())
-        .as("Istanbul is the largest city").isBetween(300L, 700L);
+        .as("Istanbul is the largest city")
+        .isBetween(300L, 700L);
   }
 
   @Test
@@ -106,8 +126,8 @@ class PopulationGeneratorTest {
   @Test
   void stream_isLazy_aMillionCustomersAreNeverMaterialised() {
     AtomicLong generated = new AtomicLong();
-    Iterator<CustomerData> it = POPULATION.stream(1_000_000)
-        .peek(c -> generated.incrementAndGet()).iterator();
+    Iterator<CustomerData> it =
+        POPULATION.stream(1_000_000).peek(c -> generated.incrementAndGet()).iterator();
 
     for (int i = 0; i < 10; i++) {
       it.next();
@@ -119,23 +139,33 @@ class PopulationGeneratorTest {
 
   @Test
   void builder_asOfAndPrefixAndNewShare_areApplied() {
-    PopulationGenerator onlyNew = PopulationGenerator.builder().seed(1).idPrefix("T-")
-        .asOf(LocalDate.of(2025, 7, 1)).newCustomerShare(1).build();
-    ReferenceSegmenter july = new ReferenceSegmenter(Clock.fixed(
-        LocalDate.of(2025, 7, 1).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC));
+    PopulationGenerator onlyNew =
+        PopulationGenerator.builder()
+            .seed(1)
+            .idPrefix("T-")
+            .asOf(LocalDate.of(2025, 7, 1))
+            .newCustomerShare(1)
+            .build();
+    ReferenceSegmenter july =
+        new ReferenceSegmenter(
+            Clock.fixed(
+                LocalDate.of(2025, 7, 1).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC));
 
-    assertThat(onlyNew.list(50)).allSatisfy(c -> {
-      assertThat(c.customerId()).startsWith("T-");
-      assertThat(c.currentSeason().wireValue()).isEqualTo("Summer");
-      assertThat(july.analyze(c).churnSegment()).isEqualTo(ChurnSegment.NEW);
-    });
+    assertThat(onlyNew.list(50))
+        .allSatisfy(
+            c -> {
+              assertThat(c.customerId()).startsWith("T-");
+              assertThat(c.currentSeason().wireValue()).isEqualTo("Summer");
+              assertThat(july.analyze(c).churnSegment()).isEqualTo(ChurnSegment.NEW);
+            });
     assertThatThrownBy(() -> PopulationGenerator.builder().newCustomerShare(1.5))
         .hasMessage("newCustomerShare must be between 0 and 1 but was 1.5");
     assertThatThrownBy(() -> POPULATION.stream(-1))
         .hasMessage("count must not be negative but was -1");
   }
 
-  private static Set<SegmentLabel> labels(List<SegmentAnalysis> analyses,
+  private static Set<SegmentLabel> labels(
+      List<SegmentAnalysis> analyses,
       java.util.function.Function<SegmentAnalysis, ? extends SegmentLabel> dimension) {
     Set<SegmentLabel> seen = new HashSet<>();
     analyses.forEach(a -> seen.add(dimension.apply(a)));

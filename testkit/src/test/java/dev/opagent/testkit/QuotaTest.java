@@ -79,13 +79,18 @@ class QuotaTest {
 
   @Test
   void wireHelpers_decodeArnsAndReadAccessKeys() {
-    assertThat(SimulatorHandler.decode("arn%3Aaws%3Abedrock-agentcore%3Aus-west-2%3A1%3Aruntime%2Fa+b"))
+    assertThat(
+            SimulatorHandler.decode(
+                "arn%3Aaws%3Abedrock-agentcore%3Aus-west-2%3A1%3Aruntime%2Fa+b"))
         .isEqualTo("arn:aws:bedrock-agentcore:us-west-2:1:runtime/a+b");
     assertThat(SimulatorHandler.queryParameter("a=1&qualifier=DEFAULT", "qualifier"))
         .isEqualTo("DEFAULT");
     assertThat(SimulatorHandler.queryParameter(null, "qualifier")).isNull();
-    assertThat(SimulatorHandler.accessKeyId("AWS4-HMAC-SHA256 Credential=AKID1/20260315/us-west-2/"
-        + "bedrock-agentcore/aws4_request, SignedHeaders=host, Signature=abc")).isEqualTo("AKID1");
+    assertThat(
+            SimulatorHandler.accessKeyId(
+                "AWS4-HMAC-SHA256 Credential=AKID1/20260315/us-west-2/"
+                    + "bedrock-agentcore/aws4_request, SignedHeaders=host, Signature=abc"))
+        .isEqualTo("AKID1");
     assertThat(SimulatorHandler.accessKeyId(null)).isNull();
   }
 }

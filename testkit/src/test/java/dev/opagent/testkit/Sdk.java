@@ -34,25 +34,27 @@ final class Sdk implements AutoCloseable {
 
   private Sdk(AgentSimulator simulator, String accessKey) {
     this.simulator = simulator;
-    this.client = BedrockAgentCoreAsyncClient.builder()
-        .endpointOverride(simulator.endpoint())
-        .region(Region.US_WEST_2)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(accessKey, "test")))
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .httpClient(HTTP)
-        .build();
+    this.client =
+        BedrockAgentCoreAsyncClient.builder()
+            .endpointOverride(simulator.endpoint())
+            .region(Region.US_WEST_2)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "test")))
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .httpClient(HTTP)
+            .build();
   }
 
   /**
-   * One HTTP client for every test: closing a Netty client takes two seconds of graceful
-   * shutdown, and an SDK client never closes an HTTP client it was handed.
+   * One HTTP client for every test: closing a Netty client takes two seconds of graceful shutdown,
+   * and an SDK client never closes an HTTP client it was handed.
    */
-  private static final SdkAsyncHttpClient HTTP = NettyNioAsyncHttpClient.builder()
-      .maxConcurrency(500)
-      .maxPendingConnectionAcquires(100_000)
-      .readTimeout(Duration.ofSeconds(20))
-      .build();
+  private static final SdkAsyncHttpClient HTTP =
+      NettyNioAsyncHttpClient.builder()
+          .maxConcurrency(500)
+          .maxPendingConnectionAcquires(100_000)
+          .readTimeout(Duration.ofSeconds(20))
+          .build();
 
   static Sdk against(AgentSimulator simulator) {
     return new Sdk(simulator, "test");

@@ -23,10 +23,23 @@ class SimulatedResponsesTest {
   private static final Instant T0 = Instant.parse("2026-03-15T10:00:00Z");
 
   private static ExecutionRecord delivered(int i, String variant) {
-    ActionRequest q = new ActionRequest("ik-" + i, "run-1", "C-" + i, "winback", "send_email",
-        "email", Map.of(), List.of(), variant, null, BigDecimal.ONE, T0);
-    DeliveryReceipt receipt = new DeliveryReceipt(q.idempotencyKey(), "email", "m-" + i,
-        T0.plusSeconds(30), null, false, "delivered");
+    ActionRequest q =
+        new ActionRequest(
+            "ik-" + i,
+            "run-1",
+            "C-" + i,
+            "winback",
+            "send_email",
+            "email",
+            Map.of(),
+            List.of(),
+            variant,
+            null,
+            BigDecimal.ONE,
+            T0);
+    DeliveryReceipt receipt =
+        new DeliveryReceipt(
+            q.idempotencyKey(), "email", "m-" + i, T0.plusSeconds(30), null, false, "delivered");
     return new ExecutionRecord(q, ExecutionState.COMPLETED, 1, T0, T0, null, null, null, receipt);
   }
 
@@ -39,9 +52,13 @@ class SimulatedResponsesTest {
   }
 
   private static long count(List<Interaction> all, InteractionType type, String variant) {
-    return all.stream().filter(x -> x.type() == type)
-        .filter(x -> variant == null || Integer.parseInt(x.customerId().substring(2)) % 2
-            == (variant.equals("B") ? 1 : 0))
+    return all.stream()
+        .filter(x -> x.type() == type)
+        .filter(
+            x ->
+                variant == null
+                    || Integer.parseInt(x.customerId().substring(2)) % 2
+                        == (variant.equals("B") ? 1 : 0))
         .count();
   }
 
@@ -60,26 +77,37 @@ class SimulatedResponsesTest {
 
   @Test
   void respond_manyDeliveries_followTheRates() {
-    SimulatedResponses customers = SimulatedResponses.builder().seed(1)
-        .openRate(0.45).clickRate(0.35)
-        .conversionRate(r -> "B".equals(r.variant()) ? 0.10 : 0.04)
-        .revenue(new BigDecimal("40.00"), new BigDecimal("199.99"))
-        .build();
+    SimulatedResponses customers =
+        SimulatedResponses.builder()
+            .seed(1)
+            .openRate(0.45)
+            .clickRate(0.35)
+            .conversionRate(r -> "B".equals(r.variant()) ? 0.10 : 0.04)
+            .revenue(new BigDecimal("40.00"), new BigDecimal("199.99"))
+            .build();
     List<Interaction> all = customers.respond(deliveries(20_000));
     // Deterministic for this seed; the bounds are several standard deviations wide.
     assertThat(count(all, InteractionType.OPENED, null)).isBetween(8_600L, 9_400L);
     assertThat(count(all, InteractionType.CLICKED, null)).isBetween(2_900L, 3_400L);
     assertThat(count(all, InteractionType.CONVERTED, "control")).isBetween(330L, 480L);
     assertThat(count(all, InteractionType.CONVERTED, "B")).isBetween(900L, 1_100L);
-    assertThat(all).filteredOn(x -> x.type() == InteractionType.CONVERTED)
-        .allSatisfy(x -> assertThat(x.revenue()).isBetween(new BigDecimal("40.00"),
-            new BigDecimal("199.99")));
+    assertThat(all)
+        .filteredOn(x -> x.type() == InteractionType.CONVERTED)
+        .allSatisfy(
+            x ->
+                assertThat(x.revenue())
+                    .isBetween(new BigDecimal("40.00"), new BigDecimal("199.99")));
   }
 
   @Test
   void respond_clicksOnlyAfterAnOpen_andAfterTheDelivery() {
-    List<Interaction> all = SimulatedResponses.builder().seed(3).clickRate(1).conversionRate(1)
-        .build().respond(deliveries(200));
+    List<Interaction> all =
+        SimulatedResponses.builder()
+            .seed(3)
+            .clickRate(1)
+            .conversionRate(1)
+            .build()
+            .respond(deliveries(200));
     for (int i = 0; i < 200; i++) {
       String key = "ik-" + i;
       List<Interaction> mine = all.stream().filter(x -> key.equals(x.idempotencyKey())).toList();
@@ -94,8 +122,8 @@ class SimulatedResponsesTest {
   @Test
   void respond_notCompleted_nothing() {
     ExecutionRecord pending = ExecutionRecord.pending(delivered(1, null).request(), T0);
-    assertThat(SimulatedResponses.builder().openRate(1).conversionRate(1).build()
-        .respond(pending)).isEmpty();
+    assertThat(SimulatedResponses.builder().openRate(1).conversionRate(1).build().respond(pending))
+        .isEmpty();
   }
 
   @Test
@@ -104,8 +132,8 @@ class SimulatedResponsesTest {
         .hasMessage("openRate must be between 0 and 1 but was 1.5");
     assertThatThrownBy(() -> SimulatedResponses.builder().clickRate(Double.NaN))
         .hasMessage("clickRate must be between 0 and 1 but was NaN");
-    assertThatThrownBy(() -> SimulatedResponses.builder()
-        .revenue(new BigDecimal("2"), new BigDecimal("1")))
+    assertThatThrownBy(
+            () -> SimulatedResponses.builder().revenue(new BigDecimal("2"), new BigDecimal("1")))
         .hasMessage("revenue min must not exceed max; swap the bounds");
     SimulatedResponses bad = SimulatedResponses.builder().conversionRate(r -> 2).build();
     assertThatThrownBy(() -> bad.respond(delivered(1, null)))
@@ -115,9 +143,15 @@ class SimulatedResponsesTest {
 
   @Property(tries = 200)
   void respond_anySeed_atMostOneOfEachAndFixedRevenue(@ForAll long seed) {
-    List<Interaction> all = SimulatedResponses.builder().seed(seed).clickRate(0.5)
-        .conversionRate(0.5).build().respond(deliveries(20));
-    assertThat(all).filteredOn(x -> x.type() == InteractionType.CONVERTED)
+    List<Interaction> all =
+        SimulatedResponses.builder()
+            .seed(seed)
+            .clickRate(0.5)
+            .conversionRate(0.5)
+            .build()
+            .respond(deliveries(20));
+    assertThat(all)
+        .filteredOn(x -> x.type() == InteractionType.CONVERTED)
         .allSatisfy(x -> assertThat(x.revenue()).isEqualByComparingTo("120.00"));
     assertThat(all.stream().map(x -> x.idempotencyKey() + x.type()).distinct().count())
         .isEqualTo(all.size());

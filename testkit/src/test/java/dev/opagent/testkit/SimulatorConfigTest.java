@@ -72,9 +72,15 @@ class SimulatorConfigTest {
 
   @Test
   void toBuilder_roundTrips() {
-    SimulatorConfig c = SimulatorConfig.builder().seed(9).latency(Latency.parse("10ms..20ms"))
-        .putPoisonCustomer("C-9", Fault.DROPPED_CONNECTION).addQualifier("canary")
-        .addDeniedAccessKeyId("AKID").responseShape(ResponseShape.EVENT_STREAM).build();
+    SimulatorConfig c =
+        SimulatorConfig.builder()
+            .seed(9)
+            .latency(Latency.parse("10ms..20ms"))
+            .putPoisonCustomer("C-9", Fault.DROPPED_CONNECTION)
+            .addQualifier("canary")
+            .addDeniedAccessKeyId("AKID")
+            .responseShape(ResponseShape.EVENT_STREAM)
+            .build();
 
     assertThat(c.toBuilder().build()).isEqualTo(c);
     assertThat(c.toBuilder().seed(10).build().seed()).isEqualTo(10);

@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.bedrockagentcore.model.BedrockAgentCoreEx
 import software.amazon.awssdk.services.bedrockagentcore.model.ValidationException;
 
 /**
- * The simulator reads customer data within the same bounds as the client: a hostile payload
- * gets a 400 {@code ValidationException} naming the field, never a 500 or a stalled handler.
+ * The simulator reads customer data within the same bounds as the client: a hostile payload gets a
+ * 400 {@code ValidationException} naming the field, never a 500 or a stalled handler.
  */
 class SimulatorHostilePayloadTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
@@ -31,15 +31,20 @@ class SimulatorHostilePayloadTest {
   }
 
   private static String payload(String field, String value) {
-    return Sdk.payload("{\"customerId\":\"C-1\",\"customer\":{\"customerId\":\"C-1\","
-        + "\"productHistory\":[{\"productId\":\"P-1\",\"orderCount\":5,"
-        + "\"lastPurchase\":\"2025-01-01T00:00:00\",\"" + field + "\":" + value + "}]},"
-        + "\"region\":{\"medianBasket\":75.0}}");
+    return Sdk.payload(
+        "{\"customerId\":\"C-1\",\"customer\":{\"customerId\":\"C-1\","
+            + "\"productHistory\":[{\"productId\":\"P-1\",\"orderCount\":5,"
+            + "\"lastPurchase\":\"2025-01-01T00:00:00\",\""
+            + field
+            + "\":"
+            + value
+            + "}]},"
+            + "\"region\":{\"medianBasket\":75.0}}");
   }
 
   private static BedrockAgentCoreException validationFailure(String payload) {
-    Throwable failure = assertTimeoutPreemptively(BOUND,
-        () -> SDK.failure(SDK.request(payload, Sdk.SESSION)));
+    Throwable failure =
+        assertTimeoutPreemptively(BOUND, () -> SDK.failure(SDK.request(payload, Sdk.SESSION)));
     assertThat(failure).isInstanceOf(ValidationException.class);
     BedrockAgentCoreException e = (BedrockAgentCoreException) failure;
     assertThat(e.statusCode()).isEqualTo(400);
@@ -66,8 +71,10 @@ class SimulatorHostilePayloadTest {
 
   @Test
   void invoke_dateBeyondTheCalendar_validationException400NamingTheField() {
-    BedrockAgentCoreException e = validationFailure(payload("avgDaysBetween", "30")
-        .replace("2025-01-01T00:00:00", "-999999999-01-01T00:00:00"));
+    BedrockAgentCoreException e =
+        validationFailure(
+            payload("avgDaysBetween", "30")
+                .replace("2025-01-01T00:00:00", "-999999999-01-01T00:00:00"));
 
     assertThat(e.awsErrorDetails().errorMessage())
         .contains("customerData.customer.productHistory[0].lastPurchase");
@@ -84,14 +91,16 @@ class SimulatorHostilePayloadTest {
 
   @Property(tries = 300)
   void invoke_hostilePayload_answersOrRefusesWithValidationException(@ForAll("body") String body) {
-    assertTimeoutPreemptively(BOUND, () -> {
-      try {
-        assertThat(SDK.invoke(SDK.request(body, Sdk.SESSION)).response().statusCode())
-            .isEqualTo(200);
-      } catch (CompletionException e) {
-        assertThat(e.getCause()).isInstanceOf(ValidationException.class);
-      }
-    });
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          try {
+            assertThat(SDK.invoke(SDK.request(body, Sdk.SESSION)).response().statusCode())
+                .isEqualTo(200);
+          } catch (CompletionException e) {
+            assertThat(e.getCause()).isInstanceOf(ValidationException.class);
+          }
+        });
     assertThat(SIM.stats().count(Outcome.INTERNAL_ERROR)).isZero();
   }
 }

@@ -51,7 +51,9 @@ public record Experiment(
     if (!weights.isEmpty()) {
       if (weights.size() != variants.size()) {
         throw new IllegalArgumentException(
-            "experiment needs one weight per variant (" + variants.size() + ") but had "
+            "experiment needs one weight per variant ("
+                + variants.size()
+                + ") but had "
                 + weights.size());
       }
       double total = 0;

@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /** GrowthBook's hashing algorithm versions. */
 public enum HashVersion {
-  /** {@code fnv1a32(value + seed) % 1000 / 1000}: biased for sequential ids; kept for compatibility. */
+  /**
+   * {@code fnv1a32(value + seed) % 1000 / 1000}: biased for sequential ids; kept for compatibility.
+   */
   V1(1),
   /** {@code fnv1a32(String(fnv1a32(seed + value))) % 10000 / 10000}: unbiased; the default. */
   V2(2);

@@ -21,15 +21,18 @@ public final class InMemoryStickyAssignmentStore implements StickyAssignmentStor
 
   @Override
   public void put(String experimentKey, String unitId, String variantKey) {
-    byExperiment.computeIfAbsent(experimentKey, k -> new ConcurrentHashMap<>())
+    byExperiment
+        .computeIfAbsent(experimentKey, k -> new ConcurrentHashMap<>())
         .put(unitId, variantKey);
   }
 
   /** Atomic: two threads assigning the same unit at once both get the variant stored first. */
   @Override
   public String putIfAbsent(String experimentKey, String unitId, String variantKey) {
-    String before = byExperiment.computeIfAbsent(experimentKey, k -> new ConcurrentHashMap<>())
-        .putIfAbsent(unitId, variantKey);
+    String before =
+        byExperiment
+            .computeIfAbsent(experimentKey, k -> new ConcurrentHashMap<>())
+            .putIfAbsent(unitId, variantKey);
     return before == null ? variantKey : before;
   }
 

@@ -16,7 +16,10 @@ public record Namespace(String id, double start, double end) {
     }
     if (!(start >= 0 && start <= end && end <= 1)) {
       throw new IllegalArgumentException(
-          "namespace range must satisfy 0 <= start <= end <= 1 but was [" + start + ", " + end
+          "namespace range must satisfy 0 <= start <= end <= 1 but was ["
+              + start
+              + ", "
+              + end
               + ")");
     }
   }

@@ -7,11 +7,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Assigns units (customers) to experiment variants, deterministically and — with a store — stickily:
- * once a unit has been assigned, it keeps its variant even if weights or coverage change later, as
- * long as the variant still exists. Thread-safe when its store is. A first assignment is stored
- * with {@link StickyAssignmentStore#putIfAbsent}, so when another thread or process stored one
- * for the unit meanwhile, that one is returned.
+ * Assigns units (customers) to experiment variants, deterministically and — with a store —
+ * stickily: once a unit has been assigned, it keeps its variant even if weights or coverage change
+ * later, as long as the variant still exists. Thread-safe when its store is. A first assignment is
+ * stored with {@link StickyAssignmentStore#putIfAbsent}, so when another thread or process stored
+ * one for the unit meanwhile, that one is returned.
  *
  * <pre>{@code
  * VariantAssigner assigner = VariantAssigner.builder()

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * receives it, the agent's analysis, the host's own attributes and a few derived values. Immutable
  * and thread-safe once built; lookups do not allocate.
  *
- * <p>Paths (inputs are the segment agent's wire JSON, as {@code JsonNode} or JSON-like {@code Map}):
+ * <p>Paths (inputs are the segment agent's wire JSON, as {@code JsonNode} or JSON-like {@code
+ * Map}):
  *
  * <table>
  *   <caption>Attribute paths</caption>
@@ -75,13 +76,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CustomerView implements Attributes {
   private final String customerId;
+
   /** The top level, as read by paths; {@link #asMap()} hands out an unmodifiable view of it. */
   private final Map<String, @Nullable Object> top;
+
   private final Map<String, @Nullable Object> root;
   private final Map<String, Object> derived;
 
-  private CustomerView(String customerId, Map<String, @Nullable Object> top,
-      Map<String, Object> derived) {
+  private CustomerView(
+      String customerId, Map<String, @Nullable Object> top, Map<String, Object> derived) {
     this.customerId = customerId;
     this.top = top;
     this.root = Collections.unmodifiableMap(top);
@@ -93,8 +96,8 @@ public final class CustomerView implements Attributes {
   }
 
   /**
-   * A view of one input line of the form {@code {"customerData": …, "analysis": …,
-   * "attributes": …}} ({@code analysis} and {@code attributes} optional).
+   * A view of one input line of the form {@code {"customerData": …, "analysis": …, "attributes":
+   * …}} ({@code analysis} and {@code attributes} optional).
    *
    * @throws IllegalArgumentException if {@code line} has no {@code customerData} object or no
    *     customer id
@@ -306,7 +309,8 @@ public final class CustomerView implements Attributes {
       }
       Object missing =
           analysis == null ? Attributes.ABSENT : Values.field(analysis, "missingRegulars");
-      d.put("missingRegularsCount",
+      d.put(
+          "missingRegularsCount",
           missing != null && Values.kind(missing) == Values.ARRAY ? Values.size(missing) : 0);
       LocalDate registered =
           customer != null && Values.kind(customer) == Values.OBJECT

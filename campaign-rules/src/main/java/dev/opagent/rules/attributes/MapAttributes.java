@@ -7,10 +7,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Attributes over a tree of JSON-like Java values ({@code Map<String, ?>}, {@code List},
- * {@code String}, {@code Number}, {@code Boolean}, {@code null}, or Jackson nodes anywhere inside).
- * The map is not copied: thread-safe as long as nobody modifies it during evaluations. Lookups do
- * not allocate.
+ * Attributes over a tree of JSON-like Java values ({@code Map<String, ?>}, {@code List}, {@code
+ * String}, {@code Number}, {@code Boolean}, {@code null}, or Jackson nodes anywhere inside). The
+ * map is not copied: thread-safe as long as nobody modifies it during evaluations. Lookups do not
+ * allocate.
  *
  * <pre>{@code
  * Attributes a = MapAttributes.of(Map.of("segments", Map.of("churnSegment", "Riskli")));

@@ -16,29 +16,35 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Conditions compiled together: every distinct attribute path gets a slot that is read at most once
- * per evaluation, and conditions that require an attribute to equal (or be one of) given strings are
- * indexed by those strings, so that an evaluation only tests the conditions whose key matches the
- * attribute's text. Results are exactly those of testing each condition on its own. Immutable and
- * thread-safe; each thread reuses its own scratch {@link Frame}.
+ * per evaluation, and conditions that require an attribute to equal (or be one of) given strings
+ * are indexed by those strings, so that an evaluation only tests the conditions whose key matches
+ * the attribute's text. Results are exactly those of testing each condition on its own. Immutable
+ * and thread-safe; each thread reuses its own scratch {@link Frame}.
  */
 final class BoundSet {
   /** A path keys an index only when it keys at least this many conditions. */
   static final int MIN_INDEXED = 4;
 
   private final int size;
+
   /** No path is read by two conditions and nothing is indexed: a frame would only add cost. */
   private final boolean direct;
+
   private final Node[] roots;
   private final AttributePath[] paths;
+
   /** Per slot: whether only numeric comparisons read it, so it is read with getDouble. */
   private final boolean[] numericOnly;
+
   private final Node[] full;
   private final Node[] rest;
   private final int[] unindexed;
   private final Group[] groups;
   private final ThreadLocal<Frame> frames;
+
   /** Per condition, when it is a conjunction of attribute tests: its steps, else null. */
   private final Step[][] fullSteps;
+
   private final Step[][] restSteps;
 
   /** Conditions sharing one indexed slot. */
@@ -54,7 +60,9 @@ final class BoundSet {
     }
   }
 
-  /** A condition's index key: the slot, the texts it accepts, and the condition without that test. */
+  /**
+   * A condition's index key: the slot, the texts it accepts, and the condition without that test.
+   */
   private record Key(int slot, String[] texts, Node rest) {}
 
   public BoundSet(List<Node> roots) {
@@ -131,8 +139,10 @@ final class BoundSet {
    * condition, which is tested as a tree.
    */
   private static Step @Nullable [] flatten(Node node) {
-    Node[] parts = node instanceof Nodes.And and ? and.children
-        : node instanceof Nodes.SlotField ? new Node[] {node} : null;
+    Node[] parts =
+        node instanceof Nodes.And and
+            ? and.children
+            : node instanceof Nodes.SlotField ? new Node[] {node} : null;
     if (parts == null) {
       return null;
     }
@@ -221,8 +231,8 @@ final class BoundSet {
   }
 
   /**
-   * As {@link #test(Attributes, BitSet)}, with the caller's scratch {@code frame} (from
-   * {@link #newFrame()} of this set) instead of the thread's own.
+   * As {@link #test(Attributes, BitSet)}, with the caller's scratch {@code frame} (from {@link
+   * #newFrame()} of this set) instead of the thread's own.
    */
   public int test(Attributes attributes, BitSet matches, Frame frame) {
     if (!frame.belongsTo(paths)) {

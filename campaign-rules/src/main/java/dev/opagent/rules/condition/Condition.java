@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A compiled condition. Immutable and thread-safe: compile once, evaluate from any number of
  * threads. {@link #test(Attributes)} allocates nothing (attribute paths are pre-split, regular
- * expressions pre-compiled, {@code $in} operands pre-indexed); {@link #explain(Attributes)} allocates
- * only to describe a failure.
+ * expressions pre-compiled, {@code $in} operands pre-indexed); {@link #explain(Attributes)}
+ * allocates only to describe a failure.
  *
  * <pre>{@code
  * Condition winback = ConditionCompiler.ofDefaults()
@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Semantics are GrowthBook's (its cross-SDK {@code evalCondition} vectors all pass). A missing
  * attribute reads as {@code null}: it equals {@code null}, fails {@code $exists: true}, and — as in
  * GrowthBook — compares like {@code 0} in {@code $lt/$gt} against a number, so guard numeric
- * comparisons on optional attributes with {@code $exists: true}. Comparisons coerce between
- * numbers and numeric strings as JavaScript does; equality and {@code $in} do not. Where GrowthBook's
+ * comparisons on optional attributes with {@code $exists: true}. Comparisons coerce between numbers
+ * and numeric strings as JavaScript does; equality and {@code $in} do not. Where GrowthBook's
  * JavaScript relies on reference identity or string coercion of containers, this implementation
  * uses JSON value equality: objects and arrays compare by content (object key order ignored), and
  * {@code $regex} never matches {@code null}, arrays or objects. Regular expressions use RE2 syntax

@@ -5,15 +5,13 @@ import dev.opagent.rules.internal.Values;
 import dev.opagent.rules.json.LocatedJson;
 import dev.opagent.rules.problem.Problem;
 import dev.opagent.rules.problem.ProblemList;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Compiles conditions. Immutable and thread-safe; build one and reuse it. The {@link Builder} is not
- * thread-safe.
+ * Compiles conditions. Immutable and thread-safe; build one and reuse it. The {@link Builder} is
+ * not thread-safe.
  *
  * <pre>{@code
  * ConditionCompiler compiler = ConditionCompiler.builder()
@@ -145,13 +143,15 @@ public final class ConditionCompiler {
     /** Adds every saved group of {@code groups} (id to member array). */
     public Builder putSavedGroups(JsonNode groups) {
       if (!groups.isObject()) {
-        throw new IllegalArgumentException("saved groups must be a JSON object but was "
-            + groups.getNodeType());
+        throw new IllegalArgumentException(
+            "saved groups must be a JSON object but was " + groups.getNodeType());
       }
       for (Map.Entry<String, JsonNode> e : groups.properties()) {
         if (!e.getValue().isArray()) {
           throw new IllegalArgumentException(
-              "saved group '" + e.getKey() + "' must be an array but was "
+              "saved group '"
+                  + e.getKey()
+                  + "' must be an array but was "
                   + e.getValue().getNodeType());
         }
         savedGroups.put(e.getKey(), e.getValue().deepCopy());

@@ -17,17 +17,41 @@ import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Compiles a MongoDB-style condition (GrowthBook's targeting language) into {@link Node}s. In strict
- * mode every unknown operator, wrong operand type, bad regex or unknown saved group is reported as a
- * located problem; in lenient mode such parts compile to what GrowthBook evaluates them to (mostly
- * "never matches"). Not thread-safe: one instance per compilation.
+ * Compiles a MongoDB-style condition (GrowthBook's targeting language) into {@link Node}s. In
+ * strict mode every unknown operator, wrong operand type, bad regex or unknown saved group is
+ * reported as a located problem; in lenient mode such parts compile to what GrowthBook evaluates
+ * them to (mostly "never matches"). Not thread-safe: one instance per compilation.
  */
 final class ConditionParser {
   static final List<String> VALUE_OPERATORS =
       List.of(
-          "$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$in", "$nin", "$ini", "$nini", "$all",
-          "$alli", "$elemMatch", "$size", "$regex", "$regexi", "$type", "$exists", "$not", "$veq",
-          "$vne", "$vgt", "$vgte", "$vlt", "$vlte", "$inGroup", "$notInGroup");
+          "$eq",
+          "$ne",
+          "$lt",
+          "$lte",
+          "$gt",
+          "$gte",
+          "$in",
+          "$nin",
+          "$ini",
+          "$nini",
+          "$all",
+          "$alli",
+          "$elemMatch",
+          "$size",
+          "$regex",
+          "$regexi",
+          "$type",
+          "$exists",
+          "$not",
+          "$veq",
+          "$vne",
+          "$vgt",
+          "$vgte",
+          "$vlt",
+          "$vlte",
+          "$inGroup",
+          "$notInGroup");
   static final List<String> LOGICAL_OPERATORS = List.of("$and", "$or", "$nor", "$not");
   static final Set<String> TYPES =
       Set.of("string", "number", "boolean", "object", "array", "null", "undefined");
@@ -37,8 +61,10 @@ final class ConditionParser {
    * (see {@link ValueTests.Regex}).
    */
   public static final int MAX_REGEX_INPUT_LENGTH = 4096;
+
   /** Longest {@code $regex} pattern accepted. */
   public static final int MAX_REGEX_PATTERN_LENGTH = 1024;
+
   /** Largest compiled {@code $regex} program accepted (bounds the per-character matching cost). */
   public static final int MAX_REGEX_PROGRAM_SIZE = 2000;
 
@@ -49,6 +75,7 @@ final class ConditionParser {
   private final boolean strict;
   private final Map<String, JsonNode> savedGroups;
   private final List<Problem> problems;
+
   /** The attribute the operator being compiled reads, for messages; null at the top level. */
   private @Nullable String field;
 
@@ -59,7 +86,9 @@ final class ConditionParser {
    * @param problems where problems are appended
    */
   public ConditionParser(
-      LocatedJson source, boolean strict, Map<String, JsonNode> savedGroups,
+      LocatedJson source,
+      boolean strict,
+      Map<String, JsonNode> savedGroups,
       List<Problem> problems) {
     this.source = source;
     this.strict = strict;
@@ -73,7 +102,9 @@ final class ConditionParser {
   }
 
   private void error(Pointer pointer, String message) {
-    ProblemList.report(problems, Problem.Severity.ERROR,
+    ProblemList.report(
+        problems,
+        Problem.Severity.ERROR,
         () -> source.problem(Problem.Severity.ERROR, pointer.toString(), message));
   }
 
@@ -152,7 +183,10 @@ final class ConditionParser {
     if (strict && key.startsWith("$")) {
       error(
           pointer,
-          "unknown logical operator '" + key + "'; known: " + String.join(", ", LOGICAL_OPERATORS)
+          "unknown logical operator '"
+              + key
+              + "'; known: "
+              + String.join(", ", LOGICAL_OPERATORS)
               + " (attribute names cannot start with '$' in strict mode)");
     }
     try {
@@ -205,8 +239,7 @@ final class ConditionParser {
     }
     List<ValueTest> tests = new ArrayList<>(v.size());
     for (Map.Entry<String, JsonNode> e : v.properties()) {
-      tests.add(operator(
-          e.getKey(), e.getValue(), pointer.child(e.getKey()), depth, negated));
+      tests.add(operator(e.getKey(), e.getValue(), pointer.child(e.getKey()), depth, negated));
     }
     if (tests.size() == 1) {
       return tests.get(0);
@@ -247,35 +280,40 @@ final class ConditionParser {
         return new ValueTests.In(
             ptr, op, x, new ValueSet(x), op.startsWith("$n"), op.endsWith("i"));
       case "$inGroup":
-      case "$notInGroup": {
-        JsonNode members = x.isTextual() ? savedGroups.get(x.textValue()) : null;
-        if (members == null) {
-          if (strict) {
-            String why = x.isTextual()
-                ? "unknown saved group '" + x.textValue() + "'; known: "
-                    + (savedGroups.isEmpty() ? "none" : firstFew(savedGroups.keySet()))
-                : "needs the id of a saved group";
-            error(ptr, op + " " + why);
+      case "$notInGroup":
+        {
+          JsonNode members = x.isTextual() ? savedGroups.get(x.textValue()) : null;
+          if (members == null) {
+            if (strict) {
+              String why =
+                  x.isTextual()
+                      ? "unknown saved group '"
+                          + x.textValue()
+                          + "'; known: "
+                          + (savedGroups.isEmpty() ? "none" : firstFew(savedGroups.keySet()))
+                      : "needs the id of a saved group";
+              error(ptr, op + " " + why);
+            }
+            members = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
           }
-          members = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+          return new ValueTests.In(
+              ptr, op, x, new ValueSet(members), op.equals("$notInGroup"), false);
         }
-        return new ValueTests.In(
-            ptr, op, x, new ValueSet(members), op.equals("$notInGroup"), false);
-      }
       case "$all":
-      case "$alli": {
-        if (!x.isArray()) {
-          if (strict) {
-            return invalid(ptr, op, x, "needs an array");
+      case "$alli":
+        {
+          if (!x.isArray()) {
+            if (strict) {
+              return invalid(ptr, op, x, "needs an array");
+            }
+            return new ValueTests.All(ptr, op, x, new ValueTest[0], false);
           }
-          return new ValueTests.All(ptr, op, x, new ValueTest[0], false);
+          ValueTest[] elements = new ValueTest[x.size()];
+          for (int i = 0; i < elements.length; i++) {
+            elements[i] = conditionValue(x.get(i), ptr.child(i), depth + 1, negated);
+          }
+          return new ValueTests.All(ptr, op, x, elements, op.equals("$alli"));
         }
-        ValueTest[] elements = new ValueTest[x.size()];
-        for (int i = 0; i < elements.length; i++) {
-          elements[i] = conditionValue(x.get(i), ptr.child(i), depth + 1, negated);
-        }
-        return new ValueTests.All(ptr, op, x, elements, op.equals("$alli"));
-      }
       case "$elemMatch":
         if (!x.isObject()) {
           return invalid(ptr, op, x, "needs an object");
@@ -296,8 +334,8 @@ final class ConditionParser {
         return new ValueTests.Exists(ptr, x, Values.truthy(x));
       case "$type":
         if (!x.isTextual() || !TYPES.contains(x.textValue())) {
-          return invalid(ptr, op, x, "needs one of " + String.join(", ", TYPES.stream().sorted()
-              .toList()));
+          return invalid(
+              ptr, op, x, "needs one of " + String.join(", ", TYPES.stream().sorted().toList()));
         }
         return new ValueTests.Type(ptr, x, x.textValue());
       case "$not":
@@ -306,8 +344,8 @@ final class ConditionParser {
       case "$regexi":
         return regex(op, x, ptr, negated);
       default:
-        return invalid(ptr, op, x, "is not a known operator; known: "
-            + String.join(", ", VALUE_OPERATORS));
+        return invalid(
+            ptr, op, x, "is not a known operator; known: " + String.join(", ", VALUE_OPERATORS));
     }
   }
 
@@ -317,38 +355,61 @@ final class ConditionParser {
     }
     String pattern = x.textValue();
     if (pattern.length() > MAX_REGEX_PATTERN_LENGTH) {
-      return invalid(ptr, op, x, "pattern is longer than " + MAX_REGEX_PATTERN_LENGTH
-          + " characters; shorten it");
+      return invalid(
+          ptr,
+          op,
+          x,
+          "pattern is longer than " + MAX_REGEX_PATTERN_LENGTH + " characters; shorten it");
     }
     boolean ignoreCase = op.equals("$regexi");
     com.google.re2j.Pattern compiled;
     try {
-      compiled = com.google.re2j.Pattern.compile(
-          pattern, ignoreCase ? com.google.re2j.Pattern.CASE_INSENSITIVE : 0);
+      compiled =
+          com.google.re2j.Pattern.compile(
+              pattern, ignoreCase ? com.google.re2j.Pattern.CASE_INSENSITIVE : 0);
     } catch (com.google.re2j.PatternSyntaxException e) {
       PatternSyntaxException javaError = javaSyntaxError(pattern, ignoreCase);
       if (javaError != null) {
         // Not a regular expression in any dialect: GrowthBook's fallback is "never matches".
-        return invalid(ptr, op, x, "has an invalid regular expression: "
-            + javaError.getDescription() + " near index " + javaError.getIndex());
+        return invalid(
+            ptr,
+            op,
+            x,
+            "has an invalid regular expression: "
+                + javaError.getDescription()
+                + " near index "
+                + javaError.getIndex());
       }
       // Valid for backtracking engines, but not runnable in linear time: always an error, since
       // silently never matching would change what the rule targets.
-      error(ptr, op + " on " + (field == null ? "the value" : "field '" + field + "'") + " uses "
-          + unsupportedFeature(pattern, e) + ", which the linear-time regular expression engine"
-          + " does not support; rewrite the pattern without it (spell out the alternatives, or"
-          + " split it into several conditions joined with $and / $not)");
+      error(
+          ptr,
+          op
+              + " on "
+              + (field == null ? "the value" : "field '" + field + "'")
+              + " uses "
+              + unsupportedFeature(pattern, e)
+              + ", which the linear-time regular expression engine"
+              + " does not support; rewrite the pattern without it (spell out the alternatives, or"
+              + " split it into several conditions joined with $and / $not)");
       return new ValueTests.Never(ptr, op, x, op + " uses unsupported regular expression syntax");
     }
     if (compiled.programSize() > MAX_REGEX_PROGRAM_SIZE) {
-      return invalid(ptr, op, x, "pattern is too complex (compiles to " + compiled.programSize()
-          + " instructions, at most " + MAX_REGEX_PROGRAM_SIZE + "); simplify its repetitions");
+      return invalid(
+          ptr,
+          op,
+          x,
+          "pattern is too complex (compiles to "
+              + compiled.programSize()
+              + " instructions, at most "
+              + MAX_REGEX_PROGRAM_SIZE
+              + "); simplify its repetitions");
     }
     return new ValueTests.Regex(ptr, op, x, compiled, negated);
   }
 
-  private static @Nullable PatternSyntaxException
-      javaSyntaxError(String pattern, boolean ignoreCase) {
+  private static @Nullable PatternSyntaxException javaSyntaxError(
+      String pattern, boolean ignoreCase) {
     try {
       Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
       return null;
@@ -362,7 +423,9 @@ final class ConditionParser {
     if (BACKREFERENCE.matcher(pattern).find()) {
       return "a backreference (\\1, \\k<name>)";
     }
-    if (pattern.contains("(?=") || pattern.contains("(?!") || pattern.contains("(?<=")
+    if (pattern.contains("(?=")
+        || pattern.contains("(?!")
+        || pattern.contains("(?<=")
         || pattern.contains("(?<!")) {
       return "lookaround ((?=, (?!, (?<=, (?<!)";
     }
@@ -389,5 +452,4 @@ final class ConditionParser {
   static String kind(JsonNode n) {
     return LocatedJson.describe(n);
   }
-
 }

@@ -6,22 +6,21 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Several conditions evaluated together against one customer, with exactly the results of
- * {@link Condition#test(Attributes)} on each. Immutable and thread-safe: build once, evaluate from
- * any number of threads.
+ * Several conditions evaluated together against one customer, with exactly the results of {@link
+ * Condition#test(Attributes)} on each. Immutable and thread-safe: build once, evaluate from any
+ * number of threads.
  *
- * <p>This is the fast path for many rules: each distinct attribute path is read from the
- * {@link Attributes} at most once per evaluation (not once per condition; a path that only numeric
+ * <p>This is the fast path for many rules: each distinct attribute path is read from the {@link
+ * Attributes} at most once per evaluation (not once per condition; a path that only numeric
  * comparisons read is read with {@link Attributes#getDouble}, and with {@link Attributes#get} as
- * well only when it holds no number), and conditions that
- * require an attribute to equal one of a few strings ({@code "segments.churnSegment": "Riskli"},
- * {@code {"$in": ["Platin", "Altın"]}}) are indexed by those strings, so an evaluation skips the
- * conditions whose key the customer cannot match. Conditions that are conjunctions of attribute
- * tests run their cheapest, most selective tests first, with string equality, string membership and
- * numeric comparison specialised. After a thread's first evaluation,
- * {@link #test(Attributes, BitSet)} allocates nothing; {@link #test(Attributes, BitSet, Scratch)}
- * with a caller-kept {@link Scratch} does not look up thread-local state at all. Attribute values are
- * not retained once an evaluation returns.
+ * well only when it holds no number), and conditions that require an attribute to equal one of a
+ * few strings ({@code "segments.churnSegment": "Riskli"}, {@code {"$in": ["Platin", "Altın"]}}) are
+ * indexed by those strings, so an evaluation skips the conditions whose key the customer cannot
+ * match. Conditions that are conjunctions of attribute tests run their cheapest, most selective
+ * tests first, with string equality, string membership and numeric comparison specialised. After a
+ * thread's first evaluation, {@link #test(Attributes, BitSet)} allocates nothing; {@link
+ * #test(Attributes, BitSet, Scratch)} with a caller-kept {@link Scratch} does not look up
+ * thread-local state at all. Attribute values are not retained once an evaluation returns.
  *
  * <pre>{@code
  * ConditionSet set = ConditionSet.of(List.of(winback, vipUpsell, replenishment));
@@ -45,7 +44,9 @@ public final class ConditionSet {
     this.bound = new BoundSet(roots);
   }
 
-  /** The conditions, evaluated together; index {@code i} of a result is {@code conditions.get(i)}. */
+  /**
+   * The conditions, evaluated together; index {@code i} of a result is {@code conditions.get(i)}.
+   */
   public static ConditionSet of(List<Condition> conditions) {
     return new ConditionSet(conditions);
   }
@@ -61,9 +62,9 @@ public final class ConditionSet {
   }
 
   /**
-   * Clears {@code matches}, then sets bit {@code i} for every condition {@code i} that
-   * {@code attributes} satisfy, and returns how many do. {@code matches} is the caller's scratch:
-   * reuse one per thread to evaluate without allocating.
+   * Clears {@code matches}, then sets bit {@code i} for every condition {@code i} that {@code
+   * attributes} satisfy, and returns how many do. {@code matches} is the caller's scratch: reuse
+   * one per thread to evaluate without allocating.
    */
   public int test(Attributes attributes, BitSet matches) {
     return bound.test(attributes, matches);

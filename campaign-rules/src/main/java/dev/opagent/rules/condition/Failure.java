@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  *  "message": "segments.churnSegment is \"Aktif\", expected \"Riskli\""}
  * }</pre>
  *
- * @param pointer JSON pointer of the failing sub-condition (within the rule file when the
- *     condition came from one)
+ * @param pointer JSON pointer of the failing sub-condition (within the rule file when the condition
+ *     came from one)
  * @param path attribute path the sub-condition reads, or {@code null} for {@code $or}, {@code $nor}
  *     and {@code $not} over whole conditions
  * @param operator the failing operator ({@code $eq} for a plain value, {@code $or}, {@code $gt}, …)

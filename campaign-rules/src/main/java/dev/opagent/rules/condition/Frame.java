@@ -17,12 +17,16 @@ final class Frame {
   private final AttributePath[] paths;
   private final @Nullable Object[] values;
   private Attributes attributes = NONE;
+
   /** Numbers read with {@link Attributes#getDouble}, for slots only numeric comparisons read. */
   private final boolean[] numericOnly;
+
   private final double[] numbers;
   private final boolean[] numbered;
+
   /** The slots read in this evaluation, the first {@code touchedCount}: only they are cleared. */
   private final int[] touched;
+
   private int touchedCount;
   private boolean busy;
 
@@ -81,8 +85,8 @@ final class Frame {
 
   /**
    * The number at {@code slot}'s path, or NaN when the value there is not a number (then read it
-   * with {@link #value(int)}). A slot that only numeric comparisons read is read with
-   * {@link Attributes#getDouble} on first use, any other with {@link #value(int)}.
+   * with {@link #value(int)}). A slot that only numeric comparisons read is read with {@link
+   * Attributes#getDouble} on first use, any other with {@link #value(int)}.
    */
   double number(int slot) {
     Object v = values[slot];

@@ -4,8 +4,8 @@ import dev.opagent.rules.json.Pointer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A compiled condition over a document: either an {@code Attributes} view (top level) or a JSON-like
- * value (inside {@code $elemMatch}). Immutable and thread-safe.
+ * A compiled condition over a document: either an {@code Attributes} view (top level) or a
+ * JSON-like value (inside {@code $elemMatch}). Immutable and thread-safe.
  */
 abstract class Node {
   final Pointer pointer;
@@ -22,8 +22,8 @@ abstract class Node {
 
   /**
    * This condition with every top-level attribute read replaced by a read of a {@link Frame} slot
-   * assigned by {@code slots}. The returned tree must be tested with a {@link Frame}; nodes that read
-   * no attribute return themselves.
+   * assigned by {@code slots}. The returned tree must be tested with a {@link Frame}; nodes that
+   * read no attribute return themselves.
    */
   Node bind(Slots slots) {
     return this;

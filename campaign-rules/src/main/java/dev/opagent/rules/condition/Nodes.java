@@ -91,8 +91,8 @@ final class Nodes {
   }
 
   /**
-   * A bound {@link Field}: reads its attribute from a {@link Frame} slot, so that every condition of
-   * a {@link BoundSet} shares one lookup per path and evaluation.
+   * A bound {@link Field}: reads its attribute from a {@link Frame} slot, so that every condition
+   * of a {@link BoundSet} shares one lookup per path and evaluation.
    */
   static final class SlotField extends Node {
     final int slot;
@@ -322,8 +322,13 @@ final class Nodes {
         return null;
       }
       return new Failure(
-          pointer.toString(), null, "$never", JsonNodeFactory.instance.textNode(why), null,
-          "never matches: " + why, List.of());
+          pointer.toString(),
+          null,
+          "$never",
+          JsonNodeFactory.instance.textNode(why),
+          null,
+          "never matches: " + why,
+          List.of());
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Assigns one slot to each distinct attribute path while conditions are bound. Not thread-safe: used
- * only while a {@link BoundSet} is built.
+ * Assigns one slot to each distinct attribute path while conditions are bound. Not thread-safe:
+ * used only while a {@link BoundSet} is built.
  */
 final class Slots {
   private final Map<AttributePath, Integer> slots = new LinkedHashMap<>();

@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
  * One attribute test of a flattened conjunction, with the common operator and type pairs
  * specialised: a string equal to one of a few texts ({@code $eq}, {@code $in}) and a number
  * compared with a number ({@code $lt $lte $gt $gte}). A value of any other type, and every other
- * operator, goes to the compiled {@link ValueTest}, so results are exactly the test's. A final class
- * dispatching on an int, so that a set of conditions mixing operators tests without virtual calls.
- * Immutable and thread-safe.
+ * operator, goes to the compiled {@link ValueTest}, so results are exactly the test's. A final
+ * class dispatching on an int, so that a set of conditions mixing operators tests without virtual
+ * calls. Immutable and thread-safe.
  */
 final class Step {
   /** Up to this many texts, a string test is a linear scan of interned strings. */
@@ -28,13 +28,15 @@ final class Step {
   final AttributePath path;
   private final int op;
   private final String[] texts;
+
   /** The only text of a TEXT step. */
   private final @Nullable String text;
+
   private final double number;
   private final ValueTest test;
 
-  private Step(int slot, AttributePath path, int op, String[] texts, double number,
-      ValueTest test) {
+  private Step(
+      int slot, AttributePath path, int op, String[] texts, double number, ValueTest test) {
     this.slot = slot;
     this.path = path;
     this.op = op;
@@ -102,20 +104,21 @@ final class Step {
       case LT:
       case LTE:
       case GT:
-      case GTE: {
-        double d;
-        if (value instanceof Integer i) {
-          d = i;
-        } else if (value instanceof Number n) {
-          d = n.doubleValue();
-          if (Double.isNaN(d)) {
-            return false;
+      case GTE:
+        {
+          double d;
+          if (value instanceof Integer i) {
+            d = i;
+          } else if (value instanceof Number n) {
+            d = n.doubleValue();
+            if (Double.isNaN(d)) {
+              return false;
+            }
+          } else {
+            return test.matches(value);
           }
-        } else {
-          return test.matches(value);
+          return compare(d);
         }
-        return compare(d);
-      }
       default:
         return test.matches(value);
     }

@@ -18,14 +18,15 @@ final class TextIndex {
     keys = new String[capacity];
     values = new int[capacity][];
     mask = capacity - 1;
-    entries.forEach((k, v) -> {
-      int i = spread(k.hashCode()) & mask;
-      while (keys[i] != null) {
-        i = (i + 1) & mask;
-      }
-      keys[i] = k.intern();
-      values[i] = v;
-    });
+    entries.forEach(
+        (k, v) -> {
+          int i = spread(k.hashCode()) & mask;
+          while (keys[i] != null) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = k.intern();
+          values[i] = v;
+        });
   }
 
   private static int spread(int h) {

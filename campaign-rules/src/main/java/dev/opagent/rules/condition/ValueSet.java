@@ -10,9 +10,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The operand of {@code $in}-like operators, indexed by type for allocation-free membership: strings
- * in a hash set, numbers in a sorted array. Membership is JavaScript's {@code includes}: same type and
- * value, no coercion. Immutable and thread-safe.
+ * The operand of {@code $in}-like operators, indexed by type for allocation-free membership:
+ * strings in a hash set, numbers in a sorted array. Membership is JavaScript's {@code includes}:
+ * same type and value, no coercion. Immutable and thread-safe.
  */
 final class ValueSet {
   /** Up to this many strings, a linear scan beats hashing. */
@@ -62,8 +62,8 @@ final class ValueSet {
 
   /** The members when every member is a string, else null. */
   String @Nullable [] onlyStrings() {
-    boolean onlyStrings = numbers.length == 0 && !hasTrue && !hasFalse && !hasNull
-        && containers.length == 0;
+    boolean onlyStrings =
+        numbers.length == 0 && !hasTrue && !hasFalse && !hasNull && containers.length == 0;
     return onlyStrings ? stringArray.clone() : null;
   }
 
@@ -73,26 +73,27 @@ final class ValueSet {
       return hasNull;
     }
     switch (Values.kind(v)) {
-      case Values.STRING: {
-        String text = Values.string(v);
-        if (!insensitive) {
-          if (stringArray.length <= SMALL) {
-            for (String candidate : stringArray) {
-              if (candidate.equals(text)) {
-                return true;
+      case Values.STRING:
+        {
+          String text = Values.string(v);
+          if (!insensitive) {
+            if (stringArray.length <= SMALL) {
+              for (String candidate : stringArray) {
+                if (candidate.equals(text)) {
+                  return true;
+                }
               }
+              return false;
             }
-            return false;
+            return strings.contains(text);
           }
-          return strings.contains(text);
-        }
-        for (String candidate : stringArray) {
-          if (candidate.equalsIgnoreCase(text)) {
-            return true;
+          for (String candidate : stringArray) {
+            if (candidate.equalsIgnoreCase(text)) {
+              return true;
+            }
           }
+          return false;
         }
-        return false;
-      }
       case Values.NUMBER:
         return numbers.length > 0 && Arrays.binarySearch(numbers, Values.number(v) + 0.0) >= 0;
       case Values.BOOLEAN:

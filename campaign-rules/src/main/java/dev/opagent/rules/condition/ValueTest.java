@@ -28,9 +28,9 @@ abstract class ValueTest {
   }
 
   /**
-   * The texts this test accepts, when it holds for a string value exactly if the value's text is one
-   * of them and never holds for any scalar other than a string; null otherwise. Lets a
-   * {@link BoundSet} index conditions by the text of an attribute.
+   * The texts this test accepts, when it holds for a string value exactly if the value's text is
+   * one of them and never holds for any scalar other than a string; null otherwise. Lets a {@link
+   * BoundSet} index conditions by the text of an attribute.
    */
   String @Nullable [] keyTexts() {
     return null;

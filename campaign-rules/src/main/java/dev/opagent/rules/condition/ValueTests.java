@@ -157,7 +157,12 @@ final class ValueTests {
     private final boolean negate;
     private final boolean insensitive;
 
-    In(Pointer pointer, String operator, JsonNode expected, ValueSet set, boolean negate,
+    In(
+        Pointer pointer,
+        String operator,
+        JsonNode expected,
+        ValueSet set,
+        boolean negate,
         boolean insensitive) {
       super(pointer, operator, expected);
       this.set = set;
@@ -189,7 +194,11 @@ final class ValueTests {
     private final ValueTest[] elements;
     private final boolean insensitive;
 
-    All(Pointer pointer, String operator, JsonNode expected, ValueTest[] elements,
+    All(
+        Pointer pointer,
+        String operator,
+        JsonNode expected,
+        ValueTest[] elements,
         boolean insensitive) {
       super(pointer, operator, expected);
       this.elements = elements;
@@ -282,7 +291,8 @@ final class ValueTests {
 
     @Override
     boolean matches(@Nullable Object value) {
-      return value != null && Values.kind(value) == Values.ARRAY
+      return value != null
+          && Values.kind(value) == Values.ARRAY
           && test.matches(Values.size(value));
     }
   }
@@ -298,8 +308,11 @@ final class ValueTests {
 
     @Override
     boolean matches(@Nullable Object value) {
-      boolean present = value != null && value != Attributes.ABSENT
-          && Values.kind(value) != Values.NULL && Values.kind(value) != Values.ABSENT;
+      boolean present =
+          value != null
+              && value != Attributes.ABSENT
+              && Values.kind(value) != Values.NULL
+              && Values.kind(value) != Values.ABSENT;
       return present == exists;
     }
   }
@@ -321,17 +334,21 @@ final class ValueTests {
 
   /**
    * {@code $regex $regexi}: a find anywhere in the value's text, in time linear in the text (RE2
-   * semantics: no backreferences or lookaround, which are rejected when compiling). Text longer than
-   * {@link ConditionParser#MAX_REGEX_INPUT_LENGTH} is not examined and fails closed: the test yields
-   * whatever makes the enclosing condition not hold — no match, or a match when the test sits under
-   * an odd number of negations ({@code $not}, {@code $nor}) — so an over-long value never makes a
-   * rule apply.
+   * semantics: no backreferences or lookaround, which are rejected when compiling). Text longer
+   * than {@link ConditionParser#MAX_REGEX_INPUT_LENGTH} is not examined and fails closed: the test
+   * yields whatever makes the enclosing condition not hold — no match, or a match when the test
+   * sits under an odd number of negations ({@code $not}, {@code $nor}) — so an over-long value
+   * never makes a rule apply.
    */
   static final class Regex extends ValueTest {
     private final ThreadLocal<com.google.re2j.Matcher> matcher;
     private final boolean overLongResult;
 
-    Regex(Pointer pointer, String operator, JsonNode expected, com.google.re2j.Pattern pattern,
+    Regex(
+        Pointer pointer,
+        String operator,
+        JsonNode expected,
+        com.google.re2j.Pattern pattern,
         boolean negated) {
       super(pointer, operator, expected);
       this.matcher = ThreadLocal.withInitial(() -> pattern.matcher(""));
@@ -357,7 +374,9 @@ final class ValueTests {
     String describe(@Nullable Object value) {
       String text = Values.scalarText(value);
       if (text != null && text.length() > ConditionParser.MAX_REGEX_INPUT_LENGTH) {
-        return describe() + " (text longer than " + ConditionParser.MAX_REGEX_INPUT_LENGTH
+        return describe()
+            + " (text longer than "
+            + ConditionParser.MAX_REGEX_INPUT_LENGTH
             + " characters is not matched)";
       }
       return describe();

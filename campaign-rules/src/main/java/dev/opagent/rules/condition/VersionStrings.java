@@ -4,9 +4,9 @@ import dev.opagent.rules.internal.Values;
 import org.jspecify.annotations.Nullable;
 
 /**
- * GrowthBook's padded version strings: {@code v1.2.3-rc.1+build} becomes
- * {@code "    1-    2-    3-rc-    1"}, so that version order is string order. Thread-safe; the
- * evaluation-time variant writes into a per-thread buffer instead of allocating.
+ * GrowthBook's padded version strings: {@code v1.2.3-rc.1+build} becomes {@code " 1- 2- 3-rc- 1"},
+ * so that version order is string order. Thread-safe; the evaluation-time variant writes into a
+ * per-thread buffer instead of allocating.
  */
 final class VersionStrings {
   private static final ThreadLocal<StringBuilder> BUFFER =

@@ -1,9 +1,9 @@
 package dev.opagent.rules.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.opagent.rules.spi.AttributePath;
 import dev.opagent.rules.spi.Attributes;
 import java.math.BigDecimal;
@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads JSON-like Java values (String, Number, Boolean, List, Map, JsonNode, null, ABSENT) without
- * allocating, and implements the JavaScript coercions GrowthBook's conditions rely on. Stateless and
- * thread-safe.
+ * allocating, and implements the JavaScript coercions GrowthBook's conditions rely on. Stateless
+ * and thread-safe.
  */
 public final class Values {
   public static final int ABSENT = 0;
@@ -136,7 +136,10 @@ public final class Values {
     return r == null ? Attributes.ABSENT : r;
   }
 
-  /** Follows {@code path} from {@code root} as GrowthBook's getPath does (objects and array indexes). */
+  /**
+   * Follows {@code path} from {@code root} as GrowthBook's getPath does (objects and array
+   * indexes).
+   */
   public static @Nullable Object getPath(@Nullable Object root, AttributePath path) {
     Object current = root;
     for (int i = 0, n = path.size(); i < n; i++) {
@@ -233,18 +236,19 @@ public final class Values {
         return number(a) == number(b);
       case STRING:
         return string(a).equals(string(b));
-      case ARRAY: {
-        int n = size(a);
-        if (n != size(b)) {
-          return false;
-        }
-        for (int i = 0; i < n; i++) {
-          if (!jsonEquals(element(a, i), element(b, i))) {
+      case ARRAY:
+        {
+          int n = size(a);
+          if (n != size(b)) {
             return false;
           }
+          for (int i = 0; i < n; i++) {
+            if (!jsonEquals(element(a, i), element(b, i))) {
+              return false;
+            }
+          }
+          return true;
         }
-        return true;
-      }
       case OBJECT:
         return objectEquals(a, b);
       default:
@@ -296,18 +300,21 @@ public final class Values {
         return number(v);
       case STRING:
         return stringToNumber(string(v));
-      case ARRAY: {
-        int n = size(v);
-        if (n == 0) {
-          return 0;
+      case ARRAY:
+        {
+          int n = size(v);
+          if (n == 0) {
+            return 0;
+          }
+          if (n == 1) {
+            Object e = element(v, 0);
+            int k = kind(e);
+            return k == NULL || k == ABSENT
+                ? 0
+                : k == ARRAY || k == OBJECT ? Double.NaN : toNumber(e);
+          }
+          return Double.NaN;
         }
-        if (n == 1) {
-          Object e = element(v, 0);
-          int k = kind(e);
-          return k == NULL || k == ABSENT ? 0 : k == ARRAY || k == OBJECT ? Double.NaN : toNumber(e);
-        }
-        return Double.NaN;
-      }
       default:
         return Double.NaN;
     }
@@ -414,7 +421,10 @@ public final class Values {
 
   /** JavaScript's String(number). */
   public static String numberToString(Object v) {
-    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+    if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte
         || v instanceof BigInteger) {
       return v.toString();
     }
@@ -477,8 +487,8 @@ public final class Values {
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     for (Object m : members) {
       JsonNode n = toJsonNode(m);
-      array.add(n == null
-          ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.nullNode() : n);
+      array.add(
+          n == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.nullNode() : n);
     }
     return array;
   }
@@ -521,27 +531,29 @@ public final class Values {
         return f.numberNode(number(v));
       case STRING:
         return f.textNode(string(v));
-      case ARRAY: {
-        ArrayNode a = f.arrayNode();
-        for (int i = 0, n = size(v); i < n; i++) {
-          JsonNode e = toJsonNode(element(v, i), depth + 1);
-          a.add(e == null ? f.nullNode() : e);
-        }
-        return a;
-      }
-      case OBJECT: {
-        if (v instanceof JsonNode n) {
-          return n;
-        }
-        ObjectNode o = f.objectNode();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-          JsonNode c = toJsonNode(e.getValue(), depth + 1);
-          if (c != null) {
-            o.set(String.valueOf(e.getKey()), c);
+      case ARRAY:
+        {
+          ArrayNode a = f.arrayNode();
+          for (int i = 0, n = size(v); i < n; i++) {
+            JsonNode e = toJsonNode(element(v, i), depth + 1);
+            a.add(e == null ? f.nullNode() : e);
           }
+          return a;
         }
-        return o;
-      }
+      case OBJECT:
+        {
+          if (v instanceof JsonNode n) {
+            return n;
+          }
+          ObjectNode o = f.objectNode();
+          for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+            JsonNode c = toJsonNode(e.getValue(), depth + 1);
+            if (c != null) {
+              o.set(String.valueOf(e.getKey()), c);
+            }
+          }
+          return o;
+        }
       default:
         return f.textNode(String.valueOf(v));
     }

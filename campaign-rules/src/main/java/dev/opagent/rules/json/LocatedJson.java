@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.rules.problem.Problem;
 import dev.opagent.rules.problem.ProblemList;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -34,16 +33,22 @@ import org.jspecify.annotations.Nullable;
 public final class LocatedJson {
   /** Deepest nesting accepted; deeper documents are rejected with a located problem. */
   public static final int MAX_DEPTH = 200;
+
   /** Longest document accepted, in characters (4 MiB). */
   public static final int MAX_DOCUMENT_LENGTH = 4 * 1024 * 1024;
+
   /** Longest object key accepted, in characters. */
   public static final int MAX_KEY_LENGTH = 1000;
+
   /** Longest string value accepted, in characters (1 MiB). */
   public static final int MAX_STRING_LENGTH = 1024 * 1024;
+
   /** Longest number accepted, in characters (digits, sign, point and exponent). */
   public static final int MAX_NUMBER_LENGTH = 100;
+
   /** Most tokens (values, keys, brackets) accepted in one document. */
   public static final long MAX_TOKEN_COUNT = 1_000_000;
+
   /** Longest rendering of a string value in a message. */
   private static final int MAX_RENDER = 200;
 
@@ -79,9 +84,9 @@ public final class LocatedJson {
   }
 
   /**
-   * Where one value starts; for a container also where each child starts. Object children are
-   * keyed by the tree's own key strings, so no text is copied; an array's scalar elements cost one
-   * packed {@code long} each.
+   * Where one value starts; for a container also where each child starts. Object children are keyed
+   * by the tree's own key strings, so no text is copied; an array's scalar elements cost one packed
+   * {@code long} each.
    */
   private static final class Loc {
     final long start;
@@ -121,8 +126,8 @@ public final class LocatedJson {
   }
 
   /**
-   * The line and column where the value at {@code pointer} starts; for a pointer that names nothing,
-   * the position of its nearest existing ancestor; {@code {0, 0}} when unknown.
+   * The line and column where the value at {@code pointer} starts; for a pointer that names
+   * nothing, the position of its nearest existing ancestor; {@code {0, 0}} when unknown.
    */
   public long[] location(String pointer) {
     long found = find(pointer);
@@ -239,8 +244,17 @@ public final class LocatedJson {
   public static Parsed parse(String text, Problem.Severity duplicateKeySeverity) {
     ProblemList problems = new ProblemList();
     if (text.length() > MAX_DOCUMENT_LENGTH) {
-      problems.add(new Problem(Problem.Severity.ERROR, "", 1, 1, "document is " + text.length()
-          + " characters long, more than the " + MAX_DOCUMENT_LENGTH + " allowed; split it"));
+      problems.add(
+          new Problem(
+              Problem.Severity.ERROR,
+              "",
+              1,
+              1,
+              "document is "
+                  + text.length()
+                  + " characters long, more than the "
+                  + MAX_DOCUMENT_LENGTH
+                  + " allowed; split it"));
       return new Parsed(null, problems.withSummary());
     }
     try (JsonParser p = FACTORY.createParser(text)) {
@@ -292,7 +306,8 @@ public final class LocatedJson {
               "",
               loc == null ? 0 : Math.max(0, loc.getLineNr()),
               loc == null ? 0 : Math.max(0, loc.getColumnNr()),
-              "malformed JSON: " + syntaxMessage(e.getOriginalMessage())
+              "malformed JSON: "
+                  + syntaxMessage(e.getOriginalMessage())
                   + "; fix the JSON at this line and column"));
       return new Parsed(null, problems.withSummary());
     } catch (IOException e) {
@@ -312,7 +327,9 @@ public final class LocatedJson {
       return "a string is longer than " + MAX_STRING_LENGTH + " characters; shorten it";
     }
     if (m.contains("Number value length")) {
-      return "a number is longer than " + MAX_NUMBER_LENGTH + " characters; write it with fewer"
+      return "a number is longer than "
+          + MAX_NUMBER_LENGTH
+          + " characters; write it with fewer"
           + " digits";
     }
     if (m.contains("nesting depth")) {
@@ -355,51 +372,63 @@ public final class LocatedJson {
     JsonNodeFactory f = JsonNodeFactory.instance;
     JsonToken t = p.currentToken();
     switch (t) {
-      case START_OBJECT: {
-        if (depth >= MAX_DEPTH) {
-          throw new DepthException(
-              pointer.toString(), (int) (loc.start >>> 32), (int) loc.start);
-        }
-        ObjectNode o = f.objectNode();
-        Map<String, Loc> fields = new HashMap<>();
-        loc.fields = fields;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonLocation keyLoc = p.currentTokenLocation();
-          p.nextToken();
-          Loc child = new Loc(pack(p.currentTokenLocation()));
-          if (o.has(name)) {
-            ProblemList.report(problems, dupSeverity, () -> new Problem(
-                dupSeverity,
-                pointer.child(name).toString(),
-                keyLoc.getLineNr(),
-                keyLoc.getColumnNr(),
-                "duplicate key '" + name + "'"));
+      case START_OBJECT:
+        {
+          if (depth >= MAX_DEPTH) {
+            throw new DepthException(pointer.toString(), (int) (loc.start >>> 32), (int) loc.start);
           }
-          JsonNode value = read(p, pointer.child(name), child, depth + 1, problems, dupSeverity);
-          o.set(name, value);
-          fields.put(name, child);
+          ObjectNode o = f.objectNode();
+          Map<String, Loc> fields = new HashMap<>();
+          loc.fields = fields;
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonLocation keyLoc = p.currentTokenLocation();
+            p.nextToken();
+            Loc child = new Loc(pack(p.currentTokenLocation()));
+            if (o.has(name)) {
+              ProblemList.report(
+                  problems,
+                  dupSeverity,
+                  () ->
+                      new Problem(
+                          dupSeverity,
+                          pointer.child(name).toString(),
+                          keyLoc.getLineNr(),
+                          keyLoc.getColumnNr(),
+                          "duplicate key '" + name + "'"));
+            }
+            JsonNode value = read(p, pointer.child(name), child, depth + 1, problems, dupSeverity);
+            o.set(name, value);
+            fields.put(name, child);
+          }
+          return o;
         }
-        return o;
-      }
-      case START_ARRAY: {
-        if (depth >= MAX_DEPTH) {
-          throw new DepthException(
-              pointer.toString(), (int) (loc.start >>> 32), (int) loc.start);
+      case START_ARRAY:
+        {
+          if (depth >= MAX_DEPTH) {
+            throw new DepthException(pointer.toString(), (int) (loc.start >>> 32), (int) loc.start);
+          }
+          ArrayNode a = f.arrayNode();
+          int i = 0;
+          JsonToken item;
+          while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+            long start = pack(p.currentTokenLocation());
+            Loc child =
+                item == JsonToken.START_OBJECT || item == JsonToken.START_ARRAY
+                    ? new Loc(start)
+                    : null;
+            loc.addItem(start, child);
+            a.add(
+                read(
+                    p,
+                    pointer.child(i++),
+                    child == null ? loc : child,
+                    depth + 1,
+                    problems,
+                    dupSeverity));
+          }
+          return a;
         }
-        ArrayNode a = f.arrayNode();
-        int i = 0;
-        JsonToken item;
-        while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
-          long start = pack(p.currentTokenLocation());
-          Loc child = item == JsonToken.START_OBJECT || item == JsonToken.START_ARRAY
-              ? new Loc(start) : null;
-          loc.addItem(start, child);
-          a.add(read(p, pointer.child(i++), child == null ? loc : child, depth + 1, problems,
-              dupSeverity));
-        }
-        return a;
-      }
       case VALUE_STRING:
         return f.textNode(p.getText());
       case VALUE_NUMBER_INT:
@@ -411,13 +440,14 @@ public final class LocatedJson {
           default:
             return f.numberNode(p.getBigIntegerValue());
         }
-      case VALUE_NUMBER_FLOAT: {
-        double d = p.getDoubleValue();
-        if (Double.isInfinite(d)) {
-          return f.numberNode(p.getDecimalValue());
+      case VALUE_NUMBER_FLOAT:
+        {
+          double d = p.getDoubleValue();
+          if (Double.isInfinite(d)) {
+            return f.numberNode(p.getDecimalValue());
+          }
+          return f.numberNode(d);
         }
-        return f.numberNode(d);
-      }
       case VALUE_TRUE:
         return f.booleanNode(true);
       case VALUE_FALSE:

@@ -3,10 +3,9 @@ package dev.opagent.rules.json;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A JSON pointer held as its parent plus its last token, so that a tree of values shares the
- * common prefixes of their pointers: memory grows with the number of values, not with their depth
- * times their count. The text is built only when asked for (in a message). Immutable and
- * thread-safe.
+ * A JSON pointer held as its parent plus its last token, so that a tree of values shares the common
+ * prefixes of their pointers: memory grows with the number of values, not with their depth times
+ * their count. The text is built only when asked for (in a message). Immutable and thread-safe.
  */
 public final class Pointer {
   private final @Nullable Pointer parent;

@@ -1,8 +1,8 @@
 package dev.opagent.rules.problem;
 
 /**
- * One finding about a rule file or condition, located by JSON pointer and by line and column in
- * the source text. Immutable and thread-safe.
+ * One finding about a rule file or condition, located by JSON pointer and by line and column in the
+ * source text. Immutable and thread-safe.
  *
  * @param severity whether the finding prevents loading
  * @param pointer RFC 6901 JSON pointer of the offending value ({@code ""} is the whole document)
@@ -22,10 +22,10 @@ public record Problem(Severity severity, String pointer, int line, int column, S
   }
 
   /**
-   * This problem as one line that names where it is, in the form compilers use:
-   * {@code rules.json:4:20: /rules/0/priority: priority must be an integer but was the string "x"}.
-   * A warning reads {@code rules.json:4:20: warning: …}; without a known position the line and
-   * column are left out ({@code rules.json: …}), and so is an empty pointer.
+   * This problem as one line that names where it is, in the form compilers use: {@code
+   * rules.json:4:20: /rules/0/priority: priority must be an integer but was the string "x"}. A
+   * warning reads {@code rules.json:4:20: warning: …}; without a known position the line and column
+   * are left out ({@code rules.json: …}), and so is an empty pointer.
    *
    * @param source the name of the text this problem is in (a file path, say)
    */

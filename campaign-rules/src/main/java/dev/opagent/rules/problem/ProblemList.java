@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * A list of problems that keeps the first {@link #MAX_KEPT} and only counts the rest, so that a
- * small hostile file cannot make the reader hold millions of messages. Messages are cut to
- * {@link #MAX_MESSAGE_LENGTH} characters. Not thread-safe.
+ * small hostile file cannot make the reader hold millions of messages. Messages are cut to {@link
+ * #MAX_MESSAGE_LENGTH} characters. Not thread-safe.
  */
 public final class ProblemList extends ArrayList<Problem> {
   private static final long serialVersionUID = 1L;
@@ -35,8 +35,13 @@ public final class ProblemList extends ArrayList<Problem> {
     }
     String m = p.message();
     if (m.length() > MAX_MESSAGE_LENGTH) {
-      p = new Problem(p.severity(), p.pointer(), p.line(), p.column(),
-          m.substring(0, MAX_MESSAGE_LENGTH) + "…");
+      p =
+          new Problem(
+              p.severity(),
+              p.pointer(),
+              p.line(),
+              p.column(),
+              m.substring(0, MAX_MESSAGE_LENGTH) + "…");
     }
     return super.add(p);
   }
@@ -89,10 +94,18 @@ public final class ProblemList extends ArrayList<Problem> {
     List<Problem> out = new ArrayList<>(this);
     int dropped = droppedErrors + droppedWarnings;
     if (dropped > 0) {
-      out.add(new Problem(
-          droppedErrors > 0 ? Problem.Severity.ERROR : Problem.Severity.WARNING, "", 0, 0,
-          dropped + " more problems (" + droppedErrors + " errors) not listed; only the first "
-              + MAX_KEPT + " are kept"));
+      out.add(
+          new Problem(
+              droppedErrors > 0 ? Problem.Severity.ERROR : Problem.Severity.WARNING,
+              "",
+              0,
+              0,
+              dropped
+                  + " more problems ("
+                  + droppedErrors
+                  + " errors) not listed; only the first "
+                  + MAX_KEPT
+                  + " are kept"));
     }
     return out;
   }

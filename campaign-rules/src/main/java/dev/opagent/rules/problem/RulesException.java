@@ -19,8 +19,8 @@ public class RulesException extends RuntimeException {
   }
 
   /**
-   * A failure listing {@code problems} under {@code what}, one a line, each as
-   * {@link Problem#describe(String) source:line:column: pointer: message}.
+   * A failure listing {@code problems} under {@code what}, one a line, each as {@link
+   * Problem#describe(String) source:line:column: pointer: message}.
    *
    * @param what what failed, such as {@code "invalid rule set file:rules.json"}
    * @param source the name of the text the problems are in (a file path, say)

@@ -7,9 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A dot-separated attribute path ({@code segments.churnSegment}, {@code customer.age}), split into
  * its segments once when a condition is compiled. Immutable and thread-safe.
  *
- * <p>Segments are separated by {@code .}; a numeric segment also indexes into an array
- * ({@code segments.missingRegulars.0.productId}), as in GrowthBook. Paths cannot contain empty
- * segments.
+ * <p>Segments are separated by {@code .}; a numeric segment also indexes into an array ({@code
+ * segments.missingRegulars.0.productId}), as in GrowthBook. Paths cannot contain empty segments.
  *
  * <p>Paths are canonical: {@link #of(String)} returns the same instance for the same text, so an
  * {@link Attributes} implementation can recognise the paths it serves by identity, comparing with

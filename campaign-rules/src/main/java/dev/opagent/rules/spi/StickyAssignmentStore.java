@@ -24,8 +24,8 @@ public interface StickyAssignmentStore {
    * the one that was there first. Unlike {@code Map.putIfAbsent}, it never returns null.
    *
    * <p>The default calls {@link #get} then {@link #put}, which is atomic only within one process
-   * and only if the implementation serialises them; a store shared by processes overrides it
-   * with an insert-if-absent (a unique key) followed by a read of the row that won.
+   * and only if the implementation serialises them; a store shared by processes overrides it with
+   * an insert-if-absent (a unique key) followed by a read of the row that won.
    */
   default String putIfAbsent(String experimentKey, String unitId, String variantKey) {
     Optional<String> remembered = get(experimentKey, unitId);

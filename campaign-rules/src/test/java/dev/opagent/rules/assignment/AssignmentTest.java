@@ -55,8 +55,8 @@ class AssignmentTest {
 
   @Test
   void assign_withoutStore_deterministicAndRoughlyWeighted() {
-    Experiment e = Experiment.builder("subject").variants("control", "discount")
-        .weights(0.8, 0.2).build();
+    Experiment e =
+        Experiment.builder("subject").variants("control", "discount").weights(0.8, 0.2).build();
     VariantAssigner assigner = VariantAssigner.ofDefaults();
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 10_000; i++) {
@@ -94,30 +94,31 @@ class AssignmentTest {
   void assign_unitStoredByAnotherProcessMeanwhile_returnsTheStoredVariant() {
     InMemoryStickyAssignmentStore shared = new InMemoryStickyAssignmentStore();
     Experiment e = Experiment.builder("subject").variants("a", "b").weights(0.5, 0.5).build();
-    String hashed = ((Assignment.InVariant) VariantAssigner.ofDefaults().assign(e, "C-1"))
-        .variant();
+    String hashed =
+        ((Assignment.InVariant) VariantAssigner.ofDefaults().assign(e, "C-1")).variant();
     String other = hashed.equals("a") ? "b" : "a";
     // A store whose first read misses the row another process is inserting at that moment.
-    StickyAssignmentStore racing = new StickyAssignmentStore() {
-      @Override
-      public Optional<String> get(String experimentKey, String unitId) {
-        shared.put(experimentKey, unitId, other);
-        return Optional.empty();
-      }
+    StickyAssignmentStore racing =
+        new StickyAssignmentStore() {
+          @Override
+          public Optional<String> get(String experimentKey, String unitId) {
+            shared.put(experimentKey, unitId, other);
+            return Optional.empty();
+          }
 
-      @Override
-      public void put(String experimentKey, String unitId, String variantKey) {
-        shared.put(experimentKey, unitId, variantKey);
-      }
+          @Override
+          public void put(String experimentKey, String unitId, String variantKey) {
+            shared.put(experimentKey, unitId, variantKey);
+          }
 
-      @Override
-      public String putIfAbsent(String experimentKey, String unitId, String variantKey) {
-        return shared.putIfAbsent(experimentKey, unitId, variantKey);
-      }
-    };
+          @Override
+          public String putIfAbsent(String experimentKey, String unitId, String variantKey) {
+            return shared.putIfAbsent(experimentKey, unitId, variantKey);
+          }
+        };
 
-    Assignment.InVariant a = (Assignment.InVariant) VariantAssigner.builder().store(racing)
-        .build().assign(e, "C-1");
+    Assignment.InVariant a =
+        (Assignment.InVariant) VariantAssigner.builder().store(racing).build().assign(e, "C-1");
 
     assertThat(a.variant()).isEqualTo(other);
     assertThat(a.sticky()).isTrue();
@@ -130,8 +131,8 @@ class AssignmentTest {
     store.put("subject", "C-1", "retired");
     Experiment e = Experiment.builder("subject").variants("a", "b").weights(0.5, 0.5).build();
 
-    Assignment.InVariant a = (Assignment.InVariant) VariantAssigner.builder().store(store)
-        .build().assign(e, "C-1");
+    Assignment.InVariant a =
+        (Assignment.InVariant) VariantAssigner.builder().store(store).build().assign(e, "C-1");
 
     assertThat(a.sticky()).isFalse();
     assertThat(store.get("subject", "C-1")).contains(a.variant());
@@ -149,8 +150,11 @@ class AssignmentTest {
       }
     }
     assertThat(excluded).isBetween(1800, 2200);
-    Experiment ns = Experiment.builder("ns").variants("a", "b")
-        .namespace(new Namespace("namespace1", 0, 0.4)).build();
+    Experiment ns =
+        Experiment.builder("ns")
+            .variants("a", "b")
+            .namespace(new Namespace("namespace1", 0, 0.4))
+            .build();
     // conformance vector: user "1" is outside namespace1 [0, 0.4)
     assertThat(VariantAssigner.ofDefaults().assign(ns, "1"))
         .isEqualTo(new Assignment.Excluded("ns", Assignment.Cause.NAMESPACE, -1));

@@ -36,11 +36,25 @@ class CustomerViewTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) line.get("analysis")).putNull("nothing");
     CustomerView v = CustomerView.fromWire(line, LocalDate.of(2026, 3, 15));
     MapAttributes whole = MapAttributes.of(v.asMap());
-    List<String> paths = new java.util.ArrayList<>(List.of("customerId", "nope", "nope.x",
-        "segments.nothing", "segments.nothing.x", "segments.nope", "segments.missingRegulars.0",
-        "segments.missingRegulars.99", "segments.missingRegulars.x", "segments.churnSegment.x",
-        "customer.productHistory.0.category", "customer.productHistory.01.category",
-        "derived.totalOrders", "derived.totalOrders.x", "attributes.none", "city.x"));
+    List<String> paths =
+        new java.util.ArrayList<>(
+            List.of(
+                "customerId",
+                "nope",
+                "nope.x",
+                "segments.nothing",
+                "segments.nothing.x",
+                "segments.nope",
+                "segments.missingRegulars.0",
+                "segments.missingRegulars.99",
+                "segments.missingRegulars.x",
+                "segments.churnSegment.x",
+                "customer.productHistory.0.category",
+                "customer.productHistory.01.category",
+                "derived.totalOrders",
+                "derived.totalOrders.x",
+                "attributes.none",
+                "city.x"));
     collect("", MAPPER.valueToTree(v.asMap()), paths);
     assertThat(paths).hasSizeGreaterThan(40);
     for (String path : paths) {
@@ -51,10 +65,12 @@ class CustomerViewTest {
 
   private static void collect(String prefix, JsonNode node, List<String> out) {
     if (node.isObject()) {
-      node.fieldNames().forEachRemaining(name -> {
-        out.add(prefix + name);
-        collect(prefix + name + ".", node.get(name), out);
-      });
+      node.fieldNames()
+          .forEachRemaining(
+              name -> {
+                out.add(prefix + name);
+                collect(prefix + name + ".", node.get(name), out);
+              });
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         out.add(prefix + i);
@@ -74,7 +90,8 @@ class CustomerViewTest {
     assertThat(get(v, "region.trend")).isEqualTo("SKINCARE");
     assertThat(get(v, "segments.churnSegment")).isEqualTo("Ilık");
     assertThat(get(v, "segments.missingRegulars.0.daysOverdue")).isEqualTo(24);
-    assertThat(v.derived()).containsEntry("daysSinceLastPurchase", 54L)
+    assertThat(v.derived())
+        .containsEntry("daysSinceLastPurchase", 54L)
         .containsEntry("missingRegularsCount", 1)
         .containsEntry("tenureMonths", 24L)
         .containsEntry("totalOrders", 8L)
@@ -87,13 +104,19 @@ class CustomerViewTest {
 
   @Test
   void build_newCustomerWithoutHistoryOrAnalysis_omitsDaysSinceAndCountsZero() {
-    CustomerView v = CustomerView.builder()
-        .customerData(Map.of("customerId", "C-TEST-001", "customer",
-            Map.of("registeredAt", "2026-01-15T00:00:00", "productHistory", List.of())))
-        .putAttributes(Map.of("tariff", "Red-M", "tenure_months", 2))
-        .clock(Clock.fixed(Instant.parse("2026-03-15T10:00:00Z"), ZoneOffset.UTC))
-        .build();
-    assertThat(v.derived()).doesNotContainKey("daysSinceLastPurchase")
+    CustomerView v =
+        CustomerView.builder()
+            .customerData(
+                Map.of(
+                    "customerId",
+                    "C-TEST-001",
+                    "customer",
+                    Map.of("registeredAt", "2026-01-15T00:00:00", "productHistory", List.of())))
+            .putAttributes(Map.of("tariff", "Red-M", "tenure_months", 2))
+            .clock(Clock.fixed(Instant.parse("2026-03-15T10:00:00Z"), ZoneOffset.UTC))
+            .build();
+    assertThat(v.derived())
+        .doesNotContainKey("daysSinceLastPurchase")
         .containsEntry("missingRegularsCount", 0)
         .containsEntry("tenureMonths", 2L);
     assertThat(get(v, "attributes.tariff")).isEqualTo("Red-M");
@@ -115,10 +138,13 @@ class CustomerViewTest {
   void jsonNodeAndMapAttributes_sameDocument_sameValues() throws Exception {
     JsonNode doc = c1001();
     Map<String, Object> map = MAPPER.convertValue(doc, Map.class);
-    for (String path : List.of("customerData.customer.age", "analysis.churnSegment",
-        "analysis.missingRegulars.0.productId", "customerData.nope")) {
-      assertThat(get(JsonNodeAttributes.of(doc), path))
-          .isEqualTo(get(MapAttributes.of(map), path));
+    for (String path :
+        List.of(
+            "customerData.customer.age",
+            "analysis.churnSegment",
+            "analysis.missingRegulars.0.productId",
+            "customerData.nope")) {
+      assertThat(get(JsonNodeAttributes.of(doc), path)).isEqualTo(get(MapAttributes.of(map), path));
     }
   }
 }

@@ -16,28 +16,39 @@ class AllocationFreeEvaluationTest {
   @Test
   void test_typicalCampaignConditions_allocateNothingPerEvaluation() {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+    assumeTrue(
+        bean instanceof com.sun.management.ThreadMXBean,
         "thread allocation counters not available on this JVM");
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
     assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation counters unsupported");
     mx.setThreadAllocatedMemoryEnabled(true);
 
-    List<Condition> conditions = List.of(
-        ConditionCompiler.ofDefaults().compile("{\"segments.churnSegment\": \"Riskli\"}"),
-        ConditionCompiler.ofDefaults().compile(
-            "{\"segments.loyaltyTier\": {\"$in\": [\"Platin\", \"Altın\"]}}"),
-        ConditionCompiler.ofDefaults().compile(
-            "{\"segments.missingRegulars\": {\"$size\": {\"$gt\": 0}}}"),
-        ConditionCompiler.ofDefaults().compile(
-            "{\"$or\": [{\"customer.age\": {\"$gte\": 18, \"$lt\": 35}},"
-                + " {\"region.trend\": {\"$regex\": \"^SKIN\"}}],"
-                + " \"derived.daysSinceLastPurchase\": {\"$gt\": 45}}"));
-    Attributes attributes = MapAttributes.of(Map.of(
-        "segments", Map.of("churnSegment", "Ilık", "loyaltyTier", "Altın",
-            "missingRegulars", List.of(Map.of("productId", "P-2001"))),
-        "customer", Map.of("age", 32),
-        "region", Map.of("trend", "SKINCARE"),
-        "derived", Map.of("daysSinceLastPurchase", 54L)));
+    List<Condition> conditions =
+        List.of(
+            ConditionCompiler.ofDefaults().compile("{\"segments.churnSegment\": \"Riskli\"}"),
+            ConditionCompiler.ofDefaults()
+                .compile("{\"segments.loyaltyTier\": {\"$in\": [\"Platin\", \"Altın\"]}}"),
+            ConditionCompiler.ofDefaults()
+                .compile("{\"segments.missingRegulars\": {\"$size\": {\"$gt\": 0}}}"),
+            ConditionCompiler.ofDefaults()
+                .compile(
+                    "{\"$or\": [{\"customer.age\": {\"$gte\": 18, \"$lt\": 35}},"
+                        + " {\"region.trend\": {\"$regex\": \"^SKIN\"}}],"
+                        + " \"derived.daysSinceLastPurchase\": {\"$gt\": 45}}"));
+    Attributes attributes =
+        MapAttributes.of(
+            Map.of(
+                "segments",
+                    Map.of(
+                        "churnSegment",
+                        "Ilık",
+                        "loyaltyTier",
+                        "Altın",
+                        "missingRegulars",
+                        List.of(Map.of("productId", "P-2001"))),
+                "customer", Map.of("age", 32),
+                "region", Map.of("trend", "SKINCARE"),
+                "derived", Map.of("daysSinceLastPurchase", 54L)));
 
     int matches = 0;
     for (int i = 0; i < 20_000; i++) {

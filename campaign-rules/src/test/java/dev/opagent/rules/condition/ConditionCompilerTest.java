@@ -39,8 +39,10 @@ class ConditionCompilerTest {
 
   @Test
   void compile_seedConditionWithChineseValues_matchesOnlyWhenAllHold() {
-    Condition c = STRICT.compile("{\"attributes.purchase_stage\": \"决策阶段\","
-        + " \"attributes.price_sensitivity\": \"中端价值型\"}");
+    Condition c =
+        STRICT.compile(
+            "{\"attributes.purchase_stage\": \"决策阶段\","
+                + " \"attributes.price_sensitivity\": \"中端价值型\"}");
     Map<String, Object> hostAttrs = Map.of("purchase_stage", "决策阶段", "price_sensitivity", "中端价值型");
     assertThat(c.test(attrs("attributes", hostAttrs))).isTrue();
     assertThat(c.test(attrs("attributes", Map.of("purchase_stage", "决策阶段")))).isFalse();
@@ -59,12 +61,22 @@ class ConditionCompilerTest {
 
   @Test
   void compile_severalMistakes_reportsEveryOneInDocumentOrder() {
-    List<Problem> problems = problems("{\"a\": {\"$in\": 1}, \"b\": {\"$regex\": \"(\"},"
-        + " \"c\": {\"$exists\": \"yes\"}, \"d\": {\"$type\": \"int\"}, \"e\": {\"$size\": -1},"
-        + " \"$bogus\": 1, \"f\": {\"$gt\": [1]}, \"g\": {\"$inGroup\": \"nope\"}}");
-    assertThat(problems).extracting(Problem::pointer).containsExactly(
-        "/a/$in", "/b/$regex", "/c/$exists", "/d/$type", "/e/$size", "/$bogus", "/f/$gt",
-        "/g/$inGroup");
+    List<Problem> problems =
+        problems(
+            "{\"a\": {\"$in\": 1}, \"b\": {\"$regex\": \"(\"},"
+                + " \"c\": {\"$exists\": \"yes\"}, \"d\": {\"$type\": \"int\"}, \"e\": {\"$size\": -1},"
+                + " \"$bogus\": 1, \"f\": {\"$gt\": [1]}, \"g\": {\"$inGroup\": \"nope\"}}");
+    assertThat(problems)
+        .extracting(Problem::pointer)
+        .containsExactly(
+            "/a/$in",
+            "/b/$regex",
+            "/c/$exists",
+            "/d/$type",
+            "/e/$size",
+            "/$bogus",
+            "/f/$gt",
+            "/g/$inGroup");
     assertThat(problems).allMatch(p -> p.line() == 1 && p.column() > 1);
     assertThat(problems.get(0).message()).isEqualTo("$in needs an array but was the number 1");
     assertThat(problems.get(1).message()).startsWith("$regex has an invalid regular expression");
@@ -74,7 +86,8 @@ class ConditionCompilerTest {
   @Test
   void compile_mixedOperatorsAndFields_rejectedInStrictComparedLiterallyInLenient() {
     String json = "{\"tags\": {\"$gt\": 1, \"x\": 2}}";
-    assertThat(problems(json)).singleElement()
+    assertThat(problems(json))
+        .singleElement()
         .satisfies(p -> assertThat(p.message()).contains("mixes operators and plain fields"));
     Condition lenient = LENIENT.compile(json);
     assertThat(lenient.test(attrs("tags", Map.of("$gt", 1, "x", 2)))).isTrue();
@@ -83,30 +96,34 @@ class ConditionCompilerTest {
 
   @Test
   void compile_duplicateKey_rejectedInStrictMode() {
-    assertThat(problems("{\"a\": 1,\n \"a\": 2}")).singleElement()
-        .satisfies(p -> {
-          assertThat(p.message()).isEqualTo("duplicate key 'a'");
-          assertThat(p.line()).isEqualTo(2);
-        });
+    assertThat(problems("{\"a\": 1,\n \"a\": 2}"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message()).isEqualTo("duplicate key 'a'");
+              assertThat(p.line()).isEqualTo(2);
+            });
   }
 
   @Test
   void compile_malformedJson_reportsLocatedSyntaxError() {
     assertThatThrownBy(() -> STRICT.compile("{\"a\": [1, 2}"))
         .isInstanceOf(InvalidConditionException.class)
-        .satisfies(e -> {
-          Problem p = ((InvalidConditionException) e).problems().get(0);
-          assertThat(p.message()).startsWith("malformed JSON");
-          assertThat(p.line()).isEqualTo(1);
-          assertThat(p.column()).isEqualTo(12);
-          // no pointer: the keys read so far may be data; the line and column locate the error
-          assertThat(p.pointer()).isEmpty();
-        });
+        .satisfies(
+            e -> {
+              Problem p = ((InvalidConditionException) e).problems().get(0);
+              assertThat(p.message()).startsWith("malformed JSON");
+              assertThat(p.line()).isEqualTo(1);
+              assertThat(p.column()).isEqualTo(12);
+              // no pointer: the keys read so far may be data; the line and column locate the error
+              assertThat(p.pointer()).isEmpty();
+            });
   }
 
   @Test
   void compile_emptyPathSegment_rejectedInStrictMode() {
-    assertThat(problems("{\"a..b\": 1}")).singleElement()
+    assertThat(problems("{\"a..b\": 1}"))
+        .singleElement()
         .satisfies(p -> assertThat(p.message()).contains("empty segments"));
     assertThat(LENIENT.compile("{\"a..b\": null}").test(attrs())).isTrue();
   }
@@ -135,8 +152,8 @@ class ConditionCompilerTest {
   @Test
   void test_missingAttributeInNumericComparison_readsAsZeroLikeGrowthBook() {
     Condition recent = STRICT.compile("{\"derived.daysSinceLastPurchase\": {\"$lt\": 30}}");
-    Condition guarded = STRICT.compile(
-        "{\"derived.daysSinceLastPurchase\": {\"$exists\": true, \"$lt\": 30}}");
+    Condition guarded =
+        STRICT.compile("{\"derived.daysSinceLastPurchase\": {\"$exists\": true, \"$lt\": 30}}");
     assertThat(recent.test(attrs())).isTrue();
     assertThat(guarded.test(attrs())).isFalse();
     assertThat(guarded.test(attrs("derived", Map.of("daysSinceLastPurchase", 12)))).isTrue();
@@ -151,13 +168,21 @@ class ConditionCompilerTest {
 
   @Test
   void test_elemMatchOverObjects_readsFieldsOfEachElement() {
-    Condition c = STRICT.compile("{\"segments.missingRegulars\": {\"$elemMatch\":"
-        + " {\"category\": \"SKINCARE\", \"daysOverdue\": {\"$gte\": 14}}}}");
-    Map<String, Object> regular = Map.of("productId", "P-2001", "category", "SKINCARE",
-        "daysOverdue", 24);
+    Condition c =
+        STRICT.compile(
+            "{\"segments.missingRegulars\": {\"$elemMatch\":"
+                + " {\"category\": \"SKINCARE\", \"daysOverdue\": {\"$gte\": 14}}}}");
+    Map<String, Object> regular =
+        Map.of("productId", "P-2001", "category", "SKINCARE", "daysOverdue", 24);
     assertThat(c.test(attrs("segments", Map.of("missingRegulars", List.of(regular))))).isTrue();
-    assertThat(c.test(attrs("segments", Map.of("missingRegulars",
-        List.of(Map.of("category", "SKINCARE", "daysOverdue", 3)))))).isFalse();
+    assertThat(
+            c.test(
+                attrs(
+                    "segments",
+                    Map.of(
+                        "missingRegulars",
+                        List.of(Map.of("category", "SKINCARE", "daysOverdue", 3))))))
+        .isFalse();
   }
 
   @Test
@@ -180,7 +205,10 @@ class ConditionCompilerTest {
 
   @Test
   void test_enumAndCharSequenceValues_readAsText() {
-    enum Tier { Platin, Bronz }
+    enum Tier {
+      Platin,
+      Bronz
+    }
     Condition c = STRICT.compile("{\"tier\": {\"$in\": [\"Platin\", \"Altın\"]}}");
     assertThat(c.test(attrs("tier", Tier.Platin))).isTrue();
     assertThat(c.test(attrs("tier", Tier.Bronz))).isFalse();
@@ -196,8 +224,8 @@ class ConditionCompilerTest {
 
   @Test
   void test_savedGroupOfCustomerIds_matchesMembers() {
-    ConditionCompiler compiler = ConditionCompiler.builder()
-        .putSavedGroup("vip", List.of("C-1001", "C-1002")).build();
+    ConditionCompiler compiler =
+        ConditionCompiler.builder().putSavedGroup("vip", List.of("C-1001", "C-1002")).build();
     Condition c = compiler.compile("{\"customerId\": {\"$inGroup\": \"vip\"}}");
     assertThat(c.test(attrs("customerId", "C-1002"))).isTrue();
     assertThat(c.test(attrs("customerId", "C-9999"))).isFalse();

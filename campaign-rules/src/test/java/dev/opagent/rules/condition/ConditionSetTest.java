@@ -22,36 +22,58 @@ import org.junit.jupiter.api.Test;
 class ConditionSetTest {
   private static final String[] CHURN = {"Yeni", "Aktif", "Ilık", "Riskli", "Kayıp"};
   private static final String[] TIERS = {"Platin", "Altın", "Gümüş", "Bronz"};
-  private static final Object[] ODD = {null, 3, true, List.of("Riskli", "Aktif"), List.of(),
-      Map.of("a", 1), "riskli", List.of(1, "Platin")};
+  private static final Object[] ODD = {
+    null,
+    3,
+    true,
+    List.of("Riskli", "Aktif"),
+    List.of(),
+    Map.of("a", 1),
+    "riskli",
+    List.of(1, "Platin")
+  };
 
   private static String randomCondition(SplittableRandom r) {
     Map<String, String> parts = new java.util.LinkedHashMap<>();
-    String[] paths = {"segments.churnSegment", "segments.loyaltyTier", "customer.age",
-        "customer.tags", "derived.days"};
+    String[] paths = {
+      "segments.churnSegment",
+      "segments.loyaltyTier",
+      "customer.age",
+      "customer.tags",
+      "derived.days"
+    };
     int n = 1 + r.nextInt(4);
     for (int i = 0; i < n; i++) {
       String path = paths[r.nextInt(paths.length)];
-      String value = switch (r.nextInt(9)) {
-        case 0 -> "\"" + CHURN[r.nextInt(CHURN.length)] + "\"";
-        case 1 -> "{\"$eq\": \"" + TIERS[r.nextInt(TIERS.length)] + "\"}";
-        case 2 -> "{\"$in\": [\"" + CHURN[r.nextInt(CHURN.length)] + "\", \""
-            + TIERS[r.nextInt(TIERS.length)] + "\"]}";
-        case 3 -> "{\"$ne\": \"" + CHURN[r.nextInt(CHURN.length)] + "\"}";
-        case 4 -> "{\"$gt\": " + r.nextInt(80) + "}";
-        case 5 -> "{\"$in\": [\"Riskli\", 3, null]}";
-        case 6 -> "{\"$ini\": [\"RISKLI\"]}";
-        case 7 -> "{\"$exists\": " + r.nextBoolean() + "}";
-        default -> "{\"$nin\": [\"Platin\"]}";
-      };
+      String value =
+          switch (r.nextInt(9)) {
+            case 0 -> "\"" + CHURN[r.nextInt(CHURN.length)] + "\"";
+            case 1 -> "{\"$eq\": \"" + TIERS[r.nextInt(TIERS.length)] + "\"}";
+            case 2 ->
+                "{\"$in\": [\""
+                    + CHURN[r.nextInt(CHURN.length)]
+                    + "\", \""
+                    + TIERS[r.nextInt(TIERS.length)]
+                    + "\"]}";
+            case 3 -> "{\"$ne\": \"" + CHURN[r.nextInt(CHURN.length)] + "\"}";
+            case 4 -> "{\"$gt\": " + r.nextInt(80) + "}";
+            case 5 -> "{\"$in\": [\"Riskli\", 3, null]}";
+            case 6 -> "{\"$ini\": [\"RISKLI\"]}";
+            case 7 -> "{\"$exists\": " + r.nextBoolean() + "}";
+            default -> "{\"$nin\": [\"Platin\"]}";
+          };
       parts.put(path, "\"" + path + "\": " + value);
     }
     String body = "{" + String.join(", ", parts.values()) + "}";
     return switch (r.nextInt(6)) {
       case 0 -> "{\"$or\": [" + body + ", {\"customer.age\": {\"$lt\": 30}}]}";
       case 1 -> "{\"$not\": " + body + "}";
-      case 2 -> "{\"$and\": [" + body + "], \"segments.churnSegment\": \""
-          + CHURN[r.nextInt(CHURN.length)] + "\"}";
+      case 2 ->
+          "{\"$and\": ["
+              + body
+              + "], \"segments.churnSegment\": \""
+              + CHURN[r.nextInt(CHURN.length)]
+              + "\"}";
       default -> body;
     };
   }
@@ -166,12 +188,20 @@ class ConditionSetTest {
   void test_numbersOnlyComparedAsNumbers_areReadUnboxed() {
     List<Condition> conditions = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      conditions.add(ConditionCompiler.ofDefaults().compile(String.format(Locale.ROOT,
-          "{\"segments.churnSegment\": \"Riskli\", \"customer.age\": {\"$gt\": %d}}", i * 5)));
+      conditions.add(
+          ConditionCompiler.ofDefaults()
+              .compile(
+                  String.format(
+                      Locale.ROOT,
+                      "{\"segments.churnSegment\": \"Riskli\", \"customer.age\": {\"$gt\": %d}}",
+                      i * 5)));
     }
     ConditionSet set = ConditionSet.of(conditions);
-    UnboxedHost host = new UnboxedHost(MapAttributes.of(Map.of(
-        "segments", Map.of("churnSegment", "Riskli"), "customer", Map.of("age", 32))));
+    UnboxedHost host =
+        new UnboxedHost(
+            MapAttributes.of(
+                Map.of(
+                    "segments", Map.of("churnSegment", "Riskli"), "customer", Map.of("age", 32))));
     BitSet matches = new BitSet();
 
     assertThat(set.test(host, matches, set.newScratch())).isEqualTo(7);
@@ -208,20 +238,26 @@ class ConditionSetTest {
   void test_eachPath_isReadOncePerEvaluation() {
     List<Condition> conditions = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      conditions.add(ConditionCompiler.ofDefaults().compile(String.format(Locale.ROOT,
-          "{\"segments.churnSegment\": {\"$in\": [\"Riskli\", \"Kayıp\"]}, "
-              + "\"customer.age\": {\"$gt\": %d}}", i)));
+      conditions.add(
+          ConditionCompiler.ofDefaults()
+              .compile(
+                  String.format(
+                      Locale.ROOT,
+                      "{\"segments.churnSegment\": {\"$in\": [\"Riskli\", \"Kayıp\"]}, "
+                          + "\"customer.age\": {\"$gt\": %d}}",
+                      i)));
     }
     ConditionSet set = ConditionSet.of(conditions);
     Map<String, AtomicInteger> reads = new HashMap<>();
-    Attributes a = path -> {
-      reads.computeIfAbsent(path.text(), k -> new AtomicInteger()).incrementAndGet();
-      return switch (path.text()) {
-        case "segments.churnSegment" -> "Riskli";
-        case "customer.age" -> 30;
-        default -> Attributes.ABSENT;
-      };
-    };
+    Attributes a =
+        path -> {
+          reads.computeIfAbsent(path.text(), k -> new AtomicInteger()).incrementAndGet();
+          return switch (path.text()) {
+            case "segments.churnSegment" -> "Riskli";
+            case "customer.age" -> 30;
+            default -> Attributes.ABSENT;
+          };
+        };
     BitSet matches = new BitSet();
 
     assertThat(set.test(a, matches)).isEqualTo(20);
@@ -236,21 +272,27 @@ class ConditionSetTest {
   void test_attributesEvaluatingTheSameSet_getTheirOwnResults() {
     List<Condition> conditions = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      conditions.add(ConditionCompiler.ofDefaults().compile(
-          "{\"segments.churnSegment\": \"Riskli\", \"customer.age\": {\"$gt\": " + i * 10 + "}}"));
+      conditions.add(
+          ConditionCompiler.ofDefaults()
+              .compile(
+                  "{\"segments.churnSegment\": \"Riskli\", \"customer.age\": {\"$gt\": "
+                      + i * 10
+                      + "}}"));
     }
     ConditionSet set = ConditionSet.of(conditions);
-    Attributes inner = MapAttributes.of(Map.of(
-        "segments", Map.of("churnSegment", "Riskli"), "customer", Map.of("age", 100)));
+    Attributes inner =
+        MapAttributes.of(
+            Map.of("segments", Map.of("churnSegment", "Riskli"), "customer", Map.of("age", 100)));
     int[] innerCount = new int[1];
-    Attributes outer = path -> {
-      innerCount[0] = set.test(inner, new BitSet());
-      return switch (path.text()) {
-        case "segments.churnSegment" -> "Riskli";
-        case "customer.age" -> 25;
-        default -> Attributes.ABSENT;
-      };
-    };
+    Attributes outer =
+        path -> {
+          innerCount[0] = set.test(inner, new BitSet());
+          return switch (path.text()) {
+            case "segments.churnSegment" -> "Riskli";
+            case "customer.age" -> 25;
+            default -> Attributes.ABSENT;
+          };
+        };
     BitSet matches = new BitSet();
 
     assertThat(set.test(outer, matches)).isEqualTo(3);
@@ -270,7 +312,8 @@ class ConditionSetTest {
   @Test
   void test_manyRulesOverMaps_allocateNothingPerEvaluation() {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+    assumeTrue(
+        bean instanceof com.sun.management.ThreadMXBean,
         "thread allocation counters not available on this JVM");
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
     assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation counters unsupported");
@@ -278,17 +321,31 @@ class ConditionSetTest {
     SplittableRandom r = new SplittableRandom(3);
     List<Condition> conditions = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      conditions.add(ConditionCompiler.ofDefaults().compile(String.format(Locale.ROOT,
-          "{\"segments.churnSegment\": \"%s\", \"segments.loyaltyTier\": {\"$in\": [\"%s\"]},"
-              + " \"customer.age\": {\"$gt\": %d}}",
-          CHURN[r.nextInt(CHURN.length)], TIERS[r.nextInt(TIERS.length)], r.nextInt(60))));
+      conditions.add(
+          ConditionCompiler.ofDefaults()
+              .compile(
+                  String.format(
+                      Locale.ROOT,
+                      "{\"segments.churnSegment\": \"%s\", \"segments.loyaltyTier\": {\"$in\": [\"%s\"]},"
+                          + " \"customer.age\": {\"$gt\": %d}}",
+                      CHURN[r.nextInt(CHURN.length)],
+                      TIERS[r.nextInt(TIERS.length)],
+                      r.nextInt(60))));
     }
     ConditionSet set = ConditionSet.of(conditions);
     Attributes[] profiles = new Attributes[16];
     for (int i = 0; i < profiles.length; i++) {
-      profiles[i] = MapAttributes.of(Map.of("segments",
-          Map.of("churnSegment", CHURN[i % CHURN.length], "loyaltyTier", TIERS[i % TIERS.length]),
-          "customer", Map.of("age", 20 + i * 3)));
+      profiles[i] =
+          MapAttributes.of(
+              Map.of(
+                  "segments",
+                  Map.of(
+                      "churnSegment",
+                      CHURN[i % CHURN.length],
+                      "loyaltyTier",
+                      TIERS[i % TIERS.length]),
+                  "customer",
+                  Map.of("age", 20 + i * 3)));
     }
     BitSet matches = new BitSet(100);
     long sum = 0;

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Regular expressions run in linear time, over bounded text, and load-time rejection of what cannot. */
+/**
+ * Regular expressions run in linear time, over bounded text, and load-time rejection of what
+ * cannot.
+ */
 class RegexSafetyTest {
   private static final ConditionCompiler STRICT = ConditionCompiler.ofDefaults();
   private static final ConditionCompiler LENIENT =
@@ -29,12 +32,14 @@ class RegexSafetyTest {
     Condition c = STRICT.compile("{\"email\": {\"$regex\": \".*.*.*.*=.*\"}}");
     Condition ci = STRICT.compile("{\"email\": {\"$regexi\": \"a*a*a*a*a*a*b\"}}");
     String hostile = "a".repeat(100) + "!";
-    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-      for (int i = 0; i < 20; i++) {
-        assertThat(c.test(attrs("email", hostile))).isFalse();
-        assertThat(ci.test(attrs("email", hostile))).isFalse();
-      }
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          for (int i = 0; i < 20; i++) {
+            assertThat(c.test(attrs("email", hostile))).isFalse();
+            assertThat(ci.test(attrs("email", hostile))).isFalse();
+          }
+        });
     assertThat(c.test(attrs("email", "a=b"))).isTrue();
   }
 
@@ -54,26 +59,38 @@ class RegexSafetyTest {
     assertThat(nor.test(attrs("v", longText))).isFalse();
     assertThat(notDoc.test(attrs("v", longText))).isFalse();
     assertThat(doubleNot.test(attrs("v", longText))).isFalse();
-    assertThat(matches.explain(attrs("v", longText))).get()
-        .extracting(Failure::message).asString().contains("longer than");
+    assertThat(matches.explain(attrs("v", longText)))
+        .get()
+        .extracting(Failure::message)
+        .asString()
+        .contains("longer than");
   }
 
   @Test
   void load_patternTheLinearEngineCannotRun_isRejectedNamingRuleFieldAndFix() {
-    String file = "{\"rules\": [{\"rule_id\": \"vip\", \"conditions\": {\"email\":"
-        + " {\"$regex\": \"^(a)\\\\1$\"}}, \"actions\": [{\"type\": \"send_email\"}]},"
-        + " {\"rule_id\": \"look\", \"conditions\": {\"name\": {\"$regexi\": \"(?=x)y\"}},"
-        + " \"actions\": [{\"type\": \"send_email\"}]}]}";
+    String file =
+        "{\"rules\": [{\"rule_id\": \"vip\", \"conditions\": {\"email\":"
+            + " {\"$regex\": \"^(a)\\\\1$\"}}, \"actions\": [{\"type\": \"send_email\"}]},"
+            + " {\"rule_id\": \"look\", \"conditions\": {\"name\": {\"$regexi\": \"(?=x)y\"}},"
+            + " \"actions\": [{\"type\": \"send_email\"}]}]}";
     for (ConditionMode mode : ConditionMode.values()) {
-      LoadResult result = RuleSetLoader.builder().conditionMode(mode).build()
-          .validate(RuleSource.string("t", file));
+      LoadResult result =
+          RuleSetLoader.builder()
+              .conditionMode(mode)
+              .build()
+              .validate(RuleSource.string("t", file));
       assertThat(result).isInstanceOf(LoadResult.Invalid.class);
       List<Problem> errors = ((LoadResult.Invalid) result).errors();
-      assertThat(errors).extracting(Problem::pointer)
+      assertThat(errors)
+          .extracting(Problem::pointer)
           .containsExactly("/rules/0/conditions/email/$regex", "/rules/1/conditions/name/$regexi");
-      assertThat(errors.get(0).message()).contains("rule 'vip'").contains("email")
+      assertThat(errors.get(0).message())
+          .contains("rule 'vip'")
+          .contains("email")
           .contains("backreference");
-      assertThat(errors.get(1).message()).contains("rule 'look'").contains("name")
+      assertThat(errors.get(1).message())
+          .contains("rule 'look'")
+          .contains("name")
           .contains("lookaround");
     }
   }

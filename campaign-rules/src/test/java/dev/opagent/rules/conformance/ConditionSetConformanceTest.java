@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GrowthBook's {@code evalCondition} vectors through {@link ConditionSet}: every vector's condition
- * in one set (so paths are shared and string equalities indexed), evaluated against every
- * vector's attributes, agrees with each condition's own {@link Condition#test} and with the
- * vector's expected result.
+ * in one set (so paths are shared and string equalities indexed), evaluated against every vector's
+ * attributes, agrees with each condition's own {@link Condition#test} and with the vector's
+ * expected result.
  */
 class ConditionSetConformanceTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -56,13 +56,15 @@ class ConditionSetConformanceTest {
         assertThat(count).isEqualTo(matches.cardinality());
         for (int i = 0; i < repeated.size(); i++) {
           assertThat(matches.get(i))
-              .as("vector #%d (%s), condition %s over %s", v, c.get(0).asText(),
-                  repeated.get(i).source(), a)
+              .as(
+                  "vector #%d (%s), condition %s over %s",
+                  v, c.get(0).asText(), repeated.get(i).source(), a)
               .isEqualTo(repeated.get(i).test(a));
           checked++;
         }
         int own = repeated.indexOf(conditions.get(v));
-        assertThat(matches.get(own)).as("vector #%d %s", v, c.get(0).asText())
+        assertThat(matches.get(own))
+            .as("vector #%d %s", v, c.get(0).asText())
             .isEqualTo(c.get(3).booleanValue());
       }
     }

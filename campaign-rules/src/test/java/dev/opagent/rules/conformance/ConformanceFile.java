@@ -33,8 +33,13 @@ final class ConformanceFile {
     Path file = locate();
     if (file == null) {
       String message =
-          "GrowthBook conformance vectors not found: set -D" + PROPERTY + "=<dir containing "
-              + FILE + "> (default " + DEFAULT_DIR + " relative to the repository root)";
+          "GrowthBook conformance vectors not found: set -D"
+              + PROPERTY
+              + "=<dir containing "
+              + FILE
+              + "> (default "
+              + DEFAULT_DIR
+              + " relative to the repository root)";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail(message + "; CI=true, so missing vectors fail the build");
       }

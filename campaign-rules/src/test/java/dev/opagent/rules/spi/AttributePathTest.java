@@ -10,8 +10,8 @@ class AttributePathTest {
   @Test
   void of_sameText_returnsTheSameInstance() {
     AttributePath first = AttributePath.of("segments.churnSegment");
-    AttributePath second = AttributePath.of(new StringBuilder("segments.")
-        .append("churnSegment").toString());
+    AttributePath second =
+        AttributePath.of(new StringBuilder("segments.").append("churnSegment").toString());
 
     assertThat(second).isSameAs(first);
     assertThat(second.segments()).containsExactly("segments", "churnSegment");

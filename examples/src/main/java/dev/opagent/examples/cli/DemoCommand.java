@@ -3,6 +3,7 @@ package dev.opagent.examples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.examples.report.ReportRenderer;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
@@ -21,8 +22,6 @@ import dev.opagent.testkit.AgentSimulator;
 import dev.opagent.testkit.Latency;
 import dev.opagent.testkit.PopulationGenerator;
 import dev.opagent.testkit.SimulatorConfig;
-import dev.opagent.examples.report.ReportRenderer;
-import java.util.List;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,6 +35,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -56,29 +56,36 @@ import software.amazon.awssdk.regions.Region;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the whole loop on the embedded simulator: generates a seeded population, segments it"
-            + " through the AgentCore wire protocol (with a request-rate quota, latency and faults),"
-            + " prints the segment distribution and insights, evaluates the bundled campaigns, then"
-            + " runs rounds of the operation loop on consecutive simulated days under a demo policy"
-            + " that exercises every guardrail (consent, frequency caps, quiet hours, budget,"
-            + " approval, holdout): decisions, delivery to actions.jsonl through the operating store"
-            + " (a fresh H2 file in --output unless --store names another; a store of yours keeps its"
-            + " history),"
-            + " simulated responses, an A/B test per campaign whose traffic a Thompson sampler"
-            + " shifts.",
-        "Writes segments.jsonl, eligibility.jsonl, actions.jsonl, summary.json and report.html to"
-            + " --output. No AWS account is needed.",
-        "The simulated today is 2026-03-15 unless --as-of says otherwise, so that every run of the"
-            + " demo gives the same population and results."},
-    footer = {"", "Examples:",
-        "  bin/opagent demo",
-        "  bin/opagent demo --count 10000 --request-quota 50 --latency 'lognormal(500ms,0.5)' --output /tmp/demo",
-        "", "Exit codes: 0 done, 2 usage error, 3 some customers could not be segmented."})
+      "Runs the whole loop on the embedded simulator: generates a seeded population, segments it"
+          + " through the AgentCore wire protocol (with a request-rate quota, latency and faults),"
+          + " prints the segment distribution and insights, evaluates the bundled campaigns, then"
+          + " runs rounds of the operation loop on consecutive simulated days under a demo policy"
+          + " that exercises every guardrail (consent, frequency caps, quiet hours, budget,"
+          + " approval, holdout): decisions, delivery to actions.jsonl through the operating store"
+          + " (a fresh H2 file in --output unless --store names another; a store of yours keeps its"
+          + " history),"
+          + " simulated responses, an A/B test per campaign whose traffic a Thompson sampler"
+          + " shifts.",
+      "Writes segments.jsonl, eligibility.jsonl, actions.jsonl, summary.json and report.html to"
+          + " --output. No AWS account is needed.",
+      "The simulated today is 2026-03-15 unless --as-of says otherwise, so that every run of the"
+          + " demo gives the same population and results."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent demo",
+      "  bin/opagent demo --count 10000 --request-quota 50 --latency 'lognormal(500ms,0.5)' --output /tmp/demo",
+      "",
+      "Exit codes: 0 done, 2 usage error, 3 some customers could not be segmented."
+    })
 public final class DemoCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--count", paramLabel = "N",
+  @Option(
+      names = "--count",
+      paramLabel = "N",
       description = "Population size (default: ${DEFAULT-VALUE}).")
   int customers = 2000;
 
@@ -88,18 +95,29 @@ public final class DemoCommand implements Callable<Integer> {
     customers = n;
   }
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
-      description = "Seed of the population and the simulator's faults (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Seed of the population and the simulator's faults (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--as-of", defaultValue = "2026-03-15", paramLabel = "DATE",
-      description = "The simulated today, such as 2026-03-15 (default: ${DEFAULT-VALUE}, fixed"
-          + " so that the demo is reproducible).")
+  @Option(
+      names = "--as-of",
+      defaultValue = "2026-03-15",
+      paramLabel = "DATE",
+      description =
+          "The simulated today, such as 2026-03-15 (default: ${DEFAULT-VALUE}, fixed"
+              + " so that the demo is reproducible).")
   LocalDate asOf;
 
-  @Option(names = "--request-quota", paramLabel = "R",
-      description = "The simulated agent's request-rate quota per second (default: 200;"
-          + " AgentCore's real default is 25, time-scaled here so the demo is quick).")
+  @Option(
+      names = "--request-quota",
+      paramLabel = "R",
+      description =
+          "The simulated agent's request-rate quota per second (default: 200;"
+              + " AgentCore's real default is 25, time-scaled here so the demo is quick).")
   double rate = 200;
 
   @Option(names = "--rate", hidden = true, paramLabel = "R")
@@ -108,22 +126,35 @@ public final class DemoCommand implements Callable<Integer> {
     rate = r;
   }
 
-  @Option(names = "--latency", defaultValue = "lognormal(100ms,0.5)", paramLabel = "LATENCY",
-      description = "Simulated agent latency: 200ms, 100ms..300ms or lognormal(MEDIAN,SIGMA)"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency",
+      defaultValue = "lognormal(100ms,0.5)",
+      paramLabel = "LATENCY",
+      description =
+          "Simulated agent latency: 200ms, 100ms..300ms or lognormal(MEDIAN,SIGMA)"
+              + " (default: ${DEFAULT-VALUE}).")
   String latency;
 
-  @Option(names = "--error-rate", defaultValue = "0.02", paramLabel = "P",
+  @Option(
+      names = "--error-rate",
+      defaultValue = "0.02",
+      paramLabel = "P",
       description = "Share of requests answered 500, to show retries (default: ${DEFAULT-VALUE}).")
   double errorRate;
 
-  @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
-      description = "Rounds of the operation loop, one simulated day each (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "5",
+      paramLabel = "N",
+      description =
+          "Rounds of the operation loop, one simulated day each (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--output", paramLabel = "DIR",
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
       description = "Where to write the results (default: ./${DEFAULT-VALUE}/).")
   Path out = Path.of("opagent-demo");
 
@@ -157,24 +188,33 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** What segmenting and evaluating the population gave. */
-  private record Segmented(BatchSummary summary, SegmentClientStats stats,
-      SegmentDistribution distribution, Map<String, Long> eligible, RuleSet rules) {}
+  private record Segmented(
+      BatchSummary summary,
+      SegmentClientStats stats,
+      SegmentDistribution distribution,
+      Map<String, Long> eligible,
+      RuleSet rules) {}
 
   private void validate() {
     if (customers < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--count must be positive but was " + customers);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--count must be positive but was " + customers);
     }
     if (rounds < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--rounds must be positive but was " + rounds);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--rounds must be positive but was " + rounds);
     }
   }
 
   private SimulatorConfig simulatorConfig(Clock clock) {
     try {
-      return SimulatorConfig.builder().requestsPerSecond(rate).latency(Latency.parse(latency))
-          .internalErrorRate(errorRate).seed(seed).clock(clock).build();
+      return SimulatorConfig.builder()
+          .requestsPerSecond(rate)
+          .latency(Latency.parse(latency))
+          .internalErrorRate(errorRate)
+          .seed(seed)
+          .clock(clock)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -182,8 +222,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void printHeader() {
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf("opagent demo: %d synthetic customers, simulated agent with a %.0f/s quota,"
-        + " %s latency and %.0f%% server errors%n", customers, rate, latency, errorRate * 100);
+    stdout.printf(
+        "opagent demo: %d synthetic customers, simulated agent with a %.0f/s quota,"
+            + " %s latency and %.0f%% server errors%n",
+        customers, rate, latency, errorRate * 100);
     stdout.flush();
   }
 
@@ -192,7 +234,8 @@ public final class DemoCommand implements Callable<Integer> {
         .agentRuntimeArn(simulator.agentRuntimeArn())
         .endpointOverride(simulator.endpoint())
         .region(Region.US_WEST_2)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
         .fallback(new ReferenceSegmenter(clock))
         .build();
   }
@@ -201,8 +244,8 @@ public final class DemoCommand implements Callable<Integer> {
    * Segments the population through the client, writing segments.jsonl and eligibility.jsonl as
    * outcomes arrive, and prints the distribution, insights and eligibility.
    */
-  private Segmented segmentAndEvaluate(SegmentClient client, List<CustomerData> population,
-      Clock clock) throws IOException {
+  private Segmented segmentAndEvaluate(
+      SegmentClient client, List<CustomerData> population, Clock clock) throws IOException {
     RuleSet rules = RuleSetLoader.defaults();
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(clock).build();
     Map<String, Long> eligible = new TreeMap<>();
@@ -210,38 +253,65 @@ public final class DemoCommand implements Callable<Integer> {
     SegmentDistribution.Accumulator distribution = SegmentDistribution.accumulator();
     Map<Long, CustomerData> pending = new HashMap<>();
     BatchSummary summary;
-    try (BufferedWriter segments = Files.newBufferedWriter(out.resolve("segments.jsonl"), StandardCharsets.UTF_8);
-        BufferedWriter verdicts = Files.newBufferedWriter(out.resolve("eligibility.jsonl"), StandardCharsets.UTF_8)) {
+    try (BufferedWriter segments =
+            Files.newBufferedWriter(out.resolve("segments.jsonl"), StandardCharsets.UTF_8);
+        BufferedWriter verdicts =
+            Files.newBufferedWriter(out.resolve("eligibility.jsonl"), StandardCharsets.UTF_8)) {
       Iterator<CustomerData> stream = remembering(population.iterator(), pending);
       ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr(), customers);
-      summary = client.analyzeStream(stream, outcome -> {
-        CustomerData data = pending.remove(outcome.index());
-        distribution.add(outcome);
-        writeLine(segments, JsonLines.segmentLine(outcome));
-        if (outcome instanceof SegmentOutcome.Success s && data != null) {
-          CustomerView view = CustomerView.builder()
-              .customerData(JsonLines.MAPPER.<JsonNode>valueToTree(data))
-              .analysis(JsonLines.MAPPER.<JsonNode>valueToTree(s.analysis()))
-              .asOf(asOf).build();
-          Eligibility e = evaluator.evaluate(rules, view.customerId(), view);
-          e.eligible().forEach(id -> eligible.merge(id, 1L, Long::sum));
-          writeLine(verdicts, JsonLines.MAPPER.valueToTree(e));
-        }
-      }, BatchOptions.builder().progressListener(progress).progressInterval(Duration.ofMillis(200)).build());
+      summary =
+          client.analyzeStream(
+              stream,
+              outcome -> {
+                CustomerData data = pending.remove(outcome.index());
+                distribution.add(outcome);
+                writeLine(segments, JsonLines.segmentLine(outcome));
+                if (outcome instanceof SegmentOutcome.Success s && data != null) {
+                  CustomerView view =
+                      CustomerView.builder()
+                          .customerData(JsonLines.MAPPER.<JsonNode>valueToTree(data))
+                          .analysis(JsonLines.MAPPER.<JsonNode>valueToTree(s.analysis()))
+                          .asOf(asOf)
+                          .build();
+                  Eligibility e = evaluator.evaluate(rules, view.customerId(), view);
+                  e.eligible().forEach(id -> eligible.merge(id, 1L, Long::sum));
+                  writeLine(verdicts, JsonLines.MAPPER.valueToTree(e));
+                }
+              },
+              BatchOptions.builder()
+                  .progressListener(progress)
+                  .progressInterval(Duration.ofMillis(200))
+                  .build());
       progress.finish();
     }
-    Segmented segmented = new Segmented(summary, client.stats(), distribution.build(), eligible,
+    Segmented segmented =
+        new Segmented(summary, client.stats(), distribution.build(), eligible, rules);
+    print(
+        spec.commandLine().getOut(),
+        summary,
+        segmented.stats(),
+        segmented.distribution(),
+        eligible,
         rules);
-    print(spec.commandLine().getOut(), summary, segmented.stats(), segmented.distribution(),
-        eligible, rules);
     return segmented;
   }
 
   /** Rounds of the operation loop on consecutive simulated days; their results go to loopJson. */
-  private void runRounds(SegmentClient client, RuleSet rules, List<CustomerData> population,
-      ObjectNode loopJson) throws IOException {
-    new DemoLoop(client, rules, population, asOf, seed, out, rounds, spec.commandLine().getOut(),
-        store, spec.commandLine()).run(loopJson);
+  private void runRounds(
+      SegmentClient client, RuleSet rules, List<CustomerData> population, ObjectNode loopJson)
+      throws IOException {
+    new DemoLoop(
+            client,
+            rules,
+            population,
+            asOf,
+            seed,
+            out,
+            rounds,
+            spec.commandLine().getOut(),
+            store,
+            spec.commandLine())
+        .run(loopJson);
   }
 
   /** Writes summary.json and report.html and prints the loop's results and where they are. */
@@ -251,22 +321,27 @@ public final class DemoCommand implements Callable<Integer> {
     json.setAll(loopJson);
     json.put("elapsedSeconds", Math.round(elapsed * 100) / 100.0);
     Path summaryFile = out.resolve("summary.json");
-    Files.writeString(summaryFile,
-        JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    Files.writeString(
+        summaryFile, JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     Path report = out.resolve("report.html");
     ReportRenderer.create().write(json, report);
     PrintWriter stdout = spec.commandLine().getOut();
     printLoop(stdout, json);
-    stdout.printf("%nWrote %s, %s, %s, %s and %s%nOpen the report: %s%n",
-        out.resolve("segments.jsonl"), out.resolve("eligibility.jsonl"),
-        out.resolve("actions.jsonl"), summaryFile, report, report.toUri());
+    stdout.printf(
+        "%nWrote %s, %s, %s, %s and %s%nOpen the report: %s%n",
+        out.resolve("segments.jsonl"),
+        out.resolve("eligibility.jsonl"),
+        out.resolve("actions.jsonl"),
+        summaryFile,
+        report,
+        report.toUri());
     stdout.flush();
     return json;
   }
 
   /** Keeps each customer until its outcome arrives (at most the batch's buffer holds). */
-  private static Iterator<CustomerData> remembering(Iterator<CustomerData> source,
-      Map<Long, CustomerData> pending) {
+  private static Iterator<CustomerData> remembering(
+      Iterator<CustomerData> source, Map<Long, CustomerData> pending) {
     return new Iterator<>() {
       private long index;
 
@@ -293,8 +368,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, BatchSummary s, SegmentClientStats stats,
-      SegmentDistribution d, Map<String, Long> eligible, RuleSet rules) {
+  private static void print(
+      PrintWriter out,
+      BatchSummary s,
+      SegmentClientStats stats,
+      SegmentDistribution d,
+      Map<String, Long> eligible,
+      RuleSet rules) {
     out.println();
     out.println(SegmentCommand.summaryLine(s, stats));
     out.printf("retries %d · fallback answers %d%n", stats.retries(), s.fromFallback());
@@ -302,8 +382,11 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("Segment distribution (" + d.analysed() + " customers)");
     for (SegmentDimension dim : SegmentDimension.values()) {
       StringBuilder line = new StringBuilder(String.format("  %-17s", dim.field()));
-      d.shares(dim).forEach((label, share) ->
-          line.append(String.format(" %s %s%%", label, share.percentage().toPlainString())));
+      d.shares(dim)
+          .forEach(
+              (label, share) ->
+                  line.append(
+                      String.format(" %s %s%%", label, share.percentage().toPlainString())));
       out.println(line);
     }
     out.printf("  %-17s %d customers%n", "missingRegulars", d.withMissingRegulars());
@@ -319,35 +402,58 @@ public final class DemoCommand implements Callable<Integer> {
   private static void printLoop(PrintWriter out, ObjectNode json) {
     JsonNode d = json.path("decisions");
     out.println();
-    out.printf("Actions: %d chosen, %d delivered, %d deferred, %d failed; not chosen by reason:%n",
-        d.path("planned").asLong(), d.path("executed").asLong(), d.path("deferred").asLong(),
+    out.printf(
+        "Actions: %d chosen, %d delivered, %d deferred, %d failed; not chosen by reason:%n",
+        d.path("planned").asLong(),
+        d.path("executed").asLong(),
+        d.path("deferred").asLong(),
         d.path("failed").asLong());
-    d.path("suppressed").properties().forEach(e ->
-        out.printf("  %-20s %d%n", e.getKey(), e.getValue().asLong()));
+    d.path("suppressed")
+        .properties()
+        .forEach(e -> out.printf("  %-20s %d%n", e.getKey(), e.getValue().asLong()));
     out.println();
     out.println("Experiments");
-    json.path("experiments").forEach(e -> out.printf("  %-14s %s%n",
-        e.path("campaign").asText(), e.path("verdict").asText()));
+    json.path("experiments")
+        .forEach(
+            e ->
+                out.printf(
+                    "  %-14s %s%n", e.path("campaign").asText(), e.path("verdict").asText()));
     JsonNode overall = json.path("roi").path("overall");
-    out.printf("%nRevenue %s, cost %s, ROI %s%n", overall.path("revenue").asText(),
-        overall.path("cost").asText(), overall.path("roi").asText("n/a"));
+    out.printf(
+        "%nRevenue %s, cost %s, ROI %s%n",
+        overall.path("revenue").asText(),
+        overall.path("cost").asText(),
+        overall.path("roi").asText("n/a"));
   }
 
-  private static ObjectNode summaryJson(BatchSummary s, SegmentClientStats stats,
-      SegmentDistribution d, Map<String, Long> eligible, double elapsed) {
+  private static ObjectNode summaryJson(
+      BatchSummary s,
+      SegmentClientStats stats,
+      SegmentDistribution d,
+      Map<String, Long> eligible,
+      double elapsed) {
     ObjectNode json = JsonLines.MAPPER.createObjectNode();
     json.put("customers", s.total());
     ObjectNode seg = json.putObject("segmentation");
-    seg.put("succeeded", s.succeeded()).put("failed", s.failed()).put("fallback", s.fromFallback())
-        .put("requests", s.requests()).put("throttled", s.throttled())
-        .put("retries", stats.retries()).put("cacheHits", s.fromCache());
+    seg.put("succeeded", s.succeeded())
+        .put("failed", s.failed())
+        .put("fallback", s.fromFallback())
+        .put("requests", s.requests())
+        .put("throttled", s.throttled())
+        .put("retries", stats.retries())
+        .put("cacheHits", s.fromCache());
     ObjectNode failedByCode = seg.putObject("failedByCode");
     s.failedByCode().forEach((code, n) -> failedByCode.put(code.name(), n));
     ObjectNode dist = json.putObject("distribution");
     for (SegmentDimension dim : SegmentDimension.values()) {
       ObjectNode shares = dist.putObject(dim.field());
-      d.shares(dim).forEach((label, share) -> shares.putObject(label)
-          .put("count", share.count()).put("percentage", share.percentage()));
+      d.shares(dim)
+          .forEach(
+              (label, share) ->
+                  shares
+                      .putObject(label)
+                      .put("count", share.count())
+                      .put("percentage", share.percentage()));
     }
     ArrayNode insights = json.putArray("insights");
     d.insights().forEach(i -> insights.add(JsonLines.MAPPER.valueToTree(i)));

@@ -3,21 +3,18 @@ package dev.opagent.examples.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.policy.DecisionPolicy;
-import dev.opagent.agent.engine.InMemoryContactHistory;
-import dev.opagent.agent.loop.OperationAgent;
-import dev.opagent.agent.engine.ReasonCode;
-import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.engine.InMemoryContactHistory;
+import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
+import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
-import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.experiment.Allocation;
 import dev.opagent.agent.experiment.Experiment;
 import dev.opagent.agent.experiment.ExperimentAssigner;
@@ -25,6 +22,9 @@ import dev.opagent.agent.experiment.ThompsonSampler;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.spi.Contact;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.spi.StickyAssignmentStore;
@@ -63,19 +63,21 @@ import picocli.CommandLine;
  */
 final class DemoLoop {
   private static final String APPROVER = "marketing-manager";
+
   /**
    * Remembers nothing, so each send follows the current weights: the bandit moves traffic on the
    * demo's fixed population (a host with new customers every day would keep assignments sticky).
    */
-  private static final StickyAssignmentStore PER_SEND = new StickyAssignmentStore() {
-    @Override
-    public java.util.Optional<String> get(String experimentKey, String unitId) {
-      return java.util.Optional.empty();
-    }
+  private static final StickyAssignmentStore PER_SEND =
+      new StickyAssignmentStore() {
+        @Override
+        public java.util.Optional<String> get(String experimentKey, String unitId) {
+          return java.util.Optional.empty();
+        }
 
-    @Override
-    public void put(String experimentKey, String unitId, String variantKey) {}
-  };
+        @Override
+        public void put(String experimentKey, String unitId, String variantKey) {}
+      };
 
   private final SegmentClient client;
   private final RuleSet rules;
@@ -89,8 +91,17 @@ final class DemoLoop {
   private final StoreOptions store;
   private final CommandLine cmd;
 
-  DemoLoop(SegmentClient client, RuleSet rules, List<CustomerData> customers, LocalDate asOf,
-      long seed, Path out, int rounds, PrintWriter stdout, StoreOptions store, CommandLine cmd) {
+  DemoLoop(
+      SegmentClient client,
+      RuleSet rules,
+      List<CustomerData> customers,
+      LocalDate asOf,
+      long seed,
+      Path out,
+      int rounds,
+      PrintWriter stdout,
+      StoreOptions store,
+      CommandLine cmd) {
     this.store = store;
     this.cmd = cmd;
     this.client = client;
@@ -117,15 +128,22 @@ final class DemoLoop {
       store.url = "jdbc:h2:file:" + out.resolve("store").toAbsolutePath();
     }
     // The demo's own store starts empty; a store of the user's keeps what earlier runs did.
-    String runs = own ? "demo-" + seed + "-" + asOf : "demo-" + seed + "-" + asOf + "-"
-        + System.currentTimeMillis();
+    String runs =
+        own
+            ? "demo-" + seed + "-" + asOf
+            : "demo-" + seed + "-" + asOf + "-" + System.currentTimeMillis();
     OperatingStore opened = store.open(cmd);
     Map<String, Experiment> experiments = new LinkedHashMap<>();
     Map<String, ExperimentAssigner> assigners = new LinkedHashMap<>();
     Map<String, ThompsonSampler> samplers = new LinkedHashMap<>();
     for (String campaign : rules.ids()) {
-      Experiment e = Experiment.builder(campaign + "-message").campaign(campaign)
-          .variant("control", 0.5).variant("B", 0.5).minSamplePerArm(40).build();
+      Experiment e =
+          Experiment.builder(campaign + "-message")
+              .campaign(campaign)
+              .variant("control", 0.5)
+              .variant("B", 0.5)
+              .minSamplePerArm(40)
+              .build();
       experiments.put(campaign, e);
       assigners.put(campaign, ExperimentAssigner.create(e, PER_SEND));
       samplers.put(campaign, ThompsonSampler.builder(e).seed(seed).clock(clock).build());
@@ -144,32 +162,49 @@ final class DemoLoop {
     // Approvals live in the store: the simulated manager grants them there, as 'opagent
     // approvals approve' would from another process.
     try (opened;
-        OperationAgent agent = OperationAgent.builder().segmentClient(client).rules(rules)
-            .clock(clock)
-            .decisionEngine(e -> e.policy(policy).contactHistory(history)
-                .conversionRates(feedback).approvalGate(opened.approvalGate(clock)))
-            .executionService(s -> s.journal(opened.journal()).journalIsLedger(true)
-                .channels(ChannelRegistry.builder()
-                    .register(JsonLinesChannel.builder(actions).clock(clock).build())
-                    .fallback("jsonl").build())
-                .keys(IdempotencyKeys.daily(ZoneOffset.UTC))
-                .defaultLimits(ChannelLimits.of(8)).listener(feedback))
-            .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
-            .context((data, analysis, ctx) -> {
-              long h = hash(data.customerId());
-              ctx.consents(consents(h));
-              if (h % 4 == 0) {
-                ctx.zone(ZoneId.of("Asia/Tokyo")); // 10:00 UTC is 19:00 there: quiet hours
-              }
-            })
-            .variants((customerId, campaign) -> {
-              ExperimentAssigner a = assigners.get(campaign);
-              return a == null ? null : a.assign(customerId);
-            })
-            .build()) {
+        OperationAgent agent =
+            OperationAgent.builder()
+                .segmentClient(client)
+                .rules(rules)
+                .clock(clock)
+                .decisionEngine(
+                    e ->
+                        e.policy(policy)
+                            .contactHistory(history)
+                            .conversionRates(feedback)
+                            .approvalGate(opened.approvalGate(clock)))
+                .executionService(
+                    s ->
+                        s.journal(opened.journal())
+                            .journalIsLedger(true)
+                            .channels(
+                                ChannelRegistry.builder()
+                                    .register(
+                                        JsonLinesChannel.builder(actions).clock(clock).build())
+                                    .fallback("jsonl")
+                                    .build())
+                            .keys(IdempotencyKeys.daily(ZoneOffset.UTC))
+                            .defaultLimits(ChannelLimits.of(8))
+                            .listener(feedback))
+                .operatingState(opened.operatingState())
+                .segmentStore(opened.segmentStore())
+                .context(
+                    (data, analysis, ctx) -> {
+                      long h = hash(data.customerId());
+                      ctx.consents(consents(h));
+                      if (h % 4 == 0) {
+                        ctx.zone(ZoneId.of("Asia/Tokyo")); // 10:00 UTC is 19:00 there: quiet hours
+                      }
+                    })
+                .variants(
+                    (customerId, campaign) -> {
+                      ExperimentAssigner a = assigners.get(campaign);
+                      return a == null ? null : a.assign(customerId);
+                    })
+                .build()) {
       stdout.println();
-      stdout.printf("Operation loop: %d rounds on consecutive days, actions to %s%n", rounds,
-          actions);
+      stdout.printf(
+          "Operation loop: %d rounds on consecutive days, actions to %s%n", rounds, actions);
       for (int r = 1; r <= rounds; r++) {
         clock.set(asOf.plusDays(r - 1L).atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
         RoundReport report = agent.runRound(runs + "-" + r, customers);
@@ -178,8 +213,7 @@ final class DemoLoop {
         deferred += report.deferred();
         failed += report.execution().failed();
         report.notChosenByReason().forEach((k, v) -> notChosen.merge(k, v, Long::sum));
-        report.execution().completedByChannel().forEach((k, v) -> byChannel.merge(k, v,
-            Long::sum));
+        report.execution().completedByChannel().forEach((k, v) -> byChannel.merge(k, v, Long::sum));
         List<ExecutionRecord> records = opened.journal().records(report.runId());
         expect(records, weights, expected);
         long[] responses = respond(records, feedback);
@@ -187,25 +221,40 @@ final class DemoLoop {
           Allocation a = s.getValue().allocate(feedback.metrics());
           assigners.get(s.getKey()).apply(a);
           weights.put(s.getKey(), a.weights());
-          ObjectNode o = banditRounds.computeIfAbsent(s.getKey(),
-              k -> JsonLines.MAPPER.createArrayNode()).addObject();
+          ObjectNode o =
+              banditRounds
+                  .computeIfAbsent(s.getKey(), k -> JsonLines.MAPPER.createArrayNode())
+                  .addObject();
           o.put("round", r).put("exploring", a.isExploring());
           ObjectNode w = o.putObject("weights");
           a.weights().forEach(w::put);
         }
-        roundsJson.addObject().put("round", r).put("executed", report.execution().completed())
-            .put("conversions", responses[0]).put("revenue", responses[1] / 100.0);
-        stdout.printf("  round %d (%s): %d actions chosen, %d delivered, %d deferred, %d not"
-                + " chosen; %d conversions%n", r, asOf.plusDays(r - 1L), report.chosen(),
-            report.execution().completed(), report.deferred(),
-            report.blocked() + report.suppressed(), responses[0]);
+        roundsJson
+            .addObject()
+            .put("round", r)
+            .put("executed", report.execution().completed())
+            .put("conversions", responses[0])
+            .put("revenue", responses[1] / 100.0);
+        stdout.printf(
+            "  round %d (%s): %d actions chosen, %d delivered, %d deferred, %d not"
+                + " chosen; %d conversions%n",
+            r,
+            asOf.plusDays(r - 1L),
+            report.chosen(),
+            report.execution().completed(),
+            report.deferred(),
+            report.blocked() + report.suppressed(),
+            responses[0]);
         if (r == 1) {
           approvePending(agent.decisionEngine().approvalGate());
         }
       }
     }
     ObjectNode decisions = json.putObject("decisions");
-    decisions.put("planned", planned).put("executed", executed).put("deferred", deferred)
+    decisions
+        .put("planned", planned)
+        .put("executed", executed)
+        .put("deferred", deferred)
         .put("failed", failed);
     ObjectNode suppressed = decisions.putObject("suppressed");
     notChosen.forEach((k, v) -> suppressed.put(k.name(), v));
@@ -213,8 +262,13 @@ final class DemoLoop {
     byChannel.forEach(channels::put);
     experiments(json, experiments, expected, feedback);
     ArrayNode bandit = json.putArray("bandit");
-    banditRounds.forEach((campaign, list) -> bandit.addObject().put("campaign", campaign)
-        .put("experiment", experiments.get(campaign).id()).set("rounds", list));
+    banditRounds.forEach(
+        (campaign, list) ->
+            bandit
+                .addObject()
+                .put("campaign", campaign)
+                .put("experiment", experiments.get(campaign).id())
+                .set("rounds", list));
     StoreSummary.metrics(json.putObject("metrics"), feedback.metrics());
     StoreSummary.roi(json.putObject("roi"), feedback.metrics());
     json.set("rounds", roundsJson);
@@ -236,8 +290,8 @@ final class DemoLoop {
     Instant yesterday = clock.instant().minus(Duration.ofDays(1));
     for (CustomerData c : customers) {
       if (hash(c.customerId()) % 10 == 3) {
-        history.record(c.customerId(), Contact.of(Channel.EMAIL, yesterday, "newsletter",
-            "send_email"));
+        history.record(
+            c.customerId(), Contact.of(Channel.EMAIL, yesterday, "newsletter", "send_email"));
       }
     }
   }
@@ -266,11 +320,15 @@ final class DemoLoop {
 
   /** Simulated responses to a round's deliveries; returns conversions and revenue in cents. */
   private long[] respond(List<ExecutionRecord> records, FeedbackLoop feedback) {
-    SimulatedResponses customers = SimulatedResponses.builder().seed(seed)
-        .openRate(0.45).clickRate(0.35)
-        .conversionRate(q -> trueRate(q.campaign(), q.variant() == null ? "control" : q.variant()))
-        .revenue(new BigDecimal("40.00"), new BigDecimal("199.99"))
-        .build();
+    SimulatedResponses customers =
+        SimulatedResponses.builder()
+            .seed(seed)
+            .openRate(0.45)
+            .clickRate(0.35)
+            .conversionRate(
+                q -> trueRate(q.campaign(), q.variant() == null ? "control" : q.variant()))
+            .revenue(new BigDecimal("40.00"), new BigDecimal("199.99"))
+            .build();
     long conversions = 0;
     long cents = 0;
     for (Interaction i : customers.respond(records)) {
@@ -289,19 +347,22 @@ final class DemoLoop {
       gate.latest(ApprovalKey.campaign(campaign))
           .filter(r -> r.status() == ApprovalStatus.PENDING)
           .map(ApprovalRequest::id)
-          .ifPresent(id -> {
-            gate.grant(id, APPROVER, "reviewed the offer and the expected spend");
-            stdout.printf("  %s approved campaign %s (request %s)%n", APPROVER, campaign, id);
-          });
+          .ifPresent(
+              id -> {
+                gate.grant(id, APPROVER, "reviewed the offer and the expected spend");
+                stdout.printf("  %s approved campaign %s (request %s)%n", APPROVER, campaign, id);
+              });
     }
   }
 
   /**
    * Adds to each campaign's expected deliveries per variant the round's deliveries times the
-   * weights they were assigned under, so the sample-ratio check compares against the traffic
-   * split the bandit actually set, not the initial one.
+   * weights they were assigned under, so the sample-ratio check compares against the traffic split
+   * the bandit actually set, not the initial one.
    */
-  private static void expect(List<ExecutionRecord> records, Map<String, Map<String, Double>> weights,
+  private static void expect(
+      List<ExecutionRecord> records,
+      Map<String, Map<String, Double>> weights,
       Map<String, Map<String, Double>> expected) {
     Map<String, Long> delivered = new TreeMap<>();
     for (ExecutionRecord r : records) {
@@ -309,21 +370,32 @@ final class DemoLoop {
         delivered.merge(r.request().campaign(), 1L, Long::sum);
       }
     }
-    delivered.forEach((campaign, n) -> weights.getOrDefault(campaign, Map.of()).forEach((v, w) ->
-        expected.computeIfAbsent(campaign, k -> new LinkedHashMap<>()).merge(v, w * n,
-            Double::sum)));
+    delivered.forEach(
+        (campaign, n) ->
+            weights
+                .getOrDefault(campaign, Map.of())
+                .forEach(
+                    (v, w) ->
+                        expected
+                            .computeIfAbsent(campaign, k -> new LinkedHashMap<>())
+                            .merge(v, w * n, Double::sum)));
   }
 
-  private static void experiments(ObjectNode json, Map<String, Experiment> experiments,
-      Map<String, Map<String, Double>> expected, FeedbackLoop feedback) {
+  private static void experiments(
+      ObjectNode json,
+      Map<String, Experiment> experiments,
+      Map<String, Map<String, Double>> expected,
+      FeedbackLoop feedback) {
     ArrayNode list = json.putArray("experiments");
     for (Experiment configured : experiments.values()) {
       Map<String, Double> mass = expected.get(configured.campaign());
       if (mass == null) {
         continue;
       }
-      Experiment.Builder b = Experiment.builder(configured.id()).campaign(configured.campaign())
-          .minSamplePerArm(configured.minSamplePerArm());
+      Experiment.Builder b =
+          Experiment.builder(configured.id())
+              .campaign(configured.campaign())
+              .minSamplePerArm(configured.minSamplePerArm());
       double total = mass.values().stream().mapToDouble(Double::doubleValue).sum();
       mass.forEach((v, m) -> b.variant(v, m / total));
       StoreSummary.experiment(list, b.control("control").build(), feedback.metrics(), true);

@@ -28,33 +28,44 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code opagent eligibility}: which campaigns each segmented customer is eligible for, and why. */
+/**
+ * {@code opagent eligibility}: which campaigns each segmented customer is eligible for, and why.
+ */
 @Command(
     name = "eligibility",
     mixinStandardHelpOptions = true,
     customSynopsis = "opagent eligibility --segments FILE --output FILE [OPTIONS]",
     description = {
-        "Evaluates campaign rules for every customer of a JSON-lines file and writes one line per"
-            + " input line: {\"customerId\": …, \"eligible\": [...], \"details\": [...]}.",
-        "Input lines are the output of 'opagent segment', or {\"customerData\": …, \"analysis\": …,"
-            + " \"attributes\": …} objects."},
-    footer = {"", "Examples:",
-        "  bin/opagent eligibility --segments results.jsonl --output eligibility.jsonl",
-        "  bin/opagent eligibility --rules campaigns.json --segments results.jsonl --output eligibility.jsonl",
-        "",
-        "Without --rules the bundled campaigns apply (winback, retention, loyalty, crosssell,"
-            + " replenishment). A rules file that does not validate exits 2 with every error and its"
-            + " location.",
-        "Exit codes: 0 every line evaluated, 3 some lines could not be (failed segmentation,"
-            + " unreadable line), 2 usage or rules error."})
+      "Evaluates campaign rules for every customer of a JSON-lines file and writes one line per"
+          + " input line: {\"customerId\": …, \"eligible\": [...], \"details\": [...]}.",
+      "Input lines are the output of 'opagent segment', or {\"customerData\": …, \"analysis\": …,"
+          + " \"attributes\": …} objects."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent eligibility --segments results.jsonl --output eligibility.jsonl",
+      "  bin/opagent eligibility --rules campaigns.json --segments results.jsonl --output eligibility.jsonl",
+      "",
+      "Without --rules the bundled campaigns apply (winback, retention, loyalty, crosssell,"
+          + " replenishment). A rules file that does not validate exits 2 with every error and its"
+          + " location.",
+      "Exit codes: 0 every line evaluated, 3 some lines could not be (failed segmentation,"
+          + " unreadable line), 2 usage or rules error."
+    })
 public final class EligibilityCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--rules", paramLabel = "FILE", description = "Campaign rules (default: the bundled ones).")
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "Campaign rules (default: the bundled ones).")
   Path rules;
 
-  @Option(names = "--segments", paramLabel = "FILE",
+  @Option(
+      names = "--segments",
+      paramLabel = "FILE",
       description = "Segmented customers, as JSON lines ('opagent segment' writes them; required).")
   Path input;
 
@@ -64,11 +75,18 @@ public final class EligibilityCommand implements Callable<Integer> {
     input = file;
   }
 
-  @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write one line per input line.")
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE",
+      description = "Where to write one line per input line.")
   Path output;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
-      description = "The date rules are evaluated at (validity windows, derived days), such as 2026-03-15 (default: today, UTC).")
+  @Option(
+      names = "--as-of",
+      paramLabel = "DATE",
+      description =
+          "The date rules are evaluated at (validity windows, derived days), such as 2026-03-15 (default: today, UTC).")
   LocalDate asOf;
 
   @Override
@@ -76,17 +94,18 @@ public final class EligibilityCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Renamed.required(spec, input, "--segments", "FILE");
     if (!Files.isReadable(input)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "cannot read --segments " + input + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read --segments " + input + ": no such readable file");
     }
     OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--segments", input);
     OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--rules", rules);
     if (rules != null && !Files.isReadable(rules)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "cannot read --rules " + rules + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read --rules " + rules + ": no such readable file");
     }
-    LoadResult loaded = RuleSetLoader.ofDefaults()
-        .validate(rules == null ? RuleSource.defaults() : RuleSource.file(rules));
+    LoadResult loaded =
+        RuleSetLoader.ofDefaults()
+            .validate(rules == null ? RuleSource.defaults() : RuleSource.file(rules));
     if (loaded instanceof LoadResult.Invalid invalid) {
       err.println("opagent eligibility: " + invalid.source() + " does not validate:");
       for (Problem p : invalid.problems()) {
@@ -117,22 +136,29 @@ public final class EligibilityCommand implements Callable<Integer> {
           result = JsonLines.MAPPER.valueToTree(e);
         } catch (LineException | JsonProcessingException | IllegalArgumentException e) {
           failed++;
-          result = failure(text, e instanceof JsonProcessingException
-              ? "line " + lines + " is not valid JSON" : e.getMessage());
+          result =
+              failure(
+                  text,
+                  e instanceof JsonProcessingException
+                      ? "line " + lines + " is not valid JSON"
+                      : e.getMessage());
         }
         writer.write(JsonLines.MAPPER.writeValueAsString(result));
         writer.newLine();
       }
       out.commit();
     }
-    err.printf("evaluated %d customers against %d campaigns (%s): %d could not be evaluated%n",
+    err.printf(
+        "evaluated %d customers against %d campaigns (%s): %d could not be evaluated%n",
         lines, ruleSet.ids().size(), ruleSet.checksum(), failed);
     perCampaign.forEach((id, n) -> err.printf("  %-16s %d eligible%n", id, n));
     err.flush();
     return failed == 0 ? 0 : 3;
   }
 
-  /** The attribute view of one input line: a segment result line or a customerData/analysis object. */
+  /**
+   * The attribute view of one input line: a segment result line or a customerData/analysis object.
+   */
   static CustomerView view(JsonNode line, LocalDate asOf) {
     if (line == null || !line.isObject()) {
       throw new LineException("the line is not a JSON object");
@@ -143,8 +169,9 @@ public final class EligibilityCommand implements Callable<Integer> {
     JsonNode status = line.get("status");
     JsonNode id = line.get("customerId");
     if (status == null || id == null || !id.isTextual()) {
-      throw new LineException("the line is neither a segment result nor a"
-          + " {\"customerData\": …, \"analysis\": …} object");
+      throw new LineException(
+          "the line is neither a segment result nor a"
+              + " {\"customerData\": …, \"analysis\": …} object");
     }
     if (!"SUCCESS".equals(status.asText())) {
       JsonNode code = line.path("error").path("code");
@@ -161,8 +188,10 @@ public final class EligibilityCommand implements Callable<Integer> {
     String customerId = null;
     try {
       JsonNode node = JsonLines.MAPPER.readTree(text);
-      JsonNode id = node.has("customerId") ? node.get("customerId")
-          : node.path("customerData").get("customerId");
+      JsonNode id =
+          node.has("customerId")
+              ? node.get("customerId")
+              : node.path("customerData").get("customerId");
       customerId = id != null && id.isTextual() ? id.asText() : null;
     } catch (JsonProcessingException e) {
       // no id to report

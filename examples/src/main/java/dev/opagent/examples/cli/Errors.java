@@ -12,15 +12,14 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * How the command line reports what went wrong: a usage error is the message, the one usage line
- * of the command and where the full help is, never the whole help; a bad date, number or file is
- * a sentence naming the option and the fix, never an exception class or a stack trace. Usage and
+ * How the command line reports what went wrong: a usage error is the message, the one usage line of
+ * the command and where the full help is, never the whole help; a bad date, number or file is a
+ * sentence naming the option and the fix, never an exception class or a stack trace. Usage and
  * configuration errors exit with 2.
  */
 final class Errors {
@@ -124,22 +123,22 @@ final class Errors {
   }
 
   /**
-   * A failure while a command runs: a file that cannot be read or written is a configuration
-   * error (exit 2) named in one sentence; anything else is reported by its message (exit 1), with
-   * the stack trace only when {@code OPAGENT_DEBUG} is set.
+   * A failure while a command runs: a file that cannot be read or written is a configuration error
+   * (exit 2) named in one sentence; anything else is reported by its message (exit 1), with the
+   * stack trace only when {@code OPAGENT_DEBUG} is set.
    */
   static int onFailure(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     String name = cmd.getCommandSpec().qualifiedName();
     Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
     if (cause instanceof IOException io) {
-      err.println(name + ": " + describe(io, ex instanceof UncheckedIOException ? ex.getMessage()
-          : null));
+      err.println(
+          name + ": " + describe(io, ex instanceof UncheckedIOException ? ex.getMessage() : null));
       err.flush();
       return USAGE;
     }
-    err.println(name + ": failed: " + (ex.getMessage() == null ? "an unexpected error"
-        : ex.getMessage()));
+    err.println(
+        name + ": failed: " + (ex.getMessage() == null ? "an unexpected error" : ex.getMessage()));
     if (System.getenv("OPAGENT_DEBUG") != null) {
       ex.printStackTrace(err);
     } else {
@@ -151,20 +150,26 @@ final class Errors {
 
   /** A file-system failure as a sentence: what happened to which file. */
   static String describe(IOException e, String context) {
-    String prefix = context != null && !context.isBlank() && !context.contains("Exception")
-        ? context + ": " : "";
+    String prefix =
+        context != null && !context.isBlank() && !context.contains("Exception")
+            ? context + ": "
+            : "";
     if (e instanceof NoSuchFileException f) {
       return prefix + "no such file or directory: " + f.getFile();
     }
     if (e instanceof AccessDeniedException f) {
-      return prefix + "permission denied: " + f.getFile()
+      return prefix
+          + "permission denied: "
+          + f.getFile()
           + " (check the file's permissions or choose another path)";
     }
     if (e instanceof NotDirectoryException f) {
       return prefix + "not a directory: " + f.getFile();
     }
     if (e instanceof FileSystemException f) {
-      return prefix + "cannot use " + f.getFile()
+      return prefix
+          + "cannot use "
+          + f.getFile()
           + (f.getReason() == null ? "" : ": " + f.getReason());
     }
     return prefix + (e.getMessage() == null ? "an input or output failed" : e.getMessage());

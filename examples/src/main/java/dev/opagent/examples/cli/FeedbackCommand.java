@@ -34,34 +34,39 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code opagent feedback}: ingests a JSON-lines file of interactions into the operating store.
- * Not thread-safe (picocli fills its fields).
+ * {@code opagent feedback}: ingests a JSON-lines file of interactions into the operating store. Not
+ * thread-safe (picocli fills its fields).
  */
 @Command(
     name = "feedback",
     mixinStandardHelpOptions = true,
     customSynopsis = "opagent feedback --interactions FILE [OPTIONS]",
     description = {
-        "Ingests customer interactions (deliveries confirmed, opens, clicks, coupons used,"
-            + " conversions with revenue) into the operating store and attributes each to the"
-            + " action that caused it: by idempotency key, else to the customer's last delivery of"
-            + " the campaign within the conversion window. Prints how many lines ended in each"
-            + " attribution outcome.",
-        "One JSON object per line: {\"type\": \"opened\", \"customerId\": \"C-1001\", \"campaign\":"
-            + " \"winback\", \"at\": \"2026-03-15T10:00:00Z\", \"idempotencyKey\": \"ik-…\"} or"
-            + " {\"type\": \"conversion\", …, \"revenue\": 249.90}. Types: delivered, open(ed),"
-            + " click(ed), coupon_used, conversion; the seed's interaction_type, user_id,"
-            + " action_id, timestamp and conversion: true are accepted too.",
-        "An interaction is stored once (keyed by a hash of its content), so ingesting a file"
-            + " again counts nothing twice; one that arrived before its delivery was journalled is"
-            + " attributed when it is ingested again. A line that cannot be read fails alone, with"
-            + " its number and the field to fix; every other line is ingested."},
-    footer = {"", "Examples:",
-        "  bin/opagent feedback --interactions interactions.jsonl",
-        "  OPAGENT_STORE_PASSWORD=… bin/opagent feedback --interactions shop-orders.jsonl \\",
-        "      --store jdbc:postgresql://db/opagent --store-user opagent --conversion-window 3d",
-        "", "Exit codes: 0 every line ingested, 3 some lines failed, 2 usage error or a store that"
-            + " cannot be opened."})
+      "Ingests customer interactions (deliveries confirmed, opens, clicks, coupons used,"
+          + " conversions with revenue) into the operating store and attributes each to the"
+          + " action that caused it: by idempotency key, else to the customer's last delivery of"
+          + " the campaign within the conversion window. Prints how many lines ended in each"
+          + " attribution outcome.",
+      "One JSON object per line: {\"type\": \"opened\", \"customerId\": \"C-1001\", \"campaign\":"
+          + " \"winback\", \"at\": \"2026-03-15T10:00:00Z\", \"idempotencyKey\": \"ik-…\"} or"
+          + " {\"type\": \"conversion\", …, \"revenue\": 249.90}. Types: delivered, open(ed),"
+          + " click(ed), coupon_used, conversion; the seed's interaction_type, user_id,"
+          + " action_id, timestamp and conversion: true are accepted too.",
+      "An interaction is stored once (keyed by a hash of its content), so ingesting a file"
+          + " again counts nothing twice; one that arrived before its delivery was journalled is"
+          + " attributed when it is ingested again. A line that cannot be read fails alone, with"
+          + " its number and the field to fix; every other line is ingested."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent feedback --interactions interactions.jsonl",
+      "  OPAGENT_STORE_PASSWORD=… bin/opagent feedback --interactions shop-orders.jsonl \\",
+      "      --store jdbc:postgresql://db/opagent --store-user opagent --conversion-window 3d",
+      "",
+      "Exit codes: 0 every line ingested, 3 some lines failed, 2 usage error or a store that"
+          + " cannot be opened."
+    })
 public final class FeedbackCommand implements Callable<Integer> {
   /** Lines per transaction. */
   static final int BATCH = 500;
@@ -70,7 +75,9 @@ public final class FeedbackCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--interactions", paramLabel = "FILE",
+  @Option(
+      names = "--interactions",
+      paramLabel = "FILE",
       description = "Interactions, one JSON object per line (required).")
   Path input;
 
@@ -80,10 +87,14 @@ public final class FeedbackCommand implements Callable<Integer> {
     input = file;
   }
 
-  @Option(names = "--conversion-window", defaultValue = "7d", paramLabel = "DURATION",
+  @Option(
+      names = "--conversion-window",
+      defaultValue = "7d",
+      paramLabel = "DURATION",
       converter = WindowConverter.class,
-      description = "How long after a delivery an interaction still counts for it, such as 7d,"
-          + " 48h or P7D (default: ${DEFAULT-VALUE}). Give every process of a store the same.")
+      description =
+          "How long after a delivery an interaction still counts for it, such as 7d,"
+              + " 48h or P7D (default: ${DEFAULT-VALUE}). Give every process of a store the same.")
   Duration window;
 
   @Override
@@ -91,8 +102,8 @@ public final class FeedbackCommand implements Callable<Integer> {
     CommandLine cmd = spec.commandLine();
     Renamed.required(spec, input, "--interactions", "FILE");
     if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
-      throw new CommandLine.ParameterException(cmd,
-          "cannot read --interactions " + input + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          cmd, "cannot read --interactions " + input + ": no such readable file");
     }
     PrintWriter out = cmd.getOut();
     PrintWriter err = cmd.getErr();
@@ -129,9 +140,17 @@ public final class FeedbackCommand implements Callable<Integer> {
       failed += counts[1];
     }
     long ingested = lines - failed;
-    out.printf(Locale.ROOT, "Ingested %,d of %,d lines from %s into %s: %,d new, %,d already"
-        + " ingested (counted once), %,d failed.%n", ingested, lines, input, store.masked(),
-        ingested - duplicates, duplicates, failed);
+    out.printf(
+        Locale.ROOT,
+        "Ingested %,d of %,d lines from %s into %s: %,d new, %,d already"
+            + " ingested (counted once), %,d failed.%n",
+        ingested,
+        lines,
+        input,
+        store.masked(),
+        ingested - duplicates,
+        duplicates,
+        failed);
     out.println("New interactions by attribution outcome:");
     outcomes.forEach((o, n) -> out.printf(Locale.ROOT, "  %-26s %,d%n", o.name(), n));
     out.flush();
@@ -140,12 +159,16 @@ public final class FeedbackCommand implements Callable<Integer> {
   }
 
   /**
-   * Ingests {@code batch} in one transaction and clears it; returns duplicates and failed lines.
-   * A failing store fails the batch's lines, not the command: ingesting the file again stores
-   * what is missing and counts nothing twice.
+   * Ingests {@code batch} in one transaction and clears it; returns duplicates and failed lines. A
+   * failing store fails the batch's lines, not the command: ingesting the file again stores what is
+   * missing and counts nothing twice.
    */
-  private static long[] ingest(FeedbackStore feedback, List<Interaction> batch,
-      List<Long> numbers, Map<Attribution.Outcome, Long> outcomes, PrintWriter err) {
+  private static long[] ingest(
+      FeedbackStore feedback,
+      List<Interaction> batch,
+      List<Long> numbers,
+      Map<Attribution.Outcome, Long> outcomes,
+      PrintWriter err) {
     if (batch.isEmpty()) {
       return new long[2];
     }
@@ -161,9 +184,14 @@ public final class FeedbackCommand implements Callable<Integer> {
       }
     } catch (AgentException e) {
       failed = batch.size();
-      err.println("opagent feedback: lines " + numbers.get(0) + " to "
-          + numbers.get(numbers.size() - 1) + " were not ingested: " + e.getMessage()
-          + "; ingest the file again once the store is back (nothing is counted twice)");
+      err.println(
+          "opagent feedback: lines "
+              + numbers.get(0)
+              + " to "
+              + numbers.get(numbers.size() - 1)
+              + " were not ingested: "
+              + e.getMessage()
+              + "; ingest the file again once the store is back (nothing is counted twice)");
     }
     batch.clear();
     numbers.clear();
@@ -190,10 +218,12 @@ public final class FeedbackCommand implements Callable<Integer> {
   /** The line as text; a line that is not UTF-8 fails alone. */
   private static String utf8(byte[] bytes, long line) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new InteractionLines.LineException(line, "not UTF-8 text");
     }
@@ -206,11 +236,13 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Override
     public Duration convert(String value) {
       Matcher m = DAYS.matcher(value.strip().toLowerCase(Locale.ROOT));
-      Duration d = m.matches() ? Duration.ofDays(Long.parseLong(m.group(1)))
-          : new Durations().convert(value);
+      Duration d =
+          m.matches()
+              ? Duration.ofDays(Long.parseLong(m.group(1)))
+              : new Durations().convert(value);
       if (d.isZero() || d.isNegative()) {
-        throw new CommandLine.TypeConversionException("--conversion-window must be positive,"
-            + " such as 7d");
+        throw new CommandLine.TypeConversionException(
+            "--conversion-window must be positive," + " such as 7d");
       }
       return d;
     }

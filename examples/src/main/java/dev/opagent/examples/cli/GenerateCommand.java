@@ -18,17 +18,24 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     customSynopsis = "opagent generate --output FILE [OPTIONS]",
-    description = "Writes a reproducible synthetic customer population (ages, Turkish cities and"
-        + " regions, purchase histories with cadences) as JSON lines of {\"customerData\": …}.",
-    footer = {"", "Examples:",
-        "  bin/opagent generate --count 400 --output customers.jsonl",
-        "  bin/opagent generate --count 1000000 --seed 7 --as-of 2026-03-15 --output big.jsonl",
-        "", "Exit codes: 0 written, 2 usage error."})
+    description =
+        "Writes a reproducible synthetic customer population (ages, Turkish cities and"
+            + " regions, purchase histories with cadences) as JSON lines of {\"customerData\": …}.",
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent generate --count 400 --output customers.jsonl",
+      "  bin/opagent generate --count 1000000 --seed 7 --as-of 2026-03-15 --output big.jsonl",
+      "",
+      "Exit codes: 0 written, 2 usage error."
+    })
 public final class GenerateCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--count", paramLabel = "N",
+  @Option(
+      names = "--count",
+      paramLabel = "N",
       description = "How many customers (default: ${DEFAULT-VALUE}).")
   long customers = 1000;
 
@@ -38,23 +45,33 @@ public final class GenerateCommand implements Callable<Integer> {
     customers = n;
   }
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
-      description = "Random seed; the same seed and --as-of give the same population"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Random seed; the same seed and --as-of give the same population"
+              + " (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
+  @Option(
+      names = "--as-of",
+      paramLabel = "DATE",
       description = "The date the histories lead up to, such as 2026-03-15 (default: today, UTC).")
   LocalDate asOf;
 
-  @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write the JSON lines.")
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE",
+      description = "Where to write the JSON lines.")
   Path output;
 
   @Override
   public Integer call() throws IOException {
     if (customers < 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--count must not be negative but was " + customers);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--count must not be negative but was " + customers);
     }
     LocalDate asOf = this.asOf != null ? this.asOf : LocalDate.now(ZoneOffset.UTC);
     PopulationGenerator generator = PopulationGenerator.builder().seed(seed).asOf(asOf).build();
@@ -69,8 +86,9 @@ public final class GenerateCommand implements Callable<Integer> {
       }
       out.commit();
     }
-    spec.commandLine().getErr().printf("wrote %d customers (seed %d, as of %s) to %s%n",
-        customers, seed, asOf, output);
+    spec.commandLine()
+        .getErr()
+        .printf("wrote %d customers (seed %d, as of %s) to %s%n", customers, seed, asOf, output);
     return 0;
   }
 }

@@ -20,14 +20,14 @@ import org.jspecify.annotations.Nullable;
  * Reads one interaction per JSON line for {@code opagent feedback}. Stateless and thread-safe.
  *
  * <p>Fields, each with the seed's spelling as an alias: {@code type} ({@code interaction_type}),
- * {@code customerId} ({@code customer_id}, {@code user_id}), {@code campaign}, {@code at}
- * ({@code timestamp}, an ISO-8601 instant or offset date-time), optional {@code idempotencyKey}
- * ({@code idempotency_key}, {@code action_id}), {@code revenue} (conversions only) and the seed's
- * {@code conversion: true} (a conversion, when {@code type} is absent). Types: {@code delivered},
- * {@code open}/{@code opened}, {@code click}/{@code clicked}, {@code coupon_used}/{@code coupon_use},
- * {@code conversion}/{@code converted}, with or without a channel prefix such as
- * {@code email_open}. Other fields are ignored. A line that cannot be read throws
- * {@link LineException} whose message names the line and the field to fix, never a value.
+ * {@code customerId} ({@code customer_id}, {@code user_id}), {@code campaign}, {@code at} ({@code
+ * timestamp}, an ISO-8601 instant or offset date-time), optional {@code idempotencyKey} ({@code
+ * idempotency_key}, {@code action_id}), {@code revenue} (conversions only) and the seed's {@code
+ * conversion: true} (a conversion, when {@code type} is absent). Types: {@code delivered}, {@code
+ * open}/{@code opened}, {@code click}/{@code clicked}, {@code coupon_used}/{@code coupon_use},
+ * {@code conversion}/{@code converted}, with or without a channel prefix such as {@code
+ * email_open}. Other fields are ignored. A line that cannot be read throws {@link LineException}
+ * whose message names the line and the field to fix, never a value.
  */
 final class InteractionLines {
   /** The longest customer id, campaign or key the operating store keeps. */
@@ -35,27 +35,29 @@ final class InteractionLines {
 
   /** Exact decimals; a field given twice or anything after the object is an error. */
   private static final ObjectMapper MAPPER = Json.STRICT_EXACT;
+
   private static final List<String> TYPE = List.of("type", "interaction_type", "interactionType");
   private static final List<String> CUSTOMER = List.of("customerId", "customer_id", "user_id");
   private static final List<String> CAMPAIGN = List.of("campaign");
   private static final List<String> AT = List.of("at", "timestamp");
-  private static final List<String> KEY = List.of("idempotencyKey", "idempotency_key",
-      "action_id");
+  private static final List<String> KEY = List.of("idempotencyKey", "idempotency_key", "action_id");
   private static final List<String> REVENUE = List.of("revenue");
   private static final List<String> CHANNELS = List.of("email_", "sms_", "push_", "in_app_");
-  private static final Map<String, InteractionType> TYPES = Map.ofEntries(
-      Map.entry("delivered", InteractionType.DELIVERED),
-      Map.entry("open", InteractionType.OPENED),
-      Map.entry("opened", InteractionType.OPENED),
-      Map.entry("click", InteractionType.CLICKED),
-      Map.entry("clicked", InteractionType.CLICKED),
-      Map.entry("coupon_used", InteractionType.COUPON_USED),
-      Map.entry("coupon_use", InteractionType.COUPON_USED),
-      Map.entry("conversion", InteractionType.CONVERTED),
-      Map.entry("converted", InteractionType.CONVERTED));
-  private static final String TYPES_HINT = "delivered, opened, clicked, coupon_used or"
-      + " conversion (open, click, coupon_use, converted and channel prefixes such as email_open"
-      + " are accepted too)";
+  private static final Map<String, InteractionType> TYPES =
+      Map.ofEntries(
+          Map.entry("delivered", InteractionType.DELIVERED),
+          Map.entry("open", InteractionType.OPENED),
+          Map.entry("opened", InteractionType.OPENED),
+          Map.entry("click", InteractionType.CLICKED),
+          Map.entry("clicked", InteractionType.CLICKED),
+          Map.entry("coupon_used", InteractionType.COUPON_USED),
+          Map.entry("coupon_use", InteractionType.COUPON_USED),
+          Map.entry("conversion", InteractionType.CONVERTED),
+          Map.entry("converted", InteractionType.CONVERTED));
+  private static final String TYPES_HINT =
+      "delivered, opened, clicked, coupon_used or"
+          + " conversion (open, click, coupon_use, converted and channel prefixes such as email_open"
+          + " are accepted too)";
 
   private InteractionLines() {}
 
@@ -66,20 +68,25 @@ final class InteractionLines {
    */
   static Interaction parse(String text, long line) {
     if (text.isBlank()) {
-      throw new LineException(line, "the line is empty; every line must hold one interaction as"
-          + " a JSON object");
+      throw new LineException(
+          line, "the line is empty; every line must hold one interaction as" + " a JSON object");
     }
     JsonNode n;
     try {
       n = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new LineException(line, "not valid JSON" + (e.getLocation() == null ? ""
-          : " at column " + e.getLocation().getColumnNr()) + " (a field given twice counts as"
-          + " invalid)");
+      throw new LineException(
+          line,
+          "not valid JSON"
+              + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr())
+              + " (a field given twice counts as"
+              + " invalid)");
     }
     if (n == null || !n.isObject()) {
-      throw new LineException(line, "not a JSON object such as {\"type\": \"opened\","
-          + " \"customerId\": …, \"campaign\": …, \"at\": \"2026-03-15T10:00:00Z\"}");
+      throw new LineException(
+          line,
+          "not a JSON object such as {\"type\": \"opened\","
+              + " \"customerId\": …, \"campaign\": …, \"at\": \"2026-03-15T10:00:00Z\"}");
     }
     InteractionType type = type(n, line);
     String customerId = text(n, CUSTOMER, line, true, "the customer's id");
@@ -128,14 +135,18 @@ final class InteractionLines {
       }
     }
     if (converted && type != InteractionType.CONVERTED) {
-      throw new LineException(line, "field conversion is true but " + field + " is not a"
-          + " conversion; report the conversion on a line of its own");
+      throw new LineException(
+          line,
+          "field conversion is true but "
+              + field
+              + " is not a"
+              + " conversion; report the conversion on a line of its own");
     }
     return type;
   }
 
-  private static @Nullable String text(JsonNode n, List<String> names, long line,
-      boolean required, @Nullable String what) {
+  private static @Nullable String text(
+      JsonNode n, List<String> names, long line, boolean required, @Nullable String what) {
     String field = present(n, names, line);
     if (field == null) {
       if (required) {
@@ -148,8 +159,8 @@ final class InteractionLines {
       throw new LineException(line, "field " + field + " must be a non-blank string");
     }
     if (v.asText().length() > MAX_TEXT) {
-      throw new LineException(line, "field " + field + " is longer than " + MAX_TEXT
-          + " characters");
+      throw new LineException(
+          line, "field " + field + " is longer than " + MAX_TEXT + " characters");
     }
     return v.asText();
   }
@@ -157,8 +168,10 @@ final class InteractionLines {
   private static Instant at(JsonNode n, long line) {
     String field = present(n, AT, line);
     if (field == null) {
-      throw new LineException(line, "field at is missing: give when it happened as an ISO-8601"
-          + " instant such as 2026-03-15T10:00:00Z");
+      throw new LineException(
+          line,
+          "field at is missing: give when it happened as an ISO-8601"
+              + " instant such as 2026-03-15T10:00:00Z");
     }
     JsonNode v = n.get(field);
     if (v.isTextual()) {
@@ -173,8 +186,12 @@ final class InteractionLines {
         }
       }
     }
-    throw new LineException(line, "field " + field + " must be an ISO-8601 instant such as"
-        + " 2026-03-15T10:00:00Z or 2026-03-15T13:00:00+03:00");
+    throw new LineException(
+        line,
+        "field "
+            + field
+            + " must be an ISO-8601 instant such as"
+            + " 2026-03-15T10:00:00Z or 2026-03-15T13:00:00+03:00");
   }
 
   private static @Nullable BigDecimal revenue(JsonNode n, InteractionType type, long line) {
@@ -183,8 +200,8 @@ final class InteractionLines {
       return null;
     }
     if (type != InteractionType.CONVERTED) {
-      throw new LineException(line, "field revenue is only for conversions; remove it or set"
-          + " type to conversion");
+      throw new LineException(
+          line, "field revenue is only for conversions; remove it or set" + " type to conversion");
     }
     JsonNode v = n.get(field);
     BigDecimal revenue;
@@ -203,8 +220,9 @@ final class InteractionLines {
       throw new LineException(line, "field revenue must not be negative");
     }
     if (revenue.precision() - revenue.scale() > 30 || revenue.scale() > 30) {
-      throw new LineException(line, "field revenue must have at most 30 digits before and after"
-          + " the decimal point");
+      throw new LineException(
+          line,
+          "field revenue must have at most 30 digits before and after" + " the decimal point");
     }
     return revenue;
   }
@@ -219,8 +237,9 @@ final class InteractionLines {
       }
     }
     if (found.size() > 1) {
-      throw new LineException(line, "fields " + String.join(" and ", found) + " say the same"
-          + " thing; give only one");
+      throw new LineException(
+          line,
+          "fields " + String.join(" and ", found) + " say the same" + " thing; give only one");
     }
     return found.isEmpty() ? null : found.get(0);
   }

@@ -1,11 +1,11 @@
 package dev.opagent.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.examples.internal.Json;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
 import dev.opagent.segment.SegmentOutcome;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +20,9 @@ final class JsonLines {
   private JsonLines() {}
 
   /**
-   * Customer data read lazily from JSON lines, one record per line (bare or wrapped as
-   * {@code {"customerData": …}}); a line that cannot be read throws
-   * {@link InvalidInputException} from {@code next()}, so that it fails alone.
+   * Customer data read lazily from JSON lines, one record per line (bare or wrapped as {@code
+   * {"customerData": …}}); a line that cannot be read throws {@link InvalidInputException} from
+   * {@code next()}, so that it fails alone.
    */
   static Iterator<CustomerData> customers(BufferedReader reader) {
     return new Iterator<>() {
@@ -50,8 +50,8 @@ final class JsonLines {
         pending = null;
         line++;
         if (text.isBlank()) {
-          throw new InvalidInputException("line " + line, "is empty; every line must hold one"
-              + " customer-data JSON object");
+          throw new InvalidInputException(
+              "line " + line, "is empty; every line must hold one" + " customer-data JSON object");
         }
         return CustomerData.fromJson(text);
       }
@@ -59,9 +59,9 @@ final class JsonLines {
   }
 
   /**
-   * The result line of one customer, as {@code opagent segment} writes it:
-   * {@code {"customerId", "status": "SUCCESS", "source", "attempts", "analysis"}} or
-   * {@code {"customerId", "status": "FAILED", "error": {"code", "message", "retryable", "attempts"}}}.
+   * The result line of one customer, as {@code opagent segment} writes it: {@code {"customerId",
+   * "status": "SUCCESS", "source", "attempts", "analysis"}} or {@code {"customerId", "status":
+   * "FAILED", "error": {"code", "message", "retryable", "attempts"}}}.
    */
   static ObjectNode segmentLine(SegmentOutcome outcome) {
     ObjectNode line = MAPPER.createObjectNode();
@@ -71,8 +71,11 @@ final class JsonLines {
       line.set("analysis", MAPPER.valueToTree(s.analysis()));
     } else if (outcome instanceof SegmentOutcome.Failure f) {
       line.put("status", "FAILED");
-      line.putObject("error").put("code", f.code().name()).put("message", f.message())
-          .put("retryable", f.retryable()).put("attempts", f.attempts());
+      line.putObject("error")
+          .put("code", f.code().name())
+          .put("message", f.message())
+          .put("retryable", f.retryable())
+          .put("attempts", f.attempts());
     }
     return line;
   }

@@ -41,48 +41,75 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
-/** The inputs {@code plan} and {@code run} share: customers, agent, rules, policy, consent, time. */
+/**
+ * The inputs {@code plan} and {@code run} share: customers, agent, rules, policy, consent, time.
+ */
 final class LoopOptions {
 
-  @Option(names = "--customers", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--customers",
+      required = true,
+      paramLabel = "FILE",
       description = "JSON lines of customer data (bare or wrapped as {\"customerData\": …}).")
   Path customers;
 
-  @Option(names = "--agent-arn", paramLabel = "ARN", defaultValue = "${env:OPAGENT_AGENT_ARN}",
-      description = "The segment agent's runtime ARN (default: $OPAGENT_AGENT_ARN; without it and"
-          + " without --endpoint the embedded simulator answers).")
+  @Option(
+      names = "--agent-arn",
+      paramLabel = "ARN",
+      defaultValue = "${env:OPAGENT_AGENT_ARN}",
+      description =
+          "The segment agent's runtime ARN (default: $OPAGENT_AGENT_ARN; without it and"
+              + " without --endpoint the embedded simulator answers).")
   String agentArn;
 
-  @Option(names = "--endpoint", paramLabel = "URL",
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
       description = "Any AgentCore-compatible endpoint (the simulator, a VPC endpoint, a proxy).")
   URI endpoint;
 
-  @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: the ARN's).")
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "AWS region (default: the ARN's).")
   String region;
 
-  @Option(names = "--rules", paramLabel = "FILE", description = "Campaign rules (default: the bundled ones).")
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "Campaign rules (default: the bundled ones).")
   Path rules;
 
-  @Option(names = "--policy", paramLabel = "FILE",
-      description = "Decision policy JSON: caps, quiet hours, approvals, budgets (default: the bundled one).")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "Decision policy JSON: caps, quiet hours, approvals, budgets (default: the bundled one).")
   Path policy;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Decide as if it were this date, such as 2026-03-15, between 10:00 and 20:00"
-          + " UTC (the time of day follows the wall clock, so a restarted round stays in order;"
-          + " default: today, now).")
+  @Option(
+      names = "--as-of",
+      paramLabel = "DATE",
+      description =
+          "Decide as if it were this date, such as 2026-03-15, between 10:00 and 20:00"
+              + " UTC (the time of day follows the wall clock, so a restarted round stays in order;"
+              + " default: today, now).")
   LocalDate asOf;
 
-  @Option(names = "--consent", split = ",", paramLabel = "CHANNEL",
-      description = "Channels to assume customers consented to when their record has no"
-          + " \"consent\" array (email, sms, push, in_app, phone). Default: none, so such a"
-          + " customer is contacted on no channel.")
+  @Option(
+      names = "--consent",
+      split = ",",
+      paramLabel = "CHANNEL",
+      description =
+          "Channels to assume customers consented to when their record has no"
+              + " \"consent\" array (email, sms, push, in_app, phone). Default: none, so such a"
+              + " customer is contacted on no channel.")
   List<String> consent = List.of();
 
   /**
    * The clock of decisions: real time; with --as-of, that date at 10:00 UTC plus the wall clock's
-   * time modulo ten hours, so time moves forward across restarts (a resumed round finds its
-   * actions due) and stays outside the default quiet hours.
+   * time modulo ten hours, so time moves forward across restarts (a resumed round finds its actions
+   * due) and stays outside the default quiet hours.
    */
   Clock clock() {
     if (asOf == null) {
@@ -90,18 +117,22 @@ final class LoopOptions {
     }
     Instant now = Instant.now();
     long intoWindow = Math.floorMod(now.getEpochSecond(), Duration.ofHours(10).getSeconds());
-    Instant at = asOf.atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC)
-        .plusSeconds(intoWindow).plusNanos(now.getNano());
+    Instant at =
+        asOf.atTime(LocalTime.of(10, 0))
+            .toInstant(ZoneOffset.UTC)
+            .plusSeconds(intoWindow)
+            .plusNanos(now.getNano());
     return Clock.offset(Clock.systemUTC(), Duration.between(now, at));
   }
 
   RuleSet rules(CommandLine cmd) {
     if (rules != null && !Files.isReadable(rules)) {
-      throw new CommandLine.ParameterException(cmd, "cannot read --rules " + rules
-          + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          cmd, "cannot read --rules " + rules + ": no such readable file");
     }
-    LoadResult loaded = RuleSetLoader.ofDefaults()
-        .validate(rules == null ? RuleSource.defaults() : RuleSource.file(rules));
+    LoadResult loaded =
+        RuleSetLoader.ofDefaults()
+            .validate(rules == null ? RuleSource.defaults() : RuleSource.file(rules));
     if (loaded instanceof LoadResult.Invalid invalid) {
       StringBuilder sb = new StringBuilder("--rules " + invalid.source() + " does not validate:");
       for (Problem p : invalid.problems()) {
@@ -120,8 +151,8 @@ final class LoopOptions {
       return DecisionPolicy.fromJson(
           policy.toString(), Files.readString(policy, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(cmd, "cannot read --policy " + policy + ": "
-          + e.getMessage());
+      throw new CommandLine.ParameterException(
+          cmd, "cannot read --policy " + policy + ": " + e.getMessage());
     } catch (InvalidPolicyException e) {
       throw new CommandLine.ParameterException(cmd, "--policy is invalid: " + e.getMessage());
     }
@@ -149,20 +180,24 @@ final class LoopOptions {
       if (s.isEmpty()) {
         continue;
       }
-      Channel c = switch (s) {
-        case "email" -> Channel.EMAIL;
-        case "sms" -> Channel.SMS;
-        case "push" -> Channel.PUSH;
-        case "in_app" -> Channel.IN_APP;
-        case "phone" -> Channel.PHONE;
-        default -> {
-          if (cmd != null) {
-            throw new CommandLine.ParameterException(cmd, "--consent: unknown channel '" + id
-                + "'; use email, sms, push, in_app or phone");
-          }
-          yield Channel.contact(s);
-        }
-      };
+      Channel c =
+          switch (s) {
+            case "email" -> Channel.EMAIL;
+            case "sms" -> Channel.SMS;
+            case "push" -> Channel.PUSH;
+            case "in_app" -> Channel.IN_APP;
+            case "phone" -> Channel.PHONE;
+            default -> {
+              if (cmd != null) {
+                throw new CommandLine.ParameterException(
+                    cmd,
+                    "--consent: unknown channel '"
+                        + id
+                        + "'; use email, sms, push, in_app or phone");
+              }
+              yield Channel.contact(s);
+            }
+          };
       out.add(c);
     }
     return out;
@@ -171,8 +206,8 @@ final class LoopOptions {
   /** The customers of {@code --customers}; unreadable lines are reported in {@code bad}. */
   List<CustomerData> readCustomers(CommandLine cmd, List<String> bad) throws IOException {
     if (!Files.isReadable(customers)) {
-      throw new CommandLine.ParameterException(cmd, "cannot read --customers " + customers
-          + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          cmd, "cannot read --customers " + customers + ": no such readable file");
     }
     List<CustomerData> out = new ArrayList<>();
     try (BufferedReader reader = Files.newBufferedReader(customers, StandardCharsets.UTF_8)) {
@@ -195,21 +230,26 @@ final class LoopOptions {
   /** The segment agent: the one configured, or the embedded simulator. */
   Agent agent(CommandLine cmd, Clock clock) {
     if (endpoint == null && (agentArn == null || agentArn.isBlank())) {
-      AgentSimulator simulator = AgentSimulator.start(SimulatorConfig.builder()
-          .latency(Latency.parse("lognormal(20ms,0.5)")).clock(clock).build());
-      SegmentClient client = SegmentClient.builder()
-          .agentRuntimeArn(simulator.agentRuntimeArn())
-          .endpointOverride(simulator.endpoint())
-          .region(Region.US_WEST_2)
-          .credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create("local", "local")))
-          .fallback(new ReferenceSegmenter(clock))
-          .build();
+      AgentSimulator simulator =
+          AgentSimulator.start(
+              SimulatorConfig.builder()
+                  .latency(Latency.parse("lognormal(20ms,0.5)"))
+                  .clock(clock)
+                  .build());
+      SegmentClient client =
+          SegmentClient.builder()
+              .agentRuntimeArn(simulator.agentRuntimeArn())
+              .endpointOverride(simulator.endpoint())
+              .region(Region.US_WEST_2)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+              .fallback(new ReferenceSegmenter(clock))
+              .build();
       return new Agent(client, simulator);
     }
     if (agentArn == null || agentArn.isBlank()) {
-      throw new CommandLine.ParameterException(cmd,
-          "--endpoint needs --agent-arn (or OPAGENT_AGENT_ARN)");
+      throw new CommandLine.ParameterException(
+          cmd, "--endpoint needs --agent-arn (or OPAGENT_AGENT_ARN)");
     }
     try {
       SegmentClientBuilder b = SegmentClient.builder().agentRuntimeArn(agentArn);
@@ -219,8 +259,8 @@ final class LoopOptions {
       if (endpoint != null) {
         b.endpointOverride(endpoint);
         if (SegmentCommand.isLoopback(endpoint)) {
-          b.credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create("local", "local")));
+          b.credentialsProvider(
+              StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         }
       }
       return new Agent(b.build(), null);

@@ -9,13 +9,27 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = OpagentCommand.Version.class,
     description = "Marketing operations as a closed, safe loop around a customer-segment agent.",
-    subcommands = {DemoCommand.class, RunCommand.class, PlanCommand.class, SimulateCommand.class, GenerateCommand.class, SegmentCommand.class,
-        EligibilityCommand.class, FeedbackCommand.class, ReportCommand.class,
-        ApprovalsCommand.class,
-        CommandLine.HelpCommand.class},
-    footer = {"", "Examples:", "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
-        "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
-        "", "Exit codes: 0 success, 2 usage or configuration error, 3 some records failed."})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      PlanCommand.class,
+      SimulateCommand.class,
+      GenerateCommand.class,
+      SegmentCommand.class,
+      EligibilityCommand.class,
+      FeedbackCommand.class,
+      ReportCommand.class,
+      ApprovalsCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
+      "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
+      "",
+      "Exit codes: 0 success, 2 usage or configuration error, 3 some records failed."
+    })
 public final class OpagentCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -40,8 +54,8 @@ public final class OpagentCommand implements Runnable {
    * files, and no stack traces for expected failures. Tests set its output and error writers.
    */
   public static CommandLine commandLine() {
-    CommandLine cmd = new CommandLine(new OpagentCommand())
-        .setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cmd =
+        new CommandLine(new OpagentCommand()).setCaseInsensitiveEnumValuesAllowed(true);
     Errors.configure(cmd);
     return cmd;
   }

@@ -19,8 +19,8 @@ import picocli.CommandLine;
 /**
  * An output file written safely: into a temporary file next to it, forced to disk and moved over
  * the output in one step by {@link #commit()}, so that a run that fails half-way leaves the
- * previous output as it was (and never a half-written one). Closing without committing deletes
- * the temporary file. Not thread-safe.
+ * previous output as it was (and never a half-written one). Closing without committing deletes the
+ * temporary file. Not thread-safe.
  *
  * <pre>{@code
  * OutputFile.refuseSameFile(cmd, "--output", output, "--customers", input);
@@ -41,20 +41,26 @@ final class OutputFile implements Closeable {
     this.target = target;
     this.temporary = temporary;
     this.channel = channel;
-    this.writer = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
-        StandardCharsets.UTF_8.newEncoder()));
+    this.writer =
+        new BufferedWriter(
+            new OutputStreamWriter(
+                Channels.newOutputStream(channel), StandardCharsets.UTF_8.newEncoder()));
   }
 
   /**
    * Refuses, as a usage error (exit code 2), an output that is the same file as an input, by
-   * whatever name (a link, {@code ..}, a relative path): opening the output would empty the
-   * input before it is read. Nothing is written. An input that is {@code null} or does not
-   * exist, or an output that does not exist yet, cannot be the same file.
+   * whatever name (a link, {@code ..}, a relative path): opening the output would empty the input
+   * before it is read. Nothing is written. An input that is {@code null} or does not exist, or an
+   * output that does not exist yet, cannot be the same file.
    *
    * @throws CommandLine.ParameterException naming both options when they are the same file
    */
-  static void refuseSameFile(CommandLine cmd, String outputOption, @Nullable Path output,
-      String inputOption, @Nullable Path input) {
+  static void refuseSameFile(
+      CommandLine cmd,
+      String outputOption,
+      @Nullable Path output,
+      String inputOption,
+      @Nullable Path input) {
     if (output == null || input == null || !Files.exists(output) || !Files.exists(input)) {
       return;
     }
@@ -65,16 +71,26 @@ final class OutputFile implements Closeable {
       same = false;
     }
     if (same) {
-      throw new CommandLine.ParameterException(cmd, inputOption + " " + input + " and "
-          + outputOption + " " + output + " are the same file; writing the output would destroy"
-          + " the input: give " + outputOption + " another file");
+      throw new CommandLine.ParameterException(
+          cmd,
+          inputOption
+              + " "
+              + input
+              + " and "
+              + outputOption
+              + " "
+              + output
+              + " are the same file; writing the output would destroy"
+              + " the input: give "
+              + outputOption
+              + " another file");
     }
   }
 
   /**
-   * Starts writing {@code output}: creates its directory if needed and a new temporary file
-   * beside the file the output names (beside a symbolic link's target, so the link stays a
-   * link). The output itself is untouched until {@link #commit()}.
+   * Starts writing {@code output}: creates its directory if needed and a new temporary file beside
+   * the file the output names (beside a symbolic link's target, so the link stays a link). The
+   * output itself is untouched until {@link #commit()}.
    */
   static OutputFile create(Path output) throws IOException {
     Path target = Files.isSymbolicLink(output) ? output.toRealPath() : output.toAbsolutePath();
@@ -83,11 +99,18 @@ final class OutputFile implements Closeable {
       Files.createDirectories(dir);
     }
     for (int attempt = 0; ; attempt++) {
-      Path temporary = target.resolveSibling("." + target.getFileName() + "."
-          + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+      Path temporary =
+          target.resolveSibling(
+              "."
+                  + target.getFileName()
+                  + "."
+                  + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                  + ".tmp");
       try {
-        return new OutputFile(target, temporary, FileChannel.open(temporary,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        return new OutputFile(
+            target,
+            temporary,
+            FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
       } catch (java.nio.file.FileAlreadyExistsException e) {
         if (attempt >= 9) {
           throw e;
@@ -102,8 +125,8 @@ final class OutputFile implements Closeable {
   }
 
   /**
-   * Forces what was written to disk and moves it over the output in one step (atomically where
-   * the file system can).
+   * Forces what was written to disk and moves it over the output in one step (atomically where the
+   * file system can).
    */
   void commit() throws IOException {
     if (done) {
@@ -114,8 +137,8 @@ final class OutputFile implements Closeable {
     writer.close();
     done = true;
     try {
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

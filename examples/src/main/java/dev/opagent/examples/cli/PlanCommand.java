@@ -7,14 +7,14 @@ import dev.opagent.agent.engine.CustomerContext;
 import dev.opagent.agent.engine.CustomerViews;
 import dev.opagent.agent.engine.Decision;
 import dev.opagent.agent.engine.DecisionEngine;
-import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.engine.DecisionRun;
 import dev.opagent.agent.engine.GuardrailVerdict;
-import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.agent.engine.RunMode;
 import dev.opagent.agent.engine.RunSummary;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSet;
@@ -47,22 +47,26 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     customSynopsis = "opagent plan --customers FILE --output FILE [OPTIONS]",
     description = {
-        "Decides, without side effects, which actions each customer would get: segments (from"
-            + " --segments or live), campaign eligibility, then the decision engine's ranking and"
-            + " guardrails in a dry run against the --store (so contacts, money and daily"
-            + " executions of earlier rounds count; nothing is written to it). Writes one line per"
-            + " customer:",
-        "  {\"customerId\", \"outcome\", \"chosen\": [...], \"notChosen\": [{\"campaign\","
-            + " \"actionType\", \"status\", \"reason\", \"message\", \"until\"}]}"},
-    footer = {"", "Examples:",
-        "  bin/opagent plan --customers examples/data/seed-customers.jsonl --consent email,push,in_app \\",
-        "      --output plan.jsonl --as-of 2026-03-15",
-        "  bin/opagent plan --customers customers.jsonl --segments results.jsonl --policy policy.json --output plan.jsonl",
-        "",
-        "Without --segments, customers are segmented live through --agent-arn/--endpoint, or by the"
-            + " embedded simulator when neither is given.",
-        "Exit codes: 0 every customer planned, 3 some could not be (unreadable line, failed"
-            + " segmentation), 2 usage, rules or policy error."})
+      "Decides, without side effects, which actions each customer would get: segments (from"
+          + " --segments or live), campaign eligibility, then the decision engine's ranking and"
+          + " guardrails in a dry run against the --store (so contacts, money and daily"
+          + " executions of earlier rounds count; nothing is written to it). Writes one line per"
+          + " customer:",
+      "  {\"customerId\", \"outcome\", \"chosen\": [...], \"notChosen\": [{\"campaign\","
+          + " \"actionType\", \"status\", \"reason\", \"message\", \"until\"}]}"
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent plan --customers examples/data/seed-customers.jsonl --consent email,push,in_app \\",
+      "      --output plan.jsonl --as-of 2026-03-15",
+      "  bin/opagent plan --customers customers.jsonl --segments results.jsonl --policy policy.json --output plan.jsonl",
+      "",
+      "Without --segments, customers are segmented live through --agent-arn/--endpoint, or by the"
+          + " embedded simulator when neither is given.",
+      "Exit codes: 0 every customer planned, 3 some could not be (unreadable line, failed"
+          + " segmentation), 2 usage, rules or policy error."
+    })
 public final class PlanCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -71,11 +75,16 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--segments", paramLabel = "FILE",
+  @Option(
+      names = "--segments",
+      paramLabel = "FILE",
       description = "Segment results as 'opagent segment' writes them, instead of segmenting live.")
   Path segments;
 
-  @Option(names = "--output", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE",
       description = "Where to write one line per customer.")
   Path output;
 
@@ -93,8 +102,8 @@ public final class PlanCommand implements Callable<Integer> {
     OperationAgent.ContextCustomizer customizer = loop.customizer(cmd);
     List<String> bad = new ArrayList<>();
     List<CustomerData> customers = loop.readCustomers(cmd, bad);
-    List<SegmentOutcome> outcomes = segments != null ? fromFile(cmd, customers)
-        : segmentLive(cmd, clock, customers);
+    List<SegmentOutcome> outcomes =
+        segments != null ? fromFile(cmd, customers) : segmentLive(cmd, clock, customers);
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(clock).build();
     LocalDate asOf = LocalDate.ofInstant(clock.instant(), policy.operatingZone());
     long failed = bad.size();
@@ -104,10 +113,13 @@ public final class PlanCommand implements Callable<Integer> {
       if (outcomes.get(i) instanceof SegmentOutcome.Success success) {
         CustomerData data = customers.get(i);
         SegmentAnalysis analysis = success.analysis();
-        Eligibility eligibility = evaluator.evaluate(rules, data.customerId(),
-            CustomerViews.of(data, analysis, customizer.attributes(data), asOf));
-        CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
-            .analysis(analysis);
+        Eligibility eligibility =
+            evaluator.evaluate(
+                rules,
+                data.customerId(),
+                CustomerViews.of(data, analysis, customizer.attributes(data), asOf));
+        CustomerContext.Builder cb =
+            CustomerContext.builder(eligibility).customerData(data).analysis(analysis);
         customizer.customize(data, analysis, cb);
         contexts[i] = cb.build();
         ids.add(data.customerId());
@@ -118,19 +130,30 @@ public final class PlanCommand implements Callable<Integer> {
     Decision[] decisions;
     DecisionRun run;
     try (OperatingStore opened = store.open(cmd)) {
-      DecisionEngine engine = DecisionEngine.builder().policy(policy).clock(clock)
-          .approvalGate(opened.approvalGate(clock)).build();
+      DecisionEngine engine =
+          DecisionEngine.builder()
+              .policy(policy)
+              .clock(clock)
+              .approvalGate(opened.approvalGate(clock))
+              .build();
       run = engine.startRun(RunMode.DRY_RUN);
-      decisions = opened.operatingState().inBatch(ids, policy, clock.instant(), batch -> {
-        DecisionRun.Against against = run.against(batch);
-        Decision[] out = new Decision[contexts.length];
-        for (int i = 0; i < contexts.length; i++) {
-          if (contexts[i] != null) {
-            out[i] = against.decide(contexts[i]);
-          }
-        }
-        return out;
-      });
+      decisions =
+          opened
+              .operatingState()
+              .inBatch(
+                  ids,
+                  policy,
+                  clock.instant(),
+                  batch -> {
+                    DecisionRun.Against against = run.against(batch);
+                    Decision[] out = new Decision[contexts.length];
+                    for (int i = 0; i < contexts.length; i++) {
+                      if (contexts[i] != null) {
+                        out[i] = against.decide(contexts[i]);
+                      }
+                    }
+                    return out;
+                  });
     }
     try (OutputFile out = OutputFile.create(output)) {
       BufferedWriter w = out.writer();
@@ -151,9 +174,10 @@ public final class PlanCommand implements Callable<Integer> {
       out.commit();
     }
     RunSummary s = run.summary();
-    err.printf("planned %d customers (dry run, nothing sent): %d actions chosen, %d blocked,"
-        + " %d deferred, %d suppressed; %d customers could not be planned%n", s.customers(),
-        s.chosen(), s.blocked(), s.deferred(), s.suppressed(), failed);
+    err.printf(
+        "planned %d customers (dry run, nothing sent): %d actions chosen, %d blocked,"
+            + " %d deferred, %d suppressed; %d customers could not be planned%n",
+        s.customers(), s.chosen(), s.blocked(), s.deferred(), s.suppressed(), failed);
     for (Map.Entry<ReasonCode, Long> e : s.reasons().entrySet()) {
       err.printf("  %-20s %d%n", e.getKey(), e.getValue());
     }
@@ -163,8 +187,8 @@ public final class PlanCommand implements Callable<Integer> {
     return failed == 0 ? 0 : 3;
   }
 
-  private List<SegmentOutcome> segmentLive(CommandLine cmd, Clock clock,
-      List<CustomerData> customers) {
+  private List<SegmentOutcome> segmentLive(
+      CommandLine cmd, Clock clock, List<CustomerData> customers) {
     try (LoopOptions.Agent agent = loop.agent(cmd, clock)) {
       return agent.client().analyzeAll(customers);
     }
@@ -173,8 +197,8 @@ public final class PlanCommand implements Callable<Integer> {
   private List<SegmentOutcome> fromFile(CommandLine cmd, List<CustomerData> customers)
       throws IOException {
     if (!Files.isReadable(segments)) {
-      throw new CommandLine.ParameterException(cmd, "cannot read --segments " + segments
-          + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          cmd, "cannot read --segments " + segments + ": no such readable file");
     }
     Map<String, JsonNode> byId = new HashMap<>();
     try (BufferedReader r = Files.newBufferedReader(segments, StandardCharsets.UTF_8)) {
@@ -188,8 +212,8 @@ public final class PlanCommand implements Callable<Integer> {
         try {
           node = JsonLines.MAPPER.readTree(text);
         } catch (IOException e) {
-          throw new CommandLine.ParameterException(cmd, "--segments " + segments + " line " + n
-              + " is not valid JSON");
+          throw new CommandLine.ParameterException(
+              cmd, "--segments " + segments + " line " + n + " is not valid JSON");
         }
         if (node.hasNonNull("customerId")) {
           byId.put(node.get("customerId").asText(), node);
@@ -201,19 +225,29 @@ public final class PlanCommand implements Callable<Integer> {
       String id = customers.get(i).customerId();
       JsonNode line = byId.get(id);
       if (line == null || !"SUCCESS".equals(line.path("status").asText())) {
-        String why = line == null ? "no line for this customer in --segments"
-            : "segmentation failed: " + line.path("error").path("code").asText("unknown");
-        out.add(new SegmentOutcome.Failure(i, id, dev.opagent.segment.ErrorCode.INVALID_INPUT,
-            why, false, 0, null));
+        String why =
+            line == null
+                ? "no line for this customer in --segments"
+                : "segmentation failed: " + line.path("error").path("code").asText("unknown");
+        out.add(
+            new SegmentOutcome.Failure(
+                i, id, dev.opagent.segment.ErrorCode.INVALID_INPUT, why, false, 0, null));
         continue;
       }
       try {
-        SegmentAnalysis a = JsonLines.MAPPER.treeToValue(line.get("analysis"),
-            SegmentAnalysis.class);
+        SegmentAnalysis a =
+            JsonLines.MAPPER.treeToValue(line.get("analysis"), SegmentAnalysis.class);
         out.add(new SegmentOutcome.Success(i, id, a, dev.opagent.segment.Source.AGENT, 0));
       } catch (IOException | IllegalArgumentException e) {
-        out.add(new SegmentOutcome.Failure(i, id, dev.opagent.segment.ErrorCode.INVALID_INPUT,
-            "the analysis in --segments cannot be read", false, 0, null));
+        out.add(
+            new SegmentOutcome.Failure(
+                i,
+                id,
+                dev.opagent.segment.ErrorCode.INVALID_INPUT,
+                "the analysis in --segments cannot be read",
+                false,
+                0,
+                null));
       }
     }
     return out;
@@ -224,23 +258,29 @@ public final class PlanCommand implements Callable<Integer> {
     ArrayNode notChosen = line.putArray("notChosen");
     for (PlannedAction a : d.candidates()) {
       ObjectNode o = (a.isChosen() ? chosen : notChosen).addObject();
-      o.put("campaign", a.campaign()).put("actionType", a.actionType())
+      o.put("campaign", a.campaign())
+          .put("actionType", a.actionType())
           .put("channel", a.channel() == null ? null : a.channel().id());
       if (a.isChosen()) {
-        o.put("score", a.score().score()).put("probability", a.score().probability())
+        o.put("score", a.score().score())
+            .put("probability", a.score().probability())
             .put("plannedAt", a.plannedAt().toString());
       } else {
         GuardrailVerdict v = a.deciding();
-        o.put("status", a.status().name()).put("reason", a.reason().name())
+        o.put("status", a.status().name())
+            .put("reason", a.reason().name())
             .put("message", v == null ? null : v.message());
         if (a.until() != null) {
           o.put("until", a.until().toString());
         }
       }
     }
-    String outcome = !chosen.isEmpty() ? "ACTIONS_PLANNED"
-        : d.isHeldOut() || (d.candidates().isEmpty() && !d.heldOut().isEmpty()) ? "HELD_OUT"
-        : d.candidates().isEmpty() ? "NOT_ELIGIBLE" : "NO_ACTION_CHOSEN";
+    String outcome =
+        !chosen.isEmpty()
+            ? "ACTIONS_PLANNED"
+            : d.isHeldOut() || (d.candidates().isEmpty() && !d.heldOut().isEmpty())
+                ? "HELD_OUT"
+                : d.candidates().isEmpty() ? "NOT_ELIGIBLE" : "NO_ACTION_CHOSEN";
     line.put("outcome", outcome);
     if (!d.heldOut().isEmpty()) {
       ArrayNode h = line.putArray("heldOut");

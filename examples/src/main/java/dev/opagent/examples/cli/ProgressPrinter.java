@@ -35,7 +35,8 @@ final class ProgressPrinter implements Consumer<BatchProgress> {
       err.print("\r" + line + "   ");
     } else if (p.done() == lastPrinted) {
       return; // nothing new: the last report of a batch can repeat the one before
-    } else if (total <= 0 || p.done() == total
+    } else if (total <= 0
+        || p.done() == total
         || p.done() / Math.max(1, total / 10) != lastPrinted / Math.max(1, total / 10)) {
       err.println(line);
     } else {
@@ -48,17 +49,26 @@ final class ProgressPrinter implements Consumer<BatchProgress> {
 
   /** The progress line: a bar and a share when the total is known. */
   String line(BatchProgress p) {
-    String counts = String.format("%d done (%d ok, %d failed) · %d requests · %d throttled ·"
-            + " %.1f req/s allowed · %.0f customers/s · %.0f s", p.done(), p.succeeded(),
-        p.failed(), p.requests(), p.throttled(), p.currentRatePerSecond(),
-        p.customersPerSecond(), p.elapsed().toNanos() / 1e9);
+    String counts =
+        String.format(
+            "%d done (%d ok, %d failed) · %d requests · %d throttled ·"
+                + " %.1f req/s allowed · %.0f customers/s · %.0f s",
+            p.done(),
+            p.succeeded(),
+            p.failed(),
+            p.requests(),
+            p.throttled(),
+            p.currentRatePerSecond(),
+            p.customersPerSecond(),
+            p.elapsed().toNanos() / 1e9);
     if (total <= 0) {
       return counts;
     }
     long done = Math.min(p.done(), total);
     int filled = (int) (WIDTH * done / total);
-    return String.format("[%s%s] %3d%% %s", "#".repeat(filled), ".".repeat(WIDTH - filled),
-        100 * done / total, counts);
+    return String.format(
+        "[%s%s] %3d%% %s",
+        "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * done / total, counts);
   }
 
   /** Ends the rewritten line on a terminal. */

@@ -13,19 +13,26 @@ final class Renamed {
 
   /** Notes on standard error that {@code old} is now {@code now}. */
   static void note(CommandSpec spec, String old, String now) {
-    spec.commandLine().getErr().println(spec.qualifiedName() + ": " + old + " is now " + now
-        + "; the old name will be removed in the next release");
+    spec.commandLine()
+        .getErr()
+        .println(
+            spec.qualifiedName()
+                + ": "
+                + old
+                + " is now "
+                + now
+                + "; the old name will be removed in the next release");
     spec.commandLine().getErr().flush();
   }
 
   /**
-   * The value of a required option that also has an old spelling (picocli cannot require one of
-   * two options by itself); a usage error naming the new spelling when neither was given.
+   * The value of a required option that also has an old spelling (picocli cannot require one of two
+   * options by itself); a usage error naming the new spelling when neither was given.
    */
   static <T> T required(CommandSpec spec, T value, String option, String label) {
     if (value == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Missing required option: '" + option + "=" + label + "'");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required option: '" + option + "=" + label + "'");
     }
     return value;
   }

@@ -25,37 +25,47 @@ import picocli.CommandLine.Option;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-        "Renders a run's summary.json (as written by 'opagent demo') as one self-contained HTML"
-            + " page: headline numbers, segmentation, insights, the segment distribution per"
-            + " dimension, eligibility per campaign, actions executed and suppressed by reason,"
-            + " experiments with lift intervals and sample-ratio checks, bandit allocations per"
-            + " round, and ROI per campaign.",
-        "With --store instead of --summary, the page is drawn from the operating store: campaign"
-            + " metrics and attribution outcomes of every delivery and ingested interaction of"
-            + " every process and day, experiments (with recorded bandit rounds, or campaigns whose"
-            + " actions carry variants), bandit allocations per round and ROI per campaign. Give"
-            + " exactly one of --summary and --store.",
-        "The page needs no network: styles, script and Chart.js are inlined. Sections the summary"
-            + " lacks are shown as not available."},
-    footer = {"", "Examples:",
-        "  bin/opagent demo && bin/opagent report --summary opagent-demo/summary.json",
-        "  bin/opagent report --summary /tmp/demo/summary.json --output /tmp/demo/run-1.html",
-        "  bin/opagent report --store jdbc:h2:file:./.opagent/store --output feedback.html",
-        "", "Exit codes: 0 written, 2 usage error, a summary that is missing, unreadable or not"
-            + " a JSON object, or a store that cannot be opened."})
+      "Renders a run's summary.json (as written by 'opagent demo') as one self-contained HTML"
+          + " page: headline numbers, segmentation, insights, the segment distribution per"
+          + " dimension, eligibility per campaign, actions executed and suppressed by reason,"
+          + " experiments with lift intervals and sample-ratio checks, bandit allocations per"
+          + " round, and ROI per campaign.",
+      "With --store instead of --summary, the page is drawn from the operating store: campaign"
+          + " metrics and attribution outcomes of every delivery and ingested interaction of"
+          + " every process and day, experiments (with recorded bandit rounds, or campaigns whose"
+          + " actions carry variants), bandit allocations per round and ROI per campaign. Give"
+          + " exactly one of --summary and --store.",
+      "The page needs no network: styles, script and Chart.js are inlined. Sections the summary"
+          + " lacks are shown as not available."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent demo && bin/opagent report --summary opagent-demo/summary.json",
+      "  bin/opagent report --summary /tmp/demo/summary.json --output /tmp/demo/run-1.html",
+      "  bin/opagent report --store jdbc:h2:file:./.opagent/store --output feedback.html",
+      "",
+      "Exit codes: 0 written, 2 usage error, a summary that is missing, unreadable or not"
+          + " a JSON object, or a store that cannot be opened."
+    })
 public final class ReportCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--summary", paramLabel = "FILE",
+  @Option(
+      names = "--summary",
+      paramLabel = "FILE",
       description = "The run's summary JSON, e.g. opagent-demo/summary.json.")
   Path summary;
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--output", paramLabel = "FILE",
-      description = "Where to write the page (default: report.html next to the summary, or in"
-          + " the working directory with --store).")
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description =
+          "Where to write the page (default: report.html next to the summary, or in"
+              + " the working directory with --store).")
   Path out;
 
   @Option(names = "--out", hidden = true, paramLabel = "FILE")
@@ -69,8 +79,10 @@ public final class ReportCommand implements Callable<Integer> {
     CommandLine cmd = spec.commandLine();
     boolean fromStore = cmd.getParseResult().hasMatchedOption("--store");
     if (fromStore == (summary != null)) {
-      throw new CommandLine.ParameterException(cmd, "give exactly one of --summary FILE (a run's"
-          + " summary.json) or --store JDBC_URL (what the operating store has learnt)");
+      throw new CommandLine.ParameterException(
+          cmd,
+          "give exactly one of --summary FILE (a run's"
+              + " summary.json) or --store JDBC_URL (what the operating store has learnt)");
     }
     JsonNode json;
     Path target;
@@ -78,8 +90,8 @@ public final class ReportCommand implements Callable<Integer> {
       try (OperatingStore opened = store.open(cmd)) {
         json = StoreSummary.of(opened.feedback(), StoreSummary.today());
       } catch (AgentException e) {
-        throw new CommandLine.ParameterException(cmd, "cannot read --store " + store.masked()
-            + ": " + e.getMessage());
+        throw new CommandLine.ParameterException(
+            cmd, "cannot read --store " + store.masked() + ": " + e.getMessage());
       }
       target = out != null ? out : Path.of("report.html");
     } else {
@@ -97,8 +109,11 @@ public final class ReportCommand implements Callable<Integer> {
       page.commit();
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf(Locale.ROOT, "Wrote %s (%,d bytes, charts by %s); open it in any browser,"
-        + " no network needed.%n", target.toAbsolutePath(), Files.size(target),
+    stdout.printf(
+        Locale.ROOT,
+        "Wrote %s (%,d bytes, charts by %s); open it in any browser," + " no network needed.%n",
+        target.toAbsolutePath(),
+        Files.size(target),
         renderer.chartLibraryName());
     stdout.flush();
     return 0;
@@ -106,23 +121,32 @@ public final class ReportCommand implements Callable<Integer> {
 
   private JsonNode readSummary() throws IOException {
     if (!Files.isRegularFile(summary) || !Files.isReadable(summary)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "cannot read --summary " + summary + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read --summary " + summary + ": no such readable file");
     }
     JsonNode json;
     try {
       json = JsonLines.MAPPER.readTree(Files.readString(summary, StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --summary "
-          + summary + ": not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "cannot read --summary "
+              + summary
+              + ": not valid JSON (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ")");
     } catch (java.nio.charset.MalformedInputException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "cannot read --summary " + summary + ": not UTF-8 text");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read --summary " + summary + ": not UTF-8 text");
     }
     if (json == null || !json.isObject()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --summary "
-          + summary + ": expected a JSON object such as the summary.json 'opagent demo' writes");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "cannot read --summary "
+              + summary
+              + ": expected a JSON object such as the summary.json 'opagent demo' writes");
     }
     return json;
   }

@@ -1,18 +1,18 @@
 package dev.opagent.examples.cli;
 
-import dev.opagent.agent.policy.DecisionPolicy;
-import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.engine.ReasonCode;
-import dev.opagent.agent.loop.RoundReport;
-import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
-import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
 import dev.opagent.agent.execution.channels.LoggingChannel;
 import dev.opagent.agent.execution.channels.WebhookChannel;
 import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.store.OperatingStore;
@@ -40,47 +40,60 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     customSynopsis = "opagent run --customers FILE [--channel SPEC]... [OPTIONS]",
     description = {
-        "Runs one round of the loop: segments the customers (through --agent-arn/--endpoint, or the"
-            + " embedded simulator when neither is given), evaluates the campaign rules, decides and"
-            + " guards the actions, journals every chosen action before sending it, and delivers it"
-            + " through the channels.",
-        "A round is identified by --run-id. Started again with the same run id and store after"
-            + " a crash (even SIGKILL), it finishes the round and delivers every action exactly once.",
-        "Run it every day on the same --store: frequency caps, budgets and daily limits count what"
-            + " earlier rounds (and other processes on a shared PostgreSQL store) delivered."},
-    footer = {"", "Examples:",
-        "  bin/opagent run --customers examples/data/seed-customers.jsonl --as-of 2026-03-15 \\",
-        "      --consent email,push,in_app --channel jsonl:out/actions.jsonl --run-id 2026-03-15-a",
-        "  bin/opagent run --customers customers.jsonl --agent-arn $ARN \\",
-        "      --channel webhook:https://hooks.example.com/opagent --channel jsonl:audit.jsonl \\",
-        "      --route create_discount=jsonl --store jdbc:postgresql://db/opagent --run-id 42",
-        "",
-        "Channels: jsonl:PATH (one durable line per action), webhook:URL (signed with the secret in"
-            + " $OPAGENT_WEBHOOK_SECRET; http only for loopback hosts), log (dry run: log only).",
-        "Every action goes to the first channel unless --route sends its action type elsewhere.",
-        "Exit codes: 0 done, 3 some customers or actions failed, 2 usage, rules, policy or store"
-            + " error."})
+      "Runs one round of the loop: segments the customers (through --agent-arn/--endpoint, or the"
+          + " embedded simulator when neither is given), evaluates the campaign rules, decides and"
+          + " guards the actions, journals every chosen action before sending it, and delivers it"
+          + " through the channels.",
+      "A round is identified by --run-id. Started again with the same run id and store after"
+          + " a crash (even SIGKILL), it finishes the round and delivers every action exactly once.",
+      "Run it every day on the same --store: frequency caps, budgets and daily limits count what"
+          + " earlier rounds (and other processes on a shared PostgreSQL store) delivered."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent run --customers examples/data/seed-customers.jsonl --as-of 2026-03-15 \\",
+      "      --consent email,push,in_app --channel jsonl:out/actions.jsonl --run-id 2026-03-15-a",
+      "  bin/opagent run --customers customers.jsonl --agent-arn $ARN \\",
+      "      --channel webhook:https://hooks.example.com/opagent --channel jsonl:audit.jsonl \\",
+      "      --route create_discount=jsonl --store jdbc:postgresql://db/opagent --run-id 42",
+      "",
+      "Channels: jsonl:PATH (one durable line per action), webhook:URL (signed with the secret in"
+          + " $OPAGENT_WEBHOOK_SECRET; http only for loopback hosts), log (dry run: log only).",
+      "Every action goes to the first channel unless --route sends its action type elsewhere.",
+      "Exit codes: 0 done, 3 some customers or actions failed, 2 usage, rules, policy or store"
+          + " error."
+    })
 public final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin LoopOptions loop;
 
-  @Option(names = "--channel", paramLabel = "SPEC",
-      description = "jsonl:PATH, webhook:URL or log; repeatable (default: jsonl:.opagent/actions.jsonl).")
+  @Option(
+      names = "--channel",
+      paramLabel = "SPEC",
+      description =
+          "jsonl:PATH, webhook:URL or log; repeatable (default: jsonl:.opagent/actions.jsonl).")
   List<String> channelSpecs = new ArrayList<>();
 
-  @Option(names = "--route", paramLabel = "ACTION_TYPE=CHANNEL",
+  @Option(
+      names = "--route",
+      paramLabel = "ACTION_TYPE=CHANNEL",
       description = "Send an action type to a channel by name (jsonl, webhook, log); repeatable.")
   Map<String, String> routes = Map.of();
 
   @Mixin StoreOptions store;
 
-  @Option(names = "--run-id", paramLabel = "ID",
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
       description = "The round's id; reuse it to resume a round (default: run-<UTC timestamp>).")
   String runId;
 
-  @Option(names = "--delivery-rate", paramLabel = "R",
+  @Option(
+      names = "--delivery-rate",
+      paramLabel = "R",
       description = "Deliveries per second per channel; 0 for no limit (default: 0).")
   double rate = 0;
 
@@ -90,7 +103,9 @@ public final class RunCommand implements Callable<Integer> {
     rate = r;
   }
 
-  @Option(names = "--delivery-concurrency", paramLabel = "N",
+  @Option(
+      names = "--delivery-concurrency",
+      paramLabel = "N",
       description = "Deliveries in flight per channel (default: ${DEFAULT-VALUE}).")
   int concurrency = 8;
 
@@ -105,32 +120,46 @@ public final class RunCommand implements Callable<Integer> {
     CommandLine cmd = spec.commandLine();
     PrintWriter err = cmd.getErr();
     if (concurrency < 1 || rate < 0) {
-      throw new CommandLine.ParameterException(cmd,
-          "--delivery-concurrency must be positive and --delivery-rate must not be negative");
+      throw new CommandLine.ParameterException(
+          cmd, "--delivery-concurrency must be positive and --delivery-rate must not be negative");
     }
     RuleSet rules = loop.rules(cmd);
     DecisionPolicy policy = loop.policy(cmd);
     Clock clock = loop.clock();
     List<String> bad = new ArrayList<>();
     List<CustomerData> customers = loop.readCustomers(cmd, bad);
-    String id = runId != null ? runId : "run-" + LocalDateTime.now(ZoneOffset.UTC)
-        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String id =
+        runId != null
+            ? runId
+            : "run-"
+                + LocalDateTime.now(ZoneOffset.UTC)
+                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     ChannelRegistry channels = channels(cmd);
     OperatingStore opened = store.open(cmd);
     RoundReport report;
     try (opened;
         LoopOptions.Agent agent = loop.agent(cmd, clock);
-        OperationAgent loopAgent = OperationAgent.builder().segmentClient(agent.client())
-            .rules(rules).clock(clock)
-            .decisionEngine(e -> e.policy(policy).approvalGate(opened.approvalGate(clock)))
-            .executionService(s -> s.journal(opened.journal()).journalIsLedger(true)
-                .channels(channels).keys(IdempotencyKeys.daily(policy.operatingZone()))
-                .defaultLimits(ChannelLimits.of(concurrency, rate)))
-            .operatingState(opened.operatingState()).segmentStore(opened.segmentStore())
-            .context(loop.customizer(cmd)).build()) {
+        OperationAgent loopAgent =
+            OperationAgent.builder()
+                .segmentClient(agent.client())
+                .rules(rules)
+                .clock(clock)
+                .decisionEngine(e -> e.policy(policy).approvalGate(opened.approvalGate(clock)))
+                .executionService(
+                    s ->
+                        s.journal(opened.journal())
+                            .journalIsLedger(true)
+                            .channels(channels)
+                            .keys(IdempotencyKeys.daily(policy.operatingZone()))
+                            .defaultLimits(ChannelLimits.of(concurrency, rate)))
+                .operatingState(opened.operatingState())
+                .segmentStore(opened.segmentStore())
+                .context(loop.customizer(cmd))
+                .build()) {
       boolean resume = opened.journal().runState(id).isPresent();
-      err.printf("%s round %s: %d customers, store %s%n", resume ? "resuming" : "starting", id,
-          customers.size(), store.masked());
+      err.printf(
+          "%s round %s: %d customers, store %s%n",
+          resume ? "resuming" : "starting", id, customers.size(), store.masked());
       err.flush();
       report = resume ? loopAgent.resumeRound(id, customers) : loopAgent.runRound(id, customers);
     }
@@ -139,8 +168,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ChannelRegistry channels(CommandLine cmd) throws IOException {
-    List<String> specs = channelSpecs.isEmpty() ? List.of("jsonl:.opagent/actions.jsonl")
-        : channelSpecs;
+    List<String> specs =
+        channelSpecs.isEmpty() ? List.of("jsonl:.opagent/actions.jsonl") : channelSpecs;
     ChannelRegistry.Builder b = ChannelRegistry.builder();
     String first = null;
     List<ActionChannel> opened = new ArrayList<>();
@@ -156,8 +185,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
           c = channel(cmd, s);
         } catch (ChannelException e) {
-          throw new CommandLine.ParameterException(cmd, "--channel " + s + ": "
-              + e.getMessage());
+          throw new CommandLine.ParameterException(cmd, "--channel " + s + ": " + e.getMessage());
         }
         opened.add(c);
         b.register(c);
@@ -198,7 +226,8 @@ public final class RunCommand implements Callable<Integer> {
     if (spec.startsWith("webhook:") && spec.length() > 8) {
       String secret = System.getenv("OPAGENT_WEBHOOK_SECRET");
       if (secret == null || secret.isEmpty()) {
-        throw new CommandLine.ParameterException(cmd,
+        throw new CommandLine.ParameterException(
+            cmd,
             "--channel webhook: set OPAGENT_WEBHOOK_SECRET to the secret the receiver verifies");
       }
       URI url = URI.create(spec.substring(8));
@@ -212,32 +241,50 @@ public final class RunCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cmd, "--channel " + spec + ": " + e.getMessage());
       }
     }
-    throw new CommandLine.ParameterException(cmd, "--channel " + spec
-        + ": expected jsonl:PATH, webhook:URL or log");
+    throw new CommandLine.ParameterException(
+        cmd, "--channel " + spec + ": expected jsonl:PATH, webhook:URL or log");
   }
 
   private static void print(PrintWriter err, RoundReport r, List<String> bad) {
     ExecutionReport x = r.execution();
     if (r.replanned()) {
-      err.printf("segmented %d of %d customers (%d by the agent, %d from the store: data"
-          + " unchanged, %d by the fallback); failures %s%n", r.segmented(), r.customers(),
-          r.segmented() - r.stored() - r.fallback(), r.stored(), r.fallback(),
+      err.printf(
+          "segmented %d of %d customers (%d by the agent, %d from the store: data"
+              + " unchanged, %d by the fallback); failures %s%n",
+          r.segmented(),
+          r.customers(),
+          r.segmented() - r.stored() - r.fallback(),
+          r.stored(),
+          r.fallback(),
           r.segmentationFailures());
       err.printf("eligible per campaign %s; %d held out%n", r.eligibleByCampaign(), r.heldOut());
-      err.printf("actions: %d chosen, %d deferred, %d blocked, %d suppressed; %d journalled now,"
-          + " %d already journalled (not sent again)%n", r.chosen(), r.deferred(), r.blocked(),
-          r.suppressed(), r.enlisted(), r.alreadyJournalled());
+      err.printf(
+          "actions: %d chosen, %d deferred, %d blocked, %d suppressed; %d journalled now,"
+              + " %d already journalled (not sent again)%n",
+          r.chosen(),
+          r.deferred(),
+          r.blocked(),
+          r.suppressed(),
+          r.enlisted(),
+          r.alreadyJournalled());
       for (Map.Entry<ReasonCode, Long> e : r.notChosenByReason().entrySet()) {
         err.printf("  %-20s %d%n", e.getKey(), e.getValue());
       }
     }
-    err.printf("delivered %d (%d already delivered before a crash), failed %d, left for later %d,"
-        + " %d attempts in %.1f s%n", x.completed(), x.duplicates(), x.failed(), x.notDue(),
-        x.attempts(), x.elapsed().toNanos() / 1e9);
+    err.printf(
+        "delivered %d (%d already delivered before a crash), failed %d, left for later %d,"
+            + " %d attempts in %.1f s%n",
+        x.completed(),
+        x.duplicates(),
+        x.failed(),
+        x.notDue(),
+        x.attempts(),
+        x.elapsed().toNanos() / 1e9);
     x.failures().forEach((cause, n) -> err.printf("  failed %d: %s%n", n, cause));
     bad.forEach(b -> err.println("  skipped " + b));
-    err.printf("round %s %s%n", r.runId(), r.hasFailures() || !bad.isEmpty()
-        ? "finished with failures" : "finished");
+    err.printf(
+        "round %s %s%n",
+        r.runId(), r.hasFailures() || !bad.isEmpty() ? "finished with failures" : "finished");
     err.flush();
   }
 }

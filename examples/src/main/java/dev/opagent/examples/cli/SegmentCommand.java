@@ -35,23 +35,29 @@ import software.amazon.awssdk.regions.Region;
     mixinStandardHelpOptions = true,
     customSynopsis = "opagent segment --customers FILE --output FILE [OPTIONS]",
     description = {
-        "Segments every customer of a JSON-lines file through the segment agent and writes exactly"
-            + " one result line per input line, in input order.",
-        "Input lines hold customer-data objects, bare or wrapped as {\"customerData\": {...}}."},
-    footer = {"", "Examples:",
-        "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
-        "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
-        "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
-        "      --endpoint http://127.0.0.1:8099 --agent-arn <ARN printed by 'bin/opagent simulate'>",
-        "",
-        "Credentials and region come from the standard AWS chain unless given; against a loopback"
-            + " --endpoint (such as the simulator) placeholder credentials are used.",
-        "Exit codes: 0 every line succeeded, 3 some lines failed, 2 usage or configuration error."})
+      "Segments every customer of a JSON-lines file through the segment agent and writes exactly"
+          + " one result line per input line, in input order.",
+      "Input lines hold customer-data objects, bare or wrapped as {\"customerData\": {...}}."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
+      "      --agent-arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-abc",
+      "  bin/opagent segment --customers customers.jsonl --output results.jsonl \\",
+      "      --endpoint http://127.0.0.1:8099 --agent-arn <ARN printed by 'bin/opagent simulate'>",
+      "",
+      "Credentials and region come from the standard AWS chain unless given; against a loopback"
+          + " --endpoint (such as the simulator) placeholder credentials are used.",
+      "Exit codes: 0 every line succeeded, 3 some lines failed, 2 usage or configuration error."
+    })
 public final class SegmentCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--customers", paramLabel = "FILE",
+  @Option(
+      names = "--customers",
+      paramLabel = "FILE",
       description = "JSON lines of customer data to segment (required).")
   Path input;
 
@@ -61,25 +67,41 @@ public final class SegmentCommand implements Callable<Integer> {
     input = file;
   }
 
-  @Option(names = "--output", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE",
       description = "Where to write one result line per input line.")
   Path output;
 
-  @Option(names = "--agent-arn", paramLabel = "ARN", defaultValue = "${env:OPAGENT_AGENT_ARN}",
+  @Option(
+      names = "--agent-arn",
+      paramLabel = "ARN",
+      defaultValue = "${env:OPAGENT_AGENT_ARN}",
       description = "The agent runtime ARN (default: $OPAGENT_AGENT_ARN).")
   String agentArn;
 
-  @Option(names = "--qualifier", defaultValue = "DEFAULT", description = "Endpoint qualifier (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--qualifier",
+      defaultValue = "DEFAULT",
+      description = "Endpoint qualifier (default: ${DEFAULT-VALUE}).")
   String qualifier;
 
-  @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: the ARN's).")
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "AWS region (default: the ARN's).")
   String region;
 
-  @Option(names = "--endpoint", paramLabel = "URL",
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
       description = "Any AgentCore-compatible endpoint: the simulator, a VPC endpoint, a proxy.")
   URI endpoint;
 
-  @Option(names = "--request-concurrency", paramLabel = "N",
+  @Option(
+      names = "--request-concurrency",
+      paramLabel = "N",
       description = "Most requests to the agent in flight (default: ${DEFAULT-VALUE}).")
   int concurrency = 1000;
 
@@ -89,9 +111,12 @@ public final class SegmentCommand implements Callable<Integer> {
     concurrency = n;
   }
 
-  @Option(names = "--request-rate", paramLabel = "R",
-      description = "Most requests per second to the agent, such as its known quota; the adaptive"
-          + " rate never exceeds it (default: no cap).")
+  @Option(
+      names = "--request-rate",
+      paramLabel = "R",
+      description =
+          "Most requests per second to the agent, such as its known quota; the adaptive"
+              + " rate never exceeds it (default: no cap).")
   double maxRps = 0;
 
   @Option(names = "--max-rps", hidden = true, paramLabel = "R")
@@ -100,8 +125,12 @@ public final class SegmentCommand implements Callable<Integer> {
     maxRps = r;
   }
 
-  @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
-      converter = Durations.class, description = "Deadline of one request, e.g. 90s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "5m",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "Deadline of one request, e.g. 90s (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(names = "--no-cache", description = "Do not reuse answers for identical customers.")
@@ -112,12 +141,12 @@ public final class SegmentCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Renamed.required(spec, input, "--customers", "FILE");
     if (agentArn == null || agentArn.isBlank()) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Missing --agent-arn (or set OPAGENT_AGENT_ARN)");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing --agent-arn (or set OPAGENT_AGENT_ARN)");
     }
     if (!Files.isReadable(input)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "cannot read --customers " + input + ": no such readable file");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read --customers " + input + ": no such readable file");
     }
     OutputFile.refuseSameFile(spec.commandLine(), "--output", output, "--customers", input);
     SegmentClient client;
@@ -132,9 +161,15 @@ public final class SegmentCommand implements Callable<Integer> {
         BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
         OutputFile out = OutputFile.create(output)) {
       BufferedWriter writer = out.writer();
-      summary = client.analyzeStream(JsonLines.customers(reader), outcome -> write(writer, outcome),
-          BatchOptions.builder().bypassCache(noCache).progressListener(progress)
-              .progressInterval(Duration.ofMillis(500)).build());
+      summary =
+          client.analyzeStream(
+              JsonLines.customers(reader),
+              outcome -> write(writer, outcome),
+              BatchOptions.builder()
+                  .bypassCache(noCache)
+                  .progressListener(progress)
+                  .progressInterval(Duration.ofMillis(500))
+                  .build());
       progress.finish();
       out.commit();
       SegmentClientStats stats = client.stats();
@@ -148,12 +183,13 @@ public final class SegmentCommand implements Callable<Integer> {
   }
 
   private SegmentClient buildClient() {
-    SegmentClientBuilder builder = SegmentClient.builder()
-        .agentRuntimeArn(agentArn)
-        .qualifier(qualifier)
-        .maxConcurrency(concurrency)
-        .maxRequestsPerSecond(maxRps)
-        .attemptTimeout(timeout);
+    SegmentClientBuilder builder =
+        SegmentClient.builder()
+            .agentRuntimeArn(agentArn)
+            .qualifier(qualifier)
+            .maxConcurrency(concurrency)
+            .maxRequestsPerSecond(maxRps)
+            .attemptTimeout(timeout);
     if (region != null) {
       builder.region(Region.of(region));
     }
@@ -190,8 +226,14 @@ public final class SegmentCommand implements Callable<Integer> {
 
   static String summaryLine(BatchSummary s, SegmentClientStats stats) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("segmented %d customers in %.1f s (%.1f/s): %d succeeded, %d failed",
-        s.total(), s.elapsed().toNanos() / 1e9, s.customersPerSecond(), s.succeeded(), s.failed()));
+    sb.append(
+        String.format(
+            "segmented %d customers in %.1f s (%.1f/s): %d succeeded, %d failed",
+            s.total(),
+            s.elapsed().toNanos() / 1e9,
+            s.customersPerSecond(),
+            s.succeeded(),
+            s.failed()));
     if (!s.failedByCode().isEmpty()) {
       sb.append(" (");
       boolean first = true;
@@ -201,8 +243,13 @@ public final class SegmentCommand implements Callable<Integer> {
       }
       sb.append(')');
     }
-    sb.append(String.format("; %d requests, %d throttled, %d cache hits, %d fallback",
-        s.requests(), s.throttled(), stats.cacheHits() + stats.deduplicated(), s.fromFallback()));
+    sb.append(
+        String.format(
+            "; %d requests, %d throttled, %d cache hits, %d fallback",
+            s.requests(),
+            s.throttled(),
+            stats.cacheHits() + stats.deduplicated(),
+            s.fromFallback()));
     return sb.toString();
   }
 }

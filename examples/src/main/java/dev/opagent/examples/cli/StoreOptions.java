@@ -14,13 +14,20 @@ final class StoreOptions {
   /** The embedded default of the command line. */
   static final String DEFAULT_URL = "jdbc:h2:file:./.opagent/store";
 
-  @Option(names = {"--store", "--journal"}, defaultValue = DEFAULT_URL, paramLabel = "JDBC_URL",
-      description = "The operating store: journal, contacts, money, approvals, segments and"
-          + " feedback (default: ${DEFAULT-VALUE}; jdbc:postgresql://… to share it between"
-          + " processes). The password is read from $OPAGENT_STORE_PASSWORD.")
+  @Option(
+      names = {"--store", "--journal"},
+      defaultValue = DEFAULT_URL,
+      paramLabel = "JDBC_URL",
+      description =
+          "The operating store: journal, contacts, money, approvals, segments and"
+              + " feedback (default: ${DEFAULT-VALUE}; jdbc:postgresql://… to share it between"
+              + " processes). The password is read from $OPAGENT_STORE_PASSWORD.")
   String url = DEFAULT_URL;
 
-  @Option(names = {"--store-user", "--journal-user"}, defaultValue = "sa", paramLabel = "USER",
+  @Option(
+      names = {"--store-user", "--journal-user"},
+      defaultValue = "sa",
+      paramLabel = "USER",
       description = "The store's database user (default: ${DEFAULT-VALUE}).")
   String user = "sa";
 
@@ -49,8 +56,8 @@ final class StoreOptions {
     try {
       return OperatingStore.open(url, user, password);
     } catch (IllegalArgumentException | AgentException e) {
-      throw new CommandLine.ParameterException(cmd, "cannot open --store " + masked() + ": "
-          + e.getMessage());
+      throw new CommandLine.ParameterException(
+          cmd, "cannot open --store " + masked() + ": " + e.getMessage());
     }
   }
 }

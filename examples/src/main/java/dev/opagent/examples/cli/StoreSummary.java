@@ -24,16 +24,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The report's summary drawn from an operating store, in the sections {@code opagent demo}
- * writes: campaign metrics and attribution outcomes, experiments with their analysis, bandit
- * rounds and ROI per campaign. Stateless.
+ * The report's summary drawn from an operating store, in the sections {@code opagent demo} writes:
+ * campaign metrics and attribution outcomes, experiments with their analysis, bandit rounds and ROI
+ * per campaign. Stateless.
  *
  * <p>Experiments are the ones with recorded bandit rounds, plus every campaign whose deliveries
  * carry two or more variants without one (named after the campaign; the control is the variant
  * called {@code control}, else the first by name). The sample-ratio check needs the weights
- * customers were assigned under: it is kept for an experiment whose rounds all kept the
- * configured weights, and left out where a bandit moved them or no weights were recorded (the
- * arms are then analysed under their observed shares).
+ * customers were assigned under: it is kept for an experiment whose rounds all kept the configured
+ * weights, and left out where a bandit moved them or no weights were recorded (the arms are then
+ * analysed under their observed shares).
  */
 final class StoreSummary {
   private StoreSummary() {}
@@ -65,15 +65,16 @@ final class StoreSummary {
     for (VariantKey k : m.byVariant().keySet()) {
       variants.computeIfAbsent(k.campaign(), c -> new TreeSet<>()).add(k.variant());
     }
-    variants.forEach((campaign, names) -> {
-      if (!covered.contains(campaign) && names.size() >= 2) {
-        Experiment.Builder b = Experiment.builder(campaign).campaign(campaign);
-        names.forEach(v -> b.variant(v, 1.0 / names.size()));
-        Experiment e = b.control(names.contains("control") ? "control" : names.iterator().next())
-            .build();
-        experiment(experiments, observedShares(e, m), m, false);
-      }
-    });
+    variants.forEach(
+        (campaign, names) -> {
+          if (!covered.contains(campaign) && names.size() >= 2) {
+            Experiment.Builder b = Experiment.builder(campaign).campaign(campaign);
+            names.forEach(v -> b.variant(v, 1.0 / names.size()));
+            Experiment e =
+                b.control(names.contains("control") ? "control" : names.iterator().next()).build();
+            experiment(experiments, observedShares(e, m), m, false);
+          }
+        });
     roi(json.putObject("roi"), m);
     return json;
   }
@@ -81,10 +82,17 @@ final class StoreSummary {
   /** Campaign metrics and attribution outcomes, as the report's metrics section reads them. */
   static void metrics(ObjectNode json, MetricsReport m) {
     ObjectNode by = json.putObject("byCampaign");
-    m.byCampaign().forEach((campaign, c) -> by.putObject(campaign)
-        .put("delivered", c.delivered()).put("opened", c.opened()).put("clicked", c.clicked())
-        .put("couponsUsed", c.couponsUsed()).put("conversions", c.conversions())
-        .put("revenue", c.revenue()).put("cost", c.cost()));
+    m.byCampaign()
+        .forEach(
+            (campaign, c) ->
+                by.putObject(campaign)
+                    .put("delivered", c.delivered())
+                    .put("opened", c.opened())
+                    .put("clicked", c.clicked())
+                    .put("couponsUsed", c.couponsUsed())
+                    .put("conversions", c.conversions())
+                    .put("revenue", c.revenue())
+                    .put("cost", c.cost()));
     ObjectNode outcomes = json.putObject("attributions");
     for (Map.Entry<Attribution.Outcome, Long> e : m.attributions().byOutcome().entrySet()) {
       outcomes.put(e.getKey().name(), e.getValue());
@@ -101,13 +109,15 @@ final class StoreSummary {
     if (total == 0) {
       return e;
     }
-    Experiment.Builder b = Experiment.builder(e.id()).campaign(e.campaign())
-        .minSamplePerArm(e.minSamplePerArm());
+    Experiment.Builder b =
+        Experiment.builder(e.id()).campaign(e.campaign()).minSamplePerArm(e.minSamplePerArm());
     List<String> names = e.variantNames();
     double rest = 1;
     for (int i = 0; i < names.size(); i++) {
-      double w = i == names.size() - 1 ? Math.max(0, rest)
-          : (double) observed.getOrDefault(names.get(i), Metrics.EMPTY).delivered() / total;
+      double w =
+          i == names.size() - 1
+              ? Math.max(0, rest)
+              : (double) observed.getOrDefault(names.get(i), Metrics.EMPTY).delivered() / total;
       rest -= w;
       b.variant(names.get(i), w);
     }
@@ -115,18 +125,21 @@ final class StoreSummary {
   }
 
   /**
-   * Adds {@code e}'s analysis to {@code list}, unless none of its variants delivered anything;
-   * with {@code sampleRatio}, the sample-ratio check against {@code e}'s weights.
+   * Adds {@code e}'s analysis to {@code list}, unless none of its variants delivered anything; with
+   * {@code sampleRatio}, the sample-ratio check against {@code e}'s weights.
    */
   static void experiment(ArrayNode list, Experiment e, MetricsReport m, boolean sampleRatio) {
     Map<String, Metrics> variants = m.variants(e.campaign());
-    if (e.variantNames().stream().mapToLong(v -> variants.getOrDefault(v, Metrics.EMPTY)
-        .delivered()).sum() == 0) {
+    if (e.variantNames().stream()
+            .mapToLong(v -> variants.getOrDefault(v, Metrics.EMPTY).delivered())
+            .sum()
+        == 0) {
       return;
     }
     ExperimentResult result = ExperimentAnalysis.of(e, m);
     ObjectNode o = list.addObject();
-    o.put("campaign", e.campaign()).put("experiment", e.id())
+    o.put("campaign", e.campaign())
+        .put("experiment", e.id())
         .put("verdict", result.verdict().summary());
     if (sampleRatio) {
       o.put("srm", result.sampleRatio().mismatch())
@@ -134,15 +147,21 @@ final class StoreSummary {
     }
     ArrayNode arms = o.putArray("variants");
     for (ArmResult a : result.arms()) {
-      ObjectNode v = arms.addObject().put("name", a.variant()).put("control", a.control())
-          .put("n", a.n()).put("conversions", a.conversions()).put("rate", finite(a.rate()));
+      ObjectNode v =
+          arms.addObject()
+              .put("name", a.variant())
+              .put("control", a.control())
+              .put("n", a.n())
+              .put("conversions", a.conversions())
+              .put("rate", finite(a.rate()));
       result.comparison(a.variant()).ifPresent(c -> comparison(v, c));
     }
     result.comparisons().stream().findFirst().ifPresent(c -> comparison(o, c));
   }
 
   private static void comparison(ObjectNode o, Comparison c) {
-    o.put("lift", finite(c.absoluteLift())).put("relativeLift", finite(c.relativeLift()))
+    o.put("lift", finite(c.absoluteLift()))
+        .put("relativeLift", finite(c.relativeLift()))
         .put("pValue", finite(c.pValue()));
     ArrayNode ci = o.putArray("ci");
     ci.add(finite(c.absoluteLiftInterval().low()));
@@ -154,14 +173,23 @@ final class StoreSummary {
     ObjectNode by = roi.putObject("byCampaign");
     for (Map.Entry<String, Metrics> e : new TreeMap<>(m.byCampaign()).entrySet()) {
       Metrics c = e.getValue();
-      by.putObject(e.getKey()).put("revenue", c.revenue()).put("cost", c.cost())
+      by.putObject(e.getKey())
+          .put("revenue", c.revenue())
+          .put("cost", c.cost())
           .put("roi", finite(c.roi()));
     }
     Metrics total = m.total();
-    roi.putObject("overall").put("revenue", total.revenue()).put("cost", total.cost())
-        .put("roi", total.cost().signum() == 0 ? null
-            : total.revenue().subtract(total.cost()).divide(total.cost(), 4,
-                RoundingMode.HALF_EVEN));
+    roi.putObject("overall")
+        .put("revenue", total.revenue())
+        .put("cost", total.cost())
+        .put(
+            "roi",
+            total.cost().signum() == 0
+                ? null
+                : total
+                    .revenue()
+                    .subtract(total.cost())
+                    .divide(total.cost(), 4, RoundingMode.HALF_EVEN));
   }
 
   private static Double finite(double d) {

@@ -18,14 +18,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class Json {
   /** Jackson's documented default read limits, stated explicitly. */
-  public static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
-      .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH)
-      .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
-      .maxStringLength(StreamReadConstraints.DEFAULT_MAX_STRING_LEN)
-      .maxNameLength(StreamReadConstraints.DEFAULT_MAX_NAME_LEN)
-      .maxDocumentLength(StreamReadConstraints.DEFAULT_MAX_DOC_LEN)
-      .maxTokenCount(StreamReadConstraints.DEFAULT_MAX_TOKEN_COUNT)
-      .build();
+  public static final StreamReadConstraints READ_LIMITS =
+      StreamReadConstraints.builder()
+          .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH)
+          .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
+          .maxStringLength(StreamReadConstraints.DEFAULT_MAX_STRING_LEN)
+          .maxNameLength(StreamReadConstraints.DEFAULT_MAX_NAME_LEN)
+          .maxDocumentLength(StreamReadConstraints.DEFAULT_MAX_DOC_LEN)
+          .maxTokenCount(StreamReadConstraints.DEFAULT_MAX_TOKEN_COUNT)
+          .build();
 
   /** Jackson's default features and {@link #READ_LIMITS}. */
   public static final ObjectMapper MAPPER = builder().build();
@@ -34,21 +35,23 @@ public final class Json {
    * Keeps numbers as written when records pass through JSON trees: trailing zeros stay and no
    * {@code 3E+1} is written for 30. For the command line's JSON-lines input and output.
    */
-  public static final ObjectMapper NUMBERS_AS_WRITTEN = builder()
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .build();
+  public static final ObjectMapper NUMBERS_AS_WRITTEN =
+      builder()
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .build();
 
   /**
    * Exact decimals, and strict: a field given twice or anything after the object is an error. For
    * interaction lines, where an amount must be read exactly and an ambiguous line must fail.
    */
-  public static final ObjectMapper STRICT_EXACT = builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .build();
+  public static final ObjectMapper STRICT_EXACT =
+      builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
 
   private Json() {}
 

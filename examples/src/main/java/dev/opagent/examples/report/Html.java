@@ -37,9 +37,9 @@ final class Html {
 
   /**
    * {@code node} as JSON that is safe inside a {@code <script type="application/json">} element:
-   * {@code <}, {@code >} and {@code &} (which JSON text can hold only inside strings) become
-   * {@code \u003c}, {@code \u003e} and {@code \u0026}, so no value can close the element or open
-   * a comment, and U+2028/U+2029 are escaped too.
+   * {@code <}, {@code >} and {@code &} (which JSON text can hold only inside strings) become {@code
+   * \u003c}, {@code \u003e} and {@code \u0026}, so no value can close the element or open a
+   * comment, and U+2028/U+2029 are escaped too.
    */
   static String scriptJson(JsonNode node) {
     String json;

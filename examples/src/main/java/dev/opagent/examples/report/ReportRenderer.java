@@ -22,19 +22,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Renders a run's summary JSON (as written by {@code opagent demo}, or drawn from an operating
  * store by {@code opagent report --store}) as one self-contained HTML page: headline numbers,
- * segmentation, insights, the segment distribution per dimension, eligibility per campaign,
- * actions executed and suppressed by reason, campaign metrics (deliveries, opens, clicks, coupons
- * used, conversions, attribution outcomes), experiments with lift intervals, bandit allocations
- * over rounds, ROI per campaign and results per round. Immutable and thread-safe; build one with
- * {@link #create()} and reuse it.
+ * segmentation, insights, the segment distribution per dimension, eligibility per campaign, actions
+ * executed and suppressed by reason, campaign metrics (deliveries, opens, clicks, coupons used,
+ * conversions, attribution outcomes), experiments with lift intervals, bandit allocations over
+ * rounds, ROI per campaign and results per round. Immutable and thread-safe; build one with {@link
+ * #create()} and reuse it.
  *
  * <p>The page works offline: styles, the page's script and the chart library (Chart.js, read from
- * its WebJar on the class path) are inlined, fonts are the system's, and a content security
- * policy forbids every network request. Every section is optional: what the summary lacks is
- * shown as "not available", and a member of the wrong type counts as missing. Strings from the
- * summary are HTML-escaped in the page, and the charts' data travels as JSON in a
- * {@code <script type="application/json">} element read with {@code JSON.parse}, so no value can
- * inject markup or script.
+ * its WebJar on the class path) are inlined, fonts are the system's, and a content security policy
+ * forbids every network request. Every section is optional: what the summary lacks is shown as "not
+ * available", and a member of the wrong type counts as missing. Strings from the summary are
+ * HTML-escaped in the page, and the charts' data travels as JSON in a {@code <script
+ * type="application/json">} element read with {@code JSON.parse}, so no value can inject markup or
+ * script.
  *
  * <pre>{@code
  * JsonNode summary = new ObjectMapper().readTree(Path.of("opagent-demo/summary.json").toFile());
@@ -70,8 +70,9 @@ public final class ReportRenderer {
     Properties webjar = new Properties();
     try (InputStream in = loader.getResourceAsStream(CHART_JS_POM)) {
       if (in == null) {
-        throw new IllegalStateException("Chart.js is not on the class path: add"
-            + " org.webjars.npm:chart.js to the dependencies");
+        throw new IllegalStateException(
+            "Chart.js is not on the class path: add"
+                + " org.webjars.npm:chart.js to the dependencies");
       }
       webjar.load(in);
     } catch (IOException e) {
@@ -81,11 +82,14 @@ public final class ReportRenderer {
     String bundle = "META-INF/resources/webjars/chart.js/" + version + "/dist/chart.umd.min.js";
     String library = SOURCE_MAP.matcher(resource(loader, bundle)).replaceAll("");
     if (SCRIPT_END.matcher(library).find()) {
-      throw new IllegalStateException("Chart.js " + version + " contains '</script' or '<!--'"
-          + " and cannot be inlined");
+      throw new IllegalStateException(
+          "Chart.js " + version + " contains '</script' or '<!--'" + " and cannot be inlined");
     }
-    return new ReportRenderer(library, "Chart.js " + version,
-        resource(loader, RESOURCES + "report.css"), resource(loader, RESOURCES + "report.js"));
+    return new ReportRenderer(
+        library,
+        "Chart.js " + version,
+        resource(loader, RESOURCES + "report.css"),
+        resource(loader, RESOURCES + "report.js"));
   }
 
   private static String resource(ClassLoader loader, String name) {
@@ -110,8 +114,8 @@ public final class ReportRenderer {
   }
 
   /**
-   * The page for {@code summary}. A summary that is not a JSON object renders every section as
-   * not available.
+   * The page for {@code summary}. A summary that is not a JSON object renders every section as not
+   * available.
    */
   public String render(JsonNode summary) {
     Objects.requireNonNull(summary, "summary");
@@ -125,12 +129,18 @@ public final class ReportRenderer {
     StringBuilder h = new StringBuilder(chartLibrary.length() + page.body.length() + 16_384);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
-            + " script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n")
+        .append(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
+                + " script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n")
         .append("<meta name=\"generator\" content=\"opagent report\">\n")
-        .append("<title>").append(Html.text(title)).append("</title>\n")
-        .append("<style>\n").append(css).append("</style>\n</head>\n<body>\n<header>\n<h1>")
-        .append(Html.text(title)).append("</h1>\n<p class=\"meta\">");
+        .append("<title>")
+        .append(Html.text(title))
+        .append("</title>\n")
+        .append("<style>\n")
+        .append(css)
+        .append("</style>\n</head>\n<body>\n<header>\n<h1>")
+        .append(Html.text(title))
+        .append("</h1>\n<p class=\"meta\">");
     List<String> meta = new ArrayList<>();
     String asOf = text(s.get("asOf"));
     if (asOf != null) {
@@ -149,12 +159,19 @@ public final class ReportRenderer {
     for (Map.Entry<String, String> e : page.toc.entrySet()) {
       h.append("<a href=\"#").append(e.getKey()).append("\">").append(e.getValue()).append("</a>");
     }
-    h.append("</nav>\n</header>\n<main>\n").append(page.body).append("</main>\n<footer>Rendered by")
-        .append(" opagent · charts drawn with ").append(Html.text(chartLibraryName))
+    h.append("</nav>\n</header>\n<main>\n")
+        .append(page.body)
+        .append("</main>\n<footer>Rendered by")
+        .append(" opagent · charts drawn with ")
+        .append(Html.text(chartLibraryName))
         .append(" (MIT licence), inlined so that the page works offline.</footer>\n")
         .append("<script type=\"application/json\" id=\"opagent-data\">")
-        .append(Html.scriptJson(page.data)).append("</script>\n<script>\n").append(chartLibrary)
-        .append("\n</script>\n<script>\n").append(script).append("</script>\n</body>\n</html>\n");
+        .append(Html.scriptJson(page.data))
+        .append("</script>\n<script>\n")
+        .append(chartLibrary)
+        .append("\n</script>\n<script>\n")
+        .append(script)
+        .append("</script>\n</body>\n</html>\n");
     return h.toString();
   }
 
@@ -170,7 +187,10 @@ public final class ReportRenderer {
     /** Opens a section with an id and a heading (both fixed by the renderer, never from data). */
     void section(String id, String heading) {
       toc.put(id, heading);
-      body.append("<section id=\"").append(id).append("\">\n<h2>").append(heading)
+      body.append("<section id=\"")
+          .append(id)
+          .append("\">\n<h2>")
+          .append(heading)
           .append("</h2>\n");
     }
 
@@ -193,8 +213,12 @@ public final class ReportRenderer {
      */
     void chart(String label, int height, ObjectNode config, Map<String, String> formats) {
       String id = "chart-" + (charts.size() + 1);
-      body.append("<div class=\"chart\" style=\"height:").append(height)
-          .append("px\"><canvas id=\"").append(id).append("\" role=\"img\" aria-label=\"").append(Html.text(label))
+      body.append("<div class=\"chart\" style=\"height:")
+          .append(height)
+          .append("px\"><canvas id=\"")
+          .append(id)
+          .append("\" role=\"img\" aria-label=\"")
+          .append(Html.text(label))
           .append("\"></canvas></div>\n");
       ObjectNode spec = charts.addObject();
       spec.put("id", id);

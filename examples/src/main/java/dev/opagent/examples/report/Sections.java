@@ -19,29 +19,53 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The report's sections, each rendered from its part of the summary. Not thread-safe: one per
- * page.
+ * The report's sections, each rendered from its part of the summary. Not thread-safe: one per page.
  */
 final class Sections {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
   /** Colour-blind-friendly palette (Okabe–Ito, with a blue first). */
-  private static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-      "#D55E00", "#F0E442", "#000000", "#999999"};
+  private static final String[] PALETTE = {
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#999999"
+  };
+
   private static final String GOOD = "#009E73";
   private static final String WAIT = "#E69F00";
   private static final String BAD = "#D55E00";
   private static final String MUTED = "#8c96a3";
+
   /** Readable names of the dimensions the segment agent answers with. */
-  private static final Map<String, String> DIMENSIONS = Map.of("churnSegment", "Churn segment",
-      "valueSegment", "Value segment", "loyaltyTier", "Loyalty tier", "diversityProfile",
-      "Diversity profile", "affinityType", "Affinity type", "ageSegment", "Age band");
+  private static final Map<String, String> DIMENSIONS =
+      Map.of(
+          "churnSegment",
+          "Churn segment",
+          "valueSegment",
+          "Value segment",
+          "loyaltyTier",
+          "Loyalty tier",
+          "diversityProfile",
+          "Diversity profile",
+          "affinityType",
+          "Affinity type",
+          "ageSegment",
+          "Age band");
+
   /** English glosses of the agent's Turkish wire labels. */
-  private static final Map<String, String> GLOSSES = Map.ofEntries(Map.entry("Yeni", "new"),
-      Map.entry("Aktif", "active"), Map.entry("Ilık", "warm"), Map.entry("Riskli", "at risk"),
-      Map.entry("Kayıp", "lost"), Map.entry("Platin", "platinum"), Map.entry("Altın", "gold"),
-      Map.entry("Gümüş", "silver"), Map.entry("Bronz", "bronze"),
-      Map.entry("Kaşif", "explorer"),
-      Map.entry("Dengeli", "balanced"), Map.entry("Sadık", "focused"));
+  private static final Map<String, String> GLOSSES =
+      Map.ofEntries(
+          Map.entry("Yeni", "new"),
+          Map.entry("Aktif", "active"),
+          Map.entry("Ilık", "warm"),
+          Map.entry("Riskli", "at risk"),
+          Map.entry("Kayıp", "lost"),
+          Map.entry("Platin", "platinum"),
+          Map.entry("Altın", "gold"),
+          Map.entry("Gümüş", "silver"),
+          Map.entry("Bronz", "bronze"),
+          Map.entry("Kaşif", "explorer"),
+          Map.entry("Dengeli", "balanced"),
+          Map.entry("Sadık", "focused"));
 
   private final ReportRenderer.Page page;
   private final JsonNode s;
@@ -79,21 +103,27 @@ final class Sections {
     if (seg != null && ok != null) {
       Double failed = number(seg.get("failed"));
       double total = customers != null ? customers : ok + (failed == null ? 0 : failed);
-      cards.add(card("Segmented", Html.count(ok),
-          (total > 0 ? Html.percent(ok / total) + " · " : "")
-              + (failed == null ? "" : Html.count(failed) + " failed")));
+      cards.add(
+          card(
+              "Segmented",
+              Html.count(ok),
+              (total > 0 ? Html.percent(ok / total) + " · " : "")
+                  + (failed == null ? "" : Html.count(failed) + " failed")));
     }
     Map<String, Double> eligible = counts(s.get("eligibility"));
     if (!eligible.isEmpty()) {
-      cards.add(card("Campaign matches", Html.count(sum(eligible)),
-          eligible.size() + " campaigns"));
+      cards.add(
+          card("Campaign matches", Html.count(sum(eligible)), eligible.size() + " campaigns"));
     }
     JsonNode dec = object(s.get("decisions"));
     Double executed = dec == null ? null : number(dec.get("executed"));
     if (dec != null && executed != null) {
       Double planned = number(dec.get("planned"));
-      cards.add(card("Actions executed", Html.count(executed),
-          planned == null ? null : "of " + Html.count(planned) + " planned"));
+      cards.add(
+          card(
+              "Actions executed",
+              Html.count(executed),
+              planned == null ? null : "of " + Html.count(planned) + " planned"));
     }
     Map<String, Double> suppressed = dec == null ? Map.of() : counts(dec.get("suppressed"));
     if (!suppressed.isEmpty()) {
@@ -105,8 +135,8 @@ final class Sections {
       Double cost = number(overall.get("cost"));
       Double roi = number(overall.get("roi"));
       if (revenue != null) {
-        cards.add(card("Revenue", Html.money(revenue), cost == null ? null
-            : "cost " + Html.money(cost)));
+        cards.add(
+            card("Revenue", Html.money(revenue), cost == null ? null : "cost " + Html.money(cost)));
       }
       if (roi != null) {
         cards.add(card("ROI", Html.ratio(roi), "(revenue − cost) / cost"));
@@ -118,16 +148,23 @@ final class Sections {
       for (JsonNode e : experiments) {
         srm += e.path("srm").asBoolean(false) ? 1 : 0;
       }
-      cards.add(card("Experiments", Html.count(experiments.size()),
-          srm == 0 ? "no sample ratio mismatch" : srm + " with sample ratio mismatch"));
+      cards.add(
+          card(
+              "Experiments",
+              Html.count(experiments.size()),
+              srm == 0 ? "no sample ratio mismatch" : srm + " with sample ratio mismatch"));
     }
     if (cards.isEmpty()) {
       page.notAvailable("Headline numbers are");
     } else {
       page.body.append("<div class=\"cards\">\n");
       for (String[] c : cards) {
-        page.body.append("<div class=\"card\"><div class=\"label\">").append(c[0])
-            .append("</div><div class=\"value\">").append(c[1]).append("</div>");
+        page.body
+            .append("<div class=\"card\"><div class=\"label\">")
+            .append(c[0])
+            .append("</div><div class=\"value\">")
+            .append(c[1])
+            .append("</div>");
         if (c[2] != null && !c[2].isEmpty()) {
           page.body.append("<div class=\"sub\">").append(c[2]).append("</div>");
         }
@@ -145,9 +182,22 @@ final class Sections {
     if (seg == null || c.isEmpty()) {
       page.notAvailable("Segmentation counters are");
     } else {
-      Map<String, String> names = Map.of("succeeded", "succeeded", "failed", "failed", "fallback",
-          "answered by the fallback", "requests", "requests to the agent", "throttled",
-          "throttled requests", "retries", "retries", "cacheHits", "cache hits");
+      Map<String, String> names =
+          Map.of(
+              "succeeded",
+              "succeeded",
+              "failed",
+              "failed",
+              "fallback",
+              "answered by the fallback",
+              "requests",
+              "requests to the agent",
+              "throttled",
+              "throttled requests",
+              "retries",
+              "retries",
+              "cacheHits",
+              "cache hits");
       page.body.append("<table class=\"kv\"><tbody>\n");
       c.forEach((k, v) -> row(names.getOrDefault(k, Html.text(k)), Html.count(v)));
       Map<String, Double> byCode = counts(seg.get("failedByCode"));
@@ -193,20 +243,27 @@ final class Sections {
         any = true;
         double total = sum(c);
         String name = DIMENSIONS.getOrDefault(dim.getKey(), dim.getKey());
-        page.body.append("<figure><figcaption>").append(Html.text(name))
-            .append(" <span class=\"muted\">").append(Html.count(total))
+        page.body
+            .append("<figure><figcaption>")
+            .append(Html.text(name))
+            .append(" <span class=\"muted\">")
+            .append(Html.count(total))
             .append(" customers</span></figcaption>\n");
         List<String> labels = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        c.forEach((label, count) -> {
-          String gloss = GLOSSES.get(label);
-          labels.add(gloss == null ? label : label + " (" + gloss + ")");
-          notes.add(Html.percent(total == 0 ? 0 : count / total) + " of the analysed");
-        });
+        c.forEach(
+            (label, count) -> {
+              String gloss = GLOSSES.get(label);
+              labels.add(gloss == null ? label : label + " (" + gloss + ")");
+              notes.add(Html.percent(total == 0 ? 0 : count / total) + " of the analysed");
+            });
         ObjectNode ds = dataset("customers", new ArrayList<>(c.values()), PALETTE[0]);
         ds.set("notes", strings(notes));
-        page.chart(name + " distribution", 50 + 30 * labels.size(),
-            bar(labels, List.of(ds), true, false), Map.of("x", "count"));
+        page.chart(
+            name + " distribution",
+            50 + 30 * labels.size(),
+            bar(labels, List.of(ds), true, false),
+            Map.of("x", "count"));
         page.body.append("</figure>\n");
       }
       page.body.append("</div>\n");
@@ -225,12 +282,20 @@ final class Sections {
     } else {
       Double analysed = number(s.path("segmentation").get("succeeded"));
       List<String> notes = new ArrayList<>();
-      c.values().forEach(v -> notes.add(analysed == null || analysed == 0 ? ""
-          : Html.percent(v / analysed) + " of the segmented customers"));
+      c.values()
+          .forEach(
+              v ->
+                  notes.add(
+                      analysed == null || analysed == 0
+                          ? ""
+                          : Html.percent(v / analysed) + " of the segmented customers"));
       ObjectNode ds = dataset("eligible customers", new ArrayList<>(c.values()), PALETTE[0]);
       ds.set("notes", strings(notes));
-      page.chart("Eligible customers per campaign", 60 + 34 * c.size(),
-          bar(new ArrayList<>(c.keySet()), List.of(ds), true, false), Map.of("x", "count"));
+      page.chart(
+          "Eligible customers per campaign",
+          60 + 34 * c.size(),
+          bar(new ArrayList<>(c.keySet()), List.of(ds), true, false),
+          Map.of("x", "count"));
     }
     page.end();
   }
@@ -256,16 +321,17 @@ final class Sections {
       outcome.put("executed", GOOD);
       outcome.put("deferred", WAIT);
       outcome.put("failed", BAD);
-      outcome.forEach((k, colour) -> {
-        Double v = number(dec.get(k));
-        if (v != null) {
-          labels.add(k);
-          values.add(v);
-          colours.add(colour);
-        }
-      });
-      List<Map.Entry<String, Double>> suppressed = new ArrayList<>(counts(dec.get("suppressed"))
-          .entrySet());
+      outcome.forEach(
+          (k, colour) -> {
+            Double v = number(dec.get(k));
+            if (v != null) {
+              labels.add(k);
+              values.add(v);
+              colours.add(colour);
+            }
+          });
+      List<Map.Entry<String, Double>> suppressed =
+          new ArrayList<>(counts(dec.get("suppressed")).entrySet());
       suppressed.sort(Map.Entry.<String, Double>comparingByValue().reversed());
       for (Map.Entry<String, Double> e : suppressed) {
         labels.add("suppressed: " + e.getKey());
@@ -275,8 +341,11 @@ final class Sections {
       if (!labels.isEmpty()) {
         ObjectNode ds = dataset("actions", values, PALETTE[0]);
         ds.set("backgroundColor", strings(colours));
-        page.chart("Actions executed, deferred, failed and suppressed by reason",
-            60 + 30 * labels.size(), bar(labels, List.of(ds), true, false), Map.of("x", "count"));
+        page.chart(
+            "Actions executed, deferred, failed and suppressed by reason",
+            60 + 30 * labels.size(),
+            bar(labels, List.of(ds), true, false),
+            Map.of("x", "count"));
       }
     }
     Map<String, Double> channels = counts(s.get("executionsByChannel"));
@@ -299,9 +368,10 @@ final class Sections {
       return;
     }
     if (by != null) {
-      page.body.append("<table class=\"data metrics\"><thead><tr><th>campaign</th>"
-          + "<th>delivered</th><th>opened</th><th>clicked</th><th>coupons used</th>"
-          + "<th>conversions</th><th>revenue</th><th>cost</th></tr></thead><tbody>\n");
+      page.body.append(
+          "<table class=\"data metrics\"><thead><tr><th>campaign</th>"
+              + "<th>delivered</th><th>opened</th><th>clicked</th><th>coupons used</th>"
+              + "<th>conversions</th><th>revenue</th><th>cost</th></tr></thead><tbody>\n");
       List<String> labels = new ArrayList<>();
       List<@Nullable Double> open = new ArrayList<>();
       List<@Nullable Double> click = new ArrayList<>();
@@ -309,17 +379,30 @@ final class Sections {
       for (Map.Entry<String, JsonNode> e : by.properties()) {
         JsonNode c = e.getValue();
         Double delivered = number(c.get("delivered"));
-        page.body.append("<tr><td>").append(Html.text(e.getKey())).append("</td>")
+        page.body
+            .append("<tr><td>")
+            .append(Html.text(e.getKey()))
+            .append("</td>")
             .append(cell(delivered, Html::count));
         for (String k : List.of("opened", "clicked", "couponsUsed", "conversions")) {
           Double v = number(c.get(k));
-          page.body.append("<td>").append(v == null ? "—" : Html.count(v)
-              + (delivered == null || delivered == 0 ? ""
-                  : " <span class=\"muted\">(" + Html.percent(v / delivered) + ")</span>"))
+          page.body
+              .append("<td>")
+              .append(
+                  v == null
+                      ? "—"
+                      : Html.count(v)
+                          + (delivered == null || delivered == 0
+                              ? ""
+                              : " <span class=\"muted\">("
+                                  + Html.percent(v / delivered)
+                                  + ")</span>"))
               .append("</td>");
         }
-        page.body.append(cell(number(c.get("revenue")), Html::money))
-            .append(cell(number(c.get("cost")), Html::money)).append("</tr>\n");
+        page.body
+            .append(cell(number(c.get("revenue")), Html::money))
+            .append(cell(number(c.get("cost")), Html::money))
+            .append("</tr>\n");
         if (delivered != null && delivered > 0) {
           labels.add(e.getKey());
           open.add(rate(c.get("opened"), delivered));
@@ -329,16 +412,22 @@ final class Sections {
       }
       page.body.append("</tbody></table>\n");
       if (!labels.isEmpty()) {
-        ObjectNode config = bar(labels, List.of(dataset("open rate", open, PALETTE[0]),
-            dataset("click rate", click, PALETTE[1]),
-            dataset("conversion rate", conversion, PALETTE[2])), false, true);
-        page.chart("Open, click and conversion rate per campaign", 260, config,
-            Map.of("y", "percent"));
+        ObjectNode config =
+            bar(
+                labels,
+                List.of(
+                    dataset("open rate", open, PALETTE[0]),
+                    dataset("click rate", click, PALETTE[1]),
+                    dataset("conversion rate", conversion, PALETTE[2])),
+                false,
+                true);
+        page.chart(
+            "Open, click and conversion rate per campaign", 260, config, Map.of("y", "percent"));
       }
     }
     if (!outcomes.isEmpty()) {
-      page.body.append("<h3>Interactions by attribution outcome</h3>\n<table class=\"kv\">"
-          + "<tbody>\n");
+      page.body.append(
+          "<h3>Interactions by attribution outcome</h3>\n<table class=\"kv\">" + "<tbody>\n");
       outcomes.forEach((k, v) -> row("<code>" + Html.text(k) + "</code>", Html.count(v)));
       page.body.append("</tbody></table>\n");
     }
@@ -379,20 +468,23 @@ final class Sections {
     if (e.path("srm").asBoolean(false)) {
       b.append("<p class=\"flag bad\">Sample ratio mismatch")
           .append(srmP == null ? "" : " (" + Html.pClause(srmP) + ")")
-          .append(": the split differs from the configured one, so the comparison is not"
-              + " trustworthy until the assignment is fixed.</p>\n");
+          .append(
+              ": the split differs from the configured one, so the comparison is not"
+                  + " trustworthy until the assignment is fixed.</p>\n");
     } else if (e.has("srm")) {
       b.append("<p class=\"flag ok\">No sample ratio mismatch")
-          .append(srmP == null ? "" : " (" + Html.pClause(srmP) + ")").append(".</p>\n");
+          .append(srmP == null ? "" : " (" + Html.pClause(srmP) + ")")
+          .append(".</p>\n");
     }
     JsonNode variants = array(e.get("variants"));
     List<String> ciLabels = new ArrayList<>();
     ArrayNode ranges = F.arrayNode();
     List<Double> lifts = new ArrayList<>();
     if (variants != null) {
-      b.append("<table class=\"data\"><thead><tr><th>variant</th><th>n</th><th>conversions</th>"
-          + "<th>rate</th><th>lift</th><th>relative lift</th><th>interval of the lift</th>"
-          + "<th>p-value</th></tr></thead><tbody>\n");
+      b.append(
+          "<table class=\"data\"><thead><tr><th>variant</th><th>n</th><th>conversions</th>"
+              + "<th>rate</th><th>lift</th><th>relative lift</th><th>interval of the lift</th>"
+              + "<th>p-value</th></tr></thead><tbody>\n");
       int treatments = 0;
       for (JsonNode v : variants) {
         treatments += v.path("control").asBoolean(false) ? 0 : 1;
@@ -408,17 +500,28 @@ final class Sections {
           lift = lift != null ? lift : number(e.get("lift"));
           p = p != null ? p : number(e.get("pValue"));
         }
-        b.append("<tr><td>").append(vname == null ? "—" : Html.text(vname))
-            .append(control ? " <span class=\"tag\">control</span>" : "").append("</td>")
+        b.append("<tr><td>")
+            .append(vname == null ? "—" : Html.text(vname))
+            .append(control ? " <span class=\"tag\">control</span>" : "")
+            .append("</td>")
             .append(cell(number(v.get("n")), Html::count))
             .append(cell(number(v.get("conversions")), Html::count))
             .append(cell(number(v.get("rate")), Html::percent))
             .append(cell(lift, Html::points))
-            .append(cell(number(v.get("relativeLift")), r -> String.format(java.util.Locale.ROOT,
-                "%+.1f%%", r * 100)))
-            .append("<td>").append(ci == null ? "—" : Html.points(ci.get(0).doubleValue())
-                + " … " + Html.points(ci.get(1).doubleValue())).append("</td>")
-            .append(cell(p, Html::pValue)).append("</tr>\n");
+            .append(
+                cell(
+                    number(v.get("relativeLift")),
+                    r -> String.format(java.util.Locale.ROOT, "%+.1f%%", r * 100)))
+            .append("<td>")
+            .append(
+                ci == null
+                    ? "—"
+                    : Html.points(ci.get(0).doubleValue())
+                        + " … "
+                        + Html.points(ci.get(1).doubleValue()))
+            .append("</td>")
+            .append(cell(p, Html::pValue))
+            .append("</tr>\n");
         if (!control && ci != null) {
           ciLabels.add(vname == null ? "treatment" : vname);
           ranges.add(ci);
@@ -437,20 +540,31 @@ final class Sections {
     }
     if (!ciLabels.isEmpty()) {
       ObjectNode range = F.objectNode();
-      range.put("type", "bar").put("label", "interval of the lift")
-          .put("backgroundColor", "rgba(0,114,178,0.35)").put("borderColor", PALETTE[0])
-          .put("borderWidth", 1).put("barPercentage", 0.5).set("data", ranges);
+      range
+          .put("type", "bar")
+          .put("label", "interval of the lift")
+          .put("backgroundColor", "rgba(0,114,178,0.35)")
+          .put("borderColor", PALETTE[0])
+          .put("borderWidth", 1)
+          .put("barPercentage", 0.5)
+          .set("data", ranges);
       ObjectNode point = F.objectNode();
       ArrayNode liftData = point.putArray("data");
-      lifts.forEach(l -> {
-        if (l == null) {
-          liftData.addNull();
-        } else {
-          liftData.add(l);
-        }
-      });
-      point.put("type", "line").put("label", "lift").put("showLine", false)
-          .put("pointRadius", 6).put("pointStyle", "rectRot").put("backgroundColor", "#000000")
+      lifts.forEach(
+          l -> {
+            if (l == null) {
+              liftData.addNull();
+            } else {
+              liftData.add(l);
+            }
+          });
+      point
+          .put("type", "line")
+          .put("label", "lift")
+          .put("showLine", false)
+          .put("pointRadius", 6)
+          .put("pointStyle", "rectRot")
+          .put("backgroundColor", "#000000")
           .put("borderColor", "#000000");
       ObjectNode config = bar(ciLabels, List.of(point, range), true, false);
       ObjectNode x = at(config, "options", "scales", "x");
@@ -459,8 +573,11 @@ final class Sections {
       ObjectNode legend = at(config, "options", "plugins", "legend");
       legend.put("display", true);
       at(legend, "labels").put("usePointStyle", true);
-      page.chart("Lift of each variant over control with its interval", 70 + 40 * ciLabels.size(),
-          config, Map.of("x", "points"));
+      page.chart(
+          "Lift of each variant over control with its interval",
+          70 + 40 * ciLabels.size(),
+          config,
+          Map.of("x", "points"));
     }
     b.append("</article>\n");
   }
@@ -491,10 +608,16 @@ final class Sections {
           continue;
         }
         shown++;
-        page.body.append("<figure><figcaption>").append(name(bnd)).append(" <span class=\"muted\">")
-            .append(exploring.isEmpty() ? "no exploring rounds"
-                : "exploring in round" + (exploring.size() == 1 ? " " : "s ")
-                    + Html.text(String.join(", ", exploring)))
+        page.body
+            .append("<figure><figcaption>")
+            .append(name(bnd))
+            .append(" <span class=\"muted\">")
+            .append(
+                exploring.isEmpty()
+                    ? "no exploring rounds"
+                    : "exploring in round"
+                        + (exploring.size() == 1 ? " " : "s ")
+                        + Html.text(String.join(", ", exploring)))
             .append("</span></figcaption>\n");
         List<ObjectNode> datasets = new ArrayList<>();
         int i = 0;
@@ -506,7 +629,9 @@ final class Sections {
           }
           String colour = PALETTE[i++ % PALETTE.length];
           ObjectNode ds = dataset(v, weights, colour + "B3");
-          ds.put("borderColor", colour).put("fill", i == 1 ? "origin" : "-1").put("pointRadius", 2)
+          ds.put("borderColor", colour)
+              .put("fill", i == 1 ? "origin" : "-1")
+              .put("pointRadius", 2)
               .put("tension", 0.2);
           datasets.add(ds);
         }
@@ -536,8 +661,9 @@ final class Sections {
       page.end();
       return;
     }
-    page.body.append("<table class=\"data\"><thead><tr><th>campaign</th><th>revenue</th>"
-        + "<th>cost</th><th>profit</th><th>ROI</th></tr></thead><tbody>\n");
+    page.body.append(
+        "<table class=\"data\"><thead><tr><th>campaign</th><th>revenue</th>"
+            + "<th>cost</th><th>profit</th><th>ROI</th></tr></thead><tbody>\n");
     List<String> labels = new ArrayList<>();
     List<Double> revenue = new ArrayList<>();
     List<Double> cost = new ArrayList<>();
@@ -558,8 +684,12 @@ final class Sections {
     }
     page.body.append("</tbody></table>\n");
     if (!labels.isEmpty()) {
-      ObjectNode config = bar(labels, List.of(dataset("revenue", revenue, PALETTE[2]),
-          dataset("cost", cost, PALETTE[5])), false, true);
+      ObjectNode config =
+          bar(
+              labels,
+              List.of(dataset("revenue", revenue, PALETTE[2]), dataset("cost", cost, PALETTE[5])),
+              false,
+              true);
       page.chart("Revenue and cost per campaign", 260, config, Map.of("y", "money"));
     }
     page.end();
@@ -583,9 +713,15 @@ final class Sections {
         Double converted = number(r.get("conversions"));
         conversions.add(converted);
         revenue.add(number(r.get("revenue")));
-        notes.add(executed == null ? "" : "of " + Html.count(executed) + " actions executed"
-            + (converted == null || executed == 0 ? "" : " (" + Html.percent(converted / executed)
-                + ")"));
+        notes.add(
+            executed == null
+                ? ""
+                : "of "
+                    + Html.count(executed)
+                    + " actions executed"
+                    + (converted == null || executed == 0
+                        ? ""
+                        : " (" + Html.percent(converted / executed) + ")"));
       }
     }
     if (labels.isEmpty()) {
@@ -594,7 +730,9 @@ final class Sections {
       ObjectNode conv = dataset("conversions", conversions, PALETTE[4]);
       conv.set("notes", strings(notes));
       ObjectNode rev = dataset("revenue", revenue, PALETTE[2]);
-      rev.put("type", "line").put("borderColor", PALETTE[2]).put("yAxisID", "y1")
+      rev.put("type", "line")
+          .put("borderColor", PALETTE[2])
+          .put("yAxisID", "y1")
           .put("pointRadius", 3);
       ObjectNode config = bar(labels, List.of(rev, conv), false, true);
       ObjectNode scales = at(config, "options", "scales");
@@ -604,8 +742,8 @@ final class Sections {
       y1.put("position", "right").put("beginAtZero", true);
       at(y1, "grid").put("drawOnChartArea", false);
       at(y1, "title").put("display", true).put("text", "revenue");
-      page.chart("Conversions and revenue per round", 260, config,
-          Map.of("y", "count", "y1", "money"));
+      page.chart(
+          "Conversions and revenue per round", 260, config, Map.of("y", "count", "y1", "money"));
     }
     page.end();
   }
@@ -616,14 +754,25 @@ final class Sections {
     Double revenue = number(v.get("revenue"));
     Double cost = number(v.get("cost"));
     Double profit = revenue != null && cost != null ? revenue - cost : null;
-    page.body.append("<tr").append(attrs).append("><td>").append(name).append("</td>")
-        .append(cell(revenue, Html::money)).append(cell(cost, Html::money))
-        .append(cell(profit, Html::money)).append(cell(number(v.get("roi")), Html::ratio))
+    page.body
+        .append("<tr")
+        .append(attrs)
+        .append("><td>")
+        .append(name)
+        .append("</td>")
+        .append(cell(revenue, Html::money))
+        .append(cell(cost, Html::money))
+        .append(cell(profit, Html::money))
+        .append(cell(number(v.get("roi")), Html::ratio))
         .append("</tr>\n");
   }
 
   private void row(String key, String value) {
-    page.body.append("<tr><th>").append(key).append("</th><td>").append(value)
+    page.body
+        .append("<tr><th>")
+        .append(key)
+        .append("</th><td>")
+        .append(value)
         .append("</td></tr>\n");
   }
 
@@ -651,8 +800,13 @@ final class Sections {
 
   /** {@code [low, high]} when {@code node} is an array of two numbers, else null. */
   private static @Nullable JsonNode interval(@Nullable JsonNode node) {
-    return node != null && node.isArray() && node.size() == 2 && node.get(0).isNumber()
-        && node.get(1).isNumber() ? node : null;
+    return node != null
+            && node.isArray()
+            && node.size() == 2
+            && node.get(0).isNumber()
+            && node.get(1).isNumber()
+        ? node
+        : null;
   }
 
   private static double sum(Map<String, Double> c) {
@@ -702,8 +856,8 @@ final class Sections {
     return config;
   }
 
-  private static ObjectNode bar(List<String> labels, List<ObjectNode> datasets, boolean horizontal,
-      boolean legend) {
+  private static ObjectNode bar(
+      List<String> labels, List<ObjectNode> datasets, boolean horizontal, boolean legend) {
     ObjectNode config = chart("bar", labels, datasets);
     ObjectNode options = at(config, "options");
     if (horizontal) {

@@ -87,8 +87,11 @@ class ApprovalsCommandTest {
     assertThat(campaign.get("reason").asText()).isEqualTo("audience 1200 above 1000");
     assertThat(Instant.parse(campaign.get("requestedAt").asText()))
         .isEqualTo(filed.get(0).requestedAt().truncatedTo(ChronoUnit.MICROS));
-    assertThat(Duration.between(Instant.parse(campaign.get("requestedAt").asText()),
-        Instant.parse(campaign.get("expiresAt").asText()))).isEqualTo(Duration.ofHours(48));
+    assertThat(
+            Duration.between(
+                Instant.parse(campaign.get("requestedAt").asText()),
+                Instant.parse(campaign.get("expiresAt").asText())))
+        .isEqualTo(Duration.ofHours(48));
     JsonNode action = lines.get(1);
     assertThat(action.get("scope").asText()).isEqualTo("action");
     assertThat(action.get("campaign").asText()).isEqualTo("retention");
@@ -102,8 +105,19 @@ class ApprovalsCommandTest {
   void approve_pending_isApprovedForTheLoopWithActorAndReason() throws IOException {
     ApprovalRequest r = fileRequests().get(0);
 
-    int code = run("approvals", "approve", r.id(), "--by", "alice", "--reason",
-        "spring budget approved", "--valid-for", "24h", "--store", url);
+    int code =
+        run(
+            "approvals",
+            "approve",
+            r.id(),
+            "--by",
+            "alice",
+            "--reason",
+            "spring budget approved",
+            "--valid-for",
+            "24h",
+            "--store",
+            url);
 
     assertThat(code).as(err.toString()).isZero();
     JsonNode line = outLines().get(0);
@@ -115,11 +129,14 @@ class ApprovalsCommandTest {
       ApprovalRequest granted = gate.find(r.id()).orElseThrow();
       assertThat(Duration.between(granted.decidedAt(), granted.validUntil()))
           .isEqualTo(Duration.ofHours(24));
-      assertThat(gate.auditTrail(WINBACK)).last().satisfies(e -> {
-        assertThat(e.type()).isEqualTo(AuditEvent.Type.GRANTED);
-        assertThat(e.actor()).isEqualTo("alice");
-        assertThat(e.reason()).isEqualTo("spring budget approved");
-      });
+      assertThat(gate.auditTrail(WINBACK))
+          .last()
+          .satisfies(
+              e -> {
+                assertThat(e.type()).isEqualTo(AuditEvent.Type.GRANTED);
+                assertThat(e.actor()).isEqualTo("alice");
+                assertThat(e.reason()).isEqualTo("spring budget approved");
+              });
     }
     out.getBuffer().setLength(0);
     assertThat(run("approvals", "list", "--store", url)).isZero();
@@ -130,12 +147,22 @@ class ApprovalsCommandTest {
   void reject_pending_isRejectedForTheLoop() {
     ApprovalRequest r = fileRequests().get(1);
 
-    int code = run("approvals", "reject", r.id(), "--by", "bob", "--reason", "discount too deep",
-        "--store", url);
+    int code =
+        run(
+            "approvals",
+            "reject",
+            r.id(),
+            "--by",
+            "bob",
+            "--reason",
+            "discount too deep",
+            "--store",
+            url);
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("rejected " + r.id() + " (action scope, campaign"
-        + " retention)").doesNotContain("C-1001");
+    assertThat(err.toString())
+        .contains("rejected " + r.id() + " (action scope, campaign" + " retention)")
+        .doesNotContain("C-1001");
     try (OperatingStore store = OperatingStore.open(url, "sa", "")) {
       assertThat(store.approvalGate(Clock.systemUTC()).check(DISCOUNT))
           .isEqualTo(ApprovalStatus.REJECTED);
@@ -165,7 +192,8 @@ class ApprovalsCommandTest {
     int code = run("approvals", "approve", "apr-404", "--by", "alice", "--store", url);
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("no approval request has id apr-404")
+    assertThat(err.toString())
+        .contains("no approval request has id apr-404")
         .contains("opagent approvals list --store " + url);
   }
 
@@ -178,8 +206,8 @@ class ApprovalsCommandTest {
     int code = run("approvals", "approve", r.id(), "--by", "alice", "--store", url);
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("approval request " + r.id() + " is not pending: it was"
-        + " rejected by bob");
+    assertThat(err.toString())
+        .contains("approval request " + r.id() + " is not pending: it was" + " rejected by bob");
     try (OperatingStore store = OperatingStore.open(url, "sa", "")) {
       assertThat(store.approvalGate(Clock.systemUTC()).check(WINBACK))
           .isEqualTo(ApprovalStatus.REJECTED);
@@ -188,14 +216,16 @@ class ApprovalsCommandTest {
 
   @Test
   void list_noStoreAtTheUrl_exits2WithTheMaskedUrlAndTheFix() {
-    String missing = "jdbc:h2:file:" + dir.resolve("nowhere").toAbsolutePath()
-        + ";PASSWORD=hunter2";
+    String missing =
+        "jdbc:h2:file:" + dir.resolve("nowhere").toAbsolutePath() + ";PASSWORD=hunter2";
 
     int code = run("approvals", "list", "--store", missing);
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("no operating store at --store")
-        .contains("PASSWORD=***").contains("pass the --store the loop uses")
+    assertThat(err.toString())
+        .contains("no operating store at --store")
+        .contains("PASSWORD=***")
+        .contains("pass the --store the loop uses")
         .doesNotContain("hunter2");
   }
 

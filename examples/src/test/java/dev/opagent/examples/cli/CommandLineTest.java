@@ -29,8 +29,10 @@ class CommandLineTest {
 
   /** Runs the command line with its output captured, so tests print only their results. */
   private int execute(String... args) {
-    return OpagentCommand.commandLine().setOut(new PrintWriter(output, true))
-        .setErr(new PrintWriter(output, true)).execute(args);
+    return OpagentCommand.commandLine()
+        .setOut(new PrintWriter(output, true))
+        .setErr(new PrintWriter(output, true))
+        .execute(args);
   }
 
   @BeforeAll
@@ -44,9 +46,18 @@ class CommandLineTest {
   }
 
   private int segment(Path input, Path output, String... extra) {
-    List<String> args = new ArrayList<>(List.of("segment", "--customers", input.toString(),
-        "--output", output.toString(), "--endpoint", simulator.endpoint().toString(),
-        "--agent-arn", simulator.agentRuntimeArn()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "segment",
+                "--customers",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--endpoint",
+                simulator.endpoint().toString(),
+                "--agent-arn",
+                simulator.agentRuntimeArn()));
     args.addAll(List.of(extra));
     return execute(args.toArray(String[]::new));
   }
@@ -81,8 +92,17 @@ class CommandLineTest {
     assertThat(active.at("/missingRegulars/0/expectedEveryDays").toString()).isEqualTo("30");
 
     Path eligibility = dir.resolve("eligibility.jsonl");
-    assertThat(execute("eligibility", "--segments", results.toString(), "--output",
-        eligibility.toString(), "--as-of", "2026-03-15")).as(output::toString).isZero();
+    assertThat(
+            execute(
+                "eligibility",
+                "--segments",
+                results.toString(),
+                "--output",
+                eligibility.toString(),
+                "--as-of",
+                "2026-03-15"))
+        .as(output::toString)
+        .isZero();
     List<JsonNode> verdicts = lines(eligibility);
     assertThat(verdicts.get(0).get("eligible")).isEmpty();
     assertThat(verdicts.get(1).get("eligible").toString())
@@ -93,23 +113,35 @@ class CommandLineTest {
   void segment_badLinesAmongGoodOnes_failAloneInOrderAndExitThree() throws IOException {
     Path input = dir.resolve("mixed.jsonl");
     List<String> seed = Files.readAllLines(SEED_CUSTOMERS, StandardCharsets.UTF_8);
-    Files.write(input, List.of(seed.get(0), "not json", "{\"city\":\"Ankara\"}",
-        "{\"customerId\":\"C-9\",\"customer\":{\"age\":140}}", "", seed.get(1)));
+    Files.write(
+        input,
+        List.of(
+            seed.get(0),
+            "not json",
+            "{\"city\":\"Ankara\"}",
+            "{\"customerId\":\"C-9\",\"customer\":{\"age\":140}}",
+            "",
+            seed.get(1)));
     Path results = dir.resolve("results.jsonl");
     long before = simulator.stats().requests();
 
     assertThat(segment(input, results)).isEqualTo(3);
 
     List<JsonNode> out = lines(results);
-    assertThat(out).extracting(n -> n.get("status").asText())
+    assertThat(out)
+        .extracting(n -> n.get("status").asText())
         .containsExactly("SUCCESS", "FAILED", "FAILED", "FAILED", "FAILED", "SUCCESS");
     assertThat(out.get(1).get("customerId").isNull()).isTrue();
     assertThat(out.get(3).get("customerId").asText()).isEqualTo("C-9");
-    assertThat(out.subList(1, 5)).allSatisfy(n -> {
-      assertThat(n.at("/error/code").asText()).isEqualTo("INVALID_INPUT");
-      assertThat(n.at("/error/attempts").asInt()).isZero();
-    });
-    assertThat(out.get(3).at("/error/message").asText()).contains("customer.age").doesNotContain("140");
+    assertThat(out.subList(1, 5))
+        .allSatisfy(
+            n -> {
+              assertThat(n.at("/error/code").asText()).isEqualTo("INVALID_INPUT");
+              assertThat(n.at("/error/attempts").asInt()).isZero();
+            });
+    assertThat(out.get(3).at("/error/message").asText())
+        .contains("customer.age")
+        .doesNotContain("140");
     assertThat(simulator.stats().requests() - before).isLessThanOrEqualTo(2);
   }
 
@@ -126,31 +158,58 @@ class CommandLineTest {
   @Test
   void eligibility_invalidRulesFile_exitsTwo() throws IOException {
     Path rules = dir.resolve("rules.json");
-    Files.writeString(rules, "[{\"rule_id\":\"x\",\"name\":\"X\",\"conditions\":{\"a\":{\"$bogus\":1}},"
-        + "\"actions\":[{\"type\":\"send_email\"}],\"priority\":1,\"enabled\":true}]");
-    assertThat(execute("eligibility", "--rules", rules.toString(), "--segments",
-        SEED_CUSTOMERS.toString(), "--output", dir.resolve("e.jsonl").toString())).isEqualTo(2);
+    Files.writeString(
+        rules,
+        "[{\"rule_id\":\"x\",\"name\":\"X\",\"conditions\":{\"a\":{\"$bogus\":1}},"
+            + "\"actions\":[{\"type\":\"send_email\"}],\"priority\":1,\"enabled\":true}]");
+    assertThat(
+            execute(
+                "eligibility",
+                "--rules",
+                rules.toString(),
+                "--segments",
+                SEED_CUSTOMERS.toString(),
+                "--output",
+                dir.resolve("e.jsonl").toString()))
+        .isEqualTo(2);
   }
 
   @Test
   void generate_sameSeed_writesTheSamePopulation() throws IOException {
     Path a = dir.resolve("a.jsonl");
     Path b = dir.resolve("b.jsonl");
-    assertThat(execute("generate", "--count", "25", "--seed", "9", "--output", a.toString())).as(output::toString).isZero();
-    assertThat(execute("generate", "--count", "25", "--seed", "9", "--output", b.toString())).as(output::toString).isZero();
+    assertThat(execute("generate", "--count", "25", "--seed", "9", "--output", a.toString()))
+        .as(output::toString)
+        .isZero();
+    assertThat(execute("generate", "--count", "25", "--seed", "9", "--output", b.toString()))
+        .as(output::toString)
+        .isZero();
     assertThat(Files.readAllLines(a)).hasSize(25).isEqualTo(Files.readAllLines(b));
   }
 
   @Test
   void demo_smallPopulation_writesSummaryWithOneOutcomePerCustomer() throws IOException {
     Path out = dir.resolve("demo");
-    assertThat(execute("demo", "--count", "120", "--request-quota", "400", "--latency",
-        "5ms", "--output", out.toString())).as(output::toString).isZero();
+    assertThat(
+            execute(
+                "demo",
+                "--count",
+                "120",
+                "--request-quota",
+                "400",
+                "--latency",
+                "5ms",
+                "--output",
+                out.toString()))
+        .as(output::toString)
+        .isZero();
 
     JsonNode summary = JsonLines.MAPPER.readTree(out.resolve("summary.json").toFile());
     assertThat(summary.get("customers").asInt()).isEqualTo(120);
-    assertThat(summary.at("/segmentation/succeeded").asInt()
-        + summary.at("/segmentation/failed").asInt()).isEqualTo(120);
+    assertThat(
+            summary.at("/segmentation/succeeded").asInt()
+                + summary.at("/segmentation/failed").asInt())
+        .isEqualTo(120);
     assertThat(summary.at("/segmentation/requests").asInt()).isGreaterThanOrEqualTo(120);
     assertThat(summary.get("eligibility").has("winback")).isTrue();
     assertThat(summary.at("/distribution/churnSegment").size()).isPositive();

@@ -31,8 +31,9 @@ import picocli.CommandLine;
  * sent to the agent again.
  */
 class DailyRunsCommandTest {
-  private static final Pattern SEGMENTED = Pattern.compile(
-      "segmented (\\d+) of (\\d+) customers \\((\\d+) by the agent, (\\d+) from the store");
+  private static final Pattern SEGMENTED =
+      Pattern.compile(
+          "segmented (\\d+) of (\\d+) customers \\((\\d+) by the agent, (\\d+) from the store");
   private static final int CUSTOMERS = 120;
 
   @TempDir Path dir;
@@ -44,8 +45,8 @@ class DailyRunsCommandTest {
   private Path customers(int changed, LocalDate asOf) throws IOException {
     Path file = dir.resolve("customers-" + changed + "-" + asOf + ".jsonl");
     List<String> lines = new ArrayList<>();
-    PopulationGenerator.builder().seed(3).asOf(asOf).build()
-        .stream(CUSTOMERS).forEach(c -> lines.add(c.toJson()));
+    PopulationGenerator.builder().seed(3).asOf(asOf).build().stream(CUSTOMERS)
+        .forEach(c -> lines.add(c.toJson()));
     for (int i = 0; i < changed; i++) {
       ObjectNode n = (ObjectNode) JsonLines.MAPPER.readTree(lines.get(i * 7));
       ObjectNode data = n.has("customerData") ? (ObjectNode) n.get("customerData") : n;
@@ -61,9 +62,22 @@ class DailyRunsCommandTest {
   }
 
   private String run(Path customers, String day, String... extra) {
-    List<String> args = new ArrayList<>(List.of("run", "--customers", customers.toString(),
-        "--as-of", day, "--consent", "email,sms,push,in_app", "--store", store(), "--channel",
-        "jsonl:" + dir.resolve("actions.jsonl"), "--run-id", "day-" + day));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--customers",
+                customers.toString(),
+                "--as-of",
+                day,
+                "--consent",
+                "email,sms,push,in_app",
+                "--store",
+                store(),
+                "--channel",
+                "jsonl:" + dir.resolve("actions.jsonl"),
+                "--run-id",
+                "day-" + day));
     args.addAll(List.of(extra));
     return opagent(args.toArray(String[]::new))[1];
   }
@@ -96,8 +110,9 @@ class DailyRunsCommandTest {
     String day1 = run(unchanged, "2026-03-15");
     Matcher first = SEGMENTED.matcher(day1);
     assertThat(first.find()).as(day1).isTrue();
-    assertThat(first.group(3)).as("day 1: every customer asked").isEqualTo(
-        String.valueOf(CUSTOMERS));
+    assertThat(first.group(3))
+        .as("day 1: every customer asked")
+        .isEqualTo(String.valueOf(CUSTOMERS));
 
     String day2 = run(customers(9), "2026-03-16");
     Matcher second = SEGMENTED.matcher(day2);
@@ -108,10 +123,13 @@ class DailyRunsCommandTest {
     run(unchanged, "2026-03-17");
     run(unchanged, "2026-03-18");
 
-    long most = number("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM $ledger l JOIN $executions e"
-        + " ON e.idempotency_key = l.idempotency_key WHERE e.state = 'COMPLETED'"
-        + " AND l.contact_channel IS NOT NULL GROUP BY l.customer_id) t");
-    assertThat(most).as("contacts of the most contacted customer (3 per rolling 7 days)")
+    long most =
+        number(
+            "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM $ledger l JOIN $executions e"
+                + " ON e.idempotency_key = l.idempotency_key WHERE e.state = 'COMPLETED'"
+                + " AND l.contact_channel IS NOT NULL GROUP BY l.customer_id) t");
+    assertThat(most)
+        .as("contacts of the most contacted customer (3 per rolling 7 days)")
         .isEqualTo(3);
   }
 
@@ -122,21 +140,30 @@ class DailyRunsCommandTest {
     Path input = customers(0, today);
     String day1 = run(input, today.toString());
     assertThat(day1).contains("APPROVAL_REQUIRED");
-    String winback = "SELECT COUNT(*) FROM $ledger l JOIN $executions e ON e.idempotency_key ="
-        + " l.idempotency_key WHERE e.state = 'COMPLETED' AND l.campaign = 'winback'";
+    String winback =
+        "SELECT COUNT(*) FROM $ledger l JOIN $executions e ON e.idempotency_key ="
+            + " l.idempotency_key WHERE e.state = 'COMPLETED' AND l.campaign = 'winback'";
     assertThat(number(winback)).as("win-back offers before the approval").isZero();
 
     String listed = opagent("approvals", "list", "--store", store())[0];
     String id = null;
     for (String line : listed.split("\\R")) {
-      if (!line.isBlank() && JsonLines.MAPPER.readTree(line).path("campaign").asText()
-          .equals("winback")) {
+      if (!line.isBlank()
+          && JsonLines.MAPPER.readTree(line).path("campaign").asText().equals("winback")) {
         id = JsonLines.MAPPER.readTree(line).get("id").asText();
       }
     }
     assertThat(id).as(listed).isNotNull();
-    opagent("approvals", "approve", id, "--by", "marketing-manager", "--reason", "spring offer",
-        "--store", store());
+    opagent(
+        "approvals",
+        "approve",
+        id,
+        "--by",
+        "marketing-manager",
+        "--reason",
+        "spring offer",
+        "--store",
+        store());
 
     run(input, today.plusDays(1).toString());
     assertThat(number(winback)).as("win-back offers after the approval").isPositive();
@@ -150,12 +177,16 @@ class DailyRunsCommandTest {
     for (String day : List.of("2026-03-15", "2026-03-16", "2026-03-17")) {
       run(input, day, "--policy", policy.toString());
     }
-    long units = number("SELECT COALESCE(SUM(CASE WHEN e.receipt_cost IS NOT NULL THEN"
-        + " CAST(CEILING(CAST(e.receipt_cost AS DECIMAL(38, 10)) * 10000) AS BIGINT) ELSE"
-        + " l.reserved_units END), 0) FROM $ledger l JOIN $executions e ON e.idempotency_key ="
-        + " l.idempotency_key WHERE e.state = 'COMPLETED'");
+    long units =
+        number(
+            "SELECT COALESCE(SUM(CASE WHEN e.receipt_cost IS NOT NULL THEN"
+                + " CAST(CEILING(CAST(e.receipt_cost AS DECIMAL(38, 10)) * 10000) AS BIGINT) ELSE"
+                + " l.reserved_units END), 0) FROM $ledger l JOIN $executions e ON e.idempotency_key ="
+                + " l.idempotency_key WHERE e.state = 'COMPLETED'");
     BigDecimal spent = BigDecimal.valueOf(units, 4);
-    assertThat(spent).as("spent over three days").isLessThanOrEqualTo(new BigDecimal("0.50"))
+    assertThat(spent)
+        .as("spent over three days")
+        .isLessThanOrEqualTo(new BigDecimal("0.50"))
         .isGreaterThan(new BigDecimal("0.40"));
   }
 }

@@ -30,7 +30,6 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code opagent feedback} into an H2 store, then {@code opagent report --store} from it. */
 class FeedbackCommandTest {
@@ -51,16 +50,17 @@ class FeedbackCommandTest {
   }
 
   /**
-   * Ten winback emails (variants control and B) and four loyalty SMS, delivered on day one, as
-   * the executor would have journalled them.
+   * Ten winback emails (variants control and B) and four loyalty SMS, delivered on day one, as the
+   * executor would have journalled them.
    */
   @BeforeEach
   void deliveries() {
     url = "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath();
     List<ActionRequest> requests = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      requests.add(request("ik-w" + i, "C-" + i, "winback", "send_email",
-          i % 2 == 0 ? "control" : "B", "0.50"));
+      requests.add(
+          request(
+              "ik-w" + i, "C-" + i, "winback", "send_email", i % 2 == 0 ? "control" : "B", "0.50"));
     }
     for (int i = 0; i < 4; i++) {
       requests.add(request("ik-l" + i, "C-" + (20 + i), "loyalty", "send_sms", null, "0.25"));
@@ -69,31 +69,63 @@ class FeedbackCommandTest {
       store.journal().enlist(requests, T0);
       for (ActionRequest r : requests) {
         Instant at = T0.plusSeconds(60);
-        store.journal().claim(r.idempotencyKey(), "executor", at, at.plusSeconds(60))
-            .orElseThrow();
-        store.journal().complete(r.idempotencyKey(), "executor",
-            DeliveryReceipt.delivered(r, r.channel(), "m-" + r.idempotencyKey(), at), at);
+        store.journal().claim(r.idempotencyKey(), "executor", at, at.plusSeconds(60)).orElseThrow();
+        store
+            .journal()
+            .complete(
+                r.idempotencyKey(),
+                "executor",
+                DeliveryReceipt.delivered(r, r.channel(), "m-" + r.idempotencyKey(), at),
+                at);
       }
-      Experiment subject = Experiment.builder("winback-subject").campaign("winback")
-          .variant("control", 0.5).variant("B", 0.5).minSamplePerArm(3).build();
+      Experiment subject =
+          Experiment.builder("winback-subject")
+              .campaign("winback")
+              .variant("control", 0.5)
+              .variant("B", 0.5)
+              .minSamplePerArm(3)
+              .build();
       ThompsonSampler sampler = ThompsonSampler.builder(subject).seed(1).draws(1_000).build();
       store.feedback().recordAllocation(subject, sampler.allocate(Map.of()));
-      store.feedback().recordAllocation(subject, sampler.allocate(Map.of(
-          "control", new VariantCounts(5, 1), "B", new VariantCounts(5, 3))));
+      store
+          .feedback()
+          .recordAllocation(
+              subject,
+              sampler.allocate(
+                  Map.of("control", new VariantCounts(5, 1), "B", new VariantCounts(5, 3))));
     }
   }
 
-  private static ActionRequest request(String key, String customer, String campaign,
-      String type, String variant, String cost) {
-    return new ActionRequest(key, "day-1", customer, campaign, type,
-        type.equals("send_sms") ? "sms" : "email", Map.of(), List.of(), variant, "Riskli",
-        new BigDecimal(cost), T0);
+  private static ActionRequest request(
+      String key, String customer, String campaign, String type, String variant, String cost) {
+    return new ActionRequest(
+        key,
+        "day-1",
+        customer,
+        campaign,
+        type,
+        type.equals("send_sms") ? "sms" : "email",
+        Map.of(),
+        List.of(),
+        variant,
+        "Riskli",
+        new BigDecimal(cost),
+        T0);
   }
 
-  private static String line(String type, String customer, String campaign, Instant at,
-      String extra) {
-    return "{\"type\": \"" + type + "\", \"customerId\": \"" + customer + "\", \"campaign\": \""
-        + campaign + "\", \"at\": \"" + at + "\"" + extra + "}";
+  private static String line(
+      String type, String customer, String campaign, Instant at, String extra) {
+    return "{\"type\": \""
+        + type
+        + "\", \"customerId\": \""
+        + customer
+        + "\", \"campaign\": \""
+        + campaign
+        + "\", \"at\": \""
+        + at
+        + "\""
+        + extra
+        + "}";
   }
 
   private Path interactions(List<String> lines) throws IOException {
@@ -104,22 +136,39 @@ class FeedbackCommandTest {
     Instant later = T0.plus(Duration.ofHours(3));
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 6; i++) { // six winback opens by key, two of them clicked
-      lines.add(line("opened", "C-" + i, "winback", later, ", \"idempotencyKey\": \"ik-w" + i
-          + "\""));
+      lines.add(
+          line("opened", "C-" + i, "winback", later, ", \"idempotencyKey\": \"ik-w" + i + "\""));
     }
     lines.add(line("click", "C-0", "winback", later, ", \"idempotencyKey\": \"ik-w0\""));
     lines.add(line("email_click", "C-1", "winback", later, ", \"idempotencyKey\": \"ik-w1\""));
     // The seed's spelling: a conversion by last touch, a day later.
-    lines.add("{\"user_id\": \"C-1\", \"campaign\": \"winback\", \"timestamp\": \""
-        + T0.plus(Duration.ofDays(1)) + "\", \"conversion\": true, \"revenue\": 120.00}");
-    lines.add(line("conversion", "C-3", "winback", T0.plus(Duration.ofDays(2)),
-        ", \"revenue\": \"80.50\""));
-    lines.add(line("conversion", "C-20", "loyalty", T0.plus(Duration.ofDays(1)),
-        ", \"revenue\": 30"));
-    lines.add(line("conversion", "C-20", "loyalty", T0.plus(Duration.ofDays(1).plusHours(1)),
-        ", \"revenue\": 30")); // the same cycle: a duplicate conversion
-    lines.add(line("conversion", "C-21", "loyalty", T0.plus(Duration.ofDays(30)),
-        ", \"revenue\": 99")); // outside the 7-day window
+    lines.add(
+        "{\"user_id\": \"C-1\", \"campaign\": \"winback\", \"timestamp\": \""
+            + T0.plus(Duration.ofDays(1))
+            + "\", \"conversion\": true, \"revenue\": 120.00}");
+    lines.add(
+        line(
+            "conversion",
+            "C-3",
+            "winback",
+            T0.plus(Duration.ofDays(2)),
+            ", \"revenue\": \"80.50\""));
+    lines.add(
+        line("conversion", "C-20", "loyalty", T0.plus(Duration.ofDays(1)), ", \"revenue\": 30"));
+    lines.add(
+        line(
+            "conversion",
+            "C-20",
+            "loyalty",
+            T0.plus(Duration.ofDays(1).plusHours(1)),
+            ", \"revenue\": 30")); // the same cycle: a duplicate conversion
+    lines.add(
+        line(
+            "conversion",
+            "C-21",
+            "loyalty",
+            T0.plus(Duration.ofDays(30)),
+            ", \"revenue\": 99")); // outside the 7-day window
     lines.add(line("opened", "C-99", "loyalty", later, "")); // never contacted
     return lines;
   }
@@ -137,15 +186,21 @@ class FeedbackCommandTest {
     assertThat(code).as(err.toString()).isEqualTo(3);
     List<String> errors = err.toString().lines().toList();
     assertThat(errors).hasSize(3);
-    assertThat(errors.get(0)).isEqualTo("opagent feedback: line 3: field at is missing: give"
-        + " when it happened as an ISO-8601 instant such as 2026-03-15T10:00:00Z");
+    assertThat(errors.get(0))
+        .isEqualTo(
+            "opagent feedback: line 3: field at is missing: give"
+                + " when it happened as an ISO-8601 instant such as 2026-03-15T10:00:00Z");
     assertThat(errors.get(1)).startsWith("opagent feedback: line 6: not valid JSON");
-    assertThat(errors.get(2)).isEqualTo("opagent feedback: line 8: field revenue must not be"
-        + " negative");
+    assertThat(errors.get(2))
+        .isEqualTo("opagent feedback: line 8: field revenue must not be" + " negative");
     assertThat(err.toString()).doesNotContain("SECRET");
     assertThat(out.toString())
-        .contains("Ingested 14 of 17 lines from " + file + " into " + url
-            + ": 14 new, 0 already ingested (counted once), 3 failed.")
+        .contains(
+            "Ingested 14 of 17 lines from "
+                + file
+                + " into "
+                + url
+                + ": 14 new, 0 already ingested (counted once), 3 failed.")
         .contains(String.format(Locale.ROOT, "  %-26s %d", Outcome.ATTRIBUTED, 11))
         .contains(String.format(Locale.ROOT, "  %-26s %d", Outcome.DUPLICATE_CONVERSION, 1))
         .contains(String.format(Locale.ROOT, "  %-26s %d", Outcome.OUTSIDE_WINDOW, 1))
@@ -171,7 +226,8 @@ class FeedbackCommandTest {
     int again = run("feedback", "--interactions", file.toString(), "--store", url);
 
     assertThat(again).as(err.toString()).isZero();
-    assertThat(out.toString()).contains(": 0 new, 14 already ingested (counted once), 0 failed.")
+    assertThat(out.toString())
+        .contains(": 0 new, 14 already ingested (counted once), 0 failed.")
         .contains(String.format(Locale.ROOT, "  %-26s %d", Outcome.ATTRIBUTED, 0));
     try (OperatingStore store = OperatingStore.open(url, "sa", "")) {
       MetricsReport m = store.feedback().loop().metrics();
@@ -182,16 +238,19 @@ class FeedbackCommandTest {
 
   @Test
   void feedback_missingInputOrBadWindow_isAUsageError() {
-    assertThat(run("feedback", "--interactions", dir.resolve("nope.jsonl").toString(), "--store", url))
+    assertThat(
+            run("feedback", "--interactions", dir.resolve("nope.jsonl").toString(), "--store", url))
         .isEqualTo(2);
     assertThat(err.toString()).contains("cannot read --interactions");
-    assertThat(run("feedback", "--interactions", dir.toString(), "--conversion-window", "0d")).isEqualTo(2);
+    assertThat(run("feedback", "--interactions", dir.toString(), "--conversion-window", "0d"))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("--conversion-window must be positive");
   }
 
   @Test
   void reportStore_afterFeedback_drawsCampaignMetricsExperimentsBanditAndRoi() throws IOException {
-    assertThat(run("feedback", "--interactions", interactions(goodLines()).toString(), "--store", url))
+    assertThat(
+            run("feedback", "--interactions", interactions(goodLines()).toString(), "--store", url))
         .isZero();
     Path page = dir.resolve("pages/store.html");
 
@@ -201,11 +260,19 @@ class FeedbackCommandTest {
     assertThat(out.toString()).startsWith("Wrote " + page.toAbsolutePath());
     Document doc = Jsoup.parse(page.toFile(), "UTF-8");
     List<String> winback = cells(doc, "section#metrics table.metrics tbody tr", "winback");
-    assertThat(winback).containsExactly("winback", "10", "6 (60.00%)", "2 (20.00%)",
-        "0 (0.00%)", "2 (20.00%)", "200.50", "5.00");
+    assertThat(winback)
+        .containsExactly(
+            "winback",
+            "10",
+            "6 (60.00%)",
+            "2 (20.00%)",
+            "0 (0.00%)",
+            "2 (20.00%)",
+            "200.50",
+            "5.00");
     assertThat(cells(doc, "section#metrics table.metrics tbody tr", "loyalty"))
-        .containsExactly("loyalty", "4", "0 (0.00%)", "0 (0.00%)", "0 (0.00%)", "1 (25.00%)",
-            "30.00", "1.00");
+        .containsExactly(
+            "loyalty", "4", "0 (0.00%)", "0 (0.00%)", "0 (0.00%)", "1 (25.00%)", "30.00", "1.00");
     assertThat(doc.select("section#metrics table.kv").text())
         .contains("ATTRIBUTED 11", "OUTSIDE_WINDOW 1", "DUPLICATE_CONVERSION 1");
     assertThat(doc.select("section#experiments article h3").eachText())

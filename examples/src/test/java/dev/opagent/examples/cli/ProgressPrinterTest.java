@@ -25,9 +25,12 @@ class ProgressPrinterTest {
     p.accept(done(100));
     p.finish();
 
-    assertThat(err.toString().lines()).hasSize(10)
+    assertThat(err.toString().lines())
+        .hasSize(10)
         .allSatisfy(l -> assertThat(l).startsWith("[").contains(" done ("))
-        .last().asString().startsWith("[" + "#".repeat(30) + "] 100% 100 done (100 ok, 0 failed)");
+        .last()
+        .asString()
+        .startsWith("[" + "#".repeat(30) + "] 100% 100 done (100 ok, 0 failed)");
   }
 
   @Test
@@ -36,9 +39,10 @@ class ProgressPrinterTest {
     p.accept(done(3));
     p.accept(done(7));
 
-    assertThat(err.toString().lines()).containsExactly(
-        "3 done (3 ok, 0 failed) · 3 requests · 0 throttled · 25.0 req/s allowed · 2 customers/s · 2 s",
-        "7 done (7 ok, 0 failed) · 7 requests · 0 throttled · 25.0 req/s allowed · 4 customers/s · 2 s");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "3 done (3 ok, 0 failed) · 3 requests · 0 throttled · 25.0 req/s allowed · 2 customers/s · 2 s",
+            "7 done (7 ok, 0 failed) · 7 requests · 0 throttled · 25.0 req/s allowed · 4 customers/s · 2 s");
   }
 
   @Test
@@ -49,7 +53,9 @@ class ProgressPrinterTest {
     p.finish();
 
     String text = err.toString();
-    assertThat(text).startsWith("\r[").contains("\r[" + "#".repeat(30))
+    assertThat(text)
+        .startsWith("\r[")
+        .contains("\r[" + "#".repeat(30))
         .endsWith(System.lineSeparator());
     assertThat(text.chars().filter(c -> c == '\n').count()).isOne();
   }

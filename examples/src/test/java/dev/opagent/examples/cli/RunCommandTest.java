@@ -3,9 +3,9 @@ package dev.opagent.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.RunState;
-import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.testkit.PopulationGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,8 +30,8 @@ class RunCommandTest {
   private Path customers(int n) throws IOException {
     Path file = dir.resolve("customers.jsonl");
     List<String> lines = new ArrayList<>();
-    PopulationGenerator.builder().seed(3).asOf(LocalDate.of(2026, 3, 15)).build()
-        .stream(n).forEach(c -> lines.add(c.toJson()));
+    PopulationGenerator.builder().seed(3).asOf(LocalDate.of(2026, 3, 15)).build().stream(n)
+        .forEach(c -> lines.add(c.toJson()));
     Files.write(file, lines, StandardCharsets.UTF_8);
     return file;
   }
@@ -51,7 +51,8 @@ class RunCommandTest {
     Map<String, Integer> byKey = new HashMap<>();
     for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
       JsonNode n = JsonLines.MAPPER.readTree(line);
-      for (String f : List.of("idempotencyKey", "customerId", "campaign", "actionType", "channel")) {
+      for (String f :
+          List.of("idempotencyKey", "customerId", "campaign", "actionType", "channel")) {
         assertThat(n.hasNonNull(f)).as(f).isTrue();
       }
       byKey.merge(n.get("idempotencyKey").asText(), 1, Integer::sum);
@@ -64,8 +65,20 @@ class RunCommandTest {
     Path out = dir.resolve("plan.jsonl");
     StringWriter err = new StringWriter();
 
-    int code = run(err, "plan", "--customers", customers(60).toString(), "--as-of", "2026-03-15",
-        "--consent", "email,push,in_app", "--store", storeUrl(), "--output", out.toString());
+    int code =
+        run(
+            err,
+            "plan",
+            "--customers",
+            customers(60).toString(),
+            "--as-of",
+            "2026-03-15",
+            "--consent",
+            "email,push,in_app",
+            "--store",
+            storeUrl(),
+            "--output",
+            out.toString());
 
     assertThat(code).as(err.toString()).isZero();
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
@@ -74,8 +87,8 @@ class RunCommandTest {
     long withReasons = 0;
     for (String l : lines) {
       JsonNode n = JsonLines.MAPPER.readTree(l);
-      assertThat(n.get("outcome").asText()).isIn("ACTIONS_PLANNED", "NOT_ELIGIBLE", "HELD_OUT",
-          "NO_ACTION_CHOSEN");
+      assertThat(n.get("outcome").asText())
+          .isIn("ACTIONS_PLANNED", "NOT_ELIGIBLE", "HELD_OUT", "NO_ACTION_CHOSEN");
       withChoice += n.get("chosen").size() > 0 ? 1 : 0;
       for (JsonNode x : n.get("notChosen")) {
         assertThat(x.get("reason").asText()).isNotBlank();
@@ -91,8 +104,16 @@ class RunCommandTest {
   void run_badChannelSpec_exits2WithTheFix() throws IOException {
     StringWriter err = new StringWriter();
 
-    int code = run(err, "run", "--customers", customers(3).toString(), "--channel", "ftp:x",
-        "--journal", "jdbc:h2:mem:bad");
+    int code =
+        run(
+            err,
+            "run",
+            "--customers",
+            customers(3).toString(),
+            "--channel",
+            "ftp:x",
+            "--journal",
+            "jdbc:h2:mem:bad");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("expected jsonl:PATH, webhook:URL or log");
@@ -104,8 +125,18 @@ class RunCommandTest {
     Files.writeString(policy, "{\n  \"maxActionsPerCustomer\": \"two\"\n}\n");
     StringWriter err = new StringWriter();
 
-    int code = run(err, "run", "--customers", customers(3).toString(), "--policy",
-        policy.toString(), "--channel", "log", "--journal", "jdbc:h2:mem:policy");
+    int code =
+        run(
+            err,
+            "run",
+            "--customers",
+            customers(3).toString(),
+            "--policy",
+            policy.toString(),
+            "--channel",
+            "log",
+            "--journal",
+            "jdbc:h2:mem:policy");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains(policy + ":2:28: /maxActionsPerCustomer");
@@ -116,18 +147,38 @@ class RunCommandTest {
     Path input = customers(400);
     Path actions = dir.resolve("actions.jsonl");
     String journal = "jdbc:h2:file:" + dir.resolve("journal").toAbsolutePath();
-    List<String> command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), OpagentCommand.class.getName(), "run",
-        "--customers", input.toString(), "--as-of", "2026-03-15", "--channel",
-        "jsonl:" + actions, "--journal", journal, "--run-id", "round-1", "--delivery-rate", "40",
-        "--consent", "email,push,in_app",
-        "--delivery-concurrency", "2");
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            OpagentCommand.class.getName(),
+            "run",
+            "--customers",
+            input.toString(),
+            "--as-of",
+            "2026-03-15",
+            "--channel",
+            "jsonl:" + actions,
+            "--journal",
+            journal,
+            "--run-id",
+            "round-1",
+            "--delivery-rate",
+            "40",
+            "--consent",
+            "email,push,in_app",
+            "--delivery-concurrency",
+            "2");
 
-    Process first = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("first.log").toFile()).start();
+    Process first =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("first.log").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (first.isAlive() && System.nanoTime() < deadline
+    while (first.isAlive()
+        && System.nanoTime() < deadline
         && (!Files.exists(actions) || Files.readAllLines(actions).size() < 10)) {
       Thread.sleep(20);
     }
@@ -135,8 +186,11 @@ class RunCommandTest {
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     int atKill = keys(actions).size();
 
-    Process second = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("second.log").toFile()).start();
+    Process second =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("second.log").toFile())
+            .start();
     assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String log = Files.readString(dir.resolve("second.log"));
     assertThat(second.exitValue()).as(log).isZero();

@@ -12,12 +12,11 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * An output that is the same file as an input is refused before anything is written, by
- * whatever name it is given, and an output is replaced only by a run that finishes: a run that
- * fails half-way leaves the previous output as it was.
+ * An output that is the same file as an input is refused before anything is written, by whatever
+ * name it is given, and an output is replaced only by a run that finishes: a run that fails
+ * half-way leaves the previous output as it was.
  */
 class SameFileOutputTest {
   private static final String CUSTOMER_LINE = "{\"customerData\":{\"customerId\":\"C-1\"}}\n";
@@ -27,7 +26,8 @@ class SameFileOutputTest {
 
   private int execute(String... args) {
     return OpagentCommand.commandLine()
-        .setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter(), true))
+        .setErr(new PrintWriter(err, true))
+        .setOut(new PrintWriter(new StringWriter(), true))
         .execute(args);
   }
 
@@ -44,7 +44,9 @@ class SameFileOutputTest {
     int code = execute("eligibility", "--segments", f.toString(), "--output", f.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--segments").contains("--output")
+    assertThat(err.toString())
+        .contains("--segments")
+        .contains("--output")
         .contains("are the same file");
     assertThat(Files.readString(f)).isEqualTo(CUSTOMER_LINE);
   }
@@ -62,8 +64,14 @@ class SameFileOutputTest {
 
     assertThat(execute("eligibility", "--segments", f.toString(), "--output", link.toString()))
         .isEqualTo(2);
-    assertThat(execute("eligibility", "--segments", dir.resolve("sub/../results.jsonl").toString(),
-        "--output", f.toString())).isEqualTo(2);
+    assertThat(
+            execute(
+                "eligibility",
+                "--segments",
+                dir.resolve("sub/../results.jsonl").toString(),
+                "--output",
+                f.toString()))
+        .isEqualTo(2);
     assertThat(Files.readString(f)).isEqualTo(CUSTOMER_LINE);
     assertThat(Files.isSymbolicLink(link)).isTrue();
   }
@@ -72,9 +80,17 @@ class SameFileOutputTest {
   void segment_inputIsOutput_exitsTwoAndLeavesTheFile() throws IOException {
     Path f = file("customers.jsonl", CUSTOMER_LINE);
 
-    int code = execute("segment", "--customers", f.toString(), "--output", f.toString(),
-        "--agent-arn", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-x",
-        "--endpoint", "http://127.0.0.1:9");
+    int code =
+        execute(
+            "segment",
+            "--customers",
+            f.toString(),
+            "--output",
+            f.toString(),
+            "--agent-arn",
+            "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-x",
+            "--endpoint",
+            "http://127.0.0.1:9");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--customers").contains("--output");
@@ -86,11 +102,18 @@ class SameFileOutputTest {
     Path f = file("customers.jsonl", CUSTOMER_LINE);
     Path other = file("segments.jsonl", "");
 
-    assertThat(execute("plan", "--customers", f.toString(), "--output", f.toString()))
-        .isEqualTo(2);
+    assertThat(execute("plan", "--customers", f.toString(), "--output", f.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--customers").contains("--output");
-    assertThat(execute("plan", "--customers", other.toString(), "--segments", f.toString(),
-        "--output", f.toString())).isEqualTo(2);
+    assertThat(
+            execute(
+                "plan",
+                "--customers",
+                other.toString(),
+                "--segments",
+                f.toString(),
+                "--output",
+                f.toString()))
+        .isEqualTo(2);
     assertThat(Files.readString(f)).isEqualTo(CUSTOMER_LINE);
   }
 
@@ -98,8 +121,7 @@ class SameFileOutputTest {
   void report_summaryIsOut_exitsTwoAndLeavesTheFile() throws IOException {
     Path f = file("summary.json", "{}");
 
-    assertThat(execute("report", "--summary", f.toString(), "--output", f.toString()))
-        .isEqualTo(2);
+    assertThat(execute("report", "--summary", f.toString(), "--output", f.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--summary").contains("--output");
     assertThat(Files.readString(f)).isEqualTo("{}");
   }
@@ -109,7 +131,7 @@ class SameFileOutputTest {
       throws IOException {
     Path input = dir.resolve("results.jsonl");
     byte[] good = CUSTOMER_LINE.getBytes(StandardCharsets.UTF_8);
-    byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'};   // not UTF-8
+    byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'}; // not UTF-8
     byte[] content = new byte[good.length * 2 + bad.length];
     System.arraycopy(good, 0, content, 0, good.length);
     System.arraycopy(good, 0, content, good.length, good.length);
@@ -117,7 +139,8 @@ class SameFileOutputTest {
     Files.write(input, content);
     Path output = file("eligibility.jsonl", "previous run\n");
 
-    int code = execute("eligibility", "--segments", input.toString(), "--output", output.toString());
+    int code =
+        execute("eligibility", "--segments", input.toString(), "--output", output.toString());
 
     assertThat(code).isNotZero();
     assertThat(Files.readString(output)).isEqualTo("previous run\n");
@@ -132,11 +155,11 @@ class SameFileOutputTest {
     Path input = file("results.jsonl", CUSTOMER_LINE);
     Path output = file("eligibility.jsonl", "previous run\n");
 
-    assertThat(execute("eligibility", "--segments", input.toString(), "--output",
-        output.toString())).isIn(0, 3);
+    assertThat(
+            execute("eligibility", "--segments", input.toString(), "--output", output.toString()))
+        .isIn(0, 3);
 
-    assertThat(Files.readAllLines(output)).hasSize(1).first().asString()
-        .contains("\"eligible\"");
+    assertThat(Files.readAllLines(output)).hasSize(1).first().asString().contains("\"eligible\"");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).hasSize(2);
     }
@@ -163,8 +186,15 @@ class SameFileOutputTest {
     String noTrailingNewline = CUSTOMER_LINE.strip();
     Path f = file("customers.jsonl", noTrailingNewline);
 
-    int code = execute("run", "--customers", f.toString(), "--channel", "jsonl:" + f,
-        "--store", "jdbc:h2:mem:same-file-run");
+    int code =
+        execute(
+            "run",
+            "--customers",
+            f.toString(),
+            "--channel",
+            "jsonl:" + f,
+            "--store",
+            "jdbc:h2:mem:same-file-run");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--customers").contains("--channel jsonl:");
@@ -183,8 +213,17 @@ class SameFileOutputTest {
       assumeTrue(false, "symbolic links are not supported here");
     }
 
-    int code = execute("run", "--customers", customers.toString(), "--channel", "jsonl:" + actions,
-        "--channel", "jsonl:" + link, "--store", "jdbc:h2:mem:same-file-run-2");
+    int code =
+        execute(
+            "run",
+            "--customers",
+            customers.toString(),
+            "--channel",
+            "jsonl:" + actions,
+            "--channel",
+            "jsonl:" + link,
+            "--store",
+            "jdbc:h2:mem:same-file-run-2");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--channel jsonl:" + link).contains("already open");

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import org.jsoup.Jsoup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ReportCommandTest {
   @TempDir Path dir;
@@ -44,7 +43,8 @@ class ReportCommandTest {
 
     Path report = dir.resolve("run/report.html");
     assertThat(report).isRegularFile();
-    assertThat(out.toString()).startsWith("Wrote " + report.toAbsolutePath())
+    assertThat(out.toString())
+        .startsWith("Wrote " + report.toAbsolutePath())
         .contains("Chart.js 4.5.1");
     assertThat(Jsoup.parse(report.toFile(), "UTF-8").title())
         .isEqualTo("opagent run report · demo-1");
@@ -96,7 +96,9 @@ class ReportCommandTest {
   void report_help_showsExamples() {
     assertThat(run("report", "--help")).isZero();
 
-    assertThat(out.toString()).contains("--summary=FILE").contains("--output=FILE")
+    assertThat(out.toString())
+        .contains("--summary=FILE")
+        .contains("--output=FILE")
         .contains("bin/opagent report --summary opagent-demo/summary.json");
   }
 }

@@ -16,9 +16,19 @@ import org.junit.jupiter.api.Test;
 class ReportRendererTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ReportRenderer RENDERER = ReportRenderer.create();
-  private static final List<String> SECTIONS = List.of("headline", "segmentation", "insights",
-      "distribution", "eligibility", "decisions", "metrics", "experiments", "bandit", "roi",
-      "rounds");
+  private static final List<String> SECTIONS =
+      List.of(
+          "headline",
+          "segmentation",
+          "insights",
+          "distribution",
+          "eligibility",
+          "decisions",
+          "metrics",
+          "experiments",
+          "bandit",
+          "roi",
+          "rounds");
 
   static JsonNode sample() throws IOException {
     try (InputStream in = ReportRendererTest.class.getResourceAsStream("sample-summary.json")) {
@@ -62,26 +72,39 @@ class ReportRendererTest {
         .containsExactlyElementsOf(data.get("charts").findValuesAsText("id"));
     assertThat(chartsInSection(doc, data, "distribution")).hasSize(6);
     JsonNode churn = chartsInSection(doc, data, "distribution").get(1);
-    assertThat(labels(churn)).containsExactly("Aktif (active)", "Ilık (warm)", "Riskli (at risk)",
-        "Kayıp (lost)", "Yeni (new)");
+    assertThat(labels(churn))
+        .containsExactly(
+            "Aktif (active)", "Ilık (warm)", "Riskli (at risk)", "Kayıp (lost)", "Yeni (new)");
     assertThat(churn.at("/data/datasets/0/data/2").asDouble()).isEqualTo(401);
     assertThat(churn.at("/data/datasets/0/notes/2").asText()).isEqualTo("20.15% of the analysed");
 
     JsonNode eligibility = chartsInSection(doc, data, "eligibility").get(0);
-    assertThat(labels(eligibility)).containsExactly("crosssell", "loyalty", "replenishment",
-        "retention", "winback");
+    assertThat(labels(eligibility))
+        .containsExactly("crosssell", "loyalty", "replenishment", "retention", "winback");
     JsonNode actions = chartsInSection(doc, data, "decisions").get(0);
-    assertThat(labels(actions)).startsWith("executed", "deferred", "failed",
-        "suppressed: RUN_CAP_TOTAL", "suppressed: CONSENT_MISSING");
+    assertThat(labels(actions))
+        .startsWith(
+            "executed",
+            "deferred",
+            "failed",
+            "suppressed: RUN_CAP_TOTAL",
+            "suppressed: CONSENT_MISSING");
     assertThat(actions.at("/data/datasets/0/data/0").asDouble()).isEqualTo(1180);
 
     JsonNode rates = chartsInSection(doc, data, "metrics").get(0);
-    assertThat(labels(rates)).containsExactly("crosssell", "loyalty", "replenishment",
-        "retention", "winback");
+    assertThat(labels(rates))
+        .containsExactly("crosssell", "loyalty", "replenishment", "retention", "winback");
     assertThat(rates.at("/data/datasets/2/data/0").asDouble()).isEqualTo(0.075);
-    assertThat(doc.select("section#metrics table.metrics tbody tr").first().select("td")
-        .eachText()).containsExactly("crosssell", "160", "70 (43.75%)", "22 (13.75%)",
-            "0 (0.00%)", "12 (7.50%)", "4,210.00", "655.00");
+    assertThat(doc.select("section#metrics table.metrics tbody tr").first().select("td").eachText())
+        .containsExactly(
+            "crosssell",
+            "160",
+            "70 (43.75%)",
+            "22 (13.75%)",
+            "0 (0.00%)",
+            "12 (7.50%)",
+            "4,210.00",
+            "655.00");
     assertThat(doc.select("section#metrics table.kv").text()).contains("ATTRIBUTED 1,204");
 
     // one lift-interval chart per experiment: floating bars [low, high] and the lift as a point
@@ -91,7 +114,8 @@ class ReportRendererTest {
     assertThat(lifts.get(2).at("/data/datasets/1/data/1").toString()).isEqualTo("[0.0052,0.0736]");
     assertThat(lifts.get(2).at("/data/datasets/0/data/1").asDouble()).isEqualTo(0.0394);
     assertThat(doc.select("section#experiments table")).hasSize(3);
-    assertThat(doc.select("section#experiments p.flag.bad")).singleElement()
+    assertThat(doc.select("section#experiments p.flag.bad"))
+        .singleElement()
         .satisfies(p -> assertThat(p.text()).startsWith("Sample ratio mismatch (p < 0.001)"));
 
     List<JsonNode> bandits = chartsInSection(doc, data, "bandit");
@@ -104,7 +128,8 @@ class ReportRendererTest {
 
     assertThat(doc.select("section#roi tr.total").text())
         .isEqualTo("all campaigns 48,210.40 7,320.55 40,889.85 5.59");
-    assertThat(chartsInSection(doc, data, "rounds")).singleElement()
+    assertThat(chartsInSection(doc, data, "rounds"))
+        .singleElement()
         .satisfies(c -> assertThat(labels(c)).hasSize(8));
     assertThat(doc.select(".card .value").eachText()).contains("2,000", "1,990", "1,180", "5.59");
   }
@@ -131,7 +156,8 @@ class ReportRendererTest {
 
     assertThat(doc.select("main > section").eachAttr("id")).containsExactlyElementsOf(SECTIONS);
     for (String id : SECTIONS) {
-      assertThat(doc.select("section#" + id + " p.na").text()).as(id)
+      assertThat(doc.select("section#" + id + " p.na").text())
+          .as(id)
           .contains("not available in this summary");
     }
     assertThat(doc.select("canvas")).isEmpty();
@@ -141,15 +167,20 @@ class ReportRendererTest {
 
   @Test
   void render_membersOfTheWrongType_areTreatedAsMissing() throws IOException {
-    JsonNode odd = MAPPER.readTree("""
+    JsonNode odd =
+        MAPPER.readTree(
+            """
         {"customers": "many", "distribution": [1, 2], "eligibility": {"winback": "lots"},
          "decisions": {"executed": 5, "suppressed": "none"}, "experiments": [42, {"ci": [1]}],
          "bandit": [{"rounds": [{"weights": null}]}], "roi": {"byCampaign": []}, "rounds": {}}""");
 
     Document doc = Jsoup.parse(RENDERER.render(odd));
 
-    assertThat(doc.select("section#distribution p.na, section#eligibility p.na,"
-        + " section#bandit p.na, section#roi p.na, section#rounds p.na")).hasSize(5);
+    assertThat(
+            doc.select(
+                "section#distribution p.na, section#eligibility p.na,"
+                    + " section#bandit p.na, section#roi p.na, section#rounds p.na"))
+        .hasSize(5);
     assertThat(doc.select("section#decisions table").text()).isEqualTo("executed 5");
     assertThat(doc.select("section#experiments article")).hasSize(1);
     assertThat(Jsoup.parse(RENDERER.render(MAPPER.readTree("[1, 2]"))).select("p.na"))
@@ -158,7 +189,9 @@ class ReportRendererTest {
 
   @Test
   void render_demoShapedDistribution_readsCountsFromObjects() throws IOException {
-    JsonNode summary = MAPPER.readTree("""
+    JsonNode summary =
+        MAPPER.readTree(
+            """
         {"distribution": {"loyaltyTier": {"Platin": {"count": 3, "percentage": 30.0},
                                           "Bronz": {"count": 7, "percentage": 70.0}}},
          "insights": [{"code": "HIGH_VALUE_SHARE", "figures": {},
@@ -182,8 +215,15 @@ class ReportRendererTest {
     summary.putObject("distribution").putObject("churnSegment").put(img, 3).put(close, 1);
     summary.putArray("insights").add(close);
     summary.putObject("eligibility").put("win\"back'", 4);
-    summary.putArray("experiments").addObject().put("campaign", script).put("verdict", img)
-        .putArray("variants").addObject().put("name", close).put("n", 10);
+    summary
+        .putArray("experiments")
+        .addObject()
+        .put("campaign", script)
+        .put("verdict", img)
+        .putArray("variants")
+        .addObject()
+        .put("name", close)
+        .put("n", 10);
 
     String html = RENDERER.render(summary);
     Document doc = Jsoup.parse(html);

@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * How the store's tables name a customer: the customer id itself when it has at most
- * {@value #MAX} characters, else {@code #} and the SHA-256 of the id in hex, so that no customer id
- * is too long for a column or an index and one long id never fails a whole batch. Thread-safe.
+ * How the store's tables name a customer: the customer id itself when it has at most {@value #MAX}
+ * characters, else {@code #} and the SHA-256 of the id in hex, so that no customer id is too long
+ * for a column or an index and one long id never fails a whole batch. Thread-safe.
  */
 public final class CustomerKeys {
   /** The longest customer id stored as it is. */
@@ -22,8 +22,11 @@ public final class CustomerKeys {
       return customerId;
     }
     try {
-      return "#" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(customerId.getBytes(StandardCharsets.UTF_8)));
+      return "#"
+          + HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(customerId.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

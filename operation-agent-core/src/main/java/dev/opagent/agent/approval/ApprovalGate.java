@@ -20,11 +20,11 @@ import java.util.function.Supplier;
  * decision back, and two processes that ask for the same key create one request.
  *
  * <p>Lifecycle: {@link #request} creates a {@link ApprovalStatus#PENDING} request that expires
- * unanswered after {@link Builder#requestTtl(Duration) requestTtl}; {@link #grant} and
- * {@link #reject} decide it with an actor and a reason; a grant is valid for
- * {@link Builder#approvalValidity(Duration) approvalValidity}, after which the key is
- * {@link ApprovalStatus#EXPIRED} and needs a new request. A rejection stands until a new request
- * for the key is granted. Only pending requests can be decided.
+ * unanswered after {@link Builder#requestTtl(Duration) requestTtl}; {@link #grant} and {@link
+ * #reject} decide it with an actor and a reason; a grant is valid for {@link
+ * Builder#approvalValidity(Duration) approvalValidity}, after which the key is {@link
+ * ApprovalStatus#EXPIRED} and needs a new request. A rejection stands until a new request for the
+ * key is granted. Only pending requests can be decided.
  *
  * <pre>{@code
  * ApprovalGate gate = ApprovalGate.builder().clock(clock).build();
@@ -70,8 +70,8 @@ public final class ApprovalGate {
   }
 
   /**
-   * The status of {@code key} now: that of its latest request, with deadlines and validity
-   * applied. Lock-free unless it notices an expiry, which it records once in the audit trail.
+   * The status of {@code key} now: that of its latest request, with deadlines and validity applied.
+   * Lock-free unless it notices an expiry, which it records once in the audit trail.
    */
   public ApprovalStatus check(ApprovalKey key) {
     Optional<ApprovalRequest> latest = store.latest(key);
@@ -102,8 +102,8 @@ public final class ApprovalGate {
   /**
    * Asks for approval of {@code key}. When the key already has a pending request or a valid grant,
    * that request is returned and nothing new is recorded, so repeated asks (one per customer of a
-   * run) create one request. This holds across gates sharing a store: when another gate created
-   * a request for the key in the meantime, that request is returned.
+   * run) create one request. This holds across gates sharing a store: when another gate created a
+   * request for the key in the meantime, that request is returned.
    *
    * @param summary why approval is needed; must not contain personal data
    * @param requestedBy who asks
@@ -129,17 +129,30 @@ public final class ApprovalGate {
             expireIfDue(r.id(), now);
           }
         }
-        ApprovalRequest r = new ApprovalRequest(ids.get(), key, summary, requestedBy, now,
-            now.plus(requestTtl), ApprovalStatus.PENDING, null, null, null, null);
-        if (store.createIfNoneOpen(r, new AuditEvent(now, AuditEvent.Type.REQUESTED, r.id(), key,
-            requestedBy, summary))) {
+        ApprovalRequest r =
+            new ApprovalRequest(
+                ids.get(),
+                key,
+                summary,
+                requestedBy,
+                now,
+                now.plus(requestTtl),
+                ApprovalStatus.PENDING,
+                null,
+                null,
+                null,
+                null);
+        if (store.createIfNoneOpen(
+            r, new AuditEvent(now, AuditEvent.Type.REQUESTED, r.id(), key, requestedBy, summary))) {
           return r;
         }
         if (attempt == MAX_CREATE_TRIES) {
-          throw new IllegalStateException("the approval store refused a new request " + attempt
-              + " times because the key has an open request, but the key's latest request is "
-              + latest.map(l -> l.id() + " (" + l.status() + ")").orElse("missing")
-              + "; mark the key's older PENDING or APPROVED request EXPIRED in the store");
+          throw new IllegalStateException(
+              "the approval store refused a new request "
+                  + attempt
+                  + " times because the key has an open request, but the key's latest request is "
+                  + latest.map(l -> l.id() + " (" + l.status() + ")").orElse("missing")
+                  + "; mark the key's older PENDING or APPROVED request EXPIRED in the store");
         }
       }
     }
@@ -148,8 +161,8 @@ public final class ApprovalGate {
   /**
    * Grants a pending request. Returns the request's state afterwards: {@code APPROVED} when this
    * call granted it; unchanged (and nothing recorded) when it was already decided or had expired
-   * ({@code EXPIRED} then), also when another gate on the same store decided it at the same
-   * moment (that decision is returned). Empty when no request has this id.
+   * ({@code EXPIRED} then), also when another gate on the same store decided it at the same moment
+   * (that decision is returned). Empty when no request has this id.
    *
    * @throws IllegalArgumentException if {@code actor} or {@code reason} is blank
    */
@@ -176,8 +189,8 @@ public final class ApprovalGate {
     return store.auditTrail().stream().filter(e -> e.key().equals(key)).toList();
   }
 
-  private Optional<ApprovalRequest> decide(String requestId, String actor, String reason,
-      boolean grant) {
+  private Optional<ApprovalRequest> decide(
+      String requestId, String actor, String reason, boolean grant) {
     requireText(actor, "actor");
     requireText(reason, "reason");
     synchronized (lock) {
@@ -194,12 +207,20 @@ public final class ApprovalGate {
       if (s != ApprovalStatus.PENDING) {
         return found;
       }
-      ApprovalRequest decided = grant
-          ? r.decided(ApprovalStatus.APPROVED, actor, now, reason, now.plus(approvalValidity))
-          : r.decided(ApprovalStatus.REJECTED, actor, now, reason, null);
-      if (store.replaceIf(ApprovalStatus.PENDING, decided, new AuditEvent(now,
-          grant ? AuditEvent.Type.GRANTED : AuditEvent.Type.REJECTED, r.id(), r.key(), actor,
-          reason))) {
+      ApprovalRequest decided =
+          grant
+              ? r.decided(ApprovalStatus.APPROVED, actor, now, reason, now.plus(approvalValidity))
+              : r.decided(ApprovalStatus.REJECTED, actor, now, reason, null);
+      if (store.replaceIf(
+          ApprovalStatus.PENDING,
+          decided,
+          new AuditEvent(
+              now,
+              grant ? AuditEvent.Type.GRANTED : AuditEvent.Type.REJECTED,
+              r.id(),
+              r.key(),
+              actor,
+              reason))) {
         return Optional.of(decided);
       }
       // Another gate decided or expired it first: its decision stands.
@@ -213,13 +234,16 @@ public final class ApprovalGate {
     if (r.status() == ApprovalStatus.EXPIRED || r.statusAt(now) != ApprovalStatus.EXPIRED) {
       return r;
     }
-    ApprovalRequest expired = r.decided(ApprovalStatus.EXPIRED, r.decidedBy(), now, r.reason(),
-        r.validUntil());
-    String why = r.status() == ApprovalStatus.PENDING
-        ? "not decided before " + r.deadline()
-        : "grant valid until " + r.validUntil();
-    if (store.replaceIf(r.status(), expired, new AuditEvent(now, AuditEvent.Type.EXPIRED, r.id(),
-        r.key(), SYSTEM_ACTOR, why))) {
+    ApprovalRequest expired =
+        r.decided(ApprovalStatus.EXPIRED, r.decidedBy(), now, r.reason(), r.validUntil());
+    String why =
+        r.status() == ApprovalStatus.PENDING
+            ? "not decided before " + r.deadline()
+            : "grant valid until " + r.validUntil();
+    if (store.replaceIf(
+        r.status(),
+        expired,
+        new AuditEvent(now, AuditEvent.Type.EXPIRED, r.id(), r.key(), SYSTEM_ACTOR, why))) {
       return expired;
     }
     // Another gate recorded a transition first.
@@ -256,8 +280,8 @@ public final class ApprovalGate {
     }
 
     /**
-     * How long a request waits for a decision before it expires. Default 48 hours: long enough
-     * for a weekend-free reviewer, short enough that stale offers are not sent.
+     * How long a request waits for a decision before it expires. Default 48 hours: long enough for
+     * a weekend-free reviewer, short enough that stale offers are not sent.
      */
     public Builder requestTtl(Duration requestTtl) {
       this.requestTtl = positive(requestTtl, "requestTtl");
@@ -265,8 +289,7 @@ public final class ApprovalGate {
     }
 
     /**
-     * How long a grant is valid. Default 7 days; shorten it when offers must be re-checked
-     * often.
+     * How long a grant is valid. Default 7 days; shorten it when offers must be re-checked often.
      */
     public Builder approvalValidity(Duration approvalValidity) {
       this.approvalValidity = positive(approvalValidity, "approvalValidity");

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 /**
  * What an approval is for. Immutable and thread-safe. Two scopes exist:
+ *
  * <ul>
  *   <li>{@link #campaign(String)} — {@code campaign:<id>}: one approval covers every action of the
  *       campaign while it is valid (the default scope of the decision engine, so a run over many
@@ -12,6 +13,7 @@ import java.util.Objects;
  *       approval for one action for one customer (what an LLM tool planning for a single customer
  *       asks for).
  * </ul>
+ *
  * The engine accepts either: an approved campaign key or an approved action key lets the action
  * through.
  *

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id unique id
  * @param key what it is for
- * @param summary why approval is needed, without personal data (for example
- *     {@code "discount 20% >= 20%"})
+ * @param summary why approval is needed, without personal data (for example {@code "discount 20% >=
+ *     20%"})
  * @param requestedBy who asked (a user, a tool, {@code decision-engine})
  * @param requestedAt when it was asked
  * @param deadline the request expires unanswered at this instant
@@ -58,9 +58,13 @@ public record ApprovalRequest(
     return status;
   }
 
-  ApprovalRequest decided(ApprovalStatus newStatus, @Nullable String actor, Instant at,
-      @Nullable String why, @Nullable Instant until) {
-    return new ApprovalRequest(id, key, summary, requestedBy, requestedAt, deadline, newStatus,
-        actor, at, why, until);
+  ApprovalRequest decided(
+      ApprovalStatus newStatus,
+      @Nullable String actor,
+      Instant at,
+      @Nullable String why,
+      @Nullable Instant until) {
+    return new ApprovalRequest(
+        id, key, summary, requestedBy, requestedAt, deadline, newStatus, actor, at, why, until);
   }
 }

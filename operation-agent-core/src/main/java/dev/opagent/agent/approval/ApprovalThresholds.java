@@ -5,18 +5,21 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When an action waits for a human's approval. Immutable and thread-safe. Any one threshold
- * reached is enough.
+ * When an action waits for a human's approval. Immutable and thread-safe. Any one threshold reached
+ * is enough.
  *
  * @param discountRateAtLeast a discount of this rate or more (0.20 = 20%); {@code > 1} disables
  * @param spendAtLeast an expected cost of this much or more per action; null disables
- * @param audienceAbove a campaign's actions chosen in one run beyond this many; from the
- *     {@code audienceAbove + 1}-th customer on, the campaign needs an approval (grant a campaign
- *     approval before the run to avoid a partial run); {@link Long#MAX_VALUE} disables
+ * @param audienceAbove a campaign's actions chosen in one run beyond this many; from the {@code
+ *     audienceAbove + 1}-th customer on, the campaign needs an approval (grant a campaign approval
+ *     before the run to avoid a partial run); {@link Long#MAX_VALUE} disables
  * @param scope what the engine requests approval for
  */
-public record ApprovalThresholds(double discountRateAtLeast, @Nullable BigDecimal spendAtLeast,
-    long audienceAbove, ApprovalScope scope) {
+public record ApprovalThresholds(
+    double discountRateAtLeast,
+    @Nullable BigDecimal spendAtLeast,
+    long audienceAbove,
+    ApprovalScope scope) {
 
   public ApprovalThresholds {
     if (!(discountRateAtLeast > 0)) {
@@ -40,7 +43,7 @@ public record ApprovalThresholds(double discountRateAtLeast, @Nullable BigDecima
 
   /** Nothing needs approval. */
   public static ApprovalThresholds none() {
-    return new ApprovalThresholds(Double.POSITIVE_INFINITY, null, Long.MAX_VALUE,
-        ApprovalScope.CAMPAIGN);
+    return new ApprovalThresholds(
+        Double.POSITIVE_INFINITY, null, Long.MAX_VALUE, ApprovalScope.CAMPAIGN);
   }
 }

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param actor who did it ({@code system} for expiry)
  * @param reason why, as given by the actor, or the request's summary for {@link Type#REQUESTED}
  */
-public record AuditEvent(Instant at, Type type, String requestId, ApprovalKey key, String actor,
-    String reason) {
+public record AuditEvent(
+    Instant at, Type type, String requestId, ApprovalKey key, String actor, String reason) {
 
   public AuditEvent {
     Objects.requireNonNull(at, "at");

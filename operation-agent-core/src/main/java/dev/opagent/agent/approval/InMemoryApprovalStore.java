@@ -8,23 +8,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An {@link ApprovalStore} in memory: the default of {@link ApprovalGate}. Thread-safe; reads do
- * not lock, writes take one lock, so that the conditional writes are atomic among all gates of
- * the process that share this store. State is lost when the process ends, so production hosts
- * that restart or run several instances use a durable store (the {@code operating-store}
- * module's {@code JdbcApprovalStore}).
+ * not lock, writes take one lock, so that the conditional writes are atomic among all gates of the
+ * process that share this store. State is lost when the process ends, so production hosts that
+ * restart or run several instances use a durable store (the {@code operating-store} module's {@code
+ * JdbcApprovalStore}).
  *
- * <p><b>Bounded.</b> The store holds at most {@code maxRequests} requests (default
- * {@value #DEFAULT_MAX_REQUESTS}) and {@code maxAuditEvents} audit events (default
- * {@value #DEFAULT_MAX_AUDIT_EVENTS}). When requests reach their maximum, it forgets the oldest
- * superseded ones — requests that are no longer the latest of their key, so no decision reads
- * them any more (they stay in the audit trail; {@link #byId} no longer finds them). The audit
- * trail is never shortened: it is the record of who decided what. A write that would pass a
- * maximum with nothing left to forget throws {@link ApprovalStoreFullException} and records
- * nothing, so a guarantee never lapses silently.
+ * <p><b>Bounded.</b> The store holds at most {@code maxRequests} requests (default {@value
+ * #DEFAULT_MAX_REQUESTS}) and {@code maxAuditEvents} audit events (default {@value
+ * #DEFAULT_MAX_AUDIT_EVENTS}). When requests reach their maximum, it forgets the oldest superseded
+ * ones — requests that are no longer the latest of their key, so no decision reads them any more
+ * (they stay in the audit trail; {@link #byId} no longer finds them). The audit trail is never
+ * shortened: it is the record of who decided what. A write that would pass a maximum with nothing
+ * left to forget throws {@link ApprovalStoreFullException} and records nothing, so a guarantee
+ * never lapses silently.
  */
 public final class InMemoryApprovalStore implements ApprovalStore {
   /** The default maximum of requests held: {@value}. */
   public static final int DEFAULT_MAX_REQUESTS = 100_000;
+
   /** The default maximum of audit events held: {@value}. */
   public static final int DEFAULT_MAX_AUDIT_EVENTS = 1_000_000;
 
@@ -33,6 +34,7 @@ public final class InMemoryApprovalStore implements ApprovalStore {
   private final ConcurrentHashMap<String, ApprovalRequest> byId = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ApprovalKey, String> latestByKey = new ConcurrentHashMap<>();
   private final List<AuditEvent> trail = new ArrayList<>();
+
   /** Ids of requests no longer the latest of their key, oldest superseded first. Guarded. */
   private final ArrayDeque<String> superseded = new ArrayDeque<>();
 
@@ -51,8 +53,8 @@ public final class InMemoryApprovalStore implements ApprovalStore {
       throw new IllegalArgumentException("maxRequests must be positive but was " + maxRequests);
     }
     if (maxAuditEvents <= 0) {
-      throw new IllegalArgumentException("maxAuditEvents must be positive but was "
-          + maxAuditEvents);
+      throw new IllegalArgumentException(
+          "maxAuditEvents must be positive but was " + maxAuditEvents);
     }
     this.maxRequests = maxRequests;
     this.maxAuditEvents = maxAuditEvents;
@@ -61,8 +63,8 @@ public final class InMemoryApprovalStore implements ApprovalStore {
   /**
    * {@inheritDoc}
    *
-   * @throws ApprovalStoreFullException when the request is new, the store holds
-   *     {@code maxRequests} and none of them is superseded
+   * @throws ApprovalStoreFullException when the request is new, the store holds {@code maxRequests}
+   *     and none of them is superseded
    */
   @Override
   public void save(ApprovalRequest request) {
@@ -151,12 +153,16 @@ public final class InMemoryApprovalStore implements ApprovalStore {
    * Makes room for {@code request} (when new) and {@code events} audit events, forgetting
    * superseded requests if needed, or throws having changed nothing that matters.
    */
-  private void requireRoom(@org.jspecify.annotations.Nullable ApprovalRequest request,
-      int events) {
+  private void requireRoom(@org.jspecify.annotations.Nullable ApprovalRequest request, int events) {
     if (trail.size() + events > maxAuditEvents) {
-      throw new ApprovalStoreFullException("the approval audit trail holds " + trail.size()
-          + " events, its maximum (maxAuditEvents " + maxAuditEvents + "); nothing was recorded:"
-          + " raise the maximum or use a durable approval store", maxAuditEvents);
+      throw new ApprovalStoreFullException(
+          "the approval audit trail holds "
+              + trail.size()
+              + " events, its maximum (maxAuditEvents "
+              + maxAuditEvents
+              + "); nothing was recorded:"
+              + " raise the maximum or use a durable approval store",
+          maxAuditEvents);
     }
     if (request == null || byId.containsKey(request.id())) {
       return;
@@ -169,9 +175,13 @@ public final class InMemoryApprovalStore implements ApprovalStore {
       }
     }
     if (byId.size() >= maxRequests) {
-      throw new ApprovalStoreFullException("the approval store holds " + byId.size()
-          + " requests, its maximum (maxRequests " + maxRequests + "), each the latest of its"
-          + " key; nothing was recorded: raise the maximum or use a durable approval store",
+      throw new ApprovalStoreFullException(
+          "the approval store holds "
+              + byId.size()
+              + " requests, its maximum (maxRequests "
+              + maxRequests
+              + "), each the latest of its"
+              + " key; nothing was recorded: raise the maximum or use a durable approval store",
           maxRequests);
     }
   }

@@ -15,13 +15,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Money budgets with reserve-then-commit accounting, per campaign and global. Thread-safe and
- * lock-free: each budget is an atomic counter of ten-thousandths of the currency unit, updated
- * with compare-and-set, so reservations from many deciding threads never overspend a limit.
+ * lock-free: each budget is an atomic counter of ten-thousandths of the currency unit, updated with
+ * compare-and-set, so reservations from many deciding threads never overspend a limit.
  *
- * <p>At decision time the expected cost of an action is {@link #reserve reserved}; after
- * execution it is {@link #commit committed} with the actual amount (which may differ, and may
- * exceed the limit: money already spent is recorded, not refused) or {@link #release released}
- * when the action did not run. Amounts are rounded up to {@value #SCALE} decimal places.
+ * <p>At decision time the expected cost of an action is {@link #reserve reserved}; after execution
+ * it is {@link #commit committed} with the actual amount (which may differ, and may exceed the
+ * limit: money already spent is recorded, not refused) or {@link #release released} when the action
+ * did not run. Amounts are rounded up to {@value #SCALE} decimal places.
  *
  * <pre>{@code
  * BudgetLedger ledger = BudgetLedger.create(BudgetLimits.builder(TRY).global(new BigDecimal("5000")).build());
@@ -44,7 +44,10 @@ public final class BudgetLedger {
   private final AtomicLong ids;
   private final @Nullable Function<@Nullable String, BigDecimal> inUse;
 
-  private BudgetLedger(BudgetLimits limits, Clock clock, long firstId,
+  private BudgetLedger(
+      BudgetLimits limits,
+      Clock clock,
+      long firstId,
       @Nullable Function<@Nullable String, BigDecimal> inUse) {
     this.limits = limits;
     this.clock = clock;
@@ -63,21 +66,24 @@ public final class BudgetLedger {
 
   /** A ledger with {@code limits}, stamping reservations with {@code clock}. */
   public static BudgetLedger create(BudgetLimits limits, Clock clock) {
-    return new BudgetLedger(Objects.requireNonNull(limits, "limits"),
-        Objects.requireNonNull(clock, "clock"), 1, null);
+    return new BudgetLedger(
+        Objects.requireNonNull(limits, "limits"), Objects.requireNonNull(clock, "clock"), 1, null);
   }
 
   /**
-   * A ledger whose limited budgets start with money already in use elsewhere: reserved or spent
-   * by actions a shared store journalled, in any process. {@code inUse} is asked once for the
-   * global budget (with {@code null}) and once for each campaign when it is first seen, and only
-   * for budgets with a limit; what it answers counts as in use (not as committed) in
-   * {@link #global()} and {@link #campaign(String)}.
+   * A ledger whose limited budgets start with money already in use elsewhere: reserved or spent by
+   * actions a shared store journalled, in any process. {@code inUse} is asked once for the global
+   * budget (with {@code null}) and once for each campaign when it is first seen, and only for
+   * budgets with a limit; what it answers counts as in use (not as committed) in {@link #global()}
+   * and {@link #campaign(String)}.
    */
-  public static BudgetLedger startingFrom(BudgetLimits limits, Clock clock,
-      Function<@Nullable String, BigDecimal> inUse) {
-    return new BudgetLedger(Objects.requireNonNull(limits, "limits"),
-        Objects.requireNonNull(clock, "clock"), 1, Objects.requireNonNull(inUse, "inUse"));
+  public static BudgetLedger startingFrom(
+      BudgetLimits limits, Clock clock, Function<@Nullable String, BigDecimal> inUse) {
+    return new BudgetLedger(
+        Objects.requireNonNull(limits, "limits"),
+        Objects.requireNonNull(clock, "clock"),
+        1,
+        Objects.requireNonNull(inUse, "inUse"));
   }
 
   /** The limits. */
@@ -119,8 +125,7 @@ public final class BudgetLedger {
     long globalLeft = global.tryAdd(units);
     if (globalLeft >= 0) {
       c.used.addAndGet(-units);
-      return new ReserveResult.Insufficient(BudgetScope.GLOBAL, amount(globalLeft),
-          amount(units));
+      return new ReserveResult.Insufficient(BudgetScope.GLOBAL, amount(globalLeft), amount(units));
     }
     Reservation r = new Reservation(ids.getAndIncrement(), campaign, units, clock.instant());
     open.put(r.id(), r);
@@ -192,9 +197,9 @@ public final class BudgetLedger {
   }
 
   /**
-   * An independent ledger with the same limits and the same reserved and committed totals, for
-   * dry runs: what it reserves never reaches this one. Open reservations are not carried over
-   * (only their totals), so they cannot be settled through the copy.
+   * An independent ledger with the same limits and the same reserved and committed totals, for dry
+   * runs: what it reserves never reaches this one. Open reservations are not carried over (only
+   * their totals), so they cannot be settled through the copy.
    */
   public BudgetLedger copy() {
     BudgetLedger c = new BudgetLedger(limits, clock, ids.get(), null);
@@ -213,14 +218,16 @@ public final class BudgetLedger {
     if (a != null) {
       return a;
     }
-    return campaigns.computeIfAbsent(campaign, k -> {
-      BigDecimal limit = limits.perCampaign().get(k);
-      Account fresh = new Account(limit == null ? UNLIMITED : units(limit));
-      if (limit != null && inUse != null) {
-        fresh.used.set(units(inUse.apply(k)));
-      }
-      return fresh;
-    });
+    return campaigns.computeIfAbsent(
+        campaign,
+        k -> {
+          BigDecimal limit = limits.perCampaign().get(k);
+          Account fresh = new Account(limit == null ? UNLIMITED : units(limit));
+          if (limit != null && inUse != null) {
+            fresh.used.set(units(inUse.apply(k)));
+          }
+          return fresh;
+        });
   }
 
   static long units(BigDecimal amount) {
@@ -270,8 +277,11 @@ public final class BudgetLedger {
     BudgetSnapshot snapshot() {
       long c = committed.get();
       long u = Math.max(used.get(), c);
-      return new BudgetSnapshot(limit == UNLIMITED ? null : amount(limit), amount(u - c),
-          amount(c), limit == UNLIMITED ? null : amount(Math.max(0, limit - u)));
+      return new BudgetSnapshot(
+          limit == UNLIMITED ? null : amount(limit),
+          amount(u - c),
+          amount(c),
+          limit == UNLIMITED ? null : amount(Math.max(0, limit - u)));
     }
   }
 }

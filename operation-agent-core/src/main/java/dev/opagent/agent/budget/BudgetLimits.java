@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param global the global limit, or null for none
  * @param perCampaign limits by campaign (rule id)
  */
-public record BudgetLimits(Currency currency, @Nullable BigDecimal global,
-    Map<String, BigDecimal> perCampaign) {
+public record BudgetLimits(
+    Currency currency, @Nullable BigDecimal global, Map<String, BigDecimal> perCampaign) {
 
   public BudgetLimits {
     Objects.requireNonNull(currency, "currency");
@@ -68,8 +68,8 @@ public record BudgetLimits(Currency currency, @Nullable BigDecimal global,
 
     /** The limit of one campaign. Default: none. */
     public Builder putCampaign(String campaign, BigDecimal limit) {
-      perCampaign.put(Objects.requireNonNull(campaign, "campaign"),
-          Objects.requireNonNull(limit, "limit"));
+      perCampaign.put(
+          Objects.requireNonNull(campaign, "campaign"), Objects.requireNonNull(limit, "limit"));
       return this;
     }
 

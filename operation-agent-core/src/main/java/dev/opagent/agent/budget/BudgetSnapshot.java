@@ -11,5 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param committed spent
  * @param available {@code limit − reserved − committed} (never negative), or null when unlimited
  */
-public record BudgetSnapshot(@Nullable BigDecimal limit, BigDecimal reserved,
-    BigDecimal committed, @Nullable BigDecimal available) {}
+public record BudgetSnapshot(
+    @Nullable BigDecimal limit,
+    BigDecimal reserved,
+    BigDecimal committed,
+    @Nullable BigDecimal available) {}

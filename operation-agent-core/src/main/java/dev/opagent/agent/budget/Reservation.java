@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * Money set aside for one planned action until it is committed (spent) or released. Immutable
- * and thread-safe.
+ * Money set aside for one planned action until it is committed (spent) or released. Immutable and
+ * thread-safe.
  *
  * @param id the id to commit or release with
  * @param campaign the campaign it is charged to

@@ -1,6 +1,4 @@
-/**
- * Money budgets with reserve-then-commit accounting, per campaign and global.
- */
+/** Money budgets with reserve-then-commit accounting, per campaign and global. */
 @NullMarked
 package dev.opagent.agent.budget;
 

@@ -26,8 +26,11 @@ final class Candidate {
   @Nullable String approvalRequestId;
   @Nullable String approvalReason;
 
-  Candidate(CompiledCampaign campaign, CompiledCampaign.CompiledAction action,
-      Verdict.Eligible verdict, int index) {
+  Candidate(
+      CompiledCampaign campaign,
+      CompiledCampaign.CompiledAction action,
+      Verdict.Eligible verdict,
+      int index) {
     this.campaign = campaign;
     this.action = action;
     this.verdict = verdict;
@@ -39,10 +42,24 @@ final class Candidate {
   }
 
   PlannedAction toPlanned(String customerId, int rank, Instant now) {
-    return new PlannedAction(customerId, rank, campaign.id, verdict.name(), verdict.priority(),
-        action.type, action.channel, action.parameters, action.attachments,
-        action.discountRate, action.delay, now.plusSeconds(action.delaySeconds), score, status,
-        action.verdicts(verdicts, verdictCount), reservation, approvalRequestId,
+    return new PlannedAction(
+        customerId,
+        rank,
+        campaign.id,
+        verdict.name(),
+        verdict.priority(),
+        action.type,
+        action.channel,
+        action.parameters,
+        action.attachments,
+        action.discountRate,
+        action.delay,
+        now.plusSeconds(action.delaySeconds),
+        score,
+        status,
+        action.verdicts(verdicts, verdictCount),
+        reservation,
+        approvalRequestId,
         approvalReason);
   }
 }

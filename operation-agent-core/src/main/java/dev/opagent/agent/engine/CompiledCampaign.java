@@ -26,20 +26,31 @@ final class CompiledCampaign {
   final long exclusiveMask;
   final ApprovalKey approvalKey;
   final CompiledAction[] candidates;
+
   /** The approval texts once the run's audience of this campaign passes the threshold. */
   final @Nullable ApprovalTexts audienceApproval;
 
-  private CompiledCampaign(DecisionPolicy policy, String id, List<Action> source,
-      long exclusiveMask, CompiledAction[] candidates) {
+  private CompiledCampaign(
+      DecisionPolicy policy,
+      String id,
+      List<Action> source,
+      long exclusiveMask,
+      CompiledAction[] candidates) {
     this.id = id;
     this.source = source;
     this.exclusiveMask = exclusiveMask;
     this.approvalKey = ApprovalKey.campaign(id);
     this.candidates = candidates;
     long above = policy.approval().audienceAbove();
-    this.audienceApproval = above == Long.MAX_VALUE ? null
-        : new ApprovalTexts(DecisionRun.AUDIENCE_PREFIX + " of campaign '" + id
-            + "' in this run exceeds " + above);
+    this.audienceApproval =
+        above == Long.MAX_VALUE
+            ? null
+            : new ApprovalTexts(
+                DecisionRun.AUDIENCE_PREFIX
+                    + " of campaign '"
+                    + id
+                    + "' in this run exceeds "
+                    + above);
   }
 
   /** Whether this was compiled from exactly these action instances. */
@@ -88,8 +99,8 @@ final class CompiledCampaign {
       List<Channel> attCh = c != null && c.contact() ? attachmentChannels : List.of();
       out.add(CompiledAction.compile(policy, campaign, actions.get(i), c, att, attCh));
     }
-    return new CompiledCampaign(policy, campaign, List.copyOf(actions), mask,
-        out.toArray(new CompiledAction[0]));
+    return new CompiledCampaign(
+        policy, campaign, List.copyOf(actions), mask, out.toArray(new CompiledAction[0]));
   }
 
   private static @Nullable Channel channel(DecisionPolicy policy, Action a) {
@@ -131,8 +142,16 @@ final class CompiledCampaign {
     }
   }
 
-  private static final Channel[] BUILT_IN = {Channel.EMAIL, Channel.SMS, Channel.PUSH,
-      Channel.IN_APP, Channel.PHONE, Channel.DISCOUNT, Channel.RECOMMENDATION, Channel.TICKET};
+  private static final Channel[] BUILT_IN = {
+    Channel.EMAIL,
+    Channel.SMS,
+    Channel.PUSH,
+    Channel.IN_APP,
+    Channel.PHONE,
+    Channel.DISCOUNT,
+    Channel.RECOMMENDATION,
+    Channel.TICKET
+  };
 
   /** One candidate action, precomputed. */
   static final class CompiledAction {
@@ -149,26 +168,42 @@ final class CompiledCampaign {
     final long delaySeconds;
     final FrequencyCap[] caps;
     final QuietHours[] quiet;
+
     /** Action types (own and attachments') with an execution limit, and the limits. */
     final String[] limitedTypes;
+
     final long[] limits;
     final Map<String, @Nullable Object> parameters;
+
     /** The approval texts when the discount reaches the policy's threshold; null otherwise. */
     final @Nullable ApprovalTexts discountApproval;
+
     /** The value of this action's approval key for a customer: prefix + customer id + suffix. */
     final String actionKeyPrefix;
+
     final String actionKeySuffix;
+
     /**
      * The last verdict list and approval verdict handed out, shared by later decisions whose
      * verdicts are the same (immutable values, so sharing them is invisible).
      */
     private volatile @Nullable List<GuardrailVerdict> lastVerdicts;
+
     private volatile @Nullable GuardrailVerdict lastApprovalVerdict;
 
-    private CompiledAction(DecisionPolicy policy, String campaign, Action action,
-        @Nullable Channel channel, List<Action> attachments,
-        double discountRate, BigDecimal fixedCost, ConversionPrior prior, FrequencyCap[] caps,
-        QuietHours[] quiet, String[] limitedTypes, long[] limits) {
+    private CompiledAction(
+        DecisionPolicy policy,
+        String campaign,
+        Action action,
+        @Nullable Channel channel,
+        List<Action> attachments,
+        double discountRate,
+        BigDecimal fixedCost,
+        ConversionPrior prior,
+        FrequencyCap[] caps,
+        QuietHours[] quiet,
+        String[] limitedTypes,
+        long[] limits) {
       this.action = action;
       this.type = action.type();
       this.channel = channel;
@@ -186,10 +221,14 @@ final class CompiledCampaign {
       this.limits = limits;
       this.parameters = action.parameters();
       double threshold = policy.approval().discountRateAtLeast();
-      this.discountApproval = discountRate >= threshold
-          ? new ApprovalTexts("discount " + percent(discountRate)
-              + " reaches the approval threshold of " + percent(threshold))
-          : null;
+      this.discountApproval =
+          discountRate >= threshold
+              ? new ApprovalTexts(
+                  "discount "
+                      + percent(discountRate)
+                      + " reaches the approval threshold of "
+                      + percent(threshold))
+              : null;
       this.actionKeyPrefix = "action:" + campaign + ":";
       this.actionKeySuffix = ":" + type;
     }
@@ -212,21 +251,29 @@ final class CompiledCampaign {
     }
 
     /** An approval verdict, the previous one when equal to it. */
-    GuardrailVerdict approvalVerdict(VerdictKind kind, ReasonCode reason, String message,
-        @Nullable Instant until) {
+    GuardrailVerdict approvalVerdict(
+        VerdictKind kind, ReasonCode reason, String message, @Nullable Instant until) {
       GuardrailVerdict last = lastApprovalVerdict;
-      if (last != null && last.kind() == kind && last.reason() == reason
-          && last.message().equals(message) && java.util.Objects.equals(last.until(), until)) {
+      if (last != null
+          && last.kind() == kind
+          && last.reason() == reason
+          && last.message().equals(message)
+          && java.util.Objects.equals(last.until(), until)) {
         return last;
       }
-      GuardrailVerdict fresh = new GuardrailVerdict(Guardrail.APPROVAL, kind, reason, message,
-          until);
+      GuardrailVerdict fresh =
+          new GuardrailVerdict(Guardrail.APPROVAL, kind, reason, message, until);
       lastApprovalVerdict = fresh;
       return fresh;
     }
 
-    static CompiledAction compile(DecisionPolicy policy, String campaign, Action a,
-        @Nullable Channel channel, List<Action> attachments, List<Channel> attachmentChannels) {
+    static CompiledAction compile(
+        DecisionPolicy policy,
+        String campaign,
+        Action a,
+        @Nullable Channel channel,
+        List<Action> attachments,
+        List<Channel> attachmentChannels) {
       double rate = discountRate(a);
       BigDecimal cost = channel == null ? BigDecimal.ZERO : policy.cost(channel);
       ConversionPrior prior = policy.campaignPriors().get(campaign);
@@ -268,13 +315,23 @@ final class CompiledCampaign {
       for (int i = 0; i < l.length; i++) {
         l[i] = limits.get(i);
       }
-      return new CompiledAction(policy, campaign, a, channel, attachments, rate, cost, prior,
-          caps.toArray(new FrequencyCap[0]), quiet.toArray(new QuietHours[0]),
-          types.toArray(new String[0]), l);
+      return new CompiledAction(
+          policy,
+          campaign,
+          a,
+          channel,
+          attachments,
+          rate,
+          cost,
+          prior,
+          caps.toArray(new FrequencyCap[0]),
+          quiet.toArray(new QuietHours[0]),
+          types.toArray(new String[0]),
+          l);
     }
 
-    private static void addLimit(DecisionPolicy policy, String type, List<String> types,
-        List<Long> limits) {
+    private static void addLimit(
+        DecisionPolicy policy, String type, List<String> types, List<Long> limits) {
       Integer limit = policy.executionLimits().get(type);
       if (limit != null && !types.contains(type)) {
         types.add(type);
@@ -287,9 +344,9 @@ final class CompiledCampaign {
     }
 
     /**
-     * The discount rate an action offers: {@code discount}, {@code discount_rate} or
-     * {@code discountRate} as a fraction (values above 1 are read as percent), or
-     * {@code discount_percent} in percent; 0 when none.
+     * The discount rate an action offers: {@code discount}, {@code discount_rate} or {@code
+     * discountRate} as a fraction (values above 1 are read as percent), or {@code discount_percent}
+     * in percent; 0 when none.
      */
     static double discountRate(Action a) {
       double r = 0;

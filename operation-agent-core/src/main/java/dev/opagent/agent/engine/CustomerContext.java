@@ -16,22 +16,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the engine knows about one customer when deciding: the campaign eligibility verdicts,
- * the customer data and segment analysis they came from, host attributes, consent per channel,
- * the time zone, and the figures scoring needs. Immutable and thread-safe. Build it once per
- * customer (the builder does the parsing and arithmetic, so deciding does not).
+ * the customer data and segment analysis they came from, host attributes, consent per channel, the
+ * time zone, and the figures scoring needs. Immutable and thread-safe. Build it once per customer
+ * (the builder does the parsing and arithmetic, so deciding does not).
  *
  * <p>Defaults computed by {@link Builder#build()} when not set explicitly:
+ *
  * <ul>
  *   <li><b>expected basket</b>: the customer's average order value (total spent / orders over the
- *       product history); without orders, the region's median basket; else
- *       {@value #DEFAULT_BASKET}.
+ *       product history); without orders, the region's median basket; else {@value
+ *       #DEFAULT_BASKET}.
  *   <li><b>customer value</b> (what a conversion is worth): expected basket × a weight of the value
- *       segment — {@code HighValue} 1.5, {@code MediumValue} 1.0, {@code LowValue} 0.75,
- *       {@code New} and unknown 1.0 — so valuable customers win ties for scarce budget.
+ *       segment — {@code HighValue} 1.5, {@code MediumValue} 1.0, {@code LowValue} 0.75, {@code
+ *       New} and unknown 1.0 — so valuable customers win ties for scarce budget.
  *   <li><b>segment key</b> (for observed conversion rates): the churn segment's wire value, such as
  *       {@code Riskli}; {@code unknown} without an analysis.
- *   <li><b>consent</b>: none. Unknown consent counts as no, so set the channels the customer
- *       opted in to.
+ *   <li><b>consent</b>: none. Unknown consent counts as no, so set the channels the customer opted
+ *       in to.
  *   <li><b>time zone</b>: none, meaning the policy's default zone.
  * </ul>
  *
@@ -63,8 +64,10 @@ public final class CustomerContext {
     this.eligibility = b.eligibility;
     this.customerData = b.customerData;
     this.analysis = b.analysis;
-    this.attributes = b.attributes.isEmpty() ? Map.of()
-        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
+    this.attributes =
+        b.attributes.isEmpty()
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
     this.consents = Set.copyOf(b.consents);
     this.zone = b.zone;
     this.expectedBasket = basket;
@@ -78,8 +81,8 @@ public final class CustomerContext {
   }
 
   /** A context from the segment client's types, without consent (see the class comment). */
-  public static CustomerContext of(CustomerData data, SegmentAnalysis analysis,
-      Eligibility eligibility) {
+  public static CustomerContext of(
+      CustomerData data, SegmentAnalysis analysis, Eligibility eligibility) {
     return builder(eligibility).customerData(data).analysis(analysis).build();
   }
 
@@ -144,10 +147,13 @@ public final class CustomerContext {
     private final Eligibility eligibility;
     private @Nullable CustomerData customerData;
     private @Nullable SegmentAnalysis analysis;
+
     /** Empty until the first attribute: most customers have none. */
     private Map<String, @Nullable Object> attributes = Map.of();
+
     /** Immutable until a second call adds to it: a caller's immutable set is kept as is. */
     private Set<Channel> consents = Set.of();
+
     private @Nullable ZoneId zone;
     private @Nullable Double expectedBasket;
     private @Nullable Double customerValue;
@@ -241,9 +247,12 @@ public final class CustomerContext {
     public CustomerContext build() {
       double basket = expectedBasket != null ? expectedBasket : basket();
       double value = customerValue != null ? customerValue : basket * weight();
-      String key = segmentKey != null ? segmentKey
-          : analysis != null && analysis.churnSegment() != null
-              ? analysis.churnSegment().wireValue() : "unknown";
+      String key =
+          segmentKey != null
+              ? segmentKey
+              : analysis != null && analysis.churnSegment() != null
+                  ? analysis.churnSegment().wireValue()
+                  : "unknown";
       return new CustomerContext(this, basket, value, key);
     }
 
@@ -267,7 +276,8 @@ public final class CustomerContext {
           return spent.doubleValue() / orders;
         }
       }
-      if (d.region() != null && d.region().medianBasket() != null
+      if (d.region() != null
+          && d.region().medianBasket() != null
           && d.region().medianBasket().signum() > 0) {
         return d.region().medianBasket().doubleValue();
       }

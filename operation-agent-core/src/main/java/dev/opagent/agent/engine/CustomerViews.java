@@ -37,8 +37,11 @@ public final class CustomerViews {
   private CustomerViews() {}
 
   /** A view of the customer with the analysis (optional) and host attributes, as of a date. */
-  public static CustomerView of(CustomerData data, @Nullable SegmentAnalysis analysis,
-      Map<String, ?> attributes, LocalDate asOf) {
+  public static CustomerView of(
+      CustomerData data,
+      @Nullable SegmentAnalysis analysis,
+      Map<String, ?> attributes,
+      LocalDate asOf) {
     CustomerView.Builder b = CustomerView.builder().customerData(customerData(data)).asOf(asOf);
     if (analysis != null) {
       b.analysis(analysis(analysis));

@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param heldOut campaigns the customer matched but was held out of (control customers)
  * @param candidates candidate actions, best score first
  */
-public record Decision(String customerId, String runId, RunMode mode, Instant decidedAt,
-    boolean globalHoldout, List<HeldOutCampaign> heldOut, List<PlannedAction> candidates) {
+public record Decision(
+    String customerId,
+    String runId,
+    RunMode mode,
+    Instant decidedAt,
+    boolean globalHoldout,
+    List<HeldOutCampaign> heldOut,
+    List<PlannedAction> candidates) {
 
   public Decision {
     Objects.requireNonNull(customerId, "customerId");

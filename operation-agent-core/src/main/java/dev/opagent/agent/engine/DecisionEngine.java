@@ -33,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * cached, budgets and execution limits are lock-free counters.
  *
  * <p>Per customer ({@link DecisionRun#decide}):
+ *
  * <ol>
  *   <li>A customer in the policy's global holdout gets nothing; every campaign it matched is
  *       recorded as held out. Campaigns whose own control group holds the customer (campaign-rules'
@@ -45,8 +46,8 @@ import org.jspecify.annotations.Nullable;
  *       one already chosen is suppressed; so when a cap binds the higher-value action survives.
  *   <li>The rest pass channel mapping, consent, frequency caps, quiet hours, approval, execution
  *       limits and budget, in that order; the first verdict that does not allow decides. A chosen
- *       action holds an execution slot and a budget reservation (commit or release it in the
- *       {@link #budgetLedger()} after execution).
+ *       action holds an execution slot and a budget reservation (commit or release it in the {@link
+ *       #budgetLedger()} after execution).
  * </ol>
  *
  * <pre>{@code
@@ -74,8 +75,10 @@ public final class DecisionEngine {
   final ZoneDays zoneDays = new ZoneDays();
   final Duration lookback;
   final SharedVerdicts verdicts;
+
   /** The approval spend threshold as written in the policy, and as a double; null disables. */
   final @Nullable String approvalSpend;
+
   final double approvalSpendValue;
   private final ConcurrentHashMap<String, CompiledCampaign> compiled = new ConcurrentHashMap<>();
   private final AtomicLong runs = new AtomicLong();
@@ -83,8 +86,11 @@ public final class DecisionEngine {
   private DecisionEngine(Builder b) {
     this.policy = b.policy;
     this.clock = b.clock;
-    this.history = b.history != null ? b.history : new InMemoryContactHistory(
-        longer(InMemoryContactHistory.DEFAULT_RETENTION, policy.contactLookback()));
+    this.history =
+        b.history != null
+            ? b.history
+            : new InMemoryContactHistory(
+                longer(InMemoryContactHistory.DEFAULT_RETENTION, policy.contactLookback()));
     this.rates = b.rates;
     this.ledger = b.ledger != null ? b.ledger : BudgetLedger.create(policy.budgets(), clock);
     this.gate = b.gate != null ? b.gate : ApprovalGate.builder().clock(clock).build();
@@ -164,26 +170,30 @@ public final class DecisionEngine {
   }
 
   /**
-   * Books a chosen action that was delivered: commits its budget reservation with
-   * {@code actualCost} (when the channel reported none: the amount reserved, else the action's
-   * expected cost) and records a contact in the {@link #contactHistory()} when its channel
-   * reaches the customer. The one place where in-memory bookkeeping happens, for the executor and
-   * the LLM tools alike; with an operating store the journal itself is the ledger and nothing is
-   * booked here.
+   * Books a chosen action that was delivered: commits its budget reservation with {@code
+   * actualCost} (when the channel reported none: the amount reserved, else the action's expected
+   * cost) and records a contact in the {@link #contactHistory()} when its channel reaches the
+   * customer. The one place where in-memory bookkeeping happens, for the executor and the LLM tools
+   * alike; with an operating store the journal itself is the ledger and nothing is booked here.
    *
    * @return the cost booked
    */
   public BigDecimal settle(PlannedAction action, @Nullable BigDecimal actualCost) {
     Reservation reservation = action.reservation();
-    BigDecimal cost = actualCost != null ? actualCost : reservation != null
-        ? reservation.amount() : BigDecimal.valueOf(Math.max(0, action.score().cost()));
+    BigDecimal cost =
+        actualCost != null
+            ? actualCost
+            : reservation != null
+                ? reservation.amount()
+                : BigDecimal.valueOf(Math.max(0, action.score().cost()));
     if (reservation != null) {
       ledger.commit(reservation.id(), cost);
     }
     Channel channel = action.channel();
     if (channel != null && channel.contact()) {
-      history.record(action.customerId(), new Contact(channel, action.plannedAt(),
-          action.campaign(), action.actionType(), cost));
+      history.record(
+          action.customerId(),
+          new Contact(channel, action.plannedAt(), action.campaign(), action.actionType(), cost));
     }
     return cost;
   }
@@ -200,12 +210,12 @@ public final class DecisionEngine {
     releaseExecution(action);
   }
 
-  /**
-   * Gives back the execution slots a chosen action took today, when it was not executed.
-   */
+  /** Gives back the execution slots a chosen action took today, when it was not executed. */
   public void releaseExecution(PlannedAction action) {
-    long day = ZoneDays.localEpochDay(policy.operatingZone(), action.plannedAt().getEpochSecond()
-        - action.delay().getSeconds());
+    long day =
+        ZoneDays.localEpochDay(
+            policy.operatingZone(),
+            action.plannedAt().getEpochSecond() - action.delay().getSeconds());
     CompiledCampaign cc = compiled.get(action.campaign());
     if (cc == null) {
       return;
@@ -236,12 +246,13 @@ public final class DecisionEngine {
   }
 
   /**
-   * The approval status covering action {@code actionType} of {@code campaign} for
-   * {@code customerId} now, as {@link #checkApproval(PlannedAction)}: for an executor that has
-   * only the journalled request (a resumed round, another process).
+   * The approval status covering action {@code actionType} of {@code campaign} for {@code
+   * customerId} now, as {@link #checkApproval(PlannedAction)}: for an executor that has only the
+   * journalled request (a resumed round, another process).
    */
   public ApprovalStatus checkApproval(String campaign, String customerId, String actionType) {
-    return combined(gate.check(ApprovalKey.campaign(campaign)),
+    return combined(
+        gate.check(ApprovalKey.campaign(campaign)),
         gate.check(ApprovalKey.action(campaign, customerId, actionType)));
   }
 
@@ -259,17 +270,24 @@ public final class DecisionEngine {
   public ApprovalRequest requestApproval(PlannedAction action, String requestedBy) {
     String reason = action.approvalReason();
     if (reason == null) {
-      throw new IllegalArgumentException("action " + action.campaign() + "/"
-          + action.actionType() + " needs no approval");
+      throw new IllegalArgumentException(
+          "action " + action.campaign() + "/" + action.actionType() + " needs no approval");
     }
-    ApprovalScope scope = reason.startsWith(DecisionRun.AUDIENCE_PREFIX)
-        ? ApprovalScope.CAMPAIGN : policy.approval().scope();
+    ApprovalScope scope =
+        reason.startsWith(DecisionRun.AUDIENCE_PREFIX)
+            ? ApprovalScope.CAMPAIGN
+            : policy.approval().scope();
     return gate.request(action.approvalKey(scope), reason, requestedBy);
   }
 
   static ApprovalStatus combined(ApprovalStatus campaign, ApprovalStatus action) {
-    for (ApprovalStatus s : new ApprovalStatus[] {ApprovalStatus.APPROVED,
-        ApprovalStatus.REJECTED, ApprovalStatus.PENDING, ApprovalStatus.EXPIRED}) {
+    for (ApprovalStatus s :
+        new ApprovalStatus[] {
+          ApprovalStatus.APPROVED,
+          ApprovalStatus.REJECTED,
+          ApprovalStatus.PENDING,
+          ApprovalStatus.EXPIRED
+        }) {
       if (campaign == s || action == s) {
         return s;
       }
@@ -312,9 +330,9 @@ public final class DecisionEngine {
     }
 
     /**
-     * Past contacts. Default: an empty {@link InMemoryContactHistory} keeping
-     * {@link InMemoryContactHistory#DEFAULT_RETENTION} or the policy's
-     * {@link DecisionPolicy#contactLookback()}, whichever is longer.
+     * Past contacts. Default: an empty {@link InMemoryContactHistory} keeping {@link
+     * InMemoryContactHistory#DEFAULT_RETENTION} or the policy's {@link
+     * DecisionPolicy#contactLookback()}, whichever is longer.
      */
     public Builder contactHistory(ContactHistory history) {
       this.history = Objects.requireNonNull(history, "history");
@@ -328,8 +346,8 @@ public final class DecisionEngine {
     }
 
     /**
-     * The budget ledger shared with the executor. Default: a new ledger with the policy's
-     * {@link DecisionPolicy#budgets()} and this clock.
+     * The budget ledger shared with the executor. Default: a new ledger with the policy's {@link
+     * DecisionPolicy#budgets()} and this clock.
      */
     public Builder budgetLedger(BudgetLedger ledger) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -354,17 +372,20 @@ public final class DecisionEngine {
     /**
      * The engine.
      *
-     * @throws IllegalArgumentException when the contact history is an
-     *     {@link InMemoryContactHistory} whose retention is shorter than the policy's longest
+     * @throws IllegalArgumentException when the contact history is an {@link
+     *     InMemoryContactHistory} whose retention is shorter than the policy's longest
      *     frequency-cap window, so it would evict contacts a cap still counts
      */
     public DecisionEngine build() {
       if (history instanceof InMemoryContactHistory h
           && h.retention().compareTo(policy.contactLookback()) < 0) {
-        throw new IllegalArgumentException("the contact history keeps " + h.retention()
-            + " of contacts but the policy's frequency caps look back "
-            + policy.contactLookback() + "; give InMemoryContactHistory a retention at least "
-            + "that long");
+        throw new IllegalArgumentException(
+            "the contact history keeps "
+                + h.retention()
+                + " of contacts but the policy's frequency caps look back "
+                + policy.contactLookback()
+                + "; give InMemoryContactHistory a retention at least "
+                + "that long");
       }
       return new DecisionEngine(this);
     }

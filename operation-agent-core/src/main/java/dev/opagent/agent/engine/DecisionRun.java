@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
 public final class DecisionRun {
   /**
    * The largest expected cost or value of one action, in the budget currency, that a decision
-   * accepts; beyond it, or when it is not a finite number, the action is blocked
-   * ({@link ReasonCode#INVALID_AMOUNT}) so that every guardrail fails closed.
+   * accepts; beyond it, or when it is not a finite number, the action is blocked ({@link
+   * ReasonCode#INVALID_AMOUNT}) so that every guardrail fails closed.
    */
   public static final double MAX_AMOUNT = 1_000_000_000.0;
 
@@ -67,28 +67,34 @@ public final class DecisionRun {
     this.policy = engine.policy;
     this.mode = mode;
     this.id = id;
-    this.own = new State(mode == RunMode.LIVE ? engine.ledger : engine.ledger.copy(),
-        mode == RunMode.LIVE ? engine.counters : engine.counters.copy(), null);
+    this.own =
+        new State(
+            mode == RunMode.LIVE ? engine.ledger : engine.ledger.copy(),
+            mode == RunMode.LIVE ? engine.counters : engine.counters.copy(),
+            null);
   }
 
   /**
-   * Decisions of this run against facts a shared store holds for one batch of customers (see
-   * {@code OperatingState}): frequency caps count the contacts {@code facts} reports (and those
-   * of the engine's {@code ContactHistory}, where a host records contacts made by systems of its
-   * own; nothing records opagent's deliveries there in this mode), budgets
-   * start from the money it reports in use, and execution limits from the executions it counts.
-   * What the batch reserves is tracked in the returned view only; the store journals it. The run's
-   * own ledger, counters and planned contacts are not used. Not thread-safe: decide a batch from
-   * one thread.
+   * Decisions of this run against facts a shared store holds for one batch of customers (see {@code
+   * OperatingState}): frequency caps count the contacts {@code facts} reports (and those of the
+   * engine's {@code ContactHistory}, where a host records contacts made by systems of its own;
+   * nothing records opagent's deliveries there in this mode), budgets start from the money it
+   * reports in use, and execution limits from the executions it counts. What the batch reserves is
+   * tracked in the returned view only; the store journals it. The run's own ledger, counters and
+   * planned contacts are not used. Not thread-safe: decide a batch from one thread.
    */
   public Against against(GuardrailFacts facts) {
     Objects.requireNonNull(facts, "facts");
-    BudgetLedger ledger = BudgetLedger.startingFrom(policy.budgets(), engine.clock,
-        facts::budgetInUse);
+    BudgetLedger ledger =
+        BudgetLedger.startingFrom(policy.budgets(), engine.clock, facts::budgetInUse);
     ZoneId zone = policy.operatingZone();
-    ExecutionCounters counters = new ExecutionCounters((type, day) -> facts.executions(type,
-        Instant.ofEpochSecond(ZoneDays.startOfDay(zone, day)),
-        Instant.ofEpochSecond(ZoneDays.startOfDay(zone, day + 1))));
+    ExecutionCounters counters =
+        new ExecutionCounters(
+            (type, day) ->
+                facts.executions(
+                    type,
+                    Instant.ofEpochSecond(ZoneDays.startOfDay(zone, day)),
+                    Instant.ofEpochSecond(ZoneDays.startOfDay(zone, day + 1))));
     return new Against(new State(ledger, counters, facts));
   }
 
@@ -107,8 +113,8 @@ public final class DecisionRun {
   }
 
   /** Where a decision reads and reserves: the run's own memory, or a batch's shared facts. */
-  private record State(BudgetLedger ledger, ExecutionCounters counters,
-      @Nullable GuardrailFacts facts) {}
+  private record State(
+      BudgetLedger ledger, ExecutionCounters counters, @Nullable GuardrailFacts facts) {}
 
   public String id() {
     return id;
@@ -142,9 +148,19 @@ public final class DecisionRun {
     }
     Map<String, Long> campaigns = new HashMap<>();
     chosenByCampaign.forEach((k, v) -> campaigns.put(k, v.sum()));
-    return new RunSummary(id, mode, customers.sum(), globalHoldouts.sum(), campaignHoldouts.sum(),
-        withActions.sum(), count(ActionStatus.CHOSEN), count(ActionStatus.BLOCKED),
-        count(ActionStatus.DEFERRED), count(ActionStatus.SUPPRESSED), reasons, campaigns);
+    return new RunSummary(
+        id,
+        mode,
+        customers.sum(),
+        globalHoldouts.sum(),
+        campaignHoldouts.sum(),
+        withActions.sum(),
+        count(ActionStatus.CHOSEN),
+        count(ActionStatus.BLOCKED),
+        count(ActionStatus.DEFERRED),
+        count(ActionStatus.SUPPRESSED),
+        reasons,
+        campaigns);
   }
 
   /** Decides for one customer. */
@@ -199,10 +215,19 @@ public final class DecisionRun {
     score(ctx, work, n);
     sort(work, n);
     // With shared facts, contacts planned earlier in the run are journalled and in the facts.
-    List<Contact> earlier = state.facts() != null ? List.of()
-        : planned.getOrDefault(customerId, List.of());
-    GuardrailJudge judge = new GuardrailJudge(engine, mode, audience, ctx, now, state.ledger(),
-        state.counters(), state.facts(), earlier);
+    List<Contact> earlier =
+        state.facts() != null ? List.of() : planned.getOrDefault(customerId, List.of());
+    GuardrailJudge judge =
+        new GuardrailJudge(
+            engine,
+            mode,
+            audience,
+            ctx,
+            now,
+            state.ledger(),
+            state.counters(),
+            state.facts(),
+            earlier);
     PlannedAction[] out = new PlannedAction[n];
     for (int i = 0; i < n; i++) {
       Candidate w = work[i];
@@ -227,8 +252,16 @@ public final class DecisionRun {
       Observation o = engine.rates.observed(w.campaign.id, a.type, segment);
       double p = a.prior.posteriorMean(o.successes(), o.trials());
       double cost = a.fixedCost + a.discountRate * basket * p;
-      w.score = new Score(p, a.prior.alpha(), a.prior.beta(), o.successes(), o.trials(), value,
-          cost, p * value - cost);
+      w.score =
+          new Score(
+              p,
+              a.prior.alpha(),
+              a.prior.beta(),
+              o.successes(),
+              o.trials(),
+              value,
+              cost,
+              p * value - cost);
     }
   }
 
@@ -269,7 +302,9 @@ public final class DecisionRun {
     return a;
   }
 
-  /** The array as an immutable list, copied at most once (Decision keeps such lists as they are). */
+  /**
+   * The array as an immutable list, copied at most once (Decision keeps such lists as they are).
+   */
   private static List<PlannedAction> immutable(PlannedAction[] a) {
     switch (a.length) {
       case 1:
@@ -307,11 +342,14 @@ public final class DecisionRun {
     }
     List<Contact> added = judge.newContacts();
     if (added != null && !sharedFacts) {
-      planned.merge(ctx.customerId(), List.copyOf(added), (old, add) -> {
-        List<Contact> l = new ArrayList<>(old);
-        l.addAll(add);
-        return List.copyOf(l);
-      });
+      planned.merge(
+          ctx.customerId(),
+          List.copyOf(added),
+          (old, add) -> {
+            List<Contact> l = new ArrayList<>(old);
+            l.addAll(add);
+            return List.copyOf(l);
+          });
     }
   }
 }

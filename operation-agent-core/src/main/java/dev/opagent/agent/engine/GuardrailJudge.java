@@ -40,9 +40,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link Guardrail#CONFLICT}: no exclusive campaign chosen before it, and the run caps per
  *       customer and per channel are not reached (suppressed otherwise);
  *   <li>{@link Guardrail#CHANNEL}: the action type maps to a channel;
- *   <li>for contacts only, {@link Guardrail#CONSENT}, {@link Guardrail#FREQUENCY} (deferred until
- *       a contact leaves the window, unless the campaign's priority bypasses the cap) and
- *       {@link Guardrail#QUIET_HOURS} (deferred to the window's end in the customer's zone);
+ *   <li>for contacts only, {@link Guardrail#CONSENT}, {@link Guardrail#FREQUENCY} (deferred until a
+ *       contact leaves the window, unless the campaign's priority bypasses the cap) and {@link
+ *       Guardrail#QUIET_HOURS} (deferred to the window's end in the customer's zone);
  *   <li>{@link Guardrail#APPROVAL}: spend, discount or audience thresholds need a decision of a
  *       person; a live run files the request;
  *   <li>{@link Guardrail#EXECUTION_LIMIT}: a slot of each limited action type for the operating
@@ -72,9 +72,16 @@ final class GuardrailJudge {
   private final List<Candidate> chosen = new ArrayList<>(2);
   private @Nullable List<Contact> newContacts;
 
-  GuardrailJudge(DecisionEngine engine, RunMode mode, Map<String, AtomicLong> audience,
-      CustomerContext ctx, Instant now, BudgetLedger ledger, ExecutionCounters counters,
-      @Nullable GuardrailFacts facts, List<Contact> earlier) {
+  GuardrailJudge(
+      DecisionEngine engine,
+      RunMode mode,
+      Map<String, AtomicLong> audience,
+      CustomerContext ctx,
+      Instant now,
+      BudgetLedger ledger,
+      ExecutionCounters counters,
+      @Nullable GuardrailFacts facts,
+      List<Contact> earlier) {
     this.engine = engine;
     this.policy = engine.policy;
     this.mode = mode;
@@ -97,17 +104,29 @@ final class GuardrailJudge {
     Score sc = w.score;
     // Every comparison with NaN is false: judge amounts first, so the guardrails fail closed.
     double max = DecisionRun.MAX_AMOUNT;
-    if (!(Math.abs(sc.cost()) <= max && Math.abs(sc.score()) <= max
+    if (!(Math.abs(sc.cost()) <= max
+        && Math.abs(sc.score()) <= max
         && Math.abs(sc.customerValue()) <= max)) {
-      block(w, GuardrailVerdict.block(Guardrail.SCORE, ReasonCode.INVALID_AMOUNT,
-          "the expected value or cost is not a finite amount of at most " + (long) max
-              + "; check the customer's amounts (basket, spending)"));
+      block(
+          w,
+          GuardrailVerdict.block(
+              Guardrail.SCORE,
+              ReasonCode.INVALID_AMOUNT,
+              "the expected value or cost is not a finite amount of at most "
+                  + (long) max
+                  + "; check the customer's amounts (basket, spending)"));
       return;
     }
     if (!(w.score.score() >= policy.minScore())) {
-      suppress(w, GuardrailVerdict.block(Guardrail.SCORE, ReasonCode.BELOW_MIN_SCORE,
-          "expected value " + round(w.score.score()) + " is below the minimum "
-              + policy.minScore()));
+      suppress(
+          w,
+          GuardrailVerdict.block(
+              Guardrail.SCORE,
+              ReasonCode.BELOW_MIN_SCORE,
+              "expected value "
+                  + round(w.score.score())
+                  + " is below the minimum "
+                  + policy.minScore()));
       return;
     }
     v.add(GuardrailVerdict.passed(Guardrail.SCORE));
@@ -158,9 +177,13 @@ final class GuardrailJudge {
       String type = a.limitedTypes[taken];
       long limit = a.limits[taken];
       releaseSlots(a, taken, day);
-      block(w, GuardrailVerdict.defer(Guardrail.EXECUTION_LIMIT, ReasonCode.EXECUTION_LIMIT,
-          "daily limit of " + limit + " " + type + " actions reached",
-          Instant.ofEpochSecond(ZoneDays.startOfDay(policy.operatingZone(), day + 1))));
+      block(
+          w,
+          GuardrailVerdict.defer(
+              Guardrail.EXECUTION_LIMIT,
+              ReasonCode.EXECUTION_LIMIT,
+              "daily limit of " + limit + " " + type + " actions reached",
+              Instant.ofEpochSecond(ZoneDays.startOfDay(policy.operatingZone(), day + 1))));
       return;
     }
     v.add(GuardrailVerdict.passed(Guardrail.EXECUTION_LIMIT));
@@ -169,11 +192,18 @@ final class GuardrailJudge {
       ReserveResult r = ledger.reserveUnits(w.campaign.id, units);
       if (r instanceof ReserveResult.Insufficient ins) {
         releaseSlots(a, taken, day);
-        block(w, GuardrailVerdict.block(Guardrail.BUDGET, ReasonCode.BUDGET_EXHAUSTED,
-            (ins.scope() == BudgetScope.CAMPAIGN ? "campaign"
-                : "global") + " budget has " + ins.available().stripTrailingZeros()
-                .toPlainString() + " " + ledger.currency() + " left, the action needs "
-                + ins.requested().stripTrailingZeros().toPlainString()));
+        block(
+            w,
+            GuardrailVerdict.block(
+                Guardrail.BUDGET,
+                ReasonCode.BUDGET_EXHAUSTED,
+                (ins.scope() == BudgetScope.CAMPAIGN ? "campaign" : "global")
+                    + " budget has "
+                    + ins.available().stripTrailingZeros().toPlainString()
+                    + " "
+                    + ledger.currency()
+                    + " left, the action needs "
+                    + ins.requested().stripTrailingZeros().toPlainString()));
         return;
       }
       if (mode == RunMode.LIVE) {
@@ -187,8 +217,13 @@ final class GuardrailJudge {
       if (newContacts == null) {
         newContacts = new ArrayList<>(2);
       }
-      newContacts.add(new Contact(a.channel, now.plusSeconds(a.delaySeconds), w.campaign.id,
-          a.type, BigDecimal.valueOf(units, BudgetLedger.SCALE)));
+      newContacts.add(
+          new Contact(
+              a.channel,
+              now.plusSeconds(a.delaySeconds),
+              w.campaign.id,
+              a.type,
+              BigDecimal.valueOf(units, BudgetLedger.SCALE)));
     }
   }
 
@@ -215,8 +250,7 @@ final class GuardrailJudge {
 
   private void block(Candidate w, GuardrailVerdict verdict) {
     w.add(verdict);
-    w.status = verdict.kind() == VerdictKind.DEFER ? ActionStatus.DEFERRED
-        : ActionStatus.BLOCKED;
+    w.status = verdict.kind() == VerdictKind.DEFER ? ActionStatus.DEFERRED : ActionStatus.BLOCKED;
   }
 
   private @Nullable GuardrailVerdict conflict(Candidate w) {
@@ -231,8 +265,13 @@ final class GuardrailJudge {
     }
     for (Candidate c : chosen) {
       if (c.campaign != w.campaign && (c.campaign.exclusiveMask & w.campaign.exclusiveMask) != 0) {
-        return GuardrailVerdict.block(Guardrail.CONFLICT, ReasonCode.EXCLUSIVE_CAMPAIGN,
-            "campaign '" + c.campaign.id + "' is exclusive with '" + w.campaign.id
+        return GuardrailVerdict.block(
+            Guardrail.CONFLICT,
+            ReasonCode.EXCLUSIVE_CAMPAIGN,
+            "campaign '"
+                + c.campaign.id
+                + "' is exclusive with '"
+                + w.campaign.id
                 + "' and scored higher");
       }
       total++;
@@ -278,13 +317,22 @@ final class GuardrailJudge {
         bypassed = true;
         continue;
       }
-      return GuardrailVerdict.defer(Guardrail.FREQUENCY, ReasonCode.FREQUENCY_CAP,
-          count + " of " + cap.max() + " " + (cap.channel() == null ? "contacts" :
-              cap.channel().id() + " contacts") + " in " + describe(cap.window()),
+      return GuardrailVerdict.defer(
+          Guardrail.FREQUENCY,
+          ReasonCode.FREQUENCY_CAP,
+          count
+              + " of "
+              + cap.max()
+              + " "
+              + (cap.channel() == null ? "contacts" : cap.channel().id() + " contacts")
+              + " in "
+              + describe(cap.window()),
           until(cap, start, count));
     }
     return bypassed
-        ? GuardrailVerdict.allow(Guardrail.FREQUENCY, ReasonCode.CAP_BYPASSED,
+        ? GuardrailVerdict.allow(
+            Guardrail.FREQUENCY,
+            ReasonCode.CAP_BYPASSED,
             "a frequency cap is reached; priority " + w.verdict.priority() + " bypasses it")
         : GuardrailVerdict.passed(Guardrail.FREQUENCY);
   }
@@ -357,8 +405,14 @@ final class GuardrailJudge {
       if (q.containsSecondOfDay(s)) {
         long day = ZoneDays.localEpochDay(zone, at);
         long endDay = s < q.end().toSecondOfDay() ? day : day + 1;
-        return GuardrailVerdict.defer(Guardrail.QUIET_HOURS, ReasonCode.QUIET_HOURS,
-            channel.id() + " is quiet from " + q.start() + " to " + q.end()
+        return GuardrailVerdict.defer(
+            Guardrail.QUIET_HOURS,
+            ReasonCode.QUIET_HOURS,
+            channel.id()
+                + " is quiet from "
+                + q.start()
+                + " to "
+                + q.end()
                 + " in the customer's time zone",
             ZoneDays.at(zone, endDay, q.end()));
       }
@@ -373,8 +427,12 @@ final class GuardrailJudge {
     ApprovalScope scope = t.scope();
     if (texts == null) {
       if (engine.approvalSpend != null && w.score.cost() >= engine.approvalSpendValue) {
-        texts = new CompiledCampaign.ApprovalTexts("expected cost " + round(w.score.cost())
-            + " reaches the approval threshold of " + engine.approvalSpend);
+        texts =
+            new CompiledCampaign.ApprovalTexts(
+                "expected cost "
+                    + round(w.score.cost())
+                    + " reaches the approval threshold of "
+                    + engine.approvalSpend);
       } else if (w.campaign.audienceApproval != null) {
         AtomicLong seen = audience.get(w.campaign.id);
         if (seen != null && seen.get() >= t.audienceAbove()) {
@@ -388,36 +446,45 @@ final class GuardrailJudge {
     }
     w.approvalReason = texts.reason;
     ApprovalKey campaignKey = w.campaign.approvalKey;
-    ApprovalKey actionKey = new ApprovalKey(a.actionKeyPrefix + ctx.customerId()
-        + a.actionKeySuffix);
-    ApprovalStatus s = DecisionEngine.combined(engine.gate.check(campaignKey),
-        engine.gate.check(actionKey));
+    ApprovalKey actionKey =
+        new ApprovalKey(a.actionKeyPrefix + ctx.customerId() + a.actionKeySuffix);
+    ApprovalStatus s =
+        DecisionEngine.combined(engine.gate.check(campaignKey), engine.gate.check(actionKey));
     switch (s) {
-      case APPROVED: {
-        w.approvalRequestId = approvedId(campaignKey, actionKey);
-        return a.approvalVerdict(VerdictKind.ALLOW, ReasonCode.APPROVED, texts.approved, null);
-      }
+      case APPROVED:
+        {
+          w.approvalRequestId = approvedId(campaignKey, actionKey);
+          return a.approvalVerdict(VerdictKind.ALLOW, ReasonCode.APPROVED, texts.approved, null);
+        }
       case REJECTED:
         w.approvalRequestId = requestIdWith(campaignKey, actionKey, ApprovalStatus.REJECTED);
-        return a.approvalVerdict(VerdictKind.BLOCK, ReasonCode.APPROVAL_REJECTED,
-            texts.rejected, null);
-      case PENDING: {
-        ApprovalRequest r = pending(campaignKey, actionKey);
-        w.approvalRequestId = r != null ? r.id() : null;
-        return a.approvalVerdict(VerdictKind.DEFER, ReasonCode.APPROVAL_PENDING, texts.pending,
-            r != null ? r.deadline() : now.plus(engine.gate.requestTtl()));
-      }
-      default: {
-        if (mode == RunMode.LIVE) {
-          ApprovalKey key = scope == ApprovalScope.CAMPAIGN ? campaignKey : actionKey;
-          ApprovalRequest r = engine.gate.request(key, texts.reason, DecisionEngine.ACTOR);
-          w.approvalRequestId = r.id();
-          return a.approvalVerdict(VerdictKind.DEFER, ReasonCode.APPROVAL_REQUIRED,
-              texts.requested, r.deadline());
+        return a.approvalVerdict(
+            VerdictKind.BLOCK, ReasonCode.APPROVAL_REJECTED, texts.rejected, null);
+      case PENDING:
+        {
+          ApprovalRequest r = pending(campaignKey, actionKey);
+          w.approvalRequestId = r != null ? r.id() : null;
+          return a.approvalVerdict(
+              VerdictKind.DEFER,
+              ReasonCode.APPROVAL_PENDING,
+              texts.pending,
+              r != null ? r.deadline() : now.plus(engine.gate.requestTtl()));
         }
-        return a.approvalVerdict(VerdictKind.DEFER, ReasonCode.APPROVAL_REQUIRED, texts.dryRun,
-            now.plus(engine.gate.requestTtl()));
-      }
+      default:
+        {
+          if (mode == RunMode.LIVE) {
+            ApprovalKey key = scope == ApprovalScope.CAMPAIGN ? campaignKey : actionKey;
+            ApprovalRequest r = engine.gate.request(key, texts.reason, DecisionEngine.ACTOR);
+            w.approvalRequestId = r.id();
+            return a.approvalVerdict(
+                VerdictKind.DEFER, ReasonCode.APPROVAL_REQUIRED, texts.requested, r.deadline());
+          }
+          return a.approvalVerdict(
+              VerdictKind.DEFER,
+              ReasonCode.APPROVAL_REQUIRED,
+              texts.dryRun,
+              now.plus(engine.gate.requestTtl()));
+        }
     }
   }
 
@@ -464,7 +531,9 @@ final class GuardrailJudge {
   }
 
   private static String round(double v) {
-    return BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros()
+    return BigDecimal.valueOf(v)
+        .setScale(4, RoundingMode.HALF_UP)
+        .stripTrailingZeros()
         .toPlainString();
   }
 }

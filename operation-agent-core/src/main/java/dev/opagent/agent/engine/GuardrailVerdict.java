@@ -14,15 +14,19 @@ import org.jspecify.annotations.Nullable;
  * @param until for {@link VerdictKind#DEFER}, the earliest instant the action may pass; null
  *     otherwise
  */
-public record GuardrailVerdict(Guardrail guardrail, VerdictKind kind, ReasonCode reason,
-    String message, @Nullable Instant until) {
+public record GuardrailVerdict(
+    Guardrail guardrail,
+    VerdictKind kind,
+    ReasonCode reason,
+    String message,
+    @Nullable Instant until) {
 
   private static final GuardrailVerdict[] PASSED = new GuardrailVerdict[Guardrail.values().length];
 
   static {
     for (Guardrail g : Guardrail.values()) {
-      PASSED[g.ordinal()] = new GuardrailVerdict(g, VerdictKind.ALLOW, ReasonCode.PASSED,
-          "passed", null);
+      PASSED[g.ordinal()] =
+          new GuardrailVerdict(g, VerdictKind.ALLOW, ReasonCode.PASSED, "passed", null);
     }
   }
 
@@ -55,8 +59,8 @@ public record GuardrailVerdict(Guardrail guardrail, VerdictKind kind, ReasonCode
   }
 
   /** A deferring verdict. */
-  public static GuardrailVerdict defer(Guardrail guardrail, ReasonCode reason, String message,
-      Instant until) {
+  public static GuardrailVerdict defer(
+      Guardrail guardrail, ReasonCode reason, String message, Instant until) {
     return new GuardrailVerdict(guardrail, VerdictKind.DEFER, reason, message, until);
   }
 

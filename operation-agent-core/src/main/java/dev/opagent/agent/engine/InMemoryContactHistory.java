@@ -31,15 +31,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InMemoryContactHistory implements ContactHistory {
   /** The retention of {@link #InMemoryContactHistory()}: 400 days. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(400);
+
   private static final int MIN_SWEEP_INTERVAL = 1024;
 
   private final Duration retention;
   private final ConcurrentHashMap<String, List<Contact>> contacts = new ConcurrentHashMap<>();
+
   /** Epoch second of the newest contact recorded. */
   private final AtomicLong newest = new AtomicLong(Long.MIN_VALUE);
+
   /** Epoch second of the newest contact evicted or refused as too old; MIN_VALUE when none. */
   private final AtomicLong evictedThrough = new AtomicLong(Long.MIN_VALUE);
+
   private final AtomicLong recordsSinceSweep = new AtomicLong();
+
   /** Records between sweeps: the customers kept after the last one, so sweeps cost O(1) each. */
   private volatile long sweepEvery = MIN_SWEEP_INTERVAL;
 
@@ -49,9 +54,9 @@ public final class InMemoryContactHistory implements ContactHistory {
   }
 
   /**
-   * A history keeping {@code retention} of contacts back from the newest one recorded. Shorten
-   * it to the policy's longest frequency-cap window ({@link DecisionPolicy#contactLookback()}) to
-   * hold less; lengthen it for caps over longer windows.
+   * A history keeping {@code retention} of contacts back from the newest one recorded. Shorten it
+   * to the policy's longest frequency-cap window ({@link DecisionPolicy#contactLookback()}) to hold
+   * less; lengthen it for caps over longer windows.
    *
    * @throws IllegalArgumentException when {@code retention} is not positive
    */
@@ -78,10 +83,17 @@ public final class InMemoryContactHistory implements ContactHistory {
   public List<Contact> contactsSince(String customerId, Instant since) {
     long evicted = evictedThrough.get();
     if (evicted != Long.MIN_VALUE && since.getEpochSecond() <= evicted) {
-      throw new IllegalStateException("contacts since " + since + " were asked for, but this "
-          + "history keeps only " + retention + " back from its newest contact and has evicted "
-          + "contacts up to " + Instant.ofEpochSecond(evicted) + "; give it a retention at least "
-          + "as long as the longest frequency-cap window");
+      throw new IllegalStateException(
+          "contacts since "
+              + since
+              + " were asked for, but this "
+              + "history keeps only "
+              + retention
+              + " back from its newest contact and has evicted "
+              + "contacts up to "
+              + Instant.ofEpochSecond(evicted)
+              + "; give it a retention at least "
+              + "as long as the longest frequency-cap window");
     }
     return contacts.getOrDefault(customerId, List.of());
   }
@@ -95,18 +107,20 @@ public final class InMemoryContactHistory implements ContactHistory {
       evictedThrough.accumulateAndGet(at, Math::max);
       return;
     }
-    contacts.compute(customerId, (k, old) -> {
-      List<Contact> l = new ArrayList<>(old == null ? 1 : old.size() + 1);
-      if (old != null) {
-        for (Contact c : old) {
-          if (keep(c, horizon)) {
-            l.add(c);
+    contacts.compute(
+        customerId,
+        (k, old) -> {
+          List<Contact> l = new ArrayList<>(old == null ? 1 : old.size() + 1);
+          if (old != null) {
+            for (Contact c : old) {
+              if (keep(c, horizon)) {
+                l.add(c);
+              }
+            }
           }
-        }
-      }
-      l.add(contact);
-      return List.copyOf(l);
-    });
+          l.add(contact);
+          return List.copyOf(l);
+        });
     if (recordsSinceSweep.incrementAndGet() >= sweepEvery) {
       recordsSinceSweep.set(0);
       sweep(horizon(newest.get()));
@@ -127,23 +141,25 @@ public final class InMemoryContactHistory implements ContactHistory {
   /** Evicts every contact older than the retention now, and forgets customers left without. */
   void sweep(long horizon) {
     for (String customerId : contacts.keySet()) {
-      contacts.computeIfPresent(customerId, (k, old) -> {
-        List<Contact> l = null;
-        for (int i = 0; i < old.size(); i++) {
-          Contact c = old.get(i);
-          if (!keep(c, horizon)) {
-            if (l == null) {
-              l = new ArrayList<>(old.subList(0, i));
+      contacts.computeIfPresent(
+          customerId,
+          (k, old) -> {
+            List<Contact> l = null;
+            for (int i = 0; i < old.size(); i++) {
+              Contact c = old.get(i);
+              if (!keep(c, horizon)) {
+                if (l == null) {
+                  l = new ArrayList<>(old.subList(0, i));
+                }
+              } else if (l != null) {
+                l.add(c);
+              }
             }
-          } else if (l != null) {
-            l.add(c);
-          }
-        }
-        if (l == null) {
-          return old;
-        }
-        return l.isEmpty() ? null : List.copyOf(l);
-      });
+            if (l == null) {
+              return old;
+            }
+            return l.isEmpty() ? null : List.copyOf(l);
+          });
     }
   }
 

@@ -17,8 +17,8 @@ public final class InMemorySegmentStore implements SegmentStore {
   private final ConcurrentHashMap<Key, StoredAnalysis> analyses = new ConcurrentHashMap<>();
 
   @Override
-  public Map<String, StoredAnalysis> find(Collection<String> customerIds,
-      String agentRuntimeArn, String qualifier) {
+  public Map<String, StoredAnalysis> find(
+      Collection<String> customerIds, String agentRuntimeArn, String qualifier) {
     Objects.requireNonNull(agentRuntimeArn, "agentRuntimeArn");
     Objects.requireNonNull(qualifier, "qualifier");
     Map<String, StoredAnalysis> out = new HashMap<>();
@@ -35,8 +35,8 @@ public final class InMemorySegmentStore implements SegmentStore {
   public void saveAll(Collection<StoredAnalysis> toSave) {
     Map<Key, StoredAnalysis> latest = new HashMap<>();
     for (StoredAnalysis a : toSave) {
-      latest.merge(Key.of(a), a, (old, now) ->
-          now.analysedAt().isBefore(old.analysedAt()) ? old : now);
+      latest.merge(
+          Key.of(a), a, (old, now) -> now.analysedAt().isBefore(old.analysedAt()) ? old : now);
     }
     analyses.putAll(latest);
   }

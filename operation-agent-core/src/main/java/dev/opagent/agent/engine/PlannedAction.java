@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
  * and thread-safe.
  *
  * <p>A candidate is one of the campaign rule's actions on a contact channel; the campaign's
- * non-contact actions (a discount code, an on-site recommendation) travel with it as
- * {@link #attachments()}, so "email with a 20% code" is one candidate whose cost and approval
- * include the code. A campaign without contact actions yields one candidate per action.
+ * non-contact actions (a discount code, an on-site recommendation) travel with it as {@link
+ * #attachments()}, so "email with a 20% code" is one candidate whose cost and approval include the
+ * code. A campaign without contact actions yields one candidate per action.
  *
  * @param customerId the customer
  * @param rank 1 for the highest score

@@ -18,9 +18,19 @@ import java.util.Map;
  * @param reasons non-chosen actions by the reason that decided them
  * @param chosenByCampaign chosen actions by campaign
  */
-public record RunSummary(String runId, RunMode mode, long customers, long globalHoldouts,
-    long campaignHoldouts, long customersWithActions, long chosen, long blocked, long deferred,
-    long suppressed, Map<ReasonCode, Long> reasons, Map<String, Long> chosenByCampaign) {
+public record RunSummary(
+    String runId,
+    RunMode mode,
+    long customers,
+    long globalHoldouts,
+    long campaignHoldouts,
+    long customersWithActions,
+    long chosen,
+    long blocked,
+    long deferred,
+    long suppressed,
+    Map<ReasonCode, Long> reasons,
+    Map<String, Long> chosenByCampaign) {
 
   public RunSummary {
     reasons = Map.copyOf(reasons);

@@ -4,8 +4,8 @@ package dev.opagent.agent.engine;
  * The parts of a candidate's score: {@code score = probability × customerValue − cost}. Immutable
  * and thread-safe.
  *
- * @param probability conversion probability, the posterior mean
- *     {@code (alpha + successes) / (alpha + beta + trials)}
+ * @param probability conversion probability, the posterior mean {@code (alpha + successes) / (alpha
+ *     + beta + trials)}
  * @param alpha the prior's α
  * @param beta the prior's β
  * @param successes observed conversions for (campaign, action type, segment)
@@ -15,5 +15,12 @@ package dev.opagent.agent.engine;
  *     expected basket × probability (a discount is paid only when redeemed)
  * @param score the expected value
  */
-public record Score(double probability, double alpha, double beta, long successes, long trials,
-    double customerValue, double cost, double score) {}
+public record Score(
+    double probability,
+    double alpha,
+    double beta,
+    long successes,
+    long trials,
+    double customerValue,
+    double cost,
+    double score) {}

@@ -19,8 +19,11 @@ final class SharedVerdicts {
   private final ConcurrentHashMap<String, GuardrailVerdict> unmapped = new ConcurrentHashMap<>();
 
   SharedVerdicts(DecisionPolicy policy) {
-    this.runCapTotal = GuardrailVerdict.block(Guardrail.CONFLICT, ReasonCode.RUN_CAP_TOTAL,
-        "at most " + policy.maxActionsPerCustomer() + " action(s) per customer per run");
+    this.runCapTotal =
+        GuardrailVerdict.block(
+            Guardrail.CONFLICT,
+            ReasonCode.RUN_CAP_TOTAL,
+            "at most " + policy.maxActionsPerCustomer() + " action(s) per customer per run");
     this.maxPerChannel = policy.maxActionsPerChannel();
   }
 
@@ -30,21 +33,38 @@ final class SharedVerdicts {
 
   GuardrailVerdict runCapChannel(Channel c) {
     GuardrailVerdict v = runCapChannel.get(c);
-    return v != null ? v : runCapChannel.computeIfAbsent(c, k -> GuardrailVerdict.block(
-        Guardrail.CONFLICT, ReasonCode.RUN_CAP_CHANNEL,
-        "at most " + maxPerChannel + " " + k.id() + " action(s) per customer per run"));
+    return v != null
+        ? v
+        : runCapChannel.computeIfAbsent(
+            c,
+            k ->
+                GuardrailVerdict.block(
+                    Guardrail.CONFLICT,
+                    ReasonCode.RUN_CAP_CHANNEL,
+                    "at most " + maxPerChannel + " " + k.id() + " action(s) per customer per run"));
   }
 
   GuardrailVerdict consentMissing(Channel c) {
     GuardrailVerdict v = consentMissing.get(c);
-    return v != null ? v : consentMissing.computeIfAbsent(c, k -> GuardrailVerdict.block(
-        Guardrail.CONSENT, ReasonCode.CONSENT_MISSING, "no opt-in for " + k.id()));
+    return v != null
+        ? v
+        : consentMissing.computeIfAbsent(
+            c,
+            k ->
+                GuardrailVerdict.block(
+                    Guardrail.CONSENT, ReasonCode.CONSENT_MISSING, "no opt-in for " + k.id()));
   }
 
   GuardrailVerdict unmapped(String actionType) {
     GuardrailVerdict v = unmapped.get(actionType);
-    return v != null ? v : unmapped.computeIfAbsent(actionType, k -> GuardrailVerdict.block(
-        Guardrail.CHANNEL, ReasonCode.UNMAPPED_ACTION_TYPE,
-        "action type '" + k + "' maps to no channel"));
+    return v != null
+        ? v
+        : unmapped.computeIfAbsent(
+            actionType,
+            k ->
+                GuardrailVerdict.block(
+                    Guardrail.CHANNEL,
+                    ReasonCode.UNMAPPED_ACTION_TYPE,
+                    "action type '" + k + "' maps to no channel"));
   }
 }

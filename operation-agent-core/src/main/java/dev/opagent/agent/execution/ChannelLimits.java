@@ -1,9 +1,9 @@
 package dev.opagent.agent.execution;
 
 /**
- * How hard the executor may drive one channel: at most {@code concurrency} deliveries at once
- * (the size of the channel's queue workers) and at most {@code ratePerSecond} started per second,
- * spaced evenly. Immutable and thread-safe.
+ * How hard the executor may drive one channel: at most {@code concurrency} deliveries at once (the
+ * size of the channel's queue workers) and at most {@code ratePerSecond} started per second, spaced
+ * evenly. Immutable and thread-safe.
  *
  * @param concurrency deliveries in flight at once; at least 1
  * @param ratePerSecond deliveries started per second; {@code 0} for no limit

@@ -21,17 +21,19 @@ import org.jspecify.annotations.Nullable;
  * {@link #resolve} is a few map look-ups.
  *
  * <p>An action is routed by the first of these that applies:
+ *
  * <ol>
- *   <li>a route of its action type ({@link Builder#routeActionType}), such as
- *       {@code send_email → webhook};</li>
- *   <li>a route of its decision channel ({@link Builder#routeChannel}), the
- *       {@link dev.opagent.agent.Channel} id the decision chose, such as {@code sms → jsonl};</li>
+ *   <li>a route of its action type ({@link Builder#routeActionType}), such as {@code send_email →
+ *       webhook};
+ *   <li>a route of its decision channel ({@link Builder#routeChannel}), the {@link
+ *       dev.opagent.agent.Channel} id the decision chose, such as {@code sms → jsonl};
  *   <li>a channel registered under the decision channel's id (a channel named {@code email}
- *       delivers every e-mail action);</li>
- *   <li>the {@link Builder#fallback default} channel.</li>
+ *       delivers every e-mail action);
+ *   <li>the {@link Builder#fallback default} channel.
  * </ol>
- * When none applies, {@link #resolve} throws {@link UnknownChannelException} listing what it
- * tried. Routes that name no registered channel fail at {@link Builder#build()}.
+ *
+ * When none applies, {@link #resolve} throws {@link UnknownChannelException} listing what it tried.
+ * Routes that name no registered channel fail at {@link Builder#build()}.
  *
  * <pre>{@code
  * ChannelRegistry channels = ChannelRegistry.builder()
@@ -72,8 +74,8 @@ public final class ChannelRegistry implements AutoCloseable {
     this.sortedNames = channels.keySet().stream().sorted().toList();
   }
 
-  private static Map<String, ActionChannel> resolved(Map<String, String> routes,
-      Map<String, ActionChannel> channels) {
+  private static Map<String, ActionChannel> resolved(
+      Map<String, String> routes, Map<String, ActionChannel> channels) {
     Map<String, ActionChannel> m = new LinkedHashMap<>();
     routes.forEach((from, to) -> m.put(from, channels.get(to)));
     return Map.copyOf(m);
@@ -85,8 +87,8 @@ public final class ChannelRegistry implements AutoCloseable {
   }
 
   /**
-   * The channel for {@code request}: its action-type route, its decision-channel route, the
-   * channel named like its decision channel, or the default, in that order.
+   * The channel for {@code request}: its action-type route, its decision-channel route, the channel
+   * named like its decision channel, or the default, in that order.
    *
    * @throws UnknownChannelException when none applies; the message lists what was tried
    */
@@ -144,8 +146,8 @@ public final class ChannelRegistry implements AutoCloseable {
   }
 
   /**
-   * Closes every registered channel once, in the order of registration, even when some of them
-   * fail to close. Later calls do nothing.
+   * Closes every registered channel once, in the order of registration, even when some of them fail
+   * to close. Later calls do nothing.
    *
    * @throws AgentException naming the channels that failed to close, each failure attached as a
    *     suppressed exception
@@ -166,8 +168,14 @@ public final class ChannelRegistry implements AutoCloseable {
       }
     }
     if (!failures.isEmpty()) {
-      AgentException ex = new AgentException("could not close " + failures.size() + " of "
-          + channels.size() + " channels: " + failedNames);
+      AgentException ex =
+          new AgentException(
+              "could not close "
+                  + failures.size()
+                  + " of "
+                  + channels.size()
+                  + " channels: "
+                  + failedNames);
       failures.forEach(ex::addSuppressed);
       throw ex;
     }
@@ -175,13 +183,20 @@ public final class ChannelRegistry implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ChannelRegistry[channels=" + channels.keySet() + ", actionTypeRoutes=" + actionTypeRoutes
-        + ", channelRoutes=" + channelRoutes + ", default=" + fallbackName + "]";
+    return "ChannelRegistry[channels="
+        + channels.keySet()
+        + ", actionTypeRoutes="
+        + actionTypeRoutes
+        + ", channelRoutes="
+        + channelRoutes
+        + ", default="
+        + fallbackName
+        + "]";
   }
 
   /**
-   * Builds a {@link ChannelRegistry}. Not thread-safe; {@link #build()} copies what it was
-   * given, so a builder can be reused.
+   * Builds a {@link ChannelRegistry}. Not thread-safe; {@link #build()} copies what it was given,
+   * so a builder can be reused.
    */
   public static final class Builder {
     private final Map<String, ActionChannel> channels = new LinkedHashMap<>();
@@ -193,8 +208,8 @@ public final class ChannelRegistry implements AutoCloseable {
 
     /**
      * Registers {@code channel} under its {@link ActionChannel#name() name}. A channel whose name
-     * equals a decision channel id (such as {@code email}) receives that channel's actions
-     * without a route.
+     * equals a decision channel id (such as {@code email}) receives that channel's actions without
+     * a route.
      *
      * @throws IllegalArgumentException when a channel of that name is already registered or the
      *     name is blank
@@ -203,13 +218,18 @@ public final class ChannelRegistry implements AutoCloseable {
       Objects.requireNonNull(channel, "channel");
       String name = channel.name();
       if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("channel name must not be blank but was '" + name
-            + "' for " + channel.getClass().getName());
+        throw new IllegalArgumentException(
+            "channel name must not be blank but was '"
+                + name
+                + "' for "
+                + channel.getClass().getName());
       }
       if (channels.containsKey(name)) {
-        throw new IllegalArgumentException("a channel named '" + name
-            + "' is already registered; channel names must be unique, registered channels: "
-            + channels.keySet());
+        throw new IllegalArgumentException(
+            "a channel named '"
+                + name
+                + "' is already registered; channel names must be unique, registered channels: "
+                + channels.keySet());
       }
       channels.put(name, channel);
       return this;
@@ -217,23 +237,24 @@ public final class ChannelRegistry implements AutoCloseable {
 
     /**
      * Sends every action of {@code actionType} (such as {@code send_email}) to the channel named
-     * {@code channelName}; this route wins over every other. A later route of the same action
-     * type replaces an earlier one.
+     * {@code channelName}; this route wins over every other. A later route of the same action type
+     * replaces an earlier one.
      */
     public Builder routeActionType(String actionType, String channelName) {
-      actionTypeRoutes.put(requireText(actionType, "actionType"),
-          requireText(channelName, "channelName"));
+      actionTypeRoutes.put(
+          requireText(actionType, "actionType"), requireText(channelName, "channelName"));
       return this;
     }
 
     /**
-     * Sends every action whose decision chose the channel id {@code decisionChannelId} (a
-     * {@link dev.opagent.agent.Channel} id such as {@code sms} or {@code discount}) to the channel
-     * named {@code channelName}, unless its action type has a route. A later route of the same
-     * id replaces an earlier one.
+     * Sends every action whose decision chose the channel id {@code decisionChannelId} (a {@link
+     * dev.opagent.agent.Channel} id such as {@code sms} or {@code discount}) to the channel named
+     * {@code channelName}, unless its action type has a route. A later route of the same id
+     * replaces an earlier one.
      */
     public Builder routeChannel(String decisionChannelId, String channelName) {
-      channelRoutes.put(requireText(decisionChannelId, "decisionChannelId"),
+      channelRoutes.put(
+          requireText(decisionChannelId, "decisionChannelId"),
           requireText(channelName, "channelName"));
       return this;
     }
@@ -246,11 +267,13 @@ public final class ChannelRegistry implements AutoCloseable {
 
     /**
      * Adds the routes of a configuration object:
+     *
      * <pre>{@code
      * {"actionTypes": {"send_email": "webhook", "create_discount": "jsonl"},
      *  "channels": {"sms": "jsonl"},
      *  "default": "jsonl"}
      * }</pre>
+     *
      * Every member is optional; {@code "default": null} removes the default. Routes are added to
      * those set before, replacing routes of the same key.
      *
@@ -264,8 +287,8 @@ public final class ChannelRegistry implements AutoCloseable {
       boolean defaultGiven = false;
       @Nullable String defaultName = null;
       if (!config.isObject()) {
-        problems.add("/: must be an object with actionTypes, channels and default but was "
-            + kind(config));
+        problems.add(
+            "/: must be an object with actionTypes, channels and default but was " + kind(config));
       } else {
         for (Map.Entry<String, JsonNode> e : config.properties()) {
           switch (e.getKey()) {
@@ -280,14 +303,17 @@ public final class ChannelRegistry implements AutoCloseable {
                 problems.add("/default: must be a channel name or null but was " + kind(v));
               }
             }
-            default -> problems.add("/" + escape(e.getKey())
-                + ": unknown member; expected actionTypes, channels or default");
+            default ->
+                problems.add(
+                    "/"
+                        + escape(e.getKey())
+                        + ": unknown member; expected actionTypes, channels or default");
           }
         }
       }
       if (!problems.isEmpty()) {
-        throw new IllegalArgumentException("invalid channel routes: "
-            + String.join("; ", problems));
+        throw new IllegalArgumentException(
+            "invalid channel routes: " + String.join("; ", problems));
       }
       actionTypeRoutes.putAll(types);
       channelRoutes.putAll(ids);
@@ -298,8 +324,8 @@ public final class ChannelRegistry implements AutoCloseable {
     }
 
     /**
-     * Adds the routes of a configuration given as maps, shaped as in {@link #routes(JsonNode)},
-     * for example {@code Map.of("channels", Map.of("sms", "jsonl"), "default", "jsonl")}.
+     * Adds the routes of a configuration given as maps, shaped as in {@link #routes(JsonNode)}, for
+     * example {@code Map.of("channels", Map.of("sms", "jsonl"), "default", "jsonl")}.
      *
      * @throws IllegalArgumentException listing every malformed member
      */
@@ -326,32 +352,36 @@ public final class ChannelRegistry implements AutoCloseable {
             "a channel registry needs at least one channel; call register(channel)");
       }
       List<String> unknown = new ArrayList<>();
-      actionTypeRoutes.forEach((type, name) -> {
-        if (!channels.containsKey(name)) {
-          unknown.add("action-type route '" + type + "' -> '" + name + "'");
-        }
-      });
-      channelRoutes.forEach((id, name) -> {
-        if (!channels.containsKey(name)) {
-          unknown.add("channel route '" + id + "' -> '" + name + "'");
-        }
-      });
+      actionTypeRoutes.forEach(
+          (type, name) -> {
+            if (!channels.containsKey(name)) {
+              unknown.add("action-type route '" + type + "' -> '" + name + "'");
+            }
+          });
+      channelRoutes.forEach(
+          (id, name) -> {
+            if (!channels.containsKey(name)) {
+              unknown.add("channel route '" + id + "' -> '" + name + "'");
+            }
+          });
       if (fallback != null && !channels.containsKey(fallback)) {
         unknown.add("default -> '" + fallback + "'");
       }
       if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("channel routes name unregistered channels: "
-            + String.join(", ", unknown) + "; registered channels: "
-            + channels.keySet().stream().sorted().toList());
+        throw new IllegalArgumentException(
+            "channel routes name unregistered channels: "
+                + String.join(", ", unknown)
+                + "; registered channels: "
+                + channels.keySet().stream().sorted().toList());
       }
       return new ChannelRegistry(this);
     }
 
-    private static void readRoutes(JsonNode node, String pointer, Map<String, String> into,
-        List<String> problems) {
+    private static void readRoutes(
+        JsonNode node, String pointer, Map<String, String> into, List<String> problems) {
       if (!node.isObject()) {
-        problems.add(pointer + ": must be an object of names to channel names but was "
-            + kind(node));
+        problems.add(
+            pointer + ": must be an object of names to channel names but was " + kind(node));
         return;
       }
       for (Map.Entry<String, JsonNode> e : node.properties()) {

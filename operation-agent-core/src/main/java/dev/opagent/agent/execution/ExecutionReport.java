@@ -8,9 +8,9 @@ import java.util.TreeMap;
 /**
  * What one {@link ExecutionService#execute} pass did for a run. Immutable and thread-safe.
  *
- * <p>Every unfinished action of the run ends up in exactly one of {@code completed},
- * {@code failed}, {@code cancelled}, {@code notDue} (planned for later; still pending) or
- * {@code heldElsewhere} (another executor holds its claim), so their sum is {@code considered}.
+ * <p>Every unfinished action of the run ends up in exactly one of {@code completed}, {@code
+ * failed}, {@code cancelled}, {@code notDue} (planned for later; still pending) or {@code
+ * heldElsewhere} (another executor holds its claim), so their sum is {@code considered}.
  *
  * @param runId the run
  * @param considered unfinished actions found in the journal when the pass started

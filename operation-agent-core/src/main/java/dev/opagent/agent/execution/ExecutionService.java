@@ -74,11 +74,11 @@ import org.slf4j.LoggerFactory;
  * ({@link #enlist(List, List)}), the service commits each budget reservation with the receipt's
  * cost when the action completes, records the contact in the engine's contact history, and gives
  * the reservation and execution slot back when it fails, is cancelled, or was already delivered
- * under its key ({@link DecisionEngine#settle}, {@link DecisionEngine#giveBack}). With an
- * operating store ({@link Builder#journalIsLedger}) the journal's own transitions are the
- * bookkeeping and nothing is booked in the engine. Approvals are checked once more right before
- * delivery — from the planned action, or from the journalled request when another process planned
- * it — and an action whose approval no longer holds is cancelled.
+ * under its key ({@link DecisionEngine#settle}, {@link DecisionEngine#giveBack}). With an operating
+ * store ({@link Builder#journalIsLedger}) the journal's own transitions are the bookkeeping and
+ * nothing is booked in the engine. Approvals are checked once more right before delivery — from the
+ * planned action, or from the journalled request when another process planned it — and an action
+ * whose approval no longer holds is cancelled.
  *
  * <p>Throughput: {@link #execute} claims a channel's actions in chunks of 256 per journal round
  * trip (never more than 1,024 ahead of delivery, so claims do not outlive their leases in a slow
@@ -105,18 +105,24 @@ import org.slf4j.LoggerFactory;
 public final class ExecutionService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
   private static final int MAX_ERROR = 500;
+
   /** Records claimed per journal round trip. */
   private static final int CLAIM_CHUNK = 256;
+
   /** Records a lane may have claimed but not yet finished. */
   private static final int CLAIM_WINDOW = 4 * CLAIM_CHUNK;
+
   /** Completions recorded per journal round trip, at most. */
   private static final int MAX_GROUP = 512;
+
   /** Threads that claim work for the lanes of {@link #execute} calls. */
-  private static final ExecutorService CLAIMERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "opagent-claimer");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService CLAIMERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "opagent-claimer");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final ExecutionJournal journal;
   private final ChannelRegistry channels;
@@ -138,17 +144,22 @@ public final class ExecutionService implements AutoCloseable {
   private final ConcurrentHashMap<String, PlannedAction> origins = new ConcurrentHashMap<>();
   private final boolean journalIsLedger;
   private final Completer completer = new Completer();
+
   /** Keys this service holds claims of; their leases are renewed on every heartbeat. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+
   /** Held keys whose renewal found the claim gone: they must not be delivered. */
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
+
   private final @Nullable ScheduledExecutorService renewer;
   private volatile boolean closed;
 
   private ExecutionService(Builder b) {
     this.journal = b.journal != null ? b.journal : new InMemoryExecutionJournal();
-    this.channels = Objects.requireNonNull(b.channels,
-        "channels must be set: ExecutionService.builder().channels(ChannelRegistry...)");
+    this.channels =
+        Objects.requireNonNull(
+            b.channels,
+            "channels must be set: ExecutionService.builder().channels(ChannelRegistry...)");
     this.keys = b.keys;
     this.limits = Map.copyOf(b.limits);
     this.defaultLimits = b.defaultLimits;
@@ -167,11 +178,13 @@ public final class ExecutionService implements AutoCloseable {
     if (heartbeat.isZero()) {
       this.renewer = null;
     } else {
-      this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "opagent-lease-renewer");
-        t.setDaemon(true);
-        return t;
-      });
+      this.renewer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "opagent-lease-renewer");
+                t.setDaemon(true);
+                return t;
+              });
       long every = heartbeat.toMillis();
       renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
     }
@@ -212,14 +225,13 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * The request for a chosen action of run {@code runId}, keyed by this service's
-   * {@link #keys()}.
+   * The request for a chosen action of run {@code runId}, keyed by this service's {@link #keys()}.
    *
    * @param variant the experiment variant the customer is in, if any
    * @param segment the customer's segment key for metrics, if known
    */
-  public ActionRequest request(String runId, PlannedAction chosen, @Nullable String variant,
-      @Nullable String segment) {
+  public ActionRequest request(
+      String runId, PlannedAction chosen, @Nullable String variant, @Nullable String segment) {
     return ActionRequest.of(runId, chosen, keys, variant, segment);
   }
 
@@ -234,26 +246,37 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Journals the requests like {@link #enlist(List)}, remembering the planned action each came
-   * from so the service commits or releases its budget reservation and records the contact. A
-   * request whose key was already delivered, failed or cancelled gives its reservation back at
-   * once.
+   * Journals the requests like {@link #enlist(List)}, remembering the planned action each came from
+   * so the service commits or releases its budget reservation and records the contact. A request
+   * whose key was already delivered, failed or cancelled gives its reservation back at once.
    *
    * @param origins the planned action of each request, in the same order
    * @throws IllegalArgumentException if the lists differ in length or a pair does not match
    */
   public List<ExecutionRecord> enlist(List<ActionRequest> requests, List<PlannedAction> origins) {
     if (requests.size() != origins.size()) {
-      throw new IllegalArgumentException("requests and origins must be in pairs, but there are "
-          + requests.size() + " requests and " + origins.size() + " origins");
+      throw new IllegalArgumentException(
+          "requests and origins must be in pairs, but there are "
+              + requests.size()
+              + " requests and "
+              + origins.size()
+              + " origins");
     }
     for (int i = 0; i < requests.size(); i++) {
       ActionRequest r = requests.get(i);
       PlannedAction a = origins.get(i);
-      if (!r.customerId().equals(a.customerId()) || !r.campaign().equals(a.campaign())
+      if (!r.customerId().equals(a.customerId())
+          || !r.campaign().equals(a.campaign())
           || !r.actionType().equals(a.actionType())) {
-        throw new IllegalArgumentException("origin " + i + " (" + a.campaign() + "/"
-            + a.actionType() + ") does not match request " + r.idempotencyKey());
+        throw new IllegalArgumentException(
+            "origin "
+                + i
+                + " ("
+                + a.campaign()
+                + "/"
+                + a.actionType()
+                + ") does not match request "
+                + r.idempotencyKey());
       }
     }
     List<ExecutionRecord> records = enlist(requests);
@@ -273,16 +296,20 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Remembers the planned action of each record that an {@code OperatingState} journalled, so
-   * that its approval is checked once more right before delivery.
+   * Remembers the planned action of each record that an {@code OperatingState} journalled, so that
+   * its approval is checked once more right before delivery.
    *
    * @param records the journalled records
    * @param origins the planned action of each record, in the same order
    */
   public void track(List<ExecutionRecord> records, List<PlannedAction> origins) {
     if (records.size() != origins.size()) {
-      throw new IllegalArgumentException("records and origins must be in pairs, but there are "
-          + records.size() + " records and " + origins.size() + " origins");
+      throw new IllegalArgumentException(
+          "records and origins must be in pairs, but there are "
+              + records.size()
+              + " records and "
+              + origins.size()
+              + " origins");
     }
     for (int i = 0; i < records.size(); i++) {
       ExecutionRecord rec = records.get(i);
@@ -293,8 +320,8 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Delivers every unfinished action of {@code runId} that is due, and waits until each has
-   * reached a terminal state (or was left to another executor, or is planned for later).
+   * Delivers every unfinished action of {@code runId} that is due, and waits until each has reached
+   * a terminal state (or was left to another executor, or is planned for later).
    */
   public ExecutionReport execute(String runId) {
     ensureOpen();
@@ -316,7 +343,8 @@ public final class ExecutionService implements AutoCloseable {
         }
         continue;
       }
-      if (rec.state() == ExecutionState.EXECUTING && rec.leaseUntil() != null
+      if (rec.state() == ExecutionState.EXECUTING
+          && rec.leaseUntil() != null
           && !rec.leaseUntil().isBefore(now)) {
         tally.heldElsewhere.increment();
         continue;
@@ -335,8 +363,11 @@ public final class ExecutionService implements AutoCloseable {
     }
     List<CompletableFuture<Void>> claimers = new ArrayList<>();
     ConcurrentLinkedQueue<CompletableFuture<Void>> running = new ConcurrentLinkedQueue<>();
-    byLane.forEach((lane, records) -> claimers.add(CompletableFuture.runAsync(
-        () -> claimAndDeliver(lane, records, tally, running), CLAIMERS)));
+    byLane.forEach(
+        (lane, records) ->
+            claimers.add(
+                CompletableFuture.runAsync(
+                    () -> claimAndDeliver(lane, records, tally, running), CLAIMERS)));
     CompletableFuture.allOf(claimers.toArray(CompletableFuture[]::new)).join();
     CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
     Map<ExecutionState, Long> counts = journal.counts(runId);
@@ -349,16 +380,19 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Claims a lane's records a chunk at a time (one journal round trip per chunk), never more
-   * than {@link #CLAIM_WINDOW} ahead of delivery, so that claims do not outlive their leases
-   * while they wait in a slow lane; hands each claimed record to the lane's workers.
+   * Claims a lane's records a chunk at a time (one journal round trip per chunk), never more than
+   * {@link #CLAIM_WINDOW} ahead of delivery, so that claims do not outlive their leases while they
+   * wait in a slow lane; hands each claimed record to the lane's workers.
    */
-  private void claimAndDeliver(Lane lane, List<ExecutionRecord> records, Tally tally,
+  private void claimAndDeliver(
+      Lane lane,
+      List<ExecutionRecord> records,
+      Tally tally,
       ConcurrentLinkedQueue<CompletableFuture<Void>> running) {
     Semaphore window = new Semaphore(CLAIM_WINDOW);
     for (int from = 0; from < records.size(); from += CLAIM_CHUNK) {
-      List<ExecutionRecord> chunk = records.subList(from, Math.min(records.size(),
-          from + CLAIM_CHUNK));
+      List<ExecutionRecord> chunk =
+          records.subList(from, Math.min(records.size(), from + CLAIM_CHUNK));
       window.acquireUninterruptibly(chunk.size());
       List<String> keys = new ArrayList<>(chunk.size());
       for (ExecutionRecord rec : chunk) {
@@ -380,20 +414,25 @@ public final class ExecutionService implements AutoCloseable {
           window.release();
           continue;
         }
-        running.add(CompletableFuture.supplyAsync(() -> attempt(rec, lane, tally, true),
-                lane.pool)
-            .thenCompose(receipt -> receipt == null ? CompletableFuture.<Void>completedFuture(null)
-                : completer.add(rec.key(), receipt).thenAccept(held -> completed(rec.request(),
-                    receipt, held, tally, true)))
-            .whenComplete((v, e) -> window.release()));
+        running.add(
+            CompletableFuture.supplyAsync(() -> attempt(rec, lane, tally, true), lane.pool)
+                .thenCompose(
+                    receipt ->
+                        receipt == null
+                            ? CompletableFuture.<Void>completedFuture(null)
+                            : completer
+                                .add(rec.key(), receipt)
+                                .thenAccept(
+                                    held -> completed(rec.request(), receipt, held, tally, true)))
+                .whenComplete((v, e) -> window.release()));
       }
     }
   }
 
   /**
    * Whether the approval an action needs still holds — judged from the planned action when this
-   * service planned it, else from the journalled request, so that a resumed round and every
-   * other executor check it too; if not, cancels it (giving its reservation back) and counts it.
+   * service planned it, else from the journalled request, so that a resumed round and every other
+   * executor check it too; if not, cancels it (giving its reservation back) and counts it.
    */
   private boolean approvalHolds(ExecutionRecord rec, Tally tally) {
     String key = rec.key();
@@ -402,9 +441,14 @@ public final class ExecutionService implements AutoCloseable {
     if (e == null) {
       return true;
     }
-    if (origin != null ? e.mayExecute(origin) : !rec.request().needsApproval()
-        || e.checkApproval(rec.request().campaign(), rec.request().customerId(),
-            rec.request().actionType()) == ApprovalStatus.APPROVED) {
+    if (origin != null
+        ? e.mayExecute(origin)
+        : !rec.request().needsApproval()
+            || e.checkApproval(
+                    rec.request().campaign(),
+                    rec.request().customerId(),
+                    rec.request().actionType())
+                == ApprovalStatus.APPROVED) {
       return true;
     }
     if (journal.cancel(key, "approval no longer holds", clock.instant())) {
@@ -430,8 +474,8 @@ public final class ExecutionService implements AutoCloseable {
 
   /** Cancels an expired pending action, giving its reservation back. */
   private boolean expire(ExecutionRecord rec, Instant now) {
-    if (!journal.cancel(rec.key(), "expired: not delivered within " + expireAfter
-        + " of its planned time", now)) {
+    if (!journal.cancel(
+        rec.key(), "expired: not delivered within " + expireAfter + " of its planned time", now)) {
       return false;
     }
     PlannedAction a = origins.remove(rec.key());
@@ -447,9 +491,9 @@ public final class ExecutionService implements AutoCloseable {
   /**
    * Cancels the pending actions of every open run (any round the journal knows, also those of
    * processes long gone) that were not delivered within {@link Builder#expireAfter} of their
-   * planned time, so that what an abandoned round reserved (budget, contact slots, execution
-   * slots) is released instead of held for ever, and nothing is sent days late. Runs in every
-   * {@code OperationAgent} round before planning; call it on a schedule where rounds are rare.
+   * planned time, so that what an abandoned round reserved (budget, contact slots, execution slots)
+   * is released instead of held for ever, and nothing is sent days late. Runs in every {@code
+   * OperationAgent} round before planning; call it on a schedule where rounds are rare.
    *
    * @return how many were cancelled
    */
@@ -464,8 +508,10 @@ public final class ExecutionService implements AutoCloseable {
       }
     }
     if (n > 0) {
-      LOG.info("{} pending actions were cancelled: not delivered within {} of their planned"
-          + " time", n, expireAfter);
+      LOG.info(
+          "{} pending actions were cancelled: not delivered within {} of their planned" + " time",
+          n,
+          expireAfter);
     }
     return n;
   }
@@ -492,11 +538,11 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Hands the {@code EXECUTING} actions of {@code runId} whose lease has ended back as
-   * {@code PENDING}, so the next {@link #execute} resumes them with their keys. A live executor
-   * renews its leases every {@link Builder#heartbeat heartbeat}, so only a dead one's work is
-   * taken — within one {@link Builder#lease lease} of its death. Safe to call while other
-   * executors work on the run.
+   * Hands the {@code EXECUTING} actions of {@code runId} whose lease has ended back as {@code
+   * PENDING}, so the next {@link #execute} resumes them with their keys. A live executor renews its
+   * leases every {@link Builder#heartbeat heartbeat}, so only a dead one's work is taken — within
+   * one {@link Builder#lease lease} of its death. Safe to call while other executors work on the
+   * run.
    *
    * @return how many were handed back
    */
@@ -509,16 +555,16 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Finishes run {@code runId} after a restart: hands back work whose lease ended
-   * ({@link #recover}) and delivers what is unfinished ({@link #execute}); while actions are
-   * still held by another executor, waits for their leases and tries again, for at most
-   * {@code patience}. A process killed while delivering left leases that end within one
-   * {@link Builder#lease lease}, so a patience of a lease and a heartbeat finishes its work; an
-   * executor that is alive keeps renewing, and its actions are reported as
-   * {@link ExecutionReport#heldElsewhere() held elsewhere}.
+   * Finishes run {@code runId} after a restart: hands back work whose lease ended ({@link
+   * #recover}) and delivers what is unfinished ({@link #execute}); while actions are still held by
+   * another executor, waits for their leases and tries again, for at most {@code patience}. A
+   * process killed while delivering left leases that end within one {@link Builder#lease lease}, so
+   * a patience of a lease and a heartbeat finishes its work; an executor that is alive keeps
+   * renewing, and its actions are reported as {@link ExecutionReport#heldElsewhere() held
+   * elsewhere}.
    *
-   * @return the passes' report combined: the counts of every pass, and the actions not due or
-   *     still held elsewhere after the last
+   * @return the passes' report combined: the counts of every pass, and the actions not due or still
+   *     held elsewhere after the last
    */
   public ExecutionReport resume(String runId, Duration patience) {
     long started = System.nanoTime();
@@ -526,8 +572,10 @@ public final class ExecutionService implements AutoCloseable {
     recover(runId);
     ExecutionReport report = execute(runId);
     while (report.heldElsewhere() > 0 && System.nanoTime() < deadline) {
-      long waitMillis = Math.min(Math.max(heartbeat.toMillis(), 100),
-          Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      long waitMillis =
+          Math.min(
+              Math.max(heartbeat.toMillis(), 100),
+              Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       try {
         Thread.sleep(waitMillis);
       } catch (InterruptedException e) {
@@ -536,14 +584,21 @@ public final class ExecutionService implements AutoCloseable {
       }
       recover(runId);
       ExecutionReport next = execute(runId);
-      report = new ExecutionReport(runId,
-          report.considered() - report.notDue() - report.heldElsewhere() + next.considered(),
-          report.completed() + next.completed(), report.duplicates() + next.duplicates(),
-          report.failed() + next.failed(), report.cancelled() + next.cancelled(), next.notDue(),
-          next.heldElsewhere(), report.attempts() + next.attempts(),
-          report.retries() + next.retries(), merged(report.failures(), next.failures()),
-          merged(report.completedByChannel(), next.completedByChannel()),
-          Duration.ofNanos(System.nanoTime() - started));
+      report =
+          new ExecutionReport(
+              runId,
+              report.considered() - report.notDue() - report.heldElsewhere() + next.considered(),
+              report.completed() + next.completed(),
+              report.duplicates() + next.duplicates(),
+              report.failed() + next.failed(),
+              report.cancelled() + next.cancelled(),
+              next.notDue(),
+              next.heldElsewhere(),
+              report.attempts() + next.attempts(),
+              report.retries() + next.retries(),
+              merged(report.failures(), next.failures()),
+              merged(report.completedByChannel(), next.completedByChannel()),
+              Duration.ofNanos(System.nanoTime() - started));
     }
     return report;
   }
@@ -565,9 +620,8 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Renews the lease of every claim this service holds; a claim another executor has taken
-   * over (this process was paused for longer than a lease) is marked lost, so it is not
-   * delivered.
+   * Renews the lease of every claim this service holds; a claim another executor has taken over
+   * (this process was paused for longer than a lease) is marked lost, so it is not delivered.
    */
   private void renewLeases() {
     if (held.isEmpty()) {
@@ -585,15 +639,17 @@ public final class ExecutionService implements AutoCloseable {
       }
       lost.retainAll(held);
     } catch (RuntimeException e) {
-      LOG.warn("renewing the leases of {} claimed actions failed with {}; trying again in {}",
-          keys.size(), e.getClass().getName(), heartbeat);
+      LOG.warn(
+          "renewing the leases of {} claimed actions failed with {}; trying again in {}",
+          keys.size(),
+          e.getClass().getName(),
+          heartbeat);
     }
   }
 
   /**
-   * Enlists one request and delivers it on the caller's thread (within its channel's rate
-   * limit), returning its entry afterwards; an entry that was already terminal is returned as
-   * it is.
+   * Enlists one request and delivers it on the caller's thread (within its channel's rate limit),
+   * returning its entry afterwards; an entry that was already terminal is returned as it is.
    */
   public ExecutionRecord executeNow(ActionRequest request) {
     ExecutionRecord rec = enlist(List.of(request)).get(0);
@@ -639,46 +695,58 @@ public final class ExecutionService implements AutoCloseable {
     held.add(key);
     DeliveryReceipt receipt = attempt(rec, lane, tally, bookkeeping);
     if (receipt != null) {
-      completed(rec.request(), receipt, journal.complete(key, owner, receipt, clock.instant()),
-          tally, bookkeeping);
+      completed(
+          rec.request(),
+          receipt,
+          journal.complete(key, owner, receipt, clock.instant()),
+          tally,
+          bookkeeping);
     }
   }
 
   /**
-   * Delivers a claimed action with retries; returns its receipt, or null when it failed for
-   * good (then it is journalled FAILED and counted).
+   * Delivers a claimed action with retries; returns its receipt, or null when it failed for good
+   * (then it is journalled FAILED and counted).
    */
-  private @Nullable DeliveryReceipt attempt(ExecutionRecord rec, Lane lane, Tally tally,
-      boolean bookkeeping) {
+  private @Nullable DeliveryReceipt attempt(
+      ExecutionRecord rec, Lane lane, Tally tally, boolean bookkeeping) {
     String key = rec.key();
     ActionRequest request = rec.request();
-    RetryPolicy<DeliveryReceipt> retry = RetryPolicy.<DeliveryReceipt>builder()
-        .handleIf((r, ex) -> ex instanceof ChannelException ce && ce.retryable())
-        .withMaxAttempts(maxAttempts)
-        .withDelayFn(ctx -> delay(ctx.getLastException(), ctx.getAttemptCount()))
-        .onRetry(ev -> {
-          tally.retries.increment();
-          journal.attemptFailed(key, owner, describe(ev.getLastException()), clock.instant());
-        })
-        .build();
+    RetryPolicy<DeliveryReceipt> retry =
+        RetryPolicy.<DeliveryReceipt>builder()
+            .handleIf((r, ex) -> ex instanceof ChannelException ce && ce.retryable())
+            .withMaxAttempts(maxAttempts)
+            .withDelayFn(ctx -> delay(ctx.getLastException(), ctx.getAttemptCount()))
+            .onRetry(
+                ev -> {
+                  tally.retries.increment();
+                  journal.attemptFailed(
+                      key, owner, describe(ev.getLastException()), clock.instant());
+                })
+            .build();
     try {
-      return Failsafe.with(retry).get(ctx -> {
-        lane.acquire();
-        stillHeld(key, ctx.getAttemptCount() > 0);
-        tally.attempts.increment();
-        return lane.channel.deliver(request);
-      });
+      return Failsafe.with(retry)
+          .get(
+              ctx -> {
+                lane.acquire();
+                stillHeld(key, ctx.getAttemptCount() > 0);
+                tally.attempts.increment();
+                return lane.channel.deliver(request);
+              });
     } catch (RuntimeException ex) {
-      Throwable cause = ex instanceof FailsafeException && ex.getCause() != null
-          ? ex.getCause() : ex;
+      Throwable cause =
+          ex instanceof FailsafeException && ex.getCause() != null ? ex.getCause() : ex;
       if (cause instanceof ClaimLost) {
         held.remove(key);
         lost.remove(key);
         origins.remove(key);
         tally.heldElsewhere.increment();
-        LOG.warn("run {}: action {} was not delivered by this executor: its claim passed to"
-            + " another executor while this one was paused for longer than the lease ({})",
-            request.runId(), key, lease);
+        LOG.warn(
+            "run {}: action {} was not delivered by this executor: its claim passed to"
+                + " another executor while this one was paused for longer than the lease ({})",
+            request.runId(),
+            key,
+            lease);
         return null;
       }
       finishFailed(key, describe(cause), tally, bookkeeping);
@@ -687,9 +755,9 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
-   * Refuses to deliver an action whose claim this executor no longer holds: one a heartbeat
-   * found taken over, or — before a retry, which may come minutes after the claim — one whose
-   * renewal the journal refuses.
+   * Refuses to deliver an action whose claim this executor no longer holds: one a heartbeat found
+   * taken over, or — before a retry, which may come minutes after the claim — one whose renewal the
+   * journal refuses.
    */
   private void stillHeld(String key, boolean retry) {
     if (lost.contains(key)) {
@@ -713,14 +781,21 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /** Counts a delivered action whose completion the journal has recorded, and tells listeners. */
-  private void completed(ActionRequest request, DeliveryReceipt receipt, boolean held,
-      Tally tally, boolean bookkeeping) {
+  private void completed(
+      ActionRequest request,
+      DeliveryReceipt receipt,
+      boolean held,
+      Tally tally,
+      boolean bookkeeping) {
     String key = request.idempotencyKey();
     this.held.remove(key);
     lost.remove(key);
     if (!held) {
-      LOG.warn("run {}: action {} was delivered but its claim had passed to another executor;"
-          + " the lease ({}) is shorter than delivery with retries takes", request.runId(), key,
+      LOG.warn(
+          "run {}: action {} was delivered but its claim had passed to another executor;"
+              + " the lease ({}) is shorter than delivery with retries takes",
+          request.runId(),
+          key,
           lease);
     }
     tally.completed.increment();
@@ -768,9 +843,15 @@ public final class ExecutionService implements AutoCloseable {
       channel = Channel.contact(request.channel());
     }
     if (channel.contact()) {
-      e.contactHistory().record(request.customerId(), new Contact(channel, request.plannedAt(),
-          request.campaign(), request.actionType(), receipt.cost() != null ? receipt.cost()
-              : request.cost()));
+      e.contactHistory()
+          .record(
+              request.customerId(),
+              new Contact(
+                  channel,
+                  request.plannedAt(),
+                  request.campaign(),
+                  request.actionType(),
+                  receipt.cost() != null ? receipt.cost() : request.cost()));
     }
   }
 
@@ -786,8 +867,10 @@ public final class ExecutionService implements AutoCloseable {
       Duration d = ce.retryAfter();
       return d.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : d;
     }
-    long cap = Math.min(maxBackoff.toNanos(),
-        initialBackoff.toNanos() << Math.min(Math.max(attempt - 1, 0), 30));
+    long cap =
+        Math.min(
+            maxBackoff.toNanos(),
+            initialBackoff.toNanos() << Math.min(Math.max(attempt - 1, 0), 30));
     return Duration.ofNanos(ThreadLocalRandom.current().nextLong(Math.max(cap, 1)));
   }
 
@@ -795,8 +878,10 @@ public final class ExecutionService implements AutoCloseable {
     if (t == null) {
       return "failed";
     }
-    String s = t instanceof ChannelException || t instanceof UnknownChannelException
-        ? t.getMessage() : t.getClass().getName();
+    String s =
+        t instanceof ChannelException || t instanceof UnknownChannelException
+            ? t.getMessage()
+            : t.getClass().getName();
     if (s == null) {
       s = t.getClass().getName();
     }
@@ -808,7 +893,9 @@ public final class ExecutionService implements AutoCloseable {
       try {
         l.completed(r);
       } catch (RuntimeException ex) {
-        LOG.warn("execution listener {} failed with {}", l.getClass().getName(),
+        LOG.warn(
+            "execution listener {} failed with {}",
+            l.getClass().getName(),
             ex.getClass().getName());
       }
     }
@@ -819,15 +906,17 @@ public final class ExecutionService implements AutoCloseable {
       try {
         l.failed(r);
       } catch (RuntimeException ex) {
-        LOG.warn("execution listener {} failed with {}", l.getClass().getName(),
+        LOG.warn(
+            "execution listener {} failed with {}",
+            l.getClass().getName(),
             ex.getClass().getName());
       }
     }
   }
 
   private Lane lane(ActionChannel channel) {
-    return lanes.computeIfAbsent(channel.name(),
-        n -> new Lane(channel, limits.getOrDefault(n, defaultLimits)));
+    return lanes.computeIfAbsent(
+        channel.name(), n -> new Lane(channel, limits.getOrDefault(n, defaultLimits)));
   }
 
   private void ensureOpen() {
@@ -869,8 +958,8 @@ public final class ExecutionService implements AutoCloseable {
     private final AtomicBoolean recording = new AtomicBoolean();
 
     CompletableFuture<Boolean> add(String key, DeliveryReceipt receipt) {
-      Queued q = new Queued(new ExecutionJournal.Completion(key, receipt),
-          new CompletableFuture<>());
+      Queued q =
+          new Queued(new ExecutionJournal.Completion(key, receipt), new CompletableFuture<>());
       queue.add(q);
       drain();
       return q.done;
@@ -907,9 +996,9 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * Records a group, trying again (up to three times in all) when the journal reports a
-     * failure that may pass: a deadlock or serialization failure with another executor's
-     * transaction, a lost connection.
+     * Records a group, trying again (up to three times in all) when the journal reports a failure
+     * that may pass: a deadlock or serialization failure with another executor's transaction, a
+     * lost connection.
      */
     private boolean[] completeAll(List<ExecutionJournal.Completion> completions) {
       for (int attempt = 1; ; attempt++) {
@@ -919,8 +1008,10 @@ public final class ExecutionService implements AutoCloseable {
           if (!e.retryable() || attempt == 3) {
             throw e;
           }
-          LOG.warn("recording {} completions failed with SQL state {}; trying again",
-              completions.size(), e.sqlState());
+          LOG.warn(
+              "recording {} completions failed with SQL state {}; trying again",
+              completions.size(),
+              e.sqlState());
           try {
             Thread.sleep(20L * attempt);
           } catch (InterruptedException ie) {
@@ -931,8 +1022,8 @@ public final class ExecutionService implements AutoCloseable {
       }
     }
 
-    private record Queued(ExecutionJournal.Completion completion,
-        CompletableFuture<Boolean> done) {}
+    private record Queued(
+        ExecutionJournal.Completion completion, CompletableFuture<Boolean> done) {}
   }
 
   /** One channel's queue: its workers and its rate limit. */
@@ -944,19 +1035,28 @@ public final class ExecutionService implements AutoCloseable {
     Lane(ActionChannel channel, ChannelLimits limits) {
       this.channel = channel;
       AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor p = new ThreadPoolExecutor(limits.concurrency(), limits.concurrency(),
-          30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "opagent-channel-" + channel.name() + "-"
-                + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+      ThreadPoolExecutor p =
+          new ThreadPoolExecutor(
+              limits.concurrency(),
+              limits.concurrency(),
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t =
+                    new Thread(r, "opagent-channel-" + channel.name() + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       p.allowCoreThreadTimeOut(true);
       this.pool = p;
-      this.rate = limits.ratePerSecond() > 0
-          ? RateLimiter.smoothBuilder(Duration.ofNanos(Math.max(1,
-              (long) (1_000_000_000L / limits.ratePerSecond())))).build()
-          : null;
+      this.rate =
+          limits.ratePerSecond() > 0
+              ? RateLimiter.smoothBuilder(
+                      Duration.ofNanos(
+                          Math.max(1, (long) (1_000_000_000L / limits.ratePerSecond()))))
+                  .build()
+              : null;
     }
 
     void acquire() {
@@ -965,8 +1065,8 @@ public final class ExecutionService implements AutoCloseable {
           rate.acquirePermit();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw ChannelException.retryable(channel.name(), "interrupted while waiting for the"
-              + " channel's rate limit", null);
+          throw ChannelException.retryable(
+              channel.name(), "interrupted while waiting for the" + " channel's rate limit", null);
         }
       }
     }
@@ -993,9 +1093,20 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     ExecutionReport report(Duration elapsed) {
-      return new ExecutionReport(runId, considered, completed.sum(), duplicates.sum(),
-          failed.sum(), cancelled.sum(), notDue.sum(), heldElsewhere.sum(), attempts.sum(),
-          retries.sum(), sums(failures), sums(byChannel), elapsed);
+      return new ExecutionReport(
+          runId,
+          considered,
+          completed.sum(),
+          duplicates.sum(),
+          failed.sum(),
+          cancelled.sum(),
+          notDue.sum(),
+          heldElsewhere.sum(),
+          attempts.sum(),
+          retries.sum(),
+          sums(failures),
+          sums(byChannel),
+          elapsed);
     }
 
     private static Map<String, Long> sums(Map<String, LongAdder> m) {
@@ -1058,8 +1169,8 @@ public final class ExecutionService implements AutoCloseable {
 
     /** Limits of the channel named {@code channel}. */
     public Builder limits(String channel, ChannelLimits limits) {
-      this.limits.put(Objects.requireNonNull(channel, "channel"),
-          Objects.requireNonNull(limits, "limits"));
+      this.limits.put(
+          Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(limits, "limits"));
       return this;
     }
 
@@ -1079,14 +1190,14 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * Full-jitter exponential backoff between attempts: a random delay up to
-     * {@code initial × 2^(attempt−1)}, capped at {@code max}. Default 200 ms to 30 s. A channel's
-     * {@code Retry-After} replaces it.
+     * Full-jitter exponential backoff between attempts: a random delay up to {@code initial ×
+     * 2^(attempt−1)}, capped at {@code max}. Default 200 ms to 30 s. A channel's {@code
+     * Retry-After} replaces it.
      */
     public Builder backoff(Duration initial, Duration max) {
       if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("backoff must satisfy 0 < initial <= max but was "
-            + initial + " to " + max);
+        throw new IllegalArgumentException(
+            "backoff must satisfy 0 < initial <= max but was " + initial + " to " + max);
       }
       this.initialBackoff = initial;
       this.maxBackoff = max;
@@ -1103,12 +1214,12 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * How long a claim holds without renewal before another executor may take the action over.
-     * The service renews the leases of its claims every {@link #heartbeat heartbeat} and before
-     * every retry, so a live executor keeps its work however long delivery and retries take,
-     * while the work of one that died (a crash, a SIGKILL) is taken over within one lease of
-     * its death. Short leases hand work over fast; a lease must outlast the longest pause of
-     * the process (a full garbage collection) with room to spare. Default 30 s.
+     * How long a claim holds without renewal before another executor may take the action over. The
+     * service renews the leases of its claims every {@link #heartbeat heartbeat} and before every
+     * retry, so a live executor keeps its work however long delivery and retries take, while the
+     * work of one that died (a crash, a SIGKILL) is taken over within one lease of its death. Short
+     * leases hand work over fast; a lease must outlast the longest pause of the process (a full
+     * garbage collection) with room to spare. Default 30 s.
      */
     public Builder lease(Duration lease) {
       if (lease.isNegative() || lease.isZero()) {
@@ -1119,10 +1230,10 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * How often the service renews the leases of the claims it holds. At most half the lease,
-     * so that one late renewal does not lose a claim; {@code Duration.ZERO} turns renewal off,
-     * and then the lease itself must outlast the longest delivery with all its retries
-     * ({@link #build()} checks the waits between attempts). Default a third of the lease.
+     * How often the service renews the leases of the claims it holds. At most half the lease, so
+     * that one late renewal does not lose a claim; {@code Duration.ZERO} turns renewal off, and
+     * then the lease itself must outlast the longest delivery with all its retries ({@link
+     * #build()} checks the waits between attempts). Default a third of the lease.
      */
     public Builder heartbeat(Duration heartbeat) {
       if (heartbeat.isNegative()) {
@@ -1133,22 +1244,21 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * How late a pending action may still be delivered: one not delivered within this time of
-     * its planned time is cancelled instead (reason {@code expired}), and what it reserved is
-     * released. Default 24 h.
+     * How late a pending action may still be delivered: one not delivered within this time of its
+     * planned time is cancelled instead (reason {@code expired}), and what it reserved is released.
+     * Default 24 h.
      */
     public Builder expireAfter(Duration expireAfter) {
       if (expireAfter.isNegative() || expireAfter.isZero()) {
-        throw new IllegalArgumentException("expireAfter must be positive but was "
-            + expireAfter);
+        throw new IllegalArgumentException("expireAfter must be positive but was " + expireAfter);
       }
       this.expireAfter = expireAfter;
       return this;
     }
 
     /**
-     * The engine whose budget reservations, execution slots and contact history the service
-     * keeps up to date. Default: none (the host does its own bookkeeping).
+     * The engine whose budget reservations, execution slots and contact history the service keeps
+     * up to date. Default: none (the host does its own bookkeeping).
      */
     public Builder decisionEngine(DecisionEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -1180,20 +1290,31 @@ public final class ExecutionService implements AutoCloseable {
     public ExecutionService build() {
       Duration beat = heartbeat != null ? heartbeat : lease.dividedBy(3);
       if (!beat.isZero() && beat.compareTo(lease.dividedBy(2)) > 0) {
-        throw new IllegalStateException("heartbeat (" + beat + ") must be at most half the lease ("
-            + lease + "), so that one late renewal does not hand a live executor's work to"
-            + " another; shorten the heartbeat or lengthen the lease");
+        throw new IllegalStateException(
+            "heartbeat ("
+                + beat
+                + ") must be at most half the lease ("
+                + lease
+                + "), so that one late renewal does not hand a live executor's work to"
+                + " another; shorten the heartbeat or lengthen the lease");
       }
       if (beat.isZero()) {
-        Duration longestWait = maxBackoff.compareTo(maxRetryAfter) > 0 ? maxBackoff
-            : maxRetryAfter;
+        Duration longestWait = maxBackoff.compareTo(maxRetryAfter) > 0 ? maxBackoff : maxRetryAfter;
         Duration retrying = longestWait.multipliedBy(Math.max(0, maxAttempts - 1));
         if (retrying.compareTo(lease) >= 0) {
-          throw new IllegalStateException("without a heartbeat the lease (" + lease + ") must"
-              + " outlast delivery with every retry, but " + (maxAttempts - 1) + " waits of up to "
-              + longestWait + " (maxBackoff, maxRetryAfter) take up to " + retrying + ": another"
-              + " executor would take the action over and deliver it again; keep the heartbeat,"
-              + " lengthen the lease, or lower maxAttempts, maxBackoff and maxRetryAfter");
+          throw new IllegalStateException(
+              "without a heartbeat the lease ("
+                  + lease
+                  + ") must"
+                  + " outlast delivery with every retry, but "
+                  + (maxAttempts - 1)
+                  + " waits of up to "
+                  + longestWait
+                  + " (maxBackoff, maxRetryAfter) take up to "
+                  + retrying
+                  + ": another"
+                  + " executor would take the action over and deliver it again; keep the heartbeat,"
+                  + " lengthen the lease, or lower maxAttempts, maxBackoff and maxRetryAfter");
         }
       }
       return new ExecutionService(this);

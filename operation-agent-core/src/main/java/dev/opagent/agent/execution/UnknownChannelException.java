@@ -7,8 +7,8 @@ import java.util.List;
  * A {@link ChannelRegistry} has no channel for an action: no action-type route, no route of its
  * decision channel, no channel registered under the decision channel's id and no default. The
  * message lists what was tried and the registered channels; it names only the action type and the
- * channel id, never the customer or the action's parameters. Unchecked; immutable, so safe to
- * share between threads.
+ * channel id, never the customer or the action's parameters. Unchecked; immutable, so safe to share
+ * between threads.
  */
 public final class UnknownChannelException extends AgentException {
   private static final long serialVersionUID = 1L;
@@ -24,12 +24,18 @@ public final class UnknownChannelException extends AgentException {
    * @param decisionChannel the decision's channel id, such as {@code sms}
    * @param registeredChannels the names of the registered channels, in the order to report
    */
-  public UnknownChannelException(String actionType, String decisionChannel,
-      List<String> registeredChannels) {
-    super("no channel for action type '" + actionType + "' (decision channel '"
-        + decisionChannel + "'); tried: action-type route none, channel route none, "
-        + "channel named '" + decisionChannel + "' none, default none; registered channels: "
-        + registeredChannels);
+  public UnknownChannelException(
+      String actionType, String decisionChannel, List<String> registeredChannels) {
+    super(
+        "no channel for action type '"
+            + actionType
+            + "' (decision channel '"
+            + decisionChannel
+            + "'); tried: action-type route none, channel route none, "
+            + "channel named '"
+            + decisionChannel
+            + "' none, default none; registered channels: "
+            + registeredChannels);
     this.actionType = actionType;
     this.decisionChannel = decisionChannel;
     this.registeredChannels = List.copyOf(registeredChannels);

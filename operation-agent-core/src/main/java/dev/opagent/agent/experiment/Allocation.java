@@ -21,8 +21,14 @@ import java.util.Objects;
  * @param counts the deliveries and conversions per variant the round was computed from
  * @param at when it was computed
  */
-public record Allocation(String experiment, long round, Phase phase, Map<String, Double> weights,
-    Map<String, Double> probabilityBest, Map<String, VariantCounts> counts, Instant at) {
+public record Allocation(
+    String experiment,
+    long round,
+    Phase phase,
+    Map<String, Double> weights,
+    Map<String, Double> probabilityBest,
+    Map<String, VariantCounts> counts,
+    Instant at) {
 
   /** Copies the maps. */
   public Allocation {
@@ -43,8 +49,7 @@ public record Allocation(String experiment, long round, Phase phase, Map<String,
   public double weight(String variant) {
     Double w = weights.get(variant);
     if (w == null) {
-      throw new IllegalArgumentException("experiment " + experiment + " has no variant "
-          + variant);
+      throw new IllegalArgumentException("experiment " + experiment + " has no variant " + variant);
     }
     return w;
   }

@@ -11,11 +11,17 @@ import java.util.Objects;
  * @param n deliveries
  * @param conversions conversions
  * @param rate conversions / n; NaN when n is 0
- * @param interval the Wilson score interval of the rate at the analysis' confidence level;
- *     {@code [0, 1]} when n is 0
+ * @param interval the Wilson score interval of the rate at the analysis' confidence level; {@code
+ *     [0, 1]} when n is 0
  */
-public record ArmResult(String variant, boolean control, double weight, long n, long conversions,
-    double rate, Interval interval) {
+public record ArmResult(
+    String variant,
+    boolean control,
+    double weight,
+    long n,
+    long conversions,
+    double rate,
+    Interval interval) {
   /** Checks the values. */
   public ArmResult {
     Objects.requireNonNull(variant, "variant");

@@ -13,13 +13,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An A/B test of one campaign: its variants with their traffic weights, which one is the control,
- * and how many customers each arm needs before results are judged (and before
- * {@link ThompsonSampler} starts moving traffic). Immutable and thread-safe.
+ * and how many customers each arm needs before results are judged (and before {@link
+ * ThompsonSampler} starts moving traffic). Immutable and thread-safe.
  *
- * <p>Customers are split by campaign-rules' GrowthBook-compatible hashing with the experiment id
- * as seed ({@link #toAssignment()}), so the split is the same on every machine and run. The name
- * is the agent's view of an experiment; {@link dev.opagent.rules.assignment.Experiment} is the
- * hashing definition it produces.
+ * <p>Customers are split by campaign-rules' GrowthBook-compatible hashing with the experiment id as
+ * seed ({@link #toAssignment()}), so the split is the same on every machine and run. The name is
+ * the agent's view of an experiment; {@link dev.opagent.rules.assignment.Experiment} is the hashing
+ * definition it produces.
  *
  * <pre>{@code
  * Experiment subject = Experiment.builder("winback-subject-2026")
@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * @param control the name of the control variant
  * @param minSamplePerArm deliveries each arm needs before it is judged, at least 1
  */
-public record Experiment(String id, String campaign, List<Variant> variants, String control,
-    long minSamplePerArm) {
+public record Experiment(
+    String id, String campaign, List<Variant> variants, String control, long minSamplePerArm) {
 
   /** The default minimum sample per arm: 1,000 deliveries. */
   public static final long DEFAULT_MIN_SAMPLE_PER_ARM = 1_000;
@@ -52,29 +52,29 @@ public record Experiment(String id, String campaign, List<Variant> variants, Str
     Objects.requireNonNull(control, "control");
     variants = List.copyOf(variants);
     if (variants.size() < 2) {
-      throw new IllegalArgumentException("experiment " + id + " needs at least 2 variants but had "
-          + variants.size());
+      throw new IllegalArgumentException(
+          "experiment " + id + " needs at least 2 variants but had " + variants.size());
     }
     Set<String> names = new HashSet<>();
     double sum = 0;
     for (Variant v : variants) {
       if (!names.add(v.name())) {
-        throw new IllegalArgumentException("experiment " + id + " has variant " + v.name()
-            + " twice");
+        throw new IllegalArgumentException(
+            "experiment " + id + " has variant " + v.name() + " twice");
       }
       sum += v.weight();
     }
     if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-      throw new IllegalArgumentException("weights of experiment " + id
-          + " must sum to 1 but summed to " + sum);
+      throw new IllegalArgumentException(
+          "weights of experiment " + id + " must sum to 1 but summed to " + sum);
     }
     if (!names.contains(control)) {
-      throw new IllegalArgumentException("control " + control + " is not a variant of experiment "
-          + id);
+      throw new IllegalArgumentException(
+          "control " + control + " is not a variant of experiment " + id);
     }
     if (minSamplePerArm < 1) {
-      throw new IllegalArgumentException("minSamplePerArm must be positive but was "
-          + minSamplePerArm);
+      throw new IllegalArgumentException(
+          "minSamplePerArm must be positive but was " + minSamplePerArm);
     }
   }
 
@@ -112,9 +112,8 @@ public record Experiment(String id, String campaign, List<Variant> variants, Str
   }
 
   /**
-   * The same experiment with new weights: one per variant, summing to 1. Assignment with the
-   * result keeps every customer's hash, so with a sticky store only new customers follow the new
-   * weights.
+   * The same experiment with new weights: one per variant, summing to 1. Assignment with the result
+   * keeps every customer's hash, so with a sticky store only new customers follow the new weights.
    *
    * @throws IllegalArgumentException if a variant has no weight or an unknown variant has one
    */
@@ -129,8 +128,8 @@ public record Experiment(String id, String campaign, List<Variant> variants, Str
     for (Variant v : variants) {
       Double w = weights.get(v.name());
       if (w == null) {
-        throw new IllegalArgumentException("no weight for variant " + v.name() + " of experiment "
-            + id);
+        throw new IllegalArgumentException(
+            "no weight for variant " + v.name() + " of experiment " + id);
       }
       out.add(new Variant(v.name(), w));
     }
@@ -224,11 +223,15 @@ public record Experiment(String id, String campaign, List<Variant> variants, Str
         throw new IllegalArgumentException("campaign of experiment " + id + " is required");
       }
       if (variants.isEmpty()) {
-        throw new IllegalArgumentException("experiment " + id + " needs at least 2 variants but"
-            + " had 0");
+        throw new IllegalArgumentException(
+            "experiment " + id + " needs at least 2 variants but" + " had 0");
       }
-      return new Experiment(id, campaign, variants,
-          control != null ? control : variants.get(0).name(), minSamplePerArm);
+      return new Experiment(
+          id,
+          campaign,
+          variants,
+          control != null ? control : variants.get(0).name(),
+          minSamplePerArm);
     }
   }
 }

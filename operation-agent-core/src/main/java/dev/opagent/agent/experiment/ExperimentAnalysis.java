@@ -18,15 +18,15 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>Per variant: the conversion rate with its Wilson score interval.
- *   <li>Per non-control variant against the control: the absolute lift (difference of rates)
- *       with an unpooled Wald interval, the relative lift, and a two-sided two-proportion z-test
- *       with pooled variance. A variant is significant when the test's p-value is below
- *       1 − the confidence level. Several variants are each tested at that level, without a
+ *   <li>Per non-control variant against the control: the absolute lift (difference of rates) with
+ *       an unpooled Wald interval, the relative lift, and a two-sided two-proportion z-test with
+ *       pooled variance. A variant is significant when the test's p-value is below 1 − the
+ *       confidence level. Several variants are each tested at that level, without a
  *       multiple-comparison correction.
  *   <li>A sample-ratio-mismatch check: chi-square goodness of fit of the deliveries per variant
  *       against the weights, flagged below the {@linkplain Builder#srmThreshold threshold}.
- *   <li>A verdict, checked in this order: sample ratio mismatch (don't trust), not enough data
- *       (an arm below the experiment's minimum sample), a winner, no significant difference.
+ *   <li>A verdict, checked in this order: sample ratio mismatch (don't trust), not enough data (an
+ *       arm below the experiment's minimum sample), a winner, no significant difference.
  * </ul>
  *
  * <pre>{@code
@@ -44,6 +44,7 @@ import java.util.TreeSet;
 public final class ExperimentAnalysis {
   /** The default confidence level: 95%. */
   public static final double DEFAULT_CONFIDENCE_LEVEL = 0.95;
+
   /** The default sample-ratio-mismatch threshold: p below 0.001. */
   public static final double DEFAULT_SRM_THRESHOLD = 0.001;
 
@@ -51,8 +52,10 @@ public final class ExperimentAnalysis {
 
   private final double confidenceLevel;
   private final double srmThreshold;
+
   /** The two-sided critical value of the confidence level. */
   private final double z;
+
   private final double alpha;
 
   private ExperimentAnalysis(Builder b) {
@@ -93,8 +96,8 @@ public final class ExperimentAnalysis {
   }
 
   /**
-   * Analyses the variants of the experiment's campaign in {@code report}: each variant's
-   * deliveries and conversions.
+   * Analyses the variants of the experiment's campaign in {@code report}: each variant's deliveries
+   * and conversions.
    */
   public ExperimentResult analyze(Experiment experiment, MetricsReport report) {
     Objects.requireNonNull(report, "report");
@@ -103,8 +106,8 @@ public final class ExperimentAnalysis {
 
   /**
    * Analyses {@code counts} by variant name. A variant without counts has none (n = 0); counts of
-   * names the experiment does not define are ignored and listed in
-   * {@link ExperimentResult#unknownVariants()}.
+   * names the experiment does not define are ignored and listed in {@link
+   * ExperimentResult#unknownVariants()}.
    */
   public ExperimentResult analyze(Experiment experiment, Map<String, VariantCounts> counts) {
     Objects.requireNonNull(experiment, "experiment");
@@ -116,8 +119,15 @@ public final class ExperimentAnalysis {
     ArmResult control = null;
     for (Variant v : experiment.variants()) {
       VariantCounts c = counts.getOrDefault(v.name(), VariantCounts.ZERO);
-      ArmResult arm = new ArmResult(v.name(), v.name().equals(experiment.control()), v.weight(),
-          c.n(), c.conversions(), c.rate(), wilson(c.conversions(), c.n(), z));
+      ArmResult arm =
+          new ArmResult(
+              v.name(),
+              v.name().equals(experiment.control()),
+              v.weight(),
+              c.n(),
+              c.conversions(),
+              c.rate(),
+              wilson(c.conversions(), c.n(), z));
       arms.add(arm);
       if (arm.control()) {
         control = arm;
@@ -132,8 +142,15 @@ public final class ExperimentAnalysis {
     }
     SampleRatioCheck srm = sampleRatio(arms);
     ExperimentVerdict verdict = verdict(experiment, arms, control, comparisons, srm);
-    return new ExperimentResult(experiment.id(), experiment.control(), confidenceLevel, arms,
-        comparisons, srm, verdict, unknown);
+    return new ExperimentResult(
+        experiment.id(),
+        experiment.control(),
+        confidenceLevel,
+        arms,
+        comparisons,
+        srm,
+        verdict,
+        unknown);
   }
 
   /** The Wilson score interval of {@code x} successes in {@code n} trials; [0, 1] for n = 0. */
@@ -153,8 +170,15 @@ public final class ExperimentAnalysis {
     long n1 = variant.n();
     long n0 = control.n();
     if (n1 == 0 || n0 == 0) {
-      return new Comparison(variant.variant(), control.variant(), Double.NaN, Interval.UNDEFINED,
-          Double.NaN, Double.NaN, Double.NaN, false);
+      return new Comparison(
+          variant.variant(),
+          control.variant(),
+          Double.NaN,
+          Interval.UNDEFINED,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          false);
     }
     double p1 = variant.rate();
     double p0 = control.rate();
@@ -166,8 +190,8 @@ public final class ExperimentAnalysis {
     double sePooled = Math.sqrt(pooled * (1 - pooled) * (1.0 / n1 + 1.0 / n0));
     double zStat = sePooled == 0 ? 0 : d / sePooled;
     double p = Distributions.normalTwoSided(zStat);
-    return new Comparison(variant.variant(), control.variant(), d, interval, relative, zStat, p,
-        p < alpha);
+    return new Comparison(
+        variant.variant(), control.variant(), d, interval, relative, zStat, p, p < alpha);
   }
 
   private SampleRatioCheck sampleRatio(List<ArmResult> arms) {
@@ -204,24 +228,41 @@ public final class ExperimentAnalysis {
     } else {
       p = Distributions.chiSquareSurvival(chiSquare, df);
     }
-    return new SampleRatioCheck(observed, expected, chiSquare, df, p, srmThreshold,
-        p < srmThreshold);
+    return new SampleRatioCheck(
+        observed, expected, chiSquare, df, p, srmThreshold, p < srmThreshold);
   }
 
-  private ExperimentVerdict verdict(Experiment experiment, List<ArmResult> arms,
-      ArmResult control, List<Comparison> comparisons, SampleRatioCheck srm) {
+  private ExperimentVerdict verdict(
+      Experiment experiment,
+      List<ArmResult> arms,
+      ArmResult control,
+      List<Comparison> comparisons,
+      SampleRatioCheck srm) {
     if (srm.mismatch()) {
       StringBuilder counts = new StringBuilder();
       StringBuilder weights = new StringBuilder();
       for (ArmResult a : arms) {
-        counts.append(counts.length() == 0 ? "" : ", ").append(a.variant()).append(' ')
+        counts
+            .append(counts.length() == 0 ? "" : ", ")
+            .append(a.variant())
+            .append(' ')
             .append(a.n());
         weights.append(weights.length() == 0 ? "" : "/").append(percent(a.weight(), 0));
       }
-      return new ExperimentVerdict(ExperimentVerdict.Kind.SAMPLE_RATIO_MISMATCH, null,
-          "Sample ratio mismatch: deliveries " + counts + " do not fit the weights " + weights
-              + " (chi-square " + format("%.1f", srm.chiSquare()) + ", " + pValue(srm.pValue())
-              + " < " + plain(srmThreshold) + "). Assignment or logging is broken; don't trust"
+      return new ExperimentVerdict(
+          ExperimentVerdict.Kind.SAMPLE_RATIO_MISMATCH,
+          null,
+          "Sample ratio mismatch: deliveries "
+              + counts
+              + " do not fit the weights "
+              + weights
+              + " (chi-square "
+              + format("%.1f", srm.chiSquare())
+              + ", "
+              + pValue(srm.pValue())
+              + " < "
+              + plain(srmThreshold)
+              + "). Assignment or logging is broken; don't trust"
               + " these results.");
     }
     List<String> below = new ArrayList<>();
@@ -231,19 +272,27 @@ public final class ExperimentAnalysis {
       }
     }
     if (!below.isEmpty()) {
-      return new ExperimentVerdict(ExperimentVerdict.Kind.NOT_ENOUGH_DATA, null,
-          "Not enough data: each variant needs " + experiment.minSamplePerArm()
-              + " deliveries; " + String.join(", ", below) + ".");
+      return new ExperimentVerdict(
+          ExperimentVerdict.Kind.NOT_ENOUGH_DATA,
+          null,
+          "Not enough data: each variant needs "
+              + experiment.minSamplePerArm()
+              + " deliveries; "
+              + String.join(", ", below)
+              + ".");
     }
     Comparison best = null;
     for (Comparison c : comparisons) {
-      if (c.significant() && c.absoluteLift() > 0
+      if (c.significant()
+          && c.absoluteLift() > 0
           && (best == null || c.absoluteLift() > best.absoluteLift())) {
         best = c;
       }
     }
     if (best != null) {
-      return new ExperimentVerdict(ExperimentVerdict.Kind.WINNER, best.variant(),
+      return new ExperimentVerdict(
+          ExperimentVerdict.Kind.WINNER,
+          best.variant(),
           best.variant() + " wins: " + describe(best, arms, control) + ".");
     }
     boolean allWorse = true;
@@ -261,30 +310,60 @@ public final class ExperimentAnalysis {
     }
     Objects.requireNonNull(closest, "an experiment has a non-control variant");
     if (allWorse) {
-      return new ExperimentVerdict(ExperimentVerdict.Kind.WINNER, control.variant(),
-          control.variant() + " wins: every variant converts worse; the closest, "
-              + closest.variant() + ", " + describe(closest, arms, control) + ".");
+      return new ExperimentVerdict(
+          ExperimentVerdict.Kind.WINNER,
+          control.variant(),
+          control.variant()
+              + " wins: every variant converts worse; the closest, "
+              + closest.variant()
+              + ", "
+              + describe(closest, arms, control)
+              + ".");
     }
-    String summary = "No significant difference at " + percent(confidenceLevel, -1)
-        + ": the best variant, " + closest.variant() + ", " + describe(closest, arms, control)
-        + ".";
+    String summary =
+        "No significant difference at "
+            + percent(confidenceLevel, -1)
+            + ": the best variant, "
+            + closest.variant()
+            + ", "
+            + describe(closest, arms, control)
+            + ".";
     if (!worse.isEmpty()) {
-      summary += " " + String.join(", ", worse) + (worse.size() == 1 ? " converts" : " convert")
-          + " significantly worse than " + control.variant() + ".";
+      summary +=
+          " "
+              + String.join(", ", worse)
+              + (worse.size() == 1 ? " converts" : " convert")
+              + " significantly worse than "
+              + control.variant()
+              + ".";
     }
     return new ExperimentVerdict(ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE, null, summary);
   }
 
   private String describe(Comparison c, List<ArmResult> arms, ArmResult control) {
-    ArmResult arm = arms.stream().filter(a -> a.variant().equals(c.variant())).findFirst()
-        .orElseThrow();
-    String relative = Double.isNaN(c.relativeLift()) ? ""
-        : ", " + format("%+.1f%%", c.relativeLift() * 100) + " relative";
-    return "converts " + percent(arm.rate(), 2) + " vs " + percent(control.rate(), 2) + " for "
-        + control.variant() + ", " + format("%+.2f", c.absoluteLift() * 100) + " points ("
-        + percent(confidenceLevel, -1) + " CI "
-        + format("%+.2f", c.absoluteLiftInterval().low() * 100) + " to "
-        + format("%+.2f", c.absoluteLiftInterval().high() * 100) + " points)" + relative + ", "
+    ArmResult arm =
+        arms.stream().filter(a -> a.variant().equals(c.variant())).findFirst().orElseThrow();
+    String relative =
+        Double.isNaN(c.relativeLift())
+            ? ""
+            : ", " + format("%+.1f%%", c.relativeLift() * 100) + " relative";
+    return "converts "
+        + percent(arm.rate(), 2)
+        + " vs "
+        + percent(control.rate(), 2)
+        + " for "
+        + control.variant()
+        + ", "
+        + format("%+.2f", c.absoluteLift() * 100)
+        + " points ("
+        + percent(confidenceLevel, -1)
+        + " CI "
+        + format("%+.2f", c.absoluteLiftInterval().low() * 100)
+        + " to "
+        + format("%+.2f", c.absoluteLiftInterval().high() * 100)
+        + " points)"
+        + relative
+        + ", "
         + pValue(c.pValue());
   }
 
@@ -304,8 +383,10 @@ public final class ExperimentAnalysis {
   }
 
   private static String plain(double x) {
-    return new BigDecimal(Double.toString(x)).round(new MathContext(10))
-        .stripTrailingZeros().toPlainString();
+    return new BigDecimal(Double.toString(x))
+        .round(new MathContext(10))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private static String format(String pattern, double x) {
@@ -320,15 +401,15 @@ public final class ExperimentAnalysis {
     private Builder() {}
 
     /**
-     * The confidence level of the intervals, and 1 − the significance level of the tests.
-     * Default 0.95. Raise it (0.99) when a false winner is costly or many experiments run at once.
+     * The confidence level of the intervals, and 1 − the significance level of the tests. Default
+     * 0.95. Raise it (0.99) when a false winner is costly or many experiments run at once.
      *
      * @throws IllegalArgumentException unless strictly between 0 and 1
      */
     public Builder confidenceLevel(double level) {
       if (!(level > 0 && level < 1)) {
-        throw new IllegalArgumentException("confidenceLevel must be between 0 and 1 (exclusive)"
-            + " but was " + level);
+        throw new IllegalArgumentException(
+            "confidenceLevel must be between 0 and 1 (exclusive)" + " but was " + level);
       }
       this.confidenceLevel = level;
       return this;
@@ -343,8 +424,8 @@ public final class ExperimentAnalysis {
      */
     public Builder srmThreshold(double threshold) {
       if (!(threshold > 0 && threshold < 1)) {
-        throw new IllegalArgumentException("srmThreshold must be between 0 and 1 (exclusive)"
-            + " but was " + threshold);
+        throw new IllegalArgumentException(
+            "srmThreshold must be between 0 and 1 (exclusive)" + " but was " + threshold);
       }
       this.srmThreshold = threshold;
       return this;

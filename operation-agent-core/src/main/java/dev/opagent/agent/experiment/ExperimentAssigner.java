@@ -9,14 +9,14 @@ import java.util.Objects;
 
 /**
  * Puts customers into an experiment's variants: deterministically (campaign-rules' GrowthBook
- * hashing, seeded by the experiment id) and stickily (the first variant a customer gets is kept
- * in the {@link StickyAssignmentStore}). Thread-safe when its store is; the shipped in-memory
- * store is.
+ * hashing, seeded by the experiment id) and stickily (the first variant a customer gets is kept in
+ * the {@link StickyAssignmentStore}). Thread-safe when its store is; the shipped in-memory store
+ * is.
  *
- * <p>Weights can change while the experiment runs ({@link #apply(Allocation)} after a
- * {@link ThompsonSampler} round, or {@link #reweight}): customers already assigned keep their
- * variant, new customers follow the new weights. Without a persistent store, a restart forgets
- * who was assigned, and customers whose hash falls in a range that moved would switch variants.
+ * <p>Weights can change while the experiment runs ({@link #apply(Allocation)} after a {@link
+ * ThompsonSampler} round, or {@link #reweight}): customers already assigned keep their variant, new
+ * customers follow the new weights. Without a persistent store, a restart forgets who was assigned,
+ * and customers whose hash falls in a range that moved would switch variants.
  *
  * <pre>{@code
  * ExperimentAssigner assigner = ExperimentAssigner.create(subject, crmBackedStore);
@@ -28,8 +28,7 @@ public final class ExperimentAssigner {
   private final VariantAssigner assigner;
   private volatile State state;
 
-  private record State(Experiment experiment,
-      dev.opagent.rules.assignment.Experiment hashing) {}
+  private record State(Experiment experiment, dev.opagent.rules.assignment.Experiment hashing) {}
 
   private ExperimentAssigner(Experiment experiment, StickyAssignmentStore store) {
     this.assigner = VariantAssigner.builder().store(store).build();
@@ -38,13 +37,13 @@ public final class ExperimentAssigner {
 
   /** An assigner remembering assignments in {@code store}. */
   public static ExperimentAssigner create(Experiment experiment, StickyAssignmentStore store) {
-    return new ExperimentAssigner(Objects.requireNonNull(experiment, "experiment"),
-        Objects.requireNonNull(store, "store"));
+    return new ExperimentAssigner(
+        Objects.requireNonNull(experiment, "experiment"), Objects.requireNonNull(store, "store"));
   }
 
   /**
-   * An assigner remembering assignments in memory (lost on restart): for tests and
-   * single-process hosts.
+   * An assigner remembering assignments in memory (lost on restart): for tests and single-process
+   * hosts.
    */
   public static ExperimentAssigner create(Experiment experiment) {
     return create(experiment, new InMemoryStickyAssignmentStore());
@@ -56,9 +55,9 @@ public final class ExperimentAssigner {
   }
 
   /**
-   * The customer's variant: the remembered one if the customer was assigned before (and the
-   * variant still exists), otherwise the one the customer's hash falls in under the current
-   * weights, which is then remembered.
+   * The customer's variant: the remembered one if the customer was assigned before (and the variant
+   * still exists), otherwise the one the customer's hash falls in under the current weights, which
+   * is then remembered.
    */
   public String assign(String customerId) {
     Objects.requireNonNull(customerId, "customerId");
@@ -68,8 +67,11 @@ public final class ExperimentAssigner {
       return v.variant();
     }
     // The hashing definition covers every customer and its ranges end at 1.
-    throw new IllegalStateException("experiment " + s.experiment().id()
-        + " left a customer unassigned: " + ((Assignment.Excluded) a).cause());
+    throw new IllegalStateException(
+        "experiment "
+            + s.experiment().id()
+            + " left a customer unassigned: "
+            + ((Assignment.Excluded) a).cause());
   }
 
   /**
@@ -80,8 +82,11 @@ public final class ExperimentAssigner {
   public void apply(Allocation allocation) {
     Objects.requireNonNull(allocation, "allocation");
     if (!allocation.experiment().equals(state.experiment().id())) {
-      throw new IllegalArgumentException("allocation of experiment " + allocation.experiment()
-          + " does not apply to experiment " + state.experiment().id());
+      throw new IllegalArgumentException(
+          "allocation of experiment "
+              + allocation.experiment()
+              + " does not apply to experiment "
+              + state.experiment().id());
     }
     reweight(allocation.weights());
   }

@@ -18,12 +18,17 @@ import java.util.TreeSet;
  * @param comparisons one per non-control variant, in the experiment's order
  * @param sampleRatio the sample-ratio-mismatch check
  * @param verdict the conclusion
- * @param unknownVariants variants in the data that the experiment does not define (ignored),
- *     sorted
+ * @param unknownVariants variants in the data that the experiment does not define (ignored), sorted
  */
-public record ExperimentResult(String experiment, String control, double confidenceLevel,
-    List<ArmResult> arms, List<Comparison> comparisons, SampleRatioCheck sampleRatio,
-    ExperimentVerdict verdict, Set<String> unknownVariants) {
+public record ExperimentResult(
+    String experiment,
+    String control,
+    double confidenceLevel,
+    List<ArmResult> arms,
+    List<Comparison> comparisons,
+    SampleRatioCheck sampleRatio,
+    ExperimentVerdict verdict,
+    Set<String> unknownVariants) {
 
   /** Copies the lists. */
   public ExperimentResult {

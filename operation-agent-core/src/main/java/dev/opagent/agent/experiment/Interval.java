@@ -1,8 +1,8 @@
 package dev.opagent.agent.experiment;
 
 /**
- * A confidence interval {@code [low, high]}. Immutable and thread-safe. Both ends are NaN when
- * the interval is not defined (an arm without data).
+ * A confidence interval {@code [low, high]}. Immutable and thread-safe. Both ends are NaN when the
+ * interval is not defined (an arm without data).
  *
  * @param low the lower end
  * @param high the upper end

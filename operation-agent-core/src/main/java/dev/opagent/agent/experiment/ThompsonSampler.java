@@ -13,18 +13,17 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Moves an experiment's traffic towards the variant that converts best, by Thompson sampling,
- * while every variant keeps a floor share. Thread-safe: {@link #allocate} calls are serialized
- * (each takes a few milliseconds); {@link #history()} may be read at any time.
+ * Moves an experiment's traffic towards the variant that converts best, by Thompson sampling, while
+ * every variant keeps a floor share. Thread-safe: {@link #allocate} calls are serialized (each
+ * takes a few milliseconds); {@link #history()} may be read at any time.
  *
- * <p>Each call is one round. Until every arm has the experiment's
- * {@linkplain Experiment#minSamplePerArm() minimum sample}, the round returns the configured
- * weights ({@link Allocation.Phase#EXPLORING}). After that ({@link Allocation.Phase#EXPLOITING})
- * each arm's conversion rate is believed to be Beta(1 + conversions, 1 + failures) (a uniform
- * prior), the probability that each arm is the best is estimated from
- * {@linkplain Builder#draws joint draws}, and an arm's weight is
- * {@code floor + (1 − k·floor) × P(best)} for {@code k} arms, so weights sum to 1 and no arm
- * starves: its data keeps coming in case the early leader was lucky.
+ * <p>Each call is one round. Until every arm has the experiment's {@linkplain
+ * Experiment#minSamplePerArm() minimum sample}, the round returns the configured weights ({@link
+ * Allocation.Phase#EXPLORING}). After that ({@link Allocation.Phase#EXPLOITING}) each arm's
+ * conversion rate is believed to be Beta(1 + conversions, 1 + failures) (a uniform prior), the
+ * probability that each arm is the best is estimated from {@linkplain Builder#draws joint draws},
+ * and an arm's weight is {@code floor + (1 − k·floor) × P(best)} for {@code k} arms, so weights sum
+ * to 1 and no arm starves: its data keeps coming in case the early leader was lucky.
  *
  * <p>Deterministic: a round's draws come from a generator seeded by the sampler's seed and the
  * round number, so the same seed, rounds and counts give the same weights on every run.
@@ -41,13 +40,14 @@ import org.jspecify.annotations.Nullable;
  * sampler.history();                   // every round's weights, for a chart
  * }</pre>
  *
- * <p>Adaptive allocation trades measurement for reward: once weights moved, the sample-ratio
- * check of {@link ExperimentAnalysis} no longer applies, and a pooled comparison over periods with
+ * <p>Adaptive allocation trades measurement for reward: once weights moved, the sample-ratio check
+ * of {@link ExperimentAnalysis} no longer applies, and a pooled comparison over periods with
  * different weights can be biased if conversion rates drift over time.
  */
 public final class ThompsonSampler {
   /** The default number of joint draws per round: 10,000. */
   public static final int DEFAULT_DRAWS = 10_000;
+
   /** The default floor: every arm keeps at least 1% of new customers. */
   public static final double DEFAULT_FLOOR = 0.01;
 
@@ -56,8 +56,10 @@ public final class ThompsonSampler {
   private final int draws;
   private final double floor;
   private final Clock clock;
+
   /** Guarded by this. */
   private final List<Allocation> history = new ArrayList<>();
+
   /** Guarded by this. */
   private long round;
 
@@ -91,8 +93,8 @@ public final class ThompsonSampler {
   }
 
   /**
-   * The next round from {@code counts} by variant name. A variant without counts has none;
-   * counts of names the experiment does not define are ignored.
+   * The next round from {@code counts} by variant name. A variant without counts has none; counts
+   * of names the experiment does not define are ignored.
    */
   public synchronized Allocation allocate(Map<String, VariantCounts> counts) {
     Objects.requireNonNull(counts, "counts");
@@ -115,11 +117,19 @@ public final class ThompsonSampler {
     }
     Allocation a;
     if (exploring) {
-      a = new Allocation(experiment.id(), round, Allocation.Phase.EXPLORING,
-          experiment.weights(), Map.of(), used, clock.instant());
+      a =
+          new Allocation(
+              experiment.id(),
+              round,
+              Allocation.Phase.EXPLORING,
+              experiment.weights(),
+              Map.of(),
+              used,
+              clock.instant());
     } else {
-      double[] best = Sampling.probabilityBest(successes, failures, draws,
-          new SplittableRandom(roundSeed(seed, round)));
+      double[] best =
+          Sampling.probabilityBest(
+              successes, failures, draws, new SplittableRandom(roundSeed(seed, round)));
       Map<String, Double> weights = new LinkedHashMap<>();
       Map<String, Double> probabilities = new LinkedHashMap<>();
       for (int i = 0; i < k; i++) {
@@ -127,8 +137,15 @@ public final class ThompsonSampler {
         probabilities.put(name, best[i]);
         weights.put(name, floor + (1 - k * floor) * best[i]);
       }
-      a = new Allocation(experiment.id(), round, Allocation.Phase.EXPLOITING, weights,
-          probabilities, used, clock.instant());
+      a =
+          new Allocation(
+              experiment.id(),
+              round,
+              Allocation.Phase.EXPLOITING,
+              weights,
+              probabilities,
+              used,
+              clock.instant());
     }
     history.add(a);
     return a;
@@ -164,8 +181,8 @@ public final class ThompsonSampler {
     }
 
     /**
-     * The seed of the draws. Default: the FNV-1a hash of the experiment id, so an unseeded
-     * sampler is still reproducible.
+     * The seed of the draws. Default: the FNV-1a hash of the experiment id, so an unseeded sampler
+     * is still reproducible.
      */
     public Builder seed(long seed) {
       this.seed = seed;
@@ -188,16 +205,16 @@ public final class ThompsonSampler {
 
     /**
      * The share every arm keeps, whatever the data say. Default 0.01 (1%). A higher floor keeps
-     * learning about the losing arms (useful when rates drift); 0 lets an arm starve. Must be
-     * below 1 / the number of variants.
+     * learning about the losing arms (useful when rates drift); 0 lets an arm starve. Must be below
+     * 1 / the number of variants.
      *
      * @throws IllegalArgumentException if negative or not below 1 / the number of variants
      */
     public Builder floor(double floor) {
       int k = experiment.variants().size();
       if (!(floor >= 0 && floor * k < 1)) {
-        throw new IllegalArgumentException("floor must be at least 0 and below 1/" + k
-            + " but was " + floor);
+        throw new IllegalArgumentException(
+            "floor must be at least 0 and below 1/" + k + " but was " + floor);
       }
       this.floor = floor;
       return this;
@@ -212,8 +229,8 @@ public final class ThompsonSampler {
     /** The sampler. */
     public ThompsonSampler build() {
       if (floor * experiment.variants().size() >= 1) {
-        throw new IllegalArgumentException("floor must be below 1/" + experiment.variants().size()
-            + " but was " + floor);
+        throw new IllegalArgumentException(
+            "floor must be below 1/" + experiment.variants().size() + " but was " + floor);
       }
       return new ThompsonSampler(this);
     }

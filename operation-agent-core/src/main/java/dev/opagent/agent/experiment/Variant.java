@@ -14,8 +14,8 @@ public record Variant(String name, double weight) {
       throw new IllegalArgumentException("variant name must not be blank");
     }
     if (!(weight >= 0 && weight <= 1)) {
-      throw new IllegalArgumentException("weight of variant " + name
-          + " must be between 0 and 1 but was " + weight);
+      throw new IllegalArgumentException(
+          "weight of variant " + name + " must be between 0 and 1 but was " + weight);
     }
   }
 }

@@ -22,8 +22,8 @@ public record VariantCounts(long n, long conversions) {
       throw new IllegalArgumentException("n must not be negative but was " + n);
     }
     if (conversions < 0 || conversions > n) {
-      throw new IllegalArgumentException("conversions must be between 0 and n (" + n
-          + ") but was " + conversions);
+      throw new IllegalArgumentException(
+          "conversions must be between 0 and n (" + n + ") but was " + conversions);
     }
   }
 

@@ -5,15 +5,14 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link FeedbackLoop#record} made of an interaction: whether it was counted and, if not,
- * why. Immutable and thread-safe. Every outcome is also counted in {@link AttributionCounts}, so
- * nothing is dropped silently.
+ * What {@link FeedbackLoop#record} made of an interaction: whether it was counted and, if not, why.
+ * Immutable and thread-safe. Every outcome is also counted in {@link AttributionCounts}, so nothing
+ * is dropped silently.
  *
  * @param outcome what happened to the interaction
- * @param idempotencyKey the action it was matched to: the attributed action for
- *     {@link Outcome#ATTRIBUTED}; for the other outcomes the action it would have belonged to, if
- *     one was found (null for {@link Outcome#UNATTRIBUTED_NO_DELIVERY} and
- *     {@link Outcome#KEY_MISMATCH})
+ * @param idempotencyKey the action it was matched to: the attributed action for {@link
+ *     Outcome#ATTRIBUTED}; for the other outcomes the action it would have belonged to, if one was
+ *     found (null for {@link Outcome#UNATTRIBUTED_NO_DELIVERY} and {@link Outcome#KEY_MISMATCH})
  * @param type the interaction's type
  */
 public record Attribution(Outcome outcome, @Nullable String idempotencyKey, InteractionType type) {
@@ -54,8 +53,8 @@ public record Attribution(Outcome outcome, @Nullable String idempotencyKey, Inte
     /** It happened before the delivery it names (or before every delivery). Not counted. */
     BEFORE_DELIVERY,
     /**
-     * The customer already has a counted conversion in the campaign at or after this delivery:
-     * at most one conversion per customer and campaign is counted per delivery cycle.
+     * The customer already has a counted conversion in the campaign at or after this delivery: at
+     * most one conversion per customer and campaign is counted per delivery cycle.
      */
     DUPLICATE_CONVERSION,
     /** The same open, click, coupon use or confirmation of the same action was counted before. */

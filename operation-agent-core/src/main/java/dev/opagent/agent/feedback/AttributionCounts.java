@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param duplicateDeliveries deliveries reported again for a key already recorded (not counted
  *     again in the metrics)
  */
-public record AttributionCounts(Map<InteractionType, Map<Attribution.Outcome, Long>> byType,
-    long duplicateDeliveries) {
+public record AttributionCounts(
+    Map<InteractionType, Map<Attribution.Outcome, Long>> byType, long duplicateDeliveries) {
 
   /** Copies the counts, filling in zeros. */
   public AttributionCounts {

@@ -1,8 +1,8 @@
 package dev.opagent.agent.feedback;
 
+import dev.opagent.agent.execution.ExecutionListener;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
-import dev.opagent.agent.execution.ExecutionListener;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.spi.ConversionRates;
@@ -33,27 +33,27 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe: recording and snapshots take one lock; {@link #observed} (which the decision engine
  * calls for every candidate) reads without locking and without allocating.
  *
- * <p><b>Attribution.</b> An interaction with an idempotency key belongs to that action. One
- * without a key belongs to the most recent action of its campaign delivered to the customer at or
- * before the interaction (last touch). Either way it counts only if it happened within the
- * {@linkplain Builder#conversionWindow conversion window} after that delivery (both ends
- * inclusive). Opens, clicks, coupon uses and delivery confirmations count once per action; a
- * customer's conversions in a campaign count once per delivery cycle (see
- * {@link Attribution.Outcome#DUPLICATE_CONVERSION}). {@link #record} returns what it did, and every
- * outcome is counted in {@link MetricsReport#attributions()}.
+ * <p><b>Attribution.</b> An interaction with an idempotency key belongs to that action. One without
+ * a key belongs to the most recent action of its campaign delivered to the customer at or before
+ * the interaction (last touch). Either way it counts only if it happened within the {@linkplain
+ * Builder#conversionWindow conversion window} after that delivery (both ends inclusive). Opens,
+ * clicks, coupon uses and delivery confirmations count once per action; a customer's conversions in
+ * a campaign count once per delivery cycle (see {@link Attribution.Outcome#DUPLICATE_CONVERSION}).
+ * {@link #record} returns what it did, and every outcome is counted in {@link
+ * MetricsReport#attributions()}.
  *
- * <p><b>Deliveries</b> come from the executor: register the loop as its
- * {@link ExecutionListener}, or call {@link #recordDelivery} for each completed action.
+ * <p><b>Deliveries</b> come from the executor: register the loop as its {@link ExecutionListener},
+ * or call {@link #recordDelivery} for each completed action.
  *
- * <p><b>Rebuilding.</b> A loop rebuilt from a store records the stored deliveries, then gives
- * back each stored interaction with the attribution it got when it was first recorded
- * ({@link #restore}), so that replay does not decide again.
+ * <p><b>Rebuilding.</b> A loop rebuilt from a store records the stored deliveries, then gives back
+ * each stored interaction with the attribution it got when it was first recorded ({@link
+ * #restore}), so that replay does not decide again.
  *
  * <p><b>Feeding back.</b> As {@link ConversionRates}, the loop gives the decision engine the
  * conversions and deliveries of each (campaign, action type, segment), so the engine's
  * probabilities move from the prior towards what was observed. {@link #campaigns()} gives live
- * campaign figures without copying the per-action metrics (the LLM tools of
- * {@code operation-agent-tools} read them through {@code FeedbackLoopMetrics}).
+ * campaign figures without copying the per-action metrics (the LLM tools of {@code
+ * operation-agent-tools} read them through {@code FeedbackLoopMetrics}).
  *
  * <pre>{@code
  * FeedbackLoop loop = FeedbackLoop.builder().conversionWindow(Duration.ofDays(7)).clock(clock).build();
@@ -71,18 +71,17 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p><b>Not bounded.</b> State is kept in memory for every delivered action, about a few hundred
- * bytes each, and nothing is evicted: attribution needs every delivery to tell
- * {@link Attribution.Outcome#OUTSIDE_WINDOW} from {@link Attribution.Outcome#UNATTRIBUTED_NO_DELIVERY},
- * {@link #recordDelivery} needs every key so that a replayed delivery is not counted twice, and
- * the per-action metrics are part of {@link #metrics()}; forgetting any of them would change
- * figures without saying so, and refusing a delivery from the executor's listener would only drop
- * it from the metrics. {@link #metrics()} copies the per-action metrics, so its cost grows with the
- * number of actions. For long-running hosts, build one loop per period (a campaign, a month), or
- * keep deliveries and interactions in the durable store of the {@code operating-store} module,
- * which rebuilds a loop from them.
+ * bytes each, and nothing is evicted: attribution needs every delivery to tell {@link
+ * Attribution.Outcome#OUTSIDE_WINDOW} from {@link Attribution.Outcome#UNATTRIBUTED_NO_DELIVERY},
+ * {@link #recordDelivery} needs every key so that a replayed delivery is not counted twice, and the
+ * per-action metrics are part of {@link #metrics()}; forgetting any of them would change figures
+ * without saying so, and refusing a delivery from the executor's listener would only drop it from
+ * the metrics. {@link #metrics()} copies the per-action metrics, so its cost grows with the number
+ * of actions. For long-running hosts, build one loop per period (a campaign, a month), or keep
+ * deliveries and interactions in the durable store of the {@code operating-store} module, which
+ * rebuilds a loop from them.
  */
-public final class FeedbackLoop
-    implements ConversionRates, ExecutionListener {
+public final class FeedbackLoop implements ConversionRates, ExecutionListener {
   /** The default conversion window: 7 days. */
   public static final Duration DEFAULT_CONVERSION_WINDOW = Duration.ofDays(7);
 
@@ -95,27 +94,36 @@ public final class FeedbackLoop
   private final Clock clock;
 
   private final Object lock = new Object();
+
   /** Guarded by {@link #lock}. */
   private final Map<String, Delivery> deliveries = new HashMap<>();
+
   /** Guarded by {@link #lock}. */
   private final Map<CustomerCampaign, Touches> touches = new HashMap<>();
+
   /** Guarded by {@link #lock}. */
   private final Map<String, Tally> byCampaign = new HashMap<>();
+
   /** Guarded by {@link #lock}. */
   private final Map<StrategyKey, Tally> byStrategy = new HashMap<>();
+
   /** Guarded by {@link #lock}. */
   private final Map<String, Tally> bySegment = new HashMap<>();
+
   /** Guarded by {@link #lock}. */
   private final Map<VariantKey, Tally> byVariant = new HashMap<>();
+
   /** Guarded by {@link #lock}: [type][outcome]. */
   private final long[][] outcomes =
       new long[InteractionType.values().length][Attribution.Outcome.values().length];
+
   /** Guarded by {@link #lock}. */
   private long duplicateDeliveries;
 
   /** campaign → action type → segment → observation; written under the lock, read without. */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String,
-      ConcurrentHashMap<String, Observation>>> observations = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<
+          String, ConcurrentHashMap<String, ConcurrentHashMap<String, Observation>>>
+      observations = new ConcurrentHashMap<>();
 
   private FeedbackLoop(Builder b) {
     this.window = b.window;
@@ -138,12 +146,12 @@ public final class FeedbackLoop
   }
 
   /**
-   * Records a completed action, as the executor reports it: one delivery of the request's
-   * campaign, action type, segment and variant, at the receipt's time and cost (the receipt's
-   * actual cost, or the request's reserved cost when the receipt has none). A key already recorded
-   * is not counted again (it is counted in {@link AttributionCounts#duplicateDeliveries()}); a
-   * {@linkplain DeliveryReceipt#duplicate() duplicate receipt} for a key the loop has not seen is
-   * recorded, since the channel did deliver it once.
+   * Records a completed action, as the executor reports it: one delivery of the request's campaign,
+   * action type, segment and variant, at the receipt's time and cost (the receipt's actual cost, or
+   * the request's reserved cost when the receipt has none). A key already recorded is not counted
+   * again (it is counted in {@link AttributionCounts#duplicateDeliveries()}); a {@linkplain
+   * DeliveryReceipt#duplicate() duplicate receipt} for a key the loop has not seen is recorded,
+   * since the channel did deliver it once.
    *
    * @return true if the delivery was recorded, false if its key was already known
    * @throws IllegalArgumentException if the receipt is for another idempotency key
@@ -152,8 +160,8 @@ public final class FeedbackLoop
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(receipt, "receipt");
     if (!request.idempotencyKey().equals(receipt.idempotencyKey())) {
-      throw new IllegalArgumentException("receipt " + receipt.idempotencyKey()
-          + " is not for action " + request.idempotencyKey());
+      throw new IllegalArgumentException(
+          "receipt " + receipt.idempotencyKey() + " is not for action " + request.idempotencyKey());
     }
     BigDecimal cost = receipt.cost() != null ? receipt.cost() : request.cost();
     synchronized (lock) {
@@ -163,12 +171,15 @@ public final class FeedbackLoop
       }
       Delivery d = new Delivery(request, receipt.deliveredAt(), cost);
       deliveries.put(d.key, d);
-      touches.computeIfAbsent(new CustomerCampaign(d.customerId, d.campaign), k -> new Touches())
+      touches
+          .computeIfAbsent(new CustomerCampaign(d.customerId, d.campaign), k -> new Touches())
           .add(d);
-      forEachTally(d, t -> {
-        t.delivered++;
-        t.cost = t.cost.add(cost);
-      });
+      forEachTally(
+          d,
+          t -> {
+            t.delivered++;
+            t.cost = t.cost.add(cost);
+          });
       if (d.segment != null) {
         ConcurrentHashMap<String, Observation> bySegment = observationsOf(d);
         Observation o = bySegment.getOrDefault(d.segment, Observation.NONE);
@@ -188,8 +199,12 @@ public final class FeedbackLoop
     Objects.requireNonNull(record, "record");
     DeliveryReceipt receipt = record.receipt();
     if (record.state() != ExecutionState.COMPLETED || receipt == null) {
-      throw new IllegalArgumentException("only a completed action with a receipt was delivered, "
-          + "but " + record.key() + " is " + record.state());
+      throw new IllegalArgumentException(
+          "only a completed action with a receipt was delivered, "
+              + "but "
+              + record.key()
+              + " is "
+              + record.state());
     }
     return recordDelivery(record.request(), receipt);
   }
@@ -204,8 +219,8 @@ public final class FeedbackLoop
   }
 
   /**
-   * Attributes one interaction and, if it is {@link Attribution.Outcome#ATTRIBUTED}, counts it.
-   * The outcome is counted either way.
+   * Attributes one interaction and, if it is {@link Attribution.Outcome#ATTRIBUTED}, counts it. The
+   * outcome is counted either way.
    */
   public Attribution record(Interaction interaction) {
     Objects.requireNonNull(interaction, "interaction");
@@ -220,8 +235,8 @@ public final class FeedbackLoop
    * Counts an interaction as it was attributed before, without attributing it again: for a loop
    * rebuilt from stored interactions whose outcomes were decided when they were first recorded
    * (possibly by another process sharing the store), so that a rebuild gives the same metrics
-   * whatever order deliveries and interactions are read back in. The outcome is counted; an
-   * {@link Attribution.Outcome#ATTRIBUTED} interaction updates its action, the metrics and the
+   * whatever order deliveries and interactions are read back in. The outcome is counted; an {@link
+   * Attribution.Outcome#ATTRIBUTED} interaction updates its action, the metrics and the
    * observations as {@link #record} did (an event its action already has is not counted again).
    * Record the deliveries first, in the order they were first recorded: of two deliveries of a
    * campaign to a customer at the same instant, later interactions go to the one recorded last.
@@ -234,23 +249,31 @@ public final class FeedbackLoop
     Objects.requireNonNull(interaction, "interaction");
     Objects.requireNonNull(attribution, "attribution");
     if (attribution.type() != interaction.type()) {
-      throw new IllegalArgumentException("the attribution is of type " + attribution.type()
-          + " but the interaction is " + interaction.type());
+      throw new IllegalArgumentException(
+          "the attribution is of type "
+              + attribution.type()
+              + " but the interaction is "
+              + interaction.type());
     }
     synchronized (lock) {
       if (attribution.isAttributed()) {
         Delivery d = deliveries.get(attribution.idempotencyKey());
         if (d == null) {
-          throw new IllegalArgumentException("the attributed action has no recorded delivery:"
-              + " record the deliveries before restoring their interactions");
+          throw new IllegalArgumentException(
+              "the attributed action has no recorded delivery:"
+                  + " record the deliveries before restoring their interactions");
         }
         if (!d.customerId.equals(interaction.customerId())
             || !d.campaign.equals(interaction.campaign())) {
-          throw new IllegalArgumentException("the attributed action is of another customer or"
-              + " campaign than the interaction");
+          throw new IllegalArgumentException(
+              "the attributed action is of another customer or" + " campaign than the interaction");
         }
-        count(d, interaction, Objects.requireNonNull(touches.get(new CustomerCampaign(
-            d.customerId, d.campaign)), "every delivery is among its customer's touches"));
+        count(
+            d,
+            interaction,
+            Objects.requireNonNull(
+                touches.get(new CustomerCampaign(d.customerId, d.campaign)),
+                "every delivery is among its customer's touches"));
       }
       outcomes[interaction.type().ordinal()][attribution.outcome().ordinal()]++;
     }
@@ -274,8 +297,8 @@ public final class FeedbackLoop
       }
       d = customerTouches.lastAtOrBefore(i.at());
       if (d == null) {
-        return new Attribution(Attribution.Outcome.BEFORE_DELIVERY,
-            customerTouches.first().key, type);
+        return new Attribution(
+            Attribution.Outcome.BEFORE_DELIVERY, customerTouches.first().key, type);
       }
     }
     if (i.at().isBefore(d.deliveredAt)) {
@@ -351,14 +374,17 @@ public final class FeedbackLoop
         BigDecimal revenue = i.revenue() != null ? i.revenue() : BigDecimal.ZERO;
         d.converted = true;
         d.revenue = revenue;
-        forEachTally(d, t -> {
-          t.conversions++;
-          t.revenue = t.revenue.add(revenue);
-        });
+        forEachTally(
+            d,
+            t -> {
+              t.conversions++;
+              t.revenue = t.revenue.add(revenue);
+            });
         if (d.segment != null) {
           ConcurrentHashMap<String, Observation> bySegment = observationsOf(d);
-          Observation o = Objects.requireNonNull(bySegment.get(d.segment),
-              "a trial was observed when the action was delivered");
+          Observation o =
+              Objects.requireNonNull(
+                  bySegment.get(d.segment), "a trial was observed when the action was delivered");
           bySegment.put(d.segment, new Observation(o.successes() + 1, o.trials()));
         }
       }
@@ -370,9 +396,9 @@ public final class FeedbackLoop
   }
 
   /**
-   * Conversions and deliveries of {@code actionType} in {@code campaign} to customers of
-   * {@code segment}: what the decision engine's posterior is computed from. Actions recorded
-   * without a segment are not in any segment's observation. Lock-free.
+   * Conversions and deliveries of {@code actionType} in {@code campaign} to customers of {@code
+   * segment}: what the decision engine's posterior is computed from. Actions recorded without a
+   * segment are not in any segment's observation. Lock-free.
    */
   @Override
   public Observation observed(String campaign, String actionType, String segment) {
@@ -403,9 +429,14 @@ public final class FeedbackLoop
         }
         counts.put(t, c);
       }
-      return new MetricsReport(clock.instant(), actions, sorted(byCampaign, null),
-          sorted(byStrategy, STRATEGY_ORDER), sorted(bySegment, null),
-          sorted(byVariant, VARIANT_ORDER), new AttributionCounts(counts, duplicateDeliveries));
+      return new MetricsReport(
+          clock.instant(),
+          actions,
+          sorted(byCampaign, null),
+          sorted(byStrategy, STRATEGY_ORDER),
+          sorted(bySegment, null),
+          sorted(byVariant, VARIANT_ORDER),
+          new AttributionCounts(counts, duplicateDeliveries));
     }
   }
 
@@ -414,11 +445,12 @@ public final class FeedbackLoop
     Objects.requireNonNull(campaign, "campaign");
     synchronized (lock) {
       Map<String, Metrics> out = new TreeMap<>();
-      byVariant.forEach((k, t) -> {
-        if (k.campaign().equals(campaign)) {
-          out.put(k.variant(), t.metrics());
-        }
-      });
+      byVariant.forEach(
+          (k, t) -> {
+            if (k.campaign().equals(campaign)) {
+              out.put(k.variant(), t.metrics());
+            }
+          });
       return Collections.unmodifiableMap(out);
     }
   }
@@ -445,7 +477,8 @@ public final class FeedbackLoop
   }
 
   private ConcurrentHashMap<String, Observation> observationsOf(Delivery d) {
-    return observations.computeIfAbsent(d.campaign, k -> new ConcurrentHashMap<>())
+    return observations
+        .computeIfAbsent(d.campaign, k -> new ConcurrentHashMap<>())
         .computeIfAbsent(d.actionType, k -> new ConcurrentHashMap<>());
   }
 
@@ -460,8 +493,7 @@ public final class FeedbackLoop
     }
   }
 
-  private static <K> Map<K, Metrics> sorted(Map<K, Tally> tallies,
-      @Nullable Comparator<K> order) {
+  private static <K> Map<K, Metrics> sorted(Map<K, Tally> tallies, @Nullable Comparator<K> order) {
     List<K> keys = new ArrayList<>(tallies.keySet());
     if (order == null) {
       @SuppressWarnings("unchecked")
@@ -508,8 +540,8 @@ public final class FeedbackLoop
     }
 
     Metrics metrics() {
-      return new Metrics(1, opened ? 1 : 0, clicked ? 1 : 0, couponUsed ? 1 : 0,
-          converted ? 1 : 0, revenue, cost);
+      return new Metrics(
+          1, opened ? 1 : 0, clicked ? 1 : 0, couponUsed ? 1 : 0, converted ? 1 : 0, revenue, cost);
     }
   }
 

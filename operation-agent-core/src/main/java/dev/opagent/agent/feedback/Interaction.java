@@ -45,8 +45,8 @@ public record Interaction(
     Objects.requireNonNull(at, "at");
     if (revenue != null) {
       if (type != InteractionType.CONVERTED) {
-        throw new IllegalArgumentException("revenue is only for CONVERTED interactions but type was "
-            + type);
+        throw new IllegalArgumentException(
+            "revenue is only for CONVERTED interactions but type was " + type);
       }
       if (revenue.signum() < 0) {
         throw new IllegalArgumentException("revenue must not be negative but was " + revenue);
@@ -55,21 +55,21 @@ public record Interaction(
   }
 
   /** An interaction without revenue, attributed to the action with {@code idempotencyKey}. */
-  public static Interaction of(String idempotencyKey, String customerId, String campaign,
-      InteractionType type, Instant at) {
+  public static Interaction of(
+      String idempotencyKey, String customerId, String campaign, InteractionType type, Instant at) {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     return new Interaction(idempotencyKey, customerId, campaign, type, at, null);
   }
 
   /** An interaction without revenue, attributed by last touch. */
-  public static Interaction lastTouch(String customerId, String campaign, InteractionType type,
-      Instant at) {
+  public static Interaction lastTouch(
+      String customerId, String campaign, InteractionType type, Instant at) {
     return new Interaction(null, customerId, campaign, type, at, null);
   }
 
   /** A conversion worth {@code revenue} (null when unknown), attributed by last touch. */
-  public static Interaction conversion(String customerId, String campaign, Instant at,
-      @Nullable BigDecimal revenue) {
+  public static Interaction conversion(
+      String customerId, String campaign, Instant at, @Nullable BigDecimal revenue) {
     return new Interaction(null, customerId, campaign, InteractionType.CONVERTED, at, revenue);
   }
 

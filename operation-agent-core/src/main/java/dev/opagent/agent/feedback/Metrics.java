@@ -7,9 +7,9 @@ import java.util.Objects;
  * Counters of a group of delivered actions (one action, a campaign, a strategy, a segment or an
  * experiment variant) and the rates derived from them. Immutable and thread-safe.
  *
- * <p>Rates are per delivered action. A rate without deliveries, and the ROI without cost, is
- * {@link Double#NaN} ("not known"), never 0, so an empty group cannot pass for a failing one;
- * test with {@link Double#isNaN}.
+ * <p>Rates are per delivered action. A rate without deliveries, and the ROI without cost, is {@link
+ * Double#NaN} ("not known"), never 0, so an empty group cannot pass for a failing one; test with
+ * {@link Double#isNaN}.
  *
  * @param delivered actions delivered
  * @param opened actions opened (each action counted once)
@@ -19,12 +19,17 @@ import java.util.Objects;
  * @param revenue revenue of those conversions
  * @param cost what the deliveries cost, in the budget currency
  */
-public record Metrics(long delivered, long opened, long clicked, long couponsUsed,
-    long conversions, BigDecimal revenue, BigDecimal cost) {
+public record Metrics(
+    long delivered,
+    long opened,
+    long clicked,
+    long couponsUsed,
+    long conversions,
+    BigDecimal revenue,
+    BigDecimal cost) {
 
   /** Nothing delivered, nothing spent. */
-  public static final Metrics EMPTY =
-      new Metrics(0, 0, 0, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO);
+  public static final Metrics EMPTY = new Metrics(0, 0, 0, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO);
 
   /** Checks the values. */
   public Metrics {
@@ -37,9 +42,14 @@ public record Metrics(long delivered, long opened, long clicked, long couponsUse
 
   /** The sum of both. */
   public Metrics plus(Metrics other) {
-    return new Metrics(delivered + other.delivered, opened + other.opened,
-        clicked + other.clicked, couponsUsed + other.couponsUsed,
-        conversions + other.conversions, revenue.add(other.revenue), cost.add(other.cost));
+    return new Metrics(
+        delivered + other.delivered,
+        opened + other.opened,
+        clicked + other.clicked,
+        couponsUsed + other.couponsUsed,
+        conversions + other.conversions,
+        revenue.add(other.revenue),
+        cost.add(other.cost));
   }
 
   /** Opened / delivered; NaN when nothing was delivered. */

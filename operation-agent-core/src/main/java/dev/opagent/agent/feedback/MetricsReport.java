@@ -9,12 +9,12 @@ import java.util.Optional;
 
 /**
  * A snapshot of the feedback loop's metrics, grouped five ways, and of its attribution counts.
- * Immutable and thread-safe. The maps keep the order they were given in;
- * {@link FeedbackLoop#metrics()} gives them sorted by key.
+ * Immutable and thread-safe. The maps keep the order they were given in; {@link
+ * FeedbackLoop#metrics()} gives them sorted by key.
  *
- * <p>Every delivered action is in {@link #byAction()}, {@link #byCampaign()} and
- * {@link #byStrategy()}; an action is in {@link #bySegment()} only if its request carried a
- * segment, and in {@link #byVariant()} only if it carried an experiment variant.
+ * <p>Every delivered action is in {@link #byAction()}, {@link #byCampaign()} and {@link
+ * #byStrategy()}; an action is in {@link #bySegment()} only if its request carried a segment, and
+ * in {@link #byVariant()} only if it carried an experiment variant.
  *
  * @param asOf when the snapshot was taken (the loop's clock)
  * @param byAction metrics per action, by idempotency key
@@ -52,11 +52,12 @@ public record MetricsReport(
   /** The metrics of the variants of {@code campaign}, by variant name (empty when none). */
   public Map<String, Metrics> variants(String campaign) {
     Map<String, Metrics> out = new LinkedHashMap<>();
-    byVariant.forEach((k, m) -> {
-      if (k.campaign().equals(campaign)) {
-        out.put(k.variant(), m);
-      }
-    });
+    byVariant.forEach(
+        (k, m) -> {
+          if (k.campaign().equals(campaign)) {
+            out.put(k.variant(), m);
+          }
+        });
     return Collections.unmodifiableMap(out);
   }
 

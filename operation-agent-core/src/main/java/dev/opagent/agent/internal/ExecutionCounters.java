@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Executions per action type per day: one atomic counter per type and day, so taking a slot is a
  * single compare-and-set, and runs that straddle midnight (one still counting yesterday, one
- * already today) never reset each other's count. Counters of days more than
- * {@link #KEPT_DAYS} before the newest day counted are dropped. Thread-safe.
+ * already today) never reset each other's count. Counters of days more than {@link #KEPT_DAYS}
+ * before the newest day counted are dropped. Thread-safe.
  */
 public final class ExecutionCounters {
   /** Days before the newest counted day whose counters are kept. */

@@ -31,9 +31,20 @@ public final class SpecialFunctions {
     }
     double inverse = 1 / y;
     double inverse2 = inverse * inverse;
-    double series = inverse * (1.0 / 12 + inverse2 * (-1.0 / 360 + inverse2 * (1.0 / 1260
-        + inverse2 * (-1.0 / 1680 + inverse2 * (1.0 / 1188 + inverse2 * (-691.0 / 360360
-        + inverse2 * (1.0 / 156)))))));
+    double series =
+        inverse
+            * (1.0 / 12
+                + inverse2
+                    * (-1.0 / 360
+                        + inverse2
+                            * (1.0 / 1260
+                                + inverse2
+                                    * (-1.0 / 1680
+                                        + inverse2
+                                            * (1.0 / 1188
+                                                + inverse2
+                                                    * (-691.0 / 360360
+                                                        + inverse2 * (1.0 / 156)))))));
     double stirling = (y - 0.5) * Math.log(y) - y + HALF_LOG_TWO_PI + series;
     return product == 1 ? stirling : stirling - Math.log(product);
   }

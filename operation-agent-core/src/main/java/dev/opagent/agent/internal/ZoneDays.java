@@ -34,7 +34,9 @@ public final class ZoneDays {
     return LocalDate.ofEpochDay(epochDay).atStartOfDay(zone).toEpochSecond();
   }
 
-  /** The instant of local time {@code time} on local date {@code epochDay}, gaps resolved forward. */
+  /**
+   * The instant of local time {@code time} on local date {@code epochDay}, gaps resolved forward.
+   */
   public static Instant at(ZoneId zone, long epochDay, LocalTime time) {
     return LocalDate.ofEpochDay(epochDay).atTime(time).atZone(zone).toInstant();
   }
@@ -71,8 +73,10 @@ public final class ZoneDays {
   /** The local day of one instant, and the instants around it that share day and offset. */
   private static final class Days {
     final long today;
+
     /** [validFrom, validUntil): the instants on {@code today} with no offset change between. */
     final long validFrom;
+
     final long validUntil;
     final long[] starts = new long[CACHED_DAYS];
 
@@ -80,14 +84,13 @@ public final class ZoneDays {
       ZoneRules rules = zone.getRules();
       int offset = rules.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds();
       this.today = Math.floorDiv(epochSecond + offset, 86_400L);
-      ZoneOffsetTransition previous = rules.previousTransition(
-          Instant.ofEpochSecond(epochSecond + 1));
+      ZoneOffsetTransition previous =
+          rules.previousTransition(Instant.ofEpochSecond(epochSecond + 1));
       ZoneOffsetTransition next = rules.nextTransition(Instant.ofEpochSecond(epochSecond));
       long dayStart = today * 86_400L - offset;
-      this.validFrom = previous == null ? dayStart
-          : Math.max(dayStart, previous.toEpochSecond());
-      this.validUntil = next == null ? dayStart + 86_400L
-          : Math.min(dayStart + 86_400L, next.toEpochSecond());
+      this.validFrom = previous == null ? dayStart : Math.max(dayStart, previous.toEpochSecond());
+      this.validUntil =
+          next == null ? dayStart + 86_400L : Math.min(dayStart + 86_400L, next.toEpochSecond());
       for (int i = 0; i < CACHED_DAYS; i++) {
         starts[i] = startOfDay(zone, today - i);
       }

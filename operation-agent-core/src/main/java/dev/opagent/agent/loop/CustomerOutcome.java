@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one round of the operation loop did for one customer: exactly one per customer in.
- * Immutable and thread-safe.
+ * What one round of the operation loop did for one customer: exactly one per customer in. Immutable
+ * and thread-safe.
  *
  * @param customerId the customer (null only for an input record without a readable id)
  * @param index the customer's position in the round's input
@@ -15,7 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param actionKeys the idempotency keys of the actions journalled for the customer
  */
 public record CustomerOutcome(
-    @Nullable String customerId, long index, Stage stage, @Nullable String detail,
+    @Nullable String customerId,
+    long index,
+    Stage stage,
+    @Nullable String detail,
     List<String> actionKeys) {
 
   /** Checks the values. */

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; rounds with different ids may run at once.
  *
  * <p>Approve or defer: an action that needs a human's approval is deferred by the engine, which
- * files an approval request in its {@code ApprovalGate}; once granted, the next round chooses
- * it. Every customer in gets exactly one {@link CustomerOutcome}.
+ * files an approval request in its {@code ApprovalGate}; once granted, the next round chooses it.
+ * Every customer in gets exactly one {@link CustomerOutcome}.
  *
  * <p>Shared state: with an {@link OperatingState} (the operating store), customers are decided in
  * batches ({@link Builder#batchSize}), each in one transaction of the store against the contacts,
@@ -60,27 +60,26 @@ import org.slf4j.LoggerFactory;
  * rounds, restarts and replicas; without one, they hold within this engine's memory only.
  *
  * <p>Resumption: a round is identified by its run id in the {@link ExecutionJournal}. Planning
- * journals every chosen action before anything is sent and then marks the round
- * {@link RunState#PLANNED}. If the process dies, {@link #resumeRound} on the same journal hands
- * the dead process's in-flight actions back and finishes the round: a round that was still
- * planning is planned again (the same idempotency keys find the entries already journalled), a
- * planned round only delivers what is unfinished. Nothing is sent twice by a channel that
- * deduplicates by key.
+ * journals every chosen action before anything is sent and then marks the round {@link
+ * RunState#PLANNED}. If the process dies, {@link #resumeRound} on the same journal hands the dead
+ * process's in-flight actions back and finishes the round: a round that was still planning is
+ * planned again (the same idempotency keys find the entries already journalled), a planned round
+ * only delivers what is unfinished. Nothing is sent twice by a channel that deduplicates by key.
  *
  * <p>Segment store: with {@link Builder#segmentStore}, each customer's last analysis by the agent
  * is kept across rounds and restarts, and a round asks the agent only about customers whose data
- * changed ({@link CustomerData#canonicalHash()}) or whose analysis is older than
- * {@link Builder#segmentMaxAge}; the others are answered from the store with
- * {@link Source#STORED}. When the agent fails for a customer with a retryable error, an analysis
- * of the same data at most {@link Builder#segmentStaleLimit} old is served instead.
- * {@link RoundReport#stored()} counts both.
+ * changed ({@link CustomerData#canonicalHash()}) or whose analysis is older than {@link
+ * Builder#segmentMaxAge}; the others are answered from the store with {@link Source#STORED}. When
+ * the agent fails for a customer with a retryable error, an analysis of the same data at most
+ * {@link Builder#segmentStaleLimit} old is served instead. {@link RoundReport#stored()} counts
+ * both.
  *
- * <p>One clock: the agent builds its {@link DecisionEngine} and {@link ExecutionService} on its
- * own {@link Builder#clock clock} ({@link Builder#decisionEngine(Consumer)},
- * {@link Builder#executionService(Consumer)}), so "today" for the rules, the engine's windows and
- * quiet hours, and the executor's timestamps, leases and expiry all follow one clock. An engine
- * or executor built elsewhere and handed in must run on that same clock; {@link Builder#build}
- * refuses one that does not.
+ * <p>One clock: the agent builds its {@link DecisionEngine} and {@link ExecutionService} on its own
+ * {@link Builder#clock clock} ({@link Builder#decisionEngine(Consumer)}, {@link
+ * Builder#executionService(Consumer)}), so "today" for the rules, the engine's windows and quiet
+ * hours, and the executor's timestamps, leases and expiry all follow one clock. An engine or
+ * executor built elsewhere and handed in must run on that same clock; {@link Builder#build} refuses
+ * one that does not.
  *
  * <p>Closing: {@link #close} closes the execution service the agent built; one handed in with
  * {@link Builder#executionService(ExecutionService)} stays open (its owner closes it).
@@ -115,18 +114,23 @@ public final class OperationAgent implements AutoCloseable {
   private final SegmentReuse segmenter;
   private final boolean ownsExecutor;
 
-  private OperationAgent(Builder b, DecisionEngine engine, ExecutionService executor,
-      boolean ownsExecutor) {
-    this.segmenter = new SegmentReuse(
-        Objects.requireNonNull(b.segments, "segmentClient must be set"), b.segmentStore,
-        b.batchOptions, b.clock, b.segmentMaxAge, b.segmentStaleLimit);
+  private OperationAgent(
+      Builder b, DecisionEngine engine, ExecutionService executor, boolean ownsExecutor) {
+    this.segmenter =
+        new SegmentReuse(
+            Objects.requireNonNull(b.segments, "segmentClient must be set"),
+            b.segmentStore,
+            b.batchOptions,
+            b.clock,
+            b.segmentMaxAge,
+            b.segmentStaleLimit);
     this.rules = Objects.requireNonNull(b.rules, "rules must be set");
     this.engine = engine;
     this.executor = executor;
     this.ownsExecutor = ownsExecutor;
     this.clock = b.clock;
-    this.evaluator = b.evaluator != null ? b.evaluator
-        : CampaignEvaluator.builder().clock(clock).build();
+    this.evaluator =
+        b.evaluator != null ? b.evaluator : CampaignEvaluator.builder().clock(clock).build();
     this.journal = executor.journal();
     this.customizer = b.customizer;
     this.variants = b.variants;
@@ -172,26 +176,29 @@ public final class OperationAgent implements AutoCloseable {
   /**
    * Runs a new round {@code runId} over {@code customers}.
    *
-   * @throws IllegalStateException if the journal already knows the round (use
-   *     {@link #resumeRound})
+   * @throws IllegalStateException if the journal already knows the round (use {@link #resumeRound})
    */
   public RoundReport runRound(String runId, List<CustomerData> customers) {
     requireRunId(runId);
     Optional<RunState> state = journal.runState(runId);
     if (state.isPresent()) {
-      throw new IllegalStateException("round " + runId + " already exists in the journal (state "
-          + state.get() + "); call resumeRound to finish it, or choose a new run id");
+      throw new IllegalStateException(
+          "round "
+              + runId
+              + " already exists in the journal (state "
+              + state.get()
+              + "); call resumeRound to finish it, or choose a new run id");
     }
     return round(runId, customers, false);
   }
 
   /**
    * Finishes round {@code runId} after the process running it died: hands back its in-flight
-   * actions once their leases have ended (within one lease of the death: the execution
-   * service's {@link ExecutionService.Builder#lease lease}, 30 s by default; it waits that long
-   * at most), plans again if planning had not finished (with the same customers), and delivers
-   * what is unfinished. Actions another live executor is delivering stay with it (counted as
-   * held elsewhere). A round the journal does not know is run as new.
+   * actions once their leases have ended (within one lease of the death: the execution service's
+   * {@link ExecutionService.Builder#lease lease}, 30 s by default; it waits that long at most),
+   * plans again if planning had not finished (with the same customers), and delivers what is
+   * unfinished. Actions another live executor is delivering stay with it (counted as held
+   * elsewhere). A round the journal does not know is run as new.
    */
   public RoundReport resumeRound(String runId, List<CustomerData> customers) {
     requireRunId(runId);
@@ -204,12 +211,34 @@ public final class OperationAgent implements AutoCloseable {
       return round(runId, customers, true);
     }
     long started = System.nanoTime();
-    ExecutionReport execution = executor.resume(runId, executor.lease().plus(
-        executor.heartbeat()));
-    LOG.info("round {} resumed: {} delivered, {} failed", runId, execution.completed(),
+    ExecutionReport execution = executor.resume(runId, executor.lease().plus(executor.heartbeat()));
+    LOG.info(
+        "round {} resumed: {} delivered, {} failed",
+        runId,
+        execution.completed(),
         execution.failed());
-    return new RoundReport(runId, true, false, 0, 0, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
-        Map.of(), 0, 0, execution, List.of(), Duration.ofNanos(System.nanoTime() - started));
+    return new RoundReport(
+        runId,
+        true,
+        false,
+        0,
+        0,
+        0,
+        0,
+        0,
+        Map.of(),
+        Map.of(),
+        0,
+        0,
+        0,
+        0,
+        0,
+        Map.of(),
+        0,
+        0,
+        execution,
+        List.of(),
+        Duration.ofNanos(System.nanoTime() - started));
   }
 
   private RoundReport round(String runId, List<CustomerData> customers, boolean resumed) {
@@ -228,8 +257,13 @@ public final class OperationAgent implements AutoCloseable {
       SegmentOutcome o = analysed.get(i);
       if (o instanceof SegmentOutcome.Failure f) {
         t.segmentationFailures.merge(f.code().name(), 1L, Long::sum);
-        outcomes.add(new CustomerOutcome(f.customerId(), i,
-            CustomerOutcome.Stage.SEGMENTATION_FAILED, f.code() + ": " + f.message(), List.of()));
+        outcomes.add(
+            new CustomerOutcome(
+                f.customerId(),
+                i,
+                CustomerOutcome.Stage.SEGMENTATION_FAILED,
+                f.code() + ": " + f.message(),
+                List.of()));
         continue;
       }
       SegmentOutcome.Success s = (SegmentOutcome.Success) o;
@@ -246,8 +280,8 @@ public final class OperationAgent implements AutoCloseable {
           t.eligible.merge(el.ruleId(), 1L, Long::sum);
         }
       }
-      CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
-          .analysis(analysis);
+      CustomerContext.Builder cb =
+          CustomerContext.builder(eligibility).customerData(data).analysis(analysis);
       customizer.customize(data, analysis, cb);
       contexts[i] = cb.build();
       outcomes.add(null);
@@ -276,17 +310,22 @@ public final class OperationAgent implements AutoCloseable {
           continue;
         }
         int first = from;
-        Planned p = state.inBatch(ids, engine.policy(), clock.instant(), batch -> {
-          DecisionRun.Against against = run.against(batch);
-          Planned planned = new Planned();
-          for (int i = first; i < to; i++) {
-            if (contexts[i] != null) {
-              planned.add(i, contexts[i], against.decide(contexts[i]), runId);
-            }
-          }
-          planned.records = batch.enlist(planned.requests, planned.origins);
-          return planned;
-        });
+        Planned p =
+            state.inBatch(
+                ids,
+                engine.policy(),
+                clock.instant(),
+                batch -> {
+                  DecisionRun.Against against = run.against(batch);
+                  Planned planned = new Planned();
+                  for (int i = first; i < to; i++) {
+                    if (contexts[i] != null) {
+                      planned.add(i, contexts[i], against.decide(contexts[i]), runId);
+                    }
+                  }
+                  planned.records = batch.enlist(planned.requests, planned.origins);
+                  return planned;
+                });
         executor.track(p.records, p.origins);
         records.addAll(p.records);
         p.tally(t, outcomes, contexts, owners);
@@ -301,22 +340,47 @@ public final class OperationAgent implements AutoCloseable {
         fresh++;
       }
     }
-    keysByCustomer.forEach((i, keys) -> {
-      CustomerOutcome o = outcomes.get(i);
-      outcomes.set(i, new CustomerOutcome(o.customerId(), o.index(), o.stage(), o.detail(),
-          keys));
-    });
+    keysByCustomer.forEach(
+        (i, keys) -> {
+          CustomerOutcome o = outcomes.get(i);
+          outcomes.set(
+              i, new CustomerOutcome(o.customerId(), o.index(), o.stage(), o.detail(), keys));
+        });
     journal.runState(runId, RunState.PLANNED, clock.instant());
-    ExecutionReport execution = resumed
-        ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
-        : executor.execute(runId);
-    RoundReport report = new RoundReport(runId, resumed, true, customers.size(), t.segmented,
-        t.fallback, segmentation.stored(), segmentation.storedOnFailure(),
-        t.segmentationFailures, t.eligible, t.heldOut, t.chosen, t.deferred,
-        t.blocked, t.suppressed, t.reasons, fresh, records.size() - fresh, execution, outcomes,
-        Duration.ofNanos(System.nanoTime() - started));
-    LOG.info("round {}: {} customers, {} actions chosen, {} delivered, {} failed, {} deferred",
-        runId, report.customers(), report.chosen(), execution.completed(), execution.failed(),
+    ExecutionReport execution =
+        resumed
+            ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
+            : executor.execute(runId);
+    RoundReport report =
+        new RoundReport(
+            runId,
+            resumed,
+            true,
+            customers.size(),
+            t.segmented,
+            t.fallback,
+            segmentation.stored(),
+            segmentation.storedOnFailure(),
+            t.segmentationFailures,
+            t.eligible,
+            t.heldOut,
+            t.chosen,
+            t.deferred,
+            t.blocked,
+            t.suppressed,
+            t.reasons,
+            fresh,
+            records.size() - fresh,
+            execution,
+            outcomes,
+            Duration.ofNanos(System.nanoTime() - started));
+    LOG.info(
+        "round {}: {} customers, {} actions chosen, {} delivered, {} failed, {} deferred",
+        runId,
+        report.customers(),
+        report.chosen(),
+        execution.completed(),
+        execution.failed(),
         report.deferred());
     return report;
   }
@@ -335,8 +399,9 @@ public final class OperationAgent implements AutoCloseable {
       decisions.add(d);
       for (PlannedAction a : d.candidates()) {
         if (a.status() == ActionStatus.CHOSEN) {
-          requests.add(executor.request(runId, a, variants.variant(a.customerId(),
-              a.campaign()), ctx.segmentKey()));
+          requests.add(
+              executor.request(
+                  runId, a, variants.variant(a.customerId(), a.campaign()), ctx.segmentKey()));
           origins.add(a);
           owners.add(index);
         }
@@ -344,7 +409,10 @@ public final class OperationAgent implements AutoCloseable {
     }
 
     /** Counts the decisions and sets each customer's outcome. */
-    void tally(Tally t, List<CustomerOutcome> outcomes, CustomerContext[] contexts,
+    void tally(
+        Tally t,
+        List<CustomerOutcome> outcomes,
+        CustomerContext[] contexts,
         List<Integer> allOwners) {
       allOwners.addAll(owners);
       for (int k = 0; k < decisions.size(); k++) {
@@ -379,8 +447,7 @@ public final class OperationAgent implements AutoCloseable {
           stage = CustomerOutcome.Stage.NO_ACTION_CHOSEN;
           detail = d.candidates().get(0).reason().name();
         }
-        outcomes.set(i, new CustomerOutcome(contexts[i].customerId(), i, stage, detail,
-            List.of()));
+        outcomes.set(i, new CustomerOutcome(contexts[i].customerId(), i, stage, detail, List.of()));
       }
     }
   }
@@ -406,8 +473,8 @@ public final class OperationAgent implements AutoCloseable {
   }
 
   /**
-   * Adds what only the host knows to each customer: consent, time zone, attributes for the
-   * campaign conditions. Implementations must be thread-safe.
+   * Adds what only the host knows to each customer: consent, time zone, attributes for the campaign
+   * conditions. Implementations must be thread-safe.
    */
   @FunctionalInterface
   public interface ContextCustomizer {
@@ -465,20 +532,20 @@ public final class OperationAgent implements AutoCloseable {
     /**
      * Keeps each customer's segment analysis across rounds, restarts and (with a shared store)
      * processes, so that the agent, the slow and costly part of a round, is asked only about what
-     * changed. Before a round asks the agent, every customer whose stored analysis was made by
-     * the same agent (runtime ARN and qualifier of the {@link #segmentClient}) from the same data
-     * ({@link CustomerData#canonicalHash()}) less than {@link #segmentMaxAge} ago is answered
-     * from the store with {@link Source#STORED}; the others are asked, and every answer of the
-     * agent itself ({@link Source#AGENT}; not the client's cache, not its fallback segmenter) is
-     * saved. A customer the agent fails with a retryable error (unavailable, throttled, timed
-     * out, circuit open) is answered from the store when it holds an analysis of the same data
-     * at most {@link #segmentStaleLimit} old; a failure the client turned into a fallback answer
-     * stands. Changed data is always asked about. {@link RoundReport#stored()} and
-     * {@link RoundReport#storedOnFailure()} count what the store answered.
+     * changed. Before a round asks the agent, every customer whose stored analysis was made by the
+     * same agent (runtime ARN and qualifier of the {@link #segmentClient}) from the same data
+     * ({@link CustomerData#canonicalHash()}) less than {@link #segmentMaxAge} ago is answered from
+     * the store with {@link Source#STORED}; the others are asked, and every answer of the agent
+     * itself ({@link Source#AGENT}; not the client's cache, not its fallback segmenter) is saved. A
+     * customer the agent fails with a retryable error (unavailable, throttled, timed out, circuit
+     * open) is answered from the store when it holds an analysis of the same data at most {@link
+     * #segmentStaleLimit} old; a failure the client turned into a fallback answer stands. Changed
+     * data is always asked about. {@link RoundReport#stored()} and {@link
+     * RoundReport#storedOnFailure()} count what the store answered.
      *
-     * <p>A store that fails to read or save is logged (without its message) and bypassed: the
-     * round then asks the agent about every customer. Default: none (every round asks about
-     * every customer; the client's in-memory cache still answers repeats within its TTL).
+     * <p>A store that fails to read or save is logged (without its message) and bypassed: the round
+     * then asks the agent about every customer. Default: none (every round asks about every
+     * customer; the client's in-memory cache still answers repeats within its TTL).
      */
     public Builder segmentStore(SegmentStore store) {
       this.segmentStore = Objects.requireNonNull(store, "store");
@@ -486,16 +553,15 @@ public final class OperationAgent implements AutoCloseable {
     }
 
     /**
-     * How long a stored analysis of unchanged data is used instead of asking the agent. An
-     * analysis describes the customer on the day it was made (recency and overdue products count
-     * from that day), so a longer age saves more calls and lets those drift further; zero asks the
-     * agent about everyone and uses the store only when it fails. Default 7 days.
+     * How long a stored analysis of unchanged data is used instead of asking the agent. An analysis
+     * describes the customer on the day it was made (recency and overdue products count from that
+     * day), so a longer age saves more calls and lets those drift further; zero asks the agent
+     * about everyone and uses the store only when it fails. Default 7 days.
      */
     public Builder segmentMaxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
       if (maxAge.isNegative()) {
-        throw new IllegalArgumentException("segmentMaxAge must not be negative but was "
-            + maxAge);
+        throw new IllegalArgumentException("segmentMaxAge must not be negative but was " + maxAge);
       }
       this.segmentMaxAge = maxAge;
       return this;
@@ -503,15 +569,15 @@ public final class OperationAgent implements AutoCloseable {
 
     /**
      * How old a stored analysis of unchanged data may be and still be served when the agent fails
-     * for the customer with a retryable error, rather than failing the customer. Zero never
-     * serves one then; otherwise it must be at least {@link #segmentMaxAge} (younger analyses are
-     * used without asking anyway). Default 30 days.
+     * for the customer with a retryable error, rather than failing the customer. Zero never serves
+     * one then; otherwise it must be at least {@link #segmentMaxAge} (younger analyses are used
+     * without asking anyway). Default 30 days.
      */
     public Builder segmentStaleLimit(Duration staleLimit) {
       Objects.requireNonNull(staleLimit, "staleLimit");
       if (staleLimit.isNegative()) {
-        throw new IllegalArgumentException("segmentStaleLimit must not be negative but was "
-            + staleLimit);
+        throw new IllegalArgumentException(
+            "segmentStaleLimit must not be negative but was " + staleLimit);
       }
       this.segmentStaleLimit = staleLimit;
       return this;
@@ -566,13 +632,12 @@ public final class OperationAgent implements AutoCloseable {
     }
 
     /**
-     * Configures the decision engine that {@link #build()} creates on this agent's
-     * {@link #clock clock}, and with the rules' campaigns precompiled when they are fixed
-     * ({@link #rules(RuleSet)}). Set everything else — policy, contact history, conversion
-     * rates, budget ledger, approval gate — in {@code engineOptions}, but not the clock: set it
-     * once with {@link #clock}; {@code build()} fails if the options set another. Replaces an
-     * engine given with {@link #decisionEngine(DecisionEngine)}. Default: an engine with the
-     * default policy.
+     * Configures the decision engine that {@link #build()} creates on this agent's {@link #clock
+     * clock}, and with the rules' campaigns precompiled when they are fixed ({@link
+     * #rules(RuleSet)}). Set everything else — policy, contact history, conversion rates, budget
+     * ledger, approval gate — in {@code engineOptions}, but not the clock: set it once with {@link
+     * #clock}; {@code build()} fails if the options set another. Replaces an engine given with
+     * {@link #decisionEngine(DecisionEngine)}. Default: an engine with the default policy.
      *
      * <pre>{@code
      * OperationAgent.builder().clock(clock)
@@ -588,10 +653,10 @@ public final class OperationAgent implements AutoCloseable {
     }
 
     /**
-     * A decision engine built elsewhere, for hosts that share one engine with other users (a
-     * tool registry, a second agent). It must run on this agent's {@link #clock clock}:
-     * {@link #build()} fails otherwise. Replaces {@link #decisionEngine(Consumer)}; prefer that
-     * one, which cannot get the clock wrong.
+     * A decision engine built elsewhere, for hosts that share one engine with other users (a tool
+     * registry, a second agent). It must run on this agent's {@link #clock clock}: {@link #build()}
+     * fails otherwise. Replaces {@link #decisionEngine(Consumer)}; prefer that one, which cannot
+     * get the clock wrong.
      */
     public Builder decisionEngine(DecisionEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -600,14 +665,13 @@ public final class OperationAgent implements AutoCloseable {
     }
 
     /**
-     * Configures the execution service that {@link #build()} creates on this agent's
-     * {@link #clock clock}, keeping the books of this agent's decision engine; the agent owns
-     * it and {@link OperationAgent#close} closes it. Set the channels (required), the journal
-     * and the rest in {@code serviceOptions}, but neither the clock (set it once with
-     * {@link #clock}) nor another decision engine: {@code build()} fails if the options do.
-     * With an {@link #operatingState operating store}, give it the store's journal and
-     * {@code journalIsLedger(true)}. Replaces a service given with
-     * {@link #executionService(ExecutionService)}.
+     * Configures the execution service that {@link #build()} creates on this agent's {@link #clock
+     * clock}, keeping the books of this agent's decision engine; the agent owns it and {@link
+     * OperationAgent#close} closes it. Set the channels (required), the journal and the rest in
+     * {@code serviceOptions}, but neither the clock (set it once with {@link #clock}) nor another
+     * decision engine: {@code build()} fails if the options do. With an {@link #operatingState
+     * operating store}, give it the store's journal and {@code journalIsLedger(true)}. Replaces a
+     * service given with {@link #executionService(ExecutionService)}.
      *
      * <pre>{@code
      * OperationAgent.builder().clock(clock)
@@ -626,8 +690,8 @@ public final class OperationAgent implements AutoCloseable {
     /**
      * An execution service built elsewhere, for hosts that share it with other users; the agent
      * does not close it. It must run on this agent's {@link #clock clock} and, when it keeps an
-     * engine's books, on this agent's engine: {@link #build()} fails otherwise. Replaces
-     * {@link #executionService(Consumer)}; prefer that one.
+     * engine's books, on this agent's engine: {@link #build()} fails otherwise. Replaces {@link
+     * #executionService(Consumer)}; prefer that one.
      */
     public Builder executionService(ExecutionService service) {
       this.executor = Objects.requireNonNull(service, "service");
@@ -656,8 +720,7 @@ public final class OperationAgent implements AutoCloseable {
     /**
      * The one clock of the round: "today" for the rules, the decision engine's windows and quiet
      * hours, the execution service's journal timestamps, leases and expiry. The engine and the
-     * service the agent builds take it; ones handed in must already run on it. Default: system
-     * UTC.
+     * service the agent builds take it; ones handed in must already run on it. Default: system UTC.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -665,44 +728,55 @@ public final class OperationAgent implements AutoCloseable {
     }
 
     /**
-     * Builds the agent, and its decision engine and execution service when they are configured
-     * here rather than handed in.
+     * Builds the agent, and its decision engine and execution service when they are configured here
+     * rather than handed in.
      *
-     * @throws NullPointerException if a required option is missing (the segment client, the
-     *     rules, the execution service or its channels)
-     * @throws IllegalStateException if {@link #segmentStaleLimit} is shorter than
-     *     {@link #segmentMaxAge} without being zero; if the decision engine or the execution
-     *     service runs on another clock than {@link #clock}; if the execution service keeps the
-     *     books of another decision engine than the agent's
+     * @throws NullPointerException if a required option is missing (the segment client, the rules,
+     *     the execution service or its channels)
+     * @throws IllegalStateException if {@link #segmentStaleLimit} is shorter than {@link
+     *     #segmentMaxAge} without being zero; if the decision engine or the execution service runs
+     *     on another clock than {@link #clock}; if the execution service keeps the books of another
+     *     decision engine than the agent's
      */
     public OperationAgent build() {
       if (!segmentStaleLimit.isZero() && segmentStaleLimit.compareTo(segmentMaxAge) < 0) {
-        throw new IllegalStateException("segmentStaleLimit must be zero (never serve a stored"
-            + " analysis when the agent fails) or at least segmentMaxAge, but was "
-            + segmentStaleLimit + " with segmentMaxAge " + segmentMaxAge
-            + "; raise segmentStaleLimit or set it to Duration.ZERO");
+        throw new IllegalStateException(
+            "segmentStaleLimit must be zero (never serve a stored"
+                + " analysis when the agent fails) or at least segmentMaxAge, but was "
+                + segmentStaleLimit
+                + " with segmentMaxAge "
+                + segmentMaxAge
+                + "; raise segmentStaleLimit or set it to Duration.ZERO");
       }
       Objects.requireNonNull(segments, "segmentClient must be set");
       Objects.requireNonNull(rules, "rules must be set");
       DecisionEngine e = engine != null ? engine : buildEngine();
       if (!e.clock().equals(clock)) {
-        throw new IllegalStateException(engine != null
-            ? "the decision engine runs on another clock (" + e.clock() + ") than the agent ("
-                + clock + "); build it with the agent's clock, or configure it through"
-                + " OperationAgent.Builder.decisionEngine(engine -> ...), which uses the agent's"
-                + " clock"
-            : "the decisionEngine options set the decision engine's clock (" + e.clock()
-                + ") to another than the agent's (" + clock + "); remove clock(...) from the"
-                + " decisionEngine options and set the one clock with"
-                + " OperationAgent.Builder.clock(...)");
+        throw new IllegalStateException(
+            engine != null
+                ? "the decision engine runs on another clock ("
+                    + e.clock()
+                    + ") than the agent ("
+                    + clock
+                    + "); build it with the agent's clock, or configure it through"
+                    + " OperationAgent.Builder.decisionEngine(engine -> ...), which uses the agent's"
+                    + " clock"
+                : "the decisionEngine options set the decision engine's clock ("
+                    + e.clock()
+                    + ") to another than the agent's ("
+                    + clock
+                    + "); remove clock(...) from the"
+                    + " decisionEngine options and set the one clock with"
+                    + " OperationAgent.Builder.clock(...)");
       }
       if (executor != null) {
         checkExecutor(executor, e, false);
         return new OperationAgent(this, e, executor, false);
       }
       if (executorOptions == null) {
-        throw new NullPointerException("executionService must be set: OperationAgent.Builder"
-            + ".executionService(executor -> executor.channels(...))");
+        throw new NullPointerException(
+            "executionService must be set: OperationAgent.Builder"
+                + ".executionService(executor -> executor.channels(...))");
       }
       ExecutionService.Builder sb = ExecutionService.builder().clock(clock).decisionEngine(e);
       executorOptions.accept(sb);
@@ -730,24 +804,32 @@ public final class OperationAgent implements AutoCloseable {
 
     private void checkExecutor(ExecutionService s, DecisionEngine e, boolean built) {
       if (!s.clock().equals(clock)) {
-        throw new IllegalStateException(built
-            ? "the executionService options set the execution service's clock (" + s.clock()
-                + ") to another than the agent's (" + clock + "); remove clock(...) from the"
-                + " executionService options and set the one clock with"
-                + " OperationAgent.Builder.clock(...)"
-            : "the execution service runs on another clock (" + s.clock() + ") than the agent ("
-                + clock + "); build it with the agent's clock, or configure it through"
-                + " OperationAgent.Builder.executionService(executor -> ...), which uses the"
-                + " agent's clock");
+        throw new IllegalStateException(
+            built
+                ? "the executionService options set the execution service's clock ("
+                    + s.clock()
+                    + ") to another than the agent's ("
+                    + clock
+                    + "); remove clock(...) from the"
+                    + " executionService options and set the one clock with"
+                    + " OperationAgent.Builder.clock(...)"
+                : "the execution service runs on another clock ("
+                    + s.clock()
+                    + ") than the agent ("
+                    + clock
+                    + "); build it with the agent's clock, or configure it through"
+                    + " OperationAgent.Builder.executionService(executor -> ...), which uses the"
+                    + " agent's clock");
       }
       if (s.decisionEngine().isPresent() && s.decisionEngine().get() != e) {
-        throw new IllegalStateException(built
-            ? "the executionService options set another decision engine than the agent's;"
-                + " remove decisionEngine(...) from them: the service keeps the books of the"
-                + " agent's engine"
-            : "the execution service keeps the books of another decision engine than the"
-                + " agent's; give the agent that engine, or configure the service through"
-                + " OperationAgent.Builder.executionService(executor -> ...)");
+        throw new IllegalStateException(
+            built
+                ? "the executionService options set another decision engine than the agent's;"
+                    + " remove decisionEngine(...) from them: the service keeps the books of the"
+                    + " agent's engine"
+                : "the execution service keeps the books of another decision engine than the"
+                    + " agent's; give the agent that engine, or configure the service through"
+                    + " OperationAgent.Builder.executionService(executor -> ...)");
       }
     }
   }

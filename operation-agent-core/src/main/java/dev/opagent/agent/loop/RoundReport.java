@@ -13,10 +13,10 @@ import java.util.TreeMap;
 /**
  * What one round of the {@link OperationAgent} did, stage by stage. Immutable and thread-safe.
  *
- * <p>A round that was {@link #replanned() planned} in this call has one {@link #outcomes()
- * outcome} per customer in, in input order. A resumed round whose plan was already journalled
- * only executes what was left, so its planning counts are zero and its outcomes empty; its
- * {@link #execution()} tells what happened.
+ * <p>A round that was {@link #replanned() planned} in this call has one {@link #outcomes() outcome}
+ * per customer in, in input order. A resumed round whose plan was already journalled only executes
+ * what was left, so its planning counts are zero and its outcomes empty; its {@link #execution()}
+ * tells what happened.
  *
  * @param runId the round
  * @param resumed whether the round was resumed from the journal
@@ -24,12 +24,12 @@ import java.util.TreeMap;
  * @param customers customers in
  * @param segmented customers with a segment analysis (including fallbacks)
  * @param fallback of {@code segmented}, those analysed by the local fallback segmenter
- * @param stored of {@code segmented}, those answered from the segment store
- *     ({@link dev.opagent.segment.Source#STORED}) instead of the agent: unchanged since a recent
- *     enough analysis, or the agent failed for them (also counted in {@code storedOnFailure});
- *     0 without a segment store
- * @param storedOnFailure of {@code stored}, those the agent failed with a retryable error and
- *     whose stored analysis of the same data, within the stale limit, was served instead
+ * @param stored of {@code segmented}, those answered from the segment store ({@link
+ *     dev.opagent.segment.Source#STORED}) instead of the agent: unchanged since a recent enough
+ *     analysis, or the agent failed for them (also counted in {@code storedOnFailure}); 0 without a
+ *     segment store
+ * @param storedOnFailure of {@code stored}, those the agent failed with a retryable error and whose
+ *     stored analysis of the same data, within the stale limit, was served instead
  * @param segmentationFailures customers without an analysis, by error code
  * @param eligibleByCampaign customers eligible per campaign
  * @param heldOut customers every matching campaign held out
@@ -74,8 +74,10 @@ public record RoundReport(
     Objects.requireNonNull(execution, "execution");
     segmentationFailures = Collections.unmodifiableMap(new TreeMap<>(segmentationFailures));
     eligibleByCampaign = Collections.unmodifiableMap(new TreeMap<>(eligibleByCampaign));
-    notChosenByReason = notChosenByReason.isEmpty() ? Map.of()
-        : Collections.unmodifiableMap(new EnumMap<>(notChosenByReason));
+    notChosenByReason =
+        notChosenByReason.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new EnumMap<>(notChosenByReason));
     outcomes = List.copyOf(outcomes);
   }
 

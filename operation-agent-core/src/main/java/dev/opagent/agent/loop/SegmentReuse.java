@@ -22,13 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Segments a round's customers through a {@link SegmentStore}: a customer whose stored analysis
- * was made by the same agent from the same data (equal {@link CustomerData#canonicalHash()}) less
- * than {@code maxAge} ago is answered from the store; the others are asked in one batch; the
- * agent's answers are saved; and a customer the agent failed with a retryable error is answered
- * from the store when its analysis of the same data is at most {@code staleLimit} old. Without a
- * store, the batch goes to the client unchanged. Thread-safe (immutable; each call's state is its
- * own).
+ * Segments a round's customers through a {@link SegmentStore}: a customer whose stored analysis was
+ * made by the same agent from the same data (equal {@link CustomerData#canonicalHash()}) less than
+ * {@code maxAge} ago is answered from the store; the others are asked in one batch; the agent's
+ * answers are saved; and a customer the agent failed with a retryable error is answered from the
+ * store when its analysis of the same data is at most {@code staleLimit} old. Without a store, the
+ * batch goes to the client unchanged. Thread-safe (immutable; each call's state is its own).
  *
  * <p>A store that fails to read or save is logged and bypassed: the round asks the agent about
  * every customer, or keeps its answers only for itself.
@@ -43,8 +42,13 @@ final class SegmentReuse {
   private final Duration maxAge;
   private final Duration staleLimit;
 
-  SegmentReuse(SegmentClient client, @Nullable SegmentStore store, BatchOptions options,
-      Clock clock, Duration maxAge, Duration staleLimit) {
+  SegmentReuse(
+      SegmentClient client,
+      @Nullable SegmentStore store,
+      BatchOptions options,
+      Clock clock,
+      Duration maxAge,
+      Duration staleLimit) {
     this.client = client;
     this.store = store;
     this.options = options;
@@ -88,7 +92,9 @@ final class SegmentReuse {
     for (int i = 0; i < n; i++) {
       CustomerData data = customers.get(i);
       StoredAnalysis s = found.get(data.customerId());
-      if (s != null && hashes[i] != null && s.dataHash().equals(hashes[i])
+      if (s != null
+          && hashes[i] != null
+          && s.dataHash().equals(hashes[i])
           && s.madeBy(arn, qualifier)) {
         kept[i] = read(s);
         if (kept[i] != null && age(s, now).compareTo(maxAge) < 0) {
@@ -108,34 +114,59 @@ final class SegmentReuse {
       int i = asked[k];
       SegmentOutcome o = answers.get(k);
       if (o instanceof SegmentOutcome.Success s) {
-        out[i] = new SegmentOutcome.Success(i, s.customerId(), s.analysis(), s.source(),
-            s.attempts());
+        out[i] =
+            new SegmentOutcome.Success(i, s.customerId(), s.analysis(), s.source(), s.attempts());
         if (s.source() == Source.AGENT && hashes[i] != null) {
-          toSave.add(new StoredAnalysis(s.customerId(), s.analysis().toJson(), hashes[i], now,
-              arn, qualifier, Source.AGENT));
+          toSave.add(
+              new StoredAnalysis(
+                  s.customerId(),
+                  s.analysis().toJson(),
+                  hashes[i],
+                  now,
+                  arn,
+                  qualifier,
+                  Source.AGENT));
         }
       } else {
         SegmentOutcome.Failure f = (SegmentOutcome.Failure) o;
         StoredAnalysis s = found.get(customers.get(i).customerId());
-        if (f.retryable() && kept[i] != null && s != null && !staleLimit.isZero()
+        if (f.retryable()
+            && kept[i] != null
+            && s != null
+            && !staleLimit.isZero()
             && age(s, now).compareTo(staleLimit) <= 0) {
-          out[i] = new SegmentOutcome.Success(i, s.customerId(), kept[i], Source.STORED,
-              f.attempts());
+          out[i] =
+              new SegmentOutcome.Success(i, s.customerId(), kept[i], Source.STORED, f.attempts());
           stored++;
           storedOnFailure++;
         } else {
-          out[i] = new SegmentOutcome.Failure(i, f.customerId(), f.code(), f.message(),
-              f.retryable(), f.attempts(), f.requestId());
+          out[i] =
+              new SegmentOutcome.Failure(
+                  i,
+                  f.customerId(),
+                  f.code(),
+                  f.message(),
+                  f.retryable(),
+                  f.attempts(),
+                  f.requestId());
         }
       }
     }
     save(segmentStore, toSave);
     if (storedOnFailure > 0) {
-      LOG.warn("segment store: the agent failed for {} customers whose stored analyses (at most"
-          + " {} old) were used instead", storedOnFailure, staleLimit);
+      LOG.warn(
+          "segment store: the agent failed for {} customers whose stored analyses (at most"
+              + " {} old) were used instead",
+          storedOnFailure,
+          staleLimit);
     }
-    LOG.info("segment store: {} of {} customers answered from the store, {} asked the agent, {}"
-        + " answers saved", stored - storedOnFailure, n, ask.size(), toSave.size());
+    LOG.info(
+        "segment store: {} of {} customers answered from the store, {} asked the agent, {}"
+            + " answers saved",
+        stored - storedOnFailure,
+        n,
+        ask.size(),
+        toSave.size());
     return new Result(Arrays.asList(out), stored, storedOnFailure);
   }
 
@@ -147,13 +178,15 @@ final class SegmentReuse {
     }
   }
 
-  private static Map<String, StoredAnalysis> find(SegmentStore store, Set<String> ids,
-      String arn, String qualifier) {
+  private static Map<String, StoredAnalysis> find(
+      SegmentStore store, Set<String> ids, String arn, String qualifier) {
     try {
       return store.find(ids, arn, qualifier);
     } catch (RuntimeException e) {
-      LOG.warn("segment store: reading the stored analyses failed ({}); asking the agent about"
-          + " every customer", e.getClass().getName());
+      LOG.warn(
+          "segment store: reading the stored analyses failed ({}); asking the agent about"
+              + " every customer",
+          e.getClass().getName());
       return Map.of();
     }
   }
@@ -165,8 +198,11 @@ final class SegmentReuse {
     try {
       store.saveAll(toSave);
     } catch (RuntimeException e) {
-      LOG.warn("segment store: saving {} analyses failed ({}); this round uses them, later rounds"
-          + " ask the agent again", toSave.size(), e.getClass().getName());
+      LOG.warn(
+          "segment store: saving {} analyses failed ({}); this round uses them, later rounds"
+              + " ask the agent again",
+          toSave.size(),
+          e.getClass().getName());
     }
   }
 

@@ -22,7 +22,8 @@ public record ConversionPrior(double alpha, double beta) {
   /** A prior with mean {@code rate}, worth {@code weight} trials. */
   public static ConversionPrior ofMean(double rate, double weight) {
     if (!(rate > 0 && rate < 1)) {
-      throw new IllegalArgumentException("rate must be between 0 and 1 (exclusive) but was " + rate);
+      throw new IllegalArgumentException(
+          "rate must be between 0 and 1 (exclusive) but was " + rate);
     }
     if (!(weight > 0)) {
       throw new IllegalArgumentException("weight must be positive but was " + weight);

@@ -86,24 +86,26 @@ public record DecisionPolicy(
               + exclusiveCampaigns.size());
     }
     channels = Map.copyOf(channels);
-    channelCosts.forEach((k, v) -> {
-      if (v.signum() < 0) {
-        throw new IllegalArgumentException(
-            "cost of channel '" + k + "' must not be negative but was " + v);
-      }
-    });
+    channelCosts.forEach(
+        (k, v) -> {
+          if (v.signum() < 0) {
+            throw new IllegalArgumentException(
+                "cost of channel '" + k + "' must not be negative but was " + v);
+          }
+        });
     channelCosts = Map.copyOf(channelCosts);
     actionPriors = Map.copyOf(actionPriors);
     campaignPriors = Map.copyOf(campaignPriors);
     Objects.requireNonNull(defaultPrior, "defaultPrior");
     frequencyCaps = List.copyOf(frequencyCaps);
     quietHours = List.copyOf(quietHours);
-    executionLimits.forEach((k, v) -> {
-      if (v < 0) {
-        throw new IllegalArgumentException(
-            "execution limit of '" + k + "' must not be negative but was " + v);
-      }
-    });
+    executionLimits.forEach(
+        (k, v) -> {
+          if (v < 0) {
+            throw new IllegalArgumentException(
+                "execution limit of '" + k + "' must not be negative but was " + v);
+          }
+        });
     executionLimits = Map.copyOf(executionLimits);
     Objects.requireNonNull(approval, "approval");
     Objects.requireNonNull(budgets, "budgets");
@@ -122,11 +124,10 @@ public record DecisionPolicy(
   /**
    * Reads a policy from JSON. Members are the builder's names; absent members keep their defaults.
    * Lists ({@code exclusiveCampaigns}, {@code frequencyCaps}, {@code quietHours}) replace the
-   * defaults; maps ({@code channels}, {@code channelCosts}, {@code actionPriors},
-   * {@code campaignPriors}, {@code executionLimits}) add to them, and an execution limit of
-   * {@code null} removes one. Amounts are strings or numbers, durations ISO-8601
-   * ({@code "P7D"}), times {@code "21:00"}, channels their ids or
-   * {@code {"id": "whatsapp", "contact": true}}.
+   * defaults; maps ({@code channels}, {@code channelCosts}, {@code actionPriors}, {@code
+   * campaignPriors}, {@code executionLimits}) add to them, and an execution limit of {@code null}
+   * removes one. Amounts are strings or numbers, durations ISO-8601 ({@code "P7D"}), times {@code
+   * "21:00"}, channels their ids or {@code {"id": "whatsapp", "contact": true}}.
    *
    * <pre>{@code
    * {"maxActionsPerCustomer": 2,
@@ -147,8 +148,8 @@ public record DecisionPolicy(
   }
 
   /**
-   * Reads a policy from JSON, as {@link #fromJson(String)}, naming {@code sourceName} (a file
-   * path, say) in every problem: {@code policy.json:3:28: /maxActionsPerCustomer: must be a whole
+   * Reads a policy from JSON, as {@link #fromJson(String)}, naming {@code sourceName} (a file path,
+   * say) in every problem: {@code policy.json:3:28: /maxActionsPerCustomer: must be a whole
    * number}.
    *
    * @throws InvalidPolicyException listing every problem with its file, line, column and JSON
@@ -186,9 +187,10 @@ public record DecisionPolicy(
   public Duration contactLookback() {
     Duration max = Duration.ZERO;
     for (FrequencyCap c : frequencyCaps) {
-      Duration d = c.window() instanceof CapWindow.Rolling r
-          ? r.length()
-          : Duration.ofDays(((CapWindow.CalendarDays) c.window()).days() + 1L);
+      Duration d =
+          c.window() instanceof CapWindow.Rolling r
+              ? r.length()
+              : Duration.ofDays(((CapWindow.CalendarDays) c.window()).days() + 1L);
       if (d.compareTo(max) > 0) {
         max = d;
       }
@@ -269,8 +271,11 @@ public record DecisionPolicy(
       frequencyCaps.add(FrequencyCap.of(Channel.SMS, 1, CapWindow.rolling(Duration.ofDays(7))));
       frequencyCaps.add(FrequencyCap.of(Channel.PUSH, 1, CapWindow.calendarDays(1)));
       frequencyCaps.add(FrequencyCap.of(Channel.PHONE, 1, CapWindow.rolling(Duration.ofDays(30))));
-      quietHours.add(new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0),
-          Set.of(Channel.SMS, Channel.PUSH, Channel.PHONE)));
+      quietHours.add(
+          new QuietHours(
+              LocalTime.of(21, 0),
+              LocalTime.of(9, 0),
+              Set.of(Channel.SMS, Channel.PUSH, Channel.PHONE)));
       executionLimits.put("create_discount", 1_000);
     }
 
@@ -332,20 +337,21 @@ public record DecisionPolicy(
     /**
      * Maps an action type to a channel. Defaults: {@link DecisionPolicy#defaultChannels()}. An
      * action's own {@code channel} parameter, when it names a channel of this map or a built-in
-     * one, takes precedence. Action types without a channel are blocked
-     * ({@link dev.opagent.agent.engine.ReasonCode#UNMAPPED_ACTION_TYPE}): the engine does not act
-     * on what it cannot classify.
+     * one, takes precedence. Action types without a channel are blocked ({@link
+     * dev.opagent.agent.engine.ReasonCode#UNMAPPED_ACTION_TYPE}): the engine does not act on what
+     * it cannot classify.
      */
     public Builder putChannel(String actionType, Channel channel) {
-      channels.put(Objects.requireNonNull(actionType, "actionType"),
+      channels.put(
+          Objects.requireNonNull(actionType, "actionType"),
           Objects.requireNonNull(channel, "channel"));
       return this;
     }
 
     /**
      * The cost of one action on a channel. Defaults: email 0.01, sms 0.05, push 0.002, in_app 0,
-     * phone 2.00, ticket 0.50, discount 0 and recommendation 0 (a discount's cost is its rate ×
-     * the expected basket × the conversion probability, added on top).
+     * phone 2.00, ticket 0.50, discount 0 and recommendation 0 (a discount's cost is its rate × the
+     * expected basket × the conversion probability, added on top).
      */
     public Builder putChannelCost(Channel channel, BigDecimal cost) {
       channelCosts.put(channel.id(), Objects.requireNonNull(cost, "cost"));
@@ -358,15 +364,15 @@ public record DecisionPolicy(
      * send_sms 3%, send_push 1%, create_discount and send_coupon 8%, trigger_service_followup 10%.
      */
     public Builder putActionPrior(String actionType, ConversionPrior prior) {
-      actionPriors.put(Objects.requireNonNull(actionType, "actionType"),
-          Objects.requireNonNull(prior, "prior"));
+      actionPriors.put(
+          Objects.requireNonNull(actionType, "actionType"), Objects.requireNonNull(prior, "prior"));
       return this;
     }
 
     /** The conversion prior of a campaign, over its action types' priors. Default: none. */
     public Builder putCampaignPrior(String campaign, ConversionPrior prior) {
-      campaignPriors.put(Objects.requireNonNull(campaign, "campaign"),
-          Objects.requireNonNull(prior, "prior"));
+      campaignPriors.put(
+          Objects.requireNonNull(campaign, "campaign"), Objects.requireNonNull(prior, "prior"));
       return this;
     }
 
@@ -432,9 +438,8 @@ public record DecisionPolicy(
     }
 
     /**
-     * Money limits, used when the engine creates its own ledger. Default: unlimited in
-     * {@link DecisionPolicy#DEFAULT_CURRENCY} (spending is still accounted); set limits before
-     * going live.
+     * Money limits, used when the engine creates its own ledger. Default: unlimited in {@link
+     * DecisionPolicy#DEFAULT_CURRENCY} (spending is still accounted); set limits before going live.
      */
     public Builder budgets(BudgetLimits budgets) {
       this.budgets = Objects.requireNonNull(budgets, "budgets");
@@ -451,8 +456,8 @@ public record DecisionPolicy(
     }
 
     /**
-     * Candidates whose expected value (score) is below this are suppressed. Default 0: never
-     * spend more than a contact is expected to return.
+     * Candidates whose expected value (score) is below this are suppressed. Default 0: never spend
+     * more than a contact is expected to return.
      */
     public Builder minScore(double minScore) {
       this.minScore = minScore;
@@ -475,9 +480,23 @@ public record DecisionPolicy(
      * @throws IllegalArgumentException if a value is out of range; the message names it
      */
     public DecisionPolicy build() {
-      return new DecisionPolicy(maxActionsPerCustomer, maxActionsPerChannel, exclusiveCampaigns,
-          channels, channelCosts, actionPriors, campaignPriors, defaultPrior, frequencyCaps,
-          quietHours, executionLimits, approval, budgets, globalHoldout, minScore, defaultZone,
+      return new DecisionPolicy(
+          maxActionsPerCustomer,
+          maxActionsPerChannel,
+          exclusiveCampaigns,
+          channels,
+          channelCosts,
+          actionPriors,
+          campaignPriors,
+          defaultPrior,
+          frequencyCaps,
+          quietHours,
+          executionLimits,
+          approval,
+          budgets,
+          globalHoldout,
+          minScore,
+          defaultZone,
           operatingZone);
     }
   }

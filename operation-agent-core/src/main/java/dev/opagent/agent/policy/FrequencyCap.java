@@ -5,9 +5,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * At most {@code max} contacts on a channel (or on all contact channels) within a window.
- * Immutable and thread-safe. Planned contacts of the same run and actions chosen earlier in the
- * same decision count like sent ones.
+ * At most {@code max} contacts on a channel (or on all contact channels) within a window. Immutable
+ * and thread-safe. Planned contacts of the same run and actions chosen earlier in the same decision
+ * count like sent ones.
  *
  * <pre>{@code
  * FrequencyCap.of(Channel.SMS, 1, CapWindow.calendarDays(1));                 // one SMS per local day
@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param bypassFromPriority actions of campaigns with at least this priority are let through when
  *     the cap binds; null (the default) means no bypass
  */
-public record FrequencyCap(@Nullable Channel channel, int max, CapWindow window,
-    @Nullable Integer bypassFromPriority) {
+public record FrequencyCap(
+    @Nullable Channel channel, int max, CapWindow window, @Nullable Integer bypassFromPriority) {
 
   public FrequencyCap {
     Objects.requireNonNull(window, "window");

@@ -15,8 +15,11 @@ public final class InvalidPolicyException extends AgentException {
   private final List<String> problems;
 
   public InvalidPolicyException(List<String> problems) {
-    super("invalid decision policy:" + problems.stream()
-        .map(p -> System.lineSeparator() + "  " + p).collect(Collectors.joining()));
+    super(
+        "invalid decision policy:"
+            + problems.stream()
+                .map(p -> System.lineSeparator() + "  " + p)
+                .collect(Collectors.joining()));
     this.problems = List.copyOf(problems);
   }
 

@@ -28,12 +28,29 @@ import org.jspecify.annotations.Nullable;
 final class PolicyJson {
   /** Largest amount accepted for a cost, budget or threshold: a trillion. */
   static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000_000L);
+
   /** Most decimals accepted in an amount. */
   static final int MAX_DECIMALS = 12;
-  private static final Set<String> KEYS = Set.of("maxActionsPerCustomer", "maxActionsPerChannel",
-      "exclusiveCampaigns", "channels", "channelCosts", "actionPriors", "campaignPriors",
-      "defaultPrior", "frequencyCaps", "quietHours", "executionLimits", "approval", "budgets",
-      "globalHoldout", "minScore", "defaultZone", "operatingZone");
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "maxActionsPerCustomer",
+          "maxActionsPerChannel",
+          "exclusiveCampaigns",
+          "channels",
+          "channelCosts",
+          "actionPriors",
+          "campaignPriors",
+          "defaultPrior",
+          "frequencyCaps",
+          "quietHours",
+          "executionLimits",
+          "approval",
+          "budgets",
+          "globalHoldout",
+          "minScore",
+          "defaultZone",
+          "operatingZone");
 
   private final LocatedJson doc;
   private final List<Problem> problems = new ArrayList<>();
@@ -47,8 +64,8 @@ final class PolicyJson {
   /**
    * Reads a policy with {@link LocatedJson}'s limits; duplicate keys are errors.
    *
-   * @throws InvalidPolicyException listing every problem as
-   *     {@code sourceName:line:column: pointer: what is wrong}
+   * @throws InvalidPolicyException listing every problem as {@code sourceName:line:column: pointer:
+   *     what is wrong}
    */
   static DecisionPolicy read(String sourceName, String json) {
     LocatedJson.Parsed parsed = LocatedJson.parse(json, Problem.Severity.ERROR);
@@ -92,8 +109,9 @@ final class PolicyJson {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        problem(LocatedJson.child("", k), "unknown member; known: "
-            + String.join(", ", new java.util.TreeSet<>(KEYS)));
+        problem(
+            LocatedJson.child("", k),
+            "unknown member; known: " + String.join(", ", new java.util.TreeSet<>(KEYS)));
       }
     }
     integer(root, "maxActionsPerCustomer", b::maxActionsPerCustomer);
@@ -101,42 +119,60 @@ final class PolicyJson {
     JsonNode n = root.get("exclusiveCampaigns");
     if (n != null) {
       b.clearExclusiveCampaigns();
-      each(n, "/exclusiveCampaigns", (g, p) -> {
-        Set<String> ids = new HashSet<>();
-        each(g, p, (id, q) -> {
-          String s = text(id, q);
-          if (s != null) {
-            ids.add(s);
+      each(
+          n,
+          "/exclusiveCampaigns",
+          (g, p) -> {
+            Set<String> ids = new HashSet<>();
+            each(
+                g,
+                p,
+                (id, q) -> {
+                  String s = text(id, q);
+                  if (s != null) {
+                    ids.add(s);
+                  }
+                });
+            guard(p, () -> b.addExclusiveCampaigns(ids));
+          });
+    }
+    object(
+        root,
+        "channels",
+        (type, v, p) -> {
+          Channel c = channel(v, p);
+          if (c != null) {
+            channels.put(c.id(), c);
+            b.putChannel(type, c);
           }
         });
-        guard(p, () -> b.addExclusiveCampaigns(ids));
-      });
-    }
-    object(root, "channels", (type, v, p) -> {
-      Channel c = channel(v, p);
-      if (c != null) {
-        channels.put(c.id(), c);
-        b.putChannel(type, c);
-      }
-    });
-    object(root, "channelCosts", (id, v, p) -> {
-      BigDecimal m = money(v, p);
-      if (m != null) {
-        guard(p, () -> b.putChannelCost(channels.getOrDefault(id, Channel.contact(id)), m));
-      }
-    });
-    object(root, "actionPriors", (type, v, p) -> {
-      ConversionPrior prior = prior(v, p);
-      if (prior != null) {
-        b.putActionPrior(type, prior);
-      }
-    });
-    object(root, "campaignPriors", (id, v, p) -> {
-      ConversionPrior prior = prior(v, p);
-      if (prior != null) {
-        b.putCampaignPrior(id, prior);
-      }
-    });
+    object(
+        root,
+        "channelCosts",
+        (id, v, p) -> {
+          BigDecimal m = money(v, p);
+          if (m != null) {
+            guard(p, () -> b.putChannelCost(channels.getOrDefault(id, Channel.contact(id)), m));
+          }
+        });
+    object(
+        root,
+        "actionPriors",
+        (type, v, p) -> {
+          ConversionPrior prior = prior(v, p);
+          if (prior != null) {
+            b.putActionPrior(type, prior);
+          }
+        });
+    object(
+        root,
+        "campaignPriors",
+        (id, v, p) -> {
+          ConversionPrior prior = prior(v, p);
+          if (prior != null) {
+            b.putCampaignPrior(id, prior);
+          }
+        });
     if (root.has("defaultPrior")) {
       ConversionPrior prior = prior(root.get("defaultPrior"), "/defaultPrior");
       if (prior != null) {
@@ -153,15 +189,18 @@ final class PolicyJson {
       b.clearQuietHours();
       each(n, "/quietHours", this::quietHours);
     }
-    object(root, "executionLimits", (type, v, p) -> {
-      if (v.isNull()) {
-        b.removeExecutionLimit(type);
-      } else if (v.canConvertToInt()) {
-        guard(p, () -> b.putExecutionLimit(type, v.intValue()));
-      } else {
-        problem(p, "must be a whole number or null");
-      }
-    });
+    object(
+        root,
+        "executionLimits",
+        (type, v, p) -> {
+          if (v.isNull()) {
+            b.removeExecutionLimit(type);
+          } else if (v.canConvertToInt()) {
+            guard(p, () -> b.putExecutionLimit(type, v.intValue()));
+          } else {
+            problem(p, "must be a whole number or null");
+          }
+        });
     if (root.has("approval")) {
       approval(root.get("approval"));
     }
@@ -203,8 +242,8 @@ final class PolicyJson {
     }
     CapWindow window;
     if (n.has("rolling") == n.has("calendarDays")) {
-      problem(p, "needs exactly one of rolling (ISO-8601 duration such as P7D) and"
-          + " calendarDays");
+      problem(
+          p, "needs exactly one of rolling (ISO-8601 duration such as P7D) and" + " calendarDays");
       return;
     } else if (n.has("rolling")) {
       Duration d = duration(n.get("rolling"), p + "/rolling");
@@ -225,20 +264,30 @@ final class PolicyJson {
       return;
     }
     CapWindow w = window;
-    guard(p, () -> b.addFrequencyCap(new FrequencyCap(channel, max.intValue(), w,
-        bypass == null || bypass.isNull() ? null : bypass.intValue())));
+    guard(
+        p,
+        () ->
+            b.addFrequencyCap(
+                new FrequencyCap(
+                    channel,
+                    max.intValue(),
+                    w,
+                    bypass == null || bypass.isNull() ? null : bypass.intValue())));
   }
 
   private void quietHours(JsonNode n, String p) {
     LocalTime start = time(n.get("start"), p + "/start");
     LocalTime end = time(n.get("end"), p + "/end");
     Set<Channel> set = new HashSet<>();
-    each(n.get("channels"), p + "/channels", (c, q) -> {
-      Channel ch = channel(c, q);
-      if (ch != null) {
-        set.add(ch);
-      }
-    });
+    each(
+        n.get("channels"),
+        p + "/channels",
+        (c, q) -> {
+          Channel ch = channel(c, q);
+          if (ch != null) {
+            set.add(ch);
+          }
+        });
     if (start != null && end != null) {
       guard(p, () -> b.addQuietHours(new QuietHours(start, end, set)));
     }
@@ -246,12 +295,16 @@ final class PolicyJson {
 
   private void approval(JsonNode n) {
     ApprovalThresholds d = ApprovalThresholds.ofDefaults();
-    double rate = n.has("discountRateAtLeast")
-        ? orElse(number(n.get("discountRateAtLeast"), "/approval/discountRateAtLeast"), 1.0)
-        : d.discountRateAtLeast();
-    BigDecimal spend = !n.has("spendAtLeast") ? d.spendAtLeast()
-        : n.get("spendAtLeast").isNull() ? null : money(n.get("spendAtLeast"),
-            "/approval/spendAtLeast");
+    double rate =
+        n.has("discountRateAtLeast")
+            ? orElse(number(n.get("discountRateAtLeast"), "/approval/discountRateAtLeast"), 1.0)
+            : d.discountRateAtLeast();
+    BigDecimal spend =
+        !n.has("spendAtLeast")
+            ? d.spendAtLeast()
+            : n.get("spendAtLeast").isNull()
+                ? null
+                : money(n.get("spendAtLeast"), "/approval/spendAtLeast");
     long audience = d.audienceAbove();
     if (n.has("audienceAbove")) {
       JsonNode a = n.get("audienceAbove");
@@ -296,12 +349,15 @@ final class PolicyJson {
         limits.global(g);
       }
     }
-    object(n, "perCampaign", (id, v, p) -> {
-      BigDecimal m = money(v, "/budgets" + p);
-      if (m != null) {
-        limits.putCampaign(id, m);
-      }
-    });
+    object(
+        n,
+        "perCampaign",
+        (id, v, p) -> {
+          BigDecimal m = money(v, "/budgets" + p);
+          if (m != null) {
+            limits.putCampaign(id, m);
+          }
+        });
     guard("/budgets", () -> b.budgets(limits.build()));
   }
 
@@ -309,9 +365,13 @@ final class PolicyJson {
     if (v != null && v.isTextual()) {
       Channel c = channels.get(v.textValue());
       if (c == null) {
-        problem(p, "unknown channel '" + v.textValue() + "'; define it as {\"id\": …,"
-            + " \"contact\": true|false} first; known: "
-            + String.join(", ", new java.util.TreeSet<>(channels.keySet())));
+        problem(
+            p,
+            "unknown channel '"
+                + v.textValue()
+                + "'; define it as {\"id\": …,"
+                + " \"contact\": true|false} first; known: "
+                + String.join(", ", new java.util.TreeSet<>(channels.keySet())));
       }
       return c;
     }
@@ -337,7 +397,8 @@ final class PolicyJson {
       try {
         BigDecimal d = new BigDecimal(v.asText());
         // bounds on the scale first: 0e-999999999 is small but its arithmetic would not finish
-        if (d.scale() <= MAX_DECIMALS && d.scale() >= -MAX_DECIMALS
+        if (d.scale() <= MAX_DECIMALS
+            && d.scale() >= -MAX_DECIMALS
             && d.abs().compareTo(MAX_AMOUNT) <= 0) {
           return d;
         }
@@ -345,8 +406,13 @@ final class PolicyJson {
         // reported below
       }
     }
-    problem(p, "must be an amount such as \"0.05\", at most " + MAX_AMOUNT.toPlainString()
-        + " with at most " + MAX_DECIMALS + " decimals");
+    problem(
+        p,
+        "must be an amount such as \"0.05\", at most "
+            + MAX_AMOUNT.toPlainString()
+            + " with at most "
+            + MAX_DECIMALS
+            + " decimals");
     return null;
   }
 
@@ -454,10 +520,12 @@ final class PolicyJson {
   }
 
   private void guard(String p, Runnable r) {
-    guard(p, () -> {
-      r.run();
-      return Boolean.TRUE;
-    });
+    guard(
+        p,
+        () -> {
+          r.run();
+          return Boolean.TRUE;
+        });
   }
 
   private static double orElse(@Nullable Double d, double other) {

@@ -19,8 +19,8 @@ public record QuietHours(LocalTime start, LocalTime end, Set<Channel> channels) 
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
     if (start.equals(end)) {
-      throw new IllegalArgumentException("quiet hours must not start and end at the same time ("
-          + start + ")");
+      throw new IllegalArgumentException(
+          "quiet hours must not start and end at the same time (" + start + ")");
     }
     channels = Set.copyOf(channels);
   }

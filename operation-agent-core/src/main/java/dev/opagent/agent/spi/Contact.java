@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param actionType the action type, such as {@code send_email}
  * @param cost what it cost in the budget currency; zero when unknown
  */
-public record Contact(Channel channel, Instant at, String campaign, String actionType,
-    BigDecimal cost) {
+public record Contact(
+    Channel channel, Instant at, String campaign, String actionType, BigDecimal cost) {
   public Contact {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(at, "at");

@@ -3,8 +3,8 @@ package dev.opagent.agent.spi;
 import java.util.List;
 
 /**
- * The contacts a customer received, as the host records them. Implementations must be
- * thread-safe: the engine reads from many threads at once.
+ * The contacts a customer received, as the host records them. Implementations must be thread-safe:
+ * the engine reads from many threads at once.
  *
  * <p>{@link #contactsSince} sits on the decision hot path (once per customer). For bulk runs, load
  * the history for the batch before deciding rather than querying a database per call.
@@ -12,9 +12,9 @@ import java.util.List;
 public interface ContactHistory {
 
   /**
-   * The customer's contacts sent at or after {@code since}. An implementation may also return
-   * older ones (the engine filters by time), so an in-memory store can hand out its list without
-   * copying. The returned list must not change while the caller reads it.
+   * The customer's contacts sent at or after {@code since}. An implementation may also return older
+   * ones (the engine filters by time), so an in-memory store can hand out its list without copying.
+   * The returned list must not change while the caller reads it.
    */
   List<Contact> contactsSince(String customerId, java.time.Instant since);
 

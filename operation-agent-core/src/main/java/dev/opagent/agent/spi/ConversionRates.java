@@ -7,8 +7,8 @@ package dev.opagent.agent.spi;
  * be thread-safe and must not block: {@link #observed} is called for every candidate action.
  *
  * <p>The strategy is the campaign (rule id) together with the action type; an implementation may
- * ignore the action type and aggregate per campaign. The segment is
- * {@code CustomerContext#segmentKey()}, by default the customer's churn segment wire value.
+ * ignore the action type and aggregate per campaign. The segment is {@code
+ * CustomerContext#segmentKey()}, by default the customer's churn segment wire value.
  */
 @FunctionalInterface
 public interface ConversionRates {

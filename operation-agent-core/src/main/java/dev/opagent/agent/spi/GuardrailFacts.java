@@ -7,10 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The facts the guardrails of a live decision check, as a shared store holds them for the batch of
- * customers being decided: contacts, money in use and executions per day. The engine asks
- * through {@code DecisionRun#against(GuardrailFacts)}; every answer must already include what
- * other processes reserved or spent, so that a cap, budget or limit holds across them. Used from
- * the deciding thread only.
+ * customers being decided: contacts, money in use and executions per day. The engine asks through
+ * {@code DecisionRun#against(GuardrailFacts)}; every answer must already include what other
+ * processes reserved or spent, so that a cap, budget or limit holds across them. Used from the
+ * deciding thread only.
  */
 public interface GuardrailFacts {
 
@@ -29,8 +29,8 @@ public interface GuardrailFacts {
   BigDecimal budgetInUse(@Nullable String campaign);
 
   /**
-   * How many actions counting against the daily limit of {@code actionType} (as the action's
-   * type or an attachment's) were decided in {@code [from, until)} and are reserved or delivered.
+   * How many actions counting against the daily limit of {@code actionType} (as the action's type
+   * or an attachment's) were decided in {@code [from, until)} and are reserved or delivered.
    */
   long executions(String actionType, Instant from, Instant until);
 }

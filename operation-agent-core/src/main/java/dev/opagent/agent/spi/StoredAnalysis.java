@@ -21,15 +21,21 @@ import java.util.regex.Pattern;
  * @param source where the analysis came from; {@link Source#AGENT} for what the operation loop
  *     saves
  */
-public record StoredAnalysis(String customerId, String analysisJson, String dataHash,
-    Instant analysedAt, String agentRuntimeArn, String qualifier, Source source) {
+public record StoredAnalysis(
+    String customerId,
+    String analysisJson,
+    String dataHash,
+    Instant analysedAt,
+    String agentRuntimeArn,
+    String qualifier,
+    Source source) {
   private static final Pattern SHA_256 = Pattern.compile("[0-9a-f]{64}");
 
   /**
    * Checks the members.
    *
-   * @throws IllegalArgumentException when {@code dataHash} is not 64 lowercase hex digits or
-   *     {@code customerId} is blank
+   * @throws IllegalArgumentException when {@code dataHash} is not 64 lowercase hex digits or {@code
+   *     customerId} is blank
    */
   public StoredAnalysis {
     Objects.requireNonNull(customerId, "customerId");
@@ -43,19 +49,33 @@ public record StoredAnalysis(String customerId, String analysisJson, String data
       throw new IllegalArgumentException("customerId must not be blank");
     }
     if (!SHA_256.matcher(dataHash).matches()) {
-      throw new IllegalArgumentException("dataHash must be a SHA-256 as 64 lowercase hex digits"
-          + " (CustomerData.canonicalHash()), but has " + dataHash.length() + " characters");
+      throw new IllegalArgumentException(
+          "dataHash must be a SHA-256 as 64 lowercase hex digits"
+              + " (CustomerData.canonicalHash()), but has "
+              + dataHash.length()
+              + " characters");
     }
   }
 
   /**
-   * The analysis of {@code data} by agent {@code agentRuntimeArn}/{@code qualifier}, made at
-   * {@code analysedAt}, hashing the data.
+   * The analysis of {@code data} by agent {@code agentRuntimeArn}/{@code qualifier}, made at {@code
+   * analysedAt}, hashing the data.
    */
-  public static StoredAnalysis of(CustomerData data, SegmentAnalysis analysis, Instant analysedAt,
-      String agentRuntimeArn, String qualifier, Source source) {
-    return new StoredAnalysis(data.customerId(), analysis.toJson(), data.canonicalHash(),
-        analysedAt, agentRuntimeArn, qualifier, source);
+  public static StoredAnalysis of(
+      CustomerData data,
+      SegmentAnalysis analysis,
+      Instant analysedAt,
+      String agentRuntimeArn,
+      String qualifier,
+      Source source) {
+    return new StoredAnalysis(
+        data.customerId(),
+        analysis.toJson(),
+        data.canonicalHash(),
+        analysedAt,
+        agentRuntimeArn,
+        qualifier,
+        source);
   }
 
   /**
@@ -75,8 +95,18 @@ public record StoredAnalysis(String customerId, String analysisJson, String data
   /** Omits the analysis, which describes the customer. */
   @Override
   public String toString() {
-    return "StoredAnalysis[customerId=" + customerId + ", dataHash=" + dataHash + ", analysedAt="
-        + analysedAt + ", agentRuntimeArn=" + agentRuntimeArn + ", qualifier=" + qualifier
-        + ", source=" + source + "]";
+    return "StoredAnalysis[customerId="
+        + customerId
+        + ", dataHash="
+        + dataHash
+        + ", analysedAt="
+        + analysedAt
+        + ", agentRuntimeArn="
+        + agentRuntimeArn
+        + ", qualifier="
+        + qualifier
+        + ", source="
+        + source
+        + "]";
   }
 }

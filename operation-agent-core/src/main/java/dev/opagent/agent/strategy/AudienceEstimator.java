@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 final class AudienceEstimator {
   /** Combinations evaluated at most for one condition. */
   static final int MAX_COMBINATIONS = 200_000;
+
   private static final String MISSING_REGULARS = "segments.missingRegulars";
   private static final String MISSING_REGULARS_COUNT = "derived.missingRegularsCount";
 
@@ -51,8 +52,13 @@ final class AudienceEstimator {
         matched.add(c.id());
       }
     }
-    return new Estimated(new Audience(customers, total, matched,
-        List.of("every customer of a cluster is taken to have the cluster's summary attributes")));
+    return new Estimated(
+        new Audience(
+            customers,
+            total,
+            matched,
+            List.of(
+                "every customer of a cluster is taken to have the cluster's summary attributes")));
   }
 
   /** Audience within a segment distribution. */
@@ -80,8 +86,7 @@ final class AudienceEstimator {
     List<String> assumptions = new ArrayList<>();
     assumptions.add("shares of the " + analysed + " analysed customers");
     if (dimensions.size() > 1) {
-      assumptions.add("dimensions " + String.join(", ", dimensionKeys)
-          + " taken as independent");
+      assumptions.add("dimensions " + String.join(", ", dimensionKeys) + " taken as independent");
     }
     if (analysed == 0) {
       return new Estimated(new Audience(0, 0, List.of(), assumptions));
@@ -90,8 +95,10 @@ final class AudienceEstimator {
     for (List<Choice> d : dimensions) {
       combinations *= Math.max(1, d.size());
       if (combinations > MAX_COMBINATIONS) {
-        return new NotEstimable("the target reads too many dimension values to combine (more than "
-            + MAX_COMBINATIONS + " combinations)");
+        return new NotEstimable(
+            "the target reads too many dimension values to combine (more than "
+                + MAX_COMBINATIONS
+                + " combinations)");
       }
     }
     double share = matchingShare(target, dimensions, 0, new ArrayList<>(), 1.0);
@@ -99,8 +106,8 @@ final class AudienceEstimator {
     return new Estimated(new Audience(customers, analysed, List.of(), assumptions));
   }
 
-  private static double matchingShare(Condition target, List<List<Choice>> dims, int i,
-      List<Choice> picked, double weight) {
+  private static double matchingShare(
+      Condition target, List<List<Choice>> dims, int i, List<Choice> picked, double weight) {
     if (weight == 0) {
       return 0;
     }
@@ -127,7 +134,7 @@ final class AudienceEstimator {
       String value = e.getKey();
       double w = e.getValue().count() / analysed;
       if (value.equals(SegmentDistribution.MISSING)) {
-        out.add(new Choice(w, doc -> { }));
+        out.add(new Choice(w, doc -> {}));
       } else {
         out.add(new Choice(w, doc -> child(doc, "segments").put(dim.field(), value)));
       }
@@ -138,19 +145,24 @@ final class AudienceEstimator {
   private static List<Choice> missingRegulars(SegmentDistribution d) {
     double with = d.analysed() == 0 ? 0 : (double) d.withMissingRegulars() / d.analysed();
     return List.of(
-        new Choice(with, doc -> {
-          child(doc, "segments").put("missingRegulars", List.of(Map.of()));
-          child(doc, "derived").put("missingRegularsCount", 1);
-        }),
-        new Choice(1 - with, doc -> {
-          child(doc, "segments").put("missingRegulars", List.of());
-          child(doc, "derived").put("missingRegularsCount", 0);
-        }));
+        new Choice(
+            with,
+            doc -> {
+              child(doc, "segments").put("missingRegulars", List.of(Map.of()));
+              child(doc, "derived").put("missingRegularsCount", 1);
+            }),
+        new Choice(
+            1 - with,
+            doc -> {
+              child(doc, "segments").put("missingRegulars", List.of());
+              child(doc, "derived").put("missingRegularsCount", 0);
+            }));
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> child(Map<String, Object> doc, String name) {
-    return (Map<String, Object>) doc.computeIfAbsent(name, k -> new LinkedHashMap<String, Object>());
+    return (Map<String, Object>)
+        doc.computeIfAbsent(name, k -> new LinkedHashMap<String, Object>());
   }
 
   private static @Nullable SegmentDimension segmentDimension(String path) {

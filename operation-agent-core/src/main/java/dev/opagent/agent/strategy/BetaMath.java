@@ -20,8 +20,8 @@ final class BetaMath {
     if (x >= 1) {
       return 1;
     }
-    double lnFront = logGamma(a + b) - logGamma(a) - logGamma(b)
-        + a * Math.log(x) + b * Math.log1p(-x);
+    double lnFront =
+        logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
     if (x < (a + 1) / (a + b + 2)) {
       return Math.exp(lnFront) * continuedFraction(x, a, b) / a;
     }

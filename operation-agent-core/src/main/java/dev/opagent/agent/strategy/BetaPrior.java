@@ -6,8 +6,8 @@ import dev.opagent.agent.spi.Observation;
  * A Beta(α, β) belief about a conversion rate: the prior of a template, or its posterior after
  * observed history. Immutable and thread-safe.
  *
- * <p>α − 1 and β − 1 read as pseudo-conversions and pseudo-non-conversions: Beta(3, 57) says
- * "about 5%, with the weight of some 60 contacts".
+ * <p>α − 1 and β − 1 read as pseudo-conversions and pseudo-non-conversions: Beta(3, 57) says "about
+ * 5%, with the weight of some 60 contacts".
  *
  * @param alpha α, positive
  * @param beta β, positive
@@ -38,13 +38,13 @@ public record BetaPrior(double alpha, double beta) {
   }
 
   /**
-   * The central credible interval holding {@code level} of the probability mass, as
-   * {@code [low, high]}.
+   * The central credible interval holding {@code level} of the probability mass, as {@code [low,
+   * high]}.
    */
   public double[] credibleInterval(double level) {
     if (!(level > 0 && level < 1)) {
-      throw new IllegalArgumentException("level must be between 0 and 1 (exclusive) but was "
-          + level);
+      throw new IllegalArgumentException(
+          "level must be between 0 and 1 (exclusive) but was " + level);
     }
     double tail = (1 - level) / 2;
     return new double[] {quantile(tail), quantile(1 - tail)};
@@ -52,7 +52,7 @@ public record BetaPrior(double alpha, double beta) {
 
   /** The posterior after {@code observed}: Beta(α + successes, β + trials − successes). */
   public BetaPrior update(Observation observed) {
-    return new BetaPrior(alpha + observed.successes(),
-        beta + observed.trials() - observed.successes());
+    return new BetaPrior(
+        alpha + observed.successes(), beta + observed.trials() - observed.successes());
   }
 }

@@ -9,11 +9,11 @@ import org.jspecify.annotations.Nullable;
  * A group of similar customers, as a clustering produces it: its size and an attribute summary
  * (each attribute's representative value for the cluster). Immutable and thread-safe.
  *
- * <p>Attributes are keyed by the attribute paths campaign rules read, for example
- * {@code attributes.purchase_stage → "决策阶段"}, {@code attributes.price_sensitivity → "high"},
- * {@code segments.churnSegment → "Riskli"}, {@code derived.daysSinceLastPurchase → 95}. A template
- * applies to a cluster when its target condition holds for the summary; a path the summary lacks
- * reads as absent.
+ * <p>Attributes are keyed by the attribute paths campaign rules read, for example {@code
+ * attributes.purchase_stage → "决策阶段"}, {@code attributes.price_sensitivity → "high"}, {@code
+ * segments.churnSegment → "Riskli"}, {@code derived.daysSinceLastPurchase → 95}. A template applies
+ * to a cluster when its target condition holds for the summary; a path the summary lacks reads as
+ * absent.
  *
  * @param id the cluster's identifier, non-empty
  * @param size customers in the cluster, not negative
@@ -42,8 +42,8 @@ public record Cluster(String id, long size, Map<String, @Nullable Object> attrib
    * The attribute summary as the nested document conditions read ({@code {"attributes":
    * {"purchase_stage": …}}}).
    *
-   * @throws IllegalArgumentException when one path is a prefix of another
-   *     ({@code segments} and {@code segments.churnSegment})
+   * @throws IllegalArgumentException when one path is a prefix of another ({@code segments} and
+   *     {@code segments.churnSegment})
    */
   public Map<String, Object> asDocument() {
     Map<String, Object> root = new LinkedHashMap<>();
@@ -53,8 +53,8 @@ public record Cluster(String id, long size, Map<String, @Nullable Object> attrib
       for (int i = 0; i < parts.length - 1; i++) {
         Object child = node.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
         if (!(child instanceof Map)) {
-          throw new IllegalArgumentException("cluster " + id + ": attribute path '" + e.getKey()
-              + "' runs through a value");
+          throw new IllegalArgumentException(
+              "cluster " + id + ": attribute path '" + e.getKey() + "' runs through a value");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> next = (Map<String, Object>) child;
@@ -62,8 +62,12 @@ public record Cluster(String id, long size, Map<String, @Nullable Object> attrib
       }
       String leaf = parts[parts.length - 1];
       if (node.get(leaf) instanceof Map) {
-        throw new IllegalArgumentException("cluster " + id + ": attribute path '" + e.getKey()
-            + "' is also the prefix of another path");
+        throw new IllegalArgumentException(
+            "cluster "
+                + id
+                + ": attribute path '"
+                + e.getKey()
+                + "' is also the prefix of another path");
       }
       node.put(leaf, e.getValue());
     }

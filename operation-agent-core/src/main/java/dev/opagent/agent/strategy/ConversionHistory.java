@@ -10,14 +10,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Observed conversions of past campaigns that turn a template's prior into a posterior.
- * Immutable and thread-safe (when the {@link ConversionRates} given is); the {@link Builder} is
- * not.
+ * Observed conversions of past campaigns that turn a template's prior into a posterior. Immutable
+ * and thread-safe (when the {@link ConversionRates} given is); the {@link Builder} is not.
  *
- * <p>A template's observations are, in this order: those recorded for it with
- * {@link Builder#putTemplate}; else those the feedback loop's {@link ConversionRates} holds for its
- * rule ({@code strategy.<template id>}) and its first plan step's action type, summed over the
- * given segments; else those recorded for its type with {@link Builder#putType}; else none.
+ * <p>A template's observations are, in this order: those recorded for it with {@link
+ * Builder#putTemplate}; else those the feedback loop's {@link ConversionRates} holds for its rule
+ * ({@code strategy.<template id>}) and its first plan step's action type, summed over the given
+ * segments; else those recorded for its type with {@link Builder#putType}; else none.
  *
  * <pre>{@code
  * ConversionHistory history = ConversionHistory.builder()
@@ -99,9 +98,9 @@ public final class ConversionHistory {
     }
 
     /**
-     * The feedback loop's observations, read for each template's rule and summed over
-     * {@code segments} (the segment keys the loop records under, by default churn segment wire
-     * values). Default: none.
+     * The feedback loop's observations, read for each template's rule and summed over {@code
+     * segments} (the segment keys the loop records under, by default churn segment wire values).
+     * Default: none.
      */
     public Builder rates(ConversionRates rates, List<String> segments) {
       this.rates = Objects.requireNonNull(rates, "rates");

@@ -4,15 +4,15 @@ import java.math.BigDecimal;
 
 /**
  * Money assumptions of a template, in the host's currency. Immutable and thread-safe. A campaign
- * costs something: {@code costPerContact} and {@code fixedCost} are not both zero, so ROI is
- * always defined.
+ * costs something: {@code costPerContact} and {@code fixedCost} are not both zero, so ROI is always
+ * defined.
  *
  * @param averageOrderValue revenue of one converted order before any discount, positive
  * @param costPerContact cost of reaching one customer over all the plan's channels, not negative
  * @param fixedCost one-off cost of running the campaign (creative, set-up), not negative
  */
-public record Economics(BigDecimal averageOrderValue, BigDecimal costPerContact,
-    BigDecimal fixedCost) {
+public record Economics(
+    BigDecimal averageOrderValue, BigDecimal costPerContact, BigDecimal fixedCost) {
 
   /** Checks the values. */
   public Economics {

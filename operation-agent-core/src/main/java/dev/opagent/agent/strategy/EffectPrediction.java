@@ -8,11 +8,11 @@ import java.math.BigDecimal;
  *
  * <p>The conversion rate is the template's Beta prior updated with the observed history; the
  * interval is the central credible interval of the rate at {@code credibleLevel}, scaled to the
- * treated customers (the spread of the rate, not the binomial noise of one campaign, which is
- * small for audiences of hundreds or more). Treated customers are the audience minus the
- * template's holdout. Revenue counts every conversion at the average order value less the offer's
- * discount; cost is treated × cost per contact + fixed cost; ROI = (revenue − cost) / cost. Every
- * conversion is attributed to the campaign here — the holdout measures the real lift afterwards.
+ * treated customers (the spread of the rate, not the binomial noise of one campaign, which is small
+ * for audiences of hundreds or more). Treated customers are the audience minus the template's
+ * holdout. Revenue counts every conversion at the average order value less the offer's discount;
+ * cost is treated × cost per contact + fixed cost; ROI = (revenue − cost) / cost. Every conversion
+ * is attributed to the campaign here — the holdout measures the real lift afterwards.
  *
  * @param posterior the rate's distribution after history
  * @param observed the history that was applied (zero trials when none)

@@ -12,8 +12,8 @@ public record Offer(double discount, int expiryDays) {
   /** Checks the values. */
   public Offer {
     if (!(discount > 0 && discount < 1)) {
-      throw new IllegalArgumentException("discount must be between 0 and 1 (exclusive) but was "
-          + discount);
+      throw new IllegalArgumentException(
+          "discount must be between 0 and 1 (exclusive) but was " + discount);
     }
     if (expiryDays <= 0) {
       throw new IllegalArgumentException("expiryDays must be positive but was " + expiryDays);

@@ -8,14 +8,14 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One step of a strategy's action plan: an action type the executor knows, the channel it uses,
- * its parameters and when to run it. Immutable and thread-safe.
+ * One step of a strategy's action plan: an action type the executor knows, the channel it uses, its
+ * parameters and when to run it. Immutable and thread-safe.
  *
  * @param type action type, such as {@code send_email} or {@code send_sms}
  * @param channel the channel reached ({@code email}, {@code sms}, {@code push}, …)
- * @param parameters further parameters written into the rule action (template names, …);
- *     JSON-like values, without the reserved keys {@code type}, {@code channel},
- *     {@code delay_minutes} and {@code delay}
+ * @param parameters further parameters written into the rule action (template names, …); JSON-like
+ *     values, without the reserved keys {@code type}, {@code channel}, {@code delay_minutes} and
+ *     {@code delay}
  * @param delay how long after the decision to act
  */
 public record PlanStep(

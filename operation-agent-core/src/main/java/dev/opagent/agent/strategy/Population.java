@@ -25,10 +25,10 @@ public sealed interface Population {
 
   /**
    * A segment distribution. Audiences are estimated from the per-dimension shares of the analysed
-   * customers; a target over several dimensions assumes they are independent. Targets reading
-   * paths the distribution does not describe (anything but {@code segments.*} dimensions,
-   * {@code segments.missingRegulars} and {@code derived.missingRegularsCount}) cannot be
-   * estimated and are skipped with that reason.
+   * customers; a target over several dimensions assumes they are independent. Targets reading paths
+   * the distribution does not describe (anything but {@code segments.*} dimensions, {@code
+   * segments.missingRegulars} and {@code derived.missingRegularsCount}) cannot be estimated and are
+   * skipped with that reason.
    *
    * @param distribution the shares
    */

@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * Writes proposals in campaign-rules' rule file format. Stateless and thread-safe.
  *
- * <p>The offer becomes a {@code create_discount} action placed before the plan's actions (with
- * the first action's delay), so the discount exists when the message that carries it is sent.
+ * <p>The offer becomes a {@code create_discount} action placed before the plan's actions (with the
+ * first action's delay), so the discount exists when the message that carries it is sent.
  */
 final class RuleWriter {
   private static final ObjectMapper MAPPER = Json.MAPPER;
@@ -93,14 +93,26 @@ final class RuleWriter {
 
   private static String summary(StrategyProposal p) {
     EffectPrediction e = p.prediction();
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "Predicted for %d customers (%s treated): %.1f conversions (%.1f-%.1f at %d%%), revenue %s,"
             + " cost %s, ROI %.2f (%.2f to %.2f)%s.",
-        p.audience().customers(), whole(e.treated()), e.expectedConversions(), e.conversionsLow(),
-        e.conversionsHigh(), Math.round(e.credibleLevel() * 100),
-        e.expectedRevenue().toPlainString(), e.cost().toPlainString(), e.roi(), e.roiLow(),
-        e.roiHigh(), e.usesHistory()
-            ? ", from " + e.observed().successes() + " of " + e.observed().trials()
+        p.audience().customers(),
+        whole(e.treated()),
+        e.expectedConversions(),
+        e.conversionsLow(),
+        e.conversionsHigh(),
+        Math.round(e.credibleLevel() * 100),
+        e.expectedRevenue().toPlainString(),
+        e.cost().toPlainString(),
+        e.roi(),
+        e.roiLow(),
+        e.roiHigh(),
+        e.usesHistory()
+            ? ", from "
+                + e.observed().successes()
+                + " of "
+                + e.observed().trials()
                 + " observed conversions"
             : ", from the prior");
   }

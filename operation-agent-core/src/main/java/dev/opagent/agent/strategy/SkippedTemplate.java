@@ -8,8 +8,7 @@ package dev.opagent.agent.strategy;
  * @param reason why it was skipped
  * @param detail a one-line explanation (paths, counts; never customer data)
  */
-public record SkippedTemplate(String templateId, StrategyType type, Reason reason,
-    String detail) {
+public record SkippedTemplate(String templateId, StrategyType type, Reason reason, String detail) {
 
   /** Why a template produced no proposal. */
   public enum Reason {

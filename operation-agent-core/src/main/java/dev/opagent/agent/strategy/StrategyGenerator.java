@@ -75,33 +75,52 @@ public final class StrategyGenerator {
     List<SkippedTemplate> skipped = new ArrayList<>();
     for (StrategyTemplate t : templates.templates()) {
       if (!types.contains(t.type())) {
-        skipped.add(new SkippedTemplate(t.id(), t.type(), SkippedTemplate.Reason.TYPE_NOT_REQUESTED,
-            "type " + t.type() + " was not requested"));
+        skipped.add(
+            new SkippedTemplate(
+                t.id(),
+                t.type(),
+                SkippedTemplate.Reason.TYPE_NOT_REQUESTED,
+                "type " + t.type() + " was not requested"));
         continue;
       }
-      AudienceEstimator.Outcome outcome = population instanceof Population.Distribution d
-          ? AudienceEstimator.estimate(t.target(), d.distribution())
-          : AudienceEstimator.estimate(t.target(), ((Population.Clusters) population).clusters());
+      AudienceEstimator.Outcome outcome =
+          population instanceof Population.Distribution d
+              ? AudienceEstimator.estimate(t.target(), d.distribution())
+              : AudienceEstimator.estimate(
+                  t.target(), ((Population.Clusters) population).clusters());
       if (outcome instanceof AudienceEstimator.NotEstimable n) {
-        skipped.add(new SkippedTemplate(t.id(), t.type(), SkippedTemplate.Reason.NOT_ESTIMABLE,
-            n.reason()));
+        skipped.add(
+            new SkippedTemplate(
+                t.id(), t.type(), SkippedTemplate.Reason.NOT_ESTIMABLE, n.reason()));
         continue;
       }
       Audience audience = ((AudienceEstimator.Estimated) outcome).audience();
       if (audience.customers() < minAudience) {
-        skipped.add(new SkippedTemplate(t.id(), t.type(),
-            SkippedTemplate.Reason.AUDIENCE_TOO_SMALL, "estimated audience "
-                + audience.customers() + " is below the minimum of " + minAudience));
+        skipped.add(
+            new SkippedTemplate(
+                t.id(),
+                t.type(),
+                SkippedTemplate.Reason.AUDIENCE_TOO_SMALL,
+                "estimated audience "
+                    + audience.customers()
+                    + " is below the minimum of "
+                    + minAudience));
         continue;
       }
       proposals.add(new StrategyProposal(t, audience, predict(t, audience, history)));
     }
-    proposals.sort(Comparator.comparing((StrategyProposal p) -> p.prediction().expectedProfit())
-        .reversed().thenComparing(StrategyProposal::id));
+    proposals.sort(
+        Comparator.comparing((StrategyProposal p) -> p.prediction().expectedProfit())
+            .reversed()
+            .thenComparing(StrategyProposal::id));
     if (proposals.size() > maxProposals) {
       for (StrategyProposal p : proposals.subList(maxProposals, proposals.size())) {
-        skipped.add(new SkippedTemplate(p.id(), p.type(), SkippedTemplate.Reason.RANKED_OUT,
-            "ranked below the best " + maxProposals + " proposals"));
+        skipped.add(
+            new SkippedTemplate(
+                p.id(),
+                p.type(),
+                SkippedTemplate.Reason.RANKED_OUT,
+                "ranked below the best " + maxProposals + " proposals"));
       }
       proposals = new ArrayList<>(proposals.subList(0, maxProposals));
     }
@@ -109,8 +128,8 @@ public final class StrategyGenerator {
   }
 
   /** The prediction of one template for an audience. */
-  public EffectPrediction predict(StrategyTemplate template, Audience audience,
-      ConversionHistory history) {
+  public EffectPrediction predict(
+      StrategyTemplate template, Audience audience, ConversionHistory history) {
     Observation observed = history.observedFor(template);
     BetaPrior posterior = template.prior().update(observed);
     double[] interval = posterior.credibleInterval(credibleLevel);
@@ -123,9 +142,22 @@ public final class StrategyGenerator {
     double conversions = treated * rate;
     double low = treated * interval[0];
     double high = treated * interval[1];
-    return new EffectPrediction(posterior, observed, credibleLevel, treated, rate, interval[0],
-        interval[1], conversions, low, high, money(conversions * netOrder), money(cost),
-        roi(conversions * netOrder, cost), roi(low * netOrder, cost), roi(high * netOrder, cost));
+    return new EffectPrediction(
+        posterior,
+        observed,
+        credibleLevel,
+        treated,
+        rate,
+        interval[0],
+        interval[1],
+        conversions,
+        low,
+        high,
+        money(conversions * netOrder),
+        money(cost),
+        roi(conversions * netOrder, cost),
+        roi(low * netOrder, cost),
+        roi(high * netOrder, cost));
   }
 
   private static BigDecimal money(double v) {
@@ -156,8 +188,8 @@ public final class StrategyGenerator {
     }
 
     /**
-     * Probability mass of the conversion interval. Default 0.9; raise it for more conservative
-     * low ends when budgets are tight.
+     * Probability mass of the conversion interval. Default 0.9; raise it for more conservative low
+     * ends when budgets are tight.
      */
     public Builder credibleLevel(double credibleLevel) {
       if (!(credibleLevel > 0 && credibleLevel < 1)) {
@@ -183,8 +215,7 @@ public final class StrategyGenerator {
     /** Most proposals returned, best first. Default: no limit. */
     public Builder maxProposals(int maxProposals) {
       if (maxProposals < 1) {
-        throw new IllegalArgumentException("maxProposals must be positive but was "
-            + maxProposals);
+        throw new IllegalArgumentException("maxProposals must be positive but was " + maxProposals);
       }
       this.maxProposals = maxProposals;
       return this;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A proposed strategy: a template applied to a population, with its audience and predicted
- * effect, convertible into campaign rules. Immutable and thread-safe.
+ * A proposed strategy: a template applied to a population, with its audience and predicted effect,
+ * convertible into campaign rules. Immutable and thread-safe.
  *
  * <pre>{@code
  * StrategyProposal p = report.proposals().get(0);
@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param audience who it reaches
  * @param prediction what it is expected to achieve
  */
-public record StrategyProposal(StrategyTemplate template, Audience audience,
-    EffectPrediction prediction) {
+public record StrategyProposal(
+    StrategyTemplate template, Audience audience, EffectPrediction prediction) {
 
   /** Prefix of the rule ids of proposals. */
   public static final String RULE_ID_PREFIX = "strategy.";
@@ -49,29 +49,31 @@ public record StrategyProposal(StrategyTemplate template, Audience audience,
   }
 
   /**
-   * This proposal as a campaign-rules file with one rule: the template's target as conditions,
-   * the offer as a {@code create_discount} action followed by the plan's actions, the template's
+   * This proposal as a campaign-rules file with one rule: the template's target as conditions, the
+   * offer as a {@code create_discount} action followed by the plan's actions, the template's
    * priority, holdout and tags ({@code strategy}, the type, {@code template:<id>}), and the
    * prediction in the description.
    */
   public String toRuleJson() {
-    return RuleWriter.ruleFile("strategy " + template.id(),
-        "Generated from strategy template " + template.id() + ".", List.of(this));
+    return RuleWriter.ruleFile(
+        "strategy " + template.id(),
+        "Generated from strategy template " + template.id() + ".",
+        List.of(this));
   }
 
   /**
    * {@link #toRuleJson()} loaded with {@link RuleSetLoader#ofDefaults()} (strict mode).
    *
-   * @throws dev.opagent.rules.InvalidRuleSetException if the template's plan does not make a
-   *     valid rule (never for a template read by {@link StrategyTemplates})
+   * @throws dev.opagent.rules.InvalidRuleSetException if the template's plan does not make a valid
+   *     rule (never for a template read by {@link StrategyTemplates})
    */
   public RuleSet toRules() {
     return toRules(RuleSetLoader.ofDefaults());
   }
 
   /**
-   * {@link #toRuleJson()} loaded with {@code loader} — for example one that knows the host's
-   * action types.
+   * {@link #toRuleJson()} loaded with {@code loader} — for example one that knows the host's action
+   * types.
    */
   public RuleSet toRules(RuleSetLoader loader) {
     return loader.load(RuleSource.string("strategy-" + template.id(), toRuleJson()));

@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param proposals ranked by expected profit (revenue − cost), highest first, then by id
  * @param skipped templates without a proposal, in library order
  */
-public record StrategyReport(long populationSize, List<StrategyProposal> proposals,
-    List<SkippedTemplate> skipped) {
+public record StrategyReport(
+    long populationSize, List<StrategyProposal> proposals, List<SkippedTemplate> skipped) {
 
   /** Copies the lists. */
   public StrategyReport {
@@ -35,8 +35,14 @@ public record StrategyReport(long populationSize, List<StrategyProposal> proposa
 
   /** Every proposal as one campaign-rules file named {@code name}. */
   public String toRuleJson(String name) {
-    return RuleWriter.ruleFile(name, "Generated from " + proposals.size()
-        + " strategy proposals for " + populationSize + " customers.", proposals);
+    return RuleWriter.ruleFile(
+        name,
+        "Generated from "
+            + proposals.size()
+            + " strategy proposals for "
+            + populationSize
+            + " customers.",
+        proposals);
   }
 
   /** {@link #toRuleJson(String)} loaded in strict mode. */

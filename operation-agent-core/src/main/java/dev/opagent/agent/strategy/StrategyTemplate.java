@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One entry of the template library: whom a strategy targets, what it does, what it is expected
- * to achieve before any history is known, and what it costs. Immutable and thread-safe.
+ * One entry of the template library: whom a strategy targets, what it does, what it is expected to
+ * achieve before any history is known, and what it costs. Immutable and thread-safe.
  *
  * @param id unique within the library; letters, digits and {@code _ - . :} (it becomes part of a
  *     rule id)
@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param name short human-readable name
  * @param description why the strategy exists, for reviewers
  * @param target who qualifies: a campaign-rules condition over the documented attribute paths
- *     ({@code segments.churnSegment}, {@code attributes.purchase_stage},
- *     {@code derived.daysSinceLastPurchase}, …), compiled in strict mode
+ *     ({@code segments.churnSegment}, {@code attributes.purchase_stage}, {@code
+ *     derived.daysSinceLastPurchase}, …), compiled in strict mode
  * @param plan actions, channels, offer and timing
  * @param priority rule priority, 0–100
  * @param holdoutPercentage share of the target deliberately left untreated to measure lift, from 0

@@ -71,14 +71,17 @@ public final class StrategyTemplates {
   /**
    * Parses a library from JSON.
    *
-   * @throws IllegalArgumentException listing every problem, one a line, as
-   *     {@code sourceName:line:column: pointer: what is wrong}
+   * @throws IllegalArgumentException listing every problem, one a line, as {@code
+   *     sourceName:line:column: pointer: what is wrong}
    */
   public static StrategyTemplates parse(String sourceName, String json) {
     TemplateReader.Result r = TemplateReader.read(sourceName, json);
     if (!r.problems().isEmpty()) {
-      throw new IllegalArgumentException("template library " + sourceName + " is invalid:\n  "
-          + String.join("\n  ", r.problems()));
+      throw new IllegalArgumentException(
+          "template library "
+              + sourceName
+              + " is invalid:\n  "
+              + String.join("\n  ", r.problems()));
     }
     return new StrategyTemplates(r.name() == null ? sourceName : r.name(), r.templates());
   }
@@ -131,8 +134,8 @@ public final class StrategyTemplates {
         if (in == null) {
           throw new IllegalStateException("bundled resource missing: " + BUNDLED_RESOURCE);
         }
-        return parse("classpath:" + BUNDLED_RESOURCE,
-            new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return parse(
+            "classpath:" + BUNDLED_RESOURCE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + BUNDLED_RESOURCE, e);
       }

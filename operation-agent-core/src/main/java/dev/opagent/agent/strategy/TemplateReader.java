@@ -29,11 +29,24 @@ import org.jspecify.annotations.Nullable;
 final class TemplateReader {
   /** Largest money amount accepted (average order value, costs): a trillion. */
   static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000_000L);
+
   /** Turns parsed values into plain Java values; reading itself is {@link LocatedJson}'s. */
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
   private static final List<String> FILE_FIELDS = List.of("name", "description", "templates");
-  private static final List<String> TEMPLATE_FIELDS = List.of("id", "type", "name", "description",
-      "target", "plan", "priority", "holdout_percentage", "prior", "economics", "tags");
+  private static final List<String> TEMPLATE_FIELDS =
+      List.of(
+          "id",
+          "type",
+          "name",
+          "description",
+          "target",
+          "plan",
+          "priority",
+          "holdout_percentage",
+          "prior",
+          "economics",
+          "tags");
   private static final List<String> PLAN_FIELDS = List.of("actions", "offer");
   private static final List<String> OFFER_FIELDS = List.of("discount", "expiry_days");
   private static final List<String> PRIOR_FIELDS = List.of("alpha", "beta");
@@ -47,11 +60,11 @@ final class TemplateReader {
   private @Nullable LocatedJson doc;
 
   /**
-   * A library's name (if given), templates and problems (empty when valid), each problem as
-   * {@code source:line:column: pointer: what is wrong}.
+   * A library's name (if given), templates and problems (empty when valid), each problem as {@code
+   * source:line:column: pointer: what is wrong}.
    */
-  public record Result(@Nullable String name, List<StrategyTemplate> templates,
-      List<String> problems) {}
+  public record Result(
+      @Nullable String name, List<StrategyTemplate> templates, List<String> problems) {}
 
   private TemplateReader() {}
 
@@ -61,16 +74,16 @@ final class TemplateReader {
   }
 
   /**
-   * Reads a library with {@link LocatedJson}'s limits (duplicate keys are errors), naming
-   * {@code sourceName} in every problem. Never throws for bad input.
+   * Reads a library with {@link LocatedJson}'s limits (duplicate keys are errors), naming {@code
+   * sourceName} in every problem. Never throws for bad input.
    */
   public static Result read(String sourceName, String json) {
     TemplateReader r = new TemplateReader();
     Read read = r.readLibrary(json);
     List<Problem> sorted = new ArrayList<>(r.problems);
     sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
-    return new Result(read.name(), read.templates(),
-        sorted.stream().map(p -> p.describe(sourceName)).toList());
+    return new Result(
+        read.name(), read.templates(), sorted.stream().map(p -> p.describe(sourceName)).toList());
   }
 
   private record Read(@Nullable String name, List<StrategyTemplate> templates, boolean problems) {}
@@ -132,8 +145,8 @@ final class TemplateReader {
       }
     }
     String name = requiredText(t, ptr, "name");
-    String description = t.has("description") ? text(t.get("description"), ptr + "/description")
-        : "";
+    String description =
+        t.has("description") ? text(t.get("description"), ptr + "/description") : "";
     Condition target = null;
     JsonNode targetNode = t.get("target");
     if (targetNode == null) {
@@ -143,7 +156,8 @@ final class TemplateReader {
       if (compiled instanceof CompileResult.Compiled c) {
         target = c.condition();
       } else {
-        ((CompileResult.Rejected) compiled).problems()
+        ((CompileResult.Rejected) compiled)
+            .problems()
             .forEach(p -> problem(p.pointer(), p.message()));
       }
     }
@@ -161,13 +175,19 @@ final class TemplateReader {
     BetaPrior prior = readPrior(t.get("prior"), ptr + "/prior");
     Economics economics = readEconomics(t.get("economics"), ptr + "/economics");
     List<String> tags = readTags(t.get("tags"), ptr + "/tags");
-    if (problems.size() > before || id == null || type == null || name == null
-        || description == null || target == null || plan == null || prior == null
+    if (problems.size() > before
+        || id == null
+        || type == null
+        || name == null
+        || description == null
+        || target == null
+        || plan == null
+        || prior == null
         || economics == null) {
       return null;
     }
-    return new StrategyTemplate(id, type, name, description, target, plan, priority, holdout,
-        prior, economics, tags);
+    return new StrategyTemplate(
+        id, type, name, description, target, plan, priority, holdout, prior, economics, tags);
   }
 
   private @Nullable ActionPlan readPlan(@Nullable JsonNode plan, String ptr) {
@@ -210,7 +230,9 @@ final class TemplateReader {
     }
     JsonNode d = a.get("delay_minutes");
     if (d != null) {
-      if (d.isIntegralNumber() && d.canConvertToLong() && d.longValue() >= 0
+      if (d.isIntegralNumber()
+          && d.canConvertToLong()
+          && d.longValue() >= 0
           && d.longValue() <= 52_560_000L) {
         delay = Duration.ofMinutes(d.longValue());
       } else {
@@ -268,7 +290,10 @@ final class TemplateReader {
   }
 
   private double positive(@Nullable JsonNode n, String ptr) {
-    if (n == null || !n.isNumber() || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
+    if (n == null
+        || !n.isNumber()
+        || !(n.doubleValue() > 0)
+        || Double.isInfinite(n.doubleValue())) {
       problem(ptr, "must be a positive number");
       return -1;
     }
@@ -277,8 +302,9 @@ final class TemplateReader {
 
   private @Nullable Economics readEconomics(@Nullable JsonNode e, String ptr) {
     if (e == null || !e.isObject()) {
-      problem(ptr, "must be an object with 'average_order_value', 'cost_per_contact' and"
-          + " 'fixed_cost'");
+      problem(
+          ptr,
+          "must be an object with 'average_order_value', 'cost_per_contact' and" + " 'fixed_cost'");
       return null;
     }
     unknownFields(e, ptr, ECONOMICS_FIELDS);
@@ -296,8 +322,9 @@ final class TemplateReader {
   }
 
   private @Nullable BigDecimal money(@Nullable JsonNode n, String ptr, boolean zeroAllowed) {
-    if (n == null || !n.isNumber() || (n.isFloatingPointNumber()
-        && !Double.isFinite(n.doubleValue()))) {
+    if (n == null
+        || !n.isNumber()
+        || (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue()))) {
       problem(ptr, "must be a finite number");
       return null;
     }
@@ -370,7 +397,8 @@ final class TemplateReader {
   private void unknownFields(JsonNode node, String ptr, List<String> known) {
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!known.contains(e.getKey())) {
-        problem(ptr + "/" + e.getKey().replace("~", "~0").replace("/", "~1"),
+        problem(
+            ptr + "/" + e.getKey().replace("~", "~0").replace("/", "~1"),
             "unknown field (known: " + String.join(", ", known) + ")");
       }
     }
@@ -378,9 +406,9 @@ final class TemplateReader {
 
   private void problem(String pointer, String message) {
     LocatedJson located = doc;
-    problems.add(located != null
-        ? located.problem(Problem.Severity.ERROR, pointer, message)
-        : new Problem(Problem.Severity.ERROR, pointer, 0, 0, message));
+    problems.add(
+        located != null
+            ? located.problem(Problem.Severity.ERROR, pointer, message)
+            : new Problem(Problem.Severity.ERROR, pointer, 0, 0, message));
   }
-
 }

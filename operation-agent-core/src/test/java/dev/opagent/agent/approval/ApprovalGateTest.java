@@ -21,9 +21,13 @@ class ApprovalGateTest {
 
   private final MutableClock clock = MutableClock.at("2026-03-15T10:00:00Z");
   private final AtomicInteger ids = new AtomicInteger();
-  private final ApprovalGate gate = ApprovalGate.builder().clock(clock)
-      .requestTtl(Duration.ofHours(48)).approvalValidity(Duration.ofDays(7))
-      .ids(() -> "apr-" + ids.incrementAndGet()).build();
+  private final ApprovalGate gate =
+      ApprovalGate.builder()
+          .clock(clock)
+          .requestTtl(Duration.ofHours(48))
+          .approvalValidity(Duration.ofDays(7))
+          .ids(() -> "apr-" + ids.incrementAndGet())
+          .build();
 
   @Test
   void check_nothingRequested_isNotRequested() {
@@ -71,7 +75,8 @@ class ApprovalGateTest {
 
     assertThat(after.status()).isEqualTo(ApprovalStatus.REJECTED);
     assertThat(after.decidedBy()).isEqualTo("bob");
-    assertThat(gate.auditTrail()).extracting(AuditEvent::type)
+    assertThat(gate.auditTrail())
+        .extracting(AuditEvent::type)
         .containsExactly(AuditEvent.Type.REQUESTED, AuditEvent.Type.REJECTED);
   }
 
@@ -84,7 +89,8 @@ class ApprovalGateTest {
     assertThat(gate.check(WINBACK)).isEqualTo(ApprovalStatus.EXPIRED);
     assertThat(gate.grant(r.id(), "alice", "late").orElseThrow().status())
         .isEqualTo(ApprovalStatus.EXPIRED);
-    assertThat(gate.auditTrail()).extracting(AuditEvent::type)
+    assertThat(gate.auditTrail())
+        .extracting(AuditEvent::type)
         .containsExactly(AuditEvent.Type.REQUESTED, AuditEvent.Type.EXPIRED);
     assertThat(gate.auditTrail().get(1).actor()).isEqualTo(ApprovalGate.SYSTEM_ACTOR);
   }
@@ -109,9 +115,13 @@ class ApprovalGateTest {
 
     assertThat(again.id()).isNotEqualTo(r.id());
     assertThat(gate.check(WINBACK)).isEqualTo(ApprovalStatus.PENDING);
-    assertThat(gate.auditTrail(WINBACK)).extracting(AuditEvent::type).containsExactly(
-        AuditEvent.Type.REQUESTED, AuditEvent.Type.GRANTED, AuditEvent.Type.EXPIRED,
-        AuditEvent.Type.REQUESTED);
+    assertThat(gate.auditTrail(WINBACK))
+        .extracting(AuditEvent::type)
+        .containsExactly(
+            AuditEvent.Type.REQUESTED,
+            AuditEvent.Type.GRANTED,
+            AuditEvent.Type.EXPIRED,
+            AuditEvent.Type.REQUESTED);
   }
 
   @Test
@@ -119,8 +129,7 @@ class ApprovalGateTest {
     ApprovalRequest r = gate.request(WINBACK, "why", "engine");
     gate.grant(r.id(), "alice", "ok");
 
-    assertThat(gate.request(WINBACK, "why", "engine").status())
-        .isEqualTo(ApprovalStatus.APPROVED);
+    assertThat(gate.request(WINBACK, "why", "engine").status()).isEqualTo(ApprovalStatus.APPROVED);
   }
 
   @Test
@@ -133,7 +142,8 @@ class ApprovalGateTest {
     ApprovalRequest r = gate.request(WINBACK, "why", "engine");
 
     assertThatThrownBy(() -> gate.grant(r.id(), " ", "ok"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("actor must not be blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("actor must not be blank");
   }
 
   @Test
@@ -167,11 +177,13 @@ class ApprovalGateTest {
         ApprovalGate g = i % 2 == 0 ? a : b;
         boolean grant = i % 4 < 2;
         String actor = "actor-" + i;
-        results.add(pool.submit(() -> {
-          start.await();
-          return (grant ? g.grant(r.id(), actor, "ok") : g.reject(r.id(), actor, "no"))
-              .orElseThrow();
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return (grant ? g.grant(r.id(), actor, "ok") : g.reject(r.id(), actor, "no"))
+                      .orElseThrow();
+                }));
       }
       start.countDown();
       List<ApprovalRequest> seen = new ArrayList<>();
@@ -179,15 +191,20 @@ class ApprovalGateTest {
         seen.add(f.get(30, TimeUnit.SECONDS));
       }
       ApprovalRequest stored = b.find(r.id()).orElseThrow();
-      assertThat(seen).allSatisfy(x -> {
-        assertThat(x.status()).isEqualTo(stored.status());
-        assertThat(x.decidedBy()).isEqualTo(stored.decidedBy());
-      });
+      assertThat(seen)
+          .allSatisfy(
+              x -> {
+                assertThat(x.status()).isEqualTo(stored.status());
+                assertThat(x.decidedBy()).isEqualTo(stored.decidedBy());
+              });
     } finally {
       pool.shutdownNow();
     }
-    assertThat(store.auditTrail()).extracting(AuditEvent::type).hasSize(2)
-        .first().isEqualTo(AuditEvent.Type.REQUESTED);
+    assertThat(store.auditTrail())
+        .extracting(AuditEvent::type)
+        .hasSize(2)
+        .first()
+        .isEqualTo(AuditEvent.Type.REQUESTED);
   }
 
   @Test

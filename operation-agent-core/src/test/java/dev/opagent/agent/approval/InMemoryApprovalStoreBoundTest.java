@@ -12,8 +12,18 @@ class InMemoryApprovalStoreBoundTest {
   private static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
 
   private static ApprovalRequest pending(String id, ApprovalKey key) {
-    return new ApprovalRequest(id, key, "spend above limit", "engine", NOW,
-        NOW.plus(Duration.ofDays(1)), ApprovalStatus.PENDING, null, null, null, null);
+    return new ApprovalRequest(
+        id,
+        key,
+        "spend above limit",
+        "engine",
+        NOW,
+        NOW.plus(Duration.ofDays(1)),
+        ApprovalStatus.PENDING,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static AuditEvent requested(ApprovalRequest r) {
@@ -51,15 +61,21 @@ class InMemoryApprovalStoreBoundTest {
       ApprovalRequest r = pending("r-" + i, key);
       assertThat(store.createIfNoneOpen(r, requested(r))).isTrue();
       ApprovalRequest rejected = r.decided(ApprovalStatus.REJECTED, "ops", NOW, "no", null);
-      assertThat(store.replaceIf(ApprovalStatus.PENDING, rejected, new AuditEvent(NOW,
-          AuditEvent.Type.REJECTED, r.id(), key, "ops", "no"))).isTrue();
+      assertThat(
+              store.replaceIf(
+                  ApprovalStatus.PENDING,
+                  rejected,
+                  new AuditEvent(NOW, AuditEvent.Type.REJECTED, r.id(), key, "ops", "no")))
+          .isTrue();
     }
 
     assertThat(store.requestCount()).isLessThanOrEqualTo(3);
-    assertThat(store.latest(key)).hasValueSatisfying(r -> {
-      assertThat(r.id()).isEqualTo("r-49");
-      assertThat(r.status()).isEqualTo(ApprovalStatus.REJECTED);
-    });
+    assertThat(store.latest(key))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.id()).isEqualTo("r-49");
+              assertThat(r.status()).isEqualTo(ApprovalStatus.REJECTED);
+            });
     assertThat(store.latest(other)).contains(kept);
     assertThat(store.auditTrail()).as("the audit trail is never shortened").hasSize(101);
   }
@@ -75,11 +91,15 @@ class InMemoryApprovalStoreBoundTest {
         .isInstanceOf(ApprovalStoreFullException.class)
         .hasMessageContaining("maxAuditEvents 2");
     ApprovalRequest rejected = r.decided(ApprovalStatus.REJECTED, "ops", NOW, "no", null);
-    assertThatThrownBy(() -> store.replaceIf(ApprovalStatus.PENDING, rejected,
-        new AuditEvent(NOW, AuditEvent.Type.REJECTED, r.id(), r.key(), "ops", "no")))
+    assertThatThrownBy(
+            () ->
+                store.replaceIf(
+                    ApprovalStatus.PENDING,
+                    rejected,
+                    new AuditEvent(NOW, AuditEvent.Type.REJECTED, r.id(), r.key(), "ops", "no")))
         .isInstanceOf(ApprovalStoreFullException.class);
-    assertThat(store.byId("r-1")).hasValueSatisfying(
-        s -> assertThat(s.status()).isEqualTo(ApprovalStatus.PENDING));
+    assertThat(store.byId("r-1"))
+        .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo(ApprovalStatus.PENDING));
     assertThat(store.auditTrail()).hasSize(2);
   }
 

@@ -21,8 +21,12 @@ class BudgetLedgerTest {
   private final MutableClock clock = MutableClock.at("2026-03-15T10:00:00Z");
 
   private BudgetLedger ledger(String global, String winback) {
-    return BudgetLedger.create(BudgetLimits.builder(TRY).global(new BigDecimal(global))
-        .putCampaign("winback", new BigDecimal(winback)).build(), clock);
+    return BudgetLedger.create(
+        BudgetLimits.builder(TRY)
+            .global(new BigDecimal(global))
+            .putCampaign("winback", new BigDecimal(winback))
+            .build(),
+        clock);
   }
 
   private static Reservation reserved(ReserveResult r) {
@@ -49,8 +53,10 @@ class BudgetLedgerTest {
 
     ReserveResult r = ledger.reserve("winback", new BigDecimal("3"));
 
-    assertThat(r).isEqualTo(new ReserveResult.Insufficient(BudgetScope.CAMPAIGN,
-        new BigDecimal("2.0000"), new BigDecimal("3.0000")));
+    assertThat(r)
+        .isEqualTo(
+            new ReserveResult.Insufficient(
+                BudgetScope.CAMPAIGN, new BigDecimal("2.0000"), new BigDecimal("3.0000")));
     assertThat(ledger.global().reserved()).isEqualByComparingTo("8");
   }
 
@@ -61,8 +67,10 @@ class BudgetLedgerTest {
 
     ReserveResult r = ledger.reserve("winback", new BigDecimal("2"));
 
-    assertThat(r).isInstanceOfSatisfying(ReserveResult.Insufficient.class,
-        i -> assertThat(i.scope()).isEqualTo(BudgetScope.GLOBAL));
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            ReserveResult.Insufficient.class,
+            i -> assertThat(i.scope()).isEqualTo(BudgetScope.GLOBAL));
     assertThat(ledger.campaign("winback").reserved()).isEqualByComparingTo("0");
   }
 
@@ -152,21 +160,23 @@ class BudgetLedgerTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Integer>> results = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
-      results.add(pool.submit(() -> {
-        start.await();
-        int ok = 0;
-        for (int i = 0; i < 2_000; i++) {
-          ReserveResult r = ledger.reserve(i % 2 == 0 ? "winback" : "loyalty",
-              new BigDecimal("0.37"));
-          if (r instanceof ReserveResult.Reserved res) {
-            ok++;
-            if (i % 3 == 0) {
-              ledger.commit(res.reservation().id(), new BigDecimal("0.37"));
-            }
-          }
-        }
-        return ok;
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                int ok = 0;
+                for (int i = 0; i < 2_000; i++) {
+                  ReserveResult r =
+                      ledger.reserve(i % 2 == 0 ? "winback" : "loyalty", new BigDecimal("0.37"));
+                  if (r instanceof ReserveResult.Reserved res) {
+                    ok++;
+                    if (i % 3 == 0) {
+                      ledger.commit(res.reservation().id(), new BigDecimal("0.37"));
+                    }
+                  }
+                }
+                return ok;
+              }));
     }
     start.countDown();
     int total = 0;
@@ -183,8 +193,8 @@ class BudgetLedgerTest {
 
   @Test
   void limits_negativeCampaignBudget_isRejected() {
-    assertThatThrownBy(() -> BudgetLimits.builder(TRY).putCampaign("x", new BigDecimal("-2"))
-        .build())
+    assertThatThrownBy(
+            () -> BudgetLimits.builder(TRY).putCampaign("x", new BigDecimal("-2")).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("budget of campaign 'x' must not be negative but was -2");
   }

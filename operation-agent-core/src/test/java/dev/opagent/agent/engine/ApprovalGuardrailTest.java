@@ -20,12 +20,17 @@ class ApprovalGuardrailTest {
   private final MutableClock clock = MutableClock.at("2026-03-15T10:00:00Z");
 
   private DecisionEngine engine(ApprovalThresholds thresholds) {
-    return DecisionEngine.builder().clock(clock)
-        .policy(Scenarios.bare().approval(thresholds).build()).build();
+    return DecisionEngine.builder()
+        .clock(clock)
+        .policy(Scenarios.bare().approval(thresholds).build())
+        .build();
   }
 
   private static Verdict.Eligible winback() {
-    return campaign("winback", 75, action("send_email", "template", "winback_offer"),
+    return campaign(
+        "winback",
+        75,
+        action("send_email", "template", "winback_offer"),
         action("create_discount", "discount", 0.20, "expiry_days", 14));
   }
 
@@ -36,7 +41,8 @@ class ApprovalGuardrailTest {
     PlannedAction a = engine.decide(Scenarios.customer("C-1", winback())).candidates().get(0);
 
     assertThat(a.actionType()).isEqualTo("send_email");
-    assertThat(a.attachments()).extracting(dev.opagent.rules.Action::type)
+    assertThat(a.attachments())
+        .extracting(dev.opagent.rules.Action::type)
         .containsExactly("create_discount");
     assertThat(a.discountRate()).isEqualTo(0.20);
     assertThat(a.status()).isEqualTo(ActionStatus.DEFERRED);
@@ -58,7 +64,8 @@ class ApprovalGuardrailTest {
     }
 
     assertThat(engine.approvalGate().auditTrail()).hasSize(1);
-    assertThat(run.summary().reasons()).containsEntry(ReasonCode.APPROVAL_REQUIRED, 1L)
+    assertThat(run.summary().reasons())
+        .containsEntry(ReasonCode.APPROVAL_REQUIRED, 1L)
         .containsEntry(ReasonCode.APPROVAL_PENDING, 19L);
   }
 
@@ -117,10 +124,9 @@ class ApprovalGuardrailTest {
 
   @Test
   void actionScope_toolRequestsForOneCustomer_onlyThatCustomerPasses() {
-    DecisionEngine engine = engine(new ApprovalThresholds(0.20, null, Long.MAX_VALUE,
-        ApprovalScope.ACTION));
-    PlannedAction planned = engine.dryRun(Scenarios.customer("C-1", winback()))
-        .candidates().get(0);
+    DecisionEngine engine =
+        engine(new ApprovalThresholds(0.20, null, Long.MAX_VALUE, ApprovalScope.ACTION));
+    PlannedAction planned = engine.dryRun(Scenarios.customer("C-1", winback())).candidates().get(0);
     ApprovalRequest r = engine.requestApproval(planned, "llm-tool");
     engine.approvalGate().grant(r.id(), "alice", "VIP exception");
 
@@ -132,14 +138,22 @@ class ApprovalGuardrailTest {
 
   @Test
   void spendAtThreshold_needsApproval() {
-    DecisionEngine engine = engine(new ApprovalThresholds(1.0, new BigDecimal("2.00"),
-        Long.MAX_VALUE, ApprovalScope.CAMPAIGN));
+    DecisionEngine engine =
+        engine(
+            new ApprovalThresholds(
+                1.0, new BigDecimal("2.00"), Long.MAX_VALUE, ApprovalScope.CAMPAIGN));
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1",
-        campaign("service", 50, action("trigger_service_followup")))).candidates().get(0);
+    PlannedAction a =
+        engine
+            .decide(
+                Scenarios.customer(
+                    "C-1", campaign("service", 50, action("trigger_service_followup"))))
+            .candidates()
+            .get(0);
 
     assertThat(a.reason()).isEqualTo(ReasonCode.APPROVAL_REQUIRED);
-    assertThat(a.approvalReason()).isEqualTo("expected cost 2 reaches the approval threshold of 2.00");
+    assertThat(a.approvalReason())
+        .isEqualTo("expected cost 2 reaches the approval threshold of 2.00");
   }
 
   @Test
@@ -159,8 +173,11 @@ class ApprovalGuardrailTest {
   @Test
   void requestApproval_actionBelowThresholds_isRejected() {
     DecisionEngine engine = engine(ApprovalThresholds.ofDefaults());
-    PlannedAction a = engine.dryRun(Scenarios.customer("C-1",
-        campaign("retention", 75, action("send_email")))).candidates().get(0);
+    PlannedAction a =
+        engine
+            .dryRun(Scenarios.customer("C-1", campaign("retention", 75, action("send_email"))))
+            .candidates()
+            .get(0);
 
     assertThat(engine.mayExecute(a)).isTrue();
     assertThatThrownBy(() -> engine.requestApproval(a, "tool"))

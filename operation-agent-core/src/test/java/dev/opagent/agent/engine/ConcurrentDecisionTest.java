@@ -19,26 +19,38 @@ class ConcurrentDecisionTest {
 
   @Test
   void decide_fromManyThreads_neverExceedsLimitsOrBudgets() throws Exception {
-    DecisionEngine engine = DecisionEngine.builder()
-        .clock(MutableClock.at("2026-03-15T12:00:00Z"))
-        .policy(Scenarios.bare().putExecutionLimit("create_discount", 100)
-            .budgets(BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
-                .putCampaign("retention", new BigDecimal("0.50")).build())
-            .build())
-        .build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(MutableClock.at("2026-03-15T12:00:00Z"))
+            .policy(
+                Scenarios.bare()
+                    .putExecutionLimit("create_discount", 100)
+                    .budgets(
+                        BudgetLimits.builder(DecisionPolicy.DEFAULT_CURRENCY)
+                            .putCampaign("retention", new BigDecimal("0.50"))
+                            .build())
+                    .build())
+            .build();
     DecisionRun run = engine.startRun(RunMode.LIVE);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       int thread = t;
-      futures.add(pool.submit(() -> {
-        for (int i = 0; i < 250; i++) {
-          run.decide(Scenarios.customer("C-" + thread + "-" + i,
-              campaign("winback", 75, action("send_email"),
-                  action("create_discount", "discount", 0.1)),
-              campaign("retention", 50, action("send_sms"))));
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 250; i++) {
+                  run.decide(
+                      Scenarios.customer(
+                          "C-" + thread + "-" + i,
+                          campaign(
+                              "winback",
+                              75,
+                              action("send_email"),
+                              action("create_discount", "discount", 0.1)),
+                          campaign("retention", 50, action("send_sms"))));
+                }
+              }));
     }
     for (Future<?> f : futures) {
       f.get();
@@ -51,8 +63,7 @@ class ConcurrentDecisionTest {
     assertThat(s.chosenByCampaign().get("winback")).isEqualTo(100);
     assertThat(s.chosenByCampaign().get("retention")).isEqualTo(10); // 0.50 / 0.05
     assertThat(engine.executionsToday("create_discount")).isEqualTo(100);
-    assertThat(engine.budgetLedger().campaign("retention").reserved())
-        .isEqualByComparingTo("0.50");
+    assertThat(engine.budgetLedger().campaign("retention").reserved()).isEqualByComparingTo("0.50");
     assertThat(s.candidates()).isEqualTo(4_000);
   }
 }

@@ -17,8 +17,13 @@ class ConsentGuardrailTest {
 
   @Test
   void decide_unknownConsent_blocksWithConsentMissing() {
-    Decision d = engine.decide(Scenarios.customer("C-1", ZoneId.of("UTC"), List.of(),
-        campaign("retention", 75, action("send_email"))));
+    Decision d =
+        engine.decide(
+            Scenarios.customer(
+                "C-1",
+                ZoneId.of("UTC"),
+                List.of(),
+                campaign("retention", 75, action("send_email"))));
 
     PlannedAction a = d.candidates().get(0);
     assertThat(a.status()).isEqualTo(ActionStatus.BLOCKED);
@@ -29,49 +34,80 @@ class ConsentGuardrailTest {
 
   @Test
   void decide_optInOnOtherChannelOnly_blocksAndFallsBackToTheConsentedChannel() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .putCampaignPrior("retention", ConversionPrior.ofMean(0.10, 100)).build()).build();
-    Decision d = engine.decide(Scenarios.customer("C-1", ZoneId.of("UTC"), List.of(Channel.SMS),
-        campaign("retention", 75, action("send_email")),
-        campaign("replenishment", 50, action("send_sms"))));
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(
+                Scenarios.bare()
+                    .putCampaignPrior("retention", ConversionPrior.ofMean(0.10, 100))
+                    .build())
+            .build();
+    Decision d =
+        engine.decide(
+            Scenarios.customer(
+                "C-1",
+                ZoneId.of("UTC"),
+                List.of(Channel.SMS),
+                campaign("retention", 75, action("send_email")),
+                campaign("replenishment", 50, action("send_sms"))));
 
-    assertThat(d.candidates()).extracting(PlannedAction::actionType)
+    assertThat(d.candidates())
+        .extracting(PlannedAction::actionType)
         .containsExactly("send_email", "send_sms");
     assertThat(d.chosen()).extracting(PlannedAction::actionType).containsExactly("send_sms");
-    assertThat(d.withStatus(ActionStatus.BLOCKED)).extracting(PlannedAction::reason)
+    assertThat(d.withStatus(ActionStatus.BLOCKED))
+        .extracting(PlannedAction::reason)
         .containsExactly(ReasonCode.CONSENT_MISSING);
   }
 
   @Test
   void decide_nonContactAction_needsNoConsent() {
-    Decision d = engine.decide(Scenarios.customer("C-1", ZoneId.of("UTC"), List.of(),
-        campaign("service", 50, action("create_ticket"))));
+    Decision d =
+        engine.decide(
+            Scenarios.customer(
+                "C-1",
+                ZoneId.of("UTC"),
+                List.of(),
+                campaign("service", 50, action("create_ticket"))));
 
-    assertThat(d.chosen()).singleElement().satisfies(a -> {
-      assertThat(a.channel()).isEqualTo(Channel.TICKET);
-      assertThat(a.verdicts()).extracting(GuardrailVerdict::guardrail)
-          .doesNotContain(Guardrail.CONSENT, Guardrail.FREQUENCY, Guardrail.QUIET_HOURS);
-    });
+    assertThat(d.chosen())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.channel()).isEqualTo(Channel.TICKET);
+              assertThat(a.verdicts())
+                  .extracting(GuardrailVerdict::guardrail)
+                  .doesNotContain(Guardrail.CONSENT, Guardrail.FREQUENCY, Guardrail.QUIET_HOURS);
+            });
   }
 
   @Test
   void decide_unmappedActionType_isBlockedNotGuessed() {
-    Decision d = engine.decide(Scenarios.customer("C-1",
-        campaign("custom", 50, action("fax_customer"))));
+    Decision d =
+        engine.decide(Scenarios.customer("C-1", campaign("custom", 50, action("fax_customer"))));
 
-    assertThat(d.candidates()).singleElement().satisfies(a -> {
-      assertThat(a.status()).isEqualTo(ActionStatus.BLOCKED);
-      assertThat(a.reason()).isEqualTo(ReasonCode.UNMAPPED_ACTION_TYPE);
-      assertThat(a.channel()).isNull();
-    });
+    assertThat(d.candidates())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo(ActionStatus.BLOCKED);
+              assertThat(a.reason()).isEqualTo(ReasonCode.UNMAPPED_ACTION_TYPE);
+              assertThat(a.channel()).isNull();
+            });
   }
 
   @Test
   void decide_channelParameterNamesAChannel_overridesTheTypeMapping() {
-    Decision d = engine.decide(Scenarios.customer("C-1", ZoneId.of("UTC"), List.of(Channel.SMS),
-        campaign("retention", 75, action("send_retention_offer", "channel", "sms"))));
+    Decision d =
+        engine.decide(
+            Scenarios.customer(
+                "C-1",
+                ZoneId.of("UTC"),
+                List.of(Channel.SMS),
+                campaign("retention", 75, action("send_retention_offer", "channel", "sms"))));
 
-    assertThat(d.chosen()).singleElement()
+    assertThat(d.chosen())
+        .singleElement()
         .satisfies(a -> assertThat(a.channel()).isEqualTo(Channel.SMS));
   }
 }

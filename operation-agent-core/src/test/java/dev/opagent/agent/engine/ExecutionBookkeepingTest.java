@@ -3,14 +3,14 @@ package dev.opagent.agent.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.agent.budget.BudgetLimits;
-import dev.opagent.agent.execution.spi.ActionRequest;
-import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.ChannelRegistry;
-import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.journal.InMemoryExecutionJournal;
 import dev.opagent.agent.execution.spi.ActionChannel;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.rules.Verdict;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -44,8 +44,12 @@ class ExecutionBookkeepingTest {
   }
 
   private DecisionEngine engine() {
-    return DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .budgets(BudgetLimits.builder(TRY).global(new BigDecimal("100")).build()).build())
+    return DecisionEngine.builder()
+        .clock(clock)
+        .policy(
+            Scenarios.bare()
+                .budgets(BudgetLimits.builder(TRY).global(new BigDecimal("100")).build())
+                .build())
         .build();
   }
 
@@ -66,7 +70,8 @@ class ExecutionBookkeepingTest {
     assertThat(engine.budgetLedger().global().committed()).isEqualByComparingTo("0.01");
     assertThat(engine.budgetLedger().global().reserved()).isEqualByComparingTo("0");
     assertThat(engine.contactHistory().contactsSince("C-1", Instant.EPOCH))
-        .singleElement().satisfies(c -> assertThat(c.cost()).isEqualByComparingTo("0.01"));
+        .singleElement()
+        .satisfies(c -> assertThat(c.cost()).isEqualByComparingTo("0.01"));
     assertThat(engine.contactHistory().contactsSince("C-2", Instant.EPOCH)).isEmpty();
   }
 
@@ -75,15 +80,20 @@ class ExecutionBookkeepingTest {
     DecisionEngine engine = engine();
     Set<String> failing = ConcurrentHashMap.newKeySet();
     failing.add("C-2");
-    try (ExecutionService service = ExecutionService.builder()
-        .journal(new InMemoryExecutionJournal()).clock(clock).decisionEngine(engine)
-        .channels(ChannelRegistry.builder().register(channel(failing)).fallback("mail").build())
-        .build()) {
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .journal(new InMemoryExecutionJournal())
+            .clock(clock)
+            .decisionEngine(engine)
+            .channels(ChannelRegistry.builder().register(channel(failing)).fallback("mail").build())
+            .build()) {
       PlannedAction ok = engine.decide(Scenarios.customer("C-1", email())).chosen().get(0);
       PlannedAction bad = engine.decide(Scenarios.customer("C-2", email())).chosen().get(0);
       assertThat(engine.budgetLedger().global().reserved()).isEqualByComparingTo("0.02");
-      List<ActionRequest> requests = List.of(service.request("r1", ok, null, "Riskli"),
-          service.request("r1", bad, null, "Riskli"));
+      List<ActionRequest> requests =
+          List.of(
+              service.request("r1", ok, null, "Riskli"),
+              service.request("r1", bad, null, "Riskli"));
 
       service.enlist(requests, List.of(ok, bad));
       ExecutionReport report = service.execute("r1");
@@ -100,10 +110,14 @@ class ExecutionBookkeepingTest {
   @Test
   void enlist_alreadyDeliveredKey_givesTheNewReservationBack() {
     DecisionEngine engine = engine();
-    try (ExecutionService service = ExecutionService.builder()
-        .journal(new InMemoryExecutionJournal()).clock(clock).decisionEngine(engine)
-        .channels(ChannelRegistry.builder().register(channel(Set.of())).fallback("mail").build())
-        .build()) {
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .journal(new InMemoryExecutionJournal())
+            .clock(clock)
+            .decisionEngine(engine)
+            .channels(
+                ChannelRegistry.builder().register(channel(Set.of())).fallback("mail").build())
+            .build()) {
       PlannedAction first = engine.decide(Scenarios.customer("C-1", email())).chosen().get(0);
       service.enlist(List.of(service.request("r1", first, null, null)), List.of(first));
       service.execute("r1");

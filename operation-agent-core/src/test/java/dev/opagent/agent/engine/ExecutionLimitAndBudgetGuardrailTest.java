@@ -18,14 +18,21 @@ class ExecutionLimitAndBudgetGuardrailTest {
   private final MutableClock clock = MutableClock.at("2026-03-15T20:00:00Z");
 
   private static Verdict.Eligible discount() {
-    return campaign("winback", 75, action("send_email"), action("create_discount", "discount", 0.1));
+    return campaign(
+        "winback", 75, action("send_email"), action("create_discount", "discount", 0.1));
   }
 
   @Test
   void executionLimit_reached_defersToNextMidnightOfTheOperatingZone() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .putExecutionLimit("create_discount", 2).operatingZone(ZoneId.of("Europe/Istanbul"))
-        .build()).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(
+                Scenarios.bare()
+                    .putExecutionLimit("create_discount", 2)
+                    .operatingZone(ZoneId.of("Europe/Istanbul"))
+                    .build())
+            .build();
 
     for (int i = 0; i < 2; i++) {
       assertThat(engine.decide(Scenarios.customer("C-" + i, discount())).chosen()).hasSize(1);
@@ -39,20 +46,29 @@ class ExecutionLimitAndBudgetGuardrailTest {
 
   @Test
   void executionLimit_nextDay_countsFromZero() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .putExecutionLimit("send_email", 1).build()).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(Scenarios.bare().putExecutionLimit("send_email", 1).build())
+            .build();
     engine.decide(Scenarios.customer("C-1", campaign("retention", 50, action("send_email"))));
 
     clock.advance(Duration.ofHours(4)); // past UTC midnight
 
-    assertThat(engine.decide(Scenarios.customer("C-2",
-        campaign("retention", 50, action("send_email")))).chosen()).hasSize(1);
+    assertThat(
+            engine
+                .decide(Scenarios.customer("C-2", campaign("retention", 50, action("send_email"))))
+                .chosen())
+        .hasSize(1);
   }
 
   @Test
   void executionLimit_dryRun_consumesNothing() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .putExecutionLimit("create_discount", 1).build()).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(Scenarios.bare().putExecutionLimit("create_discount", 1).build())
+            .build();
     DecisionRun dry = engine.startRun(RunMode.DRY_RUN);
 
     dry.decide(Scenarios.customer("C-1", discount()));
@@ -65,8 +81,11 @@ class ExecutionLimitAndBudgetGuardrailTest {
 
   @Test
   void releaseExecution_givesTheSlotBack() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .putExecutionLimit("create_discount", 1).build()).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(Scenarios.bare().putExecutionLimit("create_discount", 1).build())
+            .build();
     PlannedAction a = engine.decide(Scenarios.customer("C-1", discount())).chosen().get(0);
 
     engine.releaseExecution(a);
@@ -76,9 +95,14 @@ class ExecutionLimitAndBudgetGuardrailTest {
 
   @Test
   void budget_chosenAction_reservesItsExpectedCost() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .budgets(BudgetLimits.builder(TRY).global(new BigDecimal("100")).build()).build())
-        .build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(
+                Scenarios.bare()
+                    .budgets(BudgetLimits.builder(TRY).global(new BigDecimal("100")).build())
+                    .build())
+            .build();
 
     PlannedAction a = engine.decide(Scenarios.customer("C-1", discount())).chosen().get(0);
 
@@ -92,14 +116,21 @@ class ExecutionLimitAndBudgetGuardrailTest {
 
   @Test
   void budget_exhausted_blocksAndReleasesTheExecutionSlot() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .putExecutionLimit("create_discount", 10)
-        .budgets(BudgetLimits.builder(TRY).putCampaign("winback", new BigDecimal("1.00")).build())
-        .build()).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(
+                Scenarios.bare()
+                    .putExecutionLimit("create_discount", 10)
+                    .budgets(
+                        BudgetLimits.builder(TRY)
+                            .putCampaign("winback", new BigDecimal("1.00"))
+                            .build())
+                    .build())
+            .build();
 
     engine.decide(Scenarios.customer("C-1", discount()));
-    PlannedAction second = engine.decide(Scenarios.customer("C-2", discount())).candidates()
-        .get(0);
+    PlannedAction second = engine.decide(Scenarios.customer("C-2", discount())).candidates().get(0);
 
     assertThat(second.status()).isEqualTo(ActionStatus.BLOCKED);
     assertThat(second.reason()).isEqualTo(ReasonCode.BUDGET_EXHAUSTED);
@@ -110,9 +141,17 @@ class ExecutionLimitAndBudgetGuardrailTest {
 
   @Test
   void budget_releasedAfterFailedExecution_fundsTheNextCustomer() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .budgets(BudgetLimits.builder(TRY).putCampaign("winback", new BigDecimal("1.00")).build())
-        .build()).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(
+                Scenarios.bare()
+                    .budgets(
+                        BudgetLimits.builder(TRY)
+                            .putCampaign("winback", new BigDecimal("1.00"))
+                            .build())
+                    .build())
+            .build();
     PlannedAction first = engine.decide(Scenarios.customer("C-1", discount())).chosen().get(0);
 
     engine.budgetLedger().release(first.reservation().id());
@@ -122,9 +161,17 @@ class ExecutionLimitAndBudgetGuardrailTest {
 
   @Test
   void budget_dryRun_leavesTheLedgerUntouched() {
-    DecisionEngine engine = DecisionEngine.builder().clock(clock).policy(Scenarios.bare()
-        .budgets(BudgetLimits.builder(TRY).putCampaign("winback", new BigDecimal("1.00")).build())
-        .build()).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .clock(clock)
+            .policy(
+                Scenarios.bare()
+                    .budgets(
+                        BudgetLimits.builder(TRY)
+                            .putCampaign("winback", new BigDecimal("1.00"))
+                            .build())
+                    .build())
+            .build();
     DecisionRun dry = engine.startRun(RunMode.DRY_RUN);
 
     PlannedAction first = dry.decide(Scenarios.customer("C-1", discount())).chosen().get(0);

@@ -35,41 +35,56 @@ class ExecutorRecheckTest {
   private final InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
   private final Queue<String> sent = new ConcurrentLinkedQueue<>();
 
-  private final DecisionEngine engine = DecisionEngine.builder().clock(clock)
-      .approvalGate(ApprovalGate.builder().clock(clock).approvalValidity(Duration.ofHours(1))
-          .build())
-      .policy(Scenarios.bare().approval(ApprovalThresholds.ofDefaults())
-          .budgets(BudgetLimits.builder(Currency.getInstance("TRY")).global(new BigDecimal("100")).build())
-          .build())
-      .build();
+  private final DecisionEngine engine =
+      DecisionEngine.builder()
+          .clock(clock)
+          .approvalGate(
+              ApprovalGate.builder().clock(clock).approvalValidity(Duration.ofHours(1)).build())
+          .policy(
+              Scenarios.bare()
+                  .approval(ApprovalThresholds.ofDefaults())
+                  .budgets(
+                      BudgetLimits.builder(Currency.getInstance("TRY"))
+                          .global(new BigDecimal("100"))
+                          .build())
+                  .build())
+          .build();
 
   private ExecutionService executor(String owner) {
-    ActionChannel mail = new ActionChannel() {
-      @Override
-      public String name() {
-        return "mail";
-      }
+    ActionChannel mail =
+        new ActionChannel() {
+          @Override
+          public String name() {
+            return "mail";
+          }
 
-      @Override
-      public DeliveryReceipt deliver(ActionRequest r) {
-        sent.add(r.idempotencyKey());
-        return DeliveryReceipt.delivered(r, "mail", "m-" + sent.size(), clock.instant());
-      }
-    };
-    return ExecutionService.builder().owner(owner).journal(journal).clock(clock)
+          @Override
+          public DeliveryReceipt deliver(ActionRequest r) {
+            sent.add(r.idempotencyKey());
+            return DeliveryReceipt.delivered(r, "mail", "m-" + sent.size(), clock.instant());
+          }
+        };
+    return ExecutionService.builder()
+        .owner(owner)
+        .journal(journal)
+        .clock(clock)
         .decisionEngine(engine)
-        .channels(ChannelRegistry.builder().register(mail).fallback("mail").build()).build();
+        .channels(ChannelRegistry.builder().register(mail).fallback("mail").build())
+        .build();
   }
 
   private static Verdict.Eligible discounted() {
-    return campaign("winback", 75, action("send_email", "template", "winback_offer"),
+    return campaign(
+        "winback",
+        75,
+        action("send_email", "template", "winback_offer"),
         action("create_discount", "discount", 0.20, "expiry_days", 14));
   }
 
   /** Plans an approved discount e-mail for C-1 and journals it as the planner would. */
   private PlannedAction planApproved(ExecutionService planner) {
-    PlannedAction deferred = engine.decide(Scenarios.customer("C-1", discounted()))
-        .candidates().get(0);
+    PlannedAction deferred =
+        engine.decide(Scenarios.customer("C-1", discounted())).candidates().get(0);
     engine.approvalGate().grant(deferred.approvalRequestId(), "alice", "spring promo");
     PlannedAction chosen = engine.decide(Scenarios.customer("C-1", discounted())).chosen().get(0);
     ActionRequest request = planner.request("r1", chosen, null, null);
@@ -91,10 +106,13 @@ class ExecutorRecheckTest {
       assertThat(report.cancelled()).isEqualTo(1);
       assertThat(report.completed()).isZero();
       assertThat(sent).isEmpty();
-      assertThat(journal.records("r1")).singleElement().satisfies(r -> {
-        assertThat(r.state()).isEqualTo(ExecutionState.CANCELLED);
-        assertThat(r.lastError()).isEqualTo("approval no longer holds");
-      });
+      assertThat(journal.records("r1"))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.state()).isEqualTo(ExecutionState.CANCELLED);
+                assertThat(r.lastError()).isEqualTo("approval no longer holds");
+              });
     }
   }
 
@@ -125,10 +143,13 @@ class ExecutorRecheckTest {
       assertThat(later.expireStale()).isZero();
 
       assertThat(engine.budgetLedger().global().reserved()).isEqualByComparingTo("0");
-      assertThat(journal.records("r1")).singleElement().satisfies(r -> {
-        assertThat(r.state()).isEqualTo(ExecutionState.CANCELLED);
-        assertThat(r.lastError()).startsWith("expired: not delivered within PT24H");
-      });
+      assertThat(journal.records("r1"))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.state()).isEqualTo(ExecutionState.CANCELLED);
+                assertThat(r.lastError()).startsWith("expired: not delivered within PT24H");
+              });
       assertThat(planner.execute("r1").considered()).isZero();
       assertThat(sent).isEmpty();
     }

@@ -56,8 +56,11 @@ class FrequencyCapGuardrailTest {
     sent("C-1", Channel.EMAIL, "2026-03-14T20:30:00Z");
     DecisionEngine engine = engine(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(1)));
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1", ZoneId.of("UTC"), ALL, email(50)))
-        .candidates().get(0);
+    PlannedAction a =
+        engine
+            .decide(Scenarios.customer("C-1", ZoneId.of("UTC"), ALL, email(50)))
+            .candidates()
+            .get(0);
 
     assertThat(a.status()).isEqualTo(ActionStatus.DEFERRED);
     assertThat(a.reason()).isEqualTo(ReasonCode.FREQUENCY_CAP);
@@ -70,8 +73,8 @@ class FrequencyCapGuardrailTest {
     DecisionEngine engine =
         engine(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.rolling(Duration.ofHours(24))));
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL, email(50)))
-        .candidates().get(0);
+    PlannedAction a =
+        engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL, email(50))).candidates().get(0);
 
     assertThat(a.status()).isEqualTo(ActionStatus.DEFERRED);
     assertThat(a.until()).isEqualTo(Instant.parse("2026-03-15T20:30:00Z"));
@@ -94,8 +97,8 @@ class FrequencyCapGuardrailTest {
     sent("C-1", Channel.EMAIL, "2026-03-08T05:30:00Z");
     DecisionEngine engine = engine(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(1)));
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1", NEW_YORK, ALL, email(50)))
-        .candidates().get(0);
+    PlannedAction a =
+        engine.decide(Scenarios.customer("C-1", NEW_YORK, ALL, email(50))).candidates().get(0);
 
     assertThat(a.until()).isEqualTo(Instant.parse("2026-03-09T04:00:00Z"));
   }
@@ -105,8 +108,13 @@ class FrequencyCapGuardrailTest {
     sent("C-1", Channel.SMS, "2026-03-14T06:00:00Z"); // 09:00 on the 14th in Istanbul
     DecisionEngine engine = engine(FrequencyCap.of(Channel.SMS, 1, CapWindow.calendarDays(2)));
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL,
-        campaign("reminder", 50, action("send_sms")))).candidates().get(0);
+    PlannedAction a =
+        engine
+            .decide(
+                Scenarios.customer(
+                    "C-1", ISTANBUL, ALL, campaign("reminder", 50, action("send_sms"))))
+            .candidates()
+            .get(0);
 
     assertThat(a.status()).isEqualTo(ActionStatus.DEFERRED);
     assertThat(a.until()).isEqualTo(Instant.parse("2026-03-15T21:00:00Z")); // 16th, 00:00 local
@@ -120,8 +128,8 @@ class FrequencyCapGuardrailTest {
     DecisionEngine engine =
         engine(FrequencyCap.of(Channel.EMAIL, 2, CapWindow.rolling(Duration.ofDays(7))));
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL, email(50)))
-        .candidates().get(0);
+    PlannedAction a =
+        engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL, email(50))).candidates().get(0);
 
     // three in the window, two allowed: two must leave, the second oldest leaves last
     assertThat(a.until()).isEqualTo(Instant.parse("2026-03-19T10:00:00Z"));
@@ -134,8 +142,12 @@ class FrequencyCapGuardrailTest {
     sent("C-1", Channel.SMS, "2026-03-14T10:00:00Z");
     DecisionEngine engine = engine(FrequencyCap.overall(2, CapWindow.rolling(Duration.ofDays(7))));
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL,
-        campaign("app", 50, action("send_push")))).candidates().get(0);
+    PlannedAction a =
+        engine
+            .decide(
+                Scenarios.customer("C-1", ISTANBUL, ALL, campaign("app", 50, action("send_push"))))
+            .candidates()
+            .get(0);
 
     assertThat(a.reason()).isEqualTo(ReasonCode.FREQUENCY_CAP);
     assertThat(a.until()).isEqualTo(Instant.parse("2026-03-20T10:00:00Z"));
@@ -145,16 +157,23 @@ class FrequencyCapGuardrailTest {
   void bypass_priorityAtThreshold_passesWithBypassVerdict_lowerPriorityDefers() {
     sent("C-1", Channel.EMAIL, "2026-03-14T21:00:00Z");
     sent("C-2", Channel.EMAIL, "2026-03-14T21:00:00Z");
-    DecisionEngine engine = engine(
-        FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(1)).bypassFrom(75));
+    DecisionEngine engine =
+        engine(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(1)).bypassFrom(75));
 
-    PlannedAction high = engine.decide(Scenarios.customer("C-1", ZoneId.of("UTC"), ALL,
-        email(75))).candidates().get(0);
-    PlannedAction low = engine.decide(Scenarios.customer("C-2", ZoneId.of("UTC"), ALL,
-        email(74))).candidates().get(0);
+    PlannedAction high =
+        engine
+            .decide(Scenarios.customer("C-1", ZoneId.of("UTC"), ALL, email(75)))
+            .candidates()
+            .get(0);
+    PlannedAction low =
+        engine
+            .decide(Scenarios.customer("C-2", ZoneId.of("UTC"), ALL, email(74)))
+            .candidates()
+            .get(0);
 
     assertThat(high.status()).isEqualTo(ActionStatus.CHOSEN);
-    assertThat(high.verdicts()).extracting(GuardrailVerdict::reason)
+    assertThat(high.verdicts())
+        .extracting(GuardrailVerdict::reason)
         .contains(ReasonCode.CAP_BYPASSED);
     assertThat(low.status()).isEqualTo(ActionStatus.DEFERRED);
   }
@@ -165,25 +184,33 @@ class FrequencyCapGuardrailTest {
     DecisionRun run = engine.startRun(RunMode.LIVE);
 
     Decision first = run.decide(Scenarios.customer("C-1", ISTANBUL, ALL, email(50)));
-    Decision second = run.decide(Scenarios.customer("C-1", ISTANBUL, ALL,
-        campaign("replenishment", 50, action("send_email"))));
+    Decision second =
+        run.decide(
+            Scenarios.customer(
+                "C-1", ISTANBUL, ALL, campaign("replenishment", 50, action("send_email"))));
 
     assertThat(first.chosen()).hasSize(1);
     assertThat(run.plannedContacts("C-1")).hasSize(1);
-    assertThat(second.candidates().get(0).reason()).isIn(ReasonCode.RUN_CAP_CHANNEL,
-        ReasonCode.FREQUENCY_CAP);
+    assertThat(second.candidates().get(0).reason())
+        .isIn(ReasonCode.RUN_CAP_CHANNEL, ReasonCode.FREQUENCY_CAP);
   }
 
   @Test
   void withinOneDecision_chosenContactCountsForTheOverallCap() {
     DecisionEngine engine = engine(FrequencyCap.overall(1, CapWindow.rolling(Duration.ofDays(1))));
 
-    Decision d = engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL,
-        campaign("retention", 75, action("send_email")),
-        campaign("app", 50, action("send_push"))));
+    Decision d =
+        engine.decide(
+            Scenarios.customer(
+                "C-1",
+                ISTANBUL,
+                ALL,
+                campaign("retention", 75, action("send_email")),
+                campaign("app", 50, action("send_push"))));
 
     assertThat(d.chosen()).extracting(PlannedAction::actionType).containsExactly("send_email");
-    assertThat(d.withStatus(ActionStatus.DEFERRED)).extracting(PlannedAction::reason)
+    assertThat(d.withStatus(ActionStatus.DEFERRED))
+        .extracting(PlannedAction::reason)
         .containsExactly(ReasonCode.FREQUENCY_CAP);
   }
 }

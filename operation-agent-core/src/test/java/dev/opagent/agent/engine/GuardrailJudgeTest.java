@@ -16,7 +16,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
@@ -35,13 +34,23 @@ class GuardrailJudgeTest {
 
   private static GuardrailJudge judge(DecisionEngine engine, List<Contact> earlier) {
     CustomerContext ctx = Scenarios.customer("C-1");
-    return new GuardrailJudge(engine, RunMode.DRY_RUN, new HashMap<>(), ctx, NOW,
-        engine.ledger.copy(), engine.counters, null, earlier);
+    return new GuardrailJudge(
+        engine,
+        RunMode.DRY_RUN,
+        new HashMap<>(),
+        ctx,
+        NOW,
+        engine.ledger.copy(),
+        engine.counters,
+        null,
+        earlier);
   }
 
-  /** The first action of {@code campaign}, scored at {@code value} with expected cost {@code cost}. */
-  private static Candidate candidate(DecisionEngine engine, Verdict.Eligible campaign,
-      double value, double cost) {
+  /**
+   * The first action of {@code campaign}, scored at {@code value} with expected cost {@code cost}.
+   */
+  private static Candidate candidate(
+      DecisionEngine engine, Verdict.Eligible campaign, double value, double cost) {
     CompiledCampaign cc = engine.compiled(campaign.ruleId(), campaign.actions());
     Candidate c = new Candidate(cc, cc.candidates[0], campaign, 0);
     c.score = new Score(0.5, 1, 1, 0, 0, value, cost, value * 0.5 - cost);
@@ -49,8 +58,7 @@ class GuardrailJudgeTest {
   }
 
   private static List<Guardrail> guardrails(Candidate c) {
-    return c.toPlanned("C-1", 1, NOW).verdicts().stream().map(GuardrailVerdict::guardrail)
-        .toList();
+    return c.toPlanned("C-1", 1, NOW).verdicts().stream().map(GuardrailVerdict::guardrail).toList();
   }
 
   @Test
@@ -62,11 +70,20 @@ class GuardrailJudgeTest {
     judge.judge(c);
 
     assertThat(c.status).isEqualTo(ActionStatus.CHOSEN);
-    assertThat(guardrails(c)).containsExactly(Guardrail.SCORE, Guardrail.CONFLICT,
-        Guardrail.CHANNEL, Guardrail.CONSENT, Guardrail.FREQUENCY, Guardrail.QUIET_HOURS,
-        Guardrail.APPROVAL, Guardrail.EXECUTION_LIMIT, Guardrail.BUDGET);
+    assertThat(guardrails(c))
+        .containsExactly(
+            Guardrail.SCORE,
+            Guardrail.CONFLICT,
+            Guardrail.CHANNEL,
+            Guardrail.CONSENT,
+            Guardrail.FREQUENCY,
+            Guardrail.QUIET_HOURS,
+            Guardrail.APPROVAL,
+            Guardrail.EXECUTION_LIMIT,
+            Guardrail.BUDGET);
     assertThat(judge.chosen()).containsExactly(c);
-    assertThat(judge.newContacts()).singleElement()
+    assertThat(judge.newContacts())
+        .singleElement()
         .satisfies(k -> assertThat(k.channel()).isEqualTo(Channel.EMAIL));
   }
 
@@ -74,8 +91,8 @@ class GuardrailJudgeTest {
   void judge_nonFiniteCost_blocksAtTheFirstGuardrailSoNoOtherIsAsked() {
     DecisionEngine engine = engine(Scenarios.bare().build());
     GuardrailJudge judge = judge(engine, List.of());
-    Candidate c = candidate(engine, campaign("retention", 50, action("send_email")), 100,
-        Double.NaN);
+    Candidate c =
+        candidate(engine, campaign("retention", 50, action("send_email")), 100, Double.NaN);
 
     judge.judge(c);
 
@@ -89,9 +106,14 @@ class GuardrailJudgeTest {
   @Test
   void judge_contactPlannedEarlierInTheRun_countsAgainstTheFrequencyCap() {
     // Run caps high enough that only the frequency cap can stop the second email.
-    DecisionEngine engine = engine(Scenarios.bare().maxActionsPerCustomer(5).maxActionsPerChannel(5)
-        .addFrequencyCap(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.rolling(Duration.ofDays(1))))
-        .build());
+    DecisionEngine engine =
+        engine(
+            Scenarios.bare()
+                .maxActionsPerCustomer(5)
+                .maxActionsPerChannel(5)
+                .addFrequencyCap(
+                    FrequencyCap.of(Channel.EMAIL, 1, CapWindow.rolling(Duration.ofDays(1))))
+                .build());
     Contact earlier = Contact.of(Channel.EMAIL, NOW.minusSeconds(60), "welcome", "send_email");
     Candidate c = candidate(engine, campaign("retention", 50, action("send_email")), 100, 1);
 
@@ -99,8 +121,8 @@ class GuardrailJudgeTest {
 
     assertThat(c.status).isEqualTo(ActionStatus.DEFERRED);
     assertThat(c.toPlanned("C-1", 1, NOW).reason()).isEqualTo(ReasonCode.FREQUENCY_CAP);
-    assertThat(c.toPlanned("C-1", 1, NOW).until()).isEqualTo(NOW.minusSeconds(60).plus(
-        Duration.ofDays(1)));
+    assertThat(c.toPlanned("C-1", 1, NOW).until())
+        .isEqualTo(NOW.minusSeconds(60).plus(Duration.ofDays(1)));
   }
 
   @Test
@@ -121,22 +143,31 @@ class GuardrailJudgeTest {
 
   @Test
   void judge_quietHoursAtTheCustomersTime_deferToTheWindowsEnd() {
-    DecisionEngine engine = engine(Scenarios.bare().addQuietHours(new QuietHours(
-        LocalTime.of(11, 0), LocalTime.of(13, 0), Set.of(Channel.EMAIL))).build());
+    DecisionEngine engine =
+        engine(
+            Scenarios.bare()
+                .addQuietHours(
+                    new QuietHours(LocalTime.of(11, 0), LocalTime.of(13, 0), Set.of(Channel.EMAIL)))
+                .build());
     Candidate c = candidate(engine, campaign("retention", 50, action("send_email")), 100, 1);
 
     judge(engine, List.of()).judge(c);
 
     assertThat(c.status).isEqualTo(ActionStatus.DEFERRED);
-    assertThat(c.toPlanned("C-1", 1, NOW).until()).isEqualTo(Instant.parse(
-        "2026-03-15T13:00:00Z"));
+    assertThat(c.toPlanned("C-1", 1, NOW).until()).isEqualTo(Instant.parse("2026-03-15T13:00:00Z"));
   }
 
   @Test
   void judge_budgetTooSmall_blocksAndGivesBackTheExecutionSlotItTook() {
-    DecisionEngine engine = engine(Scenarios.bare().putExecutionLimit("send_email", 1)
-        .budgets(BudgetLimits.builder(TRY).putCampaign("retention", new BigDecimal("1.00"))
-            .build()).build());
+    DecisionEngine engine =
+        engine(
+            Scenarios.bare()
+                .putExecutionLimit("send_email", 1)
+                .budgets(
+                    BudgetLimits.builder(TRY)
+                        .putCampaign("retention", new BigDecimal("1.00"))
+                        .build())
+                .build());
     Candidate c = candidate(engine, campaign("retention", 50, action("send_email")), 100, 5);
 
     judge(engine, List.of()).judge(c);

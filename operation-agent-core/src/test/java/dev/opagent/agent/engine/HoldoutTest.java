@@ -15,8 +15,10 @@ class HoldoutTest {
   private final MutableClock clock = MutableClock.at("2026-03-15T12:00:00Z");
 
   private DecisionEngine engine() {
-    return DecisionEngine.builder().clock(clock)
-        .policy(Scenarios.bare().globalHoldout(CONTROL).build()).build();
+    return DecisionEngine.builder()
+        .clock(clock)
+        .policy(Scenarios.bare().globalHoldout(CONTROL).build())
+        .build();
   }
 
   private static String firstHeldOut() {
@@ -31,15 +33,20 @@ class HoldoutTest {
   void globalHoldout_customerGetsNothingAndEveryMatchIsRecorded() {
     String id = firstHeldOut();
 
-    Decision d = engine().decide(Scenarios.customer(id,
-        campaign("retention", 75, action("send_email")),
-        campaign("reminder", 50, action("send_sms"))));
+    Decision d =
+        engine()
+            .decide(
+                Scenarios.customer(
+                    id,
+                    campaign("retention", 75, action("send_email")),
+                    campaign("reminder", 50, action("send_sms"))));
 
     assertThat(d.globalHoldout()).isTrue();
     assertThat(d.candidates()).isEmpty();
-    assertThat(d.heldOut()).containsExactly(
-        new HeldOutCampaign("retention", "global-control-2026", true),
-        new HeldOutCampaign("reminder", "global-control-2026", true));
+    assertThat(d.heldOut())
+        .containsExactly(
+            new HeldOutCampaign("retention", "global-control-2026", true),
+            new HeldOutCampaign("reminder", "global-control-2026", true));
   }
 
   @Test
@@ -49,8 +56,8 @@ class HoldoutTest {
     DecisionEngine a = engine();
     DecisionEngine b = engine();
     for (int i = 0; i < 5_000; i++) {
-      CustomerContext c = Scenarios.customer("C-" + i, campaign("retention", 75,
-          action("send_email")));
+      CustomerContext c =
+          Scenarios.customer("C-" + i, campaign("retention", 75, action("send_email")));
       if (a.dryRun(c).globalHoldout()) {
         first.add(c.customerId());
       }
@@ -69,9 +76,13 @@ class HoldoutTest {
     while (CONTROL.contains(id)) {
       id = id + "x";
     }
-    Decision d = engine().decide(Scenarios.customer(id,
-        new Verdict.HeldOut("winback", "Win-back", "rule:winback", 0.01, 10),
-        campaign("retention", 75, action("send_email"))));
+    Decision d =
+        engine()
+            .decide(
+                Scenarios.customer(
+                    id,
+                    new Verdict.HeldOut("winback", "Win-back", "rule:winback", 0.01, 10),
+                    campaign("retention", 75, action("send_email"))));
 
     assertThat(d.globalHoldout()).isFalse();
     assertThat(d.heldOut()).containsExactly(new HeldOutCampaign("winback", "rule:winback", false));
@@ -80,8 +91,12 @@ class HoldoutTest {
 
   @Test
   void evaluatorsGlobalControl_withTheSameKey_countsAsGlobalHoldout() {
-    Decision d = engine().decide(Scenarios.customer("C-any",
-        new Verdict.HeldOut("winback", "Win-back", "global-control-2026", 0.01, 10)));
+    Decision d =
+        engine()
+            .decide(
+                Scenarios.customer(
+                    "C-any",
+                    new Verdict.HeldOut("winback", "Win-back", "global-control-2026", 0.01, 10)));
 
     assertThat(d.globalHoldout()).isTrue();
   }
@@ -91,8 +106,11 @@ class HoldoutTest {
     DecisionRun run = engine().startRun(RunMode.DRY_RUN);
     int held = 0;
     for (int i = 0; i < 200; i++) {
-      held += run.decide(Scenarios.customer("C-" + i, campaign("retention", 75,
-          action("send_email")))).globalHoldout() ? 1 : 0;
+      held +=
+          run.decide(Scenarios.customer("C-" + i, campaign("retention", 75, action("send_email"))))
+                  .globalHoldout()
+              ? 1
+              : 0;
     }
 
     assertThat(run.summary().globalHoldouts()).isEqualTo(held).isPositive();

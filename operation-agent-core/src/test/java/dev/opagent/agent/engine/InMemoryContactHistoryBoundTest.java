@@ -31,8 +31,9 @@ class InMemoryContactHistoryBoundTest {
     }
     history.record("C-last", email(T0.plus(Duration.ofDays(60))));
 
-    assertThat(history.customers()).as("customers whose only contact is older than 7 days are"
-        + " forgotten").isLessThanOrEqualTo(8 * 100 + 1 + 2048);
+    assertThat(history.customers())
+        .as("customers whose only contact is older than 7 days are" + " forgotten")
+        .isLessThanOrEqualTo(8 * 100 + 1 + 2048);
     assertThat(history.all("C-0-0")).isEmpty();
     assertThat(history.all("C-59-0")).hasSize(1);
   }
@@ -72,14 +73,22 @@ class InMemoryContactHistoryBoundTest {
 
   @Test
   void engine_historyShorterThanTheLongestCap_isRefused() {
-    DecisionPolicy policy = Scenarios.bare()
-        .addFrequencyCap(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(30))).build();
+    DecisionPolicy policy =
+        Scenarios.bare()
+            .addFrequencyCap(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(30)))
+            .build();
 
-    assertThatThrownBy(() -> DecisionEngine.builder().policy(policy)
-        .contactHistory(new InMemoryContactHistory(Duration.ofDays(7))).build())
+    assertThatThrownBy(
+            () ->
+                DecisionEngine.builder()
+                    .policy(policy)
+                    .contactHistory(new InMemoryContactHistory(Duration.ofDays(7)))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("retention at least that long");
-    DecisionEngine.builder().policy(policy)
-        .contactHistory(new InMemoryContactHistory(Duration.ofDays(31))).build();
+    DecisionEngine.builder()
+        .policy(policy)
+        .contactHistory(new InMemoryContactHistory(Duration.ofDays(31)))
+        .build();
   }
 }

@@ -9,10 +9,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one clock core's tests move by hand, with the same behaviour as the testkit's
- * {@code dev.opagent.testkit.MutableClock}: the testkit depends on this module, so these tests
- * cannot use it. Thread-safe; every clock made by {@link #withZone} shows the same instant and
- * moves with this one.
+ * The one clock core's tests move by hand, with the same behaviour as the testkit's {@code
+ * dev.opagent.testkit.MutableClock}: the testkit depends on this module, so these tests cannot use
+ * it. Thread-safe; every clock made by {@link #withZone} shows the same instant and moves with this
+ * one.
  */
 public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;

@@ -29,34 +29,55 @@ import net.jqwik.api.Provide;
  */
 class NonFiniteAmountsPropertyTest {
   private static final Currency TRY = Currency.getInstance("TRY");
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"),
-      ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC);
 
   private static DecisionEngine engine() {
-    return DecisionEngine.builder().clock(CLOCK).policy(Scenarios.bare()
-        .approval(new ApprovalThresholds(Double.POSITIVE_INFINITY, new BigDecimal("50"),
-            Long.MAX_VALUE, ApprovalScope.CAMPAIGN))
-        .budgets(BudgetLimits.builder(TRY).global(new BigDecimal("0.02")).build()).build())
+    return DecisionEngine.builder()
+        .clock(CLOCK)
+        .policy(
+            Scenarios.bare()
+                .approval(
+                    new ApprovalThresholds(
+                        Double.POSITIVE_INFINITY,
+                        new BigDecimal("50"),
+                        Long.MAX_VALUE,
+                        ApprovalScope.CAMPAIGN))
+                .budgets(BudgetLimits.builder(TRY).global(new BigDecimal("0.02")).build())
+                .build())
         .build();
   }
 
   /** A customer whose basket comes from the region's median basket. */
   private static CustomerContext customer(String id, BigDecimal medianBasket) {
-    CustomerData data = new CustomerData(id, null, null, new Region("Marmara", null, medianBasket,
-        null, Map.of()), null);
-    return CustomerContext.builder(Scenarios.eligibility(id, Scenarios.campaign("winback", 50,
-            Scenarios.action("send_sms"), Scenarios.action("create_discount", "discount", 0.2))))
-        .customerData(data).consents(List.of(Channel.SMS)).build();
+    CustomerData data =
+        new CustomerData(
+            id, null, null, new Region("Marmara", null, medianBasket, null, Map.of()), null);
+    return CustomerContext.builder(
+            Scenarios.eligibility(
+                id,
+                Scenarios.campaign(
+                    "winback",
+                    50,
+                    Scenarios.action("send_sms"),
+                    Scenarios.action("create_discount", "discount", 0.2))))
+        .customerData(data)
+        .consents(List.of(Channel.SMS))
+        .build();
   }
 
   @Provide
   Arbitrary<BigDecimal> baskets() {
     return Arbitraries.oneOf(
-        Arbitraries.of(new BigDecimal("1e400"), new BigDecimal("-1e400"), new BigDecimal("1e308"),
-            new BigDecimal("2e308"), new BigDecimal("1e12"), BigDecimal.ZERO,
+        Arbitraries.of(
+            new BigDecimal("1e400"),
+            new BigDecimal("-1e400"),
+            new BigDecimal("1e308"),
+            new BigDecimal("2e308"),
+            new BigDecimal("1e12"),
+            BigDecimal.ZERO,
             new BigDecimal("-250")),
-        Arbitraries.bigDecimals().between(new BigDecimal("-1e9"), new BigDecimal("1e9"))
-            .ofScale(2),
+        Arbitraries.bigDecimals().between(new BigDecimal("-1e9"), new BigDecimal("1e9")).ofScale(2),
         Arbitraries.integers().between(300, 100_000).map(e -> BigDecimal.TEN.pow(e)));
   }
 
@@ -73,9 +94,13 @@ class NonFiniteAmountsPropertyTest {
         assertThat(a.approvalReason() == null || engine.mayExecute(a)).isTrue();
       }
     }
-    assertThat(engine.budgetLedger().global().committed()
-        .add(engine.budgetLedger().global().reserved())).isLessThanOrEqualTo(
-            new BigDecimal("0.02"));
+    assertThat(
+            engine
+                .budgetLedger()
+                .global()
+                .committed()
+                .add(engine.budgetLedger().global().reserved()))
+        .isLessThanOrEqualTo(new BigDecimal("0.02"));
   }
 
   @Example
@@ -85,9 +110,12 @@ class NonFiniteAmountsPropertyTest {
     Decision d = engine.decide(customer("C-1", new BigDecimal("1e400")));
 
     assertThat(d.chosen()).isEmpty();
-    assertThat(d.candidates()).isNotEmpty().allSatisfy(a -> {
-      assertThat(a.status()).isEqualTo(ActionStatus.BLOCKED);
-      assertThat(a.reason()).isEqualTo(ReasonCode.INVALID_AMOUNT);
-    });
+    assertThat(d.candidates())
+        .isNotEmpty()
+        .allSatisfy(
+            a -> {
+              assertThat(a.status()).isEqualTo(ActionStatus.BLOCKED);
+              assertThat(a.reason()).isEqualTo(ReasonCode.INVALID_AMOUNT);
+            });
   }
 }

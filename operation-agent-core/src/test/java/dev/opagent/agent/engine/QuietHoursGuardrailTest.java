@@ -21,8 +21,10 @@ class QuietHoursGuardrailTest {
   private final MutableClock clock = MutableClock.at("2026-03-14T19:00:00Z");
 
   private DecisionEngine engine(QuietHours hours) {
-    return DecisionEngine.builder().clock(clock)
-        .policy(Scenarios.bare().addQuietHours(hours).build()).build();
+    return DecisionEngine.builder()
+        .clock(clock)
+        .policy(Scenarios.bare().addQuietHours(hours).build())
+        .build();
   }
 
   private static QuietHours nights() {
@@ -30,8 +32,10 @@ class QuietHoursGuardrailTest {
   }
 
   private PlannedAction sms(DecisionEngine engine, ZoneId zone) {
-    return engine.decide(Scenarios.customer("C-1", zone, ALL,
-        campaign("reminder", 50, action("send_sms")))).candidates().get(0);
+    return engine
+        .decide(Scenarios.customer("C-1", zone, ALL, campaign("reminder", 50, action("send_sms"))))
+        .candidates()
+        .get(0);
   }
 
   @Test
@@ -74,16 +78,18 @@ class QuietHoursGuardrailTest {
     DecisionEngine engine = engine(nights());
 
     assertThat(sms(engine, ISTANBUL).status()).isEqualTo(ActionStatus.DEFERRED);
-    assertThat(sms(engine, ZoneId.of("America/New_York")).status())
-        .isEqualTo(ActionStatus.CHOSEN);
+    assertThat(sms(engine, ZoneId.of("America/New_York")).status()).isEqualTo(ActionStatus.CHOSEN);
   }
 
   @Test
   void quietHours_channelNotListed_isNotAffected() {
     clock.set(Instant.parse("2026-03-14T19:30:00Z"));
 
-    Decision d = engine(nights()).decide(Scenarios.customer("C-1", ISTANBUL, ALL,
-        campaign("retention", 50, action("send_email"))));
+    Decision d =
+        engine(nights())
+            .decide(
+                Scenarios.customer(
+                    "C-1", ISTANBUL, ALL, campaign("retention", 50, action("send_email"))));
 
     assertThat(d.chosen()).hasSize(1);
   }
@@ -91,8 +97,8 @@ class QuietHoursGuardrailTest {
   @Test
   void windowWithinOneDay_defersToItsEnd() {
     clock.set(Instant.parse("2026-03-14T10:00:00Z")); // 13:00 in Istanbul
-    QuietHours lunch = new QuietHours(LocalTime.of(12, 0), LocalTime.of(14, 0),
-        Set.of(Channel.SMS));
+    QuietHours lunch =
+        new QuietHours(LocalTime.of(12, 0), LocalTime.of(14, 0), Set.of(Channel.SMS));
 
     assertThat(sms(engine(lunch), ISTANBUL).until())
         .isEqualTo(Instant.parse("2026-03-14T11:00:00Z"));
@@ -103,9 +109,16 @@ class QuietHoursGuardrailTest {
     clock.set(Instant.parse("2026-03-14T17:30:00Z")); // 20:30, sent at 21:30 local
     DecisionEngine engine = engine(nights());
 
-    PlannedAction a = engine.decide(Scenarios.customer("C-1", ISTANBUL, ALL,
-        campaign("reminder", 50, Scenarios.delayed("send_sms", Duration.ofHours(1)))))
-        .candidates().get(0);
+    PlannedAction a =
+        engine
+            .decide(
+                Scenarios.customer(
+                    "C-1",
+                    ISTANBUL,
+                    ALL,
+                    campaign("reminder", 50, Scenarios.delayed("send_sms", Duration.ofHours(1)))))
+            .candidates()
+            .get(0);
 
     assertThat(a.plannedAt()).isEqualTo(Instant.parse("2026-03-14T18:30:00Z"));
     assertThat(a.status()).isEqualTo(ActionStatus.DEFERRED);
@@ -123,8 +136,8 @@ class QuietHoursGuardrailTest {
 
   @Test
   void quietHours_sameStartAndEnd_isRejected() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-        new QuietHours(LocalTime.NOON, LocalTime.NOON, Set.of(Channel.SMS)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new QuietHours(LocalTime.NOON, LocalTime.NOON, Set.of(Channel.SMS)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("quiet hours must not start and end at the same time (12:00)");
   }

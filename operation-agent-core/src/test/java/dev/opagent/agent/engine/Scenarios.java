@@ -19,8 +19,12 @@ final class Scenarios {
 
   /** A policy with no caps, quiet hours, limits, approvals or exclusive groups. */
   static DecisionPolicy.Builder bare() {
-    return DecisionPolicy.builder().clearFrequencyCaps().clearQuietHours().clearExecutionLimits()
-        .clearExclusiveCampaigns().approval(ApprovalThresholds.none());
+    return DecisionPolicy.builder()
+        .clearFrequencyCaps()
+        .clearQuietHours()
+        .clearExecutionLimits()
+        .clearExclusiveCampaigns()
+        .approval(ApprovalThresholds.none());
   }
 
   static Action action(String type, Object... keyValues) {
@@ -50,14 +54,21 @@ final class Scenarios {
   }
 
   /** A context worth 100 per conversion, basket 100, opted in to {@code consents}. */
-  static CustomerContext customer(String id, ZoneId zone, List<Channel> consents,
-      Verdict... verdicts) {
-    return CustomerContext.builder(eligibility(id, verdicts)).consents(consents).zone(zone)
-        .customerValue(100).expectedBasket(100).build();
+  static CustomerContext customer(
+      String id, ZoneId zone, List<Channel> consents, Verdict... verdicts) {
+    return CustomerContext.builder(eligibility(id, verdicts))
+        .consents(consents)
+        .zone(zone)
+        .customerValue(100)
+        .expectedBasket(100)
+        .build();
   }
 
   static CustomerContext customer(String id, Verdict... verdicts) {
-    return customer(id, ZoneId.of("UTC"), List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH,
-        Channel.IN_APP, Channel.PHONE), verdicts);
+    return customer(
+        id,
+        ZoneId.of("UTC"),
+        List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH, Channel.IN_APP, Channel.PHONE),
+        verdicts);
   }
 }

@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 
 /** Hostile JSON given to {@link ActionRequest#fromJson} fails typed, naming the field only. */
 class ActionRequestJsonTest {
-  private static final String VALID_TAIL = "\"runId\":\"r\",\"customerId\":\"C-1\","
-      + "\"campaign\":\"w\",\"actionType\":\"send_email\",\"channel\":\"email\","
-      + "\"plannedAt\":\"2026-03-15T09:00:00Z\"";
+  private static final String VALID_TAIL =
+      "\"runId\":\"r\",\"customerId\":\"C-1\","
+          + "\"campaign\":\"w\",\"actionType\":\"send_email\",\"channel\":\"email\","
+          + "\"plannedAt\":\"2026-03-15T09:00:00Z\"";
 
   @Test
   void fromJson_numberLongerThanTheParserAllows_isATypedErrorNotANullPointer() {
@@ -40,8 +41,8 @@ class ActionRequestJsonTest {
 
   @Test
   void fromJson_attachmentsOfTheWrongType_namesTheFieldNeverTheValue() {
-    String json = "{\"idempotencyKey\":\"k\",\"attachments\":[\"SECRET-VALUE\"]," + VALID_TAIL
-        + "}";
+    String json =
+        "{\"idempotencyKey\":\"k\",\"attachments\":[\"SECRET-VALUE\"]," + VALID_TAIL + "}";
 
     assertThatThrownBy(() -> ActionRequest.fromJson(json))
         .isInstanceOf(IllegalArgumentException.class)

@@ -64,8 +64,18 @@ class ChannelRegistryTest {
   }
 
   private static ActionRequest request(String actionType, String channel) {
-    return new ActionRequest("ik-" + actionType, "run-1", "C-private-7", "winback", actionType,
-        channel, Map.of(), List.of(), null, null, BigDecimal.ZERO,
+    return new ActionRequest(
+        "ik-" + actionType,
+        "run-1",
+        "C-private-7",
+        "winback",
+        actionType,
+        channel,
+        Map.of(),
+        List.of(),
+        null,
+        null,
+        BigDecimal.ZERO,
         Instant.parse("2026-03-15T09:00:00Z"));
   }
 
@@ -79,13 +89,17 @@ class ChannelRegistryTest {
     Named jsonl = new Named("jsonl");
     Named email = new Named("email");
     Named fallback = new Named("fallback");
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(webhook).register(jsonl).register(email).register(fallback)
-        .routeActionType("send_email", "webhook")
-        .routeChannel("email", "jsonl")
-        .routeChannel("sms", "webhook")
-        .fallback("fallback")
-        .build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder()
+            .register(webhook)
+            .register(jsonl)
+            .register(email)
+            .register(fallback)
+            .routeActionType("send_email", "webhook")
+            .routeChannel("email", "jsonl")
+            .routeChannel("sms", "webhook")
+            .fallback("fallback")
+            .build();
 
     assertThat(registry.resolve(request("send_email", "email"))).isSameAs(webhook);
     assertThat(registry.resolve(request("send_retention_offer", "email"))).isSameAs(jsonl);
@@ -96,10 +110,12 @@ class ChannelRegistryTest {
 
   @Test
   void resolve_channelNamedLikeDecisionChannel_beatsTheDefault() {
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(new Named("email")).register(new Named("jsonl"))
-        .fallback("jsonl")
-        .build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder()
+            .register(new Named("email"))
+            .register(new Named("jsonl"))
+            .fallback("jsonl")
+            .build();
 
     assertThat(nameFor(registry, "send_email", "email")).isEqualTo("email");
     assertThat(nameFor(registry, "send_sms", "sms")).isEqualTo("jsonl");
@@ -107,18 +123,23 @@ class ChannelRegistryTest {
 
   @Test
   void resolve_nothingMatches_throwsListingWhatWasTried() {
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(new Named("webhook")).register(new Named("jsonl"))
-        .routeActionType("send_email", "webhook")
-        .build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder()
+            .register(new Named("webhook"))
+            .register(new Named("jsonl"))
+            .routeActionType("send_email", "webhook")
+            .build();
 
-    UnknownChannelException e = catchThrowableOfType(UnknownChannelException.class,
-        () -> registry.resolve(request("send_sms", "sms")));
+    UnknownChannelException e =
+        catchThrowableOfType(
+            UnknownChannelException.class, () -> registry.resolve(request("send_sms", "sms")));
 
     assertThat(e).isInstanceOf(AgentException.class);
-    assertThat(e.getMessage()).isEqualTo("no channel for action type 'send_sms' (decision "
-        + "channel 'sms'); tried: action-type route none, channel route none, channel named "
-        + "'sms' none, default none; registered channels: [jsonl, webhook]");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "no channel for action type 'send_sms' (decision "
+                + "channel 'sms'); tried: action-type route none, channel route none, channel named "
+                + "'sms' none, default none; registered channels: [jsonl, webhook]");
     assertThat(e.actionType()).isEqualTo("send_sms");
     assertThat(e.decisionChannel()).isEqualTo("sms");
     assertThat(e.registeredChannels()).containsExactly("jsonl", "webhook");
@@ -127,15 +148,19 @@ class ChannelRegistryTest {
 
   @Test
   void routes_jsonConfig_isReadIntoRoutes() throws IOException {
-    JsonNode config = JSON.readTree("""
+    JsonNode config =
+        JSON.readTree(
+            """
         {"actionTypes": {"send_email": "webhook", "create_discount": "jsonl"},
          "channels": {"sms": "jsonl"},
          "default": "jsonl"}""");
 
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(new Named("webhook")).register(new Named("jsonl"))
-        .routes(config)
-        .build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder()
+            .register(new Named("webhook"))
+            .register(new Named("jsonl"))
+            .routes(config)
+            .build();
 
     assertThat(registry.actionTypeRoutes())
         .containsExactly(Map.entry("send_email", "webhook"), Map.entry("create_discount", "jsonl"));
@@ -148,17 +173,29 @@ class ChannelRegistryTest {
 
   @Test
   void routes_mapConfig_equalsJsonConfig() throws IOException {
-    ChannelRegistry fromMap = ChannelRegistry.builder()
-        .register(new Named("webhook")).register(new Named("jsonl"))
-        .routes(Map.of("actionTypes", Map.of("send_email", "webhook"),
-            "channels", Map.of("sms", "jsonl"), "default", "jsonl"))
-        .build();
-    ChannelRegistry fromJson = ChannelRegistry.builder()
-        .register(new Named("webhook")).register(new Named("jsonl"))
-        .routes(JSON.readTree("""
+    ChannelRegistry fromMap =
+        ChannelRegistry.builder()
+            .register(new Named("webhook"))
+            .register(new Named("jsonl"))
+            .routes(
+                Map.of(
+                    "actionTypes",
+                    Map.of("send_email", "webhook"),
+                    "channels",
+                    Map.of("sms", "jsonl"),
+                    "default",
+                    "jsonl"))
+            .build();
+    ChannelRegistry fromJson =
+        ChannelRegistry.builder()
+            .register(new Named("webhook"))
+            .register(new Named("jsonl"))
+            .routes(
+                JSON.readTree(
+                    """
             {"actionTypes": {"send_email": "webhook"}, "channels": {"sms": "jsonl"},
              "default": "jsonl"}"""))
-        .build();
+            .build();
 
     assertThat(fromMap.actionTypeRoutes()).isEqualTo(fromJson.actionTypeRoutes());
     assertThat(fromMap.channelRoutes()).isEqualTo(fromJson.channelRoutes());
@@ -167,13 +204,18 @@ class ChannelRegistryTest {
 
   @Test
   void routes_laterConfig_replacesSameKeysAndNullDefaultRemovesIt() throws IOException {
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(new Named("webhook")).register(new Named("jsonl"))
-        .routes(JSON.readTree("{\"actionTypes\": {\"send_email\": \"webhook\"}, "
-            + "\"default\": \"jsonl\"}"))
-        .routes(JSON.readTree("{\"actionTypes\": {\"send_email\": \"jsonl\"}, "
-            + "\"default\": null}"))
-        .build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder()
+            .register(new Named("webhook"))
+            .register(new Named("jsonl"))
+            .routes(
+                JSON.readTree(
+                    "{\"actionTypes\": {\"send_email\": \"webhook\"}, "
+                        + "\"default\": \"jsonl\"}"))
+            .routes(
+                JSON.readTree(
+                    "{\"actionTypes\": {\"send_email\": \"jsonl\"}, " + "\"default\": null}"))
+            .build();
 
     assertThat(registry.actionTypeRoutes()).containsExactly(Map.entry("send_email", "jsonl"));
     assertThat(registry.fallback()).isEmpty();
@@ -181,7 +223,9 @@ class ChannelRegistryTest {
 
   @Test
   void routes_malformedConfig_listsEveryProblemByPointer() throws IOException {
-    JsonNode config = JSON.readTree("""
+    JsonNode config =
+        JSON.readTree(
+            """
         {"actionTypes": ["send_email"],
          "channels": {"sms": 3, "push": " ", "": "jsonl", "a/b": {}},
          "default": 5,
@@ -189,28 +233,32 @@ class ChannelRegistryTest {
 
     assertThatThrownBy(() -> ChannelRegistry.builder().routes(config))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("invalid channel routes: "
-            + "/actionTypes: must be an object of names to channel names but was an array; "
-            + "/channels/sms: must be a channel name but was a number; "
-            + "/channels/push: must be a channel name but was a blank string; "
-            + "/channels/: the name must not be blank; "
-            + "/channels/a~1b: must be a channel name but was an object; "
-            + "/default: must be a channel name or null but was a number; "
-            + "/fallback: unknown member; expected actionTypes, channels or default");
+        .hasMessage(
+            "invalid channel routes: "
+                + "/actionTypes: must be an object of names to channel names but was an array; "
+                + "/channels/sms: must be a channel name but was a number; "
+                + "/channels/push: must be a channel name but was a blank string; "
+                + "/channels/: the name must not be blank; "
+                + "/channels/a~1b: must be a channel name but was an object; "
+                + "/default: must be a channel name or null but was a number; "
+                + "/fallback: unknown member; expected actionTypes, channels or default");
   }
 
   @Test
   void routes_notAnObject_isRejected() throws IOException {
     assertThatThrownBy(() -> ChannelRegistry.builder().routes(JSON.readTree("[]")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("invalid channel routes: /: must be an object with actionTypes, channels "
-            + "and default but was an array");
+        .hasMessage(
+            "invalid channel routes: /: must be an object with actionTypes, channels "
+                + "and default but was an array");
   }
 
   @Test
   void routes_malformedConfig_leavesBuilderUnchanged() throws IOException {
-    ChannelRegistry.Builder builder = ChannelRegistry.builder().register(new Named("jsonl"))
-        .routeActionType("send_email", "jsonl");
+    ChannelRegistry.Builder builder =
+        ChannelRegistry.builder()
+            .register(new Named("jsonl"))
+            .routeActionType("send_email", "jsonl");
     JsonNode bad = JSON.readTree("{\"actionTypes\": {\"send_sms\": \"jsonl\"}, \"default\": 1}");
 
     assertThatThrownBy(() -> builder.routes(bad)).isInstanceOf(IllegalArgumentException.class);
@@ -220,16 +268,25 @@ class ChannelRegistryTest {
 
   @Test
   void build_routesToUnregisteredChannels_failNamingEachRouteAndTheRegisteredChannels() {
-    ChannelRegistry.Builder builder = ChannelRegistry.builder()
-        .register(new Named("webhook")).register(new Named("jsonl"))
-        .routes(Map.of("actionTypes", Map.of("send_email", "smtp"),
-            "channels", Map.of("sms", "twilio"), "default", "file"));
+    ChannelRegistry.Builder builder =
+        ChannelRegistry.builder()
+            .register(new Named("webhook"))
+            .register(new Named("jsonl"))
+            .routes(
+                Map.of(
+                    "actionTypes",
+                    Map.of("send_email", "smtp"),
+                    "channels",
+                    Map.of("sms", "twilio"),
+                    "default",
+                    "file"));
 
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("channel routes name unregistered channels: action-type route 'send_email' "
-            + "-> 'smtp', channel route 'sms' -> 'twilio', default -> 'file'; registered "
-            + "channels: [jsonl, webhook]");
+        .hasMessage(
+            "channel routes name unregistered channels: action-type route 'send_email' "
+                + "-> 'smtp', channel route 'sms' -> 'twilio', default -> 'file'; registered "
+                + "channels: [jsonl, webhook]");
   }
 
   @Test
@@ -238,8 +295,9 @@ class ChannelRegistryTest {
 
     assertThatThrownBy(() -> builder.register(new Named("jsonl")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a channel named 'jsonl' is already registered; channel names must be "
-            + "unique, registered channels: [jsonl]");
+        .hasMessage(
+            "a channel named 'jsonl' is already registered; channel names must be "
+                + "unique, registered channels: [jsonl]");
   }
 
   @Test
@@ -263,8 +321,10 @@ class ChannelRegistryTest {
     assertThat(registry.channels()).containsExactly(b, a);
     assertThat(registry.channel("a")).containsSame(a);
     assertThat(registry.channel("c")).isEmpty();
-    assertThat(registry.toString()).isEqualTo("ChannelRegistry[channels=[b, a], "
-        + "actionTypeRoutes={}, channelRoutes={}, default=null]");
+    assertThat(registry.toString())
+        .isEqualTo(
+            "ChannelRegistry[channels=[b, a], "
+                + "actionTypeRoutes={}, channelRoutes={}, default=null]");
   }
 
   @Test
@@ -272,14 +332,15 @@ class ChannelRegistryTest {
     Named first = new Named("first", true);
     Named second = new Named("second");
     Named third = new Named("third", true);
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(first).register(second).register(third).build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder().register(first).register(second).register(third).build();
 
     AgentException e = catchThrowableOfType(AgentException.class, registry::close);
     registry.close();
 
     assertThat(e.getMessage()).isEqualTo("could not close 2 of 3 channels: [first, third]");
-    assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
+    assertThat(e.getSuppressed())
+        .extracting(Throwable::getMessage)
         .containsExactly("first would not close", "third would not close");
     assertThat(List.of(first, second, third)).allSatisfy(c -> assertThat(c.closes).hasValue(1));
   }
@@ -289,17 +350,22 @@ class ChannelRegistryTest {
     Map<String, Channel> policy = DecisionPolicy.ofDefaults().channels();
     Set<String> campaignTypes = campaignActionTypes();
     assertThat(policy).containsKeys(campaignTypes.toArray(String[]::new));
-    JsonNode config = JSON.readTree("""
+    JsonNode config =
+        JSON.readTree(
+            """
         {"actionTypes": {"send_email": "webhook", "create_discount": "jsonl",
                          "create_ticket": "crm", "trigger_service_followup": "crm"},
          "channels": {"sms": "sms-gateway", "in_app": "webhook", "recommendation": "jsonl",
                       "discount": "jsonl", "email": "webhook", "push": "webhook",
                       "phone": "crm", "ticket": "crm"}}""");
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(new Named("webhook")).register(new Named("jsonl"))
-        .register(new Named("sms-gateway")).register(new Named("crm"))
-        .routes(config)
-        .build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder()
+            .register(new Named("webhook"))
+            .register(new Named("jsonl"))
+            .register(new Named("sms-gateway"))
+            .register(new Named("crm"))
+            .routes(config)
+            .build();
 
     Map<String, String> seed = new LinkedHashMap<>();
     seed.put("send_email", "webhook");
@@ -310,15 +376,22 @@ class ChannelRegistryTest {
     seed.put("trigger_service_followup", "crm");
     seed.put("create_ticket", "crm");
     List<String> routed = new ArrayList<>();
-    seed.forEach((type, expected) -> {
-      Channel decision = Objects.requireNonNull(policy.get(type), type);
-      routed.add(type + "=" + nameFor(registry, type, decision.id()));
-    });
-    assertThat(routed).containsExactly("send_email=webhook", "send_sms=sms-gateway",
-        "create_discount=jsonl", "send_in_app_message=webhook", "update_recommendation=jsonl",
-        "trigger_service_followup=crm", "create_ticket=crm");
-    policy.forEach((type, decision) -> assertThat(registry.resolve(type, decision.id()))
-        .as(type).isNotNull());
+    seed.forEach(
+        (type, expected) -> {
+          Channel decision = Objects.requireNonNull(policy.get(type), type);
+          routed.add(type + "=" + nameFor(registry, type, decision.id()));
+        });
+    assertThat(routed)
+        .containsExactly(
+            "send_email=webhook",
+            "send_sms=sms-gateway",
+            "create_discount=jsonl",
+            "send_in_app_message=webhook",
+            "update_recommendation=jsonl",
+            "trigger_service_followup=crm",
+            "create_ticket=crm");
+    policy.forEach(
+        (type, decision) -> assertThat(registry.resolve(type, decision.id())).as(type).isNotNull());
     for (String type : campaignTypes) {
       assertThat(registry.resolve(type, policy.get(type).id())).as(type).isNotNull();
     }
@@ -326,19 +399,26 @@ class ChannelRegistryTest {
 
   @Test
   void resolve_seedActionTypes_withOnlyTheDefault_allGoToIt() throws IOException {
-    ChannelRegistry registry = ChannelRegistry.builder()
-        .register(new Named("jsonl"))
-        .routes(JSON.readTree("{\"default\": \"jsonl\"}"))
-        .build();
+    ChannelRegistry registry =
+        ChannelRegistry.builder()
+            .register(new Named("jsonl"))
+            .routes(JSON.readTree("{\"default\": \"jsonl\"}"))
+            .build();
 
-    DecisionPolicy.ofDefaults().channels().forEach((type, decision) ->
-        assertThat(nameFor(registry, type, decision.id())).as(type).isEqualTo("jsonl"));
+    DecisionPolicy.ofDefaults()
+        .channels()
+        .forEach(
+            (type, decision) ->
+                assertThat(nameFor(registry, type, decision.id())).as(type).isEqualTo("jsonl"));
   }
 
   private Set<String> campaignActionTypes() throws IOException {
     JsonNode rules;
-    try (InputStream in = Objects.requireNonNull(getClass().getClassLoader()
-        .getResourceAsStream("dev/opagent/rules/default-campaigns.json"))) {
+    try (InputStream in =
+        Objects.requireNonNull(
+            getClass()
+                .getClassLoader()
+                .getResourceAsStream("dev/opagent/rules/default-campaigns.json"))) {
       rules = JSON.readTree(in);
     }
     Set<String> types = new LinkedHashSet<>();

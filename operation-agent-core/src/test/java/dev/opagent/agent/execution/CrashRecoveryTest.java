@@ -43,9 +43,14 @@ class CrashRecoveryTest {
 
   private Process worker(String url, Path lines) throws IOException {
     return new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), CrashWorker.class.getName(),
-        url, lines.toString(), String.valueOf(ACTIONS), "100")
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashWorker.class.getName(),
+            url,
+            lines.toString(),
+            String.valueOf(ACTIONS),
+            "100")
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("worker-" + System.nanoTime() + ".log").toFile())
         .start();
@@ -77,18 +82,22 @@ class CrashRecoveryTest {
 
     Process second = worker(url, out);
     assertThat(second.waitFor(120, TimeUnit.SECONDS)).as("the restart finished").isTrue();
-    assertThat(second.exitValue()).as(() -> "the restart's exit code; its log:\n" + log())
-        .isZero();
+    assertThat(second.exitValue()).as(() -> "the restart's exit code; its log:\n" + log()).isZero();
 
     Map<String, Integer> byKey = new HashMap<>();
     for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
       JsonNode n = MAPPER.readTree(line);
       byKey.merge(n.get("idempotencyKey").asText(), 1, Integer::sum);
-      assertThat(n.has("customerId") && n.has("campaign") && n.has("actionType")
-          && n.has("channel")).isTrue();
+      assertThat(
+              n.has("customerId") && n.has("campaign") && n.has("actionType") && n.has("channel"))
+          .isTrue();
     }
-    List<String> planned = ExecutionServiceTest.requests(CrashWorker.RUN, ACTIONS, "send_email",
-        ExecutionServiceTest.DUE).stream().map(ActionRequest::idempotencyKey).toList();
+    List<String> planned =
+        ExecutionServiceTest.requests(
+                CrashWorker.RUN, ACTIONS, "send_email", ExecutionServiceTest.DUE)
+            .stream()
+            .map(ActionRequest::idempotencyKey)
+            .toList();
     assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(planned);
     assertThat(byKey.values()).allSatisfy(count -> assertThat(count).isEqualTo(1));
     try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(url, "sa", "")) {

@@ -25,26 +25,36 @@ public final class CrashWorker {
     int n = Integer.parseInt(args[2]);
     double rate = Double.parseDouble(args[3]);
     try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(url, "sa", "");
-        ExecutionService service = ExecutionService.builder().journal(journal)
-            .channels(ChannelRegistry.builder().register(JsonLinesChannel.open(file))
-                .fallback("jsonl").build())
-            .limits("jsonl", ChannelLimits.of(4, rate))
-            .owner("worker-" + ProcessHandle.current().pid())
-            .expireAfter(ExecutionServiceTest.NEVER)
-            .lease(Duration.ofSeconds(3))
-            .build()) {
+        ExecutionService service =
+            ExecutionService.builder()
+                .journal(journal)
+                .channels(
+                    ChannelRegistry.builder()
+                        .register(JsonLinesChannel.open(file))
+                        .fallback("jsonl")
+                        .build())
+                .limits("jsonl", ChannelLimits.of(4, rate))
+                .owner("worker-" + ProcessHandle.current().pid())
+                .expireAfter(ExecutionServiceTest.NEVER)
+                .lease(Duration.ofSeconds(3))
+                .build()) {
       Optional<RunState> state = journal.runState(RUN);
       if (state.isEmpty() || state.get() == RunState.PLANNING) {
         journal.runState(RUN, RunState.PLANNING, Instant.now());
-        service.enlist(ExecutionServiceTest.requests(RUN, n, "send_email",
-            ExecutionServiceTest.DUE));
+        service.enlist(
+            ExecutionServiceTest.requests(RUN, n, "send_email", ExecutionServiceTest.DUE));
         journal.runState(RUN, RunState.PLANNED, Instant.now());
       }
       // A restart waits at most one lease for the work the killed process held.
-      ExecutionReport report = state.isPresent()
-          ? service.resume(RUN, Duration.ofSeconds(10)) : service.execute(RUN);
-      System.out.println("DONE completed=" + report.completed() + " duplicates="
-          + report.duplicates() + " failed=" + report.failed());
+      ExecutionReport report =
+          state.isPresent() ? service.resume(RUN, Duration.ofSeconds(10)) : service.execute(RUN);
+      System.out.println(
+          "DONE completed="
+              + report.completed()
+              + " duplicates="
+              + report.duplicates()
+              + " failed="
+              + report.failed());
     }
   }
 }

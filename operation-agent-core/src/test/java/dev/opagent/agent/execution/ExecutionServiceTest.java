@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class ExecutionServiceTest {
   static final Instant DUE = Instant.parse("2026-03-15T09:00:00Z");
+
   /** The requests are due on a fixed day in the past; they must not expire. */
   static final Duration NEVER = Duration.ofDays(365L * 100);
 
@@ -28,15 +29,28 @@ class ExecutionServiceTest {
     List<ActionRequest> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String customer = "C-" + i;
-      out.add(new ActionRequest(keys.key("winback", actionType, customer, at), runId, customer,
-          "winback", actionType, "email", Map.of("template", "w1"), List.of(), null, "Riskli",
-          new BigDecimal("0.01"), at));
+      out.add(
+          new ActionRequest(
+              keys.key("winback", actionType, customer, at),
+              runId,
+              customer,
+              "winback",
+              actionType,
+              "email",
+              Map.of("template", "w1"),
+              List.of(),
+              null,
+              "Riskli",
+              new BigDecimal("0.01"),
+              at));
     }
     return out;
   }
 
   static ExecutionService service(ScriptedChannel channel, InMemoryExecutionJournal journal) {
-    return ExecutionService.builder().expireAfter(NEVER).journal(journal)
+    return ExecutionService.builder()
+        .expireAfter(NEVER)
+        .journal(journal)
         .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
         .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
         .build();
@@ -58,10 +72,12 @@ class ExecutionServiceTest {
       assertThat(report.isClean()).isTrue();
       assertThat(channel.delivered()).isEqualTo(50);
       assertThat(journal.counts("r1")).containsExactly(Map.entry(ExecutionState.COMPLETED, 50L));
-      assertThat(journal.records("r1")).allSatisfy(r -> {
-        assertThat(r.attempts()).isEqualTo(1);
-        assertThat(r.receipt()).isNotNull();
-      });
+      assertThat(journal.records("r1"))
+          .allSatisfy(
+              r -> {
+                assertThat(r.attempts()).isEqualTo(1);
+                assertThat(r.receipt()).isNotNull();
+              });
     }
   }
 
@@ -73,14 +89,16 @@ class ExecutionServiceTest {
       service.enlist(requests("r1", 20, "send_email", DUE));
       service.execute("r1");
 
-      List<ExecutionRecord> again = service.enlist(requests("r2", 20, "send_email",
-          DUE.plus(Duration.ofHours(3))));
+      List<ExecutionRecord> again =
+          service.enlist(requests("r2", 20, "send_email", DUE.plus(Duration.ofHours(3))));
       ExecutionReport second = service.execute("r2");
 
-      assertThat(again).allSatisfy(r -> {
-        assertThat(r.runId()).isEqualTo("r1");
-        assertThat(r.state()).isEqualTo(ExecutionState.COMPLETED);
-      });
+      assertThat(again)
+          .allSatisfy(
+              r -> {
+                assertThat(r.runId()).isEqualTo("r1");
+                assertThat(r.state()).isEqualTo(ExecutionState.COMPLETED);
+              });
       assertThat(second.considered()).isZero();
       assertThat(channel.deliveries.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     }
@@ -91,10 +109,14 @@ class ExecutionServiceTest {
     ScriptedChannel channel = new ScriptedChannel("mail");
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
     channel.failNext(2, true, null);
-    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER).journal(journal)
-        .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
-        .defaultLimits(ChannelLimits.of(1)).backoff(Duration.ofMillis(1), Duration.ofMillis(2))
-        .build()) {
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(journal)
+            .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
+            .defaultLimits(ChannelLimits.of(1))
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .build()) {
       service.enlist(requests("r1", 1, "send_email", DUE));
 
       ExecutionReport report = service.execute("r1");
@@ -128,10 +150,15 @@ class ExecutionServiceTest {
     ScriptedChannel channel = new ScriptedChannel("mail");
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
     channel.failNext(1, false, null);
-    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER).journal(journal)
-        .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
-        .defaultLimits(ChannelLimits.of(1)).maxAttempts(2)
-        .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()) {
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(journal)
+            .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
+            .defaultLimits(ChannelLimits.of(1))
+            .maxAttempts(2)
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .build()) {
       service.enlist(requests("r1", 5, "send_email", DUE));
 
       ExecutionReport report = service.execute("r1");
@@ -139,10 +166,14 @@ class ExecutionServiceTest {
       assertThat(report.failed()).isEqualTo(1);
       assertThat(report.completed()).isEqualTo(4);
       assertThat(report.failures()).containsEntry("channel 'mail': HTTP 400", 1L);
-      assertThat(journal.counts("r1")).containsEntry(ExecutionState.FAILED, 1L)
+      assertThat(journal.counts("r1"))
+          .containsEntry(ExecutionState.FAILED, 1L)
           .containsEntry(ExecutionState.COMPLETED, 4L);
-      ExecutionRecord failed = journal.records("r1").stream()
-          .filter(r -> r.state() == ExecutionState.FAILED).findFirst().orElseThrow();
+      ExecutionRecord failed =
+          journal.records("r1").stream()
+              .filter(r -> r.state() == ExecutionState.FAILED)
+              .findFirst()
+              .orElseThrow();
       assertThat(failed.lastError()).isEqualTo("channel 'mail': HTTP 400");
       assertThat(failed.lastError()).doesNotContain(failed.request().customerId());
     }
@@ -152,9 +183,16 @@ class ExecutionServiceTest {
   void execute_noChannelForTheAction_failsItNamingWhatWasTried() {
     ScriptedChannel channel = new ScriptedChannel("mail");
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
-    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER).journal(journal)
-        .channels(ChannelRegistry.builder().register(channel)
-            .routeActionType("send_email", "mail").build()).build()) {
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(journal)
+            .channels(
+                ChannelRegistry.builder()
+                    .register(channel)
+                    .routeActionType("send_email", "mail")
+                    .build())
+            .build()) {
       List<ActionRequest> mixed = new ArrayList<>(requests("r1", 2, "send_email", DUE));
       mixed.addAll(requests("r1", 1, "send_sms", DUE));
       service.enlist(mixed);
@@ -163,8 +201,11 @@ class ExecutionServiceTest {
 
       assertThat(report.completed()).isEqualTo(2);
       assertThat(report.failed()).isEqualTo(1);
-      assertThat(report.failures().keySet()).singleElement().asString()
-          .contains("send_sms").contains("registered channels: [mail]");
+      assertThat(report.failures().keySet())
+          .singleElement()
+          .asString()
+          .contains("send_sms")
+          .contains("registered channels: [mail]");
     }
   }
 
@@ -187,10 +228,13 @@ class ExecutionServiceTest {
   void execute_channelConcurrencyLimit_isNeverExceeded() {
     ScriptedChannel channel = new ScriptedChannel("mail");
     channel.holdNanos = 2_000_000;
-    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER)
-        .journal(new InMemoryExecutionJournal())
-        .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
-        .limits("mail", ChannelLimits.of(3)).build()) {
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(new InMemoryExecutionJournal())
+            .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
+            .limits("mail", ChannelLimits.of(3))
+            .build()) {
       service.enlist(requests("r1", 60, "send_email", DUE));
 
       service.execute("r1");
@@ -203,10 +247,13 @@ class ExecutionServiceTest {
   @Test
   void execute_rateLimit_spacesDeliveries() {
     ScriptedChannel channel = new ScriptedChannel("mail");
-    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER)
-        .journal(new InMemoryExecutionJournal())
-        .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
-        .limits("mail", ChannelLimits.of(4, 50)).build()) {
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(new InMemoryExecutionJournal())
+            .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
+            .limits("mail", ChannelLimits.of(4, 50))
+            .build()) {
       service.enlist(requests("r1", 21, "send_email", DUE));
 
       ExecutionReport report = service.execute("r1");
@@ -222,12 +269,21 @@ class ExecutionServiceTest {
     ScriptedChannel channel = new ScriptedChannel("mail");
     channel.holdNanos = 200_000;
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
-    ChannelRegistry registry = ChannelRegistry.builder().register(channel).fallback("mail")
-        .build();
-    ExecutionService a = ExecutionService.builder().expireAfter(NEVER).journal(journal).channels(registry)
-        .owner("a").build();
-    ExecutionService b = ExecutionService.builder().expireAfter(NEVER).journal(journal).channels(registry)
-        .owner("b").build();
+    ChannelRegistry registry = ChannelRegistry.builder().register(channel).fallback("mail").build();
+    ExecutionService a =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(journal)
+            .channels(registry)
+            .owner("a")
+            .build();
+    ExecutionService b =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(journal)
+            .channels(registry)
+            .owner("b")
+            .build();
     a.enlist(requests("r1", 300, "send_email", DUE));
 
     CompletableFuture<ExecutionReport> ra = CompletableFuture.supplyAsync(() -> a.execute("r1"));
@@ -245,21 +301,25 @@ class ExecutionServiceTest {
     ScriptedChannel channel = new ScriptedChannel("mail");
     channel.failNext(1, false, null);
     List<String> heard = new CopyOnWriteArrayList<>();
-    try (ExecutionService service = ExecutionService.builder().expireAfter(NEVER)
-        .journal(new InMemoryExecutionJournal())
-        .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
-        .defaultLimits(ChannelLimits.of(1))
-        .listener(new ExecutionListener() {
-          @Override
-          public void completed(ExecutionRecord r) {
-            heard.add("completed");
-          }
+    try (ExecutionService service =
+        ExecutionService.builder()
+            .expireAfter(NEVER)
+            .journal(new InMemoryExecutionJournal())
+            .channels(ChannelRegistry.builder().register(channel).fallback("mail").build())
+            .defaultLimits(ChannelLimits.of(1))
+            .listener(
+                new ExecutionListener() {
+                  @Override
+                  public void completed(ExecutionRecord r) {
+                    heard.add("completed");
+                  }
 
-          @Override
-          public void failed(ExecutionRecord r) {
-            heard.add("failed");
-          }
-        }).build()) {
+                  @Override
+                  public void failed(ExecutionRecord r) {
+                    heard.add("failed");
+                  }
+                })
+            .build()) {
       service.enlist(requests("r1", 3, "send_email", DUE));
 
       service.execute("r1");
@@ -275,8 +335,8 @@ class ExecutionServiceTest {
     List<ActionRequest> reqs = requests("r1", 2, "send_email", DUE);
     journal.enlist(reqs, Instant.now());
     Instant now = Instant.now();
-    journal.claim(reqs.get(0).idempotencyKey(), "dead-process", now.minusSeconds(60),
-        now.minusSeconds(1));
+    journal.claim(
+        reqs.get(0).idempotencyKey(), "dead-process", now.minusSeconds(60), now.minusSeconds(1));
     journal.claim(reqs.get(1).idempotencyKey(), "live-process", now, now.plusSeconds(600));
     channel.deliver(reqs.get(0));
     try (ExecutionService service = service(channel, journal)) {
@@ -288,8 +348,9 @@ class ExecutionServiceTest {
       assertThat(report.heldElsewhere()).isEqualTo(1);
       assertThat(channel.deliveries.get(reqs.get(0).idempotencyKey()).get()).isEqualTo(2);
       assertThat(channel.deliveries).doesNotContainKey(reqs.get(1).idempotencyKey());
-      assertThat(journal.counts("r1")).containsOnly(Map.entry(ExecutionState.COMPLETED, 1L),
-          Map.entry(ExecutionState.EXECUTING, 1L));
+      assertThat(journal.counts("r1"))
+          .containsOnly(
+              Map.entry(ExecutionState.COMPLETED, 1L), Map.entry(ExecutionState.EXECUTING, 1L));
     }
   }
 
@@ -314,10 +375,10 @@ class ExecutionServiceTest {
 
   @Test
   void execute_afterClose_isRefused() {
-    ExecutionService service = service(new ScriptedChannel("mail"),
-        new InMemoryExecutionJournal());
+    ExecutionService service = service(new ScriptedChannel("mail"), new InMemoryExecutionJournal());
     service.close();
-    assertThatThrownBy(() -> service.execute("r1")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> service.execute("r1"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }
 }

@@ -17,20 +17,25 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Leases between executors sharing one journal, in real time with short leases: a live owner
- * keeps its work however long delivery and retries take (heartbeat, renewal before each retry),
- * a dead owner's work is taken over once its lease ends, and an owner whose claim was taken
- * over does not deliver.
+ * Leases between executors sharing one journal, in real time with short leases: a live owner keeps
+ * its work however long delivery and retries take (heartbeat, renewal before each retry), a dead
+ * owner's work is taken over once its lease ends, and an owner whose claim was taken over does not
+ * deliver.
  */
 class LeaseTest {
   private static final Duration LEASE = Duration.ofSeconds(2);
 
-  private static ExecutionService executor(String owner, ScriptedChannel channel,
-      ExecutionJournal journal) {
-    return ExecutionService.builder().owner(owner).journal(journal).expireAfter(NEVER)
+  private static ExecutionService executor(
+      String owner, ScriptedChannel channel, ExecutionJournal journal) {
+    return ExecutionService.builder()
+        .owner(owner)
+        .journal(journal)
+        .expireAfter(NEVER)
         .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-        .lease(LEASE).maxRetryAfter(Duration.ofSeconds(10))
-        .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+        .lease(LEASE)
+        .maxRetryAfter(Duration.ofSeconds(10))
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+        .build();
   }
 
   private static void awaitAttempts(ScriptedChannel channel, int n) throws InterruptedException {
@@ -50,8 +55,8 @@ class LeaseTest {
     try (ExecutionService a = executor("a", channel, journal);
         ExecutionService b = executor("b", channel, journal)) {
       a.enlist(reqs);
-      CompletableFuture<ExecutionReport> first = CompletableFuture.supplyAsync(
-          () -> a.execute("r1"));
+      CompletableFuture<ExecutionReport> first =
+          CompletableFuture.supplyAsync(() -> a.execute("r1"));
       awaitAttempts(channel, 1);
       Thread.sleep(LEASE.toMillis() + 1_000);
 
@@ -73,8 +78,8 @@ class LeaseTest {
     try (ExecutionService a = executor("a", channel, journal);
         ExecutionService b = executor("b", channel, journal)) {
       a.enlist(reqs);
-      CompletableFuture<ExecutionReport> first = CompletableFuture.supplyAsync(
-          () -> a.execute("r1"));
+      CompletableFuture<ExecutionReport> first =
+          CompletableFuture.supplyAsync(() -> a.execute("r1"));
       awaitAttempts(channel, 1);
       Thread.sleep(LEASE.toMillis() + 500);
 
@@ -98,8 +103,8 @@ class LeaseTest {
     String key = reqs.get(0).idempotencyKey();
     try (ExecutionService a = executor("a", channel, journal)) {
       a.enlist(reqs);
-      CompletableFuture<ExecutionReport> first = CompletableFuture.supplyAsync(
-          () -> a.execute("r1"));
+      CompletableFuture<ExecutionReport> first =
+          CompletableFuture.supplyAsync(() -> a.execute("r1"));
       awaitAttempts(channel, 1);
       // Another executor whose clock says the lease is long over takes the action.
       Instant later = Instant.now().plus(Duration.ofHours(1));
@@ -142,8 +147,8 @@ class LeaseTest {
     try (ExecutionService a = executor("a", channel, journal);
         ExecutionService b = executor("b", channel, journal)) {
       a.enlist(reqs);
-      CompletableFuture<ExecutionReport> first = CompletableFuture.supplyAsync(
-          () -> a.execute("r1"));
+      CompletableFuture<ExecutionReport> first =
+          CompletableFuture.supplyAsync(() -> a.execute("r1"));
       awaitAttempts(channel, 1);
 
       ExecutionReport resumed = b.resume("r1", Duration.ofSeconds(3));
@@ -157,11 +162,15 @@ class LeaseTest {
   @Test
   void build_withoutHeartbeat_refusesALeaseShorterThanTheRetries() {
     ScriptedChannel channel = new ScriptedChannel("mail");
-    ExecutionService.Builder b = ExecutionService.builder().heartbeat(Duration.ZERO)
-        .channels(ChannelRegistry.builder().register(channel).fallback("mail").build());
+    ExecutionService.Builder b =
+        ExecutionService.builder()
+            .heartbeat(Duration.ZERO)
+            .channels(ChannelRegistry.builder().register(channel).fallback("mail").build());
 
-    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("lease (PT30S)").hasMessageContaining("PT20M")
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("lease (PT30S)")
+        .hasMessageContaining("PT20M")
         .hasMessageContaining("maxRetryAfter");
     assertThat(b.lease(Duration.ofMinutes(21)).build().heartbeat()).isZero();
   }
@@ -169,10 +178,13 @@ class LeaseTest {
   @Test
   void build_heartbeatLongerThanHalfTheLease_isRefused() {
     ScriptedChannel channel = new ScriptedChannel("mail");
-    ExecutionService.Builder b = ExecutionService.builder().heartbeat(Duration.ofSeconds(20))
-        .channels(ChannelRegistry.builder().register(channel).fallback("mail").build());
+    ExecutionService.Builder b =
+        ExecutionService.builder()
+            .heartbeat(Duration.ofSeconds(20))
+            .channels(ChannelRegistry.builder().register(channel).fallback("mail").build());
 
-    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("heartbeat (PT20S) must be at most half the lease (PT30S)");
   }
 }

@@ -52,13 +52,14 @@ final class ScriptedChannel implements ActionChannel {
       if (next != null) {
         throw next;
       }
-      int n = deliveries.computeIfAbsent(request.idempotencyKey(), k -> new AtomicInteger())
-          .incrementAndGet();
+      int n =
+          deliveries
+              .computeIfAbsent(request.idempotencyKey(), k -> new AtomicInteger())
+              .incrementAndGet();
       return n == 1
-          ? DeliveryReceipt.delivered(request, name, "m-" + request.idempotencyKey(),
-              Instant.now())
-          : DeliveryReceipt.duplicate(request, name, "m-" + request.idempotencyKey(),
-              Instant.now());
+          ? DeliveryReceipt.delivered(request, name, "m-" + request.idempotencyKey(), Instant.now())
+          : DeliveryReceipt.duplicate(
+              request, name, "m-" + request.idempotencyKey(), Instant.now());
     } finally {
       inFlight.decrementAndGet();
     }
@@ -70,8 +71,10 @@ final class ScriptedChannel implements ActionChannel {
 
   void failNext(int n, boolean retryable, Duration retryAfter) {
     for (int i = 0; i < n; i++) {
-      script.add(retryable ? ChannelException.retryable(name, "HTTP 503", retryAfter)
-          : ChannelException.permanent(name, "HTTP 400"));
+      script.add(
+          retryable
+              ? ChannelException.retryable(name, "HTTP 503", retryAfter)
+              : ChannelException.permanent(name, "HTTP 400"));
     }
   }
 }

@@ -17,16 +17,22 @@ import org.junit.jupiter.api.Test;
 
 class ExperimentAnalysisTest {
   private static Experiment ab(long minSample) {
-    return Experiment.builder("subject").campaign("winback").variant("control", 0.5)
-        .variant("treatment", 0.5).minSamplePerArm(minSample).build();
+    return Experiment.builder("subject")
+        .campaign("winback")
+        .variant("control", 0.5)
+        .variant("treatment", 0.5)
+        .minSamplePerArm(minSample)
+        .build();
   }
 
   private static Map<String, VariantCounts> counts(Object... nameNConversions) {
     Map<String, VariantCounts> out = new LinkedHashMap<>();
     for (int i = 0; i < nameNConversions.length; i += 3) {
-      out.put((String) nameNConversions[i], new VariantCounts(
-          ((Number) nameNConversions[i + 1]).longValue(),
-          ((Number) nameNConversions[i + 2]).longValue()));
+      out.put(
+          (String) nameNConversions[i],
+          new VariantCounts(
+              ((Number) nameNConversions[i + 1]).longValue(),
+              ((Number) nameNConversions[i + 2]).longValue()));
     }
     return out;
   }
@@ -48,8 +54,10 @@ class ExperimentAnalysisTest {
   void analyze_newcombesDifferenceExample_matchesThePublishedWaldInterval() {
     Experiment e = ab(1);
 
-    Comparison c = ExperimentAnalysis.of(e, counts("control", 80, 48, "treatment", 70, 56))
-        .comparison("treatment").orElseThrow();
+    Comparison c =
+        ExperimentAnalysis.of(e, counts("control", 80, 48, "treatment", 70, 56))
+            .comparison("treatment")
+            .orElseThrow();
 
     assertThat(c.absoluteLift()).isCloseTo(0.2, within(1e-15));
     assertInterval(c.absoluteLiftInterval(), 0.0575, 0.3425);
@@ -57,16 +65,20 @@ class ExperimentAnalysisTest {
 
   /**
    * Agresti, An Introduction to Categorical Data Analysis (2nd ed.), section 2.2: the Physicians'
-   * Health Study, myocardial infarction with placebo 189 of 11,034 and with aspirin 104 of
-   * 11,037: difference 0.0077, 95% CI (0.005, 0.011); Pearson X² = 25.0 (= z²).
+   * Health Study, myocardial infarction with placebo 189 of 11,034 and with aspirin 104 of 11,037:
+   * difference 0.0077, 95% CI (0.005, 0.011); Pearson X² = 25.0 (= z²).
    */
   @Test
   void analyze_aspirinStudy_matchesThePublishedDifferenceAndStatistic() {
-    Experiment e = Experiment.builder("aspirin").campaign("study").variant("aspirin", 0.5)
-        .variant("placebo", 0.5).build();
+    Experiment e =
+        Experiment.builder("aspirin")
+            .campaign("study")
+            .variant("aspirin", 0.5)
+            .variant("placebo", 0.5)
+            .build();
 
-    ExperimentResult r = ExperimentAnalysis.of(e, counts("aspirin", 11_037, 104,
-        "placebo", 11_034, 189));
+    ExperimentResult r =
+        ExperimentAnalysis.of(e, counts("aspirin", 11_037, 104, "placebo", 11_034, 189));
     Comparison c = r.comparison("placebo").orElseThrow();
 
     assertThat(c.absoluteLift()).isCloseTo(0.0077, within(0.00005));
@@ -83,26 +95,49 @@ class ExperimentAnalysisTest {
    */
   @Test
   void sampleRatio_kohavisExample_isAMismatchWithThePublishedPValue() {
-    ExperimentResult r = ExperimentAnalysis.of(ab(1), counts("control", 821_588, 41_000,
-        "treatment", 815_482, 41_000));
+    ExperimentResult r =
+        ExperimentAnalysis.of(
+            ab(1), counts("control", 821_588, 41_000, "treatment", 815_482, 41_000));
 
     assertThat(r.sampleRatio().pValue()).isBetween(1.75e-6, 1.85e-6);
     assertThat(r.sampleRatio().mismatch()).isTrue();
     assertThat(r.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.SAMPLE_RATIO_MISMATCH);
-    assertThat(r.verdict().summary()).isEqualTo("Sample ratio mismatch: deliveries control 821588,"
-        + " treatment 815482 do not fit the weights 50%/50% (chi-square 22.8, p = 1.8e-06 <"
-        + " 0.001). Assignment or logging is broken; don't trust these results.");
+    assertThat(r.verdict().summary())
+        .isEqualTo(
+            "Sample ratio mismatch: deliveries control 821588,"
+                + " treatment 815482 do not fit the weights 50%/50% (chi-square 22.8, p = 1.8e-06 <"
+                + " 0.001). Assignment or logging is broken; don't trust these results.");
   }
 
   /** Mendel's peas, 315/108/101/32 against 9:3:3:1: X² = 0.470 on 3 df, p = 0.925. */
   @Test
   void sampleRatio_mendelsPeas_fitTheirRatio() {
-    Experiment peas = Experiment.builder("peas").campaign("garden")
-        .variant("round-yellow", 9 / 16.0).variant("round-green", 3 / 16.0)
-        .variant("wrinkled-yellow", 3 / 16.0).variant("wrinkled-green", 1 / 16.0).build();
+    Experiment peas =
+        Experiment.builder("peas")
+            .campaign("garden")
+            .variant("round-yellow", 9 / 16.0)
+            .variant("round-green", 3 / 16.0)
+            .variant("wrinkled-yellow", 3 / 16.0)
+            .variant("wrinkled-green", 1 / 16.0)
+            .build();
 
-    SampleRatioCheck srm = ExperimentAnalysis.of(peas, counts("round-yellow", 315, 0,
-        "round-green", 108, 0, "wrinkled-yellow", 101, 0, "wrinkled-green", 32, 0)).sampleRatio();
+    SampleRatioCheck srm =
+        ExperimentAnalysis.of(
+                peas,
+                counts(
+                    "round-yellow",
+                    315,
+                    0,
+                    "round-green",
+                    108,
+                    0,
+                    "wrinkled-yellow",
+                    101,
+                    0,
+                    "wrinkled-green",
+                    32,
+                    0))
+            .sampleRatio();
 
     assertThat(srm.chiSquare()).isCloseTo(0.470, within(0.0005));
     assertThat(srm.degreesOfFreedom()).isEqualTo(3);
@@ -115,12 +150,16 @@ class ExperimentAnalysisTest {
 
   @Test
   void analyze_javadocExample_isWhatTheJavadocSays() {
-    ExperimentResult r = ExperimentAnalysis.of(ab(1000), counts("control", 1000, 50,
-        "treatment", 1000, 80));
+    ExperimentResult r =
+        ExperimentAnalysis.of(ab(1000), counts("control", 1000, 50, "treatment", 1000, 80));
 
-    assertThat(r.verdict()).isEqualTo(new ExperimentVerdict(ExperimentVerdict.Kind.WINNER,
-        "treatment", "treatment wins: converts 8.00% vs 5.00% for control, +3.00 points (95% CI"
-        + " +0.84 to +5.16 points), +60.0% relative, p = 0.0065."));
+    assertThat(r.verdict())
+        .isEqualTo(
+            new ExperimentVerdict(
+                ExperimentVerdict.Kind.WINNER,
+                "treatment",
+                "treatment wins: converts 8.00% vs 5.00% for control, +3.00 points (95% CI"
+                    + " +0.84 to +5.16 points), +60.0% relative, p = 0.0065."));
     assertThat(r.arm("treatment").orElseThrow().rate()).isEqualTo(0.08);
     assertThat(r.comparison("treatment").orElseThrow().relativeLift())
         .isCloseTo(0.6, within(1e-12));
@@ -129,18 +168,21 @@ class ExperimentAnalysisTest {
 
   @Test
   void analyze_armBelowMinimumSample_isNotEnoughData() {
-    ExperimentResult r = ExperimentAnalysis.of(ab(2000), counts("control", 2050, 50,
-        "treatment", 1950, 80));
+    ExperimentResult r =
+        ExperimentAnalysis.of(ab(2000), counts("control", 2050, 50, "treatment", 1950, 80));
 
-    assertThat(r.verdict()).isEqualTo(new ExperimentVerdict(
-        ExperimentVerdict.Kind.NOT_ENOUGH_DATA, null,
-        "Not enough data: each variant needs 2000 deliveries; treatment has 1950."));
+    assertThat(r.verdict())
+        .isEqualTo(
+            new ExperimentVerdict(
+                ExperimentVerdict.Kind.NOT_ENOUGH_DATA,
+                null,
+                "Not enough data: each variant needs 2000 deliveries; treatment has 1950."));
   }
 
   @Test
   void analyze_mismatchOutranksAWinner() {
-    ExperimentResult r = ExperimentAnalysis.of(ab(100), counts("control", 5200, 260,
-        "treatment", 4800, 480));
+    ExperimentResult r =
+        ExperimentAnalysis.of(ab(100), counts("control", 5200, 260, "treatment", 4800, 480));
 
     assertThat(r.comparison("treatment").orElseThrow().significant()).isTrue();
     assertThat(r.sampleRatio().chiSquare()).isCloseTo(16.0, within(1e-9));
@@ -150,37 +192,52 @@ class ExperimentAnalysisTest {
 
   @Test
   void analyze_smallDifference_isNoSignificantDifference() {
-    ExperimentResult r = ExperimentAnalysis.of(ab(1000), counts("control", 1000, 50,
-        "treatment", 1000, 55));
+    ExperimentResult r =
+        ExperimentAnalysis.of(ab(1000), counts("control", 1000, 50, "treatment", 1000, 55));
 
     assertThat(r.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE);
-    assertThat(r.verdict().summary()).startsWith("No significant difference at 95%: the best"
-        + " variant, treatment, converts 5.50% vs 5.00% for control, +0.50 points (95% CI");
-    assertThat(r.comparison("treatment").orElseThrow().absoluteLiftInterval().contains(0))
-        .isTrue();
+    assertThat(r.verdict().summary())
+        .startsWith(
+            "No significant difference at 95%: the best"
+                + " variant, treatment, converts 5.50% vs 5.00% for control, +0.50 points (95% CI");
+    assertThat(r.comparison("treatment").orElseThrow().absoluteLiftInterval().contains(0)).isTrue();
   }
 
   @Test
   void analyze_everyVariantWorse_controlWins() {
-    Experiment three = Experiment.builder("three").campaign("winback").variant("control", 0.4)
-        .variant("a", 0.3).variant("b", 0.3).minSamplePerArm(100).build();
+    Experiment three =
+        Experiment.builder("three")
+            .campaign("winback")
+            .variant("control", 0.4)
+            .variant("a", 0.3)
+            .variant("b", 0.3)
+            .minSamplePerArm(100)
+            .build();
 
-    ExperimentResult r = ExperimentAnalysis.of(three, counts("control", 4000, 400,
-        "a", 3000, 150, "b", 3000, 200));
+    ExperimentResult r =
+        ExperimentAnalysis.of(three, counts("control", 4000, 400, "a", 3000, 150, "b", 3000, 200));
 
     assertThat(r.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.WINNER);
     assertThat(r.verdict().winner()).isEqualTo("control");
-    assertThat(r.verdict().summary()).startsWith("control wins: every variant converts worse;"
-        + " the closest, b, converts 6.67% vs 10.00% for control");
+    assertThat(r.verdict().summary())
+        .startsWith(
+            "control wins: every variant converts worse;"
+                + " the closest, b, converts 6.67% vs 10.00% for control");
   }
 
   @Test
   void analyze_oneVariantWorseOneEven_saysWhichIsWorse() {
-    Experiment three = Experiment.builder("three").campaign("winback").variant("control", 0.4)
-        .variant("a", 0.3).variant("b", 0.3).minSamplePerArm(100).build();
+    Experiment three =
+        Experiment.builder("three")
+            .campaign("winback")
+            .variant("control", 0.4)
+            .variant("a", 0.3)
+            .variant("b", 0.3)
+            .minSamplePerArm(100)
+            .build();
 
-    ExperimentResult r = ExperimentAnalysis.of(three, counts("control", 4000, 400,
-        "a", 3000, 150, "b", 3000, 305));
+    ExperimentResult r =
+        ExperimentAnalysis.of(three, counts("control", 4000, 400, "a", 3000, 150, "b", 3000, 305));
 
     assertThat(r.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE);
     assertThat(r.verdict().summary()).endsWith(" a converts significantly worse than control.");
@@ -188,11 +245,15 @@ class ExperimentAnalysisTest {
 
   @Test
   void analyze_twoSignificantWinners_theLargerLiftWins() {
-    Experiment three = Experiment.builder("three").campaign("winback").variants("control", "a",
-        "b").minSamplePerArm(100).build();
+    Experiment three =
+        Experiment.builder("three")
+            .campaign("winback")
+            .variants("control", "a", "b")
+            .minSamplePerArm(100)
+            .build();
 
-    ExperimentResult r = ExperimentAnalysis.of(three, counts("control", 3000, 150,
-        "a", 3000, 300, "b", 3000, 240));
+    ExperimentResult r =
+        ExperimentAnalysis.of(three, counts("control", 3000, 150, "a", 3000, 300, "b", 3000, 240));
 
     assertThat(r.verdict().winner()).isEqualTo("a");
     assertThat(r.comparisons()).extracting(Comparison::variant).containsExactly("a", "b");
@@ -200,8 +261,8 @@ class ExperimentAnalysisTest {
 
   @Test
   void analyze_missingArmAndUnknownVariant_areReported() {
-    ExperimentResult r = ExperimentAnalysis.of(ab(10), counts("control", 100, 5,
-        "old-variant", 50, 1));
+    ExperimentResult r =
+        ExperimentAnalysis.of(ab(10), counts("control", 100, 5, "old-variant", 50, 1));
 
     assertThat(r.unknownVariants()).containsExactly("old-variant");
     ArmResult treatment = r.arm("treatment").orElseThrow();
@@ -217,8 +278,10 @@ class ExperimentAnalysisTest {
 
   @Test
   void analyze_noConversionsAnywhere_zIsZeroAndPIsOne() {
-    Comparison c = ExperimentAnalysis.of(ab(10), counts("control", 100, 0, "treatment", 100, 0))
-        .comparison("treatment").orElseThrow();
+    Comparison c =
+        ExperimentAnalysis.of(ab(10), counts("control", 100, 0, "treatment", 100, 0))
+            .comparison("treatment")
+            .orElseThrow();
 
     assertThat(c.z()).isZero();
     assertThat(c.pValue()).isEqualTo(1.0);
@@ -227,11 +290,18 @@ class ExperimentAnalysisTest {
 
   @Test
   void sampleRatio_deliveriesToAZeroWeightVariant_areAMismatch() {
-    Experiment e = Experiment.builder("e").campaign("c").variant("control", 0.5)
-        .variant("treatment", 0.5).variant("paused", 0).minSamplePerArm(1).build();
+    Experiment e =
+        Experiment.builder("e")
+            .campaign("c")
+            .variant("control", 0.5)
+            .variant("treatment", 0.5)
+            .variant("paused", 0)
+            .minSamplePerArm(1)
+            .build();
 
-    SampleRatioCheck srm = ExperimentAnalysis.of(e, counts("control", 100, 1, "treatment", 100,
-        1, "paused", 1, 0)).sampleRatio();
+    SampleRatioCheck srm =
+        ExperimentAnalysis.of(e, counts("control", 100, 1, "treatment", 100, 1, "paused", 1, 0))
+            .sampleRatio();
 
     assertThat(srm.chiSquare()).isInfinite();
     assertThat(srm.pValue()).isZero();
@@ -270,8 +340,20 @@ class ExperimentAnalysisTest {
     Instant t0 = Instant.parse("2026-03-15T09:00:00Z");
     for (int i = 0; i < 40; i++) {
       String variant = i % 2 == 0 ? "control" : "treatment";
-      ActionRequest r = new ActionRequest("k" + i, "run", "C-" + i, "winback", "send_email",
-          "email", Map.of(), List.of(), variant, "Riskli", BigDecimal.ONE, t0);
+      ActionRequest r =
+          new ActionRequest(
+              "k" + i,
+              "run",
+              "C-" + i,
+              "winback",
+              "send_email",
+              "email",
+              Map.of(),
+              List.of(),
+              variant,
+              "Riskli",
+              BigDecimal.ONE,
+              t0);
       loop.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", t0));
       if (i % 4 == 1) {
         loop.record(Interaction.conversion("C-" + i, "winback", t0.plusSeconds(60), null));

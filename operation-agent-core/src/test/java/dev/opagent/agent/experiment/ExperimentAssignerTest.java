@@ -13,8 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExperimentAssignerTest {
-  private static final Experiment SUBJECT = Experiment.builder("winback-subject")
-      .campaign("winback").variant("control", 0.5).variant("discount-20", 0.5).build();
+  private static final Experiment SUBJECT =
+      Experiment.builder("winback-subject")
+          .campaign("winback")
+          .variant("control", 0.5)
+          .variant("discount-20", 0.5)
+          .build();
 
   @Test
   void assign_sameCustomer_sameVariantEveryTimeAndOnEveryInstance() {
@@ -42,8 +46,8 @@ class ExperimentAssignerTest {
 
   @Test
   void assign_manyCustomers_followTheWeights() {
-    Experiment skewed = Experiment.builder("skewed").campaign("c").variant("a", 0.2)
-        .variant("b", 0.8).build();
+    Experiment skewed =
+        Experiment.builder("skewed").campaign("c").variant("a", 0.2).variant("b", 0.8).build();
     ExperimentAssigner assigner = ExperimentAssigner.create(skewed);
     Map<String, Integer> counts = new HashMap<>();
 
@@ -65,10 +69,15 @@ class ExperimentAssignerTest {
 
     assigner.reweight(Map.of("control", 0.1, "discount-20", 0.9));
 
-    before.forEach((customer, variant) -> assertThat(assigner.assign(customer))
-        .isEqualTo(variant));
-    long moved = before.entrySet().stream().filter(e -> !ExperimentAssigner.create(
-        assigner.experiment()).assign(e.getKey()).equals(e.getValue())).count();
+    before.forEach((customer, variant) -> assertThat(assigner.assign(customer)).isEqualTo(variant));
+    long moved =
+        before.entrySet().stream()
+            .filter(
+                e ->
+                    !ExperimentAssigner.create(assigner.experiment())
+                        .assign(e.getKey())
+                        .equals(e.getValue()))
+            .count();
     assertThat(moved).as("without the sticky store these customers would switch").isPositive();
     long newInTreatment = 0;
     for (int i = 0; i < 2000; i++) {
@@ -84,8 +93,15 @@ class ExperimentAssignerTest {
   @Test
   void apply_allocationOfAnotherExperiment_isRejected() {
     ExperimentAssigner assigner = ExperimentAssigner.create(SUBJECT);
-    Allocation other = new Allocation("other", 1, Allocation.Phase.EXPLOITING,
-        Map.of("control", 0.5, "discount-20", 0.5), Map.of(), Map.of(), Instant.EPOCH);
+    Allocation other =
+        new Allocation(
+            "other",
+            1,
+            Allocation.Phase.EXPLOITING,
+            Map.of("control", 0.5, "discount-20", 0.5),
+            Map.of(),
+            Map.of(),
+            Instant.EPOCH);
 
     assertThatThrownBy(() -> assigner.apply(other))
         .isInstanceOf(IllegalArgumentException.class)

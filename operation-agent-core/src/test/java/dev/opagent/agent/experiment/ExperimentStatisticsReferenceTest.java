@@ -22,7 +22,9 @@ class ExperimentStatisticsReferenceTest {
   private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
   private static final ChiSquareTest CHI_SQUARE = new ChiSquareTest();
 
-  /** Commons Math computes upper tails as 1 − CDF, so below ~1e-15 only absolute agreement holds. */
+  /**
+   * Commons Math computes upper tails as 1 − CDF, so below ~1e-15 only absolute agreement holds.
+   */
   private static void assertPValue(double actual, double reference) {
     assertThat(actual).isCloseTo(reference, within(Math.max(1e-9 * reference, 1e-14)));
   }
@@ -40,11 +42,20 @@ class ExperimentStatisticsReferenceTest {
       @ForAll("levels") double level) {
     long x0 = Math.max(1, Math.min(n0 - 1, Math.round(rate0 * n0)));
     long x1 = Math.max(1, Math.min(n1 - 1, Math.round(rate1 * n1)));
-    Experiment e = Experiment.builder("e").campaign("c").variants("control", "treatment")
-        .minSamplePerArm(1).build();
-    ExperimentResult r = ExperimentAnalysis.builder().confidenceLevel(level).build()
-        .analyze(e, Map.of("control", new VariantCounts(n0, x0),
-            "treatment", new VariantCounts(n1, x1)));
+    Experiment e =
+        Experiment.builder("e")
+            .campaign("c")
+            .variants("control", "treatment")
+            .minSamplePerArm(1)
+            .build();
+    ExperimentResult r =
+        ExperimentAnalysis.builder()
+            .confidenceLevel(level)
+            .build()
+            .analyze(
+                e,
+                Map.of(
+                    "control", new VariantCounts(n0, x0), "treatment", new VariantCounts(n1, x1)));
     Comparison c = r.comparison("treatment").orElseThrow();
 
     double zCritical = NORMAL.inverseCumulativeProbability(1 - (1 - level) / 2);
@@ -67,8 +78,10 @@ class ExperimentStatisticsReferenceTest {
       double p = (double) arm.conversions() / arm.n();
       double z2 = zCritical * zCritical;
       double center = (p + z2 / (2.0 * arm.n())) / (1 + z2 / arm.n());
-      double half = zCritical / (1 + z2 / arm.n())
-          * Math.sqrt(p * (1 - p) / arm.n() + z2 / (4.0 * arm.n() * arm.n()));
+      double half =
+          zCritical
+              / (1 + z2 / arm.n())
+              * Math.sqrt(p * (1 - p) / arm.n() + z2 / (4.0 * arm.n() * arm.n()));
       assertRelative(arm.interval().low(), center - half);
       assertRelative(arm.interval().high(), center + half);
       assertThat(arm.interval().contains(p)).isTrue();

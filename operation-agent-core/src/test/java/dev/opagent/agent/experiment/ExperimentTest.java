@@ -12,20 +12,24 @@ class ExperimentTest {
 
   @Test
   void builder_defaults_controlIsFirstAndMinimumSampleIs1000() {
-    Experiment e = Experiment.builder("subject").campaign("winback").variant("control", 0.5)
-        .variant("discount-20", 0.5).build();
+    Experiment e =
+        Experiment.builder("subject")
+            .campaign("winback")
+            .variant("control", 0.5)
+            .variant("discount-20", 0.5)
+            .build();
 
     assertThat(e.control()).isEqualTo("control");
     assertThat(e.minSamplePerArm()).isEqualTo(1000);
     assertThat(e.variantNames()).containsExactly("control", "discount-20");
-    assertThat(e.weights()).containsExactly(Map.entry("control", 0.5),
-        Map.entry("discount-20", 0.5));
+    assertThat(e.weights())
+        .containsExactly(Map.entry("control", 0.5), Map.entry("discount-20", 0.5));
   }
 
   @Test
   void builder_equalVariants_splitEvenly() {
-    Experiment e = Experiment.builder("e").campaign("c").variants("a", "b", "c", "d")
-        .control("c").build();
+    Experiment e =
+        Experiment.builder("e").campaign("c").variants("a", "b", "c", "d").control("c").build();
 
     assertThat(e.weights().values()).containsOnly(0.25);
     assertThat(e.control()).isEqualTo("c");
@@ -33,26 +37,27 @@ class ExperimentTest {
 
   @Test
   void builder_invalidDefinitions_areRejectedWithTheReason() {
-    assertThatThrownBy(() -> Experiment.builder("e").campaign("c").variant("a", 0.5)
-        .variant("b", 0.3).build())
+    assertThatThrownBy(
+            () -> Experiment.builder("e").campaign("c").variant("a", 0.5).variant("b", 0.3).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("weights of experiment e must sum to 1 but summed to 0.8");
     assertThatThrownBy(() -> Experiment.builder("e").campaign("c").variant("a", 1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("experiment e needs at least 2 variants but had 1");
-    assertThatThrownBy(() -> Experiment.builder("e").campaign("c").variant("a", 0.5)
-        .variant("a", 0.5).build())
+    assertThatThrownBy(
+            () -> Experiment.builder("e").campaign("c").variant("a", 0.5).variant("a", 0.5).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("experiment e has variant a twice");
-    assertThatThrownBy(() -> Experiment.builder("e").campaign("c").variants("a", "b")
-        .control("z").build())
+    assertThatThrownBy(
+            () -> Experiment.builder("e").campaign("c").variants("a", "b").control("z").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("control z is not a variant of experiment e");
     assertThatThrownBy(() -> Experiment.builder("e").variants("a", "b").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("campaign of experiment e is required");
-    assertThatThrownBy(() -> Experiment.builder("e").campaign("c").variants("a", "b")
-        .minSamplePerArm(0).build())
+    assertThatThrownBy(
+            () ->
+                Experiment.builder("e").campaign("c").variants("a", "b").minSamplePerArm(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("minSamplePerArm must be positive but was 0");
     assertThatThrownBy(() -> new Variant("a", 1.5))
@@ -62,8 +67,8 @@ class ExperimentTest {
 
   @Test
   void withWeights_replacesTheWeightsOnly() {
-    Experiment e = Experiment.builder("e").campaign("c").variants("a", "b").minSamplePerArm(7)
-        .build();
+    Experiment e =
+        Experiment.builder("e").campaign("c").variants("a", "b").minSamplePerArm(7).build();
 
     Experiment moved = e.withWeights(Map.of("a", 0.9, "b", 0.1));
 
@@ -80,8 +85,13 @@ class ExperimentTest {
 
   @Test
   void toAssignment_seedsWithTheIdAndCoversEveryone() {
-    Experiment e = Experiment.builder("subject").campaign("c").variant("a", 0.1)
-        .variant("b", 0.2).variant("c", 0.7).build();
+    Experiment e =
+        Experiment.builder("subject")
+            .campaign("c")
+            .variant("a", 0.1)
+            .variant("b", 0.2)
+            .variant("c", 0.7)
+            .build();
 
     dev.opagent.rules.assignment.Experiment hashing = e.toAssignment();
 

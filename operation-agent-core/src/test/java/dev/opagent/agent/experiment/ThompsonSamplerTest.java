@@ -27,8 +27,12 @@ class ThompsonSamplerTest {
   private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
 
   private static Experiment ab(double controlWeight, long minSample) {
-    return Experiment.builder("subject").campaign("winback").variant("control", controlWeight)
-        .variant("treatment", 1 - controlWeight).minSamplePerArm(minSample).build();
+    return Experiment.builder("subject")
+        .campaign("winback")
+        .variant("control", controlWeight)
+        .variant("treatment", 1 - controlWeight)
+        .minSamplePerArm(minSample)
+        .build();
   }
 
   private static Map<String, VariantCounts> counts(long n0, long x0, long n1, long x1) {
@@ -44,8 +48,7 @@ class ThompsonSamplerTest {
     assertThat(a.phase()).isEqualTo(Allocation.Phase.EXPLORING);
     assertThat(a.isExploring()).isTrue();
     assertThat(a.round()).isEqualTo(1);
-    assertThat(a.weights()).containsExactly(Map.entry("control", 0.3),
-        Map.entry("treatment", 0.7));
+    assertThat(a.weights()).containsExactly(Map.entry("control", 0.3), Map.entry("treatment", 0.7));
     assertThat(a.probabilityBest()).isEmpty();
     assertThat(a.counts()).containsEntry("treatment", new VariantCounts(499, 100));
     assertThat(a.at()).isEqualTo(clock.instant());
@@ -78,17 +81,18 @@ class ThompsonSamplerTest {
 
   @Test
   void allocate_sameSeedAndCounts_sameHistory_otherSeedOtherDraws() {
-    List<Map<String, VariantCounts>> rounds = List.of(counts(600, 30, 600, 36),
-        counts(1200, 61, 1200, 70), counts(1800, 90, 1800, 110));
+    List<Map<String, VariantCounts>> rounds =
+        List.of(counts(600, 30, 600, 36), counts(1200, 61, 1200, 70), counts(1800, 90, 1800, 110));
     ThompsonSampler a = ThompsonSampler.builder(ab(0.5, 500)).seed(42).clock(clock).build();
     ThompsonSampler b = ThompsonSampler.builder(ab(0.5, 500)).seed(42).clock(clock).build();
     ThompsonSampler c = ThompsonSampler.builder(ab(0.5, 500)).seed(43).clock(clock).build();
 
-    rounds.forEach(r -> {
-      a.allocate(r);
-      b.allocate(r);
-      c.allocate(r);
-    });
+    rounds.forEach(
+        r -> {
+          a.allocate(r);
+          b.allocate(r);
+          c.allocate(r);
+        });
 
     assertThat(a.history()).isEqualTo(b.history());
     assertThat(a.history()).isNotEqualTo(c.history());
@@ -102,7 +106,9 @@ class ThompsonSamplerTest {
     ThompsonSampler two = ThompsonSampler.builder(ab(0.5, 1)).build();
 
     assertThat(one.seed()).isEqualTo(two.seed());
-    assertThat(one.allocate(counts(10, 1, 10, 2))).usingRecursiveComparison().ignoringFields("at")
+    assertThat(one.allocate(counts(10, 1, 10, 2)))
+        .usingRecursiveComparison()
+        .ignoringFields("at")
         .isEqualTo(two.allocate(counts(10, 1, 10, 2)));
   }
 
@@ -125,11 +131,13 @@ class ThompsonSamplerTest {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < 25; i++) {
-            sampler.allocate(counts(100, 5, 100, 7));
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 25; i++) {
+                    sampler.allocate(counts(100, 5, 100, 7));
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get(30, TimeUnit.SECONDS);
@@ -138,9 +146,10 @@ class ThompsonSamplerTest {
       pool.shutdownNow();
     }
 
-    assertThat(sampler.history()).extracting(Allocation::round)
-        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 100).boxed()
-            .toList());
+    assertThat(sampler.history())
+        .extracting(Allocation::round)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
   }
 
   /**
@@ -148,8 +157,14 @@ class ThompsonSamplerTest {
    * (sticky), receive the action, convert with their variant's true rate, and the sampler
    * re-allocates from the feedback loop's live counts.
    */
-  private List<Allocation> simulate(double controlRate, double treatmentRate, long seed,
-      int rounds, int customersPerRound, long minSample, List<Integer> treatmentPerRound) {
+  private List<Allocation> simulate(
+      double controlRate,
+      double treatmentRate,
+      long seed,
+      int rounds,
+      int customersPerRound,
+      long minSample,
+      List<Integer> treatmentPerRound) {
     Experiment e = ab(0.5, minSample);
     FeedbackLoop loop = FeedbackLoop.builder().clock(clock).build();
     ExperimentAssigner assigner = ExperimentAssigner.create(e);
@@ -161,15 +176,27 @@ class ThompsonSamplerTest {
       for (int i = 0; i < customersPerRound; i++) {
         String customer = "S" + seed + "-R" + round + "-" + i;
         String variant = assigner.assign(customer);
-        ActionRequest r = new ActionRequest("k-" + customer, "run-" + round, customer,
-            "winback", "send_email", "email", Map.of(), List.of(), variant, "Riskli",
-            new BigDecimal("0.01"), day);
+        ActionRequest r =
+            new ActionRequest(
+                "k-" + customer,
+                "run-" + round,
+                customer,
+                "winback",
+                "send_email",
+                "email",
+                Map.of(),
+                List.of(),
+                variant,
+                "Riskli",
+                new BigDecimal("0.01"),
+                day);
         loop.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", day));
         boolean isTreatment = variant.equals("treatment");
         treatment += isTreatment ? 1 : 0;
         if (outcomes.nextDouble() < (isTreatment ? treatmentRate : controlRate)) {
-          loop.record(Interaction.conversion(customer, "winback", day.plusSeconds(3600),
-              new BigDecimal("100")));
+          loop.record(
+              Interaction.conversion(
+                  customer, "winback", day.plusSeconds(3600), new BigDecimal("100")));
         }
       }
       treatmentPerRound.add(treatment);
@@ -187,15 +214,17 @@ class ThompsonSamplerTest {
     List<Allocation> history = simulate(0.05, 0.08, 2026, 12, 1000, 500, treatmentPerRound);
 
     assertThat(history).hasSize(12);
-    assertThat(history).extracting(Allocation::round)
+    assertThat(history)
+        .extracting(Allocation::round)
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
     assertThat(history.get(0).isExploring()).isTrue();
     assertThat(history.get(0).weight("treatment")).isEqualTo(0.5);
     assertThat(history.get(history.size() - 1).isExploring()).isFalse();
-    assertThat(history.subList(6, 12)).allSatisfy(a ->
-        assertThat(a.weight("treatment")).isGreaterThanOrEqualTo(0.8));
+    assertThat(history.subList(6, 12))
+        .allSatisfy(a -> assertThat(a.weight("treatment")).isGreaterThanOrEqualTo(0.8));
     int lastRounds = treatmentPerRound.subList(8, 12).stream().mapToInt(Integer::intValue).sum();
-    assertThat(lastRounds / 4000.0).as("treatment's share of new customers, rounds 9-12")
+    assertThat(lastRounds / 4000.0)
+        .as("treatment's share of new customers, rounds 9-12")
         .isGreaterThanOrEqualTo(0.8);
     assertThat(history.get(11).counts().get("treatment").n())
         .isEqualTo(treatmentPerRound.stream().mapToInt(Integer::intValue).sum());
@@ -213,24 +242,26 @@ class ThompsonSamplerTest {
       first++;
     }
     Allocation lastExploring = history.get(first - 1);
-    assertThat(lastExploring.counts().values()).anySatisfy(c -> assertThat(c.n())
-        .isLessThan(500));
-    assertThat(history.get(first).counts().values()).allSatisfy(c -> assertThat(c.n())
-        .isGreaterThanOrEqualTo(500));
+    assertThat(lastExploring.counts().values()).anySatisfy(c -> assertThat(c.n()).isLessThan(500));
+    assertThat(history.get(first).counts().values())
+        .allSatisfy(c -> assertThat(c.n()).isGreaterThanOrEqualTo(500));
     double share = treatmentPerRound.stream().mapToInt(Integer::intValue).sum() / 4000.0;
     assertThat(share).as("treatment's share of all customers").isBetween(0.1, 0.9);
-    assertThat(history).allSatisfy(a -> assertThat(a.weights().values())
-        .allSatisfy(w -> assertThat(w).isGreaterThanOrEqualTo(0.01)));
+    assertThat(history)
+        .allSatisfy(
+            a ->
+                assertThat(a.weights().values())
+                    .allSatisfy(w -> assertThat(w).isGreaterThanOrEqualTo(0.01)));
   }
 
   /**
-   * Many seeded runs straight on counts (customers split by the weights, conversions drawn with
-   * the true rates). Thompson sampling's weight is the posterior probability of being best, which
-   * with equal arms wanders rather than settles; what it must not do is lock onto one arm within
-   * the first rounds. Measured with this simulation over seeds 0–999 before choosing the bounds:
-   * with equal arms both kept at least 18.8% of the traffic of eight rounds, at least 20% in 989
-   * seeds, median share 0.495; with 5% against 8% the better arm's last weight was at least 0.8
-   * in 997 seeds.
+   * Many seeded runs straight on counts (customers split by the weights, conversions drawn with the
+   * true rates). Thompson sampling's weight is the posterior probability of being best, which with
+   * equal arms wanders rather than settles; what it must not do is lock onto one arm within the
+   * first rounds. Measured with this simulation over seeds 0–999 before choosing the bounds: with
+   * equal arms both kept at least 18.8% of the traffic of eight rounds, at least 20% in 989 seeds,
+   * median share 0.495; with 5% against 8% the better arm's last weight was at least 0.8 in 997
+   * seeds.
    */
   @Test
   void ensemble_equalArmsStaySplit_unequalArmsConverge() {
@@ -257,10 +288,9 @@ class ThompsonSamplerTest {
   }
 
   /** {treatment's share of all traffic, treatment's last weight} over {@code rounds} of 500. */
-  private static double[] fastSimulation(double controlRate, double treatmentRate, long seed,
-      int rounds) {
-    ThompsonSampler sampler = ThompsonSampler.builder(ab(0.5, 500)).seed(seed).draws(2000)
-        .build();
+  private static double[] fastSimulation(
+      double controlRate, double treatmentRate, long seed, int rounds) {
+    ThompsonSampler sampler = ThompsonSampler.builder(ab(0.5, 500)).seed(seed).draws(2000).build();
     SplittableRandom random = new SplittableRandom(1000 * (seed + 1));
     long n0 = 0;
     long x0 = 0;

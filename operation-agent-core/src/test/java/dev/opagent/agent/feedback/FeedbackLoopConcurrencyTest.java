@@ -33,40 +33,59 @@ class FeedbackLoopConcurrencyTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         int writer = w;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perWriter; i++) {
-            String customer = "C-" + writer + "-" + i;
-            ActionRequest r = FeedbackLoopTest.request("k-" + writer + "-" + i, customer,
-                "winback", "send_email", i % 2 == 0 ? "control" : "treatment", "Riskli", "0.10");
-            DeliveryReceipt receipt = DeliveryReceipt.delivered(r, "email", "m", T0);
-            loop.recordDelivery(r, receipt);
-            loop.recordDelivery(r, receipt);
-            loop.record(Interaction.of(r.idempotencyKey(), customer, "winback",
-                InteractionType.OPENED, T0.plusSeconds(1)));
-            if (i % 4 == 0) {
-              loop.record(Interaction.conversion(customer, "winback", T0.plusSeconds(2),
-                  BigDecimal.ONE));
-              loop.record(Interaction.conversion(customer, "winback", T0.plusSeconds(3),
-                  BigDecimal.ONE));
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perWriter; i++) {
+                    String customer = "C-" + writer + "-" + i;
+                    ActionRequest r =
+                        FeedbackLoopTest.request(
+                            "k-" + writer + "-" + i,
+                            customer,
+                            "winback",
+                            "send_email",
+                            i % 2 == 0 ? "control" : "treatment",
+                            "Riskli",
+                            "0.10");
+                    DeliveryReceipt receipt = DeliveryReceipt.delivered(r, "email", "m", T0);
+                    loop.recordDelivery(r, receipt);
+                    loop.recordDelivery(r, receipt);
+                    loop.record(
+                        Interaction.of(
+                            r.idempotencyKey(),
+                            customer,
+                            "winback",
+                            InteractionType.OPENED,
+                            T0.plusSeconds(1)));
+                    if (i % 4 == 0) {
+                      loop.record(
+                          Interaction.conversion(
+                              customer, "winback", T0.plusSeconds(2), BigDecimal.ONE));
+                      loop.record(
+                          Interaction.conversion(
+                              customer, "winback", T0.plusSeconds(3), BigDecimal.ONE));
+                    }
+                  }
+                  return null;
+                }));
       }
       for (int reader = 0; reader < 2; reader++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          while (!done.get()) {
-            Observation o = loop.observed("winback", "send_email", "Riskli");
-            Metrics m = loop.metrics().campaign("winback").orElse(Metrics.EMPTY);
-            if (o.successes() > o.trials() || m.conversions() > m.delivered()
-                || m.opened() > m.delivered()) {
-              inconsistent.set(true);
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  while (!done.get()) {
+                    Observation o = loop.observed("winback", "send_email", "Riskli");
+                    Metrics m = loop.metrics().campaign("winback").orElse(Metrics.EMPTY);
+                    if (o.successes() > o.trials()
+                        || m.conversions() > m.delivered()
+                        || m.opened() > m.delivered()) {
+                      inconsistent.set(true);
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (int i = 0; i < writers; i++) {
@@ -89,8 +108,8 @@ class FeedbackLoopConcurrencyTest {
     assertThat(m.opened()).isEqualTo(delivered);
     assertThat(m.conversions()).isEqualTo(converted);
     assertThat(m.revenue()).isEqualByComparingTo(BigDecimal.valueOf(converted));
-    assertThat(m.cost()).isEqualByComparingTo(new BigDecimal("0.10").multiply(
-        BigDecimal.valueOf(delivered)));
+    assertThat(m.cost())
+        .isEqualByComparingTo(new BigDecimal("0.10").multiply(BigDecimal.valueOf(delivered)));
     assertThat(r.attributions().duplicateDeliveries()).isEqualTo(delivered);
     assertThat(r.attributions().count(Attribution.Outcome.DUPLICATE_CONVERSION))
         .isEqualTo(converted);

@@ -30,15 +30,25 @@ class FeedbackLoopPropertyTest {
   private static final List<String> SEGMENTS = List.of("Riskli", "Kayıp");
 
   /** A delivery (key 0–9 reused on purpose) or an interaction, at an hour offset from T0. */
-  record Event(boolean delivery, int key, int customer, int campaign, InteractionType type,
-      boolean keyed, int hours) {}
+  record Event(
+      boolean delivery,
+      int key,
+      int customer,
+      int campaign,
+      InteractionType type,
+      boolean keyed,
+      int hours) {}
 
   @Provide
   Arbitrary<Event> events() {
-    return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 9),
-        Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 1),
-        Arbitraries.of(InteractionType.class), Arbitraries.of(true, false),
-        Arbitraries.integers().between(0, 24 * 20))
+    return Combinators.combine(
+            Arbitraries.of(true, false),
+            Arbitraries.integers().between(0, 9),
+            Arbitraries.integers().between(0, 2),
+            Arbitraries.integers().between(0, 1),
+            Arbitraries.of(InteractionType.class),
+            Arbitraries.of(true, false),
+            Arbitraries.integers().between(0, 24 * 20))
         .as(Event::new);
   }
 
@@ -52,15 +62,32 @@ class FeedbackLoopPropertyTest {
     for (Event e : events) {
       Instant at = T0.plus(Duration.ofHours(e.hours()));
       if (e.delivery()) {
-        ActionRequest r = new ActionRequest("k" + e.key(), "run", CUSTOMERS.get(e.customer()),
-            CAMPAIGNS.get(e.campaign()), "send_email", "email", Map.of(), List.of(), null,
-            SEGMENTS.get(e.key() % 2), BigDecimal.ONE, at);
+        ActionRequest r =
+            new ActionRequest(
+                "k" + e.key(),
+                "run",
+                CUSTOMERS.get(e.customer()),
+                CAMPAIGNS.get(e.campaign()),
+                "send_email",
+                "email",
+                Map.of(),
+                List.of(),
+                null,
+                SEGMENTS.get(e.key() % 2),
+                BigDecimal.ONE,
+                at);
         loop.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", at));
       } else {
         records++;
-        Attribution a = loop.record(new Interaction(e.keyed() ? "k" + e.key() : null,
-            CUSTOMERS.get(e.customer()), CAMPAIGNS.get(e.campaign()), e.type(), at,
-            e.type() == InteractionType.CONVERTED ? BigDecimal.TEN : null));
+        Attribution a =
+            loop.record(
+                new Interaction(
+                    e.keyed() ? "k" + e.key() : null,
+                    CUSTOMERS.get(e.customer()),
+                    CAMPAIGNS.get(e.campaign()),
+                    e.type(),
+                    at,
+                    e.type() == InteractionType.CONVERTED ? BigDecimal.TEN : null));
         if (a.isAttributed()) {
           attributed++;
           if (e.type() == InteractionType.CONVERTED) {
@@ -75,8 +102,8 @@ class FeedbackLoopPropertyTest {
     assertThat(r.attributions().count(Attribution.Outcome.ATTRIBUTED)).isEqualTo(attributed);
     Metrics total = r.total();
     assertThat(total.conversions()).isEqualTo(attributedConversions);
-    assertThat(total.revenue()).isEqualByComparingTo(BigDecimal.TEN.multiply(
-        BigDecimal.valueOf(attributedConversions)));
+    assertThat(total.revenue())
+        .isEqualByComparingTo(BigDecimal.TEN.multiply(BigDecimal.valueOf(attributedConversions)));
     Metrics sumOfActions = r.byAction().values().stream().reduce(Metrics.EMPTY, Metrics::plus);
     assertThat(sumOfActions).isEqualTo(total);
     for (Metrics m : r.byAction().values()) {
@@ -108,23 +135,38 @@ class FeedbackLoopPropertyTest {
     for (Event e : events) {
       Instant at = T0.plus(Duration.ofHours(e.hours()));
       if (e.delivery()) {
-        ActionRequest r = new ActionRequest("k" + e.key(), "run", CUSTOMERS.get(e.customer()),
-            CAMPAIGNS.get(e.campaign()), "send_email", "email", Map.of(), List.of(), null,
-            SEGMENTS.get(e.key() % 2), BigDecimal.ONE, at);
+        ActionRequest r =
+            new ActionRequest(
+                "k" + e.key(),
+                "run",
+                CUSTOMERS.get(e.customer()),
+                CAMPAIGNS.get(e.campaign()),
+                "send_email",
+                "email",
+                Map.of(),
+                List.of(),
+                null,
+                SEGMENTS.get(e.key() % 2),
+                BigDecimal.ONE,
+                at);
         if (live.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", at))) {
           delivered.add(r);
         }
       } else {
-        Interaction i = new Interaction(e.keyed() ? "k" + e.key() : null,
-            CUSTOMERS.get(e.customer()), CAMPAIGNS.get(e.campaign()), e.type(), at,
-            e.type() == InteractionType.CONVERTED ? BigDecimal.TEN : null);
+        Interaction i =
+            new Interaction(
+                e.keyed() ? "k" + e.key() : null,
+                CUSTOMERS.get(e.customer()),
+                CAMPAIGNS.get(e.campaign()),
+                e.type(),
+                at,
+                e.type() == InteractionType.CONVERTED ? BigDecimal.TEN : null);
         recorded.add(Map.entry(i, live.record(i)));
       }
     }
 
     // A rebuild reads every delivery first, then the interactions with their stored outcomes.
-    FeedbackLoop rebuilt = FeedbackLoop.builder().clock(Clock.fixed(asOf, ZoneOffset.UTC))
-        .build();
+    FeedbackLoop rebuilt = FeedbackLoop.builder().clock(Clock.fixed(asOf, ZoneOffset.UTC)).build();
     for (ActionRequest r : delivered) {
       rebuilt.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", r.plannedAt()));
     }
@@ -145,8 +187,9 @@ class FeedbackLoopPropertyTest {
     // Whatever comes next is attributed alike by both.
     for (String customer : CUSTOMERS) {
       for (String campaign : CAMPAIGNS) {
-        Interaction next = Interaction.conversion(customer, campaign,
-            T0.plus(Duration.ofDays(10)), BigDecimal.ONE);
+        Interaction next =
+            Interaction.conversion(
+                customer, campaign, T0.plus(Duration.ofDays(10)), BigDecimal.ONE);
         assertThat(rebuilt.record(next)).isEqualTo(live.record(next));
       }
     }

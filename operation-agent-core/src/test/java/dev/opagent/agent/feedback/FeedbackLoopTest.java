@@ -24,10 +24,27 @@ class FeedbackLoopTest {
   private final MutableClock clock = MutableClock.at("2026-03-20T00:00:00Z");
   private final FeedbackLoop loop = FeedbackLoop.builder().clock(clock).build();
 
-  static ActionRequest request(String key, String customer, String campaign, String actionType,
-      @Nullable String variant, @Nullable String segment, String cost) {
-    return new ActionRequest(key, "run-1", customer, campaign, actionType, "email", Map.of(),
-        List.of(), variant, segment, new BigDecimal(cost), T0);
+  static ActionRequest request(
+      String key,
+      String customer,
+      String campaign,
+      String actionType,
+      @Nullable String variant,
+      @Nullable String segment,
+      String cost) {
+    return new ActionRequest(
+        key,
+        "run-1",
+        customer,
+        campaign,
+        actionType,
+        "email",
+        Map.of(),
+        List.of(),
+        variant,
+        segment,
+        new BigDecimal(cost),
+        T0);
   }
 
   static ActionRequest email(String key, String customer, String campaign) {
@@ -35,8 +52,10 @@ class FeedbackLoopTest {
   }
 
   private void deliver(ActionRequest r, Instant at) {
-    assertThat(loop.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m-" + r
-        .idempotencyKey(), at))).isTrue();
+    assertThat(
+            loop.recordDelivery(
+                r, DeliveryReceipt.delivered(r, "email", "m-" + r.idempotencyKey(), at)))
+        .isTrue();
   }
 
   private Attribution opened(String key, String customer, String campaign, Instant at) {
@@ -57,8 +76,9 @@ class FeedbackLoopTest {
   @Test
   void recordDelivery_receiptWithActualCost_countsTheActualCost() {
     ActionRequest r = email("k1", "C-1", "winback");
-    loop.recordDelivery(r, new DeliveryReceipt("k1", "email", "m-1", T0, new BigDecimal("0.30"),
-        false, "delivered"));
+    loop.recordDelivery(
+        r,
+        new DeliveryReceipt("k1", "email", "m-1", T0, new BigDecimal("0.30"), false, "delivered"));
 
     assertThat(loop.metrics().byAction().get("k1").cost()).isEqualByComparingTo("0.30");
   }
@@ -98,9 +118,17 @@ class FeedbackLoopTest {
   void recordDelivery_completedJournalEntry_isRecorded_pendingOneRejected() {
     ActionRequest r = email("k1", "C-1", "winback");
     ExecutionRecord pending = ExecutionRecord.pending(r, T0);
-    ExecutionRecord completed = new ExecutionRecord(r,
-        dev.opagent.agent.execution.spi.ExecutionState.COMPLETED, 1, T0, T0, null, null, null,
-        DeliveryReceipt.delivered(r, "email", "m-1", T0));
+    ExecutionRecord completed =
+        new ExecutionRecord(
+            r,
+            dev.opagent.agent.execution.spi.ExecutionState.COMPLETED,
+            1,
+            T0,
+            T0,
+            null,
+            null,
+            null,
+            DeliveryReceipt.delivered(r, "email", "m-1", T0));
 
     assertThatThrownBy(() -> loop.recordDelivery(pending))
         .isInstanceOf(IllegalArgumentException.class)
@@ -114,9 +142,17 @@ class FeedbackLoopTest {
     ActionRequest r = email("k1", "C-1", "winback");
     dev.opagent.agent.execution.ExecutionListener listener = loop;
 
-    listener.completed(new ExecutionRecord(r,
-        dev.opagent.agent.execution.spi.ExecutionState.COMPLETED, 1, T0, T0, null, null, null,
-        DeliveryReceipt.delivered(r, "email", "m-1", T0)));
+    listener.completed(
+        new ExecutionRecord(
+            r,
+            dev.opagent.agent.execution.spi.ExecutionState.COMPLETED,
+            1,
+            T0,
+            T0,
+            null,
+            null,
+            null,
+            DeliveryReceipt.delivered(r, "email", "m-1", T0)));
     listener.failed(ExecutionRecord.pending(email("k2", "C-2", "winback"), T0));
 
     assertThat(loop.metrics().byAction()).containsOnlyKeys("k1");
@@ -142,13 +178,13 @@ class FeedbackLoopTest {
     deliver(email("k1", "C-1", "winback"), T0);
     deliver(email("k2", "C-2", "winback"), T0);
     for (int i = 0; i < 3; i++) {
-      loop.record(Interaction.of("k1", "C-1", "winback", InteractionType.CLICKED, T0.plusSeconds(
-          10 + i)));
+      loop.record(
+          Interaction.of("k1", "C-1", "winback", InteractionType.CLICKED, T0.plusSeconds(10 + i)));
     }
-    loop.record(Interaction.of("k1", "C-1", "winback", InteractionType.COUPON_USED,
-        T0.plusSeconds(60)));
-    loop.record(Interaction.lastTouch("C-1", "winback", InteractionType.COUPON_USED,
-        T0.plusSeconds(70)));
+    loop.record(
+        Interaction.of("k1", "C-1", "winback", InteractionType.COUPON_USED, T0.plusSeconds(60)));
+    loop.record(
+        Interaction.lastTouch("C-1", "winback", InteractionType.COUPON_USED, T0.plusSeconds(70)));
 
     MetricsReport report = loop.metrics();
     Metrics m = report.campaign("winback").orElseThrow();
@@ -166,10 +202,12 @@ class FeedbackLoopTest {
   void record_deliveryConfirmation_isAttributedWithoutChangingCounts() {
     deliver(email("k1", "C-1", "winback"), T0);
 
-    Attribution a = loop.record(Interaction.of("k1", "C-1", "winback",
-        InteractionType.DELIVERED, T0.plusSeconds(5)));
-    Attribution b = loop.record(Interaction.of("k1", "C-1", "winback",
-        InteractionType.DELIVERED, T0.plusSeconds(6)));
+    Attribution a =
+        loop.record(
+            Interaction.of("k1", "C-1", "winback", InteractionType.DELIVERED, T0.plusSeconds(5)));
+    Attribution b =
+        loop.record(
+            Interaction.of("k1", "C-1", "winback", InteractionType.DELIVERED, T0.plusSeconds(6)));
 
     assertThat(a.outcome()).isEqualTo(Outcome.ATTRIBUTED);
     assertThat(b.outcome()).isEqualTo(Outcome.DUPLICATE_EVENT);
@@ -180,8 +218,8 @@ class FeedbackLoopTest {
   void record_unknownKey_isUnattributed() {
     Attribution a = opened("nope", "C-1", "winback", T0);
 
-    assertThat(a).isEqualTo(new Attribution(Outcome.UNATTRIBUTED_NO_DELIVERY, null,
-        InteractionType.OPENED));
+    assertThat(a)
+        .isEqualTo(new Attribution(Outcome.UNATTRIBUTED_NO_DELIVERY, null, InteractionType.OPENED));
     assertThat(a.isAttributed()).isFalse();
   }
 
@@ -203,8 +241,8 @@ class FeedbackLoopTest {
     Attribution after = opened("k2", "C-2", "winback", T0.plus(Duration.ofDays(7)).plusSeconds(1));
 
     assertThat(atEnd.outcome()).isEqualTo(Outcome.ATTRIBUTED);
-    assertThat(after).isEqualTo(new Attribution(Outcome.OUTSIDE_WINDOW, "k2",
-        InteractionType.OPENED));
+    assertThat(after)
+        .isEqualTo(new Attribution(Outcome.OUTSIDE_WINDOW, "k2", InteractionType.OPENED));
   }
 
   @Test
@@ -213,8 +251,9 @@ class FeedbackLoopTest {
     ActionRequest r = email("k1", "C-1", "winback");
     shortLoop.recordDelivery(r, DeliveryReceipt.delivered(r, "email", "m", T0));
 
-    Attribution a = shortLoop.record(Interaction.conversion("C-1", "winback",
-        T0.plus(Duration.ofMinutes(61)), null));
+    Attribution a =
+        shortLoop.record(
+            Interaction.conversion("C-1", "winback", T0.plus(Duration.ofMinutes(61)), null));
 
     assertThat(shortLoop.conversionWindow()).isEqualTo(Duration.ofHours(1));
     assertThat(a.outcome()).isEqualTo(Outcome.OUTSIDE_WINDOW);
@@ -225,29 +264,31 @@ class FeedbackLoopTest {
     deliver(email("k1", "C-1", "winback"), T0);
 
     Attribution keyed = opened("k1", "C-1", "winback", T0.minusSeconds(1));
-    Attribution lastTouch = loop.record(Interaction.conversion("C-1", "winback",
-        T0.minusSeconds(1), BigDecimal.TEN));
+    Attribution lastTouch =
+        loop.record(Interaction.conversion("C-1", "winback", T0.minusSeconds(1), BigDecimal.TEN));
 
-    assertThat(keyed).isEqualTo(new Attribution(Outcome.BEFORE_DELIVERY, "k1",
-        InteractionType.OPENED));
-    assertThat(lastTouch).isEqualTo(new Attribution(Outcome.BEFORE_DELIVERY, "k1",
-        InteractionType.CONVERTED));
+    assertThat(keyed)
+        .isEqualTo(new Attribution(Outcome.BEFORE_DELIVERY, "k1", InteractionType.OPENED));
+    assertThat(lastTouch)
+        .isEqualTo(new Attribution(Outcome.BEFORE_DELIVERY, "k1", InteractionType.CONVERTED));
     assertThat(loop.metrics().campaign("winback").orElseThrow().conversions()).isZero();
   }
 
   @Test
   void record_lastTouch_picksTheMostRecentDeliveryOfTheCampaignBeforeTheInteraction() {
     deliver(email("day0", "C-1", "winback"), T0);
-    deliver(request("day2", "C-1", "winback", "send_sms", null, "Riskli", "0.05"),
+    deliver(
+        request("day2", "C-1", "winback", "send_sms", null, "Riskli", "0.05"),
         T0.plus(Duration.ofDays(2)));
     deliver(email("day5", "C-1", "winback"), T0.plus(Duration.ofDays(5)));
     deliver(email("other", "C-1", "loyalty"), T0.plus(Duration.ofDays(3)));
 
-    Attribution a = loop.record(Interaction.conversion("C-1", "winback",
-        T0.plus(Duration.ofDays(3)), new BigDecimal("120")));
+    Attribution a =
+        loop.record(
+            Interaction.conversion(
+                "C-1", "winback", T0.plus(Duration.ofDays(3)), new BigDecimal("120")));
 
-    assertThat(a).isEqualTo(new Attribution(Outcome.ATTRIBUTED, "day2",
-        InteractionType.CONVERTED));
+    assertThat(a).isEqualTo(new Attribution(Outcome.ATTRIBUTED, "day2", InteractionType.CONVERTED));
     MetricsReport report = loop.metrics();
     assertThat(report.byAction().get("day2").conversions()).isEqualTo(1);
     assertThat(report.byStrategy().get(new StrategyKey("winback", "send_sms")).revenue())
@@ -259,10 +300,10 @@ class FeedbackLoopTest {
   void record_lastTouchWithoutDeliveryOfTheCampaign_isUnattributed() {
     deliver(email("k1", "C-1", "winback"), T0);
 
-    Attribution otherCampaign = loop.record(Interaction.conversion("C-1", "loyalty",
-        T0.plusSeconds(60), BigDecimal.ONE));
-    Attribution otherCustomer = loop.record(Interaction.conversion("C-2", "winback",
-        T0.plusSeconds(60), BigDecimal.ONE));
+    Attribution otherCampaign =
+        loop.record(Interaction.conversion("C-1", "loyalty", T0.plusSeconds(60), BigDecimal.ONE));
+    Attribution otherCustomer =
+        loop.record(Interaction.conversion("C-2", "winback", T0.plusSeconds(60), BigDecimal.ONE));
 
     assertThat(otherCampaign.outcome()).isEqualTo(Outcome.UNATTRIBUTED_NO_DELIVERY);
     assertThat(otherCustomer.outcome()).isEqualTo(Outcome.UNATTRIBUTED_NO_DELIVERY);
@@ -272,16 +313,27 @@ class FeedbackLoopTest {
   void record_secondConversionInTheSameCycle_isADuplicate() {
     deliver(email("k1", "C-1", "winback"), T0);
 
-    Attribution first = loop.record(Interaction.conversion("C-1", "winback",
-        T0.plus(Duration.ofDays(1)), new BigDecimal("100")));
-    Attribution second = loop.record(Interaction.conversion("C-1", "winback",
-        T0.plus(Duration.ofDays(2)), new BigDecimal("80")));
-    Attribution keyed = loop.record(new Interaction("k1", "C-1", "winback",
-        InteractionType.CONVERTED, T0.plus(Duration.ofDays(1)), new BigDecimal("100")));
+    Attribution first =
+        loop.record(
+            Interaction.conversion(
+                "C-1", "winback", T0.plus(Duration.ofDays(1)), new BigDecimal("100")));
+    Attribution second =
+        loop.record(
+            Interaction.conversion(
+                "C-1", "winback", T0.plus(Duration.ofDays(2)), new BigDecimal("80")));
+    Attribution keyed =
+        loop.record(
+            new Interaction(
+                "k1",
+                "C-1",
+                "winback",
+                InteractionType.CONVERTED,
+                T0.plus(Duration.ofDays(1)),
+                new BigDecimal("100")));
 
     assertThat(first.outcome()).isEqualTo(Outcome.ATTRIBUTED);
-    assertThat(second).isEqualTo(new Attribution(Outcome.DUPLICATE_CONVERSION, "k1",
-        InteractionType.CONVERTED));
+    assertThat(second)
+        .isEqualTo(new Attribution(Outcome.DUPLICATE_CONVERSION, "k1", InteractionType.CONVERTED));
     assertThat(keyed.outcome()).isEqualTo(Outcome.DUPLICATE_CONVERSION);
     Metrics m = loop.metrics().campaign("winback").orElseThrow();
     assertThat(m.conversions()).isEqualTo(1);
@@ -294,25 +346,36 @@ class FeedbackLoopTest {
     deliver(email("day1", "C-1", "winback"), T0.plus(Duration.ofDays(1)));
     loop.record(Interaction.conversion("C-1", "winback", T0.plus(Duration.ofDays(2)), null));
 
-    Attribution late = loop.record(new Interaction("day0", "C-1", "winback",
-        InteractionType.CONVERTED, T0.plus(Duration.ofDays(2)), null));
+    Attribution late =
+        loop.record(
+            new Interaction(
+                "day0",
+                "C-1",
+                "winback",
+                InteractionType.CONVERTED,
+                T0.plus(Duration.ofDays(2)),
+                null));
 
-    assertThat(late).isEqualTo(new Attribution(Outcome.DUPLICATE_CONVERSION, "day0",
-        InteractionType.CONVERTED));
+    assertThat(late)
+        .isEqualTo(
+            new Attribution(Outcome.DUPLICATE_CONVERSION, "day0", InteractionType.CONVERTED));
   }
 
   @Test
   void record_conversionAfterANewDelivery_countsAgain() {
     deliver(email("march", "C-1", "winback"), T0);
-    loop.record(Interaction.conversion("C-1", "winback", T0.plus(Duration.ofDays(1)),
-        new BigDecimal("50")));
+    loop.record(
+        Interaction.conversion(
+            "C-1", "winback", T0.plus(Duration.ofDays(1)), new BigDecimal("50")));
     deliver(email("april", "C-1", "winback"), T0.plus(Duration.ofDays(30)));
 
-    Attribution a = loop.record(Interaction.conversion("C-1", "winback",
-        T0.plus(Duration.ofDays(31)), new BigDecimal("70")));
+    Attribution a =
+        loop.record(
+            Interaction.conversion(
+                "C-1", "winback", T0.plus(Duration.ofDays(31)), new BigDecimal("70")));
 
-    assertThat(a).isEqualTo(new Attribution(Outcome.ATTRIBUTED, "april",
-        InteractionType.CONVERTED));
+    assertThat(a)
+        .isEqualTo(new Attribution(Outcome.ATTRIBUTED, "april", InteractionType.CONVERTED));
     Metrics m = loop.metrics().campaign("winback").orElseThrow();
     assertThat(m.conversions()).isEqualTo(2);
     assertThat(m.revenue()).isEqualByComparingTo("120");
@@ -322,8 +385,8 @@ class FeedbackLoopTest {
   void metrics_revenueAndCost_giveTheRoi() {
     deliver(request("k1", "C-1", "winback", "send_email", null, "Riskli", "2.00"), T0);
     deliver(request("k2", "C-2", "winback", "send_email", null, "Riskli", "2.00"), T0);
-    loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(10),
-        new BigDecimal("14.00")));
+    loop.record(
+        Interaction.conversion("C-1", "winback", T0.plusSeconds(10), new BigDecimal("14.00")));
 
     Metrics m = loop.metrics().campaign("winback").orElseThrow();
     assertThat(m.conversionRate()).isEqualTo(0.5);
@@ -354,13 +417,18 @@ class FeedbackLoopTest {
     assertThat(r.byAction()).containsOnlyKeys("a", "b", "c", "d");
     assertThat(r.byAction().get("b").conversions()).isEqualTo(1);
     assertThat(r.byCampaign()).containsOnlyKeys("loyalty", "winback");
-    assertThat(r.byStrategy().keySet()).containsExactly(
-        new StrategyKey("loyalty", "send_email"), new StrategyKey("winback", "send_email"),
-        new StrategyKey("winback", "send_sms"));
+    assertThat(r.byStrategy().keySet())
+        .containsExactly(
+            new StrategyKey("loyalty", "send_email"),
+            new StrategyKey("winback", "send_email"),
+            new StrategyKey("winback", "send_sms"));
     assertThat(r.bySegment().keySet()).containsExactly("Kayıp", "Riskli");
     assertThat(r.bySegment().get("Riskli").delivered()).isEqualTo(2);
-    assertThat(r.byVariant().keySet()).containsExactly(new VariantKey("loyalty", "control"),
-        new VariantKey("winback", "control"), new VariantKey("winback", "discount"));
+    assertThat(r.byVariant().keySet())
+        .containsExactly(
+            new VariantKey("loyalty", "control"),
+            new VariantKey("winback", "control"),
+            new VariantKey("winback", "discount"));
     assertThat(r.variants("winback")).containsOnlyKeys("control", "discount");
     assertThat(r.variants("winback").get("discount").delivered()).isEqualTo(2);
     assertThat(r.variants("winback").get("discount").conversions()).isEqualTo(1);
@@ -372,12 +440,12 @@ class FeedbackLoopTest {
   @Test
   void metrics_countEveryOutcome() {
     deliver(email("k1", "C-1", "winback"), T0);
-    opened("k1", "C-1", "winback", T0.plusSeconds(1));               // attributed
-    opened("k1", "C-1", "winback", T0.plusSeconds(2));               // duplicate event
-    opened("zz", "C-1", "winback", T0);                              // no delivery
-    opened("k1", "C-9", "winback", T0);                              // key mismatch
-    opened("k1", "C-1", "winback", T0.minusSeconds(1));              // before delivery
-    opened("k1", "C-1", "winback", T0.plus(Duration.ofDays(8)));     // outside window
+    opened("k1", "C-1", "winback", T0.plusSeconds(1)); // attributed
+    opened("k1", "C-1", "winback", T0.plusSeconds(2)); // duplicate event
+    opened("zz", "C-1", "winback", T0); // no delivery
+    opened("k1", "C-9", "winback", T0); // key mismatch
+    opened("k1", "C-1", "winback", T0.minusSeconds(1)); // before delivery
+    opened("k1", "C-1", "winback", T0.plus(Duration.ofDays(8))); // outside window
     loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(3), null));
     loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(4), null));
 
@@ -415,14 +483,12 @@ class FeedbackLoopTest {
     deliver(email("k1", "C-1", "winback"), T0);
     deliver(email("k2", "C-2", "crosssell"), T0);
     opened("k1", "C-1", "winback", T0.plusSeconds(1));
-    loop.record(Interaction.of("k1", "C-1", "winback", InteractionType.CLICKED,
-        T0.plusSeconds(2)));
-    loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(3),
-        new BigDecimal("40")));
+    loop.record(Interaction.of("k1", "C-1", "winback", InteractionType.CLICKED, T0.plusSeconds(2)));
+    loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(3), new BigDecimal("40")));
 
     assertThat(loop.campaigns().keySet()).containsExactly("crosssell", "winback");
-    assertThat(loop.campaign("winback")).contains(new Metrics(1, 1, 1, 0, 1,
-        new BigDecimal("40"), new BigDecimal("0.50")));
+    assertThat(loop.campaign("winback"))
+        .contains(new Metrics(1, 1, 1, 0, 1, new BigDecimal("40"), new BigDecimal("0.50")));
     assertThat(loop.campaigns().get("winback")).isEqualTo(loop.campaign("winback").orElseThrow());
     assertThat(loop.campaign("loyalty")).isEmpty();
   }
@@ -437,8 +503,9 @@ class FeedbackLoopTest {
 
   @Test
   void interaction_revenueOnAnOpen_isRejected() {
-    assertThatThrownBy(() -> new Interaction("k", "C-1", "winback", InteractionType.OPENED, T0,
-        BigDecimal.ONE))
+    assertThatThrownBy(
+            () ->
+                new Interaction("k", "C-1", "winback", InteractionType.OPENED, T0, BigDecimal.ONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("revenue is only for CONVERTED interactions but type was OPENED");
     assertThatThrownBy(() -> Interaction.conversion("C-1", "winback", T0, new BigDecimal("-1")))
@@ -450,10 +517,11 @@ class FeedbackLoopTest {
   void restore_attributedInteractions_countAsRecordedWithoutDecidingAgain() {
     ActionRequest r = email("k1", "C-1", "winback");
     deliver(r, T0);
-    Interaction open = Interaction.of("k1", "C-1", "winback", InteractionType.OPENED,
-        T0.plusSeconds(60));
-    Interaction late = Interaction.conversion("C-1", "winback", T0.plus(Duration.ofDays(30)),
-        new BigDecimal("20"));
+    Interaction open =
+        Interaction.of("k1", "C-1", "winback", InteractionType.OPENED, T0.plusSeconds(60));
+    Interaction late =
+        Interaction.conversion(
+            "C-1", "winback", T0.plus(Duration.ofDays(30)), new BigDecimal("20"));
 
     loop.restore(open, new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.OPENED));
     loop.restore(open, new Attribution(Outcome.DUPLICATE_EVENT, "k1", InteractionType.OPENED));
@@ -467,10 +535,11 @@ class FeedbackLoopTest {
         .isEqualTo(1);
     assertThat(report.attributions().count(InteractionType.OPENED, Outcome.DUPLICATE_EVENT))
         .isEqualTo(1);
-    assertThat(loop.observed("winback", "send_email", "Riskli"))
-        .isEqualTo(new Observation(1, 1));
-    assertThat(loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(120), null))
-        .outcome()).isEqualTo(Outcome.DUPLICATE_CONVERSION);
+    assertThat(loop.observed("winback", "send_email", "Riskli")).isEqualTo(new Observation(1, 1));
+    assertThat(
+            loop.record(Interaction.conversion("C-1", "winback", T0.plusSeconds(120), null))
+                .outcome())
+        .isEqualTo(Outcome.DUPLICATE_CONVERSION);
   }
 
   @Test
@@ -478,17 +547,23 @@ class FeedbackLoopTest {
     deliver(email("k1", "C-1", "winback"), T0);
     Interaction open = Interaction.of("k2", "C-1", "winback", InteractionType.OPENED, T0);
 
-    assertThatThrownBy(() -> loop.restore(open,
-        new Attribution(Outcome.ATTRIBUTED, "k2", InteractionType.OPENED)))
+    assertThatThrownBy(
+            () ->
+                loop.restore(
+                    open, new Attribution(Outcome.ATTRIBUTED, "k2", InteractionType.OPENED)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("record the deliveries before restoring");
-    assertThatThrownBy(() -> loop.restore(
-        Interaction.of("k1", "C-2", "winback", InteractionType.OPENED, T0),
-        new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.OPENED)))
+    assertThatThrownBy(
+            () ->
+                loop.restore(
+                    Interaction.of("k1", "C-2", "winback", InteractionType.OPENED, T0),
+                    new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.OPENED)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("another customer or campaign");
-    assertThatThrownBy(() -> loop.restore(open,
-        new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.CLICKED)))
+    assertThatThrownBy(
+            () ->
+                loop.restore(
+                    open, new Attribution(Outcome.ATTRIBUTED, "k1", InteractionType.CLICKED)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the attribution is of type CLICKED but the interaction is OPENED");
     assertThat(loop.metrics().attributions().total()).isZero();

@@ -30,10 +30,12 @@ class ExecutionCountersTest {
   @Test
   void seededDay_isSeededOnce_evenWhenDaysAlternate() {
     AtomicInteger seeded = new AtomicInteger();
-    ExecutionCounters counters = new ExecutionCounters((type, day) -> {
-      seeded.incrementAndGet();
-      return 1;
-    });
+    ExecutionCounters counters =
+        new ExecutionCounters(
+            (type, day) -> {
+              seeded.incrementAndGet();
+              return 1;
+            });
 
     for (int i = 0; i < 3; i++) {
       counters.tryAcquire("send_sms", DAY, 10);
@@ -54,18 +56,20 @@ class ExecutionCountersTest {
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int day = t % 2;
-      all.add(CompletableFuture.runAsync(() -> {
-        try {
-          start.await();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        for (int i = 0; i < 1_000; i++) {
-          if (counters.tryAcquire("send_email", DAY + day, 500)) {
-            taken[day].incrementAndGet();
-          }
-        }
-      }));
+      all.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  start.await();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < 1_000; i++) {
+                  if (counters.tryAcquire("send_email", DAY + day, 500)) {
+                    taken[day].incrementAndGet();
+                  }
+                }
+              }));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
 

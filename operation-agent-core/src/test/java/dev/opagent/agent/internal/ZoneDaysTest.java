@@ -12,10 +12,18 @@ import org.junit.jupiter.api.Test;
 
 class ZoneDaysTest {
   /** Zones with daylight saving, changes at midnight, a skipped day and half-hour steps. */
-  private static final List<ZoneId> ZONES = List.of(ZoneId.of("Europe/Istanbul"),
-      ZoneId.of("Europe/Berlin"), ZoneId.of("America/Santiago"), ZoneId.of("America/Havana"),
-      ZoneId.of("Pacific/Apia"), ZoneId.of("Australia/Lord_Howe"), ZoneId.of("Africa/Casablanca"),
-      ZoneId.of("America/Sao_Paulo"), ZoneOffset.ofHours(3), ZoneOffset.UTC);
+  private static final List<ZoneId> ZONES =
+      List.of(
+          ZoneId.of("Europe/Istanbul"),
+          ZoneId.of("Europe/Berlin"),
+          ZoneId.of("America/Santiago"),
+          ZoneId.of("America/Havana"),
+          ZoneId.of("Pacific/Apia"),
+          ZoneId.of("Australia/Lord_Howe"),
+          ZoneId.of("Africa/Casablanca"),
+          ZoneId.of("America/Sao_Paulo"),
+          ZoneOffset.ofHours(3),
+          ZoneOffset.UTC);
 
   @Test
   void epochDay_walkingThroughYearsOfTransitions_matchesTheUncachedDay() {
@@ -24,7 +32,8 @@ class ZoneDaysTest {
     long to = Instant.parse("2027-01-01T00:00:00Z").getEpochSecond();
     for (ZoneId zone : ZONES) {
       for (long s = from; s < to; s += 7 * 60 + 13) {
-        assertThat(days.epochDay(zone, s)).as("%s at %d", zone, s)
+        assertThat(days.epochDay(zone, s))
+            .as("%s at %d", zone, s)
             .isEqualTo(ZoneDays.localEpochDay(zone, s));
       }
     }
@@ -48,7 +57,8 @@ class ZoneDaysTest {
         long day = ZoneDays.localEpochDay(zone, s);
         assertThat(days.epochDay(zone, s)).as("%s at %d", zone, s).isEqualTo(day);
         int back = random.nextInt(40);
-        assertThat(days.startOfDayBefore(zone, s, back)).as("%s at %d, %d back", zone, s, back)
+        assertThat(days.startOfDayBefore(zone, s, back))
+            .as("%s at %d, %d back", zone, s, back)
             .isEqualTo(LocalDate.ofEpochDay(day - back).atStartOfDay(zone).toEpochSecond());
       }
     }

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A segment agent in the test's process: answers every request with the reference segmenter,
- * counts the requests per customer, and can be taken down (every request then fails as a 500
- * would). Thread-safe.
+ * A segment agent in the test's process: answers every request with the reference segmenter, counts
+ * the requests per customer, and can be taken down (every request then fails as a 500 would).
+ * Thread-safe.
  */
 final class InProcessSegmentAgent implements AgentTransport {
   static final String ARN =
@@ -40,26 +40,32 @@ final class InProcessSegmentAgent implements AgentTransport {
     requests.incrementAndGet();
     calls.computeIfAbsent(request.customerId(), k -> new AtomicLong()).incrementAndGet();
     if (down) {
-      return CompletableFuture.failedFuture(new SegmentException(ErrorCode.AGENT_UNAVAILABLE,
-          "the agent answered HTTP 500 (InternalServerException)"));
+      return CompletableFuture.failedFuture(
+          new SegmentException(
+              ErrorCode.AGENT_UNAVAILABLE,
+              "the agent answered HTTP 500 (InternalServerException)"));
     }
-    CustomerData data = CustomerData.fromJson(new String(request.payload(),
-        StandardCharsets.UTF_8));
+    CustomerData data =
+        CustomerData.fromJson(new String(request.payload(), StandardCharsets.UTF_8));
     String body = "{\"analysis\": " + segmenter.analyze(data).toJson() + "}";
     return CompletableFuture.completedFuture(AgentResponse.of("application/json", body, null));
   }
 
   /** A new client of this agent (a process start), with fast retries. */
   SegmentClient client(Consumer<SegmentClientBuilder> options) {
-    SegmentClientBuilder b = SegmentClient.builder().agentRuntimeArn(ARN).transport(this)
-        .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).maxAttempts(2)
-        .initialRequestsPerSecond(1_000_000);
+    SegmentClientBuilder b =
+        SegmentClient.builder()
+            .agentRuntimeArn(ARN)
+            .transport(this)
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .maxAttempts(2)
+            .initialRequestsPerSecond(1_000_000);
     options.accept(b);
     return b.build();
   }
 
   SegmentClient client() {
-    return client(b -> { });
+    return client(b -> {});
   }
 
   void takeDown() {

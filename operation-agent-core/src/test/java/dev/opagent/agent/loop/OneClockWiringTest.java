@@ -48,7 +48,7 @@ class OneClockWiringTest {
   }
 
   private SegmentClient client() {
-    SegmentClient c = segmentAgent.client(b -> { });
+    SegmentClient c = segmentAgent.client(b -> {});
     opened.add(c);
     return c;
   }
@@ -62,13 +62,19 @@ class OneClockWiringTest {
   void build_givenEngineOnAnotherClock_failsNamingTheClocks() {
     Clock other = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     DecisionEngine engine = DecisionEngine.builder().clock(other).build();
-    ExecutionService executor = ExecutionService.builder().clock(clock).channels(logOnly())
-        .decisionEngine(engine).build();
+    ExecutionService executor =
+        ExecutionService.builder().clock(clock).channels(logOnly()).decisionEngine(engine).build();
     opened.add(executor);
 
-    assertThatThrownBy(() -> OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock).decisionEngine(engine)
-        .executionService(executor).build())
+    assertThatThrownBy(
+            () ->
+                OperationAgent.builder()
+                    .segmentClient(client())
+                    .rules(RuleSetLoader.defaults())
+                    .clock(clock)
+                    .decisionEngine(engine)
+                    .executionService(executor)
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("decision engine")
         .hasMessageContaining("clock");
@@ -77,42 +83,65 @@ class OneClockWiringTest {
   @Test
   void build_givenExecutorOnAnotherClock_failsNamingTheClocks() {
     DecisionEngine engine = DecisionEngine.builder().clock(clock).build();
-    ExecutionService executor = ExecutionService.builder().channels(logOnly())
-        .decisionEngine(engine).build();
+    ExecutionService executor =
+        ExecutionService.builder().channels(logOnly()).decisionEngine(engine).build();
     opened.add(executor);
 
-    assertThatThrownBy(() -> OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock).decisionEngine(engine)
-        .executionService(executor).build())
+    assertThatThrownBy(
+            () ->
+                OperationAgent.builder()
+                    .segmentClient(client())
+                    .rules(RuleSetLoader.defaults())
+                    .clock(clock)
+                    .decisionEngine(engine)
+                    .executionService(executor)
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("execution service")
         .hasMessageContaining("clock");
   }
 
   /** E-mails are quiet from 21:00 to 09:00 UTC. */
-  private static final DecisionPolicy QUIET_EMAIL = DecisionPolicy.builder()
-      .addQuietHours(new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0),
-          Set.of(Channel.EMAIL)))
-      .build();
+  private static final DecisionPolicy QUIET_EMAIL =
+      DecisionPolicy.builder()
+          .addQuietHours(
+              new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0), Set.of(Channel.EMAIL)))
+          .build();
 
   private static ActionRequest plannedAt(String key, Instant at) {
-    return new ActionRequest(key, "earlier", "C-0", "replenishment", "send_email", "email",
-        Map.of(), List.of(), null, null, BigDecimal.ZERO, at, false);
+    return new ActionRequest(
+        key,
+        "earlier",
+        "C-0",
+        "replenishment",
+        "send_email",
+        "email",
+        Map.of(),
+        List.of(),
+        null,
+        null,
+        BigDecimal.ZERO,
+        at,
+        false);
   }
 
   @Test
   void build_withOptions_engineQuietHoursAndExecutorExpiryFollowTheAgentsClock() {
     InMemoryExecutionJournal journal = new InMemoryExecutionJournal();
     // planned 2026-03-14 10:00: expires (24 h) at 2026-03-15 10:00 on the agent's clock
-    journal.enlist(List.of(plannedAt("old-1", Instant.parse("2026-03-14T10:00:00Z"))),
+    journal.enlist(
+        List.of(plannedAt("old-1", Instant.parse("2026-03-14T10:00:00Z"))),
         Instant.parse("2026-03-14T10:00:00Z"));
     journal.runState("earlier", RunState.PLANNED, Instant.parse("2026-03-14T10:00:00Z"));
-    OperationAgent agent = OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock)
-        .decisionEngine(e -> e.policy(QUIET_EMAIL))
-        .executionService(s -> s.journal(journal).channels(logOnly()))
-        .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL))
-        .build();
+    OperationAgent agent =
+        OperationAgent.builder()
+            .segmentClient(client())
+            .rules(RuleSetLoader.defaults())
+            .clock(clock)
+            .decisionEngine(e -> e.policy(QUIET_EMAIL))
+            .executionService(s -> s.journal(journal).channels(logOnly()))
+            .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL))
+            .build();
     opened.add(agent);
     assertThat(agent.decisionEngine().clock()).isSameAs(clock);
     assertThat(agent.executionService().clock()).isSameAs(clock);
@@ -122,8 +151,10 @@ class OneClockWiringTest {
 
     assertThat(night.notChosenByReason()).containsKey(ReasonCode.QUIET_HOURS);
     assertThat(night.chosen()).isZero();
-    assertThat(journal.find("old-1")).get()
-        .extracting(r -> r.state()).isEqualTo(ExecutionState.PENDING);
+    assertThat(journal.find("old-1"))
+        .get()
+        .extracting(r -> r.state())
+        .isEqualTo(ExecutionState.PENDING);
 
     clock.set(Instant.parse("2026-03-15T12:00:00Z"));
     RoundReport noon = agent.runRound("noon", SegmentStoreRoundTest.customers(5, 8));
@@ -131,20 +162,27 @@ class OneClockWiringTest {
     assertThat(noon.notChosenByReason()).doesNotContainKey(ReasonCode.QUIET_HOURS);
     assertThat(noon.chosen()).isPositive();
     assertThat(noon.execution().completed()).isEqualTo(noon.chosen());
-    assertThat(journal.find("old-1")).get().satisfies(r -> {
-      assertThat(r.state()).isEqualTo(ExecutionState.CANCELLED);
-      assertThat(r.lastError()).startsWith("expired");
-    });
-    assertThat(journal.records("noon")).allSatisfy(r ->
-        assertThat(r.createdAt()).isEqualTo(Instant.parse("2026-03-15T12:00:00Z")));
+    assertThat(journal.find("old-1"))
+        .get()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(ExecutionState.CANCELLED);
+              assertThat(r.lastError()).startsWith("expired");
+            });
+    assertThat(journal.records("noon"))
+        .allSatisfy(
+            r -> assertThat(r.createdAt()).isEqualTo(Instant.parse("2026-03-15T12:00:00Z")));
   }
 
   @Test
   void build_engineOptionsSetAnotherClock_failsNamingTheSettingAndTheFix() {
-    OperationAgent.Builder b = OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock)
-        .decisionEngine(e -> e.clock(Clock.systemUTC()))
-        .executionService(s -> s.channels(logOnly()));
+    OperationAgent.Builder b =
+        OperationAgent.builder()
+            .segmentClient(client())
+            .rules(RuleSetLoader.defaults())
+            .clock(clock)
+            .decisionEngine(e -> e.clock(Clock.systemUTC()))
+            .executionService(s -> s.channels(logOnly()));
 
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalStateException.class)
@@ -155,9 +193,12 @@ class OneClockWiringTest {
 
   @Test
   void build_executorOptionsSetAnotherClock_failsNamingTheSettingAndTheFix() {
-    OperationAgent.Builder b = OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock)
-        .executionService(s -> s.channels(logOnly()).clock(Clock.systemUTC()));
+    OperationAgent.Builder b =
+        OperationAgent.builder()
+            .segmentClient(client())
+            .rules(RuleSetLoader.defaults())
+            .clock(clock)
+            .executionService(s -> s.channels(logOnly()).clock(Clock.systemUTC()));
 
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalStateException.class)
@@ -169,9 +210,12 @@ class OneClockWiringTest {
   @Test
   void build_executorOptionsSetAnotherEngine_fails() {
     DecisionEngine other = DecisionEngine.builder().clock(clock).build();
-    OperationAgent.Builder b = OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock)
-        .executionService(s -> s.channels(logOnly()).decisionEngine(other));
+    OperationAgent.Builder b =
+        OperationAgent.builder()
+            .segmentClient(client())
+            .rules(RuleSetLoader.defaults())
+            .clock(clock)
+            .executionService(s -> s.channels(logOnly()).decisionEngine(other));
 
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalStateException.class)
@@ -181,8 +225,11 @@ class OneClockWiringTest {
 
   @Test
   void build_noExecutionService_failsNamingTheOption() {
-    OperationAgent.Builder b = OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock);
+    OperationAgent.Builder b =
+        OperationAgent.builder()
+            .segmentClient(client())
+            .rules(RuleSetLoader.defaults())
+            .clock(clock);
 
     assertThatThrownBy(b::build)
         .isInstanceOf(NullPointerException.class)
@@ -194,27 +241,38 @@ class OneClockWiringTest {
     OperationAgent.Builder b = OperationAgent.builder();
 
     assertThatThrownBy(() -> b.decisionEngine((Consumer<DecisionEngine.Builder>) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("engineOptions");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("engineOptions");
     assertThatThrownBy(() -> b.executionService((Consumer<ExecutionService.Builder>) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("serviceOptions");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("serviceOptions");
   }
 
   @Test
   void close_closesTheServiceItBuiltButNotOneHandedIn() {
-    OperationAgent built = OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock)
-        .executionService(s -> s.channels(logOnly())).build();
+    OperationAgent built =
+        OperationAgent.builder()
+            .segmentClient(client())
+            .rules(RuleSetLoader.defaults())
+            .clock(clock)
+            .executionService(s -> s.channels(logOnly()))
+            .build();
     built.close();
     assertThatThrownBy(() -> built.executionService().execute("after-close"))
         .isInstanceOf(IllegalStateException.class);
 
     DecisionEngine engine = DecisionEngine.builder().clock(clock).build();
-    ExecutionService handed = ExecutionService.builder().clock(clock).channels(logOnly())
-        .decisionEngine(engine).build();
+    ExecutionService handed =
+        ExecutionService.builder().clock(clock).channels(logOnly()).decisionEngine(engine).build();
     opened.add(handed);
-    OperationAgent agent = OperationAgent.builder().segmentClient(client())
-        .rules(RuleSetLoader.defaults()).clock(clock).decisionEngine(engine)
-        .executionService(handed).build();
+    OperationAgent agent =
+        OperationAgent.builder()
+            .segmentClient(client())
+            .rules(RuleSetLoader.defaults())
+            .clock(clock)
+            .decisionEngine(engine)
+            .executionService(handed)
+            .build();
     agent.close();
     assertThat(handed.execute("still-open").considered()).isZero();
   }

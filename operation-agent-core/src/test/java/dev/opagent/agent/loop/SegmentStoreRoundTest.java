@@ -50,7 +50,8 @@ class SegmentStoreRoundTest {
   }
 
   static CustomerData customer(String id, int orders) {
-    return CustomerData.fromJson("""
+    return CustomerData.fromJson(
+        """
         {"customerId": "%s", "city": "Istanbul",
          "customer": {"customerId": "%s", "age": 32, "gender": "F",
            "registeredAt": "2024-03-15T00:00:00",
@@ -59,7 +60,8 @@ class SegmentStoreRoundTest {
              "lastPurchase": "2026-01-20T00:00:00", "avgDaysBetween": 30}]},
          "region": {"name": "Marmara", "climateType": "Temperate", "medianBasket": 75.0,
            "trend": "SKINCARE"},
-         "currentSeason": "Winter"}""".formatted(id, id, orders, orders));
+         "currentSeason": "Winter"}"""
+            .formatted(id, id, orders, orders));
   }
 
   static List<CustomerData> customers(int n, int orders) {
@@ -71,30 +73,38 @@ class SegmentStoreRoundTest {
   }
 
   /** A loop as a new process would build it: a new client (empty cache) on the same store. */
-  private OperationAgent loop(Consumer<OperationAgent.Builder> options,
-      Consumer<SegmentClientBuilder> client) {
+  private OperationAgent loop(
+      Consumer<OperationAgent.Builder> options, Consumer<SegmentClientBuilder> client) {
     SegmentClient segments = agent.client(client);
     DecisionEngine engine = DecisionEngine.builder().clock(clock).build();
     LoggingChannel channel = LoggingChannel.ofDefaults();
-    ExecutionService executor = ExecutionService.builder()
-        .journal(new InMemoryExecutionJournal()).clock(clock).decisionEngine(engine)
-        .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-        .build();
+    ExecutionService executor =
+        ExecutionService.builder()
+            .journal(new InMemoryExecutionJournal())
+            .clock(clock)
+            .decisionEngine(engine)
+            .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
+            .build();
     opened.add(segments);
     opened.add(executor);
-    OperationAgent.Builder b = OperationAgent.builder().segmentClient(segments)
-        .rules(RuleSetLoader.defaults()).decisionEngine(engine).executionService(executor)
-        .clock(clock).segmentStore(store);
+    OperationAgent.Builder b =
+        OperationAgent.builder()
+            .segmentClient(segments)
+            .rules(RuleSetLoader.defaults())
+            .decisionEngine(engine)
+            .executionService(executor)
+            .clock(clock)
+            .segmentStore(store);
     options.accept(b);
     return b.build();
   }
 
   private OperationAgent loop() {
-    return loop(b -> { }, c -> { });
+    return loop(b -> {}, c -> {});
   }
 
   private OperationAgent loop(Consumer<OperationAgent.Builder> options) {
-    return loop(options, c -> { });
+    return loop(options, c -> {});
   }
 
   private RoundReport run(OperationAgent loop, List<CustomerData> customers) {
@@ -119,14 +129,16 @@ class SegmentStoreRoundTest {
 
     assertThat(agent.requests() - N).isEqualTo(changed);
     for (int i = 0; i < N; i++) {
-      assertThat(agent.callsFor("C-" + i)).as("C-%d", i).isEqualTo(i % 3 == 0 && i / 3 < changed
-          ? 2 : 1);
+      assertThat(agent.callsFor("C-" + i))
+          .as("C-%d", i)
+          .isEqualTo(i % 3 == 0 && i / 3 < changed ? 2 : 1);
     }
     assertThat(second.segmented()).isEqualTo(N);
     assertThat(second.stored()).isEqualTo(N - changed);
     assertThat(second.storedOnFailure()).isZero();
-    assertThat(store.find(List.of("C-0"), InProcessSegmentAgent.ARN, "DEFAULT").get("C-0")
-        .dataHash()).isEqualTo(day2.get(0).canonicalHash());
+    assertThat(
+            store.find(List.of("C-0"), InProcessSegmentAgent.ARN, "DEFAULT").get("C-0").dataHash())
+        .isEqualTo(day2.get(0).canonicalHash());
   }
 
   @Test
@@ -134,18 +146,25 @@ class SegmentStoreRoundTest {
     List<CustomerData> day1 = customers(3, 8);
     run(loop(), day1);
     clock.advance(Duration.ofDays(2));
-    List<StoredAnalysis> before = new ArrayList<>(store.find(List.of("C-0", "C-1", "C-2"),
-        InProcessSegmentAgent.ARN, "DEFAULT").values());
+    List<StoredAnalysis> before =
+        new ArrayList<>(
+            store
+                .find(List.of("C-0", "C-1", "C-2"), InProcessSegmentAgent.ARN, "DEFAULT")
+                .values());
 
     RoundReport second = run(loop(), day1);
 
     assertThat(second.stored()).isEqualTo(3);
-    assertThat(before).allSatisfy(s -> {
-      assertThat(s.source()).isEqualTo(Source.AGENT);
-      assertThat(s.analysedAt()).isEqualTo(Instant.parse("2026-03-15T08:00:00Z"));
-      assertThat(s.analysis()).isEqualTo(new ReferenceSegmenter(MutableClock.at(
-          "2026-03-15T08:00:00Z")).analyze(customer(s.customerId(), 8)));
-    });
+    assertThat(before)
+        .allSatisfy(
+            s -> {
+              assertThat(s.source()).isEqualTo(Source.AGENT);
+              assertThat(s.analysedAt()).isEqualTo(Instant.parse("2026-03-15T08:00:00Z"));
+              assertThat(s.analysis())
+                  .isEqualTo(
+                      new ReferenceSegmenter(MutableClock.at("2026-03-15T08:00:00Z"))
+                          .analyze(customer(s.customerId(), 8)));
+            });
   }
 
   @Test
@@ -188,10 +207,14 @@ class SegmentStoreRoundTest {
     assertThat(down.stored()).isEqualTo(N - 1);
     assertThat(down.storedOnFailure()).isEqualTo(N - 1);
     assertThat(down.segmentationFailed()).as("the changed customer").isEqualTo(1);
-    assertThat(down.outcomes().get(0).stage())
-        .isEqualTo(CustomerOutcome.Stage.SEGMENTATION_FAILED);
-    assertThat(store.find(List.of("C-1"), InProcessSegmentAgent.ARN, "DEFAULT").get("C-1")
-        .analysedAt()).as("served, not renewed").isEqualTo(Instant.parse("2026-03-15T08:00:00Z"));
+    assertThat(down.outcomes().get(0).stage()).isEqualTo(CustomerOutcome.Stage.SEGMENTATION_FAILED);
+    assertThat(
+            store
+                .find(List.of("C-1"), InProcessSegmentAgent.ARN, "DEFAULT")
+                .get("C-1")
+                .analysedAt())
+        .as("served, not renewed")
+        .isEqualTo(Instant.parse("2026-03-15T08:00:00Z"));
   }
 
   @Test
@@ -227,12 +250,16 @@ class SegmentStoreRoundTest {
     clock.advance(Duration.ofDays(8));
     agent.takeDown();
 
-    RoundReport down = run(loop(b -> { }, c -> c.fallback(new ReferenceSegmenter(clock))), day1);
+    RoundReport down = run(loop(b -> {}, c -> c.fallback(new ReferenceSegmenter(clock))), day1);
 
     assertThat(down.fallback()).isEqualTo(4);
     assertThat(down.stored()).isZero();
-    assertThat(store.find(List.of("C-0"), InProcessSegmentAgent.ARN, "DEFAULT").get("C-0")
-        .analysedAt()).isEqualTo(Instant.parse("2026-03-15T08:00:00Z"));
+    assertThat(
+            store
+                .find(List.of("C-0"), InProcessSegmentAgent.ARN, "DEFAULT")
+                .get("C-0")
+                .analysedAt())
+        .isEqualTo(Instant.parse("2026-03-15T08:00:00Z"));
   }
 
   @Test
@@ -240,7 +267,7 @@ class SegmentStoreRoundTest {
     List<CustomerData> day1 = customers(4, 8);
     run(loop(), day1);
 
-    RoundReport other = run(loop(b -> { }, c -> c.qualifier("canary")), day1);
+    RoundReport other = run(loop(b -> {}, c -> c.qualifier("canary")), day1);
 
     assertThat(other.stored()).isZero();
     assertThat(agent.requests()).isEqualTo(8);
@@ -250,19 +277,20 @@ class SegmentStoreRoundTest {
 
   @Test
   void runRound_storeFails_asksTheAgentAboutEveryone() {
-    SegmentStore broken = new SegmentStore() {
-      @Override
-      public Map<String, StoredAnalysis> find(Collection<String> ids, String arn, String q) {
-        throw new IllegalStateException("database down");
-      }
+    SegmentStore broken =
+        new SegmentStore() {
+          @Override
+          public Map<String, StoredAnalysis> find(Collection<String> ids, String arn, String q) {
+            throw new IllegalStateException("database down");
+          }
 
-      @Override
-      public void saveAll(Collection<StoredAnalysis> analyses) {
-        throw new IllegalStateException("database down");
-      }
-    };
+          @Override
+          public void saveAll(Collection<StoredAnalysis> analyses) {
+            throw new IllegalStateException("database down");
+          }
+        };
 
-    RoundReport report = run(loop(b -> b.segmentStore(broken), c -> { }), customers(4, 8));
+    RoundReport report = run(loop(b -> b.segmentStore(broken), c -> {}), customers(4, 8));
 
     assertThat(report.segmented()).isEqualTo(4);
     assertThat(report.stored()).isZero();
@@ -276,14 +304,22 @@ class SegmentStoreRoundTest {
     opened.add(segments);
     DecisionEngine engine = DecisionEngine.builder().clock(clock).build();
     LoggingChannel channel = LoggingChannel.ofDefaults();
-    ExecutionService executor = ExecutionService.builder()
-        .journal(new InMemoryExecutionJournal()).clock(clock).decisionEngine(engine)
-        .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-        .build();
+    ExecutionService executor =
+        ExecutionService.builder()
+            .journal(new InMemoryExecutionJournal())
+            .clock(clock)
+            .decisionEngine(engine)
+            .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
+            .build();
     opened.add(executor);
-    OperationAgent plain = OperationAgent.builder().segmentClient(segments)
-        .rules(RuleSetLoader.defaults()).decisionEngine(engine).executionService(executor)
-        .clock(clock).build();
+    OperationAgent plain =
+        OperationAgent.builder()
+            .segmentClient(segments)
+            .rules(RuleSetLoader.defaults())
+            .decisionEngine(engine)
+            .executionService(executor)
+            .clock(clock)
+            .build();
 
     RoundReport report = run(plain, day1);
 
@@ -293,35 +329,59 @@ class SegmentStoreRoundTest {
 
   @Test
   void build_staleLimitBelowMaxAge_namesBothAndTheFix() {
-    assertThatThrownBy(() -> loop(b -> b.segmentMaxAge(Duration.ofDays(60)), c -> { }))
+    assertThatThrownBy(() -> loop(b -> b.segmentMaxAge(Duration.ofDays(60)), c -> {}))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("segmentStaleLimit").hasMessageContaining("segmentMaxAge")
+        .hasMessageContaining("segmentStaleLimit")
+        .hasMessageContaining("segmentMaxAge")
         .hasMessageContaining("Duration.ZERO");
     assertThatThrownBy(() -> OperationAgent.builder().segmentMaxAge(Duration.ofDays(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("segmentMaxAge");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("segmentMaxAge");
   }
 
   @Test
   void inMemoryStore_sameCustomerTwiceInOneSave_keepsTheLatest() {
     CustomerData c = customer("C-1", 8);
     ReferenceSegmenter segmenter = new ReferenceSegmenter(clock);
-    StoredAnalysis older = StoredAnalysis.of(c, segmenter.analyze(c),
-        Instant.parse("2026-03-01T00:00:00Z"), InProcessSegmentAgent.ARN, "DEFAULT", Source.AGENT);
-    StoredAnalysis newer = StoredAnalysis.of(c, segmenter.analyze(c),
-        Instant.parse("2026-03-02T00:00:00Z"), InProcessSegmentAgent.ARN, "DEFAULT", Source.AGENT);
+    StoredAnalysis older =
+        StoredAnalysis.of(
+            c,
+            segmenter.analyze(c),
+            Instant.parse("2026-03-01T00:00:00Z"),
+            InProcessSegmentAgent.ARN,
+            "DEFAULT",
+            Source.AGENT);
+    StoredAnalysis newer =
+        StoredAnalysis.of(
+            c,
+            segmenter.analyze(c),
+            Instant.parse("2026-03-02T00:00:00Z"),
+            InProcessSegmentAgent.ARN,
+            "DEFAULT",
+            Source.AGENT);
 
     store.saveAll(List.of(newer, older));
 
     assertThat(store.find(List.of("C-1", "C-2"), InProcessSegmentAgent.ARN, "DEFAULT"))
-        .containsOnlyKeys("C-1").containsEntry("C-1", newer);
+        .containsOnlyKeys("C-1")
+        .containsEntry("C-1", newer);
     assertThat(store.find(List.of("C-1"), InProcessSegmentAgent.ARN, "other")).isEmpty();
   }
 
   @Test
   void storedAnalysis_badHash_isRejectedWithItsLength() {
-    assertThatThrownBy(() -> new StoredAnalysis("C-1", "{}", "abc", Instant.EPOCH,
-        InProcessSegmentAgent.ARN, "DEFAULT", Source.AGENT))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataHash")
+    assertThatThrownBy(
+            () ->
+                new StoredAnalysis(
+                    "C-1",
+                    "{}",
+                    "abc",
+                    Instant.EPOCH,
+                    InProcessSegmentAgent.ARN,
+                    "DEFAULT",
+                    Source.AGENT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dataHash")
         .hasMessageContaining("3 characters");
   }
 }

@@ -46,8 +46,8 @@ class ConversionPriorTest {
     double observed = (double) successes / trials;
     double posterior = p.posteriorMean(successes, trials);
 
-    assertThat(posterior).isBetween(Math.min(p.mean(), observed) - 1e-12,
-        Math.max(p.mean(), observed) + 1e-12);
+    assertThat(posterior)
+        .isBetween(Math.min(p.mean(), observed) - 1e-12, Math.max(p.mean(), observed) + 1e-12);
   }
 
   @Property
@@ -56,7 +56,7 @@ class ConversionPriorTest {
     ConversionPrior p = new ConversionPrior(1, 99);
     long n = 10_000_000;
 
-    assertThat(p.posteriorMean(Math.round(rate * n), n)).isCloseTo(rate,
-        org.assertj.core.data.Offset.offset(1e-4));
+    assertThat(p.posteriorMean(Math.round(rate * n), n))
+        .isCloseTo(rate, org.assertj.core.data.Offset.offset(1e-4));
   }
 }

@@ -18,7 +18,8 @@ class DecisionPolicyTest {
     assertThat(p.maxActionsPerCustomer()).isEqualTo(1);
     assertThat(p.maxActionsPerChannel()).isEqualTo(1);
     assertThat(p.exclusiveCampaigns()).containsExactly(Set.of("winback", "loyalty"));
-    assertThat(p.channels()).containsEntry("send_email", Channel.EMAIL)
+    assertThat(p.channels())
+        .containsEntry("send_email", Channel.EMAIL)
         .containsEntry("create_discount", Channel.DISCOUNT)
         .containsEntry("send_product_recommendation", Channel.EMAIL)
         .containsEntry("trigger_service_followup", Channel.PHONE)
@@ -33,8 +34,10 @@ class DecisionPolicyTest {
 
   @Test
   void prior_campaignOverridesActionType() {
-    DecisionPolicy p = DecisionPolicy.builder()
-        .putCampaignPrior("winback", ConversionPrior.ofMean(0.1, 50)).build();
+    DecisionPolicy p =
+        DecisionPolicy.builder()
+            .putCampaignPrior("winback", ConversionPrior.ofMean(0.1, 50))
+            .build();
 
     assertThat(p.prior("winback", "send_email").mean()).isEqualTo(0.1);
   }

@@ -23,8 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mistake; mistakes of the JSON itself (not of the format) read word for word the same.
  */
 class JsonFileMistakesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static final Pattern LOCATED = Pattern.compile("(?m)^\\s*(\\S+?):(\\d+):(\\d+): (.+)$");
 
@@ -32,19 +31,21 @@ class JsonFileMistakesTest {
   @ParameterizedTest
   @ValueSource(strings = {"trailing comma", "duplicate key", "too deep", "too large"})
   void jsonMistake_inRulesPolicyAndTemplates_sameLocatedMessage(String mistake) throws IOException {
-    String json = switch (mistake) {
-      case "trailing comma" -> "{\n  \"description\": \"x\",\n}";
-      case "duplicate key" -> "{\n  \"description\": \"a\",\n  \"description\": \"b\"\n}";
-      case "too deep" -> "{\n  \"description\": " + "[".repeat(300) + "]".repeat(300) + "\n}";
-      case "too large" -> "{\n  \"description\": \"" + "x".repeat(4 * 1024 * 1024) + "\"\n}";
-      default -> throw new IllegalArgumentException(mistake);
-    };
-    String about = switch (mistake) {
-      case "trailing comma" -> "malformed JSON";
-      case "duplicate key" -> "duplicate key";
-      case "too deep" -> "deeper than";
-      default -> "split it";
-    };
+    String json =
+        switch (mistake) {
+          case "trailing comma" -> "{\n  \"description\": \"x\",\n}";
+          case "duplicate key" -> "{\n  \"description\": \"a\",\n  \"description\": \"b\"\n}";
+          case "too deep" -> "{\n  \"description\": " + "[".repeat(300) + "]".repeat(300) + "\n}";
+          case "too large" -> "{\n  \"description\": \"" + "x".repeat(4 * 1024 * 1024) + "\"\n}";
+          default -> throw new IllegalArgumentException(mistake);
+        };
+    String about =
+        switch (mistake) {
+          case "trailing comma" -> "malformed JSON";
+          case "duplicate key" -> "duplicate key";
+          case "too deep" -> "deeper than";
+          default -> "split it";
+        };
 
     String rules = located(ruleFileError(write("rules.json", json)), "rules.json", about);
     String policy = located(policyFileError(write("policy.json", json)), "policy.json", about);
@@ -64,13 +65,16 @@ class JsonFileMistakesTest {
   @ParameterizedTest
   @ValueSource(strings = {"rules", "policy", "templates"})
   void wrongType_inEachFile_namesFileLineAndColumn(String kind) throws IOException {
-    String message = switch (kind) {
-      case "rules" -> ruleFileError(write("rules.json", "{\n  \"name\": 5,\n  \"rules\": []\n}"));
-      case "policy" -> policyFileError(write("policy.json",
-          "{\n  \"maxActionsPerCustomer\": \"two\"\n}"));
-      default -> templateFileError(write("templates.json",
-          "{\n  \"name\": 5,\n  \"templates\": []\n}"));
-    };
+    String message =
+        switch (kind) {
+          case "rules" ->
+              ruleFileError(write("rules.json", "{\n  \"name\": 5,\n  \"rules\": []\n}"));
+          case "policy" ->
+              policyFileError(write("policy.json", "{\n  \"maxActionsPerCustomer\": \"two\"\n}"));
+          default ->
+              templateFileError(
+                  write("templates.json", "{\n  \"name\": 5,\n  \"templates\": []\n}"));
+        };
     int column = kind.equals("policy") ? 28 : 11;
 
     assertThat(located(message, kind + ".json", "")).startsWith("2:" + column + ": ");
@@ -83,8 +87,8 @@ class JsonFileMistakesTest {
   }
 
   /**
-   * The first located line of {@code message} that names {@code fileName} and contains
-   * {@code about}, without the file name.
+   * The first located line of {@code message} that names {@code fileName} and contains {@code
+   * about}, without the file name.
    */
   private static String located(String message, String fileName, String about) {
     Matcher m = LOCATED.matcher(message);
@@ -94,7 +98,8 @@ class JsonFileMistakesTest {
         lines.add(m.group(2) + ":" + m.group(3) + ": " + m.group(4));
       }
     }
-    assertThat(lines).as("located lines naming %s in: %s", fileName, abbreviate(message))
+    assertThat(lines)
+        .as("located lines naming %s in: %s", fileName, abbreviate(message))
         .isNotEmpty();
     return lines.get(0);
   }

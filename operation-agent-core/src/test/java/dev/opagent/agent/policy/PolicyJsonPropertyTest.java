@@ -21,19 +21,54 @@ import net.jqwik.api.Provide;
  */
 class PolicyJsonPropertyTest {
   private static final Duration BOUND = Duration.ofSeconds(20);
-  private static final List<String> KEYS = List.of(
-      "maxActionsPerCustomer", "maxActionsPerChannel", "exclusiveCampaigns", "channels",
-      "channelCosts", "actionPriors", "campaignPriors", "defaultPrior", "frequencyCaps",
-      "quietHours", "executionLimits", "approval", "budgets", "globalHoldout", "minScore",
-      "defaultZone", "operatingZone", "id", "contact", "alpha", "beta", "channel", "max",
-      "rolling", "calendarDays", "bypassFromPriority", "start", "end", "discountRateAtLeast",
-      "spendAtLeast", "audienceAbove", "scope", "currency", "global", "perCampaign", "key",
-      "percentage", "email", "sms", "send_email");
+  private static final List<String> KEYS =
+      List.of(
+          "maxActionsPerCustomer",
+          "maxActionsPerChannel",
+          "exclusiveCampaigns",
+          "channels",
+          "channelCosts",
+          "actionPriors",
+          "campaignPriors",
+          "defaultPrior",
+          "frequencyCaps",
+          "quietHours",
+          "executionLimits",
+          "approval",
+          "budgets",
+          "globalHoldout",
+          "minScore",
+          "defaultZone",
+          "operatingZone",
+          "id",
+          "contact",
+          "alpha",
+          "beta",
+          "channel",
+          "max",
+          "rolling",
+          "calendarDays",
+          "bypassFromPriority",
+          "start",
+          "end",
+          "discountRateAtLeast",
+          "spendAtLeast",
+          "audienceAbove",
+          "scope",
+          "currency",
+          "global",
+          "perCampaign",
+          "key",
+          "percentage",
+          "email",
+          "sms",
+          "send_email");
 
   @Provide
   Arbitrary<String> policies() {
-    Arbitrary<String> member = Arbitraries.of(KEYS).flatMap(k ->
-        HostileJson.value(KEYS, List.of(), 3).map(v -> "\"" + k + "\": " + v));
+    Arbitrary<String> member =
+        Arbitraries.of(KEYS)
+            .flatMap(k -> HostileJson.value(KEYS, List.of(), 3).map(v -> "\"" + k + "\": " + v));
     return Arbitraries.oneOf(
         HostileJson.documents(KEYS, List.of(), 4),
         member.list().ofMaxSize(6).map(ms -> "{" + String.join(", ", ms) + "}"));
@@ -41,36 +76,53 @@ class PolicyJsonPropertyTest {
 
   @Example
   void fromJson_amountsBeyondTheLimitOrWithHugeExponents_areRejectedTyped() {
-    for (String amount : List.of("\"1e999999999\"", "\"1e-999999999\"", "1e999999999",
-        "\"2e12\"", "\"0.0000000000001\"", "\"0e-999999999\"", "\"0E+999999999\"")) {
-      assertThatThrownBy(() -> DecisionPolicy.fromJson(
-          "{\"budgets\": {\"currency\": \"EUR\", \"global\": " + amount + "}}"))
-          .as(amount).isInstanceOf(InvalidPolicyException.class)
+    for (String amount :
+        List.of(
+            "\"1e999999999\"",
+            "\"1e-999999999\"",
+            "1e999999999",
+            "\"2e12\"",
+            "\"0.0000000000001\"",
+            "\"0e-999999999\"",
+            "\"0E+999999999\"")) {
+      assertThatThrownBy(
+              () ->
+                  DecisionPolicy.fromJson(
+                      "{\"budgets\": {\"currency\": \"EUR\", \"global\": " + amount + "}}"))
+          .as(amount)
+          .isInstanceOf(InvalidPolicyException.class)
           .hasMessageContaining("/budgets/global");
     }
-    assertThat(DecisionPolicy.fromJson(
-        "{\"budgets\": {\"currency\": \"EUR\", \"global\": \"5000.50\"}}")).isNotNull();
+    assertThat(
+            DecisionPolicy.fromJson(
+                "{\"budgets\": {\"currency\": \"EUR\", \"global\": \"5000.50\"}}"))
+        .isNotNull();
   }
 
   @Example
   void fromJson_nonFiniteNumbersAndOversizedDocuments_areRejectedTyped() {
     assertThatThrownBy(() -> DecisionPolicy.fromJson("{\"minScore\": -1e999}"))
-        .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("/minScore");
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("/minScore");
     assertThatThrownBy(() -> DecisionPolicy.fromJson("{\"" + "k".repeat(1001) + "\": 1}"))
-        .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("key is longer");
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("key is longer");
     assertThatThrownBy(() -> DecisionPolicy.fromJson("{\"channelCosts\": {\"\": \"1\"}}"))
-        .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("/channelCosts/");
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("/channelCosts/");
   }
 
   @Property(tries = 800)
   void fromJson_hostileJson_yieldsPolicyOrInvalidPolicyExceptionInTime(
       @ForAll("policies") String json) {
-    assertTimeoutPreemptively(BOUND, () -> {
-      try {
-        assertThat(DecisionPolicy.fromJson(json)).isNotNull();
-      } catch (InvalidPolicyException e) {
-        assertThat(e.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).isNotBlank());
-      }
-    });
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          try {
+            assertThat(DecisionPolicy.fromJson(json)).isNotNull();
+          } catch (InvalidPolicyException e) {
+            assertThat(e.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).isNotBlank());
+          }
+        });
   }
 }

@@ -23,8 +23,11 @@ class PolicyJsonTest {
   @Test
   void fromJson_bundledDefaultPolicy_equalsOfDefaults() throws IOException {
     String json;
-    try (InputStream in = Objects.requireNonNull(getClass().getClassLoader()
-        .getResourceAsStream("dev/opagent/agent/default-policy.json"))) {
+    try (InputStream in =
+        Objects.requireNonNull(
+            getClass()
+                .getClassLoader()
+                .getResourceAsStream("dev/opagent/agent/default-policy.json"))) {
       json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
@@ -38,7 +41,9 @@ class PolicyJsonTest {
 
   @Test
   void fromJson_everySection_isRead() {
-    DecisionPolicy p = DecisionPolicy.fromJson("""
+    DecisionPolicy p =
+        DecisionPolicy.fromJson(
+            """
         {"maxActionsPerCustomer": 2,
          "channels": {"send_whatsapp": {"id": "whatsapp", "contact": true}},
          "channelCosts": {"whatsapp": "0.03"},
@@ -53,20 +58,23 @@ class PolicyJsonTest {
 
     Channel whatsapp = Channel.contact("whatsapp");
     assertThat(p.maxActionsPerCustomer()).isEqualTo(2);
-    assertThat(p.channels()).containsEntry("send_whatsapp", whatsapp)
+    assertThat(p.channels())
+        .containsEntry("send_whatsapp", whatsapp)
         .containsEntry("send_email", Channel.EMAIL);
     assertThat(p.cost(whatsapp)).isEqualByComparingTo("0.03");
-    assertThat(p.frequencyCaps()).containsExactly(
-        FrequencyCap.of(whatsapp, 1, CapWindow.calendarDays(1)),
-        FrequencyCap.overall(3, CapWindow.rolling(Duration.ofDays(7))).bypassFrom(100));
-    assertThat(p.quietHours()).singleElement()
+    assertThat(p.frequencyCaps())
+        .containsExactly(
+            FrequencyCap.of(whatsapp, 1, CapWindow.calendarDays(1)),
+            FrequencyCap.overall(3, CapWindow.rolling(Duration.ofDays(7))).bypassFrom(100));
+    assertThat(p.quietHours())
+        .singleElement()
         .satisfies(q -> assertThat(q.channels()).containsExactly(whatsapp));
     assertThat(p.executionLimits()).containsOnlyKeys("send_whatsapp");
-    assertThat(p.approval()).isEqualTo(new ApprovalThresholds(0.20, null, 2000,
-        ApprovalScope.ACTION));
+    assertThat(p.approval())
+        .isEqualTo(new ApprovalThresholds(0.20, null, 2000, ApprovalScope.ACTION));
     assertThat(p.budgets().global()).isEqualByComparingTo("5000");
-    assertThat(p.budgets().perCampaign().get("winback")).isEqualByComparingTo(
-        new BigDecimal("1500"));
+    assertThat(p.budgets().perCampaign().get("winback"))
+        .isEqualByComparingTo(new BigDecimal("1500"));
     assertThat(p.budgets().currency().getCurrencyCode()).isEqualTo("EUR");
     assertThat(p.globalHoldout()).isEqualTo(Holdout.of("global-control-2026", 5));
     assertThat(p.defaultZone()).isEqualTo(ZoneId.of("Europe/Istanbul"));
@@ -74,37 +82,51 @@ class PolicyJsonTest {
 
   @Test
   void fromJson_problems_areAllListedWithPointers() {
-    assertThatThrownBy(() -> DecisionPolicy.fromJson("""
+    assertThatThrownBy(
+            () ->
+                DecisionPolicy.fromJson(
+                    """
         {"maxActionsPerCustomer": 0,
          "frequencyCaps": [{"channel": "fax", "max": 1, "calendarDays": 1},
                            {"max": 1, "rolling": "7 days"}],
          "quietHours": [{"start": "25:00", "end": "08:00", "channels": ["sms"]}],
          "defaultZone": "Mars/Olympus",
          "budget": {}}"""))
-        .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems().stream()
-                .map(p -> p.replaceFirst("^policy:\\d+:\\d+: ", "")).toList())
-            .anySatisfy(p -> assertThat(p).startsWith("/budget: unknown member"))
-            .anySatisfy(p -> assertThat(p).startsWith("/frequencyCaps/0/channel: unknown channel"
-                + " 'fax'"))
-            .contains("/frequencyCaps/1/rolling: must be an ISO-8601 duration such as P7D or"
-                + " PT72H",
-                "/quietHours/0/start: must be a local time such as 21:00",
-                "/defaultZone: must be a time zone id such as Europe/Istanbul"));
+        .isInstanceOfSatisfying(
+            InvalidPolicyException.class,
+            e ->
+                assertThat(
+                        e.problems().stream()
+                            .map(p -> p.replaceFirst("^policy:\\d+:\\d+: ", ""))
+                            .toList())
+                    .anySatisfy(p -> assertThat(p).startsWith("/budget: unknown member"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("/frequencyCaps/0/channel: unknown channel" + " 'fax'"))
+                    .contains(
+                        "/frequencyCaps/1/rolling: must be an ISO-8601 duration such as P7D or"
+                            + " PT72H",
+                        "/quietHours/0/start: must be a local time such as 21:00",
+                        "/defaultZone: must be a time zone id such as Europe/Istanbul"));
   }
 
   @Test
   void fromJson_invalidValueCaughtByTheBuilder_isReported() {
     assertThatThrownBy(() -> DecisionPolicy.fromJson("{\"maxActionsPerCustomer\": 0}"))
         .isInstanceOf(InvalidPolicyException.class)
-        .hasMessage("invalid decision policy:" + System.lineSeparator()
-            + "  policy:1:1: maxActionsPerCustomer must be positive but was 0");
+        .hasMessage(
+            "invalid decision policy:"
+                + System.lineSeparator()
+                + "  policy:1:1: maxActionsPerCustomer must be positive but was 0");
   }
 
   @Test
   void fromJson_notJson_isReportedWithoutEchoingTheInput() {
     assertThatThrownBy(() -> DecisionPolicy.fromJson("{\"secret-customer\": "))
         .isInstanceOf(InvalidPolicyException.class)
-        .message().doesNotContain("secret-customer");
+        .message()
+        .doesNotContain("secret-customer");
   }
 
   @Property(tries = 300)
@@ -128,16 +150,44 @@ class PolicyJsonTest {
 
   @net.jqwik.api.Provide
   net.jqwik.api.Arbitrary<String> members() {
-    return net.jqwik.api.Arbitraries.of("maxActionsPerCustomer", "exclusiveCampaigns", "channels",
-        "channelCosts", "actionPriors", "defaultPrior", "frequencyCaps", "quietHours",
-        "executionLimits", "approval", "budgets", "globalHoldout", "minScore", "operatingZone");
+    return net.jqwik.api.Arbitraries.of(
+        "maxActionsPerCustomer",
+        "exclusiveCampaigns",
+        "channels",
+        "channelCosts",
+        "actionPriors",
+        "defaultPrior",
+        "frequencyCaps",
+        "quietHours",
+        "executionLimits",
+        "approval",
+        "budgets",
+        "globalHoldout",
+        "minScore",
+        "operatingZone");
   }
 
   @net.jqwik.api.Provide
   net.jqwik.api.Arbitrary<String> values() {
-    return net.jqwik.api.Arbitraries.of("null", "0", "-1", "1.5", "\"x\"", "[]", "{}", "[1]",
-        "[{}]", "[[\"a\"]]", "{\"a\": null}", "{\"a\": {}}", "{\"a\": \"email\"}", "true",
-        "[{\"max\": 1}]", "{\"currency\": \"XXX\"}", "{\"key\": \"k\", \"percentage\": 101}",
-        "{\"alpha\": 0, \"beta\": 1}", "[{\"start\": \"10:00\", \"end\": \"10:00\"}]");
+    return net.jqwik.api.Arbitraries.of(
+        "null",
+        "0",
+        "-1",
+        "1.5",
+        "\"x\"",
+        "[]",
+        "{}",
+        "[1]",
+        "[{}]",
+        "[[\"a\"]]",
+        "{\"a\": null}",
+        "{\"a\": {}}",
+        "{\"a\": \"email\"}",
+        "true",
+        "[{\"max\": 1}]",
+        "{\"currency\": \"XXX\"}",
+        "{\"key\": \"k\", \"percentage\": 101}",
+        "{\"alpha\": 0, \"beta\": 1}",
+        "[{\"start\": \"10:00\", \"end\": \"10:00\"}]");
   }
 }

@@ -46,8 +46,7 @@ class BetaPriorTest {
 
   @Test
   void constructor_nonPositiveParameter_failsWithMessage() {
-    assertThatThrownBy(() -> new BetaPrior(0, 1))
-        .hasMessage("alpha must be positive but was 0.0");
+    assertThatThrownBy(() -> new BetaPrior(0, 1)).hasMessage("alpha must be positive but was 0.0");
     assertThatThrownBy(() -> new BetaPrior(1, Double.NaN))
         .hasMessage("beta must be positive but was NaN");
   }
@@ -59,8 +58,7 @@ class BetaPriorTest {
       @ForAll @DoubleRange(min = 0.01, max = 0.99) double p) {
     BetaPrior prior = new BetaPrior(alpha, beta);
     double q = prior.quantile(p);
-    assertThat(dev.opagent.agent.strategy.BetaMath.cdf(q, alpha, beta))
-        .isCloseTo(p, within(1e-6));
+    assertThat(dev.opagent.agent.strategy.BetaMath.cdf(q, alpha, beta)).isCloseTo(p, within(1e-6));
     double[] ci = prior.credibleInterval(0.9);
     assertThat(ci[0]).isLessThanOrEqualTo(prior.mean());
     assertThat(ci[1]).isGreaterThanOrEqualTo(prior.mean());

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Describes an argument record or one of its components for the model: it becomes the
- * {@code description} of the generated JSON Schema. Thread-safe (an annotation).
+ * Describes an argument record or one of its components for the model: it becomes the {@code
+ * description} of the generated JSON Schema. Thread-safe (an annotation).
  *
  * <pre>{@code
  * record LookupArgs(@Description("The customer's id, e.g. C-1001") String customerId) {}

@@ -11,11 +11,11 @@ import dev.opagent.agent.tools.spi.ExecutionReceipt;
 import java.util.Objects;
 
 /**
- * The {@link ActionExecutor} of {@link SdkTools} that delivers through an
- * {@link ExecutionService}: each chosen action is journalled under one run and delivered at once
- * on the caller's thread, so a repeated call finds the journal entry instead of sending twice.
- * The tools keep their own bookkeeping (budget commit, contact history), so this executor does
- * none. Thread-safe as the service is.
+ * The {@link ActionExecutor} of {@link SdkTools} that delivers through an {@link ExecutionService}:
+ * each chosen action is journalled under one run and delivered at once on the caller's thread, so a
+ * repeated call finds the journal entry instead of sending twice. The tools keep their own
+ * bookkeeping (budget commit, contact history), so this executor does none. Thread-safe as the
+ * service is.
  *
  * <pre>{@code
  * SdkTools tools = SdkTools.builder().decisionEngine(engine)
@@ -39,8 +39,8 @@ public final class ExecutionServiceActionExecutor implements ActionExecutor {
    * @param runId the run every request is journalled under
    */
   public static ExecutionServiceActionExecutor of(ExecutionService service, String runId) {
-    return new ExecutionServiceActionExecutor(Objects.requireNonNull(service, "service"),
-        Objects.requireNonNull(runId, "runId"));
+    return new ExecutionServiceActionExecutor(
+        Objects.requireNonNull(service, "service"), Objects.requireNonNull(runId, "runId"));
   }
 
   /** Journals and delivers {@code action}; a journal entry that does not complete is a failure. */
@@ -50,12 +50,14 @@ public final class ExecutionServiceActionExecutor implements ActionExecutor {
     ExecutionRecord rec = service.executeNow(request);
     if (rec.state() == ExecutionState.COMPLETED) {
       DeliveryReceipt receipt = Objects.requireNonNull(rec.receipt());
-      return new ExecutionReceipt(receipt.externalId(), ExecutionReceipt.Status.EXECUTED,
-          receipt.cost(), receipt.duplicate() ? "already delivered" : "delivered via "
-              + receipt.channel());
+      return new ExecutionReceipt(
+          receipt.externalId(),
+          ExecutionReceipt.Status.EXECUTED,
+          receipt.cost(),
+          receipt.duplicate() ? "already delivered" : "delivered via " + receipt.channel());
     }
     String error = rec.lastError();
-    return ExecutionReceipt.failed(rec.key(), error != null ? error
-        : "not delivered: " + rec.state());
+    return ExecutionReceipt.failed(
+        rec.key(), error != null ? error : "not delivered: " + rec.state());
   }
 }

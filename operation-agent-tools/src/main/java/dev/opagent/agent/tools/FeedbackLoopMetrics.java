@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The live campaign figures of a {@link FeedbackLoop} for the {@code read_metrics} tool. Thread-safe
- * as the loop is; each call reads a fresh snapshot.
+ * The live campaign figures of a {@link FeedbackLoop} for the {@code read_metrics} tool.
+ * Thread-safe as the loop is; each call reads a fresh snapshot.
  *
  * <pre>{@code
  * FeedbackLoop loop = FeedbackLoop.ofDefaults();

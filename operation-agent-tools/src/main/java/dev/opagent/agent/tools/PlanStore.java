@@ -23,8 +23,8 @@ final class PlanStore {
    *
    * @param executions executor ids by {@link #actionKey(String, String)}
    */
-  public record Plan(String id, Instant at, Decision decision,
-      ConcurrentHashMap<String, String> executions) {
+  public record Plan(
+      String id, Instant at, Decision decision, ConcurrentHashMap<String, String> executions) {
 
     /** The key of one action of a plan. */
     public static String actionKey(String campaign, String actionType) {
@@ -46,8 +46,8 @@ final class PlanStore {
   /** Stores a plan and returns it with its new id; evicts the oldest beyond the bound. */
   public synchronized Plan put(Decision decision) {
     evictExpired();
-    Plan p = new Plan("plan-" + UUID.randomUUID(), clock.instant(), decision,
-        new ConcurrentHashMap<>());
+    Plan p =
+        new Plan("plan-" + UUID.randomUUID(), clock.instant(), decision, new ConcurrentHashMap<>());
     plans.put(p.id(), p);
     while (plans.size() > maxPlans) {
       Iterator<String> it = plans.keySet().iterator();

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Supported component types: {@code String}, {@code boolean}, integral and decimal numbers
  * ({@code BigDecimal}, {@code BigInteger} included), enums (their constant names), {@code List},
- * {@code Set} and arrays, {@code Map<String, V>}, {@code JsonNode} (any JSON), {@code Optional}
- * and nested records.
+ * {@code Set} and arrays, {@code Map<String, V>}, {@code JsonNode} (any JSON), {@code Optional} and
+ * nested records.
  */
 final class RecordSchemas {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -40,16 +40,16 @@ final class RecordSchemas {
    */
   public static ObjectNode forRecord(Class<?> type) {
     if (!type.isRecord()) {
-      throw new IllegalArgumentException(type.getName() + " is not a record; give the tool's"
-          + " input schema explicitly");
+      throw new IllegalArgumentException(
+          type.getName() + " is not a record; give the tool's" + " input schema explicitly");
     }
     return record(type, new ArrayList<>());
   }
 
   private static ObjectNode record(Class<?> type, List<Class<?>> path) {
     if (path.contains(type) || path.size() >= MAX_DEPTH) {
-      throw new IllegalArgumentException("record " + type.getName()
-          + " is recursive or nested too deeply for a generated schema");
+      throw new IllegalArgumentException(
+          "record " + type.getName() + " is recursive or nested too deeply for a generated schema");
     }
     path.add(type);
     ObjectNode s = F.objectNode();
@@ -61,9 +61,10 @@ final class RecordSchemas {
     ObjectNode props = s.putObject("properties");
     ArrayNode required = F.arrayNode();
     for (RecordComponent c : type.getRecordComponents()) {
-      boolean optional = c.getType() == Optional.class
-          || c.getAnnotatedType().isAnnotationPresent(Nullable.class)
-          || c.isAnnotationPresent(Nullable.class);
+      boolean optional =
+          c.getType() == Optional.class
+              || c.getAnnotatedType().isAnnotationPresent(Nullable.class)
+              || c.isAnnotationPresent(Nullable.class);
       Type generic = c.getGenericType();
       if (c.getType() == Optional.class) {
         generic = typeArgument(generic, 0, c.getName());
@@ -93,12 +94,21 @@ final class RecordSchemas {
       s.put("type", "string");
     } else if (raw == boolean.class || raw == Boolean.class) {
       s.put("type", "boolean");
-    } else if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class
-        || raw == short.class || raw == Short.class || raw == byte.class || raw == Byte.class
+    } else if (raw == int.class
+        || raw == Integer.class
+        || raw == long.class
+        || raw == Long.class
+        || raw == short.class
+        || raw == Short.class
+        || raw == byte.class
+        || raw == Byte.class
         || raw == BigInteger.class) {
       s.put("type", "integer");
-    } else if (raw == double.class || raw == Double.class || raw == float.class
-        || raw == Float.class || raw == BigDecimal.class) {
+    } else if (raw == double.class
+        || raw == Double.class
+        || raw == float.class
+        || raw == Float.class
+        || raw == BigDecimal.class) {
       s.put("type", "number");
     } else if (raw.isEnum()) {
       s.put("type", "string");
@@ -126,9 +136,13 @@ final class RecordSchemas {
     } else if (raw.isRecord()) {
       return record(raw, path);
     } else {
-      throw new IllegalArgumentException("component '" + where + "' has type " + raw.getName()
-          + ", which a generated schema does not support; use String, a number, boolean, an"
-          + " enum, a list, a map, JsonNode or a record, or give the schema explicitly");
+      throw new IllegalArgumentException(
+          "component '"
+              + where
+              + "' has type "
+              + raw.getName()
+              + ", which a generated schema does not support; use String, a number, boolean, an"
+              + " enum, a list, a map, JsonNode or a record, or give the schema explicitly");
     }
     return s;
   }
@@ -140,8 +154,12 @@ final class RecordSchemas {
     if (t instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c) {
       return c;
     }
-    throw new IllegalArgumentException("component '" + where + "' has type " + t.getTypeName()
-        + ", which a generated schema does not support");
+    throw new IllegalArgumentException(
+        "component '"
+            + where
+            + "' has type "
+            + t.getTypeName()
+            + ", which a generated schema does not support");
   }
 
   private static Type typeArgument(Type t, int i, String where) {

@@ -20,11 +20,12 @@ import java.util.Set;
 final class SchemaSupport {
   private static final JsonSchemaFactory FACTORY =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-  private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-      .pathType(PathType.JSON_POINTER)
-      .formatAssertionsEnabled(true)
-      .locale(Locale.ENGLISH)
-      .build();
+  private static final SchemaValidatorsConfig CONFIG =
+      SchemaValidatorsConfig.builder()
+          .pathType(PathType.JSON_POINTER)
+          .formatAssertionsEnabled(true)
+          .locale(Locale.ENGLISH)
+          .build();
   private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
 
   private SchemaSupport() {}
@@ -37,18 +38,23 @@ final class SchemaSupport {
    */
   public static JsonSchema compile(String tool, JsonNode schema) {
     if (!schema.isObject() || !"object".equals(schema.path("type").asText())) {
-      throw new IllegalArgumentException("input schema of tool '" + tool
-          + "' must be a JSON object schema with \"type\": \"object\"");
+      throw new IllegalArgumentException(
+          "input schema of tool '"
+              + tool
+              + "' must be a JSON object schema with \"type\": \"object\"");
     }
-    JsonSchema meta = FACTORY.getSchema(com.networknt.schema.SchemaLocation.of(META_SCHEMA),
-        CONFIG);
+    JsonSchema meta =
+        FACTORY.getSchema(com.networknt.schema.SchemaLocation.of(META_SCHEMA), CONFIG);
     Set<ValidationMessage> problems = meta.validate(schema);
     if (!problems.isEmpty()) {
       List<String> messages = new ArrayList<>();
       problems.forEach(m -> messages.add(m.getMessage()));
       messages.sort(Comparator.naturalOrder());
-      throw new IllegalArgumentException("input schema of tool '" + tool
-          + "' is not a valid JSON Schema: " + String.join("; ", messages));
+      throw new IllegalArgumentException(
+          "input schema of tool '"
+              + tool
+              + "' is not a valid JSON Schema: "
+              + String.join("; ", messages));
     }
     return FACTORY.getSchema(schema, CONFIG);
   }
@@ -61,14 +67,18 @@ final class SchemaSupport {
       String location = m.getInstanceLocation().toString();
       String pointer = location;
       String keyword = m.getType() == null ? "schema" : m.getType();
-      if (("required".equals(keyword) || "additionalProperties".equals(keyword)
-          || "dependentRequired".equals(keyword)) && m.getProperty() != null) {
+      if (("required".equals(keyword)
+              || "additionalProperties".equals(keyword)
+              || "dependentRequired".equals(keyword))
+          && m.getProperty() != null) {
         pointer = location + "/" + escape(m.getProperty());
       }
       out.add(new ArgumentProblem(pointer, keyword, text(m, location)));
     }
-    out.sort(Comparator.comparing(ArgumentProblem::pointer)
-        .thenComparing(ArgumentProblem::keyword).thenComparing(ArgumentProblem::message));
+    out.sort(
+        Comparator.comparing(ArgumentProblem::pointer)
+            .thenComparing(ArgumentProblem::keyword)
+            .thenComparing(ArgumentProblem::message));
     return out;
   }
 

@@ -39,8 +39,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The SDK's own operations as tools for LLM agents. Immutable and thread-safe; the
- * {@link Builder} is not. A tool is offered only when its collaborators are configured:
+ * The SDK's own operations as tools for LLM agents. Immutable and thread-safe; the {@link Builder}
+ * is not. A tool is offered only when its collaborators are configured:
  *
  * <table>
  *   <caption>Tools</caption>
@@ -73,9 +73,8 @@ import org.jspecify.annotations.Nullable;
  * one campaign for one customer, and {@code execute_approved_action} accepts only such a grant — a
  * campaign-wide grant made for batch runs does not let a model send the offer to anyone it names.
  * The policy's audience threshold ({@code ApprovalThresholds.audienceAbove}) is counted across tool
- * calls: the distinct customers a campaign was planned for through these tools within
- * {@link Builder#audienceWindow} — beyond it, each further customer's action needs its own
- * approval.
+ * calls: the distinct customers a campaign was planned for through these tools within {@link
+ * Builder#audienceWindow} — beyond it, each further customer's action needs its own approval.
  *
  * <p>Executions of one customer are serialised, and each planned action executes at most once: a
  * repeated call answers {@link ToolResult.AlreadyExecuted} and charges nothing, and concurrent
@@ -97,6 +96,7 @@ import org.jspecify.annotations.Nullable;
 public final class SdkTools {
   /** Schema resources live next to this class. */
   private static final String SCHEMAS = "dev/opagent/agent/tools/";
+
   /** Locks serialising the executions of one customer; customers share a stripe by hash. */
   private static final int STRIPES = 256;
 
@@ -118,8 +118,8 @@ public final class SdkTools {
     this.segmentClient = b.segmentClient;
     this.rules = b.rules;
     this.clock = b.clock;
-    this.evaluator = b.evaluator != null ? b.evaluator
-        : CampaignEvaluator.builder().clock(b.clock).build();
+    this.evaluator =
+        b.evaluator != null ? b.evaluator : CampaignEvaluator.builder().clock(b.clock).build();
     this.engine = b.engine;
     this.executor = b.executor;
     this.metrics = b.metrics;
@@ -127,8 +127,11 @@ public final class SdkTools {
     this.plans = new PlanStore(b.clock, b.planTtl, b.maxPlans);
     this.customers = b.customers;
     this.audienceWindow = b.audienceWindow;
-    this.audience = new AudienceCounter(b.clock, b.audienceWindow,
-        b.engine == null ? Long.MAX_VALUE : b.engine.policy().approval().audienceAbove());
+    this.audience =
+        new AudienceCounter(
+            b.clock,
+            b.audienceWindow,
+            b.engine == null ? Long.MAX_VALUE : b.engine.policy().approval().audienceAbove());
     for (int i = 0; i < STRIPES; i++) {
       executionLocks[i] = new ReentrantLock();
     }
@@ -142,41 +145,65 @@ public final class SdkTools {
   public List<ToolDefinition<?, ?>> definitions() {
     List<ToolDefinition<?, ?>> out = new ArrayList<>();
     if (segmentClient != null && customers != null) {
-      out.add(define("analyze_customer", AnalyzeArgs.class, true,
-          "Segments one customer with the customer-segment agent: churn, value, loyalty tier,"
-              + " diversity, affinity, age band and overdue regular products.")
-          .build(this::analyze));
+      out.add(
+          define(
+                  "analyze_customer",
+                  AnalyzeArgs.class,
+                  true,
+                  "Segments one customer with the customer-segment agent: churn, value, loyalty tier,"
+                      + " diversity, affinity, age band and overdue regular products.")
+              .build(this::analyze));
     }
     if (rules != null && customers != null) {
-      out.add(define("check_eligibility", CustomerArgs.class, true,
-          "Evaluates every campaign rule for one customer: which campaigns the customer is"
-              + " eligible for, and for the others the condition that failed.")
-          .build(this::eligibility));
+      out.add(
+          define(
+                  "check_eligibility",
+                  CustomerArgs.class,
+                  true,
+                  "Evaluates every campaign rule for one customer: which campaigns the customer is"
+                      + " eligible for, and for the others the condition that failed.")
+              .build(this::eligibility));
     }
     if (rules != null && engine != null && customers != null) {
-      out.add(define("plan_actions", CustomerArgs.class, true,
-          "Plans the marketing actions for one customer without executing anything: ranked"
-              + " candidate actions with guardrail verdicts (consent, frequency caps, quiet hours,"
-              + " approval, budget). Returns a planId for request_approval and"
-              + " execute_approved_action.")
-          .build(this::plan));
-      out.add(define("request_approval", ActionRef.class, false,
-          "Asks a human to approve a planned action that needs approval (large discount,"
-              + " spend or audience), for the plan's customer only. Returns the approval id; a"
-              + " human decides, not the agent.")
-          .build(this::requestApproval));
+      out.add(
+          define(
+                  "plan_actions",
+                  CustomerArgs.class,
+                  true,
+                  "Plans the marketing actions for one customer without executing anything: ranked"
+                      + " candidate actions with guardrail verdicts (consent, frequency caps, quiet hours,"
+                      + " approval, budget). Returns a planId for request_approval and"
+                      + " execute_approved_action.")
+              .build(this::plan));
+      out.add(
+          define(
+                  "request_approval",
+                  ActionRef.class,
+                  false,
+                  "Asks a human to approve a planned action that needs approval (large discount,"
+                      + " spend or audience), for the plan's customer only. Returns the approval id; a"
+                      + " human decides, not the agent.")
+              .build(this::requestApproval));
       if (executor != null) {
-        out.add(define("execute_approved_action", ActionRef.class, false,
-            "Executes one planned action. Refused while its approval is pending, rejected or"
-                + " expired, or when a guardrail blocks it now; an action executed before answers"
-                + " already_executed and is not executed again.")
-            .build(this::execute));
+        out.add(
+            define(
+                    "execute_approved_action",
+                    ActionRef.class,
+                    false,
+                    "Executes one planned action. Refused while its approval is pending, rejected or"
+                        + " expired, or when a guardrail blocks it now; an action executed before answers"
+                        + " already_executed and is not executed again.")
+                .build(this::execute));
       }
     }
-    out.add(define("read_metrics", MetricsArgs.class, true,
-        "Reads campaign metrics: actions delivered, opens, clicks, coupons used, conversions,"
-            + " revenue, cost, rates and ROI (null while not known), for one campaign or all.")
-        .build(this::readMetrics));
+    out.add(
+        define(
+                "read_metrics",
+                MetricsArgs.class,
+                true,
+                "Reads campaign metrics: actions delivered, opens, clicks, coupons used, conversions,"
+                    + " revenue, cost, rates and ROI (null while not known), for one campaign or all.")
+            .build(this::readMetrics));
     return List.copyOf(out);
   }
 
@@ -185,9 +212,11 @@ public final class SdkTools {
     return registry.registerAll(definitions());
   }
 
-  private static <A> ToolDefinition.Builder<A> define(String name, Class<A> type,
-      boolean readOnly, String description) {
-    return ToolDefinition.builder(name, type).description(description).readOnly(readOnly)
+  private static <A> ToolDefinition.Builder<A> define(
+      String name, Class<A> type, boolean readOnly, String description) {
+    return ToolDefinition.builder(name, type)
+        .description(description)
+        .readOnly(readOnly)
         .inputSchemaResource(SCHEMAS + name + ".schema.json", SdkTools.class.getClassLoader());
   }
 
@@ -244,8 +273,13 @@ public final class SdkTools {
    * @param heldOutCampaigns campaigns the customer is a control of
    * @param actions candidate actions, best first
    */
-  public record PlanView(String planId, String customerId, String decidedAt,
-      boolean globalHoldout, List<String> heldOutCampaigns, List<ActionView> actions) {}
+  public record PlanView(
+      String planId,
+      String customerId,
+      String decidedAt,
+      boolean globalHoldout,
+      List<String> heldOutCampaigns,
+      List<ActionView> actions) {}
 
   /**
    * One planned action.
@@ -264,9 +298,19 @@ public final class SdkTools {
    * @param approvalRequired whether a human must approve it before execution
    * @param approvalReason why, when it must
    */
-  public record ActionView(int rank, String campaign, String campaignName, String actionType,
-      @Nullable String channel, String status, String reason, String message, double probability,
-      double discountRate, String plannedAt, boolean approvalRequired,
+  public record ActionView(
+      int rank,
+      String campaign,
+      String campaignName,
+      String actionType,
+      @Nullable String channel,
+      String status,
+      String reason,
+      String message,
+      double probability,
+      double discountRate,
+      String plannedAt,
+      boolean approvalRequired,
       @Nullable String approvalReason) {}
 
   /**
@@ -276,8 +320,8 @@ public final class SdkTools {
    * @param approvalId the approval request, when one exists
    * @param approvalStatus its status
    */
-  public record ApprovalView(boolean approvalNeeded, @Nullable String approvalId,
-      String approvalStatus) {}
+  public record ApprovalView(
+      boolean approvalNeeded, @Nullable String approvalId, String approvalStatus) {}
 
   /**
    * Result of {@code execute_approved_action} when the action was executed by this call (a repeat
@@ -288,8 +332,8 @@ public final class SdkTools {
    * @param executionId the executor's id
    * @param detail the executor's explanation
    */
-  public record ExecutionView(String campaign, String actionType, String executionId,
-      String detail) {}
+  public record ExecutionView(
+      String campaign, String actionType, String executionId, String detail) {}
 
   /**
    * One campaign's metrics. A rate that is not known (nothing delivered yet; for the ROI, nothing
@@ -302,8 +346,13 @@ public final class SdkTools {
    * @param conversionRate conversions per delivered action
    * @param roi (revenue − cost) / cost
    */
-  public record MetricsView(String campaign, Metrics metrics, @Nullable Double openRate,
-      @Nullable Double clickRate, @Nullable Double conversionRate, @Nullable Double roi) {}
+  public record MetricsView(
+      String campaign,
+      Metrics metrics,
+      @Nullable Double openRate,
+      @Nullable Double clickRate,
+      @Nullable Double conversionRate,
+      @Nullable Double roi) {}
 
   // ---- tools ----
 
@@ -315,8 +364,8 @@ public final class SdkTools {
     SegmentClient client = Objects.requireNonNull(segmentClient);
     try {
       CustomerFacts found = Objects.requireNonNull(facts.value(), "present when no problem is");
-      SegmentOutcome.Success s = client.analyzeDetailed(found.data(),
-          Boolean.TRUE.equals(args.bypassCache()));
+      SegmentOutcome.Success s =
+          client.analyzeDetailed(found.data(), Boolean.TRUE.equals(args.bypassCache()));
       return new AnalysisView(s.customerId(), s.analysis(), s.source().name());
     } catch (InvalidInputException e) {
       return hostDataInvalid(e);
@@ -361,14 +410,25 @@ public final class SdkTools {
           }
         }
       }
-      actions.add(new ActionView(a.rank(), a.campaign(), a.campaignName(), a.actionType(),
-          a.channel() == null ? null : a.channel().id(), status, reason, message,
-          a.score().probability(), a.discountRate(), a.plannedAt().toString(),
-          approvalReason != null, approvalReason));
+      actions.add(
+          new ActionView(
+              a.rank(),
+              a.campaign(),
+              a.campaignName(),
+              a.actionType(),
+              a.channel() == null ? null : a.channel().id(),
+              status,
+              reason,
+              message,
+              a.score().probability(),
+              a.discountRate(),
+              a.plannedAt().toString(),
+              approvalReason != null,
+              approvalReason));
     }
     List<String> heldOut = d.heldOut().stream().map(h -> h.campaign()).toList();
-    return new PlanView(p.id(), d.customerId(), d.decidedAt().toString(), d.globalHoldout(),
-        heldOut, actions);
+    return new PlanView(
+        p.id(), d.customerId(), d.decidedAt().toString(), d.globalHoldout(), heldOut, actions);
   }
 
   private Object requestApproval(ActionRef ref) {
@@ -388,8 +448,15 @@ public final class SdkTools {
     if (status == ApprovalStatus.APPROVED) {
       return new ApprovalView(true, request.id(), status.name());
     }
-    return new ToolResult.ApprovalRequired(request.id(), status,
-        "approval requested for " + a.campaign() + "/" + a.actionType() + " (" + request.summary()
+    return new ToolResult.ApprovalRequired(
+        request.id(),
+        status,
+        "approval requested for "
+            + a.campaign()
+            + "/"
+            + a.actionType()
+            + " ("
+            + request.summary()
             + "); a human must grant it before execute_approved_action can run it");
   }
 
@@ -405,7 +472,8 @@ public final class SdkTools {
       lock.lockInterruptibly();
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      return ToolResult.failed(ToolErrorCode.TIMED_OUT,
+      return ToolResult.failed(
+          ToolErrorCode.TIMED_OUT,
           "not executed: interrupted while another execution for the customer was running");
     }
     try {
@@ -420,9 +488,15 @@ public final class SdkTools {
     String actionKey = PlanStore.Plan.actionKey(ref.campaign(), ref.actionType());
     String earlier = plan.executions().get(actionKey);
     if (earlier != null) {
-      return new ToolResult.AlreadyExecuted(earlier, ref.campaign() + "/" + ref.actionType()
-          + " of this plan was executed already (" + earlier + "); nothing was done or charged"
-          + " again");
+      return new ToolResult.AlreadyExecuted(
+          earlier,
+          ref.campaign()
+              + "/"
+              + ref.actionType()
+              + " of this plan was executed already ("
+              + earlier
+              + "); nothing was done or charged"
+              + " again");
     }
     DecisionEngine e = Objects.requireNonNull(engine);
     String needed = approvalReason(planned);
@@ -440,7 +514,8 @@ public final class SdkTools {
     Decision live = e.decide(Objects.requireNonNull(r.context));
     PlannedAction chosen = null;
     for (PlannedAction a : live.chosen()) {
-      if (chosen == null && a.campaign().equals(ref.campaign())
+      if (chosen == null
+          && a.campaign().equals(ref.campaign())
           && a.actionType().equals(ref.actionType())) {
         chosen = a;
       } else {
@@ -448,12 +523,20 @@ public final class SdkTools {
       }
     }
     if (chosen == null) {
-      Optional<PlannedAction> now = live.candidates().stream()
-          .filter(a -> a.campaign().equals(ref.campaign())
-              && a.actionType().equals(ref.actionType()))
-          .findFirst();
-      String why = now.map(a -> a.reason().name() + ": " + (a.deciding() == null ? "not chosen"
-          : a.deciding().message())).orElse("the campaign no longer applies to the customer");
+      Optional<PlannedAction> now =
+          live.candidates().stream()
+              .filter(
+                  a ->
+                      a.campaign().equals(ref.campaign())
+                          && a.actionType().equals(ref.actionType()))
+              .findFirst();
+      String why =
+          now.map(
+                  a ->
+                      a.reason().name()
+                          + ": "
+                          + (a.deciding() == null ? "not chosen" : a.deciding().message()))
+              .orElse("the campaign no longer applies to the customer");
       return ToolResult.failed(ToolErrorCode.REFUSED, "not executed: " + why);
     }
     if (approvalReason(chosen) != null) {
@@ -477,8 +560,8 @@ public final class SdkTools {
     }
     e.settle(chosen, receipt.cost());
     plan.executions().put(actionKey, receipt.executionId());
-    return new ExecutionView(chosen.campaign(), chosen.actionType(), receipt.executionId(),
-        receipt.detail());
+    return new ExecutionView(
+        chosen.campaign(), chosen.actionType(), receipt.executionId(), receipt.detail());
   }
 
   private @Nullable ToolResult approvalRefusal(DecisionEngine e, PlannedAction a) {
@@ -486,20 +569,42 @@ public final class SdkTools {
     switch (status) {
       case APPROVED:
         return null;
-      case PENDING: {
-        String id = latestRequest(e.approvalGate(), a, ApprovalStatus.PENDING);
-        return new ToolResult.ApprovalRequired(id, status, "not executed: " + a.campaign() + "/"
-            + a.actionType() + " awaits a human's approval");
-      }
+      case PENDING:
+        {
+          String id = latestRequest(e.approvalGate(), a, ApprovalStatus.PENDING);
+          return new ToolResult.ApprovalRequired(
+              id,
+              status,
+              "not executed: "
+                  + a.campaign()
+                  + "/"
+                  + a.actionType()
+                  + " awaits a human's approval");
+        }
       case REJECTED:
-        return ToolResult.failed(ToolErrorCode.APPROVAL_REJECTED, "not executed: the approval of "
-            + a.campaign() + "/" + a.actionType() + " was rejected; do not retry");
+        return ToolResult.failed(
+            ToolErrorCode.APPROVAL_REJECTED,
+            "not executed: the approval of "
+                + a.campaign()
+                + "/"
+                + a.actionType()
+                + " was rejected; do not retry");
       case EXPIRED:
-        return ToolResult.failed(ToolErrorCode.APPROVAL_EXPIRED, "not executed: the approval of "
-            + a.campaign() + "/" + a.actionType() + " expired; call request_approval again");
+        return ToolResult.failed(
+            ToolErrorCode.APPROVAL_EXPIRED,
+            "not executed: the approval of "
+                + a.campaign()
+                + "/"
+                + a.actionType()
+                + " expired; call request_approval again");
       default:
-        return ToolResult.failed(ToolErrorCode.REFUSED, "not executed: " + a.campaign() + "/"
-            + a.actionType() + " needs a human's approval; call request_approval first");
+        return ToolResult.failed(
+            ToolErrorCode.REFUSED,
+            "not executed: "
+                + a.campaign()
+                + "/"
+                + a.actionType()
+                + " needs a human's approval; call request_approval first");
     }
   }
 
@@ -535,9 +640,13 @@ public final class SdkTools {
     if (audience.admit(a.campaign(), a.customerId())) {
       return null;
     }
-    return "audience of campaign '" + a.campaign() + "' planned through tools within "
-        + audienceWindow + " exceeds " + Objects.requireNonNull(engine).policy().approval()
-        .audienceAbove() + " customers";
+    return "audience of campaign '"
+        + a.campaign()
+        + "' planned through tools within "
+        + audienceWindow
+        + " exceeds "
+        + Objects.requireNonNull(engine).policy().approval().audienceAbove()
+        + " customers";
   }
 
   private static void release(DecisionEngine e, PlannedAction a) {
@@ -548,8 +657,8 @@ public final class SdkTools {
     if (args.campaign() != null) {
       Optional<Metrics> m = metrics.campaign(args.campaign());
       if (m.isEmpty()) {
-        return ToolResult.failed(ToolErrorCode.NOT_FOUND,
-            "no metrics for campaign '" + args.campaign() + "'");
+        return ToolResult.failed(
+            ToolErrorCode.NOT_FOUND, "no metrics for campaign '" + args.campaign() + "'");
       }
       return List.of(view(args.campaign(), m.get()));
     }
@@ -559,8 +668,13 @@ public final class SdkTools {
   }
 
   private static MetricsView view(String campaign, Metrics m) {
-    return new MetricsView(campaign, m, known(m.openRate()), known(m.clickRate()),
-        known(m.conversionRate()), known(m.roi()));
+    return new MetricsView(
+        campaign,
+        m,
+        known(m.openRate()),
+        known(m.clickRate()),
+        known(m.conversionRate()),
+        known(m.roi()));
   }
 
   private static @Nullable Double known(double rate) {
@@ -574,38 +688,64 @@ public final class SdkTools {
   /** The context the engine decides on, built from the host's facts only. */
   private record Resolved(@Nullable CustomerContext context, @Nullable ToolResult problem) {}
 
-  private record Found(PlanStore.@Nullable Plan plan, @Nullable PlannedAction action,
+  private record Found(
+      PlanStore.@Nullable Plan plan,
+      @Nullable PlannedAction action,
       @Nullable ToolResult problem) {}
 
   private Found find(ActionRef ref) {
     Optional<PlanStore.Plan> plan = plans.get(ref.planId());
     if (plan.isEmpty()) {
-      return new Found(null, null, ToolResult.failed(ToolErrorCode.NOT_FOUND,
-          "no plan '" + ref.planId() + "' (unknown or expired); call plan_actions again"));
+      return new Found(
+          null,
+          null,
+          ToolResult.failed(
+              ToolErrorCode.NOT_FOUND,
+              "no plan '" + ref.planId() + "' (unknown or expired); call plan_actions again"));
     }
     for (PlannedAction a : plan.get().decision().candidates()) {
       if (a.campaign().equals(ref.campaign()) && a.actionType().equals(ref.actionType())) {
         return new Found(plan.get(), a, null);
       }
     }
-    List<String> known = plan.get().decision().candidates().stream()
-        .map(a -> a.campaign() + "/" + a.actionType()).toList();
-    return new Found(null, null, ToolResult.failed(ToolErrorCode.NOT_FOUND,
-        "plan '" + ref.planId() + "' has no action " + ref.campaign() + "/" + ref.actionType()
-            + "; it has: " + (known.isEmpty() ? "none" : String.join(", ", known))));
+    List<String> known =
+        plan.get().decision().candidates().stream()
+            .map(a -> a.campaign() + "/" + a.actionType())
+            .toList();
+    return new Found(
+        null,
+        null,
+        ToolResult.failed(
+            ToolErrorCode.NOT_FOUND,
+            "plan '"
+                + ref.planId()
+                + "' has no action "
+                + ref.campaign()
+                + "/"
+                + ref.actionType()
+                + "; it has: "
+                + (known.isEmpty() ? "none" : String.join(", ", known))));
   }
 
-  /** The host's facts about {@code customerId}; an unknown id is a problem that does not repeat it. */
+  /**
+   * The host's facts about {@code customerId}; an unknown id is a problem that does not repeat it.
+   */
   private Facts facts(String customerId) {
     Optional<CustomerFacts> found = Objects.requireNonNull(customers).find(customerId);
     if (found.isEmpty()) {
-      return new Facts(null, ToolResult.failed(ToolErrorCode.NOT_FOUND,
-          "no customer with the given customerId is known to the host; use an id the user or a"
-              + " previous tool result gave"));
+      return new Facts(
+          null,
+          ToolResult.failed(
+              ToolErrorCode.NOT_FOUND,
+              "no customer with the given customerId is known to the host; use an id the user or a"
+                  + " previous tool result gave"));
     }
     if (!found.get().data().customerId().equals(customerId)) {
-      return new Facts(null, ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED,
-          "the host's customer facts are of another customer than the one asked for"));
+      return new Facts(
+          null,
+          ToolResult.failed(
+              ToolErrorCode.UPSTREAM_FAILED,
+              "the host's customer facts are of another customer than the one asked for"));
     }
     return new Facts(found.get(), null);
   }
@@ -629,10 +769,13 @@ public final class SdkTools {
     }
     LocalDate asOf = LocalDate.now(clock);
     CustomerView view = CustomerViews.of(data, analysis, f.attributes(), asOf);
-    Eligibility eligibility = evaluator.evaluate(Objects.requireNonNull(rules).get(),
-        data.customerId(), view);
-    CustomerContext.Builder cb = CustomerContext.builder(eligibility).customerData(data)
-        .putAttributes(f.attributes()).consents(f.consents());
+    Eligibility eligibility =
+        evaluator.evaluate(Objects.requireNonNull(rules).get(), data.customerId(), view);
+    CustomerContext.Builder cb =
+        CustomerContext.builder(eligibility)
+            .customerData(data)
+            .putAttributes(f.attributes())
+            .consents(f.consents());
     if (analysis != null) {
       cb.analysis(analysis);
     }
@@ -643,14 +786,19 @@ public final class SdkTools {
   }
 
   private static ToolResult hostDataInvalid(InvalidInputException e) {
-    return ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED, "the host's data of this customer is"
-        + " not valid for the segment agent (" + e.errors().size() + " problems); the host must"
-        + " fix it");
+    return ToolResult.failed(
+        ToolErrorCode.UPSTREAM_FAILED,
+        "the host's data of this customer is"
+            + " not valid for the segment agent ("
+            + e.errors().size()
+            + " problems); the host must"
+            + " fix it");
   }
 
   private static ToolResult upstream(SegmentException e) {
-    return ToolResult.failed(ToolErrorCode.UPSTREAM_FAILED, "the segment agent call failed ("
-        + e.code() + (e.retryable() ? ", retryable" : "") + ")");
+    return ToolResult.failed(
+        ToolErrorCode.UPSTREAM_FAILED,
+        "the segment agent call failed (" + e.code() + (e.retryable() ? ", retryable" : "") + ")");
   }
 
   /** Builds {@link SdkTools}. Not thread-safe. */
@@ -713,8 +861,8 @@ public final class SdkTools {
     }
 
     /**
-     * The campaign rules, read on every call ({@code holder::current}, so reloads apply).
-     * Enables {@code check_eligibility}. Default: none.
+     * The campaign rules, read on every call ({@code holder::current}, so reloads apply). Enables
+     * {@code check_eligibility}. Default: none.
      */
     public Builder rules(Supplier<RuleSet> rules) {
       this.rules = Objects.requireNonNull(rules, "rules");
@@ -728,9 +876,9 @@ public final class SdkTools {
     }
 
     /**
-     * The decision engine, whose approval gate, budget ledger and contact history the tools
-     * share with every other caller. With rules, enables {@code plan_actions} and
-     * {@code request_approval}. Default: none.
+     * The decision engine, whose approval gate, budget ledger and contact history the tools share
+     * with every other caller. With rules, enables {@code plan_actions} and {@code
+     * request_approval}. Default: none.
      */
     public Builder decisionEngine(DecisionEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -750,8 +898,8 @@ public final class SdkTools {
     }
 
     /**
-     * The clock of as-of dates and plan expiry. Default {@link Clock#systemUTC()}; use the
-     * engine's clock.
+     * The clock of as-of dates and plan expiry. Default {@link Clock#systemUTC()}; use the engine's
+     * clock.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -768,8 +916,8 @@ public final class SdkTools {
     }
 
     /**
-     * How long a plan can be referred to. Default 1 hour: long enough for a human to approve
-     * within a conversation, short enough that stale plans are re-made.
+     * How long a plan can be referred to. Default 1 hour: long enough for a human to approve within
+     * a conversation, short enough that stale plans are re-made.
      */
     public Builder planTtl(Duration planTtl) {
       if (planTtl.isNegative() || planTtl.isZero()) {
@@ -791,16 +939,18 @@ public final class SdkTools {
     /**
      * Builds the tools.
      *
-     * @throws IllegalStateException if a segment client or rules are configured without a
-     *     {@link #customerContextProvider customer-context provider}
+     * @throws IllegalStateException if a segment client or rules are configured without a {@link
+     *     #customerContextProvider customer-context provider}
      */
     public SdkTools build() {
       if (customers == null && (segmentClient != null || rules != null)) {
-        throw new IllegalStateException("customerContextProvider is required when "
-            + (rules != null ? "rules" : "a segmentClient") + " are configured: the customer"
-            + " tools take a customerId and read the customer's data, consent, time zone and"
-            + " attributes from the host, never from the model's arguments; set"
-            + " SdkTools.builder().customerContextProvider(id -> ...)");
+        throw new IllegalStateException(
+            "customerContextProvider is required when "
+                + (rules != null ? "rules" : "a segmentClient")
+                + " are configured: the customer"
+                + " tools take a customerId and read the customer's data, consent, time zone and"
+                + " attributes from the host, never from the model's arguments; set"
+                + " SdkTools.builder().customerContextProvider(id -> ...)");
       }
       return new SdkTools(this);
     }

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * A typed tool with its name, description and JSON Schema for its arguments. Immutable and
  * thread-safe when its {@link Tool} is; the {@link Builder} is not.
  *
- * <p>The schema is either given (JSON, or a classpath resource next to the tool) or generated
- * from the argument record (see {@link Description}). Either way it is checked against the JSON
- * Schema 2020-12 meta-schema when the definition is built, and its root must be an object schema.
+ * <p>The schema is either given (JSON, or a classpath resource next to the tool) or generated from
+ * the argument record (see {@link Description}). Either way it is checked against the JSON Schema
+ * 2020-12 meta-schema when the definition is built, and its root must be an object schema.
  *
  * <pre>{@code
  * record LookupArgs(@Description("The customer's id") String customerId) {}
@@ -45,11 +45,11 @@ public final class ToolDefinition<A, R> {
 
   private ToolDefinition(Builder<A> b, Tool<A, R> tool) {
     this.name = b.name;
-    this.description = Objects.requireNonNull(b.description,
-        "tool '" + b.name + "' needs a description");
+    this.description =
+        Objects.requireNonNull(b.description, "tool '" + b.name + "' needs a description");
     this.argumentType = b.argumentType;
-    ObjectNode schema = b.inputSchema != null ? b.inputSchema.deepCopy()
-        : RecordSchemas.forRecord(b.argumentType);
+    ObjectNode schema =
+        b.inputSchema != null ? b.inputSchema.deepCopy() : RecordSchemas.forRecord(b.argumentType);
     this.compiled = SchemaSupport.compile(name, schema);
     this.inputSchema = schema;
     this.readOnly = b.readOnly;
@@ -184,8 +184,8 @@ public final class ToolDefinition<A, R> {
     /**
      * The definition of {@code tool}.
      *
-     * @throws IllegalArgumentException if the schema is invalid, not an object schema, or cannot
-     *     be generated from the argument type
+     * @throws IllegalArgumentException if the schema is invalid, not an object schema, or cannot be
+     *     generated from the argument type
      * @throws NullPointerException if no description was given
      */
     public <R> ToolDefinition<A, R> build(Tool<A, R> tool) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,16 +32,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tools an LLM agent may call: typed, schema-validated, exportable in the shapes of Bedrock
- * Converse, OpenAI-style function calling and MCP, and dispatched with every outcome as a
- * {@link ToolResult} value. Thread-safe: registration is serialised, dispatch and export read an
- * immutable snapshot without locking. The {@link Builder} is not thread-safe.
+ * Converse, OpenAI-style function calling and MCP, and dispatched with every outcome as a {@link
+ * ToolResult} value. Thread-safe: registration is serialised, dispatch and export read an immutable
+ * snapshot without locking. The {@link Builder} is not thread-safe.
  *
  * <p>Dispatch of {@code (name, arguments)}:
+ *
  * <ol>
  *   <li>an unknown name answers {@link ToolResult.UnknownTool} with the available names;
- *   <li>the arguments ({@code null} or absent reads as {@code {}}) are validated against the
- *       tool's JSON Schema; every problem is answered in {@link ToolResult.InvalidArguments} with
- *       its JSON pointer, and the tool does not run;
+ *   <li>the arguments ({@code null} or absent reads as {@code {}}) are validated against the tool's
+ *       JSON Schema; every problem is answered in {@link ToolResult.InvalidArguments} with its JSON
+ *       pointer, and the tool does not run;
  *   <li>the arguments are bound to the tool's argument type and the tool runs; an exception is
  *       isolated into {@link ToolResult.Failed} with {@link ToolErrorCode#TOOL_FAILED} and an
  *       incident id — its message and stack trace go to the {@link ToolFailureListener}, never to
@@ -58,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * answers {@link ToolErrorCode#BUSY} at once. Whatever the abandoned call still does (an executor
  * that delivers after the deadline) is booked as usual, so a model that retries learns the outcome
  * (for {@code execute_approved_action}: {@link ToolResult.AlreadyExecuted}). Tools run on another
- * thread than the caller's, so thread-locals of the caller (MDC, transactions) are not visible
- * to them.
+ * thread than the caller's, so thread-locals of the caller (MDC, transactions) are not visible to
+ * them.
  *
  * <pre>{@code
  * ToolRegistry registry = ToolRegistry.create();
@@ -90,12 +91,18 @@ public final class ToolRegistry {
     AtomicLong threads = new AtomicLong();
     // No core threads and a short keep-alive: an idle registry holds no thread, so it needs no
     // close(); daemon threads never keep the host's JVM alive.
-    this.calls = new ThreadPoolExecutor(0, b.maxConcurrentCalls, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "opagent-tool-call-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.calls =
+        new ThreadPoolExecutor(
+            0,
+            b.maxConcurrentCalls,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "opagent-tool-call-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The deadline of every call. */
@@ -122,8 +129,8 @@ public final class ToolRegistry {
     Objects.requireNonNull(definition, "definition");
     synchronized (lock) {
       if (tools.containsKey(definition.name())) {
-        throw new IllegalArgumentException("a tool named '" + definition.name()
-            + "' is already registered");
+        throw new IllegalArgumentException(
+            "a tool named '" + definition.name() + "' is already registered");
       }
       Map<String, ToolDefinition<?, ?>> next = new LinkedHashMap<>(tools);
       next.put(definition.name(), definition);
@@ -162,10 +169,12 @@ public final class ToolRegistry {
     } catch (JsonProcessingException e) {
       // A limit of the parser (nesting depth, number or string length) has no location.
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      String where = at == null ? "exceed the parser's limits on nesting, number or string size"
-          : "are not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      return new ToolResult.InvalidArguments(name, List.of(new ArgumentProblem("", "json",
-          "arguments " + where)));
+      String where =
+          at == null
+              ? "exceed the parser's limits on nesting, number or string size"
+              : "are not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      return new ToolResult.InvalidArguments(
+          name, List.of(new ArgumentProblem("", "json", "arguments " + where)));
     }
     return dispatch(name, args);
   }
@@ -177,28 +186,42 @@ public final class ToolRegistry {
     if (def == null) {
       return unknown(name);
     }
-    JsonNode args = arguments == null || arguments.isNull() || arguments.isMissingNode()
-        ? F.objectNode() : arguments;
+    JsonNode args =
+        arguments == null || arguments.isNull() || arguments.isMissingNode()
+            ? F.objectNode()
+            : arguments;
     Future<ToolResult> call;
     try {
       call = calls.submit(() -> run(def, args));
     } catch (RejectedExecutionException e) {
-      return ToolResult.failed(ToolErrorCode.BUSY, "tool '" + name + "' was not run: "
-          + calls.getMaximumPoolSize() + " tool calls are running already; call it again later");
+      return ToolResult.failed(
+          ToolErrorCode.BUSY,
+          "tool '"
+              + name
+              + "' was not run: "
+              + calls.getMaximumPoolSize()
+              + " tool calls are running already; call it again later");
     }
     try {
       return call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       call.cancel(true);
       LOG.warn("tool {} did not finish within {}; its thread was interrupted", name, callTimeout);
-      return ToolResult.failed(ToolErrorCode.TIMED_OUT, "tool '" + name + "' did not finish"
-          + " within " + callTimeout + " and was abandoned; what it did is unknown, so check"
-          + " before repeating it");
+      return ToolResult.failed(
+          ToolErrorCode.TIMED_OUT,
+          "tool '"
+              + name
+              + "' did not finish"
+              + " within "
+              + callTimeout
+              + " and was abandoned; what it did is unknown, so check"
+              + " before repeating it");
     } catch (InterruptedException e) {
       call.cancel(true);
       Thread.currentThread().interrupt();
-      return ToolResult.failed(ToolErrorCode.TIMED_OUT, "the call of tool '" + name
-          + "' was interrupted by the host and abandoned");
+      return ToolResult.failed(
+          ToolErrorCode.TIMED_OUT,
+          "the call of tool '" + name + "' was interrupted by the host and abandoned");
     } catch (ExecutionException e) {
       // run() turns every Exception into a value, so this is an Error (a stack overflow on
       // deeply nested arguments, for instance).
@@ -212,12 +235,20 @@ public final class ToolRegistry {
     try {
       failureListener.onFailure(tool, incident, e);
     } catch (RuntimeException listenerFailure) {
-      LOG.warn("failure listener threw {} for incident {}",
-          listenerFailure.getClass().getName(), incident);
+      LOG.warn(
+          "failure listener threw {} for incident {}",
+          listenerFailure.getClass().getName(),
+          incident);
     }
-    return new ToolResult.Failed(ToolErrorCode.TOOL_FAILED, "tool '" + tool
-        + "' failed with " + e.getClass().getSimpleName() + "; the host's logs hold incident "
-        + incident, incident);
+    return new ToolResult.Failed(
+        ToolErrorCode.TOOL_FAILED,
+        "tool '"
+            + tool
+            + "' failed with "
+            + e.getClass().getSimpleName()
+            + "; the host's logs hold incident "
+            + incident,
+        incident);
   }
 
   private ToolResult unknown(String name) {
@@ -234,9 +265,14 @@ public final class ToolRegistry {
       bound = bind(def.argumentType(), arguments);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       String pointer = e instanceof JsonMappingException m ? pointer(m) : "";
-      return new ToolResult.InvalidArguments(def.name(), List.of(new ArgumentProblem(pointer,
-          "binding", "value cannot be read as the tool's argument type "
-              + def.argumentType().getSimpleName())));
+      return new ToolResult.InvalidArguments(
+          def.name(),
+          List.of(
+              new ArgumentProblem(
+                  pointer,
+                  "binding",
+                  "value cannot be read as the tool's argument type "
+                      + def.argumentType().getSimpleName())));
     }
     Object result;
     try {
@@ -253,9 +289,12 @@ public final class ToolRegistry {
     try {
       return ToolResult.ok(mapper.valueToTree(result));
     } catch (IllegalArgumentException e) {
-      LOG.warn("result of tool {} could not be written as JSON ({})", def.name(),
+      LOG.warn(
+          "result of tool {} could not be written as JSON ({})",
+          def.name(),
           e.getClass().getName());
-      return ToolResult.failed(ToolErrorCode.RESULT_NOT_SERIALIZABLE,
+      return ToolResult.failed(
+          ToolErrorCode.RESULT_NOT_SERIALIZABLE,
           "the result of tool '" + def.name() + "' could not be written as JSON");
     }
   }
@@ -282,8 +321,8 @@ public final class ToolRegistry {
   }
 
   /**
-   * The tools as a Bedrock Converse {@code toolConfig}:
-   * {@code {"tools":[{"toolSpec":{"name","description","inputSchema":{"json":{…}}}}]}}.
+   * The tools as a Bedrock Converse {@code toolConfig}: {@code
+   * {"tools":[{"toolSpec":{"name","description","inputSchema":{"json":{…}}}}]}}.
    */
   public ObjectNode toBedrockConverseToolConfig() {
     ObjectNode config = F.objectNode();
@@ -298,8 +337,8 @@ public final class ToolRegistry {
   }
 
   /**
-   * The tools as OpenAI-style function definitions:
-   * {@code [{"type":"function","function":{"name","description","parameters":{…}}}]}.
+   * The tools as OpenAI-style function definitions: {@code
+   * [{"type":"function","function":{"name","description","parameters":{…}}}]}.
    */
   public ArrayNode toOpenAiTools() {
     ArrayNode array = F.arrayNode();
@@ -315,8 +354,8 @@ public final class ToolRegistry {
   }
 
   /**
-   * The tools as an MCP {@code tools/list} result:
-   * {@code {"tools":[{"name","description","inputSchema":{…},"annotations":{"readOnlyHint"}}]}}.
+   * The tools as an MCP {@code tools/list} result: {@code
+   * {"tools":[{"name","description","inputSchema":{…},"annotations":{"readOnlyHint"}}]}}.
    */
   public ObjectNode toMcpToolsList() {
     ObjectNode result = F.objectNode();
@@ -339,7 +378,7 @@ public final class ToolRegistry {
   /** Builds a {@link ToolRegistry}. Not thread-safe. */
   public static final class Builder {
     private ObjectMapper mapper = ToolJson.MAPPER;
-    private ToolFailureListener failureListener = (tool, incident, failure) -> { };
+    private ToolFailureListener failureListener = (tool, incident, failure) -> {};
     private Supplier<String> incidentIds = () -> "inc-" + UUID.randomUUID();
     private Duration callTimeout = Duration.ofSeconds(30);
     private int maxConcurrentCalls = 64;
@@ -347,10 +386,10 @@ public final class ToolRegistry {
     private Builder() {}
 
     /**
-     * The deadline of every tool call; a call still running then answers
-     * {@link ToolErrorCode#TIMED_OUT} and its thread is interrupted. Default 30 seconds: longer
-     * than a segment-agent call with its retries usually takes, shorter than a model's patience.
-     * Raise it when a tool of yours is slow by nature.
+     * The deadline of every tool call; a call still running then answers {@link
+     * ToolErrorCode#TIMED_OUT} and its thread is interrupted. Default 30 seconds: longer than a
+     * segment-agent call with its retries usually takes, shorter than a model's patience. Raise it
+     * when a tool of yours is slow by nature.
      */
     public Builder callTimeout(Duration callTimeout) {
       Objects.requireNonNull(callTimeout, "callTimeout");

@@ -23,8 +23,8 @@ import java.util.Objects;
 public sealed interface ToolResult {
 
   /**
-   * Whether the call did not do what was asked (everything but {@link Ok},
-   * {@link ApprovalRequired} and {@link AlreadyExecuted}).
+   * Whether the call did not do what was asked (everything but {@link Ok}, {@link ApprovalRequired}
+   * and {@link AlreadyExecuted}).
    */
   boolean isError();
 
@@ -122,7 +122,10 @@ public sealed interface ToolResult {
       n.put("error", "arguments of tool '" + tool + "' are invalid; fix them and call again");
       var array = n.putArray("problems");
       for (ArgumentProblem p : problems) {
-        array.addObject().put("pointer", p.pointer()).put("keyword", p.keyword())
+        array
+            .addObject()
+            .put("pointer", p.pointer())
+            .put("keyword", p.keyword())
             .put("message", p.message());
       }
       return n;
@@ -134,10 +137,11 @@ public sealed interface ToolResult {
    *
    * @param code why
    * @param message what happened, without stack traces or personal data
-   * @param incidentId for {@link ToolErrorCode#TOOL_FAILED}, the id under which the host's logs
-   *     and failure listener hold the details; null otherwise
+   * @param incidentId for {@link ToolErrorCode#TOOL_FAILED}, the id under which the host's logs and
+   *     failure listener hold the details; null otherwise
    */
-  record Failed(ToolErrorCode code, String message, @org.jspecify.annotations.Nullable String incidentId)
+  record Failed(
+      ToolErrorCode code, String message, @org.jspecify.annotations.Nullable String incidentId)
       implements ToolResult {
     /** Checks the values. */
     public Failed {

@@ -41,45 +41,56 @@ class ArchitectureTest {
   @Test
   void publicApi_neverExposesInternalTypes() {
     ArchRuleDefinition.classes()
-        .that().resideOutsideOfPackage("..internal..").and().arePublic()
-        .should(new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
-          @Override
-          public void check(JavaClass c, ConditionEvents events) {
-            for (JavaMember m : c.getMembers()) {
-              if (!m.getModifiers().contains(JavaModifier.PUBLIC)
-                  && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
-                continue;
-              }
-              Set<JavaClass> types = new HashSet<>();
-              if (m instanceof JavaField f) {
-                types.addAll(f.getType().getAllInvolvedRawTypes());
-              } else if (m instanceof JavaCodeUnit u) {
-                types.addAll(u.getReturnType().getAllInvolvedRawTypes());
-                u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
-              }
-              for (JavaClass t : types) {
-                if (t.getPackageName().contains(".internal")) {
-                  events.add(SimpleConditionEvent.violated(m,
-                      m.getFullName() + " exposes internal type " + t.getName()));
+        .that()
+        .resideOutsideOfPackage("..internal..")
+        .and()
+        .arePublic()
+        .should(
+            new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
+              @Override
+              public void check(JavaClass c, ConditionEvents events) {
+                for (JavaMember m : c.getMembers()) {
+                  if (!m.getModifiers().contains(JavaModifier.PUBLIC)
+                      && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
+                    continue;
+                  }
+                  Set<JavaClass> types = new HashSet<>();
+                  if (m instanceof JavaField f) {
+                    types.addAll(f.getType().getAllInvolvedRawTypes());
+                  } else if (m instanceof JavaCodeUnit u) {
+                    types.addAll(u.getReturnType().getAllInvolvedRawTypes());
+                    u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
+                  }
+                  for (JavaClass t : types) {
+                    if (t.getPackageName().contains(".internal")) {
+                      events.add(
+                          SimpleConditionEvent.violated(
+                              m, m.getFullName() + " exposes internal type " + t.getName()));
+                    }
+                  }
                 }
               }
-            }
-          }
-        })
+            })
         .check(CLASSES);
   }
 
   @Test
   void tools_useNoAwsSdkDirectly() {
-    noClasses().should().dependOnClassesThat()
+    noClasses()
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("software.amazon..", "com.amazonaws..")
         .check(CLASSES);
   }
 
   @Test
   void spi_dependsOnNoInternalType() {
-    noClasses().that().resideInAPackage("dev.opagent.agent.tools.spi..")
-        .should().dependOnClassesThat().resideInAPackage("dev.opagent.agent..internal..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.opagent.agent.tools.spi..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.opagent.agent..internal..")
         .check(CLASSES);
   }
 

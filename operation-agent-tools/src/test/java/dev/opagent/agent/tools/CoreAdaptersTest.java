@@ -31,22 +31,31 @@ import org.junit.jupiter.api.Test;
 class CoreAdaptersTest {
   private final InMemoryChannel channel = InMemoryChannel.create();
   private final FeedbackLoop loop = FeedbackLoop.builder().clock(CLOCK).build();
-  private final ExecutionService service = ExecutionService.builder()
-      .journal(new InMemoryExecutionJournal()).clock(CLOCK).listener(loop)
-      .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
-      .build();
-  private final ToolRegistry tools = SdkTools.builder()
-      .customerContextProvider(id -> Optional.of(CustomerFacts.of(CustomerData.fromJson(
-              "{\"customerId\": \"" + id + "\", \"city\": \"Istanbul\"}"))
-          .withAnalysis(SegmentAnalysis.fromJson("{\"churnSegment\": \"Riskli\"}"))
-          .withConsents(Channel.SMS).withZone(ZoneId.of("Europe/Istanbul"))))
-      .rules(RuleSetLoader.ofDefaults().load(RuleSource.string("tools", ToolFixtures.RULES)))
-      .decisionEngine(DecisionEngine.builder().clock(CLOCK).policy(ToolFixtures.open()).build())
-      .executor(ExecutionServiceActionExecutor.of(service, "assistant"))
-      .metrics(FeedbackLoopMetrics.of(loop))
-      .clock(CLOCK)
-      .build()
-      .registerInto(ToolRegistry.create());
+  private final ExecutionService service =
+      ExecutionService.builder()
+          .journal(new InMemoryExecutionJournal())
+          .clock(CLOCK)
+          .listener(loop)
+          .channels(ChannelRegistry.builder().register(channel).fallback(channel.name()).build())
+          .build();
+  private final ToolRegistry tools =
+      SdkTools.builder()
+          .customerContextProvider(
+              id ->
+                  Optional.of(
+                      CustomerFacts.of(
+                              CustomerData.fromJson(
+                                  "{\"customerId\": \"" + id + "\", \"city\": \"Istanbul\"}"))
+                          .withAnalysis(SegmentAnalysis.fromJson("{\"churnSegment\": \"Riskli\"}"))
+                          .withConsents(Channel.SMS)
+                          .withZone(ZoneId.of("Europe/Istanbul"))))
+          .rules(RuleSetLoader.ofDefaults().load(RuleSource.string("tools", ToolFixtures.RULES)))
+          .decisionEngine(DecisionEngine.builder().clock(CLOCK).policy(ToolFixtures.open()).build())
+          .executor(ExecutionServiceActionExecutor.of(service, "assistant"))
+          .metrics(FeedbackLoopMetrics.of(loop))
+          .clock(CLOCK)
+          .build()
+          .registerInto(ToolRegistry.create());
 
   @AfterEach
   void close() {
@@ -57,10 +66,10 @@ class CoreAdaptersTest {
   void executeApprovedAction_throughTheExecutionService_deliversOnceAndFeedsReadMetrics() {
     JsonNode plan = content(tools.dispatch("plan_actions", json("{\"customerId\": \"C-1\"}")));
 
-    JsonNode executed = content(tools.dispatch("execute_approved_action",
-        ref(plan, "sms_nudge", "send_sms")));
-    ToolResult again = tools.dispatch("execute_approved_action",
-        ref(plan, "sms_nudge", "send_sms"));
+    JsonNode executed =
+        content(tools.dispatch("execute_approved_action", ref(plan, "sms_nudge", "send_sms")));
+    ToolResult again =
+        tools.dispatch("execute_approved_action", ref(plan, "sms_nudge", "send_sms"));
 
     assertThat(executed.get("detail").asText()).isEqualTo("delivered via " + channel.name());
     assertThat(again).isInstanceOf(ToolResult.AlreadyExecuted.class);
@@ -81,13 +90,15 @@ class CoreAdaptersTest {
 
     ToolResult r = tools.dispatch("execute_approved_action", ref(plan, "sms_nudge", "send_sms"));
 
-    assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class,
-        f -> assertThat(f.code()).isEqualTo(ToolErrorCode.UPSTREAM_FAILED));
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class,
+            f -> assertThat(f.code()).isEqualTo(ToolErrorCode.UPSTREAM_FAILED));
     assertThat(channel.size()).isZero();
     assertThat(FeedbackLoopMetrics.of(loop).all()).isEmpty();
     assertThat(tools.dispatch("read_metrics", json("{\"campaign\": \"sms_nudge\"}")))
-        .isInstanceOfSatisfying(ToolResult.Failed.class,
-            f -> assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class, f -> assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND));
   }
 
   @Test
@@ -107,8 +118,10 @@ class CoreAdaptersTest {
   @Test
   void adapters_nullArguments_failFastNamingTheArgument() {
     assertThatThrownBy(() -> ExecutionServiceActionExecutor.of(service, null))
-        .isInstanceOf(NullPointerException.class).hasMessage("runId");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("runId");
     assertThatThrownBy(() -> FeedbackLoopMetrics.of(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("loop");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("loop");
   }
 }

@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opagent.agent.approval.ApprovalScope;
-import dev.opagent.agent.approval.ApprovalThresholds;
 import dev.opagent.agent.Channel;
-import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.agent.approval.ApprovalScope;
 import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.approval.ApprovalThresholds;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;
 import java.math.BigDecimal;
@@ -40,27 +40,39 @@ class SdkToolsSafetyTest {
     ToolFixtures host = new ToolFixtures(ToolFixtures.open());
     host.atRisk("C-1"); // the host knows no opt-in
 
-    for (String claim : List.of("\"consents\": [\"sms\"]", "\"timeZone\": \"UTC\"",
-        "\"analysis\": {\"churnSegment\": \"Aktif\"}", "\"attributes\": {\"vip\": true}",
-        "\"customerData\": {\"customerId\": \"C-1\"}", "\"consent\": {\"sms\": true}")) {
-      ToolResult r = host.registry.dispatch("plan_actions",
-          json("{\"customerId\": \"C-1\", " + claim + "}"));
-      assertThat(r).as(claim).isInstanceOfSatisfying(ToolResult.InvalidArguments.class,
-          i -> assertThat(i.problems()).extracting(ArgumentProblem::keyword)
-              .containsExactly("additionalProperties"));
+    for (String claim :
+        List.of(
+            "\"consents\": [\"sms\"]",
+            "\"timeZone\": \"UTC\"",
+            "\"analysis\": {\"churnSegment\": \"Aktif\"}",
+            "\"attributes\": {\"vip\": true}",
+            "\"customerData\": {\"customerId\": \"C-1\"}",
+            "\"consent\": {\"sms\": true}")) {
+      ToolResult r =
+          host.registry.dispatch("plan_actions", json("{\"customerId\": \"C-1\", " + claim + "}"));
+      assertThat(r)
+          .as(claim)
+          .isInstanceOfSatisfying(
+              ToolResult.InvalidArguments.class,
+              i ->
+                  assertThat(i.problems())
+                      .extracting(ArgumentProblem::keyword)
+                      .containsExactly("additionalProperties"));
     }
     JsonNode plan = host.plan("C-1");
     JsonNode sms = action(plan, "sms_nudge");
     assertThat(sms.get("status").asText()).isEqualTo("BLOCKED");
     assertThat(sms.get("reason").asText()).isEqualTo("CONSENT_MISSING");
 
-    ToolResult executed = host.registry.dispatch("execute_approved_action",
-        ref(plan, "sms_nudge", "send_sms").put("consents", "sms"));
+    ToolResult executed =
+        host.registry.dispatch(
+            "execute_approved_action", ref(plan, "sms_nudge", "send_sms").put("consents", "sms"));
     assertThat(executed).isInstanceOf(ToolResult.InvalidArguments.class);
-    ToolResult refused = host.registry.dispatch("execute_approved_action",
-        ref(plan, "sms_nudge", "send_sms"));
-    assertThat(refused).isInstanceOfSatisfying(ToolResult.Failed.class,
-        f -> assertThat(f.code()).isEqualTo(ToolErrorCode.REFUSED));
+    ToolResult refused =
+        host.registry.dispatch("execute_approved_action", ref(plan, "sms_nudge", "send_sms"));
+    assertThat(refused)
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class, f -> assertThat(f.code()).isEqualTo(ToolErrorCode.REFUSED));
     assertThat(host.delivered).isEmpty();
   }
 
@@ -80,13 +92,16 @@ class SdkToolsSafetyTest {
     assertThat(action(plan, "sms_nudge").get("status").asText()).isEqualTo("CHOSEN");
 
     host.atRisk("C-1"); // the customer opts out before the model executes
-    ToolResult r = host.registry.dispatch("execute_approved_action",
-        ref(plan, "sms_nudge", "send_sms"));
+    ToolResult r =
+        host.registry.dispatch("execute_approved_action", ref(plan, "sms_nudge", "send_sms"));
 
-    assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class, f -> {
-      assertThat(f.code()).isEqualTo(ToolErrorCode.REFUSED);
-      assertThat(f.message()).contains("CONSENT_MISSING");
-    });
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class,
+            f -> {
+              assertThat(f.code()).isEqualTo(ToolErrorCode.REFUSED);
+              assertThat(f.message()).contains("CONSENT_MISSING");
+            });
     assertThat(host.delivered).isEmpty();
   }
 
@@ -94,21 +109,26 @@ class SdkToolsSafetyTest {
   void planActions_unknownCustomer_answersNotFoundWithoutRepeatingTheId() {
     ToolFixtures host = new ToolFixtures(ToolFixtures.open());
 
-    ToolResult r = host.registry.dispatch("plan_actions",
-        json("{\"customerId\": \"jane.doe@example.com\"}"));
+    ToolResult r =
+        host.registry.dispatch("plan_actions", json("{\"customerId\": \"jane.doe@example.com\"}"));
 
-    assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class, f -> {
-      assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND);
-      assertThat(f.toJson().toString()).doesNotContain("jane");
-    });
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class,
+            f -> {
+              assertThat(f.code()).isEqualTo(ToolErrorCode.NOT_FOUND);
+              assertThat(f.toJson().toString()).doesNotContain("jane");
+            });
   }
 
   @Test
   void build_rulesWithoutCustomerContextProvider_failsNamingTheSetting() {
-    SdkTools.Builder b = SdkTools.builder()
-        .rules(RuleSetLoader.ofDefaults().load(RuleSource.string("t", ToolFixtures.RULES)));
+    SdkTools.Builder b =
+        SdkTools.builder()
+            .rules(RuleSetLoader.ofDefaults().load(RuleSource.string("t", ToolFixtures.RULES)));
 
-    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("customerContextProvider is required");
   }
 
@@ -120,18 +140,21 @@ class SdkToolsSafetyTest {
     host.atRisk("A", Channel.EMAIL);
     host.atRisk("B", Channel.EMAIL);
     JsonNode planA = host.plan("A");
-    ToolResult.ApprovalRequired asked = (ToolResult.ApprovalRequired) host.registry
-        .dispatch("request_approval", ref(planA, "winback", "send_email"));
+    ToolResult.ApprovalRequired asked =
+        (ToolResult.ApprovalRequired)
+            host.registry.dispatch("request_approval", ref(planA, "winback", "send_email"));
     host.gate.grant(asked.approvalId(), "alice", "50% for A");
 
     JsonNode planB = host.plan("B");
-    ToolResult forB = host.registry.dispatch("execute_approved_action",
-        ref(planB, "winback", "send_email"));
-    ToolResult forA = host.registry.dispatch("execute_approved_action",
-        ref(planA, "winback", "send_email"));
+    ToolResult forB =
+        host.registry.dispatch("execute_approved_action", ref(planB, "winback", "send_email"));
+    ToolResult forA =
+        host.registry.dispatch("execute_approved_action", ref(planA, "winback", "send_email"));
 
-    assertThat(forB).isInstanceOfSatisfying(ToolResult.Failed.class,
-        f -> assertThat(f.message()).contains("call request_approval first"));
+    assertThat(forB)
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class,
+            f -> assertThat(f.message()).contains("call request_approval first"));
     assertThat(content(forA).get("executionId").asText()).isEqualTo("msg-1");
     assertThat(host.delivered).extracting(a -> a.customerId()).containsExactly("A");
     assertThat(host.gate.find(asked.approvalId()).orElseThrow().key().value())
@@ -142,12 +165,15 @@ class SdkToolsSafetyTest {
   void executeApprovedAction_campaignWideGrant_doesNotLetTheModelReachAnyone() {
     ToolFixtures host = new ToolFixtures(ToolFixtures.approvals());
     host.atRisk("B", Channel.EMAIL);
-    String id = host.gate.request(dev.opagent.agent.approval.ApprovalKey.campaign("winback"),
-        "batch run", "ops").id();
+    String id =
+        host.gate
+            .request(dev.opagent.agent.approval.ApprovalKey.campaign("winback"), "batch run", "ops")
+            .id();
     host.gate.grant(id, "alice", "for tonight's batch");
 
-    ToolResult r = host.registry.dispatch("execute_approved_action",
-        ref(host.plan("B"), "winback", "send_email"));
+    ToolResult r =
+        host.registry.dispatch(
+            "execute_approved_action", ref(host.plan("B"), "winback", "send_email"));
 
     assertThat(r).isInstanceOf(ToolResult.Failed.class);
     assertThat(host.delivered).isEmpty();
@@ -155,8 +181,11 @@ class SdkToolsSafetyTest {
 
   @Test
   void planActions_audienceThresholdCountedAcrossToolCalls_laterCustomersNeedTheirOwnApproval() {
-    DecisionPolicy policy = DecisionPolicy.builder().clearFrequencyCaps()
-        .approval(new ApprovalThresholds(2.0, null, 1, ApprovalScope.CAMPAIGN)).build();
+    DecisionPolicy policy =
+        DecisionPolicy.builder()
+            .clearFrequencyCaps()
+            .approval(new ApprovalThresholds(2.0, null, 1, ApprovalScope.CAMPAIGN))
+            .build();
     ToolFixtures host = new ToolFixtures(policy);
     for (String c : List.of("A", "B", "C")) {
       host.atRisk(c, Channel.EMAIL);
@@ -171,22 +200,24 @@ class SdkToolsSafetyTest {
         assertThat(winback.get("approvalReason").asText()).as(c).startsWith("audience");
         assertThat(winback.get("status").asText()).as(c).isEqualTo("DEFERRED");
       }
-      results.add(host.registry.dispatch("execute_approved_action",
-          ref(plan, "winback", "send_email")));
+      results.add(
+          host.registry.dispatch("execute_approved_action", ref(plan, "winback", "send_email")));
     }
 
     assertThat(results.get(0)).isInstanceOf(ToolResult.Ok.class);
-    assertThat(results.subList(1, 3)).allSatisfy(r -> assertThat(r).isInstanceOf(
-        ToolResult.Failed.class));
+    assertThat(results.subList(1, 3))
+        .allSatisfy(r -> assertThat(r).isInstanceOf(ToolResult.Failed.class));
     assertThat(host.delivered).extracting(a -> a.customerId()).containsExactly("A");
 
     // A human approves B: B's action goes through, C's still waits.
     JsonNode planB = host.plan("B");
-    ToolResult.ApprovalRequired asked = (ToolResult.ApprovalRequired) host.registry
-        .dispatch("request_approval", ref(planB, "winback", "send_email"));
+    ToolResult.ApprovalRequired asked =
+        (ToolResult.ApprovalRequired)
+            host.registry.dispatch("request_approval", ref(planB, "winback", "send_email"));
     host.gate.grant(asked.approvalId(), "alice", "B is fine");
-    assertThat(host.registry.dispatch("execute_approved_action",
-        ref(planB, "winback", "send_email"))).isInstanceOf(ToolResult.Ok.class);
+    assertThat(
+            host.registry.dispatch("execute_approved_action", ref(planB, "winback", "send_email")))
+        .isInstanceOf(ToolResult.Ok.class);
     assertThat(host.delivered).extracting(a -> a.customerId()).containsExactly("A", "B");
   }
 
@@ -203,11 +234,14 @@ class SdkToolsSafetyTest {
     ToolResult second = host.registry.dispatch("execute_approved_action", ref);
 
     assertThat(content(first).get("executionId").asText()).isEqualTo("msg-1");
-    assertThat(second).isInstanceOfSatisfying(ToolResult.AlreadyExecuted.class, d -> {
-      assertThat(d.executionId()).isEqualTo("msg-1");
-      assertThat(d.isError()).isFalse();
-      assertThat(d.toJson().get("status").asText()).isEqualTo("already_executed");
-    });
+    assertThat(second)
+        .isInstanceOfSatisfying(
+            ToolResult.AlreadyExecuted.class,
+            d -> {
+              assertThat(d.executionId()).isEqualTo("msg-1");
+              assertThat(d.isError()).isFalse();
+              assertThat(d.toJson().get("status").asText()).isEqualTo("already_executed");
+            });
     assertThat(host.delivered).hasSize(1);
     assertThat(charged.signum()).isPositive();
     assertThat(host.engine.budgetLedger().campaign("winback").committed()).isEqualTo(charged);
@@ -232,10 +266,12 @@ class SdkToolsSafetyTest {
     try {
       List<Future<ToolResult>> calls = new ArrayList<>();
       for (ObjectNode r : refs) {
-        calls.add(pool.submit(() -> {
-          start.await();
-          return host.registry.dispatch("execute_approved_action", r);
-        }));
+        calls.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return host.registry.dispatch("execute_approved_action", r);
+                }));
       }
       List<ToolResult> results = new ArrayList<>();
       for (Future<ToolResult> f : calls) {
@@ -244,9 +280,12 @@ class SdkToolsSafetyTest {
 
       assertThat(host.delivered).hasSize(1);
       assertThat(results).filteredOn(r -> r instanceof ToolResult.Ok).hasSize(1);
-      assertThat(results).filteredOn(r -> !(r instanceof ToolResult.Ok)).allSatisfy(r ->
-          assertThat(r).isInstanceOfAny(ToolResult.AlreadyExecuted.class,
-              ToolResult.Failed.class));
+      assertThat(results)
+          .filteredOn(r -> !(r instanceof ToolResult.Ok))
+          .allSatisfy(
+              r ->
+                  assertThat(r)
+                      .isInstanceOfAny(ToolResult.AlreadyExecuted.class, ToolResult.Failed.class));
       assertThat(host.engine.budgetLedger().openReservations()).isZero();
     } finally {
       pool.shutdownNow();
@@ -259,25 +298,32 @@ class SdkToolsSafetyTest {
     java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
     boolean[] interrupted = {false};
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-    registry.register(ToolDefinition.builder("hang", Hang.class).description("Never answers.")
-        .build(a -> {
-          try {
-            never.await();
-          } catch (InterruptedException e) {
-            interrupted[0] = true;
-          } finally {
-            ended.countDown();
-          }
-          return "late";
-        }));
+    registry.register(
+        ToolDefinition.builder("hang", Hang.class)
+            .description("Never answers.")
+            .build(
+                a -> {
+                  try {
+                    never.await();
+                  } catch (InterruptedException e) {
+                    interrupted[0] = true;
+                  } finally {
+                    ended.countDown();
+                  }
+                  return "late";
+                }));
 
-    ToolResult r = assertTimeoutPreemptively(Duration.ofSeconds(5),
-        () -> registry.dispatch("hang", json("{\"why\": \"x\"}")));
+    ToolResult r =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(5), () -> registry.dispatch("hang", json("{\"why\": \"x\"}")));
 
-    assertThat(r).isInstanceOfSatisfying(ToolResult.Failed.class, f -> {
-      assertThat(f.code()).isEqualTo(ToolErrorCode.TIMED_OUT);
-      assertThat(f.message()).contains("hang").contains("PT0.2S");
-    });
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            ToolResult.Failed.class,
+            f -> {
+              assertThat(f.code()).isEqualTo(ToolErrorCode.TIMED_OUT);
+              assertThat(f.message()).contains("hang").contains("PT0.2S");
+            });
     assertTimeoutPreemptively(Duration.ofSeconds(5), () -> ended.await());
     assertThat(interrupted[0]).isTrue();
   }
@@ -296,8 +342,10 @@ class SdkToolsSafetyTest {
     ToolFixtures host = new ToolFixtures(ToolFixtures.open());
     host.atRisk("A", Channel.EMAIL);
 
-    JsonNode r = content(host.registry.dispatch("request_approval",
-        ref(host.plan("A"), "winback", "send_email")));
+    JsonNode r =
+        content(
+            host.registry.dispatch(
+                "request_approval", ref(host.plan("A"), "winback", "send_email")));
 
     assertThat(r.get("approvalNeeded").asBoolean()).isFalse();
     assertThat(r.get("approvalStatus").asText()).isEqualTo(ApprovalStatus.NOT_REQUESTED.name());

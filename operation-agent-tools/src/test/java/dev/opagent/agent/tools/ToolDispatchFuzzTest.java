@@ -15,15 +15,38 @@ import org.jspecify.annotations.Nullable;
 class ToolDispatchFuzzTest {
   record Args(String name, int count, @Nullable List<Double> weights) {}
 
-  private static final ToolRegistry REGISTRY = ToolRegistry.create().register(
-      ToolDefinition.builder("typed", Args.class).description("A typed tool.")
-          .build(a -> a.count()));
+  private static final ToolRegistry REGISTRY =
+      ToolRegistry.create()
+          .register(
+              ToolDefinition.builder("typed", Args.class)
+                  .description("A typed tool.")
+                  .build(a -> a.count()));
 
   @Provide
   Arbitrary<String> argumentTexts() {
-    Arbitrary<String> fragments = Arbitraries.of("{", "}", "[", "]", ",", ":", "\"name\"",
-        "\"count\"", "\"weights\"", "1", "-1", "1e999", "2147483648", "null", "true", "\"x\"",
-        "3.5", " ", "\"\\u0000\"", "{}", "[]");
+    Arbitrary<String> fragments =
+        Arbitraries.of(
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"name\"",
+            "\"count\"",
+            "\"weights\"",
+            "1",
+            "-1",
+            "1e999",
+            "2147483648",
+            "null",
+            "true",
+            "\"x\"",
+            "3.5",
+            " ",
+            "\"\\u0000\"",
+            "{}",
+            "[]");
     return fragments.list().ofMaxSize(25).map(l -> String.join("", l));
   }
 
@@ -33,8 +56,7 @@ class ToolDispatchFuzzTest {
 
     assertThat(r).isNotNull();
     JsonNode json = r.toJson();
-    assertThat(json.get("status").asText())
-        .isIn("ok", "invalid_arguments", "failed");
+    assertThat(json.get("status").asText()).isIn("ok", "invalid_arguments", "failed");
     if (r instanceof ToolResult.Ok ok) {
       assertThat(ok.content().isInt()).isTrue();
     }

@@ -3,14 +3,14 @@ package dev.opagent.agent.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opagent.agent.approval.ApprovalThresholds;
-import dev.opagent.agent.policy.CapWindow;
 import dev.opagent.agent.Channel;
+import dev.opagent.agent.approval.ApprovalGate;
+import dev.opagent.agent.approval.ApprovalThresholds;
 import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.engine.PlannedAction;
+import dev.opagent.agent.policy.CapWindow;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.policy.FrequencyCap;
-import dev.opagent.agent.engine.PlannedAction;
-import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.tools.spi.CustomerFacts;
 import dev.opagent.agent.tools.spi.ExecutionReceipt;
 import dev.opagent.rules.RuleSet;
@@ -32,15 +32,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A host for the SDK's tools in tests: customers whose facts it owns (changeable between calls),
- * an engine, an executor that records deliveries, and the registry.
+ * A host for the SDK's tools in tests: customers whose facts it owns (changeable between calls), an
+ * engine, an executor that records deliveries, and the registry.
  */
 final class ToolFixtures {
   static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** Midday in Istanbul: outside the default quiet hours. */
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-15T10:00:00Z"), ZoneOffset.UTC);
+
   /** Two campaigns for at-risk customers: an SMS nudge, and an e-mail with a 50% discount. */
-  static final String RULES = """
+  static final String RULES =
+      """
       {"name": "tools", "rules": [
         {"rule_id": "sms_nudge", "name": "Nudge",
          "conditions": {"segments.churnSegment": "Riskli"},
@@ -64,14 +67,15 @@ final class ToolFixtures {
   ToolFixtures(DecisionPolicy policy, ToolRegistry registry) {
     engine = DecisionEngine.builder().clock(CLOCK).approvalGate(gate).policy(policy).build();
     RuleSet rules = RuleSetLoader.ofDefaults().load(RuleSource.string("tools", RULES));
-    this.registry = SdkTools.builder()
-        .customerContextProvider(id -> Optional.ofNullable(customers.get(id)))
-        .rules(rules)
-        .decisionEngine(engine)
-        .executor(this::deliver)
-        .clock(CLOCK)
-        .build()
-        .registerInto(registry);
+    this.registry =
+        SdkTools.builder()
+            .customerContextProvider(id -> Optional.ofNullable(customers.get(id)))
+            .rules(rules)
+            .decisionEngine(engine)
+            .executor(this::deliver)
+            .clock(CLOCK)
+            .build()
+            .registerInto(registry);
   }
 
   /** Default thresholds (50% discounts need approval), no frequency caps. */
@@ -81,13 +85,18 @@ final class ToolFixtures {
 
   /** No approvals; at most one e-mail per calendar day. */
   static DecisionPolicy oneEmailPerDay() {
-    return DecisionPolicy.builder().approval(ApprovalThresholds.none()).clearFrequencyCaps()
-        .addFrequencyCap(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(1))).build();
+    return DecisionPolicy.builder()
+        .approval(ApprovalThresholds.none())
+        .clearFrequencyCaps()
+        .addFrequencyCap(FrequencyCap.of(Channel.EMAIL, 1, CapWindow.calendarDays(1)))
+        .build();
   }
 
   /** No approvals, no caps. */
   static DecisionPolicy open() {
-    return DecisionPolicy.builder().approval(ApprovalThresholds.none()).clearFrequencyCaps()
+    return DecisionPolicy.builder()
+        .approval(ApprovalThresholds.none())
+        .clearFrequencyCaps()
         .build();
   }
 
@@ -108,11 +117,12 @@ final class ToolFixtures {
 
   /** An at-risk customer the host knows, opted in to {@code consents} only. */
   CustomerFacts atRisk(String id, Channel... consents) {
-    CustomerFacts facts = CustomerFacts.of(CustomerData.fromJson("{\"customerId\": \"" + id
-            + "\", \"city\": \"Istanbul\"}"))
-        .withAnalysis(SegmentAnalysis.fromJson("{\"churnSegment\": \"Riskli\"}"))
-        .withConsents(consents)
-        .withZone(ZoneId.of("Europe/Istanbul"));
+    CustomerFacts facts =
+        CustomerFacts.of(
+                CustomerData.fromJson("{\"customerId\": \"" + id + "\", \"city\": \"Istanbul\"}"))
+            .withAnalysis(SegmentAnalysis.fromJson("{\"churnSegment\": \"Riskli\"}"))
+            .withConsents(consents)
+            .withZone(ZoneId.of("Europe/Istanbul"));
     customers.put(id, facts);
     return facts;
   }
@@ -134,8 +144,8 @@ final class ToolFixtures {
 
   /** Plans for {@code customerId} and returns the plan. */
   JsonNode plan(String customerId) {
-    return content(registry.dispatch("plan_actions",
-        MAPPER.createObjectNode().put("customerId", customerId)));
+    return content(
+        registry.dispatch("plan_actions", MAPPER.createObjectNode().put("customerId", customerId)));
   }
 
   /** The planned action of {@code plan} with that campaign. */
@@ -149,8 +159,11 @@ final class ToolFixtures {
   }
 
   static ObjectNode ref(JsonNode plan, String campaign, String actionType) {
-    return MAPPER.createObjectNode().put("planId", plan.get("planId").asText())
-        .put("campaign", campaign).put("actionType", actionType);
+    return MAPPER
+        .createObjectNode()
+        .put("planId", plan.get("planId").asText())
+        .put("campaign", campaign)
+        .put("actionType", actionType);
   }
 
   long deliveriesTo(String customerId) {

@@ -7,36 +7,42 @@ import java.util.function.LongSupplier;
 
 /**
  * Paces requests at an adaptive rate (AIMD with slow start). It starts at an initial rate and
- * doubles it every second of successful sending (at least +1 per success) until the first
- * throttle; each throttle cuts the rate multiplicatively, once per round (throttles of requests
- * sent before the last cut are ignored, as they reflect the old rate). Successes then grow it
- * back quickly (doubling per second) to {@link #RECOVERY} of the rate that was throttled, the
- * best estimate of just under the quota, and additively beyond it. An optional hard cap is never
- * exceeded. Thread-safe.
+ * doubles it every second of successful sending (at least +1 per success) until the first throttle;
+ * each throttle cuts the rate multiplicatively, once per round (throttles of requests sent before
+ * the last cut are ignored, as they reflect the old rate). Successes then grow it back quickly
+ * (doubling per second) to {@link #RECOVERY} of the rate that was throttled, the best estimate of
+ * just under the quota, and additively beyond it. An optional hard cap is never exceeded.
+ * Thread-safe.
  *
  * <p>The rate grows only while it is used: when the recent sending rate (a moving average of the
- * intervals between releases, reset by a pause) is at least three quarters of it. When concurrency or the caller is the bottleneck, successes say nothing
- * about the agent's quota, and an unused rate must not drift up only to burst into throttling
- * later.
+ * intervals between releases, reset by a pause) is at least three quarters of it. When concurrency
+ * or the caller is the bottleneck, successes say nothing about the agent's quota, and an unused
+ * rate must not drift up only to burst into throttling later.
  *
  * <p>Waiting requests queue here and are released one at a time, each spaced {@code 1/rate} after
- * the previous one at the rate in force <em>when it is released</em>: no slot is reserved ahead,
- * so a rate change applies to every request still waiting. Slots follow a timeline rather than
- * the moments requests actually left, so late wake-ups do not lower the rate.
+ * the previous one at the rate in force <em>when it is released</em>: no slot is reserved ahead, so
+ * a rate change applies to every request still waiting. Slots follow a timeline rather than the
+ * moments requests actually left, so late wake-ups do not lower the rate.
  */
 public final class AdaptiveRateLimiter {
   /** The lowest rate the limiter goes down to, requests per second. */
   static final double MIN_RATE = 0.5;
+
   /** How much a throttle keeps of the rate. */
   static final double DECREASE = 0.85;
+
   /** The share of the last throttled rate that the rate grows back to quickly after a cut. */
   static final double RECOVERY = 0.95;
+
   /** How much the rate grows per second of successes after slow start, requests per second. */
   static final double INCREASE_PER_SECOND = 1.0;
+
   /** The window over which the sent rate is measured, and the longest slow-start growth step. */
   static final long GROWTH_WINDOW_NANOS = 1_000_000_000L;
+
   /** The share of the rate that must be in use for it to grow. */
   static final double UTILISATION = 0.75;
+
   /** Weight of the newest interval in the moving average of intervals between releases. */
   static final double SMOOTHING = 0.2;
 
@@ -46,8 +52,10 @@ public final class AdaptiveRateLimiter {
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private final double floor;
   private double rate;
+
   /** The rate when the last throttle cut it. */
   private double throttledRate;
+
   private boolean slowStart = true;
   private long lastReleaseNanos;
   private long lastCutNanos;
@@ -64,8 +72,8 @@ public final class AdaptiveRateLimiter {
    * @param scheduler runs the released requests
    * @param clock the current time in nanoseconds ({@code System::nanoTime})
    */
-  public AdaptiveRateLimiter(double initialRate, double cap, ScheduledExecutorService scheduler,
-      LongSupplier clock) {
+  public AdaptiveRateLimiter(
+      double initialRate, double cap, ScheduledExecutorService scheduler, LongSupplier clock) {
     this.cap = cap > 0 ? cap : Double.MAX_VALUE;
     this.rate = Math.min(initialRate, this.cap);
     this.floor = Math.min(MIN_RATE, this.cap);
@@ -131,8 +139,8 @@ public final class AdaptiveRateLimiter {
   /**
    * Takes the slot that came due {@code 1/rate} after the previous release. A release a little late
    * (the scheduler's wake-up, a busy thread) is counted from when its slot was due, so that such
-   * delays do not add up to a lower rate than the one in force; one more than an interval late
-   * (the limiter was idle) is counted from {@code now}, so that no burst follows.
+   * delays do not add up to a lower rate than the one in force; one more than an interval late (the
+   * limiter was idle) is counted from {@code now}, so that no burst follows.
    */
   private void released(long now) {
     long interval = intervalNanos();
@@ -140,8 +148,10 @@ public final class AdaptiveRateLimiter {
     long at = now - due < interval ? due : now;
     if (releasedAny) {
       long spacing = at - lastReleaseNanos;
-      averageIntervalNanos = averageIntervalNanos == Double.MAX_VALUE ? spacing
-          : (1 - SMOOTHING) * averageIntervalNanos + SMOOTHING * spacing;
+      averageIntervalNanos =
+          averageIntervalNanos == Double.MAX_VALUE
+              ? spacing
+              : (1 - SMOOTHING) * averageIntervalNanos + SMOOTHING * spacing;
     }
     releasedAny = true;
     lastReleaseNanos = at;

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 public final class AsyncSemaphore {
   private final ArrayDeque<CompletableFuture<Void>> waiters = new ArrayDeque<>();
   private int permits;
+
   /** Permits free now; negative after {@link #limitTo} while more than the limit are held. */
   private int available;
 
@@ -59,8 +60,8 @@ public final class AsyncSemaphore {
   }
 
   /**
-   * Lowers the number of permits to {@code limit} (at least 1); a higher limit than the current
-   * one is ignored. Returns whether the limit changed.
+   * Lowers the number of permits to {@code limit} (at least 1); a higher limit than the current one
+   * is ignored. Returns whether the limit changed.
    */
   public synchronized boolean limitTo(int limit) {
     int target = Math.max(1, limit);

@@ -7,13 +7,45 @@ package dev.opagent.segment.internal;
  * data). Stateless and thread-safe.
  */
 public final class Redactor {
-  private static final java.util.Set<String> PROTOCOL_NAMES = java.util.Set.of("analysis",
-      "ageSegment", "churnSegment", "valueSegment", "loyaltyTier", "affinityType",
-      "diversityProfile", "missingRegulars", "productId", "category", "expectedEveryDays",
-      "daysSinceLastPurchase", "daysOverdue", "lastPurchase", "result", "output", "response",
-      "message", "content", "text", "delta", "data", "error", "errors", "status", "type", "event",
-      "id", "code", "reason", "detail", "details", "customerId", "customerData", "customer",
-      "name", "age");
+  private static final java.util.Set<String> PROTOCOL_NAMES =
+      java.util.Set.of(
+          "analysis",
+          "ageSegment",
+          "churnSegment",
+          "valueSegment",
+          "loyaltyTier",
+          "affinityType",
+          "diversityProfile",
+          "missingRegulars",
+          "productId",
+          "category",
+          "expectedEveryDays",
+          "daysSinceLastPurchase",
+          "daysOverdue",
+          "lastPurchase",
+          "result",
+          "output",
+          "response",
+          "message",
+          "content",
+          "text",
+          "delta",
+          "data",
+          "error",
+          "errors",
+          "status",
+          "type",
+          "event",
+          "id",
+          "code",
+          "reason",
+          "detail",
+          "details",
+          "customerId",
+          "customerData",
+          "customer",
+          "name",
+          "age");
 
   /** Characters of the answer an excerpt shows at most. */
   public static final int EXCERPT_CHARS = 80;

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The agent's successful answer as a transport received it. Immutable and thread-safe.
  *
- * @param contentType the response's content type, for example {@code application/json} or
- *     {@code text/event-stream}
+ * @param contentType the response's content type, for example {@code application/json} or {@code
+ *     text/event-stream}
  * @param body the whole body as text (for an event stream, the raw stream)
  * @param events for an event stream, the {@code data} of each event in order, reassembled across
  *     chunks; empty otherwise
@@ -36,7 +36,14 @@ public record AgentResponse(
 
   @Override
   public String toString() {
-    return "AgentResponse[contentType=" + contentType + ", bodyChars=" + body.length()
-        + ", events=" + events.size() + ", requestId=" + requestId + "]";
+    return "AgentResponse[contentType="
+        + contentType
+        + ", bodyChars="
+        + body.length()
+        + ", events="
+        + events.size()
+        + ", requestId="
+        + requestId
+        + "]";
   }
 }

@@ -3,14 +3,14 @@ package dev.opagent.segment.spi;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends one invocation to the agent. The default transport uses the AWS SDK's
- * {@code BedrockAgentCoreAsyncClient}; hosts replace it for in-process fakes or benchmarks.
+ * Sends one invocation to the agent. The default transport uses the AWS SDK's {@code
+ * BedrockAgentCoreAsyncClient}; hosts replace it for in-process fakes or benchmarks.
  *
  * <p>Implementations must be thread-safe. A transport makes exactly one request per call and never
  * retries: retry, rate adaptation and circuit breaking are the client's. It completes the future
- * exceptionally with a {@link dev.opagent.segment.SegmentException} carrying the right
- * {@link dev.opagent.segment.ErrorCode} (any other exception counts as
- * {@code AGENT_UNAVAILABLE}), and aborts the request when the returned future is cancelled.
+ * exceptionally with a {@link dev.opagent.segment.SegmentException} carrying the right {@link
+ * dev.opagent.segment.ErrorCode} (any other exception counts as {@code AGENT_UNAVAILABLE}), and
+ * aborts the request when the returned future is cancelled.
  */
 public interface AgentTransport extends AutoCloseable {
 
@@ -18,11 +18,11 @@ public interface AgentTransport extends AutoCloseable {
   CompletableFuture<AgentResponse> invoke(AgentRequest request);
 
   /**
-   * Stops a runtime session so that its microVM no longer counts against the active-session
-   * quota. The default does nothing.
+   * Stops a runtime session so that its microVM no longer counts against the active-session quota.
+   * The default does nothing.
    */
-  default CompletableFuture<Void> stopSession(String agentRuntimeArn, String qualifier,
-      String sessionId) {
+  default CompletableFuture<Void> stopSession(
+      String agentRuntimeArn, String qualifier, String sessionId) {
     return CompletableFuture.completedFuture(null);
   }
 

@@ -112,7 +112,7 @@ class AdaptiveRateLimiterTest {
     long until = now.get() + AdaptiveRateLimiter.GROWTH_WINDOW_NANOS;
     while (now.get() < until) {
       now.addAndGet((long) (1e9 / l.rate()));
-      l.submit(() -> { });
+      l.submit(() -> {});
     }
     return l;
   }
@@ -161,7 +161,8 @@ class AdaptiveRateLimiterTest {
     assertThat(afterCut).isCloseTo(100 * AdaptiveRateLimiter.DECREASE, within(1e-9));
     l.onSuccess();
     double recovered = 100 * AdaptiveRateLimiter.RECOVERY;
-    assertThat(l.rate()).as("back to just below the throttled rate, not above it")
+    assertThat(l.rate())
+        .as("back to just below the throttled rate, not above it")
         .isCloseTo(recovered, within(1e-9));
     for (int i = 0; i < 95; i++) {
       l.onSuccess();
@@ -184,7 +185,7 @@ class AdaptiveRateLimiterTest {
   @Test
   void onSuccess_rateNotTheBottleneck_doesNotGrow() {
     AdaptiveRateLimiter l = limiter(10, 0);
-    l.submit(() -> { });
+    l.submit(() -> {});
     for (int i = 0; i < 50; i++) {
       now.addAndGet(20 * MS);
       l.onSuccess();

@@ -99,12 +99,17 @@ class AsyncSemaphoreTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       for (int i = 0; i < tasks; i++) {
-        pool.execute(() -> s.acquire().thenRunAsync(() -> {
-          maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
-          held.decrementAndGet();
-          s.release();
-          done.countDown();
-        }, pool));
+        pool.execute(
+            () ->
+                s.acquire()
+                    .thenRunAsync(
+                        () -> {
+                          maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                          held.decrementAndGet();
+                          s.release();
+                          done.countDown();
+                        },
+                        pool));
       }
       assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
     } finally {

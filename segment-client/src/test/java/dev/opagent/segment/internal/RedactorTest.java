@@ -8,7 +8,9 @@ class RedactorTest {
 
   @Test
   void excerpt_json_keepsMemberNamesAndMasksValues() {
-    assertThat(Redactor.excerpt("{\"customerId\":\"C-1001\",\"name\":\"Ayşe Yılmaz\",\"age\":32}", false))
+    assertThat(
+            Redactor.excerpt(
+                "{\"customerId\":\"C-1001\",\"name\":\"Ayşe Yılmaz\",\"age\":32}", false))
         .isEqualTo("{\"customerId\":\"x-####\",\"name\":\"xxxx xxxxxx\",\"age\":##}");
   }
 
@@ -27,8 +29,7 @@ class RedactorTest {
   @Test
   void excerpt_longText_cutsAtLimitWithEllipsis() {
     String text = "a".repeat(Redactor.EXCERPT_CHARS + 20);
-    assertThat(Redactor.excerpt(text, false))
-        .isEqualTo("x".repeat(Redactor.EXCERPT_CHARS) + "…");
+    assertThat(Redactor.excerpt(text, false)).isEqualTo("x".repeat(Redactor.EXCERPT_CHARS) + "…");
   }
 
   @Test

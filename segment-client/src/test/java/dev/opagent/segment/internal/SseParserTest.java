@@ -23,11 +23,12 @@ class SseParserTest {
 
   @Test
   void feed_splitAtEveryPossibleBoundary_yieldsSameEvents() {
-    byte[] body = ("data: {\"analysis\":{\"churnSegment\":\"Ilık\"}}\n\n: comment\nevent: x\n"
-        + "data: Kaşif\r\ndata: Gümüş\r\n\r\ndata:no-space\rdata\r\r")
-        .getBytes(StandardCharsets.UTF_8);
-    List<String> expected = List.of("{\"analysis\":{\"churnSegment\":\"Ilık\"}}", "Kaşif\nGümüş",
-        "no-space\n");
+    byte[] body =
+        ("data: {\"analysis\":{\"churnSegment\":\"Ilık\"}}\n\n: comment\nevent: x\n"
+                + "data: Kaşif\r\ndata: Gümüş\r\n\r\ndata:no-space\rdata\r\r")
+            .getBytes(StandardCharsets.UTF_8);
+    List<String> expected =
+        List.of("{\"analysis\":{\"churnSegment\":\"Ilık\"}}", "Kaşif\nGümüş", "no-space\n");
     for (int a = 0; a <= body.length; a++) {
       for (int b = a; b <= body.length; b += 7) {
         assertThat(parseSplitAt(body, a, b)).as("cuts %d,%d", a, b).isEqualTo(expected);
@@ -47,13 +48,15 @@ class SseParserTest {
 
   @Test
   void feed_crlfSplitBetweenChunks_endsLineOnce() {
-    assertThat(parseSplitAt("data: a\r\n\r\ndata: b\r\n\r\n".getBytes(StandardCharsets.UTF_8), 8, 10))
+    assertThat(
+            parseSplitAt("data: a\r\n\r\ndata: b\r\n\r\n".getBytes(StandardCharsets.UTF_8), 8, 10))
         .containsExactly("a", "b");
   }
 
   @Test
   void feed_multiLineData_joinsWithNewline() {
-    assertThat(parseSplitAt("data: {\ndata: \"a\": 1\ndata: }\n\n".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            parseSplitAt("data: {\ndata: \"a\": 1\ndata: }\n\n".getBytes(StandardCharsets.UTF_8)))
         .containsExactly("{\n\"a\": 1\n}");
   }
 
@@ -74,7 +77,8 @@ class SseParserTest {
 
   @Test
   void feed_commentsAndOtherFieldsOnly_yieldsNoEvents() {
-    assertThat(parseSplitAt(": ping\nevent: x\nid: 3\nretry: 10\n\n".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            parseSplitAt(": ping\nevent: x\nid: 3\nretry: 10\n\n".getBytes(StandardCharsets.UTF_8)))
         .isEmpty();
   }
 }

@@ -21,11 +21,11 @@ import java.util.Set;
 
 /**
  * The library's public-API rules as ArchUnit rules, for the architecture test of any module built
- * on opagent (and of opagent's own modules): no {@code internal} type in a public signature, and
- * no cycle between packages. Stateless and thread-safe.
+ * on opagent (and of opagent's own modules): no {@code internal} type in a public signature, and no
+ * cycle between packages. Stateless and thread-safe.
  *
- * <p>ArchUnit is an optional dependency of the testkit: a project that uses this class adds
- * {@code com.tngtech.archunit:archunit} (or {@code archunit-junit5}) to its test dependencies.
+ * <p>ArchUnit is an optional dependency of the testkit: a project that uses this class adds {@code
+ * com.tngtech.archunit:archunit} (or {@code archunit-junit5}) to its test dependencies.
  *
  * <pre>{@code
  * JavaClasses classes = ApiRules.mainClasses("com.example.shop");
@@ -59,31 +59,37 @@ public final class ApiRules {
    * release; a public signature that names one would make them part of the API.
    */
   public static ArchRule noInternalTypesInPublicSignatures() {
-    return classes().that().resideOutsideOfPackage("..internal..").and().arePublic()
-        .should(new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
-          @Override
-          public void check(JavaClass c, ConditionEvents events) {
-            for (JavaMember m : c.getMembers()) {
-              if (!m.getModifiers().contains(JavaModifier.PUBLIC)
-                  && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
-                continue;
-              }
-              Set<JavaClass> types = new LinkedHashSet<>();
-              if (m instanceof JavaField f) {
-                types.addAll(f.getType().getAllInvolvedRawTypes());
-              } else if (m instanceof JavaCodeUnit u) {
-                types.addAll(u.getReturnType().getAllInvolvedRawTypes());
-                u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
-              }
-              for (JavaClass t : types) {
-                if (isInternal(t.getPackageName())) {
-                  events.add(SimpleConditionEvent.violated(m,
-                      m.getFullName() + " exposes internal type " + t.getName()));
+    return classes()
+        .that()
+        .resideOutsideOfPackage("..internal..")
+        .and()
+        .arePublic()
+        .should(
+            new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
+              @Override
+              public void check(JavaClass c, ConditionEvents events) {
+                for (JavaMember m : c.getMembers()) {
+                  if (!m.getModifiers().contains(JavaModifier.PUBLIC)
+                      && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
+                    continue;
+                  }
+                  Set<JavaClass> types = new LinkedHashSet<>();
+                  if (m instanceof JavaField f) {
+                    types.addAll(f.getType().getAllInvolvedRawTypes());
+                  } else if (m instanceof JavaCodeUnit u) {
+                    types.addAll(u.getReturnType().getAllInvolvedRawTypes());
+                    u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
+                  }
+                  for (JavaClass t : types) {
+                    if (isInternal(t.getPackageName())) {
+                      events.add(
+                          SimpleConditionEvent.violated(
+                              m, m.getFullName() + " exposes internal type " + t.getName()));
+                    }
+                  }
                 }
               }
-            }
-          }
-        })
+            })
         .allowEmptyShould(true);
   }
 
@@ -106,7 +112,9 @@ public final class ApiRules {
   }
 
   private static boolean isInternal(String packageName) {
-    return packageName.endsWith(".internal") || packageName.contains(".internal.")
-        || packageName.equals("internal") || packageName.startsWith("internal.");
+    return packageName.endsWith(".internal")
+        || packageName.contains(".internal.")
+        || packageName.equals("internal")
+        || packageName.startsWith("internal.");
   }
 }

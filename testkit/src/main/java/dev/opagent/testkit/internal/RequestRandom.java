@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * The random source of one request, derived from the seed, the customer id and the number of the
- * call for that customer: the same call always draws the same fault and latency, whatever the
- * order in which concurrent calls arrive. Stateless and thread-safe.
+ * call for that customer: the same call always draws the same fault and latency, whatever the order
+ * in which concurrent calls arrive. Stateless and thread-safe.
  */
 public final class RequestRandom {
   private RequestRandom() {}
@@ -14,8 +14,7 @@ public final class RequestRandom {
   /** The random source of call number {@code call} (from 1) for {@code customerId}. */
   public static SplittableRandom of(long seed, String customerId, long call) {
     long h = fnv1a64(customerId);
-    return new SplittableRandom(
-        mix(seed ^ mix(h + 0x9E3779B97F4A7C15L * call)));
+    return new SplittableRandom(mix(seed ^ mix(h + 0x9E3779B97F4A7C15L * call)));
   }
 
   /** SplitMix64's finaliser: spreads the bits of {@code z} over the whole {@code long}. */

@@ -17,8 +17,11 @@ import java.util.List;
 final class Populations {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  record Segmented(List<CustomerData> customers, List<SegmentAnalysis> analyses,
-      List<Candidate> candidates, SegmentDistribution distribution) {}
+  record Segmented(
+      List<CustomerData> customers,
+      List<SegmentAnalysis> analyses,
+      List<Candidate> candidates,
+      SegmentDistribution distribution) {}
 
   private Populations() {}
 
@@ -32,11 +35,12 @@ final class Populations {
       SegmentAnalysis a = segmenter.analyze(c);
       analyses.add(a);
       try {
-        CustomerView view = CustomerView.builder()
-            .customerData(MAPPER.readTree(c.toJson()))
-            .analysis(MAPPER.readTree(a.toJson()))
-            .asOf(generator.asOf())
-            .build();
+        CustomerView view =
+            CustomerView.builder()
+                .customerData(MAPPER.readTree(c.toJson()))
+                .analysis(MAPPER.readTree(a.toJson()))
+                .asOf(generator.asOf())
+                .build();
         candidates.add(new Candidate(c.customerId(), view));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new UncheckedIOException(e);

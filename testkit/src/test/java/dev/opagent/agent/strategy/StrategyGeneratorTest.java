@@ -22,16 +22,56 @@ class StrategyGeneratorTest {
   /** Seed 001's clusters: purchase stage and price sensitivity, plus the agent's churn label. */
   private static List<Cluster> seedClusters() {
     return List.of(
-        new Cluster("c1", 120, Map.of("attributes.purchase_stage", "决策阶段",
-            "attributes.price_sensitivity", "high", "segments.churnSegment", "Aktif")),
-        new Cluster("c2", 300, Map.of("attributes.purchase_stage", "浏览阶段",
-            "attributes.price_sensitivity", "medium", "segments.churnSegment", "Aktif")),
-        new Cluster("c3", 80, Map.of("attributes.purchase_stage", "decision",
-            "attributes.price_sensitivity", "low", "segments.churnSegment", "Ilık")),
-        new Cluster("c4", 60, Map.of("attributes.price_sensitivity", "high",
-            "segments.churnSegment", "Kayıp", "derived.daysSinceLastPurchase", 180)),
-        new Cluster("c5", 40, Map.of("attributes.price_sensitivity", "low",
-            "segments.churnSegment", "Kayıp", "derived.daysSinceLastPurchase", 120)));
+        new Cluster(
+            "c1",
+            120,
+            Map.of(
+                "attributes.purchase_stage",
+                "决策阶段",
+                "attributes.price_sensitivity",
+                "high",
+                "segments.churnSegment",
+                "Aktif")),
+        new Cluster(
+            "c2",
+            300,
+            Map.of(
+                "attributes.purchase_stage",
+                "浏览阶段",
+                "attributes.price_sensitivity",
+                "medium",
+                "segments.churnSegment",
+                "Aktif")),
+        new Cluster(
+            "c3",
+            80,
+            Map.of(
+                "attributes.purchase_stage",
+                "decision",
+                "attributes.price_sensitivity",
+                "low",
+                "segments.churnSegment",
+                "Ilık")),
+        new Cluster(
+            "c4",
+            60,
+            Map.of(
+                "attributes.price_sensitivity",
+                "high",
+                "segments.churnSegment",
+                "Kayıp",
+                "derived.daysSinceLastPurchase",
+                180)),
+        new Cluster(
+            "c5",
+            40,
+            Map.of(
+                "attributes.price_sensitivity",
+                "low",
+                "segments.churnSegment",
+                "Kayıp",
+                "derived.daysSinceLastPurchase",
+                120)));
   }
 
   private static long exactCount(StrategyTemplate t) {
@@ -40,19 +80,26 @@ class StrategyGeneratorTest {
 
   @Test
   void generate_distribution_singleDimensionAudiencesAreExact() {
-    StrategyReport report = StrategyGenerator.ofDefaults()
-        .generate(Population.of(POPULATION.distribution()));
+    StrategyReport report =
+        StrategyGenerator.ofDefaults().generate(Population.of(POPULATION.distribution()));
     StrategyTemplates lib = StrategyTemplates.bundled();
 
-    for (String id : List.of("winback_at_risk", "retention_warm", "repurchase_replenishment",
-        "conversion_new_customer")) {
+    for (String id :
+        List.of(
+            "winback_at_risk",
+            "retention_warm",
+            "repurchase_replenishment",
+            "conversion_new_customer")) {
       StrategyTemplate t = lib.template(id).orElseThrow();
       long exact = exactCount(t);
       if (exact == 0) {
         assertThat(report.proposal(id)).as(id).isEmpty();
       } else {
-        assertThat(report.proposal(id)).as(id).get()
-            .extracting(p -> p.audience().customers()).isEqualTo(exact);
+        assertThat(report.proposal(id))
+            .as(id)
+            .get()
+            .extracting(p -> p.audience().customers())
+            .isEqualTo(exact);
       }
     }
     assertThat(report.populationSize()).isEqualTo(800);
@@ -60,8 +107,8 @@ class StrategyGeneratorTest {
 
   @Test
   void generate_distribution_twoDimensionTargetAssumesIndependence() {
-    StrategyReport report = StrategyGenerator.ofDefaults()
-        .generate(Population.of(POPULATION.distribution()));
+    StrategyReport report =
+        StrategyGenerator.ofDefaults().generate(Population.of(POPULATION.distribution()));
     SegmentDistribution d = POPULATION.distribution();
     double premium = share(d, dev.opagent.segment.SegmentDimension.LOYALTY, "Platin", "Altın");
     double cooling = share(d, dev.opagent.segment.SegmentDimension.CHURN, "Ilık", "Riskli");
@@ -72,8 +119,8 @@ class StrategyGeneratorTest {
     assertThat(p.audience().assumptions()).anyMatch(a -> a.contains("independent"));
   }
 
-  private static double share(SegmentDistribution d, dev.opagent.segment.SegmentDimension dim,
-      String... values) {
+  private static double share(
+      SegmentDistribution d, dev.opagent.segment.SegmentDimension dim, String... values) {
     long n = 0;
     for (String v : values) {
       SegmentDistribution.Share s = d.shares(dim).get(v);
@@ -84,37 +131,50 @@ class StrategyGeneratorTest {
 
   @Test
   void generate_distribution_skipsTargetsOnHostAttributesAsNotEstimable() {
-    StrategyReport report = StrategyGenerator.ofDefaults()
-        .generate(Population.of(POPULATION.distribution()));
+    StrategyReport report =
+        StrategyGenerator.ofDefaults().generate(Population.of(POPULATION.distribution()));
 
     assertThat(report.skipped())
         .filteredOn(s -> s.templateId().equals("conversion_decision_stage"))
         .singleElement()
-        .satisfies(s -> {
-          assertThat(s.reason()).isEqualTo(SkippedTemplate.Reason.NOT_ESTIMABLE);
-          assertThat(s.detail()).contains("attributes.purchase_stage");
-        });
-    assertThat(report.skipped()).extracting(SkippedTemplate::templateId)
+        .satisfies(
+            s -> {
+              assertThat(s.reason()).isEqualTo(SkippedTemplate.Reason.NOT_ESTIMABLE);
+              assertThat(s.detail()).contains("attributes.purchase_stage");
+            });
+    assertThat(report.skipped())
+        .extracting(SkippedTemplate::templateId)
         .contains("winback_lost_price_sensitive", "winback_lapsed_90_days");
   }
 
   @Test
   void generate_clusters_matchesPurchaseStageAndPriceSensitivity() {
-    StrategyReport report = StrategyGenerator.ofDefaults()
-        .generate(Population.ofClusters(seedClusters()));
+    StrategyReport report =
+        StrategyGenerator.ofDefaults().generate(Population.ofClusters(seedClusters()));
 
-    assertThat(report.proposal("conversion_decision_stage")).get().satisfies(p -> {
-      assertThat(p.audience().clusterIds()).containsExactly("c1", "c3");
-      assertThat(p.audience().customers()).isEqualTo(200);
-    });
-    assertThat(report.proposal("conversion_browsing_stage")).get()
-        .extracting(p -> p.audience().clusterIds()).isEqualTo(List.of("c2"));
-    assertThat(report.proposal("winback_lost_price_sensitive")).get()
-        .extracting(p -> p.audience().clusterIds()).isEqualTo(List.of("c4"));
-    assertThat(report.proposal("winback_lapsed_90_days")).get()
-        .extracting(p -> p.audience().customers()).isEqualTo(100L);
-    assertThat(report.skipped()).filteredOn(s -> s.templateId().equals("repurchase_replenishment"))
-        .singleElement().extracting(SkippedTemplate::reason)
+    assertThat(report.proposal("conversion_decision_stage"))
+        .get()
+        .satisfies(
+            p -> {
+              assertThat(p.audience().clusterIds()).containsExactly("c1", "c3");
+              assertThat(p.audience().customers()).isEqualTo(200);
+            });
+    assertThat(report.proposal("conversion_browsing_stage"))
+        .get()
+        .extracting(p -> p.audience().clusterIds())
+        .isEqualTo(List.of("c2"));
+    assertThat(report.proposal("winback_lost_price_sensitive"))
+        .get()
+        .extracting(p -> p.audience().clusterIds())
+        .isEqualTo(List.of("c4"));
+    assertThat(report.proposal("winback_lapsed_90_days"))
+        .get()
+        .extracting(p -> p.audience().customers())
+        .isEqualTo(100L);
+    assertThat(report.skipped())
+        .filteredOn(s -> s.templateId().equals("repurchase_replenishment"))
+        .singleElement()
+        .extracting(SkippedTemplate::reason)
         .isEqualTo(SkippedTemplate.Reason.AUDIENCE_TOO_SMALL);
     assertThat(report.populationSize()).isEqualTo(600);
   }
@@ -124,15 +184,15 @@ class StrategyGeneratorTest {
     StrategyTemplate t = StrategyTemplates.bundled().template("winback_at_risk").orElseThrow();
     Audience audience = new Audience(1000, 5000, List.of(), List.of());
 
-    EffectPrediction e = StrategyGenerator.ofDefaults().predict(t, audience,
-        ConversionHistory.none());
+    EffectPrediction e =
+        StrategyGenerator.ofDefaults().predict(t, audience, ConversionHistory.none());
 
     // Beta(4, 46): mean 0.08; 10% holdout leaves 900 treated; 20% off a 75 order leaves 60.
     assertThat(e.treated()).isCloseTo(900, within(1e-9));
     assertThat(e.conversionRate()).isCloseTo(0.08, within(1e-12));
     assertThat(e.expectedConversions()).isCloseTo(72, within(1e-9));
     assertThat(e.expectedRevenue()).isEqualByComparingTo("4320.00");
-    assertThat(e.cost()).isEqualByComparingTo("39.00");           // 900 × 0.01 + 30
+    assertThat(e.cost()).isEqualByComparingTo("39.00"); // 900 × 0.01 + 30
     assertThat(e.roi()).isCloseTo((4320 - 39) / 39.0, within(1e-9));
     assertThat(e.conversionsLow()).isLessThan(72).isPositive();
     assertThat(e.conversionsHigh()).isGreaterThan(72);
@@ -147,8 +207,11 @@ class StrategyGeneratorTest {
     StrategyGenerator g = StrategyGenerator.ofDefaults();
 
     EffectPrediction prior = g.predict(t, audience, ConversionHistory.none());
-    EffectPrediction observed = g.predict(t, audience,
-        ConversionHistory.builder().putTemplate("winback_at_risk", 30, 1000).build());
+    EffectPrediction observed =
+        g.predict(
+            t,
+            audience,
+            ConversionHistory.builder().putTemplate("winback_at_risk", 30, 1000).build());
 
     assertThat(observed.conversionRate()).isCloseTo(34.0 / 1050, within(1e-12));
     assertThat(observed.conversionRateHigh() - observed.conversionRateLow())
@@ -163,13 +226,15 @@ class StrategyGeneratorTest {
     Map<String, Observation> recorded = new HashMap<>();
     recorded.put("strategy.winback_at_risk|send_email|Riskli", new Observation(5, 100));
     recorded.put("strategy.winback_at_risk|send_email|Kayıp", new Observation(1, 50));
-    ConversionRates rates = (campaign, type, segment) ->
-        recorded.getOrDefault(campaign + "|" + type + "|" + segment, Observation.NONE);
-    ConversionHistory history = ConversionHistory.builder()
-        .rates(rates, List.of("Riskli", "Kayıp", "Aktif"))
-        .putType(StrategyType.WINBACK, 7, 70)
-        .putTemplate("retention_warm", 2, 20)
-        .build();
+    ConversionRates rates =
+        (campaign, type, segment) ->
+            recorded.getOrDefault(campaign + "|" + type + "|" + segment, Observation.NONE);
+    ConversionHistory history =
+        ConversionHistory.builder()
+            .rates(rates, List.of("Riskli", "Kayıp", "Aktif"))
+            .putType(StrategyType.WINBACK, 7, 70)
+            .putTemplate("retention_warm", 2, 20)
+            .build();
 
     assertThat(history.observedFor(lib.template("winback_at_risk").orElseThrow()))
         .isEqualTo(new Observation(6, 150));
@@ -183,32 +248,36 @@ class StrategyGeneratorTest {
 
   @Test
   void generate_proposals_areRankedByExpectedProfit() {
-    StrategyReport report = StrategyGenerator.ofDefaults()
-        .generate(Population.ofClusters(seedClusters()));
-    List<BigDecimal> profits = report.proposals().stream()
-        .map(p -> p.prediction().expectedProfit()).toList();
+    StrategyReport report =
+        StrategyGenerator.ofDefaults().generate(Population.ofClusters(seedClusters()));
+    List<BigDecimal> profits =
+        report.proposals().stream().map(p -> p.prediction().expectedProfit()).toList();
 
     assertThat(profits).isSortedAccordingTo((a, b) -> b.compareTo(a));
   }
 
   @Test
   void generate_limitsAndTypeFilter_reportWhatWasLeftOut() {
-    StrategyReport report = StrategyGenerator.builder()
-        .types(EnumSet.of(StrategyType.CONVERSION, StrategyType.WINBACK))
-        .maxProposals(2)
-        .build()
-        .generate(Population.ofClusters(seedClusters()));
+    StrategyReport report =
+        StrategyGenerator.builder()
+            .types(EnumSet.of(StrategyType.CONVERSION, StrategyType.WINBACK))
+            .maxProposals(2)
+            .build()
+            .generate(Population.ofClusters(seedClusters()));
 
-    assertThat(report.proposals()).hasSize(2)
+    assertThat(report.proposals())
+        .hasSize(2)
         .allMatch(p -> p.type() == StrategyType.CONVERSION || p.type() == StrategyType.WINBACK);
-    assertThat(report.skipped()).extracting(SkippedTemplate::reason)
+    assertThat(report.skipped())
+        .extracting(SkippedTemplate::reason)
         .contains(SkippedTemplate.Reason.RANKED_OUT, SkippedTemplate.Reason.TYPE_NOT_REQUESTED);
   }
 
   @Test
   void generate_emptyDistribution_yieldsNoProposals() {
-    StrategyReport report = StrategyGenerator.ofDefaults()
-        .generate(Population.of(SegmentDistribution.ofAnalyses(List.<SegmentAnalysis>of())));
+    StrategyReport report =
+        StrategyGenerator.ofDefaults()
+            .generate(Population.of(SegmentDistribution.ofAnalyses(List.<SegmentAnalysis>of())));
 
     assertThat(report.proposals()).isEmpty();
     assertThat(report.populationSize()).isZero();
@@ -217,18 +286,32 @@ class StrategyGeneratorTest {
   @Test
   void generate_orConditionWithinOneDimension_sumsTheShares() {
     StrategyTemplate base = StrategyTemplates.bundled().template("winback_at_risk").orElseThrow();
-    StrategyTemplate either = new StrategyTemplate("either", StrategyType.WINBACK, "Either", "",
-        ConditionCompiler.ofDefaults().compile("{\"$or\": [{\"segments.churnSegment\": \"Riskli\"},"
-            + " {\"segments.churnSegment\": \"Kayıp\"}]}"),
-        base.plan(), 50, 0, base.prior(), base.economics(), List.of());
-    StrategyGenerator g = StrategyGenerator.builder()
-        .templates(StrategyTemplates.of("one", List.of(either))).build();
+    StrategyTemplate either =
+        new StrategyTemplate(
+            "either",
+            StrategyType.WINBACK,
+            "Either",
+            "",
+            ConditionCompiler.ofDefaults()
+                .compile(
+                    "{\"$or\": [{\"segments.churnSegment\": \"Riskli\"},"
+                        + " {\"segments.churnSegment\": \"Kayıp\"}]}"),
+            base.plan(),
+            50,
+            0,
+            base.prior(),
+            base.economics(),
+            List.of());
+    StrategyGenerator g =
+        StrategyGenerator.builder().templates(StrategyTemplates.of("one", List.of(either))).build();
 
     StrategyReport report = g.generate(Population.of(POPULATION.distribution()));
 
     long exact = exactCount(either);
-    assertThat(report.proposal("either")).get()
-        .extracting(p -> p.audience().customers()).isEqualTo(exact);
+    assertThat(report.proposal("either"))
+        .get()
+        .extracting(p -> p.audience().customers())
+        .isEqualTo(exact);
   }
 
   @Test

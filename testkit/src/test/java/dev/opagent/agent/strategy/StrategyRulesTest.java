@@ -15,13 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Proposals close the loop: they become rule files that campaign-rules loads in strict mode. */
 class StrategyRulesTest {
   private static final Populations.Segmented POPULATION = Populations.segmented(7, 600);
+
   /** The action types the decision engine maps to a channel by default. */
   private static final ActionTypes HOST_ACTIONS =
       ActionTypes.of(dev.opagent.agent.policy.DecisionPolicy.defaultChannels().keySet());
@@ -32,8 +33,8 @@ class StrategyRulesTest {
 
   private static StrategyProposal proposalFor(StrategyTemplate t) {
     Audience audience = new Audience(250, 1000, List.of(), List.of("test"));
-    return new StrategyProposal(t, audience,
-        StrategyGenerator.ofDefaults().predict(t, audience, ConversionHistory.none()));
+    return new StrategyProposal(
+        t, audience, StrategyGenerator.ofDefaults().predict(t, audience, ConversionHistory.none()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -56,7 +57,8 @@ class StrategyRulesTest {
       expectedTypes.add("create_discount");
     }
     t.plan().actions().forEach(a -> expectedTypes.add(a.type()));
-    assertThat(rule.actions()).extracting(dev.opagent.rules.Action::type)
+    assertThat(rule.actions())
+        .extracting(dev.opagent.rules.Action::type)
         .containsExactlyElementsOf(expectedTypes);
     assertThat(rule.actions().get(rule.actions().size() - 1).delay())
         .isEqualTo(t.plan().actions().get(t.plan().actions().size() - 1).delay());
@@ -68,11 +70,11 @@ class StrategyRulesTest {
     RuleSet rules = proposalFor(t).toRules();
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(Fixtures.seedClock()).build();
 
-    Targeting targeting = evaluator.target(rules, "strategy.winback_at_risk",
-        POPULATION.candidates());
+    Targeting targeting =
+        evaluator.target(rules, "strategy.winback_at_risk", POPULATION.candidates());
 
-    long expected = POPULATION.candidates().stream()
-        .filter(c -> t.target().test(c.attributes())).count();
+    long expected =
+        POPULATION.candidates().stream().filter(c -> t.target().test(c.attributes())).count();
     assertThat(expected).isPositive();
     assertThat(targeting.targetCount() + targeting.heldOutCount()).isEqualTo(expected);
     assertThat(targeting.heldOutCount()).isPositive();
@@ -87,44 +89,49 @@ class StrategyRulesTest {
     assertThat(rule.actions().get(0).parameters())
         .containsAllEntriesOf(Map.of("discount", 0.2, "expiry_days", 14));
     assertThat(rule.actions().get(1).parameters())
-        .containsEntry("channel", "email").containsEntry("template", "winback_offer");
+        .containsEntry("channel", "email")
+        .containsEntry("template", "winback_offer");
     assertThat(rule.description()).contains("Predicted for 250 customers").contains("ROI");
   }
 
   @Test
   void toRules_proposals_driveTheDecisionEngineWithMappedChannels() {
-    RuleSet rules = StrategyGenerator.ofDefaults()
-        .generate(Population.of(POPULATION.distribution())).toRules("proposed");
+    RuleSet rules =
+        StrategyGenerator.ofDefaults()
+            .generate(Population.of(POPULATION.distribution()))
+            .toRules("proposed");
     CampaignEvaluator evaluator = CampaignEvaluator.builder().clock(Fixtures.seedClock()).build();
-    dev.opagent.agent.engine.DecisionEngine engine = dev.opagent.agent.engine.DecisionEngine.builder()
-        .clock(Fixtures.seedClock()).build();
+    dev.opagent.agent.engine.DecisionEngine engine =
+        dev.opagent.agent.engine.DecisionEngine.builder().clock(Fixtures.seedClock()).build();
     List<dev.opagent.agent.engine.PlannedAction> candidates = new ArrayList<>();
 
     for (int i = 0; i < 100; i++) {
       var eligibility = evaluator.evaluate(rules, POPULATION.candidates().get(i));
-      dev.opagent.agent.engine.CustomerContext ctx = dev.opagent.agent.engine.CustomerContext
-          .builder(eligibility)
-          .customerData(POPULATION.customers().get(i))
-          .analysis(POPULATION.analyses().get(i))
-          .consent(dev.opagent.agent.Channel.EMAIL, dev.opagent.agent.Channel.PUSH)
-          .build();
+      dev.opagent.agent.engine.CustomerContext ctx =
+          dev.opagent.agent.engine.CustomerContext.builder(eligibility)
+              .customerData(POPULATION.customers().get(i))
+              .analysis(POPULATION.analyses().get(i))
+              .consent(dev.opagent.agent.Channel.EMAIL, dev.opagent.agent.Channel.PUSH)
+              .build();
       candidates.addAll(engine.dryRun(ctx).candidates());
     }
 
-    assertThat(candidates).isNotEmpty()
+    assertThat(candidates)
+        .isNotEmpty()
         .allSatisfy(a -> assertThat(a.campaign()).startsWith(StrategyProposal.RULE_ID_PREFIX))
         .noneMatch(a -> a.reason() == dev.opagent.agent.engine.ReasonCode.UNMAPPED_ACTION_TYPE);
   }
 
   @Test
   void toRuleJson_wholeReport_loadsEveryProposalAsOneRuleSet() {
-    StrategyReport report = StrategyGenerator.ofDefaults()
-        .generate(Population.of(POPULATION.distribution()));
+    StrategyReport report =
+        StrategyGenerator.ofDefaults().generate(Population.of(POPULATION.distribution()));
     RuleSet rules = report.toRules("proposed");
 
     assertThat(report.proposals()).hasSizeGreaterThanOrEqualTo(4);
-    assertThat(rules.ids()).containsExactlyInAnyOrderElementsOf(
-        report.proposals().stream().map(StrategyProposal::ruleId).toList());
+    assertThat(rules.ids())
+        .containsExactlyInAnyOrderElementsOf(
+            report.proposals().stream().map(StrategyProposal::ruleId).toList());
     assertThat(rules.name()).isEqualTo("proposed");
   }
 }

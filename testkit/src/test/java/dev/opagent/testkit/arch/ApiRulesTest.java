@@ -29,10 +29,12 @@ class ApiRulesTest {
 
   @Test
   void packagesFreeOfCycles_twoPackagesInACircle_isReported() {
-    JavaClasses classes = new ClassFileImporter()
-        .importPackages("dev.opagent.testkit.arch.fixture.cycle");
-    assertThatThrownBy(() -> ApiRules.packagesFreeOfCycles("dev.opagent.testkit.arch.fixture.cycle")
-        .check(classes))
+    JavaClasses classes =
+        new ClassFileImporter().importPackages("dev.opagent.testkit.arch.fixture.cycle");
+    assertThatThrownBy(
+            () ->
+                ApiRules.packagesFreeOfCycles("dev.opagent.testkit.arch.fixture.cycle")
+                    .check(classes))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("Cycle detected");
   }

@@ -3,9 +3,9 @@ package dev.opagent.testkit.channels;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
-import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.testkit.ActionChannelContract;
 import dev.opagent.testkit.InMemoryChannel;
 import java.time.Instant;
@@ -33,8 +33,8 @@ class ActionChannelContractTest {
   }
 
   /** A channel answering with whatever receipt {@code answer} makes of each request. */
-  private static ActionChannel answering(boolean deduplicates,
-      Function<ActionRequest, DeliveryReceipt> answer) {
+  private static ActionChannel answering(
+      boolean deduplicates, Function<ActionRequest, DeliveryReceipt> answer) {
     return new ActionChannel() {
       @Override
       public String name() {
@@ -55,8 +55,14 @@ class ActionChannelContractTest {
 
   @Test
   void contract_receiptForAnotherKey_fails() {
-    Against contract = new Against(() -> answering(false, r -> new DeliveryReceipt("ik-other",
-        "broken", "x", Instant.EPOCH, null, false, "delivered")));
+    Against contract =
+        new Against(
+            () ->
+                answering(
+                    false,
+                    r ->
+                        new DeliveryReceipt(
+                            "ik-other", "broken", "x", Instant.EPOCH, null, false, "delivered")));
 
     assertThatThrownBy(contract::deliver_newKey_returnsReceiptForTheRequestKey)
         .isInstanceOf(AssertionError.class)
@@ -65,8 +71,11 @@ class ActionChannelContractTest {
 
   @Test
   void contract_receiptNamingAnotherChannel_fails() {
-    Against contract = new Against(() -> answering(false,
-        r -> DeliveryReceipt.delivered(r, "someone-else", "x", Instant.EPOCH)));
+    Against contract =
+        new Against(
+            () ->
+                answering(
+                    false, r -> DeliveryReceipt.delivered(r, "someone-else", "x", Instant.EPOCH)));
 
     assertThatThrownBy(contract::deliver_anyRequest_receiptChannelIsTheChannelName)
         .isInstanceOf(AssertionError.class)
@@ -75,8 +84,9 @@ class ActionChannelContractTest {
 
   @Test
   void contract_claimsDeduplicationButDeliversTwice_fails() {
-    Against contract = new Against(() -> answering(true,
-        r -> DeliveryReceipt.delivered(r, "broken", "x", Instant.EPOCH)));
+    Against contract =
+        new Against(
+            () -> answering(true, r -> DeliveryReceipt.delivered(r, "broken", "x", Instant.EPOCH)));
 
     assertThatThrownBy(contract::deliver_sameKeyTwice_secondIsDuplicateWhenChannelDeduplicates)
         .isInstanceOf(AssertionError.class)
@@ -85,8 +95,9 @@ class ActionChannelContractTest {
 
   @Test
   void contract_distinctKeysReportedAsDuplicates_failsTheConcurrencyTest() {
-    Against contract = new Against(() -> answering(true,
-        r -> DeliveryReceipt.duplicate(r, "broken", "x", Instant.EPOCH)));
+    Against contract =
+        new Against(
+            () -> answering(true, r -> DeliveryReceipt.duplicate(r, "broken", "x", Instant.EPOCH)));
 
     assertThatThrownBy(contract::deliver_distinctKeysFromEightThreads_allGetReceipts)
         .isInstanceOf(AssertionError.class)
@@ -104,26 +115,29 @@ class ActionChannelContractTest {
 
   @Test
   void contract_secondCloseThrows_fails() {
-    Against contract = new Against(() -> new ActionChannel() {
-      private final AtomicBoolean closed = new AtomicBoolean();
+    Against contract =
+        new Against(
+            () ->
+                new ActionChannel() {
+                  private final AtomicBoolean closed = new AtomicBoolean();
 
-      @Override
-      public String name() {
-        return "broken";
-      }
+                  @Override
+                  public String name() {
+                    return "broken";
+                  }
 
-      @Override
-      public DeliveryReceipt deliver(ActionRequest request) {
-        return DeliveryReceipt.delivered(request, "broken", "x", Instant.EPOCH);
-      }
+                  @Override
+                  public DeliveryReceipt deliver(ActionRequest request) {
+                    return DeliveryReceipt.delivered(request, "broken", "x", Instant.EPOCH);
+                  }
 
-      @Override
-      public void close() {
-        if (!closed.compareAndSet(false, true)) {
-          throw new IllegalStateException("already closed");
-        }
-      }
-    });
+                  @Override
+                  public void close() {
+                    if (!closed.compareAndSet(false, true)) {
+                      throw new IllegalStateException("already closed");
+                    }
+                  }
+                });
 
     assertThatThrownBy(contract::close_calledTwice_isIdempotent)
         .isInstanceOf(IllegalStateException.class);
@@ -131,15 +145,17 @@ class ActionChannelContractTest {
 
   @Test
   void contract_keptByInMemoryChannelWithoutDeduplication() {
-    Against contract = new Against(() -> InMemoryChannel.builder().deduplicatesByKey(false)
-        .build());
+    Against contract =
+        new Against(() -> InMemoryChannel.builder().deduplicatesByKey(false).build());
 
-    assertThatCode(() -> {
-      contract.deliver_newKey_returnsReceiptForTheRequestKey();
-      contract.deliver_anyRequest_receiptChannelIsTheChannelName();
-      contract.deliver_sameKeyTwice_secondIsDuplicateWhenChannelDeduplicates();
-      contract.deliver_distinctKeysFromEightThreads_allGetReceipts();
-      contract.close_calledTwice_isIdempotent();
-    }).doesNotThrowAnyException();
+    assertThatCode(
+            () -> {
+              contract.deliver_newKey_returnsReceiptForTheRequestKey();
+              contract.deliver_anyRequest_receiptChannelIsTheChannelName();
+              contract.deliver_sameKeyTwice_secondIsDuplicateWhenChannelDeduplicates();
+              contract.deliver_distinctKeysFromEightThreads_allGetReceipts();
+              contract.close_calledTwice_isIdempotent();
+            })
+        .doesNotThrowAnyException();
   }
 }

@@ -27,14 +27,25 @@ class InMemoryChannelTest {
   private static final Instant NOW = Instant.parse("2026-03-15T09:00:00Z");
 
   private static ActionRequest request(String key) {
-    return new ActionRequest(key, "run-1", "C-" + key, "winback", "send_email", "email",
-        Map.<String, Object>of("template", "winback_offer"), List.of(), null, null, BigDecimal.ZERO, NOW);
+    return new ActionRequest(
+        key,
+        "run-1",
+        "C-" + key,
+        "winback",
+        "send_email",
+        "email",
+        Map.<String, Object>of("template", "winback_offer"),
+        List.of(),
+        null,
+        null,
+        BigDecimal.ZERO,
+        NOW);
   }
 
   @Test
   void deliver_sameKeyTwice_secondIsDuplicateOfTheFirst() {
-    InMemoryChannel channel = InMemoryChannel.builder()
-        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+    InMemoryChannel channel =
+        InMemoryChannel.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
     ActionRequest a = request("ik-a");
 
     DeliveryReceipt first = channel.deliver(a);
@@ -61,7 +72,8 @@ class InMemoryChannelTest {
     assertThat(channel.count("ik-a")).isEqualTo(2);
     assertThat(channel.count("ik-missing")).isZero();
     assertThat(channel.keys()).containsExactly("ik-a", "ik-b");
-    assertThat(channel.deliveries()).extracting(ActionRequest::idempotencyKey)
+    assertThat(channel.deliveries())
+        .extracting(ActionRequest::idempotencyKey)
         .containsExactly("ik-a", "ik-a", "ik-b");
   }
 
@@ -78,11 +90,14 @@ class InMemoryChannelTest {
       }
     }
 
-    assertThat(failures).hasSize(2).allSatisfy(e -> {
-      assertThat(e.retryable()).isTrue();
-      assertThat(e.retryAfter()).isNull();
-      assertThat(e.channel()).isEqualTo("memory");
-    });
+    assertThat(failures)
+        .hasSize(2)
+        .allSatisfy(
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.retryAfter()).isNull();
+              assertThat(e.channel()).isEqualTo("memory");
+            });
     assertThat(receipt).isNotNull();
     assertThat(channel.attempts()).isEqualTo(3);
     assertThat(channel.count("ik-a")).isEqualTo(1);
@@ -90,17 +105,18 @@ class InMemoryChannelTest {
 
   @Test
   void failNextKinds_applyInTheOrderScripted() {
-    InMemoryChannel channel = InMemoryChannel.create()
-        .failNextWithRetryAfter(1, Duration.ofSeconds(2))
-        .failNextPermanently(1)
-        .failNext(1);
+    InMemoryChannel channel =
+        InMemoryChannel.create()
+            .failNextWithRetryAfter(1, Duration.ofSeconds(2))
+            .failNextPermanently(1)
+            .failNext(1);
 
-    ChannelException first = catchThrowableOfType(ChannelException.class,
-        () -> channel.deliver(request("ik-a")));
-    ChannelException second = catchThrowableOfType(ChannelException.class,
-        () -> channel.deliver(request("ik-a")));
-    ChannelException third = catchThrowableOfType(ChannelException.class,
-        () -> channel.deliver(request("ik-a")));
+    ChannelException first =
+        catchThrowableOfType(ChannelException.class, () -> channel.deliver(request("ik-a")));
+    ChannelException second =
+        catchThrowableOfType(ChannelException.class, () -> channel.deliver(request("ik-a")));
+    ChannelException third =
+        catchThrowableOfType(ChannelException.class, () -> channel.deliver(request("ik-a")));
     DeliveryReceipt fourth = channel.deliver(request("ik-a"));
 
     assertThat(first.retryable()).isTrue();
@@ -114,19 +130,22 @@ class InMemoryChannelTest {
 
   @Test
   void failKey_failsOnlyThatKeyEveryTimeWithoutUsingTheScript() {
-    InMemoryChannel channel = InMemoryChannel.create()
-        .failKey("ik-bad", false)
-        .failKey("ik-flaky", true)
-        .failNext(1);
+    InMemoryChannel channel =
+        InMemoryChannel.create().failKey("ik-bad", false).failKey("ik-flaky", true).failNext(1);
 
     for (int i = 0; i < 3; i++) {
-      assertThat(catchThrowableOfType(ChannelException.class,
-          () -> channel.deliver(request("ik-bad"))).retryable()).isFalse();
+      assertThat(
+              catchThrowableOfType(ChannelException.class, () -> channel.deliver(request("ik-bad")))
+                  .retryable())
+          .isFalse();
     }
-    assertThat(catchThrowableOfType(ChannelException.class,
-        () -> channel.deliver(request("ik-flaky"))).retryable()).isTrue();
-    assertThat(catchThrowableOfType(ChannelException.class,
-        () -> channel.deliver(request("ik-good"))).getMessage())
+    assertThat(
+            catchThrowableOfType(ChannelException.class, () -> channel.deliver(request("ik-flaky")))
+                .retryable())
+        .isTrue();
+    assertThat(
+            catchThrowableOfType(ChannelException.class, () -> channel.deliver(request("ik-good")))
+                .getMessage())
         .isEqualTo("channel 'memory': scripted retryable failure");
     assertThat(channel.deliver(request("ik-good")).duplicate()).isFalse();
     assertThat(channel.keys()).containsExactly("ik-good");
@@ -173,14 +192,16 @@ class InMemoryChannelTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Long>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      futures.add(pool.submit(() -> {
-        start.await();
-        long duplicates = 0;
-        for (int i = 0; i < keys; i++) {
-          duplicates += channel.deliver(request("ik-" + i)).duplicate() ? 1 : 0;
-        }
-        return duplicates;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                long duplicates = 0;
+                for (int i = 0; i < keys; i++) {
+                  duplicates += channel.deliver(request("ik-" + i)).duplicate() ? 1 : 0;
+                }
+                return duplicates;
+              }));
     }
     start.countDown();
     long duplicates = 0;
@@ -215,8 +236,8 @@ class InMemoryChannelTest {
         .hasMessage("latency must not be negative but was PT-0.001S");
     assertThatThrownBy(() -> InMemoryChannel.create().failNext(-1))
         .hasMessage("n must not be negative but was -1");
-    assertThatThrownBy(() -> InMemoryChannel.create()
-        .failNextWithRetryAfter(1, Duration.ofSeconds(-1)))
+    assertThatThrownBy(
+            () -> InMemoryChannel.create().failNextWithRetryAfter(1, Duration.ofSeconds(-1)))
         .hasMessage("wait must not be negative but was PT-1S");
   }
 }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 class JsonLinesChannelContractTest extends ActionChannelContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected ActionChannel newChannel() {

@@ -32,23 +32,27 @@ class WebhookChannelContractTest extends ActionChannelContract {
     executor = Executors.newFixedThreadPool(THREADS);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(executor);
-    server.createContext("/actions", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      String signature = exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER);
-      String key = exchange.getRequestHeaders().getFirst(WebhookChannel.IDEMPOTENCY_KEY_HEADER);
-      if (key == null || !WebhookSignature.verify(SECRET, signature, body, Instant.now(),
-          Duration.ofMinutes(5))) {
-        exchange.sendResponseHeaders(401, -1);
-      } else if (!seen.add(key)) {
-        exchange.getResponseHeaders().add(WebhookChannel.REPLAYED_HEADER, "true");
-        exchange.sendResponseHeaders(200, -1);
-      } else {
-        exchange.getResponseHeaders().add(WebhookChannel.MESSAGE_ID_HEADER,
-            "msg-" + messages.incrementAndGet());
-        exchange.sendResponseHeaders(201, -1);
-      }
-      exchange.close();
-    });
+    server.createContext(
+        "/actions",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          String signature = exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER);
+          String key = exchange.getRequestHeaders().getFirst(WebhookChannel.IDEMPOTENCY_KEY_HEADER);
+          if (key == null
+              || !WebhookSignature.verify(
+                  SECRET, signature, body, Instant.now(), Duration.ofMinutes(5))) {
+            exchange.sendResponseHeaders(401, -1);
+          } else if (!seen.add(key)) {
+            exchange.getResponseHeaders().add(WebhookChannel.REPLAYED_HEADER, "true");
+            exchange.sendResponseHeaders(200, -1);
+          } else {
+            exchange
+                .getResponseHeaders()
+                .add(WebhookChannel.MESSAGE_ID_HEADER, "msg-" + messages.incrementAndGet());
+            exchange.sendResponseHeaders(201, -1);
+          }
+          exchange.close();
+        });
     server.start();
   }
 

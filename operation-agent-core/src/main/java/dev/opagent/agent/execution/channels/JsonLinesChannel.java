@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
-import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +36,14 @@ import org.slf4j.LoggerFactory;
  * Appends one JSON line per delivered action to a file, durably, and never writes an idempotency
  * key twice. Thread-safe: appends are serialized.
  *
- * <p>Each line is the action's {@link ActionRequest#toJsonNode() JSON form} (so
- * {@link ActionRequest#fromJson} reads it back) plus {@code deliveredAt} (ISO-8601) and
- * {@code deliveryChannel} (this channel's name); {@code channel} stays the decision's channel id.
- * A line is written with one positional write and, by default, forced to the storage device
- * ({@link FileChannel#force(boolean) force(false)}, which includes the file's new length) before
- * {@link #deliver} returns, so an action is on disk before the executor marks it done. Threads
- * delivering at once share forces (one force covers every line appended while the previous one
- * ran), so durable throughput grows with the executor's concurrency.
+ * <p>Each line is the action's {@link ActionRequest#toJsonNode() JSON form} (so {@link
+ * ActionRequest#fromJson} reads it back) plus {@code deliveredAt} (ISO-8601) and {@code
+ * deliveryChannel} (this channel's name); {@code channel} stays the decision's channel id. A line
+ * is written with one positional write and, by default, forced to the storage device ({@link
+ * FileChannel#force(boolean) force(false)}, which includes the file's new length) before {@link
+ * #deliver} returns, so an action is on disk before the executor marks it done. Threads delivering
+ * at once share forces (one force covers every line appended while the previous one ran), so
+ * durable throughput grows with the executor's concurrency.
  *
  * <p>On opening, the channel reads the keys already in the file; delivering a known key writes
  * nothing and returns a {@link DeliveryReceipt#duplicate() duplicate} receipt pointing at the
@@ -52,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * off before anything is appended. The file is locked while open, so a second channel on it (in
  * this process or another, and by whatever name: a symbolic or hard link, {@code ..} or a relative
  * path reach the same file) fails to open instead of breaking deduplication. The keys are held in
- * memory, about 150 bytes per line, up to {@link Builder#maxKeys} (default
- * {@value #DEFAULT_MAX_KEYS}); a full channel refuses new keys rather than forget old ones, so
- * rotate files (one per round, say) rather than letting one grow without end. The external id of
- * a receipt is {@code line-<n>}, the 1-based line number.
+ * memory, about 150 bytes per line, up to {@link Builder#maxKeys} (default {@value
+ * #DEFAULT_MAX_KEYS}); a full channel refuses new keys rather than forget old ones, so rotate files
+ * (one per round, say) rather than letting one grow without end. The external id of a receipt is
+ * {@code line-<n>}, the 1-based line number.
  *
  * <pre>{@code
  * try (JsonLinesChannel actions = JsonLinesChannel.open(Path.of("out/actions.jsonl"))) {
@@ -68,8 +67,10 @@ public final class JsonLinesChannel implements ActionChannel {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLinesChannel.class);
   private static final ObjectMapper MAPPER = Json.MAPPER;
   private static final int READ_CHUNK = 1 << 16;
+
   /** The default of {@link Builder#maxKeys}: {@value}. */
   public static final int DEFAULT_MAX_KEYS = 1_000_000;
+
   /**
    * Files open in this JVM, by identity (file key, else real path): a second descriptor's close
    * would drop the first one's OS lock, whatever name the second was opened by.
@@ -84,15 +85,20 @@ public final class JsonLinesChannel implements ActionChannel {
   private final Clock clock;
   private final FileChannel file;
   private final FileLock lock;
+
   /** Guards the file's content, size, keys and state; taken after {@link #forces}. */
   private final Object writes = new Object();
+
   /** Serializes forces, so one force covers every line appended while it waited. */
   private final Object forces = new Object();
+
   private final Map<String, Long> lines = new HashMap<>();
   private long lineCount;
   private long size;
+
   /** How many bytes are known to be on the storage device. */
   private volatile long durable;
+
   private boolean closed;
   private boolean broken;
 
@@ -123,8 +129,8 @@ public final class JsonLinesChannel implements ActionChannel {
     } catch (IOException e) {
       closeQuietly(fc);
       OPEN.remove(openKey);
-      throw new ChannelException(name, "could not open " + path + ": "
-          + e.getClass().getSimpleName(), false, null, e);
+      throw new ChannelException(
+          name, "could not open " + path + ": " + e.getClass().getSimpleName(), false, null, e);
     } catch (RuntimeException e) {
       closeQuietly(fc);
       OPEN.remove(openKey);
@@ -137,8 +143,8 @@ public final class JsonLinesChannel implements ActionChannel {
   /**
    * Creates the file (and its directories) if needed, without opening a descriptor on an existing
    * file, and returns what identifies it whatever name it is reached by: its file key (device and
-   * inode on POSIX systems, so hard links match too), else its real path (symbolic links and
-   * {@code ..} resolved).
+   * inode on POSIX systems, so hard links match too), else its real path (symbolic links and {@code
+   * ..} resolved).
    */
   private Object identify(Path file) {
     try {
@@ -156,8 +162,8 @@ public final class JsonLinesChannel implements ActionChannel {
       Object key = Files.readAttributes(real, BasicFileAttributes.class).fileKey();
       return key != null ? key : real;
     } catch (IOException e) {
-      throw new ChannelException(name, "could not open " + path + ": "
-          + e.getClass().getSimpleName(), false, null, e);
+      throw new ChannelException(
+          name, "could not open " + path + ": " + e.getClass().getSimpleName(), false, null, e);
     }
   }
 
@@ -195,17 +201,17 @@ public final class JsonLinesChannel implements ActionChannel {
   }
 
   /**
-   * Appends {@code request} as one line unless its key is already in the file, and (unless
-   * {@link Builder#syncEachLine} is off) returns only once the line is on the storage device.
-   * Concurrent deliveries share a force: while one thread forces the file, others append, and
-   * the next force covers all of their lines.
+   * Appends {@code request} as one line unless its key is already in the file, and (unless {@link
+   * Builder#syncEachLine} is off) returns only once the line is on the storage device. Concurrent
+   * deliveries share a force: while one thread forces the file, others append, and the next force
+   * covers all of their lines.
    *
-   * @return a receipt with external id {@code line-<n>}; a duplicate, naming the earlier line,
-   *     when the key was already written
-   * @throws ChannelException retryable when the line could not be written (the file is cut back
-   *     to its previous length); permanent when forcing the file failed or a failed write could
-   *     not be undone, after which the channel refuses writes until reopened (reopening reads
-   *     which lines survived)
+   * @return a receipt with external id {@code line-<n>}; a duplicate, naming the earlier line, when
+   *     the key was already written
+   * @throws ChannelException retryable when the line could not be written (the file is cut back to
+   *     its previous length); permanent when forcing the file failed or a failed write could not be
+   *     undone, after which the channel refuses writes until reopened (reopening reads which lines
+   *     survived)
    * @throws IllegalStateException when the channel is closed
    */
   @Override
@@ -240,8 +246,12 @@ public final class JsonLinesChannel implements ActionChannel {
           }
         } catch (IOException e) {
           undo(before);
-          throw new ChannelException(name, "could not append to " + path + ": "
-              + e.getClass().getSimpleName(), !broken, null, e);
+          throw new ChannelException(
+              name,
+              "could not append to " + path + ": " + e.getClass().getSimpleName(),
+              !broken,
+              null,
+              e);
         }
         size = before + line.length;
         lineCount++;
@@ -278,8 +288,11 @@ public final class JsonLinesChannel implements ActionChannel {
         synchronized (writes) {
           broken = true;
         }
-        LOG.error("channel {}: could not force {} to disk ({}); refusing writes until reopened",
-            name, path, e.getClass().getSimpleName());
+        LOG.error(
+            "channel {}: could not force {} to disk ({}); refusing writes until reopened",
+            name,
+            path,
+            e.getClass().getSimpleName());
         throw brokenException(e);
       }
       durable = target;
@@ -287,8 +300,14 @@ public final class JsonLinesChannel implements ActionChannel {
   }
 
   private ChannelException brokenException(@Nullable IOException cause) {
-    return new ChannelException(name, "a write to " + path + " failed and could not be undone "
-        + "or forced; reopen the channel, which reads the lines that survived", false, null,
+    return new ChannelException(
+        name,
+        "a write to "
+            + path
+            + " failed and could not be undone "
+            + "or forced; reopen the channel, which reads the lines that survived",
+        false,
+        null,
         cause);
   }
 
@@ -327,8 +346,12 @@ public final class JsonLinesChannel implements ActionChannel {
           OPEN.remove(openKey);
         }
         if (failure != null) {
-          throw new ChannelException(name, "could not close " + path + ": "
-              + failure.getClass().getSimpleName(), false, null, failure);
+          throw new ChannelException(
+              name,
+              "could not close " + path + ": " + failure.getClass().getSimpleName(),
+              false,
+              null,
+              failure);
         }
       }
     }
@@ -337,7 +360,12 @@ public final class JsonLinesChannel implements ActionChannel {
   /** The name, the file and whether each line is forced. */
   @Override
   public String toString() {
-    return "JsonLinesChannel[name=" + name + ", path=" + path + ", syncEachLine=" + syncEachLine
+    return "JsonLinesChannel[name="
+        + name
+        + ", path="
+        + path
+        + ", syncEachLine="
+        + syncEachLine
         + "]";
   }
 
@@ -349,8 +377,12 @@ public final class JsonLinesChannel implements ActionChannel {
       }
     } catch (IOException e) {
       broken = true;
-      LOG.error("channel {}: could not cut {} back to {} bytes after a failed write; refusing "
-          + "writes until reopened", name, path, before);
+      LOG.error(
+          "channel {}: could not cut {} back to {} bytes after a failed write; refusing "
+              + "writes until reopened",
+          name,
+          path,
+          before);
     }
   }
 
@@ -395,8 +427,12 @@ public final class JsonLinesChannel implements ActionChannel {
     }
     if (position > endOfLastLine) {
       fc.truncate(endOfLastLine);
-      LOG.warn("channel {}: cut off {} bytes of an incomplete last line of {} left by an "
-          + "interrupted write", name, position - endOfLastLine, path);
+      LOG.warn(
+          "channel {}: cut off {} bytes of an incomplete last line of {} left by an "
+              + "interrupted write",
+          name,
+          position - endOfLastLine,
+          path);
     }
     size = endOfLastLine;
     if (size > 0) {
@@ -439,20 +475,35 @@ public final class JsonLinesChannel implements ActionChannel {
   }
 
   private ChannelException full() {
-    return ChannelException.permanent(name, path + " holds " + lines.size() + " idempotency keys,"
-        + " the most this channel keeps in memory (maxKeys " + maxKeys + "); rotate to a new "
-        + "file, one per round say, or raise maxKeys");
+    return ChannelException.permanent(
+        name,
+        path
+            + " holds "
+            + lines.size()
+            + " idempotency keys,"
+            + " the most this channel keeps in memory (maxKeys "
+            + maxKeys
+            + "); rotate to a new "
+            + "file, one per round say, or raise maxKeys");
   }
 
   private ChannelException alreadyOpen() {
-    return ChannelException.permanent(name, path + " is already open by another "
-        + "JsonLinesChannel (in this or another process, possibly by another name: a link or "
-        + "relative path to the same file); two writers would break deduplication");
+    return ChannelException.permanent(
+        name,
+        path
+            + " is already open by another "
+            + "JsonLinesChannel (in this or another process, possibly by another name: a link or "
+            + "relative path to the same file); two writers would break deduplication");
   }
 
   private ChannelException malformed(long number) {
-    return ChannelException.permanent(name, "line " + number + " of " + path
-        + " is not a JSON object with an idempotencyKey; repair or move the file");
+    return ChannelException.permanent(
+        name,
+        "line "
+            + number
+            + " of "
+            + path
+            + " is not a JSON object with an idempotencyKey; repair or move the file");
   }
 
   private static boolean isBlank(byte[] line) {
@@ -496,8 +547,10 @@ public final class JsonLinesChannel implements ActionChannel {
     private boolean syncEachLine = true;
     private int maxKeys = DEFAULT_MAX_KEYS;
     private Clock clock = Clock.systemUTC();
-    private Opener opener = file -> FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private Opener opener =
+        file ->
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
 
     private Builder(Path path) {
       this.path = Objects.requireNonNull(path, "file");
@@ -514,11 +567,10 @@ public final class JsonLinesChannel implements ActionChannel {
     }
 
     /**
-     * Whether each line is forced to the storage device before {@link #deliver} returns.
-     * Turning it off makes bulk exports many times faster, but lines the operating system has
-     * not yet written are lost if the machine (not just the process) stops, while the executor
-     * has already marked their actions done; {@link #close()} still forces everything. Default:
-     * true.
+     * Whether each line is forced to the storage device before {@link #deliver} returns. Turning it
+     * off makes bulk exports many times faster, but lines the operating system has not yet written
+     * are lost if the machine (not just the process) stops, while the executor has already marked
+     * their actions done; {@link #close()} still forces everything. Default: true.
      */
     public Builder syncEachLine(boolean sync) {
       this.syncEachLine = sync;
@@ -526,12 +578,12 @@ public final class JsonLinesChannel implements ActionChannel {
     }
 
     /**
-     * The most idempotency keys (lines) the channel holds in memory to deduplicate. A channel
-     * whose file reaches it refuses new keys with a permanent {@link ChannelException} (a key
-     * already written is still answered as a duplicate), and a file holding more fails to open:
-     * forgetting old keys would let an action be written twice without anyone noticing. Each key
-     * costs about 150 bytes, so the default allows about 150 MB; rotate files (one per round,
-     * say) rather than raising it without end. Default: {@value #DEFAULT_MAX_KEYS}.
+     * The most idempotency keys (lines) the channel holds in memory to deduplicate. A channel whose
+     * file reaches it refuses new keys with a permanent {@link ChannelException} (a key already
+     * written is still answered as a duplicate), and a file holding more fails to open: forgetting
+     * old keys would let an action be written twice without anyone noticing. Each key costs about
+     * 150 bytes, so the default allows about 150 MB; rotate files (one per round, say) rather than
+     * raising it without end. Default: {@value #DEFAULT_MAX_KEYS}.
      *
      * @throws IllegalArgumentException when not positive
      */
@@ -560,8 +612,8 @@ public final class JsonLinesChannel implements ActionChannel {
      *
      * @throws ChannelException when the file cannot be opened, is open by another channel (by
      *     whatever name: the file is identified by its file key or real path), holds more than
-     *     {@link #maxKeys} keys, or has a complete line that is not a JSON object with an
-     *     {@code idempotencyKey}
+     *     {@link #maxKeys} keys, or has a complete line that is not a JSON object with an {@code
+     *     idempotencyKey}
      */
     public JsonLinesChannel build() {
       return new JsonLinesChannel(this);

@@ -2,9 +2,9 @@ package dev.opagent.agent.execution.channels;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
-import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.internal.Json;
 import java.time.Clock;
 import java.util.Objects;
@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>The line names the idempotency key, campaign, action type and decision channel. The customer
  * id and the action's parameters are personal data and are logged only when the channel is built
  * with {@link Builder#logPayload(boolean) logPayload(true)}, for local debugging. Every call
- * returns a fresh {@link DeliveryReceipt#delivered delivered} receipt (external id
- * {@code dry-run-<n>}); the channel does not deduplicate.
+ * returns a fresh {@link DeliveryReceipt#delivered delivered} receipt (external id {@code
+ * dry-run-<n>}); the channel does not deduplicate.
  *
  * <pre>{@code
  * ChannelRegistry dryRun = ChannelRegistry.builder()
@@ -64,12 +64,24 @@ public final class LoggingChannel implements ActionChannel {
   public DeliveryReceipt deliver(ActionRequest request) {
     long n = deliveries.incrementAndGet();
     if (logPayload) {
-      logger.info("dry run via {}: key={} campaign={} actionType={} channel={} customer={} "
-          + "parameters={}", name, request.idempotencyKey(), request.campaign(),
-          request.actionType(), request.channel(), request.customerId(), json(request));
+      logger.info(
+          "dry run via {}: key={} campaign={} actionType={} channel={} customer={} "
+              + "parameters={}",
+          name,
+          request.idempotencyKey(),
+          request.campaign(),
+          request.actionType(),
+          request.channel(),
+          request.customerId(),
+          json(request));
     } else {
-      logger.info("dry run via {}: key={} campaign={} actionType={} channel={}", name,
-          request.idempotencyKey(), request.campaign(), request.actionType(), request.channel());
+      logger.info(
+          "dry run via {}: key={} campaign={} actionType={} channel={}",
+          name,
+          request.idempotencyKey(),
+          request.campaign(),
+          request.actionType(),
+          request.channel());
     }
     return DeliveryReceipt.delivered(request, name, "dry-run-" + n, clock.instant());
   }
@@ -113,8 +125,8 @@ public final class LoggingChannel implements ActionChannel {
     }
 
     /**
-     * Whether to log the customer id and the parameters too. They are personal data: turn this
-     * on only for local debugging. Default: false.
+     * Whether to log the customer id and the parameters too. They are personal data: turn this on
+     * only for local debugging. Default: false.
      */
     public Builder logPayload(boolean logPayload) {
       this.logPayload = logPayload;
@@ -122,8 +134,8 @@ public final class LoggingChannel implements ActionChannel {
     }
 
     /**
-     * The logger to write to, for a category of its own. Default: the logger of
-     * {@code LoggingChannel}.
+     * The logger to write to, for a category of its own. Default: the logger of {@code
+     * LoggingChannel}.
      */
     public Builder logger(Logger logger) {
       this.logger = Objects.requireNonNull(logger, "logger");

@@ -1,9 +1,9 @@
 package dev.opagent.agent.execution.channels;
 
+import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
-import dev.opagent.agent.execution.spi.ActionChannel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,19 +42,21 @@ import org.slf4j.LoggerFactory;
  * and {@value WebhookSignature#HEADER}{@code : t=<unix seconds>,v1=<hex HMAC-SHA256 of
  * "<t>.<body>">}, which the receiver checks with {@link WebhookSignature#verify}. What the answer
  * means:
+ *
  * <ul>
  *   <li>2xx: delivered. The receipt's external id is the {@value #MESSAGE_ID_HEADER} response
  *       header, or {@code http-<status>}; with {@code Idempotent-Replayed: true} the receipt is a
- *       {@link DeliveryReceipt#duplicate() duplicate}.</li>
- *   <li>429, 408 and 5xx: {@link ChannelException#retryable() retryable}, after the
- *       {@code Retry-After} the receiver sent (seconds or an HTTP date), capped at
- *       {@link Builder#maxRetryAfter}. Time-outs and I/O errors are retryable too.</li>
- *   <li>any other status (4xx, and 3xx since redirects are not followed): permanent.</li>
+ *       {@link DeliveryReceipt#duplicate() duplicate}.
+ *   <li>429, 408 and 5xx: {@link ChannelException#retryable() retryable}, after the {@code
+ *       Retry-After} the receiver sent (seconds or an HTTP date), capped at {@link
+ *       Builder#maxRetryAfter}. Time-outs and I/O errors are retryable too.
+ *   <li>any other status (4xx, and 3xx since redirects are not followed): permanent.
  * </ul>
- * The channel makes one attempt per {@link #deliver}; the executor retries. Neither the secret
- * nor the body (which holds the customer id and parameters) appears in {@link #toString()}, logs
- * or exception messages, which name the endpoint by scheme, host and port only (paths of webhook
- * URLs often hold tokens).
+ *
+ * The channel makes one attempt per {@link #deliver}; the executor retries. Neither the secret nor
+ * the body (which holds the customer id and parameters) appears in {@link #toString()}, logs or
+ * exception messages, which name the endpoint by scheme, host and port only (paths of webhook URLs
+ * often hold tokens).
  *
  * <pre>{@code
  * WebhookChannel webhook = WebhookChannel.builder()
@@ -68,15 +70,24 @@ import org.slf4j.LoggerFactory;
 public final class WebhookChannel implements ActionChannel {
   /** The request header carrying the action's idempotency key: {@value}. */
   public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
   /** The response header read as the receipt's external id: {@value}. */
   public static final String MESSAGE_ID_HEADER = "X-Message-Id";
+
   /** The response header that, when {@code true}, marks the delivery a duplicate: {@value}. */
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookChannel.class);
-  private static final Set<String> RESERVED_HEADERS = Set.of("content-type",
-      "idempotency-key", WebhookSignature.HEADER.toLowerCase(Locale.ROOT), "connection",
-      "content-length", "expect", "host", "upgrade");
+  private static final Set<String> RESERVED_HEADERS =
+      Set.of(
+          "content-type",
+          "idempotency-key",
+          WebhookSignature.HEADER.toLowerCase(Locale.ROOT),
+          "connection",
+          "content-length",
+          "expect",
+          "host",
+          "upgrade");
 
   private final String name;
   private final URI endpoint;
@@ -105,10 +116,11 @@ public final class WebhookChannel implements ActionChannel {
       this.client = b.httpClient;
       this.ownsClient = false;
     } else {
-      this.client = HttpClient.newBuilder()
-          .connectTimeout(b.connectTimeout)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+      this.client =
+          HttpClient.newBuilder()
+              .connectTimeout(b.connectTimeout)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
       this.ownsClient = true;
     }
   }
@@ -134,8 +146,8 @@ public final class WebhookChannel implements ActionChannel {
    * @return a receipt whose external id is the receiver's message id or {@code http-<status>}
    * @throws ChannelException retryable on 408, 429, 5xx, time-outs and I/O errors (with the
    *     receiver's {@code Retry-After}); permanent on any other status. Returns or throws within
-   *     {@link Builder#requestTimeout} (plus scheduling slack), however slowly the receiver
-   *     answers or sends its body
+   *     {@link Builder#requestTimeout} (plus scheduling slack), however slowly the receiver answers
+   *     or sends its body
    * @throws IllegalStateException when the channel is closed
    */
   @Override
@@ -145,43 +157,68 @@ public final class WebhookChannel implements ActionChannel {
     }
     byte[] body = request.toJson().getBytes(StandardCharsets.UTF_8);
     Instant now = clock.instant();
-    HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
-        .timeout(requestTimeout)
-        .header("Content-Type", "application/json")
-        .header(IDEMPOTENCY_KEY_HEADER, request.idempotencyKey())
-        .header(WebhookSignature.HEADER, WebhookSignature.sign(secret, now, body))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/json")
+            .header(IDEMPOTENCY_KEY_HEADER, request.idempotencyKey())
+            .header(WebhookSignature.HEADER, WebhookSignature.sign(secret, now, body))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(rb::header);
-    HttpResponse<Void> response = await(client.sendAsync(rb.build(),
-        HttpResponse.BodyHandlers.discarding()));
+    HttpResponse<Void> response =
+        await(client.sendAsync(rb.build(), HttpResponse.BodyHandlers.discarding()));
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      String externalId = response.headers().firstValue(MESSAGE_ID_HEADER)
-          .filter(s -> !s.isBlank()).orElse("http-" + status);
-      boolean replayed = response.headers().firstValue(REPLAYED_HEADER)
-          .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+      String externalId =
+          response
+              .headers()
+              .firstValue(MESSAGE_ID_HEADER)
+              .filter(s -> !s.isBlank())
+              .orElse("http-" + status);
+      boolean replayed =
+          response
+              .headers()
+              .firstValue(REPLAYED_HEADER)
+              .map(v -> v.trim().equalsIgnoreCase("true"))
+              .orElse(false);
       Instant at = clock.instant();
-      LOG.debug("channel {} delivered {} to {} with HTTP {}{}", name, request.idempotencyKey(),
-          origin, status, replayed ? " (replayed)" : "");
+      LOG.debug(
+          "channel {} delivered {} to {} with HTTP {}{}",
+          name,
+          request.idempotencyKey(),
+          origin,
+          status,
+          replayed ? " (replayed)" : "");
       return replayed
           ? DeliveryReceipt.duplicate(request, name, externalId, at)
           : DeliveryReceipt.delivered(request, name, externalId, at);
     }
     if (status == 429 || status == 408 || status >= 500) {
-      Duration wait = retryAfter(response.headers().firstValue("Retry-After"), clock.instant(),
-          maxRetryAfter);
-      throw ChannelException.retryable(name, "HTTP " + status + " from " + origin
-          + (wait == null ? "" : ", retry after " + wait.toSeconds() + " s"), wait);
+      Duration wait =
+          retryAfter(response.headers().firstValue("Retry-After"), clock.instant(), maxRetryAfter);
+      throw ChannelException.retryable(
+          name,
+          "HTTP "
+              + status
+              + " from "
+              + origin
+              + (wait == null ? "" : ", retry after " + wait.toSeconds() + " s"),
+          wait);
     }
-    throw ChannelException.permanent(name, "HTTP " + status + " from " + origin
-        + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
+    throw ChannelException.permanent(
+        name,
+        "HTTP "
+            + status
+            + " from "
+            + origin
+            + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
   }
 
   /**
-   * Waits for the whole exchange (connection, request, status, headers and every byte of the
-   * body) for at most {@link Builder#requestTimeout}, and aborts it when that passes: the
-   * client's own request timeout stops at the headers, so a receiver trickling its body would
-   * otherwise hold the caller for as long as it likes.
+   * Waits for the whole exchange (connection, request, status, headers and every byte of the body)
+   * for at most {@link Builder#requestTimeout}, and aborts it when that passes: the client's own
+   * request timeout stops at the headers, so a receiver trickling its body would otherwise hold the
+   * caller for as long as it likes.
    */
   private HttpResponse<Void> await(CompletableFuture<HttpResponse<Void>> exchange) {
     try {
@@ -190,8 +227,12 @@ public final class WebhookChannel implements ActionChannel {
       exchange.cancel(true);
       HttpTimeoutException timeout = new HttpTimeoutException("exchange deadline passed");
       timeout.initCause(e);
-      throw new ChannelException(name, "no response from " + origin + " within "
-          + requestTimeout.toMillis() + " ms", true, null, timeout);
+      throw new ChannelException(
+          name,
+          "no response from " + origin + " within " + requestTimeout.toMillis() + " ms",
+          true,
+          null,
+          timeout);
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();
@@ -199,29 +240,44 @@ public final class WebhookChannel implements ActionChannel {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof HttpConnectTimeoutException) {
-        throw new ChannelException(name, "could not connect to " + origin + " within the "
-            + "connect timeout", true, null, cause);
+        throw new ChannelException(
+            name,
+            "could not connect to " + origin + " within the " + "connect timeout",
+            true,
+            null,
+            cause);
       }
       if (cause instanceof HttpTimeoutException) {
-        throw new ChannelException(name, "no response from " + origin + " within "
-            + requestTimeout.toMillis() + " ms", true, null, cause);
+        throw new ChannelException(
+            name,
+            "no response from " + origin + " within " + requestTimeout.toMillis() + " ms",
+            true,
+            null,
+            cause);
       }
       if (cause instanceof IOException) {
-        throw new ChannelException(name, "I/O error talking to " + origin + ": "
-            + cause.getClass().getSimpleName(), true, null, cause);
+        throw new ChannelException(
+            name,
+            "I/O error talking to " + origin + ": " + cause.getClass().getSimpleName(),
+            true,
+            null,
+            cause);
       }
       if (cause instanceof RuntimeException r) {
         throw r;
       }
-      throw new ChannelException(name, "posting to " + origin + " failed: "
-          + cause.getClass().getSimpleName(), true, null, cause);
+      throw new ChannelException(
+          name,
+          "posting to " + origin + " failed: " + cause.getClass().getSimpleName(),
+          true,
+          null,
+          cause);
     }
   }
 
   /**
-   * Stops accepting deliveries and releases the HTTP client if the channel created it (on Java
-   * 21 and later, where it can be closed). A client handed to the builder is left open.
-   * Idempotent.
+   * Stops accepting deliveries and releases the HTTP client if the channel created it (on Java 21
+   * and later, where it can be closed). A client handed to the builder is left open. Idempotent.
    */
   @Override
   public void close() {
@@ -229,8 +285,8 @@ public final class WebhookChannel implements ActionChannel {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.debug("channel {}: closing the HTTP client failed: {}", name,
-            e.getClass().getSimpleName());
+        LOG.debug(
+            "channel {}: closing the HTTP client failed: {}", name, e.getClass().getSimpleName());
       }
     }
   }
@@ -238,8 +294,13 @@ public final class WebhookChannel implements ActionChannel {
   /** The name, the endpoint's scheme, host and port, and whether it deduplicates. */
   @Override
   public String toString() {
-    return "WebhookChannel[name=" + name + ", endpoint=" + origin + ", deduplicatesByKey="
-        + deduplicatesByKey + "]";
+    return "WebhookChannel[name="
+        + name
+        + ", endpoint="
+        + origin
+        + ", deduplicatesByKey="
+        + deduplicatesByKey
+        + "]";
   }
 
   static @Nullable Duration retryAfter(Optional<String> header, Instant now, Duration max) {
@@ -268,7 +329,9 @@ public final class WebhookChannel implements ActionChannel {
   }
 
   private static String origin(URI uri) {
-    return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost()
+    return uri.getScheme().toLowerCase(Locale.ROOT)
+        + "://"
+        + uri.getHost()
         + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
   }
 
@@ -359,10 +422,9 @@ public final class WebhookChannel implements ActionChannel {
 
     /**
      * The deadline of one {@link WebhookChannel#deliver}: connecting, sending the request and
-     * reading the whole response, body included, must finish within it, or the exchange is
-     * aborted and the delivery fails retryably. Raise it for slow receivers; a time-out is
-     * retryable, so the receiver should deduplicate by {@code Idempotency-Key}. Default: 10
-     * seconds.
+     * reading the whole response, body included, must finish within it, or the exchange is aborted
+     * and the delivery fails retryably. Raise it for slow receivers; a time-out is retryable, so
+     * the receiver should deduplicate by {@code Idempotency-Key}. Default: 10 seconds.
      */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive(timeout, "requestTimeout");
@@ -383,8 +445,8 @@ public final class WebhookChannel implements ActionChannel {
     }
 
     /**
-     * Declares that the receiver honours {@code Idempotency-Key}, so a repeated delivery is a
-     * no-op (see {@link ActionChannel#deduplicatesByKey()}). Default: false.
+     * Declares that the receiver honours {@code Idempotency-Key}, so a repeated delivery is a no-op
+     * (see {@link ActionChannel#deduplicatesByKey()}). Default: false.
      */
     public Builder deduplicatesByKey(boolean deduplicates) {
       this.deduplicatesByKey = deduplicates;
@@ -392,8 +454,8 @@ public final class WebhookChannel implements ActionChannel {
     }
 
     /**
-     * Allows a plain {@code http} endpoint, which sends customer data unencrypted. For local
-     * tests only. Default: only {@code https}.
+     * Allows a plain {@code http} endpoint, which sends customer data unencrypted. For local tests
+     * only. Default: only {@code https}.
      */
     public Builder allowInsecureHttp() {
       this.allowInsecureHttp = true;
@@ -410,8 +472,8 @@ public final class WebhookChannel implements ActionChannel {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
       if (name.isBlank() || RESERVED_HEADERS.contains(name.trim().toLowerCase(Locale.ROOT))) {
-        throw new IllegalArgumentException("header '" + name + "' cannot be set; the channel "
-            + "or the HTTP client sets it");
+        throw new IllegalArgumentException(
+            "header '" + name + "' cannot be set; the channel " + "or the HTTP client sets it");
       }
       headers.put(name.trim(), value);
       return this;
@@ -424,9 +486,9 @@ public final class WebhookChannel implements ActionChannel {
     }
 
     /**
-     * The HTTP client to use, for a proxy, an {@code SSLContext} or an executor of your own.
-     * The channel never closes it. Default: a client the channel builds and owns, with
-     * {@link #connectTimeout} and no redirects.
+     * The HTTP client to use, for a proxy, an {@code SSLContext} or an executor of your own. The
+     * channel never closes it. Default: a client the channel builds and owns, with {@link
+     * #connectTimeout} and no redirects.
      */
     public Builder httpClient(HttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "client");
@@ -436,8 +498,8 @@ public final class WebhookChannel implements ActionChannel {
     /**
      * The channel.
      *
-     * @throws IllegalArgumentException when the endpoint or secret is missing, the endpoint is
-     *     not {@code https} (without {@link #allowInsecureHttp()}), or options conflict
+     * @throws IllegalArgumentException when the endpoint or secret is missing, the endpoint is not
+     *     {@code https} (without {@link #allowInsecureHttp()}), or options conflict
      */
     public WebhookChannel build() {
       if (endpoint == null) {
@@ -449,25 +511,31 @@ public final class WebhookChannel implements ActionChannel {
         throw new IllegalArgumentException("endpoint must be an absolute https URL with a host");
       }
       if (uri.getRawUserInfo() != null) {
-        throw new IllegalArgumentException("endpoint must not contain user information; send "
-            + "credentials with putHeader(\"Authorization\", ...)");
+        throw new IllegalArgumentException(
+            "endpoint must not contain user information; send "
+                + "credentials with putHeader(\"Authorization\", ...)");
       }
       if (scheme.equals("http")) {
         if (!allowInsecureHttp) {
-          throw new IllegalArgumentException("webhook endpoint must use https but was "
-              + origin(uri) + "; call allowInsecureHttp() to allow plain HTTP for local tests");
+          throw new IllegalArgumentException(
+              "webhook endpoint must use https but was "
+                  + origin(uri)
+                  + "; call allowInsecureHttp() to allow plain HTTP for local tests");
         }
       } else if (!scheme.equals("https")) {
-        throw new IllegalArgumentException("webhook endpoint must use https but the scheme was '"
-            + scheme + "'");
+        throw new IllegalArgumentException(
+            "webhook endpoint must use https but the scheme was '" + scheme + "'");
       }
       if (secret == null) {
-        throw new IllegalArgumentException("secret is required: receivers verify "
-            + WebhookSignature.HEADER + " with it; call secret(...)");
+        throw new IllegalArgumentException(
+            "secret is required: receivers verify "
+                + WebhookSignature.HEADER
+                + " with it; call secret(...)");
       }
       if (httpClient != null && connectTimeoutSet) {
-        throw new IllegalArgumentException("connectTimeout applies only to the client the "
-            + "channel builds; set it on the HttpClient passed to httpClient(...)");
+        throw new IllegalArgumentException(
+            "connectTimeout applies only to the client the "
+                + "channel builds; set it on the HttpClient passed to httpClient(...)");
       }
       return new WebhookChannel(this, uri, secret.clone());
     }

@@ -68,8 +68,8 @@ public final class WebhookSignature {
 
   /**
    * Whether {@code headerValue} is a valid signature of {@code body} with {@code secret}, made no
-   * more than {@code tolerance} before or after {@code now}. Compares in constant time. A
-   * missing, malformed or expired header is simply not valid.
+   * more than {@code tolerance} before or after {@code now}. Compares in constant time. A missing,
+   * malformed or expired header is simply not valid.
    *
    * @param secret the shared secret
    * @param headerValue the value of the {@value #HEADER} header, or null when it was absent
@@ -79,8 +79,8 @@ public final class WebhookSignature {
    *     five minutes is usual
    * @throws IllegalArgumentException when the secret is empty or the tolerance negative
    */
-  public static boolean verify(byte[] secret, @Nullable String headerValue,
-      byte[] body, Instant now, Duration tolerance) {
+  public static boolean verify(
+      byte[] secret, @Nullable String headerValue, byte[] body, Instant now, Duration tolerance) {
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(tolerance, "tolerance");
@@ -134,18 +134,18 @@ public final class WebhookSignature {
    * Whether {@code headerValue} is a valid signature of {@code body} (as UTF-8) with {@code secret}
    * (as UTF-8); see {@link #verify(byte[], String, byte[], Instant, Duration)}.
    */
-  public static boolean verify(String secret, @Nullable String headerValue,
-      String body, Instant now, Duration tolerance) {
+  public static boolean verify(
+      String secret, @Nullable String headerValue, String body, Instant now, Duration tolerance) {
     return verify(utf8(secret, "secret"), headerValue, utf8(body, "body"), now, tolerance);
   }
 
   /**
    * Whether {@code headerValue} is a valid signature of the raw {@code body} with {@code secret}
-   * (as UTF-8), the usual case of a secret read from configuration; see
-   * {@link #verify(byte[], String, byte[], Instant, Duration)}.
+   * (as UTF-8), the usual case of a secret read from configuration; see {@link #verify(byte[],
+   * String, byte[], Instant, Duration)}.
    */
-  public static boolean verify(String secret, @Nullable String headerValue, byte[] body,
-      Instant now, Duration tolerance) {
+  public static boolean verify(
+      String secret, @Nullable String headerValue, byte[] body, Instant now, Duration tolerance) {
     return verify(utf8(secret, "secret"), headerValue, body, now, tolerance);
   }
 

@@ -2,7 +2,8 @@ package dev.opagent.agent.execution.journal;
 
 /**
  * What differs between the databases the JDBC journal supports: the schema script, how a batch of
- * inserts skips existing keys, how a claim returns the claimed row, the database's clock, how a run's state is upserted.
+ * inserts skips existing keys, how a claim returns the claimed row, the database's clock, how a
+ * run's state is upserted.
  */
 enum Dialect {
   /** H2 2.x, embedded or server, in any compatibility mode. */
@@ -14,7 +15,12 @@ enum Dialect {
 
     @Override
     String insertPending(String executions) {
-      return "INSERT INTO " + executions + " (" + INSERT_COLUMNS + ") VALUES (" + INSERT_VALUES
+      return "INSERT INTO "
+          + executions
+          + " ("
+          + INSERT_COLUMNS
+          + ") VALUES ("
+          + INSERT_VALUES
           + ")";
     }
 
@@ -43,7 +49,12 @@ enum Dialect {
 
     @Override
     String insertPending(String executions) {
-      return "INSERT INTO " + executions + " (" + INSERT_COLUMNS + ") VALUES (" + INSERT_VALUES
+      return "INSERT INTO "
+          + executions
+          + " ("
+          + INSERT_COLUMNS
+          + ") VALUES ("
+          + INSERT_VALUES
           + ") ON CONFLICT (idempotency_key) DO NOTHING";
     }
 
@@ -59,7 +70,9 @@ enum Dialect {
 
     @Override
     String upsertRun(String runs) {
-      return "INSERT INTO " + runs + " (run_id, state, updated_at) VALUES (?, ?, ?)"
+      return "INSERT INTO "
+          + runs
+          + " (run_id, state, updated_at) VALUES (?, ?, ?)"
           + " ON CONFLICT (run_id) DO UPDATE SET state = EXCLUDED.state,"
           + " updated_at = EXCLUDED.updated_at";
     }
@@ -102,8 +115,8 @@ enum Dialect {
   abstract String returning(String update, String columns);
 
   /**
-   * The database's current time plus a parameter of milliseconds, as a timestamp with time
-   * zone: how a lease judged by the database's clock ends.
+   * The database's current time plus a parameter of milliseconds, as a timestamp with time zone:
+   * how a lease judged by the database's clock ends.
    */
   abstract String nowPlusMillis();
 
@@ -121,7 +134,11 @@ enum Dialect {
         return d;
       }
     }
-    throw new IllegalArgumentException("the JDBC execution journal supports H2 and PostgreSQL,"
-        + " but the data source is " + productName + " " + productVersion);
+    throw new IllegalArgumentException(
+        "the JDBC execution journal supports H2 and PostgreSQL,"
+            + " but the data source is "
+            + productName
+            + " "
+            + productVersion);
   }
 }

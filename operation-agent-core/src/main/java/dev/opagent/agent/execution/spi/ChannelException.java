@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A channel could not deliver an action. {@link #retryable()} failures (a 5xx, a 429, a timeout)
  * are attempted again by the executor, after {@link #retryAfter()} when the channel was told how
- * long to wait; the others fail the action at once. Messages never contain the action's
- * parameters or personal data.
+ * long to wait; the others fail the action at once. Messages never contain the action's parameters
+ * or personal data.
  */
 public class ChannelException extends AgentException {
   private static final long serialVersionUID = 1L;
@@ -17,8 +17,12 @@ public class ChannelException extends AgentException {
   private final boolean retryable;
   private final @Nullable Duration retryAfter;
 
-  public ChannelException(String channel, String message, boolean retryable,
-      @Nullable Duration retryAfter, @Nullable Throwable cause) {
+  public ChannelException(
+      String channel,
+      String message,
+      boolean retryable,
+      @Nullable Duration retryAfter,
+      @Nullable Throwable cause) {
     super("channel '" + channel + "': " + message, cause);
     this.channel = channel;
     this.retryable = retryable;
@@ -26,8 +30,8 @@ public class ChannelException extends AgentException {
   }
 
   /** A failure worth another attempt, after {@code retryAfter} if the channel said so. */
-  public static ChannelException retryable(String channel, String message,
-      @Nullable Duration retryAfter) {
+  public static ChannelException retryable(
+      String channel, String message, @Nullable Duration retryAfter) {
     return new ChannelException(channel, message, true, retryAfter, null);
   }
 

@@ -38,16 +38,22 @@ public record DeliveryReceipt(
   }
 
   /** A first delivery of {@code request} at the reserved cost. */
-  public static DeliveryReceipt delivered(ActionRequest request, String channel, String externalId,
-      Instant at) {
-    return new DeliveryReceipt(request.idempotencyKey(), channel, externalId, at, null, false,
-        "delivered");
+  public static DeliveryReceipt delivered(
+      ActionRequest request, String channel, String externalId, Instant at) {
+    return new DeliveryReceipt(
+        request.idempotencyKey(), channel, externalId, at, null, false, "delivered");
   }
 
   /** A key the channel had already delivered: nothing was sent now. */
-  public static DeliveryReceipt duplicate(ActionRequest request, String channel, String externalId,
-      Instant at) {
-    return new DeliveryReceipt(request.idempotencyKey(), channel, externalId, at, null, true,
+  public static DeliveryReceipt duplicate(
+      ActionRequest request, String channel, String externalId, Instant at) {
+    return new DeliveryReceipt(
+        request.idempotencyKey(),
+        channel,
+        externalId,
+        at,
+        null,
+        true,
         "already delivered under this idempotency key");
   }
 }

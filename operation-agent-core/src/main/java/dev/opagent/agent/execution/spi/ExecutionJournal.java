@@ -10,24 +10,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The durable record of every action's lifecycle (the outbox). Implementations must be
- * thread-safe and every method atomic; several executors, in one process or many, may share one
- * journal, and {@link #claim} guarantees that only one of them executes an action at a time.
- * {@code InMemoryExecutionJournal} is for tests and single-process hosts that need no durability;
- * {@code JdbcExecutionJournal} keeps the journal in PostgreSQL or H2.
+ * The durable record of every action's lifecycle (the outbox). Implementations must be thread-safe
+ * and every method atomic; several executors, in one process or many, may share one journal, and
+ * {@link #claim} guarantees that only one of them executes an action at a time. {@code
+ * InMemoryExecutionJournal} is for tests and single-process hosts that need no durability; {@code
+ * JdbcExecutionJournal} keeps the journal in PostgreSQL or H2.
  *
- * <p>Transitions: {@link #enlist} creates {@code PENDING}; {@link #claim} moves {@code PENDING}
- * (or {@code EXECUTING} whose lease expired) to {@code EXECUTING}; {@link #complete} and
- * {@link #fail} end an owner's claim; {@link #renew} extends it; {@link #cancel} withdraws a
- * pending action; {@link #recover} hands {@code EXECUTING} work whose lease ended back as
- * {@code PENDING}. A transition that does not apply (wrong state, another owner, a live lease)
- * changes nothing and returns false or empty.
+ * <p>Transitions: {@link #enlist} creates {@code PENDING}; {@link #claim} moves {@code PENDING} (or
+ * {@code EXECUTING} whose lease expired) to {@code EXECUTING}; {@link #complete} and {@link #fail}
+ * end an owner's claim; {@link #renew} extends it; {@link #cancel} withdraws a pending action;
+ * {@link #recover} hands {@code EXECUTING} work whose lease ended back as {@code PENDING}. A
+ * transition that does not apply (wrong state, another owner, a live lease) changes nothing and
+ * returns false or empty.
  *
- * <p>Leases: a claim lasts until its lease ends unless its owner {@link #renew renews} it; once
- * it has ended, any executor may claim the action again. A journal may judge "ended" by its own
- * clock rather than the {@code now} it is given (the JDBC journal can use the database's clock,
- * so that executors whose clocks disagree still agree on leases); it then keeps the length of
- * the lease ({@code leaseUntil - now}) and starts it at its own time.
+ * <p>Leases: a claim lasts until its lease ends unless its owner {@link #renew renews} it; once it
+ * has ended, any executor may claim the action again. A journal may judge "ended" by its own clock
+ * rather than the {@code now} it is given (the JDBC journal can use the database's clock, so that
+ * executors whose clocks disagree still agree on leases); it then keeps the length of the lease
+ * ({@code leaseUntil - now}) and starts it at its own time.
  */
 public interface ExecutionJournal extends AutoCloseable {
 
@@ -49,14 +49,13 @@ public interface ExecutionJournal extends AutoCloseable {
   Optional<ExecutionRecord> claim(String key, String owner, Instant now, Instant leaseUntil);
 
   /**
-   * Claims each of {@code keys} for {@code owner} as {@link #claim} does, in as few round trips
-   * as the journal can (the JDBC journal: one transaction per call). The default claims them one
-   * by one.
+   * Claims each of {@code keys} for {@code owner} as {@link #claim} does, in as few round trips as
+   * the journal can (the JDBC journal: one transaction per call). The default claims them one by
+   * one.
    *
    * @return the keys {@code owner} holds afterwards, a subset of {@code keys}
    */
-  default Set<String> claimAll(List<String> keys, String owner, Instant now,
-      Instant leaseUntil) {
+  default Set<String> claimAll(List<String> keys, String owner, Instant now, Instant leaseUntil) {
     Set<String> claimed = new HashSet<>();
     for (String key : keys) {
       if (claim(key, owner, now, leaseUntil).isPresent()) {
@@ -67,9 +66,9 @@ public interface ExecutionJournal extends AutoCloseable {
   }
 
   /**
-   * Completes each claimed action as {@link #complete} does, in as few round trips as the
-   * journal can (the JDBC journal: one transaction per call, so one commit and, in a syncing
-   * store, one flush to the disk for the whole group). The default completes them one by one.
+   * Completes each claimed action as {@link #complete} does, in as few round trips as the journal
+   * can (the JDBC journal: one transaction per call, so one commit and, in a syncing store, one
+   * flush to the disk for the whole group). The default completes them one by one.
    *
    * @return for each completion, in order, false when {@code owner} no longer held the claim
    */
@@ -98,8 +97,8 @@ public interface ExecutionJournal extends AutoCloseable {
   /**
    * Extends {@code owner}'s claim of {@code key} until {@code leaseUntil}, while {@code owner}
    * still holds it. An executor renews before each delivery attempt and on a heartbeat, so that a
-   * live executor keeps its work however long retries take, while a dead one's work is taken
-   * over once its short lease ends.
+   * live executor keeps its work however long retries take, while a dead one's work is taken over
+   * once its short lease ends.
    *
    * @return false when {@code owner} no longer holds the claim (it must not deliver)
    */
@@ -111,8 +110,8 @@ public interface ExecutionJournal extends AutoCloseable {
    *
    * @return the keys {@code owner} still holds, a subset of {@code keys}
    */
-  default Set<String> renewAll(Collection<String> keys, String owner, Instant now,
-      Instant leaseUntil) {
+  default Set<String> renewAll(
+      Collection<String> keys, String owner, Instant now, Instant leaseUntil) {
     Set<String> held = new HashSet<>();
     for (String key : keys) {
       if (renew(key, owner, now, leaseUntil)) {
@@ -151,9 +150,9 @@ public interface ExecutionJournal extends AutoCloseable {
   boolean cancel(String key, String reason, Instant now);
 
   /**
-   * Hands the {@code EXECUTING} actions of {@code runId} whose lease ended before {@code now}
-   * back as {@code PENDING}. An action whose owner still renews its lease is never taken: that
-   * executor is alive and still working on it.
+   * Hands the {@code EXECUTING} actions of {@code runId} whose lease ended before {@code now} back
+   * as {@code PENDING}. An action whose owner still renews its lease is never taken: that executor
+   * is alive and still working on it.
    *
    * @return how many were handed back
    */
@@ -164,8 +163,7 @@ public interface ExecutionJournal extends AutoCloseable {
 
   /**
    * The runs whose state is {@code PLANNING} or {@code PLANNED}: those that may still have
-   * unfinished actions (an abandoned round stays here until its actions are finished or
-   * cancelled).
+   * unfinished actions (an abandoned round stays here until its actions are finished or cancelled).
    */
   List<String> openRuns();
 

@@ -43,8 +43,8 @@ public record ExecutionRecord(
 
   /** A new entry for {@code request}: pending, no attempts. */
   public static ExecutionRecord pending(ActionRequest request, Instant now) {
-    return new ExecutionRecord(request, ExecutionState.PENDING, 0, now, now, null, null, null,
-        null);
+    return new ExecutionRecord(
+        request, ExecutionState.PENDING, 0, now, now, null, null, null, null);
   }
 
   /** The request's idempotency key. */

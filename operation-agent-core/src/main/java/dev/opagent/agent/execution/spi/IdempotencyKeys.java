@@ -12,13 +12,13 @@ import java.util.Objects;
 
 /**
  * Derives an action's idempotency key from what makes it unique: campaign, action type, customer
- * and the time window it is due in. Two plans of the same campaign for the same customer within
- * one window get the same key, so re-running a plan (after a crash, or by mistake) never sends
- * twice; the next window is a new action. Immutable and thread-safe.
+ * and the time window it is due in. Two plans of the same campaign for the same customer within one
+ * window get the same key, so re-running a plan (after a crash, or by mistake) never sends twice;
+ * the next window is a new action. Immutable and thread-safe.
  *
- * <p>Windows are whole multiples of {@link #window()} counted from midnight 1970-01-01 in
- * {@link #zone()} (so a one-day window is a calendar day there). The key is {@code "ik-"}
- * followed by 32 hexadecimal digits of SHA-256 over the four parts; it contains no personal data.
+ * <p>Windows are whole multiples of {@link #window()} counted from midnight 1970-01-01 in {@link
+ * #zone()} (so a one-day window is a calendar day there). The key is {@code "ik-"} followed by 32
+ * hexadecimal digits of SHA-256 over the four parts; it contains no personal data.
  *
  * <pre>{@code
  * IdempotencyKeys keys = IdempotencyKeys.daily(ZoneId.of("Europe/Istanbul"));
@@ -35,8 +35,8 @@ public record IdempotencyKeys(Duration window, ZoneId zone) {
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(zone, "zone");
     if (window.getSeconds() < 1) {
-      throw new IllegalArgumentException("idempotency window must be at least 1 second but was "
-          + window);
+      throw new IllegalArgumentException(
+          "idempotency window must be at least 1 second but was " + window);
     }
   }
 
@@ -67,8 +67,14 @@ public record IdempotencyKeys(Duration window, ZoneId zone) {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
-    String material = campaign + '\u0000' + actionType + '\u0000' + customerId + '\u0000'
-        + windowStart(at).getEpochSecond();
+    String material =
+        campaign
+            + '\u0000'
+            + actionType
+            + '\u0000'
+            + customerId
+            + '\u0000'
+            + windowStart(at).getEpochSecond();
     byte[] digest = sha.digest(material.getBytes(StandardCharsets.UTF_8));
     return "ik-" + HexFormat.of().formatHex(digest, 0, 16);
   }

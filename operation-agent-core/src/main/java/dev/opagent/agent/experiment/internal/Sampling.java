@@ -45,7 +45,9 @@ public final class Sampling {
     }
   }
 
-  /** A Beta(a, b) variate as {@code X / (X + Y)} with {@code X ~ Gamma(a)}, {@code Y ~ Gamma(b)}. */
+  /**
+   * A Beta(a, b) variate as {@code X / (X + Y)} with {@code X ~ Gamma(a)}, {@code Y ~ Gamma(b)}.
+   */
   public static double beta(RandomGenerator random, double a, double b) {
     double x = gamma(random, a);
     double y = gamma(random, b);
@@ -61,8 +63,8 @@ public final class Sampling {
    * The share of {@code draws} joint draws from Beta(1 + successes[i], 1 + failures[i]) in which
    * arm {@code i} has the highest value; ties (which have probability zero) go to the lower index.
    */
-  public static double[] probabilityBest(long[] successes, long[] failures, int draws,
-      RandomGenerator random) {
+  public static double[] probabilityBest(
+      long[] successes, long[] failures, int draws, RandomGenerator random) {
     int k = successes.length;
     if (failures.length != k) {
       throw new IllegalArgumentException("successes and failures must have the same length");

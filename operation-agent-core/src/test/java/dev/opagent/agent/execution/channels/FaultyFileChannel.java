@@ -22,8 +22,9 @@ final class FaultyFileChannel extends FileChannel {
   final AtomicInteger forces = new AtomicInteger();
 
   FaultyFileChannel(Path file) throws IOException {
-    this.delegate = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    this.delegate =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   @Override
@@ -95,14 +96,12 @@ final class FaultyFileChannel extends FileChannel {
   }
 
   @Override
-  public long transferTo(long position, long count, WritableByteChannel target)
-      throws IOException {
+  public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
     return delegate.transferTo(position, count, target);
   }
 
   @Override
-  public long transferFrom(ReadableByteChannel src, long position, long count)
-      throws IOException {
+  public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
     return delegate.transferFrom(src, position, count);
   }
 

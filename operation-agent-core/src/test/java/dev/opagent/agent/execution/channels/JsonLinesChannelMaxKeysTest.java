@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The channel's key map is bounded, and a full channel refuses rather than forgets. */
 class JsonLinesChannelMaxKeysTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void deliver_beyondMaxKeys_isRefusedPermanentlyWhileKnownKeysStayDuplicates() throws Exception {
@@ -22,13 +21,17 @@ class JsonLinesChannelMaxKeysTest {
       channel.deliver(Requests.request("ik-1"));
       channel.deliver(Requests.request("ik-2"));
 
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> channel.deliver(Requests.request("ik-3")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> channel.deliver(Requests.request("ik-3")));
 
       assertThat(e).isNotNull();
       assertThat(e.retryable()).isFalse();
-      assertThat(e.getMessage()).contains("maxKeys 2").contains("rotate")
-          .doesNotContain(Requests.CUSTOMER).doesNotContain("C-ik-3");
+      assertThat(e.getMessage())
+          .contains("maxKeys 2")
+          .contains("rotate")
+          .doesNotContain(Requests.CUSTOMER)
+          .doesNotContain("C-ik-3");
       assertThat(channel.deliver(Requests.request("ik-1")).duplicate()).isTrue();
       assertThat(channel.lineCount()).isEqualTo(2);
     }

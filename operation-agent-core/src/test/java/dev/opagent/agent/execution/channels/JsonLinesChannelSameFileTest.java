@@ -12,13 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file reached by another name (a symbolic link, {@code ..}, a relative path, a hard link) is
- * the same file: a second channel on it is refused, and refusing it must not cost the first
- * channel its lock (closing any descriptor of a file drops the process's POSIX locks on it).
+ * A file reached by another name (a symbolic link, {@code ..}, a relative path, a hard link) is the
+ * same file: a second channel on it is refused, and refusing it must not cost the first channel its
+ * lock (closing any descriptor of a file drops the process's POSIX locks on it).
  */
 class JsonLinesChannelSameFileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void open_sameFileThroughSymlink_isRefusedAndFirstChannelKeepsItsLock() throws Exception {
@@ -34,7 +33,8 @@ class JsonLinesChannelSameFileTest {
           .hasMessageContaining("is already open by another JsonLinesChannel");
 
       assertThat(LockProbe.lockedByThisProcess(file))
-          .as("the first channel still holds the lock after the second was refused").isTrue();
+          .as("the first channel still holds the lock after the second was refused")
+          .isTrue();
       assertThat(first.deliver(Requests.request("ik-2")).duplicate()).isFalse();
     }
     assertThat(LockProbe.lockedByThisProcess(file)).as("released on close").isFalse();

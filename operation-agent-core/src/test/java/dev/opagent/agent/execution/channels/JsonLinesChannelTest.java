@@ -35,8 +35,7 @@ class JsonLinesChannelTest {
   private static final Instant NOW = Instant.parse("2026-03-15T09:00:01Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private JsonLinesChannel open(Path file) {
     return JsonLinesChannel.builder(file).clock(CLOCK).build();
@@ -103,7 +102,8 @@ class JsonLinesChannelTest {
       assertThat(fresh.externalId()).isEqualTo("line-4");
       assertThat(reopened.lineCount()).isEqualTo(4);
     }
-    assertThat(lines(file)).extracting(l -> JSON.readTree(l).get("idempotencyKey").asText())
+    assertThat(lines(file))
+        .extracting(l -> JSON.readTree(l).get("idempotencyKey").asText())
         .containsExactly("ik-a", "ik-b", "ik-c", "ik-d");
   }
 
@@ -115,8 +115,8 @@ class JsonLinesChannelTest {
       channel.deliver(Requests.request("ik-b"));
     }
     String complete = Files.readString(file);
-    Files.writeString(file, "{\"idempotencyKey\":\"ik-partial\",\"custo",
-        StandardOpenOption.APPEND);
+    Files.writeString(
+        file, "{\"idempotencyKey\":\"ik-partial\",\"custo", StandardOpenOption.APPEND);
 
     try (JsonLinesChannel reopened = open(file)) {
       assertThat(Files.readString(file)).isEqualTo(complete);
@@ -144,19 +144,26 @@ class JsonLinesChannelTest {
     ChannelException e = catchThrowableOfType(ChannelException.class, () -> open(file));
 
     assertThat(e.retryable()).isFalse();
-    assertThat(e.getMessage()).contains("line 2 of " + file)
+    assertThat(e.getMessage())
+        .contains("line 2 of " + file)
         .contains("is not a JSON object with an idempotencyKey")
         .doesNotContain("C-private-99");
   }
 
   @Test
   void open_nonJsonLines_failEachNamingTheLine() throws IOException {
-    for (String bad : List.of("not json", "[1,2]", "{\"idempotencyKey\":7}",
-        "{\"idempotencyKey\":\"ik-x\"} trailing", "{\"idempotencyKey\":\"ik-x\"")) {
+    for (String bad :
+        List.of(
+            "not json",
+            "[1,2]",
+            "{\"idempotencyKey\":7}",
+            "{\"idempotencyKey\":\"ik-x\"} trailing",
+            "{\"idempotencyKey\":\"ik-x\"")) {
       Path file = dir.resolve("bad-" + Math.abs(bad.hashCode()) + ".jsonl");
       Files.writeString(file, bad + "\n");
 
-      assertThatThrownBy(() -> open(file)).as(bad)
+      assertThatThrownBy(() -> open(file))
+          .as(bad)
           .isInstanceOf(ChannelException.class)
           .hasMessageContaining("line 1 of");
     }
@@ -229,17 +236,18 @@ class JsonLinesChannelTest {
       List<Future<List<DeliveryReceipt>>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        Callable<List<DeliveryReceipt>> work = () -> {
-          start.await();
-          List<DeliveryReceipt> mine = new ArrayList<>();
-          for (int i = 0; i < perThread; i++) {
-            mine.add(channel.deliver(Requests.request("ik-" + thread + "-" + i)));
-            if (i < shared) {
-              mine.add(channel.deliver(Requests.request("ik-shared-" + i)));
-            }
-          }
-          return mine;
-        };
+        Callable<List<DeliveryReceipt>> work =
+            () -> {
+              start.await();
+              List<DeliveryReceipt> mine = new ArrayList<>();
+              for (int i = 0; i < perThread; i++) {
+                mine.add(channel.deliver(Requests.request("ik-" + thread + "-" + i)));
+                if (i < shared) {
+                  mine.add(channel.deliver(Requests.request("ik-shared-" + i)));
+                }
+              }
+              return mine;
+            };
         futures.add(pool.submit(work));
       }
       start.countDown();
@@ -259,20 +267,22 @@ class JsonLinesChannelTest {
     assertThat(keys).hasSize(threads * perThread + shared);
     assertThat(receipts).filteredOn(r -> !r.duplicate()).hasSize(threads * perThread + shared);
     assertThat(receipts).filteredOn(DeliveryReceipt::duplicate).hasSize((threads - 1) * shared);
-    assertThat(receipts).filteredOn(r -> !r.duplicate()).extracting(DeliveryReceipt::externalId)
+    assertThat(receipts)
+        .filteredOn(r -> !r.duplicate())
+        .extracting(DeliveryReceipt::externalId)
         .doesNotHaveDuplicates();
   }
 
   @Test
   void syncEachLineOff_linesSurviveCloseAndReopen() throws IOException {
     Path file = dir.resolve("bulk.jsonl");
-    try (JsonLinesChannel bulk = JsonLinesChannel.builder(file).syncEachLine(false)
-        .name("export").build()) {
+    try (JsonLinesChannel bulk =
+        JsonLinesChannel.builder(file).syncEachLine(false).name("export").build()) {
       for (int i = 0; i < 50; i++) {
         assertThat(bulk.deliver(Requests.request("ik-" + i)).channel()).isEqualTo("export");
       }
-      assertThat(bulk.toString()).isEqualTo("JsonLinesChannel[name=export, path=" + file
-          + ", syncEachLine=false]");
+      assertThat(bulk.toString())
+          .isEqualTo("JsonLinesChannel[name=export, path=" + file + ", syncEachLine=false]");
     }
     assertThat(lines(file)).hasSize(50);
     try (JsonLinesChannel reopened = open(file)) {
@@ -294,8 +304,11 @@ class JsonLinesChannelTest {
   private FaultyFileChannel faulty;
 
   private JsonLinesChannel openFaulty(Path file, boolean sync) {
-    return JsonLinesChannel.builder(file).clock(CLOCK).syncEachLine(sync)
-        .opener(f -> faulty = new FaultyFileChannel(f)).build();
+    return JsonLinesChannel.builder(file)
+        .clock(CLOCK)
+        .syncEachLine(sync)
+        .opener(f -> faulty = new FaultyFileChannel(f))
+        .build();
   }
 
   @Test
@@ -306,18 +319,23 @@ class JsonLinesChannelTest {
       String before = Files.readString(file);
       faulty.failNextWriteHalfway = true;
 
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> channel.deliver(Requests.request("ik-b", Requests.CUSTOMER)));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class,
+              () -> channel.deliver(Requests.request("ik-b", Requests.CUSTOMER)));
 
       assertThat(e.retryable()).isTrue();
-      assertThat(e.getMessage()).contains("could not append to").contains("IOException")
+      assertThat(e.getMessage())
+          .contains("could not append to")
+          .contains("IOException")
           .doesNotContain(Requests.CUSTOMER);
       assertThat(Files.readString(file)).isEqualTo(before);
       DeliveryReceipt retried = channel.deliver(Requests.request("ik-b"));
       assertThat(retried.duplicate()).isFalse();
       assertThat(retried.externalId()).isEqualTo("line-2");
     }
-    assertThat(lines(file)).hasSize(2)
+    assertThat(lines(file))
+        .hasSize(2)
         .allSatisfy(l -> assertThat(ActionRequest.fromJson(l)).isNotNull());
   }
 
@@ -329,10 +347,12 @@ class JsonLinesChannelTest {
       faulty.failNextWriteHalfway = true;
       faulty.failTruncates = true;
 
-      ChannelException failed = catchThrowableOfType(ChannelException.class,
-          () -> channel.deliver(Requests.request("ik-b")));
-      ChannelException refused = catchThrowableOfType(ChannelException.class,
-          () -> channel.deliver(Requests.request("ik-c")));
+      ChannelException failed =
+          catchThrowableOfType(
+              ChannelException.class, () -> channel.deliver(Requests.request("ik-b")));
+      ChannelException refused =
+          catchThrowableOfType(
+              ChannelException.class, () -> channel.deliver(Requests.request("ik-c")));
 
       assertThat(failed.retryable()).isFalse();
       assertThat(refused.retryable()).isFalse();
@@ -351,13 +371,15 @@ class JsonLinesChannelTest {
     try (JsonLinesChannel channel = openFaulty(file, true)) {
       faulty.failForces = true;
 
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> channel.deliver(Requests.request("ik-a")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> channel.deliver(Requests.request("ik-a")));
 
       assertThat(e.retryable()).isFalse();
       assertThat(e.getCause()).isInstanceOf(IOException.class);
       assertThatThrownBy(() -> channel.deliver(Requests.request("ik-b")))
-          .isInstanceOf(ChannelException.class).hasMessageContaining("reopen the channel");
+          .isInstanceOf(ChannelException.class)
+          .hasMessageContaining("reopen the channel");
     }
     try (JsonLinesChannel reopened = open(file)) {
       assertThat(reopened.deliver(Requests.request("ik-a")).duplicate()).isTrue();
@@ -376,15 +398,17 @@ class JsonLinesChannelTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            DeliveryReceipt r = channel.deliver(Requests.request("ik-" + thread + "-" + i));
-            long line = Long.parseLong(r.externalId().substring("line-".length()));
-            observed.add(new long[] {line, faulty.forcedUpTo.get()});
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    DeliveryReceipt r = channel.deliver(Requests.request("ik-" + thread + "-" + i));
+                    long line = Long.parseLong(r.externalId().substring("line-".length()));
+                    observed.add(new long[] {line, faulty.forcedUpTo.get()});
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -398,9 +422,13 @@ class JsonLinesChannelTest {
     for (int i = 0; i < lines.size(); i++) {
       endOf[i + 1] = endOf[i] + lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
     }
-    assertThat(observed).hasSize(threads * perThread).allSatisfy(o ->
-        assertThat(o[1]).as("forced bytes when line %d returned", o[0])
-            .isGreaterThanOrEqualTo(endOf[(int) o[0]]));
+    assertThat(observed)
+        .hasSize(threads * perThread)
+        .allSatisfy(
+            o ->
+                assertThat(o[1])
+                    .as("forced bytes when line %d returned", o[0])
+                    .isGreaterThanOrEqualTo(endOf[(int) o[0]]));
   }
 
   @Test

@@ -30,32 +30,42 @@ class LoggingChannelTest {
 
     assertThat(receipt.duplicate()).isFalse();
     assertThat(receipt.channel()).isEqualTo("log");
-    assertThat(log.lines).singleElement().satisfies(line -> {
-      assertThat(line.level()).isEqualTo(Level.INFO);
-      assertThat(line.text()).isEqualTo("dry run via log: key=ik-dry campaign=winback "
-          + "actionType=send_email channel=email");
-    });
+    assertThat(log.lines)
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.level()).isEqualTo(Level.INFO);
+              assertThat(line.text())
+                  .isEqualTo(
+                      "dry run via log: key=ik-dry campaign=winback "
+                          + "actionType=send_email channel=email");
+            });
   }
 
   @Test
   void deliver_withPayload_logsCustomerAndParametersToo() {
-    LoggingChannel channel = LoggingChannel.builder().logger(log).logPayload(true)
-        .name("dry-run").build();
+    LoggingChannel channel =
+        LoggingChannel.builder().logger(log).logPayload(true).name("dry-run").build();
 
     channel.deliver(Requests.request("ik-dry", Requests.CUSTOMER));
 
-    assertThat(log.lines).singleElement().satisfies(line -> assertThat(line.text())
-        .startsWith("dry run via dry-run: key=ik-dry campaign=winback actionType=send_email "
-            + "channel=email")
-        .contains("customer=" + Requests.CUSTOMER)
-        .contains(Requests.TEMPLATE)
-        .contains("\"discount\":0.15"));
+    assertThat(log.lines)
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line.text())
+                    .startsWith(
+                        "dry run via dry-run: key=ik-dry campaign=winback actionType=send_email "
+                            + "channel=email")
+                    .contains("customer=" + Requests.CUSTOMER)
+                    .contains(Requests.TEMPLATE)
+                    .contains("\"discount\":0.15"));
   }
 
   @Test
   void deliver_sameKeyRepeatedly_alwaysDeliveredAndCounted() {
-    LoggingChannel channel = LoggingChannel.builder().logger(log)
-        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+    LoggingChannel channel =
+        LoggingChannel.builder().logger(log).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
     ActionRequest request = Requests.request("ik-same");
 
     DeliveryReceipt first = channel.deliver(request);
@@ -74,8 +84,7 @@ class LoggingChannelTest {
 
     assertThat(channel.name()).isEqualTo("log");
     assertThat(channel.toString()).isEqualTo("LoggingChannel[name=log, logPayload=false]");
-    assertThat(channel.deliver(Requests.request("ik-default")).externalId())
-        .isEqualTo("dry-run-1");
+    assertThat(channel.deliver(Requests.request("ik-default")).externalId()).isEqualTo("dry-run-1");
     assertThatThrownBy(() -> LoggingChannel.builder().name(""))
         .hasMessage("name must not be blank");
   }
@@ -97,8 +106,8 @@ class LoggingChannelTest {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern,
-        Object[] arguments, Throwable throwable) {
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
       lines.add(new Line(level, MessageFormatter.basicArrayFormat(pattern, arguments)));
     }
 

@@ -23,8 +23,18 @@ final class Requests {
     Map<String, @Nullable Object> parameters = new LinkedHashMap<>();
     parameters.put("template", TEMPLATE);
     parameters.put("discount", new BigDecimal("0.15"));
-    return new ActionRequest(key, "run-1", customerId, "winback", "send_email", "email",
-        parameters, List.of(), "treatment", "Riskli", new BigDecimal("0.01"),
+    return new ActionRequest(
+        key,
+        "run-1",
+        customerId,
+        "winback",
+        "send_email",
+        "email",
+        parameters,
+        List.of(),
+        "treatment",
+        "Riskli",
+        new BigDecimal("0.01"),
         Instant.parse("2026-03-15T09:00:00Z"));
   }
 }

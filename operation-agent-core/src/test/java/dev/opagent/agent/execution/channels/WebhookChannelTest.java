@@ -55,8 +55,11 @@ class WebhookChannelTest {
   }
 
   private WebhookChannel.Builder channel() {
-    return WebhookChannel.builder().endpoint(receiver.uri(PATH)).secret(SECRET)
-        .allowInsecureHttp().clock(CLOCK);
+    return WebhookChannel.builder()
+        .endpoint(receiver.uri(PATH))
+        .secret(SECRET)
+        .allowInsecureHttp()
+        .clock(CLOCK);
   }
 
   @Test
@@ -65,8 +68,7 @@ class WebhookChannelTest {
     try (WebhookChannel webhook = channel().build()) {
       DeliveryReceipt receipt = webhook.deliver(request);
 
-      assertThat(receipt).isEqualTo(DeliveryReceipt.delivered(request, "webhook", "http-200",
-          NOW));
+      assertThat(receipt).isEqualTo(DeliveryReceipt.delivered(request, "webhook", "http-200", NOW));
     }
     Received r = receiver.single();
     assertThat(r.method()).isEqualTo("POST");
@@ -74,16 +76,16 @@ class WebhookChannelTest {
     assertThat(r.signatureValid()).isTrue();
     assertThat(r.headers().getFirst("Idempotency-Key")).isEqualTo("ik-accepted");
     assertThat(r.headers().getFirst("Content-Type")).isEqualTo("application/json");
-    assertThat(r.headers().getFirst("X-Opagent-Signature")).startsWith("t=" + NOW.getEpochSecond()
-        + ",v1=");
+    assertThat(r.headers().getFirst("X-Opagent-Signature"))
+        .startsWith("t=" + NOW.getEpochSecond() + ",v1=");
     assertThat(ActionRequest.fromJson(r.body())).isEqualTo(request);
     assertThat(r.body()).isEqualTo(request.toJson());
   }
 
   @Test
   void deliver_signatureWithOtherSecret_failsReceiverVerification() {
-    try (WebhookChannel webhook = channel().secret("another-secret".getBytes(
-        StandardCharsets.UTF_8)).build()) {
+    try (WebhookChannel webhook =
+        channel().secret("another-secret".getBytes(StandardCharsets.UTF_8)).build()) {
       webhook.deliver(Requests.request("ik-other-secret"));
     }
     assertThat(receiver.single().signatureValid()).isFalse();
@@ -135,11 +137,13 @@ class WebhookChannelTest {
 
     assertThat(receipt).isNotNull();
     assertThat(attempts).isEqualTo(3);
-    assertThat(receiver.received).hasSize(3)
-        .allSatisfy(r -> {
-          assertThat(r.headers().getFirst("Idempotency-Key")).isEqualTo("ik-retried");
-          assertThat(r.signatureValid()).isTrue();
-        });
+    assertThat(receiver.received)
+        .hasSize(3)
+        .allSatisfy(
+            r -> {
+              assertThat(r.headers().getFirst("Idempotency-Key")).isEqualTo("ik-retried");
+              assertThat(r.signatureValid()).isTrue();
+            });
     assertThat(waits).containsExactly(Optional.of(Duration.ofSeconds(1)), Optional.empty());
   }
 
@@ -147,8 +151,9 @@ class WebhookChannelTest {
   void deliver_429WithRetryAfterSeconds_isRetryableWithThatWait() {
     receiver.reply(new Reply(429, Map.of("Retry-After", "2")));
     try (WebhookChannel webhook = channel().build()) {
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-429")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-429")));
 
       assertThat(e.retryable()).isTrue();
       assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(2));
@@ -159,12 +164,13 @@ class WebhookChannelTest {
 
   @Test
   void deliver_retryAfterHttpDate_isTheTimeUntilThatDate() {
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        NOW.plusSeconds(90).atZone(ZoneOffset.UTC));
+    String date =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(90).atZone(ZoneOffset.UTC));
     receiver.reply(new Reply(503, Map.of("Retry-After", date)));
     try (WebhookChannel webhook = channel().build()) {
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-date")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-date")));
 
       assertThat(e.retryable()).isTrue();
       assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(90));
@@ -175,8 +181,9 @@ class WebhookChannelTest {
   void deliver_retryAfterDateInThePast_isZero() {
     receiver.reply(new Reply(503, Map.of("Retry-After", "Sun, 15 Mar 2026 08:00:00 GMT")));
     try (WebhookChannel webhook = channel().build()) {
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-past")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-past")));
 
       assertThat(e.retryAfter()).isEqualTo(Duration.ZERO);
     }
@@ -189,14 +196,20 @@ class WebhookChannelTest {
     receiver.reply(new Reply(429, Map.of("Retry-After", "99999999999999999999")));
     try (WebhookChannel capped = channel().maxRetryAfter(Duration.ofMinutes(1)).build();
         WebhookChannel defaults = channel().build()) {
-      assertThat(catchThrowableOfType(ChannelException.class,
-          () -> capped.deliver(Requests.request("ik-cap"))).retryAfter())
+      assertThat(
+              catchThrowableOfType(
+                      ChannelException.class, () -> capped.deliver(Requests.request("ik-cap")))
+                  .retryAfter())
           .isEqualTo(Duration.ofMinutes(1));
-      assertThat(catchThrowableOfType(ChannelException.class,
-          () -> defaults.deliver(Requests.request("ik-cap"))).retryAfter())
+      assertThat(
+              catchThrowableOfType(
+                      ChannelException.class, () -> defaults.deliver(Requests.request("ik-cap")))
+                  .retryAfter())
           .isEqualTo(Duration.ofMinutes(5));
-      assertThat(catchThrowableOfType(ChannelException.class,
-          () -> defaults.deliver(Requests.request("ik-cap"))).retryAfter())
+      assertThat(
+              catchThrowableOfType(
+                      ChannelException.class, () -> defaults.deliver(Requests.request("ik-cap")))
+                  .retryAfter())
           .isEqualTo(Duration.ofMinutes(5));
     }
   }
@@ -205,8 +218,9 @@ class WebhookChannelTest {
   void deliver_unreadableRetryAfter_isRetryableWithoutWait() {
     receiver.reply(new Reply(503, Map.of("Retry-After", "soon")));
     try (WebhookChannel webhook = channel().build()) {
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-soon")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-soon")));
 
       assertThat(e.retryable()).isTrue();
       assertThat(e.retryAfter()).isNull();
@@ -217,13 +231,14 @@ class WebhookChannelTest {
   void deliver_400_isPermanent() {
     receiver.reply(new Reply(400, Map.of("Retry-After", "5")));
     try (WebhookChannel webhook = channel().build()) {
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-400")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-400")));
 
       assertThat(e.retryable()).isFalse();
       assertThat(e.retryAfter()).isNull();
-      assertThat(e.getMessage()).isEqualTo("channel 'webhook': HTTP 400 from "
-          + "http://127.0.0.1:" + receiver.port());
+      assertThat(e.getMessage())
+          .isEqualTo("channel 'webhook': HTTP 400 from " + "http://127.0.0.1:" + receiver.port());
     }
   }
 
@@ -234,14 +249,18 @@ class WebhookChannelTest {
     receiver.reply(new Reply(408, Map.of()));
     receiver.reply(new Reply(500, Map.of()));
     try (WebhookChannel webhook = channel().build()) {
-      ChannelException notFound = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-s")));
-      ChannelException moved = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-s")));
-      ChannelException requestTimeout = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-s")));
-      ChannelException serverError = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-s")));
+      ChannelException notFound =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-s")));
+      ChannelException moved =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-s")));
+      ChannelException requestTimeout =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-s")));
+      ChannelException serverError =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-s")));
 
       assertThat(notFound.retryable()).isFalse();
       assertThat(moved.retryable()).isFalse();
@@ -256,8 +275,9 @@ class WebhookChannelTest {
   void deliver_noResponseWithinRequestTimeout_isRetryable() {
     receiver.reply(Reply.HANG);
     try (WebhookChannel webhook = channel().requestTimeout(Duration.ofMillis(300)).build()) {
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-slow")));
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-slow")));
 
       assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("no response").contains("300 ms");
@@ -270,10 +290,16 @@ class WebhookChannelTest {
     Receiver gone = new Receiver();
     URI uri = gone.uri(PATH);
     gone.close();
-    try (WebhookChannel webhook = WebhookChannel.builder().endpoint(uri).secret(SECRET)
-        .allowInsecureHttp().connectTimeout(Duration.ofSeconds(2)).build()) {
-      ChannelException e = catchThrowableOfType(ChannelException.class,
-          () -> webhook.deliver(Requests.request("ik-gone")));
+    try (WebhookChannel webhook =
+        WebhookChannel.builder()
+            .endpoint(uri)
+            .secret(SECRET)
+            .allowInsecureHttp()
+            .connectTimeout(Duration.ofSeconds(2))
+            .build()) {
+      ChannelException e =
+          catchThrowableOfType(
+              ChannelException.class, () -> webhook.deliver(Requests.request("ik-gone")));
 
       assertThat(e.retryable()).isTrue();
       assertThat(e.getCause()).isInstanceOf(IOException.class);
@@ -282,8 +308,8 @@ class WebhookChannelTest {
 
   @Test
   void build_plainHttpWithoutOptIn_isRejectedNamingTheOptIn() {
-    assertThatThrownBy(() -> WebhookChannel.builder().endpoint(receiver.uri(PATH))
-        .secret(SECRET).build())
+    assertThatThrownBy(
+            () -> WebhookChannel.builder().endpoint(receiver.uri(PATH)).secret(SECRET).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must use https")
         .hasMessageContaining("allowInsecureHttp()")
@@ -294,17 +320,24 @@ class WebhookChannelTest {
   void build_invalidOptions_failWithSpecificMessages() {
     assertThatThrownBy(() -> WebhookChannel.builder().secret(SECRET).build())
         .hasMessageContaining("endpoint is required");
-    assertThatThrownBy(() -> WebhookChannel.builder().endpoint("https://hooks.example.com/x")
-        .build())
+    assertThatThrownBy(
+            () -> WebhookChannel.builder().endpoint("https://hooks.example.com/x").build())
         .hasMessageContaining("secret is required");
-    assertThatThrownBy(() -> WebhookChannel.builder().endpoint("ftp://hooks.example.com/x")
-        .secret(SECRET).build())
+    assertThatThrownBy(
+            () ->
+                WebhookChannel.builder()
+                    .endpoint("ftp://hooks.example.com/x")
+                    .secret(SECRET)
+                    .build())
         .hasMessageContaining("scheme was 'ftp'");
-    assertThatThrownBy(() -> WebhookChannel.builder().endpoint("/relative").secret(SECRET)
-        .build())
+    assertThatThrownBy(() -> WebhookChannel.builder().endpoint("/relative").secret(SECRET).build())
         .hasMessageContaining("absolute https URL");
-    assertThatThrownBy(() -> WebhookChannel.builder()
-        .endpoint("https://user:pw@hooks.example.com/x").secret(SECRET).build())
+    assertThatThrownBy(
+            () ->
+                WebhookChannel.builder()
+                    .endpoint("https://user:pw@hooks.example.com/x")
+                    .secret(SECRET)
+                    .build())
         .hasMessageContaining("must not contain user information")
         .hasMessageNotContaining("pw");
     assertThatThrownBy(() -> WebhookChannel.builder().secret(new byte[0]))
@@ -317,9 +350,14 @@ class WebhookChannelTest {
         .hasMessage("maxRetryAfter must not be negative but was PT-1S");
     assertThatThrownBy(() -> WebhookChannel.builder().putHeader("idempotency-key", "x"))
         .hasMessageContaining("cannot be set");
-    assertThatThrownBy(() -> WebhookChannel.builder().endpoint("https://hooks.example.com/x")
-        .secret(SECRET).connectTimeout(Duration.ofSeconds(1))
-        .httpClient(HttpClient.newHttpClient()).build())
+    assertThatThrownBy(
+            () ->
+                WebhookChannel.builder()
+                    .endpoint("https://hooks.example.com/x")
+                    .secret(SECRET)
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .httpClient(HttpClient.newHttpClient())
+                    .build())
         .hasMessageContaining("connectTimeout applies only to the client the channel builds");
   }
 
@@ -330,12 +368,15 @@ class WebhookChannelTest {
     receiver.reply(Reply.HANG);
     ActionRequest request = Requests.request("ik-leak", Requests.CUSTOMER);
     List<String> texts = new ArrayList<>();
-    try (WebhookChannel webhook = channel().requestTimeout(Duration.ofMillis(300))
-        .putHeader("Authorization", "Bearer tok-abc").build()) {
+    try (WebhookChannel webhook =
+        channel()
+            .requestTimeout(Duration.ofMillis(300))
+            .putHeader("Authorization", "Bearer tok-abc")
+            .build()) {
       texts.add(webhook.toString());
       for (int i = 0; i < 3; i++) {
-        ChannelException e = catchThrowableOfType(ChannelException.class,
-            () -> webhook.deliver(request));
+        ChannelException e =
+            catchThrowableOfType(ChannelException.class, () -> webhook.deliver(request));
         for (Throwable t = e; t != null; t = t.getCause()) {
           texts.add(String.valueOf(t.getMessage()));
           texts.add(t.toString());
@@ -343,20 +384,27 @@ class WebhookChannelTest {
       }
     }
 
-    assertThat(texts).isNotEmpty().allSatisfy(t -> assertThat(t)
-        .doesNotContain(SECRET)
-        .doesNotContain("T0KEN")
-        .doesNotContain("tok-abc")
-        .doesNotContain(Requests.CUSTOMER)
-        .doesNotContain(Requests.TEMPLATE));
-    assertThat(texts.get(0)).isEqualTo("WebhookChannel[name=webhook, endpoint=http://127.0.0.1:"
-        + receiver.port() + ", deduplicatesByKey=false]");
+    assertThat(texts)
+        .isNotEmpty()
+        .allSatisfy(
+            t ->
+                assertThat(t)
+                    .doesNotContain(SECRET)
+                    .doesNotContain("T0KEN")
+                    .doesNotContain("tok-abc")
+                    .doesNotContain(Requests.CUSTOMER)
+                    .doesNotContain(Requests.TEMPLATE));
+    assertThat(texts.get(0))
+        .isEqualTo(
+            "WebhookChannel[name=webhook, endpoint=http://127.0.0.1:"
+                + receiver.port()
+                + ", deduplicatesByKey=false]");
   }
 
   @Test
   void deliver_extraHeader_isSent() {
-    try (WebhookChannel webhook = channel().putHeader("Authorization", "Bearer tok-abc")
-        .name("crm").build()) {
+    try (WebhookChannel webhook =
+        channel().putHeader("Authorization", "Bearer tok-abc").name("crm").build()) {
       DeliveryReceipt receipt = webhook.deliver(Requests.request("ik-auth"));
 
       assertThat(receipt.channel()).isEqualTo("crm");
@@ -381,8 +429,7 @@ class WebhookChannelTest {
   void deliver_handedHttpClient_isUsed() {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (WebhookChannel webhook = channel().httpClient(client).build()) {
-      assertThat(webhook.deliver(Requests.request("ik-client")).externalId())
-          .isEqualTo("http-200");
+      assertThat(webhook.deliver(Requests.request("ik-client")).externalId()).isEqualTo("http-200");
     }
     assertThat(receiver.single().signatureValid()).isTrue();
   }
@@ -396,8 +443,8 @@ class WebhookChannelTest {
     }
   }
 
-  record Received(String method, String path, Headers headers, String body,
-      boolean signatureValid) {}
+  record Received(
+      String method, String path, Headers headers, String body, boolean signatureValid) {}
 
   /** A local HTTP receiver that verifies signatures and answers as scripted. */
   static final class Receiver implements AutoCloseable {
@@ -410,29 +457,39 @@ class WebhookChannelTest {
     Receiver() throws IOException {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.setExecutor(executor);
-      server.createContext("/", exchange -> {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        boolean valid = WebhookSignature.verify(SECRET,
-            exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER), body, NOW,
-            Duration.ofMinutes(5));
-        received.add(new Received(exchange.getRequestMethod(),
-            exchange.getRequestURI().getPath(), exchange.getRequestHeaders(),
-            new String(body, StandardCharsets.UTF_8), valid));
-        @Nullable Reply reply = script.poll();
-        if (reply == null) {
-          reply = Reply.OK;
-        }
-        if (reply.hang()) {
-          try {
-            release.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.sendResponseHeaders(reply.status(), -1);
-        exchange.close();
-      });
+      server.createContext(
+          "/",
+          exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            boolean valid =
+                WebhookSignature.verify(
+                    SECRET,
+                    exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER),
+                    body,
+                    NOW,
+                    Duration.ofMinutes(5));
+            received.add(
+                new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders(),
+                    new String(body, StandardCharsets.UTF_8),
+                    valid));
+            @Nullable Reply reply = script.poll();
+            if (reply == null) {
+              reply = Reply.OK;
+            }
+            if (reply.hang()) {
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            exchange.sendResponseHeaders(reply.status(), -1);
+            exchange.close();
+          });
       server.start();
     }
 

@@ -29,19 +29,21 @@ class WebhookDeadlineTest {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     executor = Executors.newCachedThreadPool();
     server.setExecutor(executor);
-    server.createContext("/hook", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      exchange.sendResponseHeaders(200, 0);           // chunked: the body never says how long
-      try (OutputStream out = exchange.getResponseBody()) {
-        for (int i = 0; i < 80; i++) {                // 8 s of body, one byte every 100 ms
-          out.write('x');
-          out.flush();
-          Thread.sleep(100);
-        }
-      } catch (IOException | InterruptedException e) {
-        // the client gave up: what the test wants
-      }
-    });
+    server.createContext(
+        "/hook",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, 0); // chunked: the body never says how long
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 80; i++) { // 8 s of body, one byte every 100 ms
+              out.write('x');
+              out.flush();
+              Thread.sleep(100);
+            }
+          } catch (IOException | InterruptedException e) {
+            // the client gave up: what the test wants
+          }
+        });
     server.start();
   }
 
@@ -54,11 +56,20 @@ class WebhookDeadlineTest {
   @Test
   void deliver_200WithTricklingBody_failsRetryableWithinTheRequestTimeout() {
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
-    try (WebhookChannel webhook = WebhookChannel.builder().endpoint(url).secret("k")
-        .allowInsecureHttp().requestTimeout(Duration.ofSeconds(1)).build()) {
-      ChannelException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
-          () -> catchThrowableOfType(ChannelException.class,
-              () -> webhook.deliver(Requests.request("ik-trickle"))));
+    try (WebhookChannel webhook =
+        WebhookChannel.builder()
+            .endpoint(url)
+            .secret("k")
+            .allowInsecureHttp()
+            .requestTimeout(Duration.ofSeconds(1))
+            .build()) {
+      ChannelException e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(5),
+              () ->
+                  catchThrowableOfType(
+                      ChannelException.class,
+                      () -> webhook.deliver(Requests.request("ik-trickle"))));
 
       assertThat(e).as("a slow body is a failed delivery, not a success").isNotNull();
       assertThat(e.retryable()).isTrue();

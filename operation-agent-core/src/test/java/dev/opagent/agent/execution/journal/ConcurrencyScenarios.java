@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.RunState;
-import dev.opagent.agent.execution.spi.ExecutionJournal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -63,27 +63,29 @@ final class ConcurrencyScenarios {
         order.add(i);
       }
       Collections.shuffle(order, new Random(e));
-      executors.add(() -> {
-        start.await(30, TimeUnit.SECONDS);
-        int mine = 0;
-        for (int i : order) {
-          Optional<ExecutionRecord> claim =
-              journal.claim(keys.get(i), owner, T0.plusSeconds(1), T0.plus(LEASE));
-          if (claim.isEmpty()) {
-            continue;
-          }
-          assertThat(claim.get().owner()).isEqualTo(owner);
-          claims.incrementAndGet(i);
-          claimant.set(i, owner);
-          DeliveryReceipt receipt = new DeliveryReceipt(keys.get(i), "email", owner,
-              T0.plusSeconds(2), null, false, "delivered");
-          if (journal.complete(keys.get(i), owner, receipt, T0.plusSeconds(2))) {
-            completions.incrementAndGet(i);
-            mine++;
-          }
-        }
-        return mine;
-      });
+      executors.add(
+          () -> {
+            start.await(30, TimeUnit.SECONDS);
+            int mine = 0;
+            for (int i : order) {
+              Optional<ExecutionRecord> claim =
+                  journal.claim(keys.get(i), owner, T0.plusSeconds(1), T0.plus(LEASE));
+              if (claim.isEmpty()) {
+                continue;
+              }
+              assertThat(claim.get().owner()).isEqualTo(owner);
+              claims.incrementAndGet(i);
+              claimant.set(i, owner);
+              DeliveryReceipt receipt =
+                  new DeliveryReceipt(
+                      keys.get(i), "email", owner, T0.plusSeconds(2), null, false, "delivered");
+              if (journal.complete(keys.get(i), owner, receipt, T0.plusSeconds(2))) {
+                completions.incrementAndGet(i);
+                mine++;
+              }
+            }
+            return mine;
+          });
     }
     int total = 0;
     for (int done : runAll(executors)) {
@@ -122,14 +124,15 @@ final class ConcurrencyScenarios {
       }
       Collections.shuffle(mine, new Random(100 + e));
       asked.add(mine);
-      enlisters.add(() -> {
-        start.await(30, TimeUnit.SECONDS);
-        List<ExecutionRecord> answered = new ArrayList<>();
-        for (int from = 0; from < n; from += 50) {
-          answered.addAll(journal.enlist(mine.subList(from, Math.min(n, from + 50)), T0));
-        }
-        return answered;
-      });
+      enlisters.add(
+          () -> {
+            start.await(30, TimeUnit.SECONDS);
+            List<ExecutionRecord> answered = new ArrayList<>();
+            for (int from = 0; from < n; from += 50) {
+              answered.addAll(journal.enlist(mine.subList(from, Math.min(n, from + 50)), T0));
+            }
+            return answered;
+          });
     }
     List<List<ExecutionRecord>> answers = runAll(enlisters);
 
@@ -172,27 +175,28 @@ final class ConcurrencyScenarios {
   }
 
   /**
-   * {@link #EXECUTORS} threads record states of the same new runs at once: none fails, and each
-   * run ends in one of the states recorded.
+   * {@link #EXECUTORS} threads record states of the same new runs at once: none fails, and each run
+   * ends in one of the states recorded.
    */
   static void runStatesRecordedAtOnce(ExecutionJournal journal, int runs) throws Exception {
     CyclicBarrier start = new CyclicBarrier(EXECUTORS);
     List<Callable<Integer>> writers = new ArrayList<>();
     for (int t = 0; t < EXECUTORS; t++) {
       RunState state = t % 2 == 0 ? RunState.PLANNING : RunState.PLANNED;
-      writers.add(() -> {
-        start.await(30, TimeUnit.SECONDS);
-        for (int r = 0; r < runs; r++) {
-          journal.runState("run-state-" + r, state, T0);
-        }
-        return runs;
-      });
+      writers.add(
+          () -> {
+            start.await(30, TimeUnit.SECONDS);
+            for (int r = 0; r < runs; r++) {
+              journal.runState("run-state-" + r, state, T0);
+            }
+            return runs;
+          });
     }
     runAll(writers);
 
     for (int r = 0; r < runs; r++) {
-      assertThat(journal.runState("run-state-" + r)).hasValueSatisfying(
-          s -> assertThat(s).isIn(RunState.PLANNING, RunState.PLANNED));
+      assertThat(journal.runState("run-state-" + r))
+          .hasValueSatisfying(s -> assertThat(s).isIn(RunState.PLANNING, RunState.PLANNED));
     }
   }
 

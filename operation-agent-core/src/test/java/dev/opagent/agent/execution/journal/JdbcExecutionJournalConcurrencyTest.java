@@ -7,14 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Executors and enlisters racing on one journal in an H2 file and on PostgreSQL. */
 class JdbcExecutionJournalConcurrencyTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void claimAndComplete_fourExecutorsOnAPooledH2File_completeEveryKeyExactlyOnce()
       throws Exception {
-    JdbcConnectionPool pool = JdbcConnectionPool.create(
-        "jdbc:h2:file:" + dir.resolve("race").toAbsolutePath(), "sa", "");
+    JdbcConnectionPool pool =
+        JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("race").toAbsolutePath(), "sa", "");
     try (JdbcExecutionJournal journal =
         JdbcExecutionJournal.builder().dataSource(pool).createSchema(true).build()) {
       ConcurrencyScenarios.executorsRaceToClaimAndComplete(journal, 2_000);
@@ -26,24 +25,27 @@ class JdbcExecutionJournalConcurrencyTest {
   @Test
   void enlist_fourEnlistersOfOverlappingKeysOnAnH2FileWithoutPool_journalEachKeyOnce()
       throws Exception {
-    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(
-        "jdbc:h2:file:" + dir.resolve("enlist").toAbsolutePath(), "sa", "")) {
+    try (JdbcExecutionJournal journal =
+        JdbcExecutionJournal.forUrl(
+            "jdbc:h2:file:" + dir.resolve("enlist").toAbsolutePath(), "sa", "")) {
       ConcurrencyScenarios.enlistersOfOverlappingKeysRace(journal, 400);
     }
   }
 
   @Test
   void claim_leaseInThePastOnAnH2File_isTakenOverAndTheFormerOwnerRefused() {
-    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(
-        "jdbc:h2:file:" + dir.resolve("lease").toAbsolutePath(), "sa", "")) {
+    try (JdbcExecutionJournal journal =
+        JdbcExecutionJournal.forUrl(
+            "jdbc:h2:file:" + dir.resolve("lease").toAbsolutePath(), "sa", "")) {
       ConcurrencyScenarios.expiredLeaseIsTakenOver(journal);
     }
   }
 
   @Test
   void runState_fourWritersOfTheSameNewRunsOnAnH2File_neverFail() throws Exception {
-    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(
-        "jdbc:h2:file:" + dir.resolve("runs").toAbsolutePath(), "sa", "")) {
+    try (JdbcExecutionJournal journal =
+        JdbcExecutionJournal.forUrl(
+            "jdbc:h2:file:" + dir.resolve("runs").toAbsolutePath(), "sa", "")) {
       ConcurrencyScenarios.runStatesRecordedAtOnce(journal, 100);
     }
   }
@@ -87,7 +89,10 @@ class JdbcExecutionJournalConcurrencyTest {
   }
 
   private static JdbcExecutionJournal postgres() {
-    return JdbcExecutionJournal.builder().dataSource(EmbeddedPostgresServer.pool())
-        .tablePrefix(EmbeddedPostgresServer.freshPrefix()).createSchema(true).build();
+    return JdbcExecutionJournal.builder()
+        .dataSource(EmbeddedPostgresServer.pool())
+        .tablePrefix(EmbeddedPostgresServer.freshPrefix())
+        .createSchema(true)
+        .build();
   }
 }

@@ -6,9 +6,9 @@ import dev.opagent.agent.execution.spi.ExecutionJournal;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract on a real PostgreSQL (the embedded server), with the schema of
- * {@code schema-postgresql.sql} under a fresh table prefix per test; reopening builds a new
- * journal on the existing tables.
+ * The contract on a real PostgreSQL (the embedded server), with the schema of {@code
+ * schema-postgresql.sql} under a fresh table prefix per test; reopening builds a new journal on the
+ * existing tables.
  */
 class PostgresJdbcExecutionJournalTest extends ExecutionJournalContract {
   private String prefix;
@@ -16,15 +16,20 @@ class PostgresJdbcExecutionJournalTest extends ExecutionJournalContract {
   @Override
   protected ExecutionJournal open() {
     prefix = EmbeddedPostgresServer.freshPrefix();
-    return JdbcExecutionJournal.builder().dataSource(EmbeddedPostgresServer.pool())
-        .tablePrefix(prefix).createSchema(true).build();
+    return JdbcExecutionJournal.builder()
+        .dataSource(EmbeddedPostgresServer.pool())
+        .tablePrefix(prefix)
+        .createSchema(true)
+        .build();
   }
 
   @Override
   protected ExecutionJournal reopen(ExecutionJournal journal) {
     journal.close();
-    return JdbcExecutionJournal.builder().dataSource(EmbeddedPostgresServer.pool())
-        .tablePrefix(prefix).build();
+    return JdbcExecutionJournal.builder()
+        .dataSource(EmbeddedPostgresServer.pool())
+        .tablePrefix(prefix)
+        .build();
   }
 
   @Test
@@ -36,9 +41,13 @@ class PostgresJdbcExecutionJournalTest extends ExecutionJournalContract {
 
   @Test
   void databaseTime_judgesLeasesByThePostgresClock() {
-    try (JdbcExecutionJournal journal = JdbcExecutionJournal.builder()
-        .dataSource(EmbeddedPostgresServer.pool()).tablePrefix(EmbeddedPostgresServer.freshPrefix())
-        .createSchema(true).databaseTime(true).build()) {
+    try (JdbcExecutionJournal journal =
+        JdbcExecutionJournal.builder()
+            .dataSource(EmbeddedPostgresServer.pool())
+            .tablePrefix(EmbeddedPostgresServer.freshPrefix())
+            .createSchema(true)
+            .databaseTime(true)
+            .build()) {
       JdbcExecutionJournalTest.leasesFollowTheDatabaseClock(journal);
     }
   }

@@ -52,8 +52,8 @@ class DistributionsTest {
 
   @Property
   void normalTwoSided_isTwiceTheLowerTail(@ForAll @DoubleRange(min = -37, max = 37) double z) {
-    assertRelative(Distributions.normalTwoSided(z),
-        2 * NORMAL.cumulativeProbability(-Math.abs(z)), 1e-12);
+    assertRelative(
+        Distributions.normalTwoSided(z), 2 * NORMAL.cumulativeProbability(-Math.abs(z)), 1e-12);
   }
 
   @Test
@@ -67,9 +67,9 @@ class DistributionsTest {
   }
 
   /**
-   * Commons Math inverts through {@code erfInv(2p − 1)}, which loses the low digits of small
-   * {@code p} (at p = 1e-6 its quantile's Φ is off by 3e-11 relative, ours by 3e-15), so it is
-   * the reference only away from the tails; the tails are checked by inverting the CDF.
+   * Commons Math inverts through {@code erfInv(2p − 1)}, which loses the low digits of small {@code
+   * p} (at p = 1e-6 its quantile's Φ is off by 3e-11 relative, ours by 3e-15), so it is the
+   * reference only away from the tails; the tails are checked by inverting the CDF.
    */
   @Property
   void normalQuantile_agreesWithCommonsMath(
@@ -101,7 +101,6 @@ class DistributionsTest {
       @ForAll @IntRange(min = 1, max = 30) int df,
       @ForAll @DoubleRange(min = 0.001, max = 400) @Scale(6) double x) {
     double expected = Gamma.regularizedGammaQ(df / 2.0, x / 2, 1e-17, 100_000);
-    assertThat(Distributions.chiSquareSurvival(x, df))
-        .isCloseTo(expected, withinPercentage(1e-9));
+    assertThat(Distributions.chiSquareSurvival(x, df)).isCloseTo(expected, withinPercentage(1e-9));
   }
 }

@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.distribution.GammaDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SamplingTest {
   private static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
@@ -84,10 +84,12 @@ class SamplingTest {
   @CsvSource({"25, 475, 40, 460", "50, 950, 50, 950", "3, 17, 5, 15", "120, 880, 100, 900"})
   void probabilityBest_twoArms_matchesTheExactIntegral(long s0, long f0, long s1, long f1) {
     int draws = 20_000;
-    double[] best = Sampling.probabilityBest(new long[] {s0, s1}, new long[] {f0, f1}, draws,
-        new SplittableRandom(3));
-    double exact = exactProbabilityBetter(new BetaDistribution(1 + s1, 1 + f1),
-        new BetaDistribution(1 + s0, 1 + f0));
+    double[] best =
+        Sampling.probabilityBest(
+            new long[] {s0, s1}, new long[] {f0, f1}, draws, new SplittableRandom(3));
+    double exact =
+        exactProbabilityBetter(
+            new BetaDistribution(1 + s1, 1 + f1), new BetaDistribution(1 + s0, 1 + f0));
 
     double sd = Math.sqrt(exact * (1 - exact) / draws);
     assertThat(best[1]).isCloseTo(exact, within(4 * sd + 1e-9));

@@ -15,7 +15,10 @@ public interface CampaignMetricsSource {
   /** The metrics of every campaign with any, by campaign id, iterated in ascending id order. */
   Map<String, Metrics> all();
 
-  /** The metrics of {@code campaign}, empty when it has none. Default: looks it up in {@link #all()}. */
+  /**
+   * The metrics of {@code campaign}, empty when it has none. Default: looks it up in {@link
+   * #all()}.
+   */
   default Optional<Metrics> campaign(String campaign) {
     Objects.requireNonNull(campaign, "campaign");
     return Optional.ofNullable(all().get(campaign));

@@ -30,15 +30,21 @@ import org.jspecify.annotations.Nullable;
  * @param consents the channels the customer opted in to; any other counts as no
  * @param zone the customer's time zone for quiet hours; null for the policy's default zone
  */
-public record CustomerFacts(CustomerData data, @Nullable SegmentAnalysis analysis,
-    Map<String, @Nullable Object> attributes, Set<Channel> consents, @Nullable ZoneId zone) {
+public record CustomerFacts(
+    CustomerData data,
+    @Nullable SegmentAnalysis analysis,
+    Map<String, @Nullable Object> attributes,
+    Set<Channel> consents,
+    @Nullable ZoneId zone) {
 
   /** Checks and copies the values. */
   public CustomerFacts {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(attributes, "attributes");
-    attributes = attributes.isEmpty() ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    attributes =
+        attributes.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     consents = Set.copyOf(consents);
   }
 
@@ -54,8 +60,8 @@ public record CustomerFacts(CustomerData data, @Nullable SegmentAnalysis analysi
 
   /** These facts with {@code attributes} instead of the current ones. */
   public CustomerFacts withAttributes(Map<String, ?> attributes) {
-    return new CustomerFacts(data, analysis, new LinkedHashMap<String, @Nullable Object>(attributes),
-        consents, zone);
+    return new CustomerFacts(
+        data, analysis, new LinkedHashMap<String, @Nullable Object>(attributes), consents, zone);
   }
 
   /** These facts with {@code consents} instead of the current ones. */

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param cost what it actually cost in the budget currency; null to commit the reserved amount
  * @param detail a short explanation without personal data
  */
-public record ExecutionReceipt(String executionId, Status status, @Nullable BigDecimal cost,
-    String detail) {
+public record ExecutionReceipt(
+    String executionId, Status status, @Nullable BigDecimal cost, String detail) {
 
   /** Checks the values. */
   public ExecutionReceipt {

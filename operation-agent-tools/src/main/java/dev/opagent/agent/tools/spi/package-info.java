@@ -1,4 +1,7 @@
-/** What hosts implement for the SDK's tools: customer facts, executing approved actions, reading metrics. */
+/**
+ * What hosts implement for the SDK's tools: customer facts, executing approved actions, reading
+ * metrics.
+ */
 @NullMarked
 package dev.opagent.agent.tools.spi;
 

@@ -30,36 +30,45 @@ import org.jspecify.annotations.Nullable;
  * The SDK's shared, immutable Jackson configuration, and the bounds every JSON it reads must keep.
  * Thread-safe.
  *
- * <p>Reading is bounded ({@link StreamReadConstraints}): a number token has at most
- * {@value #MAX_NUMBER_LENGTH} characters, a string at most {@value #MAX_STRING_LENGTH}, a document
- * at most {@value #MAX_DOCUMENT_LENGTH} and nesting at most {@value #MAX_NESTING_DEPTH} levels.
- * Jackson does not bound a decimal's exponent ({@code 1e50000000} is ten characters), so every
- * number of a tree that was read is checked too ({@link #unboundedNumber(JsonNode)}): at most
- * {@value #MAX_NUMBER_DIGITS} digits before and after the decimal point. Such a check never turns
- * a number into a double, long or BigInteger first, which is what would cost unbounded work.
+ * <p>Reading is bounded ({@link StreamReadConstraints}): a number token has at most {@value
+ * #MAX_NUMBER_LENGTH} characters, a string at most {@value #MAX_STRING_LENGTH}, a document at most
+ * {@value #MAX_DOCUMENT_LENGTH} and nesting at most {@value #MAX_NESTING_DEPTH} levels. Jackson
+ * does not bound a decimal's exponent ({@code 1e50000000} is ten characters), so every number of a
+ * tree that was read is checked too ({@link #unboundedNumber(JsonNode)}): at most {@value
+ * #MAX_NUMBER_DIGITS} digits before and after the decimal point. Such a check never turns a number
+ * into a double, long or BigInteger first, which is what would cost unbounded work.
  */
 public final class Json {
   /** Most characters of one number token. */
   public static final int MAX_NUMBER_LENGTH = 100;
+
   /** Most characters of one string value. */
   public static final int MAX_STRING_LENGTH = 20_000_000;
+
   /** Most levels of nested arrays and objects. */
   public static final int MAX_NESTING_DEPTH = 200;
+
   /** Most characters (or bytes) of one document: a payload of AgentCore's limit and a margin. */
   public static final long MAX_DOCUMENT_LENGTH = 128L * 1024 * 1024;
+
   /** Most digits a number may have before, and after, its decimal point. */
   public static final int MAX_NUMBER_DIGITS = 100;
 
   /** Why a number was refused; names the limit, never the value. */
-  public static final String NUMBER_REASON = "must be a number with at most " + MAX_NUMBER_DIGITS
-      + " digits before and " + MAX_NUMBER_DIGITS + " after the decimal point";
+  public static final String NUMBER_REASON =
+      "must be a number with at most "
+          + MAX_NUMBER_DIGITS
+          + " digits before and "
+          + MAX_NUMBER_DIGITS
+          + " after the decimal point";
 
-  private static final StreamReadConstraints READ_CONSTRAINTS = StreamReadConstraints.builder()
-      .maxNumberLength(MAX_NUMBER_LENGTH)
-      .maxStringLength(MAX_STRING_LENGTH)
-      .maxNestingDepth(MAX_NESTING_DEPTH)
-      .maxDocumentLength(MAX_DOCUMENT_LENGTH)
-      .build();
+  private static final StreamReadConstraints READ_CONSTRAINTS =
+      StreamReadConstraints.builder()
+          .maxNumberLength(MAX_NUMBER_LENGTH)
+          .maxStringLength(MAX_STRING_LENGTH)
+          .maxNestingDepth(MAX_NESTING_DEPTH)
+          .maxDocumentLength(MAX_DOCUMENT_LENGTH)
+          .build();
 
   /** Mapper for the wire: lenient on unknown members (they are preserved), strict on types. */
   public static final ObjectMapper MAPPER =
@@ -87,9 +96,9 @@ public final class Json {
   private Json() {}
 
   /**
-   * JSON that could not be read within the bounds: {@link #path()} says where (for example
-   * {@code .customer.productHistory[0].avgDaysBetween}, empty for the whole document) and
-   * {@link #reason()} why. Neither ever contains a value of the input.
+   * JSON that could not be read within the bounds: {@link #path()} says where (for example {@code
+   * .customer.productHistory[0].avgDaysBetween}, empty for the whole document) and {@link
+   * #reason()} why. Neither ever contains a value of the input.
    */
   public static final class UnreadableJsonException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -147,9 +156,16 @@ public final class Json {
     } catch (StreamConstraintsException e) {
       throw new UnreadableJsonException(path(p.getParsingContext()), limitReason(e));
     } catch (JsonProcessingException e) {
-      throw new UnreadableJsonException("", "is not valid JSON" + (e.getLocation() == null ? ""
-          : " (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")"));
+      throw new UnreadableJsonException(
+          "",
+          "is not valid JSON"
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"));
     } catch (IOException e) {
       throw new UnreadableJsonException("", "could not be read");
     } catch (NumberFormatException | ArithmeticException e) {
@@ -167,10 +183,9 @@ public final class Json {
   }
 
   /**
-   * The path of the first number in {@code node} (itself included) that is not finite or has
-   * more than {@value #MAX_NUMBER_DIGITS} digits before or after its decimal point, or
-   * {@code null} when every number is within bounds. Walks the tree without recursion; never
-   * expands a number.
+   * The path of the first number in {@code node} (itself included) that is not finite or has more
+   * than {@value #MAX_NUMBER_DIGITS} digits before or after its decimal point, or {@code null} when
+   * every number is within bounds. Walks the tree without recursion; never expands a number.
    */
   public static @Nullable String unboundedNumber(JsonNode node) {
     Deque<Map.Entry<String, JsonNode>> todo = new ArrayDeque<>();
@@ -202,9 +217,9 @@ public final class Json {
   }
 
   /**
-   * Whether {@code value} has at most {@code maxIntegerDigits} digits before its decimal point
-   * and at most {@code maxScale} after it. Cheap whatever the exponent: it reads the scale and
-   * the unscaled value's length and never expands the number.
+   * Whether {@code value} has at most {@code maxIntegerDigits} digits before its decimal point and
+   * at most {@code maxScale} after it. Cheap whatever the exponent: it reads the scale and the
+   * unscaled value's length and never expands the number.
    */
   public static boolean isBounded(BigDecimal value, int maxIntegerDigits, int maxScale) {
     int scale = value.scale();
@@ -268,8 +283,8 @@ public final class Json {
   }
 
   /**
-   * {@code name} as a step of an error's path: member names come from input, so a long one is
-   * cut to {@value #MAX_PATH_NAME} characters.
+   * {@code name} as a step of an error's path: member names come from input, so a long one is cut
+   * to {@value #MAX_PATH_NAME} characters.
    */
   public static String pathName(String name) {
     return name.length() <= MAX_PATH_NAME ? name : name.substring(0, MAX_PATH_NAME) + "…";

@@ -16,12 +16,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Date-times as the agent's payload carries them: the seed's zone-less form
- * ({@code 2026-01-15T00:00:00}, read as UTC), a plain date, or ISO-8601 with an offset. UTC values
- * are written back in the zone-less form the agent is known to accept; others keep their offset.
+ * Date-times as the agent's payload carries them: the seed's zone-less form ({@code
+ * 2026-01-15T00:00:00}, read as UTC), a plain date, or ISO-8601 with an offset. UTC values are
+ * written back in the zone-less form the agent is known to accept; others keep their offset.
  */
 public final class WireDateTime {
-  private static final DateTimeFormatter ZONELESS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+  private static final DateTimeFormatter ZONELESS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
   private WireDateTime() {}
 
@@ -55,17 +56,23 @@ public final class WireDateTime {
   /** Jackson deserializer for {@link #parse(String)}. */
   public static final class Deserializer extends JsonDeserializer<OffsetDateTime> {
     @Override
-    public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+    public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt)
+        throws IOException {
       if (p.currentToken() != JsonToken.VALUE_STRING) {
         return (OffsetDateTime)
-            ctxt.handleUnexpectedToken(OffsetDateTime.class, p.currentToken(), p,
+            ctxt.handleUnexpectedToken(
+                OffsetDateTime.class,
+                p.currentToken(),
+                p,
                 "expected a date-time string such as 2026-01-15T00:00:00");
       }
       try {
         return parse(p.getText());
       } catch (DateTimeParseException e) {
         // The value itself is customer data: the message names the expected form, not the value.
-        throw ctxt.weirdStringException("", OffsetDateTime.class,
+        throw ctxt.weirdStringException(
+            "",
+            OffsetDateTime.class,
             "not a date-time; use 2026-01-15T00:00:00 or an ISO-8601 offset date-time");
       }
     }

@@ -10,7 +10,9 @@ import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.store.OperatingStore;
 
-/** A modular host's use of the public API, compiled on the module path against the published jars. */
+/**
+ * A modular host's use of the public API, compiled on the module path against the published jars.
+ */
 public final class ModularHost {
 
   private ModularHost() {}

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The opagent modules as a modular host meets them on the module path. */
 class ModularHostTest {
 
-  private static final String CUSTOMER = "{\"customerId\":\"C-1001\",\"city\":\"Istanbul\","
-      + "\"customer\":{\"customerId\":\"C-1001\",\"age\":32,\"gender\":\"F\","
-      + "\"registeredAt\":\"2024-03-15T00:00:00\",\"productHistory\":[{\"productId\":\"P-2001\","
-      + "\"category\":\"SKINCARE\",\"totalQuantity\":8,\"totalSpent\":479.20,\"orderCount\":8,"
-      + "\"lastPurchase\":\"2026-01-20T00:00:00\",\"avgDaysBetween\":30}]},"
-      + "\"region\":{\"name\":\"Marmara\",\"climateType\":\"Temperate\","
-      + "\"medianBasket\":75.0,\"trend\":\"SKINCARE\"},\"currentSeason\":\"Winter\"}";
+  private static final String CUSTOMER =
+      "{\"customerId\":\"C-1001\",\"city\":\"Istanbul\","
+          + "\"customer\":{\"customerId\":\"C-1001\",\"age\":32,\"gender\":\"F\","
+          + "\"registeredAt\":\"2024-03-15T00:00:00\",\"productHistory\":[{\"productId\":\"P-2001\","
+          + "\"category\":\"SKINCARE\",\"totalQuantity\":8,\"totalSpent\":479.20,\"orderCount\":8,"
+          + "\"lastPurchase\":\"2026-01-20T00:00:00\",\"avgDaysBetween\":30}]},"
+          + "\"region\":{\"name\":\"Marmara\",\"climateType\":\"Temperate\","
+          + "\"medianBasket\":75.0,\"trend\":\"SKINCARE\"},\"currentSeason\":\"Winter\"}";
 
   @Test
   void theHostAndTheLibraries_areNamedModules() {
@@ -28,7 +29,8 @@ class ModularHostTest {
     assertFalse(SegmentAnalysis.class.getModule().getDescriptor().isAutomatic());
     assertEquals("dev.opagent.segment", SegmentAnalysis.class.getModule().getName());
     assertEquals("dev.opagent.agent.tools", SdkTools.class.getModule().getName());
-    for (String name : new String[] {"dev.opagent.rules", "dev.opagent.agent", "dev.opagent.store"}) {
+    for (String name :
+        new String[] {"dev.opagent.rules", "dev.opagent.agent", "dev.opagent.store"}) {
       assertTrue(ModuleLayer.boot().findModule(name).isPresent(), name);
     }
   }
@@ -60,12 +62,15 @@ class ModularHostTest {
     assertFalse(ModularHost.rules().toString().isEmpty());
     assertFalse(ModularHost.templates().toString().isEmpty());
     // registering a tool reads its bundled input schema
-    ToolRegistry registry = SdkTools.builder()
-        .customerContextProvider(id -> {
-          throw new IllegalStateException("not called while registering");
-        })
-        .rules(ModularHost.rules())
-        .build().registerInto(ToolRegistry.create());
+    ToolRegistry registry =
+        SdkTools.builder()
+            .customerContextProvider(
+                id -> {
+                  throw new IllegalStateException("not called while registering");
+                })
+            .rules(ModularHost.rules())
+            .build()
+            .registerInto(ToolRegistry.create());
     assertTrue(ModularHost.tools(registry).toString().contains("check_eligibility"));
   }
 }
