@@ -3,6 +3,7 @@ package dev.opagent.rules.attributes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.rules.spi.AttributePath;
@@ -137,7 +138,7 @@ class CustomerViewTest {
   @Test
   void jsonNodeAndMapAttributes_sameDocument_sameValues() throws Exception {
     JsonNode doc = c1001();
-    Map<String, Object> map = MAPPER.convertValue(doc, Map.class);
+    Map<String, Object> map = MAPPER.convertValue(doc, new TypeReference<Map<String, Object>>() {});
     for (String path :
         List.of(
             "customerData.customer.age",

@@ -28,6 +28,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 
 /**
  * Random and hostile arguments to every SDK tool, through the registry: wrong types, huge numbers,
@@ -228,6 +229,7 @@ class HostileToolArgumentsPropertyTest {
   }
 
   @Property(tries = 1_000, edgeCases = EdgeCasesMode.NONE)
+  @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF) // collected for a failure's report
   void dispatch_hostileArgumentsToEveryTool_answersTypedInTimeAndPassesNoGuardrail(
       @ForAll("tools") String tool, @ForAll("arguments") JsonNode arguments) {
     ToolResult r =
@@ -280,6 +282,7 @@ class HostileToolArgumentsPropertyTest {
   }
 
   @Property(tries = 500, edgeCases = EdgeCasesMode.NONE)
+  @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF) // collected for a failure's report
   void dispatch_hostileArgumentTextToEveryTool_answersTypedInTimeAndPassesNoGuardrail(
       @ForAll("tools") String tool, @ForAll("argumentTexts") String text) {
     ToolResult r =

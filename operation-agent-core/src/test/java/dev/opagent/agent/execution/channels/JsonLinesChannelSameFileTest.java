@@ -44,6 +44,7 @@ class JsonLinesChannelSameFileTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the first channel is held open, not used
   void open_sameFileThroughDotDotAndHardLink_isRefused() throws Exception {
     Path file = dir.resolve("a/actions.jsonl");
     Files.createDirectories(dir.resolve("b"));
