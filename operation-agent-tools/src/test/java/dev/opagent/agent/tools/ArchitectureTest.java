@@ -1,22 +1,11 @@
 package dev.opagent.agent.tools;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaCodeUnit;
-import com.tngtech.archunit.core.domain.JavaField;
-import com.tngtech.archunit.core.domain.JavaMember;
-import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.lang.ArchCondition;
-import com.tngtech.archunit.lang.ConditionEvents;
-import com.tngtech.archunit.lang.SimpleConditionEvent;
-import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
-import java.util.HashSet;
-import java.util.Set;
+import dev.opagent.testkit.arch.ApiRules;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
@@ -40,38 +29,13 @@ class ArchitectureTest {
 
   @Test
   void publicApi_neverExposesInternalTypes() {
-    ArchRuleDefinition.classes()
-        .that()
-        .resideOutsideOfPackage("..internal..")
-        .and()
-        .arePublic()
-        .should(
-            new ArchCondition<JavaClass>("not expose ..internal.. types in public signatures") {
-              @Override
-              public void check(JavaClass c, ConditionEvents events) {
-                for (JavaMember m : c.getMembers()) {
-                  if (!m.getModifiers().contains(JavaModifier.PUBLIC)
-                      && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
-                    continue;
-                  }
-                  Set<JavaClass> types = new HashSet<>();
-                  if (m instanceof JavaField f) {
-                    types.addAll(f.getType().getAllInvolvedRawTypes());
-                  } else if (m instanceof JavaCodeUnit u) {
-                    types.addAll(u.getReturnType().getAllInvolvedRawTypes());
-                    u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
-                  }
-                  for (JavaClass t : types) {
-                    if (t.getPackageName().contains(".internal")) {
-                      events.add(
-                          SimpleConditionEvent.violated(
-                              m, m.getFullName() + " exposes internal type " + t.getName()));
-                    }
-                  }
-                }
-              }
-            })
-        .check(CLASSES);
+    ApiRules.noInternalTypesInPublicSignatures().check(CLASSES);
+  }
+
+  /** {@code tools} and {@code tools.spi} (and any package added later) depend in one direction. */
+  @Test
+  void packages_areFreeOfCycles() {
+    ApiRules.packagesFreeOfCycles("dev.opagent.agent.tools").check(CLASSES);
   }
 
   @Test
@@ -92,11 +56,5 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.opagent.agent..internal..")
         .check(CLASSES);
-  }
-
-  /** {@code tools} and {@code tools.spi} (and any package added later) depend in one direction. */
-  @Test
-  void packages_areFreeOfCycles() {
-    slices().matching("dev.opagent.agent.(**)").should().beFreeOfCycles().check(CLASSES);
   }
 }
