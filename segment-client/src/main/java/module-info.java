@@ -31,6 +31,8 @@ module dev.opagent.segment {
   requires transitive software.amazon.awssdk.services.bedrockagentcore;
   requires com.github.benmanes.caffeine;
   requires dev.failsafe.core;
+  requires io.netty.common;
+  requires io.netty.transport;
   requires org.reactivestreams;
   requires org.slf4j;
   requires software.amazon.awssdk.awscore;

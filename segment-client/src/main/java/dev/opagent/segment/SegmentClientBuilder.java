@@ -27,6 +27,12 @@ public final class SegmentClientBuilder {
       Pattern.compile(
           "arn:aws[a-z-]*:bedrock-agentcore:([a-z0-9-]+):(\\d{12}):runtime/[A-Za-z0-9_-]+");
 
+  /**
+   * The default {@link #maxConcurrency}: AgentCore's default active-session quota in us-east-1 and
+   * us-west-2.
+   */
+  public static final int DEFAULT_MAX_CONCURRENCY = 1000;
+
   /** AgentCore's default InvokeAgentRuntime quota per endpoint, requests per second. */
   private static final double DEFAULT_INITIAL_REQUESTS_PER_SECOND = 25;
 
@@ -39,7 +45,7 @@ public final class SegmentClientBuilder {
   private @Nullable URI endpointOverride;
   private @Nullable BedrockAgentCoreAsyncClient asyncClient;
   private @Nullable AgentTransport transport;
-  private int maxConcurrency = 1000;
+  private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
   private double maxRequestsPerSecond;
   private double initialRequestsPerSecond;
   private int maxAttempts = 4;

@@ -111,8 +111,8 @@ final class AgentWire {
 
   /**
    * A real AWS SDK client for the WireMock server, with its own retries off, to share across a test
-   * class: closing a Netty client waits out a 2 s quiet period, so tests that are not about {@code
-   * close()} hand the segment client this caller-owned one.
+   * class: building one per test would load and start the SDK and Netty again, so tests that are
+   * not about {@code close()} hand the segment client this caller-owned one.
    */
   static BedrockAgentCoreAsyncClient sdk(WireMockRuntimeInfo wm) {
     return BedrockAgentCoreAsyncClient.builder()
@@ -141,7 +141,7 @@ final class AgentWire {
     return client(sdk, b -> {});
   }
 
-  /** A segment client that builds and owns its SDK client (closing it takes about 2 s). */
+  /** A segment client that builds and owns its SDK client and event loop. */
   static SegmentClient ownedClient(WireMockRuntimeInfo wm, Consumer<SegmentClientBuilder> options) {
     SegmentClientBuilder b = builder(wm);
     options.accept(b);

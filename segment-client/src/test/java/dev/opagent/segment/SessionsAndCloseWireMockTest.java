@@ -11,6 +11,7 @@ import static dev.opagent.segment.AgentWire.invoke;
 import static dev.opagent.segment.AgentWire.stoppedSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,36 @@ class SessionsAndCloseWireMockTest {
     WireMock.verify(
         WireMock.postRequestedFor(WireMock.urlPathMatching(AgentWire.STOP_PATH))
             .withQueryParam("qualifier", WireMock.equalTo("DEFAULT")));
+  }
+
+  /**
+   * Regression: closing a client that built its own HTTP client left its Netty event loop running
+   * through a 2 s quiet period, which kept a one-customer command line alive for seconds after its
+   * work was done.
+   */
+  @Test
+  void close_ownedHttpClient_endsItsEventLoopPromptly(WireMockRuntimeInfo wm) {
+    stubFor(invoke().willReturn(okJson(ANSWER)));
+    Set<Thread> before = Set.copyOf(eventLoopThreads());
+    SegmentClient client = AgentWire.ownedClient(wm, b -> b.maxConcurrency(4));
+    client.analyzeAll(customers(3));
+    assertThat(eventLoopThreads()).isNotEmpty();
+    // Bounds on slowness, not timings: the quiet period alone lasts 2 s.
+    assertTimeoutPreemptively(Duration.ofMillis(1500), client::close);
+    assertThat(eventLoopThreads()).as("event loop threads alive after close()").isSubsetOf(before);
+    assertThat(stoppedSessions())
+        .containsExactlyInAnyOrderElementsOf(new HashSet<>(invocationSessions()));
+  }
+
+  /** Live Netty event loop threads: the SDK's default ones and those of the client's own loop. */
+  private static List<Thread> eventLoopThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .filter(
+            t ->
+                t.getName().startsWith(AwsAgentTransport.THREAD_PREFIX)
+                    || t.getName().contains("NettyEventLoop"))
+        .toList();
   }
 
   @Test
