@@ -431,17 +431,23 @@ final class DefaultSegmentClient implements SegmentClient {
       f.cancel(true); // cancelled while sending, before the request could be seen
     }
     CompletableFuture<AgentResponse> request = f;
-    ScheduledFuture<?> deadline =
-        scheduler.schedule(
-            () -> {
-              timedOut.set(true);
-              request.cancel(true);
-            },
-            config.attemptTimeout().toNanos(),
-            TimeUnit.NANOSECONDS);
+    // An answer already here needs no deadline: scheduling and cancelling one costs more than the
+    // rest of an in-process request.
+    @Nullable ScheduledFuture<?> deadline =
+        request.isDone()
+            ? null
+            : scheduler.schedule(
+                () -> {
+                  timedOut.set(true);
+                  request.cancel(true);
+                },
+                config.attemptTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
     request.whenComplete(
         (response, error) -> {
-          deadline.cancel(false);
+          if (deadline != null) {
+            deadline.cancel(false);
+          }
           long now = System.nanoTime();
           Duration latency = Duration.ofNanos(now - sentAt);
           if (error == null) {

@@ -8,6 +8,7 @@ import dev.opagent.segment.internal.wire.Json;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code {"customerData": …}} request body and the client's cache key for it, from one
@@ -93,6 +94,16 @@ final class RequestPayload {
     static Key of(byte[] digest) {
       ByteBuffer buf = ByteBuffer.wrap(digest);
       return new Key(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Key k && a == k.a && b == k.b && c == k.c && d == k.d;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(a); // digest bits: any 32 of them are as good as a hash of all
     }
   }
 }
