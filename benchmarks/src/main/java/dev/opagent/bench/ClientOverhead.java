@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * 1,000,000-customer streaming batch in a child JVM limited to {@code -Xmx256m}.
  *
  * <pre>
- * java -cp CLASSPATH dev.opagent.bench.ClientOverhead [--quick] [--results FILE]
+ * java -cp CLASSPATH dev.opagent.bench.ClientOverhead [--quick] [--results FILE] [cpu]
  * </pre>
+ *
+ * <p>With {@code cpu}, only the CPU per customer is measured (no child JVM).
  */
 public final class ClientOverhead {
   private static final String SCENARIO = "7 overhead and memory";
@@ -35,12 +37,18 @@ public final class ClientOverhead {
   private ClientOverhead() {}
 
   public static void main(String[] args) throws Exception {
-    Args parsed = Args.parse(args).noRest();
+    Args parsed = Args.parse(args);
+    boolean cpuOnly = parsed.rest().equals(List.of("cpu"));
+    if (!cpuOnly) {
+      parsed.noRest();
+    }
     boolean quick = parsed.quick();
     Path results = parsed.results();
     Report report = new Report(results);
     overhead(report, quick ? 50_000 : 200_000);
-    memory(report, quick ? 250_000 : 1_000_000);
+    if (!cpuOnly) {
+      memory(report, quick ? 250_000 : 1_000_000);
+    }
     System.exit(0);
   }
 

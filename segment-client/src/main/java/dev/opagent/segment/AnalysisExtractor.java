@@ -56,7 +56,14 @@ final class AnalysisExtractor {
   private static final ObjectReader WHOLE =
       Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** The usual answer, {@code {"analysis": {…}}}, bound to the model without a tree between. */
+  private static final ObjectReader ENVELOPE =
+      Json.MAPPER.readerFor(Envelope.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private AnalysisExtractor() {}
+
+  /** The shape of the usual answer; other members are ignored. */
+  record Envelope(@Nullable SegmentAnalysis analysis) {}
 
   /**
    * The analysis in {@code response}.
@@ -65,6 +72,12 @@ final class AnalysisExtractor {
    */
   public static SegmentAnalysis extract(AgentResponse response, boolean revealExcerpt) {
     try {
+      if (!response.isEventStream()) {
+        SegmentAnalysis direct = direct(response.body());
+        if (direct != null) {
+          return direct;
+        }
+      }
       Budget budget = new Budget(response.body().length());
       SegmentAnalysis found =
           response.isEventStream()
@@ -84,6 +97,64 @@ final class AnalysisExtractor {
             : "the agent's answer held no segment analysis";
     throw new MalformedResponseException(
         what, Redactor.excerpt(response.body(), revealExcerpt), response.requestId());
+  }
+
+  /**
+   * The analysis of an answer of the usual shape, read in one pass, or {@code null} to search the
+   * answer the general way. Taken only where that search would find the same analysis: a JSON
+   * object whose {@code analysis} member binds to the model with at least one segment, in which no
+   * number has an exponent (so every number is within {@link Json}'s bounds by its length alone)
+   * and any {@code expectedEveryDays} is a bounded amount.
+   */
+  private static @Nullable SegmentAnalysis direct(String body) {
+    int first = 0;
+    while (first < body.length() && Character.isWhitespace(body.charAt(first))) {
+      first++;
+    }
+    if (first == body.length() || body.charAt(first) != '{' || mayHaveExponent(body)) {
+      return null;
+    }
+    SegmentAnalysis analysis;
+    try {
+      Envelope envelope = ENVELOPE.readValue(body);
+      analysis = envelope == null ? null : envelope.analysis();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (analysis == null || !hasSegment(analysis)) {
+      return null;
+    }
+    for (MissingRegular m : analysis.missingRegulars()) {
+      BigDecimal every = m.expectedEveryDays();
+      if (every != null && !CustomerDataValidator.isBoundedAmount(every)) {
+        return null;
+      }
+    }
+    return analysis;
+  }
+
+  /** Whether an {@code e} or {@code E} follows a digit or a point anywhere: maybe an exponent. */
+  private static boolean mayHaveExponent(String text) {
+    for (int i = 1; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 'e' || c == 'E') {
+        char before = text.charAt(i - 1);
+        if (before >= '0' && before <= '9' || before == '.') {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasSegment(SegmentAnalysis a) {
+    return a.ageSegment() != null
+        || a.churnSegment() != null
+        || a.valueSegment() != null
+        || a.loyaltyTier() != null
+        || a.affinityType() != null
+        || a.diversityProfile() != null
+        || !a.missingRegulars().isEmpty();
   }
 
   private static List<String> reparse(String body) {

@@ -12,7 +12,6 @@ import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
 import dev.opagent.segment.internal.AdaptiveRateLimiter;
 import dev.opagent.segment.internal.AsyncSemaphore;
-import dev.opagent.segment.internal.wire.Json;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
@@ -58,8 +57,8 @@ final class DefaultSegmentClient implements SegmentClient {
   private final AsyncSemaphore permits;
   private final SessionPool sessions;
   private final @Nullable CircuitBreaker<CallResult> breaker;
-  private final @Nullable Cache<String, SegmentAnalysis> cache;
-  private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final @Nullable Cache<RequestPayload.Key, SegmentAnalysis> cache;
+  private final Map<RequestPayload.Key, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> executions = ConcurrentHashMap.newKeySet();
   private final Counters counters = new Counters();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -116,6 +115,9 @@ final class DefaultSegmentClient implements SegmentClient {
     this.cache =
         config.cacheEnabled()
             ? Caffeine.newBuilder()
+                // Maintenance after a put is a few map operations: run it on the caller's thread
+                // rather than hand every put to the common pool.
+                .executor(Runnable::run)
                 .expireAfterWrite(config.cacheTtl())
                 .maximumSize(config.cacheMaxSize())
                 .build()
@@ -191,10 +193,10 @@ final class DefaultSegmentClient implements SegmentClient {
       return CompletableFuture.failedFuture(
           new SegmentException(ErrorCode.CANCELLED, "the segment client is closed"));
     }
-    byte[] payload;
+    RequestPayload request;
     try {
       CustomerDataValidator.validate(data);
-      payload = Json.MAPPER.writeValueAsBytes(Map.of("customerData", data));
+      request = RequestPayload.of(data);
     } catch (InvalidInputException e) {
       return CompletableFuture.failedFuture(e.forCustomer(data.customerId()));
     } catch (JsonProcessingException e) {
@@ -202,6 +204,7 @@ final class DefaultSegmentClient implements SegmentClient {
           new InvalidInputException("customerData", "could not be written as JSON")
               .forCustomer(data.customerId()));
     }
+    byte[] payload = request.body();
     if (payload.length > MAX_PAYLOAD_BYTES) {
       return CompletableFuture.failedFuture(
           new InvalidInputException(
@@ -220,7 +223,7 @@ final class DefaultSegmentClient implements SegmentClient {
     if (bypassCache) {
       return execute(data, payload);
     }
-    String key = cacheKey(data);
+    RequestPayload.Key key = request.key();
     if (cache != null) {
       SegmentAnalysis hit = cache.getIfPresent(key);
       if (hit != null) {
@@ -428,17 +431,23 @@ final class DefaultSegmentClient implements SegmentClient {
       f.cancel(true); // cancelled while sending, before the request could be seen
     }
     CompletableFuture<AgentResponse> request = f;
-    ScheduledFuture<?> deadline =
-        scheduler.schedule(
-            () -> {
-              timedOut.set(true);
-              request.cancel(true);
-            },
-            config.attemptTimeout().toNanos(),
-            TimeUnit.NANOSECONDS);
+    // An answer already here needs no deadline: scheduling and cancelling one costs more than the
+    // rest of an in-process request.
+    @Nullable ScheduledFuture<?> deadline =
+        request.isDone()
+            ? null
+            : scheduler.schedule(
+                () -> {
+                  timedOut.set(true);
+                  request.cancel(true);
+                },
+                config.attemptTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
     request.whenComplete(
         (response, error) -> {
-          deadline.cancel(false);
+          if (deadline != null) {
+            deadline.cancel(false);
+          }
           long now = System.nanoTime();
           Duration latency = Duration.ofNanos(now - sentAt);
           if (error == null) {
@@ -606,10 +615,6 @@ final class DefaultSegmentClient implements SegmentClient {
       t = t.getCause();
     }
     return t;
-  }
-
-  private String cacheKey(CustomerData data) {
-    return config.agentRuntimeArn() + '\n' + config.qualifier() + '\n' + data.canonicalHash();
   }
 
   private void listeners(Consumer<SegmentClientListener> event) {

@@ -1,9 +1,9 @@
 package dev.opagent.segment;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,23 +16,28 @@ final class MissingRegularsDeserializer extends JsonDeserializer<List<MissingReg
   @Override
   public List<MissingRegular> deserialize(JsonParser p, DeserializationContext ctxt)
       throws IOException {
-    JsonNode node = p.readValueAsTree();
     List<MissingRegular> out = new ArrayList<>();
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return out;
-    }
-    Iterable<JsonNode> items = node.isArray() ? node : List.of(node);
-    for (JsonNode item : items) {
-      if (item.isTextual()) {
-        out.add(new MissingRegular(item.asText(), null, null, null, null, null));
-      } else if (item.isObject()) {
-        out.add(ctxt.readTreeAsValue(item, MissingRegular.class));
-      } else {
-        ctxt.reportInputMismatch(
-            MissingRegular.class, "missingRegulars entries must be objects or product ids");
+    JsonToken token = p.currentToken();
+    if (token == JsonToken.START_ARRAY) {
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        out.add(item(p, ctxt, t));
       }
+    } else if (token != JsonToken.VALUE_NULL) {
+      out.add(item(p, ctxt, token));
     }
     return out;
+  }
+
+  private static MissingRegular item(JsonParser p, DeserializationContext ctxt, JsonToken t)
+      throws IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      return new MissingRegular(p.getText(), null, null, null, null, null);
+    }
+    if (t == JsonToken.START_OBJECT) {
+      return ctxt.readValue(p, MissingRegular.class);
+    }
+    return ctxt.reportInputMismatch(
+        MissingRegular.class, "missingRegulars entries must be objects or product ids");
   }
 
   @Override

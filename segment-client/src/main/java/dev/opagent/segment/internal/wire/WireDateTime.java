@@ -33,6 +33,39 @@ public final class WireDateTime {
    */
   public static OffsetDateTime parse(String text) {
     String s = text.trim();
+    // Try the form the text looks like first: a failed parse costs an exception.
+    int time = s.indexOf('T');
+    if (time < 0) {
+      try {
+        return LocalDate.parse(s).atStartOfDay().atOffset(ZoneOffset.UTC);
+      } catch (DateTimeParseException notDate) {
+        return parseInOrder(s);
+      }
+    }
+    if (!hasOffset(s, time)) {
+      try {
+        return LocalDateTime.parse(s).atOffset(ZoneOffset.UTC);
+      } catch (DateTimeParseException notZoneless) {
+        return parseInOrder(s);
+      }
+    }
+    return parseInOrder(s);
+  }
+
+  /**
+   * Whether the time after index {@code time} carries a zone: {@code Z}, {@code +} or {@code -}.
+   */
+  private static boolean hasOffset(String s, int time) {
+    for (int i = time + 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 'Z' || c == 'z' || c == '+' || c == '-') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static OffsetDateTime parseInOrder(String s) {
     try {
       return OffsetDateTime.parse(s);
     } catch (DateTimeParseException withOffset) {
