@@ -335,16 +335,43 @@ public final class OperationAgent implements AutoCloseable {
       while (chunk.size() < chunkSize && customers.hasNext()) {
         chunk.add(customers.next());
       }
-      for (CustomerOutcome o : plan(round, chunk, offset)) {
-        sink.accept(o);
-      }
+      List<CustomerOutcome> planned = plan(round, chunk, offset);
       offset += chunk.size();
       execution = merged(execution, executor.execute(runId));
+      if (state == null) {
+        releaseFinished(round.run, planned);
+      }
+      for (CustomerOutcome o : planned) {
+        sink.accept(o);
+      }
     }
     chunk.clear();
     journal.runState(runId, RunState.PLANNED, clock.instant());
     execution = merged(execution, executor.execute(runId));
     return finish(round, resumed, offset, execution, List.of(), started);
+  }
+
+  /**
+   * Releases the planned contacts of the customers whose actions are all finished: the delivered
+   * ones are in the contact history now, so a customer met again later in the round is capped by
+   * what was delivered, counted once.
+   */
+  private void releaseFinished(DecisionRun run, List<CustomerOutcome> outcomes) {
+    List<String> finished = new ArrayList<>();
+    for (CustomerOutcome o : outcomes) {
+      String id = o.customerId();
+      if (id == null || o.actionKeys().isEmpty()) {
+        continue;
+      }
+      boolean done = true;
+      for (String key : o.actionKeys()) {
+        done &= journal.find(key).map(r -> r.state().isTerminal()).orElse(true);
+      }
+      if (done) {
+        finished.add(id);
+      }
+    }
+    run.release(finished);
   }
 
   /** Passes of delivery added up; actions not due or held elsewhere are the last pass's. */
