@@ -1,6 +1,7 @@
 package dev.opagent.bench;
 
 import dev.opagent.agent.Channel;
+import dev.opagent.agent.approval.ApprovalThresholds;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
@@ -42,7 +43,8 @@ import software.amazon.awssdk.regions.Region;
 /**
  * N generated customers through one round of the whole loop, wired as {@code opagent run} wires it:
  * the embedded simulator (no quota, no latency) behind the segment client with the reference
- * segmenter as fallback, the operating store on an H2 file (journal, operating state, segment
+ * segmenter as fallback, the default policy without its audience approval threshold (so every
+ * chosen action is delivered), the operating store on an H2 file (journal, operating state, segment
  * store, approvals), a JSON-lines channel, and {@link OperationAgent#runRound(String,
  * java.util.Iterator, int, java.util.function.Consumer)} reading the customers a chunk at a time.
  * Checks that every customer has exactly one outcome and every chosen action was delivered once
@@ -87,7 +89,16 @@ public final class LoopMillion {
     Instant now = Instant.now();
     Instant at = population.asOf().atTime(10, 0).toInstant(java.time.ZoneOffset.UTC);
     Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(now, at));
-    DecisionPolicy policy = DecisionPolicy.ofDefaults();
+    // The default policy asks for approval once a campaign's audience passes 10,000; lifted here so
+    // that every chosen action of every customer is delivered and measured.
+    DecisionPolicy defaults = DecisionPolicy.ofDefaults();
+    ApprovalThresholds a = defaults.approval();
+    DecisionPolicy policy =
+        defaults.toBuilder()
+            .approval(
+                new ApprovalThresholds(
+                    a.discountRateAtLeast(), a.spendAtLeast(), Long.MAX_VALUE, a.scope()))
+            .build();
     BitSet seen = new BitSet();
     AtomicLong outcomes = new AtomicLong();
     AtomicLong twice = new AtomicLong();
