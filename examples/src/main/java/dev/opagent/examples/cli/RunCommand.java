@@ -14,7 +14,6 @@ import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.RuleSet;
-import dev.opagent.segment.CustomerData;
 import dev.opagent.store.OperatingStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -104,6 +103,14 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--chunk-size",
+      paramLabel = "N",
+      description =
+          "Customers read, segmented, decided and delivered at a time; memory holds one chunk"
+              + " whatever the size of the file (default: ${DEFAULT-VALUE}).")
+  int chunkSize = 2000;
+
+  @Option(
       names = "--delivery-concurrency",
       paramLabel = "N",
       description = "Deliveries in flight per channel (default: ${DEFAULT-VALUE}).")
@@ -126,8 +133,13 @@ public final class RunCommand implements Callable<Integer> {
     RuleSet rules = loop.rules(cmd);
     DecisionPolicy policy = loop.policy(cmd);
     Clock clock = loop.clock();
-    List<String> bad = new ArrayList<>();
-    List<CustomerData> customers = loop.readCustomers(cmd, bad);
+    if (chunkSize < 1) {
+      throw new CommandLine.ParameterException(cmd, "--chunk-size must be positive");
+    }
+    if (!Files.isReadable(loop.customers)) {
+      throw new CommandLine.ParameterException(
+          cmd, "cannot read --customers " + loop.customers + ": no such readable file");
+    }
     String id =
         runId != null
             ? runId
@@ -137,7 +149,9 @@ public final class RunCommand implements Callable<Integer> {
     ChannelRegistry channels = channels(cmd);
     OperatingStore opened = store.open(cmd);
     RoundReport report;
+    CustomerLines customers;
     try (opened;
+        CustomerLines lines = customers = CustomerLines.open(loop.customers);
         LoopOptions.Agent agent = loop.agent(cmd, clock);
         OperationAgent loopAgent =
             OperationAgent.builder()
@@ -158,13 +172,16 @@ public final class RunCommand implements Callable<Integer> {
                 .build()) {
       boolean resume = opened.journal().runState(id).isPresent();
       err.printf(
-          "%s round %s: %d customers, store %s%n",
-          resume ? "resuming" : "starting", id, customers.size(), store.masked());
+          "%s round %s: customers from %s, %d at a time, store %s%n",
+          resume ? "resuming" : "starting", id, loop.customers, chunkSize, store.masked());
       err.flush();
-      report = resume ? loopAgent.resumeRound(id, customers) : loopAgent.runRound(id, customers);
+      report =
+          resume
+              ? loopAgent.resumeRound(id, lines, chunkSize, o -> {})
+              : loopAgent.runRound(id, lines, chunkSize, o -> {});
     }
-    print(err, report, bad);
-    return report.hasFailures() || !bad.isEmpty() ? 3 : 0;
+    print(err, report, customers);
+    return report.hasFailures() || customers.skipped() > 0 ? 3 : 0;
   }
 
   private ChannelRegistry channels(CommandLine cmd) throws IOException {
@@ -245,7 +262,7 @@ public final class RunCommand implements Callable<Integer> {
         cmd, "--channel " + spec + ": expected jsonl:PATH, webhook:URL or log");
   }
 
-  private static void print(PrintWriter err, RoundReport r, List<String> bad) {
+  private static void print(PrintWriter err, RoundReport r, CustomerLines lines) {
     ExecutionReport x = r.execution();
     if (r.replanned()) {
       err.printf(
@@ -281,10 +298,15 @@ public final class RunCommand implements Callable<Integer> {
         x.attempts(),
         x.elapsed().toNanos() / 1e9);
     x.failures().forEach((cause, n) -> err.printf("  failed %d: %s%n", n, cause));
-    bad.forEach(b -> err.println("  skipped " + b));
+    lines.reasons().forEach(b -> err.println("  skipped " + b));
+    if (lines.skipped() > lines.reasons().size()) {
+      err.printf(
+          "  skipped %d more lines that are not customers%n",
+          lines.skipped() - lines.reasons().size());
+    }
     err.printf(
         "round %s %s%n",
-        r.runId(), r.hasFailures() || !bad.isEmpty() ? "finished with failures" : "finished");
+        r.runId(), r.hasFailures() || lines.skipped() > 0 ? "finished with failures" : "finished");
     err.flush();
   }
 }

@@ -101,6 +101,53 @@ class RunCommandTest {
   }
 
   @Test
+  void run_manyCustomersInSmallChunks_deliversEveryChosenActionOnceAndSummarisesBadLines()
+      throws IOException {
+    Path input = customers(75);
+    List<String> lines = new ArrayList<>(Files.readAllLines(input, StandardCharsets.UTF_8));
+    for (int i = 0; i < 30; i++) {
+      lines.add(i * 3, "{not a customer " + i);
+    }
+    Files.write(input, lines, StandardCharsets.UTF_8);
+    Path actions = dir.resolve("actions.jsonl");
+    String journal = "jdbc:h2:file:" + dir.resolve("journal").toAbsolutePath();
+    StringWriter err = new StringWriter();
+
+    int code =
+        run(
+            err,
+            "run",
+            "--customers",
+            input.toString(),
+            "--chunk-size",
+            "10",
+            "--as-of",
+            "2026-03-15",
+            "--consent",
+            "email,push,in_app",
+            "--journal",
+            journal,
+            "--run-id",
+            "r1",
+            "--channel",
+            "jsonl:" + actions);
+
+    assertThat(code).as(err.toString()).isEqualTo(3);
+    String out = err.toString();
+    assertThat(out).contains("of 75 customers");
+    assertThat(out.lines().filter(l -> l.startsWith("  skipped line "))).hasSize(20);
+    assertThat(out).contains("skipped 10 more lines that are not customers");
+    Map<String, Integer> delivered = keys(actions);
+    assertThat(delivered).isNotEmpty();
+    assertThat(delivered.values()).allMatch(n -> n == 1);
+    try (JdbcExecutionJournal j = JdbcExecutionJournal.forUrl(journal, "sa", "")) {
+      assertThat(j.counts("r1"))
+          .containsExactly(Map.entry(ExecutionState.COMPLETED, (long) delivered.size()));
+      assertThat(j.runState("r1")).contains(RunState.COMPLETED);
+    }
+  }
+
+  @Test
   void run_badChannelSpec_exits2WithTheFix() throws IOException {
     StringWriter err = new StringWriter();
 

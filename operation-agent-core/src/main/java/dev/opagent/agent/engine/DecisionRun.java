@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -28,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * One pass of decisions, live or dry. Thread-safe: customers may be decided from many threads.
  * Within a run, the contacts planned for a customer count against the frequency caps and run caps
  * of that customer's later decisions, and each campaign's audience is counted for the approval
- * threshold. A run holds its planned contacts in memory until it is dropped; a live run's
- * reservations stay in the ledger until committed or released.
+ * threshold. A run holds its planned contacts in memory until it is dropped or they are {@link
+ * #release released}; a live run's reservations stay in the ledger until committed or released.
  *
  * <pre>{@code
  * DecisionRun run = engine.startRun(RunMode.DRY_RUN);
@@ -135,6 +136,19 @@ public final class DecisionRun {
   /** The contacts planned in this run for {@code customerId}. */
   public List<Contact> plannedContacts(String customerId) {
     return planned.getOrDefault(customerId, List.of());
+  }
+
+  /**
+   * Forgets the contacts planned in this run for {@code customerIds}. Call it once their actions
+   * are finished: delivered ones are in the engine's contact history (counting them here as well
+   * would count them twice), failed or cancelled ones were never made. A run over customers read a
+   * chunk at a time releases each chunk after delivering it, so it holds the planned contacts of
+   * one chunk, not of every customer.
+   */
+  public void release(Collection<String> customerIds) {
+    for (String id : customerIds) {
+      planned.remove(id);
+    }
   }
 
   /** Counts so far. */

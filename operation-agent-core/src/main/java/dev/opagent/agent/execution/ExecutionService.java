@@ -106,6 +106,9 @@ public final class ExecutionService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
   private static final int MAX_ERROR = 500;
 
+  /** Unfinished records read from the journal at a time, unless the builder says otherwise. */
+  public static final int DEFAULT_PAGE_SIZE = 4096;
+
   /** Records claimed per journal round trip. */
   private static final int CLAIM_CHUNK = 256;
 
@@ -143,6 +146,7 @@ public final class ExecutionService implements AutoCloseable {
   private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, PlannedAction> origins = new ConcurrentHashMap<>();
   private final boolean journalIsLedger;
+  private final int pageSize;
   private final Completer completer = new Completer();
 
   /** Keys this service holds claims of; their leases are renewed on every heartbeat. */
@@ -175,6 +179,7 @@ public final class ExecutionService implements AutoCloseable {
     this.clock = b.clock;
     this.owner = b.owner != null ? b.owner : "executor-" + UUID.randomUUID();
     this.journalIsLedger = b.journalIsLedger;
+    this.pageSize = b.pageSize;
     if (heartbeat.isZero()) {
       this.renewer = null;
     } else {
@@ -321,14 +326,41 @@ public final class ExecutionService implements AutoCloseable {
 
   /**
    * Delivers every unfinished action of {@code runId} that is due, and waits until each has reached
-   * a terminal state (or was left to another executor, or is planned for later).
+   * a terminal state (or was left to another executor, or is planned for later). Reads the run a
+   * {@link Builder#pageSize page} at a time in key order and delivers each page before reading the
+   * next, so memory holds one page whatever the size of the run; an action enlisted meanwhile is
+   * delivered in this pass when its key sorts after the page being delivered, else by the next.
    */
   public ExecutionReport execute(String runId) {
     ensureOpen();
     long started = System.nanoTime();
     Instant now = clock.instant();
-    List<ExecutionRecord> todo = journal.unfinished(runId);
-    Tally tally = new Tally(runId, todo.size());
+    Tally tally = new Tally(runId, 0);
+    String after = null;
+    while (true) {
+      List<ExecutionRecord> page = journal.unfinishedAfter(runId, after, pageSize);
+      if (page.isEmpty()) {
+        break;
+      }
+      after = page.get(page.size() - 1).key();
+      tally.considered.add(page.size());
+      executePage(page, now, tally);
+    }
+    Map<ExecutionState, Long> counts = journal.counts(runId);
+    if (counts.getOrDefault(ExecutionState.PENDING, 0L) == 0
+        && counts.getOrDefault(ExecutionState.EXECUTING, 0L) == 0
+        && journal.runState(runId).orElse(null) == RunState.PLANNED) {
+      journal.runState(runId, RunState.COMPLETED, clock.instant());
+    }
+    return tally.report(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
+   * Delivers one page of unfinished records and waits until each has reached a terminal state (or
+   * was left to another executor, or is planned for later), so that {@link #execute} holds one page
+   * at a time.
+   */
+  private void executePage(List<ExecutionRecord> todo, Instant now, Tally tally) {
     Map<Lane, List<ExecutionRecord>> byLane = new LinkedHashMap<>();
     for (ExecutionRecord rec : todo) {
       if (rec.request().plannedAt().isAfter(now)) {
@@ -370,13 +402,6 @@ public final class ExecutionService implements AutoCloseable {
                     () -> claimAndDeliver(lane, records, tally, running), CLAIMERS)));
     CompletableFuture.allOf(claimers.toArray(CompletableFuture[]::new)).join();
     CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
-    Map<ExecutionState, Long> counts = journal.counts(runId);
-    if (counts.getOrDefault(ExecutionState.PENDING, 0L) == 0
-        && counts.getOrDefault(ExecutionState.EXECUTING, 0L) == 0
-        && journal.runState(runId).orElse(null) == RunState.PLANNED) {
-      journal.runState(runId, RunState.COMPLETED, clock.instant());
-    }
-    return tally.report(Duration.ofNanos(System.nanoTime() - started));
   }
 
   /**
@@ -501,9 +526,15 @@ public final class ExecutionService implements AutoCloseable {
     Instant now = clock.instant();
     int n = 0;
     for (String run : journal.openRuns()) {
-      for (ExecutionRecord rec : journal.unfinished(run)) {
-        if (expired(rec, now) && expire(rec, now)) {
-          n++;
+      String after = null;
+      for (List<ExecutionRecord> page = journal.unfinishedAfter(run, null, pageSize);
+          !page.isEmpty();
+          page = journal.unfinishedAfter(run, after, pageSize)) {
+        after = page.get(page.size() - 1).key();
+        for (ExecutionRecord rec : page) {
+          if (expired(rec, now) && expire(rec, now)) {
+            n++;
+          }
         }
       }
     }
@@ -524,14 +555,20 @@ public final class ExecutionService implements AutoCloseable {
   public int cancel(String runId, String reason) {
     int n = 0;
     Instant now = clock.instant();
-    for (ExecutionRecord r : journal.unfinished(runId)) {
-      if (r.state() == ExecutionState.PENDING && journal.cancel(r.key(), reason, now)) {
-        n++;
-        PlannedAction a = origins.remove(r.key());
-        if (a != null) {
-          giveBack(a);
+    String after = null;
+    for (List<ExecutionRecord> page = journal.unfinishedAfter(runId, null, pageSize);
+        !page.isEmpty();
+        page = journal.unfinishedAfter(runId, after, pageSize)) {
+      after = page.get(page.size() - 1).key();
+      for (ExecutionRecord r : page) {
+        if (r.state() == ExecutionState.PENDING && journal.cancel(r.key(), reason, now)) {
+          n++;
+          PlannedAction a = origins.remove(r.key());
+          if (a != null) {
+            giveBack(a);
+          }
+          journal.find(r.key()).ifPresent(this::notifyFailed);
         }
-        journal.find(r.key()).ifPresent(this::notifyFailed);
       }
     }
     return n;
@@ -1075,7 +1112,7 @@ public final class ExecutionService implements AutoCloseable {
   /** Counters of one pass. */
   private static final class Tally {
     final String runId;
-    final long considered;
+    final LongAdder considered = new LongAdder();
     final LongAdder completed = new LongAdder();
     final LongAdder duplicates = new LongAdder();
     final LongAdder failed = new LongAdder();
@@ -1089,13 +1126,13 @@ public final class ExecutionService implements AutoCloseable {
 
     Tally(String runId, long considered) {
       this.runId = runId;
-      this.considered = considered;
+      this.considered.add(considered);
     }
 
     ExecutionReport report(Duration elapsed) {
       return new ExecutionReport(
           runId,
-          considered,
+          considered.sum(),
           completed.sum(),
           duplicates.sum(),
           failed.sum(),
@@ -1135,8 +1172,30 @@ public final class ExecutionService implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable String owner;
     private boolean journalIsLedger;
+    private int pageSize = DEFAULT_PAGE_SIZE;
 
     private Builder() {}
+
+    /**
+     * How many unfinished records {@link #execute}, {@link #cancel} and {@link #expireStale} read
+     * from the journal at a time ({@link ExecutionJournal#unfinishedAfter}); {@code execute}
+     * delivers one page before it reads the next, so that a round of any size is delivered with
+     * memory for one page. Default {@value #DEFAULT_PAGE_SIZE}.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder pageSize(int pageSize) {
+      if (pageSize < 1) {
+        throw new IllegalArgumentException(
+            "pageSize must be at least 1 but was "
+                + pageSize
+                + "; use the default ("
+                + DEFAULT_PAGE_SIZE
+                + ") unless memory is tight");
+      }
+      this.pageSize = pageSize;
+      return this;
+    }
 
     /**
      * Says that the journal is the ledger (an operating store): the money spent, the contacts and

@@ -34,6 +34,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -243,14 +244,203 @@ public final class OperationAgent implements AutoCloseable {
 
   private RoundReport round(String runId, List<CustomerData> customers, boolean resumed) {
     long started = System.nanoTime();
+    Round round = begin(runId);
+    List<CustomerOutcome> outcomes = plan(round, customers, 0);
+    journal.runState(runId, RunState.PLANNED, clock.instant());
+    ExecutionReport execution =
+        resumed
+            ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
+            : executor.execute(runId);
+    return finish(round, resumed, customers.size(), execution, outcomes, started);
+  }
+
+  /**
+   * Runs a new round {@code runId} over customers read as they are needed, {@code chunkSize} at a
+   * time: each chunk is segmented, decided and journalled, and its actions delivered, before the
+   * next is read, and each customer's outcome goes to {@code outcomes} instead of into the report
+   * (whose {@link RoundReport#outcomes()} is empty). Memory holds one chunk and one page of the
+   * journal ({@link ExecutionService.Builder#pageSize}), whatever the number of customers; the
+   * journal, the operating state and the channels hold the rest. Frequency caps within the round
+   * count what earlier chunks delivered through the contact history (or the operating state).
+   *
+   * @param chunkSize customers per chunk, at least 1; a few thousand keep the segment client's
+   *     batches full
+   * @throws IllegalStateException if the journal already knows the round (use {@link
+   *     #resumeRound(String, Iterator, int, Consumer)})
+   * @throws IllegalArgumentException if {@code chunkSize} is below 1
+   */
+  public RoundReport runRound(
+      String runId,
+      Iterator<CustomerData> customers,
+      int chunkSize,
+      Consumer<CustomerOutcome> outcomes) {
+    requireRunId(runId);
+    Optional<RunState> state = journal.runState(runId);
+    if (state.isPresent()) {
+      throw new IllegalStateException(
+          "round "
+              + runId
+              + " already exists in the journal (state "
+              + state.get()
+              + "); call resumeRound to finish it, or choose a new run id");
+    }
+    return streamedRound(runId, customers, chunkSize, outcomes, false);
+  }
+
+  /**
+   * Finishes round {@code runId} like {@link #resumeRound(String, List)}, reading the customers as
+   * {@link #runRound(String, Iterator, int, Consumer)} does: they are read (and planned again, the
+   * journalled keys keeping what was delivered from being sent again) only when planning had not
+   * finished.
+   */
+  public RoundReport resumeRound(
+      String runId,
+      Iterator<CustomerData> customers,
+      int chunkSize,
+      Consumer<CustomerOutcome> outcomes) {
+    requireRunId(runId);
+    Optional<RunState> state = journal.runState(runId);
+    if (state.isEmpty()) {
+      return streamedRound(runId, customers, chunkSize, outcomes, false);
+    }
+    if (state.get() == RunState.PLANNING) {
+      executor.recover(runId);
+      return streamedRound(runId, customers, chunkSize, outcomes, true);
+    }
+    return resumeRound(runId, List.of());
+  }
+
+  private RoundReport streamedRound(
+      String runId,
+      Iterator<CustomerData> customers,
+      int chunkSize,
+      Consumer<CustomerOutcome> sink,
+      boolean resumed) {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be at least 1 but was " + chunkSize);
+    }
+    Objects.requireNonNull(customers, "customers");
+    Objects.requireNonNull(sink, "outcomes");
+    long started = System.nanoTime();
+    Round round = begin(runId);
+    if (resumed) {
+      // What the dead process left executing is handed back once its leases end.
+      executor.resume(runId, executor.lease().plus(executor.heartbeat()));
+    }
+    ExecutionReport execution = null;
+    long offset = 0;
+    List<CustomerData> chunk = new ArrayList<>(chunkSize);
+    while (customers.hasNext()) {
+      chunk.clear();
+      while (chunk.size() < chunkSize && customers.hasNext()) {
+        chunk.add(customers.next());
+      }
+      List<CustomerOutcome> planned = plan(round, chunk, offset);
+      offset += chunk.size();
+      execution = merged(execution, executor.execute(runId));
+      if (state == null) {
+        releaseFinished(round.run, planned);
+      }
+      for (CustomerOutcome o : planned) {
+        sink.accept(o);
+      }
+    }
+    chunk.clear();
+    journal.runState(runId, RunState.PLANNED, clock.instant());
+    execution = merged(execution, executor.execute(runId));
+    return finish(round, resumed, offset, execution, List.of(), started);
+  }
+
+  /**
+   * Releases the planned contacts of the customers whose actions are all finished: the delivered
+   * ones are in the contact history now, so a customer met again later in the round is capped by
+   * what was delivered, counted once.
+   */
+  private void releaseFinished(DecisionRun run, List<CustomerOutcome> outcomes) {
+    List<String> finished = new ArrayList<>();
+    for (CustomerOutcome o : outcomes) {
+      String id = o.customerId();
+      if (id == null || o.actionKeys().isEmpty()) {
+        continue;
+      }
+      boolean done = true;
+      for (String key : o.actionKeys()) {
+        done &= journal.find(key).map(r -> r.state().isTerminal()).orElse(true);
+      }
+      if (done) {
+        finished.add(id);
+      }
+    }
+    run.release(finished);
+  }
+
+  /** Passes of delivery added up; actions not due or held elsewhere are the last pass's. */
+  private static ExecutionReport merged(@Nullable ExecutionReport a, ExecutionReport b) {
+    if (a == null) {
+      return b;
+    }
+    Map<String, Long> failures = new HashMap<>(a.failures());
+    b.failures().forEach((k, v) -> failures.merge(k, v, Long::sum));
+    Map<String, Long> byChannel = new HashMap<>(a.completedByChannel());
+    b.completedByChannel().forEach((k, v) -> byChannel.merge(k, v, Long::sum));
+    return new ExecutionReport(
+        b.runId(),
+        a.considered() - a.notDue() - a.heldElsewhere() + b.considered(),
+        a.completed() + b.completed(),
+        a.duplicates() + b.duplicates(),
+        a.failed() + b.failed(),
+        a.cancelled() + b.cancelled(),
+        b.notDue(),
+        b.heldElsewhere(),
+        a.attempts() + b.attempts(),
+        a.retries() + b.retries(),
+        failures,
+        byChannel,
+        a.elapsed().plus(b.elapsed()));
+  }
+
+  /** What a round plans with, and its counts so far. */
+  private final class Round {
+    final String runId;
+    final RuleSet ruleSet;
+    final LocalDate asOf;
+    final DecisionRun run;
+    final Tally t = new Tally();
+    long stored;
+    long storedOnFailure;
+    long fresh;
+    long journalled;
+
+    Round(String runId) {
+      this.runId = runId;
+      this.ruleSet = rules.get();
+      this.asOf = LocalDate.ofInstant(clock.instant(), engine.policy().operatingZone());
+      this.run = engine.startRun(RunMode.LIVE);
+    }
+  }
+
+  private Round begin(String runId) {
     executor.expireStale();
     journal.runState(runId, RunState.PLANNING, clock.instant());
-    RuleSet ruleSet = rules.get();
-    LocalDate asOf = LocalDate.ofInstant(clock.instant(), engine.policy().operatingZone());
+    return new Round(runId);
+  }
+
+  /**
+   * Segments, decides and journals {@code customers} (the customers from index {@code offset} of
+   * the round), adding to the round's counts.
+   *
+   * @return each customer's outcome, in order
+   */
+  private List<CustomerOutcome> plan(Round round, List<CustomerData> customers, long offset) {
+    String runId = round.runId;
+    RuleSet ruleSet = round.ruleSet;
+    LocalDate asOf = round.asOf;
+    DecisionRun run = round.run;
+    Tally t = round.t;
     SegmentReuse.Result segmentation = segmenter.analyzeAll(customers);
+    round.stored += segmentation.stored();
+    round.storedOnFailure += segmentation.storedOnFailure();
     List<SegmentOutcome> analysed = segmentation.outcomes();
-    DecisionRun run = engine.startRun(RunMode.LIVE);
-    Tally t = new Tally();
     List<CustomerOutcome> outcomes = new ArrayList<>(customers.size());
     CustomerContext[] contexts = new CustomerContext[customers.size()];
     for (int i = 0; i < customers.size(); i++) {
@@ -260,7 +450,7 @@ public final class OperationAgent implements AutoCloseable {
         outcomes.add(
             new CustomerOutcome(
                 f.customerId(),
-                i,
+                offset + i,
                 CustomerOutcome.Stage.SEGMENTATION_FAILED,
                 f.code() + ": " + f.message(),
                 List.of()));
@@ -296,7 +486,7 @@ public final class OperationAgent implements AutoCloseable {
         }
       }
       records.addAll(executor.enlist(p.requests, p.origins));
-      p.tally(t, outcomes, contexts, owners);
+      p.tally(t, outcomes, contexts, owners, offset);
     } else {
       for (int from = 0; from < contexts.length; from += batchSize) {
         int to = Math.min(contexts.length, from + batchSize);
@@ -328,7 +518,7 @@ public final class OperationAgent implements AutoCloseable {
                 });
         executor.track(p.records, p.origins);
         records.addAll(p.records);
-        p.tally(t, outcomes, contexts, owners);
+        p.tally(t, outcomes, contexts, owners, offset);
       }
     }
     Map<Integer, List<String>> keysByCustomer = new HashMap<>();
@@ -346,21 +536,30 @@ public final class OperationAgent implements AutoCloseable {
           outcomes.set(
               i, new CustomerOutcome(o.customerId(), o.index(), o.stage(), o.detail(), keys));
         });
-    journal.runState(runId, RunState.PLANNED, clock.instant());
-    ExecutionReport execution =
-        resumed
-            ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
-            : executor.execute(runId);
+    round.fresh += fresh;
+    round.journalled += records.size() - fresh;
+    return outcomes;
+  }
+
+  private RoundReport finish(
+      Round round,
+      boolean resumed,
+      long customers,
+      ExecutionReport execution,
+      List<CustomerOutcome> outcomes,
+      long started) {
+    Tally t = round.t;
+    String runId = round.runId;
     RoundReport report =
         new RoundReport(
             runId,
             resumed,
             true,
-            customers.size(),
+            customers,
             t.segmented,
             t.fallback,
-            segmentation.stored(),
-            segmentation.storedOnFailure(),
+            round.stored,
+            round.storedOnFailure,
             t.segmentationFailures,
             t.eligible,
             t.heldOut,
@@ -369,8 +568,8 @@ public final class OperationAgent implements AutoCloseable {
             t.blocked,
             t.suppressed,
             t.reasons,
-            fresh,
-            records.size() - fresh,
+            round.fresh,
+            round.journalled,
             execution,
             outcomes,
             Duration.ofNanos(System.nanoTime() - started));
@@ -413,7 +612,8 @@ public final class OperationAgent implements AutoCloseable {
         Tally t,
         List<CustomerOutcome> outcomes,
         CustomerContext[] contexts,
-        List<Integer> allOwners) {
+        List<Integer> allOwners,
+        long offset) {
       allOwners.addAll(owners);
       for (int k = 0; k < decisions.size(); k++) {
         int i = indices.get(k);
@@ -447,7 +647,8 @@ public final class OperationAgent implements AutoCloseable {
           stage = CustomerOutcome.Stage.NO_ACTION_CHOSEN;
           detail = d.candidates().get(0).reason().name();
         }
-        outcomes.set(i, new CustomerOutcome(contexts[i].customerId(), i, stage, detail, List.of()));
+        outcomes.set(
+            i, new CustomerOutcome(contexts[i].customerId(), offset + i, stage, detail, List.of()));
       }
     }
   }

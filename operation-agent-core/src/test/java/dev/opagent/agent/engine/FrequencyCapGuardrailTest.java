@@ -213,4 +213,25 @@ class FrequencyCapGuardrailTest {
         .extracting(PlannedAction::reason)
         .containsExactly(ReasonCode.FREQUENCY_CAP);
   }
+
+  @Test
+  void release_deliveredContactInHistory_isCountedOnceForTheCustomersNextDecision() {
+    DecisionEngine engine = engine(FrequencyCap.of(Channel.EMAIL, 2, CapWindow.calendarDays(1)));
+    DecisionRun run = engine.startRun(RunMode.LIVE);
+    PlannedAction first =
+        run.decide(Scenarios.customer("C-1", ISTANBUL, ALL, email(50))).chosen().get(0);
+    assertThat(run.plannedContacts("C-1")).hasSize(1);
+    // Delivered: the contact is in the history now.
+    engine.settle(first, null);
+    assertThat(history.contactsSince("C-1", Instant.EPOCH)).hasSize(1);
+
+    run.release(List.of("C-1"));
+
+    assertThat(run.plannedContacts("C-1")).isEmpty();
+    Decision again =
+        run.decide(
+            Scenarios.customer(
+                "C-1", ISTANBUL, ALL, campaign("winback", 40, action("send_email"))));
+    assertThat(again.chosen()).hasSize(1);
+  }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +53,11 @@ import org.jspecify.annotations.Nullable;
 public final class InMemoryExecutionJournal implements ExecutionJournal {
   private final ConcurrentHashMap<String, ExecutionRecord> records = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Queue<String>> keysByRun = new ConcurrentHashMap<>();
+
+  /** The keys of each run in their order, for {@link #unfinishedAfter}. */
+  private final ConcurrentHashMap<String, ConcurrentSkipListSet<String>> sortedKeysByRun =
+      new ConcurrentHashMap<>();
+
   private final ConcurrentHashMap<String, RunState> runStates = new ConcurrentHashMap<>();
 
   /** An empty journal. */
@@ -75,6 +81,9 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
                 // Listed under its run before the record becomes visible; readers skip absent keys.
                 keysByRun
                     .computeIfAbsent(request.runId(), run -> new ConcurrentLinkedQueue<>())
+                    .add(key);
+                sortedKeysByRun
+                    .computeIfAbsent(request.runId(), run -> new ConcurrentSkipListSet<>())
                     .add(key);
                 return ExecutionRecord.pending(request, at);
               }));
@@ -302,6 +311,30 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
     for (ExecutionRecord r : records(runId)) {
       if (!r.state().isTerminal()) {
         out.add(r);
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Walks the run's keys from {@code afterKey} on, so a page costs its own size, not the run's. */
+  @Override
+  public List<ExecutionRecord> unfinishedAfter(String runId, @Nullable String afterKey, int limit) {
+    Objects.requireNonNull(runId, "runId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
+    ConcurrentSkipListSet<String> keys = sortedKeysByRun.get(runId);
+    if (keys == null) {
+      return List.of();
+    }
+    List<ExecutionRecord> out = new ArrayList<>(Math.min(limit, 1024));
+    for (String key : afterKey == null ? keys : keys.tailSet(afterKey, false)) {
+      ExecutionRecord r = records.get(key);
+      if (r != null && !r.state().isTerminal()) {
+        out.add(r);
+        if (out.size() == limit) {
+          break;
+        }
       }
     }
     return Collections.unmodifiableList(out);

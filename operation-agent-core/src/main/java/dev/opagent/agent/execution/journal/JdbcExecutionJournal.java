@@ -147,6 +147,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final String find;
   private final String records;
   private final String unfinished;
+  private final String unfinishedFirst;
+  private final String unfinishedAfter;
   private final String counts;
   private final String upsertRun;
   private final String findRun;
@@ -241,6 +243,15 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
             + " FROM "
             + executions
             + " WHERE run_id = ? AND state IN ('PENDING', 'EXECUTING') ORDER BY seq";
+    String unfinishedPage =
+        "SELECT "
+            + COLUMNS
+            + " FROM "
+            + executions
+            + " WHERE run_id = ? AND state IN ('PENDING', 'EXECUTING')";
+    String keyOrder = " ORDER BY idempotency_key FETCH FIRST ? ROWS ONLY";
+    unfinishedFirst = unfinishedPage + keyOrder;
+    unfinishedAfter = unfinishedPage + " AND idempotency_key > ?" + keyOrder;
     counts = "SELECT state, COUNT(*) FROM " + executions + " WHERE run_id = ? GROUP BY state";
     upsertRun = dialect.upsertRun(runs);
     findRun = "SELECT state FROM " + runs + " WHERE run_id = ?";
@@ -790,6 +801,37 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   @Override
   public List<ExecutionRecord> unfinished(String runId) {
     return list("unfinished", unfinished, runId);
+  }
+
+  /** One query of at most {@code limit} rows, along the index on run and key. */
+  @Override
+  public List<ExecutionRecord> unfinishedAfter(String runId, @Nullable String afterKey, int limit) {
+    Objects.requireNonNull(runId, "runId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
+    ensureOpen();
+    return query(
+        "unfinishedAfter",
+        c -> {
+          List<ExecutionRecord> out = new ArrayList<>(Math.min(limit, 1024));
+          try (PreparedStatement ps =
+              c.prepareStatement(afterKey == null ? unfinishedFirst : unfinishedAfter)) {
+            ps.setString(1, runId);
+            if (afterKey == null) {
+              ps.setInt(2, limit);
+            } else {
+              ps.setString(2, afterKey);
+              ps.setInt(3, limit);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(record(rs, "unfinishedAfter"));
+              }
+            }
+          }
+          return Collections.unmodifiableList(out);
+        });
   }
 
   @Override

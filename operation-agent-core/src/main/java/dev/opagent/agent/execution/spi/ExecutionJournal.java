@@ -2,12 +2,14 @@ package dev.opagent.agent.execution.spi;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable record of every action's lifecycle (the outbox). Implementations must be thread-safe
@@ -172,6 +174,33 @@ public interface ExecutionJournal extends AutoCloseable {
 
   /** The records of {@code runId} that are not terminal, oldest first. */
   List<ExecutionRecord> unfinished(String runId);
+
+  /**
+   * One page of the records of {@code runId} that are not terminal: at most {@code limit} of them
+   * whose idempotency key sorts after {@code afterKey} (from the first when null), in the order of
+   * their keys. Pass the last key of a page to get the next one; an empty page ends the pass. A
+   * pass visits each key at most once, however records are finished or enlisted meanwhile: a record
+   * enlisted during a pass is in it only when its key sorts after the page last read. Keys are
+   * ordered as the journal stores them (the database's order of strings for the JDBC journal),
+   * consistently from page to page.
+   *
+   * <p>The default filters {@link #unfinished} and so reads the whole run for every page; journals
+   * of large runs override it with a query that reads one page.
+   *
+   * @param limit the most records to return, at least 1
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   */
+  default List<ExecutionRecord> unfinishedAfter(
+      String runId, @Nullable String afterKey, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
+    return unfinished(runId).stream()
+        .filter(r -> afterKey == null || r.key().compareTo(afterKey) > 0)
+        .sorted(Comparator.comparing(ExecutionRecord::key))
+        .limit(limit)
+        .toList();
+  }
 
   /** How many records of {@code runId} are in each state (states with none are absent). */
   Map<ExecutionState, Long> counts(String runId);

@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS ${prefix}executions (
 
 CREATE INDEX IF NOT EXISTS ${prefix}executions_run ON ${prefix}executions (run_id, seq);
 
+-- Pages of a run's unfinished rows are read in key order (keyset pagination).
+CREATE INDEX IF NOT EXISTS ${prefix}executions_run_key
+  ON ${prefix}executions (run_id, idempotency_key);
+
 -- runs: where each round is (RunState), for resumption.
 CREATE TABLE IF NOT EXISTS ${prefix}runs (
   run_id     VARCHAR(200) NOT NULL PRIMARY KEY,

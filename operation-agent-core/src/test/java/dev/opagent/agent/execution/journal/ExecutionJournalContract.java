@@ -786,6 +786,100 @@ abstract class ExecutionJournalContract {
     assertThat(journal().runState("run-2")).contains(RunState.PLANNED);
   }
 
+  // --- pages of unfinished records ---------------------------------------------------------
+
+  /** Reads every page of {@code runId}'s unfinished records, {@code limit} at a time. */
+  private List<String> allPages(String runId, int limit) {
+    List<String> seen = new ArrayList<>();
+    String after = null;
+    for (List<ExecutionRecord> page = journal.unfinishedAfter(runId, null, limit);
+        !page.isEmpty();
+        page = journal.unfinishedAfter(runId, after, limit)) {
+      assertThat(page).hasSizeLessThanOrEqualTo(limit);
+      page.forEach(r -> seen.add(r.key()));
+      after = page.get(page.size() - 1).key();
+    }
+    return seen;
+  }
+
+  @Test
+  void unfinishedAfter_pagesAcrossBoundaries_visitEachUnfinishedKeyOnceInKeyOrder() {
+    String[] customers = new String[25];
+    for (int i = 0; i < customers.length; i++) {
+      customers[i] = "C-" + (1000 - i * 37);
+    }
+    journal.enlist(requests("run-1", customers), T0);
+    journal.enlist(requests("run-2", "C-1", "C-2", "C-3"), T0);
+    for (String c : List.of("C-1000", "C-815", "C-112")) {
+      journal.claim(key(c), "w1", T0, T0.plus(LEASE)).orElseThrow();
+      journal.complete(key(c), "w1", receipt(key(c), null), T0);
+    }
+    journal.claim(key("C-963"), "w1", T0, T0.plus(LEASE)).orElseThrow();
+
+    List<String> expected =
+        journal.unfinished("run-1").stream().map(ExecutionRecord::key).sorted().toList();
+    assertThat(expected).hasSize(22).contains(key("C-963"));
+    for (int limit : new int[] {1, 7, 11, 22, 100}) {
+      assertThat(allPages("run-1", limit)).as("limit %d", limit).isEqualTo(expected);
+    }
+    assertThat(journal.unfinishedAfter("run-9", null, 5)).isEmpty();
+  }
+
+  @Test
+  void unfinishedAfter_recordsFinishedAndEnlistedWhilePaging_noneSkippedNoneTwice() {
+    String[] customers = new String[20];
+    for (int i = 0; i < customers.length; i++) {
+      customers[i] = "C-" + (100 + i);
+    }
+    journal.enlist(requests("run-1", customers), T0);
+    List<String> sorted =
+        journal.unfinished("run-1").stream().map(ExecutionRecord::key).sorted().toList();
+
+    List<ExecutionRecord> first = journal.unfinishedAfter("run-1", null, 5);
+    String cursor = first.get(4).key();
+    assertThat(first).extracting(ExecutionRecord::key).isEqualTo(sorted.subList(0, 5));
+    // Meanwhile: one record ahead of the cursor is finished, two are enlisted on either side.
+    String finishedAhead = sorted.get(12);
+    journal.claim(finishedAhead, "w1", T0, T0.plus(LEASE)).orElseThrow();
+    journal.fail(finishedAhead, "w1", "HTTP 400", T0);
+    List<ActionRequest> late = new ArrayList<>();
+    for (int i = 0; late.size() < 2 || late.stream().allMatch(r -> before(r, cursor)); i++) {
+      ActionRequest r = request("run-1", "L-" + i);
+      if (late.isEmpty() ? before(r, cursor) : !before(r, cursor)) {
+        late.add(r);
+      }
+    }
+    journal.enlist(late, T0);
+
+    List<String> seen = new ArrayList<>();
+    first.forEach(r -> seen.add(r.key()));
+    String after = cursor;
+    for (List<ExecutionRecord> page = journal.unfinishedAfter("run-1", after, 5);
+        !page.isEmpty();
+        page = journal.unfinishedAfter("run-1", after, 5)) {
+      page.forEach(r -> seen.add(r.key()));
+      after = page.get(page.size() - 1).key();
+    }
+
+    assertThat(seen).doesNotHaveDuplicates().doesNotContain(finishedAhead);
+    assertThat(seen).contains(late.get(1).idempotencyKey());
+    assertThat(seen).doesNotContain(late.get(0).idempotencyKey());
+    List<String> untouched = new ArrayList<>(sorted);
+    untouched.remove(finishedAhead);
+    assertThat(seen).containsAll(untouched).hasSize(untouched.size() + 1);
+  }
+
+  private static boolean before(ActionRequest r, String cursor) {
+    return r.idempotencyKey().compareTo(cursor) < 0;
+  }
+
+  @Test
+  void unfinishedAfter_limitBelowOne_throwsNamingTheLimit() {
+    assertThatThrownBy(() -> journal.unfinishedAfter("run-1", null, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
+  }
+
   // --- the whole lifecycle, reopened at each step -------------------------------------------
 
   @Test
