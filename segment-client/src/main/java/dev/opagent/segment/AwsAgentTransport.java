@@ -64,6 +64,7 @@ final class AwsAgentTransport implements AgentTransport {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentClient.class);
   private static final AtomicInteger GROUPS = new AtomicInteger();
+  private static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
 
   private final BedrockAgentCoreAsyncClient client;
   private final boolean owned;
@@ -108,7 +109,10 @@ final class AwsAgentTransport implements AgentTransport {
                     .eventLoopGroup(eventLoop)
                     .maxConcurrency(maxConcurrency)
                     .maxPendingConnectionAcquires(Math.max(10_000, maxConcurrency * 4))
-                    .connectionAcquisitionTimeout(Duration.ofMinutes(2))
+                    // The client never has more requests in flight than connections, so an
+                    // acquire waits only for a connect; and the SDK's pool now and then leaves
+                    // an acquire after a refused connect pending until this timeout.
+                    .connectionAcquisitionTimeout(ACQUIRE_TIMEOUT)
                     .readTimeout(read)
                     .writeTimeout(Duration.ofMinutes(1)))
             .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));

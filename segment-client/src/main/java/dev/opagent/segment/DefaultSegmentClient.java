@@ -273,7 +273,14 @@ final class DefaultSegmentClient implements SegmentClient {
                   ErrorCode code = codeOf(e.getLastException());
                   int next = e.getAttemptCount() + 1;
                   counters.retries.increment();
-                  LOG.debug("segment call retry {} after {} in {}", next, code, e.getDelay());
+                  if (LOG.isDebugEnabled()) {
+                    LOG.debug(
+                        "segment call retry {} after {} in {}: {}",
+                        next,
+                        code,
+                        e.getDelay(),
+                        e.getLastException() == null ? "" : e.getLastException().getMessage());
+                  }
                   listeners(l -> l.onRetry(code, next, e.getDelay()));
                 })
             .build();
@@ -548,9 +555,37 @@ final class DefaultSegmentClient implements SegmentClient {
     };
   }
 
+  /**
+   * Whether a failed attempt counts toward opening the circuit: the agent could not be reached or
+   * did not answer in time. A connection the peer closed or reset while a request was on it is
+   * retried but not counted: servers and load balancers close kept-alive connections at will (the
+   * request raced the close), and one lost connection says nothing about the agent. If the agent is
+   * really down, the retry's new connection is refused or times out, and that counts.
+   */
   private static boolean isOutage(Throwable e) {
     ErrorCode code = codeOf(e);
-    return code == ErrorCode.AGENT_UNAVAILABLE || code == ErrorCode.TIMEOUT;
+    return code == ErrorCode.TIMEOUT
+        || (code == ErrorCode.AGENT_UNAVAILABLE && !connectionLost(unwrap(e)));
+  }
+
+  /** An established connection closed or reset under a request (not a refused connection). */
+  static boolean connectionLost(@Nullable Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+      if (t instanceof java.io.IOException
+          && !(t instanceof java.net.ConnectException)
+          && t.getMessage() != null) {
+        String m = t.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("connection was closed")
+            || m.contains("connection reset")
+            || m.contains("broken pipe")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private Duration backoff(int attemptsSoFar) {

@@ -71,6 +71,12 @@ public final class AgentSimulator implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+    // The server keeps at most 200 idle connections by default and closes any above that as a
+    // request on it ends; a client with more in flight then sends its next request into a
+    // connection being closed. Keep as many idle connections as a client may open.
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", "10000");
+    }
   }
 
   private final SimulatorConfig config;
