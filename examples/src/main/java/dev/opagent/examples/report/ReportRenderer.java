@@ -154,6 +154,10 @@ public final class ReportRenderer {
     if (elapsed != null) {
       meta.add("ran " + Html.seconds(elapsed));
     }
+    String currency = Sections.currency(s);
+    if (currency != null) {
+      meta.add("amounts in " + Html.text(currency));
+    }
     h.append(meta.isEmpty() ? "No run metadata in this summary." : String.join(" · ", meta))
         .append("</p>\n<nav>");
     for (Map.Entry<String, String> e : page.toc.entrySet()) {

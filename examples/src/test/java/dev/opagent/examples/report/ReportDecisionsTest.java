@@ -77,7 +77,7 @@ class ReportDecisionsTest {
 
     Element table = doc.selectFirst("section#decisions table.outcomes");
     assertThat(table).isNotNull();
-    assertThat(table.select("thead th").eachText())
+    assertThat(table.select("thead th").stream().map(Element::text))
         .containsExactly("", "actions, summed over 3 rounds", "distinct customers");
     assertThat(table.select("tbody tr").first().select("th, td").eachText())
         .containsExactly("delivered", "1,478", "1,304");
