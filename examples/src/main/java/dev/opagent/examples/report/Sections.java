@@ -152,14 +152,9 @@ final class Sections {
               Html.count(total != null ? total : sum(notChosen)),
               "actions"
                   + overRounds("")
-                  + ", "
-                  + notChosen.size()
-                  + (notChosen.size() == 1 ? " reason" : " reasons")
                   + (nothing == null
-                      ? ""
-                      : " · "
-                          + Html.count(nothing)
-                          + " distinct customers were eligible but got nothing in some round")));
+                      ? ", " + notChosen.size() + (notChosen.size() == 1 ? " reason" : " reasons")
+                      : " · " + Html.count(nothing) + " distinct customers got nothing")));
     }
     Double heldOut = dec == null ? null : number(dec.get("heldOut"));
     if (heldOut != null) {
@@ -183,7 +178,11 @@ final class Sections {
       Double cost = number(overall.get("cost"));
       Double roi = number(overall.get("roi"));
       if (revenue != null) {
-        cards.add(card("Revenue", money(revenue), cost == null ? null : "cost " + money(cost)));
+        cards.add(
+            card(
+                inCurrency("Revenue"),
+                Html.money(revenue),
+                cost == null ? null : "cost " + Html.money(cost)));
       }
       if (roi != null) {
         cards.add(card("ROI", Html.ratio(roi), "(revenue − cost) / cost"));
@@ -360,12 +359,10 @@ final class Sections {
           .append("</th><th>distinct customers</th></tr></thead><tbody>\n");
       outcomeRow("delivered", number(dec.get("executed")), customersWhere("reached"));
       outcomeRow("planned", number(dec.get("planned")), null);
-      outcomeRow("deferred", number(dec.get("deferred")), null);
       outcomeRow("failed", number(dec.get("failed")), null);
-      outcomeRow(
-          "not chosen (eligible, got nothing)",
-          number(dec.get("notChosen")),
-          customersWhere("nothingChosen"));
+      outcomeRow("not chosen (by the reasons below)", number(dec.get("notChosen")), null);
+      outcomeRow("of which deferred to a later run", number(dec.get("deferred")), null);
+      outcomeRow("eligible, but got nothing in a round", null, customersWhere("nothingChosen"));
       outcomeRow("held out (control group)", null, number(dec.get("heldOut")));
       outcomeRow("not eligible for any campaign", null, customersWhere("notEligible"));
       page.body.append("</tbody></table>\n");
@@ -410,7 +407,10 @@ final class Sections {
           .append(reason(e.getKey(), label))
           .append("</th>")
           .append(cell(e.getValue(), Html::count))
-          .append(cell(customers.get(e.getKey()), Html::count))
+          .append(
+              cell(
+                  customers.isEmpty() ? null : customers.getOrDefault(e.getKey(), 0.0),
+                  Html::count))
           .append("</tr>\n");
       labels.add(label);
       values.add(e.getValue());
@@ -874,16 +874,19 @@ final class Sections {
       if (nothing != null && nothing > 0) {
         StringBuilder o =
             new StringBuilder(Html.count(nothing))
-                .append(nothing == 1 ? " customer got nothing" : " customers got nothing");
+                .append(
+                    nothing == 1
+                        ? " eligible customer got nothing"
+                        : " eligible customers got nothing");
         if (by.size() == 1) {
-          o.append(": ").append(reason(by.get(0).getKey(), lower(by.get(0).getKey())));
+          o.append(" (").append(reason(by.get(0).getKey(), lower(by.get(0).getKey()))).append(')');
         } else if (!by.isEmpty()) {
           List<String> parts = new ArrayList<>();
           by.forEach(
               e ->
                   parts.add(
                       Html.count(e.getValue()) + " " + reason(e.getKey(), lower(e.getKey()))));
-          o.append(": ").append(String.join(", ", parts));
+          o.append(" (").append(String.join(", ", parts)).append(')');
         }
         others.add(o.toString());
       }

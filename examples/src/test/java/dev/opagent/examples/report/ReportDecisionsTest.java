@@ -117,7 +117,7 @@ class ReportDecisionsTest {
   void money_carriesTheSummarysCurrency() throws IOException {
     Document doc = page(summary());
 
-    assertThat(card(doc, "Revenue").select(".value").text()).isEqualTo("TRY 12,480.00");
+    assertThat(card(doc, "Revenue (TRY)").select(".value").text()).isEqualTo("12,480.00");
     assertThat(doc.select("header .meta").text()).contains("amounts in TRY");
     assertThat(doc.select("section#metrics thead th").eachText())
         .contains("revenue (TRY)", "cost (TRY)");
@@ -147,7 +147,9 @@ class ReportDecisionsTest {
     assertThat(lines.get(1))
         .startsWith("Round 2 (2026-03-16): 0 delivered")
         .contains(
-            "1,840 customers got nothing: " + ReasonLabels.label("FREQUENCY_CAP").toLowerCase())
+            "1,840 eligible customers got nothing ("
+                + ReasonLabels.label("FREQUENCY_CAP").toLowerCase()
+                + ")")
         .contains("59 not eligible")
         .contains("101 held out");
     assertThat(lines.get(0))
