@@ -824,8 +824,9 @@ final class Sections {
       ObjectNode scales = at(config, "options", "scales");
       at(scales, "x", "title").put("display", true).put("text", "round");
       at(scales, "y", "title").put("display", true).put("text", "conversions");
+      at(scales, "y").put("grace", "5%");
       ObjectNode y1 = at(scales, "y1");
-      y1.put("position", "right").put("beginAtZero", true);
+      y1.put("position", "right").put("beginAtZero", true).put("grace", "5%");
       at(y1, "grid").put("drawOnChartArea", false);
       at(y1, "title")
           .put("display", true)
