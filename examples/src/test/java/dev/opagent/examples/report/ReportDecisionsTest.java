@@ -157,4 +157,23 @@ class ReportDecisionsTest {
         .contains("519 " + ReasonLabels.label("FREQUENCY_CAP").toLowerCase())
         .contains("480 " + ReasonLabels.label("QUIET_HOURS").toLowerCase());
   }
+
+  @Test
+  void reasonsAndDates_fromTheSummary_areEscaped() throws IOException {
+    ObjectNode summary = summary();
+    String hostile = "<img src=x onerror=alert(1)>";
+    ((ObjectNode) summary.at("/decisions/suppressed")).put(hostile, 3);
+    ObjectNode round = (ObjectNode) summary.at("/decisions/byRound/1");
+    round.put("date", hostile);
+    ((ObjectNode) round.get("nothingChosenByReason")).put(hostile, 7);
+
+    Document doc = page(summary);
+
+    assertThat(doc.select("img")).isEmpty();
+    assertThat(doc.select("section#decisions table.reasons [title]").eachAttr("title"))
+        .contains(hostile);
+    assertThat(doc.select("section#rounds ul.why li").get(1).text())
+        .startsWith("Round 2 (" + hostile + ")")
+        .contains("7 " + hostile);
+  }
 }
