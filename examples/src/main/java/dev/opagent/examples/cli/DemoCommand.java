@@ -403,11 +403,17 @@ public final class DemoCommand implements Callable<Integer> {
     JsonNode d = json.path("decisions");
     out.println();
     out.printf(
-        "Actions: %d chosen, %d delivered, %d deferred, %d failed; not chosen by reason:%n",
+        "Actions over %d rounds: %d chosen, %d delivered, %d deferred, %d failed; distinct"
+            + " customers: %d reached, %d held out, %d eligible but given nothing in a round;"
+            + " actions not chosen by reason:%n",
+        d.path("rounds").asLong(),
         d.path("planned").asLong(),
         d.path("executed").asLong(),
         d.path("deferred").asLong(),
-        d.path("failed").asLong());
+        d.path("failed").asLong(),
+        d.path("customers").path("reached").asLong(),
+        d.path("heldOut").asLong(),
+        d.path("customers").path("nothingChosen").asLong());
     d.path("suppressed")
         .properties()
         .forEach(e -> out.printf("  %-20s %d%n", e.getKey(), e.getValue().asLong()));

@@ -8,7 +8,6 @@ import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.engine.InMemoryContactHistory;
-import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.channels.JsonLinesChannel;
@@ -48,7 +47,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,11 +146,7 @@ final class DemoLoop {
       assigners.put(campaign, ExperimentAssigner.create(e, PER_SEND));
       samplers.put(campaign, ThompsonSampler.builder(e).seed(seed).clock(clock).build());
     }
-    long planned = 0;
-    long executed = 0;
-    long deferred = 0;
-    long failed = 0;
-    Map<ReasonCode, Long> notChosen = new EnumMap<>(ReasonCode.class);
+    DecisionTally tally = new DecisionTally();
     Map<String, Long> byChannel = new TreeMap<>();
     ArrayNode roundsJson = JsonLines.MAPPER.createArrayNode();
     Map<String, ArrayNode> banditRounds = new LinkedHashMap<>();
@@ -208,13 +202,9 @@ final class DemoLoop {
       for (int r = 1; r <= rounds; r++) {
         clock.set(asOf.plusDays(r - 1L).atTime(LocalTime.of(10, 0)).toInstant(ZoneOffset.UTC));
         RoundReport report = agent.runRound(runs + "-" + r, customers);
-        planned += report.chosen();
-        executed += report.execution().completed();
-        deferred += report.deferred();
-        failed += report.execution().failed();
-        report.notChosenByReason().forEach((k, v) -> notChosen.merge(k, v, Long::sum));
         report.execution().completedByChannel().forEach((k, v) -> byChannel.merge(k, v, Long::sum));
         List<ExecutionRecord> records = opened.journal().records(report.runId());
+        tally.add(r, asOf.plusDays(r - 1L), report, records);
         expect(records, weights, expected);
         long[] responses = respond(records, feedback);
         for (Map.Entry<String, ThompsonSampler> s : samplers.entrySet()) {
@@ -250,14 +240,8 @@ final class DemoLoop {
         }
       }
     }
-    ObjectNode decisions = json.putObject("decisions");
-    decisions
-        .put("planned", planned)
-        .put("executed", executed)
-        .put("deferred", deferred)
-        .put("failed", failed);
-    ObjectNode suppressed = decisions.putObject("suppressed");
-    notChosen.forEach((k, v) -> suppressed.put(k.name(), v));
+    json.put("currency", policy.budgets().currency().getCurrencyCode());
+    tally.write(json.putObject("decisions"));
     ObjectNode channels = json.putObject("executionsByChannel");
     byChannel.forEach(channels::put);
     experiments(json, experiments, expected, feedback);

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     description = {
       "Renders a run's summary.json (as written by 'opagent demo') as one self-contained HTML"
           + " page: headline numbers, segmentation, insights, the segment distribution per"
-          + " dimension, eligibility per campaign, actions executed and suppressed by reason,"
+          + " dimension, eligibility per campaign, actions delivered and not chosen by reason,"
           + " experiments with lift intervals and sample-ratio checks, bandit allocations per"
           + " round, and ROI per campaign.",
       "With --store instead of --summary, the page is drawn from the operating store: campaign"

@@ -23,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  * Renders a run's summary JSON (as written by {@code opagent demo}, or drawn from an operating
  * store by {@code opagent report --store}) as one self-contained HTML page: headline numbers,
  * segmentation, insights, the segment distribution per dimension, eligibility per campaign, actions
- * executed and suppressed by reason, campaign metrics (deliveries, opens, clicks, coupons used,
- * conversions, attribution outcomes), experiments with lift intervals, bandit allocations over
- * rounds, ROI per campaign and results per round. Immutable and thread-safe; build one with {@link
- * #create()} and reuse it.
+ * delivered and not chosen (reasons in plain words, the engine's code as a tooltip; sums over
+ * rounds beside distinct customers; the holdout in customers), campaign metrics (deliveries, opens,
+ * clicks, coupons used, conversions, attribution outcomes), experiments with lift intervals, bandit
+ * allocations over rounds, ROI per campaign and results per round, with a line per round saying why
+ * it delivered what it did. Amounts carry the summary's {@code currency} when it names one.
+ * Immutable and thread-safe; build one with {@link #create()} and reuse it.
  *
  * <p>The page works offline: styles, the page's script and the chart library (Chart.js, read from
  * its WebJar on the class path) are inlined, fonts are the system's, and a content security policy
@@ -153,6 +155,10 @@ public final class ReportRenderer {
     Double elapsed = number(s.get("elapsedSeconds"));
     if (elapsed != null) {
       meta.add("ran " + Html.seconds(elapsed));
+    }
+    String currency = Sections.currency(s);
+    if (currency != null) {
+      meta.add("amounts in " + Html.text(currency));
     }
     h.append(meta.isEmpty() ? "No run metadata in this summary." : String.join(" · ", meta))
         .append("</p>\n<nav>");

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +68,18 @@ final class Sections {
 
   private final ReportRenderer.Page page;
   private final JsonNode s;
+  private final @Nullable String currency;
 
   Sections(ReportRenderer.Page page, JsonNode summary) {
     this.page = page;
     this.s = summary;
+    this.currency = currency(summary);
+  }
+
+  /** The summary's currency code (such as {@code TRY}), or null when it names none. */
+  static @Nullable String currency(JsonNode summary) {
+    String c = text(summary.get("currency"));
+    return c == null || c.isBlank() ? null : c.strip();
   }
 
   void all() {
@@ -119,15 +126,51 @@ final class Sections {
     Double executed = dec == null ? null : number(dec.get("executed"));
     if (dec != null && executed != null) {
       Double planned = number(dec.get("planned"));
+      List<String> sub = new ArrayList<>();
+      if (planned != null) {
+        sub.add("of " + Html.count(planned) + " planned" + overRounds(","));
+      } else if (roundCount() != null) {
+        sub.add(overRounds("").trim());
+      }
+      Double reached = customersWhere("reached");
+      if (reached != null) {
+        sub.add(Html.count(reached) + " distinct customers reached");
+      }
       cards.add(
           card(
-              "Actions executed",
+              "Actions delivered",
               Html.count(executed),
-              planned == null ? null : "of " + Html.count(planned) + " planned"));
+              sub.isEmpty() ? null : String.join(" · ", sub)));
     }
-    Map<String, Double> suppressed = dec == null ? Map.of() : counts(dec.get("suppressed"));
-    if (!suppressed.isEmpty()) {
-      cards.add(card("Suppressed", Html.count(sum(suppressed)), suppressed.size() + " reasons"));
+    Map<String, Double> notChosen = dec == null ? Map.of() : counts(dec.get("suppressed"));
+    if (!notChosen.isEmpty()) {
+      Double total = number(s.path("decisions").get("notChosen"));
+      Double nothing = customersWhere("nothingChosen");
+      cards.add(
+          card(
+              "Not chosen",
+              Html.count(total != null ? total : sum(notChosen)),
+              "actions"
+                  + overRounds("")
+                  + (nothing == null
+                      ? ", " + notChosen.size() + (notChosen.size() == 1 ? " reason" : " reasons")
+                      : " · " + Html.count(nothing) + " distinct customers got nothing")));
+    }
+    Double heldOut = dec == null ? null : number(dec.get("heldOut"));
+    if (heldOut != null) {
+      List<String> sub = new ArrayList<>();
+      if (customers != null && customers > 0) {
+        sub.add(Html.percent(heldOut / customers) + " of " + Html.count(customers));
+      }
+      String perRound = perRound("heldOut");
+      if (perRound != null) {
+        sub.add(perRound + " per round");
+      }
+      cards.add(
+          card(
+              "Held out",
+              Html.count(heldOut),
+              "distinct customers" + (sub.isEmpty() ? "" : ", " + String.join(" · ", sub))));
     }
     JsonNode overall = object(s.path("roi").get("overall"));
     if (overall != null) {
@@ -136,7 +179,10 @@ final class Sections {
       Double roi = number(overall.get("roi"));
       if (revenue != null) {
         cards.add(
-            card("Revenue", Html.money(revenue), cost == null ? null : "cost " + Html.money(cost)));
+            card(
+                inCurrency("Revenue"),
+                Html.money(revenue),
+                cost == null ? null : "cost " + Html.money(cost)));
       }
       if (roi != null) {
         cards.add(card("ROI", Html.ratio(roi), "(revenue − cost) / cost"));
@@ -306,47 +352,27 @@ final class Sections {
     if (dec == null) {
       page.notAvailable("Decisions are");
     } else {
-      page.body.append("<table class=\"kv\"><tbody>\n");
-      for (String k : List.of("planned", "executed", "deferred", "failed")) {
-        Double v = number(dec.get(k));
-        if (v != null) {
-          row(k, Html.count(v));
-        }
-      }
+      Double rounds = roundCount();
+      page.body
+          .append("<table class=\"data outcomes\"><thead><tr><th></th><th>actions")
+          .append(rounds == null ? "" : ", summed over " + roundsText(rounds))
+          .append("</th><th>distinct customers</th></tr></thead><tbody>\n");
+      outcomeRow("delivered", number(dec.get("executed")), customersWhere("reached"));
+      outcomeRow("planned", number(dec.get("planned")), null);
+      outcomeRow("failed", number(dec.get("failed")), null);
+      outcomeRow("not chosen (by the reasons below)", number(dec.get("notChosen")), null);
+      outcomeRow("of which deferred to a later run", number(dec.get("deferred")), null);
+      outcomeRow("eligible, but got nothing in a round", null, customersWhere("nothingChosen"));
+      outcomeRow("held out (control group)", null, number(dec.get("heldOut")));
+      outcomeRow("not eligible for any campaign", null, customersWhere("notEligible"));
       page.body.append("</tbody></table>\n");
-      List<String> labels = new ArrayList<>();
-      List<Double> values = new ArrayList<>();
-      List<String> colours = new ArrayList<>();
-      Map<String, String> outcome = new LinkedHashMap<>();
-      outcome.put("executed", GOOD);
-      outcome.put("deferred", WAIT);
-      outcome.put("failed", BAD);
-      outcome.forEach(
-          (k, colour) -> {
-            Double v = number(dec.get(k));
-            if (v != null) {
-              labels.add(k);
-              values.add(v);
-              colours.add(colour);
-            }
-          });
-      List<Map.Entry<String, Double>> suppressed =
-          new ArrayList<>(counts(dec.get("suppressed")).entrySet());
-      suppressed.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-      for (Map.Entry<String, Double> e : suppressed) {
-        labels.add("suppressed: " + e.getKey());
-        values.add(e.getValue());
-        colours.add(MUTED);
+      if (rounds != null && rounds > 1) {
+        page.body.append(
+            "<p class=\"muted\">Actions are summed over the rounds, so a customer counts once per"
+                + " round and campaign; distinct customers count each customer once, whatever the"
+                + " rounds.</p>\n");
       }
-      if (!labels.isEmpty()) {
-        ObjectNode ds = dataset("actions", values, PALETTE[0]);
-        ds.set("backgroundColor", strings(colours));
-        page.chart(
-            "Actions executed, deferred, failed and suppressed by reason",
-            60 + 30 * labels.size(),
-            bar(labels, List.of(ds), true, false),
-            Map.of("x", "count"));
-      }
+      reasons(dec, rounds);
     }
     Map<String, Double> channels = counts(s.get("executionsByChannel"));
     if (!channels.isEmpty()) {
@@ -355,6 +381,62 @@ final class Sections {
       page.body.append("</tbody></table>\n");
     }
     page.end();
+  }
+
+  /** Why actions were not chosen: plain words, the raw code as a tooltip, actions and customers. */
+  private void reasons(JsonNode dec, @Nullable Double rounds) {
+    List<Map.Entry<String, Double>> reasons =
+        new ArrayList<>(counts(dec.get("suppressed")).entrySet());
+    if (reasons.isEmpty()) {
+      return;
+    }
+    reasons.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    Map<String, Double> customers = counts(dec.path("customers").get("nothingChosenByReason"));
+    page.body
+        .append("<h3>Why actions were not chosen</h3>\n")
+        .append("<table class=\"data reasons\"><thead><tr><th>reason</th><th>actions")
+        .append(rounds == null ? "" : ", summed over " + roundsText(rounds))
+        .append("</th><th>distinct customers it left with nothing</th></tr></thead><tbody>\n");
+    List<String> labels = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (Map.Entry<String, Double> e : reasons) {
+      String label = ReasonLabels.label(e.getKey());
+      page.body
+          .append("<tr><th scope=\"row\">")
+          .append(reason(e.getKey(), label))
+          .append("</th>")
+          .append(cell(e.getValue(), Html::count))
+          .append(
+              cell(
+                  customers.isEmpty() ? null : customers.getOrDefault(e.getKey(), 0.0),
+                  Html::count))
+          .append("</tr>\n");
+      labels.add(label);
+      values.add(e.getValue());
+      notes.add(e.getKey());
+    }
+    page.body.append("</tbody></table>\n");
+    ObjectNode ds = dataset("actions", values, MUTED);
+    ds.set("notes", strings(notes));
+    page.chart(
+        "Actions not chosen, by reason" + (rounds == null ? "" : ", over " + roundsText(rounds)),
+        60 + 30 * labels.size(),
+        bar(labels, List.of(ds), true, false),
+        Map.of("x", "count"));
+  }
+
+  private void outcomeRow(String label, @Nullable Double actions, @Nullable Double customers) {
+    if (actions == null && customers == null) {
+      return;
+    }
+    page.body
+        .append("<tr><th scope=\"row\">")
+        .append(label)
+        .append("</th>")
+        .append(cell(actions, Html::count))
+        .append(cell(customers, Html::count))
+        .append("</tr>\n");
   }
 
   private void metrics() {
@@ -371,7 +453,11 @@ final class Sections {
       page.body.append(
           "<table class=\"data metrics\"><thead><tr><th>campaign</th>"
               + "<th>delivered</th><th>opened</th><th>clicked</th><th>coupons used</th>"
-              + "<th>conversions</th><th>revenue</th><th>cost</th></tr></thead><tbody>\n");
+              + "<th>conversions</th><th>"
+              + inCurrency("revenue")
+              + "</th><th>"
+              + inCurrency("cost")
+              + "</th></tr></thead><tbody>\n");
       List<String> labels = new ArrayList<>();
       List<@Nullable Double> open = new ArrayList<>();
       List<@Nullable Double> click = new ArrayList<>();
@@ -738,14 +824,160 @@ final class Sections {
       ObjectNode scales = at(config, "options", "scales");
       at(scales, "x", "title").put("display", true).put("text", "round");
       at(scales, "y", "title").put("display", true).put("text", "conversions");
+      at(scales, "y").put("grace", "5%");
       ObjectNode y1 = at(scales, "y1");
-      y1.put("position", "right").put("beginAtZero", true);
+      y1.put("position", "right").put("beginAtZero", true).put("grace", "5%");
       at(y1, "grid").put("drawOnChartArea", false);
-      at(y1, "title").put("display", true).put("text", "revenue");
+      at(y1, "title")
+          .put("display", true)
+          .put("text", currency == null ? "revenue" : "revenue (" + currency + ")");
       page.chart(
           "Conversions and revenue per round", 260, config, Map.of("y", "count", "y1", "money"));
     }
+    why();
     page.end();
+  }
+
+  /**
+   * A line per round saying why it delivered what it did: the customers reached, then the others by
+   * what stopped them (the reason their best action was not chosen, not eligible, held out).
+   */
+  private void why() {
+    JsonNode list = array(s.path("decisions").get("byRound"));
+    if (list == null) {
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    for (JsonNode r : list) {
+      Double n = number(r.get("round"));
+      Double delivered = number(r.get("executed"));
+      if (!r.isObject() || n == null || delivered == null) {
+        continue;
+      }
+      StringBuilder line = new StringBuilder("Round ").append(Html.count(n));
+      String date = text(r.get("date"));
+      if (date != null) {
+        line.append(" (").append(Html.text(date)).append(')');
+      }
+      line.append(": ").append(Html.count(delivered)).append(" delivered");
+      Double reached = number(r.get("reached"));
+      if (reached != null && delivered > 0) {
+        line.append(" to ")
+            .append(Html.count(reached))
+            .append(reached == 1 ? " customer" : " customers");
+      }
+      List<String> others = new ArrayList<>();
+      Double nothing = number(r.get("nothingChosen"));
+      List<Map.Entry<String, Double>> by =
+          new ArrayList<>(counts(r.get("nothingChosenByReason")).entrySet());
+      by.removeIf(e -> e.getValue() == 0);
+      by.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+      if (nothing != null && nothing > 0) {
+        StringBuilder o =
+            new StringBuilder(Html.count(nothing))
+                .append(
+                    nothing == 1
+                        ? " eligible customer got nothing"
+                        : " eligible customers got nothing");
+        if (by.size() == 1) {
+          o.append(" (").append(reason(by.get(0).getKey(), lower(by.get(0).getKey()))).append(')');
+        } else if (!by.isEmpty()) {
+          List<String> parts = new ArrayList<>();
+          by.forEach(
+              e ->
+                  parts.add(
+                      Html.count(e.getValue()) + " " + reason(e.getKey(), lower(e.getKey()))));
+          o.append(" (").append(String.join(", ", parts)).append(')');
+        }
+        others.add(o.toString());
+      }
+      clause(others, number(r.get("notEligible")), " not eligible");
+      clause(others, number(r.get("heldOut")), " held out");
+      clause(others, number(r.get("segmentationFailed")), " not segmented");
+      clause(others, number(r.get("failed")), " deliveries failed");
+      if (!others.isEmpty()) {
+        line.append(" — ").append(String.join("; ", others));
+      }
+      lines.add(line.append('.').toString());
+    }
+    if (!lines.isEmpty()) {
+      page.body.append("<h3>Why each round delivered what it did</h3>\n<ul class=\"why\">\n");
+      lines.forEach(l -> page.body.append("<li>").append(l).append("</li>\n"));
+      page.body.append("</ul>\n");
+    }
+  }
+
+  private static void clause(List<String> out, @Nullable Double n, String what) {
+    if (n != null && n > 0) {
+      out.add(Html.count(n) + what);
+    }
+  }
+
+  private static String lower(String code) {
+    String label = ReasonLabels.label(code);
+    return label.equals(code) ? label : label.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Plain words, escaped, with the raw code as the tooltip. */
+  private static String reason(String code, String label) {
+    return "<span title=\"" + Html.text(code) + "\">" + Html.text(label) + "</span>";
+  }
+
+  /** The number of rounds the decisions were summed over, or null when the summary says not. */
+  private @Nullable Double roundCount() {
+    JsonNode dec = s.path("decisions");
+    Double n = number(dec.get("rounds"));
+    if (n != null) {
+      return n;
+    }
+    JsonNode list = array(dec.get("byRound"));
+    return list == null ? null : (double) list.size();
+  }
+
+  private static String roundsText(double rounds) {
+    return Html.count(rounds) + (rounds == 1 ? " round" : " rounds");
+  }
+
+  /** {@code " over 5 rounds"} after {@code prefix}, or empty when the summary does not say. */
+  private String overRounds(String prefix) {
+    Double n = roundCount();
+    return n == null ? "" : prefix + " over " + roundsText(n);
+  }
+
+  /** A distinct-customer count of the decisions, or null. */
+  private @Nullable Double customersWhere(String key) {
+    return number(s.path("decisions").path("customers").get(key));
+  }
+
+  /** {@code key} per round as {@code 101} or {@code 95–103}, or null when no round has it. */
+  private @Nullable String perRound(String key) {
+    JsonNode list = array(s.path("decisions").get("byRound"));
+    if (list == null) {
+      return null;
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (JsonNode r : list) {
+      Double v = number(r.get(key));
+      if (v != null) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    if (min > max) {
+      return null;
+    }
+    return min == max ? Html.count(min) : Html.count(min) + "–" + Html.count(max);
+  }
+
+  /** Money with the summary's currency code before it, when the summary names one. */
+  private String money(double v) {
+    return currency == null ? Html.money(v) : Html.text(currency) + " " + Html.money(v);
+  }
+
+  /** A column heading for an amount, with the currency when the summary names one. */
+  private String inCurrency(String heading) {
+    return currency == null ? heading : heading + " (" + Html.text(currency) + ")";
   }
 
   // ---- helpers ----

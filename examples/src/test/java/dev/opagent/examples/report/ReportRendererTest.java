@@ -83,13 +83,9 @@ class ReportRendererTest {
         .containsExactly("crosssell", "loyalty", "replenishment", "retention", "winback");
     JsonNode actions = chartsInSection(doc, data, "decisions").get(0);
     assertThat(labels(actions))
-        .startsWith(
-            "executed",
-            "deferred",
-            "failed",
-            "suppressed: RUN_CAP_TOTAL",
-            "suppressed: CONSENT_MISSING");
-    assertThat(actions.at("/data/datasets/0/data/0").asDouble()).isEqualTo(1180);
+        .startsWith(ReasonLabels.label("RUN_CAP_TOTAL"), ReasonLabels.label("CONSENT_MISSING"));
+    assertThat(actions.at("/data/datasets/0/data/0").asDouble()).isEqualTo(742);
+    assertThat(actions.at("/data/datasets/0/notes/0").asText()).isEqualTo("RUN_CAP_TOTAL");
 
     JsonNode rates = chartsInSection(doc, data, "metrics").get(0);
     assertThat(labels(rates))
@@ -181,7 +177,7 @@ class ReportRendererTest {
                 "section#distribution p.na, section#eligibility p.na,"
                     + " section#bandit p.na, section#roi p.na, section#rounds p.na"))
         .hasSize(5);
-    assertThat(doc.select("section#decisions table").text()).isEqualTo("executed 5");
+    assertThat(doc.select("section#decisions table tbody").text()).isEqualTo("delivered 5 —");
     assertThat(doc.select("section#experiments article")).hasSize(1);
     assertThat(Jsoup.parse(RENDERER.render(MAPPER.readTree("[1, 2]"))).select("p.na"))
         .hasSize(SECTIONS.size());
