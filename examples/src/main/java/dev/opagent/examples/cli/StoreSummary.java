@@ -60,6 +60,10 @@ final class StoreSummary {
         ObjectNode o = list.addObject().put("round", a.round()).put("exploring", a.isExploring());
         ObjectNode w = o.putObject("weights");
         a.weights().forEach(w::put);
+        if (!a.probabilityBest().isEmpty()) {
+          ObjectNode p = o.putObject("probabilityBest");
+          a.probabilityBest().forEach(p::put);
+        }
       }
     }
     Map<String, Set<String>> variants = new TreeMap<>();
