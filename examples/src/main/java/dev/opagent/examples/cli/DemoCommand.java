@@ -179,7 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (AgentSimulator simulator = AgentSimulator.start(simulatorConfig);
         SegmentClient client = client(simulator, clock)) {
       segmented = segmentAndEvaluate(client, population, clock);
-      runRounds(client, segmented.rules(), population, loopJson);
+      runRounds(client, segmented.rules(), population, segmented.matched(), loopJson);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     ObjectNode json = writeSummaryAndReport(segmented, loopJson, elapsed);
@@ -193,7 +193,8 @@ public final class DemoCommand implements Callable<Integer> {
       SegmentClientStats stats,
       SegmentDistribution distribution,
       Map<String, Long> eligible,
-      RuleSet rules) {}
+      RuleSet rules,
+      Map<String, List<String>> matched) {}
 
   private void validate() {
     if (customers < 1) {
@@ -252,6 +253,7 @@ public final class DemoCommand implements Callable<Integer> {
     rules.ids().forEach(id -> eligible.put(id, 0L));
     SegmentDistribution.Accumulator distribution = SegmentDistribution.accumulator();
     Map<Long, CustomerData> pending = new HashMap<>();
+    Map<String, List<String>> matched = new HashMap<>();
     BatchSummary summary;
     try (BufferedWriter segments =
             Files.newBufferedWriter(out.resolve("segments.jsonl"), StandardCharsets.UTF_8);
@@ -275,6 +277,7 @@ public final class DemoCommand implements Callable<Integer> {
                           .build();
                   Eligibility e = evaluator.evaluate(rules, view.customerId(), view);
                   e.eligible().forEach(id -> eligible.merge(id, 1L, Long::sum));
+                  matched.put(view.customerId(), List.copyOf(e.eligible()));
                   writeLine(verdicts, JsonLines.MAPPER.valueToTree(e));
                 }
               },
@@ -285,7 +288,7 @@ public final class DemoCommand implements Callable<Integer> {
       progress.finish();
     }
     Segmented segmented =
-        new Segmented(summary, client.stats(), distribution.build(), eligible, rules);
+        new Segmented(summary, client.stats(), distribution.build(), eligible, rules, matched);
     print(
         spec.commandLine().getOut(),
         summary,
@@ -298,12 +301,17 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Rounds of the operation loop on consecutive simulated days; their results go to loopJson. */
   private void runRounds(
-      SegmentClient client, RuleSet rules, List<CustomerData> population, ObjectNode loopJson)
+      SegmentClient client,
+      RuleSet rules,
+      List<CustomerData> population,
+      Map<String, List<String>> matched,
+      ObjectNode loopJson)
       throws IOException {
     new DemoLoop(
             client,
             rules,
             population,
+            matched,
             asOf,
             seed,
             out,

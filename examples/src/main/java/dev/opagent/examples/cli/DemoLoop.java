@@ -17,6 +17,7 @@ import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.experiment.Allocation;
 import dev.opagent.agent.experiment.Experiment;
 import dev.opagent.agent.experiment.ExperimentAssigner;
+import dev.opagent.agent.experiment.IncrementalAnalysis;
 import dev.opagent.agent.experiment.ThompsonSampler;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;
@@ -77,9 +78,22 @@ final class DemoLoop {
         public void put(String experimentKey, String unitId, String variantKey) {}
       };
 
+  /**
+   * Deliveries each arm of a demo experiment needs before it is judged and before the bandit moves
+   * traffic. With conversion rates of 4 to 11%, 300 deliveries give an arm a few dozen conversions;
+   * fewer let a lucky first round look like a winner. The default run (2,000 customers, 5 rounds)
+   * reaches it only in its largest campaigns, so most experiments keep the equal split and say
+   * "keep testing", which is what their data support.
+   */
+  static final long MIN_SAMPLE_PER_ARM = 300;
+
+  /** The share of matching customers who order on a given day without any message, per campaign. */
+  private static final double ORGANIC_SHARE_OF_BASE = 0.2;
+
   private final SegmentClient client;
   private final RuleSet rules;
   private final List<CustomerData> customers;
+  private final Map<String, List<String>> matched;
   private final LocalDate asOf;
   private final long seed;
   private final Path out;
@@ -93,6 +107,7 @@ final class DemoLoop {
       SegmentClient client,
       RuleSet rules,
       List<CustomerData> customers,
+      Map<String, List<String>> matched,
       LocalDate asOf,
       long seed,
       Path out,
@@ -105,6 +120,7 @@ final class DemoLoop {
     this.client = client;
     this.rules = rules;
     this.customers = customers;
+    this.matched = matched;
     this.asOf = asOf;
     this.seed = seed;
     this.out = out;
@@ -140,7 +156,7 @@ final class DemoLoop {
               .campaign(campaign)
               .variant("control", 0.5)
               .variant("B", 0.5)
-              .minSamplePerArm(40)
+              .minSamplePerArm(MIN_SAMPLE_PER_ARM)
               .build();
       experiments.put(campaign, e);
       assigners.put(campaign, ExperimentAssigner.create(e, PER_SEND));
@@ -153,6 +169,7 @@ final class DemoLoop {
     Map<String, Map<String, Double>> weights = new LinkedHashMap<>();
     Map<String, Map<String, Double>> expected = new LinkedHashMap<>();
     experiments.forEach((c, e) -> weights.put(c, Map.of("control", 0.5, "B", 0.5)));
+    CampaignOutcomes outcomes = new CampaignOutcomes(policy.globalHoldout(), matched, "control");
     // Approvals live in the store: the simulated manager grants them there, as 'opagent
     // approvals approve' would from another process.
     try (opened;
@@ -206,7 +223,10 @@ final class DemoLoop {
         List<ExecutionRecord> records = opened.journal().records(report.runId());
         tally.add(r, asOf.plusDays(r - 1L), report, records);
         expect(records, weights, expected);
-        long[] responses = respond(records, feedback);
+        long[] responses = respond(records, feedback, outcomes);
+        long[] organic = organic(r, feedback, outcomes);
+        responses[0] += organic[0];
+        responses[1] += organic[1];
         for (Map.Entry<String, ThompsonSampler> s : samplers.entrySet()) {
           Allocation a = s.getValue().allocate(feedback.metrics());
           assigners.get(s.getKey()).apply(a);
@@ -218,6 +238,8 @@ final class DemoLoop {
           o.put("round", r).put("exploring", a.isExploring());
           ObjectNode w = o.putObject("weights");
           a.weights().forEach(w::put);
+          ObjectNode p = o.putObject("probabilityBest");
+          a.probabilityBest().forEach(p::put);
         }
         roundsJson
             .addObject()
@@ -244,7 +266,7 @@ final class DemoLoop {
     tally.write(json.putObject("decisions"));
     ObjectNode channels = json.putObject("executionsByChannel");
     byChannel.forEach(channels::put);
-    experiments(json, experiments, expected, feedback);
+    experiments(json, experiments, expected, feedback, outcomes, policy);
     ArrayNode bandit = json.putArray("bandit");
     banditRounds.forEach(
         (campaign, list) ->
@@ -295,15 +317,30 @@ final class DemoLoop {
     return c;
   }
 
+  /** The control's true conversion rate per delivery in {@code campaign}: 4 to 6%. */
+  private static double baseRate(String campaign) {
+    return 0.04 + 0.01 * Math.floorMod(campaign.hashCode(), 3);
+  }
+
   /** True conversion rate of a campaign's variant: B is better in every other campaign. */
   private double trueRate(String campaign, String variant) {
-    double base = 0.04 + 0.01 * Math.floorMod(campaign.hashCode(), 3);
+    double base = baseRate(campaign);
     boolean better = Math.floorMod(campaign.hashCode(), 2) == 0;
     return "B".equals(variant) && better ? base * 1.8 : base;
   }
 
   /** Simulated responses to a round's deliveries; returns conversions and revenue in cents. */
-  private long[] respond(List<ExecutionRecord> records, FeedbackLoop feedback) {
+  private long[] respond(
+      List<ExecutionRecord> records, FeedbackLoop feedback, CampaignOutcomes outcomes) {
+    for (ExecutionRecord r : records) {
+      if (r.state() == ExecutionState.COMPLETED) {
+        outcomes.delivered(
+            r.request().campaign(),
+            r.request().customerId(),
+            r.request().variant(),
+            r.request().cost());
+      }
+    }
     SimulatedResponses customers =
         SimulatedResponses.builder()
             .seed(seed)
@@ -318,8 +355,42 @@ final class DemoLoop {
     for (Interaction i : customers.respond(records)) {
       feedback.record(i);
       if (i.type() == InteractionType.CONVERTED && i.revenue() != null) {
+        outcomes.ordered(i.campaign(), i.customerId(), i.revenue());
         conversions++;
         cents += i.revenue().movePointRight(2).longValue();
+      }
+    }
+    return new long[] {conversions, cents};
+  }
+
+  /**
+   * Orders placed without any message: on each simulated day every customer who matched a campaign
+   * at segmentation buys its product with a fifth of the campaign's base conversion rate, whether
+   * treated, held out or neither. Attribution credits an order to the campaign's latest delivery
+   * within the window (last touch), as a shop would, so gross figures include orders the campaign
+   * did not cause; the holdout's orders show how many. Returns the attributed conversions and their
+   * revenue in cents.
+   */
+  private long[] organic(int round, FeedbackLoop feedback, CampaignOutcomes outcomes) {
+    Instant at = asOf.plusDays(round - 1L).atTime(LocalTime.of(18, 0)).toInstant(ZoneOffset.UTC);
+    long conversions = 0;
+    long cents = 0;
+    for (CustomerData c : customers) {
+      for (String campaign : outcomes.matched(c.customerId())) {
+        java.util.SplittableRandom rnd =
+            new java.util.SplittableRandom(
+                seed ^ hash(c.customerId() + "/" + campaign) ^ (round * 0x9E3779B97F4A7C15L));
+        if (rnd.nextDouble() >= ORGANIC_SHARE_OF_BASE * baseRate(campaign)) {
+          continue;
+        }
+        BigDecimal revenue = BigDecimal.valueOf(4000 + rnd.nextLong(16_000), 2);
+        outcomes.ordered(campaign, c.customerId(), revenue);
+        if (feedback
+            .record(Interaction.conversion(c.customerId(), campaign, at, revenue))
+            .isAttributed()) {
+          conversions++;
+          cents += revenue.movePointRight(2).longValue();
+        }
       }
     }
     return new long[] {conversions, cents};
@@ -369,8 +440,13 @@ final class DemoLoop {
       ObjectNode json,
       Map<String, Experiment> experiments,
       Map<String, Map<String, Double>> expected,
-      FeedbackLoop feedback) {
+      FeedbackLoop feedback,
+      CampaignOutcomes outcomes,
+      DecisionPolicy policy) {
     ArrayNode list = json.putArray("experiments");
+    IncrementalAnalysis incremental = IncrementalAnalysis.ofDefaults();
+    String holdoutKey = policy.globalHoldout() == null ? "(none)" : policy.globalHoldout().key();
+    List<CampaignOutcomes.Comparisons> all = new java.util.ArrayList<>();
     for (Experiment configured : experiments.values()) {
       Map<String, Double> mass = expected.get(configured.campaign());
       if (mass == null) {
@@ -382,8 +458,22 @@ final class DemoLoop {
               .minSamplePerArm(configured.minSamplePerArm());
       double total = mass.values().stream().mapToDouble(Double::doubleValue).sum();
       mass.forEach((v, m) -> b.variant(v, m / total));
-      StoreSummary.experiment(list, b.control("control").build(), feedback.metrics(), true);
+      ObjectNode entry =
+          StoreSummary.experiment(list, b.control("control").build(), feedback.metrics(), true);
+      CampaignOutcomes.Comparisons c = outcomes.comparisons(configured.campaign(), incremental);
+      all.add(c);
+      if (entry != null) {
+        entry.put("minSamplePerArm", configured.minSamplePerArm());
+        CampaignOutcomes.json(entry.putObject("incremental"), c, holdoutKey);
+      }
     }
+    ObjectNode overall = json.putObject("incremental");
+    overall.put(
+        "method",
+        "per customer over the run; 95% normal intervals, Welch's unpooled standard error on"
+            + " revenue per customer; campaigns combined as strata");
+    CampaignOutcomes.json(
+        overall.putObject("overall"), CampaignOutcomes.combine(all, incremental), holdoutKey);
   }
 
   private static long hash(String s) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The report's summary drawn from an operating store, in the sections {@code opagent demo} writes:
@@ -59,6 +60,10 @@ final class StoreSummary {
         ObjectNode o = list.addObject().put("round", a.round()).put("exploring", a.isExploring());
         ObjectNode w = o.putObject("weights");
         a.weights().forEach(w::put);
+        if (!a.probabilityBest().isEmpty()) {
+          ObjectNode p = o.putObject("probabilityBest");
+          a.probabilityBest().forEach(p::put);
+        }
       }
     }
     Map<String, Set<String>> variants = new TreeMap<>();
@@ -125,16 +130,18 @@ final class StoreSummary {
   }
 
   /**
-   * Adds {@code e}'s analysis to {@code list}, unless none of its variants delivered anything; with
-   * {@code sampleRatio}, the sample-ratio check against {@code e}'s weights.
+   * Adds {@code e}'s analysis to {@code list} and returns it, unless none of its variants delivered
+   * anything (then null); with {@code sampleRatio}, the sample-ratio check against {@code e}'s
+   * weights.
    */
-  static void experiment(ArrayNode list, Experiment e, MetricsReport m, boolean sampleRatio) {
+  static @Nullable ObjectNode experiment(
+      ArrayNode list, Experiment e, MetricsReport m, boolean sampleRatio) {
     Map<String, Metrics> variants = m.variants(e.campaign());
     if (e.variantNames().stream()
             .mapToLong(v -> variants.getOrDefault(v, Metrics.EMPTY).delivered())
             .sum()
         == 0) {
-      return;
+      return null;
     }
     ExperimentResult result = ExperimentAnalysis.of(e, m);
     ObjectNode o = list.addObject();
@@ -153,10 +160,14 @@ final class StoreSummary {
               .put("control", a.control())
               .put("n", a.n())
               .put("conversions", a.conversions())
-              .put("rate", finite(a.rate()));
+              .put("rate", finite(a.rate()))
+              .put("probabilityBest", result.probabilityBest(a.variant()));
       result.comparison(a.variant()).ifPresent(c -> comparison(v, c));
     }
     result.comparisons().stream().findFirst().ifPresent(c -> comparison(o, c));
+    ObjectNode best = o.putObject("probabilityBest");
+    result.probabilityBest().forEach(best::put);
+    return o;
   }
 
   private static void comparison(ObjectNode o, Comparison c) {

@@ -550,6 +550,7 @@ final class Sections {
     if (verdict != null) {
       b.append("<p class=\"verdict\">").append(Html.text(verdict)).append("</p>\n");
     }
+    probabilityBest(e.get("probabilityBest"));
     Double srmP = number(e.get("srmPValue"));
     if (e.path("srm").asBoolean(false)) {
       b.append("<p class=\"flag bad\">Sample ratio mismatch")
@@ -665,6 +666,10 @@ final class Sections {
           config,
           Map.of("x", "points"));
     }
+    JsonNode incremental = object(e.get("incremental"));
+    if (incremental != null) {
+      incrementalTable(incremental, "this campaign's customers");
+    }
     b.append("</article>\n");
   }
 
@@ -748,8 +753,11 @@ final class Sections {
       return;
     }
     page.body.append(
-        "<table class=\"data\"><thead><tr><th>campaign</th><th>revenue</th>"
-            + "<th>cost</th><th>profit</th><th>ROI</th></tr></thead><tbody>\n");
+        "<p>Gross figures credit a campaign with every order its customers placed within the"
+            + " attribution window, including orders they would have placed anyway. What the"
+            + " campaigns added is measured against the global holdout below.</p>\n"
+            + "<table class=\"data\"><thead><tr><th>campaign</th><th>gross revenue</th>"
+            + "<th>cost</th><th>gross profit</th><th>gross ROI</th></tr></thead><tbody>\n");
     List<String> labels = new ArrayList<>();
     List<Double> revenue = new ArrayList<>();
     List<Double> cost = new ArrayList<>();
@@ -778,7 +786,118 @@ final class Sections {
               true);
       page.chart("Revenue and cost per campaign", 260, config, Map.of("y", "money"));
     }
+    JsonNode incremental = object(s.get("incremental"));
+    JsonNode overallIncremental = incremental == null ? null : object(incremental.get("overall"));
+    if (incremental != null && overallIncremental != null) {
+      page.body.append("<h3>Incremental: all campaigns</h3>\n");
+      incrementalTable(overallIncremental, "all campaigns' customers");
+      String method = text(incremental.get("method"));
+      if (method != null) {
+        page.body.append("<p class=\"muted\">Method: ").append(Html.text(method)).append(".</p>\n");
+      }
+    }
     page.end();
+  }
+
+  /** "Probability of being best: B 81%, control 19%" beside a verdict. */
+  private void probabilityBest(@Nullable JsonNode node) {
+    JsonNode p = object(node);
+    if (p == null || p.isEmpty()) {
+      return;
+    }
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> v : p.properties()) {
+      Double share = number(v.getValue());
+      if (share != null) {
+        parts.add(
+            Html.text(v.getKey())
+                + " "
+                + String.format(java.util.Locale.ROOT, "%.0f%%", share * 100));
+      }
+    }
+    if (!parts.isEmpty()) {
+      page.body
+          .append("<p class=\"probability\">Probability of being best: ")
+          .append(String.join(", ", parts))
+          .append(
+              " <span class=\"muted\">(posterior of each variant's conversion rate; the bandit"
+                  + " moves traffic by it once every variant has its minimum sample)</span></p>\n");
+    }
+  }
+
+  /** What the campaign added over the global holdout and B over control, with intervals. */
+  private void incrementalTable(JsonNode incremental, String who) {
+    StringBuilder b = page.body;
+    b.append(
+        "<table class=\"data incremental\"><thead><tr><th>compared with</th><th>treated"
+            + " customers</th><th>comparison customers</th><th>conversion rate</th>"
+            + "<th>incremental revenue (95% interval)</th><th>cost</th>"
+            + "<th>incremental ROI (95% interval)</th></tr></thead><tbody>\n");
+    incrementalRow("global holdout", incremental.get("vsHoldout"));
+    incrementalRow("control (B customers vs control customers)", incremental.get("vsControl"));
+    b.append("</tbody></table>\n");
+    String unit = text(incremental.get("unit"));
+    b.append("<p class=\"muted\">Per customer")
+        .append(unit == null ? "" : " (" + Html.text(unit) + ")")
+        .append(" for ")
+        .append(Html.text(who))
+        .append(
+            ": incremental revenue = (revenue per treated customer − revenue per comparison"
+                + " customer) × treated customers; incremental ROI = (incremental revenue − cost)"
+                + " / cost. An interval that spans 0 means the effect is within noise.</p>\n");
+  }
+
+  private void incrementalRow(String label, @Nullable JsonNode node) {
+    JsonNode r = object(node);
+    StringBuilder b = page.body;
+    b.append("<tr><td>").append(Html.text(label)).append("</td>");
+    if (r == null) {
+      b.append("<td colspan=\"6\" class=\"na\">not available</td></tr>\n");
+      return;
+    }
+    b.append(cell(number(r.at("/treated/customers")), Html::count))
+        .append(cell(number(r.at("/comparison/customers")), Html::count));
+    if (!"estimated".equals(text(r.get("state")))) {
+      String reason = text(r.get("reason"));
+      b.append("<td colspan=\"4\" class=\"na\">")
+          .append(Html.text(reason == null ? "not enough data" : reason))
+          .append("</td></tr>\n");
+      return;
+    }
+    Double treatedRate = number(r.get("treatedConversionRate"));
+    Double comparisonRate = number(r.get("comparisonConversionRate"));
+    b.append("<td>")
+        .append(treatedRate == null ? "—" : Html.percent(treatedRate))
+        .append(" vs ")
+        .append(comparisonRate == null ? "—" : Html.percent(comparisonRate))
+        .append("</td>");
+    b.append("<td>")
+        .append(
+            withInterval(
+                number(r.get("incrementalRevenue")), r.get("incrementalRevenueCi"), Html::money))
+        .append("</td>")
+        .append(cell(number(r.get("cost")), Html::money))
+        .append("<td>")
+        .append(
+            withInterval(number(r.get("incrementalRoi")), r.get("incrementalRoiCi"), Html::ratio))
+        .append("</td></tr>\n");
+  }
+
+  /** {@code value (low … high)}, or a dash. */
+  private static String withInterval(
+      @Nullable Double value, @Nullable JsonNode ci, java.util.function.DoubleFunction<String> f) {
+    if (value == null) {
+      return "—";
+    }
+    JsonNode i = interval(ci);
+    return f.apply(value)
+        + (i == null
+            ? ""
+            : " <span class=\"muted\">("
+                + f.apply(i.get(0).doubleValue())
+                + " … "
+                + f.apply(i.get(1).doubleValue())
+                + ")</span>");
   }
 
   private void rounds() {

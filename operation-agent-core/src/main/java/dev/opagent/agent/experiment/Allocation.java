@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param phase exploring or exploiting
  * @param weights the share of new customers per variant, in variant order, summing to 1
  * @param probabilityBest the Monte-Carlo estimate of each variant's probability of having the
- *     highest conversion rate; empty while exploring
+ *     highest conversion rate, computed in every phase (while exploring it informs, it does not
+ *     move traffic); empty only in allocations recorded before it was kept
  * @param counts the deliveries and conversions per variant the round was computed from
  * @param at when it was computed
  */

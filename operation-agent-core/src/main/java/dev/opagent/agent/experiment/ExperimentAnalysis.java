@@ -1,7 +1,9 @@
 package dev.opagent.agent.experiment;
 
 import dev.opagent.agent.experiment.internal.Distributions;
+import dev.opagent.agent.experiment.internal.Sampling;
 import dev.opagent.agent.feedback.MetricsReport;
+import dev.opagent.rules.assignment.Hashing;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
@@ -25,15 +28,22 @@ import java.util.TreeSet;
  *       multiple-comparison correction.
  *   <li>A sample-ratio-mismatch check: chi-square goodness of fit of the deliveries per variant
  *       against the weights, flagged below the {@linkplain Builder#srmThreshold threshold}.
+ *   <li>Per variant: the posterior probability of converting best (Beta posteriors, joint draws),
+ *       the number a Thompson sampler allocates by.
  *   <li>A verdict, checked in this order: sample ratio mismatch (don't trust), not enough data (an
- *       arm below the experiment's minimum sample), a winner, no significant difference.
+ *       arm below the experiment's minimum sample), a winner, no significant difference. Every
+ *       verdict but the first describes each variant against the control in words: the direction
+ *       ("0.22 pts lower than control"), both rates, and whether the difference is within or beyond
+ *       noise with its interval. Only a variant significantly ahead of the control is called the
+ *       best; a variant behind the control never is.
  * </ul>
  *
  * <pre>{@code
  * ExperimentResult r = ExperimentAnalysis.of(subject, loop.metrics());   // 95%, SRM at p < 0.001
  * r.verdict().summary();   // with 1,000 deliveries per arm and 50 vs 80 conversions:
- * // "discount-20 wins: converts 8.00% vs 5.00% for control, +3.00 points (95% CI +0.84 to
- * //  +5.16 points), +60.0% relative, p = 0.0065."
+ * // "discount-20 converts 3.00 pts higher than control (8.00% vs 5.00%); the difference is beyond
+ * //  noise (95% interval +0.84 to +5.16 pts, p = 0.0065); discount-20 is the best variant."
+ * r.probabilityBest("discount-20");                                       // 0.997…
  * r.comparison("discount-20").orElseThrow().absoluteLiftInterval();
  *
  * ExperimentResult strict = ExperimentAnalysis.builder().confidenceLevel(0.99).build()
@@ -47,6 +57,9 @@ public final class ExperimentAnalysis {
 
   /** The default sample-ratio-mismatch threshold: p below 0.001. */
   public static final double DEFAULT_SRM_THRESHOLD = 0.001;
+
+  /** The joint posterior draws behind {@link ExperimentResult#probabilityBest()}: 10,000. */
+  public static final int PROBABILITY_DRAWS = 10_000;
 
   private static final ExperimentAnalysis DEFAULTS = builder().build();
 
@@ -150,7 +163,32 @@ public final class ExperimentAnalysis {
         comparisons,
         srm,
         verdict,
+        probabilityBest(experiment.id(), arms),
         unknown);
+  }
+
+  /**
+   * Each arm's posterior probability of converting best, from {@link #PROBABILITY_DRAWS} joint
+   * draws seeded by the experiment id.
+   */
+  private static Map<String, Double> probabilityBest(String experimentId, List<ArmResult> arms) {
+    long[] successes = new long[arms.size()];
+    long[] failures = new long[arms.size()];
+    for (int i = 0; i < arms.size(); i++) {
+      successes[i] = arms.get(i).conversions();
+      failures[i] = arms.get(i).n() - arms.get(i).conversions();
+    }
+    double[] best =
+        Sampling.probabilityBest(
+            successes,
+            failures,
+            PROBABILITY_DRAWS,
+            new SplittableRandom(Hashing.fnv1a32(experimentId)));
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < arms.size(); i++) {
+      out.put(arms.get(i).variant(), best[i]);
+    }
+    return out;
   }
 
   /** The Wilson score interval of {@code x} successes in {@code n} trials; [0, 1] for n = 0. */
@@ -265,6 +303,8 @@ public final class ExperimentAnalysis {
               + "). Assignment or logging is broken; don't trust"
               + " these results.");
     }
+    List<Comparison> byLift = new ArrayList<>(comparisons);
+    byLift.sort((a, b) -> Double.compare(orLowest(b.absoluteLift()), orLowest(a.absoluteLift())));
     List<String> below = new ArrayList<>();
     for (ArmResult a : arms) {
       if (a.n() < experiment.minSamplePerArm()) {
@@ -279,92 +319,107 @@ public final class ExperimentAnalysis {
               + experiment.minSamplePerArm()
               + " deliveries; "
               + String.join(", ", below)
-              + ".");
+              + ". So far "
+              + describeAll(byLift, arms, control)
+              + "; keep testing.");
     }
     Comparison best = null;
-    for (Comparison c : comparisons) {
-      if (c.significant()
-          && c.absoluteLift() > 0
-          && (best == null || c.absoluteLift() > best.absoluteLift())) {
+    for (Comparison c : byLift) {
+      if (c.significant() && c.absoluteLift() > 0) {
         best = c;
+        break;
       }
     }
     if (best != null) {
       return new ExperimentVerdict(
           ExperimentVerdict.Kind.WINNER,
           best.variant(),
-          best.variant() + " wins: " + describe(best, arms, control) + ".");
+          describe(best, arms, control) + "; " + best.variant() + " is the best variant.");
     }
     boolean allWorse = true;
-    List<String> worse = new ArrayList<>();
-    Comparison closest = null;
     for (Comparison c : comparisons) {
-      if (c.significant() && c.absoluteLift() < 0) {
-        worse.add(c.variant());
-      } else {
+      if (!(c.significant() && c.absoluteLift() < 0)) {
         allWorse = false;
       }
-      if (closest == null || c.absoluteLift() > closest.absoluteLift()) {
-        closest = c;
-      }
     }
-    Objects.requireNonNull(closest, "an experiment has a non-control variant");
     if (allWorse) {
       return new ExperimentVerdict(
           ExperimentVerdict.Kind.WINNER,
           control.variant(),
-          control.variant()
-              + " wins: every variant converts worse; the closest, "
-              + closest.variant()
-              + ", "
-              + describe(closest, arms, control)
-              + ".");
+          describeAll(byLift, arms, control) + "; keep " + control.variant() + ".");
     }
-    String summary =
-        "No significant difference at "
-            + percent(confidenceLevel, -1)
-            + ": the best variant, "
-            + closest.variant()
-            + ", "
-            + describe(closest, arms, control)
-            + ".";
-    if (!worse.isEmpty()) {
-      summary +=
-          " "
-              + String.join(", ", worse)
-              + (worse.size() == 1 ? " converts" : " convert")
-              + " significantly worse than "
-              + control.variant()
-              + ".";
-    }
-    return new ExperimentVerdict(ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE, null, summary);
+    return new ExperimentVerdict(
+        ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE,
+        null,
+        describeAll(byLift, arms, control) + "; keep testing.");
   }
 
+  private static double orLowest(double lift) {
+    return Double.isNaN(lift) ? Double.NEGATIVE_INFINITY : lift;
+  }
+
+  /** Every comparison described, one sentence each, the last without its full stop. */
+  private String describeAll(
+      List<Comparison> comparisons, List<ArmResult> arms, ArmResult control) {
+    List<String> sentences = new ArrayList<>(comparisons.size());
+    for (Comparison c : comparisons) {
+      sentences.add(describe(c, arms, control));
+    }
+    return String.join(". ", sentences);
+  }
+
+  /**
+   * A variant against the control in words: direction, both rates, and whether the difference is
+   * within or beyond noise with its interval, e.g. "B converts 0.22 pts lower than control (9.30%
+   * vs 9.52%); the difference is within noise (95% interval −2.01 to +1.56 pts)".
+   */
   private String describe(Comparison c, List<ArmResult> arms, ArmResult control) {
     ArmResult arm =
         arms.stream().filter(a -> a.variant().equals(c.variant())).findFirst().orElseThrow();
-    String relative =
-        Double.isNaN(c.relativeLift())
-            ? ""
-            : ", " + format("%+.1f%%", c.relativeLift() * 100) + " relative";
-    return "converts "
+    if (arm.n() == 0 || control.n() == 0) {
+      return c.variant()
+          + " cannot be compared with "
+          + control.variant()
+          + " yet: "
+          + (arm.n() == 0 ? c.variant() : control.variant())
+          + " has no deliveries";
+    }
+    double points = c.absoluteLift() * 100;
+    String direction;
+    if (format("%.2f", Math.abs(points)).equals("0.00")) {
+      direction = "converts as well as " + control.variant();
+    } else {
+      direction =
+          "converts "
+              + format("%.2f", Math.abs(points))
+              + " pts "
+              + (points > 0 ? "higher" : "lower")
+              + " than "
+              + control.variant();
+    }
+    return c.variant()
+        + " "
+        + direction
+        + " ("
         + percent(arm.rate(), 2)
         + " vs "
         + percent(control.rate(), 2)
-        + " for "
-        + control.variant()
-        + ", "
-        + format("%+.2f", c.absoluteLift() * 100)
-        + " points ("
+        + "); the difference is "
+        + (c.significant() ? "beyond" : "within")
+        + " noise ("
         + percent(confidenceLevel, -1)
-        + " CI "
-        + format("%+.2f", c.absoluteLiftInterval().low() * 100)
+        + " interval "
+        + signedPoints(c.absoluteLiftInterval().low())
         + " to "
-        + format("%+.2f", c.absoluteLiftInterval().high() * 100)
-        + " points)"
-        + relative
-        + ", "
-        + pValue(c.pValue());
+        + signedPoints(c.absoluteLiftInterval().high())
+        + " pts"
+        + (c.significant() ? ", " + pValue(c.pValue()) : "")
+        + ")";
+  }
+
+  /** A difference of rates in percentage points with its sign, a true minus for negatives. */
+  private static String signedPoints(double difference) {
+    return format("%+.2f", difference * 100).replace('-', '\u2212');
   }
 
   private static String pValue(double p) {

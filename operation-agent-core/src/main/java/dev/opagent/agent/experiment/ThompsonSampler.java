@@ -17,13 +17,16 @@ import org.jspecify.annotations.Nullable;
  * every variant keeps a floor share. Thread-safe: {@link #allocate} calls are serialized (each
  * takes a few milliseconds); {@link #history()} may be read at any time.
  *
- * <p>Each call is one round. Until every arm has the experiment's {@linkplain
- * Experiment#minSamplePerArm() minimum sample}, the round returns the configured weights ({@link
- * Allocation.Phase#EXPLORING}). After that ({@link Allocation.Phase#EXPLOITING}) each arm's
- * conversion rate is believed to be Beta(1 + conversions, 1 + failures) (a uniform prior), the
- * probability that each arm is the best is estimated from {@linkplain Builder#draws joint draws},
- * and an arm's weight is {@code floor + (1 − k·floor) × P(best)} for {@code k} arms, so weights sum
- * to 1 and no arm starves: its data keeps coming in case the early leader was lucky.
+ * <p>Each call is one round. Each arm's conversion rate is believed to be Beta(1 + conversions, 1 +
+ * failures) (a uniform prior) and the probability that each arm is the best is estimated from
+ * {@linkplain Builder#draws joint draws}; every round reports it ({@link
+ * Allocation#probabilityBest()}). Until every arm has the {@linkplain Builder#minSamplePerArm
+ * minimum sample} (by default the experiment's, 1,000 deliveries), the round returns the configured
+ * weights ({@link Allocation.Phase#EXPLORING}): a few dozen deliveries make a lucky arm look best
+ * with high probability, and moving traffic on that would starve the other arm of the data that
+ * corrects it. After that ({@link Allocation.Phase#EXPLOITING}) an arm's weight is {@code floor +
+ * (1 − k·floor) × P(best)} for {@code k} arms, so weights sum to 1 and no arm starves: its data
+ * keeps coming in case the early leader was lucky.
  *
  * <p>Deterministic: a round's draws come from a generator seeded by the sampler's seed and the
  * round number, so the same seed, rounds and counts give the same weights on every run.
@@ -55,6 +58,7 @@ public final class ThompsonSampler {
   private final long seed;
   private final int draws;
   private final double floor;
+  private final long minSamplePerArm;
   private final Clock clock;
 
   /** Guarded by this. */
@@ -68,6 +72,8 @@ public final class ThompsonSampler {
     this.seed = b.seed != null ? b.seed : Hashing.fnv1a32(experiment.id());
     this.draws = b.draws;
     this.floor = b.floor;
+    this.minSamplePerArm =
+        b.minSamplePerArm != null ? b.minSamplePerArm : experiment.minSamplePerArm();
     this.clock = b.clock;
   }
 
@@ -84,6 +90,11 @@ public final class ThompsonSampler {
   /** The seed of the draws. */
   public long seed() {
     return seed;
+  }
+
+  /** Deliveries every arm needs before the weights move from the configured ones. */
+  public long minSamplePerArm() {
+    return minSamplePerArm;
   }
 
   /** The next round from the variants of the experiment's campaign in {@code report}. */
@@ -111,9 +122,16 @@ public final class ThompsonSampler {
       used.put(name, c);
       successes[i] = c.conversions();
       failures[i] = c.failures();
-      if (c.n() < experiment.minSamplePerArm()) {
+      if (c.n() < minSamplePerArm) {
         exploring = true;
       }
+    }
+    double[] best =
+        Sampling.probabilityBest(
+            successes, failures, draws, new SplittableRandom(roundSeed(seed, round)));
+    Map<String, Double> probabilities = new LinkedHashMap<>();
+    for (int i = 0; i < k; i++) {
+      probabilities.put(variants.get(i).name(), best[i]);
     }
     Allocation a;
     if (exploring) {
@@ -123,19 +141,13 @@ public final class ThompsonSampler {
               round,
               Allocation.Phase.EXPLORING,
               experiment.weights(),
-              Map.of(),
+              probabilities,
               used,
               clock.instant());
     } else {
-      double[] best =
-          Sampling.probabilityBest(
-              successes, failures, draws, new SplittableRandom(roundSeed(seed, round)));
       Map<String, Double> weights = new LinkedHashMap<>();
-      Map<String, Double> probabilities = new LinkedHashMap<>();
       for (int i = 0; i < k; i++) {
-        String name = variants.get(i).name();
-        probabilities.put(name, best[i]);
-        weights.put(name, floor + (1 - k * floor) * best[i]);
+        weights.put(variants.get(i).name(), floor + (1 - k * floor) * best[i]);
       }
       a =
           new Allocation(
@@ -174,6 +186,7 @@ public final class ThompsonSampler {
     private @Nullable Long seed;
     private int draws = DEFAULT_DRAWS;
     private double floor = DEFAULT_FLOOR;
+    private @Nullable Long minSamplePerArm;
     private Clock clock = Clock.systemUTC();
 
     private Builder(Experiment experiment) {
@@ -217,6 +230,24 @@ public final class ThompsonSampler {
             "floor must be at least 0 and below 1/" + k + " but was " + floor);
       }
       this.floor = floor;
+      return this;
+    }
+
+    /**
+     * Deliveries every arm needs before the weights move away from the configured split. Default:
+     * the experiment's {@link Experiment#minSamplePerArm()} (1,000 unless set there), so the
+     * traffic moves when the analysis starts judging. Raise it when early customers differ from
+     * later ones or rates drift; lower it only when a wrong early shift costs little — with a few
+     * dozen deliveries per arm a lucky arm often looks best with 90% probability.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder minSamplePerArm(long minSamplePerArm) {
+      if (minSamplePerArm < 1) {
+        throw new IllegalArgumentException(
+            "minSamplePerArm must be positive but was " + minSamplePerArm);
+      }
+      this.minSamplePerArm = minSamplePerArm;
       return this;
     }
 

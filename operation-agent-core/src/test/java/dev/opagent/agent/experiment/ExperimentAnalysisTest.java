@@ -158,8 +158,9 @@ class ExperimentAnalysisTest {
             new ExperimentVerdict(
                 ExperimentVerdict.Kind.WINNER,
                 "treatment",
-                "treatment wins: converts 8.00% vs 5.00% for control, +3.00 points (95% CI"
-                    + " +0.84 to +5.16 points), +60.0% relative, p = 0.0065."));
+                "treatment converts 3.00 pts higher than control (8.00% vs 5.00%); the"
+                    + " difference is beyond noise (95% interval +0.84 to +5.16 pts, p = 0.0065);"
+                    + " treatment is the best variant."));
     assertThat(r.arm("treatment").orElseThrow().rate()).isEqualTo(0.08);
     assertThat(r.comparison("treatment").orElseThrow().relativeLift())
         .isCloseTo(0.6, within(1e-12));
@@ -176,7 +177,10 @@ class ExperimentAnalysisTest {
             new ExperimentVerdict(
                 ExperimentVerdict.Kind.NOT_ENOUGH_DATA,
                 null,
-                "Not enough data: each variant needs 2000 deliveries; treatment has 1950."));
+                "Not enough data: each variant needs 2000 deliveries; treatment has 1950. So far"
+                    + " treatment converts 1.66 pts higher than control (4.10% vs 2.44%); the"
+                    + " difference is beyond noise (95% interval +0.56 to +2.77 pts, p = 0.0030);"
+                    + " keep testing."));
   }
 
   @Test
@@ -198,8 +202,8 @@ class ExperimentAnalysisTest {
     assertThat(r.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE);
     assertThat(r.verdict().summary())
         .startsWith(
-            "No significant difference at 95%: the best"
-                + " variant, treatment, converts 5.50% vs 5.00% for control, +0.50 points (95% CI");
+            "treatment converts 0.50 pts higher than control (5.50% vs 5.00%); the difference is"
+                + " within noise (95% interval");
     assertThat(r.comparison("treatment").orElseThrow().absoluteLiftInterval().contains(0)).isTrue();
   }
 
@@ -220,9 +224,9 @@ class ExperimentAnalysisTest {
     assertThat(r.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.WINNER);
     assertThat(r.verdict().winner()).isEqualTo("control");
     assertThat(r.verdict().summary())
-        .startsWith(
-            "control wins: every variant converts worse;"
-                + " the closest, b, converts 6.67% vs 10.00% for control");
+        .startsWith("b converts 3.33 pts lower than control (6.67% vs 10.00%)")
+        .contains(". a converts 5.00 pts lower than control (5.00% vs 10.00%)")
+        .endsWith("; keep control.");
   }
 
   @Test
@@ -240,7 +244,14 @@ class ExperimentAnalysisTest {
         ExperimentAnalysis.of(three, counts("control", 4000, 400, "a", 3000, 150, "b", 3000, 305));
 
     assertThat(r.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE);
-    assertThat(r.verdict().summary()).endsWith(" a converts significantly worse than control.");
+    assertThat(r.verdict().summary())
+        .startsWith(
+            "b converts 0.17 pts higher than control (10.17% vs 10.00%); the difference is"
+                + " within noise")
+        .contains(
+            ". a converts 5.00 pts lower than control (5.00% vs 10.00%); the difference is"
+                + " beyond noise")
+        .endsWith("; keep testing.");
   }
 
   @Test
@@ -331,7 +342,7 @@ class ExperimentAnalysisTest {
     assertThat(r999.comparison("treatment").orElseThrow().pValue())
         .isEqualTo(r95.comparison("treatment").orElseThrow().pValue());
     assertThat(r999.verdict().kind()).isEqualTo(ExperimentVerdict.Kind.NO_SIGNIFICANT_DIFFERENCE);
-    assertThat(r999.verdict().summary()).startsWith("No significant difference at 99.9%:");
+    assertThat(r999.verdict().summary()).contains("within noise (99.9% interval");
   }
 
   @Test
