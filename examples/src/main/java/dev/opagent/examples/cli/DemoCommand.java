@@ -36,6 +36,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -433,11 +434,37 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf(
                     "  %-14s %s%n", e.path("campaign").asText(), e.path("verdict").asText()));
     JsonNode overall = json.path("roi").path("overall");
+    String currency = json.path("currency").asText("");
     out.printf(
-        "%nRevenue %s, cost %s, ROI %s%n",
-        overall.path("revenue").asText(),
-        overall.path("cost").asText(),
-        overall.path("roi").asText("n/a"));
+        Locale.ROOT,
+        "%nGross: revenue %,.2f %s, cost %,.2f, ROI %s (all revenue of contacted customers)%n",
+        overall.path("revenue").asDouble(),
+        currency,
+        overall.path("cost").asDouble(),
+        overall.path("roi").isNumber()
+            ? String.format(Locale.ROOT, "%.2f", overall.path("roi").asDouble())
+            : "n/a");
+    JsonNode incremental = json.path("incremental").path("overall").path("vsHoldout");
+    if ("estimated".equals(incremental.path("state").asText())) {
+      out.printf(
+          Locale.ROOT,
+          "Incremental over the holdout: revenue %,.2f (95%% interval %,.2f to %,.2f), ROI %s%n",
+          incremental.path("incrementalRevenue").asDouble(),
+          incremental.path("incrementalRevenueCi").path(0).asDouble(),
+          incremental.path("incrementalRevenueCi").path(1).asDouble(),
+          incremental.path("incrementalRoi").isNumber()
+              ? String.format(
+                  Locale.ROOT,
+                  "%.2f (%.2f to %.2f)",
+                  incremental.path("incrementalRoi").asDouble(),
+                  incremental.path("incrementalRoiCi").path(0).asDouble(),
+                  incremental.path("incrementalRoiCi").path(1).asDouble())
+              : "n/a (nothing spent)");
+    } else if (!incremental.isMissingNode()) {
+      out.printf(
+          "Incremental over the holdout: %s%n",
+          incremental.path("reason").asText("not enough data"));
+    }
   }
 
   private static ObjectNode summaryJson(

@@ -180,12 +180,26 @@ final class Sections {
       if (revenue != null) {
         cards.add(
             card(
-                inCurrency("Revenue"),
+                inCurrency("Gross revenue"),
                 Html.money(revenue),
                 cost == null ? null : "cost " + Html.money(cost)));
       }
-      if (roi != null) {
-        cards.add(card("ROI", Html.ratio(roi), "(revenue − cost) / cost"));
+      JsonNode lift = object(s.at("/incremental/overall/vsHoldout"));
+      Double incrementalRoi = lift == null ? null : number(lift.get("incrementalRoi"));
+      if (lift != null && incrementalRoi != null && "estimated".equals(text(lift.get("state")))) {
+        Double low = number(lift.at("/incrementalRoiCi/0"));
+        Double high = number(lift.at("/incrementalRoiCi/1"));
+        cards.add(
+            card(
+                "Incremental ROI",
+                Html.ratio(incrementalRoi),
+                (low == null || high == null
+                        ? ""
+                        : "95% interval " + Html.ratio(low) + " to " + Html.ratio(high) + " · ")
+                    + "over the holdout"
+                    + (roi == null ? "" : " · gross ROI " + Html.ratio(roi))));
+      } else if (roi != null) {
+        cards.add(card("Gross ROI", Html.ratio(roi), "all revenue of contacted customers"));
       }
     }
     JsonNode experiments = array(s.get("experiments"));

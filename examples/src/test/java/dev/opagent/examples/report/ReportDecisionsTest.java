@@ -117,7 +117,7 @@ class ReportDecisionsTest {
   void money_carriesTheSummarysCurrency() throws IOException {
     Document doc = page(summary());
 
-    assertThat(card(doc, "Revenue (TRY)").select(".value").text()).isEqualTo("12,480.00");
+    assertThat(card(doc, "Gross revenue (TRY)").select(".value").text()).isEqualTo("12,480.00");
     assertThat(doc.select("header .meta").text()).contains("amounts in TRY");
     assertThat(doc.select("section#metrics thead th").eachText())
         .contains("revenue (TRY)", "cost (TRY)");

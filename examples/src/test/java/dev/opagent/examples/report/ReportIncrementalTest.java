@@ -65,4 +65,15 @@ class ReportIncrementalTest {
         .contains("547.12 (-2,444.80 … 3,539.05)");
     assertThat(doc.select("section#roi").text()).doesNotContain("NaN");
   }
+
+  @Test
+  void render_headline_showsIncrementalRoiWithGrossBesideIt() throws Exception {
+    Document doc = Jsoup.parse(ReportRenderer.create().render(summary()));
+
+    String cards = doc.select("section#headline").text();
+    assertThat(cards)
+        .contains("Incremental ROI 217.85 95% interval -978.92 to 1414.62 · over the holdout")
+        .contains("gross ROI 797.24")
+        .contains("Gross revenue 1,995.59");
+  }
 }
