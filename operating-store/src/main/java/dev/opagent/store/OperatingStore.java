@@ -7,6 +7,7 @@ import dev.opagent.agent.execution.journal.JdbcExecutionJournal;
 import dev.opagent.agent.execution.spi.OperatingState;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.spi.SegmentStore;
+import dev.opagent.store.internal.H2Housekeeping;
 import dev.opagent.store.internal.V3__Ledger_from_journal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -86,6 +87,7 @@ public final class OperatingStore implements AutoCloseable {
   private final JdbcSegmentStore segments;
   private final JdbcApprovalStore approvals;
   private final FeedbackStore feedback;
+  private final @Nullable H2Housekeeping housekeeping;
 
   private OperatingStore(
       Builder b,
@@ -138,6 +140,12 @@ public final class OperatingStore implements AutoCloseable {
       closePool();
       throw e;
     }
+    // An embedded file this store opened commits with WRITE_DELAY=0, which leaves H2 without the
+    // background writer that frees half-empty chunks: do its housekeeping here.
+    this.housekeeping =
+        pool != null && embeddedDatabase != null && embeddedDatabase.startsWith("file:")
+            ? H2Housekeeping.start(pool, tablePrefix)
+            : null;
   }
 
   /**
@@ -253,6 +261,9 @@ public final class OperatingStore implements AutoCloseable {
   /** Closes the pool when the store opened it; a host's data source is left open. */
   @Override
   public void close() {
+    if (housekeeping != null) {
+      housekeeping.close();
+    }
     journal.close();
     closePool();
   }
