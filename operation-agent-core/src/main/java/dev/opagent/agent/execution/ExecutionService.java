@@ -346,9 +346,8 @@ public final class ExecutionService implements AutoCloseable {
       tally.considered.add(page.size());
       executePage(page, now, tally);
     }
-    Map<ExecutionState, Long> counts = journal.counts(runId);
-    if (counts.getOrDefault(ExecutionState.PENDING, 0L) == 0
-        && counts.getOrDefault(ExecutionState.EXECUTING, 0L) == 0
+    // Whether anything is left: one row at most, not a count over the run.
+    if (journal.unfinishedAfter(runId, null, 1).isEmpty()
         && journal.runState(runId).orElse(null) == RunState.PLANNED) {
       journal.runState(runId, RunState.COMPLETED, clock.instant());
     }

@@ -243,15 +243,12 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
             + " FROM "
             + executions
             + " WHERE run_id = ? AND state IN ('PENDING', 'EXECUTING') ORDER BY seq";
-    String unfinishedPage =
-        "SELECT "
-            + COLUMNS
-            + " FROM "
-            + executions
-            + " WHERE run_id = ? AND state IN ('PENDING', 'EXECUTING')";
+    // One state at a time, so that the index on (run_id, state, idempotency_key) yields each
+    // state's rows in key order and stops after the page; the database merges the two pages in its
+    // own order, the one its '>' uses. A round's finished rows are never read.
     String keyOrder = " ORDER BY idempotency_key FETCH FIRST ? ROWS ONLY";
-    unfinishedFirst = unfinishedPage + keyOrder;
-    unfinishedAfter = unfinishedPage + " AND idempotency_key > ?" + keyOrder;
+    unfinishedFirst = unfinishedPages(executions, "", keyOrder);
+    unfinishedAfter = unfinishedPages(executions, " AND idempotency_key > ?", keyOrder);
     counts = "SELECT state, COUNT(*) FROM " + executions + " WHERE run_id = ? GROUP BY state";
     upsertRun = dialect.upsertRun(runs);
     findRun = "SELECT state FROM " + runs + " WHERE run_id = ?";
@@ -803,7 +800,10 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     return list("unfinished", unfinished, runId);
   }
 
-  /** One query of at most {@code limit} rows, along the index on run and key. */
+  /**
+   * At most {@code limit} rows of each unfinished state along the index on run, state and key,
+   * merged in key order: the cost is that of the page, not of the run.
+   */
   @Override
   public List<ExecutionRecord> unfinishedAfter(String runId, @Nullable String afterKey, int limit) {
     Objects.requireNonNull(runId, "runId");
@@ -817,13 +817,15 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
           List<ExecutionRecord> out = new ArrayList<>(Math.min(limit, 1024));
           try (PreparedStatement ps =
               c.prepareStatement(afterKey == null ? unfinishedFirst : unfinishedAfter)) {
-            ps.setString(1, runId);
-            if (afterKey == null) {
-              ps.setInt(2, limit);
-            } else {
-              ps.setString(2, afterKey);
-              ps.setInt(3, limit);
+            int i = 1;
+            for (int state = 0; state < 2; state++) {
+              ps.setString(i++, runId);
+              if (afterKey != null) {
+                ps.setString(i++, afterKey);
+              }
+              ps.setInt(i++, limit);
             }
+            ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(record(rs, "unfinishedAfter"));
@@ -832,6 +834,25 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
           }
           return Collections.unmodifiableList(out);
         });
+  }
+
+  /** The pending and the executing rows of a run after a key, each a page, merged into one. */
+  private static String unfinishedPages(String executions, String afterKey, String keyOrder) {
+    String page =
+        "(SELECT "
+            + COLUMNS
+            + " FROM "
+            + executions
+            + " WHERE run_id = ? AND state = '%s'"
+            + afterKey
+            + keyOrder
+            + ")";
+    return "SELECT * FROM ("
+        + page.formatted("PENDING")
+        + " UNION ALL "
+        + page.formatted("EXECUTING")
+        + ") unfinished"
+        + keyOrder;
   }
 
   @Override

@@ -33,9 +33,11 @@ ALTER SEQUENCE ${prefix}execution_seq OWNED BY ${prefix}executions.seq;
 
 CREATE INDEX IF NOT EXISTS ${prefix}executions_run ON ${prefix}executions (run_id, seq);
 
--- Pages of a run's unfinished rows are read in key order (keyset pagination).
-CREATE INDEX IF NOT EXISTS ${prefix}executions_run_key
-  ON ${prefix}executions (run_id, idempotency_key);
+-- Pages of a run's unfinished rows are read in key order (keyset pagination), state by state,
+-- so that a round's finished rows are never read again.
+DROP INDEX IF EXISTS ${prefix}executions_run_key;
+CREATE INDEX IF NOT EXISTS ${prefix}executions_run_state_key
+  ON ${prefix}executions (run_id, state, idempotency_key);
 
 -- runs: where each round is (RunState), for resumption.
 CREATE TABLE IF NOT EXISTS ${prefix}runs (
