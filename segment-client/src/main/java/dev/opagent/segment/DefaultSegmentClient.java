@@ -12,6 +12,7 @@ import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
 import dev.opagent.segment.internal.AdaptiveRateLimiter;
 import dev.opagent.segment.internal.AsyncSemaphore;
+import dev.opagent.segment.internal.CallerFirstScheduler;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
@@ -58,6 +59,15 @@ final class DefaultSegmentClient implements SegmentClient {
   private final SessionPool sessions;
   private final @Nullable CircuitBreaker<CallResult> breaker;
   private final @Nullable Cache<RequestPayload.Key, SegmentAnalysis> cache;
+
+  /**
+   * Runs each call's first attempt on the caller's thread and retries on {@link #scheduler}. Retry
+   * decisions that depend on the call read its state from the failure ({@link AttemptFailure}), so
+   * one policy serves every call.
+   */
+  private final CallerFirstScheduler attemptScheduler;
+
+  private final FailsafeExecutor<CallResult> executor;
   private final Map<RequestPayload.Key, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> executions = ConcurrentHashMap.newKeySet();
   private final Counters counters = new Counters();
@@ -112,6 +122,35 @@ final class DefaultSegmentClient implements SegmentClient {
                     })
                 .build()
             : null;
+    RetryPolicy<CallResult> retry =
+        RetryPolicy.<CallResult>builder()
+            .handleIf((r, e) -> e != null && shouldRetry(e))
+            .withMaxAttempts(config.maxAttempts())
+            .withDelayFn(ctx -> backoff(ctx.getAttemptCount()))
+            .onRetryScheduled(
+                e -> {
+                  Throwable last = unwrap(e.getLastException());
+                  ErrorCode code = codeOf(last);
+                  int next = e.getAttemptCount() + 1;
+                  counters.retries.increment();
+                  if (LOG.isDebugEnabled()) {
+                    LOG.debug(
+                        "segment call retry {} after {} in {}: {}",
+                        next,
+                        code,
+                        e.getDelay(),
+                        last == null ? "" : last.getMessage());
+                  }
+                  listeners(l -> l.onRetry(code, next, e.getDelay()));
+                })
+            .build();
+    List<Policy<CallResult>> policies = new ArrayList<>();
+    policies.add(retry);
+    if (breaker != null) {
+      policies.add(breaker);
+    }
+    this.attemptScheduler = new CallerFirstScheduler(scheduler);
+    this.executor = Failsafe.with(policies).with(attemptScheduler);
     this.cache =
         config.cacheEnabled()
             ? Caffeine.newBuilder()
@@ -263,35 +302,9 @@ final class DefaultSegmentClient implements SegmentClient {
   /** Retry, circuit breaker and fallback around single attempts. */
   private CompletableFuture<CallResult> execute(CustomerData data, byte[] payload) {
     CallState state = new CallState();
-    RetryPolicy<CallResult> retry =
-        RetryPolicy.<CallResult>builder()
-            .handleIf((r, e) -> e != null && shouldRetry(state, e))
-            .withMaxAttempts(config.maxAttempts())
-            .withDelayFn(ctx -> backoff(ctx.getAttemptCount()))
-            .onRetryScheduled(
-                e -> {
-                  ErrorCode code = codeOf(e.getLastException());
-                  int next = e.getAttemptCount() + 1;
-                  counters.retries.increment();
-                  if (LOG.isDebugEnabled()) {
-                    LOG.debug(
-                        "segment call retry {} after {} in {}: {}",
-                        next,
-                        code,
-                        e.getDelay(),
-                        e.getLastException() == null ? "" : e.getLastException().getMessage());
-                  }
-                  listeners(l -> l.onRetry(code, next, e.getDelay()));
-                })
-            .build();
-    List<Policy<CallResult>> policies = new ArrayList<>();
-    policies.add(retry);
-    if (breaker != null) {
-      policies.add(breaker);
-    }
-    FailsafeExecutor<CallResult> executor = Failsafe.with(policies).with(scheduler);
     CompletableFuture<CallResult> attempts =
-        executor.getStageAsync(ctx -> attempt(state, data, payload, ctx));
+        attemptScheduler.firstOnCaller(
+            () -> executor.getStageAsync(ctx -> attempt(state, data, payload, ctx)));
     executions.add(attempts);
     CompletableFuture<CallResult> result = new CompletableFuture<>();
     attempts.whenComplete(
@@ -498,7 +511,7 @@ final class DefaultSegmentClient implements SegmentClient {
             state.agentErrors.incrementAndGet();
           }
           listeners(l -> l.onRequestFailure(failure.code(), latency));
-          out.completeExceptionally(failure);
+          out.completeExceptionally(new AttemptFailure(state, failure));
         });
   }
 
@@ -512,7 +525,7 @@ final class DefaultSegmentClient implements SegmentClient {
       out.complete(new CallResult(analysis, Source.AGENT, state.attempts.get()));
     } catch (MalformedResponseException e) {
       state.malformed.incrementAndGet();
-      out.completeExceptionally(e);
+      out.completeExceptionally(new AttemptFailure(state, e));
     }
   }
 
@@ -543,14 +556,17 @@ final class DefaultSegmentClient implements SegmentClient {
     }
   }
 
-  private boolean shouldRetry(CallState state, Throwable e) {
+  /** Whether the call that failed with {@code e} tries again; its counts come with the failure. */
+  private boolean shouldRetry(Throwable e) {
     ErrorCode code = codeOf(e);
+    @Nullable CallState state = e instanceof AttemptFailure f ? f.state : null;
     return switch (code) {
       case THROTTLED, AGENT_UNAVAILABLE, TIMEOUT -> true;
       // Pooled: the concurrency now fits the session quota, and a pooled session will be free.
-      case QUOTA_EXCEEDED -> state.sessionWillFree;
-      case AGENT_ERROR -> state.agentErrors.get() <= config.agentErrorRetries();
-      case MALFORMED_RESPONSE -> state.malformed.get() <= config.malformedResponseRetries();
+      case QUOTA_EXCEEDED -> state != null && state.sessionWillFree;
+      case AGENT_ERROR -> state != null && state.agentErrors.get() <= config.agentErrorRetries();
+      case MALFORMED_RESPONSE ->
+          state != null && state.malformed.get() <= config.malformedResponseRetries();
       default -> false;
     };
   }
@@ -645,7 +661,9 @@ final class DefaultSegmentClient implements SegmentClient {
 
   private static @Nullable Throwable unwrap(@Nullable Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
+    while ((t instanceof CompletionException
+            || t instanceof ExecutionException
+            || t instanceof AttemptFailure)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -795,8 +813,24 @@ final class DefaultSegmentClient implements SegmentClient {
   /** The successful result of one call. */
   record CallResult(SegmentAnalysis analysis, Source source, int attempts) {}
 
+  /**
+   * A failed attempt: the failure itself (the cause) and the state of its call, which the retry
+   * policy shared by every call reads. Never leaves the client: results are unwrapped first.
+   */
+  static final class AttemptFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialised: internal to one client
+    final transient CallState state;
+
+    AttemptFailure(CallState state, Throwable failure) {
+      super(null, failure, false, false);
+      this.state = state;
+    }
+  }
+
   /** Per-call counters that retry decisions need. */
-  private static final class CallState {
+  static final class CallState {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger agentErrors = new AtomicInteger();
     final AtomicInteger malformed = new AtomicInteger();
