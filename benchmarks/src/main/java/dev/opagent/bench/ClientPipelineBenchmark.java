@@ -46,6 +46,9 @@ public class ClientPipelineBenchmark {
   private CannedTransport transport = CannedTransport.precomputed(List.of());
   private SegmentClient warm;
   private SegmentClient cold;
+  private long iterationCpuNanos;
+  private long setupCpuNanos;
+  private long invocations;
 
   /** Prepares the customers, their answers and a client whose cache holds every customer. */
   @Setup(Level.Trial)
@@ -63,8 +66,34 @@ public class ClientPipelineBenchmark {
   /** A fresh client before each invocation of {@link #miss}, so that every customer misses. */
   @Setup(Level.Invocation)
   public void freshClient() {
+    long cpu0 = ClientOverhead.processCpuNanos();
     cold.close();
     cold = ClientOverhead.client(transport, 4L * CUSTOMERS);
+    setupCpuNanos += ClientOverhead.processCpuNanos() - cpu0;
+    invocations++;
+  }
+
+  /** Starts counting the iteration's process CPU time. */
+  @Setup(Level.Iteration)
+  public void startCpu() {
+    invocations = 0;
+    setupCpuNanos = 0;
+    iterationCpuNanos = ClientOverhead.processCpuNanos();
+  }
+
+  /**
+   * Prints the iteration's process CPU time (every thread: caller, scheduler, GC, JIT) per
+   * customer, without that of the per-invocation setup; with work on other threads it exceeds the
+   * time.
+   */
+  @TearDown(Level.Iteration)
+  public void printCpu() {
+    long cpu = ClientOverhead.processCpuNanos() - iterationCpuNanos - setupCpuNanos;
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "%n  process CPU %.2f us/op over %d invocations%n",
+        cpu / 1e3 / ((double) invocations * CUSTOMERS),
+        invocations);
   }
 
   /** Closes the clients. */

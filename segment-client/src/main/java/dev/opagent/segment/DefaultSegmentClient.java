@@ -1,6 +1,5 @@
 package dev.opagent.segment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.failsafe.CircuitBreaker;
@@ -16,6 +15,7 @@ import dev.opagent.segment.internal.CallerFirstScheduler;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -172,7 +172,30 @@ final class DefaultSegmentClient implements SegmentClient {
 
   @Override
   public SegmentOutcome.Success analyzeDetailed(CustomerData data, boolean bypassCache) {
-    CompletableFuture<SegmentOutcome.Success> f = analyzeDetailedAsync(data, bypassCache);
+    // A cache hit is answered here, without a future: the usual case once the cache is warm.
+    RequestPayload request;
+    try {
+      request = prepare(data);
+    } catch (SegmentException e) {
+      counters.calls.increment();
+      counters.failed.increment();
+      throw e;
+    }
+    if (!bypassCache) {
+      SegmentAnalysis hit = cached(request);
+      if (hit != null) {
+        counters.calls.increment();
+        counters.succeeded.increment();
+        return new SegmentOutcome.Success(0, data.customerId(), hit, Source.CACHE, 0);
+      }
+    }
+    counters.calls.increment();
+    CompletableFuture<SegmentOutcome.Success> f =
+        mapCancellable(
+            counted(send(data, request, bypassCache)),
+            r ->
+                new SegmentOutcome.Success(
+                    0, data.customerId(), r.analysis(), r.source(), r.attempts()));
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -215,7 +238,16 @@ final class DefaultSegmentClient implements SegmentClient {
   /** One customer through validation, cache, in-flight sharing and the agent. */
   private CompletableFuture<CallResult> call(CustomerData data, boolean bypassCache) {
     counters.calls.increment();
-    CompletableFuture<CallResult> result = start(data, bypassCache);
+    return counted(start(data, bypassCache));
+  }
+
+  /** Counts {@code result} as succeeded or failed once it completes. */
+  private CompletableFuture<CallResult> counted(CompletableFuture<CallResult> result) {
+    if (result.isDone()) {
+      // Already complete (a cache hit, a refused input): no callback needed.
+      (result.isCompletedExceptionally() ? counters.failed : counters.succeeded).increment();
+      return result;
+    }
     result.whenComplete(
         (r, e) -> {
           if (e == null) {
@@ -228,31 +260,92 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   private CompletableFuture<CallResult> start(CustomerData data, boolean bypassCache) {
+    RequestPayload request;
+    try {
+      request = prepare(data);
+    } catch (SegmentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!bypassCache) {
+      SegmentAnalysis hit = cached(request);
+      if (hit != null) {
+        return CompletableFuture.completedFuture(new CallResult(hit, Source.CACHE, 0));
+      }
+    }
+    return send(data, request, bypassCache);
+  }
+
+  /**
+   * Checks that the client is open and {@code data} valid, and writes its request.
+   *
+   * @throws SegmentException when the client is closed ({@code CANCELLED}) or {@code data} cannot
+   *     be sent ({@link InvalidInputException})
+   */
+  private RequestPayload prepare(CustomerData data) {
     if (closed.get()) {
-      return CompletableFuture.failedFuture(
-          new SegmentException(ErrorCode.CANCELLED, "the segment client is closed"));
+      throw new SegmentException(ErrorCode.CANCELLED, "the segment client is closed");
     }
     RequestPayload request;
     try {
       CustomerDataValidator.validate(data);
       request = RequestPayload.of(data);
     } catch (InvalidInputException e) {
-      return CompletableFuture.failedFuture(e.forCustomer(data.customerId()));
-    } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(
-          new InvalidInputException("customerData", "could not be written as JSON")
-              .forCustomer(data.customerId()));
+      throw e.forCustomer(data.customerId());
+    } catch (IOException e) {
+      throw unwritable(data);
     }
-    byte[] payload = request.body();
-    if (payload.length > MAX_PAYLOAD_BYTES) {
-      return CompletableFuture.failedFuture(
-          new InvalidInputException(
-                  "customerData",
-                  "is "
-                      + payload.length
-                      + " bytes as JSON; AgentCore accepts at most "
-                      + MAX_PAYLOAD_BYTES)
-              .forCustomer(data.customerId()));
+    if (request.length() > MAX_PAYLOAD_BYTES) {
+      request.release();
+      throw new InvalidInputException(
+              "customerData",
+              "is "
+                  + request.length()
+                  + " bytes as JSON; AgentCore accepts at most "
+                  + MAX_PAYLOAD_BYTES)
+          .forCustomer(data.customerId());
+    }
+    return request;
+  }
+
+  private static InvalidInputException unwritable(CustomerData data) {
+    return new InvalidInputException("customerData", "could not be written as JSON")
+        .forCustomer(data.customerId());
+  }
+
+  /** The cached answer to {@code request}, counted as a hit; {@code null} without one. */
+  private @Nullable SegmentAnalysis cached(RequestPayload request) {
+    if (cache == null) {
+      return null;
+    }
+    SegmentAnalysis hit = cache.getIfPresent(request.key());
+    if (hit == null) {
+      return null;
+    }
+    if (config.payloadLogging() && LOG.isDebugEnabled()) {
+      LOG.debug("segment agent payload: {}", text(request));
+    }
+    request.release();
+    counters.cacheHits.increment();
+    listeners(SegmentClientListener::onCacheHit);
+    return hit;
+  }
+
+  private static String text(RequestPayload request) {
+    try {
+      return new String(request.body(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(could not be written)";
+    }
+  }
+
+  /** Sends a request the cache did not answer, sharing it with identical calls in flight. */
+  private CompletableFuture<CallResult> send(
+      CustomerData data, RequestPayload request, boolean bypassCache) {
+    byte[] payload;
+    try {
+      payload = request.body();
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(unwritable(data));
     }
     if (config.payloadLogging() && LOG.isDebugEnabled()) {
       LOG.debug(
@@ -263,14 +356,6 @@ final class DefaultSegmentClient implements SegmentClient {
       return execute(data, payload);
     }
     RequestPayload.Key key = request.key();
-    if (cache != null) {
-      SegmentAnalysis hit = cache.getIfPresent(key);
-      if (hit != null) {
-        counters.cacheHits.increment();
-        listeners(SegmentClientListener::onCacheHit);
-        return CompletableFuture.completedFuture(new CallResult(hit, Source.CACHE, 0));
-      }
-    }
     InFlight mine = new InFlight();
     InFlight existing = inFlight.putIfAbsent(key, mine);
     if (existing != null) {
