@@ -1,6 +1,7 @@
 package dev.opagent.segment;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -37,6 +38,29 @@ final class RequestPayload {
   private static final ObjectWriter AS_GIVEN = Json.MAPPER.writer();
   private static final ObjectWriter SORTED =
       Json.MAPPER.writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
+
+  // Member names, encoded once.
+  private static final SerializedString AGE = new SerializedString("age");
+  private static final SerializedString AVG_DAYS_BETWEEN = new SerializedString("avgDaysBetween");
+  private static final SerializedString CATEGORY = new SerializedString("category");
+  private static final SerializedString CITY = new SerializedString("city");
+  private static final SerializedString CLIMATE_TYPE = new SerializedString("climateType");
+  private static final SerializedString CURRENT_SEASON = new SerializedString("currentSeason");
+  private static final SerializedString CUSTOMER = new SerializedString("customer");
+  private static final SerializedString CUSTOMER_DATA = new SerializedString("customerData");
+  private static final SerializedString CUSTOMER_ID = new SerializedString("customerId");
+  private static final SerializedString GENDER = new SerializedString("gender");
+  private static final SerializedString LAST_PURCHASE = new SerializedString("lastPurchase");
+  private static final SerializedString MEDIAN_BASKET = new SerializedString("medianBasket");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString ORDER_COUNT = new SerializedString("orderCount");
+  private static final SerializedString PRODUCT_HISTORY = new SerializedString("productHistory");
+  private static final SerializedString PRODUCT_ID = new SerializedString("productId");
+  private static final SerializedString REGION = new SerializedString("region");
+  private static final SerializedString REGISTERED_AT = new SerializedString("registeredAt");
+  private static final SerializedString TOTAL_QUANTITY = new SerializedString("totalQuantity");
+  private static final SerializedString TOTAL_SPENT = new SerializedString("totalSpent");
+  private static final SerializedString TREND = new SerializedString("trend");
 
   /** Buffers above this size are not kept for the next call. */
   private static final int KEEP_BUFFER_BYTES = 64 * 1024;
@@ -120,21 +144,21 @@ final class RequestPayload {
   static void write(JsonGenerator g, CustomerData data, @Nullable ObjectWriter extraWriter)
       throws IOException {
     g.writeStartObject();
-    g.writeFieldName("customerData");
+    g.writeFieldName(CUSTOMER_DATA);
     g.writeStartObject();
-    g.writeStringField("customerId", data.customerId());
-    string(g, "city", data.city());
+    field(g, CUSTOMER_ID, data.customerId());
+    string(g, CITY, data.city());
     Customer c = data.customer();
     if (c != null) {
-      g.writeFieldName("customer");
+      g.writeFieldName(CUSTOMER);
       g.writeStartObject();
-      string(g, "customerId", c.customerId());
-      integer(g, "age", c.age());
-      string(g, "gender", c.gender());
+      string(g, CUSTOMER_ID, c.customerId());
+      integer(g, AGE, c.age());
+      string(g, GENDER, c.gender());
       if (c.registeredAt() != null) {
-        g.writeStringField("registeredAt", WireDateTime.format(c.registeredAt()));
+        field(g, REGISTERED_AT, WireDateTime.format(c.registeredAt()));
       }
-      g.writeFieldName("productHistory");
+      g.writeFieldName(PRODUCT_HISTORY);
       g.writeStartArray();
       for (ProductHistory p : c.productHistory()) {
         if (p == null) {
@@ -142,15 +166,15 @@ final class RequestPayload {
           continue;
         }
         g.writeStartObject();
-        string(g, "productId", p.productId());
-        string(g, "category", p.category());
-        integer(g, "totalQuantity", p.totalQuantity());
-        decimal(g, "totalSpent", p.totalSpent());
-        integer(g, "orderCount", p.orderCount());
+        string(g, PRODUCT_ID, p.productId());
+        string(g, CATEGORY, p.category());
+        integer(g, TOTAL_QUANTITY, p.totalQuantity());
+        decimal(g, TOTAL_SPENT, p.totalSpent());
+        integer(g, ORDER_COUNT, p.orderCount());
         if (p.lastPurchase() != null) {
-          g.writeStringField("lastPurchase", WireDateTime.format(p.lastPurchase()));
+          field(g, LAST_PURCHASE, WireDateTime.format(p.lastPurchase()));
         }
-        decimal(g, "avgDaysBetween", p.avgDaysBetween());
+        decimal(g, AVG_DAYS_BETWEEN, p.avgDaysBetween());
         extras(g, p.extra(), extraWriter);
         g.writeEndObject();
       }
@@ -160,41 +184,50 @@ final class RequestPayload {
     }
     Region r = data.region();
     if (r != null) {
-      g.writeFieldName("region");
+      g.writeFieldName(REGION);
       g.writeStartObject();
-      string(g, "name", r.name());
-      string(g, "climateType", r.climateType());
-      decimal(g, "medianBasket", r.medianBasket());
-      string(g, "trend", r.trend());
+      string(g, NAME, r.name());
+      string(g, CLIMATE_TYPE, r.climateType());
+      decimal(g, MEDIAN_BASKET, r.medianBasket());
+      string(g, TREND, r.trend());
       extras(g, r.extra(), extraWriter);
       g.writeEndObject();
     }
     if (data.currentSeason() != null) {
-      g.writeStringField("currentSeason", data.currentSeason().wireValue());
+      field(g, CURRENT_SEASON, data.currentSeason().wireValue());
     }
     extras(g, data.extra(), extraWriter);
     g.writeEndObject();
     g.writeEndObject();
   }
 
-  private static void string(JsonGenerator g, String name, @Nullable String value)
+  private static void field(JsonGenerator g, SerializedString name, String value)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeString(value);
+  }
+
+  private static void string(JsonGenerator g, SerializedString name, @Nullable String value)
       throws IOException {
     if (value != null) {
-      g.writeStringField(name, value);
+      g.writeFieldName(name);
+      g.writeString(value);
     }
   }
 
-  private static void integer(JsonGenerator g, String name, @Nullable Integer value)
+  private static void integer(JsonGenerator g, SerializedString name, @Nullable Integer value)
       throws IOException {
     if (value != null) {
-      g.writeNumberField(name, value.intValue());
+      g.writeFieldName(name);
+      g.writeNumber(value.intValue());
     }
   }
 
-  private static void decimal(JsonGenerator g, String name, @Nullable BigDecimal value)
+  private static void decimal(JsonGenerator g, SerializedString name, @Nullable BigDecimal value)
       throws IOException {
     if (value != null) {
-      g.writeNumberField(name, value);
+      g.writeFieldName(name);
+      g.writeNumber(value);
     }
   }
 

@@ -80,10 +80,36 @@ public final class WireDateTime {
   /** Formats a date-time for the wire. */
   public static String format(OffsetDateTime value) {
     if (value.getOffset().equals(ZoneOffset.UTC)) {
+      int year = value.getYear();
+      if (value.getNano() == 0 && year >= 0 && year <= 9999) {
+        // The usual form, as ZONELESS prints it, without the formatter's generic machinery.
+        char[] c = new char[19];
+        digits(c, 0, year, 4);
+        c[4] = '-';
+        digits(c, 5, value.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, value.getDayOfMonth(), 2);
+        c[10] = 'T';
+        digits(c, 11, value.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, value.getMinute(), 2);
+        c[16] = ':';
+        digits(c, 17, value.getSecond(), 2);
+        return new String(c);
+      }
       return (value.getNano() == 0 ? ZONELESS : DateTimeFormatter.ISO_LOCAL_DATE_TIME)
           .format(value.toLocalDateTime());
     }
     return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value);
+  }
+
+  /** Writes {@code value} (non-negative) as {@code width} zero-padded digits at {@code at}. */
+  private static void digits(char[] into, int at, int value, int width) {
+    int v = value;
+    for (int i = at + width - 1; i >= at; i--) {
+      into[i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
   }
 
   /** Jackson deserializer for {@link #parse(String)}. */
