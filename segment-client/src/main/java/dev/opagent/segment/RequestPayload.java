@@ -141,7 +141,8 @@ final class RequestPayload {
   }
 
   /** Writes {@code data} as the request body: the modelled members in order, then the extras. */
-  static void write(JsonGenerator g, CustomerData data, @Nullable ObjectWriter extraWriter)
+  static void write(
+      JsonGenerator g, CustomerData data, @Nullable ObjectWriter extraWriter, char[] digits)
       throws IOException {
     g.writeStartObject();
     g.writeFieldName(CUSTOMER_DATA);
@@ -169,12 +170,12 @@ final class RequestPayload {
         string(g, PRODUCT_ID, p.productId());
         string(g, CATEGORY, p.category());
         integer(g, TOTAL_QUANTITY, p.totalQuantity());
-        decimal(g, TOTAL_SPENT, p.totalSpent());
+        decimal(g, TOTAL_SPENT, p.totalSpent(), digits);
         integer(g, ORDER_COUNT, p.orderCount());
         if (p.lastPurchase() != null) {
           field(g, LAST_PURCHASE, WireDateTime.format(p.lastPurchase()));
         }
-        decimal(g, AVG_DAYS_BETWEEN, p.avgDaysBetween());
+        decimal(g, AVG_DAYS_BETWEEN, p.avgDaysBetween(), digits);
         extras(g, p.extra(), extraWriter);
         g.writeEndObject();
       }
@@ -188,7 +189,7 @@ final class RequestPayload {
       g.writeStartObject();
       string(g, NAME, r.name());
       string(g, CLIMATE_TYPE, r.climateType());
-      decimal(g, MEDIAN_BASKET, r.medianBasket());
+      decimal(g, MEDIAN_BASKET, r.medianBasket(), digits);
       string(g, TREND, r.trend());
       extras(g, r.extra(), extraWriter);
       g.writeEndObject();
@@ -223,12 +224,57 @@ final class RequestPayload {
     }
   }
 
-  private static void decimal(JsonGenerator g, SerializedString name, @Nullable BigDecimal value)
+  private static void decimal(
+      JsonGenerator g, SerializedString name, @Nullable BigDecimal value, char[] digits)
       throws IOException {
-    if (value != null) {
-      g.writeFieldName(name);
+    if (value == null) {
+      return;
+    }
+    g.writeFieldName(name);
+    int length = plain(value, digits);
+    if (length > 0) {
+      g.writeNumber(digits, 0, length);
+    } else {
       g.writeNumber(value);
     }
+  }
+
+  /**
+   * Writes {@code value} into {@code into} as {@link BigDecimal#toPlainString()} does (which is how
+   * the generator writes it) and returns the length, for the usual amount: a scale of 0–18 and an
+   * unscaled value that fits a long. Returns 0 for any other, which the caller writes the general
+   * way; {@code into} holds at least 21 characters.
+   */
+  static int plain(BigDecimal value, char[] into) {
+    int scale = value.scale();
+    if (scale < 0 || scale > 18) {
+      return 0;
+    }
+    java.math.BigInteger unscaled = value.unscaledValue();
+    if (unscaled.bitLength() > 63) {
+      return 0;
+    }
+    long v = unscaled.longValue();
+    boolean negative = v < 0;
+    // Digits of |v| from the right, at least scale + 1 of them (a leading 0 before the point).
+    int end = into.length;
+    int at = end;
+    int written = 0;
+    long rest = v;
+    while (rest != 0 || written <= scale) {
+      if (written == scale && scale > 0) {
+        into[--at] = '.';
+      }
+      into[--at] = (char) ('0' + Math.abs(rest % 10));
+      rest /= 10;
+      written++;
+    }
+    if (negative) {
+      into[--at] = '-';
+    }
+    int length = end - at;
+    System.arraycopy(into, at, into, 0, length);
+    return length;
   }
 
   /**
@@ -286,6 +332,11 @@ final class RequestPayload {
     Buffer out = new Buffer();
     final MessageDigest sha;
     final byte[] digest = new byte[32];
+    final char[] digits = new char[48];
+
+    /** Writes into {@link #out}; replaced with it. */
+    @Nullable JsonGenerator generator;
+
     @Nullable RequestPayload owner;
 
     Scratch() {
@@ -296,12 +347,21 @@ final class RequestPayload {
       }
     }
 
-    /** Writes {@code data} into the buffer, replacing what it held. */
+    /**
+     * Writes {@code data} into the buffer, replacing what it held. The generator is kept for the
+     * next call (one document after another, with no separator); one that failed is dropped.
+     */
     void write(CustomerData data, @Nullable ObjectWriter extraWriter) throws IOException {
       out.count = 0;
-      try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
-        RequestPayload.write(g, data, extraWriter);
+      JsonGenerator g = generator;
+      generator = null;
+      if (g == null) {
+        g = Json.MAPPER.createGenerator(out);
+        g.setRootValueSeparator(null);
       }
+      RequestPayload.write(g, data, extraWriter, digits);
+      g.flush();
+      generator = g;
     }
 
     Key digest() {
@@ -323,6 +383,7 @@ final class RequestPayload {
       owner = null;
       if (out.buf.length > KEEP_BUFFER_BYTES) {
         out = new Buffer();
+        generator = null;
       }
     }
   }

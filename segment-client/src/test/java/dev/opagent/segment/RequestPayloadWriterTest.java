@@ -65,6 +65,30 @@ class RequestPayloadWriterTest {
                 digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong()));
   }
 
+  @Property(tries = 5000)
+  void plain_anyDecimal_asToPlainStringOrLeftToTheGeneralWay(@ForAll long seed) {
+    Random r = new Random(seed);
+    long unscaled =
+        switch (r.nextInt(4)) {
+          case 0 -> r.nextInt(1000) - 500;
+          case 1 -> r.nextLong();
+          case 2 -> r.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
+          default -> r.nextInt();
+        };
+    BigDecimal value = BigDecimal.valueOf(unscaled, r.nextInt(30) - 5);
+    if (r.nextInt(10) == 0) {
+      value = new BigDecimal(BigInteger.valueOf(unscaled).multiply(BigInteger.TEN.pow(3)), 2);
+    }
+    char[] into = new char[21];
+    int length = RequestPayload.plain(value, into);
+    if (length > 0) {
+      assertThat(new String(into, 0, length)).isEqualTo(value.toPlainString());
+    } else {
+      assertThat(value.scale() < 0 || value.scale() > 18 || value.unscaledValue().bitLength() > 63)
+          .isTrue();
+    }
+  }
+
   @Test
   void body_afterAnotherPayloadOnTheSameThread_isItsOwn() throws Exception {
     Random r = new Random(7);
