@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -156,9 +157,7 @@ final class RequestPayload {
       string(g, CUSTOMER_ID, c.customerId());
       integer(g, AGE, c.age());
       string(g, GENDER, c.gender());
-      if (c.registeredAt() != null) {
-        field(g, REGISTERED_AT, WireDateTime.format(c.registeredAt()));
-      }
+      date(g, REGISTERED_AT, c.registeredAt(), digits);
       g.writeFieldName(PRODUCT_HISTORY);
       g.writeStartArray();
       for (ProductHistory p : c.productHistory()) {
@@ -172,9 +171,7 @@ final class RequestPayload {
         integer(g, TOTAL_QUANTITY, p.totalQuantity());
         decimal(g, TOTAL_SPENT, p.totalSpent(), digits);
         integer(g, ORDER_COUNT, p.orderCount());
-        if (p.lastPurchase() != null) {
-          field(g, LAST_PURCHASE, WireDateTime.format(p.lastPurchase()));
-        }
+        date(g, LAST_PURCHASE, p.lastPurchase(), digits);
         decimal(g, AVG_DAYS_BETWEEN, p.avgDaysBetween(), digits);
         extras(g, p.extra(), extraWriter);
         g.writeEndObject();
@@ -213,6 +210,21 @@ final class RequestPayload {
     if (value != null) {
       g.writeFieldName(name);
       g.writeString(value);
+    }
+  }
+
+  private static void date(
+      JsonGenerator g, SerializedString name, @Nullable OffsetDateTime value, char[] chars)
+      throws IOException {
+    if (value == null) {
+      return;
+    }
+    g.writeFieldName(name);
+    int length = WireDateTime.formatTo(value, chars);
+    if (length > 0) {
+      g.writeString(chars, 0, length);
+    } else {
+      g.writeString(WireDateTime.format(value));
     }
   }
 

@@ -21,6 +21,9 @@ import java.time.format.DateTimeParseException;
  * written back in the zone-less form the agent is known to accept; others keep their offset.
  */
 public final class WireDateTime {
+  /** Length of the zone-less form {@code uuuu-MM-dd'T'HH:mm:ss} of a four-digit year. */
+  public static final int ZONELESS_LENGTH = 19;
+
   private static final DateTimeFormatter ZONELESS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
@@ -79,28 +82,44 @@ public final class WireDateTime {
 
   /** Formats a date-time for the wire. */
   public static String format(OffsetDateTime value) {
+    char[] c = new char[ZONELESS_LENGTH];
+    if (formatTo(value, c) > 0) {
+      return new String(c);
+    }
     if (value.getOffset().equals(ZoneOffset.UTC)) {
-      int year = value.getYear();
-      if (value.getNano() == 0 && year >= 0 && year <= 9999) {
-        // The usual form, as ZONELESS prints it, without the formatter's generic machinery.
-        char[] c = new char[19];
-        digits(c, 0, year, 4);
-        c[4] = '-';
-        digits(c, 5, value.getMonthValue(), 2);
-        c[7] = '-';
-        digits(c, 8, value.getDayOfMonth(), 2);
-        c[10] = 'T';
-        digits(c, 11, value.getHour(), 2);
-        c[13] = ':';
-        digits(c, 14, value.getMinute(), 2);
-        c[16] = ':';
-        digits(c, 17, value.getSecond(), 2);
-        return new String(c);
-      }
       return (value.getNano() == 0 ? ZONELESS : DateTimeFormatter.ISO_LOCAL_DATE_TIME)
           .format(value.toLocalDateTime());
     }
     return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value);
+  }
+
+  /**
+   * Writes {@code value} into {@code into} as {@link #format(OffsetDateTime)} does and returns the
+   * length, for the usual value (UTC, whole seconds, a year of four digits); returns 0 for any
+   * other, which {@link #format(OffsetDateTime)} writes. {@code into} holds at least {@value
+   * #ZONELESS_LENGTH} characters.
+   */
+  public static int formatTo(OffsetDateTime value, char[] into) {
+    int year = value.getYear();
+    if (value.getNano() != 0
+        || year < 0
+        || year > 9999
+        || !value.getOffset().equals(ZoneOffset.UTC)) {
+      return 0;
+    }
+    // As ZONELESS prints it, without the formatter's generic machinery.
+    digits(into, 0, year, 4);
+    into[4] = '-';
+    digits(into, 5, value.getMonthValue(), 2);
+    into[7] = '-';
+    digits(into, 8, value.getDayOfMonth(), 2);
+    into[10] = 'T';
+    digits(into, 11, value.getHour(), 2);
+    into[13] = ':';
+    digits(into, 14, value.getMinute(), 2);
+    into[16] = ':';
+    digits(into, 17, value.getSecond(), 2);
+    return ZONELESS_LENGTH;
   }
 
   /** Writes {@code value} (non-negative) as {@code width} zero-padded digits at {@code at}. */

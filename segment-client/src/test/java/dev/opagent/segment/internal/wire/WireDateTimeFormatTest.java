@@ -46,5 +46,17 @@ class WireDateTimeFormatTest {
                 ? ZONELESS.format(t.toLocalDateTime())
                 : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.toLocalDateTime());
     assertThat(WireDateTime.format(t)).isEqualTo(expected);
+    char[] into = new char[WireDateTime.ZONELESS_LENGTH];
+    int length = WireDateTime.formatTo(t, into);
+    if (length > 0) {
+      assertThat(new String(into, 0, length)).isEqualTo(expected);
+    } else {
+      assertThat(
+              t.getNano() != 0
+                  || t.getYear() < 0
+                  || t.getYear() > 9999
+                  || !t.getOffset().equals(ZoneOffset.UTC))
+          .isTrue();
+    }
   }
 }
