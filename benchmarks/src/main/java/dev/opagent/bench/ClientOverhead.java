@@ -97,29 +97,42 @@ public final class ClientOverhead {
           miss[1] / 1e3 / n,
           String.format(
               Locale.ROOT,
-              "%,.0f customers/s wall; validate, write payload, rate "
+              "%,.0f customers/s wall, GC %,d ms; validate, write payload, rate "
                   + "limiter, retry policy, session pool, parse answer, cache put",
-              n / (miss[0] / 1e9)));
+              n / (miss[0] / 1e9),
+              miss[2]));
       report.info(
           SCENARIO,
           "opagent, cache hit",
           "us CPU/customer",
           hit[1] / 1e3 / n,
-          String.format(Locale.ROOT, "%,.0f customers/s wall", n / (hit[0] / 1e9)));
+          String.format(
+              Locale.ROOT, "%,.0f customers/s wall, GC %,d ms", n / (hit[0] / 1e9), hit[2]));
     }
   }
 
-  /** Returns {wall nanos, process CPU nanos}. */
+  /** Returns {wall nanos, process CPU nanos, GC pause millis}. */
   private static long[] pass(SegmentClient client, List<CustomerData> customers) {
+    long gc0 = gcMillis();
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     BatchSummary s = client.analyzeStream(customers.iterator(), o -> {}, BatchOptions.ofDefaults());
     long wall = System.nanoTime() - t0;
     long cpu = processCpuNanos() - cpu0;
+    long gc = gcMillis() - gc0;
     if (s.failed() > 0) {
       throw new IllegalStateException(s.failed() + " customers failed: " + s.failedByCode());
     }
-    return new long[] {wall, cpu};
+    return new long[] {wall, cpu, gc};
+  }
+
+  /** Time the collectors spent collecting so far, in milliseconds. */
+  static long gcMillis() {
+    long total = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   static long processCpuNanos() {

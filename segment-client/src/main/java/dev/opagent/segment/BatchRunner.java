@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,15 @@ final class BatchRunner implements BatchJob {
   private final Map<ErrorCode, Long> failedByCode = new EnumMap<>(ErrorCode.class);
   private long startNanos;
   private long[] countersAtStart = new long[2];
+  private long lastReport;
+
+  /** Outcomes that arrived before those of earlier inputs, when delivering in order. */
+  private final Map<Long, SegmentOutcome> reorder = new HashMap<>();
+
+  private long nextToDeliver;
+
+  /** Most calls started in a row before the loop looks for an interrupt and reports progress. */
+  private static final int START_RUN = 64;
 
   BatchRunner(
       DefaultSegmentClient client,
@@ -59,9 +70,7 @@ final class BatchRunner implements BatchJob {
   BatchSummary run() {
     startNanos = System.nanoTime();
     countersAtStart = client.requestCounters();
-    Map<Long, SegmentOutcome> reorder = new HashMap<>();
-    long nextToDeliver = 0;
-    long lastReport = startNanos;
+    lastReport = startNanos;
     boolean sourceDone = false;
     boolean interrupted = false;
     while (true) {
@@ -70,7 +79,9 @@ final class BatchRunner implements BatchJob {
         interrupted = true;
         cancel();
       }
-      while (!sourceDone && started - delivered < window) {
+      // Calls answered at once (a cache hit) are delivered as they start: after a bounded run of
+      // them, the loop comes round to look for an interrupt and report progress.
+      for (int n = 0; n < START_RUN && !sourceDone && started - delivered < window; n++) {
         if (!hasNext()) {
           sourceDone = true;
           break;
@@ -86,27 +97,23 @@ final class BatchRunner implements BatchJob {
           startNext();
         }
       }
+      for (SegmentOutcome done; (done = finished.poll()) != null; ) {
+        arrive(done);
+      }
       if (sourceDone && delivered == started) {
         break;
       }
-      SegmentOutcome outcome;
-      try {
-        outcome = finished.poll(options.progressInterval().toNanos(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        interrupted = true;
-        cancel();
-        continue;
-      }
-      if (outcome != null) {
-        if (options.ordered()) {
-          reorder.put(outcome.index(), outcome);
-          for (SegmentOutcome next;
-              (next = reorder.remove(nextToDeliver)) != null;
-              nextToDeliver++) {
-            deliver(next);
-          }
-        } else {
-          deliver(outcome);
+      if (sourceDone || started - delivered >= window) {
+        SegmentOutcome outcome;
+        try {
+          outcome = finished.poll(options.progressInterval().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          cancel();
+          continue;
+        }
+        if (outcome != null) {
+          arrive(outcome);
         }
       }
       long now = System.nanoTime();
@@ -175,6 +182,11 @@ final class BatchRunner implements BatchJob {
     }
     CompletableFuture<DefaultSegmentClient.CallResult> call =
         client.startForBatch(data, options.bypassCache());
+    if (call.isDone()) {
+      // Answered at once (a cache hit, a refused input): delivered here, on the batch's thread.
+      arrive(outcome(index, data, call));
+      return;
+    }
     running.put(index, call);
     if (cancelled) {
       // cancel() may have looked at running before this call was in it.
@@ -191,6 +203,37 @@ final class BatchRunner implements BatchJob {
             finished.add(SegmentOutcome.Failure.of(index, data.customerId(), client.failureOf(e)));
           }
         });
+  }
+
+  private SegmentOutcome outcome(
+      long index, CustomerData data, CompletableFuture<DefaultSegmentClient.CallResult> done) {
+    DefaultSegmentClient.CallResult r;
+    try {
+      r = done.join();
+    } catch (CompletionException | CancellationException e) {
+      return SegmentOutcome.Failure.of(index, data.customerId(), client.failureOf(e));
+    }
+    return new SegmentOutcome.Success(
+        index, data.customerId(), r.analysis(), r.source(), r.attempts());
+  }
+
+  /** Takes an outcome on the batch's thread: delivers it now, or once those before it arrived. */
+  private void arrive(SegmentOutcome outcome) {
+    if (!options.ordered()) {
+      deliver(outcome);
+      return;
+    }
+    if (outcome.index() != nextToDeliver) {
+      reorder.put(outcome.index(), outcome);
+      return;
+    }
+    deliver(outcome);
+    nextToDeliver++;
+    if (!reorder.isEmpty()) {
+      for (SegmentOutcome next; (next = reorder.remove(nextToDeliver)) != null; nextToDeliver++) {
+        deliver(next);
+      }
+    }
   }
 
   private SegmentOutcome cancelledOutcome(long index, @Nullable String customerId) {

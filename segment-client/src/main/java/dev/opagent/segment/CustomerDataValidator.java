@@ -76,10 +76,77 @@ public final class CustomerDataValidator {
    * @throws InvalidInputException listing every problem
    */
   public static void validate(CustomerData data) {
+    if (isValid(data)) {
+      return; // the usual case, checked without building a field path
+    }
     List<FieldError> errors = problems(data);
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
+  }
+
+  /**
+   * Whether {@link #problems(CustomerData)} is empty, in one pass that builds nothing (no field
+   * path, no list) while the data is valid.
+   */
+  static boolean isValid(CustomerData data) {
+    if (data.customerId().isBlank()) {
+      return false;
+    }
+    Customer customer = data.customer();
+    if (customer != null) {
+      if (customer.customerId() != null && !customer.customerId().equals(data.customerId())) {
+        return false;
+      }
+      Integer age = customer.age();
+      if (age != null && (age < 0 || age > MAX_AGE)) {
+        return false;
+      }
+      if (!isDate(customer.registeredAt())) {
+        return false;
+      }
+      for (ProductHistory p : customer.productHistory()) {
+        if (p == null
+            || p.productId() == null
+            || p.productId().isBlank()
+            || (p.totalQuantity() != null && p.totalQuantity() < 0)
+            || (p.orderCount() != null && p.orderCount() < 0)
+            || !isAmount(p.totalSpent())
+            || !isDate(p.lastPurchase())
+            || !isAmount(p.avgDaysBetween())
+            || !areBounded(p.extra())) {
+          return false;
+        }
+      }
+      if (!areBounded(customer.extra())) {
+        return false;
+      }
+    }
+    Region region = data.region();
+    if (region != null && (!isAmount(region.medianBasket()) || !areBounded(region.extra()))) {
+      return false;
+    }
+    return areBounded(data.extra());
+  }
+
+  private static boolean isAmount(@Nullable BigDecimal value) {
+    return value == null || (value.signum() >= 0 && isBoundedAmount(value));
+  }
+
+  private static boolean isDate(@Nullable OffsetDateTime value) {
+    return value == null || (value.getYear() >= MIN_YEAR && value.getYear() <= MAX_YEAR);
+  }
+
+  private static boolean areBounded(Map<String, JsonNode> extra) {
+    if (extra.isEmpty()) {
+      return true;
+    }
+    for (JsonNode value : extra.values()) {
+      if (value != null && Json.unboundedNumber(value) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void nonNegative(List<FieldError> errors, String field, @Nullable Integer value) {

@@ -1,6 +1,5 @@
 package dev.opagent.segment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.failsafe.CircuitBreaker;
@@ -12,9 +11,11 @@ import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
 import dev.opagent.segment.internal.AdaptiveRateLimiter;
 import dev.opagent.segment.internal.AsyncSemaphore;
+import dev.opagent.segment.internal.CallerFirstScheduler;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,6 +59,15 @@ final class DefaultSegmentClient implements SegmentClient {
   private final SessionPool sessions;
   private final @Nullable CircuitBreaker<CallResult> breaker;
   private final @Nullable Cache<RequestPayload.Key, SegmentAnalysis> cache;
+
+  /**
+   * Runs each call's first attempt on the caller's thread and retries on {@link #scheduler}. Retry
+   * decisions that depend on the call read its state from the failure ({@link AttemptFailure}), so
+   * one policy serves every call.
+   */
+  private final CallerFirstScheduler attemptScheduler;
+
+  private final FailsafeExecutor<CallResult> executor;
   private final Map<RequestPayload.Key, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> executions = ConcurrentHashMap.newKeySet();
   private final Counters counters = new Counters();
@@ -112,6 +122,35 @@ final class DefaultSegmentClient implements SegmentClient {
                     })
                 .build()
             : null;
+    RetryPolicy<CallResult> retry =
+        RetryPolicy.<CallResult>builder()
+            .handleIf((r, e) -> e != null && shouldRetry(e))
+            .withMaxAttempts(config.maxAttempts())
+            .withDelayFn(ctx -> backoff(ctx.getAttemptCount()))
+            .onRetryScheduled(
+                e -> {
+                  Throwable last = unwrap(e.getLastException());
+                  ErrorCode code = codeOf(last);
+                  int next = e.getAttemptCount() + 1;
+                  counters.retries.increment();
+                  if (LOG.isDebugEnabled()) {
+                    LOG.debug(
+                        "segment call retry {} after {} in {}: {}",
+                        next,
+                        code,
+                        e.getDelay(),
+                        last == null ? "" : last.getMessage());
+                  }
+                  listeners(l -> l.onRetry(code, next, e.getDelay()));
+                })
+            .build();
+    List<Policy<CallResult>> policies = new ArrayList<>();
+    policies.add(retry);
+    if (breaker != null) {
+      policies.add(breaker);
+    }
+    this.attemptScheduler = new CallerFirstScheduler(scheduler);
+    this.executor = Failsafe.with(policies).with(attemptScheduler);
     this.cache =
         config.cacheEnabled()
             ? Caffeine.newBuilder()
@@ -133,7 +172,30 @@ final class DefaultSegmentClient implements SegmentClient {
 
   @Override
   public SegmentOutcome.Success analyzeDetailed(CustomerData data, boolean bypassCache) {
-    CompletableFuture<SegmentOutcome.Success> f = analyzeDetailedAsync(data, bypassCache);
+    // A cache hit is answered here, without a future: the usual case once the cache is warm.
+    RequestPayload request;
+    try {
+      request = prepare(data);
+    } catch (SegmentException e) {
+      counters.calls.increment();
+      counters.failed.increment();
+      throw e;
+    }
+    if (!bypassCache) {
+      SegmentAnalysis hit = cached(request);
+      if (hit != null) {
+        counters.calls.increment();
+        counters.succeeded.increment();
+        return new SegmentOutcome.Success(0, data.customerId(), hit, Source.CACHE, 0);
+      }
+    }
+    counters.calls.increment();
+    CompletableFuture<SegmentOutcome.Success> f =
+        mapCancellable(
+            counted(send(data, request, bypassCache)),
+            r ->
+                new SegmentOutcome.Success(
+                    0, data.customerId(), r.analysis(), r.source(), r.attempts()));
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -176,7 +238,16 @@ final class DefaultSegmentClient implements SegmentClient {
   /** One customer through validation, cache, in-flight sharing and the agent. */
   private CompletableFuture<CallResult> call(CustomerData data, boolean bypassCache) {
     counters.calls.increment();
-    CompletableFuture<CallResult> result = start(data, bypassCache);
+    return counted(start(data, bypassCache));
+  }
+
+  /** Counts {@code result} as succeeded or failed once it completes. */
+  private CompletableFuture<CallResult> counted(CompletableFuture<CallResult> result) {
+    if (result.isDone()) {
+      // Already complete (a cache hit, a refused input): no callback needed.
+      (result.isCompletedExceptionally() ? counters.failed : counters.succeeded).increment();
+      return result;
+    }
     result.whenComplete(
         (r, e) -> {
           if (e == null) {
@@ -189,31 +260,92 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   private CompletableFuture<CallResult> start(CustomerData data, boolean bypassCache) {
+    RequestPayload request;
+    try {
+      request = prepare(data);
+    } catch (SegmentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!bypassCache) {
+      SegmentAnalysis hit = cached(request);
+      if (hit != null) {
+        return CompletableFuture.completedFuture(new CallResult(hit, Source.CACHE, 0));
+      }
+    }
+    return send(data, request, bypassCache);
+  }
+
+  /**
+   * Checks that the client is open and {@code data} valid, and writes its request.
+   *
+   * @throws SegmentException when the client is closed ({@code CANCELLED}) or {@code data} cannot
+   *     be sent ({@link InvalidInputException})
+   */
+  private RequestPayload prepare(CustomerData data) {
     if (closed.get()) {
-      return CompletableFuture.failedFuture(
-          new SegmentException(ErrorCode.CANCELLED, "the segment client is closed"));
+      throw new SegmentException(ErrorCode.CANCELLED, "the segment client is closed");
     }
     RequestPayload request;
     try {
       CustomerDataValidator.validate(data);
       request = RequestPayload.of(data);
     } catch (InvalidInputException e) {
-      return CompletableFuture.failedFuture(e.forCustomer(data.customerId()));
-    } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(
-          new InvalidInputException("customerData", "could not be written as JSON")
-              .forCustomer(data.customerId()));
+      throw e.forCustomer(data.customerId());
+    } catch (IOException e) {
+      throw unwritable(data);
     }
-    byte[] payload = request.body();
-    if (payload.length > MAX_PAYLOAD_BYTES) {
-      return CompletableFuture.failedFuture(
-          new InvalidInputException(
-                  "customerData",
-                  "is "
-                      + payload.length
-                      + " bytes as JSON; AgentCore accepts at most "
-                      + MAX_PAYLOAD_BYTES)
-              .forCustomer(data.customerId()));
+    if (request.length() > MAX_PAYLOAD_BYTES) {
+      request.release();
+      throw new InvalidInputException(
+              "customerData",
+              "is "
+                  + request.length()
+                  + " bytes as JSON; AgentCore accepts at most "
+                  + MAX_PAYLOAD_BYTES)
+          .forCustomer(data.customerId());
+    }
+    return request;
+  }
+
+  private static InvalidInputException unwritable(CustomerData data) {
+    return new InvalidInputException("customerData", "could not be written as JSON")
+        .forCustomer(data.customerId());
+  }
+
+  /** The cached answer to {@code request}, counted as a hit; {@code null} without one. */
+  private @Nullable SegmentAnalysis cached(RequestPayload request) {
+    if (cache == null) {
+      return null;
+    }
+    SegmentAnalysis hit = cache.getIfPresent(request.key());
+    if (hit == null) {
+      return null;
+    }
+    if (config.payloadLogging() && LOG.isDebugEnabled()) {
+      LOG.debug("segment agent payload: {}", text(request));
+    }
+    request.release();
+    counters.cacheHits.increment();
+    listeners(SegmentClientListener::onCacheHit);
+    return hit;
+  }
+
+  private static String text(RequestPayload request) {
+    try {
+      return new String(request.body(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(could not be written)";
+    }
+  }
+
+  /** Sends a request the cache did not answer, sharing it with identical calls in flight. */
+  private CompletableFuture<CallResult> send(
+      CustomerData data, RequestPayload request, boolean bypassCache) {
+    byte[] payload;
+    try {
+      payload = request.body();
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(unwritable(data));
     }
     if (config.payloadLogging() && LOG.isDebugEnabled()) {
       LOG.debug(
@@ -224,14 +356,6 @@ final class DefaultSegmentClient implements SegmentClient {
       return execute(data, payload);
     }
     RequestPayload.Key key = request.key();
-    if (cache != null) {
-      SegmentAnalysis hit = cache.getIfPresent(key);
-      if (hit != null) {
-        counters.cacheHits.increment();
-        listeners(SegmentClientListener::onCacheHit);
-        return CompletableFuture.completedFuture(new CallResult(hit, Source.CACHE, 0));
-      }
-    }
     InFlight mine = new InFlight();
     InFlight existing = inFlight.putIfAbsent(key, mine);
     if (existing != null) {
@@ -263,35 +387,9 @@ final class DefaultSegmentClient implements SegmentClient {
   /** Retry, circuit breaker and fallback around single attempts. */
   private CompletableFuture<CallResult> execute(CustomerData data, byte[] payload) {
     CallState state = new CallState();
-    RetryPolicy<CallResult> retry =
-        RetryPolicy.<CallResult>builder()
-            .handleIf((r, e) -> e != null && shouldRetry(state, e))
-            .withMaxAttempts(config.maxAttempts())
-            .withDelayFn(ctx -> backoff(ctx.getAttemptCount()))
-            .onRetryScheduled(
-                e -> {
-                  ErrorCode code = codeOf(e.getLastException());
-                  int next = e.getAttemptCount() + 1;
-                  counters.retries.increment();
-                  if (LOG.isDebugEnabled()) {
-                    LOG.debug(
-                        "segment call retry {} after {} in {}: {}",
-                        next,
-                        code,
-                        e.getDelay(),
-                        e.getLastException() == null ? "" : e.getLastException().getMessage());
-                  }
-                  listeners(l -> l.onRetry(code, next, e.getDelay()));
-                })
-            .build();
-    List<Policy<CallResult>> policies = new ArrayList<>();
-    policies.add(retry);
-    if (breaker != null) {
-      policies.add(breaker);
-    }
-    FailsafeExecutor<CallResult> executor = Failsafe.with(policies).with(scheduler);
     CompletableFuture<CallResult> attempts =
-        executor.getStageAsync(ctx -> attempt(state, data, payload, ctx));
+        attemptScheduler.firstOnCaller(
+            () -> executor.getStageAsync(ctx -> attempt(state, data, payload, ctx)));
     executions.add(attempts);
     CompletableFuture<CallResult> result = new CompletableFuture<>();
     attempts.whenComplete(
@@ -498,7 +596,7 @@ final class DefaultSegmentClient implements SegmentClient {
             state.agentErrors.incrementAndGet();
           }
           listeners(l -> l.onRequestFailure(failure.code(), latency));
-          out.completeExceptionally(failure);
+          out.completeExceptionally(new AttemptFailure(state, failure));
         });
   }
 
@@ -512,7 +610,7 @@ final class DefaultSegmentClient implements SegmentClient {
       out.complete(new CallResult(analysis, Source.AGENT, state.attempts.get()));
     } catch (MalformedResponseException e) {
       state.malformed.incrementAndGet();
-      out.completeExceptionally(e);
+      out.completeExceptionally(new AttemptFailure(state, e));
     }
   }
 
@@ -543,14 +641,17 @@ final class DefaultSegmentClient implements SegmentClient {
     }
   }
 
-  private boolean shouldRetry(CallState state, Throwable e) {
+  /** Whether the call that failed with {@code e} tries again; its counts come with the failure. */
+  private boolean shouldRetry(Throwable e) {
     ErrorCode code = codeOf(e);
+    @Nullable CallState state = e instanceof AttemptFailure f ? f.state : null;
     return switch (code) {
       case THROTTLED, AGENT_UNAVAILABLE, TIMEOUT -> true;
       // Pooled: the concurrency now fits the session quota, and a pooled session will be free.
-      case QUOTA_EXCEEDED -> state.sessionWillFree;
-      case AGENT_ERROR -> state.agentErrors.get() <= config.agentErrorRetries();
-      case MALFORMED_RESPONSE -> state.malformed.get() <= config.malformedResponseRetries();
+      case QUOTA_EXCEEDED -> state != null && state.sessionWillFree;
+      case AGENT_ERROR -> state != null && state.agentErrors.get() <= config.agentErrorRetries();
+      case MALFORMED_RESPONSE ->
+          state != null && state.malformed.get() <= config.malformedResponseRetries();
       default -> false;
     };
   }
@@ -645,7 +746,9 @@ final class DefaultSegmentClient implements SegmentClient {
 
   private static @Nullable Throwable unwrap(@Nullable Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
+    while ((t instanceof CompletionException
+            || t instanceof ExecutionException
+            || t instanceof AttemptFailure)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -795,8 +898,24 @@ final class DefaultSegmentClient implements SegmentClient {
   /** The successful result of one call. */
   record CallResult(SegmentAnalysis analysis, Source source, int attempts) {}
 
+  /**
+   * A failed attempt: the failure itself (the cause) and the state of its call, which the retry
+   * policy shared by every call reads. Never leaves the client: results are unwrapped first.
+   */
+  static final class AttemptFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialised: internal to one client
+    final transient CallState state;
+
+    AttemptFailure(CallState state, Throwable failure) {
+      super(null, failure, false, false);
+      this.state = state;
+    }
+  }
+
   /** Per-call counters that retry decisions need. */
-  private static final class CallState {
+  static final class CallState {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger agentErrors = new AtomicInteger();
     final AtomicInteger malformed = new AtomicInteger();

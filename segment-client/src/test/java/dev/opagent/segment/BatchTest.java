@@ -3,12 +3,14 @@ package dev.opagent.segment;
 import static dev.opagent.segment.AgentWire.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opagent.segment.spi.AgentResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -303,8 +305,14 @@ class BatchTest {
   @Test
   void analyzeStream_200kCustomersFromLazySource_holdsAtMostMaxBuffered() {
     Instrumented stream = new Instrumented(200_000, 64);
-    try (SegmentClient client =
-        InProcessAgent.instant().client(b -> b.disableCache().maxConcurrency(16))) {
+    // Answered on another thread, so that calls are in flight together and the window fills (an
+    // answer already complete is delivered as its call starts: one held at a time).
+    InProcessAgent agent =
+        InProcessAgent.of(
+            r ->
+                CompletableFuture.supplyAsync(
+                    () -> AgentResponse.of("application/json", InProcessAgent.ANSWER, null)));
+    try (SegmentClient client = agent.client(b -> b.disableCache().maxConcurrency(16))) {
       BatchSummary summary =
           client.analyzeStream(stream, stream, BatchOptions.builder().maxBuffered(64).build());
       assertThat(summary.total()).isEqualTo(200_000);

@@ -11,10 +11,19 @@ import java.util.concurrent.CompletableFuture;
  * exceptionally with a {@link dev.opagent.segment.SegmentException} carrying the right {@link
  * dev.opagent.segment.ErrorCode} (any other exception counts as {@code AGENT_UNAVAILABLE}), and
  * aborts the request when the returned future is cancelled.
+ *
+ * <p>{@link #invoke(AgentRequest)} must never block: it starts the request and returns its future
+ * at once (a future already complete is fine, for a transport that answers in process). The client
+ * sends a call's first attempt on the caller's thread, so a transport that blocks in {@code invoke}
+ * blocks its caller, including {@code analyzeAsync} and batch callers; one that waits for I/O
+ * should complete the future from its own threads instead.
  */
 public interface AgentTransport extends AutoCloseable {
 
-  /** Sends {@code request} once. */
+  /**
+   * Sends {@code request} once, without blocking: the returned future completes when the agent has
+   * answered.
+   */
   CompletableFuture<AgentResponse> invoke(AgentRequest request);
 
   /**

@@ -21,6 +21,9 @@ import java.time.format.DateTimeParseException;
  * written back in the zone-less form the agent is known to accept; others keep their offset.
  */
 public final class WireDateTime {
+  /** Length of the zone-less form {@code uuuu-MM-dd'T'HH:mm:ss} of a four-digit year. */
+  public static final int ZONELESS_LENGTH = 19;
+
   private static final DateTimeFormatter ZONELESS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
@@ -79,11 +82,53 @@ public final class WireDateTime {
 
   /** Formats a date-time for the wire. */
   public static String format(OffsetDateTime value) {
+    char[] c = new char[ZONELESS_LENGTH];
+    if (formatTo(value, c) > 0) {
+      return new String(c);
+    }
     if (value.getOffset().equals(ZoneOffset.UTC)) {
       return (value.getNano() == 0 ? ZONELESS : DateTimeFormatter.ISO_LOCAL_DATE_TIME)
           .format(value.toLocalDateTime());
     }
     return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value);
+  }
+
+  /**
+   * Writes {@code value} into {@code into} as {@link #format(OffsetDateTime)} does and returns the
+   * length, for the usual value (UTC, whole seconds, a year of four digits); returns 0 for any
+   * other, which {@link #format(OffsetDateTime)} writes. {@code into} holds at least {@value
+   * #ZONELESS_LENGTH} characters.
+   */
+  public static int formatTo(OffsetDateTime value, char[] into) {
+    int year = value.getYear();
+    if (value.getNano() != 0
+        || year < 0
+        || year > 9999
+        || !value.getOffset().equals(ZoneOffset.UTC)) {
+      return 0;
+    }
+    // As ZONELESS prints it, without the formatter's generic machinery.
+    digits(into, 0, year, 4);
+    into[4] = '-';
+    digits(into, 5, value.getMonthValue(), 2);
+    into[7] = '-';
+    digits(into, 8, value.getDayOfMonth(), 2);
+    into[10] = 'T';
+    digits(into, 11, value.getHour(), 2);
+    into[13] = ':';
+    digits(into, 14, value.getMinute(), 2);
+    into[16] = ':';
+    digits(into, 17, value.getSecond(), 2);
+    return ZONELESS_LENGTH;
+  }
+
+  /** Writes {@code value} (non-negative) as {@code width} zero-padded digits at {@code at}. */
+  private static void digits(char[] into, int at, int value, int width) {
+    int v = value;
+    for (int i = at + width - 1; i >= at; i--) {
+      into[i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
   }
 
   /** Jackson deserializer for {@link #parse(String)}. */
