@@ -90,9 +90,10 @@ public record CustomerData(
    * The SHA-256 of this data's canonical JSON, as 64 lowercase hex digits: the object sent to the
    * agent with every object's members sorted by name, so data that differs only in member order
    * hashes equally, and any other change (a purchase, an amount's scale such as {@code 75.0}
-   * against {@code 75.00}, an extra member) changes the hash. The client's cache keys on it, and a
-   * segment store records it to tell whether an earlier analysis still describes the data. Stable
-   * across processes and releases as long as the wire form of the data is.
+   * against {@code 75.00}, an extra member) changes the hash. A segment store records it to tell
+   * whether an earlier analysis still describes the data. Stable across processes and releases as
+   * long as the wire form of the data is. (The client's answer cache uses a key of its own with the
+   * same equality, made from the request body it writes anyway.)
    */
   public String canonicalHash() {
     return CustomerDataJson.canonicalHash(this);
