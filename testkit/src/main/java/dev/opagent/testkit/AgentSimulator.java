@@ -59,6 +59,10 @@ import java.util.function.Consumer;
  *
  * <p>Latency holds no thread: a few handler threads read requests and a scheduler sends each answer
  * when its latency has passed, so hundreds of slow calls can be in flight at once.
+ *
+ * <p>The simulator counts the calls of each distinct customer (their number seeds each call's
+ * random draws, and {@link #callsFor(String)} reads it) until it stops or {@link #resetStats()} is
+ * called: about 120 bytes of heap per customer, some 120 MB for a million customers.
  */
 public final class AgentSimulator implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
