@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClientOverhead {
   private static final String SCENARIO = "7 overhead and memory";
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private ClientOverhead() {}
 
@@ -138,8 +139,6 @@ public final class ClientOverhead {
     }
     return new long[] {wall, cpu, gc, own};
   }
-
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** Time the collectors spent collecting so far, in milliseconds. */
   static long gcMillis() {
