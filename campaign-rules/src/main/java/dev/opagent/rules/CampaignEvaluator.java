@@ -18,12 +18,13 @@ import org.jspecify.annotations.Nullable;
  * serves any number of threads and rule sets. The {@link Builder} is not thread-safe.
  *
  * <p>Per rule, in order: a disabled rule or one outside its validity window is {@link
- * Verdict.Inactive}; a customer failing the condition is {@link Verdict.Ineligible} with the
- * failing sub-condition and the value seen; a matching customer in the global control group or the
- * rule's holdout is {@link Verdict.HeldOut}; otherwise {@link Verdict.Eligible}. Each call reads
- * the clock once, so all rules of one evaluation see the same instant, and takes the {@link
- * RuleSet} as an argument, so an evaluation sees one consistent set even while a {@link
- * RuleSetHolder} reloads.
+ * Verdict.Inactive}, and so is an event-triggered rule ({@link Rule#trigger()}) in a round and a
+ * rule without a trigger on an event ({@link #evaluateEvent}); a customer failing the condition is
+ * {@link Verdict.Ineligible} with the failing sub-condition and the value seen; a matching customer
+ * in the global control group or the rule's holdout is {@link Verdict.HeldOut}; otherwise {@link
+ * Verdict.Eligible}. Each call reads the clock once, so all rules of one evaluation see the same
+ * instant, and takes the {@link RuleSet} as an argument, so an evaluation sees one consistent set
+ * even while a {@link RuleSetHolder} reloads.
  *
  * <pre>{@code
  * CampaignEvaluator evaluator = CampaignEvaluator.builder()
@@ -54,6 +55,34 @@ public final class CampaignEvaluator {
 
   /** Every rule's verdict for one customer, by priority. */
   public Eligibility evaluate(RuleSet rules, String customerId, Attributes attributes) {
+    return evaluate(rules, customerId, attributes, null);
+  }
+
+  /**
+   * Every rule's verdict for one customer on the arrival of one of their events: the rules whose
+   * {@link Trigger} fires on an event of {@code eventType} that happened at {@code eventAt} are
+   * evaluated as in a round; every other rule is {@link Verdict.Inactive}, {@link
+   * Verdict.InactiveCause#ROUNDS_ONLY} when it has no trigger and {@link
+   * Verdict.InactiveCause#AWAITING_EVENT} when it waits for another event or the event is older
+   * than its trigger's {@code within} at the clock's instant.
+   *
+   * @param eventType the event's type, such as {@code cart_abandoned}
+   * @param eventAt when the event happened
+   */
+  public Eligibility evaluateEvent(
+      RuleSet rules, String customerId, Attributes attributes, String eventType, Instant eventAt) {
+    return evaluate(
+        rules,
+        customerId,
+        attributes,
+        new On(Objects.requireNonNull(eventType, "eventType"), Objects.requireNonNull(eventAt)));
+  }
+
+  /** The event a rule set is evaluated for; {@code null} in a round. */
+  private record On(String type, Instant at) {}
+
+  private Eligibility evaluate(
+      RuleSet rules, String customerId, Attributes attributes, @Nullable On on) {
     Instant now = clock.instant();
     VerdictMemo[] memos = rules.memos();
     Verdict[] details = new Verdict[memos.length];
@@ -64,7 +93,7 @@ public final class CampaignEvaluator {
       VerdictMemo memo = memos[i];
       Rule rule = memo.rule;
       lookups.reset();
-      int status = status(rule, customerId, lookups, now);
+      int status = status(rule, customerId, lookups, now, on);
       Verdict v;
       if (status == ELIGIBLE) {
         v = memo.eligible;
@@ -72,7 +101,7 @@ public final class CampaignEvaluator {
       } else if (status == INELIGIBLE) {
         v = memo.ineligible(lookups);
       } else {
-        v = verdict(rule, status, customerId, attributes, now);
+        v = verdict(rule, status, customerId, attributes, now, on);
       }
       details[i] = v;
     }
@@ -107,7 +136,7 @@ public final class CampaignEvaluator {
    * reasons are built).
    */
   public boolean isEligible(Rule rule, String customerId, Attributes attributes) {
-    return status(rule, customerId, attributes, clock.instant()) == ELIGIBLE;
+    return status(rule, customerId, attributes, clock.instant(), null) == ELIGIBLE;
   }
 
   /**
@@ -148,7 +177,7 @@ public final class CampaignEvaluator {
     while (candidates.hasNext()) {
       Candidate c = candidates.next();
       evaluated++;
-      switch (status(rule, c.customerId(), c.attributes(), now)) {
+      switch (status(rule, c.customerId(), c.attributes(), now, null)) {
         case ELIGIBLE:
           targets.add(c.customerId());
           break;
@@ -182,8 +211,11 @@ public final class CampaignEvaluator {
   private static final int DISABLED = 4;
   private static final int NOT_YET_VALID = 5;
   private static final int EXPIRED = 6;
+  private static final int AWAITING_EVENT = 7;
+  private static final int ROUNDS_ONLY = 8;
 
-  private int status(Rule rule, String customerId, Attributes attributes, Instant now) {
+  private int status(
+      Rule rule, String customerId, Attributes attributes, Instant now, @Nullable On on) {
     if (!rule.enabled()) {
       return DISABLED;
     }
@@ -193,6 +225,13 @@ public final class CampaignEvaluator {
     }
     if (w.until() != null && !now.isBefore(w.until())) {
       return EXPIRED;
+    }
+    Trigger trigger = rule.trigger();
+    if (on == null ? trigger != null : trigger == null) {
+      return on == null ? AWAITING_EVENT : ROUNDS_ONLY;
+    }
+    if (on != null && !Objects.requireNonNull(trigger).firedBy(on.type(), on.at(), now)) {
+      return AWAITING_EVENT;
     }
     if (!rule.condition().test(attributes)) {
       return INELIGIBLE;
@@ -207,7 +246,8 @@ public final class CampaignEvaluator {
   }
 
   private Verdict verdict(Rule rule, String customerId, Attributes attributes, Instant now) {
-    return verdict(rule, status(rule, customerId, attributes, now), customerId, attributes, now);
+    return verdict(
+        rule, status(rule, customerId, attributes, now, null), customerId, attributes, now, null);
   }
 
   /** The explanation of a condition that failed for {@code attributes}. */
@@ -223,8 +263,25 @@ public final class CampaignEvaluator {
   }
 
   private Verdict verdict(
-      Rule rule, int status, String customerId, Attributes attributes, Instant now) {
+      Rule rule,
+      int status,
+      String customerId,
+      Attributes attributes,
+      Instant now,
+      @Nullable On on) {
     switch (status) {
+      case AWAITING_EVENT:
+        return new Verdict.Inactive(
+            rule.id(),
+            rule.name(),
+            Verdict.InactiveCause.AWAITING_EVENT,
+            awaiting(Objects.requireNonNull(rule.trigger()), on, now));
+      case ROUNDS_ONLY:
+        return new Verdict.Inactive(
+            rule.id(),
+            rule.name(),
+            Verdict.InactiveCause.ROUNDS_ONLY,
+            "the rule has no trigger; it applies in rounds, not on events");
       case ELIGIBLE:
         return new Verdict.Eligible(rule.id(), rule.name(), rule.priority(), rule.actions());
       case INELIGIBLE:
@@ -267,6 +324,17 @@ public final class CampaignEvaluator {
                 + "), now "
                 + now);
     }
+  }
+
+  private static String awaiting(Trigger t, @Nullable On on, Instant now) {
+    String wants = "applies on a '" + t.event() + "' event at most " + t.within() + " old";
+    if (on == null) {
+      return wants + ", not in rounds";
+    }
+    if (!on.type().equals(t.event())) {
+      return wants + ", not on '" + on.type() + "'";
+    }
+    return wants + "; this one happened at " + on.at() + ", now " + now;
   }
 
   /** Builds a {@link CampaignEvaluator}. Not thread-safe. */

@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param tags free labels for grouping and reporting
  * @param holdout share of matching customers deliberately not treated, to measure lift; keyed by
  *     {@code rule:<id>} so it is stable across reloads and machines
+ * @param trigger the event that makes the rule apply, or {@code null} for a rule evaluated in
+ *     rounds
  */
 public record Rule(
     String id,
@@ -40,7 +42,8 @@ public record Rule(
     int version,
     ValidityWindow validity,
     List<String> tags,
-    Holdout holdout) {
+    Holdout holdout,
+    @Nullable Trigger trigger) {
 
   /** Allowed rule ids. */
   public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9_.:-]+");
@@ -73,6 +76,34 @@ public record Rule(
     tags = List.copyOf(tags);
   }
 
+  /** A rule evaluated in rounds (no {@link #trigger()}). */
+  public Rule(
+      String id,
+      String name,
+      String description,
+      Condition condition,
+      List<Action> actions,
+      int priority,
+      boolean enabled,
+      int version,
+      ValidityWindow validity,
+      List<String> tags,
+      Holdout holdout) {
+    this(
+        id,
+        name,
+        description,
+        condition,
+        actions,
+        priority,
+        enabled,
+        version,
+        validity,
+        tags,
+        holdout,
+        null);
+  }
+
   /** The key a rule's holdout is hashed with. */
   public static String holdoutKey(String ruleId) {
     return "rule:" + ruleId;
@@ -100,6 +131,7 @@ public record Rule(
     private ValidityWindow validity = ValidityWindow.ALWAYS;
     private final List<String> tags = new ArrayList<>();
     private double holdoutPercentage;
+    private @Nullable Trigger trigger;
 
     private Builder(String id) {
       this.id = Objects.requireNonNull(id, "id");
@@ -170,6 +202,12 @@ public record Rule(
       return this;
     }
 
+    /** The event that makes the rule apply. Default: none, the rule is evaluated in rounds. */
+    public Builder trigger(Trigger trigger) {
+      this.trigger = Objects.requireNonNull(trigger, "trigger");
+      return this;
+    }
+
     /**
      * @throws IllegalStateException if no condition was set
      * @throws IllegalArgumentException if a value is out of range
@@ -189,7 +227,8 @@ public record Rule(
           version,
           validity,
           tags,
-          Holdout.of(holdoutKey(id), holdoutPercentage));
+          Holdout.of(holdoutKey(id), holdoutPercentage),
+          trigger);
     }
   }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -36,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Format: either an array of rules, or {@code {"name", "description", "saved_groups", "rules"}}.
  * A rule is seed 001's {@code {rule_id, name, conditions, actions, priority, enabled}} plus {@code
- * description, version, valid_from, valid_until, time_zone, tags, holdout_percentage}; an action is
- * {@code {type, delay_minutes | delay, …parameters}}.
+ * description, version, valid_from, valid_until, time_zone, tags, holdout_percentage, trigger}; an
+ * action is {@code {type, delay_minutes | delay, …parameters}}; a trigger is {@code {event, within,
+ * cancel_on}}.
  */
 final class RuleFileReader {
   static final Set<String> FILE_FIELDS = Set.of("name", "description", "saved_groups", "rules");
@@ -55,7 +57,9 @@ final class RuleFileReader {
           "valid_until",
           "time_zone",
           "tags",
-          "holdout_percentage");
+          "holdout_percentage",
+          "trigger");
+  static final List<String> TRIGGER_FIELDS = List.of("event", "within", "cancel_on");
   static final Map<String, Integer> PRIORITY_NAMES =
       Map.of("low", Rule.LOW, "medium", Rule.MEDIUM, "high", Rule.HIGH, "critical", Rule.CRITICAL);
 
@@ -299,6 +303,7 @@ final class RuleFileReader {
                 + LocatedJson.describe(h));
       }
     }
+    Trigger trigger = readTrigger(node.get("trigger"), ptr + "/trigger");
     if (errorCount() > errorsBefore || id == null || condition == null || window == null) {
       return null;
     }
@@ -313,7 +318,100 @@ final class RuleFileReader {
         version,
         window,
         tags,
-        Holdout.of(Rule.holdoutKey(id), holdout));
+        Holdout.of(Rule.holdoutKey(id), holdout),
+        trigger);
+  }
+
+  /** {@code {"event": "cart_abandoned", "within": "PT1H", "cancel_on": ["purchase"]}}. */
+  private @Nullable Trigger readTrigger(@Nullable JsonNode t, String ptr) {
+    if (t == null) {
+      return null;
+    }
+    if (!t.isObject()) {
+      error(
+          ptr,
+          "trigger must be an object such as {\"event\": \"cart_abandoned\", \"within\":"
+              + " \"PT1H\"} but was "
+              + LocatedJson.describe(t));
+      return null;
+    }
+    for (Map.Entry<String, JsonNode> e : t.properties()) {
+      if (!TRIGGER_FIELDS.contains(e.getKey())) {
+        unknownField(LocatedJson.child(ptr, e.getKey()), e.getKey(), TRIGGER_FIELDS);
+      }
+    }
+    boolean ok = true;
+    JsonNode event = t.get("event");
+    if (event == null) {
+      error(ptr, "trigger needs an 'event', the event type that fires the rule");
+      ok = false;
+    } else if (!isEventType(event)) {
+      error(ptr + "/event", eventTypeRule("event", event));
+      ok = false;
+    }
+    Duration within = null;
+    JsonNode w = t.get("within");
+    if (w == null) {
+      error(ptr, "trigger needs 'within', how old the event may be, such as \"PT1H\"");
+      ok = false;
+    } else {
+      within = positiveDuration(w);
+      if (within == null) {
+        error(
+            ptr + "/within",
+            "within must be a positive ISO-8601 duration such as PT1H but was "
+                + LocatedJson.describe(w));
+        ok = false;
+      }
+    }
+    List<String> cancelOn = new ArrayList<>();
+    JsonNode c = t.get("cancel_on");
+    if (c != null) {
+      if (!c.isArray()) {
+        error(
+            ptr + "/cancel_on",
+            "cancel_on must be an array of event types but was " + LocatedJson.describe(c));
+        ok = false;
+      } else {
+        for (int i = 0; i < c.size(); i++) {
+          JsonNode type = c.get(i);
+          if (!isEventType(type)) {
+            error(LocatedJson.child(ptr + "/cancel_on", i), eventTypeRule("cancel_on", type));
+            ok = false;
+          } else if (!cancelOn.contains(type.textValue())) {
+            cancelOn.add(type.textValue());
+          }
+        }
+      }
+    }
+    if (!ok) {
+      return null;
+    }
+    return new Trigger(
+        Objects.requireNonNull(event).textValue(), Objects.requireNonNull(within), cancelOn);
+  }
+
+  private static boolean isEventType(JsonNode n) {
+    return n.isTextual() && Trigger.EVENT_TYPE.matcher(n.textValue()).matches();
+  }
+
+  private static String eventTypeRule(String field, JsonNode n) {
+    return field
+        + " must be an event type of lowercase letters, digits and _ (such as cart_abandoned)"
+        + " but was "
+        + LocatedJson.describe(n);
+  }
+
+  private static @Nullable Duration positiveDuration(JsonNode n) {
+    if (!n.isTextual()) {
+      return null;
+    }
+    try {
+      Duration d = Duration.parse(n.textValue());
+      return d.isNegative() || d.isZero() ? null : d;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private int errorCount() {

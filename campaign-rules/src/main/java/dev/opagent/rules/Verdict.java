@@ -92,6 +92,13 @@ public sealed interface Verdict {
     /** Before {@code valid_from}. */
     NOT_YET_VALID,
     /** At or after {@code valid_until}. */
-    EXPIRED
+    EXPIRED,
+    /**
+     * An event-triggered rule evaluated without its event: in a round, for another event type, or
+     * for an event older than the trigger's {@code within}.
+     */
+    AWAITING_EVENT,
+    /** A rule without a trigger, evaluated for an event: it applies in rounds only. */
+    ROUNDS_ONLY
   }
 }
