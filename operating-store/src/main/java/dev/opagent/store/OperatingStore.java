@@ -9,6 +9,7 @@ import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.store.internal.H2Housekeeping;
 import dev.opagent.store.internal.V3__Ledger_from_journal;
+import dev.opagent.store.internal.V9__Executions_by_customer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * can be granted from another, and is decided once. Thread-safe; open one per process and share it.
  *
  * <p><b>Databases.</b> An embedded H2 file is the default for one process at a time (the command
- * line uses {@code jdbc:h2:file:./.opagent/store}); PostgreSQL (9.5 or later; tested with 14) is
+ * line uses {@code jdbc:h2:file:./.opagent/store}); PostgreSQL (9.6 or later; tested with 14) is
  * the shared store for several processes or replicas. {@link #open} pools connections with
  * HikariCP; hosts with a pool of their own pass it to {@link Builder#dataSource}.
  *
@@ -43,7 +44,9 @@ import org.jspecify.annotations.Nullable;
  * store at once. A database written by {@link JdbcExecutionJournal} alone (its schema version 1) is
  * baselined and upgraded in place: its rows are kept, and rounds that crashed in it resume. Hosts
  * whose migrations run elsewhere turn it off with {@link Builder#migrate(boolean)} and apply the
- * scripts under {@code dev/opagent/store/migration/} themselves.
+ * scripts under {@code dev/opagent/store/migration/} themselves, with the two Java migrations of
+ * {@code dev.opagent.store.internal} (versions 3 and 9), which fill new columns and tables from the
+ * journalled requests.
  *
  * <p><b>What survives what.</b> On PostgreSQL with its defaults ({@code fsync} and {@code
  * synchronous_commit} on), a committed transaction survives a crash of the process, of the
@@ -304,7 +307,8 @@ public final class OperatingStore implements AutoCloseable {
           .locations("classpath:dev/opagent/store/migration/" + (postgres ? "postgresql" : "h2"))
           .table(tablePrefix + "schema_history")
           .placeholders(Map.of("prefix", tablePrefix))
-          .javaMigrations(new V3__Ledger_from_journal(tablePrefix))
+          .javaMigrations(
+              new V3__Ledger_from_journal(tablePrefix), new V9__Executions_by_customer(tablePrefix))
           .baselineOnMigrate(true)
           .baselineVersion("0")
           .loggers("slf4j")

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.agent.engine.ReasonCode;
+import dev.opagent.agent.execution.journal.CustomerKeys;
 import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
-import dev.opagent.store.internal.CustomerKeys;
 import dev.opagent.testkit.AgentSimulatorExtension;
 import dev.opagent.testkit.InMemoryChannel;
 import dev.opagent.testkit.PopulationGenerator;

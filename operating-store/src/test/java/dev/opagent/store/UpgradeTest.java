@@ -17,6 +17,9 @@ import dev.opagent.agent.spi.Contact;
 import dev.opagent.testkit.InMemoryChannel;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -109,6 +112,27 @@ class UpgradeTest {
               .operatingState()
               .inBatch(List.of(), DecisionPolicy.ofDefaults(), NOW, b -> b.budgetInUse("winback"));
       assertThat(spent).isEqualByComparingTo("2.55");
+    }
+  }
+
+  @Test
+  void journalFromBeforeTheCustomerKey_itsPendingActionsAreFoundByCustomer() throws Exception {
+    String url = "jdbc:h2:file:" + dir.resolve("old-journal").toAbsolutePath();
+    ActionRequest pending = request("C-1", "send_email", "email", "0.01");
+    try (JdbcExecutionJournal old = JdbcExecutionJournal.forUrl(url, "sa", "")) {
+      old.runState("round-1", RunState.PLANNED, NOW);
+      old.enlist(List.of(pending, request("C-2", "send_email", "email", "0.01")), NOW);
+    }
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement()) {
+      s.execute("DROP INDEX opagent_executions_customer");
+      s.execute("ALTER TABLE opagent_executions DROP COLUMN customer_key");
+    }
+
+    try (OperatingStore store = OperatingStore.open(url, "sa", "")) {
+      assertThat(store.journal().pendingFor("C-1", 10))
+          .extracting(r -> r.request().idempotencyKey())
+          .containsExactly(pending.idempotencyKey());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.opagent.store.internal;
 
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.budget.BudgetLedger;
+import dev.opagent.agent.execution.journal.CustomerKeys;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.rules.Action;
 import java.math.RoundingMode;

@@ -40,7 +40,7 @@ enum Dialect {
     }
   },
 
-  /** PostgreSQL 9.5 or later. */
+  /** PostgreSQL 9.6 or later. */
   POSTGRESQL("PostgreSQL", "schema-postgresql.sql") {
     @Override
     String reserveSeq(String sequence) {
@@ -79,8 +79,9 @@ enum Dialect {
   };
 
   private static final String INSERT_COLUMNS =
-      "seq, idempotency_key, run_id, state, attempts, created_at, updated_at, request_json";
-  private static final String INSERT_VALUES = "?, ?, ?, 'PENDING', 0, ?, ?, ?";
+      "seq, idempotency_key, run_id, state, attempts, created_at, updated_at, request_json,"
+          + " customer_key";
+  private static final String INSERT_VALUES = "?, ?, ?, 'PENDING', 0, ?, ?, ?, ?";
 
   private final String productName;
   private final String script;
@@ -108,7 +109,9 @@ enum Dialect {
   /** A query of {@code ?} new values of {@code sequence}, one per row. */
   abstract String reserveSeq(String sequence);
 
-  /** Inserts one pending row: seq, key, run id, created at, updated at, request JSON. */
+  /**
+   * Inserts one pending row: seq, key, run id, created at, updated at, request JSON, customer key.
+   */
   abstract String insertPending(String executions);
 
   /** {@code update} (one row at most) answering the updated row with {@code columns}. */

@@ -9,6 +9,7 @@ import dev.opagent.agent.execution.spi.RunState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -303,6 +304,21 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
       }
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /** Reads every record: this journal keeps no index by customer. */
+  @Override
+  public List<ExecutionRecord> pendingFor(String customerId, int limit) {
+    Objects.requireNonNull(customerId, "customerId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
+    return records.values().stream()
+        .filter(
+            r -> r.state() == ExecutionState.PENDING && r.request().customerId().equals(customerId))
+        .sorted(Comparator.comparing(ExecutionRecord::key))
+        .limit(limit)
+        .toList();
   }
 
   @Override

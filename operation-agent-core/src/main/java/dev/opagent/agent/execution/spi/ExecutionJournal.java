@@ -202,6 +202,32 @@ public interface ExecutionJournal extends AutoCloseable {
         .toList();
   }
 
+  /**
+   * The records of {@code customerId} that are still {@link ExecutionState#PENDING}, in every run:
+   * at most {@code limit} of them, in the order of their keys. These are the actions an event may
+   * still cancel before they are delivered (a purchase before the cart reminder is due), with
+   * {@link #cancel}.
+   *
+   * <p>The default filters the {@link #unfinished} records of every {@link #openRuns() open run},
+   * so it reads every open run whole and misses records of runs whose state was never recorded; the
+   * JDBC journal overrides it with one query along an index on the customer.
+   *
+   * @param limit the most records to return, at least 1
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   */
+  default List<ExecutionRecord> pendingFor(String customerId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
+    return openRuns().stream()
+        .flatMap(run -> unfinished(run).stream())
+        .filter(
+            r -> r.state() == ExecutionState.PENDING && r.request().customerId().equals(customerId))
+        .sorted(Comparator.comparing(ExecutionRecord::key))
+        .limit(limit)
+        .toList();
+  }
+
   /** How many records of {@code runId} are in each state (states with none are absent). */
   Map<ExecutionState, Long> counts(String runId);
 

@@ -1,4 +1,4 @@
--- The execution journal of opagent, for PostgreSQL 9.5 and later (ON CONFLICT). JdbcExecutionJournal
+-- The execution journal of opagent, for PostgreSQL 9.6 and later (ON CONFLICT, ADD COLUMN IF NOT EXISTS). JdbcExecutionJournal
 -- replaces ${prefix} by its table prefix (default opagent_) and runs the statements in one
 -- transaction; every statement may run again.
 --
@@ -38,6 +38,14 @@ CREATE INDEX IF NOT EXISTS ${prefix}executions_run ON ${prefix}executions (run_i
 DROP INDEX IF EXISTS ${prefix}executions_run_key;
 CREATE INDEX IF NOT EXISTS ${prefix}executions_run_state_key
   ON ${prefix}executions (run_id, state, idempotency_key);
+
+-- A customer's pending rows, which an event may cancel before they are due. The key is the
+-- customer id, or '#' and its SHA-256 in hex when longer than 200 characters. Rows journalled
+-- before the column existed get it when the journal next initializes the schema (unfinished rows
+-- only: nothing looks finished rows up by customer).
+ALTER TABLE ${prefix}executions ADD COLUMN IF NOT EXISTS customer_key VARCHAR(200);
+CREATE INDEX IF NOT EXISTS ${prefix}executions_customer
+  ON ${prefix}executions (customer_key, state, idempotency_key);
 
 -- runs: where each round is (RunState), for resumption.
 CREATE TABLE IF NOT EXISTS ${prefix}runs (

@@ -786,6 +786,70 @@ abstract class ExecutionJournalContract {
     assertThat(journal().runState("run-2")).contains(RunState.PLANNED);
   }
 
+  // --- a customer's pending records ---------------------------------------------------------
+
+  static ActionRequest requestOf(String runId, String customerId, String actionType) {
+    ActionRequest r = request(runId, customerId);
+    return new ActionRequest(
+        KEYS.key("winback", actionType, customerId, T0),
+        runId,
+        customerId,
+        r.campaign(),
+        actionType,
+        r.channel(),
+        r.parameters(),
+        r.attachments(),
+        null,
+        null,
+        r.cost(),
+        T0);
+  }
+
+  @Test
+  void pendingFor_findsTheCustomersPendingRecordsInEveryRun_inKeyOrder_survivesReopen() {
+    journal.runState("run-1", RunState.PLANNED, T0);
+    journal.runState("run-2", RunState.PLANNED, T0);
+    ActionRequest email = requestOf("run-1", "C-1", "send_email");
+    ActionRequest sms = requestOf("run-1", "C-1", "send_sms");
+    ActionRequest push = requestOf("run-2", "C-1", "send_push");
+    ActionRequest done = requestOf("run-2", "C-1", "send_letter");
+    journal.enlist(List.of(email, sms, requestOf("run-1", "C-2", "send_email")), T0);
+    journal.enlist(List.of(push, done), T0);
+    journal.claim(sms.idempotencyKey(), "w", T0, T0.plus(LEASE)); // executing: not cancellable
+    journal.claim(done.idempotencyKey(), "w", T0, T0.plus(LEASE));
+    journal.complete(done.idempotencyKey(), "w", receipt(done.idempotencyKey(), null), T0);
+
+    List<String> expected =
+        List.of(email.idempotencyKey(), push.idempotencyKey()).stream().sorted().toList();
+    assertThat(journal.pendingFor("C-1", 10))
+        .extracting(ExecutionRecord::key)
+        .containsExactlyElementsOf(expected);
+    assertThat(journal.pendingFor("C-1", 1))
+        .extracting(ExecutionRecord::key)
+        .containsExactly(expected.get(0));
+    assertThat(reopened().pendingFor("C-1", 10))
+        .extracting(ExecutionRecord::key)
+        .containsExactlyElementsOf(expected);
+    assertThat(journal().pendingFor("C-9", 10)).isEmpty();
+  }
+
+  @Test
+  void pendingFor_cancelledRecordIsGone_andAVeryLongCustomerIdIsFound() {
+    journal.runState("run-1", RunState.PLANNED, T0);
+    String longId = "C-" + "x".repeat(300);
+    ActionRequest a = requestOf("run-1", longId, "send_email");
+    ActionRequest b = requestOf("run-1", "C-1", "send_email");
+    journal.enlist(List.of(a, b), T0);
+    assertThat(journal.pendingFor(longId, 10))
+        .extracting(ExecutionRecord::key)
+        .containsExactly(a.idempotencyKey());
+    assertThat(journal.cancel(b.idempotencyKey(), "purchase before it was due", T0)).isTrue();
+    assertThat(journal.pendingFor("C-1", 10)).isEmpty();
+    assertThatThrownBy(() -> journal.pendingFor("C-1", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("limit must be at least 1 but was 0");
+  }
+
   // --- pages of unfinished records ---------------------------------------------------------
 
   /** Reads every page of {@code runId}'s unfinished records, {@code limit} at a time. */

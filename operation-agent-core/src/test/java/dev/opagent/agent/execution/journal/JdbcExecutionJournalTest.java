@@ -229,6 +229,39 @@ class JdbcExecutionJournalTest {
   }
 
   @Test
+  void initializeSchema_tableFromBeforeTheCustomerKey_unfinishedRowsGetTheirKey()
+      throws SQLException {
+    String url = "jdbc:h2:file:" + dir.resolve("old").toAbsolutePath();
+    ActionRequest pending = request("run-1", "C-1");
+    ActionRequest done = request("run-1", "C-2");
+    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(url, "sa", "")) {
+      journal.enlist(List.of(pending, done), T0);
+      journal.claim(done.idempotencyKey(), "w", T0, T0.plusSeconds(60));
+      journal.complete(
+          done.idempotencyKey(), "w", DeliveryReceipt.delivered(done, "jsonl", "x", T0), T0);
+    }
+    // The table as an earlier version of the journal left it: no customer_key column.
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement()) {
+      s.execute("DROP INDEX opagent_executions_customer");
+      s.execute("ALTER TABLE opagent_executions DROP COLUMN customer_key");
+    }
+
+    try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(url, "sa", "")) {
+      assertThat(journal.pendingFor("C-1", 10))
+          .extracting(ExecutionRecord::key)
+          .containsExactly(pending.idempotencyKey());
+    }
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT COUNT(*) FROM opagent_executions WHERE customer_key IS NULL")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("the finished row is left without a key").isEqualTo(1);
+    }
+  }
+
+  @Test
   void schemaStatements_bothScripts_areCompleteWithThePrefixReplaced() {
     JdbcDataSource ds = h2(memoryUrl());
     for (Dialect dialect : Dialect.values()) {
@@ -248,6 +281,7 @@ class JdbcExecutionJournalTest {
           .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS mkt_executions"))
           .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS mkt_runs"))
           .anyMatch(s -> s.startsWith("CREATE INDEX IF NOT EXISTS mkt_executions_run"))
+          .anyMatch(s -> s.startsWith("CREATE INDEX IF NOT EXISTS mkt_executions_customer"))
           .anyMatch(s -> s.startsWith("CREATE SEQUENCE IF NOT EXISTS mkt_execution_seq"));
     }
   }

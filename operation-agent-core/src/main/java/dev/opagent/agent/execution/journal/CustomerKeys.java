@@ -1,4 +1,4 @@
-package dev.opagent.store.internal;
+package dev.opagent.agent.execution.journal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,9 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * How the store's tables name a customer: the customer id itself when it has at most {@value #MAX}
- * characters, else {@code #} and the SHA-256 of the id in hex, so that no customer id is too long
- * for a column or an index and one long id never fails a whole batch. Thread-safe.
+ * How the journal's and the operating store's tables name a customer: the customer id itself when
+ * it has at most {@value #MAX} characters, else {@code #} and the SHA-256 of the id in hex, so that
+ * no customer id is too long for a column or an index and one long id never fails a whole batch.
+ * Thread-safe.
  */
 public final class CustomerKeys {
   /** The longest customer id stored as it is. */
