@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -571,6 +572,43 @@ public final class ExecutionService implements AutoCloseable {
       }
     }
     return n;
+  }
+
+  /**
+   * Withdraws the pending actions of {@code customerId}, in every run, that {@code which} selects —
+   * what an event cancels: a purchase before the cart reminder is due, consent withdrawn for a
+   * channel — giving their reservations back. An action already being delivered is not withdrawn;
+   * one already delivered is not pending. Reads the customer's pending actions a {@link
+   * Builder#pageSize page} at a time.
+   *
+   * @param reason why, recorded as each action's last error (no personal data)
+   * @return the keys of the actions withdrawn, in key order
+   */
+  public List<String> cancelPending(
+      String customerId, Predicate<ActionRequest> which, String reason) {
+    Objects.requireNonNull(customerId, "customerId");
+    Objects.requireNonNull(which, "which");
+    Objects.requireNonNull(reason, "reason");
+    ensureOpen();
+    Instant now = clock.instant();
+    List<String> cancelled = new ArrayList<>();
+    String after = null;
+    for (List<ExecutionRecord> page = journal.pendingFor(customerId, null, pageSize);
+        !page.isEmpty();
+        page = journal.pendingFor(customerId, after, pageSize)) {
+      after = page.get(page.size() - 1).key();
+      for (ExecutionRecord r : page) {
+        if (which.test(r.request()) && journal.cancel(r.key(), reason, now)) {
+          cancelled.add(r.key());
+          PlannedAction a = origins.remove(r.key());
+          if (a != null) {
+            giveBack(a);
+          }
+          journal.find(r.key()).ifPresent(this::notifyFailed);
+        }
+      }
+    }
+    return cancelled;
   }
 
   /**

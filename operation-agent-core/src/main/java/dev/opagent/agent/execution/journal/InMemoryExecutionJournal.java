@@ -308,14 +308,15 @@ public final class InMemoryExecutionJournal implements ExecutionJournal {
 
   /** Reads every record: this journal keeps no index by customer. */
   @Override
-  public List<ExecutionRecord> pendingFor(String customerId, int limit) {
+  public List<ExecutionRecord> pendingFor(String customerId, @Nullable String afterKey, int limit) {
     Objects.requireNonNull(customerId, "customerId");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
     }
     return records.values().stream()
-        .filter(
-            r -> r.state() == ExecutionState.PENDING && r.request().customerId().equals(customerId))
+        .filter(r -> r.state() == ExecutionState.PENDING)
+        .filter(r -> r.request().customerId().equals(customerId))
+        .filter(r -> afterKey == null || r.key().compareTo(afterKey) > 0)
         .sorted(Comparator.comparing(ExecutionRecord::key))
         .limit(limit)
         .toList();

@@ -148,7 +148,8 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
   private final String records;
   private final String unfinished;
   private final String unfinishedFirst;
-  private final String pendingFor;
+  private final String pendingFirst;
+  private final String pendingAfter;
   private final String unfinishedAfter;
   private final String counts;
   private final String upsertRun;
@@ -250,13 +251,14 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
     String keyOrder = " ORDER BY idempotency_key FETCH FIRST ? ROWS ONLY";
     unfinishedFirst = unfinishedPages(executions, "", keyOrder);
     unfinishedAfter = unfinishedPages(executions, " AND idempotency_key > ?", keyOrder);
-    pendingFor =
+    String pending =
         "SELECT "
             + COLUMNS
             + " FROM "
             + executions
-            + " WHERE customer_key = ? AND state = 'PENDING'"
-            + keyOrder;
+            + " WHERE customer_key = ? AND state = 'PENDING'";
+    pendingFirst = pending + keyOrder;
+    pendingAfter = pending + " AND idempotency_key > ?" + keyOrder;
     counts = "SELECT state, COUNT(*) FROM " + executions + " WHERE run_id = ? GROUP BY state";
     upsertRun = dialect.upsertRun(runs);
     findRun = "SELECT state FROM " + runs + " WHERE run_id = ?";
@@ -885,7 +887,7 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
 
   /** One query along the index on (customer_key, state, idempotency_key). */
   @Override
-  public List<ExecutionRecord> pendingFor(String customerId, int limit) {
+  public List<ExecutionRecord> pendingFor(String customerId, @Nullable String afterKey, int limit) {
     Objects.requireNonNull(customerId, "customerId");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
@@ -895,9 +897,14 @@ public final class JdbcExecutionJournal implements ExecutionJournal {
         "pendingFor",
         c -> {
           List<ExecutionRecord> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(pendingFor)) {
-            ps.setString(1, CustomerKeys.of(customerId));
-            ps.setInt(2, limit);
+          try (PreparedStatement ps =
+              c.prepareStatement(afterKey == null ? pendingFirst : pendingAfter)) {
+            int i = 1;
+            ps.setString(i++, CustomerKeys.of(customerId));
+            if (afterKey != null) {
+              ps.setString(i++, afterKey);
+            }
+            ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 ExecutionRecord r = record(rs, "pendingFor");

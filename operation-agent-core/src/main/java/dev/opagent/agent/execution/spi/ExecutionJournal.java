@@ -203,10 +203,11 @@ public interface ExecutionJournal extends AutoCloseable {
   }
 
   /**
-   * The records of {@code customerId} that are still {@link ExecutionState#PENDING}, in every run:
-   * at most {@code limit} of them, in the order of their keys. These are the actions an event may
-   * still cancel before they are delivered (a purchase before the cart reminder is due), with
-   * {@link #cancel}.
+   * One page of the records of {@code customerId} that are still {@link ExecutionState#PENDING}, in
+   * every run: at most {@code limit} of them whose key sorts after {@code afterKey} (from the first
+   * when null), in the order of their keys; pass the last key of a page for the next one. These are
+   * the actions an event may still cancel before they are delivered (a purchase before the cart
+   * reminder is due), with {@link #cancel}.
    *
    * <p>The default filters the {@link #unfinished} records of every {@link #openRuns() open run},
    * so it reads every open run whole and misses records of runs whose state was never recorded; the
@@ -215,14 +216,16 @@ public interface ExecutionJournal extends AutoCloseable {
    * @param limit the most records to return, at least 1
    * @throws IllegalArgumentException if {@code limit} is below 1
    */
-  default List<ExecutionRecord> pendingFor(String customerId, int limit) {
+  default List<ExecutionRecord> pendingFor(
+      String customerId, @Nullable String afterKey, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
     }
     return openRuns().stream()
         .flatMap(run -> unfinished(run).stream())
-        .filter(
-            r -> r.state() == ExecutionState.PENDING && r.request().customerId().equals(customerId))
+        .filter(r -> r.state() == ExecutionState.PENDING)
+        .filter(r -> r.request().customerId().equals(customerId))
+        .filter(r -> afterKey == null || r.key().compareTo(afterKey) > 0)
         .sorted(Comparator.comparing(ExecutionRecord::key))
         .limit(limit)
         .toList();

@@ -821,16 +821,20 @@ abstract class ExecutionJournalContract {
 
     List<String> expected =
         List.of(email.idempotencyKey(), push.idempotencyKey()).stream().sorted().toList();
-    assertThat(journal.pendingFor("C-1", 10))
+    assertThat(journal.pendingFor("C-1", null, 10))
         .extracting(ExecutionRecord::key)
         .containsExactlyElementsOf(expected);
-    assertThat(journal.pendingFor("C-1", 1))
+    assertThat(journal.pendingFor("C-1", null, 1))
         .extracting(ExecutionRecord::key)
         .containsExactly(expected.get(0));
-    assertThat(reopened().pendingFor("C-1", 10))
+    assertThat(journal.pendingFor("C-1", expected.get(0), 1))
+        .extracting(ExecutionRecord::key)
+        .containsExactly(expected.get(1));
+    assertThat(journal.pendingFor("C-1", expected.get(1), 1)).isEmpty();
+    assertThat(reopened().pendingFor("C-1", null, 10))
         .extracting(ExecutionRecord::key)
         .containsExactlyElementsOf(expected);
-    assertThat(journal().pendingFor("C-9", 10)).isEmpty();
+    assertThat(journal().pendingFor("C-9", null, 10)).isEmpty();
   }
 
   @Test
@@ -840,12 +844,12 @@ abstract class ExecutionJournalContract {
     ActionRequest a = requestOf("run-1", longId, "send_email");
     ActionRequest b = requestOf("run-1", "C-1", "send_email");
     journal.enlist(List.of(a, b), T0);
-    assertThat(journal.pendingFor(longId, 10))
+    assertThat(journal.pendingFor(longId, null, 10))
         .extracting(ExecutionRecord::key)
         .containsExactly(a.idempotencyKey());
     assertThat(journal.cancel(b.idempotencyKey(), "purchase before it was due", T0)).isTrue();
-    assertThat(journal.pendingFor("C-1", 10)).isEmpty();
-    assertThatThrownBy(() -> journal.pendingFor("C-1", 0))
+    assertThat(journal.pendingFor("C-1", null, 10)).isEmpty();
+    assertThatThrownBy(() -> journal.pendingFor("C-1", null, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("limit must be at least 1 but was 0");
   }

@@ -248,7 +248,7 @@ class JdbcExecutionJournalTest {
     }
 
     try (JdbcExecutionJournal journal = JdbcExecutionJournal.forUrl(url, "sa", "")) {
-      assertThat(journal.pendingFor("C-1", 10))
+      assertThat(journal.pendingFor("C-1", null, 10))
           .extracting(ExecutionRecord::key)
           .containsExactly(pending.idempotencyKey());
     }
