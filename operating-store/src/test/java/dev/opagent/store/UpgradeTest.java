@@ -130,7 +130,7 @@ class UpgradeTest {
     }
 
     try (OperatingStore store = OperatingStore.open(url, "sa", "")) {
-      assertThat(store.journal().pendingFor("C-1", 10))
+      assertThat(store.journal().pendingFor("C-1", null, 10))
           .extracting(r -> r.request().idempotencyKey())
           .containsExactly(pending.idempotencyKey());
     }
