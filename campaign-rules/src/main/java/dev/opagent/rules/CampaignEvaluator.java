@@ -227,10 +227,13 @@ public final class CampaignEvaluator {
       return EXPIRED;
     }
     Trigger trigger = rule.trigger();
-    if (on == null ? trigger != null : trigger == null) {
-      return on == null ? AWAITING_EVENT : ROUNDS_ONLY;
-    }
-    if (on != null && !Objects.requireNonNull(trigger).firedBy(on.type(), on.at(), now)) {
+    if (on == null) {
+      if (trigger != null) {
+        return AWAITING_EVENT;
+      }
+    } else if (trigger == null) {
+      return ROUNDS_ONLY;
+    } else if (!trigger.firedBy(on.type(), on.at(), now)) {
       return AWAITING_EVENT;
     }
     if (!rule.condition().test(attributes)) {
