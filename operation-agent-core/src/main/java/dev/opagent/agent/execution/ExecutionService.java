@@ -499,16 +499,21 @@ public final class ExecutionService implements AutoCloseable {
 
   /** Cancels an expired pending action, giving its reservation back. */
   private boolean expire(ExecutionRecord rec, Instant now) {
-    if (!journal.cancel(
-        rec.key(), "expired: not delivered within " + expireAfter + " of its planned time", now)) {
+    return withdraw(
+        rec.key(), "expired: not delivered within " + expireAfter + " of its planned time", now);
+  }
+
+  /** Cancels a pending action, giving its reservation back and telling the listeners. */
+  private boolean withdraw(String key, String reason, Instant now) {
+    if (!journal.cancel(key, reason, now)) {
       return false;
     }
-    PlannedAction a = origins.remove(rec.key());
+    PlannedAction a = origins.remove(key);
     if (a != null) {
       giveBack(a);
     }
     if (!listeners.isEmpty()) {
-      journal.find(rec.key()).ifPresent(this::notifyFailed);
+      journal.find(key).ifPresent(this::notifyFailed);
     }
     return true;
   }
@@ -561,13 +566,8 @@ public final class ExecutionService implements AutoCloseable {
         page = journal.unfinishedAfter(runId, after, pageSize)) {
       after = page.get(page.size() - 1).key();
       for (ExecutionRecord r : page) {
-        if (r.state() == ExecutionState.PENDING && journal.cancel(r.key(), reason, now)) {
+        if (r.state() == ExecutionState.PENDING && withdraw(r.key(), reason, now)) {
           n++;
-          PlannedAction a = origins.remove(r.key());
-          if (a != null) {
-            giveBack(a);
-          }
-          journal.find(r.key()).ifPresent(this::notifyFailed);
         }
       }
     }
@@ -598,13 +598,8 @@ public final class ExecutionService implements AutoCloseable {
         page = journal.pendingFor(customerId, after, pageSize)) {
       after = page.get(page.size() - 1).key();
       for (ExecutionRecord r : page) {
-        if (which.test(r.request()) && journal.cancel(r.key(), reason, now)) {
+        if (which.test(r.request()) && withdraw(r.key(), reason, now)) {
           cancelled.add(r.key());
-          PlannedAction a = origins.remove(r.key());
-          if (a != null) {
-            giveBack(a);
-          }
-          journal.find(r.key()).ifPresent(this::notifyFailed);
         }
       }
     }
