@@ -252,7 +252,9 @@ final class RuleFileReader {
         condition = compiled.condition();
         String ruleId = id;
         compiled.warnings().forEach(p -> problems.add(relocate(p, ruleId)));
-        if (conditions.isObject() && conditions.isEmpty()) {
+        if (node.has("trigger")) {
+          // the trigger selects the customers: those with the event
+        } else if (conditions.isObject() && conditions.isEmpty()) {
           warn(cptr, "conditions are empty, so the rule matches every customer");
         } else if (condition.isAlwaysTrue()) {
           warn(cptr, "conditions always hold, so the rule matches every customer");

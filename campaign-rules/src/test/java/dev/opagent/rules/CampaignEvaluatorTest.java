@@ -33,7 +33,8 @@ class CampaignEvaluatorTest {
     assertThat(e.eligible()).containsExactly("retention", "replenishment");
     assertThat(e.details())
         .extracting(Verdict::ruleId)
-        .containsExactly("retention", "winback", "crosssell", "loyalty", "replenishment");
+        .containsExactly(
+            "retention", "winback", "crosssell", "loyalty", "replenishment", "cart_recovery");
   }
 
   @Test
@@ -233,12 +234,21 @@ class CampaignEvaluatorTest {
         controlled++;
         assertThat(e.eligible()).isEmpty();
         assertThat(e.details())
+            .filteredOn(v -> !v.ruleId().equals("cart_recovery"))
             .allSatisfy(
                 v ->
                     assertThat(v)
                         .isInstanceOfSatisfying(
                             Verdict.HeldOut.class,
                             h -> assertThat(h.holdout()).isEqualTo("global-2026")));
+        // Rounds never run the triggered campaign; its event holds the same customers out.
+        assertThat(e.verdict("cart_recovery").orElseThrow()).isInstanceOf(Verdict.Inactive.class);
+        assertThat(
+                withControl
+                    .evaluateEvent(DEFAULTS, "C-" + i, everyone, "cart_abandoned", Instant.now())
+                    .verdict("cart_recovery")
+                    .orElseThrow())
+            .isInstanceOf(Verdict.HeldOut.class);
       } else {
         assertThat(e.eligible()).hasSize(5);
       }
@@ -301,7 +311,7 @@ class CampaignEvaluatorTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(
             "has no rule 'winbak'; it has: retention, winback, crosssell,"
-                + " loyalty, replenishment");
+                + " loyalty, replenishment, cart_recovery");
   }
 
   @Test

@@ -32,7 +32,8 @@ class RuleSetLoaderTest {
   void defaults_bundledFile_loadsTheSeedCampaignsWithoutWarnings() {
     RuleSet rules = RuleSetLoader.defaults();
     assertThat(rules.ids())
-        .containsExactly("retention", "winback", "crosssell", "loyalty", "replenishment");
+        .containsExactly(
+            "retention", "winback", "crosssell", "loyalty", "replenishment", "cart_recovery");
     assertThat(rules.warnings()).isEmpty();
     assertThat(rules.source()).isEqualTo("classpath:" + RuleSource.DEFAULTS_RESOURCE);
     assertThat(rules.checksum()).startsWith("sha256:").hasSize(7 + 64);

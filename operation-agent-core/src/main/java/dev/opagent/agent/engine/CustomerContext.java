@@ -214,6 +214,18 @@ public final class CustomerContext {
       return this;
     }
 
+    /**
+     * Removes the consents {@code which} selects: those the customer withdrew since the host's
+     * records were read.
+     */
+    public Builder removeConsents(java.util.function.Predicate<Channel> which) {
+      Objects.requireNonNull(which, "which");
+      if (!consents.isEmpty()) {
+        mutableConsents().removeIf(which);
+      }
+      return this;
+    }
+
     private Set<Channel> mutableConsents() {
       if (!(consents instanceof java.util.HashSet<Channel>)) {
         consents = new java.util.HashSet<>(consents);

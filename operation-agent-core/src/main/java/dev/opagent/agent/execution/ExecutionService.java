@@ -356,6 +356,32 @@ public final class ExecutionService implements AutoCloseable {
   }
 
   /**
+   * Delivers those of {@code records} (journalled entries, such as those {@link #enlist} returned)
+   * that are unfinished and due, as {@link #execute} delivers a run's, and waits until each has
+   * reached a terminal state (or was left to another executor, or is planned for later). For
+   * actions decided one customer at a time, delivered at once without reading the rest of their
+   * run.
+   *
+   * @param runId the run the report is of
+   */
+  public ExecutionReport deliver(String runId, List<ExecutionRecord> records) {
+    ensureOpen();
+    long started = System.nanoTime();
+    Tally tally = new Tally(runId, 0);
+    List<ExecutionRecord> todo = new ArrayList<>(records.size());
+    for (ExecutionRecord rec : records) {
+      if (!rec.state().isTerminal()) {
+        todo.add(rec);
+      }
+    }
+    tally.considered.add(todo.size());
+    if (!todo.isEmpty()) {
+      executePage(todo, clock.instant(), tally);
+    }
+    return tally.report(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
    * Delivers one page of unfinished records and waits until each has reached a terminal state (or
    * was left to another executor, or is planned for later), so that {@link #execute} holds one page
    * at a time.

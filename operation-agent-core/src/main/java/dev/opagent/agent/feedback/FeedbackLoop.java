@@ -81,7 +81,7 @@ import org.jspecify.annotations.Nullable;
  * deliveries and interactions in the durable store of the {@code operating-store} module, which
  * rebuilds a loop from them.
  */
-public final class FeedbackLoop implements ConversionRates, ExecutionListener {
+public final class FeedbackLoop implements ConversionRates, ExecutionListener, InteractionRecorder {
   /** The default conversion window: 7 days. */
   public static final Duration DEFAULT_CONVERSION_WINDOW = Duration.ofDays(7);
 
@@ -100,6 +100,9 @@ public final class FeedbackLoop implements ConversionRates, ExecutionListener {
 
   /** Guarded by {@link #lock}. */
   private final Map<CustomerCampaign, Touches> touches = new HashMap<>();
+
+  /** Guarded by {@link #lock}: customer → the campaigns delivered to them. */
+  private final Map<String, List<String>> campaignsByCustomer = new HashMap<>();
 
   /** Guarded by {@link #lock}. */
   private final Map<String, Tally> byCampaign = new HashMap<>();
@@ -172,7 +175,14 @@ public final class FeedbackLoop implements ConversionRates, ExecutionListener {
       Delivery d = new Delivery(request, receipt.deliveredAt(), cost);
       deliveries.put(d.key, d);
       touches
-          .computeIfAbsent(new CustomerCampaign(d.customerId, d.campaign), k -> new Touches())
+          .computeIfAbsent(
+              new CustomerCampaign(d.customerId, d.campaign),
+              k -> {
+                campaignsByCustomer
+                    .computeIfAbsent(d.customerId, c -> new ArrayList<>(2))
+                    .add(d.campaign);
+                return new Touches();
+              })
           .add(d);
       forEachTally(
           d,
@@ -219,9 +229,34 @@ public final class FeedbackLoop implements ConversionRates, ExecutionListener {
   }
 
   /**
+   * The campaign of the last action delivered to {@code customerId} at or before {@code at}, across
+   * campaigns: where a customer event that names no campaign (a purchase, an open in a client that
+   * strips tracking parameters) is attributed by last touch, as {@link
+   * Interaction#conversion(String, String, Instant, BigDecimal)}. Empty when nothing was delivered
+   * to the customer by then.
+   */
+  @Override
+  public Optional<String> lastTouch(String customerId, Instant at) {
+    Objects.requireNonNull(customerId, "customerId");
+    Objects.requireNonNull(at, "at");
+    synchronized (lock) {
+      @Nullable Delivery last = null;
+      for (String campaign : campaignsByCustomer.getOrDefault(customerId, List.of())) {
+        Touches t = touches.get(new CustomerCampaign(customerId, campaign));
+        Delivery d = t == null ? null : t.lastAtOrBefore(at);
+        if (d != null && (last == null || d.deliveredAt.isAfter(last.deliveredAt))) {
+          last = d;
+        }
+      }
+      return last == null ? Optional.empty() : Optional.of(last.campaign);
+    }
+  }
+
+  /**
    * Attributes one interaction and, if it is {@link Attribution.Outcome#ATTRIBUTED}, counts it. The
    * outcome is counted either way.
    */
+  @Override
   public Attribution record(Interaction interaction) {
     Objects.requireNonNull(interaction, "interaction");
     synchronized (lock) {

@@ -162,6 +162,31 @@ public final class OperationAgent implements AutoCloseable {
     return clock;
   }
 
+  /** The rules as they are now. */
+  RuleSet currentRules() {
+    return rules.get();
+  }
+
+  CampaignEvaluator evaluator() {
+    return evaluator;
+  }
+
+  ContextCustomizer customizer() {
+    return customizer;
+  }
+
+  Variants variants() {
+    return variants;
+  }
+
+  @Nullable OperatingState operatingState() {
+    return state;
+  }
+
+  SegmentReuse segmenter() {
+    return segmenter;
+  }
+
   /**
    * Closes the execution service if this agent built it ({@link
    * Builder#executionService(Consumer)}); one that was handed in is left open. The segment client
@@ -375,7 +400,7 @@ public final class OperationAgent implements AutoCloseable {
   }
 
   /** Passes of delivery added up; actions not due or held elsewhere are the last pass's. */
-  private static ExecutionReport merged(@Nullable ExecutionReport a, ExecutionReport b) {
+  static ExecutionReport merged(@Nullable ExecutionReport a, ExecutionReport b) {
     if (a == null) {
       return b;
     }

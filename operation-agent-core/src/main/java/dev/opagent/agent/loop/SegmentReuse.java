@@ -68,6 +68,16 @@ final class SegmentReuse {
 
   /** Segments {@code customers}: one outcome per customer, in input order. */
   Result analyzeAll(List<CustomerData> customers) {
+    return analyzeAll(customers, Duration.ZERO);
+  }
+
+  /**
+   * Segments {@code customers} as {@link #analyzeAll(List)} does, except that an analysis the same
+   * agent made less than {@code debounce} ago is answered from the store even when the data changed
+   * since: a customer whose events keep changing their data is asked about at most once per {@code
+   * debounce}.
+   */
+  Result analyzeAll(List<CustomerData> customers, Duration debounce) {
     SegmentStore segmentStore = store;
     if (segmentStore == null) {
       return new Result(client.analyzeAll(customers, options), 0, 0);
@@ -94,8 +104,8 @@ final class SegmentReuse {
       StoredAnalysis s = found.get(data.customerId());
       if (s != null
           && hashes[i] != null
-          && s.dataHash().equals(hashes[i])
-          && s.madeBy(arn, qualifier)) {
+          && s.madeBy(arn, qualifier)
+          && (s.dataHash().equals(hashes[i]) || age(s, now).compareTo(debounce) < 0)) {
         kept[i] = read(s);
         if (kept[i] != null && age(s, now).compareTo(maxAge) < 0) {
           out[i] = new SegmentOutcome.Success(i, data.customerId(), kept[i], Source.STORED, 0);
