@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
+      EventsCommand.class,
       PlanCommand.class,
       SimulateCommand.class,
       GenerateCommand.class,

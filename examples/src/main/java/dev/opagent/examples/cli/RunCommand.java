@@ -4,11 +4,6 @@ import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
-import dev.opagent.agent.execution.channels.JsonLinesChannel;
-import dev.opagent.agent.execution.channels.LoggingChannel;
-import dev.opagent.agent.execution.channels.WebhookChannel;
-import dev.opagent.agent.execution.spi.ActionChannel;
-import dev.opagent.agent.execution.spi.ChannelException;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.loop.RoundReport;
@@ -17,15 +12,13 @@ import dev.opagent.rules.RuleSet;
 import dev.opagent.store.OperatingStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -69,18 +62,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin LoopOptions loop;
 
-  @Option(
-      names = "--channel",
-      paramLabel = "SPEC",
-      description =
-          "jsonl:PATH, webhook:URL or log; repeatable (default: jsonl:.opagent/actions.jsonl).")
-  List<String> channelSpecs = new ArrayList<>();
-
-  @Option(
-      names = "--route",
-      paramLabel = "ACTION_TYPE=CHANNEL",
-      description = "Send an action type to a channel by name (jsonl, webhook, log); repeatable.")
-  Map<String, String> routes = Map.of();
+  @Mixin ChannelOptions channelOptions;
 
   @Mixin StoreOptions store;
 
@@ -146,7 +128,11 @@ public final class RunCommand implements Callable<Integer> {
             : "run-"
                 + LocalDateTime.now(ZoneOffset.UTC)
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    ChannelRegistry channels = channels(cmd);
+    Map<String, Path> inputs = new HashMap<>();
+    inputs.put("--customers", loop.customers);
+    inputs.put("--rules", loop.rules);
+    inputs.put("--policy", loop.policy);
+    ChannelRegistry channels = channelOptions.registry(cmd, inputs, clock);
     OperatingStore opened = store.open(cmd);
     RoundReport report;
     CustomerLines customers;
@@ -182,84 +168,6 @@ public final class RunCommand implements Callable<Integer> {
     }
     print(err, report, customers);
     return report.hasFailures() || customers.skipped() > 0 ? 3 : 0;
-  }
-
-  private ChannelRegistry channels(CommandLine cmd) throws IOException {
-    List<String> specs =
-        channelSpecs.isEmpty() ? List.of("jsonl:.opagent/actions.jsonl") : channelSpecs;
-    ChannelRegistry.Builder b = ChannelRegistry.builder();
-    String first = null;
-    List<ActionChannel> opened = new ArrayList<>();
-    try {
-      for (String s : specs) {
-        if (s.startsWith("jsonl:") && s.length() > 6) {
-          Path file = Path.of(s.substring(6));
-          OutputFile.refuseSameFile(cmd, "--channel " + s, file, "--customers", loop.customers);
-          OutputFile.refuseSameFile(cmd, "--channel " + s, file, "--rules", loop.rules);
-          OutputFile.refuseSameFile(cmd, "--channel " + s, file, "--policy", loop.policy);
-        }
-        ActionChannel c;
-        try {
-          c = channel(cmd, s);
-        } catch (ChannelException e) {
-          throw new CommandLine.ParameterException(cmd, "--channel " + s + ": " + e.getMessage());
-        }
-        opened.add(c);
-        b.register(c);
-        if (first == null) {
-          first = c.name();
-        }
-      }
-    } catch (RuntimeException | IOException e) {
-      for (ActionChannel c : opened) {
-        try {
-          c.close();
-        } catch (RuntimeException closing) {
-          e.addSuppressed(closing);
-        }
-      }
-      throw e;
-    }
-    b.fallback(first);
-    routes.forEach(b::routeActionType);
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cmd, "--route: " + e.getMessage());
-    }
-  }
-
-  private static ActionChannel channel(CommandLine cmd, String spec) throws IOException {
-    if (spec.equals("log")) {
-      return LoggingChannel.ofDefaults();
-    }
-    if (spec.startsWith("jsonl:") && spec.length() > 6) {
-      Path file = Path.of(spec.substring(6));
-      if (file.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-      }
-      return JsonLinesChannel.open(file);
-    }
-    if (spec.startsWith("webhook:") && spec.length() > 8) {
-      String secret = System.getenv("OPAGENT_WEBHOOK_SECRET");
-      if (secret == null || secret.isEmpty()) {
-        throw new CommandLine.ParameterException(
-            cmd,
-            "--channel webhook: set OPAGENT_WEBHOOK_SECRET to the secret the receiver verifies");
-      }
-      URI url = URI.create(spec.substring(8));
-      WebhookChannel.Builder w = WebhookChannel.builder().endpoint(url).secret(secret);
-      if ("http".equals(url.getScheme()) && SegmentCommand.isLoopback(url)) {
-        w.allowInsecureHttp();
-      }
-      try {
-        return w.build();
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new CommandLine.ParameterException(cmd, "--channel " + spec + ": " + e.getMessage());
-      }
-    }
-    throw new CommandLine.ParameterException(
-        cmd, "--channel " + spec + ": expected jsonl:PATH, webhook:URL or log");
   }
 
   private static void print(PrintWriter err, RoundReport r, CustomerLines lines) {
