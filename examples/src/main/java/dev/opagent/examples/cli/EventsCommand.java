@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
     name = "events",
     mixinStandardHelpOptions = true,
     customSynopsis =
-        "opagent events --input EVENTS.jsonl [--customers FILE] [--channel SPEC]... [OPTIONS]",
+        "opagent events --events FILE [--customers FILE] [--channel SPEC]... [OPTIONS]",
     description = {
       "Replays a file of customer events in time order through the event processor, the clock"
           + " following the events' \"at\": each event withdraws the pending actions it cancels,"
@@ -66,7 +66,7 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Example:",
-      "  bin/opagent events --input examples/data/events.jsonl \\",
+      "  bin/opagent events --events examples/data/events.jsonl \\",
       "      --customers examples/data/seed-customers.jsonl --consent email \\",
       "      --store jdbc:h2:file:./out/store --channel jsonl:out/actions.jsonl",
       "",
@@ -82,10 +82,12 @@ public final class EventsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
-      names = "--input",
+      names = {"--events", "--input"},
       required = true,
       paramLabel = "FILE",
-      description = "JSON lines of customer events, in any order (they are replayed by \"at\").")
+      description =
+          "JSON lines of customer events, in any order (they are replayed by \"at\"); --input is"
+              + " the same option.")
   Path input;
 
   @Option(
@@ -120,7 +122,7 @@ public final class EventsCommand implements Callable<Integer> {
     }
     if (!Files.isReadable(input)) {
       throw new CommandLine.ParameterException(
-          cmd, "cannot read --input " + input + ": no such readable file");
+          cmd, "cannot read --events " + input + ": no such readable file");
     }
     if (customers != null && !Files.isReadable(customers)) {
       throw new CommandLine.ParameterException(
@@ -129,7 +131,7 @@ public final class EventsCommand implements Callable<Integer> {
     RuleSet rules = decision.rules(cmd);
     DecisionPolicy policy = decision.policy(cmd);
     Map<String, Path> inputs = new HashMap<>();
-    inputs.put("--input", input);
+    inputs.put("--events", input);
     inputs.put("--customers", customers);
     inputs.put("--rules", decision.rules);
     inputs.put("--policy", decision.policy);
@@ -197,7 +199,7 @@ public final class EventsCommand implements Callable<Integer> {
           badCount[0]++;
           if (bad.size() < CustomerLines.KEPT_REASONS) {
             InvalidEventException error = Objects.requireNonNull(line.error());
-            bad.add("--input line " + line.number() + ": " + error.getMessage());
+            bad.add("--events line " + line.number() + ": " + error.getMessage());
           }
         }
       }

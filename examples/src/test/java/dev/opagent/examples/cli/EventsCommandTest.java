@@ -31,7 +31,7 @@ class EventsCommandTest {
   private String[] args(Path actions) {
     return new String[] {
       "events",
-      "--input",
+      "--events",
       EVENTS.toString(),
       "--customers",
       CUSTOMERS.toString(),
@@ -62,7 +62,7 @@ class EventsCommandTest {
         .contains("actions: 2 journalled, 0 delivered at once, 1 delivered when due")
         .contains("1 withdrawn by events")
         .contains("event to decision: p50")
-        .contains("--input line 8: data.amount must be a non-negative number")
+        .contains("--events line 8: data.amount must be a non-negative number")
         .doesNotContain("249.9");
     List<String> lines = Files.readAllLines(actions, StandardCharsets.UTF_8);
     assertThat(lines).hasSize(1);
@@ -89,6 +89,6 @@ class EventsCommandTest {
     StringWriter err = new StringWriter();
     int code = run(err, "events", "--input", dir.resolve("missing.jsonl").toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("cannot read --input");
+    assertThat(err.toString()).contains("cannot read --events");
   }
 }
