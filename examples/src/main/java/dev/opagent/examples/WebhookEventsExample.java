@@ -12,7 +12,6 @@ import dev.opagent.agent.event.InvalidEventException;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.spi.ActionRequest;
-import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.agent.loop.EventOutcome;
 import dev.opagent.agent.loop.EventProcessor;
@@ -49,9 +48,10 @@ import java.util.UUID;
  *
  * <p>The endpoint answers {@code 202} with the event's outcome, or {@code 400} naming the field of
  * an event that is not valid (never its value). Actions, contacts and money live in the operating
- * store (an embedded H2 database here, PostgreSQL for several replicas): a webhook delivered twice
- * sends nothing twice. The example runs on a simulated clock so that the hour passes at once; a
- * host uses the system clock and calls {@link EventProcessor#deliverDue()} every minute.
+ * store (an embedded H2 database here, PostgreSQL for several replicas), and so do the attributions
+ * of purchases and opens that the campaigns learn from: a webhook delivered twice sends nothing
+ * twice. The example runs on a simulated clock so that the hour passes at once; a host uses the
+ * system clock and calls {@link EventProcessor#deliverDue()} every minute.
  *
  * <p>Run it with {@code java -cp examples/target/opagent-cli.jar
  * dev.opagent.examples.WebhookEventsExample}.
@@ -80,12 +80,12 @@ public final class WebhookEventsExample {
   public static Result run(PrintStream out) throws IOException, InterruptedException {
     SimulatedClock clock = new SimulatedClock(T0);
     InMemoryChannel email = InMemoryChannel.builder().name("email").clock(clock).build();
-    FeedbackLoop feedback = FeedbackLoop.builder().clock(clock).build();
     InMemoryCustomerDirectory customers =
         new InMemoryCustomerDirectory(
             List.of(Fixtures.seedActiveCustomer(), OrchestratorExample.atRiskGoldCustomer()));
     String store = "jdbc:h2:mem:webhook-example-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     List<String> responses = new ArrayList<>();
+    Metrics cart;
     try (LocalAgent local = LocalAgent.start();
         OperatingStore opened = OperatingStore.open(store, "sa", "");
         OperationAgent agent =
@@ -97,14 +97,13 @@ public final class WebhookEventsExample {
                     e ->
                         e.journal(opened.journal())
                             .journalIsLedger(true)
-                            .listener(feedback)
                             .channels(ChannelRegistry.builder().register(email).build()))
                 .operatingState(opened.operatingState())
                 .segmentStore(opened.segmentStore())
                 .context((data, analysis, ctx) -> ctx.consent(Channel.EMAIL))
                 .build()) {
       EventProcessor events =
-          EventProcessor.builder(agent).customers(customers).feedback(feedback).build();
+          EventProcessor.builder(agent).customers(customers).feedback(opened.feedback()).build();
       HttpServer server = endpoint(events, clock);
       URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events");
       HttpClient http = HttpClient.newHttpClient();
@@ -130,8 +129,8 @@ public final class WebhookEventsExample {
       } finally {
         server.stop(0);
       }
+      cart = opened.feedback().loop().campaign("cart_recovery").orElseThrow();
     }
-    Metrics cart = feedback.campaign("cart_recovery").orElseThrow();
     out.printf(
         "cart_recovery: %d delivered, %d converted, revenue %s%n",
         cart.delivered(), cart.conversions(), cart.revenue());

@@ -7,6 +7,7 @@ import dev.opagent.agent.experiment.Experiment;
 import dev.opagent.agent.feedback.Attribution;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;
+import dev.opagent.agent.feedback.InteractionRecorder;
 import dev.opagent.agent.feedback.InteractionType;
 import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.rules.spi.StickyAssignmentStore;
@@ -30,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +76,7 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  */
-public final class FeedbackStore {
+public final class FeedbackStore implements InteractionRecorder {
   private static final String LOCK = "feedback";
   private static final int CHUNK = 500;
   private static final int MAX_TRIES = 8;
@@ -200,13 +202,49 @@ public final class FeedbackStore {
     if (batch.isEmpty()) {
       return List.of();
     }
+    return inTransaction(
+        "ingest interactions", (c, k, now, deltas) -> attribute(c, k, batch, ids, now, deltas));
+  }
+
+  /**
+   * The campaign of the last action delivered to {@code customerId} at or before {@code at}, as
+   * {@link FeedbackLoop#lastTouch} finds it among every delivery journalled by every process (it
+   * counts the deliveries completed since the last ingestion first, as {@link #ingest} does).
+   *
+   * @throws StoreException if the database fails
+   */
+  @Override
+  public Optional<String> lastTouch(String customerId, Instant at) {
+    Objects.requireNonNull(customerId, "customerId");
+    Instant micros = Objects.requireNonNull(at, "at").truncatedTo(ChronoUnit.MICROS);
+    return inTransaction(
+        "read the last delivery", (c, k, now, deltas) -> k.loop.lastTouch(customerId, micros));
+  }
+
+  /** Ingests one interaction and returns its attribution; see {@link #ingest(List)}. */
+  @Override
+  public Attribution record(Interaction interaction) {
+    return ingest(interaction).attribution();
+  }
+
+  /** Work inside the feedback lock, on the loop caught up with the store. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c, Cache k, Instant now, Map<EffectKey, Delta> deltas) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction holding the feedback lock, after counting the deliveries
+   * completed since the last one and catching the loop up; retried on a deadlock or lock timeout.
+   */
+  private <T> T inTransaction(String what, Work<T> work) {
     synchronized (ingesting) {
       for (int attempt = 1; ; attempt++) {
         try {
-          return ingestOnce(batch, ids);
+          return inTransactionOnce(work);
         } catch (SQLException e) {
           if (!StoreException.retryable(e) || attempt == MAX_TRIES) {
-            throw StoreException.of("ingest interactions", e);
+            throw StoreException.of(what, e);
           }
           backoff(attempt);
         }
@@ -214,7 +252,7 @@ public final class FeedbackStore {
     }
   }
 
-  private List<Ingested> ingestOnce(List<Interaction> batch, List<String> ids) throws SQLException {
+  private <T> T inTransactionOnce(Work<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -226,7 +264,7 @@ public final class FeedbackStore {
         Map<EffectKey, Delta> deltas = new LinkedHashMap<>();
         countNewDeliveries(c, now, deltas);
         catchUp(c, k);
-        List<Ingested> out = attribute(c, k, batch, ids, now, deltas);
+        T out = work.run(c, k, now, deltas);
         writeEffects(c, deltas, now);
         c.commit();
         cache = k;

@@ -16,6 +16,7 @@ import dev.opagent.agent.feedback.Attribution;
 import dev.opagent.agent.feedback.Attribution.Outcome;
 import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.feedback.Interaction;
+import dev.opagent.agent.feedback.InteractionRecorder;
 import dev.opagent.agent.feedback.InteractionType;
 import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.agent.feedback.MetricsReport;
@@ -36,6 +37,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
@@ -159,6 +161,36 @@ class FeedbackStoreTest {
           }
         }
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Db.class)
+  void lastTouch_agreesWithAnInMemoryLoopFedTheSameDeliveries_andRecordAttributesAsIngest(Db db) {
+    FeedbackData data = new FeedbackData(14, 40);
+    FeedbackLoop memory = memoryLoop();
+    data.deliver(memory);
+
+    try (OperatingStore store = new Target(db).open()) {
+      data.deliver(store.journal());
+      InteractionRecorder recorder = feedback(store);
+      int touched = 0;
+      for (FeedbackData.Delivery d : data.deliveries) {
+        String customer = d.request().customerId();
+        for (Instant at :
+            List.of(d.receipt().deliveredAt(), d.receipt().deliveredAt().minusSeconds(1))) {
+          Optional<String> expected = memory.lastTouch(customer, at);
+          assertThat(recorder.lastTouch(customer, at))
+              .as(customer + " at " + at)
+              .isEqualTo(expected);
+          touched += expected.isPresent() ? 1 : 0;
+        }
+      }
+      assertThat(touched).isGreaterThan(data.deliveries.size() / 2);
+      assertThat(recorder.lastTouch("C-nobody", NOW)).isEmpty();
+
+      Interaction first = data.interactions.get(0);
+      assertThat(recorder.record(first)).isEqualTo(memory.record(first));
     }
   }
 

@@ -9,7 +9,6 @@ import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.feedback.Attribution;
-import dev.opagent.agent.feedback.FeedbackLoop;
 import dev.opagent.agent.loop.EventOutcome;
 import dev.opagent.agent.loop.EventProcessor;
 import dev.opagent.agent.loop.OperationAgent;
@@ -145,7 +144,7 @@ public final class EventsCommand implements Callable<Integer> {
         new EventClock(events.isEmpty() ? Instant.now() : events.get(0).at(), ZoneOffset.UTC);
     ChannelRegistry channels = channelOptions.registry(cmd, inputs, clock);
 
-    Replay replay = new Replay(clock);
+    Replay replay = new Replay();
     OperatingStore opened = store.open(cmd);
     try (opened;
         DecisionOptions.Agent agent = decision.agent(cmd, clock);
@@ -160,14 +159,16 @@ public final class EventsCommand implements Callable<Integer> {
                         s.journal(opened.journal())
                             .journalIsLedger(true)
                             .channels(channels)
-                            .keys(IdempotencyKeys.daily(policy.operatingZone()))
-                            .listener(replay.feedback))
+                            .keys(IdempotencyKeys.daily(policy.operatingZone())))
                 .operatingState(opened.operatingState())
                 .segmentStore(opened.segmentStore())
                 .context(decision.customizer(cmd))
                 .build()) {
       EventProcessor processor =
-          EventProcessor.builder(loopAgent).customers(directory).feedback(replay.feedback).build();
+          EventProcessor.builder(loopAgent)
+              .customers(directory)
+              .feedback(opened.feedback())
+              .build();
       err.printf(
           "replaying %d events from %s (%d customers), store %s%n",
           events.size(), input, directory.size(), store.masked());
@@ -236,17 +237,12 @@ public final class EventsCommand implements Callable<Integer> {
     final Map<Attribution.Outcome, Long> attributions = new EnumMap<>(Attribution.Outcome.class);
     final List<Long> latencies = new ArrayList<>();
     final PriorityQueue<Instant> due = new PriorityQueue<>();
-    final FeedbackLoop feedback;
     long actions;
     long deliveredNow;
     long deliveredLater;
     long cancelled;
     long failed;
     long expired;
-
-    Replay(Clock clock) {
-      this.feedback = FeedbackLoop.builder().clock(clock).build();
-    }
 
     void add(EventOutcome o, OperatingStore store) {
       stages.merge(o.stage(), 1L, Long::sum);
