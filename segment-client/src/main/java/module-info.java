@@ -26,6 +26,7 @@ module dev.opagent.segment {
       com.fasterxml.jackson.databind;
 
   requires transitive com.fasterxml.jackson.databind;
+  requires java.net.http;
   requires transitive software.amazon.awssdk.auth;
   requires transitive software.amazon.awssdk.regions;
   requires transitive software.amazon.awssdk.services.bedrockagentcore;

@@ -2,6 +2,7 @@ package dev.opagent.segment;
 
 import dev.opagent.segment.spi.AgentTransport;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class SegmentClientBuilder {
   private @Nullable URI endpointOverride;
   private @Nullable BedrockAgentCoreAsyncClient asyncClient;
   private @Nullable AgentTransport transport;
+  private @Nullable BearerTokenProvider bearerTokens;
   private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
   private double maxRequestsPerSecond;
   private double initialRequestsPerSecond;
@@ -125,6 +127,21 @@ public final class SegmentClientBuilder {
    */
   public SegmentClientBuilder asyncClient(BedrockAgentCoreAsyncClient asyncClient) {
     this.asyncClient = Objects.requireNonNull(asyncClient, "asyncClient");
+    return this;
+  }
+
+  /**
+   * Calls an agent runtime configured with inbound OAuth (a JWT authorizer): requests go over HTTPS
+   * with {@code Authorization: Bearer} and a token from {@code provider} instead of through the AWS
+   * SDK with SigV4, which such a runtime refuses. The same path, headers, answers, session reuse
+   * and error codes as the SDK; a token is replaced a minute before it expires, and a 401 fetches a
+   * new one and sends the request once more. The endpoint is {@link #endpointOverride} or the
+   * region's ({@code https://bedrock-agentcore.REGION.amazonaws.com}). Not with {@link
+   * #credentialsProvider}, {@link #asyncClient} or {@link #transport}. Default: SigV4 through the
+   * AWS SDK.
+   */
+  public SegmentClientBuilder bearerTokenProvider(BearerTokenProvider provider) {
+    this.bearerTokens = Objects.requireNonNull(provider, "provider");
     return this;
   }
 
@@ -352,6 +369,28 @@ public final class SegmentClientBuilder {
             payloadLogging,
             listeners,
             fallback);
+    if (bearerTokens != null) {
+      if (transport != null || asyncClient != null || credentialsProvider != null) {
+        throw new IllegalStateException(
+            "bearerTokenProvider calls the agent over HTTPS with OAuth tokens; remove transport,"
+                + " asyncClient or credentialsProvider, which are for SigV4 through the AWS SDK");
+      }
+      Region effectiveRegion = region != null ? region : regionOf(arn);
+      if (endpointOverride == null && effectiveRegion == null) {
+        throw new IllegalStateException(
+            "bearerTokenProvider needs a region (from the agent runtime ARN or region(...)) or an"
+                + " endpointOverride");
+      }
+      URI endpoint =
+          endpointOverride != null
+              ? endpointOverride
+              : BearerAgentTransport.endpointOf(Objects.requireNonNull(effectiveRegion).id());
+      return new DefaultSegmentClient(
+          config,
+          new BearerAgentTransport(
+              endpoint, bearerTokens, attemptTimeout, Clock.systemUTC(), payloadLogging),
+          true);
+    }
     if (transport != null) {
       return new DefaultSegmentClient(config, transport, false);
     }

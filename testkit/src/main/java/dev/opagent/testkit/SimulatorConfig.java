@@ -53,6 +53,9 @@ import java.util.regex.Pattern;
  * @param handlerThreads threads that read requests (answers are sent from a scheduler, so slow
  *     answers do not hold them)
  * @param maxPayloadBytes largest accepted request body
+ * @param bearerTokens when not empty, inbound OAuth: an invocation must carry {@code Authorization:
+ *     Bearer} with one of these tokens, or it gets 401 (an agent runtime configured with a JWT
+ *     authorizer, which callers reach over HTTPS rather than through the AWS SDK)
  */
 public record SimulatorConfig(
     String host,
@@ -77,7 +80,8 @@ public record SimulatorConfig(
     Clock clock,
     Ticker ticker,
     int handlerThreads,
-    int maxPayloadBytes) {
+    int maxPayloadBytes,
+    Set<String> bearerTokens) {
 
   /** The ARN the simulator answers for unless configured otherwise. */
   public static final String DEFAULT_AGENT_RUNTIME_ARN =
@@ -146,6 +150,7 @@ public record SimulatorConfig(
         Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(poisonCustomers, "poisonCustomers")));
     deniedAccessKeyIds =
         Set.copyOf(Objects.requireNonNull(deniedAccessKeyIds, "deniedAccessKeyIds"));
+    bearerTokens = Set.copyOf(Objects.requireNonNull(bearerTokens, "bearerTokens"));
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(ticker, "ticker");
     if (handlerThreads < 1) {
@@ -218,6 +223,7 @@ public record SimulatorConfig(
     private Ticker ticker = Ticker.system();
     private int handlerThreads = 4;
     private int maxPayloadBytes = MAX_PAYLOAD_BYTES;
+    private final Set<String> bearerTokens = new LinkedHashSet<>();
 
     Builder() {}
 
@@ -245,6 +251,7 @@ public record SimulatorConfig(
       ticker = c.ticker;
       handlerThreads = c.handlerThreads;
       maxPayloadBytes = c.maxPayloadBytes;
+      bearerTokens.addAll(c.bearerTokens);
     }
 
     /** The address to listen on. Default {@code 127.0.0.1}; use {@code 0.0.0.0} to serve others. */
@@ -424,6 +431,23 @@ public record SimulatorConfig(
       return this;
     }
 
+    /**
+     * Accepts this bearer token, and from the first call on only bearer tokens it was given:
+     * invocations without one of them get 401 {@code UnauthorizedException} with {@code
+     * WWW-Authenticate: Bearer}, as an agent runtime with inbound OAuth answers. Default: none
+     * (requests are taken as signed with SigV4).
+     */
+    public Builder acceptBearerToken(String token) {
+      bearerTokens.add(requireNonBlank(token, "token"));
+      return this;
+    }
+
+    /** Accepts no bearer token any more (SigV4 mode again). */
+    public Builder clearBearerTokens() {
+      bearerTokens.clear();
+      return this;
+    }
+
     /** The seed of every random choice. Default 0. */
     public Builder seed(long seed) {
       this.seed = seed;
@@ -505,7 +529,8 @@ public record SimulatorConfig(
           clock,
           ticker,
           handlerThreads,
-          maxPayloadBytes);
+          maxPayloadBytes,
+          bearerTokens);
     }
 
     private static String requireNonBlank(String value, String name) {

@@ -295,6 +295,22 @@ final class SimulatorHandler implements HttpHandler {
 
   private boolean checkAccessAndResource(Call call, String arn) {
     Headers headers = call.exchange.getRequestHeaders();
+    if (!config.bearerTokens().isEmpty()) {
+      String authorization = headers.getFirst("Authorization");
+      String token =
+          authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+              ? authorization.substring(7).trim()
+              : null;
+      if (token == null || !config.bearerTokens().contains(token)) {
+        call.exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        call.error(
+            401,
+            "UnauthorizedException",
+            token == null ? "Missing bearer token" : "The bearer token is invalid or expired",
+            call.counted ? Outcome.ACCESS_DENIED : null);
+        return false;
+      }
+    }
     String accessKey = accessKeyId(headers.getFirst("Authorization"));
     Outcome forCounters = call.counted ? Outcome.ACCESS_DENIED : null;
     if (accessKey != null && config.deniedAccessKeyIds().contains(accessKey)) {
