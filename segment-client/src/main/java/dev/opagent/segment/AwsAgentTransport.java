@@ -4,6 +4,7 @@ import dev.opagent.segment.internal.SseParser;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
+import dev.opagent.segment.spi.TraceContext;
 import io.netty.util.concurrent.Future;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -170,6 +171,12 @@ final class AwsAgentTransport implements AgentTransport {
                     .payload(SdkBytes.fromByteArrayUnsafe(request.payload()));
                 if (request.userId() != null) {
                   b.runtimeUserId(request.userId());
+                }
+                TraceContext trace = request.trace();
+                if (trace != null) {
+                  b.traceParent(trace.traceParent())
+                      .traceState(trace.traceState())
+                      .baggage(trace.baggage());
                 }
               },
               AsyncResponseTransformer.toPublisher());

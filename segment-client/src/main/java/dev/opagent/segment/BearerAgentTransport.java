@@ -6,6 +6,7 @@ import dev.opagent.segment.internal.SseParser;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
+import dev.opagent.segment.spi.TraceContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -161,7 +162,19 @@ final class BearerAgentTransport implements AgentTransport {
     if (request.userId() != null) {
       b.header("X-Amzn-Bedrock-AgentCore-Runtime-User-Id", request.userId());
     }
+    TraceContext trace = request.trace();
+    if (trace != null) {
+      header(b, "traceparent", trace.traceParent());
+      header(b, "tracestate", trace.traceState());
+      header(b, "baggage", trace.baggage());
+    }
     return http.sendAsync(b.build(), info -> new Collector(contentType(info)));
+  }
+
+  private static void header(HttpRequest.Builder b, String name, @Nullable String value) {
+    if (value != null && !value.isEmpty()) {
+      b.header(name, value);
+    }
   }
 
   private static String contentType(HttpResponse.ResponseInfo info) {

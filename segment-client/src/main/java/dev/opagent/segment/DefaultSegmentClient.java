@@ -15,6 +15,7 @@ import dev.opagent.segment.internal.CallerFirstScheduler;
 import dev.opagent.segment.spi.AgentRequest;
 import dev.opagent.segment.spi.AgentResponse;
 import dev.opagent.segment.spi.AgentTransport;
+import dev.opagent.segment.spi.TraceContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ final class DefaultSegmentClient implements SegmentClient {
 
   private final SegmentClientConfig config;
   private final AgentTransport transport;
+  private final @Nullable CallTracer tracer;
   private final boolean ownsTransport;
   private final ScheduledExecutorService scheduler;
   private final AdaptiveRateLimiter rateLimiter;
@@ -75,6 +77,19 @@ final class DefaultSegmentClient implements SegmentClient {
 
   /** Creates a client; closes {@code transport} on {@link #close()} only when {@code owns}. */
   public DefaultSegmentClient(SegmentClientConfig config, AgentTransport transport, boolean owns) {
+    this(config, transport, owns, null);
+  }
+
+  /**
+   * A client that sends its requests through {@code transport}, tracing each call and attempt with
+   * {@code tracer} when it is not null.
+   */
+  public DefaultSegmentClient(
+      SegmentClientConfig config,
+      AgentTransport transport,
+      boolean owns,
+      @Nullable CallTracer tracer) {
+    this.tracer = tracer;
     this.config = config;
     this.transport = transport;
     this.ownsTransport = owns;
@@ -386,7 +401,8 @@ final class DefaultSegmentClient implements SegmentClient {
 
   /** Retry, circuit breaker and fallback around single attempts. */
   private CompletableFuture<CallResult> execute(CustomerData data, byte[] payload) {
-    CallState state = new CallState();
+    CallTracer.Call traced = tracer == null ? null : beginTrace(tracer);
+    CallState state = new CallState(traced);
     CompletableFuture<CallResult> attempts =
         attemptScheduler.firstOnCaller(
             () -> executor.getStageAsync(ctx -> attempt(state, data, payload, ctx)));
@@ -399,14 +415,18 @@ final class DefaultSegmentClient implements SegmentClient {
           }
           executions.remove(attempts);
           if (e == null) {
+            endTrace(traced, r.source(), null, state);
             result.complete(r);
             return;
           }
           SegmentException failure = toSegmentException(e, state.attempts.get());
           CallResult fallen = fallback(data, failure);
+          // The call's span ends before its caller sees the answer.
           if (fallen != null) {
+            endTrace(traced, fallen.source(), null, state);
             result.complete(fallen);
           } else {
+            endTrace(traced, null, failure.code(), state);
             result.completeExceptionally(failure);
           }
         });
@@ -515,6 +535,8 @@ final class DefaultSegmentClient implements SegmentClient {
     int attempt = state.attempts.incrementAndGet();
     counters.requests.increment();
     listeners(l -> l.onRequest(attempt));
+    CallTracer.Call traced = state.trace;
+    CallTracer.Attempt span = traced == null ? null : attemptTrace(traced, attempt);
     long sentAt = System.nanoTime();
     AtomicBoolean timedOut = new AtomicBoolean();
     CompletableFuture<AgentResponse> f;
@@ -527,7 +549,8 @@ final class DefaultSegmentClient implements SegmentClient {
                   session,
                   config.runtimeUserId(),
                   data.customerId(),
-                  payload));
+                  payload,
+                  span == null ? null : contextOf(span)));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -555,6 +578,20 @@ final class DefaultSegmentClient implements SegmentClient {
           }
           long now = System.nanoTime();
           Duration latency = Duration.ofNanos(now - sentAt);
+          if (span != null) {
+            SegmentException failed =
+                error == null
+                    ? null
+                    : timedOut.get()
+                        ? new SegmentException(ErrorCode.TIMEOUT, "attemptTimeout")
+                        : toSegmentException(error, 0);
+            traceQuietly(
+                () ->
+                    span.end(
+                        failed == null ? null : failed.code(),
+                        failed == null ? Integer.valueOf(200) : failed.statusCode(),
+                        latency));
+          }
           if (error == null) {
             // The session goes back before the permit: the permit's next holder may start at once.
             sessions.release(session);
@@ -914,8 +951,61 @@ final class DefaultSegmentClient implements SegmentClient {
     }
   }
 
+  private CallTracer.@Nullable Call beginTrace(CallTracer tracer) {
+    try {
+      return tracer.begin(config.agentRuntimeArn(), config.qualifier());
+    } catch (RuntimeException e) {
+      LOG.debug("the call tracer failed to begin a call ({})", e.getClass().getName());
+      return null;
+    }
+  }
+
+  private static CallTracer.@Nullable Attempt attemptTrace(CallTracer.Call call, int attempt) {
+    try {
+      return call.attempt(attempt);
+    } catch (RuntimeException e) {
+      LOG.debug("the call tracer failed to start an attempt ({})", e.getClass().getName());
+      return null;
+    }
+  }
+
+  private static @Nullable TraceContext contextOf(CallTracer.Attempt span) {
+    try {
+      TraceContext c = span.context();
+      return c == null || c.isEmpty() ? null : c;
+    } catch (RuntimeException e) {
+      LOG.debug("the call tracer failed to give a context ({})", e.getClass().getName());
+      return null;
+    }
+  }
+
+  private static void endTrace(
+      CallTracer.@Nullable Call traced,
+      @Nullable Source source,
+      @Nullable ErrorCode failure,
+      CallState state) {
+    if (traced != null) {
+      traceQuietly(() -> traced.end(source, failure, state.attempts.get()));
+    }
+  }
+
+  private static void traceQuietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.debug("the call tracer failed ({})", e.getClass().getName());
+    }
+  }
+
   /** Per-call counters that retry decisions need. */
   static final class CallState {
+    /** The call's trace, when the client traces. */
+    final CallTracer.@Nullable Call trace;
+
+    CallState(CallTracer.@Nullable Call trace) {
+      this.trace = trace;
+    }
+
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger agentErrors = new AtomicInteger();
     final AtomicInteger malformed = new AtomicInteger();

@@ -47,6 +47,7 @@ public final class SegmentClientBuilder {
   private @Nullable BedrockAgentCoreAsyncClient asyncClient;
   private @Nullable AgentTransport transport;
   private @Nullable BearerTokenProvider bearerTokens;
+  private @Nullable CallTracer tracer;
   private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
   private double maxRequestsPerSecond;
   private double initialRequestsPerSecond;
@@ -127,6 +128,18 @@ public final class SegmentClientBuilder {
    */
   public SegmentClientBuilder asyncClient(BedrockAgentCoreAsyncClient asyncClient) {
     this.asyncClient = Objects.requireNonNull(asyncClient, "asyncClient");
+    return this;
+  }
+
+  /**
+   * Traces every call that reaches the agent (cache hits are not traced): a span per call and per
+   * attempt, and the attempt's W3C trace context sent with the request ({@code traceParent}, {@code
+   * traceState}, {@code baggage}) so that the agent's own spans in AgentCore join the caller's
+   * trace. {@code OpenTelemetryTracing} in the {@code opagent-opentelemetry} module is one.
+   * Default: none.
+   */
+  public SegmentClientBuilder tracer(CallTracer tracer) {
+    this.tracer = Objects.requireNonNull(tracer, "tracer");
     return this;
   }
 
@@ -389,10 +402,11 @@ public final class SegmentClientBuilder {
           config,
           new BearerAgentTransport(
               endpoint, bearerTokens, attemptTimeout, Clock.systemUTC(), payloadLogging),
-          true);
+          true,
+          tracer);
     }
     if (transport != null) {
-      return new DefaultSegmentClient(config, transport, false);
+      return new DefaultSegmentClient(config, transport, false, tracer);
     }
     AgentTransport aws;
     if (asyncClient != null) {
@@ -408,7 +422,7 @@ public final class SegmentClientBuilder {
               attemptTimeout,
               payloadLogging);
     }
-    return new DefaultSegmentClient(config, aws, true);
+    return new DefaultSegmentClient(config, aws, true, tracer);
   }
 
   private String resolveArn() {

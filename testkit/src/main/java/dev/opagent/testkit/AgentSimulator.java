@@ -2,10 +2,12 @@ package dev.opagent.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.opagent.segment.ReferenceSegmenter;
+import dev.opagent.segment.spi.TraceContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -194,6 +196,15 @@ public final class AgentSimulator implements AutoCloseable {
         c.inFlight(),
         c.maxInFlight(),
         c.calls());
+  }
+
+  /**
+   * The W3C trace context ({@code traceparent}, {@code tracestate}, {@code baggage}) of the latest
+   * invocations that carried one, oldest first, at most 1,000: what a traced client propagated to
+   * the agent.
+   */
+  public List<TraceContext> receivedTraces() {
+    return handler.traces();
   }
 
   /** Requests for {@code customerId} that reached the agent since the start or the last reset. */

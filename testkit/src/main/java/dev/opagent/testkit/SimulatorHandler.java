@@ -10,6 +10,7 @@ import dev.opagent.segment.InvalidInputException;
 import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentAnalysis;
 import dev.opagent.segment.internal.wire.Json;
+import dev.opagent.segment.spi.TraceContext;
 import dev.opagent.testkit.internal.RequestRandom;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,6 +159,7 @@ final class SimulatorHandler implements HttpHandler {
     if (!checkAccessAndResource(call, arn)) {
       return;
     }
+    recordTrace(ex.getRequestHeaders());
     String sessionId = sessionOrGenerated(call);
     if (sessionId.length() < MIN_SESSION_ID || sessionId.length() > MAX_SESSION_ID) {
       call.error(
@@ -292,6 +294,35 @@ final class SimulatorHandler implements HttpHandler {
     }
     call.send(200, "application/json", sessionId, "{}".getBytes(StandardCharsets.UTF_8), null);
   }
+
+  /** The trace context of the latest invocations that carried one, newest last. */
+  private final java.util.ArrayDeque<TraceContext> traces = new java.util.ArrayDeque<>();
+
+  private void recordTrace(Headers headers) {
+    TraceContext t =
+        new TraceContext(
+            headers.getFirst("traceparent"),
+            headers.getFirst("tracestate"),
+            headers.getFirst("baggage"));
+    if (t.isEmpty()) {
+      return;
+    }
+    synchronized (traces) {
+      if (traces.size() == MAX_TRACES) {
+        traces.removeFirst();
+      }
+      traces.addLast(t);
+    }
+  }
+
+  /** The trace context of the latest invocations that carried one (at most 1,000), oldest first. */
+  List<TraceContext> traces() {
+    synchronized (traces) {
+      return List.copyOf(traces);
+    }
+  }
+
+  private static final int MAX_TRACES = 1_000;
 
   private boolean checkAccessAndResource(Call call, String arn) {
     Headers headers = call.exchange.getRequestHeaders();

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param customerId the customer the call is for (for transports that keep per-customer state;
  *     never log it unless payload logging is on)
  * @param payload the JSON payload, {@code {"customerData": …}}
+ * @param trace the trace context to send with it ({@code traceParent}, {@code traceState}, {@code
+ *     baggage}), if the client traces its calls
  */
 public record AgentRequest(
     String agentRuntimeArn,
@@ -21,7 +23,8 @@ public record AgentRequest(
     String sessionId,
     @Nullable String userId,
     String customerId,
-    byte[] payload) {
+    byte[] payload,
+    @Nullable TraceContext trace) {
 
   /** Checks that the required members are present. */
   public AgentRequest {
@@ -30,6 +33,17 @@ public record AgentRequest(
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(customerId, "customerId");
     Objects.requireNonNull(payload, "payload");
+  }
+
+  /** A request without trace context. */
+  public AgentRequest(
+      String agentRuntimeArn,
+      String qualifier,
+      String sessionId,
+      @Nullable String userId,
+      String customerId,
+      byte[] payload) {
+    this(agentRuntimeArn, qualifier, sessionId, userId, customerId, payload, null);
   }
 
   @Override
