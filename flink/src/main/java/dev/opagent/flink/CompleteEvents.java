@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -26,6 +29,8 @@ import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The second half of the loop, keyed by customer again: {@link EventProcessor#complete} with the
@@ -41,11 +46,15 @@ import org.jspecify.annotations.Nullable;
  * to one deliverer and the channels drop a key they have seen. So whether a reminder goes out
  * before a later purchase depends on the purchase's time only, never on how far the watermark got.
  *
+ * <p>On the wall clock, the first subtask also sweeps the journal now and then ({@link
+ * EventJobConfig#sweepInterval()}) for due actions no timer holds.
+ *
  * <p>Emits one {@code "kind": "event"} record per event and a {@code "kind": "delivery"} record
  * whenever due actions were delivered.
  */
 final class CompleteEvents extends KeyedProcessFunction<String, PreparedEvent, String> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(CompleteEvents.class);
 
   /**
    * When an action due but still unfinished (held by a claim that has not ended) is tried again.
@@ -57,6 +66,7 @@ final class CompleteEvents extends KeyedProcessFunction<String, PreparedEvent, S
   private transient @Nullable EventLoop loop;
   private transient @Nullable MapState<String, Long> scheduled;
   private transient @Nullable Counter deliveredCounter;
+  private transient @Nullable ScheduledExecutorService sweeper;
 
   CompleteEvents(EventJobConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -77,7 +87,39 @@ final class CompleteEvents extends KeyedProcessFunction<String, PreparedEvent, S
             .build());
     scheduled = getRuntimeContext().getMapState(d);
     deliveredCounter = getRuntimeContext().getMetricGroup().counter("actionsDeliveredWhenDue");
-    loop = EventLoop.completing(config);
+    EventLoop l = EventLoop.completing(config);
+    loop = l;
+    Duration every = config.sweepInterval();
+    if (!eventTime()
+        && !every.isZero()
+        && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+      ScheduledExecutorService s =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "opagent-due-sweeper");
+                t.setDaemon(true);
+                return t;
+              });
+      s.scheduleWithFixedDelay(
+          () -> sweep(l), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+      sweeper = s;
+    }
+  }
+
+  /** Delivers what is due in the journal's events runs and no timer holds; see the config. */
+  private static void sweep(EventLoop l) {
+    try {
+      ExecutionReport r = l.processor().deliverDue();
+      if (r.completed() > 0 || r.failed() > 0) {
+        LOG.info(
+            "due sweep: {} actions delivered, {} failed, {} held by another deliverer",
+            r.completed(),
+            r.failed(),
+            r.heldElsewhere());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("due sweep failed ({}); it runs again", e.getClass().getName());
+    }
   }
 
   @Override
@@ -227,6 +269,16 @@ final class CompleteEvents extends KeyedProcessFunction<String, PreparedEvent, S
 
   @Override
   public void close() {
+    ScheduledExecutorService s = sweeper;
+    sweeper = null;
+    if (s != null) {
+      s.shutdownNow();
+      try {
+        s.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     EventLoop l = loop;
     loop = null;
     if (l != null) {

@@ -298,6 +298,7 @@ public final class EventJob {
             "  --clock system|event-time   default system",
             "  --out-of-orderness DURATION default PT1M",
             "  --idleness DURATION         default PT1M (PT0S: never)",
+            "  --sweep-interval DURATION   backstop for due actions no timer holds, default PT5M",
             "  --checkpoint-interval DURATION  when the cluster sets none, default PT1M",
             "  --job-name NAME             default opagent events");
 
@@ -378,6 +379,7 @@ public final class EventJob {
         case "--clock" -> config.clock(clock(value));
         case "--out-of-orderness" -> config.outOfOrderness(duration(name, value));
         case "--idleness" -> config.sourceIdleness(duration(name, value));
+        case "--sweep-interval" -> config.sweepInterval(duration(name, value));
         case "--checkpoint-interval" -> checkpointInterval = duration(name, value);
         case "--job-name" -> jobName = value;
         default -> throw new IllegalArgumentException("unknown argument " + name);

@@ -60,6 +60,8 @@ import org.jspecify.annotations.Nullable;
  * @param customerStateTtl how long a customer's data and consents stay in keyed state after their
  *     last change
  * @param scheduleStateTtl how long a scheduled action's key stays in keyed state
+ * @param sweepInterval on the wall clock, how often one subtask delivers whatever is due in the
+ *     journal's events runs that no timer holds; zero for never
  */
 public record EventJobConfig(
     String rulesName,
@@ -79,7 +81,8 @@ public record EventJobConfig(
     Duration outOfOrderness,
     Duration sourceIdleness,
     Duration customerStateTtl,
-    Duration scheduleStateTtl)
+    Duration scheduleStateTtl,
+    Duration sweepInterval)
     implements Serializable {
 
   /** The environment variable that holds the store's password where the operators run. */
@@ -118,6 +121,7 @@ public record EventJobConfig(
     Objects.requireNonNull(sourceIdleness, "sourceIdleness");
     Objects.requireNonNull(customerStateTtl, "customerStateTtl");
     Objects.requireNonNull(scheduleStateTtl, "scheduleStateTtl");
+    Objects.requireNonNull(sweepInterval, "sweepInterval");
     if (channels.isEmpty()) {
       throw new IllegalArgumentException("channels must name at least one channel");
     }
@@ -137,6 +141,7 @@ public record EventJobConfig(
     requireNotNegative("sourceIdleness", sourceIdleness);
     requirePositive("customerStateTtl", customerStateTtl);
     requirePositive("scheduleStateTtl", scheduleStateTtl);
+    requireNotNegative("sweepInterval", sweepInterval);
   }
 
   /** A builder with the defaults. */
@@ -217,6 +222,7 @@ public record EventJobConfig(
     private Duration sourceIdleness = Duration.ofMinutes(1);
     private Duration customerStateTtl = Duration.ofDays(90);
     private Duration scheduleStateTtl = Duration.ofDays(7);
+    private Duration sweepInterval = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -239,6 +245,7 @@ public record EventJobConfig(
       sourceIdleness = c.sourceIdleness;
       customerStateTtl = c.customerStateTtl;
       scheduleStateTtl = c.scheduleStateTtl;
+      sweepInterval = c.sweepInterval;
     }
 
     /**
@@ -430,6 +437,20 @@ public record EventJobConfig(
     }
 
     /**
+     * On the wall clock ({@link ClockMode#SYSTEM}), how often the first subtask of the deciding
+     * operator runs {@code EventProcessor.deliverDue()}: a backstop that delivers what is due in
+     * the journal's events runs and no timer holds — an action a crashed attempt left claimed (once
+     * its lease ended), one whose keyed state was lost (a job started without its checkpoint, a
+     * time to live shorter than a delay) — and closes the runs of days gone by. The journal's
+     * claims keep each action to one deliverer, so it never sends twice what a timer sends. Zero
+     * turns it off; with the events' clock there is none. Default 5 minutes.
+     */
+    public Builder sweepInterval(Duration interval) {
+      this.sweepInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalStateException if the store is not set
@@ -458,7 +479,8 @@ public record EventJobConfig(
           outOfOrderness,
           sourceIdleness,
           customerStateTtl,
-          scheduleStateTtl);
+          scheduleStateTtl,
+          sweepInterval);
     }
 
     private static String read(Path file, String what) {
