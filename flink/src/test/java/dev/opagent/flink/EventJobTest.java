@@ -3,14 +3,86 @@ package dev.opagent.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The job's command line, configuration checks and plan, without running it. */
+/** The job's command line, configuration checks and plan, and its entry point on a file. */
 class EventJobTest {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(1)
+              .build());
+
+  @TempDir Path dir;
+
+  @Test
+  void main_onAnEventsFile_writesOutcomesAndInvalidEventsUnderTheOutputDir() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    Files.write(
+        events,
+        List.of(
+            "{\"type\": \"page_view\", \"customerId\": \"C-1\", \"at\": \"2026-03-15T10:00:00Z\"}",
+            "not an event",
+            "{\"type\": \"cart_abandoned\", \"customerId\": \"C-2\","
+                + " \"at\": \"2026-03-15T10:01:00Z\", \"data\": {\"cartValue\": 5}}"),
+        StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+
+    EventJob.main(
+        new String[] {
+          "--events-file",
+          events.toString(),
+          "--output-dir",
+          out.toString(),
+          "--store",
+          "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath(),
+          "--channel",
+          "jsonl:" + dir.resolve("actions.jsonl").toAbsolutePath(),
+          "--clock",
+          "event-time",
+          "--idleness",
+          "PT0S",
+          "--checkpoint-interval",
+          "PT0.2S"
+        });
+
+    assertThat(lines(out.resolve("outcomes")))
+        .hasSize(2)
+        .anyMatch(l -> l.contains("\"line\":1") && l.contains("\"stage\":\"NO_TRIGGER\""))
+        .anyMatch(l -> l.contains("\"line\":3") && l.contains("\"stage\":\"UNKNOWN_CUSTOMER\""));
+    assertThat(lines(out.resolve("invalid")))
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains("\"line\":2").doesNotContain("not an event"));
+  }
+
+  /** The lines of every committed file under {@code dir}. */
+  private static List<String> lines(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        if (!f.getFileName().toString().startsWith(".")) {
+          out.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return out;
+  }
 
   @Test
   void arguments_kafkaJob_readIntoTheConfiguration() {
