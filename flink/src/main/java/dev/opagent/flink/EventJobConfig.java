@@ -55,8 +55,8 @@ import org.jspecify.annotations.Nullable;
  * @param segmentTimeout how long an event waits for its analysis before it fails as timed out
  * @param clock whose time decisions, deliveries and timers follow
  * @param outOfOrderness how late an event may arrive behind a later one and still count as on time
- * @param sourceIdleness how long a silent source partition is left out of the watermark; zero for
- *     never
+ * @param sourceIdleness how long a parsing subtask without events is left out of the watermark;
+ *     zero for never
  * @param customerStateTtl how long a customer's data and consents stay in keyed state after their
  *     last change
  * @param scheduleStateTtl how long a scheduled action's key stays in keyed state
@@ -409,8 +409,12 @@ public record EventJobConfig(
     }
 
     /**
-     * How long a source partition without events is left out of the watermark, so that a silent
-     * Kafka partition does not hold event time back. Zero never leaves one out. Default 1 minute.
+     * How long a parsing subtask that receives no events is left out of the watermark, so that a
+     * subtask whose Kafka partitions are silent does not hold event time back. Watermarks are made
+     * after parsing, per subtask rather than per partition: a subtask reading several partitions
+     * follows the one furthest ahead, and events of a lagging one arrive late (they are still
+     * decided, after the customer's due actions were delivered). Zero never leaves one out. Default
+     * 1 minute.
      */
     public Builder sourceIdleness(Duration idleness) {
       this.sourceIdleness = Objects.requireNonNull(idleness, "idleness");

@@ -3,6 +3,8 @@ package dev.opagent.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opagent.flink.internal.ParsedEvent;
+import dev.opagent.flink.internal.PreparedEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -82,6 +86,13 @@ class EventJobTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void recordsBetweenOperators_arePojos_neverLeftToKryo() {
+    for (Class<?> c : List.of(EventLine.class, ParsedEvent.class, PreparedEvent.class)) {
+      assertThat(TypeInformation.of(c)).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
+    }
   }
 
   @Test
