@@ -64,7 +64,11 @@ public final class EventLoop implements AutoCloseable {
       opened.add(channels);
       this.agent = Wiring.agent(config, clock, segments, store.get(), channels);
       opened.remove(channels);
-      this.processor = EventProcessor.builder(agent).customers(customers).build();
+      this.processor =
+          EventProcessor.builder(agent)
+              .customers(customers)
+              .feedback(store.get().feedback())
+              .build();
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         closeQuietly(c, e);
