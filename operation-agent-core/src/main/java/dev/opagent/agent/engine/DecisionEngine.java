@@ -20,11 +20,14 @@ import dev.opagent.rules.RuleSet;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides which actions each customer gets: ranks the actions of the campaigns the customer is
@@ -62,6 +65,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class DecisionEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionEngine.class);
+
   /** The actor the engine requests approvals as. */
   public static final String ACTOR = "decision-engine";
 
@@ -75,6 +80,7 @@ public final class DecisionEngine {
   final ZoneDays zoneDays = new ZoneDays();
   final Duration lookback;
   final SharedVerdicts verdicts;
+  private final DecisionListener[] listeners;
 
   /** The approval spend threshold as written in the policy, and as a double; null disables. */
   final @Nullable String approvalSpend;
@@ -96,6 +102,7 @@ public final class DecisionEngine {
     this.gate = b.gate != null ? b.gate : ApprovalGate.builder().clock(clock).build();
     this.lookback = policy.contactLookback();
     this.verdicts = new SharedVerdicts(policy);
+    this.listeners = b.listeners.toArray(DecisionListener[]::new);
     java.math.BigDecimal spend = policy.approval().spendAtLeast();
     this.approvalSpend = spend == null ? null : spend.toPlainString();
     this.approvalSpendValue = spend == null ? Double.NaN : spend.doubleValue();
@@ -295,6 +302,18 @@ public final class DecisionEngine {
     return ApprovalStatus.NOT_REQUESTED;
   }
 
+  /** Hands {@code decision} to every listener; a failing listener is logged and skipped. */
+  void decided(Decision decision) {
+    for (DecisionListener l : listeners) {
+      try {
+        l.decided(decision);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "decision listener {} failed with {}", l.getClass().getName(), e.getClass().getName());
+      }
+    }
+  }
+
   CompiledCampaign compiled(String campaign, List<Action> actions) {
     CompiledCampaign c = compiled.get(campaign);
     if (c != null && c.compiledFrom(actions)) {
@@ -314,6 +333,7 @@ public final class DecisionEngine {
     private @Nullable BudgetLedger ledger;
     private @Nullable ApprovalGate gate;
     private @Nullable RuleSet rules;
+    private final List<DecisionListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -366,6 +386,15 @@ public final class DecisionEngine {
      */
     public Builder rules(RuleSet rules) {
       this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears about every decision, live or dry, for example to count chosen and
+     * blocked actions by reason. Listeners are called in the order they were added. Default: none.
+     */
+    public Builder listener(DecisionListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

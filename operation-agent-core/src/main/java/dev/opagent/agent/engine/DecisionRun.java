@@ -224,7 +224,7 @@ public final class DecisionRun {
       }
     }
     if (inGlobal || n == 0) {
-      return new Decision(customerId, id, mode, now, inGlobal, heldOut, List.of());
+      return decided(new Decision(customerId, id, mode, now, inGlobal, heldOut, List.of()));
     }
     score(ctx, work, n);
     sort(work, n);
@@ -253,7 +253,12 @@ public final class DecisionRun {
       }
     }
     record(ctx, judge, state.facts() != null);
-    return new Decision(customerId, id, mode, now, false, heldOut, immutable(out));
+    return decided(new Decision(customerId, id, mode, now, false, heldOut, immutable(out)));
+  }
+
+  private Decision decided(Decision decision) {
+    engine.decided(decision);
+    return decision;
   }
 
   private void score(CustomerContext ctx, Candidate[] work, int n) {
