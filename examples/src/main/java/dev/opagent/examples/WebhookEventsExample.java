@@ -20,6 +20,7 @@ import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.store.OperatingStore;
 import dev.opagent.testkit.Fixtures;
 import dev.opagent.testkit.InMemoryChannel;
+import dev.opagent.testkit.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,11 +31,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -78,7 +76,7 @@ public final class WebhookEventsExample {
 
   /** Posts a short day of events to the host's endpoint and lets the scheduled e-mails fall due. */
   public static Result run(PrintStream out) throws IOException, InterruptedException {
-    SimulatedClock clock = new SimulatedClock(T0);
+    MutableClock clock = MutableClock.at(T0);
     InMemoryChannel email = InMemoryChannel.builder().name("email").clock(clock).build();
     InMemoryCustomerDirectory customers =
         new InMemoryCustomerDirectory(
@@ -121,7 +119,7 @@ public final class WebhookEventsExample {
         // The same webhook again: nothing is sent twice.
         post(http, url, cart("C-1001", T0), responses, out);
 
-        clock.set(T0.plus(Duration.ofMinutes(61)));
+        clock.advanceTo(T0.plus(Duration.ofMinutes(61)));
         ExecutionReport due = events.deliverDue();
         out.printf("%s  scheduler: %d reminder(s) delivered%n", clock.instant(), due.completed());
 
@@ -138,8 +136,7 @@ public final class WebhookEventsExample {
   }
 
   /** The host's webhook endpoint: POST /events with one event as JSON. */
-  private static HttpServer endpoint(EventProcessor events, SimulatedClock clock)
-      throws IOException {
+  private static HttpServer endpoint(EventProcessor events, MutableClock clock) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/events",
@@ -160,7 +157,7 @@ public final class WebhookEventsExample {
                   JSON.createObjectNode().put("field", e.field()).put("error", e.getMessage()));
               return;
             }
-            clock.set(event.at()); // the simulation's time follows the events
+            clock.advanceTo(event.at()); // the simulation's time follows the events
             EventOutcome o = events.accept(event);
             reply(
                 exchange,
@@ -211,35 +208,5 @@ public final class WebhookEventsExample {
         + "\", \"at\": \""
         + at
         + "\", \"data\": {\"amount\": 249.90, \"product\": \"P-2001\", \"category\": \"SKINCARE\"}}";
-  }
-
-  /** The simulation's clock: moved forward by the events and the scheduler. Thread-safe. */
-  private static final class SimulatedClock extends Clock {
-    private volatile Instant now;
-
-    SimulatedClock(Instant start) {
-      this.now = start;
-    }
-
-    synchronized void set(Instant t) {
-      if (t.isAfter(now)) {
-        now = t;
-      }
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return Clock.fixed(now, zone);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -17,14 +17,12 @@ import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.testkit.AgentSimulator;
+import dev.opagent.testkit.MutableClock;
 import dev.opagent.testkit.PopulationGenerator;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -90,7 +88,7 @@ public final class EventWorker {
     long pause = Long.parseLong(args[5]);
     List<CustomerData> customers = customers();
     List<String> ids = customers.stream().map(CustomerData::customerId).toList();
-    EventClock clock = new EventClock(T0);
+    MutableClock clock = MutableClock.at(T0);
     DecisionPolicy policy = DecisionPolicy.ofDefaults();
     try (AgentSimulator simulator = AgentSimulator.start(b -> b.clock(clock));
         SegmentClient client =
@@ -142,7 +140,7 @@ public final class EventWorker {
                 .customers(new InMemoryCustomerDirectory(customers))
                 .build();
         if (partition.equals("drain")) {
-          clock.set(drainAt());
+          clock.advanceTo(drainAt());
           ExecutionReport r = processor.deliverDue();
           System.out.println("drained: delivered " + r.completed() + ", failed " + r.failed());
         } else {
@@ -150,7 +148,7 @@ public final class EventWorker {
           int accepted = 0;
           for (CustomerEvent e : events()) {
             if (ids.indexOf(e.customerId()) % partitions == mine) {
-              clock.set(e.at());
+              clock.advanceTo(e.at());
               processor.accept(e);
               if (++accepted % 10 == 0) {
                 System.out.println("progress " + accepted);
@@ -164,35 +162,5 @@ public final class EventWorker {
       }
     }
     System.exit(0);
-  }
-
-  /** The worker's clock: the time of the event it handles. */
-  static final class EventClock extends Clock {
-    private volatile Instant now;
-
-    EventClock(Instant start) {
-      this.now = start;
-    }
-
-    void set(Instant t) {
-      if (t.isAfter(now)) {
-        now = t;
-      }
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return Clock.fixed(now, zone);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -374,19 +374,40 @@ final class AwsAgentTransport implements AgentTransport {
     }
 
     private static SegmentException fromService(AwsServiceException e, boolean payloadLogging) {
-      int status = e.statusCode();
       String type =
           e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
               ? e.awsErrorDetails().errorCode()
               : "";
-      ErrorCode code = codeFor(type, status);
       String serviceMessage =
           e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : null;
+      return serviceError(
+          e.statusCode(), type, serviceMessage, e.requestId(), payloadLogging, IAM_HINT);
+    }
+
+    /** What to check when the service refuses SigV4 credentials. */
+    static final String IAM_HINT =
+        " (allow bedrock-agentcore:InvokeAgentRuntime on the agent runtime ARN"
+            + " for these credentials)";
+
+    /**
+     * The failure an error answer of the service stands for: its code from {@code type} and {@code
+     * status}, and a message with the service's explanation for configuration errors only (agent
+     * errors may echo customer data) unless payload logging is on, and a hint of what to check.
+     *
+     * @param accessDeniedHint what to check when access was denied
+     */
+    static SegmentException serviceError(
+        int status,
+        String type,
+        @Nullable String serviceMessage,
+        @Nullable String requestId,
+        boolean payloadLogging,
+        String accessDeniedHint) {
+      ErrorCode code = codeFor(type, status);
       StringBuilder message = new StringBuilder("the agent service answered ").append(status);
       if (!type.isEmpty()) {
         message.append(' ').append(type);
       }
-      // Configuration errors carry the service's explanation; agent errors may echo customer data.
       boolean explain =
           payloadLogging
               || code == ErrorCode.ACCESS_DENIED
@@ -401,8 +422,8 @@ final class AwsAgentTransport implements AgentTransport {
                     ? serviceMessage.substring(0, 200) + "…"
                     : serviceMessage);
       }
-      message.append(hint(code));
-      return new SegmentException(code, message.toString(), 0, e.requestId(), status, null);
+      message.append(code == ErrorCode.ACCESS_DENIED ? accessDeniedHint : hint(code));
+      return new SegmentException(code, message.toString(), 0, requestId, status, null);
     }
 
     static ErrorCode codeFor(String type, int status) {
@@ -454,9 +475,7 @@ final class AwsAgentTransport implements AgentTransport {
 
     private static String hint(ErrorCode code) {
       return switch (code) {
-        case ACCESS_DENIED ->
-            " (allow bedrock-agentcore:InvokeAgentRuntime on the agent runtime ARN"
-                + " for these credentials)";
+        case ACCESS_DENIED -> IAM_HINT;
         case NOT_FOUND -> " (check the agent runtime ARN, its region and the qualifier)";
         case QUOTA_EXCEEDED ->
             " (an account quota such as active sessions is exhausted; reuse"

@@ -202,32 +202,14 @@ final class BearerAgentTransport implements AgentTransport {
     if (colon >= 0) {
       type = type.substring(0, colon);
     }
-    ErrorCode code = AwsAgentTransport.AwsErrors.codeFor(type, r.statusCode());
-    StringBuilder message = new StringBuilder("the agent service answered ").append(r.statusCode());
-    if (!type.isEmpty()) {
-      message.append(' ').append(type);
-    }
-    String serviceMessage = serviceMessage(body.text());
-    boolean explain =
-        payloadLogging
-            || code == ErrorCode.ACCESS_DENIED
-            || code == ErrorCode.NOT_FOUND
-            || code == ErrorCode.INVALID_INPUT
-            || code == ErrorCode.QUOTA_EXCEEDED;
-    if (explain && serviceMessage != null && !serviceMessage.isBlank()) {
-      message
-          .append(": ")
-          .append(
-              serviceMessage.length() > 200
-                  ? serviceMessage.substring(0, 200) + "…"
-                  : serviceMessage);
-    }
-    if (code == ErrorCode.ACCESS_DENIED) {
-      message.append(
-          " (the bearer token was refused twice: check the token provider's audience, client id"
-              + " and scopes against the agent runtime's inbound OAuth authorizer)");
-    }
-    throw new SegmentException(code, message.toString(), 0, requestId, r.statusCode(), null);
+    throw AwsAgentTransport.AwsErrors.serviceError(
+        r.statusCode(),
+        type,
+        serviceMessage(body.text()),
+        requestId,
+        payloadLogging,
+        " (check the bearer token provider's audience, client id and scopes against the agent"
+            + " runtime's inbound OAuth authorizer; a 401 was retried once with a new token)");
   }
 
   private static @Nullable String serviceMessage(String body) {

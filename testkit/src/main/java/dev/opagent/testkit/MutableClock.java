@@ -43,6 +43,15 @@ public final class MutableClock extends Clock {
     now.set(Objects.requireNonNull(instant, "instant"));
   }
 
+  /**
+   * Moves the clock forward to {@code instant}, and leaves it where it is when that is earlier: a
+   * clock that follows events arriving slightly out of order never goes back.
+   */
+  public void advanceTo(Instant instant) {
+    Objects.requireNonNull(instant, "instant");
+    now.updateAndGet(t -> instant.isAfter(t) ? instant : t);
+  }
+
   /** Moves the clock forward (or back, for a negative duration) by {@code d}. */
   public void advance(Duration d) {
     Objects.requireNonNull(d, "d");

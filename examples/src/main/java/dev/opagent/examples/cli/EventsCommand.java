@@ -17,17 +17,15 @@ import dev.opagent.rules.RuleSet;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.InvalidInputException;
 import dev.opagent.store.OperatingStore;
+import dev.opagent.testkit.MutableClock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -140,8 +138,7 @@ public final class EventsCommand implements Callable<Integer> {
     List<CustomerEvent> events = readEvents(badLines, badCount);
     InMemoryCustomerDirectory directory =
         new InMemoryCustomerDirectory(customers == null ? List.of() : readCustomers(badLines));
-    EventClock clock =
-        new EventClock(events.isEmpty() ? Instant.now() : events.get(0).at(), ZoneOffset.UTC);
+    MutableClock clock = MutableClock.at(events.isEmpty() ? Instant.now() : events.get(0).at());
     ChannelRegistry channels = channelOptions.registry(cmd, inputs, clock);
 
     Replay replay = new Replay();
@@ -268,7 +265,7 @@ public final class EventsCommand implements Callable<Integer> {
     }
 
     /** Delivers, at their own times, the scheduled actions due at or before {@code until}. */
-    void deliverUntil(EventProcessor processor, EventClock clock, Instant until) {
+    void deliverUntil(EventProcessor processor, MutableClock clock, Instant until) {
       while (!due.isEmpty() && !due.peek().isAfter(until)) {
         Instant at = due.poll();
         while (!due.isEmpty() && due.peek().equals(at)) {
@@ -315,38 +312,6 @@ public final class EventsCommand implements Callable<Integer> {
     private static long percentile(long[] sorted, double p) {
       int i = (int) Math.ceil(p * sorted.length) - 1;
       return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-  }
-
-  /** A clock that the replay moves forward to each event's time; never backwards. */
-  static final class EventClock extends Clock {
-    private volatile Instant now;
-    private final ZoneId zone;
-
-    EventClock(Instant start, ZoneId zone) {
-      this.now = start;
-      this.zone = zone;
-    }
-
-    void advanceTo(Instant t) {
-      if (t.isAfter(now)) {
-        now = t;
-      }
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return zone;
-    }
-
-    @Override
-    public Clock withZone(ZoneId z) {
-      return new EventClock(now, z);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }
