@@ -254,7 +254,7 @@ public final class EventProcessor {
       keys.add(r.key());
     }
     if (agent.operatingState() == null) {
-      wait(id, keys);
+      holdUntilFinished(id, keys);
     }
     return new EventOutcome(
         event.type(),
@@ -371,21 +371,21 @@ public final class EventProcessor {
     }
   }
 
-  /** The decision of one customer and the journal entries of its chosen actions. */
-  private record Planned(Decision decision, List<ExecutionRecord> records) {}
+  /** The decision of one customer, the journal entries of its chosen actions and their requests. */
+  private record Planned(Decision decision, List<ExecutionRecord> records, Requests requests) {}
 
   private Planned decide(String runId, CustomerContext ctx, Instant now) {
     OperatingState state = agent.operatingState();
+    DecisionRun run = run(runId);
     if (state == null) {
-      DecisionRun run = run(runId);
       Decision d = run.decide(ctx);
       Requests r = requests(runId, ctx, d);
       return new Planned(
-          d, r.requests.isEmpty() ? List.of() : executor.enlist(r.requests, r.origins));
+          d, r.requests.isEmpty() ? List.of() : executor.enlist(r.requests, r.origins), r);
     }
-    DecisionRun run = run(runId);
-    Object[] decided = new Object[2];
-    List<ExecutionRecord> records =
+    // The work may run more than once (a deadlock retried): it keeps its effects in what it
+    // returns.
+    Planned planned =
         state.inBatch(
             List.of(ctx.customerId()),
             engine.policy(),
@@ -393,13 +393,11 @@ public final class EventProcessor {
             batch -> {
               Decision d = run.against(batch).decide(ctx);
               Requests r = requests(runId, ctx, d);
-              decided[0] = d;
-              decided[1] = r;
-              return r.requests.isEmpty() ? List.of() : batch.enlist(r.requests, r.origins);
+              return new Planned(
+                  d, r.requests.isEmpty() ? List.of() : batch.enlist(r.requests, r.origins), r);
             });
-    Requests r = (Requests) Objects.requireNonNull(decided[1]);
-    executor.track(records, r.origins);
-    return new Planned((Decision) Objects.requireNonNull(decided[0]), records);
+    executor.track(planned.records, planned.requests.origins);
+    return planned;
   }
 
   private record Requests(List<ActionRequest> requests, List<PlannedAction> origins) {}
@@ -439,7 +437,7 @@ public final class EventProcessor {
   private record DayRun(String id, DecisionRun run) {}
 
   /** Remembers the customer's unfinished actions, or releases their planned contacts at once. */
-  private void wait(String customerId, List<String> keys) {
+  private void holdUntilFinished(String customerId, List<String> keys) {
     List<String> open = new ArrayList<>(keys.size());
     for (String key : keys) {
       if (journal.find(key).map(r -> !r.state().isTerminal()).orElse(false)) {
