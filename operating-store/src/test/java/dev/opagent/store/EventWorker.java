@@ -14,7 +14,6 @@ import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.testkit.AgentSimulator;
 import dev.opagent.testkit.MutableClock;
@@ -27,9 +26,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * A process of the event processor on a shared PostgreSQL store, for {@link
@@ -91,15 +87,7 @@ public final class EventWorker {
     MutableClock clock = MutableClock.at(T0);
     DecisionPolicy policy = DecisionPolicy.ofDefaults();
     try (AgentSimulator simulator = AgentSimulator.start(b -> b.clock(clock));
-        SegmentClient client =
-            SegmentClient.builder()
-                .agentRuntimeArn(simulator.agentRuntimeArn())
-                .endpointOverride(simulator.endpoint())
-                .region(Region.US_WEST_2)
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .fallback(new ReferenceSegmenter(clock))
-                .build();
+        SegmentClient client = StoreWorker.client(simulator, clock);
         OperatingStore store =
             OperatingStore.builder()
                 .url(url, "postgres", "")

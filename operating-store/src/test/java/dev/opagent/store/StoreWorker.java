@@ -43,6 +43,18 @@ public final class StoreWorker {
         .build();
   }
 
+  /** A client of {@code simulator} as a worker process builds it, falling back to the reference. */
+  static SegmentClient client(AgentSimulator simulator, Clock clock) {
+    return SegmentClient.builder()
+        .agentRuntimeArn(simulator.agentRuntimeArn())
+        .endpointOverride(simulator.endpoint())
+        .region(Region.US_WEST_2)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .fallback(new ReferenceSegmenter(clock))
+        .build();
+  }
+
   public static void main(String[] args) throws Exception {
     String url = args[0];
     String prefix = args[1];
@@ -57,15 +69,7 @@ public final class StoreWorker {
     List<CustomerData> customers =
         PopulationGenerator.ofSeed(23).list(POPULATION).subList(from, from + count);
     try (AgentSimulator simulator = AgentSimulator.start(b -> b.clock(clock));
-        SegmentClient client =
-            SegmentClient.builder()
-                .agentRuntimeArn(simulator.agentRuntimeArn())
-                .endpointOverride(simulator.endpoint())
-                .region(Region.US_WEST_2)
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .fallback(new ReferenceSegmenter(clock))
-                .build();
+        SegmentClient client = StoreWorker.client(simulator, clock);
         OperatingStore store =
             OperatingStore.builder()
                 .url(url, "postgres", "")

@@ -2,6 +2,9 @@ package dev.opagent.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opagent.agent.Channel;
+import dev.opagent.agent.execution.ChannelLimits;
+import dev.opagent.agent.execution.ChannelRegistry;
+import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.policy.InvalidPolicyException;
@@ -13,6 +16,7 @@ import dev.opagent.rules.problem.Problem;
 import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.segment.SegmentClientBuilder;
+import dev.opagent.store.OperatingStore;
 import dev.opagent.testkit.AgentSimulator;
 import dev.opagent.testkit.Latency;
 import dev.opagent.testkit.SimulatorConfig;
@@ -156,6 +160,39 @@ class DecisionOptions {
       out.add(c);
     }
     return out;
+  }
+
+  /**
+   * The loop on the operating store as the deciding commands wire it: the rules, policy and consent
+   * of these options, the store's journal (as the ledger), approvals, operating state and segment
+   * analyses, daily idempotency keys in the policy's zone, and {@code channels} within {@code
+   * limits}, all on {@code clock}.
+   */
+  OperationAgent loopOn(
+      CommandLine cmd,
+      OperatingStore store,
+      SegmentClient client,
+      RuleSet rules,
+      DecisionPolicy policy,
+      Clock clock,
+      ChannelRegistry channels,
+      ChannelLimits limits) {
+    return OperationAgent.builder()
+        .segmentClient(client)
+        .rules(rules)
+        .clock(clock)
+        .decisionEngine(e -> e.policy(policy).approvalGate(store.approvalGate(clock)))
+        .executionService(
+            s ->
+                s.journal(store.journal())
+                    .journalIsLedger(true)
+                    .channels(channels)
+                    .keys(IdempotencyKeys.daily(policy.operatingZone()))
+                    .defaultLimits(limits))
+        .operatingState(store.operatingState())
+        .segmentStore(store.segmentStore())
+        .context(customizer(cmd))
+        .build();
   }
 
   /** The segment agent: the one configured, or the embedded simulator. */

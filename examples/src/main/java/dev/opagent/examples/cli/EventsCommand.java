@@ -4,10 +4,10 @@ import dev.opagent.agent.event.CustomerEvent;
 import dev.opagent.agent.event.CustomerEvents;
 import dev.opagent.agent.event.InMemoryCustomerDirectory;
 import dev.opagent.agent.event.InvalidEventException;
+import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
-import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.feedback.Attribution;
 import dev.opagent.agent.loop.EventOutcome;
 import dev.opagent.agent.loop.EventProcessor;
@@ -146,21 +146,15 @@ public final class EventsCommand implements Callable<Integer> {
     try (opened;
         DecisionOptions.Agent agent = decision.agent(cmd, clock);
         OperationAgent loopAgent =
-            OperationAgent.builder()
-                .segmentClient(agent.client())
-                .rules(rules)
-                .clock(clock)
-                .decisionEngine(e -> e.policy(policy).approvalGate(opened.approvalGate(clock)))
-                .executionService(
-                    s ->
-                        s.journal(opened.journal())
-                            .journalIsLedger(true)
-                            .channels(channels)
-                            .keys(IdempotencyKeys.daily(policy.operatingZone())))
-                .operatingState(opened.operatingState())
-                .segmentStore(opened.segmentStore())
-                .context(decision.customizer(cmd))
-                .build()) {
+            decision.loopOn(
+                cmd,
+                opened,
+                agent.client(),
+                rules,
+                policy,
+                clock,
+                channels,
+                ChannelLimits.DEFAULT)) {
       EventProcessor processor =
           EventProcessor.builder(loopAgent)
               .customers(directory)

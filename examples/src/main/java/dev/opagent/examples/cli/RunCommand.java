@@ -4,7 +4,6 @@ import dev.opagent.agent.engine.ReasonCode;
 import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
-import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.policy.DecisionPolicy;
@@ -140,22 +139,15 @@ public final class RunCommand implements Callable<Integer> {
         CustomerLines lines = customers = CustomerLines.open(loop.customers);
         LoopOptions.Agent agent = loop.agent(cmd, clock);
         OperationAgent loopAgent =
-            OperationAgent.builder()
-                .segmentClient(agent.client())
-                .rules(rules)
-                .clock(clock)
-                .decisionEngine(e -> e.policy(policy).approvalGate(opened.approvalGate(clock)))
-                .executionService(
-                    s ->
-                        s.journal(opened.journal())
-                            .journalIsLedger(true)
-                            .channels(channels)
-                            .keys(IdempotencyKeys.daily(policy.operatingZone()))
-                            .defaultLimits(ChannelLimits.of(concurrency, rate)))
-                .operatingState(opened.operatingState())
-                .segmentStore(opened.segmentStore())
-                .context(loop.customizer(cmd))
-                .build()) {
+            loop.loopOn(
+                cmd,
+                opened,
+                agent.client(),
+                rules,
+                policy,
+                clock,
+                channels,
+                ChannelLimits.of(concurrency, rate))) {
       boolean resume = opened.journal().runState(id).isPresent();
       err.printf(
           "%s round %s: customers from %s, %d at a time, store %s%n",

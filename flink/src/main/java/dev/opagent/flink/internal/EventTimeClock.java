@@ -5,42 +5,50 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A clock that reads the time it was last set to: the time of the event or timer being handled, so
- * that a replay decides as the events' own time says and comes out the same on every run. UTC.
- * Thread-safe (the time is volatile); one per subtask, set only by that subtask's task thread.
+ * that a replay decides as the events' own time says and comes out the same on every run. In UTC;
+ * {@link #withZone} gives a view in another zone that moves with this clock. Thread-safe; one per
+ * subtask, set only by that subtask's task thread.
  */
 public final class EventTimeClock extends Clock {
-  private volatile Instant now;
+  private final AtomicReference<Instant> now;
+  private final ZoneId zone;
 
   /** A clock at {@code start}. */
   public EventTimeClock(Instant start) {
-    this.now = Objects.requireNonNull(start, "start");
+    this(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
+  }
+
+  private EventTimeClock(AtomicReference<Instant> now, ZoneId zone) {
+    this.now = now;
+    this.zone = zone;
   }
 
   /** Sets the time. */
   public void set(Instant instant) {
-    this.now = Objects.requireNonNull(instant, "instant");
+    now.set(Objects.requireNonNull(instant, "instant"));
   }
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
   @Override
   public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("an event-time clock runs in UTC only");
+    return new EventTimeClock(now, Objects.requireNonNull(zone, "zone"));
   }
 
   @Override
   public Instant instant() {
-    return now;
+    return Objects.requireNonNull(now.get(), "set at construction, never cleared");
   }
 
   @Override
   public String toString() {
-    return "EventTimeClock[" + now + "]";
+    return "EventTimeClock[" + now.get() + ", " + zone + "]";
   }
 }

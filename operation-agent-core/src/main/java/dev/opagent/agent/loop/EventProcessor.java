@@ -298,16 +298,6 @@ public final class EventProcessor {
   }
 
   /**
-   * The segment client's outcomes for {@code customers}, answered from the agent's segment store
-   * when their analyses are fresh (or younger than {@link Builder#segmentRefreshDebounce}), as
-   * {@link #accept} segments: for engines that segment between {@link #prepare} and {@link
-   * #complete} in batches.
-   */
-  public List<SegmentOutcome> analyze(List<CustomerData> customers) {
-    return agent.segmenter().analyzeAll(customers, debounce).outcomes();
-  }
-
-  /**
    * Delivers the actions of events that are due now (those scheduled with {@code delay_minutes}),
    * in every events run the journal has open, and withdraws those past their expiry. Call it on a
    * schedule (every minute, say); with an operating store, from any one process or from several
