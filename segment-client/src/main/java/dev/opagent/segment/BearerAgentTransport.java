@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,21 +87,48 @@ final class BearerAgentTransport implements AgentTransport {
 
   @Override
   public CompletableFuture<AgentResponse> invoke(AgentRequest request) {
+    return authorized(t -> send(request, t))
+        .thenApply(this::answer)
+        .exceptionally(
+            e -> {
+              throw new CompletionException(AwsAgentTransport.AwsErrors.map(e, payloadLogging));
+            });
+  }
+
+  /**
+   * {@code StopRuntimeSession} over HTTPS with the bearer token: {@code POST
+   * /runtimes/{arn}/stopruntimesession}, the session in its header.
+   */
+  @Override
+  public CompletableFuture<Void> stopSession(
+      String agentRuntimeArn, String qualifier, String sessionId) {
+    return authorized(
+            t ->
+                http.sendAsync(
+                    request(agentRuntimeArn, "stopruntimesession", qualifier, sessionId, t)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    info -> new Collector(contentType(info))))
+        .thenAccept(this::answer)
+        .exceptionally(
+            e -> {
+              throw new CompletionException(AwsAgentTransport.AwsErrors.map(e, payloadLogging));
+            });
+  }
+
+  /** Sends with the current token and, after a 401, once more with a new one. */
+  private CompletableFuture<HttpResponse<Body>> authorized(
+      Function<BearerToken, CompletableFuture<HttpResponse<Body>>> send) {
     CompletableFuture<BearerToken> token = token(null);
     return token
-        .thenCompose(t -> send(request, t))
+        .thenCompose(send)
         .thenCompose(
             r -> {
               if (r.statusCode() != 401) {
                 return CompletableFuture.completedFuture(r);
               }
               // Revoked or expired early: one new token, one more try.
-              return token(token).thenCompose(t -> send(request, t));
-            })
-        .thenApply(this::answer)
-        .exceptionally(
-            e -> {
-              throw new CompletionException(AwsAgentTransport.AwsErrors.map(e, payloadLogging));
+              return token(token).thenCompose(send);
             });
   }
 
@@ -146,18 +174,15 @@ final class BearerAgentTransport implements AgentTransport {
   }
 
   private CompletableFuture<HttpResponse<Body>> send(AgentRequest request, BearerToken token) {
-    String path =
-        "/runtimes/"
-            + URLEncoder.encode(request.agentRuntimeArn(), StandardCharsets.UTF_8)
-            + "/invocations?qualifier="
-            + URLEncoder.encode(request.qualifier(), StandardCharsets.UTF_8);
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(endpoint.resolve(path))
-            .timeout(attemptTimeout.plusMinutes(1))
-            .header("Authorization", "Bearer " + token.value())
+        request(
+                request.agentRuntimeArn(),
+                "invocations",
+                request.qualifier(),
+                request.sessionId(),
+                token)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json, text/event-stream")
-            .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", request.sessionId())
             .POST(HttpRequest.BodyPublishers.ofByteArray(request.payload()));
     if (request.userId() != null) {
       b.header("X-Amzn-Bedrock-AgentCore-Runtime-User-Id", request.userId());
@@ -169,6 +194,26 @@ final class BearerAgentTransport implements AgentTransport {
       header(b, "baggage", trace.baggage());
     }
     return http.sendAsync(b.build(), info -> new Collector(contentType(info)));
+  }
+
+  /** A request to {@code operation} of a runtime, with its session and the bearer token. */
+  private HttpRequest.Builder request(
+      String agentRuntimeArn,
+      String operation,
+      String qualifier,
+      String sessionId,
+      BearerToken token) {
+    String path =
+        "/runtimes/"
+            + URLEncoder.encode(agentRuntimeArn, StandardCharsets.UTF_8)
+            + "/"
+            + operation
+            + "?qualifier="
+            + URLEncoder.encode(qualifier, StandardCharsets.UTF_8);
+    return HttpRequest.newBuilder(endpoint.resolve(path))
+        .timeout(attemptTimeout.plusMinutes(1))
+        .header("Authorization", "Bearer " + token.value())
+        .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", sessionId);
   }
 
   private static void header(HttpRequest.Builder b, String name, @Nullable String value) {

@@ -52,6 +52,23 @@ class BearerTokenClientTest {
   }
 
   @Test
+  void close_stopsThePooledSessions_withTheBearerToken() {
+    Tokens tokens = new Tokens(BearerToken.of("jwt-good"));
+    try (AgentSimulator agent = AgentSimulator.start(b -> b.acceptBearerToken("jwt-good"))) {
+      SegmentClient client = client(agent, tokens);
+      client.analyzeAll(List.of(Fixtures.seedActiveCustomer(), Fixtures.seedActiveCustomer()));
+      long used = agent.stats().distinctSessions();
+      assertThat(used).isPositive();
+      assertThat(agent.stats().liveSessions()).isEqualTo((int) used);
+
+      client.close();
+
+      assertThat(agent.stats().stoppedSessions()).isEqualTo(used);
+      assertThat(agent.stats().liveSessions()).isZero();
+    }
+  }
+
+  @Test
   void validToken_callsSucceed_andOneTokenServesEveryCall() {
     Tokens tokens = new Tokens(BearerToken.of("jwt-good"));
     try (AgentSimulator agent = AgentSimulator.start(b -> b.acceptBearerToken("jwt-good"));
