@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class BatchRunner implements BatchJob {
   private final DefaultSegmentClient client;
+  private final @Nullable String user;
   private final Iterator<CustomerData> source;
   private final Consumer<SegmentOutcome> sink;
   private final BatchOptions options;
@@ -58,8 +59,10 @@ final class BatchRunner implements BatchJob {
       DefaultSegmentClient client,
       Iterator<CustomerData> source,
       Consumer<SegmentOutcome> sink,
-      BatchOptions options) {
+      BatchOptions options,
+      @Nullable String user) {
     this.client = client;
+    this.user = user;
     this.source = source;
     this.sink = sink;
     this.options = options;
@@ -181,7 +184,7 @@ final class BatchRunner implements BatchJob {
       return;
     }
     CompletableFuture<DefaultSegmentClient.CallResult> call =
-        client.startForBatch(data, options.bypassCache());
+        client.startForBatch(data, options.bypassCache(), user);
     if (call.isDone()) {
       // Answered at once (a cache hit, a refused input): delivered here, on the batch's thread.
       arrive(outcome(index, data, call));

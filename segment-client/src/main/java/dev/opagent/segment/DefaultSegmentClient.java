@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -187,10 +188,16 @@ final class DefaultSegmentClient implements SegmentClient {
 
   @Override
   public SegmentOutcome.Success analyzeDetailed(CustomerData data, boolean bypassCache) {
+    return analyzeDetailed(data, bypassCache, config.runtimeUserId());
+  }
+
+  /** One customer on behalf of {@code user} (the runtime user id sent, if any). */
+  SegmentOutcome.Success analyzeDetailed(
+      CustomerData data, boolean bypassCache, @Nullable String user) {
     // A cache hit is answered here, without a future: the usual case once the cache is warm.
     RequestPayload request;
     try {
-      request = prepare(data);
+      request = prepare(data, user);
     } catch (SegmentException e) {
       counters.calls.increment();
       counters.failed.increment();
@@ -207,7 +214,7 @@ final class DefaultSegmentClient implements SegmentClient {
     counters.calls.increment();
     CompletableFuture<SegmentOutcome.Success> f =
         mapCancellable(
-            counted(send(data, request, bypassCache)),
+            counted(send(data, request, bypassCache, user)),
             r ->
                 new SegmentOutcome.Success(
                     0, data.customerId(), r.analysis(), r.source(), r.attempts()));
@@ -230,15 +237,20 @@ final class DefaultSegmentClient implements SegmentClient {
   @Override
   public CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(
       CustomerData data, boolean bypassCache) {
+    return analyzeDetailedAsync(data, bypassCache, config.runtimeUserId());
+  }
+
+  CompletableFuture<SegmentOutcome.Success> analyzeDetailedAsync(
+      CustomerData data, boolean bypassCache, @Nullable String user) {
     return mapCancellable(
-        call(data, bypassCache),
+        call(data, bypassCache, user),
         r ->
             new SegmentOutcome.Success(
                 0, data.customerId(), r.analysis(), r.source(), r.attempts()));
   }
 
   /** {@code source.thenApply(fn)}, except that cancelling the result cancels {@code source}. */
-  private static <T, R> CompletableFuture<R> mapCancellable(
+  static <T, R> CompletableFuture<R> mapCancellable(
       CompletableFuture<T> source, java.util.function.Function<? super T, ? extends R> fn) {
     CompletableFuture<R> mapped = source.thenApply(fn);
     mapped.whenComplete(
@@ -251,9 +263,10 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   /** One customer through validation, cache, in-flight sharing and the agent. */
-  private CompletableFuture<CallResult> call(CustomerData data, boolean bypassCache) {
+  private CompletableFuture<CallResult> call(
+      CustomerData data, boolean bypassCache, @Nullable String user) {
     counters.calls.increment();
-    return counted(start(data, bypassCache));
+    return counted(start(data, bypassCache, user));
   }
 
   /** Counts {@code result} as succeeded or failed once it completes. */
@@ -274,10 +287,11 @@ final class DefaultSegmentClient implements SegmentClient {
     return result;
   }
 
-  private CompletableFuture<CallResult> start(CustomerData data, boolean bypassCache) {
+  private CompletableFuture<CallResult> start(
+      CustomerData data, boolean bypassCache, @Nullable String user) {
     RequestPayload request;
     try {
-      request = prepare(data);
+      request = prepare(data, user);
     } catch (SegmentException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -287,23 +301,24 @@ final class DefaultSegmentClient implements SegmentClient {
         return CompletableFuture.completedFuture(new CallResult(hit, Source.CACHE, 0));
       }
     }
-    return send(data, request, bypassCache);
+    return send(data, request, bypassCache, user);
   }
 
   /**
-   * Checks that the client is open and {@code data} valid, and writes its request.
+   * Checks that the client is open and {@code data} valid, and writes its request; the cache key
+   * joins {@code user}, so that one user's answer is never served to another.
    *
    * @throws SegmentException when the client is closed ({@code CANCELLED}) or {@code data} cannot
    *     be sent ({@link InvalidInputException})
    */
-  private RequestPayload prepare(CustomerData data) {
+  private RequestPayload prepare(CustomerData data, @Nullable String user) {
     if (closed.get()) {
       throw new SegmentException(ErrorCode.CANCELLED, "the segment client is closed");
     }
     RequestPayload request;
     try {
       CustomerDataValidator.validate(data);
-      request = RequestPayload.of(data);
+      request = RequestPayload.of(data, user);
     } catch (InvalidInputException e) {
       throw e.forCustomer(data.customerId());
     } catch (IOException e) {
@@ -355,7 +370,7 @@ final class DefaultSegmentClient implements SegmentClient {
 
   /** Sends a request the cache did not answer, sharing it with identical calls in flight. */
   private CompletableFuture<CallResult> send(
-      CustomerData data, RequestPayload request, boolean bypassCache) {
+      CustomerData data, RequestPayload request, boolean bypassCache, @Nullable String user) {
     byte[] payload;
     try {
       payload = request.body();
@@ -368,7 +383,7 @@ final class DefaultSegmentClient implements SegmentClient {
           new String(payload, java.nio.charset.StandardCharsets.UTF_8));
     }
     if (bypassCache) {
-      return execute(data, payload);
+      return execute(data, payload, user);
     }
     RequestPayload.Key key = request.key();
     InFlight mine = new InFlight();
@@ -382,7 +397,7 @@ final class DefaultSegmentClient implements SegmentClient {
       counters.cacheMisses.increment();
       listeners(SegmentClientListener::onCacheMiss);
     }
-    CompletableFuture<CallResult> exec = execute(data, payload);
+    CompletableFuture<CallResult> exec = execute(data, payload, user);
     mine.execution = exec;
     exec.whenComplete(
         (r, e) -> {
@@ -400,9 +415,10 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   /** Retry, circuit breaker and fallback around single attempts. */
-  private CompletableFuture<CallResult> execute(CustomerData data, byte[] payload) {
+  private CompletableFuture<CallResult> execute(
+      CustomerData data, byte[] payload, @Nullable String user) {
     CallTracer.Call traced = tracer == null ? null : beginTrace(tracer);
-    CallState state = new CallState(traced);
+    CallState state = new CallState(traced, user);
     CompletableFuture<CallResult> attempts =
         attemptScheduler.firstOnCaller(
             () -> executor.getStageAsync(ctx -> attempt(state, data, payload, ctx)));
@@ -524,7 +540,11 @@ final class DefaultSegmentClient implements SegmentClient {
       permits.release();
       return;
     }
-    String session = sessions.acquire(data.customerId());
+    // The client's own user shares the pool; a user a call names gets a session of its own.
+    String session =
+        sessions.acquire(
+            data.customerId(),
+            Objects.equals(state.user, config.runtimeUserId()) ? null : state.user);
     if (session == null) {
       // The session quota caps the pool and every session is busy: a permit held from before
       // the concurrency was lowered. Give it back and wait for one again; nothing was sent.
@@ -547,7 +567,7 @@ final class DefaultSegmentClient implements SegmentClient {
                   config.agentRuntimeArn(),
                   config.qualifier(),
                   session,
-                  config.runtimeUserId(),
+                  state.user,
                   data.customerId(),
                   payload,
                   span == null ? null : contextOf(span)));
@@ -612,7 +632,7 @@ final class DefaultSegmentClient implements SegmentClient {
           if (failure.code() == ErrorCode.TIMEOUT || failure.code() == ErrorCode.CANCELLED) {
             // The agent may still be working in that session: never hand it to another request.
             stopQuietly(session);
-          } else if (failure.code() == ErrorCode.QUOTA_EXCEEDED && sessions.isPooled()) {
+          } else if (failure.code() == ErrorCode.QUOTA_EXCEEDED && sessions.isPooled(session)) {
             int pooled = sessions.reject(session);
             // With none of ours pooled, the quota is held by others: waiting for ours cannot help.
             state.sessionWillFree = pooled > 0;
@@ -670,7 +690,7 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   private void stopQuietly(String session) {
-    if (sessions.isPooled()) {
+    if (sessions.isPooled(session)) {
       sessions.retire(session);
       transport
           .stopSession(config.agentRuntimeArn(), config.qualifier(), session)
@@ -806,6 +826,11 @@ final class DefaultSegmentClient implements SegmentClient {
 
   @Override
   public List<SegmentOutcome> analyzeAll(List<CustomerData> customers, BatchOptions options) {
+    return analyzeAll(customers, options, config.runtimeUserId());
+  }
+
+  List<SegmentOutcome> analyzeAll(
+      List<CustomerData> customers, BatchOptions options, @Nullable String user) {
     List<SegmentOutcome> out = new ArrayList<>(customers.size());
     BatchOptions ordered =
         options.ordered()
@@ -817,20 +842,36 @@ final class DefaultSegmentClient implements SegmentClient {
                 .progressListener(options.progressListener())
                 .progressInterval(options.progressInterval())
                 .build();
-    analyzeStream(customers.iterator(), out::add, ordered);
+    analyzeStream(customers.iterator(), out::add, ordered, user);
     return out;
   }
 
   @Override
   public BatchSummary analyzeStream(
       Iterator<CustomerData> source, Consumer<SegmentOutcome> sink, BatchOptions options) {
-    return new BatchRunner(this, source, sink, options).run();
+    return analyzeStream(source, sink, options, config.runtimeUserId());
+  }
+
+  BatchSummary analyzeStream(
+      Iterator<CustomerData> source,
+      Consumer<SegmentOutcome> sink,
+      BatchOptions options,
+      @Nullable String user) {
+    return new BatchRunner(this, source, sink, options, user).run();
   }
 
   @Override
   public BatchJob startBatch(
       Iterator<CustomerData> source, Consumer<SegmentOutcome> sink, BatchOptions options) {
-    BatchRunner runner = new BatchRunner(this, source, sink, options);
+    return startBatch(source, sink, options, config.runtimeUserId());
+  }
+
+  BatchJob startBatch(
+      Iterator<CustomerData> source,
+      Consumer<SegmentOutcome> sink,
+      BatchOptions options,
+      @Nullable String user) {
+    BatchRunner runner = new BatchRunner(this, source, sink, options, user);
     Thread thread =
         new Thread(
             () -> {
@@ -847,8 +888,9 @@ final class DefaultSegmentClient implements SegmentClient {
   }
 
   /** Starts one batch customer; used by {@link BatchRunner}. */
-  CompletableFuture<CallResult> startForBatch(CustomerData data, boolean bypassCache) {
-    return call(data, bypassCache);
+  CompletableFuture<CallResult> startForBatch(
+      CustomerData data, boolean bypassCache, @Nullable String user) {
+    return call(data, bypassCache, user);
   }
 
   /** Counts a record the batch source could not read. */
@@ -873,6 +915,11 @@ final class DefaultSegmentClient implements SegmentClient {
   /** Maps any failure to the typed exception carrying its code. */
   SegmentException failureOf(Throwable e) {
     return toSegmentException(e, 0);
+  }
+
+  @Override
+  public SegmentClient onBehalfOf(String runtimeUserId) {
+    return new OnBehalfOf(this, SegmentClientBuilder.checkedUserId(runtimeUserId));
   }
 
   // ---------------------------------------------------------------- stats and close
@@ -1002,8 +1049,12 @@ final class DefaultSegmentClient implements SegmentClient {
     /** The call's trace, when the client traces. */
     final CallTracer.@Nullable Call trace;
 
-    CallState(CallTracer.@Nullable Call trace) {
+    /** The runtime user id the call is made on behalf of, if any. */
+    final @Nullable String user;
+
+    CallState(CallTracer.@Nullable Call trace, @Nullable String user) {
       this.trace = trace;
+      this.user = user;
     }
 
     final AtomicInteger attempts = new AtomicInteger();

@@ -13,6 +13,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -93,11 +94,20 @@ final class RequestPayload {
    * @throws IOException when it cannot be written (an extra member Jackson cannot write)
    */
   static RequestPayload of(CustomerData data) throws IOException {
+    return of(data, null);
+  }
+
+  /**
+   * Like {@link #of(CustomerData)}, for a request on behalf of {@code userId}: the key hashes the
+   * user id after the body (behind a zero byte, which JSON text never holds), so the same data sent
+   * for two users gives two keys.
+   */
+  static RequestPayload of(CustomerData data, @Nullable String userId) throws IOException {
     Scratch s = SCRATCH.get();
     boolean extras = hasExtras(data);
     s.release();
     s.write(data, extras ? SORTED : null);
-    Key key = s.digest();
+    Key key = s.digest(userId);
     RequestPayload p = new RequestPayload(data, s, s.out.count, extras, key);
     s.owner = p;
     return p;
@@ -376,8 +386,12 @@ final class RequestPayload {
       generator = g;
     }
 
-    Key digest() {
+    Key digest(@Nullable String userId) {
       sha.update(out.buf, 0, out.count);
+      if (userId != null) {
+        sha.update((byte) 0);
+        sha.update(userId.getBytes(StandardCharsets.UTF_8));
+      }
       try {
         sha.digest(digest, 0, digest.length);
       } catch (DigestException e) {

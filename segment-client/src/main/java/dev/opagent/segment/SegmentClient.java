@@ -104,6 +104,22 @@ public interface SegmentClient extends AutoCloseable {
   BatchJob startBatch(
       Iterator<CustomerData> source, Consumer<SegmentOutcome> sink, BatchOptions options);
 
+  /**
+   * This client acting on behalf of a user: every call through the returned view sends {@code
+   * runtimeUserId} as AgentCore's runtime user id (in place of {@link
+   * SegmentClientBuilder#runtimeUserId(String)}), for agents that reach a user's resources with
+   * that user's identity. The view shares this client's rate, retries, circuit breaker and cache,
+   * but its answers are cached under the user, so one user's answer is never another's; its calls
+   * run in a runtime session of that user's own (per customer in {@link SessionMode#PER_CUSTOMER}
+   * mode), never one another user's calls ran in, left to idle out. The view is cheap (make one per
+   * request), thread-safe, and not closed on its own: {@link #close()} on it does nothing; close
+   * this client.
+   *
+   * @throws IllegalArgumentException when {@code runtimeUserId} is blank, longer than 1,024
+   *     characters or holds a control character
+   */
+  SegmentClient onBehalfOf(String runtimeUserId);
+
   /** Counters since the client was built. */
   SegmentClientStats stats();
 

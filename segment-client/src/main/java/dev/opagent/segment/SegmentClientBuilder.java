@@ -314,10 +314,35 @@ public final class SegmentClientBuilder {
     return this;
   }
 
-  /** The runtime user id sent with each request. Default: none. */
+  /**
+   * The runtime user id sent with each request (AgentCore's {@code runtimeUserId}, for agents that
+   * act on behalf of a user; a SigV4 caller needs {@code
+   * bedrock-agentcore:InvokeAgentRuntimeForUser}). Default: none. For a user per call, see {@link
+   * SegmentClient#onBehalfOf(String)}.
+   */
   public SegmentClientBuilder runtimeUserId(String runtimeUserId) {
-    this.runtimeUserId = Objects.requireNonNull(runtimeUserId, "runtimeUserId");
+    this.runtimeUserId = checkedUserId(runtimeUserId);
     return this;
+  }
+
+  /**
+   * {@code runtimeUserId} when it can go in a request header.
+   *
+   * @throws IllegalArgumentException when it is blank, longer than 1,024 characters or holds a
+   *     control character (the message never repeats it)
+   */
+  static String checkedUserId(String runtimeUserId) {
+    Objects.requireNonNull(runtimeUserId, "runtimeUserId");
+    if (runtimeUserId.isBlank()
+        || runtimeUserId.length() > 1024
+        || runtimeUserId.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "runtimeUserId must be 1 to 1024 characters without control characters (it is sent as"
+              + " a request header); got "
+              + runtimeUserId.length()
+              + " characters");
+    }
+    return runtimeUserId;
   }
 
   /**

@@ -26,6 +26,8 @@ final class SessionPool {
   /** AgentCore's longest accepted session id. */
   public static final int MAX_LENGTH = 256;
 
+  private static final String USER_PREFIX = "opagent-u-";
+
   private final SessionMode mode;
   private final ConcurrentLinkedDeque<String> free = new ConcurrentLinkedDeque<>();
   private final ConcurrentLinkedDeque<String> all = new ConcurrentLinkedDeque<>();
@@ -38,11 +40,22 @@ final class SessionPool {
     this.mode = mode;
   }
 
-  /**
-   * A session id for a request about {@code customerId}, or {@code null} when every pooled id is in
-   * use and the pool may not grow (see {@link #reject}): the request must wait for a release.
-   */
+  /** A session id for a request about {@code customerId}; see {@link #acquire(String, String)}. */
   public @Nullable String acquire(String customerId) {
+    return acquire(customerId, null);
+  }
+
+  /**
+   * A session id for a request about {@code customerId} on behalf of {@code userId}, or {@code
+   * null} when every pooled id is in use and the pool may not grow (see {@link #reject}): the
+   * request must wait for a release. A request on behalf of a user gets that user's own session (in
+   * {@link SessionMode#PER_CUSTOMER} mode, the user's session for that customer), never one another
+   * user's requests ran in, since a session's microVM may keep what a request left.
+   */
+  public @Nullable String acquire(String customerId, @Nullable String userId) {
+    if (userId != null) {
+      return forUser(userId, mode == SessionMode.PER_CUSTOMER ? customerId : "");
+    }
     if (mode == SessionMode.PER_CUSTOMER) {
       return forCustomer(customerId);
     }
@@ -65,7 +78,7 @@ final class SessionPool {
 
   /** Returns a pooled id after its request finished. */
   public void release(String sessionId) {
-    if (mode == SessionMode.POOLED) {
+    if (isPooled(sessionId)) {
       free.addFirst(sessionId);
     }
   }
@@ -76,7 +89,7 @@ final class SessionPool {
    * client hold, and from now on the most the pool creates (at least one).
    */
   public int reject(String sessionId) {
-    if (mode != SessionMode.POOLED) {
+    if (!isPooled(sessionId)) {
       return 0;
     }
     int remaining = all.remove(sessionId) ? live.decrementAndGet() : live.get();
@@ -86,7 +99,7 @@ final class SessionPool {
 
   /** Drops a pooled id that was stopped, so that it is neither handed out nor stopped again. */
   public void retire(String sessionId) {
-    if (mode == SessionMode.POOLED && all.remove(sessionId)) {
+    if (isPooled(sessionId) && all.remove(sessionId)) {
       live.decrementAndGet();
     }
   }
@@ -99,6 +112,11 @@ final class SessionPool {
   /** Whether ids are pooled (and so owned by the client, which stops them on close). */
   public boolean isPooled() {
     return mode == SessionMode.POOLED;
+  }
+
+  /** Whether {@code sessionId} came from the pool (a user's own session does not). */
+  public boolean isPooled(String sessionId) {
+    return mode == SessionMode.POOLED && !sessionId.startsWith(USER_PREFIX);
   }
 
   /** Pooled ids created so far. */
@@ -126,6 +144,14 @@ final class SessionPool {
       sb.append('-');
     }
     return sb.toString();
+  }
+
+  /**
+   * The session id of {@code userId}'s requests about {@code customerId} (empty for every
+   * customer): {@code opagent-u-} and a SHA-256 of both, so the id reveals neither.
+   */
+  static String forUser(String userId, String customerId) {
+    return USER_PREFIX + sha256(userId + '\u0000' + customerId);
   }
 
   private static String sha256(String s) {

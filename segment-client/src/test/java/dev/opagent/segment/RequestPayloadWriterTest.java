@@ -65,6 +65,26 @@ class RequestPayloadWriterTest {
                 digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong()));
   }
 
+  @Property(tries = 500)
+  void key_onBehalfOfAUser_isTheDigestOfTheSortedFormAZeroByteAndTheUser(@ForAll long seed)
+      throws Exception {
+    CustomerData data = customer(new Random(seed));
+    String user = "user-" + seed;
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    sha.update(BOUND_SORTED.writeValueAsBytes(new Wire(data)));
+    sha.update((byte) 0);
+    java.nio.ByteBuffer digest =
+        java.nio.ByteBuffer.wrap(
+            sha.digest(user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    RequestPayload.Key key = RequestPayload.of(data, user).key();
+    assertThat(key)
+        .isEqualTo(
+            new RequestPayload.Key(
+                digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong()))
+        .isNotEqualTo(RequestPayload.of(data).key())
+        .isNotEqualTo(RequestPayload.of(data, user + "x").key());
+  }
+
   @Property(tries = 5000)
   void plain_anyDecimal_asToPlainStringOrLeftToTheGeneralWay(@ForAll long seed) {
     Random r = new Random(seed);

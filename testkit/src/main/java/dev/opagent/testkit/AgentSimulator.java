@@ -199,12 +199,23 @@ public final class AgentSimulator implements AutoCloseable {
   }
 
   /**
-   * The W3C trace context ({@code traceparent}, {@code tracestate}, {@code baggage}) of the latest
-   * invocations that carried one, oldest first, at most 1,000: what a traced client propagated to
+   * The W3C trace context ({@code traceparent}, {@code tracestate}, {@code baggage}) of those of
+   * the latest 1,000 invocations that carried one, oldest first: what a traced client propagated to
    * the agent.
    */
   public List<TraceContext> receivedTraces() {
-    return handler.traces();
+    return handler.received().stream()
+        .map(ReceivedRequest::trace)
+        .filter(t -> !t.isEmpty())
+        .toList();
+  }
+
+  /**
+   * The session, runtime user id and trace context of the latest invocations, oldest first, at most
+   * 1,000: who a client called on behalf of, in which session.
+   */
+  public List<ReceivedRequest> receivedRequests() {
+    return handler.received();
   }
 
   /** Requests for {@code customerId} that reached the agent since the start or the last reset. */

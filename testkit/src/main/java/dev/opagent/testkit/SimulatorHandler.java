@@ -159,8 +159,8 @@ final class SimulatorHandler implements HttpHandler {
     if (!checkAccessAndResource(call, arn)) {
       return;
     }
-    recordTrace(ex.getRequestHeaders());
     String sessionId = sessionOrGenerated(call);
+    record(sessionId, ex.getRequestHeaders());
     if (sessionId.length() < MIN_SESSION_ID || sessionId.length() > MAX_SESSION_ID) {
       call.error(
           400,
@@ -295,34 +295,34 @@ final class SimulatorHandler implements HttpHandler {
     call.send(200, "application/json", sessionId, "{}".getBytes(StandardCharsets.UTF_8), null);
   }
 
-  /** The trace context of the latest invocations that carried one, newest last. */
-  private final java.util.ArrayDeque<TraceContext> traces = new java.util.ArrayDeque<>();
+  /** What the latest invocations carried besides their payload, newest last. */
+  private final java.util.ArrayDeque<ReceivedRequest> received = new java.util.ArrayDeque<>();
 
-  private void recordTrace(Headers headers) {
-    TraceContext t =
-        new TraceContext(
-            headers.getFirst("traceparent"),
-            headers.getFirst("tracestate"),
-            headers.getFirst("baggage"));
-    if (t.isEmpty()) {
-      return;
-    }
-    synchronized (traces) {
-      if (traces.size() == MAX_TRACES) {
-        traces.removeFirst();
+  private void record(String sessionId, Headers headers) {
+    ReceivedRequest r =
+        new ReceivedRequest(
+            sessionId,
+            headers.getFirst(USER_HEADER),
+            new TraceContext(
+                headers.getFirst("traceparent"),
+                headers.getFirst("tracestate"),
+                headers.getFirst("baggage")));
+    synchronized (received) {
+      if (received.size() == MAX_RECEIVED) {
+        received.removeFirst();
       }
-      traces.addLast(t);
+      received.addLast(r);
     }
   }
 
-  /** The trace context of the latest invocations that carried one (at most 1,000), oldest first. */
-  List<TraceContext> traces() {
-    synchronized (traces) {
-      return List.copyOf(traces);
+  /** What the latest invocations (at most 1,000) carried besides their payload, oldest first. */
+  List<ReceivedRequest> received() {
+    synchronized (received) {
+      return List.copyOf(received);
     }
   }
 
-  private static final int MAX_TRACES = 1_000;
+  private static final int MAX_RECEIVED = 1_000;
 
   private boolean checkAccessAndResource(Call call, String arn) {
     Headers headers = call.exchange.getRequestHeaders();
