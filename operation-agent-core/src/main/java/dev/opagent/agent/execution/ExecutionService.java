@@ -19,7 +19,9 @@ import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.execution.spi.RunState;
+import dev.opagent.agent.internal.GuardedTracer;
 import dev.opagent.agent.spi.Contact;
+import dev.opagent.agent.spi.OperationTracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,6 +144,7 @@ public final class ExecutionService implements AutoCloseable {
   private final Duration expireAfter;
   private final @Nullable DecisionEngine engine;
   private final List<ExecutionListener> listeners;
+  private final OperationTracer tracer;
   private final Clock clock;
   private final String owner;
   private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -177,6 +180,7 @@ public final class ExecutionService implements AutoCloseable {
     this.expireAfter = b.expireAfter;
     this.engine = b.engine;
     this.listeners = List.copyOf(b.listeners);
+    this.tracer = GuardedTracer.of(b.tracer);
     this.clock = b.clock;
     this.owner = b.owner != null ? b.owner : "executor-" + UUID.randomUUID();
     this.journalIsLedger = b.journalIsLedger;
@@ -336,23 +340,30 @@ public final class ExecutionService implements AutoCloseable {
     ensureOpen();
     long started = System.nanoTime();
     Instant now = clock.instant();
-    Tally tally = new Tally(runId, 0);
-    String after = null;
-    while (true) {
-      List<ExecutionRecord> page = journal.unfinishedAfter(runId, after, pageSize);
-      if (page.isEmpty()) {
-        break;
+    Tally tally = new Tally(runId, 0, tracer.start("opagent.execution", null));
+    try {
+      String after = null;
+      while (true) {
+        List<ExecutionRecord> page = journal.unfinishedAfter(runId, after, pageSize);
+        if (page.isEmpty()) {
+          break;
+        }
+        after = page.get(page.size() - 1).key();
+        tally.considered.add(page.size());
+        executePage(page, now, tally);
       }
-      after = page.get(page.size() - 1).key();
-      tally.considered.add(page.size());
-      executePage(page, now, tally);
+      // Whether anything is left: one row at most, not a count over the run.
+      if (journal.unfinishedAfter(runId, null, 1).isEmpty()
+          && journal.runState(runId).orElse(null) == RunState.PLANNED) {
+        journal.runState(runId, RunState.COMPLETED, clock.instant());
+      }
+      return tally.report(Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException e) {
+      tally.span.failed(e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      tally.endSpan();
     }
-    // Whether anything is left: one row at most, not a count over the run.
-    if (journal.unfinishedAfter(runId, null, 1).isEmpty()
-        && journal.runState(runId).orElse(null) == RunState.PLANNED) {
-      journal.runState(runId, RunState.COMPLETED, clock.instant());
-    }
-    return tally.report(Duration.ofNanos(System.nanoTime() - started));
   }
 
   /**
@@ -367,16 +378,23 @@ public final class ExecutionService implements AutoCloseable {
   public ExecutionReport deliver(String runId, List<ExecutionRecord> records) {
     ensureOpen();
     long started = System.nanoTime();
-    Tally tally = new Tally(runId, 0);
     List<ExecutionRecord> todo = new ArrayList<>(records.size());
     for (ExecutionRecord rec : records) {
       if (!rec.state().isTerminal()) {
         todo.add(rec);
       }
     }
-    tally.considered.add(todo.size());
+    Tally tally = new Tally(runId, todo.size(), OperationTracer.Span.NONE);
     if (!todo.isEmpty()) {
-      executePage(todo, clock.instant(), tally);
+      tally.span = tracer.start("opagent.execution", null);
+      try {
+        executePage(todo, clock.instant(), tally);
+      } catch (RuntimeException e) {
+        tally.span.failed(e.getClass().getSimpleName());
+        throw e;
+      } finally {
+        tally.endSpan();
+      }
     }
     return tally.report(Duration.ofNanos(System.nanoTime() - started));
   }
@@ -749,7 +767,7 @@ public final class ExecutionService implements AutoCloseable {
   public ExecutionRecord executeNow(ActionRequest request) {
     ExecutionRecord rec = enlist(List.of(request)).get(0);
     if (!rec.state().isTerminal()) {
-      Tally tally = new Tally(request.runId(), 1);
+      Tally tally = new Tally(request.runId(), 1, OperationTracer.Span.NONE);
       deliver(rec, tally, false);
     }
     return journal.find(request.idempotencyKey()).orElse(rec);
@@ -805,6 +823,35 @@ public final class ExecutionService implements AutoCloseable {
    */
   private @Nullable DeliveryReceipt attempt(
       ExecutionRecord rec, Lane lane, Tally tally, boolean bookkeeping) {
+    OperationTracer.Span span =
+        tracer
+            .start("opagent.delivery", tally.span)
+            .attribute("opagent.run_id", rec.request().runId())
+            .attribute("opagent.campaign", rec.request().campaign())
+            .attribute("opagent.action_type", rec.request().actionType())
+            .attribute("opagent.channel", lane.channel.name());
+    AtomicInteger attempts = new AtomicInteger();
+    try {
+      DeliveryReceipt receipt = attempt(rec, lane, tally, bookkeeping, attempts, span);
+      if (receipt != null) {
+        span.attribute("opagent.delivery.outcome", receipt.duplicate() ? "duplicate" : "delivered");
+      }
+      return receipt;
+    } catch (RuntimeException e) {
+      span.attribute("opagent.delivery.outcome", "failed").failed(e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.attribute("opagent.attempts", attempts.get()).end();
+    }
+  }
+
+  private @Nullable DeliveryReceipt attempt(
+      ExecutionRecord rec,
+      Lane lane,
+      Tally tally,
+      boolean bookkeeping,
+      AtomicInteger attempts,
+      OperationTracer.Span span) {
     String key = rec.key();
     ActionRequest request = rec.request();
     RetryPolicy<DeliveryReceipt> retry =
@@ -826,12 +873,14 @@ public final class ExecutionService implements AutoCloseable {
                 lane.acquire();
                 stillHeld(key, ctx.getAttemptCount() > 0);
                 tally.attempts.increment();
+                attempts.incrementAndGet();
                 return lane.channel.deliver(request);
               });
     } catch (RuntimeException ex) {
       Throwable cause =
           ex instanceof FailsafeException && ex.getCause() != null ? ex.getCause() : ex;
       if (cause instanceof ClaimLost) {
+        span.attribute("opagent.delivery.outcome", "held_elsewhere");
         held.remove(key);
         lost.remove(key);
         origins.remove(key);
@@ -844,9 +893,21 @@ public final class ExecutionService implements AutoCloseable {
             lease);
         return null;
       }
+      span.attribute("opagent.delivery.outcome", "failed").failed(errorType(cause));
       finishFailed(key, describe(cause), tally, bookkeeping);
       return null;
     }
+  }
+
+  /**
+   * A failure's type for traces, without its message (which may hold a provider's text): whether a
+   * channel refused for good or kept failing, else the exception's class.
+   */
+  private static String errorType(Throwable cause) {
+    if (cause instanceof ChannelException ce) {
+      return ce.retryable() ? "retries_exhausted" : "permanent";
+    }
+    return cause.getClass().getSimpleName();
   }
 
   /**
@@ -1182,9 +1243,22 @@ public final class ExecutionService implements AutoCloseable {
     final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, LongAdder> byChannel = new ConcurrentHashMap<>();
 
-    Tally(String runId, long considered) {
+    /** The span of the pass, parent of its deliveries' spans. */
+    OperationTracer.Span span;
+
+    Tally(String runId, long considered, OperationTracer.Span span) {
       this.runId = runId;
       this.considered.add(considered);
+      this.span = span;
+    }
+
+    /** Ends the pass's span with its counts. */
+    void endSpan() {
+      span.attribute("opagent.run_id", runId)
+          .attribute("opagent.actions.considered", considered.sum())
+          .attribute("opagent.actions.delivered", completed.sum())
+          .attribute("opagent.actions.failed", failed.sum())
+          .end();
     }
 
     ExecutionReport report(Duration elapsed) {
@@ -1227,6 +1301,7 @@ public final class ExecutionService implements AutoCloseable {
     private Duration expireAfter = Duration.ofHours(24);
     private @Nullable DecisionEngine engine;
     private final List<ExecutionListener> listeners = new ArrayList<>();
+    private OperationTracer tracer = OperationTracer.NONE;
     private Clock clock = Clock.systemUTC();
     private @Nullable String owner;
     private boolean journalIsLedger;
@@ -1385,6 +1460,16 @@ public final class ExecutionService implements AutoCloseable {
     /** Adds a listener for completed and failed actions (the feedback loop, metrics). */
     public Builder listener(ExecutionListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Traces each pass of delivery ({@code opagent.execution}, a child of the caller's current
+     * span) and each action's delivery with its retries ({@code opagent.delivery}, a child of its
+     * pass, on the channel's thread). Default: {@link OperationTracer#NONE}.
+     */
+    public Builder tracer(OperationTracer tracer) {
+      this.tracer = Objects.requireNonNull(tracer, "tracer");
       return this;
     }
 

@@ -16,6 +16,8 @@ import dev.opagent.agent.execution.spi.ExecutionJournal;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.OperatingState;
 import dev.opagent.agent.execution.spi.RunState;
+import dev.opagent.agent.internal.GuardedTracer;
+import dev.opagent.agent.spi.OperationTracer;
 import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
@@ -114,6 +116,7 @@ public final class OperationAgent implements AutoCloseable {
   private final int batchSize;
   private final SegmentReuse segmenter;
   private final boolean ownsExecutor;
+  private final OperationTracer tracer;
 
   private OperationAgent(
       Builder b, DecisionEngine engine, ExecutionService executor, boolean ownsExecutor) {
@@ -137,6 +140,7 @@ public final class OperationAgent implements AutoCloseable {
     this.variants = b.variants;
     this.state = b.state;
     this.batchSize = b.batchSize;
+    this.tracer = GuardedTracer.of(b.tracer);
   }
 
   /**
@@ -236,6 +240,11 @@ public final class OperationAgent implements AutoCloseable {
       executor.recover(runId);
       return round(runId, customers, true);
     }
+    return traced(runId, true, () -> executeOnly(runId));
+  }
+
+  /** Finishes a round whose planning had finished: delivery only. */
+  private RoundReport executeOnly(String runId) {
     long started = System.nanoTime();
     ExecutionReport execution = executor.resume(runId, executor.lease().plus(executor.heartbeat()));
     LOG.info(
@@ -268,15 +277,47 @@ public final class OperationAgent implements AutoCloseable {
   }
 
   private RoundReport round(String runId, List<CustomerData> customers, boolean resumed) {
-    long started = System.nanoTime();
-    Round round = begin(runId);
-    List<CustomerOutcome> outcomes = plan(round, customers, 0);
-    journal.runState(runId, RunState.PLANNED, clock.instant());
-    ExecutionReport execution =
-        resumed
-            ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
-            : executor.execute(runId);
-    return finish(round, resumed, customers.size(), execution, outcomes, started);
+    return traced(
+        runId,
+        resumed,
+        () -> {
+          long started = System.nanoTime();
+          Round round = begin(runId);
+          List<CustomerOutcome> outcomes = plan(round, customers, 0);
+          journal.runState(runId, RunState.PLANNED, clock.instant());
+          ExecutionReport execution =
+              resumed
+                  ? executor.resume(runId, executor.lease().plus(executor.heartbeat()))
+                  : executor.execute(runId);
+          return finish(round, resumed, customers.size(), execution, outcomes, started);
+        });
+  }
+
+  /**
+   * Runs {@code round} in a span {@code opagent.round}, current on this thread meanwhile, ended
+   * with the round's counts.
+   */
+  private RoundReport traced(String runId, boolean resumed, Supplier<RoundReport> round) {
+    OperationTracer.Span span =
+        tracer
+            .start("opagent.round", null)
+            .attribute("opagent.run_id", runId)
+            .attribute("opagent.round.resumed", String.valueOf(resumed));
+    try (OperationTracer.Scope scope = span.makeCurrent()) {
+      RoundReport report = round.get();
+      span.attribute("opagent.customers", report.customers())
+          .attribute("opagent.actions.chosen", report.chosen())
+          .attribute("opagent.actions.deferred", report.deferred())
+          .attribute("opagent.actions.blocked", report.blocked())
+          .attribute("opagent.actions.delivered", report.execution().completed())
+          .attribute("opagent.actions.failed", report.execution().failed());
+      return report;
+    } catch (RuntimeException | Error e) {
+      span.failed(e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   /**
@@ -346,6 +387,15 @@ public final class OperationAgent implements AutoCloseable {
     }
     Objects.requireNonNull(customers, "customers");
     Objects.requireNonNull(sink, "outcomes");
+    return traced(runId, resumed, () -> chunkedRound(runId, customers, chunkSize, sink, resumed));
+  }
+
+  private RoundReport chunkedRound(
+      String runId,
+      Iterator<CustomerData> customers,
+      int chunkSize,
+      Consumer<CustomerOutcome> sink,
+      boolean resumed) {
     long started = System.nanoTime();
     Round round = begin(runId);
     if (resumed) {
@@ -457,12 +507,49 @@ public final class OperationAgent implements AutoCloseable {
    * @return each customer's outcome, in order
    */
   private List<CustomerOutcome> plan(Round round, List<CustomerData> customers, long offset) {
+    OperationTracer.Span segmenting =
+        tracer
+            .start("opagent.round.segment", null)
+            .attribute("opagent.customers", customers.size());
+    SegmentReuse.Result segmentation;
+    try (OperationTracer.Scope scope = segmenting.makeCurrent()) {
+      segmentation = segmenter.analyzeAll(customers);
+      segmenting
+          .attribute("opagent.segment.reused", segmentation.stored())
+          .attribute(
+              "opagent.segment.failures",
+              segmentation.outcomes().stream()
+                  .filter(o -> o instanceof SegmentOutcome.Failure)
+                  .count());
+    } catch (RuntimeException e) {
+      segmenting.failed(e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      segmenting.end();
+    }
+    OperationTracer.Span deciding =
+        tracer.start("opagent.round.decide", null).attribute("opagent.customers", customers.size());
+    long chosenBefore = round.t.chosen;
+    try (OperationTracer.Scope scope = deciding.makeCurrent()) {
+      List<CustomerOutcome> outcomes = decide(round, customers, offset, segmentation);
+      deciding.attribute("opagent.actions.chosen", round.t.chosen - chosenBefore);
+      return outcomes;
+    } catch (RuntimeException e) {
+      deciding.failed(e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      deciding.end();
+    }
+  }
+
+  /** Evaluates, decides and journals the segmented {@code customers}. */
+  private List<CustomerOutcome> decide(
+      Round round, List<CustomerData> customers, long offset, SegmentReuse.Result segmentation) {
     String runId = round.runId;
     RuleSet ruleSet = round.ruleSet;
     LocalDate asOf = round.asOf;
     DecisionRun run = round.run;
     Tally t = round.t;
-    SegmentReuse.Result segmentation = segmenter.analyzeAll(customers);
     round.stored += segmentation.stored();
     round.storedOnFailure += segmentation.storedOnFailure();
     List<SegmentOutcome> analysed = segmentation.outcomes();
@@ -752,6 +839,7 @@ public final class OperationAgent implements AutoCloseable {
     private @Nullable SegmentStore segmentStore;
     private Duration segmentMaxAge = Duration.ofDays(7);
     private Duration segmentStaleLimit = Duration.ofDays(30);
+    private OperationTracer tracer = OperationTracer.NONE;
 
     private Builder() {}
 
@@ -954,6 +1042,19 @@ public final class OperationAgent implements AutoCloseable {
     }
 
     /**
+     * Traces rounds: a span {@code opagent.round} per round (a child of the caller's current span,
+     * current while the round runs, so the segment client's traced calls and the execution passes
+     * nest under it), {@code opagent.round.segment} and {@code opagent.round.decide} for each batch
+     * of customers planned, and — given to the execution service {@link #build()} creates, unless
+     * its options set another — {@code opagent.execution} per pass of delivery and {@code
+     * opagent.delivery} per action. Default: {@link OperationTracer#NONE}.
+     */
+    public Builder tracer(OperationTracer tracer) {
+      this.tracer = Objects.requireNonNull(tracer, "tracer");
+      return this;
+    }
+
+    /**
      * Builds the agent, and its decision engine and execution service when they are configured here
      * rather than handed in.
      *
@@ -1004,7 +1105,8 @@ public final class OperationAgent implements AutoCloseable {
             "executionService must be set: OperationAgent.Builder"
                 + ".executionService(executor -> executor.channels(...))");
       }
-      ExecutionService.Builder sb = ExecutionService.builder().clock(clock).decisionEngine(e);
+      ExecutionService.Builder sb =
+          ExecutionService.builder().clock(clock).decisionEngine(e).tracer(tracer);
       executorOptions.accept(sb);
       ExecutionService built = sb.build();
       try {
