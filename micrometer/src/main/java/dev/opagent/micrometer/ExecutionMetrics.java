@@ -2,9 +2,12 @@ package dev.opagent.micrometer;
 
 import static dev.opagent.micrometer.OpagentMetrics.EXECUTION_DELIVERIES;
 import static dev.opagent.micrometer.OpagentMetrics.EXECUTION_LAG;
+import static dev.opagent.micrometer.OpagentMetrics.EXECUTION_LEASES_HELD;
+import static dev.opagent.micrometer.OpagentMetrics.EXECUTION_LEASES_LOST;
 import static dev.opagent.micrometer.OpagentMetrics.EXECUTION_RETRIES;
 
 import dev.opagent.agent.execution.ExecutionListener;
+import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
@@ -14,6 +17,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The executor's meters, fed by its listener. Thread-safe. */
 final class ExecutionMetrics implements ExecutionListener {
@@ -35,8 +39,31 @@ final class ExecutionMetrics implements ExecutionListener {
 
   private record DeliveryKey(ActionKey action, String outcome) {}
 
+  private final AtomicBoolean bound = new AtomicBoolean();
+
   ExecutionMetrics(Meters meters) {
     this.meters = meters;
+  }
+
+  void bindTo(ExecutionService service) {
+    if (!bound.compareAndSet(false, true)) {
+      throw new IllegalStateException(
+          "an execution service is bound to these metrics already: give each service its own"
+              + " OpagentMetrics, told apart by a tag (addTag(\"executor\", name))");
+    }
+    meters.gauge(
+        EXECUTION_LEASES_HELD,
+        "Claims the execution service holds now: actions it is delivering, leases renewed",
+        service,
+        ExecutionService::claimsHeld,
+        Tags.empty());
+    meters.functionCounter(
+        EXECUTION_LEASES_LOST,
+        "Claims the execution service lost to another executor after a pause longer than the"
+            + " lease",
+        service,
+        ExecutionService::claimsLost,
+        Tags.empty());
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.opagent.micrometer;
 
 import dev.opagent.agent.engine.DecisionListener;
 import dev.opagent.agent.execution.ExecutionListener;
+import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.feedback.InteractionRecorder;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.segment.SegmentClientListener;
@@ -71,6 +72,9 @@ import org.jspecify.annotations.Nullable;
  *       <td>channel, campaign, action.type</td></tr>
  *   <tr><td>{@value #EXECUTION_LAG}</td><td>timer, percentile histogram</td>
  *       <td>channel</td></tr>
+ *   <tr><td>{@value #EXECUTION_LEASES_HELD}</td><td>gauge, once bound</td><td></td></tr>
+ *   <tr><td>{@value #EXECUTION_LEASES_LOST}</td><td>function counter, once bound</td>
+ *       <td></td></tr>
  *   <tr><td>{@value #FEEDBACK_INTERACTIONS}</td><td>counter</td><td>campaign (none when
  *       unmatched), type, outcome (the attribution outcome)</td></tr>
  *   <tr><td>{@value #FEEDBACK_CONVERSIONS}</td><td>counter</td><td>campaign</td></tr>
@@ -135,6 +139,12 @@ public final class OpagentMetrics implements AutoCloseable {
   /** Time from an action's planned time to its delivery. */
   public static final String EXECUTION_LAG = "opagent.execution.lag";
 
+  /** Claims (leases on actions being delivered) the bound execution service holds now. */
+  public static final String EXECUTION_LEASES_HELD = "opagent.execution.leases.held";
+
+  /** Claims the bound execution service lost to another executor. */
+  public static final String EXECUTION_LEASES_LOST = "opagent.execution.leases.lost";
+
   /** Interactions recorded by the feedback loop. */
   public static final String FEEDBACK_INTERACTIONS = "opagent.feedback.interactions";
 
@@ -197,6 +207,18 @@ public final class OpagentMetrics implements AutoCloseable {
   /** The listener to pass to {@code ExecutionService.builder().listener(...)}. */
   public ExecutionListener executionListener() {
     return executions;
+  }
+
+  /**
+   * Registers what only the built execution service knows: the claims it holds ({@value
+   * #EXECUTION_LEASES_HELD}) and those it lost to another executor ({@value
+   * #EXECUTION_LEASES_LOST}), read when the registry publishes. The registry holds the service
+   * weakly.
+   *
+   * @throws IllegalStateException if an execution service is bound already
+   */
+  public void bindTo(ExecutionService service) {
+    executions.bindTo(Objects.requireNonNull(service, "service"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.opagent.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opagent.agent.Channel;
 import dev.opagent.agent.approval.ApprovalThresholds;
@@ -22,9 +23,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -145,6 +148,34 @@ class ExecutionMetricsTest {
     assertThat(deliveries("cancelled")).isEqualTo(1);
     assertThat(lag.count()).isEqualTo(2);
     Privacy.assertNoTagHolds(registry, secrets);
+  }
+
+  @Test
+  void bindTo_gaugesTheClaimsHeld_andCountsAClaimLostToAnotherExecutor() throws Exception {
+    metrics.bindTo(service);
+    String key = enlist("r1", List.of(chosen("C-501"))).get(0).idempotencyKey();
+    email.failNextWithRetryAfter(1, Duration.ofSeconds(1));
+    CompletableFuture<ExecutionReport> running =
+        CompletableFuture.supplyAsync(() -> service.execute("r1"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (email.attempts() < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(registry.get(OpagentMetrics.EXECUTION_LEASES_HELD).gauge().value()).isEqualTo(1);
+    // During the retry wait, another executor whose clock says the lease is over takes it.
+    Instant later = clock.instant().plus(Duration.ofHours(1));
+    assertThat(service.journal().claim(key, "other", later, later.plus(Duration.ofMinutes(1))))
+        .isPresent();
+
+    ExecutionReport report = running.get(30, TimeUnit.SECONDS);
+
+    assertThat(report.heldElsewhere()).isEqualTo(1);
+    assertThat(registry.get(OpagentMetrics.EXECUTION_LEASES_HELD).gauge().value()).isZero();
+    assertThat(registry.get(OpagentMetrics.EXECUTION_LEASES_LOST).functionCounter().count())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> metrics.bindTo(service))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("own OpagentMetrics");
   }
 
   @Test

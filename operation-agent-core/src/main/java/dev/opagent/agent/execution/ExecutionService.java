@@ -157,6 +157,9 @@ public final class ExecutionService implements AutoCloseable {
   private final Set<String> held = ConcurrentHashMap.newKeySet();
 
   /** Held keys whose renewal found the claim gone: they must not be delivered. */
+  /** Claims this service lost to another executor (a pause longer than a lease), so far. */
+  private final LongAdder claimsLost = new LongAdder();
+
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
   private final @Nullable ScheduledExecutorService renewer;
@@ -727,6 +730,23 @@ public final class ExecutionService implements AutoCloseable {
     return lease;
   }
 
+  /**
+   * The claims this service holds now: actions it is delivering, whose leases its heartbeat renews.
+   */
+  public int claimsHeld() {
+    return held.size();
+  }
+
+  /**
+   * How many claims this service has lost to another executor since it was built: actions it had
+   * claimed that another executor took over after their lease ran out while this one was paused
+   * (not delivered here), or that this one delivered after losing the claim (see the warning it
+   * logs). Above zero, the lease is shorter than this process's pauses or its deliveries' retries.
+   */
+  public long claimsLost() {
+    return claimsLost.sum();
+  }
+
   /** How often this service renews the leases of the claims it holds ({@code ZERO}: never). */
   public Duration heartbeat() {
     return heartbeat;
@@ -881,6 +901,7 @@ public final class ExecutionService implements AutoCloseable {
           ex instanceof FailsafeException && ex.getCause() != null ? ex.getCause() : ex;
       if (cause instanceof ClaimLost) {
         span.attribute("opagent.delivery.outcome", "held_elsewhere");
+        claimsLost.increment();
         held.remove(key);
         lost.remove(key);
         origins.remove(key);
@@ -947,6 +968,7 @@ public final class ExecutionService implements AutoCloseable {
     this.held.remove(key);
     lost.remove(key);
     if (!held) {
+      claimsLost.increment();
       LOG.warn(
           "run {}: action {} was delivered but its claim had passed to another executor;"
               + " the lease ({}) is shorter than delivery with retries takes",

@@ -58,13 +58,17 @@ class LeaseTest {
       CompletableFuture<ExecutionReport> first =
           CompletableFuture.supplyAsync(() -> a.execute("r1"));
       awaitAttempts(channel, 1);
+      assertThat(a.claimsHeld()).isEqualTo(1);
       Thread.sleep(LEASE.toMillis() + 1_000);
 
       ExecutionReport second = b.execute("r1");
 
       assertThat(second.heldElsewhere()).isEqualTo(1);
       assertThat(second.completed()).isZero();
+      assertThat(b.claimsHeld()).isZero();
       assertThat(first.get(30, TimeUnit.SECONDS).completed()).isEqualTo(1);
+      assertThat(a.claimsHeld()).isZero();
+      assertThat(a.claimsLost()).isZero();
       assertThat(channel.deliveries.get(reqs.get(0).idempotencyKey()).get()).isEqualTo(1);
     }
   }
@@ -117,6 +121,8 @@ class LeaseTest {
       assertThat(report.heldElsewhere()).isEqualTo(1);
       assertThat(channel.deliveries).doesNotContainKey(key);
       assertThat(journal.find(key).orElseThrow().owner()).isEqualTo("b");
+      assertThat(a.claimsLost()).isEqualTo(1);
+      assertThat(a.claimsHeld()).isZero();
     }
   }
 
