@@ -56,6 +56,8 @@ class ShopApplicationTest {
     properties.add("opagent.agent.max-requests-per-second", () -> "1000");
     properties.add(
         "opagent.store.url", () -> "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath());
+    // a test's store need not force every commit to the disk
+    properties.add("opagent.store.durability", () -> "written");
     properties.add("opagent.execution.channels", () -> "jsonl:" + dir.resolve("actions.jsonl"));
   }
 
@@ -80,13 +82,13 @@ class ShopApplicationTest {
 
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     String customers =
-        PopulationGenerator.builder().seed(3).asOf(today).build().stream(120)
+        PopulationGenerator.builder().seed(3).asOf(today).build().stream(40)
             .map(c -> c.toJson())
             .collect(Collectors.joining(",", "[", "]"));
     ResponseEntity<JsonNode> round = post("/rounds/shop-1", customers);
     assertThat(round.getStatusCode().value()).isEqualTo(200);
     JsonNode r = round.getBody();
-    assertThat(r.path("segmented").asLong()).isEqualTo(120);
+    assertThat(r.path("segmented").asLong()).isEqualTo(40);
     assertThat(r.path("delivered").asLong()).isPositive();
     assertThat(Files.readAllLines(dir.resolve("actions.jsonl")))
         .hasSize((int) r.path("delivered").asLong());
