@@ -13,6 +13,7 @@ import dev.opagent.agent.execution.spi.IdempotencyKeys;
 import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.policy.InvalidPolicyException;
+import dev.opagent.agent.spi.OperationTracer;
 import dev.opagent.rules.LoadResult;
 import dev.opagent.rules.RuleSetHolder;
 import dev.opagent.rules.RuleSetLoader;
@@ -443,10 +444,12 @@ public class OpagentAutoConfiguration {
       ChannelRegistry channels,
       ObjectProvider<OperatingStore> store,
       ObjectProvider<ExecutionServiceBuilderCustomizer> customizers,
+      ObjectProvider<OperationTracer> tracer,
       ObjectProvider<Clock> clock) {
     OpagentProperties.Execution x = properties.getExecution();
     ExecutionService.Builder b =
         ExecutionService.builder()
+            .tracer(tracer.getIfUnique(() -> OperationTracer.NONE))
             .clock(clock(clock))
             .decisionEngine(engine)
             .channels(channels)
@@ -470,9 +473,11 @@ public class OpagentAutoConfiguration {
       ExecutionService executor,
       OperationAgent.ContextCustomizer context,
       ObjectProvider<OperatingStore> store,
+      ObjectProvider<OperationTracer> tracer,
       ObjectProvider<Clock> clock) {
     OperationAgent.Builder b =
         OperationAgent.builder()
+            .tracer(tracer.getIfUnique(() -> OperationTracer.NONE))
             .segmentClient(client)
             .rules(rules::current)
             .clock(clock(clock))

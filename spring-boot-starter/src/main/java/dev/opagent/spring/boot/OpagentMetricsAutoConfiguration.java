@@ -1,5 +1,6 @@
 package dev.opagent.spring.boot;
 
+import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.micrometer.OpagentMetrics;
 import dev.opagent.segment.SegmentClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,15 +58,26 @@ public class OpagentMetricsAutoConfiguration {
 
   @Bean
   SmartInitializingSingleton opagentMetricsClientBinder(
-      OpagentMetrics metrics, ObjectProvider<SegmentClient> client) {
-    return () ->
-        client.ifUnique(
-            c -> {
-              try {
-                metrics.bindTo(c);
-              } catch (IllegalStateException alreadyBound) {
-                LOG.debug("the segment client's metrics were bound by the application");
-              }
-            });
+      OpagentMetrics metrics,
+      ObjectProvider<SegmentClient> client,
+      ObjectProvider<ExecutionService> executor) {
+    return () -> {
+      client.ifUnique(
+          c -> {
+            try {
+              metrics.bindTo(c);
+            } catch (IllegalStateException alreadyBound) {
+              LOG.debug("the segment client's metrics were bound by the application");
+            }
+          });
+      executor.ifUnique(
+          x -> {
+            try {
+              metrics.bindTo(x);
+            } catch (IllegalStateException alreadyBound) {
+              LOG.debug("the execution service's metrics were bound by the application");
+            }
+          });
+    };
   }
 }

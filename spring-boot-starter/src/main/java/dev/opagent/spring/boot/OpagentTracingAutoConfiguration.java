@@ -1,5 +1,7 @@
 package dev.opagent.spring.boot;
 
+import dev.opagent.agent.spi.OperationTracer;
+import dev.opagent.opentelemetry.OpenTelemetryOperationTracing;
 import dev.opagent.opentelemetry.OpenTelemetryTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,9 +12,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
- * OpenTelemetry traces of the auto-configured segment client's calls, on the application's {@link
- * OpenTelemetry} bean, with the trace context sent to the agent. Needs {@code
- * opagent-opentelemetry} on the class path and an {@code OpenTelemetry} bean.
+ * OpenTelemetry traces on the application's {@link OpenTelemetry} bean: the auto-configured segment
+ * client's calls, with the trace context sent to the agent, and the loop's rounds, stages and
+ * deliveries (an {@link OperationTracer} bean the execution service and the loop take). Needs
+ * {@code opagent-opentelemetry} on the class path and an {@code OpenTelemetry} bean.
  */
 @AutoConfiguration(
     afterName =
@@ -27,5 +30,11 @@ public class OpagentTracingAutoConfiguration {
   @ConditionalOnMissingBean(name = "opagentTracingCustomizer")
   SegmentClientBuilderCustomizer opagentTracingCustomizer(OpenTelemetry openTelemetry) {
     return b -> b.tracer(OpenTelemetryTracing.create(openTelemetry));
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  OperationTracer opagentOperationTracer(OpenTelemetry openTelemetry) {
+    return OpenTelemetryOperationTracing.create(openTelemetry);
   }
 }

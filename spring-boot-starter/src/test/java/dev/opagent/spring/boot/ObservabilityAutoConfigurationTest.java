@@ -3,11 +3,16 @@ package dev.opagent.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opagent.agent.engine.DecisionEngine;
+import dev.opagent.agent.loop.OperationAgent;
+import dev.opagent.agent.loop.RoundReport;
+import dev.opagent.agent.spi.OperationTracer;
 import dev.opagent.micrometer.OpagentMetrics;
 import dev.opagent.opentelemetry.OpenTelemetryTracing;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.testkit.AgentSimulator;
 import dev.opagent.testkit.Fixtures;
+import dev.opagent.testkit.InMemoryChannel;
+import dev.opagent.testkit.PopulationGenerator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,7 +22,11 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +134,56 @@ class ObservabilityAutoConfigurationTest {
                           assertThat(s.getInstrumentationScopeInfo().getName())
                               .isEqualTo(OpenTelemetryTracing.SCOPE));
               assertThat(agent.receivedTraces()).isNotEmpty();
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class HostChannel {
+    @Bean
+    InMemoryChannel hostChannel() {
+      return InMemoryChannel.create();
+    }
+  }
+
+  @Test
+  void openTelemetryBean_aRoundOfTheLoop_isTracedWithItsStagesAndDeliveries() {
+    Contexts.on(agent)
+        .withUserConfiguration(Tracing.class, HostChannel.class, Registry.class)
+        .withPropertyValues("opagent.consent.default-channels=email,sms,push,in_app")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasSingleBean(OperationTracer.class);
+              RoundReport report =
+                  context
+                      .getBean(OperationAgent.class)
+                      .runRound(
+                          "traced",
+                          PopulationGenerator.builder()
+                              .seed(5)
+                              .asOf(LocalDate.now(ZoneOffset.UTC))
+                              .build()
+                              .list(20));
+
+              assertThat(report.execution().completed()).isPositive();
+              List<String> names =
+                  context.getBean(Tracing.class).spans.getFinishedSpanItems().stream()
+                      .map(SpanData::getName)
+                      .toList();
+              assertThat(names)
+                  .contains(
+                      "opagent.round",
+                      "opagent.round.segment",
+                      "opagent.round.decide",
+                      "opagent.execution");
+              assertThat(names.stream().filter("opagent.delivery"::equals).count())
+                  .isEqualTo(report.execution().completed());
+              // The execution service's claims are metered too.
+              assertThat(
+                      context
+                          .getBean(MeterRegistry.class)
+                          .find(OpagentMetrics.EXECUTION_LEASES_HELD)
+                          .gauge())
+                  .isNotNull();
             });
   }
 
