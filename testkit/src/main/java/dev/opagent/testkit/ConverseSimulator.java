@@ -1,7 +1,6 @@
 package dev.opagent.testkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -94,9 +93,6 @@ public final class ConverseSimulator implements AutoCloseable {
   private volatile Duration latency = Duration.ZERO;
 
   private ConverseSimulator() {
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
     int id = INSTANCES.incrementAndGet();
     AtomicInteger n = new AtomicInteger();
     this.handlers =
