@@ -7,6 +7,9 @@ import dev.opagent.agent.approval.AuditEvent;
 import dev.opagent.agent.tools.ArgumentProblem;
 import dev.opagent.agent.tools.ToolErrorCode;
 import dev.opagent.agent.tools.ToolResult;
+import dev.opagent.converse.Ending;
+import dev.opagent.converse.ToolCall;
+import dev.opagent.converse.Transcript;
 import dev.opagent.examples.TelecomAssistantExample.Turn;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,17 @@ class TelecomAssistantExampleTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.REQUESTED, "llm-agent"),
             org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.GRANTED, "retention-lead"));
+    // two runs of the agent: the grant ends the first, the conversation continues in the second
+    assertThat(c.transcripts())
+        .extracting(Transcript::ending)
+        .containsExactly(Ending.END_TURN, Ending.END_TURN);
+    assertThat(c.transcripts().get(0).toolCalls()).hasSize(8);
+    assertThat(c.transcripts().get(0).answer()).contains("awaits the retention lead's approval");
+    assertThat(c.transcripts().get(1).toolCalls())
+        .extracting(ToolCall::name)
+        .containsExactly("execute_approved_action", "read_metrics");
+    assertThat(c.transcripts().get(1).messages())
+        .hasSizeGreaterThan(c.transcripts().get(0).messages().size());
     assertThat(out.text())
         .contains("→ get_current_bill {\"user_id\":7}")
         .contains("← {\"status\":\"unknown_tool\"")
@@ -102,5 +116,8 @@ class TelecomAssistantExampleTest {
             ToolResult.ApprovalRequired.class,
             a -> assertThat(a.approvalStatus()).isEqualTo(ApprovalStatus.PENDING));
     assertThat(c.audit()).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.REQUESTED);
+    assertThat(c.transcripts())
+        .singleElement()
+        .satisfies(t -> assertThat(t.toolCalls()).hasSize(3));
   }
 }
