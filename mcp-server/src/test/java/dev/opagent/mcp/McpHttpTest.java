@@ -14,22 +14,24 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server over streamable HTTP on loopback, with the SDK's HTTP client. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class McpHttpTest extends McpServerContract {
-  @TempDir Path dir;
-
+  private Path dir;
   private String url;
   private McpTestHost host;
   private McpEndpoint endpoint;
   private McpSyncClient client;
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  void start(@TempDir Path tmp) {
+    dir = tmp;
     url = "jdbc:h2:mem:mcp-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     host = new McpTestHost(url, Duration.ofSeconds(2), dir.resolve("deliveries.txt"));
     endpoint = host.server.serveHttp("127.0.0.1", 0);
@@ -45,7 +47,7 @@ class McpHttpTest extends McpServerContract {
     client.initialize();
   }
 
-  @AfterEach
+  @AfterAll
   void stop() {
     client.closeGracefully();
     endpoint.close();

@@ -24,14 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class McpStdioTest extends McpServerContract {
-  @TempDir Path dir;
-
+  private Path dir;
   private Server database;
   private String url;
   private McpSyncClient client;
 
   @BeforeAll
-  void start() throws Exception {
+  void start(@TempDir Path tmp) throws Exception {
+    dir = tmp;
     database =
         Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString()).start();
     url = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/store";
