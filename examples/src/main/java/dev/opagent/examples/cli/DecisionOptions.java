@@ -13,6 +13,7 @@ import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;
 import dev.opagent.rules.problem.Problem;
+import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.ReferenceSegmenter;
 import dev.opagent.segment.SegmentClient;
 import dev.opagent.segment.SegmentClientBuilder;
@@ -120,16 +121,23 @@ class DecisionOptions {
   /** Consent from the record's {@code "consent"} array, else {@code --consent}. */
   OperationAgent.ContextCustomizer customizer(CommandLine cmd) {
     Set<Channel> defaults = channels(consent, cmd);
-    return (data, analysis, context) -> {
-      JsonNode own = data.extra().get("consent");
-      if (own != null && own.isArray()) {
-        List<String> ids = new ArrayList<>();
-        own.forEach(n -> ids.add(n.asText()));
-        context.consents(channels(ids, null));
-      } else {
-        context.consents(defaults);
-      }
-    };
+    return (data, analysis, context) -> context.consents(consentOf(data, defaults));
+  }
+
+  /** The channels {@code data} consented to: its {@code "consent"} array, else {@code defaults}. */
+  static Set<Channel> consentOf(CustomerData data, Set<Channel> defaults) {
+    JsonNode own = data.extra().get("consent");
+    if (own != null && own.isArray()) {
+      List<String> ids = new ArrayList<>();
+      own.forEach(n -> ids.add(n.asText()));
+      return channels(ids, null);
+    }
+    return defaults;
+  }
+
+  /** The channels of {@code --consent}; a usage error for an unknown one. */
+  Set<Channel> defaultConsent(CommandLine cmd) {
+    return channels(consent, cmd);
   }
 
   private static Set<Channel> channels(List<String> ids, CommandLine cmd) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       FeedbackCommand.class,
       ReportCommand.class,
       ApprovalsCommand.class,
+      McpCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
