@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -298,20 +299,30 @@ public final class OperationAgent implements AutoCloseable {
    * with the round's counts.
    */
   private RoundReport traced(String runId, boolean resumed, Supplier<RoundReport> round) {
-    OperationTracer.Span span =
+    return within(
         tracer
             .start("opagent.round", null)
             .attribute("opagent.run_id", runId)
-            .attribute("opagent.round.resumed", String.valueOf(resumed));
+            .attribute("opagent.round.resumed", String.valueOf(resumed)),
+        span -> {
+          RoundReport report = round.get();
+          span.attribute("opagent.customers", report.customers())
+              .attribute("opagent.actions.chosen", report.chosen())
+              .attribute("opagent.actions.deferred", report.deferred())
+              .attribute("opagent.actions.blocked", report.blocked())
+              .attribute("opagent.actions.delivered", report.execution().completed())
+              .attribute("opagent.actions.failed", report.execution().failed());
+          return report;
+        });
+  }
+
+  /**
+   * Runs {@code body} with {@code span} current on this thread, marks the span failed when the body
+   * throws, and ends it.
+   */
+  private static <T> T within(OperationTracer.Span span, Function<OperationTracer.Span, T> body) {
     try (OperationTracer.Scope scope = span.makeCurrent()) {
-      RoundReport report = round.get();
-      span.attribute("opagent.customers", report.customers())
-          .attribute("opagent.actions.chosen", report.chosen())
-          .attribute("opagent.actions.deferred", report.deferred())
-          .attribute("opagent.actions.blocked", report.blocked())
-          .attribute("opagent.actions.delivered", report.execution().completed())
-          .attribute("opagent.actions.failed", report.execution().failed());
-      return report;
+      return body.apply(span);
     } catch (RuntimeException | Error e) {
       span.failed(e.getClass().getSimpleName());
       throw e;
@@ -507,39 +518,29 @@ public final class OperationAgent implements AutoCloseable {
    * @return each customer's outcome, in order
    */
   private List<CustomerOutcome> plan(Round round, List<CustomerData> customers, long offset) {
-    OperationTracer.Span segmenting =
-        tracer
-            .start("opagent.round.segment", null)
-            .attribute("opagent.customers", customers.size());
-    SegmentReuse.Result segmentation;
-    try (OperationTracer.Scope scope = segmenting.makeCurrent()) {
-      segmentation = segmenter.analyzeAll(customers);
-      segmenting
-          .attribute("opagent.segment.reused", segmentation.stored())
-          .attribute(
-              "opagent.segment.failures",
-              segmentation.outcomes().stream()
-                  .filter(o -> o instanceof SegmentOutcome.Failure)
-                  .count());
-    } catch (RuntimeException e) {
-      segmenting.failed(e.getClass().getSimpleName());
-      throw e;
-    } finally {
-      segmenting.end();
-    }
-    OperationTracer.Span deciding =
-        tracer.start("opagent.round.decide", null).attribute("opagent.customers", customers.size());
+    SegmentReuse.Result segmentation =
+        within(
+            tracer
+                .start("opagent.round.segment", null)
+                .attribute("opagent.customers", customers.size()),
+            span -> {
+              SegmentReuse.Result r = segmenter.analyzeAll(customers);
+              span.attribute("opagent.segment.reused", r.stored())
+                  .attribute(
+                      "opagent.segment.failures",
+                      r.outcomes().stream()
+                          .filter(o -> o instanceof SegmentOutcome.Failure)
+                          .count());
+              return r;
+            });
     long chosenBefore = round.t.chosen;
-    try (OperationTracer.Scope scope = deciding.makeCurrent()) {
-      List<CustomerOutcome> outcomes = decide(round, customers, offset, segmentation);
-      deciding.attribute("opagent.actions.chosen", round.t.chosen - chosenBefore);
-      return outcomes;
-    } catch (RuntimeException e) {
-      deciding.failed(e.getClass().getSimpleName());
-      throw e;
-    } finally {
-      deciding.end();
-    }
+    return within(
+        tracer.start("opagent.round.decide", null).attribute("opagent.customers", customers.size()),
+        span -> {
+          List<CustomerOutcome> outcomes = decide(round, customers, offset, segmentation);
+          span.attribute("opagent.actions.chosen", round.t.chosen - chosenBefore);
+          return outcomes;
+        });
   }
 
   /** Evaluates, decides and journals the segmented {@code customers}. */
