@@ -4,18 +4,14 @@ import dev.opagent.agent.event.CustomerEvent;
 import dev.opagent.agent.event.CustomerEvents;
 import dev.opagent.agent.event.InMemoryCustomerDirectory;
 import dev.opagent.agent.event.InvalidEventException;
-import dev.opagent.agent.execution.ChannelLimits;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.feedback.Attribution;
 import dev.opagent.agent.loop.EventOutcome;
 import dev.opagent.agent.loop.EventProcessor;
-import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.RuleSet;
-import dev.opagent.segment.CustomerData;
-import dev.opagent.segment.InvalidInputException;
 import dev.opagent.store.OperatingStore;
 import dev.opagent.testkit.MutableClock;
 import java.io.BufferedReader;
@@ -137,29 +133,16 @@ public final class EventsCommand implements Callable<Integer> {
     long[] badCount = new long[1];
     List<CustomerEvent> events = readEvents(badLines, badCount);
     InMemoryCustomerDirectory directory =
-        new InMemoryCustomerDirectory(customers == null ? List.of() : readCustomers(badLines));
+        new InMemoryCustomerDirectory(
+            customers == null ? List.of() : EventLoop.readCustomers(customers, badLines));
     MutableClock clock = MutableClock.at(events.isEmpty() ? Instant.now() : events.get(0).at());
     ChannelRegistry channels = channelOptions.registry(cmd, inputs, clock);
 
     Replay replay = new Replay();
-    OperatingStore opened = store.open(cmd);
-    try (opened;
-        DecisionOptions.Agent agent = decision.agent(cmd, clock);
-        OperationAgent loopAgent =
-            decision.loopOn(
-                cmd,
-                opened,
-                agent.client(),
-                rules,
-                policy,
-                clock,
-                channels,
-                ChannelLimits.DEFAULT)) {
-      EventProcessor processor =
-          EventProcessor.builder(loopAgent)
-              .customers(directory)
-              .feedback(opened.feedback())
-              .build();
+    try (EventLoop loop =
+        EventLoop.open(cmd, decision, store, rules, policy, channels, directory, clock)) {
+      EventProcessor processor = loop.processor;
+      OperatingStore opened = loop.store;
       err.printf(
           "replaying %d events from %s (%d customers), store %s%n",
           events.size(), input, directory.size(), store.masked());
@@ -197,27 +180,6 @@ public final class EventsCommand implements Callable<Integer> {
       }
     }
     out.sort(Comparator.comparing(CustomerEvent::at)); // stable: ties keep the file's order
-    return out;
-  }
-
-  private List<CustomerData> readCustomers(List<String> bad) throws IOException {
-    List<CustomerData> out = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(customers, StandardCharsets.UTF_8)) {
-      long line = 0;
-      for (String text; (text = reader.readLine()) != null; ) {
-        line++;
-        if (text.isBlank()) {
-          continue;
-        }
-        try {
-          out.add(CustomerData.fromJson(text));
-        } catch (InvalidInputException | IllegalArgumentException e) {
-          if (bad.size() < CustomerLines.KEPT_REASONS) {
-            bad.add("--customers line " + line + ": " + e.getMessage());
-          }
-        }
-      }
-    }
     return out;
   }
 

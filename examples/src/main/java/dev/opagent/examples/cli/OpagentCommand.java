@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RunCommand.class,
       EventsCommand.class,
+      ReceiveCommand.class,
       PlanCommand.class,
       SimulateCommand.class,
       GenerateCommand.class,
