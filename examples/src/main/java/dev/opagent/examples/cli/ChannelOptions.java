@@ -6,32 +6,53 @@ import dev.opagent.agent.execution.channels.LoggingChannel;
 import dev.opagent.agent.execution.channels.WebhookChannel;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ChannelException;
+import dev.opagent.channels.SecretProvider;
+import dev.opagent.channels.sendgrid.SendGridEmailChannel;
+import dev.opagent.channels.shopify.ShopifyDiscountChannel;
+import dev.opagent.channels.twilio.TwilioSmsChannel;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** Where the commands that deliver send the actions: {@code --channel} and {@code --route}. */
+/**
+ * Where the commands that deliver send the actions: {@code --channel} and {@code --route}. The
+ * provider channels ({@code shopify:}, {@code sendgrid:}, {@code twilio:}) read their credentials
+ * from environment variables and receive their action type ({@code create_discount}, {@code
+ * send_email}, {@code send_sms}) unless {@code --route} sends it elsewhere.
+ */
 final class ChannelOptions {
 
   @Option(
       names = "--channel",
       paramLabel = "SPEC",
       description =
-          "jsonl:PATH, webhook:URL or log; repeatable (default: jsonl:.opagent/actions.jsonl).")
+          "jsonl:PATH, webhook:URL, log, shopify:SHOP (env SHOPIFY_ACCESS_TOKEN),"
+              + " sendgrid:TEMPLATE_ID (env SENDGRID_API_KEY, SENDGRID_FROM) or"
+              + " twilio:FROM_NUMBER_OR_MESSAGING_SERVICE_SID (env TWILIO_ACCOUNT_SID,"
+              + " TWILIO_AUTH_TOKEN, optional TWILIO_STATUS_CALLBACK); repeatable (default:"
+              + " jsonl:.opagent/actions.jsonl).")
   List<String> channelSpecs = new ArrayList<>();
 
   @Option(
       names = "--route",
       paramLabel = "ACTION_TYPE=CHANNEL",
-      description = "Send an action type to a channel by name (jsonl, webhook, log); repeatable.")
+      description =
+          "Send an action type to a channel by name (jsonl, webhook, log, shopify, sendgrid,"
+              + " twilio); repeatable.")
   Map<String, String> routes = Map.of();
+
+  /** Where credentials are read; the process environment, replaced in tests. */
+  Function<String, @Nullable String> environment = System::getenv;
 
   /**
    * The channels of {@code --channel} and {@code --route}, refusing a JSON-lines channel on one of
@@ -44,6 +65,7 @@ final class ChannelOptions {
         channelSpecs.isEmpty() ? List.of("jsonl:.opagent/actions.jsonl") : channelSpecs;
     ChannelRegistry.Builder b = ChannelRegistry.builder();
     String first = null;
+    Map<String, String> providerRoutes = new LinkedHashMap<>();
     List<ActionChannel> opened = new ArrayList<>();
     try {
       for (String s : specs) {
@@ -61,6 +83,10 @@ final class ChannelOptions {
         }
         opened.add(c);
         b.register(c);
+        String actionType = providerActionType(c);
+        if (actionType != null) {
+          providerRoutes.putIfAbsent(actionType, c.name());
+        }
         if (first == null) {
           first = c.name();
         }
@@ -76,6 +102,7 @@ final class ChannelOptions {
       throw e;
     }
     b.fallback(first);
+    providerRoutes.forEach(b::routeActionType);
     routes.forEach(b::routeActionType);
     try {
       return b.build();
@@ -84,8 +111,20 @@ final class ChannelOptions {
     }
   }
 
-  private static ActionChannel channel(CommandLine cmd, String spec, Clock clock)
-      throws IOException {
+  private static @Nullable String providerActionType(ActionChannel c) {
+    if (c instanceof ShopifyDiscountChannel) {
+      return "create_discount";
+    }
+    if (c instanceof SendGridEmailChannel) {
+      return "send_email";
+    }
+    if (c instanceof TwilioSmsChannel) {
+      return "send_sms";
+    }
+    return null;
+  }
+
+  private ActionChannel channel(CommandLine cmd, String spec, Clock clock) throws IOException {
     if (spec.equals("log")) {
       return LoggingChannel.builder().clock(clock).build();
     }
@@ -114,7 +153,65 @@ final class ChannelOptions {
         throw new CommandLine.ParameterException(cmd, "--channel " + spec + ": " + e.getMessage());
       }
     }
+    try {
+      if (spec.startsWith("shopify:") && spec.length() > 8) {
+        return ShopifyDiscountChannel.builder()
+            .shop(spec.substring(8))
+            .accessToken(
+                secret(cmd, "shopify", "SHOPIFY_ACCESS_TOKEN", "the shop app's Admin API token"))
+            .clock(clock)
+            .build();
+      }
+      if (spec.startsWith("sendgrid:") && spec.length() > 9) {
+        SecretProvider key = secret(cmd, "sendgrid", "SENDGRID_API_KEY", "a SendGrid API key");
+        String from = required(cmd, "sendgrid", "SENDGRID_FROM", "the verified sender address");
+        return SendGridEmailChannel.builder()
+            .apiKey(key)
+            .from(from)
+            .templateId(spec.substring(9))
+            .clock(clock)
+            .build();
+      }
+      if (spec.startsWith("twilio:") && spec.length() > 7) {
+        String sid = required(cmd, "twilio", "TWILIO_ACCOUNT_SID", "the account SID (AC...)");
+        SecretProvider token =
+            secret(cmd, "twilio", "TWILIO_AUTH_TOKEN", "the account's auth token");
+        TwilioSmsChannel.Builder t =
+            TwilioSmsChannel.builder()
+                .accountSid(sid)
+                .authToken(token)
+                .sender(spec.substring(7))
+                .clock(clock);
+        String callback = environment.apply("TWILIO_STATUS_CALLBACK");
+        if (callback != null && !callback.isBlank()) {
+          t.statusCallback(callback);
+        }
+        return t.build();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, "--channel " + spec + ": " + e.getMessage());
+    }
     throw new CommandLine.ParameterException(
-        cmd, "--channel " + spec + ": expected jsonl:PATH, webhook:URL or log");
+        cmd,
+        "--channel "
+            + spec
+            + ": expected jsonl:PATH, webhook:URL or log, or a provider: shopify:SHOP,"
+            + " sendgrid:TEMPLATE_ID or twilio:FROM_NUMBER_OR_MESSAGING_SERVICE_SID");
+  }
+
+  /** The variable {@code name}, which must be set, as a secret read from the environment. */
+  private SecretProvider secret(CommandLine cmd, String provider, String name, String what) {
+    required(cmd, provider, name, what);
+    return SecretProvider.fromEnv(name, environment);
+  }
+
+  /** The value of variable {@code name}; a parameter error naming it when it is not set. */
+  private String required(CommandLine cmd, String provider, String name, String what) {
+    String v = environment.apply(name);
+    if (v == null || v.isBlank()) {
+      throw new CommandLine.ParameterException(
+          cmd, "--channel " + provider + ": set " + name + " to " + what);
+    }
+    return v.trim();
   }
 }
