@@ -1,6 +1,8 @@
 package dev.opagent.channels.inbound;
 
+import dev.opagent.channels.shopify.ShopifyDiscountChannel;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,6 +20,16 @@ public interface DiscountCodeResolver {
   /** Resolves no code: purchases are attributed by last touch. */
   static DiscountCodeResolver none() {
     return code -> Optional.empty();
+  }
+
+  /**
+   * Resolves the codes {@code ShopifyDiscountChannel} created with {@code prefix} (its default is
+   * {@value ShopifyDiscountChannel#DEFAULT_CODE_PREFIX}): they encode the action's key when the key
+   * is of the library's own form, so no table is needed.
+   */
+  static DiscountCodeResolver ofShopifyCodes(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    return code -> ShopifyDiscountChannel.keyOf(prefix, code);
   }
 
   /** Resolves by a fixed table of code to key. */

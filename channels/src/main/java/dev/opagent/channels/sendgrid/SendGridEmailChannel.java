@@ -12,6 +12,7 @@ import dev.opagent.channels.ProviderChannelBuilder;
 import dev.opagent.channels.ProviderHttp;
 import dev.opagent.channels.Secret;
 import dev.opagent.channels.SecretProvider;
+import dev.opagent.channels.inbound.WebhookParameters;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,13 +66,13 @@ public final class SendGridEmailChannel implements ActionChannel {
   public static final String DEFAULT_RECIPIENT_PARAMETER = "email";
 
   /** The {@code custom_args} entry carrying the action's idempotency key: {@value}. */
-  public static final String ARG_KEY = "opagent_key";
+  public static final String ARG_KEY = WebhookParameters.KEY;
 
   /** The {@code custom_args} entry carrying the run id: {@value}. */
-  public static final String ARG_RUN = "opagent_run";
+  public static final String ARG_RUN = WebhookParameters.RUN;
 
   /** The {@code custom_args} entry carrying the campaign: {@value}. */
-  public static final String ARG_CAMPAIGN = "opagent_campaign";
+  public static final String ARG_CAMPAIGN = WebhookParameters.CAMPAIGN;
 
   /** The response header holding SendGrid's message id: {@value}. */
   public static final String MESSAGE_ID_HEADER = "X-Message-Id";

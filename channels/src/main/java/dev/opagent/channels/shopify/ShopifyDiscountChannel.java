@@ -21,10 +21,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -83,6 +85,12 @@ public final class ShopifyDiscountChannel implements ActionChannel {
   /** How many base32 characters of the key's SHA-256 follow the prefix: {@value} (100 bits). */
   public static final int CODE_HASH_CHARS = 20;
 
+  /** How many base32 characters encode a key of the library's own form: {@value} (128 bits). */
+  public static final int KEY_CODE_CHARS = 26;
+
+  /** The library's own idempotency keys ({@code IdempotencyKeys}): {@code ik-} and 32 hex. */
+  private static final Pattern LIBRARY_KEY = Pattern.compile("ik-[0-9a-f]{32}");
+
   /** The action parameter holding the Shopify customer id the code is restricted to: {@value}. */
   public static final String CUSTOMER_PARAMETER = "shopify_customer_id";
 
@@ -101,7 +109,8 @@ public final class ShopifyDiscountChannel implements ActionChannel {
   private static final Pattern SHOP = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}|unstable");
   private static final Pattern CODE_PREFIX = Pattern.compile("[A-Z0-9_-]{0,32}");
-  private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
+  private static final String BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  private static final char[] BASE32 = BASE32_ALPHABET.toCharArray();
 
   private final String name;
   private final String shop;
@@ -136,30 +145,83 @@ public final class ShopifyDiscountChannel implements ActionChannel {
   }
 
   /**
-   * The discount code for idempotency key {@code key}: {@code prefix} followed by the first {@value
-   * #CODE_HASH_CHARS} characters of the base32 (RFC 4648, upper case, no padding) of the key's
-   * SHA-256. The same key always gives the same code, so a host can print the code in the e-mail
-   * that goes with the discount action.
+   * The discount code for idempotency key {@code key}: {@code prefix} followed by base32 (RFC 4648,
+   * upper case, no padding). A key of the library's own form ({@code ik-} and 32 hexadecimal
+   * digits, a SHA-256 prefix without personal data) is encoded whole, in {@value #KEY_CODE_CHARS}
+   * characters, so that {@link #keyOf} finds the action from the code an order used; any other key
+   * is hashed (SHA-256) into {@value #CODE_HASH_CHARS} characters, which cannot be traced back. The
+   * same key always gives the same code, so a host can print the code in the e-mail that goes with
+   * the discount action. Either form is 100 bits or more: not guessable.
    */
   public static String codeFor(String prefix, String key) {
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(key, "key");
+    if (LIBRARY_KEY.matcher(key).matches()) {
+      return prefix + base32(HexFormat.of().parseHex(key.substring(3)), KEY_CODE_CHARS);
+    }
     byte[] digest;
     try {
       digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
-    StringBuilder sb = new StringBuilder(prefix.length() + CODE_HASH_CHARS).append(prefix);
+    return prefix + base32(digest, CODE_HASH_CHARS);
+  }
+
+  /**
+   * The idempotency key of the action that created discount {@code code} with {@code prefix}, when
+   * the code encodes a key of the library's own form (see {@link #codeFor}); empty for any other
+   * code. Case does not matter (shops treat codes without case).
+   */
+  public static Optional<String> keyOf(String prefix, String code) {
+    Objects.requireNonNull(prefix, "prefix");
+    Objects.requireNonNull(code, "code");
+    String upper = code.trim().toUpperCase(Locale.ROOT);
+    String p = prefix.toUpperCase(Locale.ROOT);
+    if (!upper.startsWith(p) || upper.length() != p.length() + KEY_CODE_CHARS) {
+      return Optional.empty();
+    }
+    byte[] bytes = new byte[16];
     int buffer = 0;
     int bits = 0;
-    for (byte d : digest) {
+    int n = 0;
+    for (int i = p.length(); i < upper.length(); i++) {
+      int v = BASE32_ALPHABET.indexOf(upper.charAt(i));
+      if (v < 0) {
+        return Optional.empty();
+      }
+      buffer = (buffer << 5) | v;
+      bits += 5;
+      if (bits >= 8) {
+        if (n == bytes.length) {
+          return Optional.empty();
+        }
+        bytes[n++] = (byte) (buffer >> (bits - 8));
+        bits -= 8;
+      }
+    }
+    // 26 characters carry 130 bits: the last 2 are padding, zero in a code this channel made.
+    if (n != bytes.length || (buffer & ((1 << bits) - 1)) != 0) {
+      return Optional.empty();
+    }
+    return Optional.of("ik-" + HexFormat.of().formatHex(bytes));
+  }
+
+  /** The first {@code chars} base32 characters of {@code bytes} (zero bits padding the last). */
+  private static String base32(byte[] bytes, int chars) {
+    StringBuilder sb = new StringBuilder(chars);
+    int buffer = 0;
+    int bits = 0;
+    for (byte d : bytes) {
       buffer = (buffer << 8) | (d & 0xff);
       bits += 8;
-      while (bits >= 5 && sb.length() < prefix.length() + CODE_HASH_CHARS) {
+      while (bits >= 5 && sb.length() < chars) {
         sb.append(BASE32[(buffer >> (bits - 5)) & 31]);
         bits -= 5;
       }
+    }
+    if (sb.length() < chars && bits > 0) {
+      sb.append(BASE32[(buffer << (5 - bits)) & 31]);
     }
     return sb.toString();
   }

@@ -11,6 +11,7 @@ import dev.opagent.channels.ProviderChannelBuilder;
 import dev.opagent.channels.ProviderHttp;
 import dev.opagent.channels.Secret;
 import dev.opagent.channels.SecretProvider;
+import dev.opagent.channels.inbound.WebhookParameters;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -68,7 +69,7 @@ public final class TwilioSmsChannel implements ActionChannel {
   public static final String DEFAULT_RECIPIENT_PARAMETER = "phone";
 
   /** The status callback's query parameter carrying the idempotency key: {@value}. */
-  public static final String CALLBACK_KEY_PARAMETER = "opagent_key";
+  public static final String CALLBACK_KEY_PARAMETER = WebhookParameters.KEY;
 
   private static final Logger LOG = LoggerFactory.getLogger(TwilioSmsChannel.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();

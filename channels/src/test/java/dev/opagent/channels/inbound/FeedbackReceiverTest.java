@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opagent.agent.event.CustomerEvent;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.feedback.AttributionCounts;
+import dev.opagent.channels.shopify.ShopifyDiscountChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,7 @@ class FeedbackReceiverTest {
           .customers(
               CustomerResolver.byContactFields(
                   List.of(LoopFixture.customer("C-1"), LoopFixture.customer("C-2"))))
-          .discountCodes(
-              code ->
-                  code.startsWith("OPA-")
-                      ? java.util.Optional.of(code.substring(4))
-                      : java.util.Optional.empty())
+          .discountCodes(DiscountCodeResolver.ofShopifyCodes("OPA-"))
           .clock(loop.clock)
           .build();
 
@@ -289,11 +286,14 @@ class FeedbackReceiverTest {
         {"id": 450789469, "email": "someone-else@example.com", "created_at": "%s",
          "total_price": "199.00", "currency": "EUR",
          "customer": {"id": 207119551, "email": "c-1@example.com"},
-         "discount_codes": [{"code": "OPA-%s", "amount": "20.00", "type": "percentage"}],
+         "discount_codes": [{"code": "%s", "amount": "20.00", "type": "percentage"}],
          "line_items": [{"product_id": 632910392, "sku": "P-2001", "title": "Serum",
                          "quantity": 2, "price": "109.50"}]}
         """
-            .formatted(loop.clock.instant().atOffset(java.time.ZoneOffset.ofHours(3)), emailKey);
+            .formatted(
+                loop.clock.instant().atOffset(java.time.ZoneOffset.ofHours(3)),
+                // the code the Shopify channel creates for the action: it names the action's key
+                ShopifyDiscountChannel.codeFor("OPA-", emailKey));
     byte[] body = order.getBytes(StandardCharsets.UTF_8);
 
     WebhookResult r =

@@ -351,6 +351,30 @@ class ShopifyDiscountChannelTest {
   }
 
   @Test
+  void codeFor_aLibraryKey_encodesItWhole_andKeyOfFindsItBack() {
+    String key = "ik-0123456789abcdef0123456789abcdef";
+    String code = ShopifyDiscountChannel.codeFor("OPA-", key);
+
+    assertThat(code)
+        .startsWith("OPA-")
+        .hasSize(4 + ShopifyDiscountChannel.KEY_CODE_CHARS)
+        .matches("OPA-[A-Z2-7]+");
+    assertThat(ShopifyDiscountChannel.keyOf("OPA-", code)).contains(key);
+    assertThat(ShopifyDiscountChannel.keyOf("opa-", code.toLowerCase(java.util.Locale.ROOT)))
+        .contains(key);
+    // another prefix, a hashed key's code, a foreign code, a code one character off: not ours
+    assertThat(ShopifyDiscountChannel.keyOf("WB-", code)).isEmpty();
+    assertThat(ShopifyDiscountChannel.keyOf("OPA-", ShopifyDiscountChannel.codeFor("OPA-", "k-1")))
+        .isEmpty();
+    assertThat(ShopifyDiscountChannel.keyOf("OPA-", "SUMMER10")).isEmpty();
+    String last = code.substring(code.length() - 1);
+    assertThat(
+            ShopifyDiscountChannel.keyOf(
+                "OPA-", code.substring(0, code.length() - 1) + ("A".equals(last) ? "B" : "A")))
+        .isNotEqualTo(java.util.Optional.of(key));
+  }
+
+  @Test
   void codeFor_isDeterministicUpperCaseBase32AndShort() {
     String a = ShopifyDiscountChannel.codeFor("OPA-", "campaign|send|C-1|2026-03-15");
 

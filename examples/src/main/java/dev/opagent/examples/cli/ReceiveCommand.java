@@ -5,10 +5,12 @@ import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.channels.inbound.ActionLookup;
 import dev.opagent.channels.inbound.CustomerResolver;
+import dev.opagent.channels.inbound.DiscountCodeResolver;
 import dev.opagent.channels.inbound.FeedbackReceiver;
 import dev.opagent.channels.inbound.Provider;
 import dev.opagent.channels.inbound.WebhookSecrets;
 import dev.opagent.channels.inbound.WebhookServer;
+import dev.opagent.channels.shopify.ShopifyDiscountChannel;
 import dev.opagent.rules.RuleSet;
 import dev.opagent.segment.CustomerData;
 import java.io.IOException;
@@ -189,6 +191,9 @@ public final class ReceiveCommand implements Callable<Integer> {
               .events(loop.processor)
               .interactions(loop.store.feedback())
               .actions(ActionLookup.of(loop.store.journal()))
+              // the codes --channel shopify: creates name their action
+              .discountCodes(
+                  DiscountCodeResolver.ofShopifyCodes(ShopifyDiscountChannel.DEFAULT_CODE_PREFIX))
               .customers(CustomerResolver.byContactFields(known))
               .clock(clock)
               .build();
