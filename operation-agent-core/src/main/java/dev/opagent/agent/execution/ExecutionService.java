@@ -157,10 +157,10 @@ public final class ExecutionService implements AutoCloseable {
   private final Set<String> held = ConcurrentHashMap.newKeySet();
 
   /** Held keys whose renewal found the claim gone: they must not be delivered. */
+  private final Set<String> lost = ConcurrentHashMap.newKeySet();
+
   /** Claims this service lost to another executor (a pause longer than a lease), so far. */
   private final LongAdder claimsLost = new LongAdder();
-
-  private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
   private final @Nullable ScheduledExecutorService renewer;
   private volatile boolean closed;
