@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +84,10 @@ class ConsoleHttpTest {
 
   @BeforeEach
   void start() throws IOException {
-    store = OperatingStore.open("jdbc:h2:file:" + dir.resolve("store").toAbsolutePath(), "sa", "");
+    // in memory, one database per test: the file store's flushes would only slow the tests down
+    store =
+        OperatingStore.open(
+            "jdbc:h2:mem:console-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
     rulesFile = dir.resolve("campaigns.json");
     Files.writeString(rulesFile, RULES);
     RuleSetLoader loader = RuleSetLoader.ofDefaults();
