@@ -335,6 +335,9 @@ class ConsoleHttpTest {
 
     assertThat(r.statusCode()).isEqualTo(303);
     String written = Files.readString(rulesFile);
+    assertThat(written)
+        .as("one value changed, the rest of the file as it was")
+        .isEqualTo(RULES.replace("\"enabled\": true", "\"enabled\": false"));
     assertThat(RuleSetLoader.ofDefaults().load(RuleSource.string("check", written)).rule("winback"))
         .hasValueSatisfying(rule -> assertThat(rule.enabled()).isFalse());
     assertThat(holder.current().rule("winback").orElseThrow().enabled()).isFalse();
@@ -363,6 +366,25 @@ class ConsoleHttpTest {
             Map.of("csrf", csrf, "id", "winback", "enabled", "true", "file", again));
     assertThat(enable.statusCode()).isEqualTo(303);
     assertThat(holder.current().rule("winback").orElseThrow().enabled()).isTrue();
+  }
+
+  @Test
+  void disable_aCampaignWithoutAnEnabledField_addsOneAfterItsId() throws Exception {
+    String csrf = loggedIn("carol");
+    String digest = fileDigest(browser.get("/campaigns").body());
+
+    HttpResponse<String> r =
+        browser.post(
+            "/campaigns/toggle",
+            Map.of("csrf", csrf, "id", "sneaky", "enabled", "false", "file", digest));
+
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(Files.readString(rulesFile))
+        .isEqualTo(
+            RULES.replace(
+                "\"rule_id\": \"sneaky\",", "\"rule_id\": \"sneaky\", \"enabled\": false,"));
+    assertThat(holder.current().rule("sneaky").orElseThrow().enabled()).isFalse();
+    assertThat(browser.get("/campaigns").body()).contains(">disabled<");
   }
 
   @Test

@@ -1,12 +1,12 @@
 package dev.opagent.console.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opagent.rules.LoadResult;
 import dev.opagent.rules.ReloadResult;
@@ -31,14 +31,17 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rules file the console enables and disables campaigns in, through the rule format's own {@code
- * enabled} field. A change is validated with the loader before anything is written, recorded in the
- * {@link CampaignAudit}, written to a temporary file in the same directory, flushed, and moved over
- * the rules file atomically: readers see the old file or the new one, never part of one. The holder
- * then reloads it. Changes are serialised; each names the SHA-256 of the file it was made on, so a
- * change based on a file that has changed since is refused.
+ * enabled} field: the one value changes in the file's text (or {@code "enabled": false} is added
+ * after the rule id), and the rest of the file stays as it was. A change is validated with the
+ * loader before anything is written, recorded in the {@link CampaignAudit}, written to a temporary
+ * file in the same directory, flushed, and moved over the rules file atomically: readers see the
+ * old file or the new one, never part of one. The holder then reloads it. Changes are serialised;
+ * each names the SHA-256 of the file it was made on, so a change based on a file that has changed
+ * since is refused.
  */
 public final class CampaignFile {
   private static final ObjectMapper MAPPER =
@@ -46,6 +49,7 @@ public final class CampaignFile {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
   private final RuleSetHolder holder;
@@ -124,33 +128,45 @@ public final class CampaignFile {
           Outcome.STALE,
           "the rules file changed after this page was shown; nothing was changed, look again");
     }
+    String text = text(before);
     JsonNode root;
+    Edit edit;
     try {
-      root = MAPPER.readTree(before);
+      root = MAPPER.readTree(text);
+      edit = locate(text, id);
     } catch (IOException e) {
       return new Result(
           Outcome.INVALID, "the rules file is not valid JSON now; nothing was changed");
     }
-    JsonNode rules = root.isArray() ? root : root.path("rules");
-    ObjectNode rule = null;
-    for (JsonNode r : rules) {
-      if (r.isObject() && id.equals(r.path("rule_id").asText(null))) {
-        rule = (ObjectNode) r;
-      }
-    }
-    if (rule == null) {
+    if (edit == null) {
       return new Result(Outcome.UNKNOWN_CAMPAIGN, "the rules file has no campaign " + id);
     }
-    JsonNode current = rule.get("enabled");
-    boolean wasEnabled = current == null || current.asBoolean(true);
-    if (wasEnabled == enabled) {
+    if (edit.enabled() == enabled) {
       return new Result(
           Outcome.UNCHANGED,
           "campaign " + id + " already is " + (enabled ? "enabled" : "disabled"));
     }
-    rule.put("enabled", enabled);
-    byte[] after = write(root);
-    LoadResult checked = loader.validate(RuleSource.string(path.toString(), text(after)));
+    String changed = edit.apply(text, enabled);
+    // the edit touches one value in the text, keeping the rest of the file as it is; what it
+    // means is checked against the same change made on the parsed document
+    JsonNode wanted = root.deepCopy();
+    for (JsonNode r : wanted.isArray() ? wanted : wanted.path("rules")) {
+      if (r.isObject() && id.equals(r.path("rule_id").asText(null))) {
+        ((ObjectNode) r).put("enabled", enabled);
+      }
+    }
+    try {
+      if (!MAPPER.readTree(changed).equals(wanted)) {
+        return new Result(
+            Outcome.INVALID,
+            "the change could not be made in the file's text; nothing was changed");
+      }
+    } catch (IOException e) {
+      return new Result(
+          Outcome.INVALID, "the change could not be made in the file's text; nothing was changed");
+    }
+    byte[] after = changed.getBytes(StandardCharsets.UTF_8);
+    LoadResult checked = loader.validate(RuleSource.string(path.toString(), changed));
     if (checked instanceof LoadResult.Invalid invalid) {
       return new Result(
           Outcome.INVALID,
@@ -232,11 +248,72 @@ public final class CampaignFile {
     }
   }
 
-  private static byte[] write(JsonNode root) throws IOException {
-    DefaultPrettyPrinter pp =
-        new DefaultPrettyPrinter().withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
-    String json = MAPPER.writer(pp).writeValueAsString(root);
-    return (json.replace(System.lineSeparator(), "\n") + "\n").getBytes(StandardCharsets.UTF_8);
+  /**
+   * Where campaign {@code id}'s {@code enabled} value is in {@code text}, or where one is inserted
+   * (after its {@code rule_id}); null when no campaign has that id.
+   */
+  private static @Nullable Edit locate(String text, String id) throws IOException {
+    try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+      JsonToken first = p.nextToken();
+      if (first == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if ("rules".equals(name) && value == JsonToken.START_ARRAY) {
+            return inRules(p, id);
+          }
+          p.skipChildren();
+        }
+        return null;
+      }
+      return first == JsonToken.START_ARRAY ? inRules(p, id) : null;
+    }
+  }
+
+  private static @Nullable Edit inRules(JsonParser p, String id) throws IOException {
+    JsonToken t;
+    while ((t = p.nextToken()) != null && t != JsonToken.END_ARRAY) {
+      if (t != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      String ruleId = null;
+      int idEnd = -1;
+      int enabledAt = -1;
+      int enabledLength = 0;
+      boolean enabled = true;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("rule_id".equals(name) && value == JsonToken.VALUE_STRING) {
+          ruleId = p.getText();
+          idEnd = (int) p.currentLocation().getCharOffset();
+        } else if ("enabled".equals(name) && value.isBoolean()) {
+          enabledAt = (int) p.currentTokenLocation().getCharOffset();
+          enabled = value == JsonToken.VALUE_TRUE;
+          enabledLength = enabled ? 4 : 5;
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (id.equals(ruleId)) {
+        return new Edit(enabled, enabledAt, enabledLength, idEnd);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A campaign's {@code enabled} literal at {@code at} (of {@code length} characters), or, when
+   * {@code at} is negative, none: one is inserted at {@code insertAt}, after the rule id.
+   */
+  private record Edit(boolean enabled, int at, int length, int insertAt) {
+    String apply(String text, boolean value) {
+      if (at >= 0) {
+        return text.substring(0, at) + value + text.substring(at + length);
+      }
+      return text.substring(0, insertAt) + ", \"enabled\": " + value + text.substring(insertAt);
+    }
   }
 
   private static String text(byte[] bytes) {
