@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * name and secret that the {@link ConsoleAuthenticator} accepts; the session cookie is {@code
  * HttpOnly; SameSite=Strict} (and {@code Secure} with {@link Builder#secureCookies}). Every form
  * carries the session's token, and a POST without it, with another one, or without a session
- * changes nothing (403, or 401 without a session); a POST from another origin is refused too.
+ * changes nothing (403, or 401 without a session); a POST from another origin is refused too. After
+ * ten failed logins in a minute, further ones are refused unchecked until the minute is over.
  * Approvals are decided through the operating store's {@link ApprovalGate}, which records who and
  * when in the approval audit trail; campaign changes are recorded in a trail of the same kind
  * beside the rules file. Customer ids are masked ({@code ****} and the last two characters) unless
@@ -249,6 +250,11 @@ public final class ConsoleHandler implements HttpHandler {
       message(ex, 403, "Refused", "The login form was not sent from this console's page.");
       return;
     }
+    if (!sessions.loginAllowed()) {
+      ex.getResponseHeaders().set("Retry-After", "60");
+      loginPage(ex, base, 429, "Too many failed sign-ins; try again in a minute.");
+      return;
+    }
     String user = form.getOrDefault("user", "").strip();
     String secret = form.getOrDefault("secret", "");
     Optional<String> operator =
@@ -256,6 +262,7 @@ public final class ConsoleHandler implements HttpHandler {
             ? Optional.empty()
             : authenticator.authenticate(user, secret);
     if (operator.isEmpty()) {
+      sessions.loginFailed();
       loginPage(ex, base, 401, "Wrong name or token.");
       return;
     }

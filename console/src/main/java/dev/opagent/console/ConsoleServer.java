@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -88,11 +89,22 @@ public final class ConsoleServer implements AutoCloseable {
     return "http://" + host + ":" + a.getPort() + (path.endsWith("/") ? path : path + "/");
   }
 
-  /** Stops serving: requests under way get a second to finish. */
+  /**
+   * Stops serving at once: the listening socket and open connections are closed (a request under
+   * way is cut off), and the console's threads are given a second to end.
+   */
   @Override
   public void close() {
-    server.stop(1);
-    executor.shutdownNow();
+    server.stop(0);
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void notFound(HttpExchange ex) throws IOException {

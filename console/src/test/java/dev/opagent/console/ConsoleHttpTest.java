@@ -36,8 +36,11 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The console over real HTTP, on an H2 store and a rules file. */
 class ConsoleHttpTest {
   private static final String TOKEN = "s3cret-console-token-for-tests";
-  private static final String CUSTOMER = "C-100742";
+  private static final AtomicInteger CUSTOMERS = new AtomicInteger();
+  // one store for the class (opening one migrates its schema, a second per test); each test has its
+  // own customer, and so its own approval requests
+  private static OperatingStore store;
 
   static final String RULES =
       """
@@ -76,18 +82,26 @@ class ConsoleHttpTest {
 
   @TempDir Path dir;
   private final Clock clock = Clock.systemUTC();
-  private OperatingStore store;
+  private final String customer = "C-" + CUSTOMERS.incrementAndGet() + "00742";
   private Path rulesFile;
   private RuleSetHolder holder;
   private ConsoleServer server;
   private Browser browser;
 
-  @BeforeEach
-  void start() throws IOException {
-    // in memory, one database per test: the file store's flushes would only slow the tests down
+  @BeforeAll
+  static void openStore() {
     store =
         OperatingStore.open(
             "jdbc:h2:mem:console-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+  }
+
+  @AfterAll
+  static void closeStore() {
+    store.close();
+  }
+
+  @BeforeEach
+  void start() throws IOException {
     rulesFile = dir.resolve("campaigns.json");
     Files.writeString(rulesFile, RULES);
     RuleSetLoader loader = RuleSetLoader.ofDefaults();
@@ -106,7 +120,6 @@ class ConsoleHttpTest {
   @AfterEach
   void stop() {
     server.close();
-    store.close();
   }
 
   /** Files a pending approval the way the loop does: a decision over the rules, in live mode. */
@@ -129,7 +142,7 @@ class ConsoleHttpTest {
         CampaignEvaluator.ofDefaults()
             .evaluate(
                 holder.current(),
-                CUSTOMER,
+                customer,
                 MapAttributes.of(Map.of("segments", Map.of("churnSegment", "Riskli"))));
     engine.decide(
         CustomerContext.builder(eligibility)
@@ -138,9 +151,11 @@ class ConsoleHttpTest {
             .customerValue(100)
             .expectedBasket(100)
             .build());
-    List<ApprovalRequest> pending = store.approvalStore().pending();
+    List<ApprovalRequest> pending =
+        store.approvalStore().pending().stream()
+            .filter(r -> r.key().value().contains(":" + customer + ":"))
+            .toList();
     assertThat(pending).hasSize(1);
-    assertThat(pending.get(0).key().value()).contains(CUSTOMER);
     return pending.get(0);
   }
 
@@ -185,6 +200,19 @@ class ConsoleHttpTest {
   }
 
   @Test
+  void login_manyFailures_furtherAttemptsRefusedUncheckedForAMinute() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      assertThat(browser.login("mallory", "guess-" + i).statusCode()).isEqualTo(401);
+    }
+
+    HttpResponse<String> r = browser.login("alice", TOKEN);
+
+    assertThat(r.statusCode()).isEqualTo(429);
+    assertThat(r.headers().firstValue("Retry-After")).hasValue("60");
+    assertThat(browser.cookies).doesNotContainKey(ConsoleHandler.SESSION_COOKIE);
+  }
+
+  @Test
   void login_withoutTheFormToken_403() throws Exception {
     browser.get("/login");
 
@@ -203,7 +231,7 @@ class ConsoleHttpTest {
 
     String inbox = browser.get("/approvals").body();
     assertThat(inbox).contains(request.id(), "****42", request.summary().replace("'", "&#39;"));
-    assertThat(inbox).doesNotContain(CUSTOMER);
+    assertThat(inbox).doesNotContain(customer);
 
     HttpResponse<String> r =
         browser.post(
@@ -218,7 +246,7 @@ class ConsoleHttpTest {
     assertThat(last.reason()).isEqualTo("ok Q3");
     assertThat(browser.get("/approvals").body()).contains("Approved " + request.id());
     String audit = browser.get("/audit").body();
-    assertThat(audit).contains("GRANTED", "alice", "ok Q3").doesNotContain(CUSTOMER);
+    assertThat(audit).contains("GRANTED", "alice", "ok Q3").doesNotContain(customer);
   }
 
   @Test
@@ -291,16 +319,16 @@ class ConsoleHttpTest {
   void customerIds_maskedByDefault_shownInFullOnlyAfterTheSwitch() throws Exception {
     pendingFromDecision();
     String csrf = loggedIn("alice");
-    assertThat(browser.get("/approvals").body()).doesNotContain(CUSTOMER).contains("****42");
+    assertThat(browser.get("/approvals").body()).doesNotContain(customer).contains("****42");
 
     HttpResponse<String> r =
         browser.post("/customer-ids", Map.of("csrf", csrf, "show", "true", "back", "approvals"));
 
     assertThat(r.statusCode()).isEqualTo(303);
     assertThat(r.headers().firstValue("Location")).hasValue("/console/approvals");
-    assertThat(browser.get("/approvals").body()).contains(CUSTOMER);
+    assertThat(browser.get("/approvals").body()).contains(customer);
     browser.post("/customer-ids", Map.of("csrf", csrf, "show", "false"));
-    assertThat(browser.get("/approvals").body()).doesNotContain(CUSTOMER);
+    assertThat(browser.get("/approvals").body()).doesNotContain(customer);
   }
 
   @Test
@@ -351,7 +379,7 @@ class ConsoleHttpTest {
         CampaignEvaluator.ofDefaults()
             .evaluate(
                 holder.current(),
-                CUSTOMER,
+                customer,
                 MapAttributes.of(Map.of("segments", Map.of("churnSegment", "Riskli"))));
     assertThat(e.isEligible("winback")).isFalse();
     assertThat(e.eligible()).isEmpty();
@@ -447,13 +475,14 @@ class ConsoleHttpTest {
     store.journal().claim("k-2", "w", now, now.plusSeconds(60));
     store.journal().fail("k-2", "w", "bounced", now);
     pendingFromDecision();
+    int pending = store.approvalStore().pending().size();
     loggedIn("alice");
 
     String page = browser.get("/").body();
 
     assertThat(page).contains("http-equiv=\"refresh\"", "run-2026-03-15", "run-2026-03-14");
     assertThat(page.indexOf("run-2026-03-15")).isLessThan(page.indexOf("run-2026-03-14"));
-    assertThat(between(page, "Pending approvals", "</div>")).contains(">1<");
+    assertThat(between(page, "Pending approvals", "</div>")).contains(">" + pending + "<");
     assertThat(between(page, "Deliveries (latest run)", "</div>")).contains(">1<");
     assertThat(between(page, "Failures (latest run)", "</div>")).contains(">1<");
     assertThat(page).doesNotContain("C-1<", "C-2<");

@@ -8,8 +8,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +33,9 @@ public final class Sessions {
   /** The most sessions kept at once. */
   public static final int MAX_SESSIONS = 1000;
 
+  /** Failed logins allowed per minute, over all names: more are refused unchecked. */
+  public static final int MAX_FAILED_LOGINS_PER_MINUTE = 10;
+
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final SecureRandom random = new SecureRandom();
@@ -39,6 +44,7 @@ public final class Sessions {
   private final Duration idle;
   private final Duration lifetime;
   private final byte[] loginKey = new byte[32];
+  private final Deque<Instant> failedLogins = new ArrayDeque<>();
 
   public Sessions(Clock clock, Duration idle, Duration lifetime) {
     this.clock = clock;
@@ -82,6 +88,23 @@ public final class Sessions {
   /** Ends a session. */
   public void close(Session s) {
     sessions.remove(s.id());
+  }
+
+  /**
+   * Whether a login may be checked now: false after {@link #MAX_FAILED_LOGINS_PER_MINUTE} failed
+   * ones in the last minute, which slows guessing down to that rate.
+   */
+  public synchronized boolean loginAllowed() {
+    Instant minuteAgo = clock.instant().minus(Duration.ofMinutes(1));
+    while (!failedLogins.isEmpty() && failedLogins.peekFirst().isBefore(minuteAgo)) {
+      failedLogins.removeFirst();
+    }
+    return failedLogins.size() < MAX_FAILED_LOGINS_PER_MINUTE;
+  }
+
+  /** Counts a failed login. */
+  public synchronized void loginFailed() {
+    failedLogins.addLast(clock.instant());
   }
 
   /** A new random pre-login cookie value. */
