@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       FeedbackCommand.class,
       ReportCommand.class,
       ApprovalsCommand.class,
+      ConsoleCommand.class,
       McpCommand.class,
       CommandLine.HelpCommand.class
     },

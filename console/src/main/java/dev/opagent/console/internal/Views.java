@@ -1,0 +1,177 @@
+package dev.opagent.console.internal;
+
+import dev.opagent.agent.approval.ApprovalKey;
+import dev.opagent.agent.approval.ApprovalRequest;
+import dev.opagent.agent.approval.AuditEvent;
+import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.rules.Rule;
+import dev.opagent.rules.Trigger;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What the templates render: plain values, already masked where they name a customer. */
+public final class Views {
+  private Views() {}
+
+  /** Shown instead of all but the last two characters of a customer id. */
+  public static final String MASK = "****";
+
+  /** {@code id} as pages show it: {@code ****} and its last two characters, unless revealed. */
+  public static String customer(@Nullable String id, boolean reveal) {
+    if (id == null || id.isEmpty()) {
+      return "";
+    }
+    if (reveal) {
+      return id;
+    }
+    return id.length() <= 2 ? MASK : MASK + id.substring(id.length() - 2);
+  }
+
+  /** An instant to the second, in UTC. */
+  public static String time(@Nullable Instant at) {
+    return at == null ? "" : at.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** What every page needs: where the console is mounted, who is logged in, the form token. */
+  public record Page(
+      String base,
+      String title,
+      String active,
+      String operator,
+      String csrf,
+      boolean showCustomerIds,
+      @Nullable String notice,
+      @Nullable String error) {}
+
+  /** One pending approval request. */
+  public record ApprovalRow(
+      String id,
+      String scope,
+      String campaign,
+      String actionType,
+      String customer,
+      String summary,
+      String requestedBy,
+      String requestedAt,
+      String expiresAt) {
+
+    public static ApprovalRow of(ApprovalRequest r, boolean reveal) {
+      Key k = Key.of(r.key());
+      return new ApprovalRow(
+          r.id(),
+          k.scope(),
+          k.campaign(),
+          k.actionType(),
+          Views.customer(k.customerId(), reveal),
+          r.summary(),
+          r.requestedBy(),
+          time(r.requestedAt()),
+          time(r.deadline()));
+    }
+  }
+
+  /** One audit event, of an approval or of a campaign. */
+  public record AuditRow(
+      String at, String type, String subject, String actor, String reason, Instant sortKey) {
+
+    public static AuditRow of(AuditEvent e, boolean reveal) {
+      Key k = Key.of(e.key());
+      String subject =
+          switch (k.scope()) {
+            case "campaign" -> "approval " + e.requestId() + ", campaign " + k.campaign();
+            case "action" ->
+                "approval "
+                    + e.requestId()
+                    + ", "
+                    + k.actionType()
+                    + " of "
+                    + k.campaign()
+                    + " for "
+                    + customer(k.customerId(), reveal);
+            default -> "approval " + e.requestId();
+          };
+      return new AuditRow(time(e.at()), e.type().name(), subject, e.actor(), e.reason(), e.at());
+    }
+
+    public static AuditRow of(CampaignAudit.Event e) {
+      return new AuditRow(
+          time(e.at()),
+          "CAMPAIGN_" + e.type().name(),
+          "campaign " + e.campaign(),
+          e.actor(),
+          e.reason(),
+          e.at());
+    }
+  }
+
+  /** One campaign of the rules file. */
+  public record CampaignRow(
+      String id, String name, int priority, boolean enabled, String state, String trigger) {
+
+    public static CampaignRow of(Rule r, Instant now) {
+      String state = !r.enabled() ? "disabled" : r.isActive(now) ? "active" : "outside its window";
+      Trigger t = r.trigger();
+      String trigger = t == null ? "rounds" : "event " + t.event() + " within " + t.within();
+      return new CampaignRow(r.id(), r.name(), r.priority(), r.enabled(), state, trigger);
+    }
+  }
+
+  /** One run of the journal. */
+  public record RunRow(
+      String id,
+      String state,
+      String updatedAt,
+      long total,
+      long pending,
+      long executing,
+      long completed,
+      long failed,
+      long cancelled) {
+
+    public static RunRow of(Runs.Run r) {
+      return new RunRow(
+          r.id(),
+          r.state(),
+          time(r.updatedAt()),
+          r.total(),
+          r.count(ExecutionState.PENDING),
+          r.count(ExecutionState.EXECUTING),
+          r.count(ExecutionState.COMPLETED),
+          r.count(ExecutionState.FAILED),
+          r.count(ExecutionState.CANCELLED));
+    }
+  }
+
+  /** The dashboard. */
+  public record Dashboard(
+      List<RunRow> runs, long pendingApprovals, @Nullable RunRow latest, int refreshSeconds) {}
+
+  /**
+   * An approval key read back into its parts: {@code campaign:<campaign>} or {@code
+   * action:<campaign>:<customer>:<actionType>} (the campaign up to the first {@code :}, the action
+   * type after the last one). Other keys have the scope {@code custom}.
+   */
+  record Key(String scope, String campaign, String actionType, @Nullable String customerId) {
+    static Key of(ApprovalKey key) {
+      String v = key.value();
+      if (v.startsWith("campaign:") && v.length() > "campaign:".length()) {
+        return new Key("campaign", v.substring("campaign:".length()), "", null);
+      }
+      if (v.startsWith("action:")) {
+        String rest = v.substring("action:".length());
+        int first = rest.indexOf(':');
+        int last = rest.lastIndexOf(':');
+        if (first > 0 && last > first + 1 && last < rest.length() - 1) {
+          return new Key(
+              "action",
+              rest.substring(0, first),
+              rest.substring(last + 1),
+              rest.substring(first + 1, last));
+        }
+      }
+      return new Key("custom", "", "", null);
+    }
+  }
+}
