@@ -1,16 +1,26 @@
 package dev.opagent.console;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.opagent.agent.approval.ApprovalGate;
+import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.execution.spi.ActionRequest;
+import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.console.internal.Actions;
+import dev.opagent.console.internal.Asset;
 import dev.opagent.console.internal.CampaignAudit;
 import dev.opagent.console.internal.CampaignFile;
+import dev.opagent.console.internal.ExperimentView;
+import dev.opagent.console.internal.Experiments;
 import dev.opagent.console.internal.Runs;
 import dev.opagent.console.internal.Sessions;
 import dev.opagent.console.internal.Sessions.Session;
 import dev.opagent.console.internal.Views;
+import dev.opagent.console.internal.Views.ActionRow;
 import dev.opagent.console.internal.Views.ApprovalRow;
 import dev.opagent.console.internal.Views.AuditRow;
 import dev.opagent.console.internal.Views.CampaignRow;
@@ -43,6 +53,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,9 +84,17 @@ public final class ConsoleHandler implements HttpHandler {
   private static final int MAX_REASON = 500;
   private static final int AUDIT_LIMIT = 500;
   private static final int RECENT_RUNS = 10;
+  private static final int ACTIONS_SHOWN = 100;
+  private static final int ACTIONS_SCANNED = 20_000;
   private static final String CSP =
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+          + " form-action 'self';"
           + " frame-ancestors 'none'; base-uri 'none'";
+
+  /** The styles, and the charts' script with Chart.js from its WebJar: nothing from the network. */
+  private static final Map<String, Asset> ASSETS = Asset.bundled();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OperatingStore store;
   private final ApprovalGate gate;
@@ -143,9 +162,12 @@ public final class ConsoleHandler implements HttpHandler {
       redirect(ex, base + "/");
       return;
     }
-    if (path.equals("/assets/console.css")) {
+    Asset asset = ASSETS.get(path);
+    if (asset != null) {
       if (method.equals("GET") || method.equals("HEAD")) {
-        css(ex);
+        securityHeaders(ex);
+        ex.getResponseHeaders().set("Content-Type", asset.type());
+        send(ex, 200, asset.bytes());
       } else {
         methodNotAllowed(ex);
       }
@@ -200,6 +222,8 @@ public final class ConsoleHandler implements HttpHandler {
       case "/approvals" -> approvals(ex, page(base, s, "Approvals", "approvals"), 200);
       case "/campaigns" -> campaigns(ex, page(base, s, "Campaigns", "campaigns"), 200);
       case "/audit" -> audit(ex, page(base, s, "Audit trail", "audit"));
+      case "/actions" -> actions(ex, page(base, s, "Actions", "actions"));
+      case "/experiments" -> experiments(ex, page(base, s, "Experiments", "experiments"));
       default -> message(ex, 404, "Not found", "The console has no such page.");
     }
   }
@@ -304,6 +328,57 @@ public final class ConsoleHandler implements HttpHandler {
     rows.sort(Comparator.comparing(AuditRow::sortKey).reversed());
     List<AuditRow> shown = rows.size() > AUDIT_LIMIT ? rows.subList(0, AUDIT_LIMIT) : rows;
     render(ex, 200, "audit.jte", Map.of("page", page, "events", shown, "limit", AUDIT_LIMIT));
+  }
+
+  private void actions(HttpExchange ex, Page page) throws IOException, SQLException {
+    Map<String, String> q = parse(ex.getRequestURI().getRawQuery());
+    if (q == null) {
+      message(ex, 400, "Malformed search", "The search could not be read.");
+      return;
+    }
+    Actions.Filter filter =
+        new Actions.Filter(
+            q.getOrDefault("customer", ""),
+            q.getOrDefault("campaign", ""),
+            q.getOrDefault("run", ""),
+            q.getOrDefault("outcome", ""));
+    if (!filter.outcome().isEmpty() && filter.state().isEmpty()) {
+      message(ex, 400, "Unknown outcome", "Choose an outcome from the list.");
+      return;
+    }
+    Actions.Found found = Actions.search(store, filter, ACTIONS_SHOWN, ACTIONS_SCANNED);
+    List<ActionRow> rows = new ArrayList<>();
+    for (Actions.Action a : found.actions()) {
+      rows.add(ActionRow.of(a, approvalOf(a.request()), page.showCustomerIds()));
+    }
+    List<String> outcomes = Stream.of(ExecutionState.values()).map(Enum::name).toList();
+    Views.ActionSearch search =
+        new Views.ActionSearch(
+            filter, rows, found.more(), found.scanned(), found.scanCut(), outcomes);
+    render(ex, 200, "actions.jte", Map.of("page", page, "search", search));
+  }
+
+  private void experiments(HttpExchange ex, Page page) throws IOException {
+    ArrayNode charts = JSON.createArrayNode();
+    List<ExperimentView> views = new ArrayList<>();
+    for (Experiments.Analysed a : Experiments.of(store.feedback())) {
+      views.add(ExperimentView.of(a, views.size(), charts, JSON));
+    }
+    // read with JSON.parse from a data block: no '<' may end the element early
+    String data =
+        JSON.writeValueAsString(JSON.createObjectNode().set("charts", charts))
+            .replace("<", "\\u003c");
+    render(ex, 200, "experiments.jte", Map.of("page", page, "experiments", views, "charts", data));
+  }
+
+  /** The approval an action needed: of the action itself, else of its whole campaign. */
+  private @Nullable ApprovalRequest approvalOf(ActionRequest r) {
+    if (!r.needsApproval()) {
+      return null;
+    }
+    return gate.latest(ApprovalKey.action(r.campaign(), r.customerId(), r.actionType()))
+        .or(() -> gate.latest(ApprovalKey.campaign(r.campaign())))
+        .orElse(null);
   }
 
   private void campaigns(HttpExchange ex, Page page, int status) throws IOException {
@@ -442,6 +517,8 @@ public final class ConsoleHandler implements HttpHandler {
       case "approvals" -> "/approvals";
       case "campaigns" -> "/campaigns";
       case "audit" -> "/audit";
+      case "actions" -> "/actions";
+      case "experiments" -> "/experiments";
       default -> "/";
     };
   }
@@ -519,9 +596,21 @@ public final class ConsoleHandler implements HttpHandler {
       message(ex, 413, "Too large", "The form is too large.");
       return null;
     }
+    Map<String, String> out = parse(new String(body, StandardCharsets.UTF_8));
+    if (out == null) {
+      message(ex, 400, "Malformed form", "The form could not be read.");
+    }
+    return out;
+  }
+
+  /** Url-encoded pairs (the first of each name), or null when they cannot be decoded. */
+  private static @Nullable Map<String, String> parse(@Nullable String encoded) {
     Map<String, String> out = new LinkedHashMap<>();
+    if (encoded == null) {
+      return out;
+    }
     try {
-      for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+      for (String pair : encoded.split("&")) {
         if (pair.isEmpty()) {
           continue;
         }
@@ -531,7 +620,6 @@ public final class ConsoleHandler implements HttpHandler {
         out.putIfAbsent(k, v);
       }
     } catch (IllegalArgumentException e) {
-      message(ex, 400, "Malformed form", "The form could not be read.");
       return null;
     }
     return out;
@@ -541,17 +629,6 @@ public final class ConsoleHandler implements HttpHandler {
     securityHeaders(ex);
     ex.getResponseHeaders().set("Allow", "GET, POST");
     ex.sendResponseHeaders(405, -1);
-  }
-
-  private void css(HttpExchange ex) throws IOException {
-    byte[] css;
-    try (InputStream in =
-        ConsoleHandler.class.getResourceAsStream("/dev/opagent/console/console.css")) {
-      css = Objects.requireNonNull(in, "console.css is bundled").readAllBytes();
-    }
-    securityHeaders(ex);
-    ex.getResponseHeaders().set("Content-Type", "text/css; charset=utf-8");
-    send(ex, 200, css);
   }
 
   private static void redirect(HttpExchange ex, String location) throws IOException {

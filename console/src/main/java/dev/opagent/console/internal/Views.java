@@ -3,12 +3,15 @@ package dev.opagent.console.internal;
 import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.AuditEvent;
+import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.rules.Rule;
 import dev.opagent.rules.Trigger;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** What the templates render: plain values, already masked where they name a customer. */
@@ -143,6 +146,94 @@ public final class Views {
           r.count(ExecutionState.CANCELLED));
     }
   }
+
+  /**
+   * One action of the journal: what was planned, for whom (masked), the verdicts it carries (the
+   * guardrails it passed when planned, its approval if it needed one) and what became of it.
+   */
+  public record ActionRow(
+      String key,
+      String run,
+      String customer,
+      String campaign,
+      String actionType,
+      String channel,
+      String variant,
+      String cost,
+      String plannedAt,
+      String state,
+      int attempts,
+      String updatedAt,
+      List<String> verdicts,
+      String outcome) {
+
+    public static ActionRow of(
+        Actions.Action a, @Nullable ApprovalRequest approval, boolean reveal) {
+      ActionRequest r = a.request();
+      List<String> verdicts = new ArrayList<>();
+      verdicts.add("guardrails passed when planned");
+      if (r.needsApproval()) {
+        verdicts.add(approval == null ? "approval required; no request found" : approval(approval));
+      }
+      return new ActionRow(
+          r.idempotencyKey(),
+          r.runId(),
+          Views.customer(r.customerId(), reveal),
+          r.campaign(),
+          r.actionType(),
+          r.channel(),
+          r.variant() == null ? "" : r.variant(),
+          r.cost().toPlainString(),
+          time(r.plannedAt()),
+          a.state().name(),
+          a.attempts(),
+          time(a.updatedAt()),
+          List.copyOf(verdicts),
+          outcome(a));
+    }
+
+    private static String approval(ApprovalRequest a) {
+      return switch (a.status()) {
+        case APPROVED -> "approved by " + a.decidedBy() + " at " + time(a.decidedAt());
+        case REJECTED -> "rejected by " + a.decidedBy() + " at " + time(a.decidedAt());
+        case PENDING -> "approval pending until " + time(a.deadline());
+        default -> "approval " + a.status().name().toLowerCase(Locale.ROOT);
+      };
+    }
+
+    private static String outcome(Actions.Action a) {
+      return switch (a.state()) {
+        case COMPLETED ->
+            (a.duplicate() ? "already delivered, by " : "delivered by ")
+                + a.receiptChannel()
+                + (a.externalId() == null || a.externalId().isEmpty()
+                    ? ""
+                    : " as " + a.externalId())
+                + " at "
+                + time(a.deliveredAt());
+        case FAILED -> "failed after " + a.attempts() + " attempt(s): " + nonEmpty(a.lastError());
+        case CANCELLED -> "cancelled: " + nonEmpty(a.lastError());
+        case EXECUTING -> "being delivered (attempt " + (a.attempts() + 1) + ")";
+        case PENDING ->
+            a.attempts() == 0
+                ? "waiting to be delivered"
+                : "to be retried; last error: " + nonEmpty(a.lastError());
+      };
+    }
+
+    private static String nonEmpty(@Nullable String s) {
+      return s == null || s.isEmpty() ? "no reason recorded" : s;
+    }
+  }
+
+  /** The actions page: the search and what it found. */
+  public record ActionSearch(
+      Actions.Filter filter,
+      List<ActionRow> rows,
+      boolean more,
+      int scanned,
+      boolean scanCut,
+      List<String> outcomes) {}
 
   /** The dashboard. */
   public record Dashboard(

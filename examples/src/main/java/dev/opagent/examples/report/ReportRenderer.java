@@ -91,7 +91,7 @@ public final class ReportRenderer {
         library,
         "Chart.js " + version,
         resource(loader, RESOURCES + "report.css"),
-        resource(loader, RESOURCES + "report.js"));
+        resource(loader, "dev/opagent/console/charts.js"));
   }
 
   private static String resource(ClassLoader loader, String name) {

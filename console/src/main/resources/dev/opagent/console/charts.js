@@ -1,4 +1,5 @@
-// Draws the report's charts from the JSON in #opagent-data with the inlined Chart.js.
+// Draws the charts described by the JSON in #opagent-data with Chart.js (the console's experiments
+// page and the report, which inlines it).
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('opagent-data').textContent);
