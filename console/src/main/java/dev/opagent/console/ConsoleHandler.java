@@ -2,15 +2,18 @@ package dev.opagent.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.opagent.agent.approval.ApprovalGate;
 import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
+import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.console.internal.Actions;
+import dev.opagent.console.internal.Activity;
 import dev.opagent.console.internal.Asset;
 import dev.opagent.console.internal.CampaignAudit;
 import dev.opagent.console.internal.CampaignFile;
@@ -36,6 +39,7 @@ import gg.jte.output.StringOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +57,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -84,6 +90,8 @@ public final class ConsoleHandler implements HttpHandler {
   private static final int MAX_REASON = 500;
   private static final int AUDIT_LIMIT = 500;
   private static final int RECENT_RUNS = 10;
+  private static final int MINUTES = 60;
+  private static final int CAUSES = 10;
   private static final int ACTIONS_SHOWN = 100;
   private static final int ACTIONS_SCANNED = 20_000;
   private static final String CSP =
@@ -104,6 +112,8 @@ public final class ConsoleHandler implements HttpHandler {
   private final Sessions sessions;
   private final boolean secureCookies;
   private final int refreshSeconds;
+  private final @Nullable BudgetLimits budgetLimits;
+  private final @Nullable BooleanSupplier circuitOpen;
   private final TemplateEngine templates =
       TemplateEngine.createPrecompiled(
           null,
@@ -119,6 +129,8 @@ public final class ConsoleHandler implements HttpHandler {
     this.sessions = new Sessions(clock, b.idleTimeout, b.lifetime);
     this.secureCookies = b.secureCookies;
     this.refreshSeconds = b.refreshSeconds;
+    this.budgetLimits = b.budgets;
+    this.circuitOpen = b.circuitOpen;
     RuleSetHolder holder = b.rules;
     if (holder == null) {
       this.campaigns = null;
@@ -300,10 +312,85 @@ public final class ConsoleHandler implements HttpHandler {
 
   private void dashboard(HttpExchange ex, Page page) throws IOException, SQLException {
     List<RunRow> runs = Runs.recent(store, RECENT_RUNS).stream().map(RunRow::of).toList();
+    Activity.Recent activity =
+        Activity.of(
+            store, runs.stream().map(RunRow::id).toList(), clock.instant(), MINUTES, CAUSES);
     Views.Dashboard d =
         new Views.Dashboard(
-            runs, pending().size(), runs.isEmpty() ? null : runs.get(0), refreshSeconds);
-    render(ex, 200, "dashboard.jte", Map.of("page", page, "dashboard", d));
+            runs,
+            pending().size(),
+            runs.isEmpty() ? null : runs.get(0),
+            refreshSeconds,
+            activity,
+            budgets(),
+            circuit());
+    render(
+        ex,
+        200,
+        "dashboard.jte",
+        Map.of("page", page, "dashboard", d, "charts", dataBlock(deliveriesChart(activity))));
+  }
+
+  private List<Views.BudgetRow> budgets() {
+    BudgetLimits limits = budgetLimits;
+    if (limits == null) {
+      return List.of();
+    }
+    String currency = limits.currency().getCurrencyCode();
+    List<Views.BudgetRow> rows = new ArrayList<>();
+    BigDecimal global = limits.global();
+    if (global != null) {
+      rows.add(new Views.BudgetRow("all campaigns", store.budgetInUse(null), global, currency));
+    }
+    new TreeMap<>(limits.perCampaign())
+        .forEach(
+            (campaign, limit) ->
+                rows.add(
+                    new Views.BudgetRow(
+                        "campaign " + campaign, store.budgetInUse(campaign), limit, currency)));
+    return rows;
+  }
+
+  private String circuit() {
+    BooleanSupplier open = circuitOpen;
+    if (open == null) {
+      return "not reported to this console";
+    }
+    try {
+      return open.getAsBoolean() ? "open" : "closed";
+    } catch (RuntimeException e) {
+      LOG.warn("the agent's circuit state could not be read: {}", e.getClass().getName());
+      return "unknown";
+    }
+  }
+
+  private static ArrayNode deliveriesChart(Activity.Recent activity) {
+    ArrayNode charts = JSON.createArrayNode();
+    ObjectNode spec = charts.addObject().put("id", "deliveries-per-minute");
+    spec.putObject("formats").put("y", "count");
+    ObjectNode config = spec.putObject("config").put("type", "bar");
+    ObjectNode data = config.putObject("data");
+    ArrayNode labels = data.putArray("labels");
+    activity.minuteStarts().forEach(t -> labels.add(t.toString().substring(11, 16)));
+    ArrayNode values =
+        data.putArray("datasets")
+            .addObject()
+            .put("label", "deliveries")
+            .put("backgroundColor", "#0072B2")
+            .putArray("data");
+    activity.deliveries().forEach(values::add);
+    ObjectNode options = config.putObject("options");
+    options.put("responsive", true).put("maintainAspectRatio", false);
+    options.putObject("plugins").putObject("legend").put("display", false);
+    options.putObject("scales").putObject("y").put("beginAtZero", true);
+    return charts;
+  }
+
+  /** The charts' specs as the JSON data block the charts' script reads. */
+  private static String dataBlock(ArrayNode charts) throws IOException {
+    // read with JSON.parse from a data block: no '<' may end the element early
+    return JSON.writeValueAsString(JSON.createObjectNode().set("charts", charts))
+        .replace("<", "\\u003c");
   }
 
   private List<ApprovalRequest> pending() {
@@ -364,11 +451,11 @@ public final class ConsoleHandler implements HttpHandler {
     for (Experiments.Analysed a : Experiments.of(store.feedback())) {
       views.add(ExperimentView.of(a, views.size(), charts, JSON));
     }
-    // read with JSON.parse from a data block: no '<' may end the element early
-    String data =
-        JSON.writeValueAsString(JSON.createObjectNode().set("charts", charts))
-            .replace("<", "\\u003c");
-    render(ex, 200, "experiments.jte", Map.of("page", page, "experiments", views, "charts", data));
+    render(
+        ex,
+        200,
+        "experiments.jte",
+        Map.of("page", page, "experiments", views, "charts", dataBlock(charts)));
   }
 
   /** The approval an action needed: of the action itself, else of its whole campaign. */
@@ -685,6 +772,8 @@ public final class ConsoleHandler implements HttpHandler {
     private Duration idleTimeout = Duration.ofMinutes(30);
     private Duration lifetime = Duration.ofHours(12);
     private int refreshSeconds = 30;
+    private @Nullable BudgetLimits budgets;
+    private @Nullable BooleanSupplier circuitOpen;
 
     private Builder() {}
 
@@ -748,6 +837,27 @@ public final class ConsoleHandler implements HttpHandler {
       }
       this.idleTimeout = idle;
       this.lifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * The budget limits of the policy the loop decides under, so that the dashboard shows the money
+     * in use against each (default: none shown). The console reads the money in use from the store
+     * and enforces nothing.
+     */
+    public Builder budgets(BudgetLimits limits) {
+      this.budgets = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Where the dashboard reads whether the agent client's circuit breaker is open, when the
+     * console runs in the process that calls the agent: for example a flag that a {@code
+     * SegmentClientListener}'s {@code onCircuitStateChange} keeps. Without it the dashboard says
+     * the state is not reported to it.
+     */
+    public Builder agentCircuit(BooleanSupplier open) {
+      this.circuitOpen = Objects.requireNonNull(open, "open");
       return this;
     }
 

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
+import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
+import dev.opagent.agent.execution.spi.RunState;
 import dev.opagent.agent.experiment.Allocation;
 import dev.opagent.agent.experiment.Comparison;
 import dev.opagent.agent.experiment.Experiment;
@@ -17,12 +19,17 @@ import dev.opagent.agent.experiment.ThompsonSampler;
 import dev.opagent.agent.experiment.VariantCounts;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
+import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.store.OperatingStore;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,12 +87,78 @@ class ConsolePagesTest {
             "engine");
     gate.grant(r.id(), "maria", "fits the budget");
     complete(approved, "code-1");
+    store.journal().runState("run-a", RunState.COMPLETED, now.minusSeconds(30));
+    store.journal().runState("run-b", RunState.PLANNED, now);
+    // what a batch reserves against budgets, as the operating state journals it
+    try (Connection c = store.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + store.tablePrefix()
+                    + "ledger (idempotency_key, customer_id, campaign, action_type,"
+                    + " contact_channel, counted_types, planned_at, decided_at, reserved_units)"
+                    + " VALUES (?, ?, ?, ?, NULL, '', ?, ?, 5000)")) {
+      for (ActionRequest a : List.of(delivered, approved, waiting)) {
+        ps.setString(1, a.idempotencyKey());
+        ps.setString(2, a.customerId());
+        ps.setString(3, a.campaign());
+        ps.setString(4, a.actionType());
+        ps.setTimestamp(5, Timestamp.from(now));
+        ps.setTimestamp(6, Timestamp.from(now));
+        ps.executeUpdate();
+      }
+    }
   }
 
   @AfterAll
   static void stop() {
     server.close();
     store.close();
+  }
+
+  @Test
+  void dashboard_deliveriesPerMinuteFailuresByCauseBudgetsAndTheAgentCircuit() throws Exception {
+    Currency currency = DecisionPolicy.DEFAULT_CURRENCY;
+    try (ConsoleServer withBudgets =
+        ConsoleServer.start(
+            ConsoleHandler.builder()
+                .store(store)
+                .authenticator(ConsoleAuthenticator.token(TOKEN))
+                .budgets(
+                    BudgetLimits.builder(currency)
+                        .global(new BigDecimal("10.00"))
+                        .putCampaign("winback", new BigDecimal("0.80"))
+                        .build())
+                .agentCircuit(() -> true)
+                .build(),
+            ConsoleServer.LOOPBACK,
+            0,
+            "/console")) {
+      Browser b = new Browser(withBudgets.url());
+      assertThat(b.login("maria", TOKEN).statusCode()).isEqualTo(303);
+
+      String page = b.get("/").body();
+
+      String code = currency.getCurrencyCode();
+      assertThat(between(page, "Budgets", "</table>"))
+          .contains("all campaigns", "1.5000 " + code, "10.00 " + code, "15%")
+          .contains("campaign winback", "class=\"n bad\">1.0000 " + code, "125%");
+      assertThat(between(page, "Failures by cause", "</table>"))
+          .contains("sms provider refused the number (21211)</a></td><td class=\"n\">1<");
+      assertThat(between(page, "Agent circuit", "</div>")).contains(">open<");
+      JsonNode perMinute =
+          chart(charts(page), "deliveries-per-minute").at("/config/data/datasets/0/data");
+      assertThat(perMinute).hasSize(60);
+      assertThat(perMinute.get(59).asLong()).isEqualTo(2);
+      long total = 0;
+      for (JsonNode n : perMinute) {
+        total += n.asLong();
+      }
+      assertThat(total).isEqualTo(2);
+    }
+    assertThat(between(loggedIn().get("/").body(), "Agent circuit", "</div>"))
+        .contains("not reported to this console")
+        .doesNotContain("Budgets");
   }
 
   @Test

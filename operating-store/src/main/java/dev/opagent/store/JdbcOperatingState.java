@@ -124,6 +124,22 @@ final class JdbcOperatingState implements OperatingState {
             + LIVE;
   }
 
+  /** The money in use against budgets, as a batch reads it, but outside one: no lock is taken. */
+  BigDecimal budgetInUse(@Nullable String campaign) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(campaign == null ? budgetAll : budgetCampaign)) {
+      if (campaign != null) {
+        ps.setString(1, campaign);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return BigDecimal.valueOf(rs.getLong(1), BudgetLedger.SCALE);
+      }
+    } catch (SQLException e) {
+      throw StoreException.of("read the money in use", e);
+    }
+  }
+
   @Override
   public <T> T inBatch(
       Collection<String> customerIds, DecisionPolicy policy, Instant now, Function<Batch, T> work) {

@@ -10,6 +10,7 @@ import dev.opagent.agent.spi.SegmentStore;
 import dev.opagent.store.internal.H2Housekeeping;
 import dev.opagent.store.internal.V3__Ledger_from_journal;
 import dev.opagent.store.internal.V9__Executions_by_customer;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -191,6 +192,19 @@ public final class OperatingStore implements AutoCloseable {
    */
   public OperatingState operatingState() {
     return state;
+  }
+
+  /**
+   * The money in use against a budget, as the budget guardrail counts it: the actual cost of every
+   * delivered action that reported one, and the reserved cost of every other action pending,
+   * executing or delivered, over the whole journal; of one campaign, or of all with {@code null}.
+   * Read without the batch lock, so a batch deciding at the same moment may change it. In the
+   * budget currency of the policy the actions were decided under.
+   *
+   * @throws StoreException if the database fails
+   */
+  public BigDecimal budgetInUse(@Nullable String campaign) {
+    return state.budgetInUse(campaign);
   }
 
   /**

@@ -188,6 +188,27 @@ class DailyRoundsTest {
       assertThat(inUse)
           .isLessThanOrEqualTo(new BigDecimal("1.00"))
           .isGreaterThan(new BigDecimal("0.90"));
+      assertThat(store.budgetInUse(null)).as("read outside a batch").isEqualTo(inUse);
+      BigDecimal byCampaign = BigDecimal.ZERO;
+      for (String campaign : campaigns(store)) {
+        byCampaign = byCampaign.add(store.budgetInUse(campaign));
+      }
+      assertThat(byCampaign).isEqualTo(inUse);
+      assertThat(store.budgetInUse("no-such-campaign")).isZero();
     }
+  }
+
+  private static List<String> campaigns(OperatingStore store) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (var c = store.dataSource().getConnection();
+        var rs =
+            c.createStatement()
+                .executeQuery("SELECT DISTINCT campaign FROM " + store.tablePrefix() + "ledger")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    assertThat(out).isNotEmpty();
+    return out;
   }
 }

@@ -7,6 +7,8 @@ import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.rules.Rule;
 import dev.opagent.rules.Trigger;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -237,7 +239,28 @@ public final class Views {
 
   /** The dashboard. */
   public record Dashboard(
-      List<RunRow> runs, long pendingApprovals, @Nullable RunRow latest, int refreshSeconds) {}
+      List<RunRow> runs,
+      long pendingApprovals,
+      @Nullable RunRow latest,
+      int refreshSeconds,
+      Activity.Recent activity,
+      List<BudgetRow> budgets,
+      String circuit) {}
+
+  /** Money in use against one budget limit. */
+  public record BudgetRow(String scope, BigDecimal inUse, BigDecimal limit, String currency) {
+    /** Whether the money in use reached the limit. */
+    public boolean exhausted() {
+      return inUse.compareTo(limit) >= 0;
+    }
+
+    /** The money in use as a share of the limit, such as {@code 42%}. */
+    public String share() {
+      return limit.signum() == 0
+          ? "100%"
+          : inUse.multiply(BigDecimal.valueOf(100)).divide(limit, 0, RoundingMode.HALF_UP) + "%";
+    }
+  }
 
   /**
    * An approval key read back into its parts: {@code campaign:<campaign>} or {@code

@@ -1,5 +1,6 @@
 package dev.opagent.examples.cli;
 
+import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.console.ConsoleAuthenticator;
 import dev.opagent.console.ConsoleHandler;
 import dev.opagent.console.ConsoleServer;
@@ -30,10 +31,14 @@ import picocli.CommandLine.Option;
     name = "console",
     mixinStandardHelpOptions = true,
     customSynopsis =
-        "opagent console [--store JDBC_URL] [--rules FILE] [--port PORT] [--bind HOST] [OPTIONS]",
+        "opagent console [--store JDBC_URL] [--rules FILE] [--policy FILE] [--port PORT]"
+            + " [--bind HOST] [OPTIONS]",
     description = {
-      "Serves the operations console: recent runs, pending approvals to approve or reject, the"
-          + " campaigns of a rules file to enable or disable, and the audit trail.",
+      "Serves the operations console: recent runs with deliveries per minute, failures by cause"
+          + " and budgets in use, the campaigns of a rules file to enable or disable, the actions"
+          + " of the journal by customer, campaign, run or outcome, experiments with their lift,"
+          + " sample-ratio check and bandit rounds, pending approvals to approve or reject, and the"
+          + " audit trail.",
       "Operators sign in with a name of their choice and the token in $OPAGENT_CONSOLE_TOKEN (at"
           + " least 16 characters); the command does not start without it. The name is recorded"
           + " with every change. Every form carries a per-session token; customer ids are masked"
@@ -67,6 +72,14 @@ public final class ConsoleCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "The campaign rules file to show and change (default: no campaigns page).")
   Path rules;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "The decision policy JSON the loop decides under: the dashboard shows the money in use"
+              + " against its budgets (default: no budgets shown).")
+  Path policy;
 
   @Option(
       names = "--port",
@@ -149,6 +162,7 @@ public final class ConsoleCommand implements Callable<Integer> {
       holder =
           RuleSetHolder.of(((LoadResult.Loaded) loaded).ruleSet(), loader, RuleSource.file(rules));
     }
+    BudgetLimits budgets = policy == null ? null : DecisionOptions.policy(cmd, policy).budgets();
     try (OperatingStore opened = store.open(cmd)) {
       ConsoleHandler.Builder b =
           ConsoleHandler.builder()
@@ -158,6 +172,9 @@ public final class ConsoleCommand implements Callable<Integer> {
               .secureCookies(secureCookies);
       if (holder != null) {
         b.rules(holder, loader);
+      }
+      if (budgets != null) {
+        b.budgets(budgets);
       }
       ConsoleServer server;
       try {

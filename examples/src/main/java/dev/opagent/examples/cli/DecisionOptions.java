@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -104,6 +105,11 @@ class DecisionOptions {
   }
 
   DecisionPolicy policy(CommandLine cmd) {
+    return policy(cmd, policy);
+  }
+
+  /** The policy in {@code policy}, or the bundled one; a usage error when it cannot be read. */
+  static DecisionPolicy policy(CommandLine cmd, @Nullable Path policy) {
     if (policy == null) {
       return DecisionPolicy.ofDefaults();
     }

@@ -58,6 +58,19 @@ class ConsoleCommandTest {
   }
 
   @Test
+  void withAnInvalidPolicy_refusesToStartNamingTheOption() throws Exception {
+    Path policy = dir.resolve("policy.json");
+    Files.writeString(policy, "{\"budgets\": {\"currency\": \"TRY\", \"global\": \"-5\"}}");
+
+    int code =
+        command(Map.of(ConsoleCommand.TOKEN_ENV, TOKEN))
+            .execute("console", "--store", storeUrl(), "--policy", policy.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--policy is invalid");
+  }
+
+  @Test
   void withToken_servesTheConsoleOnLoopbackUntilStopped() throws Exception {
     Path rules = dir.resolve("rules.json");
     try (var in = getClass().getResourceAsStream("/dev/opagent/rules/default-campaigns.json")) {
