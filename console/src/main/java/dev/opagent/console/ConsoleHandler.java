@@ -12,6 +12,7 @@ import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.budget.BudgetLimits;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.console.internal.Actions;
 import dev.opagent.console.internal.Activity;
 import dev.opagent.console.internal.Asset;
@@ -468,7 +469,7 @@ public final class ConsoleHandler implements HttpHandler {
         .orElse(null);
   }
 
-  private void campaigns(HttpExchange ex, Page page, int status) throws IOException {
+  private void campaigns(HttpExchange ex, Page page, int status) throws IOException, SQLException {
     CampaignFile file = campaigns;
     if (file == null) {
       message(ex, 404, "No rules file", "This console was started without a rules file.");
@@ -476,8 +477,24 @@ public final class ConsoleHandler implements HttpHandler {
     }
     CampaignFile.Snapshot snap = file.snapshot();
     Instant now = clock.instant();
+    Map<String, Metrics> metrics = new HashMap<>();
+    store
+        .feedback()
+        .strategyEffects()
+        .forEach(e -> metrics.merge(e.campaign(), e.metrics(), Metrics::plus));
+    List<Runs.Run> latest = Runs.recent(store, 1);
+    Map<String, Long> planned =
+        latest.isEmpty() ? Map.of() : Runs.plannedByCampaign(store, latest.get(0).id());
     List<CampaignRow> rows =
-        snap.rules().rules().stream().map(r -> CampaignRow.of(r, now)).toList();
+        snap.rules().rules().stream()
+            .map(
+                r ->
+                    CampaignRow.of(
+                        r,
+                        now,
+                        planned.getOrDefault(r.id(), 0L),
+                        metrics.getOrDefault(r.id(), Metrics.EMPTY)))
+            .toList();
     Map<String, Object> params = new HashMap<>();
     params.put("page", page);
     params.put("campaigns", rows);
@@ -553,7 +570,7 @@ public final class ConsoleHandler implements HttpHandler {
   }
 
   private void toggle(HttpExchange ex, String base, Session s, Map<String, String> form)
-      throws IOException {
+      throws IOException, SQLException {
     CampaignFile file = campaigns;
     if (file == null) {
       message(ex, 404, "No rules file", "This console was started without a rules file.");

@@ -20,9 +20,14 @@ import dev.opagent.agent.experiment.VariantCounts;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
 import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.rules.RuleSetHolder;
+import dev.opagent.rules.RuleSetLoader;
+import dev.opagent.rules.RuleSource;
 import dev.opagent.store.OperatingStore;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
@@ -39,6 +44,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The actions and experiments pages over real HTTP, on an H2 store with a journal and feedback. */
 class ConsolePagesTest {
@@ -159,6 +165,47 @@ class ConsolePagesTest {
     assertThat(between(loggedIn().get("/").body(), "Agent circuit", "</div>"))
         .contains("not reported to this console")
         .doesNotContain("Budgets");
+  }
+
+  @Test
+  void campaigns_showActionsPlannedInTheLatestRunAndWhatTheyDelivered(@TempDir Path dir)
+      throws Exception {
+    Path rules = dir.resolve("campaigns.json");
+    Files.writeString(rules, ConsoleHttpTest.RULES.replace("sneaky", "loyalty"));
+    RuleSetLoader loader = RuleSetLoader.ofDefaults();
+    // a conversion of the delivered e-mail, so that the campaign has revenue
+    store
+        .feedback()
+        .ingest(
+            List.of(
+                new Interaction(
+                    "ik-a1",
+                    "C-4410017",
+                    "winback",
+                    InteractionType.CONVERTED,
+                    now.plusSeconds(1),
+                    new BigDecimal("40.00"))));
+    try (ConsoleServer withRules =
+        ConsoleServer.start(
+            ConsoleHandler.builder()
+                .store(store)
+                .authenticator(ConsoleAuthenticator.token(TOKEN))
+                .rules(RuleSetHolder.load(loader, RuleSource.file(rules)), loader)
+                .build(),
+            ConsoleServer.LOOPBACK,
+            0,
+            "/console")) {
+      Browser b = new Browser(withRules.url());
+      assertThat(b.login("maria", TOKEN).statusCode()).isEqualTo(303);
+
+      String page = b.get("/campaigns").body();
+
+      // run-b, the latest, planned one loyalty action; winback delivered two, one converted
+      assertThat(cells(between(page, "<code>loyalty</code>", "</tr>")))
+          .startsWith("1", "0", "0", "–");
+      assertThat(cells(between(page, "<code>winback</code>", "</tr>")))
+          .containsExactly("0", "2", "1", "50.00%", "40.00", "1.00", "3900%");
+    }
   }
 
   @Test
@@ -390,6 +437,16 @@ class ConsolePagesTest {
       out.add(m.group(1));
     }
     return out;
+  }
+
+  /** The numeric cells of a table row, in order. */
+  private static List<String> cells(String row) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile("<td class=\"n\">(?:<a [^>]*>)?([^<]*)").matcher(row);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out.subList(1, out.size()); // after the priority
   }
 
   private static JsonNode charts(String page) throws Exception {

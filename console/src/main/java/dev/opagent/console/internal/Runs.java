@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +51,33 @@ public final class Runs {
     for (int i = 0; i < rows.size(); i++) {
       String id = rows.get(i)[0];
       out.add(new Run(id, rows.get(i)[1], times.get(i), store.journal().counts(id)));
+    }
+    return out;
+  }
+
+  /**
+   * The actions run {@code runId} planned per campaign, as the operating state recorded them when
+   * it journalled them (actions journalled without it are not counted).
+   */
+  public static Map<String, Long> plannedByCampaign(OperatingStore store, String runId)
+      throws SQLException {
+    String p = store.tablePrefix();
+    String sql =
+        "SELECT l.campaign, COUNT(*) FROM "
+            + p
+            + "executions e JOIN "
+            + p
+            + "ledger l ON l.idempotency_key = e.idempotency_key WHERE e.run_id = ?"
+            + " GROUP BY l.campaign";
+    Map<String, Long> out = new HashMap<>();
+    try (Connection c = store.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
     }
     return out;
   }

@@ -5,6 +5,7 @@ import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.AuditEvent;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionState;
+import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.rules.Rule;
 import dev.opagent.rules.Trigger;
 import java.math.BigDecimal;
@@ -113,13 +114,44 @@ public final class Views {
 
   /** One campaign of the rules file. */
   public record CampaignRow(
-      String id, String name, int priority, boolean enabled, String state, String trigger) {
+      String id,
+      String name,
+      int priority,
+      boolean enabled,
+      String state,
+      String trigger,
+      long plannedLatestRun,
+      long delivered,
+      long conversions,
+      String conversionRate,
+      String revenue,
+      String cost,
+      String roi) {
 
-    public static CampaignRow of(Rule r, Instant now) {
+    /**
+     * The row of {@code r}: its actions planned in the latest run and its metrics as of the last
+     * feedback ingestion.
+     */
+    public static CampaignRow of(Rule r, Instant now, long plannedLatestRun, Metrics m) {
       String state = !r.enabled() ? "disabled" : r.isActive(now) ? "active" : "outside its window";
       Trigger t = r.trigger();
       String trigger = t == null ? "rounds" : "event " + t.event() + " within " + t.within();
-      return new CampaignRow(r.id(), r.name(), r.priority(), r.enabled(), state, trigger);
+      return new CampaignRow(
+          r.id(),
+          r.name(),
+          r.priority(),
+          r.enabled(),
+          state,
+          trigger,
+          plannedLatestRun,
+          m.delivered(),
+          m.conversions(),
+          m.delivered() == 0 ? "–" : String.format(Locale.ROOT, "%.2f%%", m.conversionRate() * 100),
+          m.revenue().setScale(2, RoundingMode.HALF_UP).toPlainString(),
+          m.cost().setScale(2, RoundingMode.HALF_UP).toPlainString(),
+          Double.isNaN(m.roi()) || Double.isInfinite(m.roi())
+              ? "–"
+              : String.format(Locale.ROOT, "%.0f%%", m.roi() * 100));
     }
   }
 
