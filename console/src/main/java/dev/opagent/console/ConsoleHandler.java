@@ -773,7 +773,9 @@ public final class ConsoleHandler implements HttpHandler {
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "no-referrer");
+    // not no-referrer: under it a browser sends "Origin: null" with the console's own forms, which
+    // sameOrigin() must refuse; same-origin names the origin to the console and to no other site
+    h.set("Referrer-Policy", "same-origin");
     h.set("Cache-Control", "no-store");
   }
 
