@@ -93,7 +93,7 @@ public final class ConsoleHandler implements HttpHandler {
   private static final int RECENT_RUNS = 10;
   private static final int MINUTES = 60;
   private static final int CAUSES = 10;
-  private static final int ACTIONS_SHOWN = 100;
+  private static final int ACTIONS_SHOWN = 50;
   private static final int ACTIONS_SCANNED = 20_000;
   private static final String CSP =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
@@ -484,7 +484,9 @@ public final class ConsoleHandler implements HttpHandler {
         .forEach(e -> metrics.merge(e.campaign(), e.metrics(), Metrics::plus));
     List<Runs.Run> latest = Runs.recent(store, 1);
     Map<String, Long> planned =
-        latest.isEmpty() ? Map.of() : Runs.plannedByCampaign(store, latest.get(0).id());
+        latest.isEmpty()
+            ? Map.of()
+            : Runs.plannedByCampaign(store, latest.get(0).id(), ACTIONS_SCANNED);
     List<CampaignRow> rows =
         snap.rules().rules().stream()
             .map(

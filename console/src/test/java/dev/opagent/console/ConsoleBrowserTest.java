@@ -24,6 +24,11 @@ import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.RunState;
+import dev.opagent.agent.experiment.Experiment;
+import dev.opagent.agent.experiment.ThompsonSampler;
+import dev.opagent.agent.experiment.VariantCounts;
+import dev.opagent.agent.feedback.Interaction;
+import dev.opagent.agent.feedback.InteractionType;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
@@ -36,6 +41,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,6 +116,8 @@ class ConsoleBrowserTest {
           new Shot("dashboard", "/", "Dashboard", true),
           new Shot("approvals", "/approvals", "Approvals", true),
           new Shot("campaigns", "/campaigns", "Campaigns", true),
+          new Shot("actions", "/actions?campaign=winback_offer", "Actions", true),
+          new Shot("experiments", "/experiments", "Experiments", true),
           new Shot("audit", "/audit", "Audit trail", true));
 
   static final String RULES =
@@ -696,6 +704,8 @@ class ConsoleBrowserTest {
     store.approvalGate(clock).grant(granted, "marketing-manager", "within the quarter's budget");
     run(all);
 
+    experiment();
+
     String configured = System.getProperty("opagent.screenshots.dir", "");
     Path out = configured.isBlank() ? Path.of("target", "screenshots") : Path.of(configured);
     Files.createDirectories(out);
@@ -710,6 +720,14 @@ class ConsoleBrowserTest {
       }
       open(shot.path());
       assertThat(heading()).as(shot.name()).isEqualTo(shot.heading());
+      for (WebElement canvas : driver.findElements(By.tagName("canvas"))) {
+        // Chart.js, served by the console under its script policy, drew every chart
+        assertThat(
+                driver.executeScript(
+                    "return Chart.getChart(arguments[0]) !== undefined", canvas.getAttribute("id")))
+            .as(shot.name() + " chart " + canvas.getAttribute("id"))
+            .isEqualTo(true);
+      }
       String source = driver.getPageSource();
       for (Customer c : all) {
         assertThat(source).as("customer ids are masked").doesNotContain(c.id());
@@ -726,6 +744,78 @@ class ConsoleBrowserTest {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsAll(SHOTS.stream().map(s -> "console-" + s.name() + ".png").toList());
     }
+  }
+
+  /**
+   * An experiment on the win-back e-mail's subject line, as the loop's feedback leaves it in the
+   * store: deliveries per variant, their conversions ingested, and six bandit rounds that explore
+   * until each arm has 60 deliveries and then move traffic to the better one.
+   */
+  private static void experiment() {
+    Experiment e =
+        Experiment.builder("winback-subject")
+            .campaign("winback")
+            .variant("control", 0.5)
+            .variant("short", 0.5)
+            .control("control")
+            .minSamplePerArm(60)
+            .build();
+    ThompsonSampler sampler = ThompsonSampler.builder(e).seed(11).clock(clock).build();
+    int[][] rounds = {{20, 2, 21, 3}, {41, 4, 40, 7}, {62, 6, 60, 11}, {80, 8, 95, 18}};
+    for (int[] r : rounds) {
+      store
+          .feedback()
+          .recordAllocation(
+              e,
+              sampler.allocate(
+                  Map.of(
+                      "control", new VariantCounts(r[0], r[1]),
+                      "short", new VariantCounts(r[2], r[3]))));
+    }
+    int[] last = rounds[rounds.length - 1];
+    List<ActionRequest> requests = new ArrayList<>();
+    List<Interaction> conversions = new ArrayList<>();
+    for (String variant : List.of("control", "short")) {
+      int n = variant.equals("control") ? last[0] : last[2];
+      int converted = variant.equals("control") ? last[1] : last[3];
+      for (int i = 0; i < n; i++) {
+        String key = "ik-subject-" + variant + "-" + i;
+        requests.add(
+            new ActionRequest(
+                key,
+                "run-subject-test",
+                "C-subject-" + variant + "-" + i,
+                "winback",
+                "send_email",
+                "email",
+                Map.of(),
+                List.of(),
+                variant,
+                "Riskli",
+                new BigDecimal("0.05"),
+                clock.instant(),
+                false));
+        if (i < converted) {
+          conversions.add(
+              new Interaction(
+                  key,
+                  "C-subject-" + variant + "-" + i,
+                  "winback",
+                  InteractionType.CONVERTED,
+                  clock.instant().plusSeconds(60),
+                  new BigDecimal("120.00")));
+        }
+      }
+    }
+    Instant at = clock.instant();
+    store.journal().enlist(requests, at);
+    for (ActionRequest r : requests) {
+      store.journal().claim(r.idempotencyKey(), "w", at, at.plusSeconds(60));
+      store
+          .journal()
+          .complete(r.idempotencyKey(), "w", DeliveryReceipt.delivered(r, "email", "m", at), at);
+    }
+    store.feedback().ingest(conversions);
   }
 
   /** The whole page, not only the window, as a PNG the width of the window. */

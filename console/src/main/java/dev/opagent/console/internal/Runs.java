@@ -1,5 +1,6 @@
 package dev.opagent.console.internal;
 
+import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.store.OperatingStore;
 import java.sql.Connection;
@@ -56,26 +57,43 @@ public final class Runs {
   }
 
   /**
-   * The actions run {@code runId} planned per campaign, as the operating state recorded them when
-   * it journalled them (actions journalled without it are not counted).
+   * The actions run {@code runId} planned per campaign: as the operating state recorded them when
+   * it journalled them, else (a loop journalling without it) read from the first {@code scanLimit}
+   * stored requests of the run.
    */
-  public static Map<String, Long> plannedByCampaign(OperatingStore store, String runId)
-      throws SQLException {
+  public static Map<String, Long> plannedByCampaign(
+      OperatingStore store, String runId, int scanLimit) throws SQLException {
     String p = store.tablePrefix();
-    String sql =
-        "SELECT l.campaign, COUNT(*) FROM "
-            + p
-            + "executions e JOIN "
-            + p
-            + "ledger l ON l.idempotency_key = e.idempotency_key WHERE e.run_id = ?"
-            + " GROUP BY l.campaign";
     Map<String, Long> out = new HashMap<>();
-    try (Connection c = store.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getLong(2));
+    try (Connection c = store.dataSource().getConnection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT l.campaign, COUNT(*) FROM "
+                  + p
+                  + "executions e JOIN "
+                  + p
+                  + "ledger l ON l.idempotency_key = e.idempotency_key WHERE e.run_id = ?"
+                  + " GROUP BY l.campaign")) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      if (!out.isEmpty()) {
+        return out;
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT request_json FROM " + p + "executions WHERE run_id = ? ORDER BY seq")) {
+        ps.setString(1, runId);
+        ps.setMaxRows(scanLimit);
+        ps.setFetchSize(500);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.merge(ActionRequest.fromJson(rs.getString(1)).campaign(), 1L, Long::sum);
+          }
         }
       }
     }

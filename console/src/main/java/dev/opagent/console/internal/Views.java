@@ -217,7 +217,7 @@ public final class Views {
           r.actionType(),
           r.channel(),
           r.variant() == null ? "" : r.variant(),
-          r.cost().toPlainString(),
+          r.cost().setScale(Math.max(2, r.cost().stripTrailingZeros().scale())).toPlainString(),
           time(r.plannedAt()),
           a.state().name(),
           a.attempts(),
