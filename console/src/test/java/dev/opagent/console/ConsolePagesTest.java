@@ -212,7 +212,7 @@ class ConsolePagesTest {
   void actions_byCustomer_listsTheirActionsMaskedWithKeysVerdictsAndOutcomes() throws Exception {
     String page = loggedIn().get("/actions?customer=C-4410017").body();
 
-    assertThat(rows(page)).hasSize(2);
+    assertThat(keys(page)).containsExactly("ik-a3", "ik-a1");
     assertThat(page)
         .contains("ik-a1", "ik-a3", "****17", "delivered by email as msg-1")
         .contains("guardrails passed when planned", "approved by maria at ")
@@ -418,15 +418,6 @@ class ConsolePagesTest {
     Browser b = new Browser(server.url());
     assertThat(b.login("maria", TOKEN).statusCode()).isEqualTo(303);
     return b;
-  }
-
-  private static List<String> rows(String page) {
-    List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("<tr class=\"state-").matcher(page);
-    while (m.find()) {
-      out.add(m.group());
-    }
-    return out;
   }
 
   /** The idempotency keys of the actions listed, in page order. */

@@ -126,8 +126,15 @@ final class JdbcOperatingState implements OperatingState {
 
   /** The money in use against budgets, as a batch reads it, but outside one: no lock is taken. */
   BigDecimal budgetInUse(@Nullable String campaign) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(campaign == null ? budgetAll : budgetCampaign)) {
+    try (Connection c = dataSource.getConnection()) {
+      return budgetInUse(c, campaign);
+    } catch (SQLException e) {
+      throw StoreException.of("read the money in use", e);
+    }
+  }
+
+  private BigDecimal budgetInUse(Connection c, @Nullable String campaign) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(campaign == null ? budgetAll : budgetCampaign)) {
       if (campaign != null) {
         ps.setString(1, campaign);
       }
@@ -135,8 +142,6 @@ final class JdbcOperatingState implements OperatingState {
         rs.next();
         return BigDecimal.valueOf(rs.getLong(1), BudgetLedger.SCALE);
       }
-    } catch (SQLException e) {
-      throw StoreException.of("read the money in use", e);
     }
   }
 
@@ -376,15 +381,8 @@ final class JdbcOperatingState implements OperatingState {
 
     @Override
     public BigDecimal budgetInUse(@Nullable String campaign) {
-      try (PreparedStatement ps =
-          c.prepareStatement(campaign == null ? budgetAll : budgetCampaign)) {
-        if (campaign != null) {
-          ps.setString(1, campaign);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return BigDecimal.valueOf(rs.getLong(1), BudgetLedger.SCALE);
-        }
+      try {
+        return JdbcOperatingState.this.budgetInUse(c, campaign);
       } catch (SQLException e) {
         throw StoreException.of("read the money in use", e);
       }

@@ -18,11 +18,14 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operating store: one JDBC database that holds everything a guardrail or the learning reads,
@@ -75,6 +78,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class OperatingStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatingStore.class);
+  private static final int MIGRATION_ATTEMPTS = 3;
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
   private static final Pattern USER_INFO = Pattern.compile("(//)[^/@?;]*@");
   private static final Pattern SECRET_PARAM =
@@ -314,7 +319,34 @@ public final class OperatingStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Migrates the schema. Flyway locks the history table while it migrates, but creating that table
+   * on a fresh database is not under the lock: processes opening it at the same moment can collide
+   * there (PostgreSQL: a duplicate key in {@code pg_type}). The loser tries again, and then finds
+   * the table and waits for the lock like any other process.
+   */
   private void migrate() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        migrateOnce();
+        return;
+      } catch (StoreException e) {
+        if (attempt == MIGRATION_ATTEMPTS) {
+          throw e;
+        }
+        LOG.debug(
+            "migrating the schema failed, trying again ({} of {})", attempt, MIGRATION_ATTEMPTS);
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(100, 400));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void migrateOnce() {
     try {
       Flyway.configure(OperatingStore.class.getClassLoader())
           .dataSource(dataSource)
