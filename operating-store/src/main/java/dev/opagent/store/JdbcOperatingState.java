@@ -10,6 +10,8 @@ import dev.opagent.agent.execution.journal.JournalException;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ExecutionRecord;
 import dev.opagent.agent.execution.spi.OperatingState;
+import dev.opagent.agent.loop.RoundRecorder;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.agent.spi.Contact;
 import dev.opagent.rules.Action;
@@ -55,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * per batch, money in use per limited budget, and actions per limited type and day. Budget batches
  * serialise on the budget row: with a money limit, batches of all processes take turns.
  */
-final class JdbcOperatingState implements OperatingState {
+final class JdbcOperatingState implements OperatingState, RoundRecorder {
   private static final int CHUNK = 500;
   private static final int MAX_TRIES = 8;
   private static final String LIVE = "('PENDING', 'EXECUTING', 'COMPLETED')";
@@ -64,6 +66,7 @@ final class JdbcOperatingState implements OperatingState {
   private static final ConcurrentHashMap<String, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
 
   private final DataSource dataSource;
+  private final JdbcRounds rounds;
   private final @Nullable ReentrantLock local;
   private final JdbcExecutionJournal journal;
   private final boolean postgres;
@@ -79,8 +82,10 @@ final class JdbcOperatingState implements OperatingState {
       JdbcExecutionJournal journal,
       String prefix,
       boolean postgres,
-      @Nullable String embeddedDatabase) {
+      @Nullable String embeddedDatabase,
+      JdbcRounds rounds) {
     this.dataSource = dataSource;
+    this.rounds = rounds;
     this.local =
         embeddedDatabase == null
             ? null
@@ -122,6 +127,12 @@ final class JdbcOperatingState implements OperatingState {
             + " WHERE l.decided_at >= ? AND"
             + " l.decided_at < ? AND l.counted_types LIKE ? AND e.state IN "
             + LIVE;
+  }
+
+  /** Keeps the round's report in the {@code rounds} table, in a transaction of its own. */
+  @Override
+  public void recordRound(RoundReport report, Instant finishedAt) {
+    rounds.record(report, finishedAt);
   }
 
   /** The money in use against budgets, as a batch reads it, but outside one: no lock is taken. */

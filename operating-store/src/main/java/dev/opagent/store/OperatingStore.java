@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -93,6 +95,7 @@ public final class OperatingStore implements AutoCloseable {
   private final String description;
   private final JdbcExecutionJournal journal;
   private final JdbcOperatingState state;
+  private final JdbcRounds rounds;
   private final JdbcSegmentStore segments;
   private final JdbcApprovalStore approvals;
   private final FeedbackStore feedback;
@@ -134,8 +137,10 @@ public final class OperatingStore implements AutoCloseable {
               .syncCommits(b.durability == Durability.SYNCED)
               .databaseTime(b.databaseTime)
               .build();
+      this.rounds = new JdbcRounds(dataSource, tablePrefix, postgres);
       this.state =
-          new JdbcOperatingState(dataSource, journal, tablePrefix, postgres, embeddedDatabase);
+          new JdbcOperatingState(
+              dataSource, journal, tablePrefix, postgres, embeddedDatabase, rounds);
       this.segments = new JdbcSegmentStore(dataSource, tablePrefix, postgres);
       this.approvals = new JdbcApprovalStore(dataSource, tablePrefix);
       this.feedback =
@@ -197,6 +202,27 @@ public final class OperatingStore implements AutoCloseable {
    */
   public OperatingState operatingState() {
     return state;
+  }
+
+  /**
+   * The {@code limit} rounds recorded last, newest first: what each planned, as its report said. An
+   * {@code OperationAgent} wired with this store's {@link #operatingState()} records every round it
+   * plans (a round that only delivered what an earlier process had planned is not recorded again).
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws StoreException if the database fails or a row cannot be read
+   */
+  public List<RecordedRound> rounds(int limit) {
+    return rounds.recent(limit);
+  }
+
+  /**
+   * The recorded round {@code runId}, if it was recorded.
+   *
+   * @throws StoreException if the database fails or the row cannot be read
+   */
+  public Optional<RecordedRound> round(String runId) {
+    return rounds.find(Objects.requireNonNull(runId, "runId"));
   }
 
   /**

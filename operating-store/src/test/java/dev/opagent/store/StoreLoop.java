@@ -7,6 +7,7 @@ import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionService;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.IdempotencyKeys;
+import dev.opagent.agent.execution.spi.OperatingState;
 import dev.opagent.agent.loop.OperationAgent;
 import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.policy.DecisionPolicy;
@@ -55,6 +56,21 @@ final class StoreLoop {
       Clock clock,
       String runId,
       List<CustomerData> customers) {
+    return round(
+        store, store.operatingState(), client, channel, limits, policy, clock, runId, customers);
+  }
+
+  /** As above, deciding against {@code state} (the store's, or one wrapping it). */
+  static RoundReport round(
+      OperatingStore store,
+      OperatingState state,
+      SegmentClient client,
+      ActionChannel channel,
+      ChannelLimits limits,
+      DecisionPolicy policy,
+      Clock clock,
+      String runId,
+      List<CustomerData> customers) {
     DecisionEngine engine =
         DecisionEngine.builder()
             .policy(policy)
@@ -78,7 +94,7 @@ final class StoreLoop {
               .rules(RuleSetLoader.defaults())
               .decisionEngine(engine)
               .executionService(executor)
-              .operatingState(store.operatingState())
+              .operatingState(state)
               .batchSize(BATCH)
               .clock(clock)
               .context(

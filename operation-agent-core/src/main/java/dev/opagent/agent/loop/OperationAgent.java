@@ -306,6 +306,7 @@ public final class OperationAgent implements AutoCloseable {
             .attribute("opagent.round.resumed", String.valueOf(resumed)),
         span -> {
           RoundReport report = round.get();
+          record(report);
           span.attribute("opagent.customers", report.customers())
               .attribute("opagent.actions.chosen", report.chosen())
               .attribute("opagent.actions.deferred", report.deferred())
@@ -314,6 +315,18 @@ public final class OperationAgent implements AutoCloseable {
               .attribute("opagent.actions.failed", report.execution().failed());
           return report;
         });
+  }
+
+  /** Tells an operating state that keeps round reports of a round that planned customers. */
+  private void record(RoundReport report) {
+    if (report.replanned() && state instanceof RoundRecorder recorder) {
+      try {
+        recorder.recordRound(report, clock.instant());
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "round {}: its report was not recorded ({})", report.runId(), e.getClass().getName());
+      }
+    }
   }
 
   /**
@@ -903,7 +916,9 @@ public final class OperationAgent implements AutoCloseable {
      * decided under the store's locks, against the contacts, money and daily executions every
      * process journalled, and journalled in the same transaction, so frequency caps, budgets and
      * execution limits hold across rounds, restarts and processes. Give the execution service the
-     * store's journal and {@code journalIsLedger(true)}. Default: none (the engine's memory).
+     * store's journal and {@code journalIsLedger(true)}. A state that is also a {@link
+     * RoundRecorder} (the operating store's) keeps the report of every round planned. Default: none
+     * (the engine's memory).
      */
     public Builder operatingState(OperatingState state) {
       this.state = Objects.requireNonNull(state, "state");
