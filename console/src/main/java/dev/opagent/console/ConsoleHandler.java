@@ -34,6 +34,7 @@ import dev.opagent.rules.RuleSetHolder;
 import dev.opagent.rules.RuleSetLoader;
 import dev.opagent.rules.RuleSource;
 import dev.opagent.store.OperatingStore;
+import dev.opagent.store.RecordedRound;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -312,7 +313,10 @@ public final class ConsoleHandler implements HttpHandler {
   // ---------------------------------------------------------------- pages
 
   private void dashboard(HttpExchange ex, Page page) throws IOException, SQLException {
-    List<RunRow> runs = Runs.recent(store, RECENT_RUNS).stream().map(RunRow::of).toList();
+    List<RunRow> runs =
+        Runs.recent(store, RECENT_RUNS).stream()
+            .map(r -> RunRow.of(r, store.round(r.id()).orElse(null)))
+            .toList();
     Activity.Recent activity =
         Activity.of(
             store, runs.stream().map(RunRow::id).toList(), clock.instant(), MINUTES, CAUSES);
@@ -487,6 +491,9 @@ public final class ConsoleHandler implements HttpHandler {
         latest.isEmpty()
             ? Map.of()
             : Runs.plannedByCampaign(store, latest.get(0).id(), ACTIONS_SCANNED);
+    List<RecordedRound> lastRound = store.rounds(1);
+    Map<String, Long> eligible =
+        lastRound.isEmpty() ? Map.of() : lastRound.get(0).eligibleByCampaign();
     List<CampaignRow> rows =
         snap.rules().rules().stream()
             .map(
@@ -494,6 +501,7 @@ public final class ConsoleHandler implements HttpHandler {
                     CampaignRow.of(
                         r,
                         now,
+                        lastRound.isEmpty() ? null : eligible.getOrDefault(r.id(), 0L),
                         planned.getOrDefault(r.id(), 0L),
                         metrics.getOrDefault(r.id(), Metrics.EMPTY)))
             .toList();

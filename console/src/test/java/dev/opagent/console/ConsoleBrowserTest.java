@@ -17,6 +17,7 @@ import dev.opagent.agent.engine.DecisionEngine;
 import dev.opagent.agent.engine.DecisionRun;
 import dev.opagent.agent.engine.PlannedAction;
 import dev.opagent.agent.engine.RunMode;
+import dev.opagent.agent.engine.RunSummary;
 import dev.opagent.agent.execution.ChannelRegistry;
 import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.ExecutionService;
@@ -29,6 +30,8 @@ import dev.opagent.agent.experiment.ThompsonSampler;
 import dev.opagent.agent.experiment.VariantCounts;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
+import dev.opagent.agent.loop.RoundRecorder;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
@@ -60,6 +63,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -355,6 +359,7 @@ class ConsoleBrowserTest {
     DecisionRun decisions = engine.startRun(RunMode.LIVE);
     CampaignEvaluator evaluator = CampaignEvaluator.ofDefaults();
     List<Decision> made = new ArrayList<>();
+    Map<String, Long> eligible = new TreeMap<>();
     List<ActionRequest> requests = new ArrayList<>();
     List<PlannedAction> origins = new ArrayList<>();
     for (Customer c : customers) {
@@ -372,6 +377,7 @@ class ConsoleBrowserTest {
                   .expectedBasket(100)
                   .build());
       made.add(d);
+      eligibility.eligible().forEach(campaign -> eligible.merge(campaign, 1L, Long::sum));
       for (PlannedAction a : d.chosen()) {
         requests.add(executor.request(runId, a, null, c.churnSegment()));
         origins.add(a);
@@ -381,6 +387,33 @@ class ConsoleBrowserTest {
     store.journal().runState(runId, RunState.PLANNED, clock.instant());
     ExecutionReport report = executor.execute(runId);
     store.journal().runState(runId, RunState.COMPLETED, clock.instant());
+    // what the round planned, recorded in the store as OperationAgent records its rounds
+    RunSummary planned = decisions.summary();
+    ((RoundRecorder) store.operatingState())
+        .recordRound(
+            new RoundReport(
+                runId,
+                false,
+                true,
+                customers.size(),
+                customers.size(),
+                0,
+                0,
+                0,
+                Map.of(),
+                eligible,
+                planned.globalHoldouts() + planned.campaignHoldouts(),
+                planned.chosen(),
+                planned.deferred(),
+                planned.blocked(),
+                planned.suppressed(),
+                planned.reasons(),
+                0,
+                0,
+                report,
+                List.of(),
+                report.elapsed()),
+            clock.instant());
     return new Round(runId, made, report);
   }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.budget.BudgetLimits;
+import dev.opagent.agent.engine.ReasonCode;
+import dev.opagent.agent.execution.ExecutionReport;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.RunState;
@@ -19,6 +21,8 @@ import dev.opagent.agent.experiment.ThompsonSampler;
 import dev.opagent.agent.experiment.VariantCounts;
 import dev.opagent.agent.feedback.Interaction;
 import dev.opagent.agent.feedback.InteractionType;
+import dev.opagent.agent.loop.RoundRecorder;
+import dev.opagent.agent.loop.RoundReport;
 import dev.opagent.agent.policy.DecisionPolicy;
 import dev.opagent.rules.RuleSetHolder;
 import dev.opagent.rules.RuleSetLoader;
@@ -32,6 +36,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -95,6 +100,32 @@ class ConsolePagesTest {
     complete(approved, "code-1");
     store.journal().runState("run-a", RunState.COMPLETED, now.minusSeconds(30));
     store.journal().runState("run-b", RunState.PLANNED, now);
+    ((RoundRecorder) store.operatingState())
+        .recordRound(
+            new RoundReport(
+                "run-b",
+                false,
+                true,
+                250,
+                248,
+                3,
+                0,
+                0,
+                Map.of("INTERNAL_ERROR", 2L),
+                Map.of("loyalty", 41L, "winback", 17L),
+                5,
+                1,
+                4,
+                9,
+                2,
+                Map.of(ReasonCode.FREQUENCY_CAP, 9L, ReasonCode.APPROVAL_PENDING, 4L),
+                1,
+                0,
+                new ExecutionReport(
+                    "run-b", 1, 0, 0, 0, 0, 1, 0, 0, 0, Map.of(), Map.of(), Duration.ZERO),
+                List.of(),
+                Duration.ofSeconds(12)),
+            now);
     // what a batch reserves against budgets, as the operating state journals it
     try (Connection c = store.dataSource().getConnection();
         PreparedStatement ps =
@@ -152,6 +183,16 @@ class ConsolePagesTest {
       assertThat(between(page, "Failures by cause", "</table>"))
           .contains("sms provider refused the number (21211)</a></td><td class=\"n\">1<");
       assertThat(between(page, "Agent circuit", "</div>")).contains(">open<");
+      assertThat(between(page, "Not chosen in the latest round", "</table>"))
+          .contains("<code>APPROVAL_PENDING</code></td><td class=\"n\">4<")
+          .contains("<code>FREQUENCY_CAP</code></td><td class=\"n\">9<");
+      // run-b: 250 customers, 1 chosen, 4 deferred, 9 blocked; run-a was not recorded
+      assertThat(between(page, ">run-b</a>", "</tr>"))
+          .contains(
+              "<td class=\"n\">250</td><td class=\"n\">1</td><td class=\"n\">4</td>"
+                  + "<td class=\"n\">9</td>");
+      assertThat(between(page, ">run-a</a>", "</tr>"))
+          .contains("<td class=\"n\">–</td><td class=\"n\">–</td>");
       JsonNode perMinute =
           chart(charts(page), "deliveries-per-minute").at("/config/data/datasets/0/data");
       assertThat(perMinute).hasSize(60);
@@ -200,11 +241,12 @@ class ConsolePagesTest {
 
       String page = b.get("/campaigns").body();
 
-      // run-b, the latest, planned one loyalty action; winback delivered two, one converted
+      // run-b, the latest, found 41 customers eligible for loyalty and 17 for winback and planned
+      // one loyalty action; winback delivered two, one converted
       assertThat(cells(between(page, "<code>loyalty</code>", "</tr>")))
-          .startsWith("1", "0", "0", "–");
+          .startsWith("41", "1", "0", "0", "–");
       assertThat(cells(between(page, "<code>winback</code>", "</tr>")))
-          .containsExactly("0", "2", "1", "50.00%", "40.00", "1.00", "3900%");
+          .containsExactly("17", "0", "2", "1", "50.00%", "40.00", "1.00", "3900%");
     }
   }
 

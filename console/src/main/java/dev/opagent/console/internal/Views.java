@@ -8,6 +8,7 @@ import dev.opagent.agent.execution.spi.ExecutionState;
 import dev.opagent.agent.feedback.Metrics;
 import dev.opagent.rules.Rule;
 import dev.opagent.rules.Trigger;
+import dev.opagent.store.RecordedRound;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -120,6 +121,7 @@ public final class Views {
       boolean enabled,
       String state,
       String trigger,
+      String eligibleLatestRound,
       long plannedLatestRun,
       long delivered,
       long conversions,
@@ -129,10 +131,12 @@ public final class Views {
       String roi) {
 
     /**
-     * The row of {@code r}: its actions planned in the latest run and its metrics as of the last
+     * The row of {@code r}: the customers it found eligible in the latest recorded round (null when
+     * no round was recorded), its actions planned in the latest run and its metrics as of the last
      * feedback ingestion.
      */
-    public static CampaignRow of(Rule r, Instant now, long plannedLatestRun, Metrics m) {
+    public static CampaignRow of(
+        Rule r, Instant now, @Nullable Long eligibleLatestRound, long plannedLatestRun, Metrics m) {
       String state = !r.enabled() ? "disabled" : r.isActive(now) ? "active" : "outside its window";
       Trigger t = r.trigger();
       String trigger = t == null ? "rounds" : "event " + t.event() + " within " + t.within();
@@ -143,6 +147,7 @@ public final class Views {
           r.enabled(),
           state,
           trigger,
+          eligibleLatestRound == null ? "–" : String.valueOf(eligibleLatestRound),
           plannedLatestRun,
           m.delivered(),
           m.conversions(),
@@ -165,9 +170,11 @@ public final class Views {
       long executing,
       long completed,
       long failed,
-      long cancelled) {
+      long cancelled,
+      @Nullable RecordedRound planned) {
 
-    public static RunRow of(Runs.Run r) {
+    /** {@code r} with what its round planned, when the round was recorded. */
+    public static RunRow of(Runs.Run r, @Nullable RecordedRound planned) {
       return new RunRow(
           r.id(),
           r.state(),
@@ -177,7 +184,25 @@ public final class Views {
           r.count(ExecutionState.EXECUTING),
           r.count(ExecutionState.COMPLETED),
           r.count(ExecutionState.FAILED),
-          r.count(ExecutionState.CANCELLED));
+          r.count(ExecutionState.CANCELLED),
+          planned);
+    }
+
+    /** A count of the recorded round, or a dash when the round was not recorded. */
+    public String plannedCount(String what) {
+      RecordedRound p = planned;
+      if (p == null) {
+        return "–";
+      }
+      long n =
+          switch (what) {
+            case "customers" -> p.customers();
+            case "chosen" -> p.chosen();
+            case "deferred" -> p.deferred();
+            case "blocked" -> p.blocked();
+            default -> throw new IllegalArgumentException(what);
+          };
+      return String.valueOf(n);
     }
   }
 
