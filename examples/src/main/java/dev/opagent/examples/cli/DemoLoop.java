@@ -30,6 +30,7 @@ import dev.opagent.rules.RuleSet;
 import dev.opagent.rules.spi.StickyAssignmentStore;
 import dev.opagent.segment.CustomerData;
 import dev.opagent.segment.SegmentClient;
+import dev.opagent.store.FeedbackStore;
 import dev.opagent.store.OperatingStore;
 import dev.opagent.testkit.MutableClock;
 import dev.opagent.testkit.SimulatedResponses;
@@ -48,6 +49,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,12 +225,13 @@ final class DemoLoop {
         List<ExecutionRecord> records = opened.journal().records(report.runId());
         tally.add(r, asOf.plusDays(r - 1L), report, records);
         expect(records, weights, expected);
-        long[] responses = respond(records, feedback, outcomes);
-        long[] organic = organic(r, feedback, outcomes);
+        long[] responses = respond(records, feedback, opened.feedback(), outcomes);
+        long[] organic = organic(r, feedback, opened.feedback(), outcomes);
         responses[0] += organic[0];
         responses[1] += organic[1];
         for (Map.Entry<String, ThompsonSampler> s : samplers.entrySet()) {
           Allocation a = s.getValue().allocate(feedback.metrics());
+          opened.feedback().recordAllocation(experiments.get(s.getKey()), a);
           assigners.get(s.getKey()).apply(a);
           weights.put(s.getKey(), a.weights());
           ObjectNode o =
@@ -329,9 +332,15 @@ final class DemoLoop {
     return "B".equals(variant) && better ? base * 1.8 : base;
   }
 
-  /** Simulated responses to a round's deliveries; returns conversions and revenue in cents. */
+  /**
+   * Simulated responses to a round's deliveries, recorded in {@code feedback} and ingested into the
+   * store's {@code stored} feedback; returns conversions and revenue in cents.
+   */
   private long[] respond(
-      List<ExecutionRecord> records, FeedbackLoop feedback, CampaignOutcomes outcomes) {
+      List<ExecutionRecord> records,
+      FeedbackLoop feedback,
+      FeedbackStore stored,
+      CampaignOutcomes outcomes) {
     for (ExecutionRecord r : records) {
       if (r.state() == ExecutionState.COMPLETED) {
         outcomes.delivered(
@@ -352,7 +361,9 @@ final class DemoLoop {
             .build();
     long conversions = 0;
     long cents = 0;
-    for (Interaction i : customers.respond(records)) {
+    List<Interaction> responses = customers.respond(records);
+    stored.ingest(responses);
+    for (Interaction i : responses) {
       feedback.record(i);
       if (i.type() == InteractionType.CONVERTED && i.revenue() != null) {
         outcomes.ordered(i.campaign(), i.customerId(), i.revenue());
@@ -371,8 +382,10 @@ final class DemoLoop {
    * did not cause; the holdout's orders show how many. Returns the attributed conversions and their
    * revenue in cents.
    */
-  private long[] organic(int round, FeedbackLoop feedback, CampaignOutcomes outcomes) {
+  private long[] organic(
+      int round, FeedbackLoop feedback, FeedbackStore stored, CampaignOutcomes outcomes) {
     Instant at = asOf.plusDays(round - 1L).atTime(LocalTime.of(18, 0)).toInstant(ZoneOffset.UTC);
+    List<Interaction> orders = new ArrayList<>();
     long conversions = 0;
     long cents = 0;
     for (CustomerData c : customers) {
@@ -385,14 +398,15 @@ final class DemoLoop {
         }
         BigDecimal revenue = BigDecimal.valueOf(4000 + rnd.nextLong(16_000), 2);
         outcomes.ordered(campaign, c.customerId(), revenue);
-        if (feedback
-            .record(Interaction.conversion(c.customerId(), campaign, at, revenue))
-            .isAttributed()) {
+        Interaction order = Interaction.conversion(c.customerId(), campaign, at, revenue);
+        orders.add(order);
+        if (feedback.record(order).isAttributed()) {
           conversions++;
           cents += revenue.movePointRight(2).longValue();
         }
       }
     }
+    stored.ingest(orders);
     return new long[] {conversions, cents};
   }
 

@@ -3,12 +3,19 @@ package dev.opagent.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opagent.agent.experiment.Allocation;
+import dev.opagent.store.OperatingStore;
+import dev.opagent.store.RecordedRound;
+import dev.opagent.store.StrategyEffect;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,13 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoExperimentsTest {
   @TempDir static Path dir;
+  private static Path out;
   private static JsonNode summary;
   private static String text;
 
   @BeforeAll
   static void runDemo() throws IOException {
     StringWriter output = new StringWriter();
-    Path out = dir.resolve("demo");
+    out = dir.resolve("demo");
     int code =
         OpagentCommand.commandLine()
             .setOut(new PrintWriter(output, true))
@@ -44,6 +52,41 @@ class DemoExperimentsTest {
     assertThat(code).as(output::toString).isZero();
     text = Files.readString(out.resolve("summary.json"), StandardCharsets.UTF_8);
     summary = JsonLines.MAPPER.readTree(text);
+  }
+
+  @Test
+  void store_keepsTheRoundsTheBanditsRoundsAndTheCountsTheReportAnalysed() {
+    try (OperatingStore store =
+        OperatingStore.open("jdbc:h2:file:" + out.resolve("store").toAbsolutePath(), "sa", "")) {
+      List<RecordedRound> rounds = store.rounds(10);
+      assertThat(rounds).hasSize(summary.get("rounds").size());
+      assertThat(rounds).allSatisfy(r -> assertThat(r.customers()).isEqualTo(1000));
+      for (JsonNode b : summary.get("bandit")) {
+        String id = b.get("experiment").asText();
+        List<Allocation> recorded = store.feedback().allocations(id);
+        assertThat(recorded).as(id).hasSize(b.get("rounds").size());
+        for (int i = 0; i < recorded.size(); i++) {
+          assertThat(recorded.get(i).weight("B"))
+              .as(id + " round " + (i + 1))
+              .isEqualTo(b.at("/rounds/" + i + "/weights/B").asDouble());
+        }
+      }
+      Map<String, Long> conversions = new HashMap<>();
+      for (StrategyEffect e : store.feedback().strategyEffects()) {
+        if (e.variant() != null) {
+          conversions.merge(e.campaign() + "/" + e.variant(), e.metrics().conversions(), Long::sum);
+        }
+      }
+      for (JsonNode e : summary.get("experiments")) {
+        for (JsonNode v : e.get("variants")) {
+          assertThat(
+                  conversions.getOrDefault(
+                      e.get("campaign").asText() + "/" + v.get("name").asText(), 0L))
+              .as(e.get("campaign").asText() + " " + v.get("name").asText())
+              .isEqualTo(v.get("conversions").asLong());
+        }
+      }
+    }
   }
 
   @Test
