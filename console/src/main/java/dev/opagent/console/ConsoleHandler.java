@@ -51,6 +51,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -417,6 +418,8 @@ public final class ConsoleHandler implements HttpHandler {
     if (campaigns != null) {
       campaigns.audit().events().forEach(e -> rows.add(AuditRow.of(e)));
     }
+    // each trail is oldest first: reversed, events of the same instant stay newest first too
+    Collections.reverse(rows);
     rows.sort(Comparator.comparing(AuditRow::sortKey).reversed());
     List<AuditRow> shown = rows.size() > AUDIT_LIMIT ? rows.subList(0, AUDIT_LIMIT) : rows;
     render(ex, 200, "audit.jte", Map.of("page", page, "events", shown, "limit", AUDIT_LIMIT));

@@ -38,6 +38,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -272,6 +273,20 @@ class ConsolePagesTest {
     assertThat(failed).contains("failed after 1 attempt(s): sms provider refused the number");
     assertThat(keys(b.get("/actions?run=run-a&outcome=PENDING").body())).isEmpty();
     assertThat(keys(b.get("/actions").body())).containsExactly("ik-b1", "ik-a3", "ik-a2", "ik-a1");
+  }
+
+  @Test
+  void audit_eventsOfTheSameInstant_newestFirst() throws Exception {
+    var gate = store.approvalGate(Clock.fixed(now.minusSeconds(7_200), ZoneOffset.UTC));
+    ApprovalRequest r = gate.request(ApprovalKey.campaign("spring-sale"), "budget", "engine");
+    gate.grant(r.id(), "maria", "approved in one go");
+
+    String page = loggedIn().get("/audit").body();
+
+    int granted = page.indexOf("GRANTED</td><td>approval " + r.id());
+    int requested = page.indexOf("REQUESTED</td><td>approval " + r.id());
+    assertThat(granted).isNotNegative();
+    assertThat(requested).isGreaterThan(granted);
   }
 
   @Test
