@@ -68,10 +68,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operations console as one {@link HttpHandler}: a dashboard of recent runs, the approvals
- * inbox, the campaigns of a rules file and the audit trail. A host mounts it under a path of its
- * own {@code HttpServer} ({@code server.createContext("/console", handler)}); {@link ConsoleServer}
- * serves it alone. Thread-safe.
+ * The operations console as one {@link HttpHandler}: a dashboard of recent rounds (deliveries per
+ * minute, failures by cause, budgets in use, the agent's circuit), the campaigns of a rules file,
+ * the actions of the journal, the experiments, the approvals inbox and the audit trail. A host
+ * mounts it under a path of its own {@code HttpServer} ({@code server.createContext("/console",
+ * handler)}) or of its servlet container ({@link ConsoleServlet}); {@link ConsoleServer} serves it
+ * alone. Everything it shows is read from the operating store (and the rules file), so consoles in
+ * several processes show the same. Thread-safe.
  *
  * <p><b>Security.</b> Every page but the login form needs a session, opened by logging in with a
  * name and secret that the {@link ConsoleAuthenticator} accepts; the session cookie is {@code
@@ -83,7 +86,8 @@ import org.slf4j.LoggerFactory;
  * when in the approval audit trail; campaign changes are recorded in a trail of the same kind
  * beside the rules file. Customer ids are masked ({@code ****} and the last two characters) unless
  * the operator switches them on for the session. Pages are sent with a content security policy that
- * allows no script and nothing from other origins, and are never cached.
+ * allows scripts only from the console's own files (the charts), nothing from other origins, and
+ * are never cached.
  */
 public final class ConsoleHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleHandler.class);

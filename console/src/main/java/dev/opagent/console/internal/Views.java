@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /** What the templates render: plain values, already masked where they name a customer. */
@@ -173,6 +174,27 @@ public final class Views {
       long cancelled,
       @Nullable RecordedRound planned) {
 
+    /** A count of the recorded round, or a dash when the round was not recorded. */
+    private static String count(@Nullable RecordedRound planned, ToLongFunction<RecordedRound> n) {
+      return planned == null ? "–" : String.valueOf(n.applyAsLong(planned));
+    }
+
+    public String customers() {
+      return count(planned, RecordedRound::customers);
+    }
+
+    public String chosen() {
+      return count(planned, RecordedRound::chosen);
+    }
+
+    public String deferred() {
+      return count(planned, RecordedRound::deferred);
+    }
+
+    public String blocked() {
+      return count(planned, RecordedRound::blocked);
+    }
+
     /** {@code r} with what its round planned, when the round was recorded. */
     public static RunRow of(Runs.Run r, @Nullable RecordedRound planned) {
       return new RunRow(
@@ -186,23 +208,6 @@ public final class Views {
           r.count(ExecutionState.FAILED),
           r.count(ExecutionState.CANCELLED),
           planned);
-    }
-
-    /** A count of the recorded round, or a dash when the round was not recorded. */
-    public String plannedCount(String what) {
-      RecordedRound p = planned;
-      if (p == null) {
-        return "–";
-      }
-      long n =
-          switch (what) {
-            case "customers" -> p.customers();
-            case "chosen" -> p.chosen();
-            case "deferred" -> p.deferred();
-            case "blocked" -> p.blocked();
-            default -> throw new IllegalArgumentException(what);
-          };
-      return String.valueOf(n);
     }
   }
 
