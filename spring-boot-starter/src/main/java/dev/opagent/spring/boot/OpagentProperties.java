@@ -43,6 +43,9 @@ public class OpagentProperties {
   /** Delivery of the chosen actions. */
   private final Execution execution = new Execution();
 
+  /** The operations console, served by the application's servlet container. */
+  private final Console console = new Console();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -77,6 +80,10 @@ public class OpagentProperties {
 
   public Execution getExecution() {
     return execution;
+  }
+
+  public Console getConsole() {
+    return console;
   }
 
   /** How the client authenticates to the agent runtime. */
@@ -727,6 +734,71 @@ public class OpagentProperties {
     @Override
     public String toString() {
       return "Execution[channels=" + channels + ", routes=" + routes + "]";
+    }
+  }
+
+  /** The operations console (module opagent-console), in the application's servlet container. */
+  public static class Console {
+
+    /**
+     * Whether to serve the console. It needs opagent-console on the class path, a servlet web
+     * application and the operating store (opagent.store.*). Default false.
+     */
+    private boolean enabled;
+
+    /** The path the console is served under, within the application's context path. */
+    private String path = "/ops";
+
+    /**
+     * The shared secret operators sign in with, under a name of their choice (at least 16
+     * characters). Ignored when opagent.console.users is set or a ConsoleAuthenticator bean exists.
+     */
+    private @Nullable String token;
+
+    /** Operators by name, each with a secret of at least 16 characters. */
+    private Map<String, String> users = new LinkedHashMap<>();
+
+    /** Whether cookies are marked Secure: set it when the application is served over HTTPS. */
+    private boolean secureCookies;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    public @Nullable String getToken() {
+      return token;
+    }
+
+    public void setToken(@Nullable String token) {
+      this.token = token;
+    }
+
+    public Map<String, String> getUsers() {
+      return users;
+    }
+
+    public void setUsers(Map<String, String> users) {
+      this.users = users;
+    }
+
+    public boolean isSecureCookies() {
+      return secureCookies;
+    }
+
+    public void setSecureCookies(boolean secureCookies) {
+      this.secureCookies = secureCookies;
     }
   }
 }

@@ -10,12 +10,21 @@ import dev.opagent.store.OperatingStore;
 import dev.opagent.testkit.AgentSimulator;
 import dev.opagent.testkit.Fixtures;
 import dev.opagent.testkit.PopulationGenerator;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,11 +50,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("test")
 class ShopApplicationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CONSOLE_TOKEN = "shop-console-token-for-tests";
+  private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private static AgentSimulator agent;
 
   @TempDir static Path dir;
 
   @Autowired TestRestTemplate http;
+  @LocalServerPort int port;
   @Autowired OperatingStore store;
 
   @DynamicPropertySource
@@ -59,6 +72,8 @@ class ShopApplicationTest {
     // a test's store need not force every commit to the disk
     properties.add("opagent.store.durability", () -> "written");
     properties.add("opagent.execution.channels", () -> "jsonl:" + dir.resolve("actions.jsonl"));
+    properties.add("opagent.console.enabled", () -> "true");
+    properties.add("opagent.console.token", () -> CONSOLE_TOKEN);
   }
 
   @AfterAll
@@ -120,5 +135,37 @@ class ShopApplicationTest {
     assertThat(approved.getBody().path("decidedBy").asText()).isEqualTo("actuator");
     assertThat(store.approvalGate(Clock.systemUTC()).check(ApprovalKey.campaign("winback")))
         .isEqualTo(ApprovalStatus.APPROVED);
+
+    // the operations console, served by the application under /ops, shows the round it recorded
+    HttpClient browser =
+        HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    String ops = "http://localhost:" + port + "/ops";
+    String form = browser.send(get(ops + "/login"), BodyHandlers.ofString()).body();
+    Matcher csrf = CSRF.matcher(form);
+    assertThat(csrf.find()).as(form).isTrue();
+    HttpResponse<String> login =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(ops + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    BodyPublishers.ofString(
+                        "csrf=" + csrf.group(1) + "&user=shop-ops&secret=" + CONSOLE_TOKEN))
+                .build(),
+            BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(303);
+    String dashboard = browser.send(get(ops + "/"), BodyHandlers.ofString()).body();
+    assertThat(dashboard).contains("Signed in as shop-ops", ">shop-1</a>");
+    assertThat(dashboard.substring(dashboard.indexOf(">shop-1</a>")))
+        .as("the round's 40 customers, recorded by the loop in the store")
+        .contains("<td class=\"n\">40</td>");
+    assertThat(browser.send(get(ops + "/audit"), BodyHandlers.ofString()).body())
+        .contains("GRANTED", "actuator", "spring offer approved");
+  }
+
+  private static HttpRequest get(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).GET().build();
   }
 }
