@@ -14,6 +14,7 @@ import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.DeliveryReceipt;
 import dev.opagent.agent.execution.spi.RunState;
 import dev.opagent.agent.policy.DecisionPolicy;
+import dev.opagent.console.internal.Views;
 import dev.opagent.rules.CampaignEvaluator;
 import dev.opagent.rules.Eligibility;
 import dev.opagent.rules.RuleSetHolder;
@@ -232,6 +233,9 @@ class ConsoleHttpTest {
     String inbox = browser.get("/approvals").body();
     assertThat(inbox).contains(request.id(), "****42", request.summary().replace("'", "&#39;"));
     assertThat(inbox).doesNotContain(customer);
+    BigDecimal cost = request.cost();
+    assertThat(cost).as("the engine files the action's expected cost").isNotNull().isPositive();
+    assertThat(inbox).contains("<td class=\"n\">" + Views.money(cost) + "</td>");
 
     HttpResponse<String> r =
         browser.post(

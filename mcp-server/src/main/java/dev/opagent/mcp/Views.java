@@ -105,6 +105,7 @@ final class Views {
       o.put("requestedBy", r.requestedBy());
       o.put("requestedAt", r.requestedAt().toString());
       o.put("expiresAt", r.deadline().toString());
+      o.put("cost", r.cost());
     }
     n.put("count", pending.size());
     n.put("approveWith", "opagent approvals approve ID --by NAME --reason TEXT");

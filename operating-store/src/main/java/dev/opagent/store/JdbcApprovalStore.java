@@ -5,6 +5,7 @@ import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.approval.ApprovalStore;
 import dev.opagent.agent.approval.AuditEvent;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,7 +63,7 @@ public final class JdbcApprovalStore implements ApprovalStore {
   private static final int MAX_TRIES = 8;
   private static final String COLUMNS =
       "id, approval_key, summary, requested_by, requested_at,"
-          + " deadline, status, decided_by, decided_at, reason, valid_until";
+          + " deadline, status, decided_by, decided_at, reason, valid_until, cost";
 
   private final DataSource dataSource;
   private final String selectById;
@@ -89,13 +90,13 @@ public final class JdbcApprovalStore implements ApprovalStore {
             + " ("
             + COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?)";
+            + " ?, ?, ?, ?)";
     String set =
         "UPDATE "
             + requests
             + " SET approval_key = ?, summary = ?, requested_by = ?,"
             + " requested_at = ?, deadline = ?, status = ?, decided_by = ?, decided_at = ?, reason = ?,"
-            + " valid_until = ? WHERE id = ?";
+            + " valid_until = ?, cost = ? WHERE id = ?";
     this.update = set;
     this.updateIf = set + " AND status = ?";
     this.insertAudit =
@@ -392,6 +393,7 @@ public final class JdbcApprovalStore implements ApprovalStore {
       setInstant(ps, 9, r.decidedAt());
       ps.setString(10, r.reason());
       setInstant(ps, 11, r.validUntil());
+      ps.setString(12, cost(r));
       ps.executeUpdate();
     }
   }
@@ -408,7 +410,14 @@ public final class JdbcApprovalStore implements ApprovalStore {
     setInstant(ps, 8, r.decidedAt());
     ps.setString(9, r.reason());
     setInstant(ps, 10, r.validUntil());
-    return 11;
+    ps.setString(11, cost(r));
+    return 12;
+  }
+
+  /** The cost as text, so that it reads back with its scale on every database. */
+  private static @Nullable String cost(ApprovalRequest r) {
+    BigDecimal cost = r.cost();
+    return cost == null ? null : cost.toPlainString();
   }
 
   private void insertAudit(Connection c, AuditEvent e) throws SQLException {
@@ -435,7 +444,8 @@ public final class JdbcApprovalStore implements ApprovalStore {
         rs.getString(8),
         optionalInstant(rs, 9),
         rs.getString(10),
-        optionalInstant(rs, 11));
+        optionalInstant(rs, 11),
+        rs.getString(12) == null ? null : new BigDecimal(rs.getString(12)));
   }
 
   private static void check(ApprovalRequest request) {

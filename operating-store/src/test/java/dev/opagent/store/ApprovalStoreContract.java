@@ -9,6 +9,7 @@ import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.agent.approval.AuditEvent;
 import dev.opagent.testkit.MutableClock;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -219,7 +220,8 @@ abstract class ApprovalStoreContract {
             "alice",
             Instant.parse("2026-03-15T11:00:00.5Z"),
             "fine",
-            Instant.parse("2026-03-22T11:00:00Z"));
+            Instant.parse("2026-03-22T11:00:00Z"),
+            new BigDecimal("12.5000"));
     ApprovalRequest bare =
         new ApprovalRequest(
             "apr-bare",
@@ -229,6 +231,7 @@ abstract class ApprovalStoreContract {
             Instant.parse("2026-03-15T10:00:00Z"),
             Instant.parse("2026-03-17T10:00:00Z"),
             ApprovalStatus.PENDING,
+            null,
             null,
             null,
             null,
@@ -264,10 +267,25 @@ abstract class ApprovalStoreContract {
             null,
             Instant.parse("2026-03-17T10:00:00Z"),
             null,
+            null,
             null);
     a.save(expired);
     assertThat(b.byId("apr-bare")).contains(expired);
     assertThat(b.pending()).isEmpty();
+  }
+
+  @Test
+  void request_withItsCost_keepsItThroughTheDecision() {
+    ApprovalRequest r =
+        gateA.request(
+            ApprovalKey.campaign("costly"), "spend 900", "engine", new BigDecimal("900.5000"));
+
+    gateB.grant(r.id(), "alice", "fine");
+
+    ApprovalRequest read = storeB.approvalStore().byId(r.id()).orElseThrow();
+    assertThat(read.cost()).isEqualTo(new BigDecimal("900.5000"));
+    assertThat(read.status()).isEqualTo(ApprovalStatus.APPROVED);
+    assertThat(gateA.request(ApprovalKey.campaign("free"), "why", "tool").cost()).isNull();
   }
 
   @Test
@@ -298,7 +316,8 @@ abstract class ApprovalStoreContract {
             "alice",
             r.requestedAt(),
             "ok",
-            r.deadline());
+            r.deadline(),
+            r.cost());
 
     boolean replaced =
         storeA

@@ -37,6 +37,11 @@ public final class Views {
     return id.length() <= 2 ? MASK : MASK + id.substring(id.length() - 2);
   }
 
+  /** An amount with at least two decimals and no trailing zeros beyond them: 2.5000 → 2.50. */
+  public static String money(BigDecimal amount) {
+    return amount.setScale(Math.max(2, amount.stripTrailingZeros().scale())).toPlainString();
+  }
+
   /** An instant to the second, in UTC. */
   public static String time(@Nullable Instant at) {
     return at == null ? "" : at.truncatedTo(ChronoUnit.SECONDS).toString();
@@ -63,10 +68,12 @@ public final class Views {
       String summary,
       String requestedBy,
       String requestedAt,
-      String expiresAt) {
+      String expiresAt,
+      String cost) {
 
     public static ApprovalRow of(ApprovalRequest r, boolean reveal) {
       Key k = Key.of(r.key());
+      BigDecimal cost = r.cost();
       return new ApprovalRow(
           r.id(),
           k.scope(),
@@ -76,7 +83,8 @@ public final class Views {
           r.summary(),
           r.requestedBy(),
           time(r.requestedAt()),
-          time(r.deadline()));
+          time(r.deadline()),
+          cost == null ? "–" : money(cost));
     }
   }
 
@@ -247,7 +255,7 @@ public final class Views {
           r.actionType(),
           r.channel(),
           r.variant() == null ? "" : r.variant(),
-          r.cost().setScale(Math.max(2, r.cost().stripTrailingZeros().scale())).toPlainString(),
+          money(r.cost()),
           time(r.plannedAt()),
           a.state().name(),
           a.attempts(),

@@ -445,6 +445,7 @@ public final class ApprovalsCommand implements Runnable {
     n.put("requestedBy", r.requestedBy());
     n.put("requestedAt", r.requestedAt().toString());
     n.put("expiresAt", r.deadline().toString());
+    n.put("cost", r.cost());
     if (decision) {
       n.put("status", r.status().name());
       n.put("decidedBy", r.decidedBy());

@@ -85,6 +85,7 @@ class ApprovalsCommandTest {
     assertThat(campaign.get("campaign").asText()).isEqualTo("winback");
     assertThat(campaign.get("actionType").isNull()).isTrue();
     assertThat(campaign.get("reason").asText()).isEqualTo("audience 1200 above 1000");
+    assertThat(campaign.get("cost").isNull()).as("filed without a cost").isTrue();
     assertThat(Instant.parse(campaign.get("requestedAt").asText()))
         .isEqualTo(filed.get(0).requestedAt().truncatedTo(ChronoUnit.MICROS));
     assertThat(

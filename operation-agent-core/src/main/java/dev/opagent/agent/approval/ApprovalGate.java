@@ -1,5 +1,6 @@
 package dev.opagent.agent.approval;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single gate for actions that need a human's approval: the decision engine, the action
@@ -112,7 +114,22 @@ public final class ApprovalGate {
    *     store
    */
   public ApprovalRequest request(ApprovalKey key, String summary, String requestedBy) {
+    return request(key, summary, requestedBy, null);
+  }
+
+  /**
+   * Asks for approval of {@code key} as {@link #request(ApprovalKey, String, String)} does, noting
+   * the expected cost of what is to be approved, so that the person deciding sees it.
+   *
+   * @param cost the expected cost in the budget currency, or null when not known
+   * @throws IllegalArgumentException if {@code cost} is negative
+   */
+  public ApprovalRequest request(
+      ApprovalKey key, String summary, String requestedBy, @Nullable BigDecimal cost) {
     Objects.requireNonNull(key, "key");
+    if (cost != null && cost.signum() < 0) {
+      throw new IllegalArgumentException("an approval's cost must not be negative");
+    }
     requireText(summary, "summary");
     requireText(requestedBy, "requestedBy");
     synchronized (lock) {
@@ -141,7 +158,8 @@ public final class ApprovalGate {
                 null,
                 null,
                 null,
-                null);
+                null,
+                cost);
         if (store.createIfNoneOpen(
             r, new AuditEvent(now, AuditEvent.Type.REQUESTED, r.id(), key, requestedBy, summary))) {
           return r;

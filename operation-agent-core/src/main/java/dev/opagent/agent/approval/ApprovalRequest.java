@@ -1,5 +1,6 @@
 package dev.opagent.agent.approval;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @param decidedAt when; null while pending
  * @param reason the decider's reason; null while pending
  * @param validUntil a grant is valid until this instant; null unless granted
+ * @param cost the expected cost, in the budget currency, of the action whose decision filed the
+ *     request (for a campaign-scope request, the first such action); null when not known, as for a
+ *     request filed by a person or a tool
  */
 public record ApprovalRequest(
     String id,
@@ -32,7 +36,8 @@ public record ApprovalRequest(
     @Nullable String decidedBy,
     @Nullable Instant decidedAt,
     @Nullable String reason,
-    @Nullable Instant validUntil) {
+    @Nullable Instant validUntil,
+    @Nullable BigDecimal cost) {
 
   public ApprovalRequest {
     Objects.requireNonNull(id, "id");
@@ -65,6 +70,17 @@ public record ApprovalRequest(
       @Nullable String why,
       @Nullable Instant until) {
     return new ApprovalRequest(
-        id, key, summary, requestedBy, requestedAt, deadline, newStatus, actor, at, why, until);
+        id,
+        key,
+        summary,
+        requestedBy,
+        requestedAt,
+        deadline,
+        newStatus,
+        actor,
+        at,
+        why,
+        until,
+        cost);
   }
 }

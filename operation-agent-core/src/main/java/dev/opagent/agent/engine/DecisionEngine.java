@@ -284,7 +284,11 @@ public final class DecisionEngine {
         reason.startsWith(DecisionRun.AUDIENCE_PREFIX)
             ? ApprovalScope.CAMPAIGN
             : policy.approval().scope();
-    return gate.request(action.approvalKey(scope), reason, requestedBy);
+    return gate.request(
+        action.approvalKey(scope),
+        reason,
+        requestedBy,
+        GuardrailJudge.money(action.score().cost()));
   }
 
   static ApprovalStatus combined(ApprovalStatus campaign, ApprovalStatus action) {

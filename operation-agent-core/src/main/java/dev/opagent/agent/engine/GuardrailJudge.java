@@ -474,7 +474,8 @@ final class GuardrailJudge {
         {
           if (mode == RunMode.LIVE) {
             ApprovalKey key = scope == ApprovalScope.CAMPAIGN ? campaignKey : actionKey;
-            ApprovalRequest r = engine.gate.request(key, texts.reason, DecisionEngine.ACTOR);
+            ApprovalRequest r =
+                engine.gate.request(key, texts.reason, DecisionEngine.ACTOR, money(w.score.cost()));
             w.approvalRequestId = r.id();
             return a.approvalVerdict(
                 VerdictKind.DEFER, ReasonCode.APPROVAL_REQUIRED, texts.requested, r.deadline());
@@ -512,6 +513,11 @@ final class GuardrailJudge {
       return r.get();
     }
     return null;
+  }
+
+  /** An expected cost as money: in ten-thousandths of the budget currency, rounded up. */
+  static BigDecimal money(double cost) {
+    return BigDecimal.valueOf(units(cost), BudgetLedger.SCALE);
   }
 
   /**

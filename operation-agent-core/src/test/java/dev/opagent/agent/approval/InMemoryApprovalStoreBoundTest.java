@@ -23,6 +23,7 @@ class InMemoryApprovalStoreBoundTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

@@ -52,6 +52,10 @@ class ApprovalGuardrailTest {
     ApprovalRequest r = engine.approvalGate().latest(ApprovalKey.campaign("winback")).orElseThrow();
     assertThat(r.id()).isEqualTo(a.approvalRequestId());
     assertThat(r.requestedBy()).isEqualTo(DecisionEngine.ACTOR);
+    assertThat(r.cost())
+        .as("the expected cost of the action that asked, in ten-thousandths")
+        .isEqualTo(GuardrailJudge.money(a.score().cost()))
+        .isPositive();
   }
 
   @Test
@@ -154,6 +158,8 @@ class ApprovalGuardrailTest {
     assertThat(a.reason()).isEqualTo(ReasonCode.APPROVAL_REQUIRED);
     assertThat(a.approvalReason())
         .isEqualTo("expected cost 2 reaches the approval threshold of 2.00");
+    assertThat(engine.approvalGate().latest(ApprovalKey.campaign("service")).orElseThrow().cost())
+        .isEqualByComparingTo("2");
   }
 
   @Test

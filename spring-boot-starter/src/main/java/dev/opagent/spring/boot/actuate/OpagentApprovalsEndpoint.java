@@ -5,6 +5,7 @@ import dev.opagent.agent.approval.ApprovalKey;
 import dev.opagent.agent.approval.ApprovalRequest;
 import dev.opagent.agent.approval.ApprovalStatus;
 import dev.opagent.store.OperatingStore;
+import java.math.BigDecimal;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
@@ -151,6 +152,7 @@ public class OpagentApprovalsEndpoint {
    * @param requestedBy who asked
    * @param requestedAt when
    * @param expiresAt when it expires unanswered
+   * @param cost the expected cost of what it is for, in the budget currency; null when not known
    */
   public record Approval(
       String id,
@@ -161,7 +163,8 @@ public class OpagentApprovalsEndpoint {
       String why,
       String requestedBy,
       Instant requestedAt,
-      Instant expiresAt) {
+      Instant expiresAt,
+      @Nullable BigDecimal cost) {
     static Approval of(ApprovalRequest r) {
       Parts p = Parts.of(r.key());
       String customerId = p.customerId();
@@ -174,7 +177,8 @@ public class OpagentApprovalsEndpoint {
           r.summary(),
           r.requestedBy(),
           r.requestedAt(),
-          r.deadline());
+          r.deadline(),
+          r.cost());
     }
   }
 

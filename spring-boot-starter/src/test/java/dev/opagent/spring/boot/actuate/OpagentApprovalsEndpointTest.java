@@ -119,6 +119,7 @@ class OpagentApprovalsEndpointTest {
               assertThat(winback.why()).isNotBlank();
               assertThat(winback.requestedBy()).isNotBlank();
               assertThat(winback.expiresAt()).isAfter(winback.requestedAt());
+              assertThat(winback.cost()).as("filed by the engine with its cost").isPositive();
               String listed = pending.toString();
               for (CustomerData c : customers) {
                 assertThat(listed).doesNotContain(c.customerId());
