@@ -1,5 +1,8 @@
 package dev.opagent.channels;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.execution.spi.ChannelException;
 import java.io.IOException;
 import java.net.URI;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Built by a channel's builder ({@link ProviderChannelBuilder}); hosts do not use it directly.
  */
 public final class ProviderHttp implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The {@code User-Agent} sent unless a builder sets another: {@value}. */
   public static final String DEFAULT_USER_AGENT = "opagent-channels (java.net.http)";
 
@@ -248,6 +253,18 @@ public final class ProviderHttp implements AutoCloseable {
       return null;
     }
     return cap(Duration.between(clock.instant(), Instant.ofEpochSecond(Long.parseLong(v))));
+  }
+
+  /** A provider's response body as JSON, or null when it is empty or not JSON. */
+  public static @Nullable JsonNode json(String body) {
+    if (body.isBlank()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   /**

@@ -61,7 +61,7 @@ public final class ConsoleServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    console.handle(new ServletExchange(request, response));
+    console.handle(new ServletExchange(request, response, console));
   }
 
   /** One request and its response, as the JDK server's handlers see them. */
@@ -74,7 +74,7 @@ public final class ConsoleServlet extends HttpServlet {
     private final URI uri;
     private int status = -1;
 
-    ServletExchange(HttpServletRequest request, HttpServletResponse response) {
+    ServletExchange(HttpServletRequest request, HttpServletResponse response, HttpHandler console) {
       this.request = request;
       this.response = response;
       for (String name : Collections.list(request.getHeaderNames())) {
@@ -82,7 +82,7 @@ public final class ConsoleServlet extends HttpServlet {
       }
       String query = request.getQueryString();
       this.uri = URI.create(request.getRequestURI() + (query == null ? "" : "?" + query));
-      this.context = new MountedAt(request.getContextPath() + request.getServletPath());
+      this.context = new MountedAt(request.getContextPath() + request.getServletPath(), console);
     }
 
     @Override
@@ -195,12 +195,18 @@ public final class ConsoleServlet extends HttpServlet {
     }
   }
 
-  /** The path the servlet is mapped to, which the console builds its links and cookies from. */
+  /**
+   * The path the servlet is mapped to, which the console builds its links and cookies from, and the
+   * console as its handler. The container, not a JDK server, routes requests, applies filters and
+   * authenticates, so the context cannot be rewired: its setters and its server are unsupported.
+   */
   private static final class MountedAt extends HttpContext {
     private final String path;
+    private final HttpHandler handler;
 
-    MountedAt(String path) {
+    MountedAt(String path, HttpHandler handler) {
       this.path = path.isEmpty() ? "/" : path;
+      this.handler = handler;
     }
 
     @Override
@@ -210,12 +216,12 @@ public final class ConsoleServlet extends HttpServlet {
 
     @Override
     public HttpHandler getHandler() {
-      throw new UnsupportedOperationException();
+      return handler;
     }
 
     @Override
     public void setHandler(HttpHandler handler) {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("the servlet's handler is the console");
     }
 
     @Override
@@ -235,7 +241,7 @@ public final class ConsoleServlet extends HttpServlet {
 
     @Override
     public @Nullable Authenticator setAuthenticator(@Nullable Authenticator auth) {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("the console authenticates its operators itself");
     }
 
     @Override

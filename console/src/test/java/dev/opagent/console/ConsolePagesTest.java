@@ -168,6 +168,8 @@ class ConsolePagesTest {
                         .putCampaign("winback", new BigDecimal("0.80"))
                         .build())
                 .agentCircuit(() -> true)
+                // the minute the deliveries were made, whenever the page is asked for
+                .clock(Clock.fixed(now, ZoneOffset.UTC))
                 .build(),
             ConsoleServer.LOOPBACK,
             0,

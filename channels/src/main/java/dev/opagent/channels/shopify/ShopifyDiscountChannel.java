@@ -271,7 +271,7 @@ public final class ShopifyDiscountChannel implements ActionChannel {
     }
     ProviderHttp.Response r =
         http.post(endpoint, "application/json", Map.of(TOKEN_HEADER, secret.reveal()), body);
-    JsonNode json = parse(r.body());
+    JsonNode json = ProviderHttp.json(r.body());
     if (json != null) {
       bucket.update(json.path("extensions").path("cost"), http.clock().instant());
     }
@@ -537,17 +537,6 @@ public final class ShopifyDiscountChannel implements ActionChannel {
                               : f.getValue().toString())));
     }
     return ProviderHttp.clean(String.join("; ", parts), s);
-  }
-
-  private static @Nullable JsonNode parse(String body) {
-    if (body.isBlank()) {
-      return null;
-    }
-    try {
-      return MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      return null;
-    }
   }
 
   /** Releases the HTTP client if the channel built it. Idempotent. */

@@ -1,8 +1,6 @@
 package dev.opagent.channels.twilio;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opagent.agent.execution.spi.ActionChannel;
 import dev.opagent.agent.execution.spi.ActionRequest;
 import dev.opagent.agent.execution.spi.ChannelException;
@@ -72,7 +70,6 @@ public final class TwilioSmsChannel implements ActionChannel {
   public static final String CALLBACK_KEY_PARAMETER = WebhookParameters.KEY;
 
   private static final Logger LOG = LoggerFactory.getLogger(TwilioSmsChannel.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
   private static final Pattern SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
@@ -138,7 +135,7 @@ public final class TwilioSmsChannel implements ActionChannel {
             "application/x-www-form-urlencoded",
             Map.of("Authorization", "Basic " + basic),
             form);
-    JsonNode json = parse(r.body());
+    JsonNode json = ProviderHttp.json(r.body());
     if (r.ok()) {
       String sid = json == null ? "" : json.path("sid").asText("");
       LOG.debug("channel {}: Twilio accepted {}", name, request.idempotencyKey());
@@ -235,17 +232,6 @@ public final class TwilioSmsChannel implements ActionChannel {
       return authToken.secret();
     } catch (IllegalStateException e) {
       throw http.permanent("the auth token is not available: " + e.getMessage());
-    }
-  }
-
-  private static @Nullable JsonNode parse(String body) {
-    if (body.isBlank()) {
-      return null;
-    }
-    try {
-      return MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      return null;
     }
   }
 
